@@ -1,0 +1,37 @@
+// Bundles every runtime piece: the extension host, the CLI, the capture agent (preloaded into
+// profiled programs), the webview UI and the integration suite. `--production` minifies;
+// `--watch` rebuilds on change. Entries whose source does not exist yet are skipped.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
+
+const builds = [
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The agent runs inside the user's program: no source map, nothing the target could trip over.
+  { ...node, entryPoints: ['src/capture/agent.ts'], outfile: 'dist/agent.js', sourcemap: false },
+  { ...node, entryPoints: ['src/heap/snapshot-worker.ts'], outfile: 'dist/heap-worker.js' },
+  { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+  { bundle: true, logLevel: 'warning', entryPoints: ['webview/style.css'], outfile: 'dist/webview.css', minify: production },
+  // The integration suite runs inside VS Code's extension host (test-electron or code-server).
+  { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js', external: ['vscode'], sourcemap: true },
+].filter((b) => existsSync(b.entryPoints[0]));
+
+mkdirSync('dist', { recursive: true });
+// The heap-snapshot parser is WASM; ship its binary beside the bundle that loads it.
+const wasm = 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm';
+if (existsSync(wasm)) copyFileSync(wasm, path.join('dist', path.basename(wasm)));
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('[flamelens] watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

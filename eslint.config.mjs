@@ -1,0 +1,21 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'test/fixtures/**', 'examples/**/dist/**', '.cache/**', 'test-output/**', 'bench/data/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', globalThis: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', performance: 'readonly', window: 'readonly', document: 'readonly', structuredClone: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly', AbortController: 'readonly', fetch: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    // The profile model is shared by extension, webview and CLI: no vscode, DOM or fs.
+    files: ['src/model/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', 'node:fs', 'fs', 'fs/*', 'node:fs/*'] }] },
+  },
+);

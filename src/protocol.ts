@@ -1,0 +1,92 @@
+// Messages between the extension host (or the standalone HTML report) and the flame-graph
+// webview, defined once. The host never sends a raw profile: only pruned trees and tables.
+import type { FlameNode, FrameCategory, ProfileKind, ValueUnit } from './model/types';
+
+/** A frame as the webview needs it. Trees index into the `frames` list sent with them. */
+export interface ViewFrame {
+  name: string;
+  url: string;
+  /** 1-based; 0 when unknown. */
+  line: number;
+  column: number;
+  category: FrameCategory;
+  packageName?: string;
+}
+
+/** The view toggles; the host applies them to the model and answers with a new tree. */
+export interface ViewOptions {
+  hideNodeModules: boolean;
+  hideInternals: boolean;
+  /** Drop (idle), (program), (garbage collector). */
+  hideMeta: boolean;
+  groupByPackage: boolean;
+  mergeRecursion: boolean;
+  /** Bottom-up (inverted) tree instead of top-down. */
+  invert: boolean;
+}
+
+export const defaultViewOptions: ViewOptions = {
+  hideNodeModules: false,
+  hideInternals: false,
+  hideMeta: false,
+  groupByPackage: false,
+  mergeRecursion: false,
+  invert: false,
+};
+
+/** A tree plus the frames it references (FlameNode.frame indexes `frames`). */
+export interface TreePayload {
+  root: FlameNode;
+  frames: ViewFrame[];
+  /** Total of the whole (filtered) profile, for percentages. */
+  total: number;
+}
+
+export interface TableRow {
+  frame: number;
+  self: number;
+  total: number;
+  /** Diff views: change of self. */
+  selfDelta?: number;
+}
+
+export interface TablePayload {
+  rows: TableRow[];
+  frames: ViewFrame[];
+}
+
+export interface ProfileSummary {
+  title: string;
+  kind: ProfileKind;
+  unit: ValueUnit;
+  /** True for a before/after comparison: nodes carry `delta`. */
+  diff: boolean;
+  nodeCount: number;
+  sampleCount: number;
+  /** µs of wall time for CPU profiles, total bytes for heap profiles. */
+  total: number;
+  notes: string[];
+}
+
+/** Host → webview. */
+export type HostMessage =
+  | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload }
+  | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
+  | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
+  | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
+  | { type: 'reveal'; name: string; url: string; line: number }
+  | { type: 'error'; requestId?: number; message: string };
+
+/** Webview → host. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'setOptions'; requestId: number; options: ViewOptions }
+  /** Detail of a zoomed node, when the tree sent was pruned below it. */
+  | { type: 'expand'; requestId: number; nodeId: number }
+  | { type: 'sandwich'; requestId: number; nodeId: number }
+  | { type: 'openLocation'; url: string; line: number; column: number; name: string }
+  | { type: 'log'; level: 'info' | 'error'; message: string };
+
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
