@@ -66,6 +66,12 @@ export interface Profile {
   readonly startTime: number;
   readonly endTime: number;
   readonly sampleCount: number;
+  /**
+   * Diff profiles only (see diff.ts): the baseline's self and total value per node of the union
+   * tree; selfValue/totalValue hold the new profile's. toFlameTree emits delta = total − baseTotal.
+   */
+  readonly baseSelfValue?: Float64Array;
+  readonly baseTotalValue?: Float64Array;
   /** Things worth telling the user (e.g. "3 frames kept their generated location: no source map for x.js"). */
   readonly notes: readonly string[];
 }
