@@ -1,0 +1,154 @@
+// View filters: pure functions Profile → new Profile (the input is never mutated).
+//
+// Semantics shared by the "hide" filters (hideNodeModules, hideInternals):
+// - A hidden frame is cut out of the stack. Its self value (and samples) go to the nearest visible
+//   ancestor, so every total above it is preserved; its children attach to that ancestor and
+//   merge with same-frame siblings.
+// - Its line entries belong to the hidden frame's file, so they can't stay as they are. They are
+//   credited to the ancestor's own declaration line (frame.line): a CPU profile records no call
+//   sites, and this keeps "each node's lines sum to its self value" true.
+// - The root is never hidden.
+// Output profiles keep the input's frame list (frame indexes stay valid across filters) and
+// append any frame a filter creates (groupByPackage's package frames).
+import { ProfileBuilder, copyValues } from './builder';
+import type { Frame, Profile } from './types';
+
+/** Removes node_modules frames (see the module comment for where their time goes). */
+export function hideNodeModules(p: Profile): Profile {
+  return hideFrames(p, (f) => f.category === 'node_modules');
+}
+
+/** Removes Node internals: node:… URLs and internal/… frames (category 'node'). */
+export function hideInternals(p: Profile): Profile {
+  return hideFrames(p, (f) => f.category === 'node' || f.url.startsWith('node:'));
+}
+
+const metaNames = new Set(['(idle)', '(program)', '(garbage collector)']);
+
+/** True for (idle), (program) and (garbage collector). */
+export function isDroppableMeta(f: Frame): boolean {
+  return metaNames.has(f.functionName) && f.url === '';
+}
+
+/**
+ * Drops (idle), (program) and (garbage collector) with everything under them: unlike hidden
+ * frames, their value leaves the profile, so the root total shrinks by theirs.
+ */
+export function hideMeta(p: Profile): Profile {
+  const drop = p.frames.map(isDroppableMeta);
+  const b = ProfileBuilder.like(p);
+  const map = new Int32Array(p.nodeCount);
+  let removedSamples = 0;
+  for (let i = 1; i < p.nodeCount; i++) {
+    const parent = map[p.nodeParent[i]];
+    if (parent < 0 || drop[p.nodeFrame[i]]) {
+      map[i] = -1;
+      removedSamples += p.selfSamples[i];
+      continue;
+    }
+    map[i] = b.addNode(parent, p.nodeFrame[i]);
+  }
+  for (let i = 0; i < p.nodeCount; i++) if (map[i] >= 0) copyValues(p, i, b, map[i]);
+  b.setSampleCount(Math.max(0, p.sampleCount - removedSamples));
+  return b.finish();
+}
+
+/** Cuts frames matching `hidden` out of the stack, keeping totals (see the module comment). */
+export function hideFrames(p: Profile, hidden: (f: Frame) => boolean): Profile {
+  const hide = p.frames.map(hidden);
+  const b = ProfileBuilder.like(p);
+  const map = new Int32Array(p.nodeCount);
+  for (let i = 1; i < p.nodeCount; i++) {
+    const parent = map[p.nodeParent[i]];
+    map[i] = hide[p.nodeFrame[i]] ? parent : b.addNode(parent, p.nodeFrame[i]);
+  }
+  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]);
+  return b.finish();
+}
+
+/**
+ * Collapses consecutive frames of one npm package into one frame named after the package
+ * (url = the package's directory, line 0, category node_modules). A package called back through
+ * user code starts a new package frame. Self values are kept on the package frame; its lines
+ * become line 0 (they came from many files of the package).
+ */
+export function groupByPackage(p: Profile): Profile {
+  const b = ProfileBuilder.like(p);
+  const groupOf = new Int32Array(p.frames.length).fill(-1);
+  p.frames.forEach((f, i) => {
+    if (f.category === 'node_modules' && f.packageName) groupOf[i] = b.frame(packageFrame(f, f.packageName));
+  });
+  const map = new Int32Array(p.nodeCount);
+  for (let i = 1; i < p.nodeCount; i++) {
+    const parent = map[p.nodeParent[i]];
+    const group = groupOf[p.nodeFrame[i]];
+    if (group < 0) map[i] = b.addNode(parent, p.nodeFrame[i]);
+    else map[i] = b.frameOf(parent) === group ? parent : b.addNode(parent, group);
+  }
+  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]);
+  return b.finish();
+}
+
+/** The frame standing for a whole package: its name, and its directory as url. */
+export function packageFrame(f: Frame, packageName: string): Frame {
+  const marker = `node_modules/${packageName}`;
+  const at = f.url.lastIndexOf(marker);
+  const url = at >= 0 ? f.url.slice(0, at + marker.length) : '';
+  return { functionName: packageName, url, line: 0, column: 0, category: 'node_modules', packageName };
+}
+
+/**
+ * Re-roots the tree at `frame` (an index into p.frames): node 0 becomes that function, and the
+ * subtrees of all its outermost activations merge below it. Activations nested inside another
+ * activation stay where they are, so the root total is the function's total with recursion
+ * counted once.
+ */
+export function focusOn(p: Profile, frame: number): Profile {
+  const b = new ProfileBuilder(
+    { kind: p.kind, unit: p.unit, format: p.format, startTime: p.startTime, endTime: p.endTime, notes: p.notes },
+    { frames: p.frames, root: frame },
+  );
+  const map = new Int32Array(p.nodeCount).fill(-1);
+  let keptSamples = 0;
+  let allSamples = 0;
+  let kept = 0;
+  for (let i = 0; i < p.nodeCount; i++) {
+    allSamples += p.selfSamples[i];
+    const parent = i === 0 ? -1 : map[p.nodeParent[i]];
+    if (parent >= 0) map[i] = b.addNode(parent, p.nodeFrame[i]);
+    else if (p.nodeFrame[i] === frame) map[i] = 0;
+    else continue;
+    copyValues(p, i, b, map[i]);
+    keptSamples += p.selfSamples[i];
+    kept += p.selfValue[i];
+  }
+  // Heap profiles may carry no per-node samples: scale the count by the kept share instead.
+  const total = p.totalValue[0];
+  b.setSampleCount(allSamples > 0 ? keptSamples : total > 0 ? Math.round((p.sampleCount * kept) / total) : 0);
+  return b.finish();
+}
+
+/**
+ * Merges recursion: when a function is already on the stack (called directly or through other
+ * functions), the inner activation folds into the outermost one: its self value joins that
+ * node's self value and its callees attach there. A → B → A → C becomes A → {B, C}. Totals of
+ * the root and of outermost activations are preserved.
+ */
+export function mergeRecursion(p: Profile): Profile {
+  const b = ProfileBuilder.like(p);
+  const map = new Int32Array(p.nodeCount);
+  for (let i = 1; i < p.nodeCount; i++) {
+    const parent = map[p.nodeParent[i]];
+    const frame = p.nodeFrame[i];
+    map[i] = outermostWithFrame(b, parent, frame) ?? b.addNode(parent, frame);
+  }
+  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]);
+  return b.finish();
+}
+
+// The outermost node with `frame` on the path from `node` up to (not including) the root.
+function outermostWithFrame(b: ProfileBuilder, node: number, frame: number): number | undefined {
+  let found: number | undefined;
+  for (let n = node; n > 0; n = b.parentOf(n)) if (b.frameOf(n) === frame) found = n;
+  return found;
+}
