@@ -92,7 +92,8 @@ export function groupByPackage(p: Profile): Profile {
 /** The frame standing for a whole package: its name, and its directory as url. */
 export function packageFrame(f: Frame, packageName: string): Frame {
   const marker = `node_modules/${packageName}`;
-  const at = f.url.lastIndexOf(marker);
+  // Search a forward-slash copy (same length) so Windows paths find the directory too.
+  const at = f.url.replace(/\\/g, '/').lastIndexOf(marker);
   const url = at >= 0 ? f.url.slice(0, at + marker.length) : '';
   return { functionName: packageName, url, line: 0, column: 0, category: 'node_modules', packageName };
 }

@@ -1,0 +1,235 @@
+// Before/after comparison of two profiles of the same program.
+//
+// Matching: nodes are matched by their call path, frame by frame, on the function's identity
+// (function name + url + start line), never on scriptId, node ids or columns, which change
+// from run to run. When no sibling matches exactly, a sibling with the same name and url is
+// taken if it is the only candidate on both sides: an edit above a function shifts its start
+// line, and the function should still be compared with itself.
+//
+// Values: by default raw (µs or bytes as measured), so a run that took longer shows as a
+// regression everywhere. With { normalize: true } the baseline is scaled to the new profile's
+// total first, so only shifts in proportion show.
+import { ProfileBuilder, copyValues } from './builder';
+import { ProfileError } from './types';
+import type { Frame, Profile } from './types';
+
+export interface DiffOptions {
+  /** Scale the baseline so its total equals the new profile's total. Default false. */
+  readonly normalize?: boolean;
+}
+
+/** Per-function change of self value (and of total, recursion counted once). */
+export interface FunctionDelta {
+  /** The function (from the new profile when it appears there, else from the baseline). */
+  readonly frame: Frame;
+  readonly selfBefore: number;
+  readonly selfAfter: number;
+  /** selfAfter − selfBefore: positive is a regression. */
+  readonly selfDelta: number;
+  readonly totalBefore: number;
+  readonly totalAfter: number;
+  readonly totalDelta: number;
+}
+
+/** Per-source-line change of self value (1-based line of `url`). */
+export interface LineDelta {
+  readonly url: string;
+  readonly line: number;
+  readonly before: number;
+  readonly after: number;
+  /** after − before: positive is a regression. */
+  readonly delta: number;
+}
+
+const functionKey = (f: Frame) => `${f.functionName}\u0000${f.url}\u0000${f.line}`;
+const looseKey = (f: Frame) => `${f.functionName}\u0000${f.url}`;
+
+function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
+  if (base.kind !== next.kind || base.unit !== next.unit) {
+    throw new ProfileError('invalid-structure', `cannot compare a ${base.kind} profile with a ${next.kind} profile`);
+  }
+  if (!options.normalize) return 1;
+  const total = base.totalValue[0];
+  return total > 0 ? next.totalValue[0] / total : 1;
+}
+
+/**
+ * The union of both call trees: selfValue/totalValue (and line tables) from `next`,
+ * baseSelfValue/baseTotalValue from `base`. Frames of `next` keep their indexes.
+ */
+export function diffProfiles(base: Profile, next: Profile, options: DiffOptions = {}): Profile {
+  const scale = baseScale(base, next, options);
+  const b = ProfileBuilder.like(next);
+  if (scale !== 1) b.note(`Baseline scaled ×${scale.toPrecision(4)} to the new profile's total.`);
+  b.addBaseSelf(0, 0);
+  const kids: number[][] = [[]];
+  const add = (parent: number, frame: number) => {
+    const before = b.nodeCount;
+    const node = b.addNode(parent, frame);
+    if (b.nodeCount > before) {
+      kids[parent].push(node);
+      kids[node] = [];
+    }
+    return node;
+  };
+
+  const nextMap = new Int32Array(next.nodeCount);
+  for (let i = 1; i < next.nodeCount; i++) nextMap[i] = add(nextMap[next.nodeParent[i]], next.nodeFrame[i]);
+  for (let i = 0; i < next.nodeCount; i++) copyValues(next, i, b, nextMap[i]);
+
+  const baseMap = new Int32Array(base.nodeCount);
+  for (let bp = 0; bp < base.nodeCount; bp++) {
+    const u = baseMap[bp];
+    const children = base.childNodes.subarray(base.childStart[bp], base.childStart[bp + 1]);
+    if (children.length === 0) continue;
+    const exact = new Map<string, number>();
+    for (const k of kids[u]) exact.set(functionKey(b.frameAt(b.frameOf(k))), k);
+    const matched = new Set<number>();
+    const pending: number[] = [];
+    for (const c of children) {
+      const hit = exact.get(functionKey(base.frames[base.nodeFrame[c]]));
+      if (hit === undefined) pending.push(c);
+      else {
+        baseMap[c] = hit;
+        matched.add(hit);
+      }
+    }
+    if (pending.length === 0) continue;
+    // Second chance: same name and url, unique on both sides (the function moved).
+    const looseUnion = groupBy(kids[u].filter((k) => !matched.has(k)), (k) => looseKey(b.frameAt(b.frameOf(k))));
+    const looseBase = groupBy(pending, (c) => looseKey(base.frames[base.nodeFrame[c]]));
+    for (const c of pending) {
+      const key = looseKey(base.frames[base.nodeFrame[c]]);
+      const candidates = looseUnion.get(key);
+      if (candidates?.length === 1 && looseBase.get(key)?.length === 1) baseMap[c] = candidates[0];
+      else baseMap[c] = add(u, b.frame(base.frames[base.nodeFrame[c]]));
+    }
+  }
+  for (let i = 0; i < base.nodeCount; i++) b.addBaseSelf(baseMap[i], base.selfValue[i] * scale);
+  return b.finish();
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+interface FunctionValues {
+  frame: Frame;
+  self: number;
+  total: number;
+}
+
+// Self and total per function identity; a function's total counts nested (recursive)
+// activations once, like the function table.
+function functionValues(p: Profile): Map<string, FunctionValues> {
+  const keys = p.frames.map(functionKey);
+  const out = new Map<string, FunctionValues>();
+  const onStack = new Map<string, number>();
+  const stack: number[] = [0];
+  const exiting: boolean[] = [false];
+  while (stack.length > 0) {
+    const node = stack.pop() as number;
+    const exit = exiting.pop() as boolean;
+    const key = keys[p.nodeFrame[node]];
+    if (exit) {
+      const depth = (onStack.get(key) ?? 1) - 1;
+      if (depth === 0) onStack.delete(key);
+      else onStack.set(key, depth);
+      continue;
+    }
+    let row = out.get(key);
+    if (!row) {
+      row = { frame: p.frames[p.nodeFrame[node]], self: 0, total: 0 };
+      out.set(key, row);
+    }
+    row.self += p.selfValue[node];
+    const depth = onStack.get(key) ?? 0;
+    if (depth === 0) row.total += p.totalValue[node];
+    onStack.set(key, depth + 1);
+    stack.push(node);
+    exiting.push(true);
+    for (let k = p.childStart[node + 1] - 1; k >= p.childStart[node]; k--) {
+      stack.push(p.childNodes[k]);
+      exiting.push(false);
+    }
+  }
+  return out;
+}
+
+const byMagnitude = (a: number, b: number) => Math.abs(b) - Math.abs(a);
+
+/** Per-function self (and total) before/after, largest |selfDelta| first. The root is left out. */
+export function diffFunctions(base: Profile, next: Profile, options: DiffOptions = {}): FunctionDelta[] {
+  const scale = baseScale(base, next, options);
+  const before = functionValues(base);
+  const after = functionValues(next);
+  const rootKeys = new Set([functionKey(base.frames[base.nodeFrame[0]]), functionKey(next.frames[next.nodeFrame[0]])]);
+  const rows: FunctionDelta[] = [];
+  for (const key of new Set([...after.keys(), ...before.keys()])) {
+    if (rootKeys.has(key)) continue;
+    const a = after.get(key);
+    const bv = before.get(key);
+    const selfBefore = (bv?.self ?? 0) * scale;
+    const totalBefore = (bv?.total ?? 0) * scale;
+    const selfAfter = a?.self ?? 0;
+    const totalAfter = a?.total ?? 0;
+    rows.push({
+      frame: (a ?? bv)?.frame as Frame,
+      selfBefore,
+      selfAfter,
+      selfDelta: selfAfter - selfBefore,
+      totalBefore,
+      totalAfter,
+      totalDelta: totalAfter - totalBefore,
+    });
+  }
+  return rows.sort(
+    (x, y) =>
+      byMagnitude(x.selfDelta, y.selfDelta) ||
+      byMagnitude(x.totalDelta, y.totalDelta) ||
+      x.frame.functionName.localeCompare(y.frame.functionName) ||
+      x.frame.url.localeCompare(y.frame.url) ||
+      x.frame.line - y.frame.line,
+  );
+}
+
+function lineValues(p: Profile): Map<string, { url: string; line: number; value: number }> {
+  const out = new Map<string, { url: string; line: number; value: number }>();
+  for (let n = 0; n < p.nodeCount; n++) {
+    const url = p.frames[p.nodeFrame[n]].url;
+    if (url === '') continue;
+    for (let k = p.lineStart[n]; k < p.lineStart[n + 1]; k++) {
+      const line = p.lineNumber[k];
+      if (line <= 0) continue;
+      const key = `${url}\u0000${line}`;
+      const row = out.get(key);
+      if (row) row.value += p.lineValue[k];
+      else out.set(key, { url, line, value: p.lineValue[k] });
+    }
+  }
+  return out;
+}
+
+/** Per url:line self before/after, largest |delta| first. Lines of frames without a url are left out. */
+export function diffLines(base: Profile, next: Profile, options: DiffOptions = {}): LineDelta[] {
+  const scale = baseScale(base, next, options);
+  const before = lineValues(base);
+  const after = lineValues(next);
+  const rows: LineDelta[] = [];
+  for (const key of new Set([...after.keys(), ...before.keys()])) {
+    const a = after.get(key);
+    const bv = before.get(key);
+    const row = (a ?? bv) as { url: string; line: number };
+    const b = (bv?.value ?? 0) * scale;
+    const v = a?.value ?? 0;
+    rows.push({ url: row.url, line: row.line, before: b, after: v, delta: v - b });
+  }
+  return rows.sort((x, y) => byMagnitude(x.delta, y.delta) || x.url.localeCompare(y.url) || x.line - y.line);
+}
