@@ -1,0 +1,81 @@
+// Frame categorisation and interning. A frame is one code location (function + url + line +
+// column); profiles repeat the same few thousand frames across hundreds of thousands of nodes,
+// so importers intern them once and nodes refer to them by index.
+import type { Frame, FrameCategory } from './types';
+
+const metaNames = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
+
+export interface FrameClass {
+  category: FrameCategory;
+  packageName?: string;
+}
+
+/** Where a frame's code comes from, judged from its url (and its name for V8's pseudo-frames). */
+export function categorizeUrl(url: string, functionName: string): FrameClass {
+  if (url === '') {
+    return { category: metaNames.has(functionName) ? 'meta' : 'native' };
+  }
+  if (url.startsWith('node:') || url.startsWith('internal/')) return { category: 'node' };
+  // Windows paths and file:// URLs both reduce to forward slashes for the package lookup.
+  const path = url.includes('\\') ? url.replace(/\\/g, '/') : url;
+  const marker = path.lastIndexOf('/node_modules/');
+  if (marker < 0) return { category: 'user' };
+  const rest = path.slice(marker + '/node_modules/'.length).split('/');
+  const first = decodeSegment(rest[0] ?? '');
+  let packageName = first;
+  if (first.startsWith('@') && rest.length > 1) packageName = `${first}/${decodeSegment(rest[1] ?? '')}`;
+  if (packageName === '') return { category: 'user' };
+  return { category: 'node_modules', packageName };
+}
+
+function decodeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Builds a Frame with its category; `line`/`column` are already 1-based (0 = unknown). */
+export function makeFrame(functionName: string, url: string, line: number, column: number): Frame {
+  const cls = categorizeUrl(url, functionName);
+  const frame: Frame = {
+    functionName: functionName === '' ? '(anonymous)' : functionName,
+    url,
+    line: line > 0 ? line : 0,
+    column: column > 0 ? column : 0,
+    category: cls.category,
+    ...(cls.packageName !== undefined ? { packageName: cls.packageName } : {}),
+  };
+  return frame;
+}
+
+/** Interns frames by (name, url, line, column) so equal locations share one index. */
+export class FrameInterner {
+  readonly frames: Frame[] = [];
+  private readonly index = new Map<string, number>();
+
+  intern(functionName: string, url: string, line: number, column: number): number {
+    const key = `${line}:${column}:${url}\u0000${functionName}`;
+    let id = this.index.get(key);
+    if (id === undefined) {
+      id = this.frames.length;
+      this.frames.push(makeFrame(functionName, url, line, column));
+      this.index.set(key, id);
+    }
+    return id;
+  }
+
+  /** Interns a frame that already exists (e.g. copied from another profile). */
+  internFrame(frame: Frame): number {
+    const key = `${frame.line}:${frame.column}:${frame.url}\u0000${frame.functionName}`;
+    let id = this.index.get(key);
+    if (id === undefined) {
+      id = this.frames.length;
+      this.frames.push(frame);
+      this.index.set(key, id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,126 @@
+// Entry point for reading a profile from bytes. Detects the format from the content (not the
+// file name): a top-level `nodes` array is a CPU profile (DevTools or v8-profiler-next), a
+// `head` object is a sampling heap profile. Everything else becomes a ProfileError with a
+// message that says what was wrong. Gzip is handled by gunzip.ts (kept apart: it needs zlib).
+import { FloatList, IntList, JsonScanner, keyBytes } from './scan';
+import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './parse-cpuprofile';
+import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
+import type { Profile } from './types';
+import { ProfileError } from './types';
+
+export interface ParseOptions {
+  /** Used only to word error messages. */
+  fileName?: string;
+}
+
+const K_NODES = keyBytes('nodes');
+const K_HEAD = keyBytes('head');
+const K_SAMPLES = keyBytes('samples');
+const K_TIMEDELTAS = keyBytes('timeDeltas');
+const K_STARTTIME = keyBytes('startTime');
+const K_ENDTIME = keyBytes('endTime');
+const K_TYPEID = keyBytes('typeId');
+const K_TRACEEVENTS = keyBytes('traceEvents');
+const K_SNAPSHOT = keyBytes('snapshot');
+
+/** Parses a .cpuprofile / v8-profiler-next dump / .heapprofile. Throws ProfileError for anything else. */
+export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Profile {
+  try {
+    return parseBytes(bytes);
+  } catch (err) {
+    if (err instanceof ProfileError) {
+      if (options.fileName !== undefined) throw new ProfileError(err.code, `${options.fileName}: ${err.message}`);
+      throw err;
+    }
+    if (err instanceof RangeError) {
+      // Typed-array allocation failures on absurd inputs.
+      throw new ProfileError('too-large', `The profile is too large to load here (${err.message}).`);
+    }
+    throw err;
+  }
+}
+
+function parseBytes(bytes: Uint8Array): Profile {
+  const sc = new JsonScanner(bytes);
+  const first = sc.peek();
+  if (first === -1) throw new ProfileError('empty', 'The file is empty: there is no profile in it. The profiled program may have been killed before it wrote the profile.');
+  if (first === 0x1f && bytes[sc.pos + 1] === 0x8b) {
+    throw new ProfileError('unknown-format', 'The file is gzip-compressed; decompress it first (maybeGunzip).');
+  }
+  if (first === 0x5b) {
+    throw new ProfileError('unknown-format', 'This JSON is an array, not a profile. Chrome performance traces (trace-event arrays) are not supported; save a .cpuprofile or .heapprofile instead.');
+  }
+  if (first !== 0x7b) {
+    if (first === 0x22 || first === 0x2d || (first >= 0x30 && first <= 0x39) || first === 0x74 || first === 0x66 || first === 0x6e) {
+      sc.skipValue();
+      sc.end();
+      throw new ProfileError('unknown-format', 'This JSON is a single value, not a profile (.cpuprofile or .heapprofile).');
+    }
+    sc.fail("a JSON object ('{')");
+  }
+
+  let cpu: RawCpuNodes | null = null;
+  let heap: RawHeapNodes | null = null;
+  let cpuSamples: IntList | null = null;
+  let timeDeltas: FloatList | null = null;
+  let startTime: number | null = null;
+  let endTime: number | null = null;
+  let hasTypeId = false;
+  let otherKind: string | null = null;
+
+  if (sc.openObject()) {
+    do {
+      sc.readKey();
+      if (sc.keyIs(K_NODES)) {
+        cpu = new RawCpuNodes();
+        scanCpuNodes(sc, cpu);
+      } else if (sc.keyIs(K_SAMPLES)) {
+        if (sc.peek() !== 0x5b) sc.typeError('"samples"', 'an array');
+        // CPU samples are node ids; heap samples are objects. Look at the first element.
+        const save = sc.pos;
+        sc.pos++;
+        const c = sc.peek();
+        sc.pos = save;
+        if (c === 0x7b) {
+          heap ??= new RawHeapNodes();
+          scanHeapSamples(sc, heap);
+        } else {
+          cpuSamples = new IntList(Math.max(1024, (bytes.length - sc.pos) >>> 4));
+          scanNumberArray(sc, '"samples"', cpuSamples, true);
+        }
+      } else if (sc.keyIs(K_TIMEDELTAS)) {
+        timeDeltas = new FloatList(cpuSamples ? cpuSamples.length : 1024);
+        scanNumberArray(sc, '"timeDeltas"', timeDeltas, false);
+      } else if (sc.keyIs(K_HEAD)) {
+        heap ??= new RawHeapNodes();
+        if (heap.ids.length > 0) throw new ProfileError('invalid-structure', 'Not a valid profile: "head" appears twice.');
+        scanHeapHead(sc, heap);
+      } else if (sc.keyIs(K_STARTTIME)) {
+        startTime = readTime(sc, '"startTime"');
+      } else if (sc.keyIs(K_ENDTIME)) {
+        endTime = readTime(sc, '"endTime"');
+      } else if (sc.keyIs(K_TYPEID)) {
+        hasTypeId = true;
+        sc.skipValue();
+      } else {
+        if (sc.keyIs(K_TRACEEVENTS)) otherKind = 'a Chrome performance trace (traceEvents); save a .cpuprofile instead';
+        else if (sc.keyIs(K_SNAPSHOT)) otherKind = 'a heap snapshot (.heapsnapshot), which is opened differently from a sampling heap profile';
+        sc.skipValue();
+      }
+    } while (sc.next(0x7d));
+  }
+  sc.end();
+
+  if (cpu !== null) {
+    return buildCpuProfile({ nodes: cpu, samples: cpuSamples, timeDeltas, startTime, endTime, hasTypeId });
+  }
+  if (heap !== null && heap.ids.length > 0) return buildHeapProfile(heap);
+  if (otherKind !== null) throw new ProfileError('unknown-format', `This is ${otherKind}.`);
+  throw new ProfileError('unknown-format', 'This JSON is not a profile FlameLens knows: expected a CPU profile (a "nodes" array, as in .cpuprofile) or a sampling heap profile (a "head" object, as in .heapprofile).');
+}
+
+function readTime(sc: JsonScanner, what: string): number | null {
+  if (sc.takeNull()) return null;
+  const v = sc.readNumber(what);
+  return Number.isFinite(v) ? v : null;
+}

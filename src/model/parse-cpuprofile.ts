@@ -1,0 +1,382 @@
+// CPU profiles: the DevTools/V8 inspector `.cpuprofile` (what `node --cpu-prof` and Chrome write)
+// and the dumps of `v8-profiler-next`. Same shape — a flat `nodes` array linked by child ids,
+// plus `samples` and `timeDeltas` — with different conventions:
+//   DevTools:          callFrame.lineNumber/columnNumber 0-based (-1 = none), scriptId a string,
+//                      per-line ticks in node.positionTicks [{line, ticks}] (1-based lines).
+//   v8-profiler-next:  lineNumber/columnNumber 1-based (0 = none), scriptId a number, per-line
+//                      ticks in callFrame.lineTicks [{line, hitCount}] (1-based), plus typeId/uid/title.
+import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
+import { IdIndex, NO_POSITION, RawFrameTable, assembleProfile, readId } from './parse-common';
+import type { Profile } from './types';
+import { ProfileError } from './types';
+
+const K_ID = keyBytes('id');
+const K_CALLFRAME = keyBytes('callFrame');
+const K_HITCOUNT = keyBytes('hitCount');
+const K_CHILDREN = keyBytes('children');
+const K_POSITIONTICKS = keyBytes('positionTicks');
+const K_PARENT = keyBytes('parent');
+const K_FUNCTIONNAME = keyBytes('functionName');
+const K_URL = keyBytes('url');
+const K_LINENUMBER = keyBytes('lineNumber');
+const K_COLUMNNUMBER = keyBytes('columnNumber');
+const K_SCRIPTID = keyBytes('scriptId');
+const K_LINETICKS = keyBytes('lineTicks');
+const K_LINE = keyBytes('line');
+const K_TICKS = keyBytes('ticks');
+
+/** Everything read from a CPU profile's `nodes` array, in input order. */
+export class RawCpuNodes {
+  readonly frames = new RawFrameTable();
+  readonly ids = new IntList(4096);
+  readonly frame = new IntList(4096);
+  readonly hitCount = new FloatList(4096);
+  /** Child ids of node i: childIds[childOff[i] .. childOff[i + 1]). */
+  readonly childIds = new IntList(4096);
+  readonly childOff = new IntList(4096);
+  /** `parent` ids (an alternative some writers use instead of `children`); -1 when absent. */
+  readonly parentIds = new IntList(4096);
+  hasParentField = false;
+  hasChildrenField = false;
+  readonly tickLine = new IntList(1024);
+  readonly tickCount = new FloatList(1024);
+  readonly tickOff = new IntList(4096);
+  /** Traits of v8-profiler-next dumps. */
+  numericScriptId = false;
+  lineTicks = false;
+  stringScriptId = false;
+  positionTicks = false;
+}
+
+/** Scans the `nodes` array (the scanner sits at its '['). */
+export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
+  if (sc.peek() !== 0x5b) sc.typeError('"nodes"', 'an array');
+  if (!sc.openArray()) return;
+  const names = raw.frames.names;
+  const urls = raw.frames.urls;
+  const emptyName = names.internValue('');
+  const emptyUrl = urls.internValue('');
+  do {
+    const index = raw.ids.length;
+    if (sc.peek() !== 0x7b) sc.typeError(`node #${index}`, 'an object');
+    let id = -1;
+    let fn = emptyName;
+    let url = emptyUrl;
+    let line = NO_POSITION;
+    let col = NO_POSITION;
+    let hasFrame = false;
+    let hits = 0;
+    let parentId = -1;
+    raw.childOff.push(raw.childIds.length);
+    raw.tickOff.push(raw.tickLine.length);
+    if (sc.openObject()) {
+      do {
+        sc.readKey();
+        if (sc.keyIs(K_ID)) {
+          id = readId(sc, `the id of node #${index}`);
+        } else if (sc.keyIs(K_CALLFRAME)) {
+          hasFrame = true;
+          if (sc.peek() !== 0x7b) sc.typeError(`the callFrame of node #${index}`, 'an object');
+          if (sc.openObject()) {
+            do {
+              sc.readKey();
+              if (sc.keyIs(K_FUNCTIONNAME)) {
+                if (sc.peek() !== 0x22) sc.typeError('callFrame.functionName', 'a string');
+                sc.readStringRange();
+                fn = names.internLast(sc);
+              } else if (sc.keyIs(K_URL)) {
+                if (sc.peek() !== 0x22) sc.typeError('callFrame.url', 'a string');
+                sc.readStringRange();
+                url = urls.internLast(sc);
+              } else if (sc.keyIs(K_LINENUMBER)) {
+                line = readPosition(sc, 'callFrame.lineNumber');
+              } else if (sc.keyIs(K_COLUMNNUMBER)) {
+                col = readPosition(sc, 'callFrame.columnNumber');
+              } else if (sc.keyIs(K_SCRIPTID)) {
+                const c = sc.peek();
+                if (c === 0x22) raw.stringScriptId = true;
+                else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) raw.numericScriptId = true;
+                sc.skipValue();
+              } else if (sc.keyIs(K_LINETICKS)) {
+                raw.lineTicks = true;
+                scanTicks(sc, raw, K_HITCOUNT, 'callFrame.lineTicks');
+              } else {
+                sc.skipValue();
+              }
+            } while (sc.next(0x7d));
+          }
+        } else if (sc.keyIs(K_HITCOUNT)) {
+          hits = sc.readNumber(`the hitCount of node #${index}`);
+        } else if (sc.keyIs(K_CHILDREN)) {
+          raw.hasChildrenField = true;
+          if (sc.peek() !== 0x5b) sc.typeError(`the children of node #${index}`, 'an array');
+          if (sc.openArray()) {
+            do raw.childIds.push(readId(sc, `a child of node #${index}:`));
+            while (sc.next(0x5d));
+          }
+        } else if (sc.keyIs(K_POSITIONTICKS)) {
+          raw.positionTicks = true;
+          scanTicks(sc, raw, K_TICKS, 'positionTicks');
+        } else if (sc.keyIs(K_PARENT)) {
+          raw.hasParentField = true;
+          parentId = readId(sc, `the parent of node #${index}:`);
+        } else {
+          sc.skipValue();
+        }
+      } while (sc.next(0x7d));
+    }
+    if (id < 0) throw new ProfileError('invalid-structure', `Not a valid profile: node #${index} has no "id".`);
+    if (!hasFrame) throw new ProfileError('invalid-structure', `Not a valid profile: node #${index} (id ${id}) has no "callFrame".`);
+    raw.ids.push(id);
+    raw.frame.push(raw.frames.intern(fn, url, line, col));
+    raw.hitCount.push(hits);
+    raw.parentIds.push(parentId);
+  } while (sc.next(0x5d));
+  raw.childOff.push(raw.childIds.length);
+  raw.tickOff.push(raw.tickLine.length);
+}
+
+function readPosition(sc: JsonScanner, what: string): number {
+  const v = sc.readNumber(what);
+  if (!Number.isInteger(v) || v < -1 || v > 0x7fffffff) return NO_POSITION;
+  return v;
+}
+
+/** [{line, <countKey>}…] → the node's tick lists. */
+function scanTicks(sc: JsonScanner, raw: RawCpuNodes, countKey: Uint8Array, what: string): void {
+  if (sc.takeNull()) return;
+  if (sc.peek() !== 0x5b) sc.typeError(what, 'an array');
+  if (!sc.openArray()) return;
+  do {
+    if (sc.peek() !== 0x7b) sc.typeError(`an entry of ${what}`, 'an object');
+    let line = 0;
+    let count = 0;
+    if (sc.openObject()) {
+      do {
+        sc.readKey();
+        if (sc.keyIs(K_LINE)) line = sc.readNumber(`${what}[].line`);
+        else if (sc.keyIs(countKey)) count = sc.readNumber(`${what}[] count`);
+        else sc.skipValue();
+      } while (sc.next(0x7d));
+    }
+    if (Number.isInteger(line) && count > 0 && Number.isFinite(count)) {
+      raw.tickLine.push(line > 0 && line <= 0x7fffffff ? line : 0);
+      raw.tickCount.push(count);
+    }
+  } while (sc.next(0x5d));
+}
+
+/** Reads an array of numbers (samples, timeDeltas). */
+export function scanNumberArray(sc: JsonScanner, what: string, into: FloatList | IntList, ids: boolean): void {
+  if (sc.peek() !== 0x5b) sc.typeError(what, 'an array');
+  if (!sc.openArray()) return;
+  if (ids) {
+    do into.push(readId(sc, `an entry of ${what}:`));
+    while (sc.next(0x5d));
+  } else {
+    do into.push(sc.readNumber(`an entry of ${what}`));
+    while (sc.next(0x5d));
+  }
+}
+
+export interface CpuTopLevel {
+  nodes: RawCpuNodes;
+  samples: IntList | null;
+  timeDeltas: FloatList | null;
+  startTime: number | null;
+  endTime: number | null;
+  /** v8-profiler-next writes typeId/uid/title at the top. */
+  hasTypeId: boolean;
+}
+
+/** Turns the scanned arrays into a Profile: links nodes, orders them parent-first, attributes time. */
+export function buildCpuProfile(top: CpuTopLevel): Profile {
+  const raw = top.nodes;
+  const n = raw.ids.length;
+  if (n === 0) throw new ProfileError('invalid-structure', 'Not a valid profile: "nodes" is empty; a CPU profile has at least a (root) node.');
+  const ids = raw.ids.view();
+  const index = new IdIndex(ids, 'nodes');
+  const notes: string[] = [];
+
+  // Parent of each node (input positions), from children lists or from parent fields.
+  const parentPos = new Int32Array(n).fill(-1);
+  const childOff = raw.childOff.data;
+  const childIds = raw.childIds.data;
+  if (raw.hasChildrenField || !raw.hasParentField) {
+    for (let i = 0; i < n; i++) {
+      for (let c = childOff[i]!; c < childOff[i + 1]!; c++) {
+        const child = index.get(childIds[c]!);
+        if (child < 0) throw new ProfileError('invalid-structure', `Not a valid profile: node ${ids[i]} lists a child ${childIds[c]} that is not in "nodes".`);
+        if (parentPos[child] !== -1 || child === i) {
+          throw new ProfileError('invalid-structure', `Not a valid profile: node ${childIds[c]} is listed as a child more than once (or of itself); the nodes do not form a tree.`);
+        }
+        parentPos[child] = i;
+      }
+    }
+  } else {
+    const parentIds = raw.parentIds.data;
+    for (let i = 0; i < n; i++) {
+      if (parentIds[i] === -1) continue;
+      const p = index.get(parentIds[i]!);
+      if (p < 0 || p === i) throw new ProfileError('invalid-structure', `Not a valid profile: node ${ids[i]} names a parent ${parentIds[i]} that is not in "nodes".`);
+      parentPos[i] = p;
+    }
+  }
+  let root = -1;
+  for (let i = 0; i < n; i++) {
+    if (parentPos[i] === -1) {
+      if (root !== -1) throw new ProfileError('invalid-structure', `Not a valid profile: nodes ${ids[root]} and ${ids[i]} both have no parent; a profile has one root.`);
+      root = i;
+    }
+  }
+  if (root === -1) throw new ProfileError('invalid-structure', 'Not a valid profile: every node has a parent, so the child links form a cycle.');
+
+  // Children lists by input position (for parent-field inputs, rebuilt from parents).
+  let cStart: Int32Array;
+  let cList: Int32Array;
+  if (raw.hasChildrenField || !raw.hasParentField) {
+    cStart = childOff.subarray(0, n + 1);
+    cList = new Int32Array(childOff[n]!);
+    for (let c = 0; c < cList.length; c++) cList[c] = index.get(childIds[c]!);
+  } else {
+    cStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) if (parentPos[i]! >= 0) cStart[parentPos[i]! + 1]!++;
+    for (let i = 0; i < n; i++) cStart[i + 1]! += cStart[i]!;
+    const fill = cStart.slice(0, n);
+    cList = new Int32Array(cStart[n]!);
+    for (let i = 0; i < n; i++) if (parentPos[i]! >= 0) cList[fill[parentPos[i]!]!++] = i;
+  }
+
+  // Depth-first preorder from the root: parents first, each subtree contiguous, children in input order.
+  const order = new Int32Array(n);
+  const newIndex = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  let sp = 0;
+  let count = 0;
+  stack[sp++] = root;
+  while (sp > 0) {
+    const v = stack[--sp]!;
+    newIndex[v] = count;
+    order[count++] = v;
+    for (let c = cStart[v + 1]! - 1; c >= cStart[v]!; c--) stack[sp++] = cList[c]!;
+  }
+  if (count !== n) {
+    throw new ProfileError('invalid-structure', `Not a valid profile: ${n - count} of ${n} nodes cannot be reached from the root; their child links form a cycle.`);
+  }
+
+  const parent = new Int32Array(n);
+  const nodeFrame = new Int32Array(n);
+  const frameRaw = raw.frame.data;
+  for (let k = 0; k < n; k++) {
+    const v = order[k]!;
+    parent[k] = k === 0 ? -1 : newIndex[parentPos[v]!]!;
+    nodeFrame[k] = frameRaw[v]!;
+  }
+
+  const selfValue = new Float64Array(n);
+  const selfSamples = new Float64Array(n);
+  const startTime = top.startTime ?? 0;
+  let endTime = top.endTime ?? startTime;
+  let sampleCount = 0;
+  const samples = top.samples;
+  if (samples !== null && samples.length > 0) {
+    sampleCount = samples.length;
+    const s = samples.data;
+    // Map every sample to its node once (and validate it).
+    const sampleNode = new Int32Array(sampleCount);
+    for (let i = 0; i < sampleCount; i++) {
+      const pos = index.get(s[i]!);
+      if (pos < 0) throw new ProfileError('invalid-structure', `Not a valid profile: sample ${i} names node ${s[i]}, which is not in "nodes".`);
+      const k = newIndex[pos]!;
+      sampleNode[i] = k;
+      selfSamples[k]!++;
+    }
+    const deltas = top.timeDeltas;
+    if (deltas !== null && deltas.length === sampleCount) {
+      endTime = attributeTime(sampleNode, deltas.data, startTime, top.endTime, selfValue);
+    } else {
+      if (deltas !== null && deltas.length > 0) {
+        throw new ProfileError('invalid-structure', `Not a valid profile: ${sampleCount} samples but ${deltas.length} timeDeltas; there must be one delta per sample.`);
+      }
+      const span = Math.max(0, endTime - startTime);
+      const per = span / sampleCount;
+      for (let i = 0; i < sampleCount; i++) selfValue[sampleNode[i]!]! += per;
+      notes.push('The profile has no timeDeltas: each sample counts as the average interval.');
+    }
+  } else {
+    // No samples: hitCount × average interval (the only timing such profiles carry).
+    const hits = raw.hitCount.data;
+    let totalHits = 0;
+    for (let k = 0; k < n; k++) totalHits += hits[order[k]!]!;
+    const span = Math.max(0, endTime - startTime);
+    const per = totalHits > 0 ? span / totalHits : 0;
+    for (let k = 0; k < n; k++) {
+      const h = hits[order[k]!]!;
+      selfSamples[k] = h;
+      selfValue[k] = h * per;
+    }
+    sampleCount = totalHits;
+    if (totalHits > 0) notes.push('The profile has no samples: times are hit counts × the average sampling interval.');
+  }
+
+  // Ticks per node, reordered to the new node order.
+  const tickOff = raw.tickOff.data;
+  const tickStart = new Int32Array(n + 1);
+  const tickLine = new Int32Array(raw.tickLine.length);
+  const tickCount = new Float64Array(raw.tickLine.length);
+  let t = 0;
+  for (let k = 0; k < n; k++) {
+    tickStart[k] = t;
+    const v = order[k]!;
+    for (let j = tickOff[v]!; j < tickOff[v + 1]!; j++) {
+      tickLine[t] = raw.tickLine.data[j]!;
+      tickCount[t] = raw.tickCount.data[j]!;
+      t++;
+    }
+  }
+  tickStart[n] = t;
+
+  const profilerNext = top.hasTypeId || raw.lineTicks || (raw.numericScriptId && !raw.stringScriptId && !raw.positionTicks);
+  const frames = raw.frames.toFrames(profilerNext ? (v) => (v > 0 ? v : 0) : (v) => (v >= 0 ? v + 1 : 0));
+  return assembleProfile({
+    kind: 'cpu',
+    unit: 'us',
+    format: profilerNext ? 'v8-profiler-next' : 'devtools-cpuprofile',
+    frames,
+    parent,
+    nodeFrame,
+    selfValue,
+    selfSamples,
+    tickStart,
+    tickLine,
+    tickCount,
+    startTime,
+    endTime,
+    sampleCount,
+    notes,
+  });
+}
+
+/**
+ * Chrome DevTools semantics: timeDeltas[i] is the time from the previous sample (from startTime
+ * for i = 0) to sample i, and sample i stands for the interval until the next sample — so it is
+ * charged timeDeltas[i + 1]; the last sample is charged up to endTime. V8 occasionally records a
+ * sample slightly out of order (a negative delta); time is measured on a clock that never runs
+ * backwards, so no node gets negative time and the total is the span from the first sample to the
+ * end. Returns the end time used.
+ */
+function attributeTime(sampleNode: Int32Array, deltas: Float64Array, startTime: number, endTime: number | null, selfValue: Float64Array): number {
+  const count = sampleNode.length;
+  let ts = startTime + deltas[0]!;
+  let clock = ts;
+  for (let i = 1; i < count; i++) {
+    ts += deltas[i]!;
+    if (ts > clock) {
+      selfValue[sampleNode[i - 1]!]! += ts - clock;
+      clock = ts;
+    }
+  }
+  const end = endTime !== null && endTime > clock ? endTime : clock;
+  selfValue[sampleNode[count - 1]!]! += end - clock;
+  return end;
+}

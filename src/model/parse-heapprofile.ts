@@ -1,0 +1,193 @@
+// Sampling heap profiles (`node --heap-prof`, DevTools "Allocation sampling", Profiler
+// HeapProfiler.getSamplingProfile): a nested tree under `head` — {callFrame, selfSize, id,
+// children: [...]} — and optionally `samples` [{size, nodeId, ordinal}]. Line numbers are
+// 0-based as in DevTools. The value of a node is the bytes allocated there and still live.
+import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
+import { IdIndex, NO_POSITION, RawFrameTable, assembleProfile, readId } from './parse-common';
+import type { Profile } from './types';
+import { ProfileError } from './types';
+
+const K_ID = keyBytes('id');
+const K_CALLFRAME = keyBytes('callFrame');
+const K_SELFSIZE = keyBytes('selfSize');
+const K_CHILDREN = keyBytes('children');
+const K_HITCOUNT = keyBytes('hitCount');
+const K_FUNCTIONNAME = keyBytes('functionName');
+const K_URL = keyBytes('url');
+const K_LINENUMBER = keyBytes('lineNumber');
+const K_COLUMNNUMBER = keyBytes('columnNumber');
+const K_SIZE = keyBytes('size');
+const K_NODEID = keyBytes('nodeId');
+
+/** The heap tree as scanned, in document order (which is parent-first). */
+export class RawHeapNodes {
+  readonly frames = new RawFrameTable();
+  readonly ids = new IntList(1024);
+  readonly parent = new IntList(1024);
+  readonly frame = new IntList(1024);
+  readonly selfSize = new FloatList(1024);
+  /** Samples: node id and size per sample. */
+  readonly sampleNode = new IntList(1024);
+  readonly sampleSize = new FloatList(1024);
+  hasSamples = false;
+}
+
+/** Scans `head` (the scanner sits at its '{'). Iterative: deep allocation stacks cannot overflow. */
+export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
+  if (sc.peek() !== 0x7b) sc.typeError('"head"', 'an object');
+  const names = raw.frames.names;
+  const urls = raw.frames.urls;
+  const emptyName = names.internValue('');
+  const emptyUrl = urls.internValue('');
+  // Per open node: its index; fields are filled as keys arrive, in any order.
+  const stack: number[] = [];
+  let cur = open(-1);
+  let hasMembers = sc.openObject();
+  for (;;) {
+    if (hasMembers) {
+      sc.readKey();
+      if (sc.keyIs(K_CHILDREN)) {
+        if (sc.peek() !== 0x5b) sc.typeError(`the children of heap node #${cur}`, 'an array');
+        if (sc.openArray()) {
+          stack.push(cur);
+          if (sc.peek() !== 0x7b) sc.typeError(`a child of heap node #${cur}`, 'an object');
+          cur = open(cur);
+          hasMembers = sc.openObject();
+          continue;
+        }
+      } else if (sc.keyIs(K_CALLFRAME)) {
+        scanCallFrame(cur);
+      } else if (sc.keyIs(K_SELFSIZE)) {
+        const v = sc.readNumber(`the selfSize of heap node #${cur}`);
+        raw.selfSize.data[cur] = Number.isFinite(v) && v > 0 ? v : 0;
+      } else if (sc.keyIs(K_ID)) {
+        raw.ids.data[cur] = readId(sc, `the id of heap node #${cur}`);
+      } else if (sc.keyIs(K_HITCOUNT)) {
+        throw new ProfileError('unknown-format', 'This looks like a CPU profile in the old "head" format (before Chrome 57), which FlameLens does not read. Re-capture it with a current Node.js or Chrome.');
+      } else {
+        sc.skipValue();
+      }
+    }
+    // After a member (or an empty object): more members, or close nodes and move to siblings.
+    for (;;) {
+      if (hasMembers && sc.next(0x7d)) break;
+      finish(cur);
+      const parent = stack[stack.length - 1];
+      if (parent === undefined) return;
+      if (sc.next(0x5d)) {
+        if (sc.peek() !== 0x7b) sc.typeError(`a child of heap node #${parent}`, 'an object');
+        cur = open(parent);
+        hasMembers = sc.openObject();
+        break;
+      }
+      // The children array closed: continue with the parent's remaining members.
+      cur = stack.pop()!;
+      hasMembers = true;
+    }
+  }
+
+  function open(parent: number): number {
+    const i = raw.ids.length;
+    raw.ids.push(-1);
+    raw.parent.push(parent);
+    raw.frame.push(-1);
+    raw.selfSize.push(0);
+    return i;
+  }
+
+  function finish(i: number): void {
+    if (raw.ids.data[i]! < 0) throw new ProfileError('invalid-structure', `Not a valid heap profile: heap node #${i} has no "id".`);
+    if (raw.frame.data[i]! < 0) throw new ProfileError('invalid-structure', `Not a valid heap profile: heap node #${i} (id ${raw.ids.data[i]}) has no "callFrame".`);
+  }
+
+  function scanCallFrame(i: number): void {
+    if (sc.peek() !== 0x7b) sc.typeError(`the callFrame of heap node #${i}`, 'an object');
+    let fn = emptyName;
+    let url = emptyUrl;
+    let line = NO_POSITION;
+    let col = NO_POSITION;
+    if (sc.openObject()) {
+      do {
+        sc.readKey();
+        if (sc.keyIs(K_FUNCTIONNAME)) {
+          if (sc.peek() !== 0x22) sc.typeError('callFrame.functionName', 'a string');
+          sc.readStringRange();
+          fn = names.internLast(sc);
+        } else if (sc.keyIs(K_URL)) {
+          if (sc.peek() !== 0x22) sc.typeError('callFrame.url', 'a string');
+          sc.readStringRange();
+          url = urls.internLast(sc);
+        } else if (sc.keyIs(K_LINENUMBER)) {
+          line = position(sc.readNumber('callFrame.lineNumber'));
+        } else if (sc.keyIs(K_COLUMNNUMBER)) {
+          col = position(sc.readNumber('callFrame.columnNumber'));
+        } else {
+          sc.skipValue();
+        }
+      } while (sc.next(0x7d));
+    }
+    raw.frame.data[i] = raw.frames.intern(fn, url, line, col);
+  }
+}
+
+function position(v: number): number {
+  return Number.isInteger(v) && v >= -1 && v <= 0x7fffffff ? v : NO_POSITION;
+}
+
+/** Scans heap `samples` [{size, nodeId, ordinal}] (the scanner sits at its '['). */
+export function scanHeapSamples(sc: JsonScanner, raw: RawHeapNodes): void {
+  raw.hasSamples = true;
+  if (sc.peek() !== 0x5b) sc.typeError('"samples"', 'an array');
+  if (!sc.openArray()) return;
+  do {
+    if (sc.peek() !== 0x7b) sc.typeError('a heap sample', 'an object');
+    let node = -1;
+    let size = 0;
+    if (sc.openObject()) {
+      do {
+        sc.readKey();
+        if (sc.keyIs(K_NODEID)) node = readId(sc, 'the nodeId of a heap sample:');
+        else if (sc.keyIs(K_SIZE)) size = sc.readNumber('the size of a heap sample');
+        else sc.skipValue();
+      } while (sc.next(0x7d));
+    }
+    if (node < 0) throw new ProfileError('invalid-structure', `Not a valid heap profile: sample #${raw.sampleNode.length} has no "nodeId".`);
+    raw.sampleNode.push(node);
+    raw.sampleSize.push(size);
+  } while (sc.next(0x5d));
+}
+
+export function buildHeapProfile(raw: RawHeapNodes): Profile {
+  const n = raw.ids.length;
+  const ids = raw.ids.view();
+  const index = new IdIndex(ids, 'heap nodes');
+  const selfSamples = new Float64Array(n);
+  const count = raw.sampleNode.length;
+  // V8 keeps samples whose node was pruned from the tree (nothing live left there): skip them.
+  let orphans = 0;
+  for (let i = 0; i < count; i++) {
+    const k = index.get(raw.sampleNode.data[i]!);
+    if (k < 0) orphans++;
+    else selfSamples[k]!++;
+  }
+  const selfValue = Float64Array.from(raw.selfSize.view());
+  let total = 0;
+  for (let i = 0; i < n; i++) total += selfValue[i]!;
+  const notes: string[] = [];
+  if (orphans > 0) notes.push(`${orphans} of ${count} heap samples refer to nodes that are not in the tree and were not counted.`);
+  if (!raw.hasSamples) notes.push('The heap profile has no per-sample list; sample counts are not available.');
+  return assembleProfile({
+    kind: 'heap',
+    unit: 'bytes',
+    format: 'heapprofile',
+    frames: raw.frames.toFrames((v) => (v >= 0 ? v + 1 : 0)),
+    parent: Int32Array.from(raw.parent.view()),
+    nodeFrame: Int32Array.from(raw.frame.view()),
+    selfValue,
+    selfSamples,
+    startTime: 0,
+    endTime: total,
+    sampleCount: count,
+    notes,
+  });
+}

@@ -1,0 +1,443 @@
+// A one-pass JSON scanner over raw bytes. Profiles run to hundreds of megabytes; decoding them to
+// a string and JSON.parse-ing them into millions of objects costs several times the file in time
+// and memory. The importers instead walk the bytes once, parse numbers in place, decode only the
+// few strings they keep (interned by their bytes), and skip — while still validating — the rest.
+import { ProfileError } from './types';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const MINUS = 0x2d;
+
+const asciiDecoder = new TextDecoder('utf-8', { fatal: false });
+
+/** Encodes an ASCII key once, for byte comparison against keys in the input. */
+export function keyBytes(key: string): Uint8Array {
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
+  return out;
+}
+
+export class JsonScanner {
+  readonly buf: Uint8Array;
+  readonly len: number;
+  pos = 0;
+  /** Byte range of the last string read by readStringRange (without quotes). */
+  strStart = 0;
+  strEnd = 0;
+  /** Whether that string contains escapes / non-ASCII bytes. */
+  strEscaped = false;
+  strNonAscii = false;
+  /** FNV-1a hash of the last string's raw bytes (readStringRange only). */
+  strHash = 0;
+
+  constructor(buf: Uint8Array) {
+    this.buf = buf;
+    this.len = buf.length;
+    // A UTF-8 byte-order mark is harmless; skip it.
+    if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) this.pos = 3;
+  }
+
+  /** Throws 'truncated' when the input ended early, 'invalid-json' otherwise. */
+  fail(expected: string, at = this.pos): never {
+    if (at >= this.len) {
+      throw new ProfileError('truncated', `The file ends early (after ${this.len} bytes, expected ${expected}): it was probably cut off while being written or copied. Capture or copy the profile again.`);
+    }
+    const found = describeByte(this.buf[at] ?? 0);
+    throw new ProfileError('invalid-json', `Not valid JSON: expected ${expected} at byte ${at} but found ${found}.`);
+  }
+
+  skipWs(): number {
+    const buf = this.buf;
+    let p = this.pos;
+    let c = buf[p];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = buf[++p];
+    this.pos = p;
+    return c === undefined ? -1 : c;
+  }
+
+  /** Skips whitespace; returns the next byte (-1 at the end) without consuming it. */
+  peek(): number {
+    return this.skipWs();
+  }
+
+  expect(ch: number, what: string): void {
+    if (this.skipWs() !== ch) this.fail(what);
+    this.pos++;
+  }
+
+  /** After a member/element: consumes ',' (true: more follow) or the closing byte (false). */
+  next(close: number): boolean {
+    const c = this.skipWs();
+    if (c === COMMA) {
+      this.pos++;
+      return true;
+    }
+    if (c === close) {
+      this.pos++;
+      return false;
+    }
+    return this.fail(close === RBRACE ? "',' or '}'" : "',' or ']'");
+  }
+
+  /** Opens an object; returns false if it is empty (and consumes the '}'). */
+  openObject(): boolean {
+    if (this.skipWs() !== LBRACE) this.fail("'{'");
+    this.pos++;
+    if (this.skipWs() === RBRACE) {
+      this.pos++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Opens an array; returns false if it is empty (and consumes the ']'). */
+  openArray(): boolean {
+    if (this.skipWs() !== LBRACKET) this.fail("'['");
+    this.pos++;
+    if (this.skipWs() === RBRACKET) {
+      this.pos++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Reads an object key and the ':' after it; the key's bytes are strStart..strEnd. */
+  readKey(): void {
+    if (this.skipWs() !== QUOTE) this.fail('a quoted key');
+    this.readStringRange();
+    this.expect(COLON, "':'");
+  }
+
+  /** True when the last string read equals `key` byte for byte. */
+  keyIs(key: Uint8Array): boolean {
+    const n = key.length;
+    if (this.strEnd - this.strStart !== n) return false;
+    const buf = this.buf;
+    const s = this.strStart;
+    for (let i = 0; i < n; i++) if (buf[s + i] !== key[i]) return false;
+    return true;
+  }
+
+  /** Scans a string at pos (which must be '"'), recording its byte range and hash. */
+  readStringRange(): void {
+    const buf = this.buf;
+    let p = this.pos;
+    if (buf[p] !== QUOTE) this.fail('a string', p);
+    p++;
+    const start = p;
+    let escaped = false;
+    let nonAscii = false;
+    let h = 0x811c9dc5;
+    for (;;) {
+      const c = buf[p];
+      if (c === QUOTE) break;
+      if (c === undefined) this.fail('the end of a string', p);
+      if (c === BACKSLASH) {
+        escaped = true;
+        h = Math.imul(h ^ c, 0x01000193);
+        p++;
+        const e = buf[p];
+        if (e === undefined) this.fail('an escape', p);
+        h = Math.imul(h ^ e, 0x01000193);
+        p++;
+        continue;
+      }
+      if (c < 0x20) this.fail('a string character (raw control characters are not allowed)', p);
+      if (c >= 0x80) nonAscii = true;
+      h = Math.imul(h ^ c, 0x01000193);
+      p++;
+    }
+    this.strStart = start;
+    this.strEnd = p;
+    this.strEscaped = escaped;
+    this.strNonAscii = nonAscii;
+    this.strHash = h >>> 0;
+    this.pos = p + 1;
+  }
+
+  /** Decodes the last string read. */
+  decodeString(): string {
+    const { buf, strStart, strEnd } = this;
+    if (!this.strEscaped) {
+      if (!this.strNonAscii && strEnd - strStart < 64) {
+        let s = '';
+        for (let i = strStart; i < strEnd; i++) s += String.fromCharCode(buf[i]!);
+        return s;
+      }
+      return asciiDecoder.decode(buf.subarray(strStart, strEnd));
+    }
+    const raw = asciiDecoder.decode(buf.subarray(strStart, strEnd));
+    try {
+      return JSON.parse(`"${raw}"`) as string;
+    } catch {
+      throw new ProfileError('invalid-json', `Not valid JSON: bad escape sequence in the string at byte ${strStart - 1}.`);
+    }
+  }
+
+  readString(what: string): string {
+    if (this.skipWs() !== QUOTE) this.typeError(what, 'a string');
+    this.readStringRange();
+    return this.decodeString();
+  }
+
+  /** Reads a JSON number at pos. Integers are parsed from the bytes; anything else via Number(). */
+  readNumber(what: string): number {
+    const buf = this.buf;
+    let p = this.pos;
+    let c = buf[p];
+    const start = p;
+    let neg = false;
+    if (c === MINUS) {
+      neg = true;
+      c = buf[++p];
+    }
+    if (c === undefined) this.fail('a number', p);
+    if (neg && (c < 0x30 || c > 0x39)) this.fail('a digit', p);
+    if (c < 0x30 || c > 0x39) {
+      this.pos = start;
+      return this.typeError(what, 'a number');
+    }
+    let v = 0;
+    let digits = 0;
+    while (c !== undefined && c >= 0x30 && c <= 0x39) {
+      v = v * 10 + (c - 0x30);
+      digits++;
+      c = buf[++p];
+    }
+    if (c === 0x2e || c === 0x65 || c === 0x45 || digits > 15) {
+      // Fraction, exponent or too many digits for exact integer arithmetic: take the slow path.
+      if (c === 0x2e) {
+        c = buf[++p];
+        if (c === undefined || c < 0x30 || c > 0x39) this.fail('a digit', p);
+        while (c !== undefined && c >= 0x30 && c <= 0x39) c = buf[++p];
+      }
+      if (c === 0x65 || c === 0x45) {
+        c = buf[++p];
+        if (c === 0x2b || c === MINUS) c = buf[++p];
+        if (c === undefined || c < 0x30 || c > 0x39) this.fail('a digit', p);
+        while (c !== undefined && c >= 0x30 && c <= 0x39) c = buf[++p];
+      }
+      let s = '';
+      for (let i = start; i < p; i++) s += String.fromCharCode(buf[i]!);
+      this.pos = p;
+      return Number(s);
+    }
+    if (c === undefined) this.fail("',' or a closing bracket", p);
+    this.pos = p;
+    return neg ? -v : v;
+  }
+
+  /** Skips any JSON value, validating it. Iterative, so deep nesting cannot overflow the stack. */
+  skipValue(): void {
+    const stack: number[] = [];
+    for (;;) {
+      const c = this.skipWs();
+      if (c === LBRACE || c === LBRACKET) {
+        this.pos++;
+        const close = c === LBRACE ? RBRACE : RBRACKET;
+        if (this.skipWs() === close) {
+          this.pos++;
+        } else {
+          stack.push(close);
+          if (close === RBRACE) this.readKey();
+          continue;
+        }
+      } else if (c === QUOTE) {
+        this.readStringRange();
+      } else if (c === MINUS || (c >= 0x30 && c <= 0x39)) {
+        this.readNumber('a value');
+      } else if (c === 0x74) {
+        this.literal('true');
+      } else if (c === 0x66) {
+        this.literal('false');
+      } else if (c === 0x6e) {
+        this.literal('null');
+      } else {
+        this.fail('a value');
+      }
+      // After a complete value: close containers or move to the next member.
+      for (;;) {
+        const close = stack[stack.length - 1];
+        if (close === undefined) return;
+        if (this.next(close)) {
+          if (close === RBRACE) this.readKey();
+          break;
+        }
+        stack.pop();
+      }
+    }
+  }
+
+  private literal(word: string): void {
+    for (let i = 0; i < word.length; i++) {
+      if (this.buf[this.pos + i] !== word.charCodeAt(i)) this.fail(`'${word}'`, this.pos + i);
+    }
+    this.pos += word.length;
+  }
+
+  /** True if the next value is null (consumed). */
+  takeNull(): boolean {
+    if (this.skipWs() === 0x6e) {
+      this.literal('null');
+      return true;
+    }
+    return false;
+  }
+
+  /** A structurally wrong value: valid JSON, but not what a profile has at this place. */
+  typeError(what: string, expected: string): never {
+    const c = this.skipWs();
+    if (c === -1) this.fail(expected);
+    const found = c === QUOTE ? 'a string' : c === LBRACE ? 'an object' : c === LBRACKET ? 'an array' : c === 0x6e ? 'null' : c === 0x74 || c === 0x66 ? 'a boolean' : c === MINUS || (c >= 0x30 && c <= 0x39) ? 'a number' : null;
+    if (found === null) this.fail('a value');
+    throw new ProfileError('invalid-structure', `Not a valid profile: ${what} should be ${expected} but is ${found} (byte ${this.pos}).`);
+  }
+
+  /** Checks that nothing but whitespace follows the top-level value. */
+  end(): void {
+    if (this.skipWs() !== -1) this.fail('the end of the file');
+  }
+}
+
+function describeByte(c: number): string {
+  if (c >= 0x21 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * Interns strings by their raw bytes in the input, so a url repeated on 100 000 nodes is decoded
+ * once. Different raw spellings of one string (escapes) map to one id through `byValue`.
+ */
+export class ByteStringTable {
+  readonly strings: string[] = [];
+  private readonly byValue = new Map<string, number>();
+  private slots: Int32Array = new Int32Array(1024).fill(-1);
+  private rawStart: Int32Array = new Int32Array(256);
+  private rawEnd: Int32Array = new Int32Array(256);
+  private rawHash: Int32Array = new Int32Array(256);
+  private rawId: Int32Array = new Int32Array(256);
+  private rawCount = 0;
+
+  /** Id of the string the scanner just read (via readStringRange). */
+  internLast(sc: JsonScanner): number {
+    const { buf, strStart, strEnd } = sc;
+    const hash = sc.strHash | 0;
+    const n = strEnd - strStart;
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const r = this.slots[slot]!;
+      if (r < 0) break;
+      if (this.rawHash[r] === hash && this.rawEnd[r]! - this.rawStart[r]! === n) {
+        const s = this.rawStart[r]!;
+        let same = true;
+        for (let i = 0; i < n; i++) {
+          if (buf[s + i] !== buf[strStart + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return this.rawId[r]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const value = sc.decodeString();
+    let id = this.byValue.get(value);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(value);
+      this.byValue.set(value, id);
+    }
+    const r = this.rawCount++;
+    if (r >= this.rawStart.length) this.growRaw();
+    this.rawStart[r] = strStart;
+    this.rawEnd[r] = strEnd;
+    this.rawHash[r] = hash;
+    this.rawId[r] = id;
+    this.slots[slot] = r;
+    if (this.rawCount * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  /** Id of a string given directly (for values that are not strings in the input). */
+  internValue(value: string): number {
+    let id = this.byValue.get(value);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(value);
+      this.byValue.set(value, id);
+    }
+    return id;
+  }
+
+  private growRaw(): void {
+    const n = this.rawStart.length * 2;
+    this.rawStart = grow(this.rawStart, n);
+    this.rawEnd = grow(this.rawEnd, n);
+    this.rawHash = grow(this.rawHash, n);
+    this.rawId = grow(this.rawId, n);
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let r = 0; r < this.rawCount; r++) {
+      let slot = this.rawHash[r]! & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = r;
+    }
+    this.slots = slots;
+  }
+}
+
+function grow(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+/** A growable Int32 or Float64 list. */
+export class IntList {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const b = new Int32Array(Math.ceil(this.data.length * 1.5) + 16);
+      b.set(this.data);
+      this.data = b;
+    }
+    this.data[this.length++] = v;
+  }
+  /** The filled part (a view, no copy). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+export class FloatList {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const b = new Float64Array(Math.ceil(this.data.length * 1.5) + 16);
+      b.set(this.data);
+      this.data = b;
+    }
+    this.data[this.length++] = v;
+  }
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
