@@ -1,0 +1,245 @@
+// The capture agent: preloaded into every Node.js process and worker thread of a profiled program
+// (`NODE_OPTIONS="--require /abs/dist/agent.js"`; Node applies --require to worker threads and,
+// through the inherited environment, to child processes). It profiles its own thread through an
+// in-process `node:inspector` Session — no port, no native code — and writes the result into the
+// session folder described in ./session.ts.
+//
+// Rules it lives by: never write to stdout/stderr, never keep the event loop alive (all timers are
+// unref'd), never throw into the program (errors go to the sidecar), and never change how the
+// program ends (signals it intercepts are re-raised with their default action).
+import * as inspector from 'node:inspector';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
+import {
+  agentEnv,
+  profileFileName,
+  sidecarFileName,
+  stopFileName,
+  stopPollMs,
+  type AgentSidecar,
+  type CaptureKind,
+  type StopReason,
+} from './session';
+
+const loadedKey = Symbol.for('flamelens.agent.loaded');
+const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+interface AgentConfig {
+  dir: string;
+  cpu: boolean;
+  heap: boolean;
+  intervalUs: number;
+  heapIntervalBytes: number;
+  durationMs: number;
+}
+
+function readConfig(env: NodeJS.ProcessEnv): AgentConfig | undefined {
+  const dir = env[agentEnv.dir];
+  if (!dir) return undefined;
+  const cpuSet = env[agentEnv.cpu] === '1';
+  const heap = env[agentEnv.heap] === '1';
+  return {
+    dir,
+    cpu: cpuSet || !heap,
+    heap,
+    intervalUs: positiveInt(env[agentEnv.intervalUs], 100),
+    heapIntervalBytes: positiveInt(env[agentEnv.heapIntervalBytes], 32768),
+    durationMs: positiveInt(env[agentEnv.durationMs], 0),
+  };
+}
+
+function positiveInt(text: string | undefined, fallback: number): number {
+  const n = text === undefined ? NaN : Number(text);
+  return Number.isFinite(n) && n > 0 ? Math.round(n) : fallback;
+}
+
+/** Writes via a temporary file so a reader never sees half a file. */
+function writeAtomic(file: string, data: string): void {
+  const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+class Recorder {
+  private readonly session = new inspector.Session();
+  private readonly sidecar: AgentSidecar;
+  private readonly sidecarPath: string;
+  private stopped = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private durationTimer: NodeJS.Timeout | undefined;
+  private readonly onExit = (code: number): void => this.stop('exit', code);
+  private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal);
+
+  constructor(private readonly config: AgentConfig) {
+    const kinds: CaptureKind[] = [];
+    if (config.cpu) kinds.push('cpu');
+    if (config.heap) kinds.push('heap');
+    this.sidecar = {
+      version: 1,
+      pid: process.pid,
+      ppid: process.ppid,
+      threadId,
+      isMainThread,
+      argv: [...process.argv],
+      execArgv: [...process.execArgv],
+      cwd: process.cwd(),
+      nodeVersion: process.version,
+      kinds,
+      startTime: Date.now(),
+      state: 'recording',
+      files: [],
+      errors: [],
+    };
+    this.sidecarPath = path.join(config.dir, sidecarFileName(process.pid, threadId));
+  }
+
+  start(): void {
+    fs.mkdirSync(this.config.dir, { recursive: true });
+    // Written first, so a thread that dies without saving (SIGKILL, worker.terminate()) is still known.
+    this.writeSidecar();
+    this.session.connect();
+    if (this.config.cpu) {
+      this.post('Profiler.enable');
+      this.post('Profiler.setSamplingInterval', { interval: this.config.intervalUs });
+      this.post('Profiler.start');
+    }
+    if (this.config.heap) {
+      this.post('HeapProfiler.enable');
+      this.post('HeapProfiler.startSampling', {
+        samplingInterval: this.config.heapIntervalBytes,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    }
+    process.on('exit', this.onExit);
+    // Signals reach only the main thread; workers end with their process.
+    if (isMainThread) for (const s of handledSignals) process.on(s, this.onSignal);
+    this.pollTimer = setInterval(() => this.pollStopFile(), stopPollMs);
+    this.pollTimer.unref();
+    if (this.config.durationMs > 0) {
+      this.durationTimer = setTimeout(() => this.stop('duration'), this.config.durationMs);
+      this.durationTimer.unref();
+    }
+  }
+
+  private post(method: string, params?: object): void {
+    this.session.post(method, params, (err) => {
+      if (err) this.sidecar.errors.push(`${method}: ${errorText(err)}`);
+    });
+  }
+
+  private pollStopFile(): void {
+    try {
+      if (fs.existsSync(path.join(this.config.dir, stopFileName))) this.stop('manual');
+    } catch {
+      // A vanished session folder is not the program's problem.
+    }
+  }
+
+  private handleSignal(signal: NodeJS.Signals): void {
+    // If the program handles this signal itself, it decides whether to end; our exit hook saves then.
+    const programListeners = process.listenerCount(signal) - 1;
+    if (programListeners > 0) return;
+    this.stop(signal);
+    // stop() removed our listener, so Node is back to the default action: die by this signal.
+    process.kill(process.pid, signal);
+  }
+
+  /**
+   * Stops profiling and writes every file. In-process inspector sessions answer synchronously, so
+   * this completes inside an 'exit' listener; an answer that has not arrived by the end is recorded.
+   */
+  stop(reason: StopReason, exitCode?: number): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.detach();
+    this.sidecar.stopReason = reason;
+    // A worker's argv gains its script only after preloads ran.
+    this.sidecar.argv = [...process.argv];
+    if (exitCode !== undefined) this.sidecar.exitCode = exitCode;
+    let pending = 0;
+    const finish = (): void => {
+      if (--pending > 0) return;
+      this.sidecar.endTime = Date.now();
+      this.sidecar.state = this.sidecar.files.length > 0 ? 'saved' : 'failed';
+      this.writeSidecar();
+      try {
+        this.session.disconnect();
+      } catch {
+        // Already gone at exit.
+      }
+    };
+    pending++; // held until every request below is posted
+    if (this.config.cpu) {
+      pending++;
+      this.session.post('Profiler.stop', (err, result) => {
+        this.save('cpu', err, result?.profile);
+        finish();
+      });
+    }
+    if (this.config.heap) {
+      pending++;
+      this.session.post('HeapProfiler.getSamplingProfile', (err, result) => {
+        this.save('heap', err, result?.profile);
+        this.post('HeapProfiler.stopSampling');
+        finish();
+      });
+    }
+    finish();
+    if (pending > 0) {
+      this.sidecar.errors.push(`${reason}: the inspector did not answer synchronously; profile may be missing`);
+      this.writeSidecar();
+    }
+  }
+
+  private save(kind: CaptureKind, err: Error | null, profile: object | undefined): void {
+    if (err || !profile) {
+      this.sidecar.errors.push(`${kind}: ${err ? errorText(err) : 'no profile returned'}`);
+      return;
+    }
+    try {
+      const file = profileFileName(process.pid, threadId, kind);
+      writeAtomic(path.join(this.config.dir, file), JSON.stringify(profile));
+      this.sidecar.files.push({ kind, file });
+    } catch (e) {
+      this.sidecar.errors.push(`${kind}: ${errorText(e)}`);
+    }
+  }
+
+  private detach(): void {
+    process.removeListener('exit', this.onExit);
+    if (isMainThread) for (const s of handledSignals) process.removeListener(s, this.onSignal);
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.durationTimer) clearTimeout(this.durationTimer);
+  }
+
+  private writeSidecar(): void {
+    try {
+      writeAtomic(this.sidecarPath, JSON.stringify(this.sidecar, null, 2));
+    } catch {
+      // Nowhere left to report to; the launcher will see the thread as missing.
+    }
+  }
+}
+
+function main(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[loadedKey]) return; // loaded twice (e.g. --require given twice): one recorder per thread
+  g[loadedKey] = true;
+  const config = readConfig(process.env);
+  if (!config) return;
+  // A process started after a manual stop stays unrecorded.
+  if (fs.existsSync(path.join(config.dir, stopFileName))) return;
+  new Recorder(config).start();
+}
+
+try {
+  main();
+} catch {
+  // Never let the agent break the program it observes.
+}

@@ -1,0 +1,288 @@
+// Runs a program with the capture agent preloaded and collects what every thread of every Node.js
+// process wrote into the session folder. Shared by the CLI and the extension: no vscode here.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  agentEnv,
+  describeThread,
+  commandLabel,
+  isSidecarFileName,
+  stopFileName,
+  type AgentSidecar,
+  type CaptureKind,
+  type StopReason,
+} from './session';
+
+export interface CaptureOptions {
+  /** argv to run directly, or one string run through the system shell. */
+  command: string[] | string;
+  cwd?: string;
+  /** Base environment (default: this process's). The agent's variables are added to it. */
+  env?: NodeJS.ProcessEnv;
+  /** Session folder; created if missing. Profiles land here. */
+  outDir: string;
+  /** Default: true unless `heap` is set. */
+  cpu?: boolean;
+  heap?: boolean;
+  /** CPU sampling interval, µs (default 100). */
+  intervalUs?: number;
+  /** Heap sampling interval, bytes (default 32768). */
+  heapIntervalBytes?: number;
+  /** Each thread stops recording after this long (the program keeps running). */
+  durationMs?: number;
+  /** Default 'inherit'. */
+  stdio?: StdioOptions;
+  /** Override the agent bundle (default: agentScriptPath()). */
+  agentPath?: string;
+}
+
+export interface CapturedProfile {
+  /** Absolute path of the .cpuprofile / .heapprofile. */
+  path: string;
+  kind: CaptureKind;
+  pid: number;
+  ppid: number;
+  threadId: number;
+  isMainThread: boolean;
+  argv: string[];
+  /** Short label, e.g. "process 1234 (node app.js)". */
+  label: string;
+  /** Wall time the thread was recorded, ms. */
+  durationMs: number;
+  stopReason: StopReason | undefined;
+}
+
+export interface CaptureResult {
+  sessionDir: string;
+  /** The launched process's exit code (null when a signal ended it). */
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  profiles: CapturedProfile[];
+  /** Every thread that loaded the agent, as it described itself. */
+  threads: AgentSidecar[];
+  /** Human-readable: threads that left no profile, and why as far as we can tell. */
+  problems: string[];
+}
+
+export interface CaptureHandle {
+  pid: number;
+  sessionDir: string;
+  child: ChildProcess;
+  /**
+   * Stops recording in every thread (profiles are written) while the program keeps running.
+   * Resolves once every live thread saved, or after `timeoutMs` (a thread busy in synchronous code
+   * notices the request only when its event loop turns).
+   */
+  stop(timeoutMs?: number): Promise<void>;
+  /** Sends a signal (default SIGTERM) to the launched process. */
+  kill(signal?: NodeJS.Signals): void;
+  /** Settles when the launched process has exited and its threads' files were collected. */
+  done: Promise<CaptureResult>;
+}
+
+/** A command that could not be started, or bad options. The message is meant for the user. */
+export class CaptureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaptureError';
+  }
+}
+
+/**
+ * Where dist/agent.js is. In the bundles (dist/cli.js, dist/extension.js) it sits beside them;
+ * from sources run by tsx (tests) it is <repo>/dist/agent.js.
+ */
+export function agentScriptPath(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [path.join(here, 'agent.js'), path.resolve(here, '..', '..', 'dist', 'agent.js')];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[candidates.length - 1];
+}
+
+/** The environment for the launched program: the agent preloaded and configured. */
+export function agentEnvironment(opts: Omit<CaptureOptions, 'command'>, agentPath: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
+  const quoted = `"${agentPath.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${quoted}`].filter(Boolean).join(' ');
+  env[agentEnv.dir] = path.resolve(opts.outDir);
+  const heap = opts.heap === true;
+  const cpu = opts.cpu ?? !heap;
+  env[agentEnv.cpu] = cpu ? '1' : '0';
+  env[agentEnv.heap] = heap ? '1' : '0';
+  if (opts.intervalUs !== undefined) env[agentEnv.intervalUs] = String(Math.max(1, Math.round(opts.intervalUs)));
+  if (opts.heapIntervalBytes !== undefined) env[agentEnv.heapIntervalBytes] = String(Math.round(opts.heapIntervalBytes));
+  if (opts.durationMs !== undefined && opts.durationMs > 0) env[agentEnv.durationMs] = String(Math.round(opts.durationMs));
+  return env;
+}
+
+export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
+  const agentPath = opts.agentPath ?? agentScriptPath();
+  if (!fs.existsSync(agentPath)) {
+    return Promise.reject(new CaptureError(`capture agent not found at ${agentPath} (run \`npm run build\`)`));
+  }
+  const argv = typeof opts.command === 'string' ? [opts.command] : opts.command;
+  if (argv.length === 0 || argv[0] === '') return Promise.reject(new CaptureError('no command to run'));
+  const sessionDir = path.resolve(opts.outDir);
+  fs.mkdirSync(sessionDir, { recursive: true });
+  // A stop file left by an earlier run would silence every agent.
+  fs.rmSync(path.join(sessionDir, stopFileName), { force: true });
+  const cwd = opts.cwd ?? process.cwd();
+  const env = agentEnvironment(opts, agentPath);
+  const label = typeof opts.command === 'string' ? opts.command : commandLabel(argv);
+
+  return new Promise<CaptureHandle>((resolve, reject) => {
+    const child =
+      typeof opts.command === 'string'
+        ? spawn(opts.command, { cwd, env, stdio: opts.stdio ?? 'inherit', shell: true })
+        : spawn(argv[0], argv.slice(1), { cwd, env, stdio: opts.stdio ?? 'inherit' });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
+      child.once('exit', (code, signal) => res({ code, signal }));
+    });
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // errors after a successful start surface through 'exit'
+      reject(new CaptureError(spawnErrorMessage(err, argv[0], cwd)));
+    });
+    child.once('spawn', () => {
+      const pid = child.pid as number;
+      const done = exited.then(async ({ code, signal }) => {
+        await waitForOtherProcesses(sessionDir, pid);
+        return collectSession(sessionDir, { rootPid: pid, rootLabel: label, exitCode: code, signal });
+      });
+      resolve({
+        pid,
+        sessionDir,
+        child,
+        stop: (timeoutMs = 10_000) => requestStop(sessionDir, timeoutMs),
+        kill: (sig: NodeJS.Signals = 'SIGTERM') => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+        },
+        done,
+      });
+    });
+  });
+}
+
+function spawnErrorMessage(err: NodeJS.ErrnoException, exe: string, cwd: string): string {
+  if (err.code === 'ENOENT') {
+    return fs.existsSync(cwd) ? `command not found: ${exe}` : `working directory does not exist: ${cwd}`;
+  }
+  if (err.code === 'EACCES') return `permission denied: ${exe}`;
+  return `could not start ${exe}: ${err.message}`;
+}
+
+/** Asks every agent of the session to stop recording; the programs keep running. */
+export async function requestStop(sessionDir: string, timeoutMs = 10_000): Promise<void> {
+  fs.writeFileSync(path.join(sessionDir, stopFileName), `${Date.now()}\n`);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const live = readSidecars(sessionDir).filter((s) => s.state === 'recording' && isAlive(s.pid));
+    if (live.length === 0) return;
+    await sleep(50);
+  }
+}
+
+/** Gives descendants that outlive the launched process a moment to save (up to `graceMs`). */
+async function waitForOtherProcesses(sessionDir: string, rootPid: number, graceMs = 2000): Promise<void> {
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    const waiting = readSidecars(sessionDir).some((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid));
+    if (!waiting) return;
+    await sleep(50);
+  }
+}
+
+export function readSidecars(sessionDir: string): AgentSidecar[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(sessionDir);
+  } catch {
+    return [];
+  }
+  const out: AgentSidecar[] = [];
+  for (const name of names.filter(isSidecarFileName)) {
+    try {
+      const s = JSON.parse(fs.readFileSync(path.join(sessionDir, name), 'utf8')) as AgentSidecar;
+      if (s && s.version === 1 && typeof s.pid === 'number') out.push(s);
+    } catch {
+      // Not ours, or unreadable: ignore.
+    }
+  }
+  return out.sort((a, b) => a.startTime - b.startTime || a.pid - b.pid || a.threadId - b.threadId);
+}
+
+interface RootOutcome {
+  rootPid: number;
+  rootLabel: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** Reads a session folder into profiles and problems. Also usable on a folder from an earlier run. */
+export function collectSession(sessionDir: string, root?: RootOutcome): CaptureResult {
+  const threads = readSidecars(sessionDir);
+  const profiles: CapturedProfile[] = [];
+  const problems: string[] = [];
+  for (const s of threads) {
+    const label = describeThread(s);
+    for (const f of s.files) {
+      const p = path.join(sessionDir, f.file);
+      if (!fs.existsSync(p)) continue;
+      profiles.push({
+        path: p,
+        kind: f.kind,
+        pid: s.pid,
+        ppid: s.ppid,
+        threadId: s.threadId,
+        isMainThread: s.isMainThread,
+        argv: s.argv,
+        label,
+        durationMs: (s.endTime ?? s.startTime) - s.startTime,
+        stopReason: s.stopReason,
+      });
+    }
+    if (s.state === 'recording') problems.push(`${label} ${missingReason(s, threads, root)}`);
+    else if (s.state === 'failed') problems.push(`${label} could not save its profile: ${s.errors.join('; ') || 'unknown error'}`);
+    else if (s.errors.length > 0) problems.push(`${label}: ${s.errors.join('; ')}`);
+  }
+  if (threads.length === 0 && root) {
+    problems.push(
+      `no Node.js process loaded the agent (is \`${root.rootLabel}\` a Node.js program, and does it keep NODE_OPTIONS in the environment of its children?)`,
+    );
+  }
+  return {
+    sessionDir,
+    exitCode: root?.exitCode ?? null,
+    signal: root?.signal ?? null,
+    profiles,
+    threads,
+    problems,
+  };
+}
+
+function missingReason(s: AgentSidecar, all: AgentSidecar[], root: RootOutcome | undefined): string {
+  if (s.isMainThread) {
+    if (root && s.pid === root.rootPid && root.signal) {
+      return `exited without writing a profile: killed by ${root.signal}`;
+    }
+    if (isAlive(s.pid)) return 'is still running: its profile is written when it exits or is stopped';
+    return 'exited without writing a profile: killed by SIGKILL or crashed';
+  }
+  const main = all.find((o) => o.pid === s.pid && o.isMainThread);
+  if (main && main.state !== 'recording') {
+    return 'ended without writing a profile: terminated (worker.terminate(), or its process exited while the worker ran)';
+  }
+  return 'ended without writing a profile: its process was killed';
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

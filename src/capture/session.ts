@@ -1,0 +1,109 @@
+// The contract between the capture agent (running inside the profiled program) and whoever reads
+// its session folder (launcher, CLI, extension). Everything crosses through environment variables
+// and files: the agent has no port, no socket and no way to talk back.
+//
+// Session folder layout, one set per JavaScript thread (main thread or worker) of every process:
+//   <pid>-<threadId>.json         sidecar (AgentSidecar), written at start and rewritten when saved
+//   <pid>-<threadId>.cpuprofile   DevTools CPU profile          (when CPU profiling)
+//   <pid>-<threadId>.heapprofile  DevTools sampling heap profile (when heap profiling)
+//   stop                          control file: its existence asks every agent to stop recording
+
+/** Environment variables read by the agent. */
+export const agentEnv = {
+  /** Absolute path of the session folder. Without it the agent does nothing. */
+  dir: 'FLAMELENS_DIR',
+  /** '1' to record a CPU profile. When neither CPU nor heap is set, CPU is recorded. */
+  cpu: 'FLAMELENS_CPU',
+  /** '1' to record a sampling heap profile. */
+  heap: 'FLAMELENS_HEAP',
+  /** CPU sampling interval in microseconds (default 100). */
+  intervalUs: 'FLAMELENS_INTERVAL_US',
+  /** Heap sampling interval in bytes (default 32768, V8's default). */
+  heapIntervalBytes: 'FLAMELENS_HEAP_INTERVAL',
+  /** Stop recording this many milliseconds after each thread started. */
+  durationMs: 'FLAMELENS_DURATION_MS',
+} as const;
+
+export const stopFileName = 'stop';
+/** How often each agent looks for the stop file (an unref'd timer: never keeps the program alive). */
+export const stopPollMs = 100;
+
+export type CaptureKind = 'cpu' | 'heap';
+
+/** Why an agent stopped recording. */
+export type StopReason =
+  | 'exit' // the thread ended (process.exit, end of event loop, uncaught exception, worker end)
+  | 'manual' // the stop file appeared
+  | 'duration' // FLAMELENS_DURATION_MS elapsed
+  | 'SIGINT'
+  | 'SIGTERM'
+  | 'SIGHUP';
+
+export interface SidecarFile {
+  kind: CaptureKind;
+  /** File name inside the session folder. */
+  file: string;
+}
+
+/** Metadata the agent writes next to each thread's profiles. */
+export interface AgentSidecar {
+  version: 1;
+  pid: number;
+  ppid: number;
+  threadId: number;
+  isMainThread: boolean;
+  /** process.argv of the process; for a worker, [node, worker script] as Node reports it. */
+  argv: string[];
+  execArgv: string[];
+  cwd: string;
+  nodeVersion: string;
+  kinds: CaptureKind[];
+  /** Epoch milliseconds. */
+  startTime: number;
+  endTime?: number;
+  /** 'recording' until saved: a sidecar still 'recording' after its thread ended means lost profiles. */
+  state: 'recording' | 'saved' | 'failed';
+  stopReason?: StopReason;
+  /** process.exitCode / exit code seen at stop time, when the stop was an exit. */
+  exitCode?: number;
+  files: SidecarFile[];
+  /** The agent's own errors, swallowed here so the program never sees them. */
+  errors: string[];
+}
+
+export function threadBaseName(pid: number, threadId: number): string {
+  return `${pid}-${threadId}`;
+}
+
+export function profileFileName(pid: number, threadId: number, kind: CaptureKind): string {
+  return `${threadBaseName(pid, threadId)}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;
+}
+
+export function sidecarFileName(pid: number, threadId: number): string {
+  return `${threadBaseName(pid, threadId)}.json`;
+}
+
+const sidecarPattern = /^(\d+)-(\d+)\.json$/;
+
+export function isSidecarFileName(name: string): boolean {
+  return sidecarPattern.test(name);
+}
+
+/** A short human label for a thread, e.g. "process 1234 (node app.js)" or "worker 2 of process 1234 (worker.js)". */
+export function describeThread(s: Pick<AgentSidecar, 'pid' | 'threadId' | 'isMainThread' | 'argv' | 'cwd'>): string {
+  const cmd = commandLabel(s.argv, s.cwd);
+  return s.isMainThread ? `process ${s.pid} (${cmd})` : `worker ${s.threadId} of process ${s.pid} (${cmd})`;
+}
+
+/** argv as a short command line: the executable's base name, then the arguments (relative to cwd when inside it). */
+export function commandLabel(argv: readonly string[], cwd?: string): string {
+  if (argv.length === 0) return '?';
+  const exe = argv[0].split(/[\\/]/).pop() ?? argv[0];
+  const prefix = cwd ? cwd.replace(/[\\/]+$/, '') : undefined;
+  const args = argv.slice(1).map((a) => (prefix && (a.startsWith(`${prefix}/`) || a.startsWith(`${prefix}\\`)) ? a.slice(prefix.length + 1) : a));
+  return [exe, ...args].map(quoteArg).join(' ');
+}
+
+function quoteArg(a: string): string {
+  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,121 @@
+// Shared by the capture and CLI tests: fresh bundles of the agent and CLI (built once per test
+// process into its own folder, so parallel test files never read a half-written bundle), scratch
+// folders, small programs written on the fly, and readers for raw DevTools profiles.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+const outRoot = path.join(repoRoot, 'test-output');
+
+let bundleDir: Promise<string> | undefined;
+
+/** Builds dist-like bundles (agent.js, cli.js side by side, as in dist/) for this test process. */
+export function buildBundles(): Promise<{ agent: string; cli: string }> {
+  bundleDir ??= (async () => {
+    const dir = path.join(outRoot, `bundles-${process.pid}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const common = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' } as const;
+    const builds = [esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'src/capture/agent.ts')], outfile: path.join(dir, 'agent.js') })];
+    const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
+    if (fs.existsSync(cliEntry)) {
+      builds.push(esbuild.build({ ...common, sourcemap: true, entryPoints: [cliEntry], outfile: path.join(dir, 'cli.js') }));
+    }
+    await Promise.all(builds);
+    return dir;
+  })();
+  return bundleDir.then((dir) => ({ agent: path.join(dir, 'agent.js'), cli: path.join(dir, 'cli.js') }));
+}
+
+/** A new empty folder under test-output/. */
+export function scratchDir(name: string): string {
+  const dir = path.join(outRoot, `${name}-${process.pid}-${Date.now().toString(36)}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+}
+
+/**
+ * JavaScript for a function `name` that keeps the CPU busy for `ms` milliseconds in its own frame
+ * (the loop body is inline arithmetic, so samples land on `name` itself).
+ */
+export function busyFunction(name: string, ms: number): string {
+  return `function ${name}() {
+  const end = Date.now() + ${ms};
+  let acc = 0;
+  while (Date.now() < end) {
+    for (let i = 1; i < 20000; i++) acc += (i * 7919) % 13 ^ (acc & 1023);
+  }
+  return acc;
+}
+`;
+}
+
+interface RawCpuNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface RawCpuProfile {
+  nodes: RawCpuNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+interface RawHeapNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: RawHeapNode[];
+}
+
+export function readJson<T>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** Self samples per function name of a raw .cpuprofile (independent of the model, on purpose). */
+export function cpuSelfByFunction(file: string): Map<string, number> {
+  const p = readJson<RawCpuProfile>(file);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, number>();
+  for (const id of p.samples) {
+    const name = byId.get(id)?.callFrame.functionName || '(anonymous)';
+    out.set(name, (out.get(name) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** The function with the most self samples, ignoring V8's meta nodes. */
+export function hottestCpuFunction(file: string): string {
+  const meta = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
+  return [...cpuSelfByFunction(file)].filter(([n]) => !meta.has(n)).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+}
+
+/** Self bytes per function name of a raw .heapprofile. */
+export function heapSelfByFunction(file: string): Map<string, number> {
+  const p = readJson<{ head: RawHeapNode }>(file);
+  const out = new Map<string, number>();
+  const stack = [p.head];
+  while (stack.length > 0) {
+    const n = stack.pop() as RawHeapNode;
+    const name = n.callFrame.functionName || '(anonymous)';
+    out.set(name, (out.get(name) ?? 0) + n.selfSize);
+    stack.push(...n.children);
+  }
+  return out;
+}
+
+/** Compiles examples/shop-api with the repo's TypeScript (once per test process). */
+let exampleBuilt = false;
+export function buildExample(): string {
+  const dir = path.join(repoRoot, 'examples', 'shop-api');
+  if (!exampleBuilt) {
+    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', dir], { stdio: 'inherit' });
+    exampleBuilt = true;
+  }
+  return path.join(dir, 'dist', 'main.js');
+}
