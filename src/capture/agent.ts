@@ -24,6 +24,7 @@ import {
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type HandledSignal = (typeof handledSignals)[number];
 
 interface AgentConfig {
   dir: string;
@@ -73,7 +74,7 @@ class Recorder {
   private pollTimer: NodeJS.Timeout | undefined;
   private durationTimer: NodeJS.Timeout | undefined;
   private readonly onExit = (code: number): void => this.stop('exit', code);
-  private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal);
+  private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal as HandledSignal);
 
   constructor(private readonly config: AgentConfig) {
     const kinds: CaptureKind[] = [];
@@ -141,7 +142,7 @@ class Recorder {
     }
   }
 
-  private handleSignal(signal: NodeJS.Signals): void {
+  private handleSignal(signal: HandledSignal): void {
     // If the program handles this signal itself, it decides whether to end; our exit hook saves then.
     const programListeners = process.listenerCount(signal) - 1;
     if (programListeners > 0) return;
