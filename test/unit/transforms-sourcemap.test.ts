@@ -1,0 +1,172 @@
+// Source maps end to end: a TypeScript program compiled by the real tsc (external .map and
+// inline data: URL), profiled by the real node --cpu-prof and by v8-profiler-next, parsed by the
+// real importer, then mapped with an fs-backed SourceReader.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { parseProfile } from '../../src/model/import';
+import { applySourceMaps, findSourceMappingUrl } from '../../src/model/sourcemap';
+import type { SourceReader } from '../../src/model/sourcemap';
+import type { Profile } from '../../src/model/types';
+import { assertValidProfile } from './transforms-support';
+
+const repo = path.resolve(__dirname, '../..');
+const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
+
+// Interfaces and type-only lines vanish from the JavaScript, so .ts and .js lines differ.
+const appSource = `// A small program with one hot loop.
+interface Options {
+  rounds: number;
+  size: number;
+}
+
+type Accumulator = { value: number };
+
+export function hot(size: number, acc: Accumulator): void {
+  let s = 0;
+  for (let i = 0; i < size; i++) s += Math.sqrt(i) * Math.sin(i); // HOT
+  acc.value += s;
+}
+
+export function run(options: Options): number {
+  const acc: Accumulator = { value: 0 };
+  const end = Date.now() + options.rounds;
+  while (Date.now() < end) hot(options.size, acc);
+  return acc.value;
+}
+
+run({ rounds: 400, size: 20000 });
+`;
+const hotLine = appSource.split('\n').findIndex((l) => l.includes('// HOT')) + 1;
+const hotDecl = appSource.split('\n').findIndex((l) => l.includes('export function hot')) + 1;
+
+const fsReader: SourceReader = {
+  read: (p) => (path.isAbsolute(p) ? readFile(p, 'utf8').catch(() => undefined) : Promise.resolve(undefined)),
+};
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'flamelens-sourcemap-'));
+  mkdirSync(path.join(dir, 'src'));
+  writeFileSync(path.join(dir, 'src/app.ts'), appSource);
+  const common = ['--target', 'es2020', '--module', 'commonjs', '--rootDir', path.join(dir, 'src')];
+  execFileSync(process.execPath, [tsc, ...common, '--sourceMap', '--outDir', path.join(dir, 'out'), path.join(dir, 'src/app.ts')]);
+  execFileSync(process.execPath, [tsc, ...common, '--inlineSourceMap', '--outDir', path.join(dir, 'inline'), path.join(dir, 'src/app.ts')]);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cpuProf(script: string, name: string): Profile {
+  const out = path.join(dir, `prof-${name}`);
+  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', out, script]);
+  const [file] = readdirSync(out);
+  return parseProfile(new Uint8Array(readFileSync(path.join(out, file))), { fileName: file });
+}
+
+/** Self value per url:line over the whole profile, hottest first. */
+function hottestLines(p: Profile): { url: string; line: number; value: number }[] {
+  const byLine = new Map<string, { url: string; line: number; value: number }>();
+  for (let n = 0; n < p.nodeCount; n++) {
+    const url = p.frames[p.nodeFrame[n]].url;
+    if (url === '') continue;
+    for (let k = p.lineStart[n]; k < p.lineStart[n + 1]; k++) {
+      const key = `${url}:${p.lineNumber[k]}`;
+      const row = byLine.get(key) ?? { url, line: p.lineNumber[k], value: 0 };
+      row.value += p.lineValue[k];
+      byLine.set(key, row);
+    }
+  }
+  return [...byLine.values()].sort((a, b) => b.value - a.value);
+}
+
+function assertMappedToTs(mapped: Profile, generated: Profile): void {
+  assertValidProfile(mapped);
+  const ts = path.join(dir, 'src/app.ts');
+  assert.equal(mapped.totalValue[0], generated.totalValue[0], 'mapping never changes values');
+  const hotFrame = mapped.frames.find((f) => f.functionName === 'hot' && f.url === ts);
+  assert.ok(hotFrame, `a frame "hot" in ${ts}`);
+  assert.equal(hotFrame.line, hotDecl, 'hot() points at its declaration line in the .ts');
+  assert.equal(hotFrame.category, 'user');
+  const top = hottestLines(mapped)[0];
+  assert.equal(top.url, ts);
+  assert.equal(top.line, hotLine, 'the hottest line is the loop line of the .ts');
+  const genTop = hottestLines(generated)[0];
+  assert.notEqual(genTop.line, hotLine, 'the generated line differs (so the mapping did the work)');
+  assert.ok(
+    !mapped.frames.some((f, i) => mapped.nodeFrame.includes(i) && f.url.endsWith('app.js')),
+    'no node still points at the generated app.js',
+  );
+}
+
+test('external .map: frames and hot lines land on the .ts', async () => {
+  const generated = cpuProf(path.join(dir, 'out/app.js'), 'external');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertMappedToTs(mapped, generated);
+  assert.deepEqual(mapped.notes, generated.notes, 'no notes when every map loads');
+});
+
+test('inline data: URL map works the same', async () => {
+  const script = readFileSync(path.join(dir, 'inline/app.js'), 'utf8');
+  assert.match(findSourceMappingUrl(script) ?? '', /^data:application\/json;base64,/);
+  const generated = cpuProf(path.join(dir, 'inline/app.js'), 'inline');
+  assertMappedToTs(await applySourceMaps(generated, fsReader), generated);
+});
+
+test('v8-profiler-next profile (1-based lines in the file) maps the same', async () => {
+  const runner = path.join(dir, 'v8pn-runner.js');
+  const outFile = path.join(dir, 'v8pn.cpuprofile');
+  writeFileSync(
+    runner,
+    `const fs = require('fs');
+const profiler = require(${JSON.stringify(path.join(repo, 'node_modules/v8-profiler-next'))});
+profiler.setGenerateType(1);
+profiler.setSamplingInterval(200);
+profiler.startProfiling('t', true);
+require(${JSON.stringify(path.join(dir, 'out/app.js'))});
+const profile = profiler.stopProfiling('t');
+profile.export((error, result) => { if (error) throw error; fs.writeFileSync(${JSON.stringify(outFile)}, result); profile.delete(); });
+`,
+  );
+  execFileSync(process.execPath, [runner]);
+  const generated = parseProfile(new Uint8Array(readFileSync(outFile)), { fileName: 'v8pn.cpuprofile' });
+  assert.equal(generated.format, 'v8-profiler-next', 'the importer recognised the dump');
+  assertMappedToTs(await applySourceMaps(generated, fsReader), generated);
+});
+
+test('missing or broken .map: generated locations kept, with a note', async () => {
+  const copy = path.join(dir, 'copy');
+  mkdirSync(copy);
+  copyFileSync(path.join(dir, 'out/app.js'), path.join(copy, 'app.js'));
+  const generated = cpuProf(path.join(copy, 'app.js'), 'copy');
+  const hotBefore = generated.frames.find((f) => f.functionName === 'hot');
+  assert.ok(hotBefore);
+
+  const missing = await applySourceMaps(generated, fsReader);
+  assertValidProfile(missing);
+  const script = path.join(copy, 'app.js');
+  assert.ok(
+    missing.notes.includes(`no source map for ${script} (//# sourceMappingURL=app.js.map not found)`),
+    missing.notes.join('\n'),
+  );
+  assert.deepEqual(missing.frames.find((f) => f.functionName === 'hot'), hotBefore, 'generated location kept');
+  assert.deepEqual(hottestLines(missing)[0], hottestLines(generated)[0]);
+
+  writeFileSync(path.join(copy, 'app.js.map'), '{"version":3,"sources":["app.ts"],');
+  const broken = await applySourceMaps(generated, fsReader);
+  assert.ok(broken.notes.some((n) => n.startsWith(`broken source map for ${script}`) && n.includes('invalid JSON')), broken.notes.join('\n'));
+  assert.deepEqual(broken.frames.find((f) => f.functionName === 'hot'), hotBefore);
+});
+
+test('a script without sourceMappingURL is left alone, silently', async () => {
+  const plain = path.join(dir, 'plain');
+  mkdirSync(plain);
+  const js = readFileSync(path.join(dir, 'out/app.js'), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '');
+  writeFileSync(path.join(plain, 'app.js'), js);
+  const generated = cpuProf(path.join(plain, 'app.js'), 'plain');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assert.deepEqual(mapped.notes, generated.notes);
+  assert.deepEqual(mapped.frames, generated.frames);
+});
