@@ -1,0 +1,180 @@
+// Finds (or opens) the inspector of an attach target and says whether we opened it, so the
+// session can leave the target as it found it.
+import { AttachError } from './attach-errors';
+import { webSocketUrlFor } from './inspector/endpoints';
+import {
+  describeProcess,
+  findInspector,
+  findPortOwner,
+  isPortListening,
+  listeningSocketsOf,
+  looksLikeNode,
+  readProcessBasics,
+} from './processes';
+
+export type AttachTarget = { pid: number } | { host: string; port: number } | { wsUrl: string };
+
+export interface Endpoint {
+  wsUrl: string;
+  host: string;
+  port: number;
+  pid?: number;
+  /** True when we opened the inspector (SIGUSR1): it must be closed again when we're done. */
+  openedInspector: boolean;
+}
+
+export interface EndpointOptions {
+  signal?: AbortSignal;
+  /** How long to wait for a signalled process to open its inspector (ms). */
+  openTimeoutMs?: number;
+  report?: (message: string) => void;
+}
+
+const DEFAULT_INSPECTOR_PORT = 9229;
+
+export async function resolveEndpoint(target: AttachTarget, options: EndpointOptions = {}): Promise<Endpoint> {
+  if ('wsUrl' in target) {
+    const url = parseWsUrl(target.wsUrl);
+    return { wsUrl: target.wsUrl, host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 80), openedInspector: false };
+  }
+  if ('host' in target) {
+    try {
+      const wsUrl = await webSocketUrlFor(target.host, target.port, { signal: options.signal });
+      return { wsUrl, host: target.host, port: target.port, openedInspector: false };
+    } catch (error) {
+      throwIfAborted(options.signal);
+      throw new AttachError(
+        'connect-failed',
+        `no inspector answers at ${target.host}:${target.port} (${(error as Error).message}); ` +
+          `start the target with --inspect=${target.host}:${target.port}, or attach by PID`,
+        { cause: error },
+      );
+    }
+  }
+  return resolvePid(target.pid, options);
+}
+
+async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoint> {
+  const { signal, openTimeoutMs = 5000, report } = options;
+  if (!Number.isInteger(pid) || pid <= 0) throw new AttachError('pid-not-found', `"${pid}" is not a process id`);
+  if (pid === process.pid) throw new AttachError('self', `pid ${pid} is FlameLens itself; attach to another process`);
+  if (process.platform === 'win32') {
+    throw new AttachError(
+      'unsupported-platform',
+      'attaching by PID is not supported on Windows: start the target with --inspect and attach by host:port (e.g. 127.0.0.1:9229)',
+    );
+  }
+  if (process.platform !== 'linux') {
+    throw new AttachError(
+      'unsupported-platform',
+      `attaching by PID is Linux-only for now (this is ${process.platform}): start the target with --inspect and attach by host:port`,
+    );
+  }
+
+  const basics = await readProcessBasics(pid).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new AttachError('pid-not-found', `no process with pid ${pid} is running`);
+    if (error.code === 'EACCES' || error.code === 'EPERM') {
+      throw new AttachError('permission-denied', `not allowed to inspect pid ${pid}; it belongs to another user (run FlameLens as that user)`);
+    }
+    throw error;
+  });
+  const commandLine = basics.argv.join(' ') || '(no command line)';
+
+  // An inspector that is already open is used as is, whatever the executable is called.
+  const existing = await findInspector(pid);
+  if (existing) {
+    report?.(`pid ${pid} already has an inspector on ${existing.host}:${existing.port}`);
+    const wsUrl = await webSocketUrlFor(existing.host, existing.port, { signal });
+    return { wsUrl, host: existing.host, port: existing.port, pid, openedInspector: false };
+  }
+
+  // SIGUSR1 opens Node's inspector, but its default action kills any other program.
+  if (!looksLikeNode(basics.exe, basics.argv)) {
+    throw new AttachError(
+      'not-node',
+      `pid ${pid} is not a Node.js process (${basics.exe || basics.argv[0] || 'unknown executable'}: ${commandLine}); ` +
+        'FlameLens only sends the inspector signal to node executables',
+    );
+  }
+
+  const info = await describeProcess(pid, basics);
+  const expectedPort = info.inspectPortFlag ?? DEFAULT_INSPECTOR_PORT;
+  if (expectedPort !== 0 && (await isPortListening(expectedPort))) {
+    throw await portInUse(expectedPort, pid);
+  }
+
+  throwIfAborted(signal);
+  report?.(`sending SIGUSR1 to pid ${pid} to open its inspector on port ${expectedPort || '(any)'}`);
+  try {
+    process.kill(pid, 'SIGUSR1');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') throw new AttachError('pid-not-found', `pid ${pid} exited before it could be signalled`);
+    if (code === 'EPERM') {
+      throw new AttachError('permission-denied', `not allowed to signal pid ${pid} (EPERM); it belongs to another user — run FlameLens as that user`);
+    }
+    throw error;
+  }
+
+  const deadline = Date.now() + openTimeoutMs;
+  while (Date.now() < deadline) {
+    // Not cancellable: once signalled, the target is opening its inspector, and we must find it to
+    // close it again. The caller checks for cancellation right after (at most openTimeoutMs later).
+    await delay(50);
+    if (!isAlive(pid)) throw new AttachError('target-exited', `pid ${pid} exited after it was sent SIGUSR1`);
+    const sockets = await listeningSocketsOf(pid).catch(() => []);
+    if (sockets.length === 0) continue;
+    const found = await findInspector(pid);
+    if (found) {
+      const wsUrl = await webSocketUrlFor(found.host, found.port, { signal });
+      return { wsUrl, host: found.host, port: found.port, pid, openedInspector: true };
+    }
+  }
+  // Someone may have taken the port between our check and the signal.
+  if (expectedPort !== 0 && (await isPortListening(expectedPort))) throw await portInUse(expectedPort, pid);
+  throw new AttachError(
+    'inspector-not-opened',
+    `pid ${pid} did not open an inspector within ${openTimeoutMs} ms of SIGUSR1 ` +
+      '(was it started with --disable-sigusr1, or is it stuck in a long synchronous task?)',
+  );
+}
+
+async function portInUse(port: number, pid: number): Promise<AttachError> {
+  const owner = await findPortOwner(port).catch(() => undefined);
+  const who = owner && owner.pid > 0 ? `pid ${owner.pid} (${owner.commandLine})` : 'another process';
+  return new AttachError(
+    'port-in-use',
+    `port ${port} is in use by ${who}, so pid ${pid} cannot open its inspector there; ` +
+      `stop that process, or start the target with --inspect=0 (any free port) and attach by PID or host:port`,
+  );
+}
+
+function parseWsUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new AttachError('connect-failed', `"${text}" is not a WebSocket URL (expected ws://host:port/<id>)`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new AttachError('connect-failed', `"${text}" is not a WebSocket URL (expected ws://host:port/<id>)`);
+  }
+  return url;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AttachError('cancelled', 'cancelled', { cause: signal.reason });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

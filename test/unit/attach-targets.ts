@@ -1,0 +1,163 @@
+// Real target programs for the attach/inspector/heap tests: written to a scratch folder, started
+// as child processes, and always killed by killAllTargets() in an after hook.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+
+/** A new empty folder under test-output/ (git-ignored). */
+export function scratchDir(name: string): string {
+  const dir = path.join(repoRoot, 'test-output', `${name}-${process.pid}-${Date.now().toString(36)}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** An HTTP server on 127.0.0.1:0 that drives load at itself; its handler burns CPU in computeHotPrimes. */
+export const BUSY_SERVER = `
+const http = require('node:http');
+function computeHotPrimes(limit) {
+  let count = 0;
+  for (let n = 2; n < limit; n++) {
+    let prime = true;
+    for (let d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
+    if (prime) count++;
+  }
+  return count;
+}
+const server = http.createServer((req, res) => res.end(String(computeHotPrimes(30000))));
+server.listen(0, '127.0.0.1', () => {
+  const port = server.address().port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // A short pause between requests keeps this from hogging a whole core on a shared machine.
+  const hit = () => http.get({ host: '127.0.0.1', port, agent }, (res) => { res.resume(); res.on('end', () => setTimeout(hit, 1)); })
+    .on('error', () => setTimeout(hit, 10));
+  hit();
+  console.log('ready ' + port);
+});
+`;
+
+/** Holds many LeakyThing instances in a linked list; each "grow N" line on stdin adds N more. */
+export const LEAKY_PROGRAM = `
+class LeakyThing {
+  constructor(id, next) { this.id = id; this.next = next; this.label = 'leak'; this.a = id * 2; this.b = id * 3; this.c = null; }
+}
+let head = null;
+let count = 0;
+function grow(n) { for (let i = 0; i < n; i++) head = new LeakyThing(count++, head); }
+grow(Number(process.argv[2] || 30000));
+process.stdin.setEncoding('utf8');
+let buffered = '';
+process.stdin.on('data', (text) => {
+  buffered += text;
+  let nl;
+  while ((nl = buffered.indexOf('\\n')) >= 0) {
+    const line = buffered.slice(0, nl); buffered = buffered.slice(nl + 1);
+    const m = /^grow (\\d+)$/.exec(line.trim());
+    if (m) { grow(Number(m[1])); console.log('grown ' + count); }
+  }
+});
+setInterval(() => {}, 1000);
+console.log('ready ' + count);
+`;
+
+export interface Target {
+  child: ChildProcess;
+  pid: number;
+  script: string;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `re` in stdout+stderr (waits for it). */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<void>;
+}
+
+const started: ChildProcess[] = [];
+
+export async function startTarget(source: string, options: { nodeArgs?: string[]; args?: string[]; name?: string } = {}): Promise<Target> {
+  const dir = scratchDir(options.name ?? 'attach-target');
+  const script = path.join(dir, `${options.name ?? 'target'}.js`);
+  fs.writeFileSync(script, source);
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // A clean environment for the target: no tsx loader or NODE_OPTIONS from the test runner.
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+  });
+  started.push(child);
+  let out = '';
+  let err = '';
+  const waiters: Array<() => void> = [];
+  const poke = (): void => waiters.splice(0).forEach((w) => w());
+  child.stdout!.setEncoding('utf8').on('data', (t: string) => ((out += t), poke()));
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => ((err += t), poke()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => (poke(), resolve())));
+  const waitFor = (re: RegExp, timeoutMs = 10_000): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in target output:\n${out}\n${err}`)), timeoutMs);
+      const check = (): void => {
+        const m = re.exec(out + err);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`target exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${out}\n${err}`));
+        } else waiters.push(check);
+      };
+      check();
+    });
+  const target: Target = { child, pid: child.pid!, script, stdout: () => out, stderr: () => err, waitFor, exited };
+  await waitFor(/ready/);
+  return target;
+}
+
+/** Starts a sleeping non-Node program (SIGUSR1 would kill it). */
+export function startSleep(): ChildProcess {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  started.push(child);
+  return child;
+}
+
+export async function killAllTargets(): Promise<void> {
+  await Promise.all(
+    started.splice(0).map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
+export function isRunning(child: ChildProcess): boolean {
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  try {
+    process.kill(child.pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves true when a TCP connection to host:port is refused (nothing listens). */
+export function connectionRefused(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
+}
+
+/** Port 9229 free right now? (Other test runs on this machine may hold it for a moment.) */
+export async function waitForPortFree(port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  do {
+    if (await connectionRefused('127.0.0.1', port)) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  } while (Date.now() < deadline);
+  return false;
+}
