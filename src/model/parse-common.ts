@@ -195,12 +195,13 @@ export function assembleProfile(parts: TreeParts): Profile {
 }
 
 /**
- * Splits each node's self value over its ticked lines in proportion to the ticks. When a node has
- * more samples than ticks, the unticked share goes to the frame's own line; so does all of it when
- * there are no ticks. The last entry takes the rounding remainder, so entries sum to selfValue.
+ * Splits each node's self value over its ticked lines in proportion to the ticks (V8's per-line
+ * ticks can disagree slightly with the sample count, so ticks only give the proportions). A node
+ * without ticks gets one entry at its frame's own line. The last entry takes the floating-point
+ * rounding remainder, so each node's entries sum to its selfValue.
  */
 function buildLineTables(parts: TreeParts): { start: Int32Array; line: Int32Array; value: Float64Array } {
-  const { nodeFrame, selfValue, selfSamples, frames, tickStart, tickLine, tickCount } = parts;
+  const { nodeFrame, selfValue, frames, tickStart, tickLine, tickCount } = parts;
   const n = selfValue.length;
   const start = new Int32Array(n + 1);
   const ticksTotal = tickStart ? tickStart[n]! : 0;
@@ -225,9 +226,7 @@ function buildLineTables(parts: TreeParts): { start: Int32Array; line: Int32Arra
       k++;
       continue;
     }
-    const samples = selfSamples[i]!;
-    const units = samples > sumTicks ? samples : sumTicks;
-    const per = self / units;
+    const per = self / sumTicks;
     tmpLine.length = 0;
     tmpValue.length = 0;
     for (let t = t0; t < t1; t++) {
@@ -236,10 +235,6 @@ function buildLineTables(parts: TreeParts): { start: Int32Array; line: Int32Arra
         tmpLine.push(tickLine![t]!);
         tmpValue.push(c * per);
       }
-    }
-    if (units > sumTicks) {
-      tmpLine.push(own);
-      tmpValue.push((units - sumTicks) * per);
     }
     // Sort by line and merge repeats (usually one to three entries).
     if (tmpLine.length > 1) sortPairs(tmpLine, tmpValue);

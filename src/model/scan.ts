@@ -191,6 +191,11 @@ export class JsonScanner {
     const buf = this.buf;
     let p = this.pos;
     let c = buf[p];
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      this.skipWs();
+      p = this.pos;
+    }
+    c = buf[p];
     const start = p;
     let neg = false;
     if (c === MINUS) {
@@ -228,7 +233,6 @@ export class JsonScanner {
       this.pos = p;
       return Number(s);
     }
-    if (c === undefined) this.fail("',' or a closing bracket", p);
     this.pos = p;
     return neg ? -v : v;
   }

@@ -1,0 +1,136 @@
+// The pruned tree handed to d3-flame-graph. A profile can have a million nodes; the browser can
+// draw a few thousand. We keep the heaviest nodes — growing the tree from the (sub)root, always
+// expanding the heaviest frontier node next — and fold the rest into their parent, recording
+// how many nodes were cut so the view can say so.
+import type { FlameNode, Profile } from './types';
+
+export interface FlameOptions {
+  /** Profile node to use as the root (zoom / subtree requests). Default 0. */
+  root?: number;
+  /** Most nodes to emit. Default 4000. */
+  maxNodes?: number;
+  /** Drop nodes whose total is below this fraction of the root's total. Default 0 (keep all). */
+  minFraction?: number;
+}
+
+export interface FlameTree {
+  root: FlameNode;
+  /** Distinct profile frame indices used by the tree (FlameNode.frame values), ascending. */
+  frames: number[];
+}
+
+export const defaultMaxNodes = 4000;
+
+export function toFlameTree(profile: Profile, options: FlameOptions = {}): FlameTree {
+  const rootIndex = options.root ?? 0;
+  if (!Number.isInteger(rootIndex) || rootIndex < 0 || rootIndex >= profile.nodeCount) {
+    throw new RangeError(`toFlameTree: node ${rootIndex} is not in the profile (${profile.nodeCount} nodes)`);
+  }
+  const maxNodes = Math.max(1, Math.floor(options.maxNodes ?? defaultMaxNodes));
+  const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
+  const threshold = (options.minFraction ?? 0) * totalValue[rootIndex]!;
+
+  const size = subtreeSizes(profile, rootIndex);
+  const usedFrames = new Set<number>();
+  const made = new Map<number, FlameNode>();
+
+  const makeNode = (i: number): FlameNode => {
+    const f = nodeFrame[i]!;
+    usedFrames.add(f);
+    const node: FlameNode = { id: i, name: frames[f]?.functionName ?? '(unknown)', value: totalValue[i]!, self: selfValue[i]!, frame: f };
+    if (baseTotalValue) node.delta = totalValue[i]! - baseTotalValue[i]!;
+    made.set(i, node);
+    return node;
+  };
+
+  // Best-first expansion with a binary max-heap on total value.
+  const heap = new MaxHeap(totalValue);
+  const root = makeNode(rootIndex);
+  let emitted = 1;
+  heap.push(rootIndex);
+  while (heap.size > 0) {
+    const i = heap.pop();
+    const node = made.get(i)!;
+    let folded = 0;
+    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) {
+      const child = childNodes[c]!;
+      const total = totalValue[child]!;
+      // Below the threshold, or empty (nothing to draw) unless a diff baseline has something there.
+      if (total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) {
+        folded += size[child]!;
+        continue;
+      }
+      if (emitted >= maxNodes) {
+        folded += size[child]!;
+        continue;
+      }
+      emitted++;
+      const childNode = makeNode(child);
+      (node.children ??= []).push(childNode);
+      heap.push(child);
+    }
+    if (folded > 0) node.folded = folded;
+  }
+  // Every emitted node went through the heap, so each one's cut children are counted in `folded`.
+  // Heaviest children first reads best, and matches d3-flame-graph's own sort.
+  for (const node of made.values()) node.children?.sort((a, b) => b.value - a.value);
+  return { root, frames: [...usedFrames].sort((a, b) => a - b) };
+}
+
+/** Number of nodes in each subtree under `root` (itself included); one reverse pass. */
+function subtreeSizes(profile: Profile, root: number): Int32Array {
+  const n = profile.nodeCount;
+  const size = new Int32Array(n);
+  const parent = profile.nodeParent;
+  // Parents precede children, so a reverse sweep sees every child before its parent.
+  for (let i = n - 1; i >= root; i--) {
+    size[i]! += 1;
+    if (i > root) {
+      const p = parent[i]!;
+      if (p >= root) size[p]! += size[i]!;
+    }
+  }
+  return size;
+}
+
+class MaxHeap {
+  private items: number[] = [];
+  constructor(private readonly key: Float64Array) {}
+  get size(): number {
+    return this.items.length;
+  }
+  push(v: number): void {
+    const a = this.items;
+    const key = this.key;
+    a.push(v);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (key[a[p]!]! >= key[v]!) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = v;
+  }
+  pop(): number {
+    const a = this.items;
+    const key = this.key;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      const n = a.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && key[a[r]!]! > key[a[l]!]! ? r : l;
+        if (key[a[c]!]! <= key[last]!) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
