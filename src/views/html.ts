@@ -1,0 +1,105 @@
+// The one place the webview's HTML and Content-Security-Policy are built: for the VS Code panel
+// (script and style loaded from the extension through asWebviewUri) and for the CLI's
+// self-contained HTML report (script, style and profile data inlined). No vscode import: URIs
+// arrive as strings so the CLI and the tests can call this too.
+import type { HostMessage } from '../protocol';
+
+export type InitMessage = Extract<HostMessage, { type: 'init' }>;
+
+export interface WebviewHtmlOptions {
+  /** webview.cspSource */
+  cspSource: string;
+  /** asWebviewUri(dist/webview.js) as a string */
+  scriptUri: string;
+  /** asWebviewUri(dist/webview.css) as a string */
+  styleUri: string;
+  /** A fresh random nonce per render (see makeNonce). */
+  nonce: string;
+  title: string;
+}
+
+export interface WebviewAssets {
+  /** Contents of dist/webview.js */
+  script: string;
+  /** Contents of dist/webview.css */
+  style: string;
+}
+
+/** The id of the <script type="application/json"> element holding the standalone report's data. */
+export const embeddedDataId = 'flamelens-data';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * JSON that is safe inside a <script> element: `<` (so `</script>` or `<!--` in a function name
+ * can't end the element), `>`, `&` and the JS line separators are written as \u escapes, which
+ * JSON.parse reads back unchanged.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Inline CSS/JS text must not close its own element either. */
+function inlineSafe(text: string, tag: 'script' | 'style'): string {
+  return text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
+}
+
+export function makeNonce(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = new Uint8Array(32);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+export function renderWebviewHtml(options: WebviewHtmlOptions): string {
+  const { cspSource, scriptUri, styleUri, nonce, title } = options;
+  const csp = [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${escapeHtml(styleUri)}">
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)}"></script>
+</body>
+</html>
+`;
+}
+
+/**
+ * One self-contained HTML file: opens from disk (file://) with no network, script and style
+ * inlined under a nonce CSP, the init payload embedded as JSON the page answers `ready` with.
+ */
+export function renderStandaloneReport(init: InitMessage, assets: WebviewAssets, nonce: string = makeNonce()): string {
+  const csp = ["default-src 'none'", 'img-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta name="generator" content="FlameLens">
+<title>${escapeHtml(init.summary.title)} — FlameLens</title>
+<style nonce="${nonce}">${inlineSafe(assets.style, 'style')}</style>
+</head>
+<body>
+<div id="app"></div>
+<script type="application/json" id="${embeddedDataId}">${jsonForScript(init)}</script>
+<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
+</body>
+</html>
+`;
+}

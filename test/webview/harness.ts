@@ -1,0 +1,314 @@
+// Shared set-up for the webview browser tests: builds dist/ if needed, turns a real profile
+// into the messages the extension host would send, serves the webview page on 127.0.0.1 and
+// drives Debian's Chromium through playwright-core.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { parseProfile } from '../../src/model/import';
+import { groupByPackage, hideInternals, hideMeta, hideNodeModules, mergeRecursion } from '../../src/model/filters';
+import { callersOf, calleesOf } from '../../src/model/sandwich';
+import type { FlameNode, Profile } from '../../src/model/types';
+import { defaultViewOptions } from '../../src/protocol';
+import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
+import { renderWebviewHtml } from '../../src/views/html';
+import type { InitMessage } from '../../src/views/html';
+
+// Browser globals, used only inside callbacks that Playwright runs in the page (the Node-side
+// tsconfig has no DOM lib, and a shared declaration would be rewritten by the transpiler).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any, document: any, sessionStorage: any, requestAnimationFrame: any, MessageEvent: any;
+
+export const repoRoot = path.resolve(__dirname, '../..');
+export const distDir = path.join(repoRoot, 'dist');
+export const outputDir = path.join(repoRoot, 'test-output/webview');
+export const fixture = (name: string) => path.join(repoRoot, 'test/fixtures', name);
+
+/** Builds dist/webview.{js,css} when missing or older than the webview sources. */
+export function ensureBuilt(): void {
+  const built = path.join(distDir, 'webview.js');
+  const newest = Math.max(...readdirSync(path.join(repoRoot, 'webview')).map((f) => statSync(path.join(repoRoot, 'webview', f)).mtimeMs));
+  if (!existsSync(built) || !existsSync(path.join(distDir, 'webview.css')) || statSync(built).mtimeMs < newest) {
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  }
+  mkdirSync(outputDir, { recursive: true });
+}
+
+export function loadProfile(name: string, edit?: (json: { nodes: { callFrame: { functionName: string } }[] }) => void): Profile {
+  const bytes = readFileSync(fixture(name));
+  if (!edit) return parseProfile(bytes);
+  const json = JSON.parse(bytes.toString('utf8'));
+  edit(json);
+  return parseProfile(Buffer.from(JSON.stringify(json)));
+}
+
+/** Temporary stand-in for applyViewOptions (src/model/view.ts is not complete yet); no bottom-up. */
+function applyViewOptions(p: Profile, o: ViewOptions): Profile {
+  let out = p;
+  if (o.hideMeta) out = hideMeta(out);
+  if (o.hideInternals) out = hideInternals(out);
+  if (o.hideNodeModules) out = hideNodeModules(out);
+  if (o.groupByPackage) out = groupByPackage(out);
+  if (o.mergeRecursion) out = mergeRecursion(out);
+  return out;
+}
+
+// ---- Temporary tree/table conversion (until src/model/flame.ts and tables.ts land) ----
+
+export function viewFrames(p: Profile): ViewFrame[] {
+  return p.frames.map((f) => ({ name: f.functionName, url: f.url, line: f.line, column: f.column, category: f.category, packageName: f.packageName }));
+}
+
+/** The `maxNodes` heaviest nodes under `root` (parents before children), with folded counts. */
+export function treeOf(p: Profile, root = 0, maxNodes = 5000): TreePayload {
+  const subtree: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    subtree.push(n);
+    for (let i = p.childStart[n]; i < p.childStart[n + 1]; i++) stack.push(p.childNodes[i]);
+  }
+  subtree.sort((a, b) => p.totalValue[b] - p.totalValue[a] || a - b);
+  const kept = new Set(subtree.slice(0, maxNodes));
+  const build = (n: number): FlameNode & { size: number } => {
+    const node: FlameNode & { size: number } = { id: n, name: p.frames[p.nodeFrame[n]].functionName, value: p.totalValue[n], self: p.selfValue[n], frame: p.nodeFrame[n], size: 1 };
+    let folded = 0;
+    const children: FlameNode[] = [];
+    for (let i = p.childStart[n]; i < p.childStart[n + 1]; i++) {
+      const c = p.childNodes[i];
+      if (kept.has(c)) {
+        const child = build(c);
+        folded += child.folded ?? 0;
+        children.push(child);
+      } else folded += countSubtree(p, c);
+    }
+    if (children.length) node.children = children;
+    if (folded) node.folded = folded;
+    return node;
+  };
+  const tree = build(root);
+  return { root: JSON.parse(JSON.stringify(tree, (k, v) => (k === 'size' ? undefined : v))), frames: viewFrames(p), total: p.totalValue[0] };
+}
+
+function countSubtree(p: Profile, n: number): number {
+  let count = 0;
+  const stack = [n];
+  while (stack.length) {
+    const m = stack.pop()!;
+    count++;
+    for (let i = p.childStart[m]; i < p.childStart[m + 1]; i++) stack.push(p.childNodes[i]);
+  }
+  return count;
+}
+
+export function tableOf(p: Profile): TablePayload {
+  const self = new Float64Array(p.frames.length);
+  const total = new Float64Array(p.frames.length);
+  const onPath = new Int32Array(p.frames.length);
+  const visit = (n: number) => {
+    const f = p.nodeFrame[n];
+    self[f] += p.selfValue[n];
+    if (onPath[f] === 0) total[f] += p.totalValue[n];
+    onPath[f]++;
+    for (let i = p.childStart[n]; i < p.childStart[n + 1]; i++) visit(p.childNodes[i]);
+    onPath[f]--;
+  };
+  visit(0);
+  const rows = [];
+  for (let f = 0; f < p.frames.length; f++) if (total[f] > 0 && f !== p.nodeFrame[0]) rows.push({ frame: f, self: self[f], total: total[f] });
+  return { rows, frames: viewFrames(p) };
+}
+
+export function makeInit(p: Profile, title: string, options: ViewOptions = defaultViewOptions, maxNodes = 5000): InitMessage {
+  const view = applyViewOptions(p, options);
+  return {
+    type: 'init',
+    summary: { title, kind: p.kind, unit: p.unit, diff: false, nodeCount: p.nodeCount, sampleCount: p.sampleCount, total: p.totalValue[0], notes: [...p.notes] },
+    options,
+    tree: treeOf(view, 0, maxNodes),
+    table: tableOf(view),
+  };
+}
+
+/**
+ * Stand-in for the extension host (the real one needs VS Code): answers the webview's requests
+ * from a real profile through the real model functions, and records every message.
+ */
+export class StandInHost {
+  readonly received: WebviewMessage[] = [];
+  private view: Profile;
+
+  constructor(
+    private readonly profile: Profile,
+    private readonly title: string,
+    private readonly maxNodes = 5000,
+  ) {
+    this.view = profile;
+  }
+
+  handle(message: WebviewMessage): HostMessage[] {
+    this.received.push(message);
+    switch (message.type) {
+      case 'ready':
+        this.view = this.profile;
+        return [makeInit(this.profile, this.title, defaultViewOptions, this.maxNodes)];
+      case 'setOptions': {
+        this.view = applyViewOptions(this.profile, message.options);
+        return [{ type: 'tree', requestId: message.requestId, tree: treeOf(this.view, 0, this.maxNodes), table: tableOf(this.view) }];
+      }
+      case 'expand':
+        return [{ type: 'subtree', requestId: message.requestId, nodeId: message.nodeId, tree: treeOf(this.view, message.nodeId, this.maxNodes) }];
+      case 'sandwich': {
+        const frame = this.view.nodeFrame[message.nodeId];
+        return [
+          {
+            type: 'sandwich',
+            requestId: message.requestId,
+            frame: viewFrames(this.view)[frame],
+            callers: treeOf(callersOf(this.view, frame)),
+            callees: treeOf(calleesOf(this.view, frame)),
+          },
+        ];
+      }
+      default:
+        return [];
+    }
+  }
+}
+
+export interface WebviewServer {
+  url: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves the page built by renderWebviewHtml plus dist/ on 127.0.0.1, like a webview's resource origin. */
+export async function startWebviewServer(): Promise<WebviewServer> {
+  let origin = '';
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: `n${Date.now()}`, title: 'FlameLens test' }));
+      return;
+    }
+    const file = url.pathname.match(/^\/dist\/(webview\.(?:js|css)(?:\.map)?)$/)?.[1];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/json' });
+    res.end(readFileSync(path.join(distDir, file)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A few of VS Code's theme variables (Dark/Light Modern), as a stand-in for what VS Code injects into webviews. */
+export const themes = {
+  dark: {
+    bodyClass: 'vscode-dark',
+    vars: {
+      '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-panel-border': '#2b2b2b', '--vscode-input-background': '#313131', '--vscode-input-foreground': '#cccccc',
+      '--vscode-input-border': '#3c3c3c', '--vscode-button-background': '#0078d4', '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#026ec1', '--vscode-list-hoverBackground': '#2a2d2e', '--vscode-focusBorder': '#0078d4',
+      '--vscode-editorWidget-background': '#202020', '--vscode-charts-orange': '#d18616', '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-font-size': '13px',
+      '--vscode-font-family': 'system-ui, sans-serif', '--vscode-editor-font-family': 'monospace',
+    },
+  },
+  light: {
+    bodyClass: 'vscode-light',
+    vars: {
+      '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#3b3b3b',
+      '--vscode-panel-border': '#e5e5e5', '--vscode-input-background': '#ffffff', '--vscode-input-foreground': '#3b3b3b',
+      '--vscode-input-border': '#cecece', '--vscode-button-background': '#005fb8', '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#0258a8', '--vscode-list-hoverBackground': '#f2f2f2', '--vscode-focusBorder': '#005fb8',
+      '--vscode-editorWidget-background': '#f8f8f8', '--vscode-charts-orange': '#d18616', '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-font-size': '13px',
+      '--vscode-font-family': 'system-ui, sans-serif', '--vscode-editor-font-family': 'monospace',
+    },
+  },
+} as const;
+
+export type ThemeName = keyof typeof themes;
+
+export interface WebviewPage {
+  page: Page;
+  host: StandInHost;
+  violations: string[];
+  errors: string[];
+}
+
+/**
+ * Opens the webview page with a stand-in `acquireVsCodeApi` (VS Code's webview API) that forwards
+ * posted messages to `host` in Node and keeps getState/setState in sessionStorage, so state
+ * survives a reload as it does in VS Code. CSP violations and page errors are collected.
+ */
+export async function openWebview(browser: Browser, server: WebviewServer, host: StandInHost, theme: ThemeName = 'dark', viewport = { width: 1200, height: 900 }): Promise<WebviewPage> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const violations: string[] = [];
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  // Replies travel as one JSON string: Playwright's own serialisation of a deep tree is very slow.
+  await page.exposeFunction('__standInHost', (message: WebviewMessage) => JSON.stringify(host.handle(message)));
+  await page.exposeFunction('__cspViolation', (text: string) => violations.push(text));
+  const { bodyClass, vars } = themes[theme];
+  await page.addInitScript(
+    ({ bodyClass, vars }) => {
+      const w = window as unknown as Record<string, unknown>;
+      w.__posted = [];
+      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string; sample: string }) => {
+        (w.__cspViolation as (t: string) => void)(`${e.violatedDirective} ${e.blockedURI} ${e.sample}`);
+      });
+      document.addEventListener('DOMContentLoaded', () => {
+        document.body.classList.add(bodyClass);
+        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      });
+      w.acquireVsCodeApi = () => ({
+        postMessage(message: unknown) {
+          (w.__posted as unknown[]).push(message);
+          (w.__standInHost as (m: unknown) => Promise<string>)(message).then((replies) => {
+            for (const data of JSON.parse(replies) as unknown[]) window.dispatchEvent(new MessageEvent('message', { data }));
+          });
+        },
+        getState() {
+          const s = sessionStorage.getItem('vscode-state');
+          return s ? JSON.parse(s) : undefined;
+        },
+        setState(state: unknown) {
+          sessionStorage.setItem('vscode-state', JSON.stringify(state));
+        },
+      });
+    },
+    { bodyClass, vars: vars as Record<string, string> },
+  );
+  await page.goto(server.url);
+  await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached', timeout: 10_000 }).catch((e) => { throw new Error(`${e} errors=${errors.join(' | ')} violations=${violations.join(' | ')}`); });
+  return { page, host, violations, errors };
+}
+
+export async function posted(page: Page): Promise<WebviewMessage[]> {
+  return page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
+}
+
+/** Waits two animation frames so d3's zero-length transitions have run. */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}

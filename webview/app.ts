@@ -1,0 +1,366 @@
+// Wires the pieces together and speaks the protocol: posts `ready`, draws `init`, turns toggles
+// into `setOptions`, zooms into pruned nodes with `expand`, asks for `sandwich` views, posts
+// `openLocation` when a frame is clicked, and persists the UI state across reloads.
+import type { ValueUnit } from '../src/model/types';
+import type { HostMessage, ProfileSummary, TablePayload, ViewFrame, ViewOptions } from '../src/protocol';
+import { defaultViewOptions } from '../src/protocol';
+import { Palette } from './colors';
+import { h } from './dom';
+import { FlameChart } from './flamegraph';
+import type { SearchResult } from './flamegraph';
+import { formatPercent, formatValue } from './format';
+import type { Host } from './host';
+import { renderLegend } from './legend';
+import { adoptTree, frameKey, heaviestNodeOf } from './nodes';
+import type { GraphNode } from './nodes';
+import { SandwichView } from './sandwich';
+import { readUiState } from './state';
+import type { UiState } from './state';
+import { FunctionTable } from './table';
+import { buildToolbar, disableOptions, readOptions, writeOptions } from './toolbar';
+import { describeNode, Tooltip } from './tooltip';
+
+type InitMessage = Extract<HostMessage, { type: 'init' }>;
+
+export class App {
+  private state: UiState;
+  private summary?: ProfileSummary;
+  private options: ViewOptions = { ...defaultViewOptions };
+  private nextRequest = 1;
+  private pendingOptions = 0;
+  private pendingSandwich = 0;
+  private readonly pendingExpand = new Set<number>();
+  private selected?: GraphNode;
+  private suppressOpen = false;
+
+  private readonly palette: Palette;
+  private readonly tooltip: Tooltip;
+  private readonly toolbar = buildToolbar();
+  private readonly heading = h('div', { className: 'fl-heading' });
+  private readonly banner = h('div', { className: 'fl-banner', attrs: { role: 'alert' } });
+  private readonly notes = h('details', { className: 'fl-notes' });
+  private readonly details = h('div', { className: 'fl-details', attrs: { 'aria-live': 'polite' } });
+  private readonly detailsText = h('span', { className: 'fl-details-text' });
+  private readonly openButton = h('button', { text: 'Open source', title: 'Open this function in an editor beside', attrs: { type: 'button' } });
+  private readonly sandwichButton = h('button', { text: 'Sandwich', title: 'Show callers and callees of this function', attrs: { type: 'button' } });
+  private readonly legend = h('div', { className: 'fl-legend', attrs: { 'aria-label': 'Colour legend' } });
+  private readonly graphBox = h('section', { className: 'fl-graph' });
+  private readonly chart: FlameChart;
+  private readonly table: FunctionTable;
+  private readonly sandwich: SandwichView;
+
+  constructor(
+    private readonly host: Host,
+    mount: HTMLElement,
+  ) {
+    this.state = readUiState(host.getState());
+    this.palette = new Palette();
+    this.tooltip = new Tooltip();
+    this.banner.hidden = true;
+    this.notes.hidden = true;
+    this.details.append(this.detailsText, this.openButton, this.sandwichButton);
+    this.openButton.hidden = !host.capabilities.openSource;
+    this.sandwichButton.hidden = !host.capabilities.sandwich;
+    this.table = new FunctionTable(this.state.tableSort, {
+      onSort: (sort) => this.save({ tableSort: sort }),
+      onSelect: (frame) => this.selectFunction(frame),
+    });
+    this.sandwich = new SandwichView({
+      palette: this.palette,
+      tooltip: this.tooltip,
+      onActivate: (node) => this.openSource(node),
+      onClose: () => {
+        this.sandwich.hide();
+        this.save({ sandwichId: undefined });
+      },
+    });
+    mount.replaceChildren(
+      this.toolbar.element,
+      this.heading,
+      this.banner,
+      this.notes,
+      this.legend,
+      this.details,
+      h('main', { className: 'fl-main' }, this.graphBox, h('div', { className: 'fl-lower' }, h('section', { className: 'fl-table-panel', attrs: { 'aria-label': 'Functions' } }, this.table.element), this.sandwich.element)),
+    );
+    this.chart = new FlameChart(this.graphBox, {
+      palette: this.palette,
+      tooltip: this.tooltip,
+      ariaLabel: 'Flame graph. Arrow keys move between frames, Enter zooms and opens the source, Escape resets the zoom.',
+      onActivate: (node, how) => {
+        this.select(node);
+        if (how === 'keyboard' || !this.suppressOpen) this.openSource(node);
+      },
+      onZoom: (node) => this.zoomed(node),
+      onFocus: (node) => this.select(node),
+      onSearch: (result) => this.showMatch(result),
+    });
+    // Alt+click zooms without opening the source: note the modifier before d3's click handler runs.
+    this.graphBox.addEventListener('click', (event) => (this.suppressOpen = event.altKey), { capture: true });
+    this.wireControls();
+    this.applyUiState();
+    new MutationObserver(() => this.recolour()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    host.onMessage((message) => this.receive(message));
+    host.post({ type: 'ready' });
+  }
+
+  private wireControls(): void {
+    const t = this.toolbar;
+    let searchTimer: ReturnType<typeof setTimeout> | undefined;
+    t.search.addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => this.search(t.search.value), 120);
+    });
+    t.search.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        clearTimeout(searchTimer);
+        this.search(t.search.value);
+      } else if (event.key === 'Escape' && t.search.value) {
+        event.stopPropagation();
+        t.search.value = '';
+        this.search('');
+      }
+    });
+    t.reset.addEventListener('click', () => this.chart.resetZoom());
+    t.icicle.addEventListener('change', () => {
+      this.chart.setInverted(t.icicle.checked);
+      this.graphBox.classList.toggle('fl-icicle', t.icicle.checked);
+      this.save({ icicle: t.icicle.checked });
+    });
+    t.leftHeavy.addEventListener('change', () => {
+      this.chart.setLeftHeavy(t.leftHeavy.checked);
+      this.save({ leftHeavy: t.leftHeavy.checked });
+    });
+    for (const input of [...Object.values(t.options), t.direction]) input.addEventListener('change', () => this.requestOptions(readOptions(t)));
+    if (!this.host.capabilities.options) disableOptions(t);
+    this.openButton.addEventListener('click', () => this.selected && this.openSource(this.selected));
+    this.sandwichButton.addEventListener('click', () => this.selected && this.requestSandwich(this.selected.id));
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && event.target === document.body) this.chart.resetZoom();
+    });
+  }
+
+  private applyUiState(): void {
+    const t = this.toolbar;
+    t.search.value = this.state.search;
+    t.icicle.checked = this.state.icicle;
+    t.leftHeavy.checked = this.state.leftHeavy;
+    this.graphBox.classList.toggle('fl-icicle', this.state.icicle);
+    this.chart.setInverted(this.state.icicle);
+    this.chart.setLeftHeavy(this.state.leftHeavy);
+    this.chart.search(this.state.search);
+    this.chart.zoomedId = this.state.zoomId;
+    this.table.setFilter(this.state.search);
+  }
+
+  private save(patch: Partial<UiState>): void {
+    this.state = { ...this.state, ...patch };
+    this.host.setState(this.state);
+  }
+
+  private receive(message: HostMessage): void {
+    switch (message.type) {
+      case 'init':
+        this.init(message);
+        break;
+      case 'tree':
+        if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
+        this.pendingOptions = 0;
+        document.body.classList.remove('fl-busy');
+        this.drawTree(adoptTree(message.tree), message.tree.total, message.table);
+        break;
+      case 'subtree':
+        this.pendingExpand.delete(message.nodeId);
+        this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
+        break;
+      case 'sandwich':
+        if (message.requestId !== this.pendingSandwich) return;
+        this.sandwich.show(message);
+        break;
+      case 'reveal':
+        this.reveal(message.name, message.url, message.line);
+        break;
+      case 'error':
+        if (message.requestId !== undefined && message.requestId === this.pendingOptions) {
+          this.pendingOptions = 0;
+          document.body.classList.remove('fl-busy');
+        }
+        this.showBanner(message.message);
+        break;
+    }
+  }
+
+  private init(message: InitMessage): void {
+    const { summary } = message;
+    this.summary = summary;
+    document.body.classList.toggle('fl-diff', summary.diff);
+    this.heading.replaceChildren(
+      h('span', { className: 'fl-heading-title', text: summary.title }),
+      h('span', { className: 'fl-heading-meta', text: describeSummary(summary) }),
+    );
+    if (summary.notes.length) {
+      this.notes.hidden = false;
+      this.notes.replaceChildren(h('summary', { text: `${summary.notes.length} note${summary.notes.length === 1 ? '' : 's'}` }), ...summary.notes.map((n) => h('p', { text: n })));
+    }
+    this.options = { ...message.options };
+    writeOptions(this.toolbar, this.options);
+    this.setDiff(summary.diff);
+    renderLegend(this.legend, this.palette, summary.diff);
+    this.drawTree(adoptTree(message.tree), message.tree.total, message.table);
+    // Re-apply the filters that were on before the reload: the host started from its defaults.
+    const saved = this.state.options;
+    if (saved && this.host.capabilities.options && !sameOptions(saved, this.options)) {
+      writeOptions(this.toolbar, saved);
+      this.requestOptions(saved);
+    }
+    if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId);
+  }
+
+  private setDiff(diff: boolean): void {
+    this.chart.diff = diff;
+    this.sandwich.setDiff(diff);
+  }
+
+  private drawTree(root: GraphNode, total: number, table: TablePayload): void {
+    this.tooltip.context = { unit: this.unit(), total, diff: this.summary?.diff === true };
+    this.measure('draw', () => this.chart.setTree(root));
+    this.table.setData(table, this.unit(), total, this.summary?.diff === true);
+    const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
+    if (this.state.zoomId !== undefined && !zoomed) this.save({ zoomId: undefined });
+    this.select(zoomed ?? root);
+    if (zoomed?.folded) this.requestExpand(zoomed.id);
+  }
+
+  private unit(): ValueUnit {
+    return this.summary?.unit ?? 'us';
+  }
+
+  private search(term: string): void {
+    this.measure('search', () => this.chart.search(term));
+    this.table.setFilter(term);
+    this.save({ search: term });
+  }
+
+  private showMatch(result: SearchResult | undefined): void {
+    const info = this.toolbar.matchInfo;
+    if (!result) {
+      info.textContent = '';
+      return;
+    }
+    info.textContent =
+      result.count === 0 ? 'no match' : `matched ${formatValue(result.matchedValue, this.unit())} · ${formatPercent(result.matchedValue, result.total)}`;
+  }
+
+  private zoomed(node: GraphNode | undefined): void {
+    this.save({ zoomId: node?.id });
+    if (node) this.select(node);
+    else if (this.chart.tree) this.select(this.chart.tree);
+    if (node?.folded) this.requestExpand(node.id);
+  }
+
+  private select(node: GraphNode): void {
+    this.selected = node;
+    const isRoot = node === this.chart.tree;
+    this.detailsText.textContent = isRoot
+      ? this.host.capabilities.openSource
+        ? 'Click a frame (or press Enter on it) to zoom in and open its source; Alt+click only zooms. Escape resets.'
+        : 'Click a frame (or press Enter on it) to zoom in. Escape resets.'
+      : describeNode(node, this.tooltip.context).join('  ·  ');
+    this.openButton.disabled = isRoot;
+    this.sandwichButton.disabled = isRoot;
+  }
+
+  private openSource(node: GraphNode): void {
+    if (!this.host.capabilities.openSource || node === this.chart.tree) return;
+    // Frames without a source (node internals, native) are posted too: the host explains why it can't open them.
+    this.host.post({ type: 'openLocation', url: node.vf.url, line: node.vf.line, column: node.vf.column, name: node.vf.name });
+  }
+
+  /** A table row names a function; the graph shows its heaviest call site. */
+  private selectFunction(frame: ViewFrame): void {
+    const tree = this.chart.tree;
+    if (!tree) return;
+    const key = frameKey(frame);
+    const node = heaviestNodeOf(tree, (f) => frameKey(f) === key);
+    if (!node) {
+      this.showBanner(`${frame.name} is not drawn in the current view (hidden by a filter or folded into a larger frame).`);
+      return;
+    }
+    this.chart.zoomTo(node.id);
+    this.chart.focus(node.id);
+    if (this.host.capabilities.sandwich) this.requestSandwich(node.id);
+  }
+
+  private reveal(name: string, url: string, line: number): void {
+    const tree = this.chart.tree;
+    if (!tree) return;
+    const node =
+      heaviestNodeOf(tree, (f) => f.url === url && (line <= 0 || f.line === line)) ??
+      heaviestNodeOf(tree, (f) => f.url === url && f.name === name) ??
+      heaviestNodeOf(tree, (f) => f.name === name);
+    if (!node) {
+      this.showBanner(`${name} is not drawn in the current view.`);
+      return;
+    }
+    this.chart.zoomTo(node.id);
+    this.chart.focus(node.id);
+    this.graphBox.focus();
+  }
+
+  private requestOptions(options: ViewOptions): void {
+    if (!this.host.capabilities.options) return;
+    this.options = { ...options };
+    this.pendingOptions = this.nextRequest++;
+    document.body.classList.add('fl-busy');
+    this.save({ options: this.options });
+    this.host.post({ type: 'setOptions', requestId: this.pendingOptions, options: this.options });
+  }
+
+  private requestExpand(nodeId: number): void {
+    if (!this.host.capabilities.expand || this.pendingExpand.has(nodeId)) return;
+    this.pendingExpand.add(nodeId);
+    this.host.post({ type: 'expand', requestId: this.nextRequest++, nodeId });
+  }
+
+  private requestSandwich(nodeId: number): void {
+    if (!this.host.capabilities.sandwich) return;
+    this.pendingSandwich = this.nextRequest++;
+    this.save({ sandwichId: nodeId });
+    this.host.post({ type: 'sandwich', requestId: this.pendingSandwich, nodeId });
+  }
+
+  private showBanner(text: string): void {
+    this.banner.hidden = false;
+    const dismiss = h('button', { text: 'Dismiss', attrs: { type: 'button' } });
+    dismiss.addEventListener('click', () => (this.banner.hidden = true));
+    this.banner.replaceChildren(h('span', { text }), dismiss);
+  }
+
+  private recolour(): void {
+    this.palette.refresh();
+    this.chart.recolour();
+    this.sandwich.recolour();
+    renderLegend(this.legend, this.palette, this.summary?.diff === true);
+  }
+
+  /** Records how long an operation took as a performance measure (read by the browser tests). */
+  private measure<T>(name: string, run: () => T): T {
+    const start = performance.now();
+    try {
+      return run();
+    } finally {
+      performance.measure(`flamelens:${name}`, { start, end: performance.now() });
+    }
+  }
+}
+
+function sameOptions(a: ViewOptions, b: ViewOptions): boolean {
+  return (Object.keys(defaultViewOptions) as (keyof ViewOptions)[]).every((k) => a[k] === b[k]);
+}
+
+function describeSummary(summary: ProfileSummary): string {
+  const kind = summary.diff ? 'Comparison' : summary.kind === 'cpu' ? 'CPU profile' : 'Heap profile';
+  const parts = [kind, formatValue(summary.total, summary.unit)];
+  if (summary.sampleCount) parts.push(`${summary.sampleCount.toLocaleString('en-US')} samples`);
+  return parts.join(' · ');
+}

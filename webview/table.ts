@@ -1,0 +1,138 @@
+// The per-function table: name, self, total (with % of the profile) and location; click a
+// column header to sort, click (or Enter on) a row to select that function.
+import type { ValueUnit } from '../src/model/types';
+import type { TablePayload, TableRow, ViewFrame } from '../src/protocol';
+import { h } from './dom';
+import { formatLocation, formatPercent, formatValue } from './format';
+import type { SortKey, TableSort } from './state';
+
+/** Rows drawn at most; sorting and filtering still see every row. */
+const rowLimit = 300;
+
+export interface FunctionTableOptions {
+  onSort(sort: TableSort): void;
+  onSelect(frame: ViewFrame): void;
+}
+
+interface Column {
+  key: SortKey | 'location' | 'delta';
+  label: string;
+  numeric: boolean;
+}
+
+export class FunctionTable {
+  readonly element: HTMLElement;
+  private readonly head: HTMLTableSectionElement;
+  private readonly body: HTMLTableSectionElement;
+  private readonly caption: HTMLElement;
+  private payload: TablePayload = { rows: [], frames: [] };
+  private unit: ValueUnit = 'us';
+  private total = 0;
+  private diff = false;
+  private filter = '';
+  sort: TableSort;
+
+  constructor(sort: TableSort, private readonly options: FunctionTableOptions) {
+    this.sort = sort;
+    this.head = h('thead');
+    this.body = h('tbody');
+    this.caption = h('div', { className: 'fl-table-caption', attrs: { 'aria-live': 'polite' } });
+    this.element = h('div', { className: 'fl-table-wrap' }, h('table', { className: 'fl-table', attrs: { 'aria-label': 'Functions' } }, this.head, this.body), this.caption);
+  }
+
+  setData(payload: TablePayload, unit: ValueUnit, total: number, diff: boolean): void {
+    this.payload = payload;
+    this.unit = unit;
+    this.total = total;
+    this.diff = diff;
+    this.render();
+  }
+
+  setFilter(text: string): void {
+    this.filter = text.trim().toLowerCase();
+    this.render();
+  }
+
+  setSort(sort: TableSort): void {
+    this.sort = sort;
+    this.render();
+  }
+
+  private columns(): Column[] {
+    const columns: Column[] = [
+      { key: 'name', label: 'Function', numeric: false },
+      { key: 'self', label: 'Self', numeric: true },
+      { key: 'total', label: 'Total', numeric: true },
+    ];
+    if (this.diff) columns.push({ key: 'delta', label: 'Δ Self', numeric: true });
+    columns.push({ key: 'location', label: 'Location', numeric: false });
+    return columns;
+  }
+
+  private sortedRows(): TableRow[] {
+    const frames = this.payload.frames;
+    const name = (row: TableRow) => frames[row.frame]?.name ?? '';
+    let rows = this.payload.rows;
+    if (this.filter) rows = rows.filter((row) => name(row).toLowerCase().includes(this.filter));
+    const { key, descending } = this.sort;
+    const sign = descending ? -1 : 1;
+    const compare =
+      key === 'name'
+        ? (a: TableRow, b: TableRow) => sign * name(a).localeCompare(name(b))
+        : (a: TableRow, b: TableRow) => sign * (a[key] - b[key]) || b.total - a.total;
+    return [...rows].sort(compare);
+  }
+
+  private render(): void {
+    const headerRow = h('tr');
+    for (const column of this.columns()) {
+      const th = h('th', { className: column.numeric ? 'num' : '', attrs: { scope: 'col' } });
+      if (column.key === 'name' || column.key === 'self' || column.key === 'total') {
+        const key = column.key;
+        const active = this.sort.key === key;
+        th.setAttribute('aria-sort', active ? (this.sort.descending ? 'descending' : 'ascending') : 'none');
+        const arrow = active ? (this.sort.descending ? ' ▼' : ' ▲') : '';
+        const button = h('button', { className: 'fl-sort', text: column.label + arrow, attrs: { type: 'button', 'data-sort': key } });
+        button.addEventListener('click', () => {
+          const descending = active ? !this.sort.descending : key !== 'name';
+          this.sort = { key, descending };
+          this.render();
+          this.options.onSort(this.sort);
+        });
+        th.append(button);
+      } else th.textContent = column.label;
+      headerRow.append(th);
+    }
+    this.head.replaceChildren(headerRow);
+
+    const rows = this.sortedRows();
+    const frames = this.payload.frames;
+    const fragment = document.createDocumentFragment();
+    for (const row of rows.slice(0, rowLimit)) {
+      const frame = frames[row.frame];
+      if (!frame) continue;
+      const tr = h(
+        'tr',
+        { attrs: { tabindex: '0', 'data-frame': String(row.frame) } },
+        h('td', { className: `name cat-${frame.category}`, text: frame.name, title: frame.name }),
+        this.valueCell(row.self),
+        this.valueCell(row.total),
+        this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : formatValue(row.selfDelta, this.unit) }),
+        h('td', { className: 'loc', text: formatLocation(frame.url, frame.line), title: frame.url }),
+      );
+      const select = () => this.options.onSelect(frame);
+      tr.addEventListener('click', select);
+      tr.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter') select();
+      });
+      fragment.append(tr);
+    }
+    this.body.replaceChildren(fragment);
+    this.caption.textContent =
+      rows.length > rowLimit ? `Showing ${rowLimit} of ${rows.length} functions` : `${rows.length} function${rows.length === 1 ? '' : 's'}`;
+  }
+
+  private valueCell(value: number): HTMLTableCellElement {
+    return h('td', { className: 'num' }, formatValue(value, this.unit), h('span', { className: 'pct', text: ` ${formatPercent(value, this.total)}` }));
+  }
+}

@@ -1,0 +1,82 @@
+// The controls above the graph: search, reset, orientation, sort, direction and view filters.
+import type { ViewOptions } from '../src/protocol';
+import { h, toggle } from './dom';
+
+type OptionToggle = Exclude<keyof ViewOptions, 'invert'>;
+
+export interface Toolbar {
+  element: HTMLElement;
+  search: HTMLInputElement;
+  matchInfo: HTMLElement;
+  reset: HTMLButtonElement;
+  icicle: HTMLInputElement;
+  leftHeavy: HTMLInputElement;
+  direction: HTMLSelectElement;
+  options: Record<OptionToggle, HTMLInputElement>;
+}
+
+const optionToggles: [OptionToggle, string, string][] = [
+  ['hideNodeModules', 'Hide node_modules', 'Fold dependency frames into their callers'],
+  ['hideInternals', 'Hide Node internals', 'Fold node:… and internal frames into their callers'],
+  ['hideMeta', 'Hide idle/GC', 'Drop (idle), (program) and (garbage collector)'],
+  ['groupByPackage', 'Group by package', 'One frame per npm package instead of per function'],
+  ['mergeRecursion', 'Merge recursion', 'Collapse recursive calls of a function into one frame'],
+];
+
+export function buildToolbar(): Toolbar {
+  const search = h('input', {
+    className: 'fl-search',
+    attrs: { type: 'search', placeholder: 'Search functions', 'aria-label': 'Search functions', spellcheck: 'false' },
+  });
+  const matchInfo = h('span', { className: 'fl-match-info', attrs: { 'aria-live': 'polite' } });
+  const reset = h('button', { text: 'Reset zoom', title: 'Show the whole profile (Escape)', attrs: { type: 'button' } });
+  const icicle = toggle('fl-icicle', 'Icicle', 'Draw the root at the top');
+  const leftHeavy = toggle('fl-left-heavy', 'Left-heavy', 'Sort frames by value, heaviest first (otherwise by name)');
+  const direction = h(
+    'select',
+    { title: 'Top-down: callers below callees. Bottom-up: the functions that spend the time at the root.', attrs: { 'aria-label': 'Tree direction' } },
+    h('option', { text: 'Top-down', attrs: { value: 'top-down' } }),
+    h('option', { text: 'Bottom-up', attrs: { value: 'bottom-up' } }),
+  );
+  const options = {} as Record<OptionToggle, HTMLInputElement>;
+  const filterRow = h('div', { className: 'fl-row fl-filters', attrs: { role: 'group', 'aria-label': 'View filters' } });
+  for (const [key, label, title] of optionToggles) {
+    const t = toggle(`fl-opt-${key}`, label, title);
+    options[key] = t.input;
+    filterRow.append(t.root);
+  }
+  const element = h(
+    'header',
+    { className: 'fl-toolbar' },
+    h('div', { className: 'fl-row' }, search, matchInfo, reset, icicle.root, leftHeavy.root, direction),
+    filterRow,
+  );
+  return { element, search, matchInfo, reset, icicle: icicle.input, leftHeavy: leftHeavy.input, direction, options };
+}
+
+export function readOptions(toolbar: Toolbar): ViewOptions {
+  const o = toolbar.options;
+  return {
+    hideNodeModules: o.hideNodeModules.checked,
+    hideInternals: o.hideInternals.checked,
+    hideMeta: o.hideMeta.checked,
+    groupByPackage: o.groupByPackage.checked,
+    mergeRecursion: o.mergeRecursion.checked,
+    invert: toolbar.direction.value === 'bottom-up',
+  };
+}
+
+export function writeOptions(toolbar: Toolbar, options: ViewOptions): void {
+  for (const key of Object.keys(toolbar.options) as OptionToggle[]) toolbar.options[key].checked = options[key] === true;
+  toolbar.direction.value = options.invert ? 'bottom-up' : 'top-down';
+}
+
+/** Without a backend (standalone report) the tree can't be recomputed: say where it works. */
+export function disableOptions(toolbar: Toolbar): void {
+  for (const input of [...Object.values(toolbar.options), toolbar.direction]) {
+    input.disabled = true;
+    const holder = input.closest('label') ?? input;
+    holder.classList.add('fl-disabled');
+    (holder as HTMLElement).title = 'Available in VS Code (this report holds one precomputed view)';
+  }
+}

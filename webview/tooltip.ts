@@ -1,0 +1,55 @@
+// The frame tooltip: name, self, total (with % of the whole profile), file:line, category.
+// Built with textContent only — function names and paths come from the profile.
+import type { ValueUnit } from '../src/model/types';
+import { categoryLabels } from './colors';
+import { h } from './dom';
+import { formatLocation, formatPercent, formatValue } from './format';
+import type { GraphNode } from './nodes';
+
+export interface TooltipContext {
+  unit: ValueUnit;
+  total: number;
+  diff: boolean;
+}
+
+export class Tooltip {
+  readonly element: HTMLDivElement;
+  context: TooltipContext = { unit: 'us', total: 0, diff: false };
+
+  constructor() {
+    this.element = h('div', { className: 'fl-tooltip', attrs: { role: 'tooltip' } });
+    this.element.hidden = true;
+    document.body.append(this.element);
+  }
+
+  show(event: MouseEvent, node: GraphNode): void {
+    this.element.replaceChildren(...describeNode(node, this.context).map((line, i) => h('div', { className: i === 0 ? 'fl-tooltip-name' : 'fl-tooltip-line', text: line })));
+    this.element.hidden = false;
+    const pad = 12;
+    const { offsetWidth: width, offsetHeight: height } = this.element;
+    let left = event.clientX + pad;
+    let top = event.clientY + pad;
+    if (left + width > window.innerWidth) left = Math.max(4, event.clientX - width - pad);
+    if (top + height > window.innerHeight) top = Math.max(4, event.clientY - height - pad);
+    this.element.style.left = `${left}px`;
+    this.element.style.top = `${top}px`;
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+}
+
+/** The lines shown for a frame, first the name; shared by the tooltip and the details bar. */
+export function describeNode(node: GraphNode, { unit, total, diff }: TooltipContext): string[] {
+  const lines = [
+    node.name,
+    `Self: ${formatValue(node.self, unit)} (${formatPercent(node.self, total)})`,
+    `Total: ${formatValue(node.value, unit)} (${formatPercent(node.value, total)})`,
+  ];
+  if (diff && node.delta !== undefined) lines.push(`Change: ${node.delta > 0 ? '+' : ''}${formatValue(node.delta, unit)}`);
+  lines.push(formatLocation(node.vf.url, node.vf.line));
+  lines.push(node.vf.packageName ? `${categoryLabels[node.vf.category]} · ${node.vf.packageName}` : categoryLabels[node.vf.category]);
+  if (node.folded) lines.push(`${node.folded} smaller frames folded — zoom in for detail`);
+  return lines;
+}
