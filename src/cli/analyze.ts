@@ -1,0 +1,186 @@
+// Loads profile files for the CLI (fs, gzip, source maps) and reduces them to hotspot tables:
+// the data behind `report`, `record` and `--json`.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseProfile } from '../model/import';
+import { maybeGunzip } from '../model/gunzip';
+import { applySourceMaps, type SourceReader } from '../model/sourcemap';
+import { applyViewOptions } from '../model/view';
+import { functionTable, lineTable } from '../model/tables';
+import { ProfileError, type Frame, type Profile, type ProfileFormat, type ProfileKind, type ValueUnit } from '../model/types';
+import { defaultViewOptions, type ViewOptions } from '../protocol';
+
+/** Bad input the user can fix (missing file, not a profile): exit code 2, message only. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Reads local files for source mapping; anything remote is simply not available. */
+export const fsSourceReader: SourceReader = {
+  async read(location: string): Promise<string | undefined> {
+    let file = location;
+    if (location.startsWith('file://')) file = fileURLToPath(location);
+    else if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return undefined;
+    try {
+      return await fs.promises.readFile(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+export interface LoadOptions {
+  /** Map generated locations back to sources (default true). */
+  sourceMaps?: boolean;
+  /** How the file is named in messages (default: the path as given). */
+  shownAs?: string;
+}
+
+/** Reads, un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
+export async function loadProfileFile(file: string, options: LoadOptions = {}): Promise<Profile> {
+  const shown = options.shownAs ?? file;
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.promises.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${shown}: no such file`);
+    if (code === 'EISDIR') throw new InputError(`${shown}: is a folder, not a profile file`);
+    throw new InputError(`${shown}: cannot read (${(e as Error).message})`);
+  }
+  let profile: Profile;
+  try {
+    profile = parseProfile(maybeGunzip(bytes), { fileName: shown });
+  } catch (e) {
+    if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
+    throw e;
+  }
+  return options.sourceMaps === false ? profile : applySourceMaps(profile, fsSourceReader);
+}
+
+/** A location for people: relative to `cwd` when inside it, a plain path for file:// URLs. */
+export function displayLocation(url: string, cwd: string): string {
+  if (url === '') return '';
+  let file = url;
+  if (url.startsWith('file://')) {
+    try {
+      file = fileURLToPath(url);
+    } catch {
+      return url;
+    }
+  }
+  if (!path.isAbsolute(file)) return file;
+  const rel = path.relative(cwd, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+export interface HotFunction {
+  name: string;
+  /** Source location as in the (source-mapped) profile: absolute path, file:// URL, node:… or ''. */
+  url: string;
+  /** `url` for people: relative to the working directory when inside it. */
+  file: string;
+  /** 1-based start line of the function, 0 when unknown. */
+  line: number;
+  column: number;
+  category: Frame['category'];
+  package?: string;
+  /** µs (CPU) or bytes (heap). */
+  self: number;
+  selfPercent: number;
+  total: number;
+  totalPercent: number;
+  samples: number;
+}
+
+export interface HotLine {
+  url: string;
+  file: string;
+  line: number;
+  /** The function that owns most of this line's time. */
+  function: string;
+  self: number;
+  selfPercent: number;
+}
+
+export interface Hotspots {
+  kind: ProfileKind;
+  unit: ValueUnit;
+  format: ProfileFormat;
+  /** Whole profile: µs of recorded time (CPU) or bytes sampled (heap). Percentages are of this. */
+  total: number;
+  /** µs in (idle) — 0 for heap profiles. */
+  idle: number;
+  sampleCount: number;
+  functions: HotFunction[];
+  lines: HotLine[];
+  notes: string[];
+}
+
+export interface HotspotOptions {
+  top: number;
+  cwd: string;
+  view?: Partial<ViewOptions>;
+}
+
+/** Pseudo-frames that are not something to optimise: left out of the tables (GC stays: it is real cost). */
+const hiddenMeta = new Set(['(root)', '(idle)', '(program)']);
+
+export function hotspots(original: Profile, options: HotspotOptions): Hotspots {
+  const p = applyViewOptions(original, { ...defaultViewOptions, ...options.view });
+  const total = p.totalValue[0] ?? 0;
+  const pct = (v: number) => (total > 0 ? round((v / total) * 100, 2) : 0);
+  const rows = functionTable(p);
+  let idle = 0;
+  const functions: HotFunction[] = [];
+  for (const r of rows) {
+    const f = p.frames[r.frame];
+    if (f.category === 'meta' && f.functionName === '(idle)') idle += r.self;
+    if (f.category === 'meta' && hiddenMeta.has(f.functionName)) continue;
+    if (functions.length >= options.top) continue;
+    functions.push({
+      name: f.functionName,
+      url: f.url,
+      file: displayLocation(f.url, options.cwd),
+      line: f.line,
+      column: f.column,
+      category: f.category,
+      ...(f.packageName !== undefined ? { package: f.packageName } : {}),
+      self: r.self,
+      selfPercent: pct(r.self),
+      total: r.total,
+      totalPercent: pct(r.total),
+      samples: r.samples,
+    });
+  }
+  const lines: HotLine[] = lineTable(p)
+    .slice(0, options.top)
+    .map((r) => ({
+      url: r.url,
+      file: displayLocation(r.url, options.cwd),
+      line: r.line,
+      function: p.frames[r.frame]?.functionName ?? '',
+      self: r.self,
+      selfPercent: pct(r.self),
+    }));
+  return {
+    kind: p.kind,
+    unit: p.unit,
+    format: p.format,
+    total,
+    idle,
+    sampleCount: p.sampleCount,
+    functions,
+    lines,
+    notes: [...p.notes],
+  };
+}
+
+export function round(v: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(v * k) / k;
+}

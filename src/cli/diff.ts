@@ -1,0 +1,145 @@
+// `flamelens diff BASE NEW`: what got slower (or allocates more) between two profiles of the same
+// program, by function and by source line, with an optional CI gate.
+import { intOption, numberOption, parseArgs, UsageError } from './args';
+import { InputError, displayLocation, loadProfileFile, round } from './analyze';
+import { renderFunctionDeltas, renderLineDeltas } from './text';
+import { out } from './io';
+import { diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
+import { formatValue } from '../model/format';
+import { ProfileError, type Profile } from '../model/types';
+
+export const diffHelp = `Usage: flamelens diff BASE NEW [options]
+
+Compares two profiles of the same program (both CPU or both heap): the functions and source
+lines whose self time (or self bytes) grew the most, and those that shrank. Functions are
+matched by name, file and line — not by V8's ids — so captures of separate runs compare.
+
+Options:
+  --top N            rows per table (default 10)
+  --fail-above PCT   exit 1 when a function regressed by more than PCT percent of the base
+                     profile's busy total (see rule below)
+  --normalize        scale BASE to NEW's total first, so only shifts in proportion count
+  --json             print machine-readable JSON instead of tables
+  --no-source-maps   keep generated (compiled) locations
+  -h, --help         show this help
+
+Regression rule for --fail-above: for every function (V8's pseudo-frames such as (idle),
+(program) and (garbage collector) excluded), compute
+    (self in NEW − self in BASE) / busy total of BASE × 100
+where the busy total is BASE's total minus its (idle) time. If any function exceeds PCT, the
+command fails. Example: BASE busy 800 ms, parse() went from 100 ms to 180 ms → +10%;
+--fail-above 5 fails, --fail-above 12 passes.
+
+JSON shape: { "base": { "file", "total", "busy" }, "new": { "file", "total", "busy" },
+  "kind", "unit", "failAbove": number|null, "failed": boolean,
+  "functions": [{ "name", "url", "file", "line", "before", "after", "delta", "percentOfBase" }],
+  "lines": [{ "url", "file", "line", "before", "after", "delta", "percentOfBase" }] }
+  functions/lines hold the largest changes either way (regressions are positive deltas), at most
+  2×top each. Values are µs (CPU) or bytes (heap).
+
+Exit codes: 0 no regression above the threshold (or no threshold), 1 regression above
+--fail-above, 2 usage error or unreadable/invalid/mismatched profiles.`;
+
+function busyTotal(p: Profile): number {
+  let idle = 0;
+  for (let i = 0; i < p.nodeCount; i++) {
+    const f = p.frames[p.nodeFrame[i]];
+    if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[i];
+  }
+  return (p.totalValue[0] ?? 0) - idle;
+}
+
+export async function diffCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['top', 'fail-above'], flags: ['json', 'normalize', 'no-source-maps'] });
+  if (args.flags.has('help')) {
+    out(diffHelp);
+    return 0;
+  }
+  if (args.positionals.length !== 2) throw new UsageError('diff needs two profile files: BASE NEW');
+  const [baseFile, newFile] = args.positionals;
+  const top = intOption(args, 'top', 10);
+  const failAbove = numberOption(args, 'fail-above');
+  const sourceMaps = !args.flags.has('no-source-maps');
+  const [base, next] = await Promise.all([loadProfileFile(baseFile, { sourceMaps }), loadProfileFile(newFile, { sourceMaps })]);
+  if (base.kind !== next.kind) throw new InputError(`cannot compare a ${base.kind} profile (${baseFile}) with a ${next.kind} profile (${newFile})`);
+  const options = { normalize: args.flags.has('normalize') };
+  let functions: FunctionDelta[];
+  let lines: LineDelta[];
+  try {
+    functions = diffFunctions(base, next, options).filter((d) => d.frame.category !== 'meta');
+    lines = diffLines(base, next, options);
+  } catch (e) {
+    if (e instanceof ProfileError) throw new InputError(e.message);
+    throw e;
+  }
+  const baseBusy = busyTotal(base);
+  const pctOf = (v: number) => (baseBusy > 0 ? (v / baseBusy) * 100 : 0);
+  const worst = functions.reduce<FunctionDelta | undefined>((w, d) => (d.selfDelta > (w?.selfDelta ?? 0) ? d : w), undefined);
+  const failed = failAbove !== undefined && worst !== undefined && pctOf(worst.selfDelta) > failAbove;
+  const cwd = process.cwd();
+  const regressions = functions.filter((d) => d.selfDelta > 0).slice(0, top);
+  const improvements = functions.filter((d) => d.selfDelta < 0).slice(0, top);
+  const lineUp = lines.filter((d) => d.delta > 0).slice(0, top);
+  const lineDown = lines.filter((d) => d.delta < 0).slice(0, top);
+
+  if (args.flags.has('json')) {
+    out(
+      JSON.stringify(
+        {
+          base: { file: baseFile, total: base.totalValue[0], busy: baseBusy },
+          new: { file: newFile, total: next.totalValue[0], busy: busyTotal(next) },
+          kind: next.kind,
+          unit: next.unit,
+          failAbove: failAbove ?? null,
+          failed,
+          functions: [...regressions, ...improvements].map((d) => ({
+            name: d.frame.functionName,
+            url: d.frame.url,
+            file: displayLocation(d.frame.url, cwd),
+            line: d.frame.line,
+            before: d.selfBefore,
+            after: d.selfAfter,
+            delta: d.selfDelta,
+            percentOfBase: round(pctOf(d.selfDelta), 3),
+          })),
+          lines: [...lineUp, ...lineDown].map((d) => ({
+            url: d.url,
+            file: displayLocation(d.url, cwd),
+            line: d.line,
+            before: d.before,
+            after: d.after,
+            delta: d.delta,
+            percentOfBase: round(pctOf(d.delta), 3),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    const unit = next.unit;
+    const what = next.kind === 'cpu' ? 'self time' : 'self bytes';
+    out(
+      [
+        `base ${baseFile}: ${formatValue(base.totalValue[0] ?? 0, unit)} (${formatValue(baseBusy, unit)} busy)`,
+        `new  ${newFile}: ${formatValue(next.totalValue[0] ?? 0, unit)} (${formatValue(busyTotal(next), unit)} busy)`,
+        '',
+        renderFunctionDeltas(`Regressions by function (${what}):`, regressions, unit, baseBusy, cwd),
+        '',
+        renderFunctionDeltas(`Improvements by function (${what}):`, improvements, unit, baseBusy, cwd),
+        '',
+        renderLineDeltas(`Regressions by line:`, lineUp, unit, baseBusy, cwd),
+        '',
+        renderLineDeltas(`Improvements by line:`, lineDown, unit, baseBusy, cwd),
+      ].join('\n'),
+    );
+    if (failAbove !== undefined) {
+      out(
+        failed && worst
+          ? `\nFAIL: ${worst.frame.functionName} grew by ${pctOf(worst.selfDelta).toFixed(1)}% of the base (limit ${failAbove}%)`
+          : `\nOK: no function grew by more than ${failAbove}% of the base`,
+      );
+    }
+  }
+  return failed ? 1 : 0;
+}

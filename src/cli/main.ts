@@ -1,0 +1,77 @@
+// The `flamelens` command: dispatches to record / report / diff / attach and turns errors into
+// messages and exit codes. User mistakes never print a stack trace (set FLAMELENS_DEBUG=1 to see
+// one for internal errors).
+import { UsageError } from './args';
+import { InputError } from './analyze';
+import { recordCommand, recordHelp } from './record';
+import { reportCommand, reportHelp } from './report';
+import { diffCommand, diffHelp } from './diff';
+import { attachCommand } from './attach';
+import { CaptureError } from '../capture/launcher';
+
+export const mainHelp = `FlameLens — CPU and heap profiles of Node.js programs, in the terminal.
+
+Usage:
+  flamelens record [options] -- <command…>   run a program and profile it (+ workers and children)
+  flamelens report FILE [options]            hotspots of a .cpuprofile / .heapprofile (.gz too)
+  flamelens diff BASE NEW [options]          regressions and improvements between two profiles
+  flamelens attach [options]                 profile an already running Node.js process
+  flamelens <command> --help                 options of one command
+
+Exit codes:
+  0   success
+  1   diff: a regression above --fail-above
+  2   usage error, unreadable or invalid profile, command that cannot start
+  3   record: the program succeeded but no profile was written
+  70  internal error (a bug in FlameLens)
+  record otherwise exits with the recorded program's own exit code (128 + n for signal n).`;
+
+const commands: Record<string, { run: (argv: string[]) => Promise<number>; help?: string }> = {
+  record: { run: recordCommand, help: recordHelp },
+  report: { run: reportCommand, help: reportHelp },
+  diff: { run: diffCommand, help: diffHelp },
+  attach: { run: attachCommand },
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const help = topic !== undefined ? commands[topic]?.help : undefined;
+    process.stdout.write(`${help ?? mainHelp}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`flamelens: unknown command "${name}"\n\n${mainHelp}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`flamelens ${name}: ${e.message}\nRun \`flamelens ${name} --help\` for usage.\n`);
+      return 2;
+    }
+    if (e instanceof InputError || e instanceof CaptureError) {
+      process.stderr.write(`flamelens ${name}: ${e.message}\n`);
+      return 2;
+    }
+    const detail = process.env.FLAMELENS_DEBUG ? ((e as Error).stack ?? String(e)) : (e as Error).message ?? String(e);
+    process.stderr.write(`flamelens ${name}: internal error: ${detail}\n`);
+    return 70;
+  }
+}
+
+// Run when bundled as dist/cli.js (not when imported by tests).
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`flamelens: internal error: ${(e as Error).message}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,169 @@
+// `flamelens record -- <command…>`: runs a program with the capture agent, then reports.
+import * as path from 'node:path';
+import { constants as osConstants } from 'node:os';
+import { intOption, parseArgs, parseDuration, UsageError } from './args';
+import { hotspots, loadProfileFile, displayLocation, InputError, type Hotspots } from './analyze';
+import { writeHtmlReport } from './html-report';
+import { renderHotspots, location } from './text';
+import { info, out, warn } from './io';
+import { startCapture, type CapturedProfile } from '../capture/launcher';
+import { formatValue } from '../model/format';
+import type { Profile } from '../model/types';
+import { defaultViewOptions } from '../protocol';
+
+export const recordHelp = `Usage: flamelens record [options] -- <command> [args…]
+
+Runs <command> with the FlameLens agent preloaded into every Node.js process and worker thread
+it starts (through NODE_OPTIONS), then prints the hottest functions and source lines (mapped
+through source maps) and writes one profile per thread plus an HTML flame graph for each.
+
+Options:
+  --cpu                 record a CPU profile (the default)
+  --heap                record a sampling heap profile instead; with --cpu, both
+  --interval TIME       CPU sampling interval: 100us (default), 50us, 1ms; a bare number is µs
+  --duration TIME       stop recording after TIME (10s, 500ms, 2m; a bare number is seconds);
+                        the program keeps running
+  --out DIR             where to write (default flamelens-profiles/<date>-<time>)
+  --top N               rows per table (default 10)
+  --hide-node-modules   in the tables, charge dependency code to the app function calling it
+  --hide-internals      in the tables, charge Node.js internals to their caller
+  --no-html             do not write HTML flame graphs
+  -h, --help            show this help
+
+The command may also be one quoted shell command line: flamelens record -- "npm run build".
+Profiles are saved when each process or thread ends (normally, process.exit(), uncaught
+exception, SIGINT/SIGTERM/SIGHUP) or when --duration elapses. A process killed with SIGKILL
+cannot save and is listed as missing. Ctrl+C stops the program as usual and keeps its profile.
+
+Exit codes: the program's own exit code (128 + signal number when a signal ended it);
+2 usage error or the command could not start; 3 the program succeeded but no profile was written.`;
+
+function defaultOutDir(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return path.join('flamelens-profiles', `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+}
+
+interface Analysed {
+  captured: CapturedProfile;
+  profile: Profile;
+  hot: Hotspots;
+  /** Non-meta time or bytes: how much there is to look at. */
+  busy: number;
+}
+
+export async function recordCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ['interval', 'duration', 'out', 'top'],
+    flags: ['cpu', 'heap', 'no-html', 'hide-node-modules', 'hide-internals'],
+    stopAtPositional: true,
+  });
+  if (args.flags.has('help')) {
+    out(recordHelp);
+    return 0;
+  }
+  const command = args.rest;
+  if (command.length === 0) throw new UsageError('record needs a command to run, after --');
+  const heap = args.flags.has('heap');
+  const cpu = args.flags.has('cpu') || !heap;
+  const intervalText = args.values.get('interval');
+  const intervalUs = intervalText === undefined ? 100 : parseDuration(intervalText, 'us', '--interval') * 1000;
+  if (intervalUs < 1) throw new UsageError('--interval must be at least 1us');
+  const durationText = args.values.get('duration');
+  const durationMs = durationText === undefined ? undefined : parseDuration(durationText, 's', '--duration');
+  const outDir = args.values.get('out') ?? defaultOutDir();
+  const top = intOption(args, 'top', 10);
+  const view = {
+    ...defaultViewOptions,
+    hideNodeModules: args.flags.has('hide-node-modules'),
+    hideInternals: args.flags.has('hide-internals'),
+  };
+  const cwd = process.cwd();
+  // One argument with spaces is a shell command line ("npm run build"); otherwise an argv.
+  const shellLine = command.length === 1 && /\s/.test(command[0]) ? command[0] : undefined;
+
+  const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
+  info(`recording ${kinds} of \`${command.join(' ')}\` into ${displayLocation(path.resolve(outDir), cwd)}/`);
+  const handle = await startCapture({
+    command: shellLine ?? command,
+    cwd,
+    outDir,
+    cpu,
+    heap,
+    intervalUs,
+    durationMs,
+    stdio: 'inherit',
+  });
+  // Ctrl+C in a terminal reaches the program too (same process group): let it end and save,
+  // and stay alive to report. Signals sent to us alone are passed on.
+  const forward = (signal: NodeJS.Signals) => {
+    if (signal !== 'SIGINT' || !process.stdin.isTTY) handle.kill(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, forward);
+  const result = await handle.done.finally(() => {
+    for (const s of signals) process.removeListener(s, forward);
+  });
+  const ended = result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`;
+  info(`program ${ended}; ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} written`);
+
+  const analysed: Analysed[] = [];
+  for (const captured of result.profiles) {
+    try {
+      const profile = await loadProfileFile(captured.path, { shownAs: displayLocation(captured.path, cwd) });
+      const hot = hotspots(profile, { top, cwd, view });
+      const idle = hot.idle;
+      analysed.push({ captured, profile, hot, busy: hot.total - idle });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      warn(`could not read ${captured.label}'s profile: ${e.message}`);
+    }
+  }
+
+  // The busiest main thread is the one to show in full (with `npm run x`, npm itself mostly waits).
+  const byKind = (k: 'cpu' | 'heap') => analysed.filter((a) => a.captured.kind === k);
+  for (const kind of ['cpu', 'heap'] as const) {
+    const list = byKind(kind);
+    if (list.length === 0) continue;
+    const mains = list.filter((a) => a.captured.isMainThread);
+    const primary = (mains.length > 0 ? mains : list).reduce((a, b) => (b.busy > a.busy ? b : a));
+    out('');
+    out(renderHotspots(primary.hot, `== ${primary.captured.label}: ${kind === 'cpu' ? 'CPU' : 'heap'} ==`));
+    const others = list.filter((a) => a !== primary);
+    if (others.length > 0) {
+      out('');
+      out(`Other ${kind === 'cpu' ? 'threads and processes' : 'heap profiles'} (hottest function of each):`);
+      for (const o of others) {
+        const f = o.hot.functions[0];
+        const hotText = f ? `${f.name} ${f.selfPercent.toFixed(1)}% at ${location(f.file, f.line)}` : '(no samples)';
+        out(`  ${o.captured.label}: ${formatValue(o.hot.total, o.hot.unit)}, ${hotText}`);
+      }
+    }
+  }
+
+  out('');
+  out(`Files written (${displayLocation(result.sessionDir, cwd)}/):`);
+  for (const a of analysed) {
+    const shown = displayLocation(a.captured.path, cwd);
+    let htmlNote = '';
+    if (!args.flags.has('no-html')) {
+      const htmlPath = a.captured.path.replace(/\.(cpuprofile|heapprofile)$/, (_m, ext: string) => `.${ext === 'cpuprofile' ? 'cpu' : 'heap'}.html`);
+      try {
+        writeHtmlReport(htmlPath, a.profile, `${a.captured.label} — ${a.captured.kind}`, view);
+        htmlNote = `  →  ${displayLocation(htmlPath, cwd)}`;
+      } catch (e) {
+        warn(`no HTML flame graph for ${shown}: ${(e as Error).message}`);
+      }
+    }
+    out(`  ${shown}  (${a.captured.label}, ${formatValue(a.captured.durationMs * 1000, 'us')})${htmlNote}`);
+  }
+  for (const p of result.problems) warn(p);
+
+  if (result.signal) return 128 + (osConstants.signals[result.signal] ?? 0);
+  if (result.exitCode !== 0) return result.exitCode ?? 1;
+  if (result.profiles.length === 0) {
+    warn('no profile was written');
+    return 3;
+  }
+  return 0;
+}

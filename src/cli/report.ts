@@ -1,0 +1,72 @@
+// `flamelens report FILE`: hotspots of an existing profile, as text, JSON or an HTML flame graph.
+import * as path from 'node:path';
+import { intOption, parseArgs, UsageError } from './args';
+import { hotspots, loadProfileFile, type Hotspots } from './analyze';
+import { writeHtmlReport } from './html-report';
+import { renderHotspots } from './text';
+import { out, info } from './io';
+import { defaultViewOptions } from '../protocol';
+
+export const reportHelp = `Usage: flamelens report FILE [options]
+
+Prints the hottest functions and source lines of a profile: a .cpuprofile (DevTools / Node
+--cpu-prof / FlameLens), a v8-profiler-next export, or a .heapprofile; gzip-compressed files
+(.gz) are read too. Locations are mapped through source maps when the scripts have them.
+
+Options:
+  --top N               rows per table (default 10)
+  --json                print machine-readable JSON instead of tables (shape below)
+  --hide-node-modules   charge dependency code to the app function that called it
+  --hide-internals      charge Node.js internals (node:…) to their caller
+  --html OUT            also write a standalone HTML flame graph to OUT
+  --no-source-maps      keep generated (compiled) locations
+  -h, --help            show this help
+
+JSON shape (all times in µs for CPU profiles, bytes for heap profiles; percentages of total):
+  { "file", "kind": "cpu"|"heap", "unit": "us"|"bytes", "format", "total", "idle", "sampleCount",
+    "functions": [{ "name", "url", "file", "line", "column", "category", "package"?,
+                    "self", "selfPercent", "total", "totalPercent", "samples" }],
+    "lines": [{ "url", "file", "line", "function", "self", "selfPercent" }],
+    "notes": [string] }
+  "file" fields are relative to the working directory when inside it; "line" is 1-based.
+
+Exit codes: 0 success, 2 usage error or unreadable/invalid profile.`;
+
+export interface ReportJson extends Hotspots {
+  file: string;
+}
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ['top', 'html'],
+    flags: ['json', 'hide-node-modules', 'hide-internals', 'no-source-maps'],
+  });
+  if (args.flags.has('help')) {
+    out(reportHelp);
+    return 0;
+  }
+  if (args.positionals.length !== 1) {
+    throw new UsageError(args.positionals.length === 0 ? 'report needs a profile file' : 'report takes one profile file');
+  }
+  const file = args.positionals[0];
+  const top = intOption(args, 'top', 10);
+  const view = {
+    ...defaultViewOptions,
+    hideNodeModules: args.flags.has('hide-node-modules'),
+    hideInternals: args.flags.has('hide-internals'),
+  };
+  const profile = await loadProfileFile(file, { sourceMaps: !args.flags.has('no-source-maps') });
+  const h = hotspots(profile, { top, cwd: process.cwd(), view });
+  if (args.flags.has('json')) {
+    const json: ReportJson = { file, ...h };
+    out(JSON.stringify(json, null, 2));
+  } else {
+    out(renderHotspots(h, `${file} (${h.kind === 'cpu' ? 'CPU profile' : 'heap profile'})`));
+  }
+  const html = args.values.get('html');
+  if (html !== undefined) {
+    writeHtmlReport(html, profile, path.basename(file), view);
+    info(`wrote ${html}`);
+  }
+  return 0;
+}

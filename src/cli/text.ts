@@ -1,0 +1,103 @@
+// Plain-text tables for the terminal. No colours: output is often piped into CI logs.
+import { formatPercent, formatValue } from '../model/format';
+import type { FunctionDelta, LineDelta } from '../model/diff';
+import type { ValueUnit } from '../model/types';
+import { displayLocation, type Hotspots } from './analyze';
+
+/** Left-aligned columns except those listed in `right`. */
+export function table(header: string[], rows: string[][], right: ReadonlySet<number>): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((c, i) => (i === cells.length - 1 ? c : right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export function location(file: string, line: number): string {
+  if (file === '') return '(native)';
+  return line > 0 ? `${file}:${line}` : file;
+}
+
+export function renderHotspots(h: Hotspots, title?: string): string {
+  const v = (x: number) => formatValue(x, h.unit);
+  const what = h.kind === 'cpu' ? 'self time' : 'self bytes allocated';
+  const out: string[] = [];
+  if (title) out.push(title);
+  if (h.kind === 'cpu') {
+    out.push(`${v(h.total)} recorded, ${h.sampleCount} samples${h.idle > 0 ? `, ${formatPercent(h.idle, h.total)} idle` : ''}`);
+  } else {
+    out.push(`${v(h.total)} sampled (live and collected allocations)`);
+  }
+  out.push('', `Top functions by ${what}:`);
+  if (h.functions.length === 0) out.push('  (none)');
+  else {
+    out.push(
+      table(
+        ['self', '%', 'total', '%', 'function', 'location'],
+        h.functions.map((f) => [v(f.self), pctText(f.selfPercent), v(f.total), pctText(f.totalPercent), f.name, location(f.file, f.line)]),
+        new Set([0, 1, 2, 3]),
+      ),
+    );
+  }
+  out.push('', `Top lines by ${what}:`);
+  if (h.lines.length === 0) out.push('  (no line information)');
+  else {
+    out.push(
+      table(
+        ['self', '%', 'line', 'function'],
+        h.lines.map((l) => [v(l.self), pctText(l.selfPercent), location(l.file, l.line), l.function]),
+        new Set([0, 1]),
+      ),
+    );
+  }
+  for (const n of h.notes) out.push(`note: ${n}`);
+  return out.join('\n');
+}
+
+function pctText(p: number): string {
+  if (p === 0) return '0%';
+  if (p < 0.1) return '<0.1%';
+  return `${p.toFixed(1)}%`;
+}
+
+export function renderFunctionDeltas(title: string, rows: readonly FunctionDelta[], unit: ValueUnit, baseTotal: number, cwd: string): string {
+  if (rows.length === 0) return `${title}\n  (none)`;
+  return `${title}\n${table(
+    ['change', '% of base', 'before', 'after', 'function', 'location'],
+    rows.map((d) => [
+      signed(d.selfDelta, unit),
+      signedPct(d.selfDelta, baseTotal),
+      formatValue(d.selfBefore, unit),
+      formatValue(d.selfAfter, unit),
+      d.frame.functionName,
+      location(displayLocation(d.frame.url, cwd), d.frame.line),
+    ]),
+    new Set([0, 1, 2, 3]),
+  )}`;
+}
+
+export function renderLineDeltas(title: string, rows: readonly LineDelta[], unit: ValueUnit, baseTotal: number, cwd: string): string {
+  if (rows.length === 0) return `${title}\n  (none)`;
+  return `${title}\n${table(
+    ['change', '% of base', 'before', 'after', 'line'],
+    rows.map((d) => [
+      signed(d.delta, unit),
+      signedPct(d.delta, baseTotal),
+      formatValue(d.before, unit),
+      formatValue(d.after, unit),
+      location(displayLocation(d.url, cwd), d.line),
+    ]),
+    new Set([0, 1, 2, 3]),
+  )}`;
+}
+
+function signed(v: number, unit: ValueUnit): string {
+  return v > 0 ? `+${formatValue(v, unit)}` : formatValue(v, unit);
+}
+
+function signedPct(v: number, whole: number): string {
+  if (whole <= 0) return '';
+  const p = (v / whole) * 100;
+  return `${p > 0 ? '+' : ''}${p.toFixed(1)}%`;
+}
