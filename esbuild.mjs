@@ -2,11 +2,16 @@
 // profiled programs), the webview UI and the integration suite. `--production` minifies;
 // `--watch` rebuilds on change. Entries whose source does not exist yet are skipped.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+function integrationSuites() {
+  const dir = 'test/integration/suite';
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`) : [];
+}
 
 const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
@@ -19,11 +24,14 @@ const builds = [
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
   { bundle: true, logLevel: 'warning', entryPoints: ['webview/style.css'], outfile: 'dist/webview.css', minify: production },
-  // The integration suite runs inside VS Code's extension host (test-electron or code-server).
-  { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js', external: ['vscode'], sourcemap: true },
+  // The integration suite runs inside VS Code's extension host (test-electron or code-server): the mocha
+  // entry plus one bundle per suite/*.test.ts, which index.js finds beside it. mocha stays a runtime require.
+  { ...node, entryPoints: ['test/integration/index.ts', ...integrationSuites()], outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], sourcemap: true },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });
+// A deleted suite file must not keep running from a stale bundle.
+rmSync('out/test/integration', { recursive: true, force: true });
 // The heap-snapshot parser is WASM; ship its binary beside the bundle that loads it.
 const wasm = 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm';
 if (existsSync(wasm)) copyFileSync(wasm, path.join('dist', path.basename(wasm)));
