@@ -43,35 +43,38 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
     return node;
   };
 
-  // Best-first expansion with a binary max-heap on total value.
+  // Best-first: the frontier (children of emitted nodes) sits in a max-heap on total value; the
+  // heaviest frontier node is emitted next. Totals never grow from parent to child, so this
+  // keeps the heaviest maxNodes nodes and the result is always a connected tree.
   const heap = new MaxHeap(totalValue);
-  const root = makeNode(rootIndex);
-  let emitted = 1;
-  heap.push(rootIndex);
-  while (heap.size > 0) {
-    const i = heap.pop();
-    const node = made.get(i)!;
-    let folded = 0;
+  const fold = (parentIndex: number, count: number): void => {
+    const node = made.get(parentIndex)!;
+    node.folded = (node.folded ?? 0) + count;
+  };
+  const offer = (i: number): void => {
     for (let c = childStart[i]!; c < childStart[i + 1]!; c++) {
       const child = childNodes[c]!;
       const total = totalValue[child]!;
       // Below the threshold, or empty (nothing to draw) unless a diff baseline has something there.
-      if (total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) {
-        folded += size[child]!;
-        continue;
-      }
-      if (emitted >= maxNodes) {
-        folded += size[child]!;
-        continue;
-      }
-      emitted++;
-      const childNode = makeNode(child);
-      (node.children ??= []).push(childNode);
-      heap.push(child);
+      if (total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) fold(i, size[child]!);
+      else heap.push(child);
     }
-    if (folded > 0) node.folded = folded;
+  };
+  const root = makeNode(rootIndex);
+  let emitted = 1;
+  offer(rootIndex);
+  while (heap.size > 0 && emitted < maxNodes) {
+    const i = heap.pop();
+    const node = makeNode(i);
+    (made.get(profile.nodeParent[i]!)!.children ??= []).push(node);
+    emitted++;
+    offer(i);
   }
-  // Every emitted node went through the heap, so each one's cut children are counted in `folded`.
+  // Out of budget: what is still on the frontier folds into its parent.
+  while (heap.size > 0) {
+    const i = heap.pop();
+    fold(profile.nodeParent[i]!, size[i]!);
+  }
   // Heaviest children first reads best, and matches d3-flame-graph's own sort.
   for (const node of made.values()) node.children?.sort((a, b) => b.value - a.value);
   return { root, frames: [...usedFrames].sort((a, b) => a - b) };
