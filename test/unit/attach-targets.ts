@@ -39,14 +39,24 @@ server.listen(0, '127.0.0.1', () => {
 });
 `;
 
-/** Holds many LeakyThing instances in a linked list; each "grow N" line on stdin adds N more. */
+/**
+ * Holds many LeakyThing instances (argv[2], default 30000) in an array, or with argv[3] = 'chain'
+ * in a linked list; each "grow N" line on stdin adds N more.
+ */
 export const LEAKY_PROGRAM = `
 class LeakyThing {
-  constructor(id, next) { this.id = id; this.next = next; this.label = 'leak'; this.a = id * 2; this.b = id * 3; this.c = null; }
+  constructor(id, next) { this.id = id; this.next = next; this.label = 'leak'; this.a = id * 2; this.b = id * 3; }
 }
+const chain = process.argv[3] === 'chain';
+const kept = [];
 let head = null;
 let count = 0;
-function grow(n) { for (let i = 0; i < n; i++) head = new LeakyThing(count++, head); }
+function grow(n) {
+  for (let i = 0; i < n; i++) {
+    if (chain) head = new LeakyThing(count++, head);
+    else kept.push(new LeakyThing(count++, null));
+  }
+}
 grow(Number(process.argv[2] || 30000));
 process.stdin.setEncoding('utf8');
 let buffered = '';

@@ -1,0 +1,38 @@
+// worker_threads entry (bundled to dist/heap-worker.js, with the parser's .wasm copied beside it):
+// parses a .heapsnapshot off the main thread and posts a fast summary, then one with retained sizes.
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { decodeSnapshot, summarizeGraph } from './summary';
+import type { SnapshotWorkerData, SnapshotWorkerMessage } from './worker-protocol';
+
+function post(message: SnapshotWorkerMessage): void {
+  parentPort?.postMessage(message);
+}
+
+function run(data: SnapshotWorkerData): void {
+  post({ type: 'progress', message: `reading ${data.file}` });
+  const bytes = readFileSync(data.file);
+  post({ type: 'progress', message: `parsing ${(bytes.length / 1048576).toFixed(1)} MB` });
+  // The parser caches its class groups on the first query, so the fast pass (no retained sizes)
+  // and the full pass each get their own decoded graph, one at a time.
+  const fast = decodeSnapshot(bytes);
+  try {
+    post({ type: 'summary', summary: summarizeGraph(fast, false) });
+  } finally {
+    fast.free();
+  }
+  if (!data.withRetained) return;
+  post({ type: 'progress', message: 'computing retained sizes' });
+  const full = decodeSnapshot(bytes);
+  try {
+    post({ type: 'retained', summary: summarizeGraph(full, true) });
+  } finally {
+    full.free();
+  }
+}
+
+try {
+  run(workerData as SnapshotWorkerData);
+} catch (error) {
+  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+}
