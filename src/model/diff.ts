@@ -171,11 +171,21 @@ export function diffFunctions(base: Profile, next: Profile, options: DiffOptions
   const before = functionValues(base);
   const after = functionValues(next);
   const rootKeys = new Set([functionKey(base.frames[base.nodeFrame[0]]), functionKey(next.frames[next.nodeFrame[0]])]);
+  // A function that moved (same name and url, another start line) is still itself when it is
+  // the only such function on both sides, as in diffProfiles.
+  const moved = new Map<string, string>(); // after key → before key
+  const onlyAfter = groupBy([...after.keys()].filter((k) => !before.has(k)), (k) => looseKey(after.get(k)!.frame));
+  const onlyBefore = groupBy([...before.keys()].filter((k) => !after.has(k)), (k) => looseKey(before.get(k)!.frame));
+  for (const [loose, keys] of onlyAfter) {
+    const old = onlyBefore.get(loose);
+    if (keys.length === 1 && old?.length === 1) moved.set(keys[0], old[0]);
+  }
+  const movedFrom = new Set(moved.values());
   const rows: FunctionDelta[] = [];
   for (const key of new Set([...after.keys(), ...before.keys()])) {
-    if (rootKeys.has(key)) continue;
+    if (rootKeys.has(key) || movedFrom.has(key)) continue;
     const a = after.get(key);
-    const bv = before.get(key);
+    const bv = before.get(moved.get(key) ?? key);
     const selfBefore = (bv?.self ?? 0) * scale;
     const totalBefore = (bv?.total ?? 0) * scale;
     const selfAfter = a?.self ?? 0;

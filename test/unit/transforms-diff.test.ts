@@ -85,6 +85,13 @@ test('frames match on name + url + line, not column; a moved function still matc
   const rows = diffFunctions(build(5, 1, 10), build(5, 1, 20));
   assert.equal(rows[0].frame.functionName, 'work');
   assert.equal(rows[0].selfDelta, 10);
+  const movedRows = diffFunctions(build(5, 1, 10), build(8, 1, 20));
+  assert.equal(movedRows.filter((r) => r.frame.functionName === 'work').length, 1, 'one row for the moved function');
+  assert.deepEqual(
+    [movedRows[0].frame.line, movedRows[0].selfBefore, movedRows[0].selfAfter],
+    [8, 10, 20],
+    'shown at its new line, compared with its old self',
+  );
 });
 
 test('diffFunctions and diffLines sort by the size of the change', () => {
