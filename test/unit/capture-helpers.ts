@@ -22,6 +22,14 @@ export function buildBundles(): Promise<{ agent: string; cli: string }> {
     if (fs.existsSync(cliEntry)) {
       builds.push(esbuild.build({ ...common, sourcemap: true, entryPoints: [cliEntry], outfile: path.join(dir, 'cli.js') }));
     }
+    // The HTML report inlines the webview bundle, looked up beside cli.js.
+    if (fs.existsSync(path.join(repoRoot, 'webview/main.ts'))) {
+      const web = { bundle: true, logLevel: 'error', minify: true } as const;
+      builds.push(
+        esbuild.build({ ...web, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: [path.join(repoRoot, 'webview/main.ts')], outfile: path.join(dir, 'webview.js') }),
+        esbuild.build({ ...web, entryPoints: [path.join(repoRoot, 'webview/style.css')], outfile: path.join(dir, 'webview.css') }),
+      );
+    }
     await Promise.all(builds);
     return dir;
   })();
