@@ -17,7 +17,7 @@ export function buildBundles(): Promise<{ agent: string; cli: string }> {
     const dir = path.join(outRoot, `bundles-${process.pid}`);
     fs.mkdirSync(dir, { recursive: true });
     const common = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' } as const;
-    const builds = [esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'src/capture/agent.ts')], outfile: path.join(dir, 'agent.js') })];
+    const builds: Promise<unknown>[] = [esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'src/capture/agent.ts')], outfile: path.join(dir, 'agent.js') })];
     const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
     if (fs.existsSync(cliEntry)) {
       builds.push(esbuild.build({ ...common, sourcemap: true, entryPoints: [cliEntry], outfile: path.join(dir, 'cli.js') }));
