@@ -43,8 +43,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
   log "installing Debian packages: ${missing[*]}"
-  "${SUDO[@]}" apt-get update -qq
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  mkdir -p "$TOOLS"
+  {
+    "${SUDO[@]}" apt-get update -qq
+    "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  } >"$TOOLS/apt.log" 2>&1 || {
+    log "apt-get failed; last lines of $TOOLS/apt.log:"
+    tail -n 30 "$TOOLS/apt.log" >&2
+    exit 1
+  }
   step_done "Debian packages installed"
 else
   step_done "Debian packages present"

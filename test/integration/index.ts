@@ -19,7 +19,7 @@ export function run(): Promise<void> {
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,
-    timeout: 30_000,
+    timeout: 60_000,
     reporter: FileReporter,
     reporterOptions: { output: resultsPath() },
   });

@@ -16,9 +16,10 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { MochaEvent } from './fileReporter';
 import { startCodeServer } from './harness/codeServer';
 import type { CodeServer, StartOptions } from './harness/codeServer';
+import { countEvents, indent, printEvent, readEvents, runningTest } from './harness/mochaResults';
+import type { Counts } from './harness/mochaResults';
 import { delay, seconds, withTimeout } from './harness/process';
 import { readToolPaths } from './harness/tools';
 import type { ToolPaths } from './harness/tools';
@@ -40,12 +41,6 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
-
-interface Counts {
-  passed: number;
-  failed: number;
-  skipped: number;
-}
 
 interface Harness {
   tools: ToolPaths;
@@ -110,33 +105,6 @@ async function newPage(h: Harness): Promise<{ context: BrowserContext; page: Pag
   return { context, page };
 }
 
-function readEvents(file: string): MochaEvent[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as MochaEvent];
-      } catch {
-        return []; // a line still being written
-      }
-    });
-}
-
-function printEvent(e: MochaEvent): void {
-  if (e.event === 'pass') console.log(`  ✓ ${e.title} (${e.durationMs} ms)`);
-  else if (e.event === 'fail') console.log(`  ✗ ${e.title}\n${indent(e.error, '      ')}`);
-  else if (e.event === 'pending') console.log(`  - ${e.title} (skipped)`);
-}
-
-function indent(text: string, prefix: string): string {
-  return text
-    .split('\n')
-    .map((l) => prefix + l)
-    .join('\n');
-}
-
 async function runMochaPhase(h: Harness, server: CodeServer, resultsFile: string): Promise<Counts> {
   say('phase 1: mocha suite in the extension host');
   const started = Date.now();
@@ -197,22 +165,16 @@ async function runMochaPhase(h: Harness, server: CodeServer, resultsFile: string
       break;
     }
     if (elapsed > timeoutMs) {
-      const running = [...events].reverse().find((e) => e.event === 'test');
-      failure = `the mocha phase did not finish within ${timeoutMs / 1000} s${running ? `; still running: "${running.title}"` : ''}`;
+      const running = runningTest(events);
+      failure = `the mocha phase did not finish within ${timeoutMs / 1000} s${running ? `; still running: "${running}"` : ''}`;
       break;
     }
     await delay(250);
   }
 
-  const events = readEvents(resultsFile);
-  const end = events.find((e): e is Extract<MochaEvent, { event: 'end' }> => e.event === 'end');
-  const counts: Counts = end
-    ? { passed: end.passes, failed: end.failures, skipped: end.pending }
-    : {
-        passed: events.filter((e) => e.event === 'pass').length,
-        failed: events.filter((e) => e.event === 'fail').length,
-        skipped: events.filter((e) => e.event === 'pending').length,
-      };
+  // After mocha's end, run() resolves or rejects and the workbench reports the exit code.
+  for (const until = Date.now() + 10_000; !failure && !exit && Date.now() < until; ) await delay(100);
+  const { ended: _ended, ...counts } = countEvents(readEvents(resultsFile));
   if (failure) {
     counts.failed += 1;
     console.log(`  ✗ ${failure}`);

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
-const DEFAULT_TIMEOUT_MS = 20_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
 // The active group's active tab; its aria-label is the editor title (e.g. 'busy.js').
 const ACTIVE_TAB = '.editor-group-container.active .tabs-container .tab.active';
 
@@ -80,6 +80,25 @@ export class Workbench {
     }
     await row.click();
     this.log(`ran command: ${title}`);
+  }
+
+  /**
+   * The titles of the commands the palette lists for `filter` (e.g. 'FlameLens:'), without running any;
+   * closes the palette again.
+   */
+  async paletteCommands(filter: string, opts: WaitOptions = {}): Promise<string[]> {
+    await this.closeQuickInput();
+    await this.focusWorkbench();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    await input.fill(`>${filter}`);
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
+    await rows.first().waitFor({ state: 'visible', timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS }).catch(() => undefined);
+    // The list renders only rows in view; it is short for a filtered palette.
+    const titles = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await this.closeQuickInput();
+    return titles;
   }
 
   /** Texts of the rows the quick input (palette or quick pick) currently shows. */
