@@ -1,5 +1,6 @@
 // Finds (or opens) the inspector of an attach target and says whether we opened it, so the
 // session can leave the target as it found it.
+import { readFileSync } from 'node:fs';
 import { AttachError } from './attach-errors';
 import { webSocketUrlFor } from './inspector/endpoints';
 import {
@@ -162,12 +163,20 @@ function parseWsUrl(text: string): URL {
   return url;
 }
 
+/** True while the process runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
   }
 }
 

@@ -186,18 +186,24 @@ class Session implements AttachSession {
     const warnings: string[] = [];
     const closedEarly = new Promise<void>((resolve) =>
       connection.onClose(() => {
-        if (!this.detaching) this.ended ??= this.endError();
-        resolve();
+        if (this.detaching) return resolve();
+        void this.endError().then((error) => {
+          this.ended ??= error;
+          resolve();
+        });
       }),
     );
+    let onAbort: (() => void) | undefined;
     const cancelled = new Promise<void>((resolve) => {
+      onAbort = () => resolve();
       if (options.signal?.aborted) resolve();
-      options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
     });
     const timer = options.durationMs !== undefined && wantsRecording ? setTimeout(this.stopRequested, options.durationMs) : undefined;
 
     if (wantsRecording) await Promise.race([stopped, closedEarly, cancelled]);
     clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     const recordedMs = Date.now() - this.startedAt;
     if (options.signal?.aborted && !this.ended) this.ended = new AttachError('cancelled', 'cancelled by the user; nothing was written');
 
@@ -265,7 +271,7 @@ class Session implements AttachSession {
     try {
       await step();
     } catch (error) {
-      if (error instanceof ConnectionClosedError) this.ended ??= this.endError();
+      if (error instanceof ConnectionClosedError) this.ended ??= await this.endError();
       const mapped = error instanceof AttachError ? error : this.ended ?? mapError(error, this.endpoint, what);
       lost.push(`${what}: ${lostReason(what, mapped)}`);
     }
@@ -305,10 +311,11 @@ class Session implements AttachSession {
     }
   }
 
-  private endError(): AttachError {
+  /** Why the connection closed under us: the target exited (checked for a moment: its socket closes just before it dies), or not. */
+  private async endError(): Promise<AttachError> {
     if (this.options.signal?.aborted) return new AttachError('cancelled', 'cancelled by the user; nothing was written');
     const pid = this.endpoint.pid;
-    if (pid !== undefined && !isAlive(pid)) return new AttachError('target-exited', `pid ${pid} exited during the capture`);
+    if (pid !== undefined && !(await stillAliveAfter(pid, 500))) return new AttachError('target-exited', `pid ${pid} exited during the capture`);
     return new AttachError('connection-lost', `the connection to the target (${this.endpoint.host}:${this.endpoint.port}) closed during the capture; did it exit?`);
   }
 }
@@ -386,6 +393,15 @@ function mapError(error: unknown, endpoint: Endpoint, doing: string): AttachErro
     return new AttachError('connection-lost', `the connection to the target closed while ${doing}`, { cause: error });
   }
   return new AttachError('protocol', `${doing}: ${(error as Error).message}`, { cause: error });
+}
+
+async function stillAliveAfter(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (isAlive(pid)) {
+    if (Date.now() >= deadline) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return false;
 }
 
 function isAlivePid(pid: number | undefined): boolean {

@@ -67,6 +67,7 @@ process.stdin.on('data', (text) => {
     const line = buffered.slice(0, nl); buffered = buffered.slice(nl + 1);
     const m = /^grow (\\d+)$/.exec(line.trim());
     if (m) { grow(Number(m[1])); console.log('grown ' + count); }
+    if (line.trim() === 'close-inspector') { require('node:inspector').close(); console.log('inspector closed'); }
   }
 });
 setInterval(() => {}, 1000);
