@@ -77,17 +77,20 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
   for (let i = 1; i < next.nodeCount; i++) nextMap[i] = add(nextMap[next.nodeParent[i]], next.nodeFrame[i]);
   for (let i = 0; i < next.nodeCount; i++) copyValues(next, i, b, nextMap[i]);
 
+  const unionKeys: string[] = [];
+  const unionKey = (frame: number) => (unionKeys[frame] ??= functionKey(b.frameAt(frame)));
+  const baseKeys = base.frames.map(functionKey);
   const baseMap = new Int32Array(base.nodeCount);
   for (let bp = 0; bp < base.nodeCount; bp++) {
     const u = baseMap[bp];
     const children = base.childNodes.subarray(base.childStart[bp], base.childStart[bp + 1]);
     if (children.length === 0) continue;
     const exact = new Map<string, number>();
-    for (const k of kids[u]) exact.set(functionKey(b.frameAt(b.frameOf(k))), k);
+    for (const k of kids[u]) exact.set(unionKey(b.frameOf(k)), k);
     const matched = new Set<number>();
     const pending: number[] = [];
     for (const c of children) {
-      const hit = exact.get(functionKey(base.frames[base.nodeFrame[c]]));
+      const hit = exact.get(baseKeys[base.nodeFrame[c]]);
       if (hit === undefined) pending.push(c);
       else {
         baseMap[c] = hit;
@@ -164,6 +167,8 @@ function functionValues(p: Profile): Map<string, FunctionValues> {
 }
 
 const byMagnitude = (a: number, b: number) => Math.abs(b) - Math.abs(a);
+// Code-unit order: deterministic and far cheaper than localeCompare on thousands of rows.
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Per-function self (and total) before/after, largest |selfDelta| first. The root is left out. */
 export function diffFunctions(base: Profile, next: Profile, options: DiffOptions = {}): FunctionDelta[] {
@@ -204,8 +209,8 @@ export function diffFunctions(base: Profile, next: Profile, options: DiffOptions
     (x, y) =>
       byMagnitude(x.selfDelta, y.selfDelta) ||
       byMagnitude(x.totalDelta, y.totalDelta) ||
-      x.frame.functionName.localeCompare(y.frame.functionName) ||
-      x.frame.url.localeCompare(y.frame.url) ||
+      compareText(x.frame.functionName, y.frame.functionName) ||
+      compareText(x.frame.url, y.frame.url) ||
       x.frame.line - y.frame.line,
   );
 }
@@ -241,5 +246,5 @@ export function diffLines(base: Profile, next: Profile, options: DiffOptions = {
     const v = a?.value ?? 0;
     rows.push({ url: row.url, line: row.line, before: b, after: v, delta: v - b });
   }
-  return rows.sort((x, y) => byMagnitude(x.delta, y.delta) || x.url.localeCompare(y.url) || x.line - y.line);
+  return rows.sort((x, y) => byMagnitude(x.delta, y.delta) || compareText(x.url, y.url) || x.line - y.line);
 }
