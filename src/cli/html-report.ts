@@ -2,68 +2,17 @@
 // pruned tree and function table (see src/views/html.ts), so it opens from disk with no server.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { toFlameTree } from '../model/flame';
-import { functionTable } from '../model/tables';
 import { applyViewOptions } from '../model/view';
-import type { FlameNode, Frame, Profile } from '../model/types';
-import { defaultViewOptions, type TablePayload, type TreePayload, type ViewFrame, type ViewOptions } from '../protocol';
+import type { Profile } from '../model/types';
+import { defaultViewOptions, type ViewOptions } from '../protocol';
 import { renderStandaloneReport, type InitMessage } from '../views/html';
 import { loadWebviewAssets } from '../views/assets';
+import { initMessage } from '../views/payload';
 import { InputError } from './analyze';
 
-/** Rows of the function table sent with the report (the page shows the heaviest). */
-const tableRows = 500;
-
-function viewFrame(f: Frame): ViewFrame {
-  return {
-    name: f.functionName,
-    url: f.url,
-    line: f.line,
-    column: f.column,
-    category: f.category,
-    ...(f.packageName !== undefined ? { packageName: f.packageName } : {}),
-  };
-}
-
-/** The `init` message for a profile: tree and table share one frame list, indexed from 0. */
+/** The same `init` message the extension's panel starts from, built by the shared payload code. */
 export function buildInitMessage(profile: Profile, title: string, options: ViewOptions = defaultViewOptions): InitMessage {
-  const p = applyViewOptions(profile, options);
-  const tree = toFlameTree(p);
-  const rows = functionTable(p).slice(0, tableRows);
-  const index = new Map<number, number>();
-  const frames: ViewFrame[] = [];
-  const slot = (profileFrame: number): number => {
-    let i = index.get(profileFrame);
-    if (i === undefined) {
-      i = frames.length;
-      index.set(profileFrame, i);
-      frames.push(viewFrame(p.frames[profileFrame]));
-    }
-    return i;
-  };
-  const remap = (n: FlameNode): FlameNode => ({
-    ...n,
-    frame: slot(n.frame),
-    ...(n.children ? { children: n.children.map(remap) } : {}),
-  });
-  const treePayload: TreePayload = { root: remap(tree.root), frames, total: p.totalValue[0] ?? 0 };
-  const table: TablePayload = { rows: rows.map((r) => ({ frame: slot(r.frame), self: r.self, total: r.total })), frames };
-  return {
-    type: 'init',
-    summary: {
-      title,
-      kind: p.kind,
-      unit: p.unit,
-      diff: p.baseTotalValue !== undefined,
-      nodeCount: p.nodeCount,
-      sampleCount: p.sampleCount,
-      total: p.totalValue[0] ?? 0,
-      notes: [...p.notes],
-    },
-    options,
-    tree: treePayload,
-    table,
-  };
+  return initMessage(profile, applyViewOptions(profile, options), title, options) as InitMessage;
 }
 
 /** Folders that may hold the built webview (dist/webview.js + .css): beside this bundle, or the repo's dist/. */
