@@ -1,5 +1,274 @@
-// Placeholder until the attach command lands (owned by the attach helper, who replaces this file).
-export async function attachCommand(_argv: string[]): Promise<number> {
-  process.stderr.write('flamelens attach: not implemented yet\n');
-  return 2;
+// `flamelens attach TARGET`: profile an already running Node.js process over the inspector, and
+// `flamelens snapshot-diff A B`: what grew between two heap snapshots.
+import * as path from 'node:path';
+import { intOption, parseArgs, parseDuration, UsageError } from './args';
+import { displayLocation, hotspots, loadProfileFile } from './analyze';
+import { renderHotspots, table } from './text';
+import { info, out, warn } from './io';
+import { attach } from '../capture/attach';
+import type { AttachOptions, AttachResult, AttachTarget } from '../capture/attach';
+import { AttachError } from '../capture/attach-errors';
+import { listNodeProcesses, UnsupportedPlatformError } from '../capture/processes';
+import { diffSnapshots } from '../heap/diff';
+import type { SnapshotDiff } from '../heap/diff';
+import { SnapshotError, summarizeSnapshotFile } from '../heap/summarize';
+import type { SnapshotSummary } from '../heap/types';
+import { formatValue } from '../model/format';
+
+export const attachHelp = `Usage: flamelens attach TARGET [options]
+       flamelens attach --list
+
+Profiles a Node.js process that is already running. TARGET is one of
+  PID                    a process id (Linux). If the process has no inspector open, FlameLens
+                         opens it (SIGUSR1, like \`node inspect -p PID\`), and closes it again after
+  HOST:PORT              an inspector opened with --inspect=HOST:PORT (e.g. 127.0.0.1:9229)
+  ws://HOST:PORT/ID      an inspector WebSocket URL, as printed by "Debugger listening on …"
+
+Options:
+  --cpu                  record a CPU profile (the default when nothing else is asked for)
+  --heap                 record a sampling heap profile
+  --snapshot             take a heap snapshot (after recording, if --cpu/--heap are also given)
+  --duration TIME        record for TIME (10s, 500ms, 2m; a bare number is seconds);
+                         without it, record until Ctrl+C
+  --interval TIME        CPU sampling interval (default 1ms; a bare number is µs)
+  --out DIR              where to write (default flamelens-profiles/<date>-<time>)
+  --top N                rows per table (default 10)
+  --list                 list running Node.js processes and their inspectors (Linux)
+  -h, --help             show this help
+
+Ctrl+C stops recording and writes the files; a second Ctrl+C cancels without writing.
+The only code FlameLens runs in the target is the call that closes an inspector it opened.
+
+Exit codes: 0 success; 2 usage error or the process could not be attached (not found, not
+Node.js, permission denied, inspector port in use…); 3 nothing was captured (the target exited
+or the connection dropped); 130 cancelled.`;
+
+export const snapshotDiffHelp = `Usage: flamelens snapshot-diff BEFORE.heapsnapshot AFTER.heapsnapshot [options]
+
+Summarizes both heap snapshots by constructor and lists what grew from BEFORE to AFTER.
+
+Options:
+  --by size|count        sort by self-size growth (default) or object-count growth
+  --top N                rows (default 15)
+  --json                 print the diff as JSON
+  -h, --help             show this help
+
+Exit codes: 0 success; 2 usage error or unreadable snapshot.`;
+
+export async function attachCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['duration', 'interval', 'out', 'top'], flags: ['cpu', 'heap', 'snapshot', 'list'] });
+  if (args.flags.has('help')) {
+    out(attachHelp);
+    return 0;
+  }
+  if (args.flags.has('list')) return listCommand();
+  if (args.positionals.length !== 1) {
+    throw new UsageError(args.positionals.length === 0 ? 'attach needs a target: PID, HOST:PORT or ws:// URL' : 'attach takes one target');
+  }
+  const target = parseTarget(args.positionals[0]!);
+  const heap = args.flags.has('heap');
+  const snapshot = args.flags.has('snapshot');
+  const cpu = args.flags.has('cpu') || (!heap && !snapshot);
+  const durationText = args.values.get('duration');
+  const durationMs = durationText === undefined ? undefined : parseDuration(durationText, 's', '--duration');
+  const intervalText = args.values.get('interval');
+  const intervalUs = intervalText === undefined ? 1000 : Math.max(1, Math.round(parseDuration(intervalText, 'us', '--interval') * 1000));
+  const top = intOption(args, 'top', 10);
+  const outDir = args.values.get('out') ?? defaultOutDir();
+  const cwd = process.cwd();
+
+  const controller = new AbortController();
+  const options: AttachOptions = {
+    cpu,
+    heap,
+    snapshot,
+    intervalUs,
+    outDir,
+    signal: controller.signal,
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    onProgress: (p) => {
+      if (p.phase === 'resolving' || p.phase === 'connecting') info(p.message);
+      else if (p.phase === 'snapshot' && p.done !== undefined && p.total) {
+        if (p.done === p.total || p.done % 50 === 0) process.stderr.write(`\rflamelens: heap snapshot ${Math.round((p.done / p.total) * 100)}%   `);
+        if (p.done === p.total) process.stderr.write('\n');
+      }
+    },
+  };
+
+  // Ctrl+C: first stops and writes, second cancels. Installed before attaching, so an early
+  // Ctrl+C cancels the attach cleanly instead of killing us with the target's inspector open.
+  let session: Awaited<ReturnType<typeof attach>> | undefined;
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (session && interrupts === 1) {
+      info('stopping…  (Ctrl+C again to cancel without writing)');
+      void session.stop();
+    } else controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let result: AttachResult;
+  try {
+    try {
+      session = await attach(target, options);
+    } catch (error) {
+      if (error instanceof AttachError) {
+        process.stderr.write(`flamelens attach: ${error.message}\n`);
+        return error.code === 'cancelled' ? 130 : 2;
+      }
+      throw error;
+    }
+    const kinds = [cpu && 'CPU profile', heap && 'heap profile'].filter(Boolean).join(' and ');
+    if (kinds) {
+      const until = durationMs !== undefined ? `for ${formatValue(durationMs * 1000, 'us')}` : 'until Ctrl+C';
+      info(`recording ${kinds} of ${describe(session)} ${until}`);
+    }
+    result = await session.finished;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+
+  for (const w of result.warnings) warn(w);
+  if (result.openedInspector) {
+    if (result.inspectorClosed) info(`inspector closed again (pid ${result.pid} is as we found it)`);
+    else warn(`the inspector we opened on ${result.host}:${result.port} may still be open`);
+  }
+  if (result.error) {
+    process.stderr.write(`flamelens attach: ${result.error.message}\n`);
+    for (const l of result.lost) process.stderr.write(`  lost ${l}\n`);
+    if (result.error.code === 'cancelled') return 130;
+  }
+  const written = Object.values(result.files);
+  for (const file of written) info(`wrote ${displayLocation(path.resolve(file), cwd)}`);
+
+  if (result.files.cpuprofile) {
+    const profile = await loadProfileFile(result.files.cpuprofile);
+    out(renderHotspots(hotspots(profile, { top, cwd }), `CPU profile of ${describeResult(result)}`));
+  }
+  if (result.files.heapprofile) {
+    const profile = await loadProfileFile(result.files.heapprofile);
+    if (result.files.cpuprofile) out('');
+    out(renderHotspots(hotspots(profile, { top, cwd }), `Heap profile of ${describeResult(result)}`));
+  }
+  if (result.files.heapsnapshot) {
+    info('summarizing the heap snapshot…');
+    const summary = await summarizeSnapshotFile(result.files.heapsnapshot).catch((error: unknown) => {
+      warn(`could not summarize the snapshot: ${(error as Error).message}`);
+      return undefined;
+    });
+    if (summary) {
+      if (written.length > 1) out('');
+      out(renderSnapshotSummary(summary, top, `Heap snapshot of ${describeResult(result)}`));
+    }
+  }
+  return written.length === 0 ? 3 : 0;
+}
+
+export async function snapshotDiffCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { values: ['by', 'top'], flags: ['json'] });
+  if (args.flags.has('help')) {
+    out(snapshotDiffHelp);
+    return 0;
+  }
+  if (args.positionals.length !== 2) throw new UsageError('snapshot-diff needs two heap snapshots: BEFORE AFTER');
+  const by = args.values.get('by') ?? 'size';
+  if (by !== 'size' && by !== 'count') throw new UsageError(`--by must be size or count, got "${by}"`);
+  const top = intOption(args, 'top', 15);
+  const [before, after] = args.positionals as [string, string];
+  let summaries: SnapshotSummary[];
+  try {
+    // One after the other: each parse holds a whole snapshot in memory.
+    summaries = [await summarizeSnapshotFile(before), await summarizeSnapshotFile(after)];
+  } catch (error) {
+    if (error instanceof SnapshotError) {
+      process.stderr.write(`flamelens snapshot-diff: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const diff = diffSnapshots(summaries[0]!, summaries[1]!, by);
+  if (args.flags.has('json')) out(JSON.stringify({ before, after, ...diff, growth: diff.growth.slice(0, top) }, null, 2));
+  else out(renderSnapshotDiff(diff, top, `${before} → ${after}`));
+  return 0;
+}
+
+/** PID, HOST:PORT, [IPv6]:PORT or ws:// URL. */
+export function parseTarget(text: string): AttachTarget {
+  if (/^\d+$/.test(text)) return { pid: Number(text) };
+  if (/^wss?:\/\//i.test(text)) return { wsUrl: text };
+  const m = /^(?:\[([^\]]+)\]|([^:/\s]+)):(\d{1,5})$/.exec(text);
+  if (m) {
+    const port = Number(m[3]);
+    if (port < 1 || port > 65535) throw new UsageError(`port must be 1-65535, got ${port}`);
+    return { host: m[1] ?? m[2]!, port };
+  }
+  throw new UsageError(`cannot read target "${text}": expected a PID, HOST:PORT (127.0.0.1:9229) or ws:// URL`);
+}
+
+export function renderSnapshotSummary(summary: SnapshotSummary, top: number, title: string): string {
+  const b = (v: number): string => formatValue(v, 'bytes');
+  const lines = [title, `${b(summary.totalSize)} in ${summary.objectCount.toLocaleString('en-US')} objects`, ''];
+  lines.push(summary.hasRetainedSizes ? 'Top constructors by retained size:' : 'Top constructors by self size:');
+  lines.push(
+    table(
+      ['count', 'self', 'retained', 'constructor'],
+      summary.constructors.slice(0, top).map((c) => [c.count.toLocaleString('en-US'), b(c.selfSize), c.retainedSize === undefined ? '-' : b(c.retainedSize), c.name]),
+      new Set([0, 1, 2]),
+    ),
+  );
+  for (const n of summary.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+export function renderSnapshotDiff(diff: SnapshotDiff, top: number, title: string): string {
+  const signed = (v: number, text: string): string => (v > 0 ? `+${text}` : text);
+  const lines = [title, `heap ${signed(diff.totalSizeDelta, formatValue(diff.totalSizeDelta, 'bytes'))}, objects ${signed(diff.objectCountDelta, diff.objectCountDelta.toLocaleString('en-US'))}`, ''];
+  lines.push('Growth by constructor:');
+  lines.push(
+    table(
+      ['count', 'Δ count', 'self', 'Δ self', 'constructor'],
+      diff.growth
+        .slice(0, top)
+        .map((g) => [g.countAfter.toLocaleString('en-US'), signed(g.countDelta, g.countDelta.toLocaleString('en-US')), formatValue(g.selfSizeAfter, 'bytes'), signed(g.selfSizeDelta, formatValue(g.selfSizeDelta, 'bytes')), g.name]),
+      new Set([0, 1, 2, 3]),
+    ),
+  );
+  return lines.join('\n');
+}
+
+async function listCommand(): Promise<number> {
+  let processes;
+  try {
+    processes = await listNodeProcesses();
+  } catch (error) {
+    if (error instanceof UnsupportedPlatformError) {
+      process.stderr.write(`flamelens attach: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const rows = processes
+    .filter((p) => !p.isSelf)
+    .map((p) => [String(p.pid), p.inspector ? `${p.inspector.host}:${p.inspector.port}` : '-', truncate(p.commandLine, 100)]);
+  if (rows.length === 0) out('no other Node.js processes are running');
+  else out(table(['pid', 'inspector', 'command'], rows, new Set([0])));
+  return 0;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function describe(session: { pid?: number; host: string; port: number }): string {
+  return session.pid !== undefined ? `pid ${session.pid}` : `${session.host}:${session.port}`;
+}
+
+function describeResult(result: AttachResult): string {
+  return result.pid !== undefined ? `pid ${result.pid}` : `${result.host}:${result.port}`;
+}
+
+function defaultOutDir(): string {
+  const d = new Date();
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return path.join('flamelens-profiles', `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
 }
