@@ -1,0 +1,105 @@
+// Pure helpers for the capture commands: which recorded profile to open first, how to list the
+// others, and how a launch.json configuration becomes a command line.
+import type { CapturedProfile } from '../capture/launcher';
+
+/** npm/npx/yarn/pnpm themselves load the agent too (NODE_OPTIONS reaches every Node process): never the main profile. */
+const packageManager = /(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$|[\\/](?:npm|yarn|pnpm|corepack)[\\/]bin[\\/]/;
+
+export function isPackageManagerProcess(argv: readonly string[]): boolean {
+  return argv.slice(0, 2).some((a) => packageManager.test(a));
+}
+
+/**
+ * The profile to open first: CPU before heap, the program's main thread rather than a package
+ * manager or a worker, and among those the one recorded longest.
+ */
+export function mainProfile(profiles: readonly CapturedProfile[]): CapturedProfile | undefined {
+  const score = (p: CapturedProfile): number[] => [
+    p.kind === 'cpu' ? 1 : 0,
+    isPackageManagerProcess(p.argv) ? 0 : 1,
+    p.isMainThread ? 1 : 0,
+    p.durationMs,
+  ];
+  let best: CapturedProfile | undefined;
+  let bestScore: number[] = [];
+  for (const p of profiles) {
+    const s = score(p);
+    if (!best || compare(s, bestScore) > 0) {
+      best = p;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+function compare(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** A quick-pick row for one recorded profile. */
+export function profilePickItem(p: CapturedProfile): { label: string; description: string; detail: string } {
+  const thread = p.isMainThread ? 'main thread' : `worker ${p.threadId}`;
+  const seconds = (p.durationMs / 1000).toFixed(1);
+  return {
+    label: `${p.kind === 'cpu' ? '$(pulse) CPU' : '$(database) Heap'} · pid ${p.pid} · ${thread}`,
+    description: `${seconds} s`,
+    detail: p.label,
+  };
+}
+
+export interface LaunchConfig {
+  type?: string;
+  request?: string;
+  name?: string;
+  program?: string;
+  args?: string[] | string;
+  cwd?: string;
+  runtimeExecutable?: string;
+  runtimeArgs?: string[];
+  env?: Record<string, string | null>;
+}
+
+export interface CommandPlan {
+  command: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Variables removed from the inherited environment (launch.json's `"VAR": null`). */
+  unset: string[];
+}
+
+export interface VariableContext {
+  workspaceFolder: string;
+  file?: string;
+  env: Record<string, string | undefined>;
+}
+
+/** Launch configurations FlameLens can run: Node launches (not attach, not browsers). */
+export function isNodeLaunch(c: LaunchConfig): boolean {
+  return (c.type === 'node' || c.type === 'pwa-node') && c.request === 'launch' && (typeof c.program === 'string' || typeof c.runtimeExecutable === 'string');
+}
+
+/** ${workspaceFolder}, ${workspaceFolderBasename}, ${file}, ${fileDirname}, ${env:NAME}, ${cwd}; unknown variables stay as written. */
+export function substitute(text: string, ctx: VariableContext): string {
+  return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+    if (name === 'workspaceFolder' || name === 'workspaceRoot' || name === 'cwd') return ctx.workspaceFolder;
+    if (name === 'workspaceFolderBasename') return ctx.workspaceFolder.split(/[\\/]/).pop() ?? '';
+    if (name === 'file' && ctx.file) return ctx.file;
+    if (name === 'fileDirname' && ctx.file) return ctx.file.replace(/[\\/][^\\/]*$/, '');
+    if (name.startsWith('env:')) return ctx.env[name.slice(4)] ?? '';
+    return whole;
+  });
+}
+
+export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
+  const sub = (s: string) => substitute(s, ctx);
+  const args = typeof c.args === 'string' ? c.args.split(/\s+/).filter(Boolean) : (c.args ?? []);
+  const command = [sub(c.runtimeExecutable ?? 'node'), ...(c.runtimeArgs ?? []).map(sub), ...(c.program ? [sub(c.program)] : []), ...args.map(sub)];
+  const env: Record<string, string> = {};
+  const unset: string[] = [];
+  for (const [k, v] of Object.entries(c.env ?? {})) {
+    if (v === null) unset.push(k);
+    else env[k] = sub(String(v));
+  }
+  return { command, cwd: sub(c.cwd ?? ctx.workspaceFolder), env, unset };
+}

@@ -1,0 +1,33 @@
+// Open Profile… and Compare Profiles…: file pickers in front of the custom editor and the diff panel.
+import * as vscode from 'vscode';
+import { profileEditorViewType } from '../views/profile-editor';
+import { loadPanelSource, type ProfilePanels } from '../views/profile-panel';
+
+const profileFilters = { 'Profiles (.cpuprofile, .heapprofile, .gz)': ['cpuprofile', 'heapprofile', 'gz', 'json'], 'All files': ['*'] };
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.toString();
+}
+
+export async function openProfile(uri?: vscode.Uri): Promise<void> {
+  const target =
+    uri ??
+    (await vscode.window.showOpenDialog({ title: 'FlameLens: open a profile', canSelectMany: false, filters: profileFilters, openLabel: 'Open Flame Graph' }))?.[0];
+  if (!target) return;
+  await vscode.commands.executeCommand('vscode.openWith', target, profileEditorViewType);
+}
+
+export async function compareProfiles(panels: ProfilePanels, base?: vscode.Uri, next?: vscode.Uri): Promise<void> {
+  const pick = async (title: string) =>
+    (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: profileFilters, openLabel: 'Select' }))?.[0];
+  const before = base ?? (await pick('FlameLens: compare — the BASELINE profile (before)'));
+  if (!before) return;
+  const after = next ?? (await pick('FlameLens: compare — the NEW profile (after)'));
+  if (!after) return;
+  const source = { kind: 'diff', base: before.toString(), next: after.toString() } as const;
+  const profile = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'FlameLens: comparing profiles' },
+    () => loadPanelSource(source),
+  );
+  panels.show({ profile, title: `${fileName(before)} → ${fileName(after)}`, source: `${before.fsPath} → ${after.fsPath}` }, source);
+}

@@ -1,0 +1,100 @@
+// The palette commands that start a capture: current file, npm script, free command line,
+// launch configuration. Each turns the user's choice into a CaptureRequest.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
+import type { CaptureOutcome, CaptureService } from './capture-session';
+
+const runnable = /\.(?:[cm]?js)$/i;
+
+function folderFor(uri?: vscode.Uri): string | undefined {
+  const folder = (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.fsPath;
+}
+
+export async function profileCurrentFile(capture: CaptureService, target?: vscode.Uri): Promise<CaptureOutcome | undefined> {
+  const doc = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
+  if (!doc || doc.uri.scheme !== 'file') {
+    void vscode.window.showInformationMessage('FlameLens: open a JavaScript file to profile it.');
+    return undefined;
+  }
+  if (!runnable.test(doc.uri.fsPath)) {
+    void vscode.window.showInformationMessage(
+      `FlameLens: ${path.basename(doc.uri.fsPath)} is not a JavaScript file Node can run directly. Use "Profile npm Script…" or "Profile Command…" for TypeScript or build steps.`,
+    );
+    return undefined;
+  }
+  if (doc.isDirty) await doc.save();
+  const file = doc.uri.fsPath;
+  return capture.start({ name: path.basename(file), command: ['node', file], cwd: folderFor(doc.uri) ?? path.dirname(file) });
+}
+
+interface ScriptItem extends vscode.QuickPickItem {
+  script: string;
+  dir: string;
+}
+
+export async function profileNpmScript(capture: CaptureService): Promise<CaptureOutcome | undefined> {
+  const manifests = await vscode.workspace.findFiles('**/package.json', '**/node_modules/**', 50);
+  const items: ScriptItem[] = [];
+  for (const uri of manifests.sort((a, b) => a.fsPath.length - b.fsPath.length)) {
+    try {
+      const json = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri))) as { scripts?: Record<string, string> };
+      const dir = path.dirname(uri.fsPath);
+      const rel = vscode.workspace.asRelativePath(dir);
+      for (const [script, cmd] of Object.entries(json.scripts ?? {})) {
+        items.push({ label: script, description: manifests.length > 1 ? rel : undefined, detail: cmd, script, dir });
+      }
+    } catch {
+      // an unreadable or invalid package.json has no scripts to offer
+    }
+  }
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('FlameLens: no package.json with scripts in this workspace.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'FlameLens: profile which npm script?', matchOnDetail: true });
+  if (!picked) return undefined;
+  return capture.start({ name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir });
+}
+
+export async function profileCommand(capture: CaptureService, commandLine?: string): Promise<CaptureOutcome | undefined> {
+  const cwd = folderFor(vscode.window.activeTextEditor?.document.uri);
+  const line =
+    commandLine ??
+    (await vscode.window.showInputBox({
+      title: 'FlameLens: profile a command',
+      prompt: `Run by the shell in ${cwd ?? 'the current folder'} with the profiler preloaded into every Node.js process`,
+      placeHolder: 'node server.js --port 3000',
+      ignoreFocusOut: true,
+    }));
+  if (!line?.trim()) return undefined;
+  if (!cwd) {
+    void vscode.window.showInformationMessage('FlameLens: open a folder first; the command runs in it.');
+    return undefined;
+  }
+  return capture.start({ name: line.trim().slice(0, 60), command: line.trim(), cwd });
+}
+
+export async function profileLaunchConfig(capture: CaptureService): Promise<CaptureOutcome | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const items: (vscode.QuickPickItem & { config: LaunchConfig; folder: vscode.WorkspaceFolder })[] = [];
+  for (const folder of folders) {
+    const configs = vscode.workspace.getConfiguration('launch', folder.uri).get<LaunchConfig[]>('configurations') ?? [];
+    for (const c of configs.filter(isNodeLaunch)) {
+      items.push({ label: c.name ?? c.program ?? 'node', description: folders.length > 1 ? folder.name : undefined, detail: c.program, config: c, folder });
+    }
+  }
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('FlameLens: no Node.js "launch" configurations in .vscode/launch.json.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'FlameLens: profile which launch configuration?' });
+  if (!picked) return undefined;
+  const plan = planLaunch(picked.config, {
+    workspaceFolder: picked.folder.uri.fsPath,
+    file: vscode.window.activeTextEditor?.document.uri.fsPath,
+    env: process.env,
+  });
+  return capture.start({ name: picked.label, command: plan.command, cwd: plan.cwd, env: plan.env, unset: plan.unset });
+}

@@ -1,0 +1,258 @@
+// What the editor shows for a profile, computed without vscode so it can be tested on real
+// profiles: per-line annotations ("12.4 ms · 3.1%" with a heat 0..1), per-function lens texts,
+// hover details (callers, callees) and the function under the cursor. The index over the
+// profile's line and function tables is built lazily, once, on the first file asked about.
+import { formatPercent, formatValue } from '../model/format';
+import { functionTable, lineTable } from '../model/tables';
+import type { Frame, Profile } from '../model/types';
+import { normalizePath, profileUrlToPath } from './paths';
+
+export interface LineAnnotation {
+  /** 1-based line. */
+  line: number;
+  self: number;
+  /** Share of the whole profile, 0..100. */
+  percent: number;
+  /** self relative to the profile's hottest line, 0..1. */
+  heat: number;
+  /** "12.4 ms · 3.1%" */
+  text: string;
+  /** Profile frame owning most of the line's value. */
+  frame: number;
+}
+
+export interface FunctionLens {
+  /** 1-based line where the function starts. */
+  line: number;
+  frame: number;
+  name: string;
+  self: number;
+  total: number;
+  /** "self 12.4 ms (3.1%) · total 40.2 ms (10.0%)" */
+  text: string;
+}
+
+export interface CallEdge {
+  name: string;
+  url: string;
+  line: number;
+  value: number;
+  /** "12.4 ms · 3.1%" */
+  text: string;
+}
+
+export interface HoverInfo {
+  line: LineAnnotation;
+  functionName: string;
+  functionLens: FunctionLens | undefined;
+  /** Heaviest callers of the line's function, by time through that caller. */
+  callers: CallEdge[];
+  callees: CallEdge[];
+  reveal: RevealTarget;
+}
+
+/** What the flame graph's `reveal` message needs. */
+export interface RevealTarget {
+  name: string;
+  url: string;
+  line: number;
+}
+
+export interface HotLineOptions {
+  /** Lines and functions below this share of the profile (percent) are left out. */
+  thresholdPercent: number;
+}
+
+interface FileIndex {
+  lines: LineAnnotation[];
+  /** Frames whose url is this file, ordered by start line. */
+  frames: number[];
+}
+
+const maxEdges = 5;
+
+export class HotLineIndex {
+  private files: Map<string, FileIndex> | undefined;
+  private functionTotals: Map<number, { self: number; total: number }> | undefined;
+  readonly total: number;
+
+  constructor(readonly profile: Profile) {
+    this.total = profile.totalValue[0] ?? 0;
+  }
+
+  /** Normalised paths of every file the profile has line data or functions for. */
+  filePaths(): string[] {
+    return [...this.index().keys()];
+  }
+
+  /** Annotations for the lines of `filePath` at or above the threshold, by line. */
+  linesFor(filePath: string, options: HotLineOptions): LineAnnotation[] {
+    const file = this.index().get(normalizePath(filePath));
+    if (!file) return [];
+    return file.lines.filter((l) => l.percent >= options.thresholdPercent);
+  }
+
+  /** Lens texts for the functions of `filePath` whose total is at or above the threshold. */
+  functionsFor(filePath: string, options: HotLineOptions): FunctionLens[] {
+    const file = this.index().get(normalizePath(filePath));
+    if (!file) return [];
+    const out: FunctionLens[] = [];
+    for (const f of file.frames) {
+      const lens = this.lensOf(f);
+      if (lens && lens.line > 0 && (lens.total / (this.total || 1)) * 100 >= options.thresholdPercent) out.push(lens);
+    }
+    return out;
+  }
+
+  /** The function whose start is the nearest at or above `line` (1-based) in `filePath`. */
+  functionAt(filePath: string, line: number): RevealTarget | undefined {
+    const file = this.index().get(normalizePath(filePath));
+    if (!file) return undefined;
+    let best: Frame | undefined;
+    for (const f of file.frames) {
+      const frame = this.profile.frames[f]!;
+      if (frame.line > 0 && frame.line <= line && (!best || frame.line > best.line)) best = frame;
+    }
+    return best ? { name: best.functionName, url: best.url, line: best.line } : undefined;
+  }
+
+  /** Hover details for a 1-based line; undefined when the profile has nothing on it. */
+  hover(filePath: string, line: number): HoverInfo | undefined {
+    const file = this.index().get(normalizePath(filePath));
+    const ann = file?.lines.find((l) => l.line === line);
+    if (!ann) return undefined;
+    const frame = this.profile.frames[ann.frame]!;
+    const { callers, callees } = this.edgesOf(ann.frame);
+    return {
+      line: ann,
+      functionName: frame.functionName,
+      functionLens: this.lensOf(ann.frame),
+      callers,
+      callees,
+      reveal: { name: frame.functionName, url: frame.url, line: frame.line },
+    };
+  }
+
+  private lensOf(f: number): FunctionLens | undefined {
+    const t = this.totals().get(f);
+    if (!t) return undefined;
+    const frame = this.profile.frames[f]!;
+    const { unit } = this.profile;
+    return {
+      line: frame.line,
+      frame: f,
+      name: frame.functionName,
+      self: t.self,
+      total: t.total,
+      text: `self ${formatValue(t.self, unit)} (${formatPercent(t.self, this.total)}) · total ${formatValue(t.total, unit)} (${formatPercent(t.total, this.total)})`,
+    };
+  }
+
+  /** Callers and callees of a frame, each summed over every node of the frame (recursive self-calls left out). */
+  private edgesOf(f: number): { callers: CallEdge[]; callees: CallEdge[] } {
+    const p = this.profile;
+    const callers = new Map<number, number>();
+    const callees = new Map<number, number>();
+    for (let i = 0; i < p.nodeCount; i++) {
+      if (p.nodeFrame[i] !== f) continue;
+      const parent = p.nodeParent[i]!;
+      if (parent >= 0) {
+        const pf = p.nodeFrame[parent]!;
+        if (pf !== f) callers.set(pf, (callers.get(pf) ?? 0) + p.totalValue[i]!);
+      }
+      for (let c = p.childStart[i]!; c < p.childStart[i + 1]!; c++) {
+        const child = p.childNodes[c]!;
+        const cf = p.nodeFrame[child]!;
+        if (cf !== f) callees.set(cf, (callees.get(cf) ?? 0) + p.totalValue[child]!);
+      }
+    }
+    const edges = (m: Map<number, number>): CallEdge[] =>
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, maxEdges)
+        .map(([frame, value]) => {
+          const fr = p.frames[frame]!;
+          return { name: fr.functionName, url: fr.url, line: fr.line, value, text: this.valueText(value) };
+        });
+    return { callers: edges(callers), callees: edges(callees) };
+  }
+
+  private valueText(value: number): string {
+    return `${formatValue(value, this.profile.unit)} · ${formatPercent(value, this.total)}`;
+  }
+
+  private totals(): Map<number, { self: number; total: number }> {
+    if (!this.functionTotals) {
+      this.functionTotals = new Map();
+      for (const row of functionTable(this.profile)) this.functionTotals.set(row.frame, { self: row.self, total: row.total });
+    }
+    return this.functionTotals;
+  }
+
+  private index(): Map<string, FileIndex> {
+    if (this.files) return this.files;
+    const files = new Map<string, FileIndex>();
+    const fileOf = (url: string): FileIndex | undefined => {
+      const p = profileUrlToPath(url);
+      if (p === undefined) return undefined;
+      let file = files.get(p);
+      if (!file) {
+        file = { lines: [], frames: [] };
+        files.set(p, file);
+      }
+      return file;
+    };
+    const rows = lineTable(this.profile);
+    const hottest = rows.reduce((m, r) => Math.max(m, r.self), 0);
+    for (const row of rows) {
+      const file = fileOf(row.url);
+      if (!file) continue;
+      file.lines.push({
+        line: row.line,
+        self: row.self,
+        percent: this.total > 0 ? (row.self / this.total) * 100 : 0,
+        heat: hottest > 0 ? row.self / hottest : 0,
+        text: this.valueText(row.self),
+        frame: row.frame,
+      });
+    }
+    this.profile.frames.forEach((frame, f) => {
+      if (frame.category === 'meta' || frame.category === 'native') return;
+      fileOf(frame.url)?.frames.push(f);
+    });
+    for (const file of files.values()) {
+      file.lines.sort((a, b) => a.line - b.line);
+      file.frames.sort((a, b) => this.profile.frames[a]!.line - this.profile.frames[b]!.line);
+    }
+    this.files = files;
+    return files;
+  }
+}
+
+/** Heat 0..1 → one of `buckets` intensity levels (0 = coolest). */
+export function heatBucket(heat: number, buckets: number): number {
+  if (!(heat > 0)) return 0;
+  return Math.min(buckets - 1, Math.floor(Math.min(1, heat) * buckets));
+}
+
+/** Markdown-safe text (function names are untrusted). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+/** The hover's markdown; `revealCommandUri` is the command link (built by the caller, which knows the command id). */
+export function hoverMarkdown(info: HoverInfo, revealCommandUri: string): string {
+  const out: string[] = [];
+  out.push(`**FlameLens** · line ${info.line.line}: ${escapeMarkdown(info.line.text)} self`);
+  out.push('');
+  out.push(`in \`${info.functionName.replace(/`/g, "'")}\`${info.functionLens ? ` — ${escapeMarkdown(info.functionLens.text)}` : ''}`);
+  const list = (title: string, edges: CallEdge[]) => {
+    if (edges.length === 0) return;
+    out.push('', `${title}:`);
+    for (const e of edges) out.push(`- \`${e.name.replace(/`/g, "'")}\` ${escapeMarkdown(e.text)}`);
+  };
+  list('Called from', info.callers);
+  list('Calls', info.callees);
+  out.push('', `[Reveal in flame graph](${revealCommandUri})`);
+  return out.join('\n');
+}

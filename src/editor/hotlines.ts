@@ -1,0 +1,230 @@
+// The editor side of hot lines: heat-coloured line backgrounds with an after-text
+// ("12.4 ms · 3.1%"), overview-ruler marks, per-function CodeLenses and hovers, for the current
+// profile (see ProfileRegistry). Decoration types are created once and rebuilt only when the
+// settings change; editors are updated only when their document or the profile changed.
+import * as vscode from 'vscode';
+import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
+import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
+import { HotLineIndex, heatBucket, hoverMarkdown, type FunctionLens, type LineAnnotation, type RevealTarget } from './hotlines-model';
+import { countNewlines, shiftLines, toLineEdit } from './line-shift';
+
+export const revealCommandId = 'flamelens.revealInFlameGraph';
+/** Heat buckets; each has its own decoration type because a type's colours are fixed. */
+const heatColors = ['flamelens.hotLine1Background', 'flamelens.hotLine2Background', 'flamelens.hotLine3Background', 'flamelens.hotLine4Background'];
+const updateDelayMs = 150;
+
+/** Per-document annotations, keyed by their current (1-based) line after the user's edits. */
+interface Tracked {
+  lines: Map<number, LineAnnotation>;
+  lenses: Map<number, FunctionLens[]>;
+}
+
+export class HotLines implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private decorationTypes: vscode.TextEditorDecorationType[] = [];
+  private config: FlameLensConfig = readConfig();
+  /** Shown unless the user chose Clear Hot Lines (or the setting is off). */
+  private shown: boolean;
+  private index: HotLineIndex | undefined;
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly pendingDocs = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+
+  constructor(registry: ProfileRegistry) {
+    this.shown = this.config.hotLines.enabled;
+    this.createDecorationTypes();
+    this.setProfile(registry.current);
+    this.disposables.push(
+      this.lensesChanged,
+      registry.onDidChangeCurrent((entry) => {
+        this.setProfile(entry);
+        this.updateAll();
+      }),
+      onConfigChange((config) => {
+        const enabledChanged = config.hotLines.enabled !== this.config.hotLines.enabled;
+        this.config = config;
+        if (enabledChanged) this.shown = config.hotLines.enabled;
+        this.tracked.clear(); // the threshold may have changed
+        this.clearDecorations();
+        this.createDecorationTypes();
+        this.updateAll();
+      }),
+      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.updateEditor(e))),
+      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.tracked.delete(d.uri.toString())),
+      vscode.languages.registerCodeLensProvider({ scheme: 'file' }, { provideCodeLenses: (d) => this.codeLenses(d), onDidChangeCodeLenses: this.lensesChanged.event }),
+      vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (d, p) => this.hover(d, p) }),
+    );
+    this.updateAll();
+  }
+
+  /** Show Hot Lines: turns annotations on (for this window). */
+  show(): void {
+    this.shown = true;
+    this.updateAll();
+    if (!this.index) void vscode.window.showInformationMessage('FlameLens: no profile is open yet. Record one or open a .cpuprofile to see hot lines.');
+  }
+
+  /** Clear Hot Lines: removes every decoration, lens and hover until Show Hot Lines. */
+  clear(): void {
+    this.shown = false;
+    this.updateAll();
+  }
+
+  get isShown(): boolean {
+    return this.shown;
+  }
+
+  /** The annotations currently applied to a document (test API; empty when hidden). */
+  annotationsFor(uri: vscode.Uri): { line: number; text: string; heat: number; bucket: number }[] {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!doc || !this.active()) return [];
+    return [...this.trackedFor(doc).lines].map(([line, a]) => ({ line, text: a.text, heat: a.heat, bucket: heatBucket(a.heat, heatColors.length) }));
+  }
+
+  /** The function under a position of a document, for Reveal in Flame Graph. */
+  functionAt(document: vscode.TextDocument, position: vscode.Position): RevealTarget | undefined {
+    return this.index?.functionAt(document.uri.fsPath, position.line + 1);
+  }
+
+  private active(): boolean {
+    return this.shown && this.index !== undefined;
+  }
+
+  private setProfile(entry: ProfileEntry | undefined): void {
+    this.index = entry ? new HotLineIndex(entry.profile) : undefined;
+    this.tracked.clear();
+  }
+
+  private createDecorationTypes(): void {
+    for (const t of this.decorationTypes) t.dispose();
+    this.decorationTypes = heatColors.map((color) =>
+      vscode.window.createTextEditorDecorationType({
+        isWholeLine: true,
+        backgroundColor: new vscode.ThemeColor(color),
+        overviewRulerColor: new vscode.ThemeColor('flamelens.hotLineOverviewRuler'),
+        overviewRulerLane: vscode.OverviewRulerLane.Right,
+        after: { color: new vscode.ThemeColor('flamelens.hotLineForeground'), margin: '0 0 0 2em', fontStyle: 'normal' },
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    );
+  }
+
+  private clearDecorations(): void {
+    for (const editor of vscode.window.visibleTextEditors) for (const t of this.decorationTypes) editor.setDecorations(t, []);
+  }
+
+  private trackedFor(doc: vscode.TextDocument): Tracked {
+    const key = doc.uri.toString();
+    let t = this.tracked.get(key);
+    if (!t) {
+      const opts = { thresholdPercent: this.config.hotLines.threshold };
+      const lines = new Map<number, LineAnnotation>();
+      const lenses = new Map<number, FunctionLens[]>();
+      if (this.index && doc.uri.scheme === 'file') {
+        for (const a of this.index.linesFor(doc.uri.fsPath, opts)) if (a.line <= doc.lineCount) lines.set(a.line, a);
+        for (const l of this.index.functionsFor(doc.uri.fsPath, opts)) {
+          if (l.line > doc.lineCount) continue;
+          lenses.set(l.line, [...(lenses.get(l.line) ?? []), l]);
+        }
+      }
+      t = { lines, lenses };
+      this.tracked.set(key, t);
+    }
+    return t;
+  }
+
+  private updateAll(): void {
+    for (const editor of vscode.window.visibleTextEditors) this.updateEditor(editor);
+    this.lensesChanged.fire();
+  }
+
+  private updateEditor(editor: vscode.TextEditor): void {
+    const buckets: vscode.DecorationOptions[][] = heatColors.map(() => []);
+    if (this.active() && editor.document.uri.scheme === 'file') {
+      for (const [line, a] of this.trackedFor(editor.document).lines) {
+        if (line > editor.document.lineCount) continue;
+        const end = editor.document.lineAt(line - 1).range.end;
+        buckets[heatBucket(a.heat, heatColors.length)]!.push({
+          range: new vscode.Range(end, end),
+          renderOptions: { after: { contentText: a.text } },
+        });
+      }
+    }
+    this.decorationTypes.forEach((t, i) => editor.setDecorations(t, buckets[i]!));
+  }
+
+  private documentChanged(e: vscode.TextDocumentChangeEvent): void {
+    const key = e.document.uri.toString();
+    const t = this.tracked.get(key);
+    if (!t || e.contentChanges.length === 0) return;
+    const edits = e.contentChanges.map((c) => {
+      // toLineEdit needs the start line's length before the change. For an insertion with newlines the
+      // rest of that line now sits after the inserted text's last line, so it can be measured there.
+      const inserted = countNewlines(c.text);
+      let before = 0;
+      if (inserted > 0) {
+        const restLine = c.range.start.line + inserted;
+        const tail = c.text.length - c.text.lastIndexOf('\n') - 1;
+        const restLength = restLine < e.document.lineCount ? e.document.lineAt(restLine).text.length - tail : 0;
+        before = c.range.start.character + Math.max(0, restLength);
+      }
+      return toLineEdit(c.range, c.text, before);
+    });
+    t.lines = shiftLines(t.lines, edits);
+    t.lenses = shiftLines(t.lenses, edits);
+    // Debounced: typing fires a change per key.
+    this.pendingDocs.add(key);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flushPending(), updateDelayMs);
+  }
+
+  private flushPending(): void {
+    const keys = new Set(this.pendingDocs);
+    this.pendingDocs.clear();
+    for (const editor of vscode.window.visibleTextEditors) if (keys.has(editor.document.uri.toString())) this.updateEditor(editor);
+    this.lensesChanged.fire();
+  }
+
+  private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (!this.active() || doc.uri.scheme !== 'file') return [];
+    const out: vscode.CodeLens[] = [];
+    for (const [line, lenses] of this.trackedFor(doc).lenses) {
+      if (line > doc.lineCount) continue;
+      const range = doc.lineAt(line - 1).range;
+      for (const l of lenses) {
+        const frame = this.index!.profile.frames[l.frame]!;
+        out.push(
+          new vscode.CodeLens(range, {
+            title: `$(flame) ${l.text}`,
+            tooltip: `FlameLens: ${l.name} — click to reveal it in the flame graph`,
+            command: revealCommandId,
+            arguments: [{ name: frame.functionName, url: frame.url, line: frame.line } satisfies RevealTarget],
+          }),
+        );
+      }
+    }
+    return out;
+  }
+
+  private hover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (!this.active()) return undefined;
+    const ann = this.trackedFor(doc).lines.get(position.line + 1);
+    if (!ann) return undefined;
+    const info = this.index!.hover(doc.uri.fsPath, ann.line);
+    if (!info) return undefined;
+    const link = `command:${revealCommandId}?${encodeURIComponent(JSON.stringify([info.reveal]))}`;
+    const md = new vscode.MarkdownString(hoverMarkdown(info, link));
+    md.isTrusted = { enabledCommands: [revealCommandId] };
+    md.supportThemeIcons = false;
+    return new vscode.Hover(md);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const t of this.decorationTypes) t.dispose();
+    this.decorationTypes = [];
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

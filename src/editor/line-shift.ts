@@ -1,0 +1,69 @@
+// Keeps line annotations on their code while the user edits: lines after an edit move by the
+// number of lines inserted minus deleted; lines the edit touched lose their annotation (the
+// measured code changed). Pure: the vscode layer turns TextDocumentContentChangeEvents into LineEdits.
+
+export interface LineEdit {
+  /** 1-based first and last line of the replaced range (before the edit). */
+  startLine: number;
+  endLine: number;
+  /** Lines the replacement text adds (its newline count). */
+  insertedLines: number;
+  /**
+   * True when the edit only inserts whole new lines without changing any existing line's text:
+   * newlines typed at the end of a line or before its first character.
+   */
+  keepsTouchedLine: boolean;
+  /** For keepsTouchedLine edits at a line's start: the touched line itself moves down. */
+  atLineStart: boolean;
+}
+
+/**
+ * Applies edits (in the order VS Code reports them; each relative to the document after the
+ * previous ones) to a line → value map. Returns a new map; the input is not changed.
+ */
+export function shiftLines<T>(lines: ReadonlyMap<number, T>, edits: readonly LineEdit[]): Map<number, T> {
+  let current = new Map(lines);
+  for (const e of edits) {
+    const next = new Map<number, T>();
+    const delta = e.insertedLines - (e.endLine - e.startLine);
+    for (const [line, value] of current) {
+      if (line < e.startLine) next.set(line, value);
+      else if (line > e.endLine) next.set(line + delta, value);
+      else if (e.keepsTouchedLine && e.startLine === e.endLine) next.set(e.atLineStart ? line + delta : line, value);
+      // else: the line was edited — its measurement no longer describes it
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** Counts '\n' in inserted text (\r\n counts once). */
+export function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/**
+ * A LineEdit from a change's 0-based range, its text and the length of the line it starts on.
+ */
+export function toLineEdit(
+  range: { start: { line: number; character: number }; end: { line: number; character: number } },
+  text: string,
+  startLineLength: number,
+): LineEdit {
+  const insertedLines = countNewlines(text);
+  const empty = range.start.line === range.end.line && range.start.character === range.end.character;
+  // Enter inserts the newline plus the next line's indentation.
+  const onlyNewlines = insertedLines > 0 && /^(\r?\n[ \t]*)+$/.test(text);
+  const atEnd = range.start.character >= startLineLength;
+  const atStart = range.start.character === 0;
+  const keeps = empty && onlyNewlines && (atEnd || atStart);
+  return {
+    startLine: range.start.line + 1,
+    endLine: range.end.line + 1,
+    insertedLines,
+    keepsTouchedLine: keeps,
+    atLineStart: keeps && atStart && !atEnd,
+  };
+}

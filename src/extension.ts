@@ -1,0 +1,85 @@
+// FlameLens's entry point: wires the services and commands, nothing else. Every Disposable goes to
+// context.subscriptions; nothing is parsed or spawned until a command or editor asks for it.
+import * as vscode from 'vscode';
+import { compareProfiles, openProfile } from './commands/open-commands';
+import { CaptureService, type CaptureOutcome } from './commands/capture-session';
+import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
+import { HotLines, revealCommandId } from './editor/hotlines';
+import type { RevealTarget } from './editor/hotlines-model';
+import { ProfileEditorProvider } from './views/profile-editor';
+import { ProfilePanels } from './views/profile-panel';
+import { ProfileRegistry } from './views/profile-registry';
+
+/** What activate() returns. Only the integration tests use it; the names say so. */
+export interface FlameLensTestApi {
+  /** Hot-line annotations currently applied to an open document (current line → text, heat). */
+  getHotLinesForTest(uri: vscode.Uri): { line: number; text: string; heat: number; bucket: number }[];
+  /** The running or most recent capture (undefined before the first). */
+  lastCaptureForTest(): Promise<CaptureOutcome> | undefined;
+  /** The profile hot lines and Reveal use. */
+  currentProfileForTest(): { title: string; source: string; nodeCount: number; total: number } | undefined;
+  /** Whether hot lines are shown (Show/Clear Hot Lines). */
+  hotLinesShownForTest(): boolean;
+}
+
+function guarded<A extends unknown[]>(name: string, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`FlameLens: ${name} failed: ${(err as Error).message}`);
+    }
+  };
+}
+
+export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
+  const registry = new ProfileRegistry();
+  const panels = new ProfilePanels(context.extensionUri, registry, context.workspaceState);
+  const capture = new CaptureService(panels, context.extensionUri);
+  const hotLines = new HotLines(registry);
+  context.subscriptions.push(registry, panels, capture, hotLines, ProfileEditorProvider.register(context.extensionUri, registry));
+
+  const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(name, fn)));
+
+  command('flamelens.openProfile', 'Open Profile', (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));
+  command('flamelens.compareProfiles', 'Compare Profiles', (base?: vscode.Uri, next?: vscode.Uri) =>
+    compareProfiles(panels, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
+  );
+  command('flamelens.profileCurrentFile', 'Profile Current File', (uri?: vscode.Uri) => profileCurrentFile(capture, uri instanceof vscode.Uri ? uri : undefined));
+  command('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
+  command('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
+  command('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture));
+  command('flamelens.stopProfiling', 'Stop Profiling', () => capture.stop());
+  command('flamelens.showHotLines', 'Show Hot Lines', () => hotLines.show());
+  command('flamelens.clearHotLines', 'Clear Hot Lines', () => hotLines.clear());
+  command(revealCommandId, 'Reveal in Flame Graph', (target?: RevealTarget) => {
+    const editor = vscode.window.activeTextEditor;
+    const where = target ?? (editor ? hotLines.functionAt(editor.document, editor.selection.active) : undefined);
+    const view = registry.viewsOfCurrent()[0];
+    if (!view) {
+      void vscode.window.showInformationMessage('FlameLens: no flame graph is open. Record or open a profile first.');
+      return;
+    }
+    if (!where) {
+      void vscode.window.showInformationMessage('FlameLens: the profile has no function at the cursor.');
+      return;
+    }
+    view.show();
+    view.postWhenReady({ type: 'reveal', name: where.name, url: where.url, line: where.line });
+  });
+
+  return {
+    getHotLinesForTest: (uri) => hotLines.annotationsFor(uri),
+    lastCaptureForTest: () => capture.lastOutcome(),
+    currentProfileForTest: () => {
+      const e = registry.current;
+      return e && { title: e.title, source: e.source, nodeCount: e.profile.nodeCount, total: e.profile.totalValue[0] ?? 0 };
+    },
+    hotLinesShownForTest: () => hotLines.isShown,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

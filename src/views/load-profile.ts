@@ -1,0 +1,76 @@
+// Reads a profile file through vscode.workspace.fs (so remote and virtual workspaces work):
+// gunzip, parse, source-map. Big files show progress; parse errors become one clear message.
+import * as vscode from 'vscode';
+import { maybeGunzip } from '../model/gunzip';
+import { parseProfile } from '../model/import';
+import { applySourceMaps, type SourceReader } from '../model/sourcemap';
+import { ProfileError, type Profile } from '../model/types';
+
+/** Files above this size get a progress notification while they load. */
+const progressThresholdBytes = 8 * 1024 * 1024;
+
+/** A profile file that could not be loaded; the message is for the user. */
+export class ProfileLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileLoadError';
+  }
+}
+
+/** A SourceReader over workspace.fs: file:// URLs and absolute paths; anything else is unavailable. */
+export const workspaceSourceReader: SourceReader = {
+  async read(location: string): Promise<string | undefined> {
+    const uri = locationToUri(location);
+    if (!uri) return undefined;
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** file:// URL or absolute path → Uri; undefined for node:, http:, relative paths and ''. */
+export function locationToUri(location: string): vscode.Uri | undefined {
+  if (location.startsWith('file://')) {
+    try {
+      return vscode.Uri.parse(location, true);
+    } catch {
+      return undefined;
+    }
+  }
+  if (location.startsWith('/') || /^[a-z]:[\\/]/i.test(location)) return vscode.Uri.file(location);
+  return undefined;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function decode(uri: vscode.Uri, bytes: Uint8Array): Promise<Profile> {
+  const name = uri.path.split('/').pop() ?? uri.toString();
+  // The parse itself is synchronous: let pending UI messages through before and after it.
+  await yieldToEventLoop();
+  let profile: Profile;
+  try {
+    profile = parseProfile(maybeGunzip(bytes), { fileName: name });
+  } catch (err) {
+    if (err instanceof ProfileError) throw new ProfileLoadError(err.message.includes(name) ? err.message : `${name}: ${err.message}`);
+    throw new ProfileLoadError(`${name}: ${(err as Error).message}`);
+  }
+  await yieldToEventLoop();
+  return applySourceMaps(profile, workspaceSourceReader);
+}
+
+export async function loadProfile(uri: vscode.Uri): Promise<Profile> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch (err) {
+    throw new ProfileLoadError(`Cannot read ${uri.fsPath || uri.toString()}: ${(err as Error).message}`);
+  }
+  if (bytes.byteLength < progressThresholdBytes) return decode(uri, bytes);
+  const mb = (bytes.byteLength / (1024 * 1024)).toFixed(0);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `FlameLens: reading ${uri.path.split('/').pop()} (${mb} MB)…` },
+    () => decode(uri, bytes),
+  );
+}

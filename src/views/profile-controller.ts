@@ -1,0 +1,132 @@
+// One controller per open flame-graph webview: answers the webview's protocol messages from the
+// profile held in the host. The webview only ever receives pruned trees and tables.
+import * as vscode from 'vscode';
+import { applyViewOptions } from '../model/view';
+import type { Profile } from '../model/types';
+import { defaultViewOptions, isWebviewMessage, type HostMessage, type ViewOptions, type WebviewMessage } from '../protocol';
+import { makeNonce, renderWebviewHtml } from './html';
+import { openFrameLocation } from './open-location';
+import { initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from './payload';
+import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
+
+/** Webview options shared by panels and custom editors: scripts on, only dist/ and media/ readable. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+  return renderWebviewHtml({
+    cspSource: webview.cspSource,
+    scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+    styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css')).toString(),
+    nonce: makeNonce(),
+    title,
+  });
+}
+
+export interface ViewHost {
+  readonly webview: vscode.Webview;
+  readonly visible: boolean;
+  readonly onDidChangeViewState: vscode.Event<unknown>;
+  reveal(): void;
+}
+
+export class ProfileViewController implements ProfileView, vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private options: ViewOptions = defaultViewOptions;
+  private view: Profile;
+  /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
+  private loaded = false;
+  private readonly pending: HostMessage[] = [];
+
+  constructor(
+    private readonly host: ViewHost,
+    readonly entry: ProfileEntry,
+    extensionUri: vscode.Uri,
+    registry: ProfileRegistry,
+  ) {
+    this.view = entry.profile;
+    host.webview.options = webviewOptions(extensionUri);
+    host.webview.html = webviewHtml(host.webview, extensionUri, entry.title);
+    this.disposables.push(
+      host.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
+      host.onDidChangeViewState(() => {
+        if (!host.visible) this.loaded = false;
+        else registry.setCurrent(entry);
+      }),
+      registry.register(this),
+    );
+    registry.setCurrent(entry);
+  }
+
+  get visible(): boolean {
+    return this.host.visible;
+  }
+
+  show(): void {
+    this.host.reveal();
+  }
+
+  postWhenReady(message: HostMessage): void {
+    if (this.loaded && this.host.visible) void this.host.webview.postMessage(message);
+    else this.pending.push(message);
+  }
+
+  private post(message: HostMessage): void {
+    void this.host.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    if (!isWebviewMessage(raw)) return;
+    try {
+      this.handle(raw);
+    } catch (err) {
+      const requestId = 'requestId' in raw && typeof raw.requestId === 'number' ? raw.requestId : undefined;
+      this.post({ type: 'error', ...(requestId !== undefined ? { requestId } : {}), message: (err as Error).message });
+    }
+  }
+
+  private handle(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready': {
+        // A (re)loaded webview starts from the defaults and re-sends its saved options itself.
+        this.options = defaultViewOptions;
+        this.view = this.entry.profile;
+        this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
+        this.loaded = true;
+        for (const m of this.pending.splice(0)) this.post(m);
+        return;
+      }
+      case 'setOptions': {
+        this.options = { ...defaultViewOptions, ...message.options };
+        this.view = applyViewOptions(this.entry.profile, this.options);
+        this.post({ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) });
+        return;
+      }
+      case 'expand':
+        if (!isValidNode(this.view, message.nodeId)) throw new Error(`no node ${String(message.nodeId)} in this view`);
+        this.post(subtreeMessage(this.view, message.requestId, message.nodeId));
+        return;
+      case 'sandwich':
+        if (!isValidNode(this.view, message.nodeId)) throw new Error(`no node ${String(message.nodeId)} in this view`);
+        this.post(sandwichMessage(this.view, message.requestId, message.nodeId));
+        return;
+      case 'openLocation':
+        openFrameLocation(message.url, message.line, message.column, message.name).catch((err: unknown) =>
+          vscode.window.showErrorMessage(`FlameLens: could not open ${message.url}: ${(err as Error).message}`),
+        );
+        return;
+      case 'log':
+        if (message.level === 'error') console.error(`[flamelens webview] ${message.message}`);
+        return;
+    }
+  }
+
+  dispose(): void {
+    this.loaded = false;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,60 @@
+// Which profiles are open in which views, and which one is "current": the one the hot-line
+// annotations and "Reveal in Flame Graph" use (the most recently opened or focused).
+import * as vscode from 'vscode';
+import type { Profile } from '../model/types';
+import type { HostMessage } from '../protocol';
+
+export interface ProfileEntry {
+  readonly profile: Profile;
+  readonly title: string;
+  /** Where it came from (profile file, or a session folder for captures); shown in messages. */
+  readonly source: string;
+}
+
+/** A view (panel or custom editor) showing one entry. */
+export interface ProfileView {
+  readonly entry: ProfileEntry;
+  readonly visible: boolean;
+  /** Posts now if the webview is loaded, else once it has been shown and initialised. */
+  postWhenReady(message: HostMessage): void;
+  show(): void;
+}
+
+export class ProfileRegistry implements vscode.Disposable {
+  private currentEntry: ProfileEntry | undefined;
+  private readonly views = new Set<ProfileView>();
+  private readonly changed = new vscode.EventEmitter<ProfileEntry | undefined>();
+  readonly onDidChangeCurrent = this.changed.event;
+
+  get current(): ProfileEntry | undefined {
+    return this.currentEntry;
+  }
+
+  setCurrent(entry: ProfileEntry | undefined): void {
+    if (entry === this.currentEntry) return;
+    this.currentEntry = entry;
+    this.changed.fire(entry);
+  }
+
+  register(view: ProfileView): vscode.Disposable {
+    this.views.add(view);
+    return new vscode.Disposable(() => {
+      this.views.delete(view);
+      // The last view of the current profile closed: keep its annotations only if another view shows it.
+      if (view.entry === this.currentEntry && ![...this.views].some((v) => v.entry === view.entry)) {
+        const next = [...this.views].pop();
+        this.setCurrent(next?.entry);
+      }
+    });
+  }
+
+  /** Views of the current profile, visible ones first. */
+  viewsOfCurrent(): ProfileView[] {
+    return [...this.views].filter((v) => v.entry === this.currentEntry).sort((a, b) => Number(b.visible) - Number(a.visible));
+  }
+
+  dispose(): void {
+    this.views.clear();
+    this.changed.dispose();
+  }
+}

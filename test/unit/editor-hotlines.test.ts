@@ -1,0 +1,139 @@
+// The editor's hot-line model on real profiles: the marked fixture and a live capture of the
+// integration workspace's busy.js (recorded here through the real agent).
+import { describe, it, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseProfile } from '../../src/model/import';
+import { lineTable } from '../../src/model/tables';
+import type { Profile } from '../../src/model/types';
+import { startCapture } from '../../src/capture/launcher';
+import { HotLineIndex, escapeMarkdown, heatBucket, hoverMarkdown } from '../../src/editor/hotlines-model';
+import { normalizePath, profileUrlToPath } from '../../src/editor/paths';
+import { buildBundles, repoRoot, scratchDir } from './capture-helpers';
+
+const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(repoRoot, 'test/fixtures', name)));
+const markedFile = '/tmp/perf-probe/node_modules/marked/lib/marked.esm.js';
+
+describe('paths', () => {
+  it('maps file:// URLs and absolute paths to one spelling, rejects the rest', () => {
+    assert.equal(profileUrlToPath('file:///a/b/../c.js'), '/a/c.js');
+    assert.equal(profileUrlToPath('/a/./c.js'), '/a/c.js');
+    assert.equal(profileUrlToPath('file:///tmp/with%20space.js'), '/tmp/with space.js');
+    assert.equal(profileUrlToPath('C:\\src\\x.js'), 'c:/src/x.js');
+    assert.equal(profileUrlToPath('node:internal/timers'), undefined);
+    assert.equal(profileUrlToPath('internal/modules/cjs/loader'), undefined);
+    assert.equal(profileUrlToPath(''), undefined);
+    assert.equal(normalizePath('D:/x/../y.ts'), 'd:/y.ts');
+  });
+});
+
+describe('HotLineIndex on the marked fixture', () => {
+  const profile = fixture('small-marked-1000us.cpuprofile');
+  const index = new HotLineIndex(profile);
+  const total = profile.totalValue[0]!;
+
+  it('annotates the hottest line of the profile with its value and share', () => {
+    const hottest = lineTable(profile)[0]!;
+    assert.equal(fileURLToPath(hottest.url), markedFile);
+    const lines = index.linesFor(markedFile, { thresholdPercent: 0 });
+    const ann = lines.find((l) => l.line === hottest.line);
+    assert.ok(ann, `line ${hottest.line} not annotated`);
+    assert.equal(ann.heat, 1);
+    assert.ok(Math.abs(ann.percent - (hottest.self / total) * 100) < 1e-9);
+    assert.match(ann.text, /^\d+(\.\d)? ms · \d+(\.\d)?%$/);
+    // lines come sorted and every heat is in (0, 1]
+    for (let i = 1; i < lines.length; i++) assert.ok(lines[i]!.line > lines[i - 1]!.line);
+    assert.ok(lines.every((l) => l.heat > 0 && l.heat <= 1));
+  });
+
+  it('the threshold drops cooler lines and the same path spelled as a file:// URL or with .. matches', () => {
+    const all = index.linesFor(markedFile, { thresholdPercent: 0 });
+    const hot = index.linesFor(markedFile, { thresholdPercent: 5 });
+    assert.ok(hot.length > 0 && hot.length < all.length, `${hot.length} of ${all.length}`);
+    assert.ok(hot.every((l) => l.percent >= 5));
+    assert.deepEqual(index.linesFor('/tmp/perf-probe/node_modules/marked/lib/../lib/marked.esm.js', { thresholdPercent: 5 }), hot);
+    assert.deepEqual(index.linesFor('/tmp/elsewhere.js', { thresholdPercent: 0 }), []);
+  });
+
+  it('function lenses carry self and total with recursion counted once, at each function start line', () => {
+    const lenses = index.functionsFor(markedFile, { thresholdPercent: 1 });
+    assert.ok(lenses.length > 0);
+    for (const l of lenses) {
+      assert.ok(l.total >= l.self, `${l.name}: total ${l.total} < self ${l.self}`);
+      assert.ok(l.total <= total + 1e-6);
+      assert.equal(l.line, profile.frames[l.frame]!.line);
+      assert.match(l.text, /^self .+ \(.+%\) · total .+ \(.+%\)$/);
+    }
+  });
+
+  it('hover names the owning function with callers and callees, and the reveal target', () => {
+    const hottest = lineTable(profile)[0]!;
+    const info = index.hover(markedFile, hottest.line);
+    assert.ok(info);
+    assert.equal(info.functionName, profile.frames[hottest.frame]!.functionName);
+    assert.equal(info.reveal.url, profile.frames[hottest.frame]!.url);
+    assert.ok(info.callers.length > 0, 'a hot function has callers');
+    for (let i = 1; i < info.callers.length; i++) assert.ok(info.callers[i - 1]!.value >= info.callers[i]!.value);
+    const md = hoverMarkdown(info, 'command:flamelens.revealInFlameGraph?x');
+    assert.match(md, /\[Reveal in flame graph\]\(command:flamelens\.revealInFlameGraph\?x\)/);
+    assert.match(md, /Called from:/);
+    assert.equal(index.hover(markedFile, 999_999), undefined);
+  });
+
+  it('functionAt picks the nearest function start at or above the line', () => {
+    const lenses = index.functionsFor(markedFile, { thresholdPercent: 0 });
+    const target = lenses[Math.floor(lenses.length / 2)]!;
+    const found = index.functionAt(markedFile, target.line);
+    assert.ok(found);
+    assert.equal(found.line, target.line);
+    assert.equal(index.functionAt(markedFile, 0), undefined);
+  });
+});
+
+describe('hover text helpers', () => {
+  it('escapes markdown in untrusted names and buckets heat', () => {
+    assert.equal(escapeMarkdown('a*b_[c](d)'), 'a\\*b\\_\\[c\\]\\(d\\)');
+    assert.equal(heatBucket(0, 4), 0);
+    assert.equal(heatBucket(0.3, 4), 1);
+    assert.equal(heatBucket(1, 4), 3);
+    assert.equal(heatBucket(5, 4), 3);
+  });
+});
+
+describe('HotLineIndex on a live capture of busy.js', () => {
+  let profile: Profile;
+  let busy: string;
+
+  before(async () => {
+    const { agent } = await buildBundles();
+    const dir = scratchDir('editor-hotlines');
+    busy = path.join(dir, 'busy.js');
+    fs.copyFileSync(path.join(repoRoot, 'test/integration/workspace/busy.js'), busy);
+    const handle = await startCapture({ command: [process.execPath, busy], cwd: dir, outDir: path.join(dir, 'session'), agentPath: agent, stdio: 'ignore' });
+    const result = await handle.done;
+    const main = result.profiles.find((p) => p.isMainThread && p.kind === 'cpu');
+    assert.ok(main, `no main-thread profile: ${JSON.stringify(result.problems)}`);
+    profile = parseProfile(fs.readFileSync(main.path));
+  });
+
+  it('annotates lines inside busy.js hot functions and lenses fibonacci, sortWords and hashText', () => {
+    const index = new HotLineIndex(profile);
+    const source = fs.readFileSync(busy, 'utf8').split('\n');
+    const lines = index.linesFor(busy, { thresholdPercent: 1 });
+    assert.ok(lines.length >= 3, `only ${lines.length} hot lines`);
+    const hottest = lines.reduce((a, b) => (b.self > a.self ? b : a));
+    assert.equal(hottest.heat, 1);
+    // the hottest line is real code of one of the three workloads
+    const owner = profile.frames[hottest.frame]!.functionName;
+    assert.ok(['fibonacci', 'sortWords', 'hashText', 'main'].includes(owner), owner);
+    assert.ok(source[hottest.line - 1]!.trim().length > 0);
+    const names = index.functionsFor(busy, { thresholdPercent: 1 }).map((l) => l.name);
+    for (const n of ['fibonacci', 'sortWords', 'hashText', 'main']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+    const fib = index.functionsFor(busy, { thresholdPercent: 0 }).find((l) => l.name === 'fibonacci')!;
+    assert.match(source[fib.line - 1]!, /function fibonacci/);
+    // a line inside fibonacci reveals fibonacci
+    assert.equal(index.functionAt(busy, fib.line + 1)?.name, 'fibonacci');
+  });
+});

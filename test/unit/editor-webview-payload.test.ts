@@ -1,0 +1,64 @@
+// What the host sends the webview, built from real profiles: self-contained frame lists, pruned
+// trees, subtrees and sandwiches keyed by view-profile node ids.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseProfile } from '../../src/model/import';
+import { applyViewOptions } from '../../src/model/view';
+import type { FlameNode } from '../../src/model/types';
+import { defaultViewOptions } from '../../src/protocol';
+import type { HostMessage, TreePayload } from '../../src/protocol';
+import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
+
+const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name)));
+
+function walk(n: FlameNode, visit: (n: FlameNode) => void): void {
+  visit(n);
+  n.children?.forEach((c) => walk(c, visit));
+}
+
+function checkFrames(tree: TreePayload): number {
+  let count = 0;
+  walk(tree.root, (n) => {
+    count++;
+    assert.ok(n.frame >= 0 && n.frame < tree.frames.length, `frame ${n.frame} outside ${tree.frames.length}`);
+    assert.equal(tree.frames[n.frame]!.name, n.name);
+  });
+  return count;
+}
+
+describe('webview payloads', () => {
+  const profile = fixture('small-webpack-1000us.cpuprofile');
+
+  it('init carries a summary, a pruned tree and at most 500 table rows sharing one frame list', () => {
+    const m = initMessage(profile, profile, 'webpack', defaultViewOptions) as Extract<HostMessage, { type: 'init' }>;
+    assert.equal(m.summary.title, 'webpack');
+    assert.equal(m.summary.total, profile.totalValue[0]);
+    assert.equal(m.summary.diff, false);
+    const nodes = checkFrames(m.tree);
+    assert.ok(nodes <= maxTreeNodes);
+    assert.equal(m.tree.root.value, profile.totalValue[0]);
+    assert.ok(m.table.rows.length > 0 && m.table.rows.length <= maxTableRows);
+    assert.equal(m.table.frames, m.tree.frames);
+    assert.ok(m.table.rows.every((r) => r.frame < m.table.frames.length && r.total >= r.self));
+    // never the raw profile: nothing in the message is a typed array
+    assert.ok(!JSON.stringify(m).includes('nodeParent'));
+  });
+
+  it('a subtree and a sandwich refer to nodes of the filtered view profile', () => {
+    const view = applyViewOptions(profile, { ...defaultViewOptions, hideMeta: true, invert: false });
+    const { tree } = treeAndTable(view);
+    const child = tree.root.children!.reduce((a, b) => (b.value > a.value ? b : a));
+    const sub = subtreeMessage(view, 7, child.id) as Extract<HostMessage, { type: 'subtree' }>;
+    assert.equal(sub.requestId, 7);
+    assert.equal(sub.tree.root.id, child.id);
+    assert.equal(sub.tree.root.value, child.value);
+    checkFrames(sub.tree);
+    const sw = sandwichMessage(view, 8, child.id) as Extract<HostMessage, { type: 'sandwich' }>;
+    assert.equal(sw.frame.name, child.name);
+    checkFrames(sw.callers);
+    checkFrames(sw.callees);
+    assert.equal(sw.callees.root.name, child.name);
+  });
+});
