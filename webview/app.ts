@@ -29,7 +29,10 @@ export class App {
   private nextRequest = 1;
   private pendingOptions = 0;
   private pendingSandwich = 0;
-  private readonly pendingExpand = new Set<number>();
+  /** Nodes whose detail was requested (pruned subtrees are fetched once). */
+  private readonly expanded = new Set<number>();
+  /** Zoom to restore once the tree for the saved filters arrives. */
+  private restoreZoom: number | undefined;
   private selected?: GraphNode;
   private suppressOpen = false;
 
@@ -167,10 +170,14 @@ export class App {
         if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
         this.pendingOptions = 0;
         document.body.classList.remove('fl-busy');
+        this.expanded.clear();
+        if (this.restoreZoom !== undefined) {
+          this.chart.zoomedId = this.restoreZoom;
+          this.restoreZoom = undefined;
+        }
         this.drawTree(adoptTree(message.tree), message.tree.total, message.table);
         break;
       case 'subtree':
-        this.pendingExpand.delete(message.nodeId);
         this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
         break;
       case 'sandwich':
@@ -206,12 +213,20 @@ export class App {
     writeOptions(this.toolbar, this.options);
     this.setDiff(summary.diff);
     renderLegend(this.legend, this.palette, summary.diff);
-    this.drawTree(adoptTree(message.tree), message.tree.total, message.table);
-    // Re-apply the filters that were on before the reload: the host started from its defaults.
+    // Re-apply the filters that were on before the reload (the host starts from its defaults);
+    // node ids differ between filtered trees, so the saved zoom waits for that tree.
     const saved = this.state.options;
-    if (saved && this.host.capabilities.options && !sameOptions(saved, this.options)) {
+    const savedZoom = this.state.zoomId;
+    const refilter = saved !== undefined && this.host.capabilities.options && !sameOptions(saved, this.options);
+    if (refilter) {
+      this.restoreZoom = savedZoom;
+      this.chart.zoomedId = undefined;
+    }
+    this.drawTree(adoptTree(message.tree), message.tree.total, message.table);
+    if (refilter && saved) {
       writeOptions(this.toolbar, saved);
       this.requestOptions(saved);
+      this.restoreZoom = savedZoom;
     }
     if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId);
   }
@@ -226,7 +241,7 @@ export class App {
     this.measure('draw', () => this.chart.setTree(root));
     this.table.setData(table, this.unit(), total, this.summary?.diff === true);
     const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
-    if (this.state.zoomId !== undefined && !zoomed) this.save({ zoomId: undefined });
+    if (this.state.zoomId !== undefined && !zoomed && this.restoreZoom === undefined) this.save({ zoomId: undefined });
     this.select(zoomed ?? root);
     if (zoomed?.folded) this.requestExpand(zoomed.id);
   }
@@ -310,6 +325,7 @@ export class App {
   private requestOptions(options: ViewOptions): void {
     if (!this.host.capabilities.options) return;
     this.options = { ...options };
+    this.restoreZoom = undefined;
     this.pendingOptions = this.nextRequest++;
     document.body.classList.add('fl-busy');
     this.save({ options: this.options });
@@ -317,8 +333,8 @@ export class App {
   }
 
   private requestExpand(nodeId: number): void {
-    if (!this.host.capabilities.expand || this.pendingExpand.has(nodeId)) return;
-    this.pendingExpand.add(nodeId);
+    if (!this.host.capabilities.expand || this.expanded.has(nodeId)) return;
+    this.expanded.add(nodeId);
     this.host.post({ type: 'expand', requestId: this.nextRequest++, nodeId });
   }
 

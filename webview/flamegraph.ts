@@ -31,6 +31,8 @@ export interface FlameChartOptions {
 }
 
 const cellHeight = 18;
+/** Frames narrower than this (px) are not drawn: they carry no label and cost layout time. */
+const minFrameSize = 2;
 /** Above this many nodes, animations cost more than they help. */
 const animateLimit = 1500;
 
@@ -41,6 +43,7 @@ export class FlameChart {
   private inverted = false;
   private leftHeavy = true;
   private term = '';
+  private highlighted = false;
   private programmatic = 0;
   private width = 0;
   zoomedId: number | undefined;
@@ -88,7 +91,7 @@ export class FlameChart {
     const chart = flamegraph<GraphNode>()
       .width(this.width)
       .cellHeight(cellHeight)
-      .minFrameSize(1)
+      .minFrameSize(minFrameSize)
       .transitionDuration(countNodes(root) > animateLimit ? 0 : 150)
       .inverted(this.inverted)
       .sort(this.sorter())
@@ -100,6 +103,7 @@ export class FlameChart {
       )
       .onClick((d) => this.clicked(d));
     this.chart = chart;
+    this.highlighted = false;
     this.fitHeight();
     select(this.container).datum(root).call(chart);
     this.reindex();
@@ -223,9 +227,13 @@ export class FlameChart {
 
   private applySearch(): void {
     if (!this.chart) return;
-    if (this.term) this.chart.search(this.term);
-    else {
-      this.chart.clear();
+    if (this.term) {
+      this.chart.search(this.term);
+      this.highlighted = true;
+    } else {
+      // clear() redraws every frame: skip it when nothing is highlighted.
+      if (this.highlighted) this.chart.clear();
+      this.highlighted = false;
       this.options.onSearch?.(undefined);
     }
     this.markFocus();
@@ -240,11 +248,16 @@ export class FlameChart {
 
   /** Deep stacks overflow the box: keep the root (bottom of a flame graph, top of an icicle) in view. */
   private scrollToRoot(): void {
-    this.container.scrollTop = this.inverted ? 0 : this.container.scrollHeight;
+    // After the frame is laid out anyway, rather than forcing a layout mid-update.
+    requestAnimationFrame(() => (this.container.scrollTop = this.inverted ? 0 : this.container.scrollHeight));
   }
 
   /** Scrolls so a zoomed frame sits at the edge its children grow away from. */
   private scrollTo(d: HNode): void {
+    requestAnimationFrame(() => this.scrollNow(d));
+  }
+
+  private scrollNow(d: HNode): void {
     const box = this.container;
     const height = Number(box.querySelector('svg')?.getAttribute('height') ?? 0);
     const y = this.inverted ? d.depth * cellHeight : height - (d.depth + 1) * cellHeight;

@@ -16,11 +16,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startCodeServer } from './harness/codeServer';
+import { killAllCodeServersNow, startCodeServer } from './harness/codeServer';
 import type { CodeServer, StartOptions } from './harness/codeServer';
 import { countEvents, indent, printEvent, readEvents, runningTest } from './harness/mochaResults';
 import type { Counts } from './harness/mochaResults';
-import { delay, seconds, withTimeout } from './harness/process';
+import { delay, killGroup, seconds, withTimeout } from './harness/process';
 import { readToolPaths } from './harness/tools';
 import type { ToolPaths } from './harness/tools';
 import { createWorkspace } from './harness/workspace';
@@ -55,25 +55,33 @@ interface Harness {
 const say = (msg: string): void => console.log(`[vscode] ${msg}`);
 
 // ---- cleanup, also on Ctrl+C and on crashes --------------------------------------------------------------
+// Last in, first out; each step runs once. Process groups are also killed synchronously on exit, in case
+// the process ends before an async step finished.
 const cleanups: (() => Promise<void>)[] = [];
-const syncKills: (() => void)[] = [];
-let cleaning: Promise<void> | undefined;
+let browserPgid: number | undefined;
+let interrupted = false;
 
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) {
-      await withTimeout(fn(), 10_000, 'cleanup step').catch((err: unknown) => say(`cleanup: ${String(err)}`));
-    }
-  })();
-  return cleaning;
+async function cleanup(): Promise<void> {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop()!;
+    await withTimeout(step(), 10_000, 'cleanup step').catch((err: unknown) => say(`cleanup: ${String(err)}`));
+  }
 }
 
-process.on('exit', () => syncKills.forEach((kill) => kill()));
+process.on('exit', () => {
+  killAllCodeServersNow();
+  if (browserPgid !== undefined) killGroup(browserPgid, 'SIGKILL');
+});
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     say(`${signal}: stopping code-server and the browser`);
     void cleanup().finally(() => process.exit(130));
   });
+}
+
+function checkInterrupted(): void {
+  if (interrupted) throw new Error('interrupted');
 }
 
 // ---- phase 1: the mocha suite inside the extension host --------------------------------------------------
@@ -83,19 +91,18 @@ function workbenchUrl(server: CodeServer, folder: string, payload: [string, stri
 
 /** Runs `phase` against a code-server of its own, stopped afterwards whatever happens. */
 async function withServer<T>(h: Harness, name: string, options: Pick<StartOptions, 'smokeTestDriver' | 'installExtensions'>, phase: (server: CodeServer) => Promise<T>): Promise<T> {
+  checkInterrupted();
   const started = Date.now();
   const server = await startCodeServer({ tools: h.tools, root: path.join(h.tmp, `server-${name}`), env: h.env, ...options });
   const stop = (): Promise<void> => server.stop();
-  const kill = (): void => server.killNow();
   cleanups.push(stop);
-  syncKills.push(kill);
   say(`code-server ${h.tools.codeServerVersion} on ${server.origin} (pid ${server.pid}), ready in ${seconds(Date.now() - started)}`);
   try {
     return await phase(server);
   } finally {
+    const at = cleanups.indexOf(stop);
+    if (at >= 0) cleanups.splice(at, 1);
     await stop();
-    cleanups.splice(cleanups.indexOf(stop), 1);
-    syncKills.splice(syncKills.indexOf(kill), 1);
   }
 }
 
@@ -172,6 +179,7 @@ async function runMochaPhase(h: Harness, server: CodeServer, resultsFile: string
     await delay(250);
   }
 
+  checkInterrupted();
   // After mocha's end, run() resolves or rejects and the workbench reports the exit code.
   for (const until = Date.now() + 10_000; !failure && !exit && Date.now() < until; ) await delay(100);
   const { ended: _ended, ...counts } = countEvents(readEvents(resultsFile));
@@ -240,6 +248,7 @@ async function runUiPhase(h: Harness, server: CodeServer): Promise<Counts> {
   const started = Date.now();
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
   for (const file of specs) {
+    checkInterrupted();
     if (await runUiSpec(h, server, file)) counts.passed++;
     else counts.failed++;
   }
@@ -289,7 +298,15 @@ async function main(): Promise<number> {
     FLAMELENS_TEST_OUTPUT: OUTPUT_DIR,
     ...(values.grep ? { FLAMELENS_MOCHA_GREP: values.grep } : {}),
   };
-  const browser = await chromium.launch({ executablePath: tools.chromium, headless: true, args: CHROMIUM_ARGS });
+  // launchServer rather than launch: it tells the browser's pid (Playwright starts it as a process-group
+  // leader), so the exit handler can kill it whatever state the run ends in.
+  const browserServer = await chromium.launchServer({ executablePath: tools.chromium, headless: true, args: CHROMIUM_ARGS });
+  browserPgid = browserServer.process().pid;
+  cleanups.push(async () => {
+    await browserServer.close();
+    browserPgid = undefined;
+  });
+  const browser = await chromium.connect(browserServer.wsEndpoint());
   cleanups.push(() => browser.close());
 
   const h: Harness = { tools, browser, tmp, env, extensionDir, grep: values.grep, verbose: process.env.FLAMELENS_VSCODE_VERBOSE === '1' };

@@ -9,9 +9,11 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { parseProfile } from '../../src/model/import';
-import { groupByPackage, hideInternals, hideMeta, hideNodeModules, mergeRecursion } from '../../src/model/filters';
+import { toFlameTree } from '../../src/model/flame';
+import { functionTable } from '../../src/model/tables';
+import { applyViewOptions } from '../../src/model/view';
 import { callersOf, calleesOf } from '../../src/model/sandwich';
-import type { FlameNode, Profile } from '../../src/model/types';
+import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
 import { renderWebviewHtml } from '../../src/views/html';
@@ -45,80 +47,22 @@ export function loadProfile(name: string, edit?: (json: { nodes: { callFrame: { 
   return parseProfile(Buffer.from(JSON.stringify(json)));
 }
 
-/** Temporary stand-in for applyViewOptions (src/model/view.ts is not complete yet); no bottom-up. */
-function applyViewOptions(p: Profile, o: ViewOptions): Profile {
-  let out = p;
-  if (o.hideMeta) out = hideMeta(out);
-  if (o.hideInternals) out = hideInternals(out);
-  if (o.hideNodeModules) out = hideNodeModules(out);
-  if (o.groupByPackage) out = groupByPackage(out);
-  if (o.mergeRecursion) out = mergeRecursion(out);
-  return out;
-}
-
-// ---- Temporary tree/table conversion (until src/model/flame.ts and tables.ts land) ----
+// ---- What the extension host sends, built with the real model functions ----
 
 export function viewFrames(p: Profile): ViewFrame[] {
   return p.frames.map((f) => ({ name: f.functionName, url: f.url, line: f.line, column: f.column, category: f.category, packageName: f.packageName }));
 }
 
-/** The `maxNodes` heaviest nodes under `root` (parents before children), with folded counts. */
+/** A pruned tree; FlameNode.frame indexes the profile's frames, so all of them are sent. */
 export function treeOf(p: Profile, root = 0, maxNodes = 5000): TreePayload {
-  const subtree: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    subtree.push(n);
-    for (let i = p.childStart[n]; i < p.childStart[n + 1]; i++) stack.push(p.childNodes[i]);
-  }
-  subtree.sort((a, b) => p.totalValue[b] - p.totalValue[a] || a - b);
-  const kept = new Set(subtree.slice(0, maxNodes));
-  const build = (n: number): FlameNode & { size: number } => {
-    const node: FlameNode & { size: number } = { id: n, name: p.frames[p.nodeFrame[n]].functionName, value: p.totalValue[n], self: p.selfValue[n], frame: p.nodeFrame[n], size: 1 };
-    let folded = 0;
-    const children: FlameNode[] = [];
-    for (let i = p.childStart[n]; i < p.childStart[n + 1]; i++) {
-      const c = p.childNodes[i];
-      if (kept.has(c)) {
-        const child = build(c);
-        folded += child.folded ?? 0;
-        children.push(child);
-      } else folded += countSubtree(p, c);
-    }
-    if (children.length) node.children = children;
-    if (folded) node.folded = folded;
-    return node;
-  };
-  const tree = build(root);
-  return { root: JSON.parse(JSON.stringify(tree, (k, v) => (k === 'size' ? undefined : v))), frames: viewFrames(p), total: p.totalValue[0] };
-}
-
-function countSubtree(p: Profile, n: number): number {
-  let count = 0;
-  const stack = [n];
-  while (stack.length) {
-    const m = stack.pop()!;
-    count++;
-    for (let i = p.childStart[m]; i < p.childStart[m + 1]; i++) stack.push(p.childNodes[i]);
-  }
-  return count;
+  return { root: toFlameTree(p, { root, maxNodes }).root, frames: viewFrames(p), total: p.totalValue[0] };
 }
 
 export function tableOf(p: Profile): TablePayload {
-  const self = new Float64Array(p.frames.length);
-  const total = new Float64Array(p.frames.length);
-  const onPath = new Int32Array(p.frames.length);
-  const visit = (n: number) => {
-    const f = p.nodeFrame[n];
-    self[f] += p.selfValue[n];
-    if (onPath[f] === 0) total[f] += p.totalValue[n];
-    onPath[f]++;
-    for (let i = p.childStart[n]; i < p.childStart[n + 1]; i++) visit(p.childNodes[i]);
-    onPath[f]--;
-  };
-  visit(0);
-  const rows = [];
-  for (let f = 0; f < p.frames.length; f++) if (total[f] > 0 && f !== p.nodeFrame[0]) rows.push({ frame: f, self: self[f], total: total[f] });
+  const rootFrame = p.nodeFrame[0];
+  const rows = functionTable(p)
+    .filter((r) => r.frame !== rootFrame)
+    .map((r) => ({ frame: r.frame, self: r.self, total: r.total }));
   return { rows, frames: viewFrames(p) };
 }
 
@@ -190,6 +134,10 @@ export async function startWebviewServer(): Promise<WebviewServer> {
   let origin = '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: `n${Date.now()}`, title: 'FlameLens test' }));

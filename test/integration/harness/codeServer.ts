@@ -40,6 +40,16 @@ const USER_SETTINGS = {
   'window.commandCenter': false,
 };
 
+// Process groups of every code-server started and not yet stopped, so an exit handler can kill them
+// synchronously even when start-up was still under way.
+const liveGroups = new Set<number>();
+
+/** SIGKILLs every code-server process group still running (for process 'exit' handlers). */
+export function killAllCodeServersNow(): void {
+  for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+  liveGroups.clear();
+}
+
 export interface StartOptions {
   tools: ToolPaths;
   /** Fresh temp folder for user data, extensions, config and the log. */
@@ -91,6 +101,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   closeSync(log);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${opts.tools.node} ${opts.tools.codeServer}`);
+  liveGroups.add(pid);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exitedPromise = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {
@@ -115,15 +126,20 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     remoteUri: (absPath) => `vscode-remote://127.0.0.1:${port}${absPath}`,
     logTail,
     async stop() {
-      if (!groupAlive(pid)) return;
+      if (!groupAlive(pid)) {
+        liveGroups.delete(pid);
+        return;
+      }
       killGroup(pid, 'SIGTERM');
       await Promise.race([exitedPromise, delay(5000)]);
       await delay(200);
       // Extension hosts and helpers may outlive the server process itself.
       killGroup(pid, 'SIGKILL');
+      liveGroups.delete(pid);
     },
     killNow() {
       killGroup(pid, 'SIGKILL');
+      liveGroups.delete(pid);
     },
   };
 
