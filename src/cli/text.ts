@@ -51,7 +51,10 @@ export function renderHotspots(h: Hotspots, title?: string): string {
       ),
     );
   }
-  for (const n of h.notes) out.push(`note: ${n}`);
+  // Notes can run to hundreds (one per script without a map); the JSON output has them all.
+  const shownNotes = 3;
+  for (const n of h.notes.slice(0, shownNotes)) out.push(`note: ${n}`);
+  if (h.notes.length > shownNotes) out.push(`note: … and ${h.notes.length - shownNotes} more (flamelens report --json lists them all)`);
   return out.join('\n');
 }
 
