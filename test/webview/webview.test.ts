@@ -11,7 +11,7 @@ import type { WebviewPage, WebviewServer } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const window: any, document: any, performance: any, requestAnimationFrame: any;
+declare const window: any, document: any, performance: any, requestAnimationFrame: any, getComputedStyle: any, MouseEvent: any;
 
 const fixtureName = 'small-webpack-1000us.cpuprofile';
 const profile = loadProfile(fixtureName);
@@ -192,7 +192,7 @@ describe('flame-graph webview (Chromium)', () => {
 
   it('icicle toggle flips the orientation', async () => {
     const { page } = await open();
-    const rootY = () => page.locator(frameSelector('(root)')).evaluate((g) => Number(/,\s*([\d.]+)\)/.exec(g.getAttribute('transform'))[1]));
+    const rootY = () => page.locator(frameSelector('(root)')).evaluate((g) => Number(/,\s*([\d.]+)\)/.exec(g.getAttribute("transform"))?.[1]));
     assert.ok((await rootY()) > 100, 'flame graph: root at the bottom');
     await page.check('#fl-icicle');
     await settle(page);
