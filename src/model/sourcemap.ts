@@ -53,7 +53,7 @@ export async function applySourceMaps(p: Profile, reader: SourceReader): Promise
     const loaded = isScriptUrl(f) ? maps.get(f.url) : undefined;
     const original = loaded && f.line > 0 ? mapPosition(loaded.map, f.line, f.column) : undefined;
     origins.push(original);
-    if (loaded && !original) unmapped.set(f.url, (unmapped.get(f.url) ?? 0) + 1);
+    if (loaded && !original && !(f.line === 1 && f.column <= 1)) unmapped.set(f.url, (unmapped.get(f.url) ?? 0) + 1);
     if (!original) return f;
     return makeFrame(original.name ?? f.functionName, original.source, original.line, original.column);
   });
@@ -113,15 +113,6 @@ function mapLine(loaded: LoadedMap, f: Frame, frameOrigin: Original, line: numbe
   return hit && hit.source === frameOrigin.source ? hit.line : frameOrigin.line;
 }
 
-function firstMapping(map: TraceMap): Original | null {
-  const lines = decodedMappings(map).length;
-  for (let line = 1; line <= lines; line++) {
-    const hit = firstMappingOnLine(map, line);
-    if (hit) return hit;
-  }
-  return null;
-}
-
 function firstMappingOnLine(map: TraceMap, line: number): Original | null {
   const segments = decodedMappings(map)[line - 1];
   if (!segments) return null;
@@ -139,15 +130,16 @@ function firstMappingOnLine(map: TraceMap, line: number): Original | null {
 function mapPosition(map: TraceMap, line: number, column: number): Original | undefined {
   // trace-mapping: 1-based lines, 0-based columns.
   const needle = { line, column: Math.max(0, column - 1) };
+  if (line === 1 && column <= 1) {
+    // The script's top-level code, which V8 reports as a function at 1:1. It stands for the
+    // whole original module when the map has one source; a bundle's top level belongs to no
+    // single source, so it keeps the bundle's location.
+    const sources = new Set(map.resolvedSources);
+    return sources.size === 1 ? { source: sourcePath(map.resolvedSources[0]), line: 1, column: 1 } : undefined;
+  }
   let pos = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
   if (pos.source === null) pos = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
-  if (pos.source === null) {
-    // The script's top-level code (V8 reports it as a function at 1:1) usually starts in an
-    // unmapped preamble ("use strict", export helpers): it stands for the whole original module.
-    if (line !== 1 || column > 1) return undefined;
-    const first = firstMapping(map);
-    return first ? { source: first.source, line: 1, column: 1 } : undefined;
-  }
+  if (pos.source === null) return undefined;
   return {
     source: sourcePath(pos.source),
     line: pos.line,

@@ -2,18 +2,21 @@
 // inline data: URL), profiled by the real node --cpu-prof and by v8-profiler-next, parsed by the
 // real importer, then mapped with an fs-backed SourceReader.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { buildSync } from 'esbuild';
 import { parseProfile } from '../../src/model/import';
 import { applySourceMaps, findSourceMappingUrl } from '../../src/model/sourcemap';
 import type { SourceReader } from '../../src/model/sourcemap';
 import type { Profile } from '../../src/model/types';
 import { assertValidProfile } from './transforms-support';
 
+const run = promisify(execFile);
 const repo = path.resolve(__dirname, '../..');
 const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
 
@@ -41,6 +44,29 @@ export function run(options: Options): number {
 
 run({ rounds: 400, size: 20000 });
 `;
+const workSource = `// Work helpers.
+export function crunchNumbers(size: number): number {
+  let s = 0;
+  for (let i = 0; i < size; i++) {
+    s += Math.sqrt(i) * Math.cos(i); // CRUNCH
+  }
+  return s;
+}
+`;
+const mainSource = `import { crunchNumbers } from './work';
+
+interface Totals { value: number }
+
+function driveLoop(totals: Totals): void {
+  const end = Date.now() + 400;
+  while (Date.now() < end) totals.value += crunchNumbers(20000);
+}
+
+const totals: Totals = { value: 0 };
+driveLoop(totals);
+if (totals.value === 42) console.log('never');
+`;
+const lineOf = (text: string, marker: string) => text.split('\n').findIndex((l) => l.includes(marker)) + 1;
 const hotLine = appSource.split('\n').findIndex((l) => l.includes('// HOT')) + 1;
 const hotDecl = appSource.split('\n').findIndex((l) => l.includes('export function hot')) + 1;
 
@@ -49,13 +75,35 @@ const fsReader: SourceReader = {
 };
 
 let dir = '';
-before(() => {
+before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'flamelens-sourcemap-'));
   mkdirSync(path.join(dir, 'src'));
   writeFileSync(path.join(dir, 'src/app.ts'), appSource);
   const common = ['--target', 'es2020', '--module', 'commonjs', '--rootDir', path.join(dir, 'src')];
-  execFileSync(process.execPath, [tsc, ...common, '--sourceMap', '--outDir', path.join(dir, 'out'), path.join(dir, 'src/app.ts')]);
-  execFileSync(process.execPath, [tsc, ...common, '--inlineSourceMap', '--outDir', path.join(dir, 'inline'), path.join(dir, 'src/app.ts')]);
+  const app = path.join(dir, 'src/app.ts');
+  // Three tsc runs at once: each is mostly compiler start-up.
+  await Promise.all([
+    run(process.execPath, [tsc, ...common, '--sourceMap', '--outDir', path.join(dir, 'out'), app]),
+    run(process.execPath, [tsc, ...common, '--inlineSourceMap', '--outDir', path.join(dir, 'inline'), app]),
+    // Map in another directory, sources under a sourceRoot, both relative.
+    run(process.execPath, [tsc, ...common, '--sourceMap', '--mapRoot', '../maps', '--sourceRoot', '../src', '--outDir', path.join(dir, 'rooted'), app]),
+  ]);
+  mkdirSync(path.join(dir, 'maps'));
+  renameSync(path.join(dir, 'rooted/app.js.map'), path.join(dir, 'maps/app.js.map'));
+  // A bundle of two sources, readable and minified.
+  writeFileSync(path.join(dir, 'src/work.ts'), workSource);
+  writeFileSync(path.join(dir, 'src/main.ts'), mainSource);
+  for (const minify of [false, true]) {
+    buildSync({
+      entryPoints: [path.join(dir, 'src/main.ts')],
+      bundle: true,
+      platform: 'node',
+      sourcemap: true,
+      minify,
+      outfile: path.join(dir, minify ? 'bundle-min/main.js' : 'bundle/main.js'),
+      logLevel: 'silent',
+    });
+  }
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -113,6 +161,49 @@ test('inline data: URL map works the same', async () => {
   assert.match(findSourceMappingUrl(script) ?? '', /^data:application\/json;base64,/);
   const generated = cpuProf(path.join(dir, 'inline/app.js'), 'inline');
   assertMappedToTs(await applySourceMaps(generated, fsReader), generated);
+});
+
+test('map in another directory with a sourceRoot (both relative)', async () => {
+  const script = readFileSync(path.join(dir, 'rooted/app.js'), 'utf8');
+  assert.equal(findSourceMappingUrl(script), '../maps/app.js.map');
+  const generated = cpuProf(path.join(dir, 'rooted/app.js'), 'rooted');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertMappedToTs(mapped, generated);
+  assert.deepEqual(mapped.notes, generated.notes);
+});
+
+test('a bundle of two sources: each frame lands in its own .ts', async () => {
+  const generated = cpuProf(path.join(dir, 'bundle/main.js'), 'bundle');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  const work = path.join(dir, 'src/work.ts');
+  const main = path.join(dir, 'src/main.ts');
+  const crunch = mapped.frames.find((f) => f.functionName === 'crunchNumbers');
+  const drive = mapped.frames.find((f) => f.functionName === 'driveLoop');
+  assert.deepEqual([crunch?.url, crunch?.line], [work, lineOf(workSource, 'export function crunchNumbers')]);
+  assert.deepEqual([drive?.url, drive?.line], [main, lineOf(mainSource, 'function driveLoop')]);
+  assert.deepEqual(
+    [hottestLines(mapped)[0].url, hottestLines(mapped)[0].line],
+    [work, lineOf(workSource, '// CRUNCH')],
+    'hottest line: the loop body in work.ts',
+  );
+  // The bundle's top level belongs to no single source: it keeps the bundle's location, silently.
+  const top = mapped.frames.find((f) => f.url.endsWith('bundle/main.js'));
+  assert.ok(top && top.line === 1);
+  assert.deepEqual(mapped.notes, generated.notes);
+});
+
+test('a minified bundle: original names come from the map’s names', async () => {
+  const generated = cpuProf(path.join(dir, 'bundle-min/main.js'), 'bundle-min');
+  assert.ok(!generated.frames.some((f) => f.functionName === 'crunchNumbers'), 'minified names in the profile');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  const crunch = mapped.frames.find((f) => f.functionName === 'crunchNumbers');
+  assert.deepEqual([crunch?.url, crunch?.line], [path.join(dir, 'src/work.ts'), lineOf(workSource, 'export function crunchNumbers')]);
+  assert.ok(mapped.frames.some((f) => f.functionName === 'driveLoop' && f.url === path.join(dir, 'src/main.ts')));
+  // One generated line holds everything and ticks carry no column: a node's lines all land on
+  // its function's own line.
+  assert.equal(hottestLines(mapped)[0].line, crunch?.line);
 });
 
 test('v8-profiler-next profile (1-based lines in the file) maps the same', async () => {
