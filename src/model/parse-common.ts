@@ -87,11 +87,11 @@ export class RawFrameTable {
 }
 
 /** Reads a non-negative integer id, rejecting fractions, negatives and ids beyond 2^31. */
-export function readId(sc: JsonScanner, what: string): number {
+export function readId(sc: JsonScanner, what: string, index = 0): number {
   const at = sc.pos;
-  const v = sc.readNumber(what);
+  const v = sc.readNumber(what, index);
   if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
-    throw new ProfileError('invalid-structure', `Not a valid profile: ${what} ${String(v)} (byte ${at}) is not a usable node id (ids are integers from 0 to 2^31).`);
+    throw new ProfileError('invalid-structure', `Not a valid profile: ${what.replace('%d', String(index))} ${String(v)} (byte ${at}) is not a usable node id (ids are integers from 0 to 2^31).`);
   }
   return v;
 }

@@ -73,7 +73,7 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
       do {
         sc.readKey();
         if (sc.keyIs(K_ID)) {
-          id = readId(sc, `the id of node #${index}`);
+          id = readId(sc, 'the id of node #%d', index);
         } else if (sc.keyIs(K_CALLFRAME)) {
           hasFrame = true;
           if (sc.peek() !== 0x7b) sc.typeError(`the callFrame of node #${index}`, 'an object');
@@ -106,12 +106,12 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
             } while (sc.next(0x7d));
           }
         } else if (sc.keyIs(K_HITCOUNT)) {
-          hits = sc.readNumber(`the hitCount of node #${index}`);
+          hits = sc.readNumber('the hitCount of node #%d', index);
         } else if (sc.keyIs(K_CHILDREN)) {
           raw.hasChildrenField = true;
           if (sc.peek() !== 0x5b) sc.typeError(`the children of node #${index}`, 'an array');
           if (sc.openArray()) {
-            do raw.childIds.push(readId(sc, `a child of node #${index}:`));
+            do raw.childIds.push(readId(sc, 'a child of node #%d:', index));
             while (sc.next(0x5d));
           }
         } else if (sc.keyIs(K_POSITIONTICKS)) {
@@ -119,7 +119,7 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
           scanTicks(sc, raw, K_TICKS, 'positionTicks');
         } else if (sc.keyIs(K_PARENT)) {
           raw.hasParentField = true;
-          parentId = readId(sc, `the parent of node #${index}:`);
+          parentId = readId(sc, 'the parent of node #%d:', index);
         } else {
           sc.skipValue();
         }
@@ -154,8 +154,8 @@ function scanTicks(sc: JsonScanner, raw: RawCpuNodes, countKey: Uint8Array, what
     if (sc.openObject()) {
       do {
         sc.readKey();
-        if (sc.keyIs(K_LINE)) line = sc.readNumber(`${what}[].line`);
-        else if (sc.keyIs(countKey)) count = sc.readNumber(`${what}[] count`);
+        if (sc.keyIs(K_LINE)) line = sc.readNumber(what === 'positionTicks' ? 'positionTicks[].line' : 'lineTicks[].line');
+        else if (sc.keyIs(countKey)) count = sc.readNumber(what === 'positionTicks' ? 'positionTicks[].ticks' : 'lineTicks[].hitCount');
         else sc.skipValue();
       } while (sc.next(0x7d));
     }
@@ -170,11 +170,12 @@ function scanTicks(sc: JsonScanner, raw: RawCpuNodes, countKey: Uint8Array, what
 export function scanNumberArray(sc: JsonScanner, what: string, into: FloatList | IntList, ids: boolean): void {
   if (sc.peek() !== 0x5b) sc.typeError(what, 'an array');
   if (!sc.openArray()) return;
+  const label = `an entry of ${what}`;
   if (ids) {
-    do into.push(readId(sc, `an entry of ${what}:`));
+    do into.push(readId(sc, label));
     while (sc.next(0x5d));
   } else {
-    do into.push(sc.readNumber(`an entry of ${what}`));
+    do into.push(sc.readNumber(label));
     while (sc.next(0x5d));
   }
 }

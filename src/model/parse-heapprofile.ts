@@ -58,10 +58,10 @@ export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
       } else if (sc.keyIs(K_CALLFRAME)) {
         scanCallFrame(cur);
       } else if (sc.keyIs(K_SELFSIZE)) {
-        const v = sc.readNumber(`the selfSize of heap node #${cur}`);
+        const v = sc.readNumber('the selfSize of heap node #%d', cur);
         raw.selfSize.data[cur] = Number.isFinite(v) && v > 0 ? v : 0;
       } else if (sc.keyIs(K_ID)) {
-        raw.ids.data[cur] = readId(sc, `the id of heap node #${cur}`);
+        raw.ids.data[cur] = readId(sc, 'the id of heap node #%d', cur);
       } else if (sc.keyIs(K_HITCOUNT)) {
         throw new ProfileError('unknown-format', 'This looks like a CPU profile in the old "head" format (before Chrome 57), which FlameLens does not read. Re-capture it with a current Node.js or Chrome.');
       } else {

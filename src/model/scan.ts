@@ -14,7 +14,7 @@ const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 const MINUS = 0x2d;
 
-const asciiDecoder = new TextDecoder('utf-8', { fatal: false });
+const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Encodes an ASCII key once, for byte comparison against keys in the input. */
 export function keyBytes(key: string): Uint8Array {
@@ -30,14 +30,10 @@ export class JsonScanner {
   /** Byte range of the last string read by readStringRange (without quotes). */
   strStart = 0;
   strEnd = 0;
-  /** Whether that string contains escapes / non-ASCII bytes. */
-  strEscaped = false;
-  strNonAscii = false;
-  /** FNV-1a hash of the last string's raw bytes (readStringRange only). */
-  strHash = 0;
 
   constructor(buf: Uint8Array) {
-    this.buf = buf;
+    // A plain Uint8Array view: on a Node Buffer, indexOf would go through Buffer's slower wrapper.
+    this.buf = Object.getPrototypeOf(buf) === Uint8Array.prototype ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     this.len = buf.length;
     // A UTF-8 byte-order mark is harmless; skip it.
     if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) this.pos = 3;
@@ -124,55 +120,43 @@ export class JsonScanner {
     return true;
   }
 
-  /** Scans a string at pos (which must be '"'), recording its byte range and hash. */
+  /**
+   * Scans a string at pos (which must be '"'), recording its byte range. The closing quote is
+   * found with the native indexOf, so string bytes cost no JavaScript work; only a quote preceded
+   * by a backslash sends us to a byte loop that understands escapes.
+   */
   readStringRange(): void {
     const buf = this.buf;
-    let p = this.pos;
-    if (buf[p] !== QUOTE) this.fail('a string', p);
-    p++;
-    const start = p;
-    let escaped = false;
-    let nonAscii = false;
-    let h = 0x811c9dc5;
-    for (;;) {
-      const c = buf[p];
-      if (c === QUOTE) break;
-      if (c === undefined) this.fail('the end of a string', p);
-      if (c === BACKSLASH) {
-        escaped = true;
-        h = Math.imul(h ^ c, 0x01000193);
-        p++;
-        const e = buf[p];
-        if (e === undefined) this.fail('an escape', p);
-        h = Math.imul(h ^ e, 0x01000193);
-        p++;
-        continue;
-      }
-      if (c < 0x20) this.fail('a string character (raw control characters are not allowed)', p);
-      if (c >= 0x80) nonAscii = true;
-      h = Math.imul(h ^ c, 0x01000193);
-      p++;
-    }
+    const start = this.pos + 1;
+    if (buf[this.pos] !== QUOTE) this.fail('a string', this.pos);
+    let end = buf.indexOf(QUOTE, start);
+    if (end < 0) this.fail('the end of a string', this.len);
+    if (buf[end - 1] === BACKSLASH && end > start) end = this.escapedStringEnd(start);
     this.strStart = start;
-    this.strEnd = p;
-    this.strEscaped = escaped;
-    this.strNonAscii = nonAscii;
-    this.strHash = h >>> 0;
-    this.pos = p + 1;
+    this.strEnd = end;
+    this.pos = end + 1;
   }
 
-  /** Decodes the last string read. */
+  /** End of a string that contains escaped quotes (or ends in an escaped backslash). */
+  private escapedStringEnd(start: number): number {
+    const buf = this.buf;
+    let p = start;
+    for (;;) {
+      const c = buf[p];
+      if (c === QUOTE) return p;
+      if (c === undefined) return this.fail('the end of a string', p);
+      p += c === BACKSLASH ? 2 : 1;
+    }
+  }
+
+  /** Decodes the last string read (UTF-8, then JSON escapes if there are any). */
   decodeString(): string {
     const { buf, strStart, strEnd } = this;
-    if (!this.strEscaped) {
-      if (!this.strNonAscii && strEnd - strStart < 64) {
-        let s = '';
-        for (let i = strStart; i < strEnd; i++) s += String.fromCharCode(buf[i]!);
-        return s;
-      }
-      return asciiDecoder.decode(buf.subarray(strStart, strEnd));
+    const raw = utf8.decode(buf.subarray(strStart, strEnd));
+    if (!raw.includes('\\')) {
+      if (/[\u0000-\u001f]/.test(raw)) this.fail('a string character (raw control characters are not allowed)', strStart);
+      return raw;
     }
-    const raw = asciiDecoder.decode(buf.subarray(strStart, strEnd));
     try {
       return JSON.parse(`"${raw}"`) as string;
     } catch {
@@ -187,7 +171,8 @@ export class JsonScanner {
   }
 
   /** Reads a JSON number at pos. Integers are parsed from the bytes; anything else via Number(). */
-  readNumber(what: string): number {
+  /** `what` names the value for errors; a '%d' in it is replaced by `index` (built only on error). */
+  readNumber(what: string, index = 0): number {
     const buf = this.buf;
     let p = this.pos;
     let c = buf[p];
@@ -206,7 +191,7 @@ export class JsonScanner {
     if (neg && (c < 0x30 || c > 0x39)) this.fail('a digit', p);
     if (c < 0x30 || c > 0x39) {
       this.pos = start;
-      return this.typeError(what, 'a number');
+      return this.typeError(what.replace('%d', String(index)), 'a number');
     }
     let v = 0;
     let digits = 0;
@@ -239,6 +224,28 @@ export class JsonScanner {
 
   /** Skips any JSON value, validating it. Iterative, so deep nesting cannot overflow the stack. */
   skipValue(): void {
+    const c0 = this.skipWs();
+    // Scalars (the common case: scriptId, deoptReason…) need no container stack.
+    if (c0 === QUOTE) {
+      this.readStringRange();
+      return;
+    }
+    if (c0 !== LBRACE && c0 !== LBRACKET) {
+      this.skipScalar(c0);
+      return;
+    }
+    this.skipContainer();
+  }
+
+  private skipScalar(c: number): void {
+    if (c === MINUS || (c >= 0x30 && c <= 0x39)) this.readNumber('a value');
+    else if (c === 0x74) this.literal('true');
+    else if (c === 0x66) this.literal('false');
+    else if (c === 0x6e) this.literal('null');
+    else this.fail('a value');
+  }
+
+  private skipContainer(): void {
     const stack: number[] = [];
     for (;;) {
       const c = this.skipWs();
@@ -254,16 +261,8 @@ export class JsonScanner {
         }
       } else if (c === QUOTE) {
         this.readStringRange();
-      } else if (c === MINUS || (c >= 0x30 && c <= 0x39)) {
-        this.readNumber('a value');
-      } else if (c === 0x74) {
-        this.literal('true');
-      } else if (c === 0x66) {
-        this.literal('false');
-      } else if (c === 0x6e) {
-        this.literal('null');
       } else {
-        this.fail('a value');
+        this.skipScalar(c);
       }
       // After a complete value: close containers or move to the next member.
       for (;;) {
@@ -315,61 +314,40 @@ function describeByte(c: number): string {
 }
 
 /**
- * Interns strings by their raw bytes in the input, so a url repeated on 100 000 nodes is decoded
- * once. Different raw spellings of one string (escapes) map to one id through `byValue`.
+ * Interns strings: a url repeated on 100 000 nodes becomes one string and one small id. The
+ * decode is native (TextDecoder), which is cheaper than any byte loop until the JIT warms up.
  */
 export class ByteStringTable {
   readonly strings: string[] = [];
   private readonly byValue = new Map<string, number>();
-  private slots: Int32Array = new Int32Array(1024).fill(-1);
-  private rawStart: Int32Array = new Int32Array(256);
-  private rawEnd: Int32Array = new Int32Array(256);
-  private rawHash: Int32Array = new Int32Array(256);
-  private rawId: Int32Array = new Int32Array(256);
-  private rawCount = 0;
+  /** The last string interned: consecutive nodes usually share their url. */
+  private lastStart = -1;
+  private lastEnd = -1;
+  private lastId = -1;
 
   /** Id of the string the scanner just read (via readStringRange). */
   internLast(sc: JsonScanner): number {
     const { buf, strStart, strEnd } = sc;
-    const hash = sc.strHash | 0;
     const n = strEnd - strStart;
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    for (;;) {
-      const r = this.slots[slot]!;
-      if (r < 0) break;
-      if (this.rawHash[r] === hash && this.rawEnd[r]! - this.rawStart[r]! === n) {
-        const s = this.rawStart[r]!;
-        let same = true;
-        for (let i = 0; i < n; i++) {
-          if (buf[s + i] !== buf[strStart + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return this.rawId[r]!;
+    if (n === 0) return this.internValue('');
+    if (n === this.lastEnd - this.lastStart && n <= 256) {
+      // Same bytes as the previous string? Compare from the end, where paths differ.
+      const a = this.lastStart;
+      let i = n - 1;
+      while (i >= 0 && buf[a + i] === buf[strStart + i]) i--;
+      if (i < 0) {
+        this.lastStart = strStart;
+        this.lastEnd = strEnd;
+        return this.lastId;
       }
-      slot = (slot + 1) & mask;
     }
-    const value = sc.decodeString();
-    let id = this.byValue.get(value);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(value);
-      this.byValue.set(value, id);
-    }
-    const r = this.rawCount++;
-    if (r >= this.rawStart.length) this.growRaw();
-    this.rawStart[r] = strStart;
-    this.rawEnd[r] = strEnd;
-    this.rawHash[r] = hash;
-    this.rawId[r] = id;
-    this.slots[slot] = r;
-    if (this.rawCount * 2 > this.slots.length) this.rehash();
+    const id = this.internValue(sc.decodeString());
+    this.lastStart = strStart;
+    this.lastEnd = strEnd;
+    this.lastId = id;
     return id;
   }
 
-  /** Id of a string given directly (for values that are not strings in the input). */
   internValue(value: string): number {
     let id = this.byValue.get(value);
     if (id === undefined) {
@@ -379,31 +357,6 @@ export class ByteStringTable {
     }
     return id;
   }
-
-  private growRaw(): void {
-    const n = this.rawStart.length * 2;
-    this.rawStart = grow(this.rawStart, n);
-    this.rawEnd = grow(this.rawEnd, n);
-    this.rawHash = grow(this.rawHash, n);
-    this.rawId = grow(this.rawId, n);
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    for (let r = 0; r < this.rawCount; r++) {
-      let slot = this.rawHash[r]! & mask;
-      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
-      slots[slot] = r;
-    }
-    this.slots = slots;
-  }
-}
-
-function grow(a: Int32Array, n: number): Int32Array {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
 }
 
 /** A growable Int32 or Float64 list. */
