@@ -26,8 +26,9 @@ export interface AttachOptions {
   /** Heap sampling interval, bytes. Default V8's (32 KiB). */
   heapIntervalBytes?: number;
   /**
-   * Keep objects already collected by GC in the heap profile (shows all allocation, not just what
-   * is still alive when recording stops). Default false.
+   * Keep objects already collected by GC in the heap profile: shows all allocation during the
+   * recording (what churns), not only what is still alive when it stops. Default true — a running
+   * server's short recording window otherwise often shows next to nothing.
    */
   heapIncludeCollected?: boolean;
   /** Stop by itself after this long; without it, recording runs until stop(). */
@@ -130,7 +131,7 @@ async function startRecording(connection: Connection, options: AttachOptions): P
   }
   if (options.heap) {
     await connection.send('HeapProfiler.enable');
-    const include = options.heapIncludeCollected ?? false;
+    const include = options.heapIncludeCollected ?? true;
     await connection.send('HeapProfiler.startSampling', {
       ...(options.heapIntervalBytes ? { samplingInterval: options.heapIntervalBytes } : {}),
       includeObjectsCollectedByMajorGC: include,

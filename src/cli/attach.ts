@@ -78,6 +78,7 @@ export async function attachCommand(argv: string[]): Promise<number> {
   const cwd = process.cwd();
 
   const controller = new AbortController();
+  let shownPercent = -1;
   const options: AttachOptions = {
     cpu,
     heap,
@@ -89,8 +90,12 @@ export async function attachCommand(argv: string[]): Promise<number> {
     onProgress: (p) => {
       if (p.phase === 'resolving' || p.phase === 'connecting') info(p.message);
       else if (p.phase === 'snapshot' && p.done !== undefined && p.total) {
-        if (p.done === p.total || p.done % 50 === 0) process.stderr.write(`\rflamelens: heap snapshot ${Math.round((p.done / p.total) * 100)}%   `);
-        if (p.done === p.total) process.stderr.write('\n');
+        const percent = Math.floor((p.done / p.total) * 100);
+        if (percent === shownPercent) return;
+        shownPercent = percent;
+        // A progress line that rewrites itself on a terminal; only the end when piped.
+        if (process.stderr.isTTY) process.stderr.write(`\rflamelens: heap snapshot ${percent}%${percent === 100 ? '\n' : ''}`);
+        else if (percent === 100) info('heap snapshot taken');
       }
     },
   };
