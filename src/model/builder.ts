@@ -303,7 +303,7 @@ function childKey(parent: number, frame: number): number | string {
 }
 
 /**
- * Copies node `from` of `p` (self value, samples and line entries) onto node `to` of `b`.
+ * Copies node `from` of `p` (self value, samples, baseline self and line entries) onto node `to` of `b`.
  * When `to` stands for another function (a hidden frame folded into its caller), the lines,
  * which belong to the hidden frame's file, are credited to the caller's own line instead:
  * a CPU profile does not record call sites, so the caller's declaration line is the only line
@@ -312,6 +312,8 @@ function childKey(parent: number, frame: number): number | string {
 export function copyValues(p: Profile, from: number, b: ProfileBuilder, to: number): void {
   const self = p.selfValue[from];
   b.addSelf(to, self, p.selfSamples[from]);
+  // Diff profiles keep their baseline through every transform.
+  if (p.baseSelfValue) b.addBaseSelf(to, p.baseSelfValue[from]);
   if (self === 0) return;
   if (b.frameOf(to) === p.nodeFrame[from] || sameFrame(b.frameAt(b.frameOf(to)), p.frames[p.nodeFrame[from]])) {
     for (let k = p.lineStart[from]; k < p.lineStart[from + 1]; k++) b.addLine(to, p.lineNumber[k], p.lineValue[k]);

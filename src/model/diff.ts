@@ -59,6 +59,8 @@ function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
  */
 export function diffProfiles(base: Profile, next: Profile, options: DiffOptions = {}): Profile {
   const scale = baseScale(base, next, options);
+  // The union's baseline comes from `base` only, even if `next` is itself a diff.
+  next = { ...next, baseSelfValue: undefined, baseTotalValue: undefined };
   const b = ProfileBuilder.like(next);
   if (scale !== 1) b.note(`Baseline scaled ×${scale.toPrecision(4)} to the new profile's total.`);
   b.addBaseSelf(0, 0);

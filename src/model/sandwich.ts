@@ -18,6 +18,7 @@ export function callersOf(p: Profile, frame: number): Profile {
     { kind: p.kind, unit: p.unit, format: p.format, startTime: p.startTime, endTime: p.endTime, notes: p.notes },
     { frames: p.frames, root: frame },
   );
+  if (p.baseTotalValue) b.addBaseSelf(0, 0);
   // inside[i]: an activation of `frame` is on the path from the root to i (inclusive).
   const inside = new Uint8Array(p.nodeCount);
   let samples = 0;
@@ -31,6 +32,7 @@ export function callersOf(p: Profile, frame: number): Profile {
     let node = 0;
     for (let a = i > 0 ? p.nodeParent[i] : -1; a > 0; a = p.nodeParent[a]) node = b.addNode(node, p.nodeFrame[a]);
     b.addSelf(node, p.totalValue[i]);
+    if (p.baseTotalValue) b.addBaseSelf(node, p.baseTotalValue[i]);
   }
   b.setSampleCount(samples);
   return b.finish();

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffFunctions, diffLines, diffProfiles } from '../../src/model/diff';
 import { calleesOf, callersOf } from '../../src/model/sandwich';
+import { focusOn, groupByPackage, hideInternals, hideNodeModules, mergeRecursion } from '../../src/model/filters';
 import { ProfileBuilder } from '../../src/model/builder';
 import type { Profile } from '../../src/model/types';
 import { assertValidProfile, foldedStacks, frameOf, profileFrom, snapshotOf } from './transforms-support';
@@ -134,4 +135,22 @@ test('callersOf inverts the paths to a function, weighted by its total', () => {
   assert.equal(callees.totalValue[0], callers.totalValue[0]);
   assert.deepEqual(foldedStacks(callees), new Map([['leaf', 6], ['x;hot', 4]]));
   assert.equal(callees.selfValue[0], 10 + 3);
+});
+
+test('filters and the sandwich carry a diff’s baseline along', () => {
+  const a = profileFrom([['main;lodash/map;cb', 10], ['main;node:fs;cb;cb', 4], ['main;x', 5]]);
+  const b = profileFrom([['main;lodash/map;cb', 30], ['main;node:fs;cb;cb', 2], ['main;y', 1]]);
+  const d = diffProfiles(a, b);
+  for (const fn of [hideNodeModules, hideInternals, groupByPackage, mergeRecursion]) {
+    const q = fn(d);
+    assertValidProfile(q);
+    assert.equal(q.baseTotalValue?.[0], a.totalValue[0], fn.name);
+    assert.equal(q.totalValue[0], b.totalValue[0], fn.name);
+  }
+  const cb = d.frames.findIndex((f) => f.functionName === 'cb');
+  const focused = focusOn(d, cb);
+  assert.deepEqual([focused.totalValue[0], focused.baseTotalValue?.[0]], [32, 14]);
+  const callers = callersOf(d, cb);
+  assertValidProfile(callers);
+  assert.deepEqual([callers.totalValue[0], callers.baseTotalValue?.[0]], [32, 14]);
 });
