@@ -30,8 +30,6 @@ const builds = [
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });
-// A deleted suite file must not keep running from a stale bundle.
-rmSync('out/test/integration', { recursive: true, force: true });
 // The heap-snapshot parser is WASM; ship its binary beside the bundle that loads it.
 const wasm = 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm';
 if (existsSync(wasm)) copyFileSync(wasm, path.join('dist', path.basename(wasm)));
@@ -42,4 +40,13 @@ if (watch) {
   console.log('[flamelens] watching…');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+}
+// A deleted suite file must not keep running from a stale bundle (pruned after the build rather than
+// wiping the folder first, so a suite run already under way never sees it empty).
+const outSuites = 'out/test/integration/suite';
+if (existsSync(outSuites)) {
+  for (const f of readdirSync(outSuites)) {
+    const source = `test/integration/suite/${f.replace(/\.js(\.map)?$/, '.ts')}`;
+    if (!existsSync(source)) rmSync(path.join(outSuites, f), { force: true });
+  }
 }

@@ -7,9 +7,10 @@
 //   node --import tsx test/integration/run-code-server.ts [--only mocha|ui] [--grep TEXT] [--no-build]
 //        [--extension DIR] [--keep]
 //   FLAMELENS_MOCHA_TIMEOUT_MS  time limit for the whole mocha phase (default 300000)
-//   FLAMELENS_VSCODE_VERBOSE=1  also print the extension host's log lines
+//   FLAMELENS_VSCODE_VERBOSE=1  also print the extension host's log lines and each UI spec's step log
+//   FLAMELENS_TEST_OUTPUT       where screenshots and logs go (default test-output/vscode)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +29,7 @@ import { Workbench } from './ui/workbench';
 import type { UiSpecModule } from './ui/workbench';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const OUTPUT_DIR = path.join(REPO, 'test-output', 'vscode');
+const OUTPUT_DIR = path.resolve(process.env.FLAMELENS_TEST_OUTPUT ?? path.join(REPO, 'test-output', 'vscode'));
 const UI_DIR = path.join(__dirname, 'ui');
 const VIEWPORT = { width: 1400, height: 900 };
 const CHROMIUM_ARGS = [
@@ -195,6 +196,7 @@ async function runMochaPhase(h: Harness, server: CodeServer, resultsFile: string
     console.log(`  ✗ the suite exited with code ${exit.code} although mocha reported no failure`);
   }
   writeFileSync(path.join(OUTPUT_DIR, 'mocha-host.log'), hostLog.join('\n') + '\n');
+  if (existsSync(resultsFile)) copyFileSync(resultsFile, path.join(OUTPUT_DIR, 'mocha-results.jsonl'));
   await context.close().catch(() => undefined);
   say(`mocha: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds(Date.now() - started)})`);
   return counts;
@@ -286,13 +288,14 @@ async function main(): Promise<number> {
   }
 
   const tools = readToolPaths();
-  rmSync(OUTPUT_DIR, { recursive: true, force: true });
+  // Not wiped: a concurrent run (another terminal, a watch task) may be writing there too.
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'flamelens-vscode-'));
   if (!values.keep) cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
   else say(`keeping ${tmp}`);
 
-  const resultsFile = path.join(OUTPUT_DIR, 'mocha-results.jsonl');
+  // Per run, so concurrent runs never interleave their results; copied to OUTPUT_DIR afterwards.
+  const resultsFile = path.join(tmp, 'mocha-results.jsonl');
   const env: NodeJS.ProcessEnv = {
     FLAMELENS_MOCHA_RESULTS: resultsFile,
     FLAMELENS_TEST_OUTPUT: OUTPUT_DIR,
