@@ -9,7 +9,7 @@ import { AttachError } from '../../src/capture/attach-errors';
 import type { AttachErrorCode } from '../../src/capture/attach-errors';
 import { isInspectorListening } from '../../src/capture/inspector/endpoints';
 import { findInspector } from '../../src/capture/processes';
-import { BUSY_SERVER, LEAKY_PROGRAM, isRunning, killAllTargets, scratchDir, startSleep, startTarget } from './attach-targets';
+import { BUSY_SERVER, LEAKY_PROGRAM, isRunning, killAllTargets, scratchDir, startSleep, startTarget, withPort9229Lock } from './attach-targets';
 
 after(killAllTargets);
 
@@ -48,25 +48,27 @@ describe('attach errors', () => {
   });
 
   it('port 9229 in use: names the port and its owner, and leaves the target running without an inspector', async () => {
-    let server: net.Server | undefined;
-    try {
-      server = await listen(9229);
-    } catch {
-      // Someone else holds 9229 right now: the attach must still fail the same way, naming the port.
-    }
-    try {
-      const target = await startTarget(BUSY_SERVER, { name: 'busy-portclash' });
-      const owner = server ? new RegExp(`pid ${process.pid} `) : /./;
-      await assert.rejects(
-        attach({ pid: target.pid }, { outDir: scratchDir('err') }),
-        isAttachError('port-in-use', new RegExp(`port 9229 is in use by ${owner.source}.*--inspect=0`)),
-      );
-      assert.ok(isRunning(target.child));
-      assert.equal(await findInspector(target.pid), undefined);
-      assert.doesNotMatch(target.stderr(), /Debugger listening/, 'the target was never signalled');
-    } finally {
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    }
+    await withPort9229Lock(async () => {
+      let server: net.Server | undefined;
+      try {
+        server = await listen(9229);
+      } catch {
+        // Someone else holds 9229 right now: the attach must still fail the same way, naming the port.
+      }
+      try {
+        const target = await startTarget(BUSY_SERVER, { name: 'busy-portclash' });
+        const owner = server ? new RegExp(`pid ${process.pid} `) : /./;
+        await assert.rejects(
+          attach({ pid: target.pid }, { outDir: scratchDir('err') }),
+          isAttachError('port-in-use', new RegExp(`port 9229 is in use by ${owner.source}.*--inspect=0`)),
+        );
+        assert.ok(isRunning(target.child));
+        assert.equal(await findInspector(target.pid), undefined);
+        assert.doesNotMatch(target.stderr(), /Debugger listening/, 'the target was never signalled');
+      } finally {
+        await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      }
+    });
   });
 
   it('nothing listening at host:port', async () => {

@@ -7,19 +7,17 @@ import { attach } from '../../src/capture/attach';
 import { isInspectorListening } from '../../src/capture/inspector/endpoints';
 import { findInspector, listNodeProcesses } from '../../src/capture/processes';
 import { parseProfile } from '../../src/model/import';
+import { functionTable } from '../../src/model/tables';
 import { BUSY_SERVER, isRunning, killAllTargets, scratchDir, startTarget } from './attach-targets';
 import type { Target } from './attach-targets';
 
 after(killAllTargets);
 
+/** The function with the most self time among frames of the target's own script (model: parseProfile + functionTable). */
 function hottestUserFunction(file: string, scriptName: string): string | undefined {
   const profile = parseProfile(fs.readFileSync(file));
-  const self = new Map<string, number>();
-  for (let n = 0; n < profile.nodeCount; n++) {
-    const frame = profile.frames[profile.nodeFrame[n]!]!;
-    if (frame.url.endsWith(scriptName)) self.set(frame.functionName, (self.get(frame.functionName) ?? 0) + profile.selfValue[n]!);
-  }
-  return [...self].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const row = functionTable(profile).find((r) => profile.frames[r.frame]!.url.endsWith(scriptName));
+  return row && profile.frames[row.frame]!.functionName;
 }
 
 describe('attach to an inspector that is already open', () => {

@@ -3,27 +3,21 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { attach } from '../../src/capture/attach';
 import { findInspector, listNodeProcesses } from '../../src/capture/processes';
 import { parseProfile } from '../../src/model/import';
-import { BUSY_SERVER, connectionRefused, isRunning, killAllTargets, scratchDir, startTarget, waitForPortFree } from './attach-targets';
+import { functionTable } from '../../src/model/tables';
+import { BUSY_SERVER, connectionRefused, isRunning, killAllTargets, scratchDir, startTarget, waitForPortFree, withPort9229Lock } from './attach-targets';
 
 after(killAllTargets);
 
-/** Self time per function name, counting only frames from the target's own script. */
-function userSelfByFunction(file: string, script: string): Map<string, number> {
+/** The function with the most self time among frames of the target's own script (model: parseProfile + functionTable). */
+function hottestUserFunction(file: string, script: string): string | undefined {
   const profile = parseProfile(fs.readFileSync(file));
-  const self = new Map<string, number>();
-  for (let n = 0; n < profile.nodeCount; n++) {
-    const frame = profile.frames[profile.nodeFrame[n]!]!;
-    if (!frame.url.includes(script.split('/').pop()!)) continue;
-    self.set(frame.functionName, (self.get(frame.functionName) ?? 0) + profile.selfValue[n]!);
-  }
-  return self;
-}
-
-function hottest(self: Map<string, number>): string | undefined {
-  return [...self].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const name = path.basename(script);
+  const row = functionTable(profile).find((r) => profile.frames[r.frame]!.url.endsWith(name));
+  return row && profile.frames[row.frame]!.functionName;
 }
 
 describe('attach by PID', () => {
@@ -46,7 +40,7 @@ describe('attach by PID', () => {
     assert.deepEqual(result.lost, []);
     assert.ok(result.recordedMs >= 900, `recorded ${result.recordedMs} ms`);
     assert.ok(result.files.cpuprofile && fs.existsSync(result.files.cpuprofile));
-    assert.equal(hottest(userSelfByFunction(result.files.cpuprofile, target.script)), 'computeHotPrimes');
+    assert.equal(hottestUserFunction(result.files.cpuprofile, target.script), 'computeHotPrimes');
     assert.ok(phases.includes('recording') && phases.at(-1) === 'done', phases.join(','));
 
     // Left as found: running, inspector closed.
@@ -61,28 +55,30 @@ describe('attach by PID', () => {
   });
 
   it('opens the inspector on the default port 9229 and closes it again', async (t) => {
-    if (!(await waitForPortFree(9229, 15_000))) {
-      t.skip('port 9229 is held by another process on this machine (another test run?); cannot test the default port now');
-      return;
-    }
-    const target = await startTarget(BUSY_SERVER, { name: 'busy-server-9229' });
-    const outDir = scratchDir('attach-pid-9229');
-    const session = await attach({ pid: target.pid }, { cpu: true, durationMs: 800, outDir });
-    const result = await session.finished;
-    assert.equal(result.error, undefined, result.error?.message);
-    assert.equal(result.port, 9229);
-    assert.equal(result.host, '127.0.0.1');
-    assert.equal(hottest(userSelfByFunction(result.files.cpuprofile!, target.script)), 'computeHotPrimes');
-    assert.equal(result.inspectorClosed, true);
-    assert.ok(isRunning(target.child));
-    assert.ok(await connectionRefused('127.0.0.1', 9229), 'nothing listens on 9229 afterwards');
-    assert.equal(await findInspector(target.pid), undefined);
-    assert.match(target.stderr(), /Debugger listening on ws:\/\/127\.0\.0\.1:9229\//);
+    await withPort9229Lock(async () => {
+      if (!(await waitForPortFree(9229, 15_000))) {
+        t.skip('port 9229 is held by another process on this machine (another test run?); cannot test the default port now');
+        return;
+      }
+      const target = await startTarget(BUSY_SERVER, { name: 'busy-server-9229' });
+      const outDir = scratchDir('attach-pid-9229');
+      const session = await attach({ pid: target.pid }, { cpu: true, durationMs: 800, outDir });
+      const result = await session.finished;
+      assert.equal(result.error, undefined, result.error?.message);
+      assert.equal(result.port, 9229);
+      assert.equal(result.host, '127.0.0.1');
+      assert.equal(hottestUserFunction(result.files.cpuprofile!, target.script), 'computeHotPrimes');
+      assert.equal(result.inspectorClosed, true);
+      assert.ok(isRunning(target.child));
+      assert.ok(await connectionRefused('127.0.0.1', 9229), 'nothing listens on 9229 afterwards');
+      assert.equal(await findInspector(target.pid), undefined);
+      assert.match(target.stderr(), /Debugger listening on ws:\/\/127\.0\.0\.1:9229\//);
 
-    // And it can be attached again (the inspector really closed, not just our connection).
-    const again = await (await attach({ pid: target.pid }, { cpu: true, durationMs: 300, outDir })).finished;
-    assert.equal(again.error, undefined, again.error?.message);
-    assert.equal(again.openedInspector, true);
-    assert.equal(again.inspectorClosed, true);
+      // And it can be attached again (the inspector really closed, not just our connection).
+      const again = await (await attach({ pid: target.pid }, { cpu: true, durationMs: 300, outDir })).finished;
+      assert.equal(again.error, undefined, again.error?.message);
+      assert.equal(again.openedInspector, true);
+      assert.equal(again.inspectorClosed, true);
+    });
   });
 });

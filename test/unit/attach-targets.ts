@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -171,4 +172,43 @@ export async function waitForPortFree(port: number, timeoutMs: number): Promise<
     await new Promise((r) => setTimeout(r, 200));
   } while (Date.now() < deadline);
   return false;
+}
+
+/**
+ * Runs `fn` holding a machine-wide lock on port 9229 for these tests (test files run in parallel
+ * processes, and two of them need 9229: one to be opened there, one to find it taken).
+ */
+export async function withPort9229Lock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(os.tmpdir(), 'flamelens-test-port-9229.lock');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      // Held: by a live test process, wait; by a dead one, take it over.
+      let holder = 0;
+      try {
+        holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8').trim()) || 0;
+      } catch {
+        // Just created by another process, pid not written yet (or left empty by a crash).
+      }
+      let alive = true;
+      try {
+        if (holder > 0) process.kill(holder, 0);
+        else alive = Date.now() - fs.statSync(lock).mtimeMs < 10_000;
+      } catch {
+        alive = false;
+      }
+      if (!alive) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`port 9229 test lock ${lock} held by pid ${holder} for over a minute`);
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
