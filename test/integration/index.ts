@@ -16,6 +16,8 @@ export function resultsPath(): string {
 }
 
 export function run(): Promise<void> {
+  // Stack traces of failing tests point into the .ts sources (the bundles carry source maps).
+  process.setSourceMapsEnabled(true);
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,
