@@ -5,7 +5,7 @@ import flamegraph, { colorMapper } from 'd3-flame-graph';
 import type { FlameGraph, FlameHierarchyNode, FlameTooltip } from 'd3-flame-graph';
 import { select } from 'd3-selection';
 import type { Palette } from './colors';
-import { countNodes, graft, walk } from './nodes';
+import { countNodes, graft } from './nodes';
 import type { GraphNode } from './nodes';
 import type { Tooltip } from './tooltip';
 
@@ -92,6 +92,9 @@ export class FlameChart {
       .width(this.width)
       .cellHeight(cellHeight)
       .minFrameSize(minFrameSize)
+      // Height follows the frames actually drawn: deep but hair-thin stacks don't pad the view,
+      // and zooming into a deep branch (or grafting one in) grows it.
+      .resetHeightOnZoom(true)
       .transitionDuration(countNodes(root) > animateLimit ? 0 : 150)
       .inverted(this.inverted)
       .sort(this.sorter())
@@ -104,7 +107,6 @@ export class FlameChart {
       .onClick((d) => this.clicked(d));
     this.chart = chart;
     this.highlighted = false;
-    this.fitHeight();
     select(this.container).datum(root).call(chart);
     this.reindex();
     const zoom = this.zoomedId;
@@ -118,7 +120,6 @@ export class FlameChart {
   /** Adds the detail the host sent for a pruned node, keeping the zoom. */
   graft(nodeId: number, subtree: GraphNode): boolean {
     if (!this.root || !this.chart || !graft(this.root, nodeId, subtree)) return false;
-    this.fitHeight();
     this.chart.update(this.root);
     this.reindex();
     if (this.zoomedId !== undefined) this.zoomTo(this.zoomedId);
@@ -200,18 +201,6 @@ export class FlameChart {
 
   private measureWidth(): number {
     return Math.max(200, Math.floor(this.container.clientWidth || 800));
-  }
-
-  private fitHeight(): void {
-    if (!this.root || !this.chart) return;
-    let maxDepth = 0;
-    const depth = new Map<GraphNode, number>([[this.root, 0]]);
-    walk(this.root, (node, parent) => {
-      const d = parent ? depth.get(parent)! + 1 : 0;
-      depth.set(node, d);
-      if (d > maxDepth) maxDepth = d;
-    });
-    this.chart.height((maxDepth + 1) * cellHeight + 4);
   }
 
   private reindex(): void {

@@ -28,8 +28,9 @@ export interface WebviewAssets {
 /** The id of the <script type="application/json"> element holding the standalone report's data. */
 export const embeddedDataId = 'flamelens-data';
 
+/** Escapes text for element content and double-quoted attributes (the only kind written here). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

@@ -38,6 +38,7 @@ declare module 'd3-flame-graph' {
     computeDelta(b: boolean): FlameGraph<T>;
     minFrameSize(px: number): FlameGraph<T>;
     selfValue(b: boolean): FlameGraph<T>;
+    resetHeightOnZoom(b: boolean): FlameGraph<T>;
     label(f: (d: FlameHierarchyNode<T>) => string): FlameGraph<T>;
     search(term: string): void;
     clear(): void;

@@ -1,0 +1,124 @@
+// The CLI's standalone HTML report: one file opened from disk (file://) in Chromium, with no
+// network, a nonce CSP, and the same UI working from the embedded data.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadWebviewAssets } from '../../src/views/assets';
+import { renderStandaloneReport } from '../../src/views/html';
+import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, outputDir, settle } from './harness';
+
+// Browser globals for the callbacks Playwright runs in the page (see harness.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any, document: any, getComputedStyle: any;
+
+const breakout = '</script><script>window.__pwned=1</script><!--';
+
+describe('standalone HTML report (file://, Chromium)', () => {
+  let browser: Browser;
+  let dir: string;
+  let reportUrl: string;
+  let hotName: string;
+  const network: string[] = [];
+  const violations: string[] = [];
+  const errors: string[] = [];
+
+  async function openReport(colorScheme: 'dark' | 'light'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ colorScheme, viewport: { width: 1100, height: 850 } });
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      network.push(url);
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.exposeFunction('__cspViolation', (text: string) => violations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
+        window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+    await page.goto(reportUrl);
+    await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached' });
+    await settle(page);
+    return { context, page };
+  }
+
+  before(async () => {
+    ensureBuilt();
+    browser = await launchChromium();
+    // A real profile whose hottest function name tries to break out of the data element.
+    const profile = loadProfile('small-marked-1000us.cpuprofile');
+    let best = -1;
+    for (let n = 1; n < profile.nodeCount; n++) {
+      const f = profile.frames[profile.nodeFrame[n]];
+      if (f.url && !f.functionName.startsWith('(') && n !== 0 && (best < 0 || profile.totalValue[n] > profile.totalValue[best]) && profile.totalValue[n] < profile.totalValue[0] * 0.6) best = n;
+    }
+    hotName = profile.frames[profile.nodeFrame[best]].functionName;
+    const tainted = loadProfile('small-marked-1000us.cpuprofile', (json) => {
+      for (const node of json.nodes) if (node.callFrame.functionName === hotName) node.callFrame.functionName = `${hotName}${breakout}`;
+    });
+    hotName = `${hotName}${breakout}`;
+    const html = renderStandaloneReport(makeInit(tainted, 'marked — standalone', undefined, 20_000), loadWebviewAssets(distDir));
+    dir = mkdtempSync(path.join(tmpdir(), 'flamelens-report-'));
+    const file = path.join(dir, 'report.html');
+    writeFileSync(file, html);
+    reportUrl = pathToFileURL(file).href;
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens offline, draws, searches and zooms with no network and no CSP violations', async () => {
+    const { context, page } = await openReport('dark');
+    assert.ok((await page.locator('.fl-graph g.frame').count()) > 100, 'frames drawn');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, 'the embedded name did not run as script');
+    assert.equal(await page.locator(`.fl-graph g.frame[name="${hotName.replace(/"/g, '\\"')}"]`).count() > 0, true, 'the hostile name is drawn as a frame name');
+
+    await page.fill('.fl-search', 'parse');
+    await page.press('.fl-search', 'Enter');
+    assert.match(await page.locator('.fl-match-info').innerText(), /^matched [\d.]+ (µs|ms|s) · [\d.]+%$/);
+
+    // The widest frame at depth 3 (the element handle stays bound to that frame's <g> as d3 redraws).
+    const frame = (
+      await page.evaluateHandle(() =>
+        [...document.querySelectorAll('.fl-graph g.frame')].filter((g) => g.__data__.depth === 3).sort((a, b) => b.__data__.value - a.__data__.value)[0],
+      )
+    ).asElement();
+    assert.ok(frame);
+    await settle(page);
+    await frame.click();
+    // Small trees animate the zoom (150 ms): wait for the clicked frame to fill the width.
+    await frame.waitForElementState('stable');
+    await page.waitForFunction((g) => Math.abs(Number(g.querySelector('rect').getAttribute('width')) - Number(g.ownerSVGElement.getAttribute('width'))) < 1, frame);
+
+    // Without a backend, the tree can't be recomputed: those controls are off and say why.
+    assert.ok(await page.isDisabled('#fl-opt-hideNodeModules'));
+    assert.match((await page.locator('label[for="fl-opt-hideNodeModules"]').getAttribute('title')) ?? '', /Available in VS Code/);
+    assert.ok(await page.locator('text=Open source').isHidden());
+
+    await page.screenshot({ path: path.join(outputDir, 'standalone-dark.png') });
+    await page.reload();
+    await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached' });
+    assert.equal(await page.inputValue('.fl-search'), 'parse', 'search kept across a reload');
+    await context.close();
+    assert.deepEqual(network, [], 'no network requests');
+    assert.deepEqual(violations, [], 'no CSP violations');
+    assert.deepEqual(errors, [], 'no page errors');
+  });
+
+  it('follows the OS light theme', async () => {
+    const { context, page } = await openReport('light');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(255, 255, 255)');
+    await page.screenshot({ path: path.join(outputDir, 'standalone-light.png') });
+    await context.close();
+    assert.deepEqual(network, []);
+    assert.deepEqual(violations, []);
+  });
+});
