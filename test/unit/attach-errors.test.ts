@@ -2,14 +2,18 @@
 // message, and the target is left running and unchanged.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import { attach } from '../../src/capture/attach';
 import { AttachError } from '../../src/capture/attach-errors';
 import type { AttachErrorCode } from '../../src/capture/attach-errors';
 import { isInspectorListening } from '../../src/capture/inspector/endpoints';
 import { findInspector } from '../../src/capture/processes';
-import { BUSY_SERVER, LEAKY_PROGRAM, isRunning, killAllTargets, scratchDir, startSleep, startTarget, withPort9229Lock } from './attach-targets';
+import { BUSY_SERVER, LEAKY_PROGRAM, isRunning, repoRoot, killAllTargets, scratchDir, startSleep, startTarget, withPort9229Lock } from './attach-targets';
 
 after(killAllTargets);
 
@@ -69,6 +73,39 @@ describe('attach errors', () => {
         await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       }
     });
+  });
+
+  it('permission denied: another user cannot signal the target (run as uid nobody)', async (t) => {
+    if (process.getuid?.() !== 0) {
+      t.skip('needs root to start the attacher as another user');
+      return;
+    }
+    const target = await startTarget(BUSY_SERVER, { nodeArgs: ['--inspect-port=0'], name: 'busy-eperm' });
+    // A bundle of the attach code that uid nobody can read and run.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flamelens-eperm-'));
+    fs.chmodSync(dir, 0o755);
+    const entry = path.join(dir, 'entry.ts');
+    fs.writeFileSync(
+      entry,
+      `import { attach } from ${JSON.stringify(path.join(repoRoot, 'src/capture/attach'))};
+attach({ pid: Number(process.argv[2]) }, { outDir: '/tmp' }).then(
+  () => console.log(JSON.stringify({ attached: true })),
+  (e) => console.log(JSON.stringify({ code: e.code, message: e.message })),
+);
+`,
+    );
+    await esbuild.build({ entryPoints: [entry], outfile: path.join(dir, 'attach.js'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+    fs.chmodSync(path.join(dir, 'attach.js'), 0o644);
+    try {
+      const output = execFileSync(process.execPath, [path.join(dir, 'attach.js'), String(target.pid)], { uid: 65534, gid: 65534, cwd: dir, encoding: 'utf8' });
+      const answer = JSON.parse(output) as { code?: string; message?: string };
+      assert.equal(answer.code, 'permission-denied', output);
+      assert.match(answer.message!, new RegExp(`not allowed to signal pid ${target.pid}.*another user`));
+      assert.ok(isRunning(target.child));
+      assert.doesNotMatch(target.stderr(), /Debugger listening/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('nothing listening at host:port', async () => {
