@@ -5,10 +5,12 @@
 // Per distinct script url: read the script, take its last `//# sourceMappingURL=` (a path
 // relative to the script, an absolute URL, or a data:application/json;base64 URL); without one,
 // try `<script>.map`. Frames then point at the original file (absolute path), line and column,
-// with the function name from the map's `names` when the map has one. Line tables are mapped
-// line by line (see mapLine). A missing or broken map never fails the whole profile: the
-// script's frames keep their generated location and a note says why. Scripts without any
-// source map are left alone, silently.
+// with the function name from the map's `names` when the map has one, provided the original
+// file can be read (packages often publish maps without their sources; webpack:// sources are
+// not files). Line tables are mapped line by line (see mapLine). A missing or broken map never
+// fails the whole profile: the script's frames keep their generated location and a note says
+// why. Scripts without any source map are left alone, silently. Values never change; nodes
+// whose frames map to the same original frame under one parent merge.
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, decodedMappings, originalPositionFor } from '@jridgewell/trace-mapping';
 import { ProfileBuilder } from './builder';
 import { makeFrame } from './frames';
@@ -35,31 +37,75 @@ interface LoadedMap {
 
 /** How many notes to write about individual scripts before summarising the rest. */
 const MAX_SCRIPT_NOTES = 10;
+/** Reads in flight at once. */
+const CONCURRENCY = 16;
 
-export async function applySourceMaps(p: Profile, reader: SourceReader): Promise<Profile> {
-  const notes: string[] = [];
-  const maps = new Map<string, LoadedMap | undefined>();
-  for (const f of p.frames) {
-    if (!isScriptUrl(f) || maps.has(f.url)) continue;
-    maps.set(f.url, await loadMap(f.url, reader, notes));
-  }
-  if (![...maps.values()].some((m) => m !== undefined) && notes.length === 0) return p;
+interface ScriptMap {
+  loaded: LoadedMap | undefined;
+  /** Why the script's map could not be used (empty when it loaded or there is none). */
+  notes: string[];
+}
+
+/**
+ * Loaded maps and original-source checks, reusable across profiles of one session (a diff's two
+ * sides, re-opened profiles). Create a new one when files may have changed on disk.
+ */
+export class SourceMapCache {
+  readonly scripts = new Map<string, Promise<ScriptMap>>();
+  readonly sources = new Map<string, Promise<boolean>>();
+}
+
+export interface SourceMapOptions {
+  readonly cache?: SourceMapCache;
+}
+
+export async function applySourceMaps(p: Profile, reader: SourceReader, options: SourceMapOptions = {}): Promise<Profile> {
+  const cache = options.cache ?? new SourceMapCache();
+  const urls = [...new Set(p.frames.filter(isScriptUrl).map((f) => f.url))];
+  const scripts = await mapLimited(urls, (url) => cached(cache.scripts, url, () => loadMap(url, reader)));
+  const maps = new Map(urls.map((url, i) => [url, scripts[i].loaded]));
+  const notes = scripts.flatMap((s) => s.notes);
+
+  // Positions first, then which original files exist: a frame only moves to a file that can be
+  // opened (published packages often ship maps without their sources).
+  const positions = p.frames.map((f) => {
+    const loaded = isScriptUrl(f) ? maps.get(f.url) : undefined;
+    return loaded && f.line > 0 ? mapPosition(loaded.map, f.line, f.column) : undefined;
+  });
+  const sources = [...new Set(positions.flatMap((o) => (o ? [o.source] : [])))];
+  const readable = await mapLimited(sources, (source) =>
+    cached(cache.sources, source, async () => (await safeRead(reader, source)) !== undefined),
+  );
+  const exists = new Map(sources.map((source, i) => [source, readable[i]]));
 
   // Frame i of the output is the mapped version of frame i of the input (duplicates allowed:
   // the builder merges nodes whose frames became equal).
   const origins: (Original | undefined)[] = [];
   const unmapped = new Map<string, number>();
-  const mappedFrames: Frame[] = p.frames.map((f) => {
-    const loaded = isScriptUrl(f) ? maps.get(f.url) : undefined;
-    const original = loaded && f.line > 0 ? mapPosition(loaded.map, f.line, f.column) : undefined;
+  const missing = new Map<string, { url: string; source: string; count: number }>();
+  const mappedFrames: Frame[] = p.frames.map((f, i) => {
+    const position = positions[i];
+    const original = position && exists.get(position.source) ? position : undefined;
     origins.push(original);
-    if (loaded && !original && !(f.line === 1 && f.column <= 1)) unmapped.set(f.url, (unmapped.get(f.url) ?? 0) + 1);
+    if (position && !original) {
+      const key = `${f.url}\u0000${position.source}`;
+      const row = missing.get(key) ?? { url: f.url, source: position.source, count: 0 };
+      row.count++;
+      missing.set(key, row);
+    } else if (maps.get(f.url) && !position && f.line > 0 && !(f.line === 1 && f.column <= 1)) {
+      unmapped.set(f.url, (unmapped.get(f.url) ?? 0) + 1);
+    }
     if (!original) return f;
     return makeFrame(original.name ?? f.functionName, original.source, original.line, original.column);
   });
+  const frames = (n: number) => `${n} frame${n === 1 ? '' : 's'}`;
   for (const [url, count] of unmapped) {
-    notes.push(`${count} frame${count === 1 ? '' : 's'} of ${displayPath(url)} kept the generated location (outside its source map)`);
+    notes.push(`${frames(count)} of ${displayPath(url)} kept the generated location (outside its source map)`);
   }
+  for (const { url, source, count } of missing.values()) {
+    notes.push(`${frames(count)} of ${displayPath(url)} kept the generated location (original source ${source} not found)`);
+  }
+  if (!origins.some((o) => o !== undefined) && notes.length === 0) return p;
 
   const b = new ProfileBuilder(
     {
@@ -165,7 +211,36 @@ export function findSourceMappingUrl(script: string): string | undefined {
   return last;
 }
 
-async function loadMap(url: string, reader: SourceReader, notes: string[]): Promise<LoadedMap | undefined> {
+function cached<T>(store: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  let hit = store.get(key);
+  if (!hit) {
+    hit = load();
+    store.set(key, hit);
+  }
+  return hit;
+}
+
+/** Maps items through `fn` with at most CONCURRENCY calls pending, keeping the order. */
+async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return out;
+}
+
+async function loadMap(url: string, reader: SourceReader): Promise<ScriptMap> {
+  const notes: string[] = [];
+  const loaded = await loadMapInto(url, reader, notes);
+  return { loaded, notes };
+}
+
+async function loadMapInto(url: string, reader: SourceReader, notes: string[]): Promise<LoadedMap | undefined> {
   const scriptLocation = toLocation(url);
   const script = await safeRead(reader, scriptLocation);
   const ref = script === undefined ? undefined : findSourceMappingUrl(script);

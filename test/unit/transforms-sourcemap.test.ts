@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildSync } from 'esbuild';
 import { parseProfile } from '../../src/model/import';
-import { applySourceMaps, findSourceMappingUrl } from '../../src/model/sourcemap';
+import { SourceMapCache, applySourceMaps, findSourceMappingUrl } from '../../src/model/sourcemap';
 import type { SourceReader } from '../../src/model/sourcemap';
 import type { Profile } from '../../src/model/types';
 import { assertValidProfile } from './transforms-support';
@@ -249,6 +249,35 @@ test('missing or broken .map: generated locations kept, with a note', async () =
   const broken = await applySourceMaps(generated, fsReader);
   assert.ok(broken.notes.some((n) => n.startsWith(`broken source map for ${script}`) && n.includes('invalid JSON')), broken.notes.join('\n'));
   assert.deepEqual(broken.frames.find((f) => f.functionName === 'hot'), hotBefore);
+});
+
+test('a map whose original sources are not there: generated location kept, with a note', async () => {
+  const shipped = path.join(dir, 'shipped');
+  mkdirSync(shipped);
+  copyFileSync(path.join(dir, 'out/app.js'), path.join(shipped, 'app.js'));
+  const map = JSON.parse(readFileSync(path.join(dir, 'out/app.js.map'), 'utf8')) as { sources: string[] };
+  writeFileSync(path.join(shipped, 'app.js.map'), JSON.stringify({ ...map, sources: ['../not-published/app.ts'] }));
+  const generated = cpuProf(path.join(shipped, 'app.js'), 'shipped');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  assert.deepEqual(mapped.frames, generated.frames);
+  const note = mapped.notes.find((n) => n.includes(`original source ${path.join(dir, 'not-published/app.ts')} not found`));
+  assert.ok(note?.includes(path.join(shipped, 'app.js')), mapped.notes.join('\n'));
+});
+
+test('a SourceMapCache reads each script and map once across profiles', async () => {
+  const generated = cpuProf(path.join(dir, 'out/app.js'), 'cached');
+  const reads: string[] = [];
+  const counting: SourceReader = { read: (p) => (reads.push(p), fsReader.read(p)) };
+  const cache = new SourceMapCache();
+  const first = await applySourceMaps(generated, counting, { cache });
+  const afterFirst = reads.length;
+  assert.ok(afterFirst >= 3, 'script, map and original source read');
+  const second = await applySourceMaps(generated, counting, { cache });
+  assert.equal(reads.length, afterFirst, 'nothing read again');
+  assert.deepEqual(second.frames, first.frames);
+  await applySourceMaps(generated, counting);
+  assert.ok(reads.length > afterFirst, 'without the cache it reads again');
 });
 
 test('a script without sourceMappingURL is left alone, silently', async () => {
