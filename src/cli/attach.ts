@@ -8,6 +8,7 @@ import { info, out, warn } from './io';
 import { attach } from '../capture/attach';
 import type { AttachOptions, AttachResult, AttachTarget } from '../capture/attach';
 import { AttachError } from '../capture/attach-errors';
+import { parseAttachTarget } from '../capture/attach-parse';
 import { listNodeProcesses, UnsupportedPlatformError } from '../capture/processes';
 import { diffSnapshots } from '../heap/diff';
 import type { SnapshotDiff } from '../heap/diff';
@@ -199,15 +200,9 @@ export async function snapshotDiffCommand(argv: string[]): Promise<number> {
 
 /** PID, HOST:PORT, [IPv6]:PORT or ws:// URL. */
 export function parseTarget(text: string): AttachTarget {
-  if (/^\d+$/.test(text)) return { pid: Number(text) };
-  if (/^wss?:\/\//i.test(text)) return { wsUrl: text };
-  const m = /^(?:\[([^\]]+)\]|([^:/\s]+)):(\d{1,5})$/.exec(text);
-  if (m) {
-    const port = Number(m[3]);
-    if (port < 1 || port > 65535) throw new UsageError(`port must be 1-65535, got ${port}`);
-    return { host: m[1] ?? m[2]!, port };
-  }
-  throw new UsageError(`cannot read target "${text}": expected a PID, HOST:PORT (127.0.0.1:9229) or ws:// URL`);
+  const parsed = parseAttachTarget(text);
+  if ('error' in parsed) throw new UsageError(parsed.error);
+  return parsed.target;
 }
 
 export function renderSnapshotSummary(summary: SnapshotSummary, top: number, title: string): string {
