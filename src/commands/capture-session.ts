@@ -4,7 +4,7 @@
 // the program exits or the user stops recording opens the main profile's flame graph.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CaptureError, collectSession, startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
+import { CaptureError, collectSession, readSidecars, startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { readConfig } from '../config';
 import { loadProfile } from '../views/load-profile';
 import type { ProfilePanels } from '../views/profile-panel';
@@ -18,6 +18,11 @@ export interface CaptureRequest {
   cwd: string;
   env?: Record<string, string>;
   unset?: string[];
+}
+
+/** A started capture; `finished` settles when its profiles were collected and opened. */
+export interface CaptureRun {
+  finished: Promise<CaptureOutcome>;
 }
 
 export interface CaptureOutcome {
@@ -67,7 +72,7 @@ export class CaptureService implements vscode.Disposable {
     return this.running?.finished ?? this.last;
   }
 
-  async start(request: CaptureRequest): Promise<CaptureOutcome | undefined> {
+  async start(request: CaptureRequest): Promise<CaptureRun | undefined> {
     if (this.running) {
       const choice = await vscode.window.showWarningMessage(`FlameLens is already recording ${this.running.request.name}.`, 'Stop It', 'Cancel');
       if (choice !== 'Stop It') return undefined;
@@ -158,7 +163,7 @@ export class CaptureService implements vscode.Disposable {
         if (this.running === running) void this.stop();
       }, config.duration * 1000 + 500);
     }
-    return finished;
+    return { finished };
   }
 
   /** Stop Profiling: every thread saves its profile; the program keeps running in its terminal. */
@@ -170,7 +175,11 @@ export class CaptureService implements vscode.Disposable {
     }
     if (!running.collecting) {
       this.status.text = '$(loading~spin) FlameLens saving…';
-      running.collecting = running.handle.stop(10_000).then(() => this.finish(running, collectSession(running.handle.sessionDir)));
+      // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
+      for (let i = 0; i < 30 && readSidecars(running.handle.sessionDir).length === 0 && running.handle.child.exitCode === null; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      running.collecting ??= running.handle.stop(10_000).then(() => this.finish(running, collectSession(running.handle.sessionDir)));
       void running.collecting.then(running.settle);
     }
     return running.collecting;

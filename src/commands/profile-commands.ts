@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
-import type { CaptureOutcome, CaptureService } from './capture-session';
+import type { CaptureRun, CaptureService } from './capture-session';
 
 const runnable = /\.(?:[cm]?js)$/i;
 
@@ -12,7 +12,7 @@ function folderFor(uri?: vscode.Uri): string | undefined {
   return folder?.uri.fsPath;
 }
 
-export async function profileCurrentFile(capture: CaptureService, target?: vscode.Uri): Promise<CaptureOutcome | undefined> {
+export async function profileCurrentFile(capture: CaptureService, target?: vscode.Uri): Promise<CaptureRun | undefined> {
   const doc = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
   if (!doc || doc.uri.scheme !== 'file') {
     void vscode.window.showInformationMessage('FlameLens: open a JavaScript file to profile it.');
@@ -34,7 +34,7 @@ interface ScriptItem extends vscode.QuickPickItem {
   dir: string;
 }
 
-export async function profileNpmScript(capture: CaptureService): Promise<CaptureOutcome | undefined> {
+export async function profileNpmScript(capture: CaptureService): Promise<CaptureRun | undefined> {
   const manifests = await vscode.workspace.findFiles('**/package.json', '**/node_modules/**', 50);
   const items: ScriptItem[] = [];
   for (const uri of manifests.sort((a, b) => a.fsPath.length - b.fsPath.length)) {
@@ -58,7 +58,7 @@ export async function profileNpmScript(capture: CaptureService): Promise<Capture
   return capture.start({ name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir });
 }
 
-export async function profileCommand(capture: CaptureService, commandLine?: string): Promise<CaptureOutcome | undefined> {
+export async function profileCommand(capture: CaptureService, commandLine?: string): Promise<CaptureRun | undefined> {
   const cwd = folderFor(vscode.window.activeTextEditor?.document.uri);
   const line =
     commandLine ??
@@ -76,7 +76,7 @@ export async function profileCommand(capture: CaptureService, commandLine?: stri
   return capture.start({ name: line.trim().slice(0, 60), command: line.trim(), cwd });
 }
 
-export async function profileLaunchConfig(capture: CaptureService): Promise<CaptureOutcome | undefined> {
+export async function profileLaunchConfig(capture: CaptureService): Promise<CaptureRun | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const items: (vscode.QuickPickItem & { config: LaunchConfig; folder: vscode.WorkspaceFolder })[] = [];
   for (const folder of folders) {

@@ -54,16 +54,19 @@ export function toLineEdit(
 ): LineEdit {
   const insertedLines = countNewlines(text);
   const empty = range.start.line === range.end.line && range.start.character === range.end.character;
-  // Enter inserts the newline plus the next line's indentation.
-  const onlyNewlines = insertedLines > 0 && /^(\r?\n[ \t]*)+$/.test(text);
   const atEnd = range.start.character >= startLineLength;
   const atStart = range.start.character === 0;
-  const keeps = empty && onlyNewlines && (atEnd || atStart);
+  // Whole lines inserted before a line (text ending in a newline, at its first column) or after it
+  // (text starting with a newline, at its end — Enter adds the next line's indentation after it)
+  // leave that line's own text unchanged.
+  const before = empty && insertedLines > 0 && atStart && /\n$/.test(text) && !(atEnd && /^\r?\n/.test(text));
+  const after = empty && insertedLines > 0 && atEnd && /^\r?\n/.test(text);
+  const keeps = before || after;
   return {
     startLine: range.start.line + 1,
     endLine: range.end.line + 1,
     insertedLines,
     keepsTouchedLine: keeps,
-    atLineStart: keeps && atStart && !atEnd,
+    atLineStart: before,
   };
 }

@@ -57,3 +57,14 @@ describe('line shifting with auto-indent', () => {
     assert.deepEqual([...out], [[2, 'a'], [10, 'c']]);
   });
 });
+
+describe('line shifting of inserted whole lines', () => {
+  it('lines of code inserted at the start of a hot line move it down intact', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(1, 0, 1, 0), '// one\n// two\n', 10)]);
+    assert.deepEqual([...out], [[4, 'a'], [7, 'b'], [11, 'c']]);
+  });
+  it('code pasted after the end of a hot line, starting with a newline, keeps it', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(1, 10, 1, 10), '\nfoo();', 10)]);
+    assert.deepEqual([...out], [[2, 'a'], [6, 'b'], [10, 'c']]);
+  });
+});

@@ -1,0 +1,237 @@
+// FlameLens inside a real VS Code extension host: commands, the custom editor, a real capture of
+// busy.js through Profile Current File, hot-line annotations and how they follow edits, compare,
+// and Stop Profiling on a program that would run for a long time.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FlameLensTestApi } from '../../../src/extension';
+import { parseProfile } from '../../../src/model/import';
+
+const EXTENSION_ID = 'flamelens.flamelens';
+const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+
+function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite needs a workspace folder');
+  return folder.uri.fsPath;
+}
+
+async function api(): Promise<FlameLensTestApi> {
+  const ext = vscode.extensions.getExtension<FlameLensTestApi>(EXTENSION_ID);
+  assert.ok(ext);
+  return ext.activate();
+}
+
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function activeTabInput(): unknown {
+  return vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+}
+
+function flameTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter(
+      (t) =>
+        (t.input instanceof vscode.TabInputCustom && t.input.viewType === 'flamelens.profileEditor') ||
+        (t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('flamelens.profilePanel')),
+    );
+}
+
+async function openBusy(): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(path.join(workspaceDir(), 'busy.js'));
+  return vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+}
+
+/** 1-based line of the first line of busy.js matching `re`. */
+function lineOf(doc: vscode.TextDocument, re: RegExp): number {
+  for (let i = 0; i < doc.lineCount; i++) if (re.test(doc.lineAt(i).text)) return i + 1;
+  throw new Error(`no line matches ${re}`);
+}
+
+describe('FlameLens extension', function () {
+  this.timeout(60_000);
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('registers every palette command', async () => {
+    await api();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const ids = [
+      'profileCurrentFile',
+      'profileNpmScript',
+      'profileCommand',
+      'profileLaunchConfig',
+      'stopProfiling',
+      'openProfile',
+      'compareProfiles',
+      'showHotLines',
+      'clearHotLines',
+      'revealInFlameGraph',
+    ].map((c) => `flamelens.${c}`);
+    assert.deepEqual(ids.filter((id) => !registered.has(id)), []);
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string; category: string }[]);
+    assert.ok(contributed.every((c) => c.category === 'FlameLens'));
+  });
+
+  it('Open Profile shows a .cpuprofile in the FlameLens custom editor and makes it current', async () => {
+    const t = await api();
+    const file = path.join(workspaceDir(), 'busy.cpuprofile');
+    await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(file));
+    const input = await until('the custom editor tab', () => {
+      const i = activeTabInput();
+      return i instanceof vscode.TabInputCustom ? i : undefined;
+    });
+    assert.equal(input.viewType, 'flamelens.profileEditor');
+    assert.equal(input.uri.fsPath, file);
+    const expected = parseProfile(fs.readFileSync(file));
+    const current = await until('the current profile', () => t.currentProfileForTest());
+    assert.equal(current.title, 'busy.cpuprofile');
+    assert.equal(current.nodeCount, expected.nodeCount);
+    assert.equal(current.total, expected.totalValue[0]);
+  });
+
+  it('annotates the hottest busy.js lines from the open profile, follows edits, and Clear/Show toggle them', async () => {
+    const t = await api();
+    const editor = await openBusy();
+    const doc = editor.document;
+    const anns = await until('hot lines in busy.js', () => {
+      const a = t.getHotLinesForTest(doc.uri);
+      return a.length > 0 ? a : undefined;
+    });
+    for (const a of anns) assert.match(a.text, /^\d+(\.\d+)? (µs|ms|s) · (\d+(\.\d)?|<0\.1)%$/);
+    const hottest = anns.reduce((x, y) => (y.heat > x.heat ? y : x));
+    assert.equal(hottest.heat, 1);
+    assert.equal(hottest.bucket, 3);
+    // the hottest line sits inside the three workloads (between fibonacci's start and main's start)
+    const first = lineOf(doc, /function fibonacci/);
+    const mainLine = lineOf(doc, /function main/);
+    assert.ok(hottest.line >= first && hottest.line < mainLine, `hottest line ${hottest.line} outside ${first}..${mainLine}`);
+
+    // Lenses for the hot functions, with the reveal command.
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 50)) ?? [];
+    const ours = lenses.filter((l) => l.command?.command === 'flamelens.revealInFlameGraph');
+    const fib = ours.find((l) => l.range.start.line + 1 === first);
+    assert.ok(fib, `no lens on fibonacci (line ${first}); lenses at ${ours.map((l) => l.range.start.line + 1).join(', ')}`);
+    assert.match(fib.command!.title, /self .+ · total .+/);
+    // Hover on the hottest line names its function and links to the flame graph.
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(hottest.line - 1, 0))) ?? [];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /FlameLens/);
+    assert.match(text, /command:flamelens\.revealInFlameGraph/);
+
+    // Insert two lines at the top: every annotation moves down by two.
+    const before = new Map(anns.map((a) => [a.line, a.text]));
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// one\n// two\n'));
+    const shifted = t.getHotLinesForTest(doc.uri);
+    assert.deepEqual(
+      shifted.map((a) => [a.line, a.text]),
+      [...before].map(([line, text]) => [line + 2, text]),
+    );
+    // Typing inside the hottest line drops its annotation only.
+    const hotNow = hottest.line + 2;
+    await editor.edit((e) => e.insert(new vscode.Position(hotNow - 1, doc.lineAt(hotNow - 1).firstNonWhitespaceCharacterIndex), ' '));
+    const afterTyping = t.getHotLinesForTest(doc.uri);
+    assert.equal(afterTyping.length, shifted.length - 1);
+    assert.ok(!afterTyping.some((a) => a.line === hotNow));
+    // Undo both edits: the rest move back up to where they were; the document is clean again.
+    await vscode.commands.executeCommand('undo');
+    await vscode.commands.executeCommand('undo');
+    await until('busy.js to be clean', () => (doc.isDirty ? undefined : true));
+    assert.deepEqual(
+      t.getHotLinesForTest(doc.uri).map((a) => a.line),
+      [...before.keys()].filter((l) => l !== hottest.line),
+    );
+
+    await vscode.commands.executeCommand('flamelens.clearHotLines');
+    assert.equal(t.hotLinesShownForTest(), false);
+    assert.deepEqual(t.getHotLinesForTest(doc.uri), []);
+    await vscode.commands.executeCommand('flamelens.showHotLines');
+    assert.equal(t.hotLinesShownForTest(), true);
+    assert.ok(t.getHotLinesForTest(doc.uri).length > 0);
+  });
+
+  it('Profile Current File records busy.js in a terminal, opens the flame graph panel, and annotates busy.js', async () => {
+    const t = await api();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const editor = await openBusy();
+    await vscode.commands.executeCommand('flamelens.profileCurrentFile');
+    const running = await until('the capture to start', () => t.lastCaptureForTest());
+    assert.ok(vscode.window.terminals.some((term) => term.name === 'FlameLens: busy.js'), 'no FlameLens terminal');
+    const outcome = await running;
+    assert.ok(outcome.opened, `nothing opened; problems: ${outcome.result.problems.join('; ')}`);
+    assert.equal(outcome.result.exitCode, 0);
+    assert.equal(outcome.opened.kind, 'cpu');
+    assert.ok(fs.existsSync(outcome.opened.path));
+    assert.ok(outcome.sessionDir.startsWith(path.join(workspaceDir(), '.flamelens')), outcome.sessionDir);
+    await until('the flame graph panel', () => flameTabs().find((tab) => tab.input instanceof vscode.TabInputWebview));
+    const current = await until('the captured profile to be current', () => {
+      const c = t.currentProfileForTest();
+      return c?.source === outcome.opened!.path ? c : undefined;
+    });
+    assert.match(current.title, /^busy\.js \(CPU, pid \d+\)$/);
+    const anns = await until('hot lines from the capture', () => {
+      const a = t.getHotLinesForTest(editor.document.uri);
+      return a.length > 0 ? a : undefined;
+    });
+    assert.ok(anns.some((a) => a.heat === 1));
+  });
+
+  it('Compare Profiles opens a diff panel of two profiles', async () => {
+    const t = await api();
+    const a = vscode.Uri.file(path.join(workspaceDir(), 'busy.cpuprofile'));
+    const b = vscode.Uri.file(path.join(repoRoot, 'test', 'fixtures', 'small-marked-1000us.cpuprofile'));
+    await vscode.commands.executeCommand('flamelens.compareProfiles', a, b);
+    const current = await until('the diff to be current', () => {
+      const c = t.currentProfileForTest();
+      return c?.title.includes('→') ? c : undefined;
+    });
+    assert.equal(current.title, 'busy.cpuprofile → small-marked-1000us.cpuprofile');
+    await until(`a tab titled ${current.title}`, () => flameTabs().some((tab) => tab.label === current.title));
+  });
+
+  it('Stop Profiling saves the profile of a still-running program and opens it', async () => {
+    const t = await api();
+    const forever = path.join(workspaceDir(), 'forever.js');
+    fs.writeFileSync(
+      forever,
+      "function spin(){const e=Date.now()+20;while(Date.now()<e);}\nsetInterval(spin, 25);\nsetTimeout(()=>process.exit(3), 60000);\n",
+    );
+    const previous = t.lastCaptureForTest();
+    const sessionDir = path.join(workspaceDir(), '.flamelens');
+    const earlier = new Set(fs.existsSync(sessionDir) ? fs.readdirSync(sessionDir) : []);
+    // The command resolves once the program has started (not when it ends).
+    await vscode.commands.executeCommand('flamelens.profileCommand', `node ${JSON.stringify(forever)}`);
+    const running = t.lastCaptureForTest();
+    assert.ok(running && running !== previous, 'no new capture');
+    // Let the program run a while once its agent has started recording.
+    await until('the agent to start', () =>
+      fs.readdirSync(sessionDir).some((d) => !earlier.has(d) && fs.readdirSync(path.join(sessionDir, d)).some((f) => f.endsWith('.json'))),
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    const started = Date.now();
+    await vscode.commands.executeCommand('flamelens.stopProfiling');
+    const outcome = await running;
+    assert.ok(Date.now() - started < 15_000);
+    assert.ok(outcome.opened, `nothing opened from ${outcome.sessionDir} (${fs.readdirSync(outcome.sessionDir).join(', ')}); threads: ${JSON.stringify(outcome.result.threads)}; problems: ${outcome.result.problems.join('; ')}`);
+    assert.equal(outcome.opened.stopReason, 'manual');
+    assert.ok(outcome.opened.durationMs >= 1000, `recorded ${outcome.opened.durationMs} ms`);
+    const profile = parseProfile(fs.readFileSync(outcome.opened.path));
+    assert.ok(profile.frames.some((f) => f.functionName === 'spin'), 'spin is not in the profile');
+    // The program is still running in its terminal; closing the terminal ends it.
+    const term = vscode.window.terminals.find((x) => x.name.startsWith('FlameLens: node'));
+    assert.ok(term);
+    term.dispose();
+  });
+});
