@@ -144,6 +144,32 @@ attach({ pid: Number(process.argv[2]) }, { outDir: '/tmp' }).then(
     assert.deepEqual(fs.readdirSync(outDir), []);
   });
 
+  it('target exits while the snapshot streams: the partial file is removed', async () => {
+    const target = await startTarget(LEAKY_PROGRAM, { nodeArgs: ['--inspect-port=0'], args: ['200000'], name: 'leaky-exits' });
+    const outDir = scratchDir('err-exit-snapshot');
+    let killed = false;
+    const session = await attach(
+      { pid: target.pid },
+      {
+        cpu: false,
+        snapshot: true,
+        outDir,
+        onProgress: (p) => {
+          if (p.phase === 'snapshot' && p.done !== undefined && !killed) {
+            killed = true;
+            target.child.kill('SIGKILL');
+          }
+        },
+      },
+    );
+    const result = await session.finished;
+    assert.ok(killed, 'snapshot progress arrived');
+    assert.equal(result.error?.code, 'target-exited', result.error?.message);
+    assert.deepEqual(result.files, {});
+    assert.match(result.lost.join('\n'), /the heap snapshot/);
+    assert.deepEqual(fs.readdirSync(outDir), []);
+  });
+
   it('the target closes its inspector during capture (ws:// attach): connection lost, target still running', async () => {
     const target = await startTarget(LEAKY_PROGRAM, { nodeArgs: ['--inspect=127.0.0.1:0'], args: ['10'], name: 'leaky-closes' });
     const wsUrl = (await target.waitFor(/Debugger listening on (ws:\/\/\S+)/))[1]!;
