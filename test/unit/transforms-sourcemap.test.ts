@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rename
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { buildSync } from 'esbuild';
 import { parseProfile } from '../../src/model/import';
@@ -149,8 +150,11 @@ function assertMappedToTs(mapped: Profile, generated: Profile): void {
   );
 }
 
+let external: Profile | undefined;
+const externalProfile = () => (external ??= cpuProf(path.join(dir, 'out/app.js'), 'external'));
+
 test('external .map: frames and hot lines land on the .ts', async () => {
-  const generated = cpuProf(path.join(dir, 'out/app.js'), 'external');
+  const generated = externalProfile();
   const mapped = await applySourceMaps(generated, fsReader);
   assertMappedToTs(mapped, generated);
   assert.deepEqual(mapped.notes, generated.notes, 'no notes when every map loads');
@@ -278,6 +282,29 @@ test('a SourceMapCache reads each script and map once across profiles', async ()
   assert.deepEqual(second.frames, first.frames);
   await applySourceMaps(generated, counting);
   assert.ok(reads.length > afterFirst, 'without the cache it reads again');
+});
+
+test('Windows paths: file:///C:/… scripts resolve their map and sources', async () => {
+  // Stand-in for a Windows file system (none here): an in-memory reader serving the real tsc
+  // output under C:/proj. The profile is the real one with its script url moved there.
+  const generated = externalProfile();
+  const files = new Map([
+    ['C:/proj/out/app.js', readFileSync(path.join(dir, 'out/app.js'), 'utf8')],
+    ['C:/proj/out/app.js.map', readFileSync(path.join(dir, 'out/app.js.map'), 'utf8')],
+    ['C:/proj/src/app.ts', appSource],
+  ]);
+  const windowsReader: SourceReader = { read: async (p) => files.get(p) };
+  const scriptUrl = pathToFileURL(path.join(dir, 'out/app.js')).href;
+  const moved: Profile = {
+    ...generated,
+    frames: generated.frames.map((f) => (f.url === scriptUrl ? { ...f, url: 'file:///C:/proj/out/app.js' } : f)),
+  };
+  assert.ok(moved.frames.some((f) => f.url === 'file:///C:/proj/out/app.js'));
+  const mapped = await applySourceMaps(moved, windowsReader);
+  assert.deepEqual(mapped.notes, generated.notes);
+  const hotFrame = mapped.frames.find((f) => f.functionName === 'hot');
+  assert.deepEqual([hotFrame?.url, hotFrame?.line], ['C:/proj/src/app.ts', hotDecl]);
+  assert.equal(hottestLines(mapped)[0].line, hotLine);
 });
 
 test('a script without sourceMappingURL is left alone, silently', async () => {
