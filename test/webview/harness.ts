@@ -70,7 +70,7 @@ export function makeInit(p: Profile, title: string, options: ViewOptions = defau
   const view = applyViewOptions(p, options);
   return {
     type: 'init',
-    summary: { title, kind: p.kind, unit: p.unit, diff: false, nodeCount: p.nodeCount, sampleCount: p.sampleCount, total: p.totalValue[0], notes: [...p.notes] },
+    summary: { title, kind: p.kind, unit: p.unit, diff: p.baseTotalValue !== undefined, nodeCount: p.nodeCount, sampleCount: p.sampleCount, total: p.totalValue[0], notes: [...p.notes] },
     options,
     tree: treeOf(view, 0, maxNodes),
     table: tableOf(view),

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { diffProfiles } from '../../src/model/diff';
 import type { FlameNode } from '../../src/model/types';
 import type { WebviewMessage } from '../../src/protocol';
 import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, tableOf, viewFrames } from './harness';
@@ -346,6 +347,20 @@ describe('flame-graph webview (Chromium)', () => {
     const cell = await page.locator('.fl-table tbody tr td.num').first().innerText();
     assert.match(cell, /\d (B|KB|MB)/);
     await page.screenshot({ path: path.join(outputDir, 'webview-heap.png') });
+  });
+
+  it('colours a comparison by change with a grew/shrank legend', async () => {
+    const diff = diffProfiles(loadProfile('small-marked-1000us.cpuprofile'), profile);
+    const { page } = await open(new StandInHost(diff, 'marked → webpack'));
+    assert.match(await page.locator('.fl-heading-meta').innerText(), /^Comparison/);
+    assert.deepEqual(await page.locator('.fl-legend-item').allInnerTexts(), ['Grew', 'Shrank', 'New', 'Unchanged', 'Search match']);
+    const fills = await page.locator('.fl-graph g.frame rect').evaluateAll((rects) => rects.map((r) => r.getAttribute('fill')));
+    const rgb = fills.map((f) => /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(f)!.slice(1).map(Number));
+    assert.ok(rgb.some(([r, g, b]) => r > 200 && g === b && b < 200), 'some frames grew (red)');
+    assert.ok(rgb.some(([r, g, b]) => b > 200 && r === g && r < 200), 'some frames shrank (blue)');
+    await page.hover('.fl-graph g.frame >> nth=3');
+    assert.match(await page.locator('.fl-tooltip').innerText(), /Change: [+−-]?[\d.]+ (µs|ms|s)/);
+    await page.screenshot({ path: path.join(outputDir, 'webview-diff.png') });
   });
 
   it('stays usable at a narrow width', async () => {
