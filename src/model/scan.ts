@@ -316,37 +316,54 @@ function describeByte(c: number): string {
 }
 
 /**
- * Interns strings: a url repeated on 100 000 nodes becomes one string and one small id. The
- * decode is native (TextDecoder), which is cheaper than any byte loop until the JIT warms up.
+ * Interns strings by their raw bytes: a url repeated on 100 000 nodes is decoded once. Lookup
+ * hashes the length and up to 16 bytes (the start and the end, where paths differ) and then
+ * confirms the candidate byte for byte, so repeats create no garbage at all.
  */
 export class ByteStringTable {
   readonly strings: string[] = [];
   private readonly byValue = new Map<string, number>();
-  /** The last string interned: consecutive nodes usually share their url. */
-  private lastStart = -1;
-  private lastEnd = -1;
-  private lastId = -1;
+  private slots: Int32Array = new Int32Array(1024).fill(-1);
+  /** Per raw spelling: where its bytes are in the input, and its string id. */
+  private rawStart: Int32Array = new Int32Array(256);
+  private rawEnd: Int32Array = new Int32Array(256);
+  private rawHash: Int32Array = new Int32Array(256);
+  private rawId: Int32Array = new Int32Array(256);
+  private rawCount = 0;
 
   /** Id of the string the scanner just read (via readStringRange). */
   internLast(sc: JsonScanner): number {
     const { buf, strStart, strEnd } = sc;
     const n = strEnd - strStart;
-    if (n === 0) return this.internValue('');
-    if (n === this.lastEnd - this.lastStart && n <= 256) {
-      // Same bytes as the previous string? Compare from the end, where paths differ.
-      const a = this.lastStart;
-      let i = n - 1;
-      while (i >= 0 && buf[a + i] === buf[strStart + i]) i--;
-      if (i < 0) {
-        this.lastStart = strStart;
-        this.lastEnd = strEnd;
-        return this.lastId;
+    let h = Math.imul(n, 0x9e3779b1);
+    const head = n < 8 ? n : 8;
+    for (let i = 0; i < head; i++) h = Math.imul(h ^ buf[strStart + i]!, 0x01000193);
+    for (let i = n - 8 > head ? n - 8 : head; i < n; i++) h = Math.imul(h ^ buf[strStart + i]!, 0x01000193);
+    const mask = this.slots.length - 1;
+    let slot = (h ^ (h >>> 16)) & mask;
+    for (;;) {
+      const r = this.slots[slot]!;
+      if (r < 0) break;
+      if (this.rawHash[r] === h) {
+        const s = this.rawStart[r]!;
+        if (this.rawEnd[r]! - s === n) {
+          // Compare from the end: paths that differ usually differ there.
+          let i = n - 1;
+          while (i >= 0 && buf[s + i] === buf[strStart + i]) i--;
+          if (i < 0) return this.rawId[r]!;
+        }
       }
+      slot = (slot + 1) & mask;
     }
     const id = this.internValue(sc.decodeString());
-    this.lastStart = strStart;
-    this.lastEnd = strEnd;
-    this.lastId = id;
+    const r = this.rawCount++;
+    if (r === this.rawStart.length) this.growRaw();
+    this.rawStart[r] = strStart;
+    this.rawEnd[r] = strEnd;
+    this.rawHash[r] = h;
+    this.rawId[r] = id;
+    this.slots[slot] = r;
+    if (this.rawCount * 2 > this.slots.length) this.rehash();
     return id;
   }
 
@@ -359,6 +376,32 @@ export class ByteStringTable {
     }
     return id;
   }
+
+  private growRaw(): void {
+    const n = this.rawStart.length * 2;
+    this.rawStart = grown(this.rawStart, n);
+    this.rawEnd = grown(this.rawEnd, n);
+    this.rawHash = grown(this.rawHash, n);
+    this.rawId = grown(this.rawId, n);
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let r = 0; r < this.rawCount; r++) {
+      const h = this.rawHash[r]!;
+      let slot = (h ^ (h >>> 16)) & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = r;
+    }
+    this.slots = slots;
+  }
+}
+
+function grown(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
 }
 
 /** A growable Int32 or Float64 list. */
