@@ -21,6 +21,7 @@ import {
   type CaptureKind,
   type StopReason,
 } from './session';
+import { WorkerRelay, saveBeforeTerminate, stopFunctionKey, workerSaveWaitMs } from './worker-relay';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -71,6 +72,7 @@ class Recorder {
   private readonly sidecar: AgentSidecar;
   private readonly sidecarPath: string;
   private stopped = false;
+  private readonly relay: WorkerRelay;
   private pollTimer: NodeJS.Timeout | undefined;
   private durationTimer: NodeJS.Timeout | undefined;
   private readonly onExit = (code: number): void => this.stop('exit', code);
@@ -97,6 +99,7 @@ class Recorder {
       errors: [],
     };
     this.sidecarPath = path.join(config.dir, sidecarFileName(process.pid, threadId));
+    this.relay = new WorkerRelay(this.session, config.dir, (message) => this.sidecar.errors.push(message));
   }
 
   start(): void {
@@ -117,6 +120,13 @@ class Recorder {
         includeObjectsCollectedByMinorGC: true,
       });
     }
+    // Workers of this thread: reachable through the inspector so they can save before teardown.
+    // (The NodeWorker domain exists only in the main thread: workers of workers are not reached.)
+    if (isMainThread) this.relay.enable();
+    (globalThis as Record<symbol, unknown>)[Symbol.for(stopFunctionKey)] = (reason: StopReason, target: number | null) => {
+      if (target === null || target === threadId) this.stop(reason);
+    };
+    saveBeforeTerminate(() => (this.stopped ? undefined : this.relay));
     process.on('exit', this.onExit);
     // Signals reach only the main thread; workers end with their process.
     if (isMainThread) for (const s of handledSignals) process.on(s, this.onSignal);
@@ -157,6 +167,14 @@ class Recorder {
    */
   stop(reason: StopReason, exitCode?: number): void {
     if (this.stopped) return;
+    // Workers first, while they still run: when this thread ends they are torn down without an
+    // 'exit' event. Waiting is only worth it when this thread is about to end.
+    const ending = reason !== 'manual' && reason !== 'duration';
+    try {
+      this.relay.stopAll(reason === 'exit' ? 'terminated' : reason, ending ? workerSaveWaitMs : 0);
+    } catch (e) {
+      this.sidecar.errors.push(`stopping workers: ${errorText(e)}`);
+    }
     this.stopped = true;
     this.detach();
     this.sidecar.stopReason = reason;

@@ -33,6 +33,7 @@ export type CaptureKind = 'cpu' | 'heap';
 /** Why an agent stopped recording. */
 export type StopReason =
   | 'exit' // the thread ended (process.exit, end of event loop, uncaught exception, worker end)
+  | 'terminated' // a worker saved just before worker.terminate() or its process's exit tore it down
   | 'manual' // the stop file appeared
   | 'duration' // FLAMELENS_DURATION_MS elapsed
   | 'SIGINT'

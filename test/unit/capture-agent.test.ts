@@ -73,6 +73,37 @@ Promise.all(ended).then(() => console.log('all done'));
   assert.ok(forked.endTime! >= forked.startTime);
 });
 
+test('busy workers torn down by terminate() or by process.exit() still save their profiles', async () => {
+  const dir = scratchDir('capture-teardown');
+  writeFiles(dir, {
+    'spin.js': `${busyFunction('spinForever', 60_000)}require('node:worker_threads').parentPort.postMessage('up');\nspinForever();\n`,
+    'main.js': `const { Worker } = require('node:worker_threads');
+const up = (w) => new Promise((r) => w.once('message', r));
+const a = new Worker(__dirname + '/spin.js');
+const b = new Worker(__dirname + '/spin.js');
+Promise.all([up(a), up(b)])
+  .then(() => new Promise((r) => setTimeout(r, 300)))
+  .then(() => a.terminate())
+  .then((code) => { console.log('terminated', code); process.exit(0); });
+`,
+  });
+  const started = Date.now();
+  const h = await startCapture({ command: ['node', 'main.js'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe' });
+  let out = '';
+  h.child.stdout!.on('data', (d: Buffer) => (out += d));
+  const r = await h.done;
+  assert.equal(r.exitCode, 0);
+  assert.equal(out, 'terminated 1\n', 'terminate() resolves as without the agent');
+  assert.ok(Date.now() - started < 20_000);
+  assert.deepEqual(r.problems, []);
+  const workers = r.profiles.filter((p) => !p.isMainThread);
+  assert.equal(workers.length, 2);
+  for (const w of workers) {
+    assert.equal(w.stopReason, 'terminated');
+    assert.equal(hottestCpuFunction(w.path), 'spinForever');
+  }
+});
+
 test('an ES module program and its module worker are captured with --require alone', async () => {
   const dir = scratchDir('capture-esm');
   writeFiles(dir, {
@@ -142,7 +173,7 @@ test('SIGTERM: the profile is written and the program still dies by the signal',
 test('a child killed with SIGKILL is reported as missing; the others are kept', async () => {
   const dir = scratchDir('capture-sigkill');
   writeFiles(dir, {
-    'parent.js': `${busyFunction('parentWork', 150)}
+    'parent.js': `${busyFunction('parentWork', 400)}
 const { fork } = require('node:child_process');
 fork(__dirname + '/victim.js').on('exit', () => parentWork());
 `,
@@ -277,7 +308,7 @@ setTimeout(() => { console.log('later'); process.exitCode = 3; }, 50);
 
 test('a shell command line profiles every node process it runs', async () => {
   const dir = scratchDir('capture-shell');
-  writeFiles(dir, { 'a.js': `${busyFunction('stepA', 150)}stepA();\n`, 'b.js': `${busyFunction('stepB', 150)}stepB();\n` });
+  writeFiles(dir, { 'a.js': `${busyFunction('stepA', 300)}stepA();\n`, 'b.js': `${busyFunction('stepB', 300)}stepB();\n` });
   const r = await capture(dir, { command: 'node a.js && node b.js' });
   assert.equal(r.exitCode, 0);
   assert.equal(hottestCpuFunction(mainProfileOf(r, 'a.js').path), 'stepA');
