@@ -2,7 +2,9 @@
 // (`NODE_OPTIONS="--require /abs/dist/agent.js"`; Node applies --require to worker threads and,
 // through the inherited environment, to child processes). It profiles its own thread through an
 // in-process `node:inspector` Session — no port, no native code — and writes the result into the
-// session folder described in ./session.ts.
+// session folder described in ./session.ts. A worker that is torn down (worker.terminate(), or
+// its process exiting) gets no 'exit' event; the main thread's agent makes it save first (see
+// ./worker-relay.ts).
 //
 // Rules it lives by: never write to stdout/stderr, never keep the event loop alive (all timers are
 // unref'd), never throw into the program (errors go to the sidecar), and never change how the

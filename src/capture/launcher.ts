@@ -269,7 +269,7 @@ function missingReason(s: AgentSidecar, all: AgentSidecar[], root: RootOutcome |
   }
   const main = all.find((o) => o.pid === s.pid && o.isMainThread);
   if (main && main.state !== 'recording') {
-    return 'ended without writing a profile: terminated (worker.terminate(), or its process exited while the worker ran)';
+    return 'ended without writing a profile: it was torn down before it could save (a worker started by another worker, or one blocked in a synchronous wait)';
   }
   return 'ended without writing a profile: its process was killed';
 }
