@@ -39,6 +39,8 @@ interface Running {
   started: number;
   finished: Promise<CaptureOutcome>;
   settle: (o: CaptureOutcome) => void;
+  /** Writes a line to the capture's terminal. */
+  say: (text: string) => void;
   /** Set once the outcome is being collected (stop or exit), so profiles are opened once. */
   collecting?: Promise<CaptureOutcome>;
 }
@@ -143,7 +145,7 @@ export class CaptureService implements vscode.Disposable {
 
     let settle!: (o: CaptureOutcome) => void;
     const finished = new Promise<CaptureOutcome>((resolve) => (settle = resolve));
-    const running: Running = { request, handle: h, terminal, started: Date.now(), finished, settle };
+    const running: Running = { request, handle: h, terminal, started: Date.now(), finished, settle, say: out };
     this.running = running;
     this.last = finished;
     this.showStatus(running);
@@ -178,6 +180,9 @@ export class CaptureService implements vscode.Disposable {
       // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
       for (let i = 0; i < 30 && readSidecars(running.handle.sessionDir).length === 0 && running.handle.child.exitCode === null; i++) {
         await new Promise((r) => setTimeout(r, 100));
+      }
+      if (running.handle.child.exitCode === null) {
+        running.say('\x1b[2m[FlameLens] recording stopped; the program keeps running — Ctrl+C here or close this terminal to end it\x1b[0m\n');
       }
       running.collecting ??= running.handle.stop(10_000).then(() => this.finish(running, collectSession(running.handle.sessionDir)));
       void running.collecting.then(running.settle);
@@ -229,7 +234,9 @@ export class CaptureService implements vscode.Disposable {
     const profile = await loadProfile(uri);
     const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
     const title = `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`;
-    this.panels.show({ profile, title, source: p.path }, { kind: 'file', uri: uri.toString() });
+    // Beside the source the user profiled from, so code and flame graph show together.
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    this.panels.show({ profile, title, source: p.path }, { kind: 'file', uri: uri.toString() }, column);
   }
 
   private sessionDir(request: CaptureRequest, outputDirectory: string): string {

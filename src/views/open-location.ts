@@ -26,8 +26,19 @@ export async function openFrameLocation(url: string, line: number, column: numbe
   const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, {
-    viewColumn: vscode.ViewColumn.Beside,
+    viewColumn: sourceColumn(uri),
     preserveFocus: false,
     selection: new vscode.Range(position, position),
   });
+}
+
+/**
+ * Where a clicked frame's source goes: the group already showing that file, else another group
+ * than the flame graph's (the active one), else a new group beside it.
+ */
+function sourceColumn(uri: vscode.Uri): vscode.ViewColumn {
+  const showing = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+  if (showing?.viewColumn !== undefined) return showing.viewColumn;
+  const other = vscode.window.tabGroups.all.find((g) => !g.isActive);
+  return other?.viewColumn ?? vscode.ViewColumn.Beside;
 }

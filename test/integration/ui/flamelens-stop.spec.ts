@@ -1,0 +1,33 @@
+// Stop Profiling from the status bar: a program that would run for a minute is recorded from
+// "FlameLens: Profile Command…", the "$(record) FlameLens 0:0x" item is clicked, and the flame
+// graph of what ran so far opens while the program keeps running.
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import type { Workbench } from './workbench';
+
+export const timeoutMs = 120_000;
+
+export async function run(ui: Workbench): Promise<void> {
+  writeFileSync(
+    ui.workspacePath('forever.js'),
+    'function spinForAWhile(){const e=Date.now()+20;while(Date.now()<e);}\nsetInterval(spinForAWhile, 25);\nsetTimeout(()=>process.exit(0), 60000);\n',
+  );
+  await ui.openFile('busy.js');
+  await ui.runCommand('FlameLens: Profile Command…');
+  await ui.answerInput('node forever.js');
+  const recording = ui.statusBarItem(/FlameLens \d+:\d\d/);
+  await recording.waitFor({ state: 'visible', timeout: 30_000 });
+  // Let it record for a couple of seconds, visibly counting up.
+  await ui.page.waitForFunction(
+    () => /FlameLens 0:0[2-9]/.test((globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText),
+    undefined,
+    { timeout: 30_000 },
+  );
+  await ui.screenshot('1-recording');
+  await recording.click();
+  await ui.waitForNotification(/Profiled node forever\.js/, { timeoutMs: 30_000 });
+  const graph = await ui.waitForWebview({ selector: '.fl-graph g.frame[name="spinForAWhile"]', timeoutMs: 30_000 });
+  assert.ok((await graph.locator('.fl-graph g.frame').count()) > 2);
+  await recording.waitFor({ state: 'hidden', timeout: 10_000 });
+  await ui.screenshot('2-stopped');
+}
