@@ -1,41 +1,56 @@
-// One measurement in a fresh process (spawned by bench/ingest.ts, run as a bundle so no
-// TypeScript loader sits in the way): prints JSON with the wall time of the operation and the
-// peak RSS above the idle baseline.
+// Measurements in a fresh process (spawned by bench/ingest.ts, run as an esbuild bundle so no
+// TypeScript loader sits in the way). Prints one JSON line.
 //   floor: fs.readFileSync(file, 'utf8') + JSON.parse — what any JSON-based viewer must pay.
 //   ours:  fs.readFileSync(file) + parseProfile + toFlameTree + lineTable — ingest, end to end.
+// `time <mode> <file> <runs>`: the wall and CPU time of each of `runs` back-to-back runs (the
+// first one is cold: our code has not been compiled by the JIT yet; JSON.parse is native).
+// `mem <mode> <file>`: one run; the peak RSS above the idle baseline.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseProfile } from '../src/model/import';
 import { toFlameTree } from '../src/model/flame';
 import { lineTable } from '../src/model/tables';
 
-const [mode, file] = process.argv.slice(2);
+const [what, mode, file, runsArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
-gc?.();
-// Linux: writing 5 to clear_refs resets the peak-RSS mark (VmHWM), so the peak measured below
-// belongs to the operation alone, not to start-up.
-const canResetPeak = resetPeak();
-const baseline = process.memoryUsage().rss;
-const cpu0 = process.cpuUsage();
-let keep: unknown;
+
 let nodes = 0;
 let samples = 0;
-const t0 = performance.now();
-if (mode === 'floor') {
-  keep = JSON.parse(readFileSync(file!, 'utf8'));
-} else {
+
+function once(): unknown {
+  if (mode === 'floor') return JSON.parse(readFileSync(file!, 'utf8'));
   const profile = parseProfile(readFileSync(file!));
   const tree = toFlameTree(profile);
   const lines = lineTable(profile);
-  keep = { profile, tree, lines };
   nodes = profile.nodeCount;
   samples = profile.sampleCount;
+  return { profile, tree, lines };
 }
-const ms = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
-const cpuMs = (cpu.user + cpu.system) / 1000;
-// The true peak of the process, including transient garbage.
-const peak = canResetPeak ? peakRss() : process.resourceUsage().maxRSS * 1024;
-process.stdout.write(`${JSON.stringify({ ms, cpuMs, peakBytes: peak - baseline, nodes, samples, kept: keep !== undefined })}\n`);
+
+if (what === 'time') {
+  const ms: number[] = [];
+  const cpuMs: number[] = [];
+  // No forced gc() between runs: a full collection each time keeps flushing the JIT's work.
+  for (let i = 0; i < Number(runsArg ?? 5); i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const kept = once();
+    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuMs.push((c.user + c.system) / 1000);
+    if (kept === undefined) throw new Error('nothing parsed');
+  }
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs, nodes, samples })}\n`);
+} else {
+  gc?.();
+  // Linux: writing 5 to clear_refs resets the peak-RSS mark (VmHWM), so the peak measured below
+  // belongs to the operation alone, not to start-up.
+  const canResetPeak = resetPeak();
+  const baseline = process.memoryUsage().rss;
+  const kept = once();
+  // The true peak of the process, including transient garbage.
+  const peak = canResetPeak ? peakRss() : process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(`${JSON.stringify({ peakBytes: peak - baseline, kept: kept !== undefined })}\n`);
+}
 
 function resetPeak(): boolean {
   try {

@@ -5,7 +5,7 @@
 //                      per-line ticks in node.positionTicks [{line, ticks}] (1-based lines).
 //   v8-profiler-next:  lineNumber/columnNumber 1-based (0 = none), scriptId a number, per-line
 //                      ticks in callFrame.lineTicks [{line, hitCount}] (1-based), plus typeId/uid/title.
-import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
+import { FloatList, IntList, keyBytes, keyCode, type JsonScanner } from './scan';
 import { IdIndex, NO_POSITION, RawFrameTable, assembleProfile, readId } from './parse-common';
 import type { Profile } from './types';
 import { ProfileError } from './types';
@@ -24,6 +24,18 @@ const K_SCRIPTID = keyBytes('scriptId');
 const K_LINETICKS = keyBytes('lineTicks');
 const K_LINE = keyBytes('line');
 const K_TICKS = keyBytes('ticks');
+const C_ID = keyCode(K_ID);
+const C_CALLFRAME = keyCode(K_CALLFRAME);
+const C_HITCOUNT = keyCode(K_HITCOUNT);
+const C_CHILDREN = keyCode(K_CHILDREN);
+const C_POSITIONTICKS = keyCode(K_POSITIONTICKS);
+const C_PARENT = keyCode(K_PARENT);
+const C_FUNCTIONNAME = keyCode(K_FUNCTIONNAME);
+const C_URL = keyCode(K_URL);
+const C_LINENUMBER = keyCode(K_LINENUMBER);
+const C_COLUMNNUMBER = keyCode(K_COLUMNNUMBER);
+const C_SCRIPTID = keyCode(K_SCRIPTID);
+const C_LINETICKS = keyCode(K_LINETICKS);
 
 /** Everything read from a CPU profile's `nodes` array, in input order. */
 export class RawCpuNodes {
@@ -71,33 +83,33 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
     raw.tickOff.push(raw.tickLine.length);
     if (sc.openObject()) {
       do {
-        sc.readKey();
-        if (sc.keyIs(K_ID)) {
+        const key = sc.readKey();
+        if (key === C_ID && sc.keyIs(K_ID)) {
           id = readId(sc, 'the id of node #%d', index);
-        } else if (sc.keyIs(K_CALLFRAME)) {
+        } else if (key === C_CALLFRAME && sc.keyIs(K_CALLFRAME)) {
           hasFrame = true;
           if (sc.peek() !== 0x7b) sc.typeError(`the callFrame of node #${index}`, 'an object');
           if (sc.openObject()) {
             do {
-              sc.readKey();
-              if (sc.keyIs(K_FUNCTIONNAME)) {
+              const fkey = sc.readKey();
+              if (fkey === C_FUNCTIONNAME && sc.keyIs(K_FUNCTIONNAME)) {
                 if (sc.peek() !== 0x22) sc.typeError('callFrame.functionName', 'a string');
                 sc.readStringRange();
                 fn = names.internLast(sc);
-              } else if (sc.keyIs(K_URL)) {
+              } else if (fkey === C_URL && sc.keyIs(K_URL)) {
                 if (sc.peek() !== 0x22) sc.typeError('callFrame.url', 'a string');
                 sc.readStringRange();
                 url = urls.internLast(sc);
-              } else if (sc.keyIs(K_LINENUMBER)) {
+              } else if (fkey === C_LINENUMBER && sc.keyIs(K_LINENUMBER)) {
                 line = readPosition(sc, 'callFrame.lineNumber');
-              } else if (sc.keyIs(K_COLUMNNUMBER)) {
+              } else if (fkey === C_COLUMNNUMBER && sc.keyIs(K_COLUMNNUMBER)) {
                 col = readPosition(sc, 'callFrame.columnNumber');
-              } else if (sc.keyIs(K_SCRIPTID)) {
+              } else if (fkey === C_SCRIPTID && sc.keyIs(K_SCRIPTID)) {
                 const c = sc.peek();
                 if (c === 0x22) raw.stringScriptId = true;
                 else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) raw.numericScriptId = true;
                 sc.skipValue();
-              } else if (sc.keyIs(K_LINETICKS)) {
+              } else if (fkey === C_LINETICKS && sc.keyIs(K_LINETICKS)) {
                 raw.lineTicks = true;
                 scanTicks(sc, raw, K_HITCOUNT, 'callFrame.lineTicks');
               } else {
@@ -105,19 +117,19 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
               }
             } while (sc.next(0x7d));
           }
-        } else if (sc.keyIs(K_HITCOUNT)) {
+        } else if (key === C_HITCOUNT && sc.keyIs(K_HITCOUNT)) {
           hits = sc.readNumber('the hitCount of node #%d', index);
-        } else if (sc.keyIs(K_CHILDREN)) {
+        } else if (key === C_CHILDREN && sc.keyIs(K_CHILDREN)) {
           raw.hasChildrenField = true;
           if (sc.peek() !== 0x5b) sc.typeError(`the children of node #${index}`, 'an array');
           if (sc.openArray()) {
             do raw.childIds.push(readId(sc, 'a child of node #%d:', index));
             while (sc.next(0x5d));
           }
-        } else if (sc.keyIs(K_POSITIONTICKS)) {
+        } else if (key === C_POSITIONTICKS && sc.keyIs(K_POSITIONTICKS)) {
           raw.positionTicks = true;
           scanTicks(sc, raw, K_TICKS, 'positionTicks');
-        } else if (sc.keyIs(K_PARENT)) {
+        } else if (key === C_PARENT && sc.keyIs(K_PARENT)) {
           raw.hasParentField = true;
           parentId = readId(sc, 'the parent of node #%d:', index);
         } else {

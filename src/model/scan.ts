@@ -23,6 +23,11 @@ export function keyBytes(key: string): Uint8Array {
   return out;
 }
 
+/** The code readKey returns for `key`: length × 256 + first byte. */
+export function keyCode(key: Uint8Array): number {
+  return (key.length << 8) | (key[0] ?? 0);
+}
+
 export class JsonScanner {
   readonly buf: Uint8Array;
   readonly len: number;
@@ -69,7 +74,8 @@ export class JsonScanner {
 
   /** After a member/element: consumes ',' (true: more follow) or the closing byte (false). */
   next(close: number): boolean {
-    const c = this.skipWs();
+    let c = this.buf[this.pos];
+    if (c !== COMMA && c !== close) c = this.skipWs();
     if (c === COMMA) {
       this.pos++;
       return true;
@@ -83,8 +89,12 @@ export class JsonScanner {
 
   /** Opens an object; returns false if it is empty (and consumes the '}'). */
   openObject(): boolean {
-    if (this.skipWs() !== LBRACE) this.fail("'{'");
+    let c = this.buf[this.pos];
+    if (c !== LBRACE) c = this.skipWs();
+    if (c !== LBRACE) this.fail("'{'");
     this.pos++;
+    c = this.buf[this.pos];
+    if (c === QUOTE) return true;
     if (this.skipWs() === RBRACE) {
       this.pos++;
       return false;
@@ -94,8 +104,12 @@ export class JsonScanner {
 
   /** Opens an array; returns false if it is empty (and consumes the ']'). */
   openArray(): boolean {
-    if (this.skipWs() !== LBRACKET) this.fail("'['");
+    let c = this.buf[this.pos];
+    if (c !== LBRACKET) c = this.skipWs();
+    if (c !== LBRACKET) this.fail("'['");
     this.pos++;
+    c = this.buf[this.pos];
+    if (c !== RBRACKET && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return true;
     if (this.skipWs() === RBRACKET) {
       this.pos++;
       return false;
@@ -103,11 +117,31 @@ export class JsonScanner {
     return true;
   }
 
-  /** Reads an object key and the ':' after it; the key's bytes are strStart..strEnd. */
-  readKey(): void {
-    if (this.skipWs() !== QUOTE) this.fail('a quoted key');
-    this.readStringRange();
-    this.expect(COLON, "':'");
+  /**
+   * Reads an object key and the ':' after it; the key's bytes are strStart..strEnd. Returns a
+   * cheap code — length × 256 + first byte — to switch on before confirming with keyIs.
+   */
+  readKey(): number {
+    const buf = this.buf;
+    let p = this.pos;
+    if (buf[p] !== QUOTE) {
+      if (this.skipWs() !== QUOTE) this.fail('a quoted key');
+      p = this.pos;
+    }
+    const start = p + 1;
+    let end = buf.indexOf(QUOTE, start);
+    if (end < 0) this.fail('the end of a key', this.len);
+    if (buf[end - 1] === BACKSLASH && end > start) end = this.escapedStringEnd(start);
+    this.strStart = start;
+    this.strEnd = end;
+    p = end + 1;
+    if (buf[p] === COLON) {
+      this.pos = p + 1;
+    } else {
+      this.pos = p;
+      this.expect(COLON, "':'");
+    }
+    return ((end - start) << 8) | (buf[start] ?? 0);
   }
 
   /** True when the last string read equals `key` byte for byte. */
