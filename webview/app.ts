@@ -103,6 +103,8 @@ export class App {
     this.wireControls();
     this.applyUiState();
     new MutationObserver(() => this.recolour()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    // Errors in the webview are invisible in VS Code unless the host logs them.
+    window.addEventListener('error', (event) => host.post({ type: 'log', level: 'error', message: String(event.message) }));
     host.onMessage((message) => this.receive(message));
     host.post({ type: 'ready' });
   }
@@ -138,8 +140,11 @@ export class App {
     if (!this.host.capabilities.options) disableOptions(t);
     this.openButton.addEventListener('click', () => this.selected && this.openSource(this.selected));
     this.sandwichButton.addEventListener('click', () => this.selected && this.requestSandwich(this.selected.id));
+    // Escape resets the zoom from anywhere but text fields (the graph handles its own keys).
     document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape' && event.target === document.body) this.chart.resetZoom();
+      const target = event.target as HTMLElement | null;
+      if (event.key !== 'Escape' || event.defaultPrevented || target?.closest('input, select, .fl-chart')) return;
+      this.chart.resetZoom();
     });
   }
 

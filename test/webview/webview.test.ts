@@ -7,12 +7,12 @@ import type { Browser, Page } from 'playwright-core';
 import { diffProfiles } from '../../src/model/diff';
 import type { FlameNode } from '../../src/model/types';
 import type { WebviewMessage } from '../../src/protocol';
-import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, tableOf, viewFrames } from './harness';
+import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, tableOf, themes, viewFrames } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const window: any, document: any, performance: any, requestAnimationFrame: any, getComputedStyle: any, MouseEvent: any;
+declare const window: any, document: any, performance: any, requestAnimationFrame: any, getComputedStyle: any, MouseEvent: any, MessageEvent: any;
 
 const fixtureName = 'small-webpack-1000us.cpuprofile';
 const profile = loadProfile(fixtureName);
@@ -109,6 +109,14 @@ describe('flame-graph webview (Chromium)', () => {
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(background, 'rgb(255, 255, 255)');
     await page.screenshot({ path: path.join(outputDir, 'webview-light.png') });
+    // VS Code switches themes by changing the body class and the variables: frames follow.
+    const nodeFill = () => page.locator('.fl-legend-item .fl-swatch').nth(2).evaluate((s) => s.style.background);
+    const before = await nodeFill();
+    await page.evaluate((vars) => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.replace('vscode-light', 'vscode-dark');
+    }, themes.dark.vars as Record<string, string>);
+    await page.waitForFunction((b) => document.querySelectorAll('.fl-legend-item .fl-swatch')[2].style.background !== b, before);
   });
 
   it('search highlights matching frames and shows their share of the total', async () => {
@@ -347,6 +355,21 @@ describe('flame-graph webview (Chromium)', () => {
     const cell = await page.locator('.fl-table tbody tr td.num').first().innerText();
     assert.match(cell, /\d (B|KB|MB)/);
     await page.screenshot({ path: path.join(outputDir, 'webview-heap.png') });
+  });
+
+  it('reveals a frame the host asks for and shows host errors', async () => {
+    const { page } = await open();
+    const hot = hotNamedNode();
+    const f = frames[hot.frame];
+    // Host → webview messages arrive as window message events (what VS Code's postMessage does).
+    await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), { type: 'reveal', name: f.name, url: f.url, line: f.line });
+    const full = await svgWidth(page);
+    await page.waitForFunction(({ name, full }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`).getAttribute('width')) - full) < 1, { name: hot.name, full });
+    assert.equal(await page.locator('.fl-graph g.fl-focused').getAttribute('name'), hot.name);
+    await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), { type: 'error', message: 'Could not open node:internal/x <b>' });
+    assert.equal(await page.locator('.fl-banner span').innerText(), 'Could not open node:internal/x <b>');
+    await page.click('.fl-banner button');
+    assert.ok(await page.locator('.fl-banner').isHidden());
   });
 
   it('colours a comparison by change with a grew/shrank legend', async () => {
