@@ -63,7 +63,7 @@ export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
       } else if (sc.keyIs(K_ID)) {
         raw.ids.data[cur] = readId(sc, 'the id of heap node #%d', cur);
       } else if (sc.keyIs(K_HITCOUNT)) {
-        throw new ProfileError('unknown-format', 'This looks like a CPU profile in the old "head" format (before Chrome 57), which FlameLens does not read. Re-capture it with a current Node.js or Chrome.');
+        throw new ProfileError('unknown-format', 'This is a CPU profile in the legacy "head" format (what v8-profiler-next writes by default, or Chrome before version 57). FlameLens reads the current format: with v8-profiler-next, call profiler.setGenerateType(1) before startProfiling; otherwise re-capture with a current Node.js or Chrome.');
       } else {
         sc.skipValue();
       }

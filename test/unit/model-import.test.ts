@@ -170,6 +170,24 @@ describe('parseProfile: DevTools .cpuprofile fixtures', () => {
     assert.throws(() => parseProfile(gz), { name: 'ProfileError', code: 'unknown-format' }, 'compressed bytes straight to parseProfile say so');
   });
 
+  it('nodes linked by "parent" instead of "children" (as in Chrome trace profile chunks) give the same tree', () => {
+    const bytes = readFixture('small-marked-1000us.cpuprofile');
+    const raw = JSON.parse(bytes.toString('utf8')) as RawCpu;
+    const parentOf = new Map<number, number>();
+    for (const n of raw.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+    const nodes = raw.nodes.map(({ children: _children, ...n }) => (parentOf.has(n.id) ? { ...n, parent: parentOf.get(n.id) } : n));
+    const a = parseProfile(bytes);
+    const b = parseProfile(Buffer.from(JSON.stringify({ ...raw, nodes })));
+    assertProfileInvariants(b);
+    assert.deepEqual([...b.nodeParent], [...a.nodeParent]);
+    assert.deepEqual([...b.selfValue], [...a.selfValue]);
+  });
+
+  it('the legacy "head" CPU format is refused with advice', () => {
+    const legacy = { typeId: 'CPU', uid: '1', title: 'p', head: { functionName: '(root)', url: '', lineNumber: 0, callUID: 1, id: 1, hitCount: 0, children: [] }, startTime: 1, endTime: 2, samples: [], timestamps: [] };
+    assert.throws(() => parseProfile(Buffer.from(JSON.stringify(legacy))), { name: 'ProfileError', code: 'unknown-format', message: /setGenerateType\(1\)/ });
+  });
+
   it('without samples, falls back to hitCount × average interval', () => {
     const raw = JSON.parse(readFixture('small-marked-1000us.cpuprofile').toString('utf8')) as RawCpu;
     const stripped: Partial<RawCpu> = { ...raw };
