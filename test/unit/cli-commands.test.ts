@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { buildBundles, buildExample, busyFunction, repoRoot, scratchDir, writeFiles } from './capture-helpers';
 import type { ReportJson } from '../../src/cli/report';
 
@@ -138,6 +139,11 @@ test('report --json has the documented shape and consistent numbers', () => {
   const text = flamelens(['report', fixture, '--top', '3']);
   assert.equal(text.status, 0);
   assert.ok(tableRows(text.stdout, 'Top functions by self time')[0].includes(` ${json.functions[0].name} `));
+  // The same profile gzip-compressed reads the same.
+  const gz = path.join(scratchDir('cli-report-gz'), 'p.cpuprofile.gz');
+  fs.writeFileSync(gz, gzipSync(fs.readFileSync(fixture)));
+  const fromGz = reportJson(gz, repoRoot, ['--top', '5']);
+  assert.deepEqual(fromGz.functions, json.functions);
   // --hide-node-modules changes who is charged, never the total.
   const hidden = reportJson(fixture, repoRoot, ['--hide-node-modules']);
   assert.ok(hidden.functions.every((f) => f.category !== 'node_modules'));
