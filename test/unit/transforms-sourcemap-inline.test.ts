@@ -1,5 +1,6 @@
-// The sourceMappingURL comment itself, and inline maps carrying UTF-8 (a minified program whose
-// original function names are not ASCII), produced by the real esbuild and profiled by node.
+// The sourceMappingURL comment itself, inline maps carrying UTF-8 (a minified program whose
+// original function names are not ASCII) and a heap profile, produced by the real esbuild and
+// profiled by node.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,45 @@ test('inline UTF-8 map restores non-ASCII names of a minified program', async ()
     assert.equal(frame.url, original);
     assert.equal(frame.line, 2);
     assert.deepEqual(mapped.notes, generated.notes);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sampling heap profile maps the same way', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'flamelens-heapmap-'));
+  try {
+    const original = path.join(dir, 'alloc.ts');
+    const source = `interface Row { id: number; label: string }
+
+export function makeRows(count: number): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < count; i++) rows.push({ id: i, label: 'row ' + i }); // ALLOC
+  return rows;
+}
+`;
+    writeFileSync(original, source);
+    const out = transformSync(source, { loader: 'ts', format: 'cjs', sourcemap: 'inline', sourcefile: original });
+    writeFileSync(path.join(dir, 'alloc.js'), out.code);
+    // V8 gives the main script's frames no url in heap profiles, so the mapped code is a module
+    // required from it; the rows stay reachable until the profile is written at exit.
+    const script = path.join(dir, 'main.js');
+    writeFileSync(
+      script,
+      `const { makeRows } = require('./alloc.js');\nglobalThis.kept = [];\nfor (let r = 0; r < 20; r++) globalThis.kept.push(makeRows(20000));\n`,
+    );
+    const profDir = path.join(dir, 'prof');
+    execFileSync(process.execPath, ['--heap-prof', '--heap-prof-interval', '4096', '--heap-prof-dir', profDir, script]);
+    const [file] = readdirSync(profDir);
+    const generated = parseProfile(new Uint8Array(readFileSync(path.join(profDir, file))), { fileName: file });
+    assert.equal(generated.kind, 'heap');
+    const mapped = await applySourceMaps(generated, { read: (p) => readFile(p, 'utf8').catch(() => undefined) });
+    assert.equal(mapped.totalValue[0], generated.totalValue[0]);
+    const frame = mapped.frames.find((f) => f.functionName === 'makeRows');
+    const declLine = source.split('\n').findIndex((l) => l.includes('function makeRows')) + 1;
+    assert.deepEqual([frame?.url, frame?.line], [original, declLine]);
+    const generatedFrame = generated.frames.find((f) => f.functionName === 'makeRows');
+    assert.notEqual(generatedFrame?.line, declLine, 'the interface vanished from the JavaScript, so lines differ');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
