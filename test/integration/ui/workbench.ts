@@ -61,25 +61,37 @@ export class Workbench {
    * or moved on to a follow-up prompt; it does not wait for the command's work to finish.
    */
   async runCommand(title: string, opts: WaitOptions = {}): Promise<void> {
-    const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    await this.closeQuickInput();
-    await this.focusWorkbench();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout });
-    await input.fill(`>${title}`);
-    const row = this.page
-      .locator('.quick-input-list .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
-      .first();
-    try {
-      await row.waitFor({ state: 'visible', timeout });
-    } catch {
-      const shown = await this.quickInputRows();
-      throw new Error(`command "${title}" is not in the command palette; it shows: ${JSON.stringify(shown.slice(0, 10))}`);
-    }
+    const row = await this.findPaletteRow(title, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     await row.click();
     this.log(`ran command: ${title}`);
+  }
+
+  /**
+   * Opens the palette on `>title` until a row labelled exactly `title` shows. Retries with a fresh palette:
+   * an extension's commands appear only once the extension host has registered its contributions, and an
+   * open palette does not refresh its list by itself.
+   */
+  private async findPaletteRow(title: string, timeout: number): Promise<Locator> {
+    const input = this.page.locator('.quick-input-widget input');
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`) }) })
+      .first();
+    const deadline = Date.now() + timeout;
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.focusWorkbench();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+      await input.fill(`>${title}`);
+      const wait = Math.min(3_000 * attempt, Math.max(1, deadline - Date.now()));
+      if (await row.waitFor({ state: 'visible', timeout: wait }).then(() => true, () => false)) return row;
+      if (Date.now() >= deadline) {
+        const shown = await this.quickInputRows();
+        await this.closeQuickInput();
+        throw new Error(`command "${title}" is not in the command palette; it shows: ${JSON.stringify(shown.slice(0, 10))}`);
+      }
+    }
   }
 
   /**
@@ -87,16 +99,24 @@ export class Workbench {
    * closes the palette again.
    */
   async paletteCommands(filter: string, opts: WaitOptions = {}): Promise<string[]> {
-    await this.closeQuickInput();
-    await this.focusWorkbench();
-    await this.page.keyboard.press('F1');
+    const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-    await input.fill(`>${filter}`);
-    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
-    await rows.first().waitFor({ state: 'visible', timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS }).catch(() => undefined);
-    // The list renders only rows in view; it is short for a filtered palette.
-    const titles = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    const labels = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name');
+    const deadline = Date.now() + timeout;
+    let titles: string[] = [];
+    // Retried like runCommand, until some title contains the filter (commands register asynchronously).
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.focusWorkbench();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+      await input.fill(`>${filter}`);
+      const match = labels.filter({ hasText: filter }).first();
+      const found = await match.waitFor({ state: 'visible', timeout: Math.min(3_000 * attempt, Math.max(1, deadline - Date.now())) }).then(() => true, () => false);
+      // The list renders only rows in view; it is short for a filtered palette.
+      titles = (await labels.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      if (found || Date.now() >= deadline) break;
+    }
     await this.closeQuickInput();
     return titles;
   }
@@ -125,6 +145,27 @@ export class Workbench {
     await input.waitFor({ state: 'visible', timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
     await input.fill(text);
     await input.press('Enter');
+  }
+
+  /**
+   * Answers the workbench's own file dialog (what showOpenDialog/showSaveDialog show in a browser: a quick
+   * input holding a path) with an absolute path, and waits for it to close.
+   */
+  async answerFileDialog(absolutePath: string, opts: WaitOptions = {}): Promise<void> {
+    const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('input');
+    await input.waitFor({ state: 'visible', timeout });
+    // The dialog starts on the workspace folder; wait for its listing before replacing the path.
+    await widget.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout }).catch(() => undefined);
+    await input.fill(absolutePath);
+    await input.press('Enter');
+    try {
+      await widget.waitFor({ state: 'hidden', timeout });
+    } catch {
+      throw new Error(`the file dialog did not accept ${absolutePath}; it shows "${await input.inputValue()}"`);
+    }
+    this.log(`file dialog: ${absolutePath}`);
   }
 
   /** Closes the palette/quick pick if one is open. */
