@@ -72,7 +72,8 @@ export class FunctionTable {
   private sortedRows(): TableRow[] {
     const frames = this.payload.frames;
     const name = (row: TableRow) => frames[row.frame]?.name ?? '';
-    let rows = this.payload.rows;
+    // The root is not a function; hosts may or may not leave it out.
+    let rows = this.payload.rows.filter((row) => frames[row.frame]?.name !== '(root)');
     if (this.filter) rows = rows.filter((row) => name(row).toLowerCase().includes(this.filter));
     const { key, descending } = this.sort;
     const sign = descending ? -1 : 1;
