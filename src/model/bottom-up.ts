@@ -11,9 +11,10 @@ export function bottomUp(profile: Profile): Profile {
   const frameCount = Math.max(1, profile.frames.length);
   const parent: number[] = [-1];
   const frame: number[] = [n > 0 ? nodeFrame[0]! : 0];
-  const self: number[] = [0];
-  const samples: number[] = [0];
-  const baseSelf: number[] = [0];
+  // The root's own self (time of frames hidden with no visible caller) stays on the inverted root.
+  const self: number[] = [n > 0 ? selfValue[0]! : 0];
+  const samples: number[] = [n > 0 ? selfSamples[0]! : 0];
+  const baseSelf: number[] = [n > 0 && baseSelfValue ? baseSelfValue[0]! : 0];
   // (inverted parent, frame) → inverted child.
   const childOf = new Map<number, number>();
 
