@@ -68,6 +68,8 @@ export interface CaptureResult {
 export interface CaptureHandle {
   pid: number;
   sessionDir: string;
+  /** Epoch ms of the launch: threads that started earlier (an earlier run's files) are ignored. */
+  startedAt: number;
   child: ChildProcess;
   /**
    * Stops recording in every thread (profiles are written) while the program keeps running.
@@ -129,6 +131,8 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
   const cwd = opts.cwd ?? process.cwd();
   const env = agentEnvironment(opts, agentPath);
   const label = typeof opts.command === 'string' ? opts.command : commandLabel(argv);
+  // Files of an earlier run in the same folder are left alone and left out.
+  const since = Date.now();
 
   return new Promise<CaptureHandle>((resolve, reject) => {
     const child =
@@ -145,14 +149,15 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
     child.once('spawn', () => {
       const pid = child.pid as number;
       const done = exited.then(async ({ code, signal }) => {
-        await waitForOtherProcesses(sessionDir, pid);
-        return collectSession(sessionDir, { rootPid: pid, rootLabel: label, exitCode: code, signal });
+        await waitForOtherProcesses(sessionDir, pid, since);
+        return collectSession(sessionDir, { rootPid: pid, rootLabel: label, exitCode: code, signal }, since);
       });
       resolve({
         pid,
         sessionDir,
+        startedAt: since,
         child,
-        stop: (timeoutMs = 10_000) => requestStop(sessionDir, timeoutMs),
+        stop: (timeoutMs = 10_000) => requestStop(sessionDir, timeoutMs, since),
         kill: (sig: NodeJS.Signals = 'SIGTERM') => {
           if (child.exitCode === null && child.signalCode === null) child.kill(sig);
         },
@@ -171,27 +176,28 @@ function spawnErrorMessage(err: NodeJS.ErrnoException, exe: string, cwd: string)
 }
 
 /** Asks every agent of the session to stop recording; the programs keep running. */
-export async function requestStop(sessionDir: string, timeoutMs = 10_000): Promise<void> {
+export async function requestStop(sessionDir: string, timeoutMs = 10_000, since = 0): Promise<void> {
   fs.writeFileSync(path.join(sessionDir, stopFileName), `${Date.now()}\n`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const live = readSidecars(sessionDir).filter((s) => s.state === 'recording' && isAlive(s.pid));
+    const live = readSidecars(sessionDir, since).filter((s) => s.state === 'recording' && isAlive(s.pid));
     if (live.length === 0) return;
     await sleep(50);
   }
 }
 
 /** Gives descendants that outlive the launched process a moment to save (up to `graceMs`). */
-async function waitForOtherProcesses(sessionDir: string, rootPid: number, graceMs = 2000): Promise<void> {
+async function waitForOtherProcesses(sessionDir: string, rootPid: number, since: number, graceMs = 2000): Promise<void> {
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
-    const waiting = readSidecars(sessionDir).some((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid));
+    const waiting = readSidecars(sessionDir, since).some((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid));
     if (!waiting) return;
     await sleep(50);
   }
 }
 
-export function readSidecars(sessionDir: string): AgentSidecar[] {
+/** Sidecars of the session folder, oldest first; `since` (epoch ms) leaves out threads started before it. */
+export function readSidecars(sessionDir: string, since = 0): AgentSidecar[] {
   let names: string[];
   try {
     names = fs.readdirSync(sessionDir);
@@ -202,7 +208,7 @@ export function readSidecars(sessionDir: string): AgentSidecar[] {
   for (const name of names.filter(isSidecarFileName)) {
     try {
       const s = JSON.parse(fs.readFileSync(path.join(sessionDir, name), 'utf8')) as AgentSidecar;
-      if (s && s.version === 1 && typeof s.pid === 'number') out.push(s);
+      if (s && s.version === 1 && typeof s.pid === 'number' && s.startTime >= since) out.push(s);
     } catch {
       // Not ours, or unreadable: ignore.
     }
@@ -218,8 +224,8 @@ interface RootOutcome {
 }
 
 /** Reads a session folder into profiles and problems. Also usable on a folder from an earlier run. */
-export function collectSession(sessionDir: string, root?: RootOutcome): CaptureResult {
-  const threads = readSidecars(sessionDir);
+export function collectSession(sessionDir: string, root?: RootOutcome, since = 0): CaptureResult {
+  const threads = readSidecars(sessionDir, since);
   const profiles: CapturedProfile[] = [];
   const problems: string[] = [];
   for (const s of threads) {

@@ -315,6 +315,17 @@ test('a shell command line profiles every node process it runs', async () => {
   assert.equal(hottestCpuFunction(mainProfileOf(r, 'b.js').path), 'stepB');
 });
 
+test('a second run into the same folder reports only its own threads', async () => {
+  const dir = scratchDir('capture-reuse');
+  writeFiles(dir, { 'one.js': `${busyFunction('firstRun', 100)}firstRun();\n`, 'two.js': `${busyFunction('secondRun', 100)}secondRun();\n` });
+  const first = await capture(dir, { command: ['node', 'one.js'] });
+  assert.equal(first.profiles.length, 1);
+  const second = await capture(dir, { command: ['node', 'two.js'] });
+  assert.equal(second.profiles.length, 1);
+  assert.ok(second.profiles[0].argv.some((a) => a.endsWith('two.js')));
+  assert.ok(fs.existsSync(first.profiles[0].path), 'the earlier files stay');
+});
+
 test('a command that does not exist is a clear CaptureError; a non-node command is reported', async () => {
   const dir = scratchDir('capture-enoent');
   await assert.rejects(
