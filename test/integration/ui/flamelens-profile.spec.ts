@@ -73,6 +73,10 @@ export async function run(ui: Workbench): Promise<void> {
   }
   ui.log(`annotations: ${JSON.stringify(annotations)}`);
   assert.ok(annotations.length > 0, 'no inline hot-line annotation in the editor');
+  // Function lenses ("self … · total …") above the hot functions.
+  const lens = ui.page.locator('.editor-group-container.active .codelens-decoration').filter({ hasText: /self .+ · total /, visible: true }).first();
+  await lens.waitFor({ state: 'visible', timeout: 15_000 });
+  ui.log(`lens: ${await lens.innerText()}`);
   await ui.screenshot('2-source-with-hot-lines');
 
   await ui.runCommand('FlameLens: Clear Hot Lines');
