@@ -6,7 +6,9 @@ import { InputError } from './analyze';
 import { recordCommand, recordHelp } from './record';
 import { reportCommand, reportHelp } from './report';
 import { diffCommand, diffHelp } from './diff';
-import { attachCommand } from './attach';
+import { attachCommand, attachHelp, snapshotDiffCommand, snapshotDiffHelp } from './attach';
+import { AttachError } from '../capture/attach-errors';
+import { SnapshotError } from '../heap/summarize';
 import { CaptureError } from '../capture/launcher';
 
 export const mainHelp = `FlameLens — CPU and heap profiles of Node.js programs, in the terminal.
@@ -15,14 +17,16 @@ Usage:
   flamelens record [options] -- <command…>   run a program and profile it (+ workers and children)
   flamelens report FILE [options]            hotspots of a .cpuprofile / .heapprofile (.gz too)
   flamelens diff BASE NEW [options]          regressions and improvements between two profiles
-  flamelens attach [options]                 profile an already running Node.js process
+  flamelens attach TARGET [options]          profile an already running Node.js process (PID, host:port)
+  flamelens snapshot-diff BEFORE AFTER       what grew between two .heapsnapshot files
   flamelens <command> --help                 options of one command
 
 Exit codes:
   0   success
   1   diff: a regression above --fail-above
   2   usage error, unreadable or invalid profile, command that cannot start
-  3   record: the program succeeded but no profile was written
+  3   record: the program succeeded but no profile was written; attach: nothing was captured
+  130 attach: cancelled (second Ctrl+C)
   70  internal error (a bug in FlameLens)
   record otherwise exits with the recorded program's own exit code (128 + n for signal n).`;
 
@@ -30,7 +34,8 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help?
   record: { run: recordCommand, help: recordHelp },
   report: { run: reportCommand, help: reportHelp },
   diff: { run: diffCommand, help: diffHelp },
-  attach: { run: attachCommand },
+  attach: { run: attachCommand, help: attachHelp },
+  'snapshot-diff': { run: snapshotDiffCommand, help: snapshotDiffHelp },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -53,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`flamelens ${name}: ${e.message}\nRun \`flamelens ${name} --help\` for usage.\n`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof CaptureError) {
+    if (e instanceof InputError || e instanceof CaptureError || e instanceof AttachError || e instanceof SnapshotError) {
       process.stderr.write(`flamelens ${name}: ${e.message}\n`);
       return 2;
     }

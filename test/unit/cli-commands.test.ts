@@ -291,6 +291,9 @@ test('--help for every command documents options and exit codes', () => {
   }
   const top = flamelens(['--help']);
   assert.equal(top.status, 0);
-  for (const cmd of ['record', 'report', 'diff', 'attach']) assert.match(top.stdout, new RegExp(`flamelens ${cmd}`));
+  for (const cmd of ['record', 'report', 'diff', 'attach', 'snapshot-diff']) assert.match(top.stdout, new RegExp(`flamelens ${cmd}`));
   assert.equal(flamelens([]).status, 2);
+  const helpTopic = flamelens(['help', 'diff']);
+  assert.equal(helpTopic.status, 0);
+  assert.match(helpTopic.stdout, /^Usage: flamelens diff/);
 });
