@@ -24,6 +24,10 @@ const builds = [
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
   { bundle: true, logLevel: 'warning', entryPoints: ['webview/style.css'], outfile: 'dist/webview.css', minify: production },
+  // The heap-snapshot table (custom editor for *.heapsnapshot and the snapshot comparison).
+  { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
+    entryPoints: ['webview/snapshot/main.ts'], outfile: 'dist/snapshot.js' },
+  { bundle: true, logLevel: 'warning', entryPoints: ['webview/snapshot/style.css'], outfile: 'dist/snapshot.css', minify: production },
   // The integration suite runs inside VS Code's extension host (test-electron or code-server): the mocha
   // entry plus one bundle per suite/*.test.ts, which index.js finds beside it. mocha stays a runtime require.
   { ...node, entryPoints: ['test/integration/index.ts', ...integrationSuites()], outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], sourcemap: true },

@@ -1,6 +1,7 @@
 // FlameLens's entry point: wires the services and commands, nothing else. Every Disposable goes to
 // context.subscriptions; nothing is parsed or spawned until a command or editor asks for it.
 import * as vscode from 'vscode';
+import { registerAttachFeatures } from './commands/attach-features';
 import { compareProfiles, openProfile } from './commands/open-commands';
 import { CaptureService, type CaptureOutcome } from './commands/capture-session';
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const capture = new CaptureService(panels, context.extensionUri);
   const hotLines = new HotLines(registry);
   context.subscriptions.push(registry, panels, capture, hotLines, ProfileEditorProvider.register(context.extensionUri, registry));
+  registerAttachFeatures(context, { panels, registry, capture });
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(name, fn)));

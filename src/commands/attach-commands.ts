@@ -1,0 +1,364 @@
+// Attach to Node Process… and Take Heap Snapshot: pick a running Node process (or type a
+// host:port / ws:// URL), record through the DevTools protocol (src/capture/attach.ts), show
+// "$(record) FlameLens pid 123 0:12" while recording, then open the flame graph like a launched
+// capture. The target is left as found: an inspector we opened is closed again.
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { attach, type AttachResult, type AttachSession, type AttachTarget } from '../capture/attach';
+import { AttachError } from '../capture/attach-errors';
+import { parseAttachTarget } from '../capture/attach-parse';
+import { listNodeProcesses, UnsupportedPlatformError, type NodeProcessInfo } from '../capture/processes';
+import { readConfig } from '../config';
+import { loadProfile } from '../views/load-profile';
+import type { ProfilePanels } from '../views/profile-panel';
+import { attachableProcesses, fileSlug, processRow, shortProcessName, timeStamp } from './attach-items';
+
+export const attachCommandId = 'flamelens.attachToProcess';
+export const stopAttachCommandId = 'flamelens.stopAttachedRecording';
+export const snapshotCommandId = 'flamelens.takeHeapSnapshot';
+const attachRecordingContextKey = 'flamelens.attachRecording';
+
+/** One row of the process quick pick. */
+export interface ProcessPickItem extends vscode.QuickPickItem {
+  process?: NodeProcessInfo;
+  /** The "Enter host:port or ws:// URL…" row. */
+  manual?: true;
+}
+
+/** Arguments the commands accept (all optional; the palette passes none). */
+export interface AttachCommandArgs {
+  /** Skip the quick pick: attach to this pid… */
+  pid?: number;
+  /** …or to this "host:port" / "ws://…" / pid text. */
+  target?: string;
+  /** Record this long, then stop (default: the flamelens.duration setting; 0 = until Stop). */
+  durationMs?: number;
+  /** TESTS ONLY: answers the process quick pick (given the rows it would show) instead of showing it. */
+  pickProviderForTest?: (items: readonly ProcessPickItem[]) => ProcessPickItem | undefined;
+}
+
+/** What a finished attach capture produced. */
+export interface AttachOutcome {
+  result: AttachResult;
+  /** The file whose flame graph was opened. */
+  opened?: string;
+}
+
+/** A started attach capture (recording); `finished` settles once files are written and opened. */
+export interface AttachRun {
+  pid?: number;
+  host: string;
+  port: number;
+  openedInspector: boolean;
+  finished: Promise<AttachOutcome>;
+}
+
+interface Chosen {
+  target: AttachTarget;
+  /** For titles and file names: "server.js", or "127.0.0.1:9229". */
+  name: string;
+  cwd?: string;
+}
+
+export class AttachService implements vscode.Disposable {
+  private running: { session: AttachSession; name: string; started: number; stopping?: Promise<AttachResult> } | undefined;
+  private readonly status: vscode.StatusBarItem;
+  private tick: NodeJS.Timeout | undefined;
+
+  constructor(private readonly panels: ProfilePanels) {
+    this.status = vscode.window.createStatusBarItem('flamelens.attachRecording', vscode.StatusBarAlignment.Left, 100);
+    this.status.name = 'FlameLens attached recording';
+    this.status.command = stopAttachCommandId;
+    this.status.tooltip = 'FlameLens is recording an attached process — click to stop and open the flame graph';
+  }
+
+  get isRecording(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Attach to Node Process…: resolves once recording started (undefined when the user cancelled or attaching failed). */
+  async attachCommand(args: AttachCommandArgs = {}): Promise<AttachRun | undefined> {
+    if (this.running) {
+      const choice = await vscode.window.showWarningMessage(`FlameLens is already recording ${this.running.name}.`, 'Stop It', 'Cancel');
+      if (choice !== 'Stop It') return undefined;
+      await this.stop();
+    }
+    const chosen = await chooseTarget(args, 'FlameLens: attach to which Node.js process?');
+    if (!chosen) return undefined;
+    const config = readConfig();
+    const durationMs = args.durationMs ?? (config.duration > 0 ? config.duration * 1000 : undefined);
+    const outDir = path.join(outputBase(config.outputDirectory, chosen.cwd), `${timeStamp()}-attach-${fileSlug(chosen.name)}`);
+    const controller = new AbortController();
+    let session: AttachSession;
+    try {
+      session = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `FlameLens: attaching to ${describe(chosen)}`, cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          return attach(chosen.target, {
+            cpu: true,
+            heap: config.recordHeap,
+            intervalUs: config.cpuSamplingInterval,
+            ...(durationMs && durationMs > 0 ? { durationMs } : {}),
+            outDir,
+            baseName: `${fileSlug(chosen.name)}-${'pid' in chosen.target ? chosen.target.pid : 'remote'}`,
+            signal: controller.signal,
+            onProgress: (p) => {
+              if (p.phase === 'resolving' || p.phase === 'connecting') progress.report({ message: p.message });
+            },
+          });
+        },
+      );
+    } catch (err) {
+      if (err instanceof AttachError && err.code === 'cancelled') return undefined;
+      void this.showAttachError(err, chosen);
+      return undefined;
+    }
+    const running = { session, name: describeSession(chosen, session), started: Date.now() };
+    this.running = running;
+    this.showStatus();
+    const finished = session.finished.then(async (result) => {
+      if (this.running === running) {
+        this.running = undefined;
+        this.hideStatus();
+      }
+      return this.finish(running.name, result);
+    });
+    return { pid: session.pid, host: session.host, port: session.port, openedInspector: session.openedInspector, finished };
+  }
+
+  /** Stop Attached Recording: the files are written and opened; the target keeps running. */
+  async stop(): Promise<AttachResult | undefined> {
+    const running = this.running;
+    if (!running) {
+      void vscode.window.showInformationMessage('FlameLens is not recording an attached process.');
+      return undefined;
+    }
+    if (!running.stopping) {
+      this.status.text = '$(loading~spin) FlameLens saving…';
+      running.stopping = running.session.stop();
+    }
+    return running.stopping;
+  }
+
+  private async finish(name: string, result: AttachResult): Promise<AttachOutcome> {
+    const outcome: AttachOutcome = { result };
+    const closedNote = result.openedInspector ? (result.inspectorClosed ? ' Inspector closed again.' : ' The inspector FlameLens opened may still be open.') : '';
+    const lost = result.lost.length > 0 ? ` Not captured: ${result.lost.join('; ')}.` : '';
+    const main = result.files.cpuprofile ?? result.files.heapprofile;
+    if (!main) {
+      const why = result.error?.message ?? (result.lost.join('; ') || 'nothing was recorded');
+      void vscode.window.showErrorMessage(`FlameLens: no profile from ${name}: ${why}.${closedNote}`);
+      return outcome;
+    }
+    try {
+      await this.openProfileFile(main, name);
+      outcome.opened = main;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`FlameLens: could not open ${main}: ${(err as Error).message}`);
+      return outcome;
+    }
+    const ended = result.error ? ` (${result.error.message})` : '';
+    const warnings = result.warnings.length > 0 ? ` ${result.warnings.join('; ')}.` : '';
+    const message = `FlameLens: Profiled ${name} — ${(result.recordedMs / 1000).toFixed(1)} s recorded${ended}.${closedNote}${lost}${warnings}`;
+    const heap = result.files.cpuprofile && result.files.heapprofile ? result.files.heapprofile : undefined;
+    if (heap) {
+      void vscode.window.showInformationMessage(message, 'Open Heap Profile').then((choice) => {
+        if (choice) void this.openProfileFile(heap, name).catch((err: Error) => vscode.window.showErrorMessage(`FlameLens: ${err.message}`));
+      });
+    } else {
+      void vscode.window.showInformationMessage(message);
+    }
+    return outcome;
+  }
+
+  /** Opens a recorded file in a panel, exactly like a launched capture's profile. */
+  private async openProfileFile(file: string, name: string): Promise<void> {
+    const uri = vscode.Uri.file(file);
+    const profile = await loadProfile(uri);
+    const title = `${name} (${file.endsWith('.cpuprofile') ? 'CPU' : 'heap'})`;
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    this.panels.show({ profile, title, source: file }, { kind: 'file', uri: uri.toString() }, column);
+  }
+
+  private async showAttachError(err: unknown, chosen: Chosen): Promise<void> {
+    const message = `FlameLens: could not attach to ${describe(chosen)}: ${(err as Error).message}`;
+    const byPort = 'Attach by Port…';
+    const another = 'Pick Another Process…';
+    let actions: string[] = [];
+    if (err instanceof AttachError) {
+      if (err.code === 'port-in-use' || err.code === 'inspector-not-opened' || err.code === 'unsupported-platform' || err.code === 'connect-failed') actions = [byPort];
+      else if (err.code === 'pid-not-found' || err.code === 'not-node' || err.code === 'self' || err.code === 'permission-denied' || err.code === 'target-exited') actions = [another];
+    }
+    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    if (choice === byPort) {
+      const text = await askForTarget();
+      if (text) await this.attachCommand({ target: text });
+    } else if (choice === another) {
+      await this.attachCommand();
+    }
+  }
+
+  private showStatus(): void {
+    const render = () => {
+      const r = this.running;
+      if (!r) return;
+      const s = Math.floor((Date.now() - r.started) / 1000);
+      this.status.text = `$(record) FlameLens ${r.name} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+    };
+    render();
+    this.status.show();
+    clearInterval(this.tick);
+    this.tick = setInterval(render, 1000);
+    void vscode.commands.executeCommand('setContext', attachRecordingContextKey, true);
+  }
+
+  private hideStatus(): void {
+    clearInterval(this.tick);
+    this.tick = undefined;
+    this.status.hide();
+    void vscode.commands.executeCommand('setContext', attachRecordingContextKey, false);
+  }
+
+  dispose(): void {
+    clearInterval(this.tick);
+    // Ending the extension host ends the connection; the target keeps running either way.
+    void this.running?.session.stop();
+    this.running = undefined;
+    this.status.dispose();
+  }
+}
+
+/** Result of Take Heap Snapshot. */
+export interface SnapshotRun {
+  file: string;
+  pid?: number;
+  result: AttachResult;
+}
+
+/** Take Heap Snapshot: streams a .heapsnapshot to `<outDir>/<name>-<pid>-<time>.heapsnapshot` with a cancellable progress notification. */
+export async function takeHeapSnapshot(args: AttachCommandArgs = {}): Promise<SnapshotRun | undefined> {
+  const chosen = await chooseTarget(args, 'FlameLens: take a heap snapshot of which Node.js process?');
+  if (!chosen) return undefined;
+  const config = readConfig();
+  const outDir = outputBase(config.outputDirectory, chosen.cwd);
+  const pidPart = 'pid' in chosen.target ? `-${chosen.target.pid}` : '';
+  const baseName = `${fileSlug(chosen.name)}${pidPart}-${timeStamp()}`;
+  const controller = new AbortController();
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `FlameLens: heap snapshot of ${describe(chosen)}`, cancellable: true },
+    async (progress, token) => {
+      token.onCancellationRequested(() => controller.abort());
+      let reported = 0;
+      const session = await attach(chosen.target, {
+        cpu: false,
+        heap: false,
+        snapshot: true,
+        outDir,
+        baseName,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase === 'snapshot' && p.done !== undefined && p.total) {
+            const pct = Math.min(100, (100 * p.done) / p.total);
+            progress.report({ message: `${pct.toFixed(0)}%`, increment: pct - reported });
+            reported = pct;
+          } else if (p.phase !== 'done') {
+            progress.report({ message: p.message });
+          }
+        },
+      });
+      return session.finished;
+    },
+  ).then(
+    (r) => r,
+    (err: unknown) => {
+      if (!(err instanceof AttachError && err.code === 'cancelled')) {
+        void vscode.window.showErrorMessage(`FlameLens: could not take a heap snapshot of ${describe(chosen)}: ${(err as Error).message}`);
+      }
+      return undefined;
+    },
+  );
+  if (!result) return undefined;
+  const file = result.files.heapsnapshot;
+  if (!file) {
+    if (result.error?.code !== 'cancelled') {
+      void vscode.window.showErrorMessage(`FlameLens: no heap snapshot of ${describe(chosen)}: ${result.error?.message ?? result.lost.join('; ')}`);
+    }
+    return undefined;
+  }
+  const closedNote = result.openedInspector && result.inspectorClosed ? ' Inspector closed again.' : '';
+  void vscode.window.showInformationMessage(`FlameLens: saved ${path.basename(file)}.${closedNote}`);
+  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'flamelens.snapshotEditor');
+  return { file, pid: result.pid, result };
+}
+
+/** The process quick pick (or the args' pid/target), then the input box for host:port when asked for. */
+async function chooseTarget(args: AttachCommandArgs, title: string): Promise<Chosen | undefined> {
+  if (typeof args.pid === 'number') return { target: { pid: args.pid }, name: `pid ${args.pid}` };
+  if (typeof args.target === 'string') return fromText(args.target);
+  let processes: NodeProcessInfo[] = [];
+  let unsupported = false;
+  try {
+    processes = attachableProcesses(await listNodeProcesses());
+  } catch (err) {
+    if (!(err instanceof UnsupportedPlatformError)) throw err;
+    unsupported = true;
+  }
+  const items: ProcessPickItem[] = processes.map((p) => ({ ...processRow(p), process: p }));
+  items.push({
+    label: '$(plug) Enter host:port or ws:// URL…',
+    detail: unsupported ? 'Listing processes is Linux-only: start the target with --inspect and enter its address' : 'A process started with --inspect, possibly on another machine or in a container',
+    manual: true,
+  });
+  const picked = args.pickProviderForTest
+    ? args.pickProviderForTest(items)
+    : await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter by pid, command or folder' });
+  if (!picked) return undefined;
+  if (picked.process) {
+    const p = picked.process;
+    return { target: { pid: p.pid }, name: `${shortProcessName(p.argv)} (pid ${p.pid})`, cwd: p.cwd || undefined };
+  }
+  const text = await askForTarget();
+  return text ? fromText(text) : undefined;
+}
+
+function fromText(text: string): Chosen | undefined {
+  const parsed = parseAttachTarget(text);
+  if ('error' in parsed) {
+    void vscode.window.showErrorMessage(`FlameLens: ${parsed.error}`);
+    return undefined;
+  }
+  const t = parsed.target;
+  return { target: t, name: 'pid' in t ? `pid ${t.pid}` : 'port' in t ? `${t.host}:${t.port}` : 'inspector' };
+}
+
+async function askForTarget(): Promise<string | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'FlameLens: attach to an inspector',
+    prompt: 'PID, HOST:PORT of a process started with --inspect, or its ws:// URL',
+    value: '127.0.0.1:9229',
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      const parsed = parseAttachTarget(value);
+      return 'error' in parsed ? parsed.error : undefined;
+    },
+  });
+  return text?.trim() || undefined;
+}
+
+function describe(chosen: Chosen): string {
+  return chosen.name;
+}
+
+function describeSession(chosen: Chosen, session: AttachSession): string {
+  if ('pid' in chosen.target || session.pid === undefined) return chosen.name;
+  return `${chosen.name} (pid ${session.pid})`;
+}
+
+/** The output directory setting, resolved like launched captures: relative paths inside the first workspace folder. */
+export function outputBase(outputDirectory: string, fallbackCwd?: string): string {
+  if (path.isAbsolute(outputDirectory)) return outputDirectory;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? fallbackCwd ?? os.homedir();
+  return path.join(folder, outputDirectory);
+}

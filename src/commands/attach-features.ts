@@ -1,0 +1,74 @@
+// Registers the attach / heap-snapshot / multi-profile features: one call from activate().
+// Commands return their results (executeCommand hands them back in-process), which is how the
+// integration tests observe them; the palette ignores them.
+import * as vscode from 'vscode';
+import { collectSession } from '../capture/launcher';
+import type { CaptureService } from './capture-session';
+import type { ProfilePanels } from '../views/profile-panel';
+import type { ProfileRegistry } from '../views/profile-registry';
+import { SnapshotEditorProvider } from '../views/snapshot-editor';
+import { AttachService, attachCommandId, snapshotCommandId, stopAttachCommandId, takeHeapSnapshot, type AttachCommandArgs } from './attach-commands';
+import { CaptureProfileLists, showCaptureProfilesCommandId } from './capture-list';
+import { compareHeapSnapshots, compareSnapshotsCommandId } from './snapshot-commands';
+
+export interface AttachFeatureDeps {
+  panels: ProfilePanels;
+  registry: ProfileRegistry;
+  capture: CaptureService;
+}
+
+export interface AttachFeatures {
+  attach: AttachService;
+  lists: CaptureProfileLists;
+}
+
+function reportErrors<A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`FlameLens: ${name} failed: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+}
+
+const asArgs = (a: unknown): AttachCommandArgs => (a && typeof a === 'object' && !(a instanceof vscode.Uri) ? (a as AttachCommandArgs) : {});
+
+export function registerAttachFeatures(context: vscode.ExtensionContext, deps: AttachFeatureDeps): AttachFeatures {
+  const attach = new AttachService(deps.panels);
+  const lists = new CaptureProfileLists(context.extensionUri, deps.panels, deps.registry);
+  const snapshots = SnapshotEditorProvider.register(context.extensionUri);
+  const register = <A extends unknown[], R>(id: string, name: string, fn: (...args: A) => Promise<R>) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(name, fn)));
+
+  context.subscriptions.push(attach, lists, snapshots.disposable);
+  register(attachCommandId, 'Attach to Node Process', (args?: unknown) => attach.attachCommand(asArgs(args)));
+  register(stopAttachCommandId, 'Stop Attached Recording', () => attach.stop());
+  register(snapshotCommandId, 'Take Heap Snapshot', async (args?: unknown) => {
+    const run = await takeHeapSnapshot(asArgs(args));
+    return run && { ...run, inspectForTest: () => snapshots.provider.inspectForTest(vscode.Uri.file(run.file)) };
+  });
+  register(compareSnapshotsCommandId, 'Compare Heap Snapshots', (a?: unknown, b?: unknown) => {
+    // From the explorer with two files selected: (clicked, [first, second]).
+    const selected = Array.isArray(b) ? b.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
+    if (selected.length === 2) return compareHeapSnapshots(context.extensionUri, selected[0], selected[1]);
+    return compareHeapSnapshots(context.extensionUri, a instanceof vscode.Uri ? a : undefined, b instanceof vscode.Uri ? b : undefined);
+  });
+  register(showCaptureProfilesCommandId, 'Show Capture Profiles', async (sessionDir?: unknown, pickForTest?: unknown) => {
+    let dir = typeof sessionDir === 'string' ? sessionDir : undefined;
+    dir ??= (await deps.capture.lastOutcome())?.sessionDir;
+    if (!dir) {
+      void vscode.window.showInformationMessage('FlameLens: no capture yet. Profile a program first.');
+      return undefined;
+    }
+    const result = collectSession(dir);
+    if (result.profiles.length === 0) {
+      void vscode.window.showInformationMessage(`FlameLens: no profiles in ${dir}.`);
+      return undefined;
+    }
+    const name = dir.split(/[\\/]/).pop() ?? dir;
+    return lists.pick(result.profiles, name, typeof pickForTest === 'function' ? (pickForTest as Parameters<CaptureProfileLists['pick']>[2]) : undefined);
+  });
+  return { attach, lists };
+}

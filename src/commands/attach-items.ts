@@ -1,0 +1,53 @@
+// Pure helpers for the attach and snapshot commands: which Node processes to offer, how each row
+// reads, and the short name used in titles and file names. No vscode import, so unit-testable.
+import type { NodeProcessInfo } from '../capture/processes';
+
+/**
+ * The editor's own Node processes (VS Code / code-server server, extension hosts, file watchers,
+ * pty host, language servers started by extensions): attaching to those would profile the editor.
+ */
+const editorHelper =
+  /(?:^|[\\/\s])(?:out[\\/](?:server-main|bootstrap-fork|vs[\\/]\S*)\.js|code-server|--type=(?:extensionHost|fileWatcher|ptyHost|utility))(?:\s|$)|extensionHost|ms-enable-electron-run-as-node|[\\/]\.vscode(?:-server)?[\\/]extensions[\\/]|[\\/]lib[\\/]vscode[\\/]/;
+
+export function isEditorProcess(p: Pick<NodeProcessInfo, 'argv' | 'isSelf'>): boolean {
+  return p.isSelf || editorHelper.test(p.argv.join(' '));
+}
+
+/** "server.js" for `node --inspect server.js --port 3`; the executable's name when there is no script. */
+export function shortProcessName(argv: readonly string[]): string {
+  const script = argv.slice(1).find((a) => !a.startsWith('-'));
+  const base = (script ?? argv[0] ?? 'node').split(/[\\/]/).pop() ?? 'node';
+  return base || 'node';
+}
+
+/** A file-name-safe stem: letters, digits, dot, dash, underscore. */
+export function fileSlug(text: string): string {
+  return text.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'node';
+}
+
+/** 20261124-043012 (UTC), for file and folder names. */
+export function timeStamp(date = new Date()): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export interface ProcessRow {
+  label: string;
+  description: string;
+  detail: string;
+}
+
+export function processRow(p: NodeProcessInfo): ProcessRow {
+  const command = p.commandLine.length > 120 ? `${p.commandLine.slice(0, 117)}…` : p.commandLine;
+  return {
+    label: `${p.pid}  ${command}`,
+    description: p.cwd,
+    detail: p.inspector
+      ? `inspector open on ${p.inspector.host}:${p.inspector.port}`
+      : 'no inspector (will open one and close it afterwards)',
+  };
+}
+
+/** The processes to offer, editor processes left out, most recently started (highest pid) first. */
+export function attachableProcesses(all: readonly NodeProcessInfo[]): NodeProcessInfo[] {
+  return all.filter((p) => !isEditorProcess(p)).sort((a, b) => b.pid - a.pid);
+}

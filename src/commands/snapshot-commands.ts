@@ -1,0 +1,45 @@
+// Compare Heap Snapshots…: two .heapsnapshot files → growth per constructor (count and size delta),
+// most growth first, in the snapshot table webview's diff mode.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { diffSnapshots, type SnapshotDiff } from '../heap/diff';
+import { summarizeWithProgress } from '../views/snapshot-editor';
+import { SnapshotView, type RenderedInfo } from '../views/snapshot-view';
+
+export const compareSnapshotsCommandId = 'flamelens.compareHeapSnapshots';
+const comparePanelViewType = 'flamelens.snapshotCompare';
+
+export interface SnapshotCompareRun {
+  diff: SnapshotDiff;
+  /** Tests: what the webview drew. */
+  rendered(): Promise<RenderedInfo>;
+}
+
+const filters = { 'Heap snapshots': ['heapsnapshot'], 'All files': ['*'] };
+
+export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vscode.Uri, after?: vscode.Uri): Promise<SnapshotCompareRun | undefined> {
+  const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters, openLabel: 'Select' }))?.[0];
+  const a = before ?? (await pick('FlameLens: compare — the EARLIER heap snapshot (before)'));
+  if (!a) return undefined;
+  const b = after ?? (await pick('FlameLens: compare — the LATER heap snapshot (after)'));
+  if (!b) return undefined;
+  const nameA = path.basename(a.fsPath);
+  const nameB = path.basename(b.fsPath);
+  const title = `${nameA} → ${nameB}`;
+  const panel = vscode.window.createWebviewPanel(comparePanelViewType, title, vscode.ViewColumn.Active);
+  const view = new SnapshotView(panel.webview, extensionUri, title);
+  panel.onDidDispose(() => view.dispose());
+  view.post({ type: 'progress', message: `reading ${nameA} and ${nameB}…` });
+  try {
+    // One after the other: each parse is memory-hungry.
+    const sa = await summarizeWithProgress(extensionUri, a.fsPath, (m) => view.post({ type: 'progress', message: `${nameA}: ${m}` }));
+    const sb = await summarizeWithProgress(extensionUri, b.fsPath, (m) => view.post({ type: 'progress', message: `${nameB}: ${m}` }));
+    const diff = diffSnapshots(sa, sb, 'size');
+    view.post({ type: 'diff', title, before: nameA, after: nameB, diff, beforeTotal: sa.totalSize, afterTotal: sb.totalSize });
+    return { diff, rendered: () => view.rendered() };
+  } catch (err) {
+    view.post({ type: 'error', message: (err as Error).message });
+    void vscode.window.showErrorMessage(`FlameLens: could not compare ${title}: ${(err as Error).message}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,112 @@
+// The read-only custom editor for *.heapsnapshot: the document summarises the file once, in a worker
+// thread (dist/heap-worker.js; the WASM parser never loads in the extension host), and every editor
+// of it shows the per-constructor table.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { summarizeSnapshotFile } from '../heap/summarize';
+import type { SnapshotSummary } from '../heap/types';
+import { SnapshotView, type RenderedInfo } from './snapshot-view';
+
+export const snapshotEditorViewType = 'flamelens.snapshotEditor';
+
+/** The worker that parses snapshots, inside the installed extension. */
+export function heapWorkerPath(extensionUri: vscode.Uri): string {
+  return vscode.Uri.joinPath(extensionUri, 'dist', 'heap-worker.js').fsPath;
+}
+
+/**
+ * Summarises a snapshot file with a cancellable progress notification. `onProgress` also gets the
+ * worker's messages (shown in the webview while it waits).
+ */
+export function summarizeWithProgress(extensionUri: vscode.Uri, file: string, onProgress?: (message: string) => void): Promise<SnapshotSummary> {
+  return new Promise<SnapshotSummary>((resolve, reject) => {
+    void vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `FlameLens: reading ${path.basename(file)}`, cancellable: true },
+    (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return summarizeSnapshotFile(file, {
+        workerPath: heapWorkerPath(extensionUri),
+        signal: controller.signal,
+        onProgress: (message) => {
+          progress.report({ message });
+          onProgress?.(message);
+        },
+      }).then(resolve, reject);
+    },
+  );
+  });
+}
+
+export class SnapshotDocument implements vscode.CustomDocument {
+  private summaryPromise: Promise<SnapshotSummary> | undefined;
+  private readonly progressListeners = new Set<(message: string) => void>();
+  readonly views = new Set<SnapshotView>();
+
+  constructor(
+    readonly uri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
+  ) {}
+
+  /** Parsed once, on first use. */
+  summary(): Promise<SnapshotSummary> {
+    this.summaryPromise ??= summarizeWithProgress(this.extensionUri, this.uri.fsPath, (m) => {
+      for (const l of this.progressListeners) l(m);
+    });
+    return this.summaryPromise;
+  }
+
+  onProgress(listener: (message: string) => void): vscode.Disposable {
+    this.progressListeners.add(listener);
+    return new vscode.Disposable(() => this.progressListeners.delete(listener));
+  }
+
+  dispose(): void {
+    this.progressListeners.clear();
+  }
+}
+
+export class SnapshotEditorProvider implements vscode.CustomReadonlyEditorProvider<SnapshotDocument> {
+  private readonly documents = new Map<string, SnapshotDocument>();
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  static register(extensionUri: vscode.Uri): { provider: SnapshotEditorProvider; disposable: vscode.Disposable } {
+    const provider = new SnapshotEditorProvider(extensionUri);
+    const disposable = vscode.window.registerCustomEditorProvider(snapshotEditorViewType, provider, { supportsMultipleEditorsPerDocument: true });
+    return { provider, disposable };
+  }
+
+  openCustomDocument(uri: vscode.Uri): SnapshotDocument {
+    if (uri.scheme !== 'file') throw new Error('FlameLens reads heap snapshots from local files only.');
+    const doc = new SnapshotDocument(uri, this.extensionUri);
+    this.documents.set(uri.toString(), doc);
+    return doc;
+  }
+
+  resolveCustomEditor(document: SnapshotDocument, panel: vscode.WebviewPanel): void {
+    const title = path.basename(document.uri.fsPath);
+    const view = new SnapshotView(panel.webview, this.extensionUri, title);
+    document.views.add(view);
+    const progress = document.onProgress((message) => view.post({ type: 'progress', message }));
+    view.post({ type: 'progress', message: 'reading the snapshot…' });
+    document.summary().then(
+      (summary) => view.post({ type: 'summary', title, summary }),
+      (err: Error) => view.post({ type: 'error', message: `${title}: ${err.message}` }),
+    );
+    panel.onDidDispose(() => {
+      progress.dispose();
+      view.dispose();
+      document.views.delete(view);
+      if (document.views.size === 0 && this.documents.get(document.uri.toString()) === document) this.documents.delete(document.uri.toString());
+    });
+  }
+
+  /** Tests: the summary and what the first editor of `uri` rendered. */
+  async inspectForTest(uri: vscode.Uri): Promise<{ summary: SnapshotSummary; rendered: RenderedInfo } | undefined> {
+    const doc = this.documents.get(uri.toString());
+    const view = doc && [...doc.views][0];
+    if (!doc || !view) return undefined;
+    return { summary: await doc.summary(), rendered: await view.rendered() };
+  }
+}

@@ -1,0 +1,63 @@
+// One heap-snapshot table webview (custom editor or compare panel): sets its HTML through the shared
+// CSP builder, queues messages until the webview says `ready`, and remembers what it last rendered.
+import * as vscode from 'vscode';
+import { makeNonce, renderWebviewHtml } from './html';
+import { isSnapshotWebviewMessage, type SnapshotHostMessage, type SnapshotWebviewMessage } from './snapshot-protocol';
+
+export type RenderedInfo = Extract<SnapshotWebviewMessage, { type: 'rendered' }>;
+
+export class SnapshotView implements vscode.Disposable {
+  private ready = false;
+  private readonly queue: SnapshotHostMessage[] = [];
+  /** The latest state, re-sent when the webview reloads (hidden and shown again). */
+  private latest: SnapshotHostMessage | undefined;
+  private lastRendered: RenderedInfo | undefined;
+  private readonly renderedWaiters: ((info: RenderedInfo) => void)[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    extensionUri: vscode.Uri,
+    title: string,
+  ) {
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    webview.html = renderWebviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'snapshot.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'snapshot.css')).toString(),
+      nonce: makeNonce(),
+      title,
+    });
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        if (!isSnapshotWebviewMessage(m)) return;
+        if (m.type === 'ready') {
+          this.ready = true;
+          const pending = this.queue.splice(0);
+          if (pending.length === 0 && this.latest) pending.push(this.latest);
+          for (const msg of pending) void this.webview.postMessage(msg);
+        } else {
+          this.lastRendered = m;
+          for (const w of this.renderedWaiters.splice(0)) w(m);
+        }
+      }),
+    );
+  }
+
+  post(message: SnapshotHostMessage): void {
+    if (message.type !== 'progress') this.latest = message;
+    if (this.ready) void this.webview.postMessage(message);
+    else this.queue.push(message);
+  }
+
+  /** What the webview last drew (for the integration tests), waiting for the first render if needed. */
+  rendered(): Promise<RenderedInfo> {
+    if (this.lastRendered) return Promise.resolve(this.lastRendered);
+    return new Promise((resolve) => this.renderedWaiters.push(resolve));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
