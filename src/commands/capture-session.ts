@@ -8,7 +8,7 @@ import { CaptureError, collectSession, readSidecars, startCapture, type CaptureH
 import { readConfig } from '../config';
 import { loadProfile } from '../views/load-profile';
 import type { ProfilePanels } from '../views/profile-panel';
-import { mainProfile, profilePickItem } from './capture-plan';
+import { mainProfile } from './capture-plan';
 
 export interface CaptureRequest {
   /** Short name for the terminal, messages and the session folder, e.g. "busy.js" or "npm run start". */
@@ -214,19 +214,13 @@ export class CaptureService implements vscode.Disposable {
     const message = `FlameLens: Profiled ${running.request.name} — ${(main.durationMs / 1000).toFixed(1)} s recorded${others > 0 ? `, ${others} more profile${others === 1 ? '' : 's'} (workers, child processes or heap)` : ''}.`;
     if (others > 0) {
       void vscode.window.showInformationMessage(message, 'Show All…').then((choice) => {
-        if (choice) void this.pickProfile(result.profiles, running.request.name);
+        // The list (with a merged view of all processes) lives in capture-list.ts.
+        if (choice) void vscode.commands.executeCommand('flamelens.showCaptureProfiles', running.handle.sessionDir);
       });
     } else {
       void vscode.window.showInformationMessage(message);
     }
     return outcome;
-  }
-
-  /** Quick pick over a session's profiles (pid, thread, command line, duration). */
-  async pickProfile(profiles: readonly CapturedProfile[], name: string): Promise<void> {
-    const items = profiles.map((p) => ({ ...profilePickItem(p), profile: p }));
-    const picked = await vscode.window.showQuickPick(items, { title: `FlameLens: profiles of ${name}`, matchOnDetail: true });
-    if (picked) await this.open(picked.profile, name);
   }
 
   private async open(p: CapturedProfile, name: string): Promise<void> {
