@@ -20,10 +20,17 @@ export function categorizeUrl(url: string, functionName: string): FrameClass {
   const path = url.includes('\\') ? url.replace(/\\/g, '/') : url;
   const marker = path.lastIndexOf('/node_modules/');
   if (marker < 0) return { category: 'user' };
-  const rest = path.slice(marker + '/node_modules/'.length).split('/');
-  const first = decodeSegment(rest[0] ?? '');
+  // The package is the next path segment, or the next two for @scope/name (%40 in file URLs).
+  const from = marker + '/node_modules/'.length;
+  let end = path.indexOf('/', from);
+  if (end < 0) end = path.length;
+  const first = decodeSegment(path.slice(from, end));
   let packageName = first;
-  if (first.startsWith('@') && rest.length > 1) packageName = `${first}/${decodeSegment(rest[1] ?? '')}`;
+  if (first.startsWith('@') && end < path.length) {
+    let end2 = path.indexOf('/', end + 1);
+    if (end2 < 0) end2 = path.length;
+    packageName = `${first}/${decodeSegment(path.slice(end + 1, end2))}`;
+  }
   if (packageName === '') return { category: 'user' };
   return { category: 'node_modules', packageName };
 }

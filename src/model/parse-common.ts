@@ -130,6 +130,23 @@ export class IdIndex {
     if (this.dense !== null) return id < this.dense.length ? this.dense[id]! : -1;
     return this.sparse!.get(id) ?? -1;
   }
+
+  /** Positions of the first `count` ids in `src` (-1 for unknown ids), in one tight loop. */
+  mapAll(src: Int32Array, count: number): Int32Array {
+    const out = new Int32Array(count);
+    const dense = this.dense;
+    if (dense !== null) {
+      const m = dense.length;
+      for (let i = 0; i < count; i++) {
+        const id = src[i]!;
+        out[i] = id < m ? dense[id]! : -1;
+      }
+    } else {
+      const sparse = this.sparse!;
+      for (let i = 0; i < count; i++) out[i] = sparse.get(src[i]!) ?? -1;
+    }
+    return out;
+  }
 }
 
 function duplicate(what: string, id: number): never {

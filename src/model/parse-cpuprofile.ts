@@ -215,10 +215,12 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
   const parentPos = new Int32Array(n).fill(-1);
   const childOff = raw.childOff.data;
   const childIds = raw.childIds.data;
-  if (raw.hasChildrenField || !raw.hasParentField) {
+  const byChildren = raw.hasChildrenField || !raw.hasParentField;
+  const childPos = byChildren ? index.mapAll(childIds, childOff[n]!) : new Int32Array(0);
+  if (byChildren) {
     for (let i = 0; i < n; i++) {
       for (let c = childOff[i]!; c < childOff[i + 1]!; c++) {
-        const child = index.get(childIds[c]!);
+        const child = childPos[c]!;
         if (child < 0) throw new ProfileError('invalid-structure', `Not a valid profile: node ${ids[i]} lists a child ${childIds[c]} that is not in "nodes".`);
         if (parentPos[child] !== -1 || child === i) {
           throw new ProfileError('invalid-structure', `Not a valid profile: node ${childIds[c]} is listed as a child more than once (or of itself); the nodes do not form a tree.`);
@@ -247,10 +249,9 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
   // Children lists by input position (for parent-field inputs, rebuilt from parents).
   let cStart: Int32Array;
   let cList: Int32Array;
-  if (raw.hasChildrenField || !raw.hasParentField) {
+  if (byChildren) {
     cStart = childOff.subarray(0, n + 1);
-    cList = new Int32Array(childOff[n]!);
-    for (let c = 0; c < cList.length; c++) cList[c] = index.get(childIds[c]!);
+    cList = childPos;
   } else {
     cStart = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) if (parentPos[i]! >= 0) cStart[parentPos[i]! + 1]!++;
@@ -296,9 +297,9 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
     sampleCount = samples.length;
     const s = samples.data;
     // Map every sample to its node once (and validate it).
-    const sampleNode = new Int32Array(sampleCount);
+    const sampleNode = index.mapAll(s, sampleCount);
     for (let i = 0; i < sampleCount; i++) {
-      const pos = index.get(s[i]!);
+      const pos = sampleNode[i]!;
       if (pos < 0) throw new ProfileError('invalid-structure', `Not a valid profile: sample ${i} names node ${s[i]}, which is not in "nodes".`);
       const k = newIndex[pos]!;
       sampleNode[i] = k;
