@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { attach, type AttachResult, type AttachSession, type AttachTarget } from '../capture/attach';
 import { AttachError } from '../capture/attach-errors';
 import { parseAttachTarget } from '../capture/attach-parse';
-import { listNodeProcesses, UnsupportedPlatformError, type NodeProcessInfo } from '../capture/processes';
+import { describeProcess, listNodeProcesses, UnsupportedPlatformError, type NodeProcessInfo } from '../capture/processes';
 import { readConfig } from '../config';
 import { loadProfile } from '../views/load-profile';
 import type { ProfilePanels } from '../views/profile-panel';
@@ -295,7 +295,10 @@ export async function takeHeapSnapshot(args: AttachCommandArgs = {}): Promise<Sn
 
 /** The process quick pick (or the args' pid/target), then the input box for host:port when asked for. */
 async function chooseTarget(args: AttachCommandArgs, title: string): Promise<Chosen | undefined> {
-  if (typeof args.pid === 'number') return { target: { pid: args.pid }, name: `pid ${args.pid}` };
+  if (typeof args.pid === 'number') {
+    const info = await describeProcess(args.pid).catch(() => undefined);
+    return info ? fromProcess(info) : { target: { pid: args.pid }, name: `pid ${args.pid}` };
+  }
   if (typeof args.target === 'string') return fromText(args.target);
   let processes: NodeProcessInfo[] = [];
   let unsupported = false;
@@ -315,12 +318,13 @@ async function chooseTarget(args: AttachCommandArgs, title: string): Promise<Cho
     ? args.pickProviderForTest(items)
     : await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter by pid, command or folder' });
   if (!picked) return undefined;
-  if (picked.process) {
-    const p = picked.process;
-    return { target: { pid: p.pid }, name: `${shortProcessName(p.argv)} (pid ${p.pid})`, cwd: p.cwd || undefined };
-  }
+  if (picked.process) return fromProcess(picked.process);
   const text = await askForTarget();
   return text ? fromText(text) : undefined;
+}
+
+function fromProcess(p: NodeProcessInfo): Chosen {
+  return { target: { pid: p.pid }, name: shortProcessName(p.argv), cwd: p.cwd || undefined };
 }
 
 function fromText(text: string): Chosen | undefined {
@@ -347,13 +351,14 @@ async function askForTarget(): Promise<string | undefined> {
   return text?.trim() || undefined;
 }
 
-function describe(chosen: Chosen): string {
-  return chosen.name;
+/** "server.js (pid 123)", "pid 123", "127.0.0.1:9229". */
+function describe(chosen: Chosen, pid?: number): string {
+  const p = 'pid' in chosen.target ? chosen.target.pid : pid;
+  return p === undefined || chosen.name.startsWith('pid ') ? chosen.name : `${chosen.name} (pid ${p})`;
 }
 
 function describeSession(chosen: Chosen, session: AttachSession): string {
-  if ('pid' in chosen.target || session.pid === undefined) return chosen.name;
-  return `${chosen.name} (pid ${session.pid})`;
+  return describe(chosen, session.pid);
 }
 
 /** The output directory setting, resolved like launched captures: relative paths inside the first workspace folder. */

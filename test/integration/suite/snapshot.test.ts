@@ -1,0 +1,125 @@
+// Take Heap Snapshot and the .heapsnapshot editor inside a real VS Code: a real process holding 30000
+// LeakyThing objects is snapshotted (streamed to disk with progress), the file opens in the FlameLens
+// snapshot editor, which parses it in the worker thread and draws the constructor table; then two
+// snapshots taken before and after the process grows are compared.
+import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SnapshotRun } from '../../../src/commands/attach-commands';
+import type { SnapshotCompareRun } from '../../../src/commands/snapshot-commands';
+import type { SnapshotSummary } from '../../../src/heap/types';
+import { topConstructors } from '../../../src/heap/types';
+import type { RenderedInfo } from '../../../src/views/snapshot-view';
+
+const EXTENSION_ID = 'flamelens.flamelens';
+
+const LEAKY = `
+class LeakyThing { constructor(id) { this.id = id; this.label = 'leak'; this.a = id * 2; } }
+const kept = [];
+function grow(n) { for (let i = 0; i < n; i++) kept.push(new LeakyThing(kept.length)); }
+grow(30000);
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (t) => { const m = /grow (\\d+)/.exec(t); if (m) { grow(Number(m[1])); console.log('grown ' + kept.length); } });
+console.log('ready');
+`;
+
+type SnapshotResult = SnapshotRun & { inspectForTest(): Promise<{ summary: SnapshotSummary; rendered: RenderedInfo } | undefined> };
+
+function nodeExecutable(): string {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'node');
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
+function waitForLine(child: ChildProcess, re: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (re.test(out)) {
+        child.stdout!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    setTimeout(() => reject(new Error(`no ${re} from the target: ${out}`)), 15_000);
+  });
+}
+
+describe('attach: Take Heap Snapshot and the snapshot editor', function () {
+  this.timeout(120_000);
+  let dir = '';
+  let child: ChildProcess | undefined;
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flamelens-snapshot-it-'));
+    const script = path.join(dir, 'leaky.js');
+    fs.writeFileSync(script, LEAKY);
+    child = spawn(nodeExecutable(), ['--inspect-port=0', script], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    await waitForLine(child, /ready/);
+  });
+
+  after(async () => {
+    child?.kill('SIGKILL');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  let first: SnapshotResult | undefined;
+
+  it('saves <outDir>/<name>-<pid>-<time>.heapsnapshot, opens it, and the table shows LeakyThing first by count', async () => {
+    const pid = child!.pid!;
+    first = await vscode.commands.executeCommand<SnapshotResult | undefined>('flamelens.takeHeapSnapshot', { pid });
+    assert.ok(first, 'a snapshot was taken');
+    assert.match(path.basename(first.file), new RegExp(`^leaky\\.js-${pid}-\\d{8}-\\d{6}\\.heapsnapshot$`));
+    const outDir = vscode.workspace.workspaceFolders?.[0] ? path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, '.flamelens') : undefined;
+    if (outDir) assert.equal(path.dirname(first.file), outDir, 'in the output directory setting');
+    assert.ok(fs.statSync(first.file).size > 1_000_000, 'the snapshot is a real heap dump');
+    assert.equal(first.result.openedInspector, true);
+    assert.equal(first.result.inspectorClosed, true);
+    assert.equal(child!.exitCode, null, 'the target keeps running');
+
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom, 'the snapshot opened in a custom editor');
+    assert.equal(tab.input.viewType, 'flamelens.snapshotEditor');
+    assert.equal(tab.input.uri.fsPath, first.file);
+
+    const seen = await first.inspectForTest();
+    assert.ok(seen, 'the editor holds the document');
+    const [top] = topConstructors(seen.summary, 'count', 1);
+    assert.equal(top!.name, 'LeakyThing');
+    assert.ok(top!.count >= 30_000 && top!.count < 30_100, `count ${top!.count}`);
+    assert.equal(seen.summary.hasRetainedSizes, true);
+    // The webview drew the table (sorted by retained size by default), one row per constructor.
+    assert.equal(seen.rendered.mode, 'summary');
+    assert.equal(seen.rendered.rows, Math.min(seen.summary.constructors.length, 2000));
+    assert.equal(seen.rendered.first, seen.summary.constructors[0]!.name);
+  });
+
+  it('compares two snapshots: LeakyThing tops the growth after the target adds 20000', async () => {
+    assert.ok(first, 'needs the first snapshot');
+    child!.stdin!.write('grow 20000\n');
+    await waitForLine(child!, /grown 50000/);
+    const second = await vscode.commands.executeCommand<SnapshotResult | undefined>('flamelens.takeHeapSnapshot', { pid: child!.pid });
+    assert.ok(second);
+    const run = await vscode.commands.executeCommand<SnapshotCompareRun | undefined>(
+      'flamelens.compareHeapSnapshots',
+      vscode.Uri.file(first.file),
+      vscode.Uri.file(second.file),
+    );
+    assert.ok(run, 'the comparison ran');
+    const [grew] = run.diff.growth;
+    assert.equal(grew!.name, 'LeakyThing');
+    assert.equal(grew!.countDelta, 20_000);
+    assert.ok(grew!.selfSizeDelta > 0);
+    const rendered = await run.rendered();
+    assert.equal(rendered.mode, 'diff');
+    assert.equal(rendered.first, 'LeakyThing');
+  });
+});
