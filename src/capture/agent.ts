@@ -101,7 +101,7 @@ class Recorder {
       errors: [],
     };
     this.sidecarPath = path.join(config.dir, sidecarFileName(process.pid, threadId));
-    this.relay = new WorkerRelay(this.session, config.dir, (message) => this.sidecar.errors.push(message));
+    this.relay = new WorkerRelay(this.session, (message) => this.sidecar.errors.push(message));
   }
 
   start(): void {
@@ -169,15 +169,15 @@ class Recorder {
    */
   stop(reason: StopReason, exitCode?: number): void {
     if (this.stopped) return;
+    this.stopped = true;
     // Workers first, while they still run: when this thread ends they are torn down without an
     // 'exit' event. Waiting is only worth it when this thread is about to end.
     const ending = reason !== 'manual' && reason !== 'duration';
     try {
-      this.relay.stopAll(reason === 'exit' ? 'terminated' : reason, ending ? workerSaveWaitMs : 0);
+      this.relay.stop(reason === 'exit' ? 'terminated' : reason, null, ending ? workerSaveWaitMs : 0);
     } catch (e) {
       this.sidecar.errors.push(`stopping workers: ${errorText(e)}`);
     }
-    this.stopped = true;
     this.detach();
     this.sidecar.stopReason = reason;
     // A worker's argv gains its script only after preloads ran.

@@ -4,10 +4,8 @@
 // domain, can still reach it: a Runtime.evaluate sent to the worker runs on the worker's thread
 // at its next interrupt check — even inside a busy loop — and calls that worker's agent.
 import type * as inspector from 'node:inspector';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { sidecarFileName, type AgentSidecar, type StopReason } from './session';
+import type { StopReason } from './session';
 
 /** Each agent publishes its stop function under this global symbol (invisible to string keys). */
 export const stopFunctionKey = 'flamelens.agent.stop';
@@ -22,6 +20,9 @@ interface AttachedEvent {
 interface DetachedEvent {
   params: { sessionId: string };
 }
+interface ReceivedEvent {
+  params: { sessionId: string; message: string };
+}
 
 export class WorkerRelay {
   /**
@@ -30,11 +31,13 @@ export class WorkerRelay {
    * goes to every worker and names its target; only that worker's agent acts.
    */
   private readonly workers = new Map<string, string>();
+  /** Request id → sessions whose answer is still awaited. */
+  private readonly awaiting = new Map<number, Set<string>>();
+  private nextId = 0x7f000000;
   private readonly sleeper = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
     private readonly session: inspector.Session,
-    private readonly dir: string,
     private readonly onError: (message: string) => void,
   ) {}
 
@@ -45,71 +48,54 @@ export class WorkerRelay {
     });
     this.session.on('NodeWorker.detachedFromWorker', (m: DetachedEvent) => {
       for (const [id, sid] of this.workers) if (sid === m.params.sessionId) this.workers.delete(id);
+      for (const pending of this.awaiting.values()) pending.delete(m.params.sessionId);
+    });
+    // Answers are delivered as inspector interrupts, so they arrive even inside our Atomics.wait.
+    this.session.on('NodeWorker.receivedMessageFromWorker', (m: ReceivedEvent) => {
+      const id = answerId(m.params.message);
+      if (id !== undefined) this.awaiting.get(id)?.delete(m.params.sessionId);
     });
     this.session.post('NodeWorker.enable', { waitForDebuggerOnStart: false }, (err) => {
       if (err) this.onError(`NodeWorker.enable: ${err.message}`);
     });
   }
 
-  /** Asks every live worker to stop recording; waits (synchronously) up to `waitMs` for them to save. */
-  stopAll(reason: StopReason, waitMs: number): void {
-    // Sidecars still 'recording' may include threads we cannot reach (already dead, or workers of
-    // workers): expect only as many to save as there are workers attached to us.
-    const recording = waitMs > 0 ? this.recordingWorkers() : [];
-    this.send(reason, null);
-    const mayStayRecording = recording.length - Math.min(recording.length, this.workers.size);
-    this.waitUntil(waitMs, () => recording.filter((t) => this.stillRecording(t)).length <= mayStayRecording);
-  }
-
-  /** Asks the worker with this threadId to stop; waits up to `waitMs` for it to save. */
-  stopOne(threadId: number, reason: StopReason, waitMs: number): void {
-    if (threadId < 0) return; // already gone
-    this.send(reason, threadId);
-    this.waitUntil(waitMs, () => !this.stillRecording(threadId));
-  }
-
-  private send(reason: StopReason, target: number | null): void {
+  /**
+   * Asks every live worker (or only `target`, a threadId) to stop recording, and waits
+   * synchronously up to `waitMs` until each has finished the request. Waiting for the answer, not
+   * just for the files, matters: a worker torn down while still inside the request would ignore
+   * the termination and run on.
+   */
+  stop(reason: StopReason, target: number | null, waitMs: number): void {
+    if (this.workers.size === 0 || (target !== null && target < 0)) return;
+    const id = this.nextId++;
     const expression = `globalThis[Symbol.for(${JSON.stringify(stopFunctionKey)})]?.(${JSON.stringify(reason)}, ${target})`;
-    const message = JSON.stringify({ id: 1, method: 'Runtime.evaluate', params: { expression, silent: true } });
-    for (const sessionId of this.workers.values()) {
-      try {
-        this.session.post('NodeWorker.sendMessageToWorker', { sessionId, message });
-      } catch (e) {
-        this.onError(`stopping workers: ${(e as Error).message}`);
+    const message = JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, silent: true } });
+    const pending = new Set<string>();
+    this.awaiting.set(id, pending);
+    try {
+      for (const sessionId of this.workers.values()) {
+        try {
+          this.session.post('NodeWorker.sendMessageToWorker', { sessionId, message });
+          pending.add(sessionId);
+        } catch (e) {
+          this.onError(`stopping workers: ${(e as Error).message}`);
+        }
       }
+      const deadline = Date.now() + waitMs;
+      while (pending.size > 0 && Date.now() < deadline) Atomics.wait(this.sleeper, 0, 0, 5);
+    } finally {
+      this.awaiting.delete(id);
     }
   }
+}
 
-  /** Sleeps in small steps until `done()` or the deadline. */
-  private waitUntil(waitMs: number, done: () => boolean): void {
-    if (waitMs <= 0) return;
-    const deadline = Date.now() + waitMs;
-    while (Date.now() < deadline && !done()) Atomics.wait(this.sleeper, 0, 0, 5);
-  }
-
-  /** threadIds of this process's workers whose sidecar says 'recording'. */
-  private recordingWorkers(): number[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
-    const prefix = `${process.pid}-`;
-    return names
-      .filter((n) => n.startsWith(prefix) && n.endsWith('.json'))
-      .map((n) => Number(n.slice(prefix.length, -'.json'.length)))
-      .filter((t) => Number.isInteger(t) && t > 0 && this.stillRecording(t));
-  }
-
-  /** True while the worker's sidecar says it has not saved (a worker without agent never has one). */
-  private stillRecording(threadId: number): boolean {
-    try {
-      const file = path.join(this.dir, sidecarFileName(process.pid, threadId));
-      return (JSON.parse(fs.readFileSync(file, 'utf8')) as AgentSidecar).state === 'recording';
-    } catch {
-      return false;
-    }
+function answerId(message: string): number | undefined {
+  try {
+    const id = (JSON.parse(message) as { id?: unknown }).id;
+    return typeof id === 'number' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -123,7 +109,7 @@ export function saveBeforeTerminate(relay: () => WorkerRelay | undefined): void 
   const original = Worker.prototype.terminate;
   const terminate = function (this: Worker, ...args: unknown[]) {
     try {
-      relay()?.stopOne(this.threadId, 'terminated', workerSaveWaitMs);
+      relay()?.stop('terminated', this.threadId, workerSaveWaitMs);
     } catch {
       // Never stand between the program and its terminate().
     }
