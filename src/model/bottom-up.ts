@@ -8,7 +8,6 @@ import type { Profile } from './types';
 
 export function bottomUp(profile: Profile): Profile {
   const { nodeCount: n, nodeFrame, nodeParent, selfValue, selfSamples, baseSelfValue } = profile;
-  const frameCount = Math.max(1, profile.frames.length);
   const parent: number[] = [-1];
   const frame: number[] = [n > 0 ? nodeFrame[0]! : 0];
   // The root's own self (time of frames hidden with no visible caller) stays on the inverted root.
@@ -16,7 +15,7 @@ export function bottomUp(profile: Profile): Profile {
   const samples: number[] = [n > 0 ? selfSamples[0]! : 0];
   const baseSelf: number[] = [n > 0 && baseSelfValue ? baseSelfValue[0]! : 0];
   // (inverted parent, frame) → inverted child.
-  const childOf = new Map<number, number>();
+  const childOf = new PairTable();
 
   for (let i = 1; i < n; i++) {
     const v = selfValue[i]!;
@@ -26,16 +25,15 @@ export function bottomUp(profile: Profile): Profile {
     let t = 0;
     for (let j = i; j > 0; j = nodeParent[j]!) {
       const f = nodeFrame[j]!;
-      const key = t * frameCount + f;
-      let c = childOf.get(key);
-      if (c === undefined) {
+      let c = childOf.get(t, f);
+      if (c < 0) {
         c = parent.length;
         parent.push(t);
         frame.push(f);
         self.push(0);
         samples.push(0);
         baseSelf.push(0);
-        childOf.set(key, c);
+        childOf.set(t, f, c);
       }
       t = c;
     }
@@ -64,4 +62,49 @@ export function bottomUp(profile: Profile): Profile {
   const baseTotal = Float64Array.from(base);
   for (let i = baseTotal.length - 1; i > 0; i--) baseTotal[parent[i]!]! += baseTotal[i]!;
   return { ...inverted, baseSelfValue: base, baseTotalValue: baseTotal };
+}
+
+/** An open-addressing hash map from (int, int) to int, with no per-entry objects. */
+class PairTable {
+  private keysA: Int32Array = new Int32Array(1 << 12);
+  private keysB: Int32Array = new Int32Array(1 << 12);
+  private values: Int32Array = new Int32Array(1 << 12).fill(-1);
+  private size = 0;
+
+  get(a: number, b: number): number {
+    const mask = this.values.length - 1;
+    let slot = hashPair(a, b) & mask;
+    for (;;) {
+      const v = this.values[slot]!;
+      if (v < 0 || (this.keysA[slot] === a && this.keysB[slot] === b)) return v;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  set(a: number, b: number, value: number): void {
+    if ((this.size + 1) * 2 > this.values.length) this.grow();
+    const mask = this.values.length - 1;
+    let slot = hashPair(a, b) & mask;
+    while (this.values[slot]! >= 0 && !(this.keysA[slot] === a && this.keysB[slot] === b)) slot = (slot + 1) & mask;
+    if (this.values[slot]! < 0) this.size++;
+    this.keysA[slot] = a;
+    this.keysB[slot] = b;
+    this.values[slot] = value;
+  }
+
+  private grow(): void {
+    const { keysA, keysB, values } = this;
+    const n = values.length * 2;
+    this.keysA = new Int32Array(n);
+    this.keysB = new Int32Array(n);
+    this.values = new Int32Array(n).fill(-1);
+    this.size = 0;
+    for (let i = 0; i < values.length; i++) if (values[i]! >= 0) this.set(keysA[i]!, keysB[i]!, values[i]!);
+  }
+}
+
+function hashPair(a: number, b: number): number {
+  let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77);
+  h ^= h >>> 15;
+  return h;
 }
