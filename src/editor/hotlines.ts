@@ -30,6 +30,11 @@ export class HotLines implements vscode.Disposable {
   private readonly pendingDocs = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
+  /**
+   * The lens provider is registered only while hot lines are shown: VS Code keeps lenses it has
+   * drawn when a provider starts answering with none, but drops them when the provider goes away.
+   */
+  private lensProvider: vscode.Disposable | undefined;
 
   constructor(registry: ProfileRegistry) {
     this.shown = this.config.hotLines.enabled;
@@ -53,7 +58,6 @@ export class HotLines implements vscode.Disposable {
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.updateEditor(e))),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.tracked.delete(d.uri.toString())),
-      vscode.languages.registerCodeLensProvider({ scheme: 'file' }, { provideCodeLenses: (d) => this.codeLenses(d), onDidChangeCodeLenses: this.lensesChanged.event }),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (d, p) => this.hover(d, p) }),
     );
     this.updateAll();
@@ -137,6 +141,15 @@ export class HotLines implements vscode.Disposable {
 
   private updateAll(): void {
     for (const editor of vscode.window.visibleTextEditors) this.updateEditor(editor);
+    if (this.active() && !this.lensProvider) {
+      this.lensProvider = vscode.languages.registerCodeLensProvider(
+        { scheme: 'file' },
+        { provideCodeLenses: (d) => this.codeLenses(d), onDidChangeCodeLenses: this.lensesChanged.event },
+      );
+    } else if (!this.active() && this.lensProvider) {
+      this.lensProvider.dispose();
+      this.lensProvider = undefined;
+    }
     this.lensesChanged.fire();
   }
 
@@ -223,6 +236,7 @@ export class HotLines implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.lensProvider?.dispose();
     for (const t of this.decorationTypes) t.dispose();
     this.decorationTypes = [];
     for (const d of this.disposables.splice(0)) d.dispose();
