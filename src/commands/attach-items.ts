@@ -6,11 +6,17 @@ import type { NodeProcessInfo } from '../capture/processes';
  * The editor's own Node processes (VS Code / code-server server, extension hosts, file watchers,
  * pty host, language servers started by extensions): attaching to those would profile the editor.
  */
-const editorHelper =
-  /(?:^|[\\/\s])(?:out[\\/](?:server-main|bootstrap-fork|vs[\\/]\S*)\.js|code-server|--type=(?:extensionHost|fileWatcher|ptyHost|utility))(?:\s|$)|extensionHost|ms-enable-electron-run-as-node|[\\/]\.vscode(?:-server)?[\\/]extensions[\\/]|[\\/]lib[\\/]vscode[\\/]/;
+const editorHelper = [
+  /[\\/]code-server[\\/](?:out|lib)[\\/]/, // code-server's server and its bundled VS Code
+  /(?:^|[\\/])code-server(?:\s|$)/,
+  /[\\/]out[\\/](?:server-main|bootstrap-fork|cli)(?:\.js)?(?:\s|$)/, // VS Code (Server)'s own entry points
+  /--type=(?:extensionHost|fileWatcher|ptyHost|utility)\b/,
+  /[\\/]\.vscode(?:-server|-insiders)?[\\/](?:extensions|bin)[\\/]/, // language servers of installed extensions
+];
 
 export function isEditorProcess(p: Pick<NodeProcessInfo, 'argv' | 'isSelf'>): boolean {
-  return p.isSelf || editorHelper.test(p.argv.join(' '));
+  const line = p.argv.join(' ');
+  return p.isSelf || editorHelper.some((re) => re.test(line));
 }
 
 /** "server.js" for `node --inspect server.js --port 3`; the executable's name when there is no script. */

@@ -15,6 +15,7 @@ import type { AttachRun, ProcessPickItem } from '../../../src/commands/attach-co
 import { parseProfile } from '../../../src/model/import';
 import { functionTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
+import type { FlameLensTestApi } from '../../../src/extension';
 
 const EXTENSION_ID = 'flamelens.flamelens';
 
@@ -144,6 +145,8 @@ describe('attach: Attach to Node Process', function () {
     assert.equal(row.description, dir);
     assert.equal(row.detail, 'no inspector (will open one and close it afterwards)');
     assert.ok(!offered.some((i) => i.process?.pid === process.pid), 'the extension host itself is not offered');
+    const editorRows = offered.filter((i) => /--type=\w+|code-server[\\/]out[\\/]/.test(i.process?.commandLine ?? ''));
+    assert.deepEqual(editorRows.map((i) => i.label), [], 'the editor’s own processes (server, file watcher, other extension hosts) are not offered');
     assert.ok(offered.at(-1)?.manual, 'the last row is "Enter host:port or ws:// URL…"');
 
     assert.ok(run, 'recording started');
@@ -217,12 +220,11 @@ describe('attach: profiles of a multi-thread capture', function () {
     assert.ok(folder, 'the suite needs a workspace folder');
     const script = path.join(folder.uri.fsPath, 'two-threads.js');
     fs.writeFileSync(script, WORKERS);
-    const started = await vscode.commands.executeCommand<{ finished: Promise<{ sessionDir: string; result: { profiles: unknown[] } }> } | undefined>(
-      'flamelens.profileCommand',
-      `node ${JSON.stringify(script)}`,
-    );
-    assert.ok(started, 'the capture started');
-    const outcome = await started.finished;
+    await vscode.commands.executeCommand('flamelens.profileCommand', `node ${JSON.stringify(script)}`);
+    const api = vscode.extensions.getExtension<FlameLensTestApi>(EXTENSION_ID)!.exports;
+    const finished = api.lastCaptureForTest();
+    assert.ok(finished, 'the capture started');
+    const outcome = await finished;
     assert.equal(outcome.result.profiles.length, 2, 'main thread and worker each left a CPU profile');
 
     let offered: readonly vscode.QuickPickItem[] = [];

@@ -85,10 +85,11 @@ describe('attach: Take Heap Snapshot and the snapshot editor', function () {
     assert.equal(first.result.inspectorClosed, true);
     assert.equal(child!.exitCode, null, 'the target keeps running');
 
-    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(tab?.input instanceof vscode.TabInputCustom, 'the snapshot opened in a custom editor');
-    assert.equal(tab.input.viewType, 'flamelens.snapshotEditor');
-    assert.equal(tab.input.uri.fsPath, first.file);
+    const file = first.file;
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    const tab = tabs().find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === file);
+    assert.ok(tab, `the snapshot opened in a custom editor; tabs: ${tabs().map((t) => `${t.label} (${(t.input as { viewType?: string })?.viewType ?? typeof t.input})`).join(', ')}`);
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'flamelens.snapshotEditor');
 
     const seen = await first.inspectForTest();
     assert.ok(seen, 'the editor holds the document');
