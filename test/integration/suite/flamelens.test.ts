@@ -91,7 +91,11 @@ describe('FlameLens extension', function () {
     await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(file));
     const input = await until('the custom editor tab', () => {
       const i = activeTabInput();
-      return i instanceof vscode.TabInputCustom ? i : undefined;
+      if (i instanceof vscode.TabInputCustom) return i;
+      // The active group may be another one (a panel left open by an earlier suite): look at every tab.
+      return flameTabs()
+        .map((t) => t.input)
+        .find((x): x is vscode.TabInputCustom => x instanceof vscode.TabInputCustom && x.uri.fsPath === file);
     });
     assert.equal(input.viewType, 'flamelens.profileEditor');
     assert.equal(input.uri.fsPath, file);
