@@ -50,9 +50,16 @@ export class SnapshotDocument implements vscode.CustomDocument {
 
   /** Parsed once, on first use. */
   summary(): Promise<SnapshotSummary> {
-    this.summaryPromise ??= summarizeWithProgress(this.extensionUri, this.uri.fsPath, (m) => {
-      for (const l of this.progressListeners) l(m);
-    });
+    if (!this.summaryPromise) {
+      const pending = summarizeWithProgress(this.extensionUri, this.uri.fsPath, (m) => {
+        for (const l of this.progressListeners) l(m);
+      });
+      this.summaryPromise = pending;
+      // A cancelled or failed parse is not cached: the next editor of this file tries again.
+      pending.catch(() => {
+        if (this.summaryPromise === pending) this.summaryPromise = undefined;
+      });
+    }
     return this.summaryPromise;
   }
 
