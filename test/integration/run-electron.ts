@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { countEvents, printEvent, readEvents } from './harness/mochaResults';
+import { toolsDir } from './harness/tools';
 import { createWorkspace } from './harness/workspace';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -35,7 +36,10 @@ async function main(): Promise<number> {
         '--skip-welcome',
         '--skip-release-notes',
         '--user-data-dir', path.join(tmp, 'user-data'),
+        '--extensions-dir', path.join(tmp, 'extensions'),
       ],
+      // Downloaded VS Code builds live beside code-server's cache, not in the repo's .vscode-test.
+      cachePath: path.join(toolsDir(), 'vscode-test'),
     }).catch((err: unknown) => {
       // runTests rejects with TestRunFailedError when the suite fails; the results file says why.
       console.error(`[electron] ${err instanceof Error ? err.message : String(err)}`);
