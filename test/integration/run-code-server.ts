@@ -6,7 +6,7 @@
 //
 //   node --import tsx test/integration/run-code-server.ts [--only mocha|ui] [--grep TEXT] [--no-build]
 //        [--extension DIR] [--keep]
-//   FLAMELENS_MOCHA_TIMEOUT_MS  time limit for the whole mocha phase (default 300000)
+//   FLAMELENS_MOCHA_TIMEOUT_MS  time limit for the whole mocha phase (default 600000)
 //   FLAMELENS_VSCODE_VERBOSE=1  also print the extension host's log lines and each UI spec's step log
 //   FLAMELENS_TEST_OUTPUT       where screenshots and logs go (default test-output/vscode)
 import { spawnSync } from 'node:child_process';
@@ -137,7 +137,7 @@ async function runMochaPhase(h: Harness, server: CodeServer, resultsFile: string
   page.on('crash', () => (crashed = 'the workbench page crashed'));
   page.on('close', () => (crashed ||= 'the workbench page closed'));
 
-  const timeoutMs = Number(process.env.FLAMELENS_MOCHA_TIMEOUT_MS ?? 300_000);
+  const timeoutMs = Number(process.env.FLAMELENS_MOCHA_TIMEOUT_MS ?? 600_000);
   const startTimeoutMs = 120_000;
   rmSync(resultsFile, { force: true });
   await page.goto(
