@@ -1,0 +1,152 @@
+// The heap-snapshot table webview (webview/snapshot → dist/snapshot.js) in real Chromium under the
+// same strict CSP as in VS Code, fed the summary of a real heap snapshot (written by a Node process
+// holding 30000 LeakyThing objects): sorting, filtering, diff mode, names as text.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { diffSnapshots } from '../../src/heap/diff';
+import { summarizeSnapshotFile } from '../../src/heap/summarize';
+import type { SnapshotSummary } from '../../src/heap/types';
+import { renderWebviewHtml } from '../../src/views/html';
+import type { SnapshotHostMessage } from '../../src/views/snapshot-protocol';
+import { distDir, launchChromium, repoRoot } from './harness';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any, document: any;
+
+const hostile = '<img src=x onerror="window.__pwned=1">';
+
+function takeSnapshot(dir: string, count: number): string {
+  const program = `
+    class LeakyThing { constructor(i) { this.i = i; this.twice = i * 2; } }
+    const kept = []; for (let i = 0; i < ${count}; i++) kept.push(new LeakyThing(i));
+    require('node:v8').writeHeapSnapshot(require('node:path').join(${JSON.stringify(dir)}, 'leak-${count}.heapsnapshot'));
+    globalThis.kept = kept;`;
+  execFileSync(process.execPath, ['-e', program], { stdio: 'ignore', timeout: 60_000 });
+  return path.join(dir, `leak-${count}.heapsnapshot`);
+}
+
+async function serve(): Promise<{ url: string; close(): Promise<void> }> {
+  let origin = '';
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/snapshot.js`, styleUri: `${origin}/dist/snapshot.css`, nonce: `n${Date.now()}`, title: 'snapshot' }));
+      return;
+    }
+    const file = /^\/dist\/(snapshot\.(?:js|css))$/.exec(url.pathname)?.[1];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
+    res.end(readFileSync(path.join(distDir, file)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: `${origin}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function open(browser: Browser, url: string): Promise<{ page: Page; violations: string[]; errors: string[] }> {
+  const page = await browser.newPage();
+  const violations: string[] = [];
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.exposeFunction('__cspViolation', (t: string) => violations.push(t));
+  // A string, so the transpiler can't add helpers the page doesn't have.
+  await page.addInitScript(`
+    window.__posted = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(e.violatedDirective));
+    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => undefined });
+  `);
+  await page.goto(url);
+  await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 }).catch((e: Error) => {
+    throw new Error(`${e.message}; errors: ${errors.join(' | ')}; CSP: ${violations.join(' | ')}`);
+  });
+  return { page, violations, errors };
+}
+
+async function send(page: Page, message: SnapshotHostMessage): Promise<void> {
+  await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
+}
+
+const cells = (page: Page, column: number): Promise<string[]> =>
+  page.$$eval(`tbody tr td:nth-child(${column})`, (tds: { textContent: string }[]) => tds.map((td) => td.textContent));
+
+describe('heap snapshot table webview', () => {
+  let dir = '';
+  let browser: Browser;
+  let server: { url: string; close(): Promise<void> };
+  let before30: SnapshotSummary;
+  let after50: SnapshotSummary;
+
+  before(async () => {
+    if (!existsSync(path.join(distDir, 'snapshot.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    dir = mkdtempSync(path.join(tmpdir(), 'flamelens-snaptable-'));
+    before30 = await summarizeSnapshotFile(takeSnapshot(dir, 30_000), { inProcess: true });
+    after50 = await summarizeSnapshotFile(takeSnapshot(dir, 50_000), { inProcess: true });
+    assert.equal(readdirSync(dir).length, 2);
+    server = await serve();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows every constructor, sorted by retained size, then by any column, and filters', async () => {
+    const { page, violations, errors } = await open(browser, server.url);
+    // A hostile constructor name appended to the real summary: it must show as text.
+    const summary: SnapshotSummary = { ...before30, constructors: [...before30.constructors, { name: hostile, count: 1, selfSize: 16, retainedSize: 16 }] };
+    await send(page, { type: 'progress', message: 'parsing…' });
+    assert.equal(await page.textContent('.status'), 'parsing…');
+    await send(page, { type: 'summary', title: 'leak.heapsnapshot', summary });
+    const names = await cells(page, 1);
+    assert.equal(names.length, summary.constructors.length);
+    assert.equal(names[0], summary.constructors[0]!.name, 'default order: retained size, as summarised');
+
+    await page.click('th:nth-child(2) button'); // Count, descending
+    assert.equal((await cells(page, 1))[0], 'LeakyThing');
+    assert.equal((await cells(page, 2))[0], summary.constructors.find((c) => c.name === 'LeakyThing')!.count.toLocaleString());
+    assert.equal(await page.getAttribute('th:nth-child(2)', 'aria-sort'), 'descending');
+    await page.click('th:nth-child(2) button'); // ascending
+    const ascending = (await cells(page, 2)).map((t) => Number(t.replace(/\D/g, '')));
+    assert.deepEqual(ascending, [...ascending].sort((a, b) => a - b));
+
+    await page.fill('.filter', 'leaky');
+    assert.deepEqual(await cells(page, 1), ['LeakyThing']);
+    await page.fill('.filter', 'onerror');
+    assert.deepEqual(await cells(page, 1), [hostile]);
+    assert.equal(await page.$$eval('img', (imgs: unknown[]) => imgs.length), 0, 'the name was not parsed as HTML');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+
+    const rendered = await page.evaluate(() => window.__posted.filter((m: { type: string }) => m.type === 'rendered').at(-1));
+    assert.deepEqual(rendered, { type: 'rendered', rows: 1, first: hostile, mode: 'summary' });
+    assert.deepEqual(violations, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('diff mode: growth per constructor, LeakyThing first, growth marked', async () => {
+    const { page, violations, errors } = await open(browser, server.url);
+    const diff = diffSnapshots(before30, after50);
+    await send(page, { type: 'diff', title: 'a → b', before: 'a', after: 'b', diff, beforeTotal: before30.totalSize, afterTotal: after50.totalSize });
+    const names = await cells(page, 1);
+    assert.equal(names[0], 'LeakyThing');
+    assert.equal(names.length, diff.growth.length);
+    assert.equal((await cells(page, 4))[0], '+20,000');
+    assert.equal(await page.getAttribute('tbody tr:first-child td:nth-child(4)', 'class'), 'num grew');
+    assert.match((await page.textContent('.info')) ?? '', /^a → b: heap \+/);
+    assert.deepEqual(violations, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
