@@ -18,7 +18,7 @@ import type { SnapshotHostMessage } from '../../src/views/snapshot-protocol';
 import { distDir, launchChromium, repoRoot } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const window: any, document: any;
+declare const window: any;
 
 const hostile = '<img src=x onerror="window.__pwned=1">';
 
