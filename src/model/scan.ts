@@ -129,9 +129,15 @@ export class JsonScanner {
       p = this.pos;
     }
     const start = p + 1;
-    let end = buf.indexOf(QUOTE, start);
-    if (end < 0) this.fail('the end of a key', this.len);
-    if (buf[end - 1] === BACKSLASH && end > start) end = this.escapedStringEnd(start);
+    // Keys are short: a byte loop beats the call into native indexOf once the JIT has run.
+    let end = start;
+    let c = buf[end];
+    while (c !== QUOTE && c !== BACKSLASH && c !== undefined && end - start < 32) c = buf[++end];
+    if (c !== QUOTE) {
+      end = buf.indexOf(QUOTE, start);
+      if (end < 0) this.fail('the end of a key', this.len);
+      if (buf[end - 1] === BACKSLASH && end > start) end = this.escapedStringEnd(start);
+    }
     this.strStart = start;
     this.strEnd = end;
     p = end + 1;
@@ -163,9 +169,15 @@ export class JsonScanner {
     const buf = this.buf;
     const start = this.pos + 1;
     if (buf[this.pos] !== QUOTE) this.fail('a string', this.pos);
-    let end = buf.indexOf(QUOTE, start);
-    if (end < 0) this.fail('the end of a string', this.len);
-    if (buf[end - 1] === BACKSLASH && end > start) end = this.escapedStringEnd(start);
+    // Short strings (names, ids) end within a few bytes; long ones (urls) go to native indexOf.
+    let end = start;
+    let c = buf[end];
+    while (c !== QUOTE && c !== BACKSLASH && c !== undefined && end - start < 16) c = buf[++end];
+    if (c !== QUOTE) {
+      end = buf.indexOf(QUOTE, start);
+      if (end < 0) this.fail('the end of a string', this.len);
+      if (buf[end - 1] === BACKSLASH && end > start) end = this.escapedStringEnd(start);
+    }
     this.strStart = start;
     this.strEnd = end;
     this.pos = end + 1;
