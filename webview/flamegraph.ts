@@ -5,6 +5,7 @@ import flamegraph, { colorMapper } from 'd3-flame-graph';
 import type { FlameGraph, FlameHierarchyNode, FlameTooltip } from 'd3-flame-graph';
 import { select } from 'd3-selection';
 import type { Palette } from './colors';
+import { h } from './dom';
 import { countNodes, graft } from './nodes';
 import type { GraphNode } from './nodes';
 import type { Tooltip } from './tooltip';
@@ -81,7 +82,16 @@ export class FlameChart {
   /** Draws a new tree. Keeps orientation, sort and search; the zoom is re-applied by id if the node still exists. */
   setTree(root: GraphNode): void {
     this.chart?.destroy();
+    this.chart = undefined;
     this.root = root;
+    this.container.querySelector('.fl-empty')?.remove();
+    if (!(root.value > 0)) {
+      // d3's partition divides by the root's value: an empty view gets a message instead.
+      this.byId.clear();
+      this.container.append(h('p', { className: 'fl-empty', text: 'Nothing to draw: this view has no samples (are all frames hidden by a filter?).' }));
+      this.options.onSearch?.(undefined);
+      return;
+    }
     this.width = this.measureWidth();
     const tooltip = this.options.tooltip;
     const tip = Object.assign(() => undefined, {

@@ -372,6 +372,18 @@ describe('flame-graph webview (Chromium)', () => {
     assert.ok(await page.locator('.fl-banner').isHidden());
   });
 
+  it('says so when a view has nothing to draw, then draws the next tree', async () => {
+    const { page } = await open();
+    const empty = { ...init, tree: { root: { id: 0, name: '(root)', value: 0, self: 0, frame: 0 }, frames: init.tree.frames, total: 0 }, table: { rows: [], frames: [] } };
+    await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), empty);
+    await page.waitForSelector('.fl-graph .fl-empty');
+    assert.equal(await page.locator('.fl-graph g.frame').count(), 0);
+    // As JSON: Playwright's serialisation of a deep tree argument is very slow.
+    await page.evaluate((json) => window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(json) })), JSON.stringify(init));
+    await page.waitForSelector('.fl-graph g.frame', { state: 'attached' });
+    assert.equal(await page.locator('.fl-graph .fl-empty').count(), 0);
+  });
+
   it('colours a comparison by change with a grew/shrank legend', async () => {
     const diff = diffProfiles(loadProfile('small-marked-1000us.cpuprofile'), profile);
     const { page } = await open(new StandInHost(diff, 'marked → webpack'));
