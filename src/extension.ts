@@ -7,6 +7,7 @@ import { CaptureService, type CaptureOutcome } from './commands/capture-session'
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
 import { HotLines, revealCommandId } from './editor/hotlines';
 import type { RevealTarget } from './editor/hotlines-model';
+import { useParseWorker } from './views/load-profile';
 import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
 import { ProfileRegistry } from './views/profile-registry';
@@ -34,6 +35,7 @@ function guarded<A extends unknown[]>(name: string, fn: (...args: A) => unknown)
 }
 
 export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
+  useParseWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'parse-worker.js').fsPath);
   const registry = new ProfileRegistry();
   const panels = new ProfilePanels(context.extensionUri, registry, context.workspaceState);
   const capture = new CaptureService(panels, context.extensionUri);

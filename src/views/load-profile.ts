@@ -5,9 +5,18 @@ import { maybeGunzip } from '../model/gunzip';
 import { parseProfile } from '../model/import';
 import { applySourceMaps, type SourceReader } from '../model/sourcemap';
 import { ProfileError, type Profile } from '../model/types';
+import { parseInWorker } from './parse-in-worker';
 
 /** Files above this size get a progress notification while they load. */
 const progressThresholdBytes = 8 * 1024 * 1024;
+/** Files above this size are parsed in a worker thread when the worker bundle is there. */
+const workerThresholdBytes = 2 * 1024 * 1024;
+let parseWorkerScript: string | undefined;
+
+/** Where dist/parse-worker.js is (set once by activate); without it every parse runs inline. */
+export function useParseWorker(script: string | undefined): void {
+  parseWorkerScript = script;
+}
 
 /** A profile file that could not be loaded; the message is for the user. */
 export class ProfileLoadError extends Error {
@@ -45,13 +54,25 @@ export function locationToUri(location: string): vscode.Uri | undefined {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+async function parse(bytes: Uint8Array, name: string): Promise<Profile> {
+  if (parseWorkerScript && bytes.byteLength >= workerThresholdBytes) {
+    try {
+      return await parseInWorker(parseWorkerScript, bytes, name);
+    } catch (err) {
+      if (err instanceof ProfileError) throw err;
+      // A missing or crashed worker: parse here instead.
+    }
+  }
+  // Inline, the parse is synchronous: let pending UI messages through before it.
+  await yieldToEventLoop();
+  return parseProfile(maybeGunzip(bytes), { fileName: name });
+}
+
 async function decode(uri: vscode.Uri, bytes: Uint8Array): Promise<Profile> {
   const name = uri.path.split('/').pop() ?? uri.toString();
-  // The parse itself is synchronous: let pending UI messages through before and after it.
-  await yieldToEventLoop();
   let profile: Profile;
   try {
-    profile = parseProfile(maybeGunzip(bytes), { fileName: name });
+    profile = await parse(bytes, name);
   } catch (err) {
     if (err instanceof ProfileError) throw new ProfileLoadError(err.message.includes(name) ? err.message : `${name}: ${err.message}`);
     throw new ProfileLoadError(`${name}: ${(err as Error).message}`);

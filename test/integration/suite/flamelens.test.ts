@@ -106,6 +106,22 @@ describe('FlameLens extension', function () {
     assert.equal(current.total, expected.totalValue[0]);
   });
 
+  it('opens a 3 MB profile (parsed in a worker thread when dist/parse-worker.js is built)', async () => {
+    const t = await api();
+    const original = fs.readFileSync(path.join(workspaceDir(), 'busy.cpuprofile'), 'utf8');
+    // Unknown top-level keys are skipped by the importer: pad the file past the worker threshold.
+    const big = path.join(workspaceDir(), 'big-busy.cpuprofile');
+    fs.writeFileSync(big, `{"padding":"${'x'.repeat(3 * 1024 * 1024)}",${original.trimStart().slice(1)}`);
+    await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(big));
+    const current = await until('the big profile to be current', () => {
+      const c = t.currentProfileForTest();
+      return c?.title === 'big-busy.cpuprofile' ? c : undefined;
+    }, 30_000);
+    const expected = parseProfile(new TextEncoder().encode(original));
+    assert.equal(current.nodeCount, expected.nodeCount);
+    assert.equal(current.total, expected.totalValue[0]);
+  });
+
   it('annotates the hottest busy.js lines from the open profile, follows edits, and Clear/Show toggle them', async () => {
     const t = await api();
     const editor = await openBusy();
