@@ -23,7 +23,9 @@ const SERVER = `
 const http = require('node:http');
 function hotServerLoop(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
 // Named, so the hot path is the server's own code even when V8 inlines hotServerLoop into it.
-function tick() { hotServerLoop(15); }
+// It also allocates (about 8 KB per tick), so a heap profile has something to sample.
+let garbage = [];
+function tick() { hotServerLoop(15); garbage.push(new Array(1000).fill(Date.now())); if (garbage.length > 50) garbage = []; }
 setInterval(tick, 20);
 const server = http.createServer((req, res) => res.end('alive ' + process.pid));
 server.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port));
@@ -190,6 +192,50 @@ describe('attach: Attach to Node Process', function () {
     assert.equal(await get(server.httpPort), `alive ${server.pid}`);
     // A second Stop has nothing to stop.
     assert.equal(await vscode.commands.executeCommand('flamelens.stopAttachedRecording'), undefined);
+  });
+
+  it('attaches by host:port to an inspector that was already open and leaves it open', async () => {
+    const script = path.join(dir, 'busy-server.js');
+    const child = spawn(nodeExecutable(), ['--inspect=127.0.0.1:0', script], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    servers.push({ child, pid: child.pid!, httpPort: 0 });
+    const inspectorPort = await new Promise<number>((resolve, reject) => {
+      let err = '';
+      child.stderr!.on('data', (b: Buffer) => {
+        err += b.toString();
+        const m = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+        if (m) resolve(Number(m[1]));
+      });
+      setTimeout(() => reject(new Error(`no inspector URL: ${err}`)), 15_000);
+    });
+    const run = await vscode.commands.executeCommand<AttachRun | undefined>('flamelens.attachToProcess', { target: `127.0.0.1:${inspectorPort}`, durationMs: 1500 });
+    assert.ok(run);
+    assert.equal(run.openedInspector, false);
+    const outcome = await run.finished;
+    assert.ok(outcome.result.files.cpuprofile);
+    assert.match(hottestFunction(outcome.result.files.cpuprofile), serverHot);
+    assert.equal(outcome.result.inspectorClosed, false);
+    assert.equal(await portRefuses(inspectorPort), false, 'an inspector the user opened stays open');
+    await until('the flame graph panel', () => flamePanelTitled(`127.0.0.1:${inspectorPort}`));
+  });
+
+  it('records a heap profile too when flamelens.recordHeap is on', async () => {
+    const config = vscode.workspace.getConfiguration('flamelens');
+    await config.update('recordHeap', true, vscode.ConfigurationTarget.Global);
+    try {
+      const server = await startServer(dir);
+      servers.push(server);
+      const run = await vscode.commands.executeCommand<AttachRun | undefined>('flamelens.attachToProcess', { pid: server.pid, durationMs: 1500 });
+      assert.ok(run);
+      const outcome = await run.finished;
+      const { cpuprofile, heapprofile } = outcome.result.files;
+      assert.ok(cpuprofile && heapprofile, `both files: ${JSON.stringify(outcome.result.files)}`);
+      assert.equal(outcome.opened, cpuprofile, 'the CPU flame graph opens first');
+      const heap = parseProfile(fs.readFileSync(heapprofile), { fileName: path.basename(heapprofile) });
+      assert.equal(heap.kind, 'heap');
+      assert.ok(heap.totalValue[0]! > 0, 'the heap profile saw allocations');
+    } finally {
+      await config.update('recordHeap', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('reports a pid that is not running instead of attaching', async () => {
