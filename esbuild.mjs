@@ -21,6 +21,8 @@ const builds = [
   // The agent runs inside the user's program: no source map, nothing the target could trip over.
   { ...node, entryPoints: ['src/capture/agent.ts'], outfile: 'dist/agent.js', sourcemap: false },
   { ...node, entryPoints: ['src/heap/snapshot-worker.ts'], outfile: 'dist/heap-worker.js' },
+  // Big profiles are parsed off the extension host's main thread.
+  { ...node, entryPoints: ['src/views/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
   { bundle: true, logLevel: 'warning', entryPoints: ['webview/style.css'], outfile: 'dist/webview.css', minify: production },
