@@ -12,11 +12,11 @@ import { parseProfile } from '../../src/model/import';
 import { toFlameTree } from '../../src/model/flame';
 import { functionTable } from '../../src/model/tables';
 import { applyViewOptions } from '../../src/model/view';
-import { callersOf, calleesOf } from '../../src/model/sandwich';
 import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
 import { renderWebviewHtml } from '../../src/views/html';
+import { initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
 import type { InitMessage } from '../../src/views/html';
 
 // Browser globals, used only inside callbacks that Playwright runs in the page (the Node-side
@@ -79,44 +79,52 @@ export function makeInit(p: Profile, title: string, options: ViewOptions = defau
 
 /**
  * Stand-in for the extension host (the real one needs VS Code): answers the webview's requests
- * from a real profile through the real model functions, and records every message.
+ * from a real profile with the real host payload builders (src/views/payload.ts) — or, when a
+ * test needs a different prune size, with toFlameTree directly — and records every message.
  */
 export class StandInHost {
   readonly received: WebviewMessage[] = [];
+  readonly sent: HostMessage[] = [];
   private view: Profile;
 
   constructor(
     private readonly profile: Profile,
     private readonly title: string,
-    private readonly maxNodes = 5000,
+    private readonly maxNodes?: number,
   ) {
     this.view = profile;
   }
 
   handle(message: WebviewMessage): HostMessage[] {
     this.received.push(message);
+    const replies = this.answer(message);
+    this.sent.push(...replies);
+    return replies;
+  }
+
+  /** The last tree and table drawn from (init or tree message). */
+  lastTree(): { tree: TreePayload; table: TablePayload } {
+    const last = this.sent.filter((m) => m.type === 'init' || m.type === 'tree').at(-1);
+    if (!last || (last.type !== 'init' && last.type !== 'tree')) throw new Error('no tree sent yet');
+    return { tree: last.tree, table: last.table };
+  }
+
+  private answer(message: WebviewMessage): HostMessage[] {
+    const custom = this.maxNodes;
     switch (message.type) {
       case 'ready':
         this.view = this.profile;
-        return [makeInit(this.profile, this.title, defaultViewOptions, this.maxNodes)];
+        return [custom ? makeInit(this.profile, this.title, defaultViewOptions, custom) : initMessage(this.profile, this.view, this.title, defaultViewOptions)];
       case 'setOptions': {
         this.view = applyViewOptions(this.profile, message.options);
-        return [{ type: 'tree', requestId: message.requestId, tree: treeOf(this.view, 0, this.maxNodes), table: tableOf(this.view) }];
+        const payload = custom ? { tree: treeOf(this.view, 0, custom), table: tableOf(this.view) } : treeAndTable(this.view);
+        return [{ type: 'tree', requestId: message.requestId, ...payload }];
       }
       case 'expand':
-        return [{ type: 'subtree', requestId: message.requestId, nodeId: message.nodeId, tree: treeOf(this.view, message.nodeId, this.maxNodes) }];
-      case 'sandwich': {
-        const frame = this.view.nodeFrame[message.nodeId];
-        return [
-          {
-            type: 'sandwich',
-            requestId: message.requestId,
-            frame: viewFrames(this.view)[frame],
-            callers: treeOf(callersOf(this.view, frame)),
-            callees: treeOf(calleesOf(this.view, frame)),
-          },
-        ];
-      }
+        if (custom) return [{ type: 'subtree', requestId: message.requestId, nodeId: message.nodeId, tree: treeOf(this.view, message.nodeId, custom) }];
+        return [subtreeMessage(this.view, message.requestId, message.nodeId)];
+      case 'sandwich':
+        return [sandwichMessage(this.view, message.requestId, message.nodeId)];
       default:
         return [];
     }

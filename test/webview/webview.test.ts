@@ -7,7 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import { diffProfiles } from '../../src/model/diff';
 import type { FlameNode } from '../../src/model/types';
 import type { WebviewMessage } from '../../src/protocol';
-import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, tableOf, themes, viewFrames } from './harness';
+import { treeAndTable } from '../../src/views/payload';
+import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, themes, viewFrames } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
@@ -38,6 +39,19 @@ function hotNamedNode(): FlameNode {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[$()*+.?[\]^{|}\\]/g, '\\$&');
+}
+
+/** The named function in the table the real host sends whose widest frame is widest: visible in both graph and table. */
+function hotTableFunction(): string {
+  const { table } = treeAndTable(profile);
+  const names = new Set(table.rows.map((r) => table.frames[r.frame].name).filter((n) => !n.startsWith('(')));
+  let best: FlameNode | undefined;
+  walkTree(init.tree.root, (node) => {
+    if (names.has(node.name) && node.value < init.tree.total * 0.5 && (!best || node.value > best.value)) best = node;
+    return false;
+  });
+  assert.ok(best);
+  return best.name;
 }
 
 const frameSelector = (name: string) => `.fl-graph g.frame[name="${name.replace(/"/g, '\\"')}"]`;
@@ -120,10 +134,12 @@ describe('flame-graph webview (Chromium)', () => {
   });
 
   it('search highlights matching frames and shows their share of the total', async () => {
-    const { page } = await open();
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page } = await open(host);
+    const sent = host.lastTree().tree;
     const term = 'walk';
     let expected = 0;
-    walkTree(init.tree.root, (node, above) => {
+    walkTree(sent.root, (node, above) => {
       const m = node.name.toLowerCase().includes(term);
       if (m && !above) expected += node.value;
       return m;
@@ -135,7 +151,7 @@ describe('flame-graph webview (Chromium)', () => {
     const info = await page.locator('.fl-match-info').innerText();
     const match = /^matched (.+) · ([\d.]+)%$/.exec(info);
     assert.ok(match, `match info: ${info}`);
-    assert.ok(Math.abs(Number(match[2]) - (100 * expected) / init.tree.total) < 0.1, `${info} vs ${(100 * expected) / init.tree.total}%`);
+    assert.ok(Math.abs(Number(match[2]) - (100 * expected) / sent.total) < 0.1, `${info} vs ${(100 * expected) / sent.total}%`);
     const highlighted = await page.locator('.fl-graph g.frame').evaluateAll((gs) =>
       gs.filter((g) => g.querySelector('rect').getAttribute('fill') === 'rgb(230,0,230)' || g.querySelector('rect').getAttribute('fill') === 'rgb(230, 0, 230)').map((g) => g.getAttribute('name')),
     );
@@ -226,9 +242,9 @@ describe('flame-graph webview (Chromium)', () => {
   });
 
   it('table sorts by self and total on header click and selecting a row opens the sandwich view', async () => {
-    const { page } = await open();
-    const table = tableOf(profile);
-    const byFrame = new Map(table.rows.map((r) => [r.frame, r]));
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page } = await open(host);
+    const byFrame = new Map(host.lastTree().table.rows.map((r) => [r.frame, r]));
     const order = () => page.locator('.fl-table tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-frame'))));
     const check = async (key: 'self' | 'total', descending: boolean) => {
       const values = (await order()).map((f) => byFrame.get(f)![key]);
@@ -245,7 +261,7 @@ describe('flame-graph webview (Chromium)', () => {
     await check('self', true);
 
     // A row selects its function: zoom to its heaviest node and ask the host for the sandwich.
-    const hot = hotNamedNode();
+    const hot = { name: hotTableFunction() };
     await page.fill('.fl-search', hot.name);
     await page.press('.fl-search', 'Enter');
     await page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${escapeRegExp(hot.name)}$`) }) }).first().click();
@@ -331,7 +347,7 @@ describe('flame-graph webview (Chromium)', () => {
 
   it('renders function names as text: markup in a name is not parsed', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">evil</script>';
-    const hot = hotNamedNode();
+    const hot = { name: hotTableFunction() };
     const tainted = loadProfile(fixtureName, (json) => {
       for (const node of json.nodes) if (node.callFrame.functionName === hot.name) node.callFrame.functionName = evil;
     });
