@@ -182,6 +182,43 @@ describe('FlameLens extension', function () {
     assert.ok(t.getHotLinesForTest(doc.uri).length > 0);
   });
 
+  it('flamelens.hotLines.threshold and .enabled take effect on change', async () => {
+    const t = await api();
+    const editor = await openBusy();
+    const all = await until('hot lines in busy.js', () => {
+      const a = t.getHotLinesForTest(editor.document.uri);
+      return a.length > 1 ? a : undefined;
+    });
+    const config = vscode.workspace.getConfiguration('flamelens');
+    // A threshold between the hottest line's share and the next one's leaves only lines above it.
+    const hottest = all.reduce((x, y) => (y.heat > x.heat ? y : x));
+    const pct = (a: { text: string }) => Number(/· ([\d.]+)%/.exec(a.text)?.[1] ?? 0);
+    const threshold = pct(hottest) - 0.05;
+    try {
+      await config.update('hotLines.threshold', threshold, vscode.ConfigurationTarget.Workspace);
+      const few = await until('fewer hot lines', () => {
+        const a = t.getHotLinesForTest(editor.document.uri);
+        return a.length < all.length ? a : undefined;
+      });
+      assert.ok(few.length >= 1 && few.every((a) => pct(a) >= threshold), JSON.stringify(few));
+      await config.update('hotLines.enabled', false, vscode.ConfigurationTarget.Workspace);
+      await until('hot lines off', () => (t.hotLinesShownForTest() ? undefined : true));
+      assert.deepEqual(t.getHotLinesForTest(editor.document.uri), []);
+    } finally {
+      await config.update('hotLines.threshold', undefined, vscode.ConfigurationTarget.Workspace);
+      await config.update('hotLines.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    // >=: the edit test above dropped one annotation; a settings change recomputes them all.
+    await until('hot lines back', () => (t.hotLinesShownForTest() && t.getHotLinesForTest(editor.document.uri).length >= all.length ? true : undefined)).catch(
+      (err: Error) => {
+        const c = vscode.workspace.getConfiguration('flamelens');
+        throw new Error(
+          `${err.message}: shown=${t.hotLinesShownForTest()} lines=${t.getHotLinesForTest(editor.document.uri).length}/${all.length} enabled=${c.get('hotLines.enabled')} threshold=${c.get('hotLines.threshold')}`,
+        );
+      },
+    );
+  });
+
   it('Profile Current File records busy.js in a terminal, opens the flame graph panel, and annotates busy.js', async () => {
     const t = await api();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
