@@ -33,6 +33,8 @@ export class App {
   private readonly expanded = new Set<number>();
   /** Zoom to restore once the tree for the saved filters arrives. */
   private restoreZoom: number | undefined;
+  /** After a filter change: the function (frame key) to zoom back to. */
+  private rezoomKey: string | undefined;
   private selected?: GraphNode;
   private suppressOpen = false;
 
@@ -176,11 +178,21 @@ export class App {
         this.pendingOptions = 0;
         document.body.classList.remove('fl-busy');
         this.expanded.clear();
+        // Node ids belong to one view of the profile; the sandwich shown was for the old one.
+        this.sandwich.hide();
+        if (this.state.sandwichId !== undefined) this.save({ sandwichId: undefined });
         if (this.restoreZoom !== undefined) {
           this.chart.zoomedId = this.restoreZoom;
           this.restoreZoom = undefined;
         }
         this.drawTree(adoptTree(message.tree), message.tree.total, message.table);
+        if (this.rezoomKey !== undefined) {
+          const key = this.rezoomKey;
+          this.rezoomKey = undefined;
+          const tree = this.chart.tree;
+          const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === key);
+          if (again) this.chart.zoomTo(again.id);
+        }
         break;
       case 'subtree':
         this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
@@ -331,6 +343,10 @@ export class App {
     if (!this.host.capabilities.options) return;
     this.options = { ...options };
     this.restoreZoom = undefined;
+    // The new view numbers its nodes afresh: zoom back to the same function rather than the same id.
+    const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
+    this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;
+    this.chart.zoomedId = undefined;
     this.pendingOptions = this.nextRequest++;
     document.body.classList.add('fl-busy');
     this.save({ options: this.options });

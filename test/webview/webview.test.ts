@@ -288,6 +288,15 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(set.options.hideInternals, false);
     const categories = await page.locator('.fl-table td.name').evaluateAll((tds) => tds.map((td) => td.className));
     assert.ok(!categories.some((c) => c.includes('cat-node_modules')), 'no node_modules functions in the table');
+    // Zoomed into a function, a filter change keeps that function zoomed in the new view.
+    const other = (await page.locator('.fl-graph g.frame').evaluateAll((gs) => gs.filter((g) => g.__data__.depth === 4).sort((a, b) => b.__data__.value - a.__data__.value)[0].getAttribute('name'))) as string;
+    await page.locator(frameSelector(other)).first().click({ modifiers: ['Alt'] });
+    await page.uncheck('#fl-opt-hideNodeModules');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    const full = await svgWidth(page);
+    await page.waitForFunction(({ name, full }) => [...document.querySelectorAll('.fl-graph g.frame')].some((g) => g.getAttribute('name') === name && Math.abs(Number(g.querySelector('rect').getAttribute('width')) - full) < 1 && g.__data__.parent), { name: other, full });
+    await page.check('#fl-opt-hideNodeModules');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
     await page.selectOption('.fl-toolbar select', 'bottom-up');
     await page.waitForFunction(() => document.querySelectorAll('.fl-graph g.frame').length > 0);
     const last = (await posted(page)).filter((m) => m.type === 'setOptions').at(-1);
