@@ -2,19 +2,21 @@
 // parsed profile (read once, shared by every editor of the same file), each editor a controller.
 import * as vscode from 'vscode';
 import type { Profile } from '../model/types';
-import { loadProfile } from './load-profile';
-import { ProfileViewController } from './profile-controller';
+import { ProfileLoadError, loadProfile } from './load-profile';
+import { ProfileViewController, webviewHtml, webviewOptions } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
 
 export const profileEditorViewType = 'flamelens.profileEditor';
 
 export class ProfileDocument implements vscode.CustomDocument {
-  readonly entry: ProfileEntry;
+  readonly entry: ProfileEntry | undefined;
   constructor(
     readonly uri: vscode.Uri,
-    profile: Profile,
+    profile: Profile | undefined,
+    /** Why the file could not be loaded (the editor shows it instead of a graph). */
+    readonly error?: string,
   ) {
-    this.entry = { profile, title: uri.path.split('/').pop() ?? uri.toString(), source: uri.fsPath || uri.toString() };
+    this.entry = profile && { profile, title: uri.path.split('/').pop() ?? uri.toString(), source: uri.fsPath || uri.toString() };
   }
 
   dispose(): void {
@@ -35,11 +37,20 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   async openCustomDocument(uri: vscode.Uri): Promise<ProfileDocument> {
-    // A ProfileLoadError's message is what VS Code shows in the editor area.
-    return new ProfileDocument(uri, await loadProfile(uri));
+    try {
+      return new ProfileDocument(uri, await loadProfile(uri));
+    } catch (err) {
+      // Thrown, the message would be replaced by VS Code's generic "could not be opened" page.
+      if (err instanceof ProfileLoadError) return new ProfileDocument(uri, undefined, err.message);
+      throw err;
+    }
   }
 
   resolveCustomEditor(document: ProfileDocument, panel: vscode.WebviewPanel): void {
+    if (!document.entry) {
+      this.showError(panel, document.error ?? 'unknown error');
+      return;
+    }
     const controller = new ProfileViewController(
       {
         webview: panel.webview,
@@ -54,5 +65,16 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       this.registry,
     );
     panel.onDidDispose(() => controller.dispose());
+  }
+
+  /** The webview shows the message as its banner (it answers `ready` with nothing else); so does a notification. */
+  private showError(panel: vscode.WebviewPanel, message: string): void {
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'FlameLens');
+    const sub = panel.webview.onDidReceiveMessage((m: { type?: unknown }) => {
+      if (m?.type === 'ready') void panel.webview.postMessage({ type: 'error', message: `FlameLens cannot show this file. ${message}` });
+    });
+    panel.onDidDispose(() => sub.dispose());
+    void vscode.window.showErrorMessage(`FlameLens: ${message}`);
   }
 }
