@@ -156,16 +156,20 @@ export class Workbench {
     const widget = this.page.locator('.quick-input-widget');
     const input = widget.locator('input');
     await input.waitFor({ state: 'visible', timeout });
-    // The dialog starts on the workspace folder; wait for its listing before replacing the path.
-    await widget.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout }).catch(() => undefined);
-    await input.fill(absolutePath);
-    await input.press('Enter');
-    try {
-      await widget.waitFor({ state: 'hidden', timeout });
-    } catch {
-      throw new Error(`the file dialog did not accept ${absolutePath}; it shows "${await input.inputValue()}"`);
+    // The dialog fills in its starting folder asynchronously and may overwrite a path typed too early
+    // (then Enter answers "Please select a file"), so type, check the value held, and retry.
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      await input.fill(absolutePath);
+      await this.page.waitForTimeout(500);
+      if ((await input.inputValue()) !== absolutePath) continue;
+      await input.press('Enter');
+      if (await widget.waitFor({ state: 'hidden', timeout: 5_000 }).then(() => true, () => false)) {
+        this.log(`file dialog: ${absolutePath}`);
+        return;
+      }
     }
-    this.log(`file dialog: ${absolutePath}`);
+    throw new Error(`the file dialog did not accept ${absolutePath}; it shows "${await input.inputValue().catch(() => '?')}"`);
   }
 
   /** Closes the palette/quick pick if one is open. */
