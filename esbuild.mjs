@@ -23,9 +23,9 @@ const builds = [
   { ...node, entryPoints: ['src/heap/snapshot-worker.ts'], outfile: 'dist/heap-worker.js' },
   // Big profiles are parsed off the extension host's main thread.
   { ...node, entryPoints: ['src/views/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
+  // dist/webview.css comes out of this bundle: main.ts imports style.css (after d3-flame-graph's CSS).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
-  { bundle: true, logLevel: 'warning', entryPoints: ['webview/style.css'], outfile: 'dist/webview.css', minify: production },
   // The heap-snapshot table (custom editor for *.heapsnapshot and the snapshot comparison).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/snapshot/main.ts'], outfile: 'dist/snapshot.js' },

@@ -3,7 +3,7 @@ import { App } from './app';
 import { h } from './dom';
 import { connectHost } from './host';
 // After the modules: d3-flame-graph's own CSS must come first so ours overrides it. Same file as
-// the style.css entry, so both esbuild outputs of dist/webview.css are identical.
+// esbuild emits the imported CSS as dist/webview.css beside dist/webview.js.
 import './style.css';
 
 function start(): void {
