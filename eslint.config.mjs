@@ -13,6 +13,8 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
+  // Tool config files must default-export.
+  { files: ['*.config.mjs'], rules: { 'no-restricted-syntax': 'off' } },
   {
     // The profile model is shared by extension, webview and CLI: no vscode, DOM or fs.
     files: ['src/model/**/*.ts'],
