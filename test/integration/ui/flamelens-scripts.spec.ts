@@ -23,7 +23,7 @@ export async function run(ui: Workbench): Promise<void> {
   assert.match(await npmGraph.locator('.fl-heading-title').innerText(), /^npm run busy-run \(CPU, pid \d+\)$/);
   await ui.screenshot('1-npm-script');
 
-  await ui.openFile('busy.js');
+  // (No second quick open of busy.js: the session folders under .flamelens/ now match "busy" too.)
   await ui.runCommand('FlameLens: Profile Launch Configuration…');
   await ui.pickQuickItem('Busy via launch.json');
   await ui.waitForNotification(/Profiled Busy via launch\.json/, { timeoutMs: 60_000 });
