@@ -28,7 +28,9 @@ function mainProfileOf(r: CaptureResult, scriptName: string) {
 test('main thread, a worker and children started by fork, spawn and exec each write their own profile', async () => {
   const dir = scratchDir('capture-tree');
   writeFiles(dir, {
-    'main.js': `${busyFunction('mainHot', 300)}
+    // The main thread also pays for starting a worker and four processes, which under load can rival a
+    // short busy loop; give it the longest one.
+    'main.js': `${busyFunction('mainHot', 900)}
 const { Worker } = require('node:worker_threads');
 const { fork, spawn, exec } = require('node:child_process');
 const w = new Worker(__dirname + '/worker.js');

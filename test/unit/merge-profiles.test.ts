@@ -13,15 +13,15 @@ import { assertClose, assertProfileInvariants, readFixture, removeDir, runNode, 
 
 const program = `
 const { Worker, isMainThread } = require('node:worker_threads');
-function spinFor(ms, f) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += f(x); return x; }
-function mainHot(x) { return Math.sqrt(x + 1) % 3; }
-function workerHot(x) { return Math.cbrt(x + 2) % 5; }
+// Each hot function holds its own loop, so V8 cannot inline it away into a caller.
+function mainHot(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1) % 3; return x; }
+function workerHot(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.cbrt(x + 2) % 5; return x; }
 if (isMainThread) {
   const w = new Worker(__filename);
-  spinFor(300, mainHot);
+  mainHot(400);
   w.on('exit', () => {});
 } else {
-  spinFor(300, workerHot);
+  workerHot(400);
 }
 `;
 
