@@ -62,6 +62,7 @@ export class Workbench {
    */
   async runCommand(title: string, opts: WaitOptions = {}): Promise<void> {
     const row = await this.findPaletteRow(title, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    await this.waitForSettledQuickInput();
     await row.click();
     this.log(`ran command: ${title}`);
   }
@@ -188,24 +189,45 @@ export class Workbench {
   async openFile(relativePath: string, opts: WaitOptions = {}): Promise<void> {
     const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const base = path.basename(relativePath);
-    await this.closeQuickInput();
-    await this.focusWorkbench();
-    await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout });
-    await input.fill(relativePath);
     const row = this.page
-      .locator('.quick-input-list .monaco-list-row')
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(base)}\\s*$`) }) })
       .first();
-    try {
-      await row.waitFor({ state: 'visible', timeout });
-    } catch {
-      throw new Error(`quick open found no "${relativePath}"; rows: ${JSON.stringify(await this.quickInputRows())}`);
+    const deadline = Date.now() + timeout;
+    // Quick open re-renders its list as file search results arrive, so a click can land on a row that
+    // moved; wait for a settled list, and check the editor that opened (retrying if it is another one).
+    for (;;) {
+      await this.closeQuickInput();
+      await this.focusWorkbench();
+      await this.page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+      await input.fill(relativePath);
+      const found = await row.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) }).then(() => true, () => false);
+      if (!found) {
+        const rows = await this.quickInputRows();
+        await this.closeQuickInput();
+        throw new Error(`quick open found no "${relativePath}"; rows: ${JSON.stringify(rows)}`);
+      }
+      await this.waitForSettledQuickInput();
+      await row.click();
+      const opened = await this.waitForActiveEditor(base, { timeoutMs: Math.min(5_000, Math.max(1, deadline - Date.now())) }).then(() => true, () => false);
+      if (opened) break;
+      if (Date.now() >= deadline) throw new Error(`opening ${relativePath} left "${await this.activeEditorTitle()}" active`);
+      this.log(`openFile(${relativePath}): "${await this.activeEditorTitle()}" opened instead; retrying`);
     }
-    await row.click();
-    await this.waitForActiveEditor(base, { timeoutMs: timeout });
     this.log(`opened ${relativePath}`);
+  }
+
+  /** Waits until the quick input's rows stop changing (up to 3 s). */
+  private async waitForSettledQuickInput(): Promise<void> {
+    let last = JSON.stringify(await this.quickInputRows());
+    for (const until = Date.now() + 3_000; Date.now() < until; ) {
+      await this.page.waitForTimeout(250);
+      const now = JSON.stringify(await this.quickInputRows());
+      if (now === last) return;
+      last = now;
+    }
   }
 
   /** The title of the active editor tab (e.g. 'busy.js'), or undefined when no editor is open. */
