@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const capture = new CaptureService(panels, context.extensionUri);
   const hotLines = new HotLines(registry);
   context.subscriptions.push(registry, panels, capture, hotLines, ProfileEditorProvider.register(context.extensionUri, registry));
-  registerAttachFeatures(context, { panels, registry, capture });
+  const attachFeatures = registerAttachFeatures(context, { panels, registry, capture });
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, guarded(name, fn)));
@@ -54,7 +54,10 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   command('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
   command('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
   command('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture));
-  command('flamelens.stopProfiling', 'Stop Profiling', () => capture.stop());
+  // One Stop for both kinds of recording: a launched capture first, else an attach session.
+  command('flamelens.stopProfiling', 'Stop Profiling', () =>
+    capture.isRecording || !attachFeatures.attach.isRecording ? capture.stop() : attachFeatures.attach.stop(),
+  );
   command('flamelens.showHotLines', 'Show Hot Lines', () => hotLines.show());
   command('flamelens.clearHotLines', 'Clear Hot Lines', () => hotLines.clear());
   command(revealCommandId, 'Reveal in Flame Graph', (target?: RevealTarget) => {

@@ -51,8 +51,18 @@ function treeOf(p: Profile, slots: FrameSlots, root = 0): TreePayload {
   return { root: slots.remap(tree.root), frames: slots.frames, total: p.totalValue[0] ?? 0 };
 }
 
+/** The heaviest functions by self AND by total, so sorting the table by Total still finds callers with little self time. */
 function tableOf(p: Profile, slots: FrameSlots): TablePayload {
-  const rows = functionTable(p).slice(0, maxTableRows);
+  const all = functionTable(p);
+  const half = maxTableRows / 2;
+  const bySelf = all.slice(0, half);
+  const chosen = new Set(bySelf.map((r) => r.frame));
+  const byTotal = all.slice(half).sort((a, b) => b.total - a.total);
+  const rows = [...bySelf];
+  for (const r of byTotal) {
+    if (rows.length >= maxTableRows) break;
+    if (!chosen.has(r.frame)) rows.push(r);
+  }
   return { rows: rows.map((r) => ({ frame: slots.slot(r.frame), self: r.self, total: r.total })), frames: slots.frames };
 }
 

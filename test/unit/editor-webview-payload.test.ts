@@ -9,6 +9,7 @@ import { applyViewOptions } from '../../src/model/view';
 import type { FlameNode } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TreePayload } from '../../src/protocol';
+import { functionTable } from '../../src/model/tables';
 import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
 
 const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name)));
@@ -42,6 +43,13 @@ describe('webview payloads', () => {
     assert.ok(m.table.rows.length > 0 && m.table.rows.length <= maxTableRows);
     assert.equal(m.table.frames, m.tree.frames);
     assert.ok(m.table.rows.every((r) => r.frame < m.table.frames.length && r.total >= r.self));
+    // The heaviest functions by total are listed even when their self time is small.
+    const table = functionTable(profile);
+    const names = new Set(m.table.rows.map((r) => m.table.frames[r.frame]!.name));
+    for (const r of [...table].sort((a, b) => b.total - a.total).slice(0, 50)) {
+      assert.ok(names.has(profile.frames[r.frame]!.functionName), `top-by-total ${profile.frames[r.frame]!.functionName} is in the table`);
+    }
+    assert.equal(new Set(m.table.rows.map((r) => r.frame)).size, m.table.rows.length, 'no function twice');
     // never the raw profile: nothing in the message is a typed array
     assert.ok(!JSON.stringify(m).includes('nodeParent'));
   });

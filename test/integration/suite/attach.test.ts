@@ -194,6 +194,19 @@ describe('attach: Attach to Node Process', function () {
     assert.equal(await vscode.commands.executeCommand('flamelens.stopAttachedRecording'), undefined);
   });
 
+  it('stops an attach recording from the general Stop Profiling command too', async () => {
+    const server = await startServer(dir);
+    servers.push(server);
+    const run = await vscode.commands.executeCommand<AttachRun | undefined>('flamelens.attachToProcess', { pid: server.pid, durationMs: 0 });
+    assert.ok(run);
+    await new Promise((r) => setTimeout(r, 1000));
+    await vscode.commands.executeCommand('flamelens.stopProfiling');
+    const outcome = await run.finished;
+    assert.ok(outcome.result.files.cpuprofile && fs.existsSync(outcome.result.files.cpuprofile), 'the profile was written');
+    assert.ok(outcome.result.recordedMs < 20_000, `stopped after ${outcome.result.recordedMs} ms`);
+    assert.equal(outcome.result.inspectorClosed, true);
+  });
+
   it('attaches by host:port to an inspector that was already open and leaves it open', async () => {
     const script = path.join(dir, 'busy-server.js');
     const child = spawn(nodeExecutable(), ['--inspect=127.0.0.1:0', script], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
