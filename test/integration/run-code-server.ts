@@ -116,6 +116,7 @@ async function newPage(h: Harness): Promise<{ context: BrowserContext; page: Pag
 async function runMochaPhase(h: Harness, server: CodeServer, resultsFile: string): Promise<Counts> {
   say('phase 1: mocha suite in the extension host');
   const started = Date.now();
+  rmSync(path.join(OUTPUT_DIR, 'mocha-failure.png'), { force: true });
   const workspace = createWorkspace(path.join(h.tmp, 'workspace-mocha'));
   const { context, page } = await newPage(h);
   const hostLog: string[] = [];
@@ -215,6 +216,8 @@ function findSpecs(grep: string | undefined): string[] {
 async function runUiSpec(h: Harness, server: CodeServer, file: string): Promise<boolean> {
   const name = path.basename(file).replace(/\.spec\.(ts|mjs|js)$/, '');
   const started = Date.now();
+  // This spec's screenshots from an earlier run would mislead (a stale <name>-failure.png above all).
+  for (const f of readdirSync(OUTPUT_DIR)) if (f.startsWith(`${name}-`) && f.endsWith('.png')) rmSync(path.join(OUTPUT_DIR, f), { force: true });
   const workspace = createWorkspace(path.join(h.tmp, `workspace-ui-${name}`));
   const { context, page } = await newPage(h);
   const ui = new Workbench(page, workspace, OUTPUT_DIR, name);
