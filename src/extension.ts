@@ -8,6 +8,7 @@ import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScri
 import { HotLines, revealCommandId } from './editor/hotlines';
 import type { RevealTarget } from './editor/hotlines-model';
 import { useParseWorker } from './views/load-profile';
+import { disposeParseWorker } from './views/parse-in-worker';
 import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
 import { ProfileRegistry } from './views/profile-registry';
@@ -88,5 +89,6 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything else is disposed through context.subscriptions.
+  disposeParseWorker();
 }

@@ -9,8 +9,8 @@ import { parseInWorker } from './parse-in-worker';
 
 /** Files above this size get a progress notification while they load. */
 const progressThresholdBytes = 8 * 1024 * 1024;
-/** Files above this size are parsed in a worker thread when the worker bundle is there. */
-const workerThresholdBytes = 2 * 1024 * 1024;
+/** Files above this size are parsed in the (kept-warm) worker thread when the worker bundle is there. */
+const workerThresholdBytes = 256 * 1024;
 let parseWorkerScript: string | undefined;
 
 /** Where dist/parse-worker.js is (set once by activate); without it every parse runs inline. */

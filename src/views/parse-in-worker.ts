@@ -1,34 +1,96 @@
-// Parses a profile in a worker thread (dist/parse-worker.js) so a big file doesn't freeze the
-// extension host. No vscode here: plain Node, tested directly.
+// Parses profiles in a worker thread (dist/parse-worker.js) so a big file doesn't freeze the
+// extension host. One worker is kept alive between parses: the scanner is JavaScript that V8 must
+// compile first, and a fresh worker per file would always parse cold (2–4× slower on small files).
+// It is unref'd while idle and ended after a minute without work, so it never holds the host open.
+// No vscode here: plain Node, tested directly.
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ProfileError, type Profile, type ProfileErrorCode } from '../model/types';
 
 export interface ParseRequest {
+  id: number;
   bytes: Uint8Array;
   fileName: string;
 }
 
-export type ParseReply = { ok: true; profile: Profile } | { ok: false; code: ProfileErrorCode | undefined; message: string };
+export type ParseReply = { id: number } & ({ ok: true; profile: Profile } | { ok: false; code: ProfileErrorCode | undefined; message: string });
 
-/** Parses `bytes` (gzip or not) in a worker running `script`. Rejects with ProfileError for bad input. */
+const idleMs = 60_000;
+
+interface Pending {
+  resolve(p: Profile): void;
+  reject(e: Error): void;
+}
+
+class ParseWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  dead = false;
+
+  constructor(readonly script: string) {
+    this.worker = new Worker(script);
+    this.worker.on('message', (reply: ParseReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) p.resolve(reply.profile);
+      else p.reject(reply.code ? new ProfileError(reply.code, reply.message) : new Error(reply.message));
+      this.settleIdle();
+    });
+    const fail = (err: Error) => {
+      this.dead = true;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`parse worker exited with code ${code} without an answer`)));
+    this.settleIdle();
+  }
+
+  parse(bytes: Uint8Array, fileName: string): Promise<Profile> {
+    const id = this.nextId++;
+    return new Promise<Profile>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.settleIdle();
+      this.worker.postMessage({ id, bytes, fileName } satisfies ParseRequest);
+    });
+  }
+
+  dispose(): void {
+    this.dead = true;
+    clearTimeout(this.idleTimer);
+    void this.worker.terminate();
+  }
+
+  /** Busy: keep the process alive for the answer. Idle: unref, and end after a while. */
+  private settleIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.pending.size > 0) {
+      this.worker.ref();
+      return;
+    }
+    this.worker.unref();
+    this.idleTimer = setTimeout(() => this.dispose(), idleMs);
+    this.idleTimer.unref();
+  }
+}
+
+let shared: ParseWorker | undefined;
+
+/** Parses `bytes` (gzip or not) in the worker running `script`. Rejects with ProfileError for bad input. */
 export function parseInWorker(script: string, bytes: Uint8Array, fileName: string): Promise<Profile> {
   if (!existsSync(script)) return Promise.reject(new Error(`parse worker not found at ${script}`));
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { bytes, fileName } satisfies ParseRequest });
-    let settled = false;
-    worker.once('message', (reply: ParseReply) => {
-      settled = true;
-      void worker.terminate();
-      if (reply.ok) resolve(reply.profile);
-      else reject(reply.code ? new ProfileError(reply.code, reply.message) : new Error(reply.message));
-    });
-    worker.once('error', (err) => {
-      settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`parse worker exited with code ${code} without an answer`));
-    });
-  });
+  if (!shared || shared.dead || shared.script !== script) {
+    shared?.dispose();
+    shared = new ParseWorker(script);
+  }
+  return shared.parse(bytes, fileName);
+}
+
+/** Ends the shared worker (extension deactivation, tests). */
+export function disposeParseWorker(): void {
+  shared?.dispose();
+  shared = undefined;
 }

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { parseProfile } from '../../src/model/import';
 import { ProfileError } from '../../src/model/types';
-import { parseInWorker } from '../../src/views/parse-in-worker';
+import { disposeParseWorker, parseInWorker } from '../../src/views/parse-in-worker';
 import { repoRoot, scratchDir } from './capture-helpers';
 
 describe('parseInWorker', () => {
@@ -39,5 +39,18 @@ describe('parseInWorker', () => {
       assert.equal(err.code, 'truncated');
       return true;
     });
+  });
+
+  it('keeps one worker for consecutive and concurrent parses, also after bad input', async () => {
+    const expected = parseProfile(fixture);
+    const results = await Promise.all([1, 2, 3].map((i) => parseInWorker(script, new Uint8Array(fixture), `p${i}.cpuprofile`)));
+    for (const got of results) assert.deepEqual(Array.from(got.selfValue), Array.from(expected.selfValue));
+    await assert.rejects(parseInWorker(script, new Uint8Array([123]), 'bad.cpuprofile'), ProfileError);
+    const again = await parseInWorker(script, new Uint8Array(fixture), 'again.cpuprofile');
+    assert.equal(again.nodeCount, expected.nodeCount);
+    // The idle worker is unref'd: this test file ends without disposing it. Dispose anyway, and a
+    // later parse starts a fresh worker.
+    disposeParseWorker();
+    assert.equal((await parseInWorker(script, new Uint8Array(fixture), 'fresh.cpuprofile')).nodeCount, expected.nodeCount);
   });
 });
