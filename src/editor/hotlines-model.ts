@@ -98,6 +98,7 @@ export class HotLineIndex {
     if (!file) return [];
     const out: FunctionLens[] = [];
     for (const f of file.frames) {
+      if (isModuleWrapper(this.profile.frames[f]!)) continue;
       const lens = this.lensOf(f);
       if (lens && lens.line > 0 && (lens.total / (this.total || 1)) * 100 >= options.thresholdPercent) out.push(lens);
     }
@@ -227,6 +228,14 @@ export class HotLineIndex {
     this.files = files;
     return files;
   }
+}
+
+/**
+ * The module's top-level code: CommonJS wraps a file in an anonymous function V8 reports at line 1,
+ * column 1 (ESM top level looks the same). Not a function the user wrote, so it gets no lens.
+ */
+export function isModuleWrapper(frame: Frame): boolean {
+  return frame.functionName === '(anonymous)' && frame.line === 1 && frame.column === 1;
 }
 
 /** Heat 0..1 → one of `buckets` intensity levels (0 = coolest). */

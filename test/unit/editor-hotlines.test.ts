@@ -9,7 +9,7 @@ import { parseProfile } from '../../src/model/import';
 import { lineTable } from '../../src/model/tables';
 import type { Profile } from '../../src/model/types';
 import { startCapture } from '../../src/capture/launcher';
-import { HotLineIndex, escapeMarkdown, heatBucket, hoverMarkdown } from '../../src/editor/hotlines-model';
+import { HotLineIndex, escapeMarkdown, heatBucket, hoverMarkdown, isModuleWrapper } from '../../src/editor/hotlines-model';
 import { normalizePath, profileUrlToPath } from '../../src/editor/paths';
 import { buildBundles, repoRoot, scratchDir } from './capture-helpers';
 
@@ -89,6 +89,26 @@ describe('HotLineIndex on the marked fixture', () => {
     assert.ok(found);
     assert.equal(found.line, target.line);
     assert.equal(index.functionAt(markedFile, 0), undefined);
+  });
+});
+
+describe('HotLineIndex on the webpack fixture', () => {
+  const profile = fixture('small-webpack-1000us.cpuprofile');
+  const index = new HotLineIndex(profile);
+
+  it('gives no lens to a CommonJS module wrapper (anonymous, line 1 column 1) but keeps its hot lines', () => {
+    const wrapped = profile.frames.filter((f) => isModuleWrapper(f) && f.url.startsWith('file://'));
+    assert.ok(wrapped.length > 0, 'the fixture has module wrappers of files on disk');
+    let files = 0;
+    for (const url of new Set(wrapped.map((f) => f.url))) {
+      const file = fileURLToPath(url);
+      const lenses = index.functionsFor(file, { thresholdPercent: 0 });
+      assert.ok(lenses.every((l) => !(l.line === 1 && l.name === '(anonymous)')), `${file}: ${lenses.map((l) => `${l.name}@${l.line}`).join(', ')}`);
+      if (lenses.length > 0) files++;
+    }
+    assert.ok(files > 0, 'the files with a wrapper still have lenses for their real functions');
+    // a named function at line 1 is not a wrapper
+    assert.equal(isModuleWrapper({ functionName: 'main', url: 'file:///a.js', line: 1, column: 1, category: 'user' }), false);
   });
 });
 
