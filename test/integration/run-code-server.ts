@@ -62,16 +62,24 @@ const cleanups: (() => Promise<void>)[] = [];
 let browserPgid: number | undefined;
 let interrupted = false;
 
-async function cleanup(): Promise<void> {
-  while (cleanups.length > 0) {
-    const step = cleanups.pop()!;
-    await withTimeout(step(), 10_000, 'cleanup step').catch((err: unknown) => say(`cleanup: ${String(err)}`));
-  }
+let cleaning: Promise<void> | undefined;
+let tmpToRemove: string | undefined;
+
+/** Runs the pending cleanup steps; concurrent callers (a signal and the main flow) share one pass. */
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanups.length > 0) {
+      const step = cleanups.pop()!;
+      await withTimeout(step(), 10_000, 'cleanup step').catch((err: unknown) => say(`cleanup: ${String(err)}`));
+    }
+  })().finally(() => (cleaning = undefined));
+  return cleaning;
 }
 
 process.on('exit', () => {
   killAllCodeServersNow();
   if (browserPgid !== undefined) killGroup(browserPgid, 'SIGKILL');
+  if (tmpToRemove) rmSync(tmpToRemove, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
@@ -294,7 +302,7 @@ async function main(): Promise<number> {
   // Not wiped: a concurrent run (another terminal, a watch task) may be writing there too.
   mkdirSync(OUTPUT_DIR, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'flamelens-vscode-'));
-  if (!values.keep) cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  if (!values.keep) tmpToRemove = tmp; // removed on exit, after the processes using it are gone
   else say(`keeping ${tmp}`);
 
   // Per run, so concurrent runs never interleave their results; copied to OUTPUT_DIR afterwards.
