@@ -15,8 +15,8 @@ import { ProfileRegistry } from './views/profile-registry';
 
 /** What activate() returns. Only the integration tests use it; the names say so. */
 export interface FlameLensTestApi {
-  /** Hot-line annotations currently applied to an open document (current line → text, heat). */
-  getHotLinesForTest(uri: vscode.Uri): { line: number; text: string; heat: number; bucket: number }[];
+  /** Hot-line annotations currently applied to an open document (current line → text, heat, gutter icon file). */
+  getHotLinesForTest(uri: vscode.Uri): { line: number; text: string; heat: number; bucket: number; gutterIcon: string }[];
   /** The running or most recent capture (undefined before the first). */
   lastCaptureForTest(): Promise<CaptureOutcome> | undefined;
   /** The profile hot lines and Reveal use. */
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const registry = new ProfileRegistry();
   const panels = new ProfilePanels(context.extensionUri, registry, context.workspaceState);
   const capture = new CaptureService(panels, context.extensionUri);
-  const hotLines = new HotLines(registry);
+  const hotLines = new HotLines(registry, context.extensionUri);
   context.subscriptions.push(registry, panels, capture, hotLines, ProfileEditorProvider.register(context.extensionUri, registry));
   const attachFeatures = registerAttachFeatures(context, { panels, registry, capture });
 

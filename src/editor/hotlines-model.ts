@@ -238,6 +238,11 @@ export function isModuleWrapper(frame: Frame): boolean {
   return frame.functionName === '(anonymous)' && frame.line === 1 && frame.column === 1;
 }
 
+/** The gutter mark of a heat bucket (0 = coolest): a flame whose colour deepens with the heat, in media/. */
+export function gutterIconFile(bucket: number): string {
+  return `hot-${bucket + 1}.svg`;
+}
+
 /** Heat 0..1 → one of `buckets` intensity levels (0 = coolest). */
 export function heatBucket(heat: number, buckets: number): number {
   if (!(heat > 0)) return 0;

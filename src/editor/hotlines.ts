@@ -1,11 +1,11 @@
 // The editor side of hot lines: heat-coloured line backgrounds with an after-text
-// ("12.4 ms · 3.1%"), overview-ruler marks, per-function CodeLenses and hovers, for the current
-// profile (see ProfileRegistry). Decoration types are created once and rebuilt only when the
+// ("12.4 ms · 3.1%"), a flame in the gutter, overview-ruler marks, per-function CodeLenses and
+// hovers, for the current profile (see ProfileRegistry). Decoration types are created once and rebuilt only when the
 // settings change; editors are updated only when their document or the profile changed.
 import * as vscode from 'vscode';
 import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
 import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
-import { HotLineIndex, heatBucket, hoverMarkdown, type FunctionLens, type LineAnnotation, type RevealTarget } from './hotlines-model';
+import { HotLineIndex, gutterIconFile, heatBucket, hoverMarkdown, type FunctionLens, type LineAnnotation, type RevealTarget } from './hotlines-model';
 import { countNewlines, shiftLines, toLineEdit } from './line-shift';
 
 export const revealCommandId = 'flamelens.revealInFlameGraph';
@@ -36,7 +36,11 @@ export class HotLines implements vscode.Disposable {
    */
   private lensProvider: vscode.Disposable | undefined;
 
-  constructor(registry: ProfileRegistry) {
+  /** `extensionUri` locates the gutter icons in media/. */
+  constructor(
+    registry: ProfileRegistry,
+    private readonly extensionUri: vscode.Uri,
+  ) {
     this.shown = this.config.hotLines.enabled;
     this.createDecorationTypes();
     this.setProfile(registry.current);
@@ -81,10 +85,13 @@ export class HotLines implements vscode.Disposable {
   }
 
   /** The annotations currently applied to a document (test API; empty when hidden). */
-  annotationsFor(uri: vscode.Uri): { line: number; text: string; heat: number; bucket: number }[] {
+  annotationsFor(uri: vscode.Uri): { line: number; text: string; heat: number; bucket: number; gutterIcon: string }[] {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (!doc || !this.active()) return [];
-    return [...this.trackedFor(doc).lines].map(([line, a]) => ({ line, text: a.text, heat: a.heat, bucket: heatBucket(a.heat, heatColors.length) }));
+    return [...this.trackedFor(doc).lines].map(([line, a]) => {
+      const bucket = heatBucket(a.heat, heatColors.length);
+      return { line, text: a.text, heat: a.heat, bucket, gutterIcon: this.gutterIcon(bucket).fsPath };
+    });
   }
 
   /** The function under a position of a document, for Reveal in Flame Graph. */
@@ -103,16 +110,22 @@ export class HotLines implements vscode.Disposable {
 
   private createDecorationTypes(): void {
     for (const t of this.decorationTypes) t.dispose();
-    this.decorationTypes = heatColors.map((color) =>
+    this.decorationTypes = heatColors.map((color, bucket) =>
       vscode.window.createTextEditorDecorationType({
         isWholeLine: true,
         backgroundColor: new vscode.ThemeColor(color),
+        gutterIconPath: this.gutterIcon(bucket),
+        gutterIconSize: 'contain',
         overviewRulerColor: new vscode.ThemeColor('flamelens.hotLineOverviewRuler'),
         overviewRulerLane: vscode.OverviewRulerLane.Right,
         after: { color: new vscode.ThemeColor('flamelens.hotLineForeground'), margin: '0 0 0 2em', fontStyle: 'normal' },
         rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
       }),
     );
+  }
+
+  private gutterIcon(bucket: number): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'media', gutterIconFile(bucket));
   }
 
   private clearDecorations(): void {

@@ -9,7 +9,7 @@ import { parseProfile } from '../../src/model/import';
 import { lineTable } from '../../src/model/tables';
 import type { Profile } from '../../src/model/types';
 import { startCapture } from '../../src/capture/launcher';
-import { HotLineIndex, escapeMarkdown, heatBucket, hoverMarkdown, isModuleWrapper } from '../../src/editor/hotlines-model';
+import { HotLineIndex, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../src/editor/hotlines-model';
 import { normalizePath, profileUrlToPath } from '../../src/editor/paths';
 import { buildBundles, repoRoot, scratchDir } from './capture-helpers';
 
@@ -119,6 +119,19 @@ describe('hover text helpers', () => {
     assert.equal(heatBucket(0.3, 4), 1);
     assert.equal(heatBucket(1, 4), 3);
     assert.equal(heatBucket(5, 4), 3);
+  });
+});
+
+describe('gutter icons', () => {
+  it('each of the four heat buckets has its own SVG flame in media/', () => {
+    const files = [0, 1, 2, 3].map(gutterIconFile);
+    assert.equal(new Set(files).size, 4);
+    const fills = files.map((f) => {
+      const svg = fs.readFileSync(path.join(repoRoot, 'media', f), 'utf8');
+      assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 16 16"/);
+      return svg.match(/fill="(#[0-9a-f]{6})"/)?.[1];
+    });
+    assert.equal(new Set(fills).size, 4, `colours ${fills.join(', ')}`);
   });
 });
 

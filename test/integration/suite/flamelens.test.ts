@@ -134,6 +134,9 @@ describe('FlameLens extension', function () {
     const hottest = anns.reduce((x, y) => (y.heat > x.heat ? y : x));
     assert.equal(hottest.heat, 1);
     assert.equal(hottest.bucket, 3);
+    // the gutter flame of each bucket is a file the extension ships
+    for (const a of anns) assert.ok(fs.existsSync(a.gutterIcon), `${a.gutterIcon} missing`);
+    assert.equal(path.basename(hottest.gutterIcon), 'hot-4.svg');
     // the hottest line sits inside the three workloads (between fibonacci's start and main's start)
     const first = lineOf(doc, /function fibonacci/);
     const mainLine = lineOf(doc, /function main/);
@@ -145,6 +148,8 @@ describe('FlameLens extension', function () {
     const fib = ours.find((l) => l.range.start.line + 1 === first);
     assert.ok(fib, `no lens on fibonacci (line ${first}); lenses at ${ours.map((l) => l.range.start.line + 1).join(', ')}`);
     assert.match(fib.command!.title, /self .+ · total .+/);
+    // busy.js's CommonJS wrapper (anonymous, line 1) is not a function the user wrote: no lens for it
+    assert.ok(!ours.some((l) => l.range.start.line === 0 && /\(anonymous\)/.test(l.command!.tooltip ?? '')), 'a lens on the module wrapper');
     // Hover on the hottest line names its function and links to the flame graph.
     const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(hottest.line - 1, 0))) ?? [];
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
