@@ -209,7 +209,10 @@ export class App {
           this.pendingOptions = 0;
           document.body.classList.remove('fl-busy');
         }
-        this.showBanner(message.message);
+        // An error before init means there is no profile to show (it failed to load): the banner
+        // stands alone, without the empty controls around it and without Dismiss (nothing is behind it).
+        if (!this.summary) document.body.classList.add('fl-failed');
+        this.showBanner(message.message, this.summary !== undefined);
         break;
     }
   }
@@ -217,6 +220,7 @@ export class App {
   private init(message: InitMessage): void {
     const { summary } = message;
     this.summary = summary;
+    document.body.classList.remove('fl-failed');
     document.body.classList.toggle('fl-diff', summary.diff);
     this.heading.replaceChildren(
       h('span', { className: 'fl-heading-title', text: summary.title }),
@@ -366,11 +370,13 @@ export class App {
     this.host.post({ type: 'sandwich', requestId: this.pendingSandwich, nodeId });
   }
 
-  private showBanner(text: string): void {
+  private showBanner(text: string, dismissable = true): void {
     this.banner.hidden = false;
+    this.banner.replaceChildren(h('span', { text }));
+    if (!dismissable) return;
     const dismiss = h('button', { text: 'Dismiss', attrs: { type: 'button' } });
     dismiss.addEventListener('click', () => (this.banner.hidden = true));
-    this.banner.replaceChildren(h('span', { text }), dismiss);
+    this.banner.append(dismiss);
   }
 
   private recolour(): void {

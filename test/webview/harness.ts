@@ -183,6 +183,7 @@ export const themes = {
       '--vscode-editorWidget-background': '#202020', '--vscode-charts-orange': '#d18616', '--vscode-charts-blue': '#3794ff',
       '--vscode-charts-green': '#89d185', '--vscode-charts-purple': '#b180d7', '--vscode-font-size': '13px',
       '--vscode-font-family': 'system-ui, sans-serif', '--vscode-editor-font-family': 'monospace',
+      '--vscode-inputValidation-errorBackground': '#5a1d1d', '--vscode-inputValidation-errorBorder': '#be1100',
     },
   },
   light: {
@@ -195,6 +196,7 @@ export const themes = {
       '--vscode-editorWidget-background': '#f8f8f8', '--vscode-charts-orange': '#d18616', '--vscode-charts-blue': '#1a85ff',
       '--vscode-charts-green': '#388a34', '--vscode-charts-purple': '#652d90', '--vscode-font-size': '13px',
       '--vscode-font-family': 'system-ui, sans-serif', '--vscode-editor-font-family': 'monospace',
+      '--vscode-inputValidation-errorBackground': '#f2dede', '--vscode-inputValidation-errorBorder': '#be1100',
     },
   },
 } as const;
@@ -213,7 +215,15 @@ export interface WebviewPage {
  * posted messages to `host` in Node and keeps getState/setState in sessionStorage, so state
  * survives a reload as it does in VS Code. CSP violations and page errors are collected.
  */
-export async function openWebview(browser: Browser, server: WebviewServer, host: StandInHost, theme: ThemeName = 'dark', viewport = { width: 1200, height: 900 }): Promise<WebviewPage> {
+export async function openWebview(
+  browser: Browser,
+  server: WebviewServer,
+  host: StandInHost,
+  theme: ThemeName = 'dark',
+  viewport = { width: 1200, height: 900 },
+  /** What shows the page is up: drawn frames, or e.g. the banner when the host answers with an error. */
+  readySelector = '.fl-graph svg g.frame',
+): Promise<WebviewPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const violations: string[] = [];
@@ -256,7 +266,7 @@ export async function openWebview(browser: Browser, server: WebviewServer, host:
     { bodyClass, vars: vars as Record<string, string> },
   );
   await page.goto(server.url);
-  await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached', timeout: 10_000 }).catch((e) => { throw new Error(`${e} errors=${errors.join(' | ')} violations=${violations.join(' | ')}`); });
+  await page.waitForSelector(readySelector, { state: 'attached', timeout: 10_000 }).catch((e) => { throw new Error(`${e} errors=${errors.join(' | ')} violations=${violations.join(' | ')}`); });
   return { page, host, violations, errors };
 }
 

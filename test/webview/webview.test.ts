@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { diffProfiles } from '../../src/model/diff';
 import type { FlameNode } from '../../src/model/types';
-import type { WebviewMessage } from '../../src/protocol';
+import { parseProfile } from '../../src/model/import';
+import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/views/payload';
 import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, themes, viewFrames } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
@@ -19,6 +20,21 @@ const fixtureName = 'small-webpack-1000us.cpuprofile';
 const profile = loadProfile(fixtureName);
 const init = makeInit(profile, 'small-webpack');
 const frames = viewFrames(profile);
+
+/** A host whose file could not be read: it answers `ready` with an error, as the custom editor does. */
+class UnreadableHost extends StandInHost {
+  constructor(private readonly failure: string) {
+    super(profile, 'unreadable');
+  }
+
+  override handle(message: WebviewMessage): HostMessage[] {
+    if (message.type !== 'ready') return super.handle(message);
+    this.received.push(message);
+    const replies: HostMessage[] = [{ type: 'error', message: this.failure }];
+    this.sent.push(...replies);
+    return replies;
+  }
+}
 
 function walkTree(root: FlameNode, visit: (node: FlameNode, matchedAbove: boolean) => boolean, above = false): void {
   const matched = visit(root, above);
@@ -395,6 +411,35 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(await page.locator('.fl-banner span').innerText(), 'Could not open node:internal/x <b>');
     await page.click('.fl-banner button');
     assert.ok(await page.locator('.fl-banner').isHidden());
+  });
+
+  it('a profile that fails to load shows only the error banner, no empty toolbar or table', async () => {
+    // The custom editor's answer to `ready` for an unreadable file, with the real importer's message.
+    let reason = '';
+    try {
+      parseProfile(new TextEncoder().encode('{"nodes": [{"id": 1'));
+    } catch (e) {
+      reason = (e as Error).message;
+    }
+    assert.ok(reason, 'the importer rejects a truncated profile');
+    const failure = `FlameLens cannot show this file. ${reason}`;
+    const host = new UnreadableHost(failure);
+    const w = await openWebview(browser, server, host, 'dark', undefined, '.fl-banner:not([hidden])');
+    opened.push(w);
+    const { page } = w;
+    assert.equal(await page.locator('.fl-banner span').innerText(), failure);
+    assert.equal(await page.locator('.fl-banner button').count(), 0, 'no Dismiss: nothing is behind the banner');
+    for (const part of ['.fl-toolbar', '.fl-heading', '.fl-legend', '.fl-details', '.fl-main', '.fl-table']) {
+      assert.ok(await page.locator(part).first().isHidden(), `${part} is hidden`);
+    }
+    assert.equal(await page.locator('.fl-graph g.frame').count(), 0);
+    assert.deepEqual((await posted(page)).map((m) => m.type), ['ready']);
+    await page.screenshot({ path: path.join(outputDir, 'webview-unreadable.png') });
+    // A later profile (the file fixed and reopened in the same view) brings the whole view back.
+    await page.evaluate((json) => window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(json) })), JSON.stringify(init));
+    await page.waitForSelector('.fl-graph g.frame', { state: 'attached' });
+    assert.ok(await page.locator('.fl-toolbar').isVisible());
+    assert.ok(await page.locator('.fl-table').isVisible());
   });
 
   it('says so when a view has nothing to draw, then draws the next tree', async () => {
