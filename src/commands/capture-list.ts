@@ -6,7 +6,7 @@ import type { CapturedProfile } from '../capture/launcher';
 import { mergeProfiles } from '../model/merge';
 import type { Profile } from '../model/types';
 import { loadProfile } from '../views/load-profile';
-import { ProfileViewController } from '../views/profile-controller';
+import { controlPanel, type ProfileViewController } from '../views/profile-controller';
 import type { ProfilePanels } from '../views/profile-panel';
 import type { ProfileRegistry } from '../views/profile-registry';
 import { profilePickItem } from './capture-plan';
@@ -77,25 +77,10 @@ export class CaptureProfileLists implements vscode.Disposable {
     const profile = mergeProfiles(loaded);
     const title = `${name} (all processes${profile.kind === 'heap' ? ', heap' : ''})`;
     const panel = vscode.window.createWebviewPanel(mergedPanelViewType, title, vscode.ViewColumn.Active);
-    const controller = new ProfileViewController(
-      {
-        webview: panel.webview,
-        get visible() {
-          return panel.visible;
-        },
-        onDidChangeViewState: panel.onDidChangeViewState,
-        reveal: () => panel.reveal(),
-      },
-      { profile, title, source: profiles.map((p) => p.path).join(', ') },
-      this.extensionUri,
-      this.registry,
-    );
+    const source = profiles.map((p) => p.path).join(', ');
+    const controller = controlPanel(panel, { profile, title, source }, this.extensionUri, this.registry, () => this.panels.delete(entry));
     const entry = { panel, controller };
     this.panels.add(entry);
-    panel.onDidDispose(() => {
-      controller.dispose();
-      this.panels.delete(entry);
-    });
     return profile;
   }
 

@@ -34,6 +34,27 @@ export interface ViewHost {
   reveal(): void;
 }
 
+/**
+ * Shows `entry` in a webview panel (a panel of ours or a custom editor's): a controller that is
+ * disposed with the panel, after which `onDispose` runs.
+ */
+export function controlPanel(panel: vscode.WebviewPanel, entry: ProfileEntry, extensionUri: vscode.Uri, registry: ProfileRegistry, onDispose?: () => void): ProfileViewController {
+  const host: ViewHost = {
+    webview: panel.webview,
+    get visible() {
+      return panel.visible;
+    },
+    onDidChangeViewState: panel.onDidChangeViewState,
+    reveal: () => panel.reveal(),
+  };
+  const controller = new ProfileViewController(host, entry, extensionUri, registry);
+  panel.onDidDispose(() => {
+    controller.dispose();
+    onDispose?.();
+  });
+  return controller;
+}
+
 export class ProfileViewController implements ProfileView, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private options: ViewOptions = defaultViewOptions;

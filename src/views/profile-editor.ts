@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../model/types';
 import { ProfileLoadError, loadProfile } from './load-profile';
-import { ProfileViewController, webviewHtml, webviewOptions } from './profile-controller';
+import { controlPanel, webviewHtml, webviewOptions } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
 
 export const profileEditorViewType = 'flamelens.profileEditor';
@@ -51,20 +51,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       this.showError(panel, document.error ?? 'unknown error');
       return;
     }
-    const controller = new ProfileViewController(
-      {
-        webview: panel.webview,
-        get visible() {
-          return panel.visible;
-        },
-        onDidChangeViewState: panel.onDidChangeViewState,
-        reveal: () => panel.reveal(),
-      },
-      document.entry,
-      this.extensionUri,
-      this.registry,
-    );
-    panel.onDidDispose(() => controller.dispose());
+    controlPanel(panel, document.entry, this.extensionUri, this.registry);
   }
 
   /** The webview shows the message as its banner (it answers `ready` with nothing else); so does a notification. */

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { diffProfiles } from '../model/diff';
 import type { Profile } from '../model/types';
 import { loadProfile } from './load-profile';
-import { ProfileViewController } from './profile-controller';
+import { controlPanel, type ProfileViewController } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
 
 export const profilePanelViewType = 'flamelens.profilePanel';
@@ -72,26 +72,12 @@ export class ProfilePanels implements vscode.Disposable, vscode.WebviewPanelSeri
 
   private attach(panel: vscode.WebviewPanel, entry: ProfileEntry, source: PanelSource): void {
     const key = sourceKey(source);
-    const controller = new ProfileViewController(
-      {
-        webview: panel.webview,
-        get visible() {
-          return panel.visible;
-        },
-        onDidChangeViewState: panel.onDidChangeViewState,
-        reveal: () => panel.reveal(),
-      },
-      entry,
-      this.extensionUri,
-      this.registry,
-    );
-    this.open.set(key, { panel, controller });
-    void this.remember(panel.title, source);
-    panel.onDidDispose(() => {
-      controller.dispose();
+    const controller = controlPanel(panel, entry, this.extensionUri, this.registry, () => {
       if (this.open.get(key)?.panel === panel) this.open.delete(key);
       if (!this.closing) void this.forget(panel.title);
     });
+    this.open.set(key, { panel, controller });
+    void this.remember(panel.title, source);
   }
 
   private async remember(title: string, source: PanelSource): Promise<void> {
