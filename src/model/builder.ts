@@ -93,8 +93,11 @@ export class ProfileBuilder {
     this.pushNode(-1, rootIndex);
   }
 
-  /** A builder with `p`'s header and frames (frame indexes stay valid) and `p`'s root frame. */
-  static like(p: Profile, overrides: Partial<ProfileHeader> = {}): ProfileBuilder {
+  /**
+   * A builder with `p`'s header and frames (frame indexes stay valid) and `p`'s root frame;
+   * `options` may replace the frames (same indexes, e.g. source-mapped) or the root.
+   */
+  static like(p: Profile, overrides: Partial<ProfileHeader> = {}, options: ProfileBuilderOptions = {}): ProfileBuilder {
     const header: ProfileHeader = {
       kind: p.kind,
       unit: p.unit,
@@ -105,7 +108,7 @@ export class ProfileBuilder {
       notes: p.notes,
       ...overrides,
     };
-    return new ProfileBuilder(header, { frames: p.frames, root: p.nodeFrame[0] });
+    return new ProfileBuilder(header, { frames: p.frames, root: p.nodeFrame[0], ...options });
   }
 
   /** Interns a frame and returns its index. */

@@ -105,10 +105,8 @@ export function packageFrame(f: Frame, packageName: string): Frame {
  * counted once.
  */
 export function focusOn(p: Profile, frame: number): Profile {
-  const b = new ProfileBuilder(
-    { kind: p.kind, unit: p.unit, format: p.format, startTime: p.startTime, endTime: p.endTime, notes: p.notes },
-    { frames: p.frames, root: frame },
-  );
+  // sampleCount left out: finish() counts the samples this view keeps.
+  const b = ProfileBuilder.like(p, { sampleCount: undefined }, { root: frame });
   const map = new Int32Array(p.nodeCount).fill(-1);
   let keptSamples = 0;
   let allSamples = 0;

@@ -14,10 +14,8 @@ import type { Profile } from './types';
  * function spent while called through that chain.
  */
 export function callersOf(p: Profile, frame: number): Profile {
-  const b = new ProfileBuilder(
-    { kind: p.kind, unit: p.unit, format: p.format, startTime: p.startTime, endTime: p.endTime, notes: p.notes },
-    { frames: p.frames, root: frame },
-  );
+  // sampleCount left out: finish() counts the samples this view keeps.
+  const b = ProfileBuilder.like(p, { sampleCount: undefined }, { root: frame });
   if (p.baseTotalValue) b.addBaseSelf(0, 0);
   // inside[i]: an activation of `frame` is on the path from the root to i (inclusive).
   const inside = new Uint8Array(p.nodeCount);

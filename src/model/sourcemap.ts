@@ -107,18 +107,7 @@ export async function applySourceMaps(p: Profile, reader: SourceReader, options:
   }
   if (!origins.some((o) => o !== undefined) && notes.length === 0) return p;
 
-  const b = new ProfileBuilder(
-    {
-      kind: p.kind,
-      unit: p.unit,
-      format: p.format,
-      startTime: p.startTime,
-      endTime: p.endTime,
-      sampleCount: p.sampleCount,
-      notes: [...p.notes, ...summariseNotes(notes)],
-    },
-    { frames: mappedFrames, root: p.nodeFrame[0] },
-  );
+  const b = ProfileBuilder.like(p, { notes: [...p.notes, ...summariseNotes(notes)] }, { frames: mappedFrames });
   const frameIndex = mappedFrames.map((f) => b.frame(f));
   const map = new Int32Array(p.nodeCount);
   if (p.baseSelfValue) b.addBaseSelf(0, 0);
