@@ -1,8 +1,7 @@
 // Smoke test: the real extension loads in a real VS Code, activates and registers its commands.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'flamelens.flamelens';
+import { EXTENSION_ID } from './helpers';
 
 describe('activation', () => {
   it('is installed under its publisher.name id', () => {

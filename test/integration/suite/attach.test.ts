@@ -16,8 +16,7 @@ import { parseProfile } from '../../../src/model/import';
 import { functionTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
 import type { FlameLensTestApi } from '../../../src/extension';
-
-const EXTENSION_ID = 'flamelens.flamelens';
+import { EXTENSION_ID, nodeExecutable, until } from './helpers';
 
 const SERVER = `
 const http = require('node:http');
@@ -56,15 +55,6 @@ async function startServer(dir: string): Promise<Server> {
   return { child, pid: child.pid!, httpPort };
 }
 
-/** A `node` for the target: the one on PATH, else the extension host's own runtime (run as Node). */
-function nodeExecutable(): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'node');
-    if (dir && fs.existsSync(candidate)) return candidate;
-  }
-  return process.execPath;
-}
-
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
@@ -84,16 +74,6 @@ function portRefuses(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(true));
   });
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function flamePanelTitled(text: string): vscode.Tab | undefined {
@@ -165,7 +145,7 @@ describe('attach: Attach to Node Process', function () {
     assert.ok(outcome.result.recordedMs >= 2000, `recorded ${outcome.result.recordedMs} ms`);
     assert.match(hottestFunction(file), serverHot);
 
-    const tab = await until('the flame graph panel', () => flamePanelTitled(`pid ${server.pid}`));
+    const tab = await until('the flame graph panel', () => flamePanelTitled(`pid ${server.pid}`), 20_000);
     assert.match(tab.label, /busy-server\.js \(pid \d+\) \(CPU\)/);
 
     // Left as found: alive, serving, inspector closed again.
@@ -228,7 +208,7 @@ describe('attach: Attach to Node Process', function () {
     assert.match(hottestFunction(outcome.result.files.cpuprofile), serverHot);
     assert.equal(outcome.result.inspectorClosed, false);
     assert.equal(await portRefuses(inspectorPort), false, 'an inspector the user opened stays open');
-    await until('the flame graph panel', () => flamePanelTitled(`127.0.0.1:${inspectorPort}`));
+    await until('the flame graph panel', () => flamePanelTitled(`127.0.0.1:${inspectorPort}`), 20_000);
   });
 
   it('records a heap profile too when flamelens.recordHeap is on', async () => {
@@ -323,6 +303,7 @@ describe('attach: profiles of a multi-thread capture', function () {
     assert.ok(workerSet.has('workerHot') && !workerSet.has('mainHot'), 'workerHot only under the worker');
     await until('the merged panel', () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('flamelens.mergedProfile')),
+      20_000,
     );
   });
 });

@@ -5,32 +5,15 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FlameLensTestApi } from '../../../src/extension';
 import { parseProfile } from '../../../src/model/import';
+import { EXTENSION_ID, api, until } from './helpers';
 
-const EXTENSION_ID = 'flamelens.flamelens';
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
 function workspaceDir(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the suite needs a workspace folder');
   return folder.uri.fsPath;
-}
-
-async function api(): Promise<FlameLensTestApi> {
-  const ext = vscode.extensions.getExtension<FlameLensTestApi>(EXTENSION_ID);
-  assert.ok(ext);
-  return ext.activate();
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function activeTabInput(): unknown {

@@ -13,8 +13,7 @@ import type { SnapshotCompareRun } from '../../../src/commands/snapshot-commands
 import type { SnapshotSummary } from '../../../src/heap/types';
 import { topConstructors } from '../../../src/heap/types';
 import type { RenderedInfo } from '../../../src/views/snapshot-view';
-
-const EXTENSION_ID = 'flamelens.flamelens';
+import { EXTENSION_ID, nodeExecutable } from './helpers';
 
 const LEAKY = `
 class LeakyThing { constructor(id) { this.id = id; this.label = 'leak'; this.a = id * 2; } }
@@ -27,14 +26,6 @@ console.log('ready');
 `;
 
 type SnapshotResult = SnapshotRun & { inspectForTest(): Promise<{ summary: SnapshotSummary; rendered: RenderedInfo } | undefined> };
-
-function nodeExecutable(): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'node');
-    if (dir && fs.existsSync(candidate)) return candidate;
-  }
-  return process.execPath;
-}
 
 function waitForLine(child: ChildProcess, re: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
