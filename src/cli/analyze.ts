@@ -3,9 +3,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fsSourceReader } from '../fs-source-reader';
 import { parseProfile } from '../model/import';
 import { maybeGunzip } from '../model/gunzip';
-import { applySourceMaps, type SourceReader } from '../model/sourcemap';
+import { applySourceMaps } from '../model/sourcemap';
 import { applyViewOptions } from '../model/view';
 import { functionTable, lineTable } from '../model/tables';
 import { ProfileError, type Frame, type Profile, type ProfileFormat, type ProfileKind, type ValueUnit } from '../model/types';
@@ -18,20 +19,6 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
-
-/** Reads local files for source mapping; anything remote is simply not available. */
-export const fsSourceReader: SourceReader = {
-  async read(location: string): Promise<string | undefined> {
-    let file = location;
-    if (location.startsWith('file://')) file = fileURLToPath(location);
-    else if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return undefined;
-    try {
-      return await fs.promises.readFile(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 export interface LoadOptions {
   /** Map generated locations back to sources (default true). */

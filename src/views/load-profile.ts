@@ -1,9 +1,11 @@
 // Reads a profile file through vscode.workspace.fs (so remote and virtual workspaces work):
-// gunzip, parse, source-map. Big files show progress; parse errors become one clear message.
+// gunzip, parse, source-map (the sources it names are read from disk, as the CLI reads them).
+// Big files show progress; parse errors become one clear message.
 import * as vscode from 'vscode';
+import { fsSourceReader } from '../fs-source-reader';
 import { maybeGunzip } from '../model/gunzip';
 import { parseProfile } from '../model/import';
-import { applySourceMaps, type SourceReader } from '../model/sourcemap';
+import { applySourceMaps } from '../model/sourcemap';
 import { ProfileError, type Profile } from '../model/types';
 import { parseInWorker } from './parse-in-worker';
 
@@ -25,19 +27,6 @@ export class ProfileLoadError extends Error {
     this.name = 'ProfileLoadError';
   }
 }
-
-/** A SourceReader over workspace.fs: file:// URLs and absolute paths; anything else is unavailable. */
-export const workspaceSourceReader: SourceReader = {
-  async read(location: string): Promise<string | undefined> {
-    const uri = locationToUri(location);
-    if (!uri) return undefined;
-    try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    } catch {
-      return undefined;
-    }
-  },
-};
 
 /** file:// URL or absolute path → Uri; undefined for node:, http:, relative paths and ''. */
 export function locationToUri(location: string): vscode.Uri | undefined {
@@ -78,7 +67,7 @@ async function decode(uri: vscode.Uri, bytes: Uint8Array): Promise<Profile> {
     throw new ProfileLoadError(`${name}: ${(err as Error).message}`);
   }
   await yieldToEventLoop();
-  return applySourceMaps(profile, workspaceSourceReader);
+  return applySourceMaps(profile, fsSourceReader);
 }
 
 export async function loadProfile(uri: vscode.Uri): Promise<Profile> {

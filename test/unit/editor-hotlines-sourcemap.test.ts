@@ -10,7 +10,7 @@ import { startCapture } from '../../src/capture/launcher';
 import { parseProfile } from '../../src/model/import';
 import { applySourceMaps } from '../../src/model/sourcemap';
 import type { Profile } from '../../src/model/types';
-import { fsSourceReader } from '../../src/cli/analyze';
+import { fsSourceReader } from '../../src/fs-source-reader';
 import { HotLineIndex } from '../../src/editor/hotlines-model';
 import { buildBundles, scratchDir } from './capture-helpers';
 
