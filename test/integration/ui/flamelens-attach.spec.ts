@@ -84,11 +84,10 @@ function get(port: number): Promise<number> {
 export async function run(ui: Workbench): Promise<void> {
   const script = ui.workspacePath('hot-server.js');
   writeFileSync(script, SERVER_SCRIPT);
-  // `node hot-server.js` as a user starts it: no inspector flags, no preload inherited from the runner.
-  // --no-turbo-inlining because code V8 optimized before a profiler attaches lacks inlining positions: a
-  // function inlined then (here hotServerLoop into EventEmitter's emit) is charged to its caller for good,
-  // which 2 of 3 runs showed. Inlining is a V8 tuning choice, unrelated to the inspector attach tested here.
-  const child = spawn(process.execPath, ['--no-turbo-inlining', script], {
+  // `node hot-server.js` with no inspector open and no preload inherited from the runner.
+  // --inspect-port=0: SIGUSR1 opens the inspector on a free port instead of 9229, which other tests on this
+  // machine use at the same time (9229 taken would fail the attach with "port in use").
+  const child = spawn(process.execPath, ['--inspect-port=0', script], {
     cwd: ui.workspace,
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,8 +103,8 @@ export async function run(ui: Workbench): Promise<void> {
     assert.equal(await findInspector(pid), undefined, 'the server has an inspector before attaching');
 
     await ui.runCommand('FlameLens: Attach to Node Process…');
-    // The real quick pick: rows read "<pid>  <command line>"; filter by the pid as a user would.
-    const row = new RegExp(`^${pid}\\s.*hot-server\\.js`);
+    // The real quick pick: rows read "<pid>  <command line (cut at 120 characters)>  <cwd>".
+    const row = new RegExp(`^${pid}\\s+\\S*node\\s`);
     const rowLocator = ui.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: row });
     const listed = await rowLocator.first().waitFor({ state: 'visible', timeout: 30_000 }).then(() => true, () => false);
     await ui.screenshot('0-process-pick');
