@@ -243,8 +243,12 @@ class Session implements AttachSession {
     this.detaching = true;
     this.report('detaching', endpoint.openedInspector ? 'closing the inspector we opened' : 'disconnecting');
     const inspectorClosed = await detach(connection, endpoint);
-    if (endpoint.openedInspector && !inspectorClosed && isAlivePid(endpoint.pid)) {
-      warnings.push(`could not confirm that the inspector we opened on port ${endpoint.port} closed again`);
+    if (endpoint.openedInspector && !inspectorClosed) {
+      warnings.push(
+        isAlivePid(endpoint.pid)
+          ? `could not confirm that the inspector we opened on port ${endpoint.port} closed again`
+          : `pid ${endpoint.pid} exited while the inspector was being closed`,
+      );
     }
     this.report('done', this.ended ? this.ended.message : 'done');
     return {
@@ -345,20 +349,23 @@ async function detach(connection: Connection | undefined, endpoint: Endpoint): P
       .catch(() => undefined);
   }
   if (conn && !conn.isClosed) {
-    // inspector.close() waits for every session to end, so it must not run while this evaluation
-    // does: schedule it, answer, then we disconnect and the close completes.
-    // process.getBuiltinModule exists from Node 20.16/22.3; `require` comes from the command-line API.
+    // Closing the inspector while a session is still connected can crash the target (nodejs/node#18761;
+    // seen here as an occasional SIGSEGV right after detach). So the target only schedules the close,
+    // answers, and we disconnect at once: when the timer fires no session is left, which is the plain
+    // inspector.close() path any program may take. process.getBuiltinModule exists from Node 20.16/22.3;
+    // `require` comes from the command-line API.
     await conn
       .send('Runtime.evaluate', { expression: CLOSE_INSPECTOR_EXPRESSION, includeCommandLineAPI: true, silent: true }, { timeoutMs: 3000 })
       .catch(() => undefined);
     conn.dispose();
   }
   connection?.dispose();
-  if (endpoint.pid !== undefined && !isAlive(endpoint.pid)) return true;
-  // Closed means nothing listens on the port any more (not merely "doesn't answer HTTP right now").
-  const deadline = Date.now() + 3000;
+  // Closed means nothing listens on the port any more (not merely "doesn't answer HTTP right now"),
+  // and the target is still there: a target that died did not get "left as found".
+  const deadline = Date.now() + CLOSE_DELAY_MS + 5000;
   while (Date.now() < deadline) {
-    if (!(await stillListening(endpoint))) return true;
+    if (endpoint.pid !== undefined && !isAlive(endpoint.pid)) return false;
+    if (!(await stillListening(endpoint))) return endpoint.pid === undefined || isAlive(endpoint.pid);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
@@ -381,9 +388,12 @@ function connectionRefused(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** How long the target waits before closing its inspector: time for our session to disconnect first. */
+export const CLOSE_DELAY_MS = 1000;
+
 export const CLOSE_INSPECTOR_EXPRESSION =
   "(() => { const inspector = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('inspector') : require('inspector'); " +
-  "setTimeout(() => inspector.close(), 0); return 'closing'; })()";
+  `setTimeout(() => inspector.close(), ${CLOSE_DELAY_MS}).unref(); return 'closing'; })()`;
 
 function mapError(error: unknown, endpoint: Endpoint, doing: string): AttachError {
   if (error instanceof AttachError) return error;
