@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { RecordingStatus } from './recording-status';
 import { attach, type AttachResult, type AttachSession, type AttachTarget } from '../capture/attach';
 import { AttachError } from '../capture/attach-errors';
 import { parseAttachTarget } from '../capture/attach-parse';
@@ -63,15 +64,15 @@ interface Chosen {
 
 export class AttachService implements vscode.Disposable {
   private running: { session: AttachSession; name: string; started: number; stopping?: Promise<AttachResult> } | undefined;
-  private readonly status: vscode.StatusBarItem;
-  private tick: NodeJS.Timeout | undefined;
+  private readonly status = new RecordingStatus({
+    id: 'flamelens.attachRecording',
+    name: 'FlameLens attached recording',
+    command: stopAttachCommandId,
+    tooltip: 'FlameLens is recording an attached process — click to stop and open the flame graph',
+    contextKey: attachRecordingContextKey,
+  });
 
-  constructor(private readonly panels: ProfilePanels) {
-    this.status = vscode.window.createStatusBarItem('flamelens.attachRecording', vscode.StatusBarAlignment.Left, 100);
-    this.status.name = 'FlameLens attached recording';
-    this.status.command = stopAttachCommandId;
-    this.status.tooltip = 'FlameLens is recording an attached process — click to stop and open the flame graph';
-  }
+  constructor(private readonly panels: ProfilePanels) {}
 
   get isRecording(): boolean {
     return this.running !== undefined;
@@ -117,11 +118,11 @@ export class AttachService implements vscode.Disposable {
     }
     const running = { session, name: describeSession(chosen, session), started: Date.now() };
     this.running = running;
-    this.showStatus();
+    this.status.show(running.started, running.name);
     const finished = session.finished.then(async (result) => {
       if (this.running === running) {
         this.running = undefined;
-        this.hideStatus();
+        this.status.hide();
       }
       return this.finish(running.name, result);
     });
@@ -136,7 +137,7 @@ export class AttachService implements vscode.Disposable {
       return undefined;
     }
     if (!running.stopping) {
-      this.status.text = '$(loading~spin) FlameLens saving…';
+      this.status.saving();
       running.stopping = running.session.stop();
     }
     return running.stopping;
@@ -200,29 +201,7 @@ export class AttachService implements vscode.Disposable {
     }
   }
 
-  private showStatus(): void {
-    const render = () => {
-      const r = this.running;
-      if (!r) return;
-      const s = Math.floor((Date.now() - r.started) / 1000);
-      this.status.text = `$(record) FlameLens ${r.name} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-    };
-    render();
-    this.status.show();
-    clearInterval(this.tick);
-    this.tick = setInterval(render, 1000);
-    void vscode.commands.executeCommand('setContext', attachRecordingContextKey, true);
-  }
-
-  private hideStatus(): void {
-    clearInterval(this.tick);
-    this.tick = undefined;
-    this.status.hide();
-    void vscode.commands.executeCommand('setContext', attachRecordingContextKey, false);
-  }
-
   dispose(): void {
-    clearInterval(this.tick);
     // Ending the extension host ends the connection; the target keeps running either way.
     void this.running?.session.stop();
     this.running = undefined;

@@ -4,6 +4,7 @@
 // the program exits or the user stops recording opens the main profile's flame graph.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { RecordingStatus } from './recording-status';
 import { CaptureError, collectSession, readSidecars, startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { readConfig } from '../config';
 import { loadProfile } from '../views/load-profile';
@@ -50,19 +51,19 @@ const recordingContextKey = 'flamelens.recording';
 export class CaptureService implements vscode.Disposable {
   private running: Running | undefined;
   private last: Promise<CaptureOutcome> | undefined;
-  private readonly status: vscode.StatusBarItem;
-  private tick: NodeJS.Timeout | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly status = new RecordingStatus({
+    id: 'flamelens.recording',
+    name: 'FlameLens recording',
+    command: 'flamelens.stopProfiling',
+    tooltip: 'FlameLens is recording — click to stop and open the flame graph',
+    contextKey: recordingContextKey,
+  });
+  private readonly disposables: vscode.Disposable[] = [this.status];
 
   constructor(
     private readonly panels: ProfilePanels,
     private readonly extensionUri: vscode.Uri,
   ) {
-    this.status = vscode.window.createStatusBarItem('flamelens.recording', vscode.StatusBarAlignment.Left, 100);
-    this.status.name = 'FlameLens recording';
-    this.status.command = 'flamelens.stopProfiling';
-    this.status.tooltip = 'FlameLens is recording — click to stop and open the flame graph';
-    this.disposables.push(this.status);
   }
 
   get isRecording(): boolean {
@@ -148,7 +149,7 @@ export class CaptureService implements vscode.Disposable {
     const running: Running = { request, handle: h, terminal, started: Date.now(), finished, settle, say: out };
     this.running = running;
     this.last = finished;
-    this.showStatus(running);
+    this.status.show(running.started);
     h.done.then(
       (result) => {
         running.collecting ??= this.finish(running, result);
@@ -176,7 +177,7 @@ export class CaptureService implements vscode.Disposable {
       return undefined;
     }
     if (!running.collecting) {
-      this.status.text = '$(loading~spin) FlameLens saving…';
+      this.status.saving();
       // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
       for (let i = 0; i < 30 && readSidecars(running.handle.sessionDir).length === 0 && running.handle.child.exitCode === null; i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -193,7 +194,7 @@ export class CaptureService implements vscode.Disposable {
   private async finish(running: Running, result: CaptureResult, error?: unknown): Promise<CaptureOutcome> {
     if (this.running === running) {
       this.running = undefined;
-      this.hideStatus();
+      this.status.hide();
     }
     const outcome: CaptureOutcome = { sessionDir: running.handle.sessionDir, result, opened: undefined };
     if (error) void vscode.window.showErrorMessage(`FlameLens: ${(error as Error).message}`);
@@ -241,27 +242,7 @@ export class CaptureService implements vscode.Disposable {
     return path.join(base, `${stamp}-${slug}`);
   }
 
-  private showStatus(running: Running): void {
-    const render = () => {
-      const s = Math.floor((Date.now() - running.started) / 1000);
-      this.status.text = `$(record) FlameLens ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-    };
-    render();
-    this.status.show();
-    clearInterval(this.tick);
-    this.tick = setInterval(render, 1000);
-    void vscode.commands.executeCommand('setContext', recordingContextKey, true);
-  }
-
-  private hideStatus(): void {
-    clearInterval(this.tick);
-    this.tick = undefined;
-    this.status.hide();
-    void vscode.commands.executeCommand('setContext', recordingContextKey, false);
-  }
-
   dispose(): void {
-    clearInterval(this.tick);
     this.running?.handle.kill();
     this.running = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
