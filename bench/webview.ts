@@ -13,13 +13,10 @@ import type { Browser, Page } from 'playwright-core';
 import { parseProfile } from '../src/model/import';
 import { defaultViewOptions } from '../src/protocol';
 import { initMessage } from '../src/views/payload';
-import { StandInHost, ensureBuilt, launchChromium, openWebview, settle, startWebviewServer } from '../test/webview/harness';
+import { StandInHost, ensureBuilt, launchChromium, openWebview, settle, startWebviewServer, timeInPage } from '../test/webview/harness';
 import type { WebviewServer } from '../test/webview/harness';
 import { dataDir, ensureCaptures } from './capture-large';
 
-// Browser globals inside page callbacks (the Node-side tsconfig has no DOM lib).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const requestAnimationFrame: any;
 
 const defaultProfiles = ['tsc-checkjs-10000us.cpuprofile', 'tsc-dts-50us.cpuprofile'];
 const runs = Math.max(1, Number(process.env.FLAMELENS_BENCH_RUNS) || 5);
@@ -38,15 +35,6 @@ function time<T>(run: () => T): [T, number] {
   return [value, performance.now() - start];
 }
 
-/** Runs `action` in the page and waits two animation frames (d3 draws synchronously, transitions are off for big trees). */
-async function timeInPage(page: Page, action: string): Promise<number> {
-  return page.evaluate(async (code) => {
-    const start = performance.now();
-    new Function(code)();
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    return performance.now() - start;
-  }, action);
-}
 
 // Frame pickers run in the page: the heaviest drawn frame at a depth, and the heaviest frame the
 // host pruned (folded), whose zoom asks the host for its subtree.

@@ -278,3 +278,13 @@ export async function posted(page: Page): Promise<WebviewMessage[]> {
 export async function settle(page: Page): Promise<void> {
   await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 }
+
+/** Runs an action in the page and returns ms until two animation frames later (d3 draws synchronously). */
+export async function timeInPage(page: Page, action: string): Promise<number> {
+  return page.evaluate(async (code) => {
+    const start = performance.now();
+    new Function(code)();
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - start;
+  }, action);
+}

@@ -9,12 +9,12 @@ import type { FlameNode } from '../../src/model/types';
 import { parseProfile } from '../../src/model/import';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/views/payload';
-import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, themes, viewFrames } from './harness';
+import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, themes, timeInPage, viewFrames } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const window: any, document: any, performance: any, requestAnimationFrame: any, getComputedStyle: any, MouseEvent: any, MessageEvent: any;
+declare const window: any, document: any, performance: any, getComputedStyle: any, MouseEvent: any, MessageEvent: any;
 
 const fixtureName = 'small-webpack-1000us.cpuprofile';
 const profile = loadProfile(fixtureName);
@@ -80,15 +80,6 @@ async function svgWidth(page: Page): Promise<number> {
   return page.locator('.fl-graph svg').evaluate((svg) => Number(svg.getAttribute('width')));
 }
 
-/** Runs an action in the page and returns ms until two animation frames later (d3 has drawn). */
-async function timeInPage(page: Page, action: string): Promise<number> {
-  return page.evaluate(async (code) => {
-    const start = performance.now();
-    new Function(code)();
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    return performance.now() - start;
-  }, action);
-}
 
 describe('flame-graph webview (Chromium)', () => {
   let browser: Browser;
