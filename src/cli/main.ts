@@ -89,7 +89,10 @@ if (require.main === module) {
   guardStandardStreams();
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = exitCodeAfterOutput(code);
+      // A failed write to stdout is reported by an 'error' event on a later tick: wait for it.
+      setImmediate(() => {
+        process.exitCode = exitCodeAfterOutput(code);
+      });
     },
     (e: unknown) => {
       process.stderr.write(`flamelens: internal error: ${escapeControlText((e as Error).message)}\n`);
