@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { escapeControlText, escapeControlTextKeepNewlines } from '../model/escape-text';
+import { escapeControlText, escapeControlTextJsonSafe } from '../model/escape-text';
 
 /** A file or folder the CLI was asked to write cannot be written: the user's to fix (exit 2). */
 export class OutputError extends Error {
@@ -40,10 +40,13 @@ export function exitCodeAfterOutput(code: number): number {
   return code === 0 ? 2 : code;
 }
 
-/** Results. Lines we compose keep their newlines; any other control character is shown escaped. */
+/**
+ * Results. A last guard behind the per-cell escaping of text.ts: lines keep their newlines, any
+ * other control, C1 or bidi character becomes `\uXXXX`, which also keeps JSON output valid.
+ */
 export function out(text: string): void {
   if (stdoutClosed) return;
-  const safe = escapeControlTextKeepNewlines(text);
+  const safe = escapeControlTextJsonSafe(text);
   process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 

@@ -35,6 +35,16 @@ export function escapeControlTextKeepNewlines(text: string): string {
   return text.replace(unsafeExceptNewline, visible);
 }
 
+/**
+ * Keeps `\n` and writes every other unsafe character as `\uXXXX`, a form that is also a valid
+ * JSON escape: JSON.stringify leaves DEL, C1, U+2028/9 and the bidi controls raw, so a JSON
+ * document passed through this stays JSON (those characters only occur inside its strings) and
+ * decodes to the original text.
+ */
+export function escapeControlTextJsonSafe(text: string): string {
+  return text.replace(unsafeExceptNewline, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** True when `text` holds a character escapeControlText would change. */
 export function hasControlText(text: string): boolean {
   return unsafeOne.test(text);
