@@ -37,7 +37,8 @@ exception, SIGINT/SIGTERM/SIGHUP) or when --duration elapses. A process killed w
 cannot save and is listed as missing. Ctrl+C stops the program as usual and keeps its profile.
 
 Exit codes: the program's own exit code (128 + signal number when a signal ended it);
-2 usage error or the command could not start; 3 the program succeeded but no profile was written.`;
+2 usage error, the command could not start or --out cannot be written (checked before the
+program starts); 3 the program succeeded but no profile was written.`;
 
 function defaultOutDir(): string {
   const d = new Date();
