@@ -15,6 +15,7 @@ import type { SnapshotDiff } from '../heap/diff';
 import { SnapshotError, summarizeSnapshotFile } from '../heap/summarize';
 import type { SnapshotSummary } from '../heap/types';
 import { formatValue } from '../model/format';
+import { escapeControlText } from '../model/escape-text';
 
 export const attachHelp = `Usage: flamelens attach TARGET [options]
        flamelens attach --list
@@ -119,7 +120,7 @@ export async function attachCommand(argv: string[]): Promise<number> {
       session = await attach(target, options);
     } catch (error) {
       if (error instanceof AttachError) {
-        process.stderr.write(`flamelens attach: ${error.message}\n`);
+        process.stderr.write(`flamelens attach: ${escapeControlText(error.message)}\n`);
         return error.code === 'cancelled' ? 130 : 2;
       }
       throw error;
@@ -140,8 +141,8 @@ export async function attachCommand(argv: string[]): Promise<number> {
     else warn(`the inspector we opened on ${result.host}:${result.port} may still be open`);
   }
   if (result.error) {
-    process.stderr.write(`flamelens attach: ${result.error.message}\n`);
-    for (const l of result.lost) process.stderr.write(`  lost ${l}\n`);
+    process.stderr.write(`flamelens attach: ${escapeControlText(result.error.message)}\n`);
+    for (const l of result.lost) process.stderr.write(`  lost ${escapeControlText(l)}\n`);
     if (result.error.code === 'cancelled') return 130;
   }
   const written = Object.values(result.files);
@@ -187,7 +188,7 @@ export async function snapshotDiffCommand(argv: string[]): Promise<number> {
     summaries = [await summarizeSnapshotFile(before), await summarizeSnapshotFile(after)];
   } catch (error) {
     if (error instanceof SnapshotError) {
-      process.stderr.write(`flamelens snapshot-diff: ${error.message}\n`);
+      process.stderr.write(`flamelens snapshot-diff: ${escapeControlText(error.message)}\n`);
       return 2;
     }
     throw error;
@@ -242,7 +243,7 @@ async function listCommand(): Promise<number> {
     processes = await listNodeProcesses();
   } catch (error) {
     if (error instanceof UnsupportedPlatformError) {
-      process.stderr.write(`flamelens attach: ${error.message}\n`);
+      process.stderr.write(`flamelens attach: ${escapeControlText(error.message)}\n`);
       return 2;
     }
     throw error;

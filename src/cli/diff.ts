@@ -4,6 +4,7 @@ import { intOption, numberOption, parseArgs, UsageError } from './args';
 import { InputError, displayLocation, loadProfileFile, round } from './analyze';
 import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
+import { escapeControlText } from '../model/escape-text';
 import { diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
 import { formatValue } from '../model/format';
 import { ProfileError, type Profile } from '../model/types';
@@ -121,8 +122,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
     const what = next.kind === 'cpu' ? 'self time' : 'self bytes';
     out(
       [
-        `base ${baseFile}: ${formatValue(base.totalValue[0] ?? 0, unit)} (${formatValue(baseBusy, unit)} busy)`,
-        `new  ${newFile}: ${formatValue(next.totalValue[0] ?? 0, unit)} (${formatValue(busyTotal(next), unit)} busy)`,
+        `base ${escapeControlText(baseFile)}: ${formatValue(base.totalValue[0] ?? 0, unit)} (${formatValue(baseBusy, unit)} busy)`,
+        `new  ${escapeControlText(newFile)}: ${formatValue(next.totalValue[0] ?? 0, unit)} (${formatValue(busyTotal(next), unit)} busy)`,
         '',
         renderFunctionDeltas(`Regressions by function (${what}):`, regressions, unit, baseBusy, cwd),
         '',
@@ -136,7 +137,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     if (failAbove !== undefined) {
       out(
         failed && worst
-          ? `\nFAIL: ${worst.frame.functionName} grew by ${pctOf(worst.selfDelta).toFixed(1)}% of the base (limit ${failAbove}%)`
+          ? `\nFAIL: ${escapeControlText(worst.frame.functionName)} grew by ${pctOf(worst.selfDelta).toFixed(1)}% of the base (limit ${failAbove}%)`
           : `\nOK: no function grew by more than ${failAbove}% of the base`,
       );
     }

@@ -9,6 +9,7 @@ import { renderStandaloneReport, type InitMessage } from '../views/html';
 import { loadWebviewAssets } from '../views/assets';
 import { initMessage } from '../views/payload';
 import { InputError } from './analyze';
+import { writeFileAtomic } from './io';
 
 /** The same `init` message the extension's panel starts from, built by the shared payload code. */
 export function buildInitMessage(profile: Profile, title: string, options: ViewOptions = defaultViewOptions): InitMessage {
@@ -25,11 +26,11 @@ export function findWebviewAssetDir(): string | undefined {
   return webviewAssetDirs().find((d) => fs.existsSync(path.join(d, 'webview.js')) && fs.existsSync(path.join(d, 'webview.css')));
 }
 
-/** Writes the report; throws an Error with a user-facing message when the webview is not built. */
+/** Writes the report; throws an InputError when the webview is not built, an OutputError when `out` cannot be written. */
 export function writeHtmlReport(out: string, profile: Profile, title: string, options?: ViewOptions): void {
   const dir = findWebviewAssetDir();
   if (!dir) throw new InputError('the flame-graph page is not built (dist/webview.js is missing; run `npm run build`)');
   const html = renderStandaloneReport(buildInitMessage(profile, title, options), loadWebviewAssets(dir));
-  fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-  fs.writeFileSync(out, html);
+  // Whole or not at all: a full disk must not leave a truncated page behind.
+  writeFileAtomic(out, html);
 }

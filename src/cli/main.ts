@@ -10,6 +10,8 @@ import { attachCommand, attachHelp, snapshotDiffCommand, snapshotDiffHelp } from
 import { AttachError } from '../capture/attach-errors';
 import { SnapshotError } from '../heap/summarize';
 import { CaptureError } from '../capture/launcher';
+import { exitCodeAfterOutput, guardStandardStreams, OutputError, outputErrorCodes, describeFsError } from './io';
+import { escapeControlText, escapeControlTextKeepNewlines } from '../model/escape-text';
 
 export const mainHelp = `FlameLens — CPU and heap profiles of Node.js programs, in the terminal.
 
@@ -24,11 +26,14 @@ Usage:
 Exit codes:
   0   success
   1   diff: a regression above --fail-above
-  2   usage error, unreadable or invalid profile, command that cannot start
+  2   usage error, unreadable or invalid profile, command that cannot start, output that
+      cannot be written (read-only or full disk, a file where a folder should be…)
   3   record: the program succeeded but no profile was written; attach: nothing was captured
   130 attach: cancelled (second Ctrl+C)
   70  internal error (a bug in FlameLens)
-  record otherwise exits with the recorded program's own exit code (128 + n for signal n).`;
+  record otherwise exits with the recorded program's own exit code (128 + n for signal n).
+Output cut short by its reader (\`flamelens report x | head\`) is not an error: flamelens stops
+writing and exits with the command's own code.`;
 
 const commands: Record<string, { run: (argv: string[]) => Promise<number>; help?: string }> = {
   record: { run: recordCommand, help: recordHelp },
@@ -48,21 +53,32 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) {
-    process.stderr.write(`flamelens: unknown command "${name}"\n\n${mainHelp}\n`);
+    process.stderr.write(`flamelens: unknown command "${escapeControlText(name)}"\n\n${mainHelp}\n`);
     return 2;
   }
   try {
     return await command.run(rest);
   } catch (e) {
+    // Messages may quote profile text (names, urls, file names): shown escaped, on one line.
     if (e instanceof UsageError) {
-      process.stderr.write(`flamelens ${name}: ${e.message}\nRun \`flamelens ${name} --help\` for usage.\n`);
+      process.stderr.write(`flamelens ${name}: ${escapeControlText(e.message)}\nRun \`flamelens ${name} --help\` for usage.\n`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof CaptureError || e instanceof AttachError || e instanceof SnapshotError) {
-      process.stderr.write(`flamelens ${name}: ${e.message}\n`);
+    if (e instanceof InputError || e instanceof CaptureError || e instanceof AttachError || e instanceof SnapshotError || e instanceof OutputError) {
+      process.stderr.write(`flamelens ${name}: ${escapeControlText(e.message)}\n`);
       return 2;
     }
-    const detail = process.env.FLAMELENS_DEBUG ? ((e as Error).stack ?? String(e)) : (e as Error).message ?? String(e);
+    // A file-system refusal that escaped a command's own handling is still the user's to fix.
+    const fsError = e as NodeJS.ErrnoException;
+    if (typeof fsError?.code === 'string' && outputErrorCodes.has(fsError.code) && typeof fsError.syscall === 'string') {
+      const where = typeof fsError.path === 'string' ? ` ${fsError.path}` : '';
+      process.stderr.write(`flamelens ${name}: cannot ${fsError.syscall}${escapeControlText(where)}: ${describeFsError(fsError)}\n`);
+      return 2;
+    }
+    // A debug stack trace keeps its lines; a plain message is one line.
+    const detail = process.env.FLAMELENS_DEBUG
+      ? escapeControlTextKeepNewlines((e as Error).stack ?? String(e))
+      : escapeControlText((e as Error).message ?? String(e));
     process.stderr.write(`flamelens ${name}: internal error: ${detail}\n`);
     return 70;
   }
@@ -70,12 +86,16 @@ export async function main(argv: string[]): Promise<number> {
 
 // Run when bundled as dist/cli.js (not when imported by tests).
 if (require.main === module) {
+  guardStandardStreams();
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      // A failed write to stdout is reported by an 'error' event on a later tick: wait for it.
+      setImmediate(() => {
+        process.exitCode = exitCodeAfterOutput(code);
+      });
     },
     (e: unknown) => {
-      process.stderr.write(`flamelens: internal error: ${(e as Error).message}\n`);
+      process.stderr.write(`flamelens: internal error: ${escapeControlText((e as Error).message)}\n`);
       process.exitCode = 70;
     },
   );

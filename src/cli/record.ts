@@ -5,7 +5,8 @@ import { intOption, parseArgs, parseDuration, UsageError } from './args';
 import { hotspots, loadProfileFile, displayLocation, InputError, type Hotspots } from './analyze';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots, location } from './text';
-import { info, out, warn } from './io';
+import { ensureWritableDir, info, out, warn } from './io';
+import { escapeControlText } from '../model/escape-text';
 import { startCapture, type CapturedProfile } from '../capture/launcher';
 import { formatValue } from '../model/format';
 import type { Profile } from '../model/types';
@@ -36,7 +37,8 @@ exception, SIGINT/SIGTERM/SIGHUP) or when --duration elapses. A process killed w
 cannot save and is listed as missing. Ctrl+C stops the program as usual and keeps its profile.
 
 Exit codes: the program's own exit code (128 + signal number when a signal ended it);
-2 usage error or the command could not start; 3 the program succeeded but no profile was written.`;
+2 usage error, the command could not start or --out cannot be written (checked before the
+program starts); 3 the program succeeded but no profile was written.`;
 
 function defaultOutDir(): string {
   const d = new Date();
@@ -83,6 +85,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
   const shellLine = command.length === 1 && /\s/.test(command[0]) ? command[0] : undefined;
 
   const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
+  // Before anything runs: an --out that cannot be written fails now, with its real cause.
+  ensureWritableDir(outDir);
   info(`recording ${kinds} of \`${command.join(' ')}\` into ${displayLocation(path.resolve(outDir), cwd)}/`);
   const handle = await startCapture({
     command: shellLine ?? command,
@@ -135,14 +139,14 @@ export async function recordCommand(argv: string[]): Promise<number> {
       out(`Other ${kind === 'cpu' ? 'threads and processes' : 'heap profiles'} (hottest function of each):`);
       for (const o of others) {
         const f = o.hot.functions[0];
-        const hotText = f ? `${f.name} ${f.selfPercent.toFixed(1)}% at ${location(f.file, f.line)}` : '(no samples)';
-        out(`  ${o.captured.label}: ${formatValue(o.hot.total, o.hot.unit)}, ${hotText}`);
+        const hotText = f ? `${escapeControlText(f.name)} ${f.selfPercent.toFixed(1)}% at ${escapeControlText(location(f.file, f.line))}` : '(no samples)';
+        out(`  ${escapeControlText(o.captured.label)}: ${formatValue(o.hot.total, o.hot.unit)}, ${hotText}`);
       }
     }
   }
 
   out('');
-  out(`Files written (${displayLocation(result.sessionDir, cwd)}/):`);
+  out(`Files written (${escapeControlText(displayLocation(result.sessionDir, cwd))}/):`);
   for (const a of analysed) {
     const shown = displayLocation(a.captured.path, cwd);
     let htmlNote = '';
@@ -155,7 +159,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
         warn(`no HTML flame graph for ${shown}: ${(e as Error).message}`);
       }
     }
-    out(`  ${shown}  (${a.captured.label}, ${formatValue(a.captured.durationMs * 1000, 'us')})${htmlNote}`);
+    out(`  ${escapeControlText(shown)}  (${escapeControlText(a.captured.label)}, ${formatValue(a.captured.durationMs * 1000, 'us')})${escapeControlText(htmlNote)}`);
   }
   for (const p of result.problems) warn(p);
 

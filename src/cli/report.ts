@@ -30,7 +30,11 @@ JSON shape (all times in µs for CPU profiles, bytes for heap profiles; percenta
     "notes": [string] }
   "file" fields are relative to the working directory when inside it; "line" is 1-based.
 
-Exit codes: 0 success, 2 usage error or unreadable/invalid profile.`;
+Text output shows control characters in names and urls escaped (\\x1b, \\n, \\u202e); --json keeps
+them exactly (as JSON \\u escapes). --html writes the whole file or nothing (temporary file + rename).
+
+Exit codes: 0 success, 2 usage error, unreadable/invalid profile or an --html file that cannot be
+written (the cause is named: ENOTDIR, EACCES, ENOSPC…).`;
 
 export interface ReportJson extends Hotspots {
   file: string;

@@ -1,12 +1,17 @@
-// Plain-text tables for the terminal. No colours: output is often piped into CI logs.
+// Plain-text tables for the terminal. No colours: output is often piped into CI logs. Every cell
+// and every quoted piece of profile text goes through escapeControlText here, so no caller can
+// print a raw function name or url (see src/model/escape-text.ts).
+import { escapeControlText } from '../model/escape-text';
 import { formatPercent, formatValue } from '../model/format';
 import type { FunctionDelta, LineDelta } from '../model/diff';
 import type { ValueUnit } from '../model/types';
 import { displayLocation, type Hotspots } from './analyze';
 
-/** Left-aligned columns except those listed in `right`. */
-export function table(header: string[], rows: string[][], right: ReadonlySet<number>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+/** Left-aligned columns except those listed in `right`. Cells are escaped (they may hold profile text). */
+export function table(rawHeader: string[], rawRows: string[][], right: ReadonlySet<number>): string {
+  const header = rawHeader.map(escapeControlText);
+  const rows = rawRows.map((r) => header.map((_h, i) => escapeControlText(r[i] ?? '')));
+  const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const line = (cells: string[]) =>
     `  ${cells
       .map((c, i) => (i === cells.length - 1 ? c : right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
@@ -23,7 +28,7 @@ export function renderHotspots(h: Hotspots, title?: string): string {
   const v = (x: number) => formatValue(x, h.unit);
   const what = h.kind === 'cpu' ? 'self time' : 'self bytes allocated';
   const out: string[] = [];
-  if (title) out.push(title);
+  if (title) out.push(escapeControlText(title));
   if (h.kind === 'cpu') {
     out.push(`${v(h.total)} recorded, ${h.sampleCount} samples${h.idle > 0 ? `, ${formatPercent(h.idle, h.total)} idle` : ''}`);
   } else {
@@ -53,7 +58,7 @@ export function renderHotspots(h: Hotspots, title?: string): string {
   }
   // Notes can run to hundreds (one per script without a map); the JSON output has them all.
   const shownNotes = 3;
-  for (const n of h.notes.slice(0, shownNotes)) out.push(`note: ${n}`);
+  for (const n of h.notes.slice(0, shownNotes)) out.push(`note: ${escapeControlText(n)}`);
   if (h.notes.length > shownNotes) out.push(`note: … and ${h.notes.length - shownNotes} more (flamelens report --json lists them all)`);
   return out.join('\n');
 }
@@ -65,8 +70,8 @@ function pctText(p: number): string {
 }
 
 export function renderFunctionDeltas(title: string, rows: readonly FunctionDelta[], unit: ValueUnit, baseTotal: number, cwd: string): string {
-  if (rows.length === 0) return `${title}\n  (none)`;
-  return `${title}\n${table(
+  if (rows.length === 0) return `${escapeControlText(title)}\n  (none)`;
+  return `${escapeControlText(title)}\n${table(
     ['change', '% of base', 'before', 'after', 'function', 'location'],
     rows.map((d) => [
       signed(d.selfDelta, unit),
@@ -81,8 +86,8 @@ export function renderFunctionDeltas(title: string, rows: readonly FunctionDelta
 }
 
 export function renderLineDeltas(title: string, rows: readonly LineDelta[], unit: ValueUnit, baseTotal: number, cwd: string): string {
-  if (rows.length === 0) return `${title}\n  (none)`;
-  return `${title}\n${table(
+  if (rows.length === 0) return `${escapeControlText(title)}\n  (none)`;
+  return `${escapeControlText(title)}\n${table(
     ['change', '% of base', 'before', 'after', 'line'],
     rows.map((d) => [
       signed(d.delta, unit),

@@ -2,6 +2,7 @@
 // profiles: per-line annotations ("12.4 ms · 3.1%" with a heat 0..1), per-function lens texts,
 // hover details (callers, callees) and the function under the cursor. The index over the
 // profile's line and function tables is built lazily, once, on the first file asked about.
+import { escapeControlText } from '../model/escape-text';
 import { formatPercent, formatValue } from '../model/format';
 import { functionTable, lineTable } from '../model/tables';
 import type { Frame, Profile } from '../model/types';
@@ -249,24 +250,53 @@ export function heatBucket(heat: number, buckets: number): number {
   return Math.min(buckets - 1, Math.floor(Math.min(1, heat) * buckets));
 }
 
-/** Markdown-safe text (function names are untrusted). */
+/**
+ * Markdown-safe text (function names and urls are untrusted): control and bidi characters shown
+ * as visible escapes, then every character markdown could read as syntax backslash-escaped
+ * (links, emphasis, HTML, entities such as `&#x202e;`, autolinks' `:`).
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return escapeControlText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => `\\${c}`);
 }
 
-/** The hover's markdown; `revealCommandUri` is the command link (built by the caller, which knows the command id). */
-export function hoverMarkdown(info: HoverInfo, revealCommandUri: string): string {
+/** A function name as inline code: escaped controls, backticks swapped so the span cannot end early. */
+function codeName(name: string): string {
+  return `\`${escapeControlText(name).replace(/`/g, "'")}\``;
+}
+
+/**
+ * The hover's text: every piece of profile text in it escaped. It is rendered untrusted (no
+ * command links); the reveal link is a separate, trusted markdown string (revealLinkMarkdown).
+ */
+export function hoverBodyMarkdown(info: HoverInfo): string {
   const out: string[] = [];
   out.push(`**FlameLens** · line ${info.line.line}: ${escapeMarkdown(info.line.text)} self`);
   out.push('');
-  out.push(`in \`${info.functionName.replace(/`/g, "'")}\`${info.functionLens ? ` — ${escapeMarkdown(info.functionLens.text)}` : ''}`);
+  out.push(`in ${codeName(info.functionName)}${info.functionLens ? ` — ${escapeMarkdown(info.functionLens.text)}` : ''}`);
   const list = (title: string, edges: CallEdge[]) => {
     if (edges.length === 0) return;
     out.push('', `${title}:`);
-    for (const e of edges) out.push(`- \`${e.name.replace(/`/g, "'")}\` ${escapeMarkdown(e.text)}`);
+    for (const e of edges) out.push(`- ${codeName(e.name)} ${escapeMarkdown(e.text)}`);
   };
   list('Called from', info.callers);
   list('Calls', info.callees);
-  out.push('', `[Reveal in flame graph](${revealCommandUri})`);
   return out.join('\n');
+}
+
+/**
+ * A `command:` URI whose arguments cannot end the markdown link they sit in: encodeURIComponent
+ * leaves `( ) ! ' *` as they are, and a `)` from a function name would close the link early.
+ */
+export function revealCommandUri(commandId: string, target: RevealTarget): string {
+  const args = encodeURIComponent(JSON.stringify([target])).replace(/[()!'*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `command:${commandId}?${args}`;
+}
+
+export function revealLinkMarkdown(revealCommandUri: string): string {
+  return `[Reveal in flame graph](${revealCommandUri})`;
+}
+
+/** Body and link as one markdown text (for tests and plain renderers). */
+export function hoverMarkdown(info: HoverInfo, revealCommandUri: string): string {
+  return `${hoverBodyMarkdown(info)}\n\n${revealLinkMarkdown(revealCommandUri)}`;
 }

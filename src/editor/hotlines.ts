@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
 import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
-import { HotLineIndex, gutterIconFile, heatBucket, hoverMarkdown, type FunctionLens, type LineAnnotation, type RevealTarget } from './hotlines-model';
+import { escapeControlText } from '../model/escape-text';
+import { HotLineIndex, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type FunctionLens, type LineAnnotation, type RevealTarget } from './hotlines-model';
 import { countNewlines, shiftLines, toLineEdit } from './line-shift';
 
 export const revealCommandId = 'flamelens.revealInFlameGraph';
@@ -224,7 +225,7 @@ export class HotLines implements vscode.Disposable {
         out.push(
           new vscode.CodeLens(range, {
             title: `$(flame) ${l.text}`,
-            tooltip: `FlameLens: ${l.name} — click to reveal it in the flame graph`,
+            tooltip: `FlameLens: ${escapeControlText(l.name)} — click to reveal it in the flame graph`,
             command: revealCommandId,
             arguments: [{ name: frame.functionName, url: frame.url, line: frame.line } satisfies RevealTarget],
           }),
@@ -240,11 +241,14 @@ export class HotLines implements vscode.Disposable {
     if (!ann) return undefined;
     const info = this.index!.hover(doc.uri.fsPath, ann.line);
     if (!info) return undefined;
-    const link = `command:${revealCommandId}?${encodeURIComponent(JSON.stringify([info.reveal]))}`;
-    const md = new vscode.MarkdownString(hoverMarkdown(info, link));
-    md.isTrusted = { enabledCommands: [revealCommandId] };
-    md.supportThemeIcons = false;
-    return new vscode.Hover(md);
+    // Profile text goes only into the untrusted part; the trusted part is our link alone.
+    const body = new vscode.MarkdownString(hoverBodyMarkdown(info));
+    body.supportThemeIcons = false;
+    body.supportHtml = false;
+    const link = new vscode.MarkdownString(revealLinkMarkdown(revealCommandUri(revealCommandId, info.reveal)));
+    link.isTrusted = { enabledCommands: [revealCommandId] };
+    link.supportThemeIcons = false;
+    return new vscode.Hover([body, link]);
   }
 
   dispose(): void {
