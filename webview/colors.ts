@@ -57,7 +57,7 @@ export class Palette {
   colour(category: FrameCategory, name: string): string {
     const shades = this.shades.get(category);
     if (!shades) return '#999';
-    return shades[hash(name) % buckets];
+    return shades[hash(name) % buckets] ?? '#999';
   }
 
   /** Lets the browser parse any CSS colour (hex, rgb(), named) by assigning it through the CSSOM. */
@@ -76,7 +76,7 @@ function hash(text: string): number {
 }
 
 function mix(a: Rgb, b: Rgb, t: number): Rgb {
-  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t)) as Rgb;
+  return [Math.round(a[0] + (b[0] - a[0]) * t), Math.round(a[1] + (b[1] - a[1]) * t), Math.round(a[2] + (b[2] - a[2]) * t)];
 }
 
 function luminance([r, g, b]: Rgb): number {

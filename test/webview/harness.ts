@@ -55,7 +55,7 @@ export function viewFrames(p: Profile): ViewFrame[] {
 
 /** A pruned tree; FlameNode.frame indexes the profile's frames, so all of them are sent. */
 export function treeOf(p: Profile, root = 0, maxNodes = 5000): TreePayload {
-  return { root: toFlameTree(p, { root, maxNodes }).root, frames: viewFrames(p), total: p.totalValue[0] };
+  return { root: toFlameTree(p, { root, maxNodes }).root, frames: viewFrames(p), total: p.totalValue[0]! };
 }
 
 export function tableOf(p: Profile): TablePayload {
@@ -70,7 +70,7 @@ export function makeInit(p: Profile, title: string, options: ViewOptions = defau
   const view = applyViewOptions(p, options);
   return {
     type: 'init',
-    summary: { title, kind: p.kind, unit: p.unit, diff: p.baseTotalValue !== undefined, nodeCount: p.nodeCount, sampleCount: p.sampleCount, total: p.totalValue[0], notes: [...p.notes] },
+    summary: { title, kind: p.kind, unit: p.unit, diff: p.baseTotalValue !== undefined, nodeCount: p.nodeCount, sampleCount: p.sampleCount, total: p.totalValue[0]!, notes: [...p.notes] },
     options,
     tree: treeOf(view, 0, maxNodes),
     table: tableOf(view),

@@ -45,7 +45,7 @@ describe('webview HTML', () => {
     assert.ok(!html.includes('unsafe-inline'));
     const data = /<script type="application\/json" id="flamelens-data">([^]*?)<\/script>/.exec(html)?.[1];
     assert.ok(data);
-    assert.equal((JSON.parse(data) as InitMessage).tree.root.children?.[0].name, hostile);
+    assert.equal((JSON.parse(data) as InitMessage).tree.root.children?.[0]?.name, hostile);
     assert.ok(html.includes(`<title>${escapeHtml(hostile)} — FlameLens</title>`));
   });
 

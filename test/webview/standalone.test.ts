@@ -55,10 +55,10 @@ describe('standalone HTML report (file://, Chromium)', () => {
     const profile = loadProfile('small-marked-1000us.cpuprofile');
     let best = -1;
     for (let n = 1; n < profile.nodeCount; n++) {
-      const f = profile.frames[profile.nodeFrame[n]];
-      if (f.url && !f.functionName.startsWith('(') && n !== 0 && (best < 0 || profile.totalValue[n] > profile.totalValue[best]) && profile.totalValue[n] < profile.totalValue[0] * 0.6) best = n;
+      const f = profile.frames[profile.nodeFrame[n]!]!;
+      if (f.url && !f.functionName.startsWith('(') && n !== 0 && (best < 0 || profile.totalValue[n]! > profile.totalValue[best]!) && profile.totalValue[n]! < profile.totalValue[0]! * 0.6) best = n;
     }
-    hotName = profile.frames[profile.nodeFrame[best]].functionName;
+    hotName = profile.frames[profile.nodeFrame[best]!]!.functionName;
     const tainted = loadProfile('small-marked-1000us.cpuprofile', (json) => {
       for (const node of json.nodes) if (node.callFrame.functionName === hotName) node.callFrame.functionName = `${hotName}${breakout}`;
     });

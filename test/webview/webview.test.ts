@@ -45,7 +45,7 @@ function walkTree(root: FlameNode, visit: (node: FlameNode, matchedAbove: boolea
 function hotNamedNode(): FlameNode {
   let best: FlameNode | undefined;
   walkTree(init.tree.root, (node) => {
-    const f = frames[node.frame];
+    const f = frames[node.frame]!;
     if (f.url && f.line > 0 && !node.name.startsWith('(') && node.value < init.tree.total * 0.5 && (!best || node.value > best.value)) best = node;
     return false;
   });
@@ -60,7 +60,7 @@ function escapeRegExp(text: string): string {
 /** The named function in the table the real host sends whose widest frame is widest: visible in both graph and table. */
 function hotTableFunction(): string {
   const { table } = treeAndTable(profile);
-  const names = new Set(table.rows.map((r) => table.frames[r.frame].name).filter((n) => !n.startsWith('(')));
+  const names = new Set(table.rows.map((r) => table.frames[r.frame]!.name).filter((n) => !n.startsWith('(')));
   let best: FlameNode | undefined;
   walkTree(init.tree.root, (node) => {
     if (names.has(node.name) && node.value < init.tree.total * 0.5 && (!best || node.value > best.value)) best = node;
@@ -122,7 +122,7 @@ describe('flame-graph webview (Chromium)', () => {
     timings.firstDraw = await page.evaluate(() => performance.getEntriesByName('flamelens:draw')[0].duration);
     await page.screenshot({ path: path.join(outputDir, 'webview-dark.png') });
     const posts = await posted(page);
-    assert.equal(posts[0].type, 'ready', 'the webview says ready first');
+    assert.equal(posts[0]?.type, 'ready', 'the webview says ready first');
   });
 
   it('matches the light theme', async () => {
@@ -182,7 +182,7 @@ describe('flame-graph webview (Chromium)', () => {
     await page.locator(frameSelector(hot.name)).first().click();
     await page.waitForFunction(({ name, full }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`).getAttribute('width')) - full) < 1, { name: hot.name, full });
     const openMessages = (await posted(page)).filter((m): m is Extract<WebviewMessage, { type: 'openLocation' }> => m.type === 'openLocation');
-    const f = frames[hot.frame];
+    const f = frames[hot.frame]!;
     assert.deepEqual(openMessages.at(-1), { type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name });
     assert.match(await page.locator('.fl-details-text').innerText(), new RegExp(`^${escapeRegExp(hot.name)}`));
     await page.screenshot({ path: path.join(outputDir, 'webview-zoomed.png') });
@@ -241,7 +241,7 @@ describe('flame-graph webview (Chromium)', () => {
       );
     const heavy = await rootChildren();
     assert.ok(heavy.length > 3);
-    for (let i = 1; i < heavy.length; i++) assert.ok(heavy[i - 1].value >= heavy[i].value, 'heaviest first');
+    for (let i = 1; i < heavy.length; i++) assert.ok(heavy[i - 1]!.value >= heavy[i]!.value, 'heaviest first');
     await page.uncheck('#fl-left-heavy');
     await settle(page);
     const byName = (await rootChildren()).map((c) => c.name);
@@ -256,7 +256,7 @@ describe('flame-graph webview (Chromium)', () => {
     const check = async (key: 'self' | 'total', descending: boolean) => {
       const values = (await order()).map((f) => byFrame.get(f)![key]);
       assert.ok(values.length > 50);
-      for (let i = 1; i < values.length; i++) assert.ok(descending ? values[i - 1] >= values[i] : values[i - 1] <= values[i], `${key} ${descending ? 'desc' : 'asc'} at ${i}`);
+      for (let i = 1; i < values.length; i++) assert.ok(descending ? values[i - 1]! >= values[i]! : values[i - 1]! <= values[i]!, `${key} ${descending ? 'desc' : 'asc'} at ${i}`);
     };
     await check('self', true);
     await page.click('.fl-table th button[data-sort="total"]');
@@ -275,7 +275,7 @@ describe('flame-graph webview (Chromium)', () => {
     await page.waitForSelector('.fl-sandwich:not([hidden]) .fl-sandwich-callers svg g.frame');
     const request = (await posted(page)).filter((m) => m.type === 'sandwich').at(-1);
     assert.ok(request && 'nodeId' in request);
-    assert.equal(profile.frames[profile.nodeFrame[request.nodeId]].functionName, hot.name);
+    assert.equal(profile.frames[profile.nodeFrame[request.nodeId]!]!.functionName, hot.name);
     assert.ok((await page.locator('.fl-sandwich-callers g.frame').count()) > 1, 'callers drawn');
     assert.ok((await page.locator('.fl-sandwich-callees g.frame').count()) >= 1, 'callees drawn');
     assert.match(await page.locator('.fl-sandwich-title').innerText(), new RegExp(hot.name));
@@ -286,7 +286,7 @@ describe('flame-graph webview (Chromium)', () => {
     const host = new StandInHost(profile, 'small-webpack');
     const { page } = await open(host);
     const moduleFrame = hotNamedNode();
-    assert.equal(frames[moduleFrame.frame].category, 'node_modules', 'the hot frame of this fixture is in node_modules');
+    assert.equal(frames[moduleFrame.frame]!.category, 'node_modules', 'the hot frame of this fixture is in node_modules');
     await page.check('#fl-opt-hideNodeModules');
     await page.waitForFunction((name) => !document.querySelector(`.fl-graph g.frame[name="${name}"]`), moduleFrame.name);
     const set = (await posted(page)).filter((m) => m.type === 'setOptions').at(-1);
@@ -357,7 +357,7 @@ describe('flame-graph webview (Chromium)', () => {
     }, target);
     const expand = (await posted(page)).filter((m) => m.type === 'expand');
     assert.equal(expand.length, 1);
-    assert.ok(expand[0].type === 'expand' && expand[0].nodeId === target.id);
+    assert.ok(expand[0]?.type === 'expand' && expand[0].nodeId === target.id);
     assert.ok(count > 100);
   });
 
@@ -392,7 +392,7 @@ describe('flame-graph webview (Chromium)', () => {
   it('reveals a frame the host asks for and shows host errors', async () => {
     const { page } = await open();
     const hot = hotNamedNode();
-    const f = frames[hot.frame];
+    const f = frames[hot.frame]!;
     // Host → webview messages arrive as window message events (what VS Code's postMessage does).
     await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), { type: 'reveal', name: f.name, url: f.url, line: f.line });
     const full = await svgWidth(page);
@@ -451,7 +451,7 @@ describe('flame-graph webview (Chromium)', () => {
     assert.match(await page.locator('.fl-heading-meta').innerText(), /^Comparison/);
     assert.deepEqual(await page.locator('.fl-legend-item').allInnerTexts(), ['Grew', 'Shrank', 'New', 'Unchanged', 'Search match']);
     const fills = await page.locator('.fl-graph g.frame rect').evaluateAll((rects) => rects.map((r) => r.getAttribute('fill')));
-    const rgb = fills.map((f) => /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(f)!.slice(1).map(Number));
+    const rgb = fills.map((f) => /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(f)!.slice(1).map(Number) as [number, number, number]);
     assert.ok(rgb.some(([r, g, b]) => r > 200 && g === b && b < 200), 'some frames grew (red)');
     assert.ok(rgb.some(([r, g, b]) => b > 200 && r === g && r < 200), 'some frames shrank (blue)');
     await page.hover('.fl-graph g.frame >> nth=3');
@@ -478,7 +478,7 @@ describe('flame-graph webview (Chromium)', () => {
     timings.draw5k = draw;
     assert.ok(draw < 5000, `first draw ${draw} ms`);
     // Zoom (to a depth-3 frame), search and reset, three times each; the machine is shared, so report the best and the median.
-    const runs: Record<string, number[]> = { zoom: [], search: [], reset: [] };
+    const runs = { zoom: [] as number[], search: [] as number[], reset: [] as number[] };
     for (let i = 0; i < 3; i++) {
       runs.zoom.push(await timeInPage(page, "[...document.querySelectorAll('.fl-graph g.frame')].filter((g) => g.__data__.depth === 3).sort((a, b) => b.__data__.value - a.__data__.value)[0].dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));"));
       runs.search.push(await timeInPage(page, `const s=document.querySelector('.fl-search'); s.value='${i % 2 ? 'walk' : 'parse'}'; s.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter'}));`));
@@ -486,9 +486,9 @@ describe('flame-graph webview (Chromium)', () => {
     }
     for (const [name, values] of Object.entries(runs)) {
       values.sort((a, b) => a - b);
-      timings[`${name}5k_best`] = Math.round(values[0]);
-      timings[`${name}5k_median`] = Math.round(values[1]);
-      assert.ok(values[0] < 5000, `${name} took ${values[0]} ms`);
+      timings[`${name}5k_best`] = Math.round(values[0]!);
+      timings[`${name}5k_median`] = Math.round(values[1]!);
+      assert.ok(values[0]! < 5000, `${name} took ${values[0]} ms`);
     }
   });
 });

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const cells = warmCache(orders, 3);
   const [primeCount, checksum] = await Promise.all([primes, audit]);
   console.log(
-    `shop-api: sorted ${sorted.length} orders (cheapest ${sorted[0].total.toFixed(2)}), served ${bytes} bytes of quotes, ` +
+    `shop-api: sorted ${sorted.length} orders (cheapest ${sorted[0]?.total.toFixed(2) ?? '-'}), served ${bytes} bytes of quotes, ` +
       `cached ${cells} lines, ${primeCount} primes, audit ${checksum.toString(16)} in ${Date.now() - started} ms`,
   );
 }

@@ -5,10 +5,10 @@ import type { Order } from './orders';
 export function sortOrdersByTotal(orders: readonly Order[]): Order[] {
   const sorted = orders.slice();
   for (let i = 1; i < sorted.length; i++) {
-    const current = sorted[i];
+    const current = sorted[i]!;
     let j = i - 1;
-    while (j >= 0 && sorted[j].total > current.total) { // flamelens-demo: hot-sort
-      sorted[j + 1] = sorted[j];
+    while (j >= 0 && sorted[j]!.total > current.total) { // flamelens-demo: hot-sort
+      sorted[j + 1] = sorted[j]!;
       j--;
     }
     sorted[j + 1] = current;
