@@ -49,3 +49,11 @@ export function escapeControlTextJsonSafe(text: string): string {
 export function hasControlText(text: string): boolean {
   return unsafeOne.test(text);
 }
+
+/**
+ * Profile text for a VS Code notification: controls escaped as above, and `](` broken up, because
+ * notifications turn `[label](command:…)` into a link that runs a command when clicked.
+ */
+export function escapeNotificationText(text: string): string {
+  return escapeControlText(text).replace(/\]\(/g, '] (');
+}

@@ -1,26 +1,27 @@
 // Opens the source of a clicked frame beside the flame graph.
 import * as vscode from 'vscode';
 import { locationToUri } from './load-profile';
+import { escapeNotificationText } from '../model/escape-text';
 
 export async function openFrameLocation(url: string, line: number, column: number, name: string): Promise<void> {
-  const label = name || '(anonymous)';
+  const label = escapeNotificationText(name || '(anonymous)');
   if (url === '') {
     void vscode.window.showInformationMessage(`FlameLens: ${label} has no source location (native or V8 code).`);
     return;
   }
   if (url.startsWith('node:') || /^internal[/\\]/.test(url)) {
-    void vscode.window.showInformationMessage(`FlameLens: ${label} is in Node.js internals (${url}); there is no file to open.`);
+    void vscode.window.showInformationMessage(`FlameLens: ${label} is in Node.js internals (${escapeNotificationText(url)}); there is no file to open.`);
     return;
   }
   const uri = locationToUri(url);
   if (!uri) {
-    void vscode.window.showInformationMessage(`FlameLens: cannot open ${url} (not a local file).`);
+    void vscode.window.showInformationMessage(`FlameLens: cannot open ${escapeNotificationText(url)} (not a local file).`);
     return;
   }
   try {
     await vscode.workspace.fs.stat(uri);
   } catch {
-    void vscode.window.showInformationMessage(`FlameLens: ${uri.fsPath} no longer exists.`);
+    void vscode.window.showInformationMessage(`FlameLens: ${escapeNotificationText(uri.fsPath)} no longer exists.`);
     return;
   }
   const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));

@@ -8,6 +8,7 @@ import { makeNonce, renderWebviewHtml } from './html';
 import { openFrameLocation } from './open-location';
 import { initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from './payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
+import { escapeNotificationText } from '../model/escape-text';
 
 /** Webview options shared by panels and custom editors: scripts on, only dist/ and media/ readable. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -137,7 +138,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         return;
       case 'openLocation':
         openFrameLocation(message.url, message.line, message.column, message.name).catch((err: unknown) =>
-          vscode.window.showErrorMessage(`FlameLens: could not open ${message.url}: ${(err as Error).message}`),
+          vscode.window.showErrorMessage(`FlameLens: could not open ${escapeNotificationText(message.url)}: ${escapeNotificationText((err as Error).message)}`),
         );
         return;
       case 'log':

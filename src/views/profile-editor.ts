@@ -5,6 +5,7 @@ import type { Profile } from '../model/types';
 import { ProfileLoadError, loadProfile } from './load-profile';
 import { controlPanel, webviewHtml, webviewOptions } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
+import { escapeNotificationText } from '../model/escape-text';
 
 export const profileEditorViewType = 'flamelens.profileEditor';
 
@@ -62,6 +63,6 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       if (m?.type === 'ready') void panel.webview.postMessage({ type: 'error', message: `FlameLens cannot show this file. ${message}` });
     });
     panel.onDidDispose(() => sub.dispose());
-    void vscode.window.showErrorMessage(`FlameLens: ${message}`);
+    void vscode.window.showErrorMessage(`FlameLens: ${escapeNotificationText(message)}`);
   }
 }

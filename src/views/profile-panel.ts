@@ -7,6 +7,7 @@ import type { Profile } from '../model/types';
 import { loadProfile } from './load-profile';
 import { controlPanel, type ProfileViewController } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
+import { escapeNotificationText } from '../model/escape-text';
 
 export const profilePanelViewType = 'flamelens.profilePanel';
 
@@ -66,7 +67,7 @@ export class ProfilePanels implements vscode.Disposable, vscode.WebviewPanelSeri
       this.attach(panel, { profile, title: panel.title, source: sourceKey(source) }, source);
     } catch (err) {
       panel.dispose();
-      void vscode.window.showWarningMessage(`FlameLens: could not restore "${panel.title}": ${(err as Error).message}`);
+      void vscode.window.showWarningMessage(`FlameLens: could not restore "${escapeNotificationText(panel.title)}": ${escapeNotificationText((err as Error).message)}`);
     }
   }
 

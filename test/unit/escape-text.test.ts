@@ -1,7 +1,7 @@
 // Escaping untrusted profile text for terminals, CI logs and markdown hovers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeControlText, escapeControlTextJsonSafe, escapeControlTextKeepNewlines, hasControlText } from '../../src/model/escape-text';
+import { escapeControlText, escapeControlTextJsonSafe, escapeControlTextKeepNewlines, escapeNotificationText, hasControlText } from '../../src/model/escape-text';
 import { escapeMarkdown, hoverBodyMarkdown, hoverMarkdown, revealCommandUri, revealLinkMarkdown, type HoverInfo } from '../../src/editor/hotlines-model';
 import { table } from '../../src/cli/text';
 import { renderSnapshotDiff } from '../../src/cli/attach';
@@ -120,5 +120,21 @@ describe('markdown for hovers', () => {
     const query = uri.slice(uri.indexOf('?') + 1);
     assert.deepEqual(JSON.parse(decodeURIComponent(query)), [info.reveal]);
     assert.ok(hoverMarkdown(info, uri).endsWith(link));
+  });
+});
+
+describe('escapeNotificationText', () => {
+  // The link syntax VS Code's notifications turn into clickable links (vs/base/common/linkedText.ts),
+  // restated here as a stand-in: a notification cannot be rendered outside VS Code.
+  const notificationLink = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;
+
+  it('a function name cannot become a command link or a second line in a notification', () => {
+    const name = 'innocent[Run me](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)\nfake';
+    assert.ok(notificationLink.test(name), 'the hostile name is a link as it stands');
+    notificationLink.lastIndex = 0;
+    const shown = escapeNotificationText(name);
+    assert.equal(notificationLink.test(shown), false, shown);
+    assert.ok(inert(shown), shown);
+    assert.ok(shown.includes('Run me'), 'the text itself stays readable');
   });
 });
