@@ -184,53 +184,66 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   if (urls.length === 0) return p;
   if (urls.length >= MAX_FILES) notes.push(`source maps: only the first ${MAX_FILES} scripts were looked at`);
 
-  const scripts = await mapLimited(urls, (url) => budget.race(() => cached(cache.scripts, url, () => loadMap(url, files))));
-  const maps: (LoadedMap | undefined)[] = new Array<LoadedMap | undefined>(urls.length);
-  const lateScript = new Uint8Array(urls.length);
-  scripts.forEach((s, id) => {
-    if (s === TIMED_OUT) {
-      lateScript[id] = 1;
-      return;
-    }
-    maps[id] = s.loaded;
-    notes.push(...s.notes);
-    for (const [location, reason] of s.skipped) skipped.set(location, reason);
-  });
+  // The frames of each script: framesOf(id) = scriptFrames[scriptStart[id] .. scriptStart[id + 1]).
+  const scriptStart = new Int32Array(urls.length + 1);
+  for (let f = 0; f < frameCount; f++) if (scriptOf[f]! >= 0) scriptStart[scriptOf[f]! + 1]!++;
+  for (let id = 0; id < urls.length; id++) scriptStart[id + 1]! += scriptStart[id]!;
+  const scriptFrames = new Int32Array(scriptStart[urls.length]!);
+  const fill = scriptStart.slice(0, urls.length);
+  for (let f = 0; f < frameCount; f++) if (scriptOf[f]! >= 0) scriptFrames[fill[scriptOf[f]!]!++] = f;
 
-  // Positions first, then which original files exist: a frame only moves to a file that can be
-  // opened (published packages often ship maps without their sources).
+  // Per script, as soon as its map is in: positions of its frames, then which of their original
+  // files exist (a frame only moves to a file that can be opened: published packages often ship
+  // maps without their sources). Scripts proceed independently, so one slow file holds up no other.
+  const scripts: (ScriptMap | TimedOut)[] = new Array<ScriptMap | TimedOut>(urls.length);
   const positions: (Original | undefined)[] = new Array<Original | undefined>(frameCount);
   const sourceOf = new Int32Array(frameCount).fill(-1);
+  const late = new Uint8Array(frameCount);
   const sources: string[] = [];
   const sourceIds = new Map<string, number>();
-  for (let f = 0; f < frameCount; f++) {
-    const s = scriptOf[f]!;
-    if (s < 0) continue;
-    if (lateScript[s]) {
-      lateFrames++;
-      continue;
+  const checks: (boolean | SkippedFile | TimedOut | undefined)[] = [];
+  await mapLimited([...urls.keys()], async (id) => {
+    const script = await budget.race(() => cached(cache.scripts, urls[id]!, () => loadMap(urls[id]!, files)));
+    scripts[id] = script;
+    const frames = scriptFrames.subarray(scriptStart[id]!, scriptStart[id + 1]!);
+    if (script === TIMED_OUT) {
+      for (const f of frames) late[f] = 1;
+      return;
     }
-    const loaded = maps[s];
-    const frame = p.frames[f]!;
-    if (!loaded || frame.line <= 0) continue;
-    if ((f & 1023) === 0 && budget.over) {
-      lateFrames++;
-      scriptOf[f] = -1;
-      continue;
+    if (!script.loaded) return;
+    const mine: number[] = [];
+    for (let k = 0; k < frames.length; k++) {
+      const f = frames[k]!;
+      const frame = p.frames[f]!;
+      if (frame.line <= 0) continue;
+      if ((k & 255) === 255 && budget.over) {
+        for (let j = k; j < frames.length; j++) late[frames[j]!] = 1;
+        break;
+      }
+      const position = mapPosition(script.loaded.map, frame.line, frame.column);
+      if (!position) continue;
+      let sourceId = sourceIds.get(position.source);
+      if (sourceId === undefined) {
+        if (sources.length >= MAX_FILES) continue;
+        sourceId = sources.length;
+        sources.push(position.source);
+        sourceIds.set(position.source, sourceId);
+        mine.push(sourceId);
+      }
+      positions[f] = position;
+      sourceOf[f] = sourceId;
     }
-    const position = mapPosition(loaded.map, frame.line, frame.column);
-    if (!position) continue;
-    let id = sourceIds.get(position.source);
-    if (id === undefined) {
-      if (sources.length >= MAX_FILES) continue;
-      id = sources.length;
-      sources.push(position.source);
-      sourceIds.set(position.source, id);
-    }
-    positions[f] = position;
-    sourceOf[f] = id;
+    await mapLimited(mine, async (sourceId) => {
+      const source = sources[sourceId]!;
+      checks[sourceId] = await budget.race(() => cached(cache.sources, source, () => files.exists(source)));
+    });
+  });
+  const maps: (LoadedMap | undefined)[] = scripts.map((s) => (s === TIMED_OUT ? undefined : s.loaded));
+  for (const s of scripts) {
+    if (s === TIMED_OUT) continue;
+    notes.push(...s.notes);
+    for (const [location, reason] of s.skipped) skipped.set(location, reason);
   }
-  const checks = await mapLimited(sources, (source) => budget.race(() => cached(cache.sources, source, () => files.exists(source))));
   checks.forEach((c, id) => {
     if (isSkipped(c)) skipped.set(sources[id]!, c.skipped);
   });
@@ -249,7 +262,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
       return makeFrame(position.name ?? frame.functionName, position.source, position.line, position.column);
     }
     const s = scriptOf[f]!;
-    if (check === TIMED_OUT) {
+    if (late[f] || check === TIMED_OUT) {
       lateFrames++;
     } else if (position && check === false) {
       const key = `${frame.url}\u0000${position.source}`;
@@ -293,7 +306,7 @@ function canonicalFrames(
   frames: readonly Frame[],
   origins: readonly (Original | undefined)[],
   sourceIds: ReadonlyMap<string, number>,
-  checks: readonly (boolean | SkippedFile | TimedOut)[],
+  checks: readonly (boolean | SkippedFile | TimedOut | undefined)[],
 ): Int32Array {
   const out = new Int32Array(frames.length);
   const byKey = new Map<string, number>();
