@@ -14,6 +14,8 @@ import { after, before, test } from 'node:test';
 import { buildSync } from 'esbuild';
 import { encode } from '@jridgewell/sourcemap-codec';
 import { parseArgs } from '../../src/cli/args';
+import { diffHelp } from '../../src/cli/diff';
+import { reportHelp } from '../../src/cli/report';
 import { sourceMapOptions } from '../../src/cli/source-map-options';
 import { createFsSourceReader, fsSourceReader, parseSize } from '../../src/fs-source-reader';
 import { parseProfile } from '../../src/model/import';
@@ -290,7 +292,8 @@ test('each file is read or checked once per step, however many scripts share it'
   assert.deepEqual([...calls.keys()].sort(), [...scripts, path.join(dir, 'shared/out/shared.js.map'), lib, `${lib}.map`].sort());
 });
 
-test('--max-source-size: sizes with units, a clear usage error otherwise', () => {
+test('--max-source-size: documented for report and diff, sizes with units, a clear usage error otherwise', () => {
+  for (const help of [reportHelp, diffHelp]) assert.match(help, /--max-source-size SIZE\n\s+skip scripts and source maps larger than SIZE/);
   assert.equal(parseSize('8MB'), 8 * 1024 * 1024);
   assert.equal(parseSize('512kb'), 512 * 1024);
   assert.equal(parseSize('1.5M'), 1.5 * 1024 * 1024);
