@@ -169,12 +169,14 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   const scriptOf = new Int32Array(frameCount).fill(-1);
   const urls: string[] = [];
   const urlIds = new Map<string, number>();
+  let tooMany = false;
   for (let f = 0; f < frameCount; f++) {
     const frame = p.frames[f]!;
     if (!isScriptUrl(frame)) continue;
     let id = urlIds.get(frame.url);
     if (id === undefined) {
-      if (urls.length >= MAX_FILES) continue;
+      tooMany ||= urls.length >= MAX_FILES;
+      if (tooMany) continue;
       id = urls.length;
       urls.push(frame.url);
       urlIds.set(frame.url, id);
@@ -182,7 +184,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
     scriptOf[f] = id;
   }
   if (urls.length === 0) return p;
-  if (urls.length >= MAX_FILES) notes.push(`source maps: only the first ${MAX_FILES} scripts were looked at`);
+  if (tooMany) notes.push(`source maps: only the first ${MAX_FILES} scripts were looked at`);
 
   // The frames of each script: framesOf(id) = scriptFrames[scriptStart[id] .. scriptStart[id + 1]).
   const scriptStart = new Int32Array(urls.length + 1);
