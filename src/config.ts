@@ -15,6 +15,10 @@ export interface FlameLensConfig {
     /** Lines below this share of the profile (percent) are not annotated. */
     threshold: number;
   };
+  sourceMaps: {
+    /** Scripts and source maps larger than this many bytes are not read when mapping a profile. */
+    maxFileSize: number;
+  };
 }
 
 export const configSection = 'flamelens';
@@ -33,6 +37,10 @@ export function readConfig(): FlameLensConfig {
     hotLines: {
       enabled: c.get<boolean>('hotLines.enabled', true) !== false,
       threshold: num('hotLines.threshold', 1, 0),
+    },
+    sourceMaps: {
+      // The setting is in MB.
+      maxFileSize: Math.round(num('sourceMaps.maxFileSize', 8, 0) * 1024 * 1024),
     },
   };
 }

@@ -1,19 +1,139 @@
 // The SourceReader both front ends use for source mapping (the CLI and the extension host, which
 // runs where the workspace's files are): profile locations are file:// URLs or paths on this machine.
+//
+// A profile names its files itself, so a location may be anything: a FIFO (an open would wait
+// for a writer forever, holding one of libuv's four threadpool threads), a device such as
+// /dev/zero or /dev/urandom (endless), a folder, or a huge file. Only regular files are read,
+// and never more than the size cap: stat first (so devices are never even opened), then open
+// with O_NONBLOCK and fstat the handle (the path may have been swapped in between), then read at
+// most cap + 1 bytes (procfs files claim size 0 and still have content).
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { SourceReader } from './model/sourcemap';
+import type { SkippedFile, SourceReader } from './model/sourcemap';
 
-/** Reads local files for source mapping; anything remote (node:, http:, …) is simply not available. */
-export const fsSourceReader: SourceReader = {
-  async read(location: string): Promise<string | undefined> {
-    let file = location;
-    if (location.startsWith('file://')) file = fileURLToPath(location);
-    else if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return undefined;
+/** Largest script, source map or source read by default: 8 MB. */
+export const defaultMaxSourceFileSize = 8 * 1024 * 1024;
+
+export interface FsSourceReaderOptions {
+  /** Files larger than this many bytes are skipped (default 8 MB). */
+  readonly maxFileSize?: number;
+}
+
+const openFlags = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
+const notRegular: SkippedFile = { skipped: 'not a regular file' };
+
+/** Reads local regular files up to a size cap; anything remote (node:, http:, …) is simply not available. */
+export function createFsSourceReader(options: FsSourceReaderOptions = {}): SourceReader {
+  const cap = validCap(options.maxFileSize);
+  const tooLarge: SkippedFile = { skipped: `larger than ${formatSize(cap)}` };
+  return {
+    async read(location: string): Promise<string | undefined | SkippedFile> {
+      const file = localPath(location);
+      if (file === undefined) return undefined;
+      try {
+        const before = await fs.promises.stat(file);
+        if (!before.isFile()) return notRegular;
+        if (before.size > cap) return tooLarge;
+      } catch {
+        return undefined;
+      }
+      let handle: fs.promises.FileHandle;
+      try {
+        handle = await fs.promises.open(file, openFlags);
+      } catch {
+        return undefined;
+      }
+      try {
+        const st = await handle.stat();
+        if (!st.isFile()) return notRegular;
+        if (st.size > cap) return tooLarge;
+        const bytes = await readAtMost(handle, cap + 1, st.size);
+        if (bytes.length > cap) return tooLarge;
+        return bytes.toString('utf8');
+      } catch {
+        return undefined;
+      } finally {
+        await handle.close().catch(() => undefined);
+      }
+    },
+
+    async exists(location: string): Promise<boolean | SkippedFile> {
+      const file = localPath(location);
+      if (file === undefined) return false;
+      try {
+        const st = await fs.promises.stat(file);
+        if (!st.isFile()) return notRegular;
+        await fs.promises.access(file, fs.constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
+
+/** The reader with the default size cap. */
+export const fsSourceReader: SourceReader = createFsSourceReader();
+
+/** A location as a local path; undefined for other schemes (node:, http:, webpack:, …). */
+function localPath(location: string): string | undefined {
+  if (location.startsWith('file://')) {
     try {
-      return await fs.promises.readFile(file, 'utf8');
+      return fileURLToPath(location);
     } catch {
       return undefined;
     }
-  },
-};
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return undefined;
+  return location;
+}
+
+/** Reads until EOF or `limit` bytes, whichever comes first; `sizeHint` is fstat's (0 for procfs). */
+async function readAtMost(handle: fs.promises.FileHandle, limit: number, sizeHint: number): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(limit, Math.max(sizeHint + 1, 64 * 1024)));
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length >= limit) break;
+      const grown = Buffer.allocUnsafe(Math.min(limit, buffer.length * 2));
+      buffer.copy(grown, 0, 0, length);
+      buffer = grown;
+    }
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  return buffer.subarray(0, length);
+}
+
+function validCap(size: number | undefined): number {
+  if (size === undefined) return defaultMaxSourceFileSize;
+  if (!Number.isFinite(size) || size < 0) throw new RangeError(`maxFileSize must be a number of bytes ≥ 0, got ${String(size)}`);
+  return Math.floor(size);
+}
+
+/** 8388608 → "8 MB", 1536 → "1.5 KB", 100 → "100 bytes" (1 MB = 1024 KB). */
+export function formatSize(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 ** 3, 'GB'],
+    [1024 ** 2, 'MB'],
+    [1024, 'KB'],
+  ];
+  for (const [size, unit] of units) {
+    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
+  }
+  return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+}
+
+/**
+ * Parses a size such as "8MB", "512KB", "1.5M", "1GB" or "100000" (bytes), for --max-source-size.
+ * Returns undefined when the text is not a size.
+ */
+export function parseSize(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*(b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const scale = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  const bytes = Math.floor(Number(m[1]) * scale);
+  return Number.isFinite(bytes) ? bytes : undefined;
+}

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fsSourceReader } from '../fs-source-reader';
+import { createFsSourceReader } from '../fs-source-reader';
 import { parseProfile } from '../model/import';
 import { maybeGunzip } from '../model/gunzip';
 import { applySourceMaps } from '../model/sourcemap';
@@ -23,6 +23,8 @@ export class InputError extends Error {
 export interface LoadOptions {
   /** Map generated locations back to sources (default true). */
   sourceMaps?: boolean;
+  /** Largest script or source map read for source mapping, bytes (default 8 MB). */
+  maxSourceSize?: number;
   /** How the file is named in messages (default: the path as given). */
   shownAs?: string;
 }
@@ -46,7 +48,8 @@ export async function loadProfileFile(file: string, options: LoadOptions = {}): 
     if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
     throw e;
   }
-  return options.sourceMaps === false ? profile : applySourceMaps(profile, fsSourceReader);
+  if (options.sourceMaps === false) return profile;
+  return applySourceMaps(profile, createFsSourceReader({ maxFileSize: options.maxSourceSize }));
 }
 
 /** A location for people: relative to `cwd` when inside it, a plain path for file:// URLs. */

@@ -5,6 +5,7 @@ import { InputError, displayLocation, loadProfileFile, round } from './analyze';
 import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
 import { escapeControlText } from '../model/escape-text';
+import { sourceMapFlags, sourceMapOptions, sourceMapValues } from './source-map-options';
 import { diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
 import { formatValue } from '../model/format';
 import { ProfileError, type Profile } from '../model/types';
@@ -22,6 +23,10 @@ Options:
   --normalize        scale BASE to NEW's total first, so only shifts in proportion count
   --json             print machine-readable JSON instead of tables
   --no-source-maps   keep generated (compiled) locations
+  --max-source-size SIZE
+                     skip scripts and source maps larger than SIZE when source mapping
+                     (default 8MB; e.g. 512KB, 32MB). Only regular files are read, and
+                     mapping stops after 10 s: the rest keep generated locations (noted)
   -h, --help         show this help
 
 Regression rule for --fail-above: for every function (V8's pseudo-frames such as (idle),
@@ -51,7 +56,10 @@ function busyTotal(p: Profile): number {
 }
 
 export async function diffCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['top', 'fail-above'], flags: ['json', 'normalize', 'no-source-maps'] });
+  const args = parseArgs(argv, {
+    values: ['top', 'fail-above', ...sourceMapValues],
+    flags: ['json', 'normalize', ...sourceMapFlags],
+  });
   if (args.flags.has('help')) {
     out(diffHelp);
     return 0;
@@ -60,8 +68,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const [baseFile, newFile] = args.positionals;
   const top = intOption(args, 'top', 10);
   const failAbove = numberOption(args, 'fail-above');
-  const sourceMaps = !args.flags.has('no-source-maps');
-  const [base, next] = await Promise.all([loadProfileFile(baseFile, { sourceMaps }), loadProfileFile(newFile, { sourceMaps })]);
+  const load = sourceMapOptions(args);
+  const [base, next] = await Promise.all([loadProfileFile(baseFile, load), loadProfileFile(newFile, load)]);
   if (base.kind !== next.kind) throw new InputError(`cannot compare a ${base.kind} profile (${baseFile}) with a ${next.kind} profile (${newFile})`);
   const options = { normalize: args.flags.has('normalize') };
   let functions: FunctionDelta[];

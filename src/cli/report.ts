@@ -5,6 +5,7 @@ import { hotspots, loadProfileFile, type Hotspots } from './analyze';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
 import { out, info } from './io';
+import { sourceMapFlags, sourceMapOptions, sourceMapValues } from './source-map-options';
 import { defaultViewOptions } from '../protocol';
 
 export const reportHelp = `Usage: flamelens report FILE [options]
@@ -20,6 +21,10 @@ Options:
   --hide-internals      charge Node.js internals (node:…) to their caller
   --html OUT            also write a standalone HTML flame graph to OUT
   --no-source-maps      keep generated (compiled) locations
+  --max-source-size SIZE
+                        skip scripts and source maps larger than SIZE when source mapping
+                        (default 8MB; e.g. 512KB, 32MB). Only regular files are read, and
+                        mapping stops after 10 s: the rest keep generated locations (noted)
   -h, --help            show this help
 
 JSON shape (all times in µs for CPU profiles, bytes for heap profiles; percentages of total):
@@ -42,8 +47,8 @@ export interface ReportJson extends Hotspots {
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['top', 'html'],
-    flags: ['json', 'hide-node-modules', 'hide-internals', 'no-source-maps'],
+    values: ['top', 'html', ...sourceMapValues],
+    flags: ['json', 'hide-node-modules', 'hide-internals', ...sourceMapFlags],
   });
   if (args.flags.has('help')) {
     out(reportHelp);
@@ -59,7 +64,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     hideNodeModules: args.flags.has('hide-node-modules'),
     hideInternals: args.flags.has('hide-internals'),
   };
-  const profile = await loadProfileFile(file, { sourceMaps: !args.flags.has('no-source-maps') });
+  const profile = await loadProfileFile(file, sourceMapOptions(args));
   const h = hotspots(profile, { top, cwd: process.cwd(), view });
   if (args.flags.has('json')) {
     const json: ReportJson = { file, ...h };

@@ -11,14 +11,29 @@
 // fails the whole profile: the script's frames keep their generated location and a note says
 // why. Scripts without any source map are left alone, silently. Values never change; nodes
 // whose frames map to the same original frame under one parent merge.
+//
+// The profile chooses which files are read, so the step is bounded: the reader may refuse a file
+// (not a regular file, over its size cap; noted), each file is read once per step, and the whole
+// step has a time budget after which the remaining frames keep their generated location (noted).
+// Nothing is keyed per node (JS Maps hold at most 2^24 entries; profiles can have more nodes):
+// per-node work uses typed arrays, and the Maps are per script, source file or mapped frame.
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, decodedMappings, originalPositionFor } from '@jridgewell/trace-mapping';
-import { ProfileBuilder } from './builder';
+import { frameKey } from './builder';
 import { makeFrame } from './frames';
+import { assembleProfile } from './parse-common';
 import type { Frame, Profile } from './types';
 
-/** Reads a file (absolute path) or URL; undefined when it can't be read. */
+/** A file the reader refused to read, with a short reason for the notes ("not a regular file"). */
+export interface SkippedFile {
+  readonly skipped: string;
+}
+
+/** Reads files for source mapping (absolute paths or URLs). */
 export interface SourceReader {
-  read(pathOrUrl: string): Promise<string | undefined>;
+  /** The file's text; undefined when it can't be read; a SkippedFile when the reader refuses it. */
+  read(pathOrUrl: string): Promise<string | undefined | SkippedFile>;
+  /** Whether an original source is there, without reading it. Optional: read() stands in. */
+  exists?(pathOrUrl: string): Promise<boolean | SkippedFile>;
 }
 
 /** Where a generated position lands: an original source (absolute path or URL) and 1-based line/column. */
@@ -31,19 +46,29 @@ interface Original {
 
 interface LoadedMap {
   map: TraceMap;
-  /** Original of each generated line's first mapped segment (1-based line → original), memoised. */
-  lineCache: Map<number, Original | null>;
+  /** Original of each generated line's first mapped segment (index: 0-based line), memoised. */
+  lineCache: (Original | null | undefined)[];
 }
 
+/** Wall-clock budget of one mapping step by default, ms. */
+export const defaultTimeBudgetMs = 10_000;
 /** How many notes to write about individual scripts before summarising the rest. */
 const MAX_SCRIPT_NOTES = 10;
 /** Reads in flight at once. */
 const CONCURRENCY = 16;
+/** Distinct scripts, and distinct original sources, considered in one step (far below 2^24). */
+const MAX_FILES = 1 << 20;
+/** Mapped frames merged by identity in one step; beyond it equal frames merely stay apart. */
+const MAX_FRAME_KEYS = 1 << 22;
+/** Paths shown per reason in the "skipped" note. */
+const MAX_SKIPPED_SHOWN = 3;
 
 interface ScriptMap {
   loaded: LoadedMap | undefined;
   /** Why the script's map could not be used (empty when it loaded or there is none). */
   notes: string[];
+  /** Files the reader refused while loading it: [location, reason]. */
+  skipped: [string, string][];
 }
 
 /**
@@ -52,79 +77,349 @@ interface ScriptMap {
  */
 export class SourceMapCache {
   readonly scripts = new Map<string, Promise<ScriptMap>>();
-  readonly sources = new Map<string, Promise<boolean>>();
+  readonly sources = new Map<string, Promise<boolean | SkippedFile>>();
 }
 
 export interface SourceMapOptions {
   readonly cache?: SourceMapCache;
+  /** Wall-clock budget for the whole step, ms (default 10 s; Infinity for none). */
+  readonly timeBudgetMs?: number;
+}
+
+const TIMED_OUT = Symbol('timed out');
+type TimedOut = typeof TIMED_OUT;
+
+/** The step's deadline: a flag for synchronous loops and a promise to race reads against. */
+class Budget {
+  private readonly at: number;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly expired: Promise<TimedOut>;
+
+  constructor(readonly ms: number) {
+    this.at = Date.now() + ms;
+    // setTimeout takes at most 2^31 − 1 ms; longer budgets are as good as none.
+    this.expired =
+      ms > 0 && ms < 0x7fffffff
+        ? new Promise((resolve) => {
+            this.timer = setTimeout(() => resolve(TIMED_OUT), ms);
+          })
+        : new Promise(() => undefined);
+  }
+
+  get over(): boolean {
+    return Date.now() >= this.at;
+  }
+
+  /** Starts `work` unless the time is up, and gives up waiting for it when it runs out. */
+  race<T>(work: () => Promise<T>): Promise<T | TimedOut> {
+    return this.over ? Promise.resolve(TIMED_OUT) : Promise.race([work(), this.expired]);
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+}
+
+/** The reads of one step: each location is read (or checked) at most once. */
+class StepFiles {
+  private readonly reads = new Map<string, Promise<string | undefined | SkippedFile>>();
+
+  constructor(private readonly reader: SourceReader) {}
+
+  read(location: string): Promise<string | undefined | SkippedFile> {
+    return cached(this.reads, location, async () => {
+      try {
+        return await this.reader.read(location);
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  exists(location: string): Promise<boolean | SkippedFile> {
+    const read = this.reads.get(location);
+    const reader = this.reader;
+    if (read === undefined && reader.exists) {
+      return reader.exists(location).catch(() => false);
+    }
+    return (read ?? this.read(location)).then((r) => (typeof r === 'string' ? true : r === undefined ? false : r));
+  }
+}
+
+function isSkipped(r: unknown): r is SkippedFile {
+  return typeof r === 'object' && r !== null && typeof (r as SkippedFile).skipped === 'string';
 }
 
 export async function applySourceMaps(p: Profile, reader: SourceReader, options: SourceMapOptions = {}): Promise<Profile> {
-  const cache = options.cache ?? new SourceMapCache();
-  const urls = [...new Set(p.frames.filter(isScriptUrl).map((f) => f.url))];
-  const scripts = await mapLimited(urls, (url) => cached(cache.scripts, url, () => loadMap(url, reader)));
-  const maps = new Map(urls.map((url, i) => [url, scripts[i].loaded]));
-  const notes = scripts.flatMap((s) => s.notes);
+  const budget = new Budget(options.timeBudgetMs ?? defaultTimeBudgetMs);
+  try {
+    return await mapProfile(p, new StepFiles(reader), options.cache ?? new SourceMapCache(), budget);
+  } finally {
+    budget.dispose();
+  }
+}
 
-  // Positions first, then which original files exist: a frame only moves to a file that can be
-  // opened (published packages often ship maps without their sources).
-  const positions = p.frames.map((f) => {
-    const loaded = isScriptUrl(f) ? maps.get(f.url) : undefined;
-    return loaded && f.line > 0 ? mapPosition(loaded.map, f.line, f.column) : undefined;
-  });
-  const sources = [...new Set(positions.flatMap((o) => (o ? [o.source] : [])))];
-  const readable = await mapLimited(sources, (source) =>
-    cached(cache.sources, source, async () => (await safeRead(reader, source)) !== undefined),
-  );
-  const exists = new Map(sources.map((source, i) => [source, readable[i]]));
+async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, budget: Budget): Promise<Profile> {
+  const frameCount = p.frames.length;
+  const notes: string[] = [];
+  const skipped = new Map<string, string>();
+  let lateFrames = 0;
 
-  // Frame i of the output is the mapped version of frame i of the input (duplicates allowed:
-  // the builder merges nodes whose frames became equal).
-  const origins: (Original | undefined)[] = [];
-  const unmapped = new Map<string, number>();
-  const missing = new Map<string, { url: string; source: string; count: number }>();
-  const mappedFrames: Frame[] = p.frames.map((f, i) => {
-    const position = positions[i];
-    const original = position && exists.get(position.source) ? position : undefined;
-    origins.push(original);
-    if (position && !original) {
-      const key = `${f.url}\u0000${position.source}`;
-      const row = missing.get(key) ?? { url: f.url, source: position.source, count: 0 };
-      row.count++;
-      missing.set(key, row);
-    } else if (maps.get(f.url) && !position && f.line > 0 && !(f.line === 1 && f.column <= 1)) {
-      unmapped.set(f.url, (unmapped.get(f.url) ?? 0) + 1);
+  // Scripts by id; frames point at theirs (-1: not a script, or past MAX_FILES).
+  const scriptOf = new Int32Array(frameCount).fill(-1);
+  const urls: string[] = [];
+  const urlIds = new Map<string, number>();
+  let tooMany = false;
+  for (let f = 0; f < frameCount; f++) {
+    const frame = p.frames[f]!;
+    if (!isScriptUrl(frame)) continue;
+    let id = urlIds.get(frame.url);
+    if (id === undefined) {
+      tooMany ||= urls.length >= MAX_FILES;
+      if (tooMany) continue;
+      id = urls.length;
+      urls.push(frame.url);
+      urlIds.set(frame.url, id);
     }
-    if (!original) return f;
-    return makeFrame(original.name ?? f.functionName, original.source, original.line, original.column);
+    scriptOf[f] = id;
+  }
+  if (urls.length === 0) return p;
+  if (tooMany) notes.push(`source maps: only the first ${MAX_FILES} scripts were looked at`);
+
+  // The frames of each script: framesOf(id) = scriptFrames[scriptStart[id] .. scriptStart[id + 1]).
+  const scriptStart = new Int32Array(urls.length + 1);
+  for (let f = 0; f < frameCount; f++) if (scriptOf[f]! >= 0) scriptStart[scriptOf[f]! + 1]!++;
+  for (let id = 0; id < urls.length; id++) scriptStart[id + 1]! += scriptStart[id]!;
+  const scriptFrames = new Int32Array(scriptStart[urls.length]!);
+  const fill = scriptStart.slice(0, urls.length);
+  for (let f = 0; f < frameCount; f++) if (scriptOf[f]! >= 0) scriptFrames[fill[scriptOf[f]!]!++] = f;
+
+  // Per script, as soon as its map is in: positions of its frames, then which of their original
+  // files exist (a frame only moves to a file that can be opened: published packages often ship
+  // maps without their sources). Scripts proceed independently, so one slow file holds up no other.
+  const scripts: (ScriptMap | TimedOut)[] = new Array<ScriptMap | TimedOut>(urls.length);
+  const positions: (Original | undefined)[] = new Array<Original | undefined>(frameCount);
+  const sourceOf = new Int32Array(frameCount).fill(-1);
+  const late = new Uint8Array(frameCount);
+  const sources: string[] = [];
+  const sourceIds = new Map<string, number>();
+  const checks: (boolean | SkippedFile | TimedOut | undefined)[] = [];
+  await mapLimited([...urls.keys()], async (id) => {
+    const script = await budget.race(() => cached(cache.scripts, urls[id]!, () => loadMap(urls[id]!, files)));
+    scripts[id] = script;
+    const frames = scriptFrames.subarray(scriptStart[id]!, scriptStart[id + 1]!);
+    if (script === TIMED_OUT) {
+      for (const f of frames) late[f] = 1;
+      return;
+    }
+    if (!script.loaded) return;
+    const mine: number[] = [];
+    for (let k = 0; k < frames.length; k++) {
+      const f = frames[k]!;
+      const frame = p.frames[f]!;
+      if (frame.line <= 0) continue;
+      if ((k & 255) === 255 && budget.over) {
+        for (let j = k; j < frames.length; j++) late[frames[j]!] = 1;
+        break;
+      }
+      const position = mapPosition(script.loaded.map, frame.line, frame.column);
+      if (!position) continue;
+      let sourceId = sourceIds.get(position.source);
+      if (sourceId === undefined) {
+        if (sources.length >= MAX_FILES) continue;
+        sourceId = sources.length;
+        sources.push(position.source);
+        sourceIds.set(position.source, sourceId);
+        mine.push(sourceId);
+      }
+      positions[f] = position;
+      sourceOf[f] = sourceId;
+    }
+    await mapLimited(mine, async (sourceId) => {
+      const source = sources[sourceId]!;
+      checks[sourceId] = await budget.race(() => cached(cache.sources, source, () => files.exists(source)));
+    });
+  });
+  const maps: (LoadedMap | undefined)[] = scripts.map((s) => (s === TIMED_OUT ? undefined : s.loaded));
+  for (const s of scripts) {
+    if (s === TIMED_OUT) continue;
+    notes.push(...s.notes);
+    for (const [location, reason] of s.skipped) skipped.set(location, reason);
+  }
+  checks.forEach((c, id) => {
+    if (isSkipped(c)) skipped.set(sources[id]!, c.skipped);
+  });
+
+  // Frame f of the output is the mapped version of frame f of the input.
+  const origins: (Original | undefined)[] = new Array<Original | undefined>(frameCount);
+  const unmapped = new Map<number, number>();
+  const missing = new Map<string, { url: string; source: string; count: number }>();
+  let anyOriginal = false;
+  const mappedFrames: Frame[] = p.frames.map((frame, f) => {
+    const position = positions[f];
+    const check = position ? checks[sourceOf[f]!] : undefined;
+    if (position && check === true) {
+      origins[f] = position;
+      anyOriginal = true;
+      return makeFrame(position.name ?? frame.functionName, position.source, position.line, position.column);
+    }
+    const s = scriptOf[f]!;
+    if (late[f] || check === TIMED_OUT) {
+      lateFrames++;
+    } else if (position && check === false) {
+      const key = `${frame.url}\u0000${position.source}`;
+      const row = missing.get(key) ?? { url: frame.url, source: position.source, count: 0 };
+      row.count++;
+      if (row.count === 1 && missing.size < MAX_SCRIPT_NOTES * 10) missing.set(key, row);
+    } else if (!position && s >= 0 && maps[s] && frame.line > 0 && !(frame.line === 1 && frame.column <= 1)) {
+      unmapped.set(s, (unmapped.get(s) ?? 0) + 1);
+    }
+    return frame;
   });
   const frames = (n: number) => `${n} frame${n === 1 ? '' : 's'}`;
-  for (const [url, count] of unmapped) {
-    notes.push(`${frames(count)} of ${displayPath(url)} kept the generated location (outside its source map)`);
+  for (const [s, count] of unmapped) {
+    notes.push(`${frames(count)} of ${displayPath(urls[s]!)} kept the generated location (outside its source map)`);
   }
   for (const { url, source, count } of missing.values()) {
-    notes.push(`${frames(count)} of ${displayPath(url)} kept the generated location (original source ${source} not found)`);
+    notes.push(`${frames(count)} of ${displayPath(url)} kept the generated location (original source ${displayPath(source)} not found)`);
   }
-  if (!origins.some((o) => o !== undefined) && notes.length === 0) return p;
+  const skippedNote = describeSkipped(skipped);
+  if (skippedNote) notes.push(skippedNote);
+  if (lateFrames > 0) {
+    notes.push(`source mapping stopped after ${budget.ms / 1000} s (its time limit): ${frames(lateFrames)} kept the generated location`);
+  }
+  if (!anyOriginal && notes.length === 0) return p;
 
-  const b = ProfileBuilder.like(p, { notes: [...p.notes, ...summariseNotes(notes)] }, { frames: mappedFrames });
-  const frameIndex = mappedFrames.map((f) => b.frame(f));
-  const map = new Int32Array(p.nodeCount);
-  if (p.baseSelfValue) b.addBaseSelf(0, 0);
-  for (let i = 0; i < p.nodeCount; i++) {
-    const f = p.nodeFrame[i];
-    if (i > 0) map[i] = b.addNode(map[p.nodeParent[i]], frameIndex[f]);
-    const node = map[i];
-    b.addSelf(node, p.selfValue[i], p.selfSamples[i]);
-    if (p.baseSelfValue) b.addBaseSelf(node, p.baseSelfValue[i]);
+  const frameOut = canonicalFrames(mappedFrames, origins, sourceIds, checks);
+  const lineOf = (f: number, line: number): number => {
     const original = origins[f];
-    const loaded = original ? maps.get(p.frames[f].url) : undefined;
-    for (let k = p.lineStart[i]; k < p.lineStart[i + 1]; k++) {
-      const line = loaded && original ? mapLine(loaded, p.frames[f], original, p.lineNumber[k]) : p.lineNumber[k];
-      b.addLine(node, line, p.lineValue[k]);
+    const loaded = original ? maps[scriptOf[f]!] : undefined;
+    return loaded && original ? mapLine(loaded, p.frames[f]!, original, line) : line;
+  };
+  return rebuild(p, mappedFrames, frameOut, lineOf, [...p.notes, ...summariseNotes(notes)]);
+}
+
+/**
+ * Index of each frame's first equal frame (same name, url, line, column): frames that mapped to
+ * the same original location share one index, so their nodes merge. Only mapped frames, and
+ * frames already in one of the original sources, can have become equal.
+ */
+function canonicalFrames(
+  frames: readonly Frame[],
+  origins: readonly (Original | undefined)[],
+  sourceIds: ReadonlyMap<string, number>,
+  checks: readonly (boolean | SkippedFile | TimedOut | undefined)[],
+): Int32Array {
+  const out = new Int32Array(frames.length);
+  const byKey = new Map<string, number>();
+  for (let f = 0; f < frames.length; f++) {
+    out[f] = f;
+    const frame = frames[f]!;
+    const source = sourceIds.get(frame.url);
+    if (origins[f] === undefined && (source === undefined || checks[source] !== true)) continue;
+    const key = frameKey(frame);
+    const first = byKey.get(key);
+    if (first !== undefined) out[f] = first;
+    else if (byKey.size < MAX_FRAME_KEYS) byKey.set(key, f);
+  }
+  return out;
+}
+
+/**
+ * `p` with frame f of every node replaced by `frameOut[f]` (an index into `frames`) and line
+ * entries through `lineOf`, merging siblings that now share a frame. No per-node Map: output
+ * nodes are made breadth-first, one parent at a time, and a sibling with the same frame is found
+ * through per-frame stamps (the output parent a frame was last used under, and the node it made).
+ */
+function rebuild(
+  p: Profile,
+  frames: Frame[],
+  frameOut: Int32Array,
+  lineOf: (frame: number, line: number) => number,
+  notes: string[],
+): Profile {
+  const n = p.nodeCount;
+  const { childStart, childNodes, nodeFrame } = p;
+  // The input nodes of output node o: first[o], next[first[o]], … (−1 ends), in input order.
+  const first = new Int32Array(n);
+  const last = new Int32Array(n);
+  const next = new Int32Array(n).fill(-1);
+  const parent = new Int32Array(n);
+  const outFrame = new Int32Array(n);
+  const usedUnder = new Int32Array(frames.length).fill(-1);
+  const madeAt = new Int32Array(frames.length);
+  first[0] = 0;
+  parent[0] = -1;
+  outFrame[0] = frameOut[nodeFrame[0]!]!;
+  let m = 1;
+  for (let o = 0; o < m; o++) {
+    for (let i = first[o]!; i >= 0; i = next[i]!) {
+      for (let k = childStart[i]!; k < childStart[i + 1]!; k++) {
+        const c = childNodes[k]!;
+        const f = frameOut[nodeFrame[c]!]!;
+        if (usedUnder[f] === o) {
+          const target = madeAt[f]!;
+          next[last[target]!] = c;
+          last[target] = c;
+        } else {
+          const target = m++;
+          usedUnder[f] = o;
+          madeAt[f] = target;
+          parent[target] = o;
+          outFrame[target] = f;
+          first[target] = c;
+          last[target] = c;
+        }
+      }
     }
   }
-  return b.finish();
+
+  const selfValue = new Float64Array(m);
+  const selfSamples = new Float64Array(m);
+  const baseSelf = p.baseSelfValue ? new Float64Array(m) : undefined;
+  const entries = p.lineStart[n]!;
+  const tickStart = new Int32Array(m + 1);
+  const tickLine = new Int32Array(entries);
+  const tickCount = new Float64Array(entries);
+  let t = 0;
+  for (let o = 0; o < m; o++) {
+    tickStart[o] = t;
+    for (let i = first[o]!; i >= 0; i = next[i]!) {
+      selfValue[o]! += p.selfValue[i]!;
+      selfSamples[o]! += p.selfSamples[i]!;
+      if (baseSelf) baseSelf[o]! += p.baseSelfValue![i]!;
+      const f = nodeFrame[i]!;
+      for (let k = p.lineStart[i]!; k < p.lineStart[i + 1]!; k++) {
+        tickLine[t] = lineOf(f, p.lineNumber[k]!);
+        tickCount[t] = p.lineValue[k]!;
+        t++;
+      }
+    }
+  }
+  tickStart[m] = t;
+
+  const outParent = m === n ? parent : parent.slice(0, m);
+  const profile = assembleProfile({
+    kind: p.kind,
+    unit: p.unit,
+    format: p.format,
+    frames,
+    parent: outParent,
+    nodeFrame: m === n ? outFrame : outFrame.slice(0, m),
+    selfValue,
+    selfSamples,
+    tickStart,
+    tickLine,
+    tickCount,
+    startTime: p.startTime,
+    endTime: p.endTime,
+    sampleCount: p.sampleCount,
+    notes,
+  });
+  if (!baseSelf) return profile;
+  const baseTotal = Float64Array.from(baseSelf);
+  for (let o = m - 1; o > 0; o--) baseTotal[outParent[o]!]! += baseTotal[o]!;
+  return { ...profile, baseSelfValue: baseSelf, baseTotalValue: baseTotal };
 }
 
 function isScriptUrl(f: Frame): boolean {
@@ -140,10 +435,11 @@ function isScriptUrl(f: Frame): boolean {
  */
 function mapLine(loaded: LoadedMap, f: Frame, frameOrigin: Original, line: number): number {
   if (line === f.line) return frameOrigin.line;
-  let hit = loaded.lineCache.get(line);
+  if (line < 1 || line > loaded.lineCache.length) return frameOrigin.line;
+  let hit = loaded.lineCache[line - 1];
   if (hit === undefined) {
     hit = firstMappingOnLine(loaded.map, line);
-    loaded.lineCache.set(line, hit);
+    loaded.lineCache[line - 1] = hit;
   }
   return hit && hit.source === frameOrigin.source ? hit.line : frameOrigin.line;
 }
@@ -183,14 +479,6 @@ function mapPosition(map: TraceMap, line: number, column: number): Original | un
   };
 }
 
-async function safeRead(reader: SourceReader, location: string): Promise<string | undefined> {
-  try {
-    return await reader.read(location);
-  } catch {
-    return undefined;
-  }
-}
-
 const mappingUrlPattern = /^[ \t]*\/\/[#@][ \t]+sourceMappingURL=[ \t]*(\S+)[ \t]*$/gm;
 
 /** The last sourceMappingURL comment of a script, if any. */
@@ -223,15 +511,27 @@ async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>
   return out;
 }
 
-async function loadMap(url: string, reader: SourceReader): Promise<ScriptMap> {
+async function loadMap(url: string, files: StepFiles): Promise<ScriptMap> {
   const notes: string[] = [];
-  const loaded = await loadMapInto(url, reader, notes);
-  return { loaded, notes };
+  const skipped: [string, string][] = [];
+  const read = async (location: string): Promise<string | undefined> => {
+    const r = await files.read(location);
+    if (!isSkipped(r)) return r;
+    skipped.push([location, r.skipped]);
+    return undefined;
+  };
+  const loaded = await loadMapInto(url, read, notes, () => skipped.length > 0);
+  return { loaded, notes, skipped };
 }
 
-async function loadMapInto(url: string, reader: SourceReader, notes: string[]): Promise<LoadedMap | undefined> {
+async function loadMapInto(
+  url: string,
+  read: (location: string) => Promise<string | undefined>,
+  notes: string[],
+  wasSkipped: () => boolean,
+): Promise<LoadedMap | undefined> {
   const scriptLocation = toLocation(url);
-  const script = await safeRead(reader, scriptLocation);
+  const script = await read(scriptLocation);
   const ref = script === undefined ? undefined : findSourceMappingUrl(script);
   const shown = displayPath(url);
   let text: string | undefined;
@@ -239,9 +539,10 @@ async function loadMapInto(url: string, reader: SourceReader, notes: string[]): 
   if (ref === undefined) {
     // No comment (or an unreadable script): a map beside the script still counts.
     mapLocation = `${scriptLocation}.map`;
-    text = await safeRead(reader, mapLocation);
+    text = await read(mapLocation);
     if (text === undefined) {
-      if (script === undefined) notes.push(`no source map for ${shown} (the script could not be read)`);
+      // A refused script is in the "skipped" note already.
+      if (script === undefined && !wasSkipped()) notes.push(`no source map for ${shown} (the script could not be read)`);
       return undefined;
     }
   } else if (ref.startsWith('data:')) {
@@ -253,9 +554,9 @@ async function loadMapInto(url: string, reader: SourceReader, notes: string[]): 
     }
   } else {
     mapLocation = resolveLocation(ref, scriptLocation);
-    text = await safeRead(reader, mapLocation);
+    text = await read(mapLocation);
     if (text === undefined) {
-      notes.push(`no source map for ${shown} (//# sourceMappingURL=${ref} not found)`);
+      if (!wasSkipped()) notes.push(`no source map for ${shown} (//# sourceMappingURL=${shorten(ref)} not found)`);
       return undefined;
     }
   }
@@ -269,10 +570,10 @@ async function loadMapInto(url: string, reader: SourceReader, notes: string[]): 
   }
   try {
     const map = new TraceMap(json as ConstructorParameters<typeof TraceMap>[0], toMapUrl(mapLocation));
-    decodedMappings(map); // decode now so a corrupt mappings string is reported here
-    return { map, lineCache: new Map() };
+    const lines = decodedMappings(map).length; // decode now so a corrupt mappings string is reported here
+    return { map, lineCache: new Array<Original | null | undefined>(lines) };
   } catch (error) {
-    notes.push(`broken source map for ${shown} (${where}: ${error instanceof Error ? error.message : String(error)})`);
+    notes.push(`broken source map for ${shown} (${where}: ${shorten(error instanceof Error ? error.message : String(error))})`);
     return undefined;
   }
 }
@@ -342,8 +643,32 @@ function sourcePath(source: string): string {
   return source;
 }
 
+/** A url or path for a note: file:// URLs as paths, and at most ~160 characters. */
 function displayPath(url: string): string {
-  return hasScheme.test(url) && !windowsPath.test(url) ? toLocation(url) : url;
+  return shorten(hasScheme.test(url) && !windowsPath.test(url) ? toLocation(url) : url);
+}
+
+/** Keeps notes short when a profile holds absurdly long urls: the start and the end survive. */
+function shorten(text: string): string {
+  return text.length <= 160 ? text : `${text.slice(0, 60)}…${text.slice(-99)}`;
+}
+
+/** "skipped 3 source files: not a regular file (/tmp/fifo, /dev/zero), larger than 8 MB (/big.js)". */
+function describeSkipped(skipped: ReadonlyMap<string, string>): string | undefined {
+  if (skipped.size === 0) return undefined;
+  const byReason = new Map<string, { shown: string[]; count: number }>();
+  for (const [location, reason] of skipped) {
+    const row = byReason.get(reason) ?? { shown: [], count: 0 };
+    if (row.count === 0) byReason.set(reason, row);
+    row.count++;
+    if (row.shown.length < MAX_SKIPPED_SHOWN) row.shown.push(displayPath(location));
+  }
+  const parts = [...byReason].slice(0, 4).map(([reason, { shown, count }]) => {
+    const more = count > shown.length ? `, … ${count - shown.length} more` : '';
+    return `${shorten(reason)} (${shown.join(', ')}${more})`;
+  });
+  const n = skipped.size;
+  return `skipped ${n} source file${n === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
 function summariseNotes(notes: string[]): string[] {

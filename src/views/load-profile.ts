@@ -2,7 +2,8 @@
 // gunzip, parse, source-map (the sources it names are read from disk, as the CLI reads them).
 // Big files show progress; parse errors become one clear message.
 import * as vscode from 'vscode';
-import { fsSourceReader } from '../fs-source-reader';
+import { readConfig } from '../config';
+import { createFsSourceReader } from '../fs-source-reader';
 import { maybeGunzip } from '../model/gunzip';
 import { parseProfile } from '../model/import';
 import { applySourceMaps } from '../model/sourcemap';
@@ -67,7 +68,7 @@ async function decode(uri: vscode.Uri, bytes: Uint8Array): Promise<Profile> {
     throw new ProfileLoadError(`${name}: ${(err as Error).message}`);
   }
   await yieldToEventLoop();
-  return applySourceMaps(profile, fsSourceReader);
+  return applySourceMaps(profile, createFsSourceReader({ maxFileSize: readConfig().sourceMaps.maxFileSize }));
 }
 
 export async function loadProfile(uri: vscode.Uri): Promise<Profile> {
