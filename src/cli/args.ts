@@ -94,3 +94,17 @@ export function parseDuration(text: string, bareUnit: 'us' | 'ms' | 's', what: s
   if (!(ms > 0)) throw new UsageError(`${what} must be more than zero, got "${text}"`);
   return ms;
 }
+
+const sizeUnits: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
+
+/** A size option such as --max-size: "500MB", "4GB", "1.5g", or bytes (K/M/G/T are powers of 1024). */
+export function sizeOption(args: ParsedArgs, name: string): number | undefined {
+  const text = args.values.get(name);
+  if (text === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*([kmgt]?i?b?)$/i.exec(text.trim());
+  const unit = m?.[2]?.toLowerCase().replace('i', '');
+  const scale = unit !== undefined ? sizeUnits[unit] : undefined;
+  const bytes = m && scale !== undefined ? Math.floor(Number(m[1]) * scale) : NaN;
+  if (!(bytes > 0)) throw new UsageError(`--${name}: cannot read "${text}" as a size (examples: 500MB, 4GB)`);
+  return bytes;
+}

@@ -1,6 +1,6 @@
 // `flamelens diff BASE NEW`: what got slower (or allocates more) between two profiles of the same
 // program, by function and by source line, with an optional CI gate.
-import { intOption, numberOption, parseArgs, UsageError } from './args';
+import { intOption, numberOption, parseArgs, sizeOption, UsageError } from './args';
 import { InputError, displayLocation, loadProfileFile, round } from './analyze';
 import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
@@ -21,6 +21,8 @@ Options:
   --normalize        scale BASE to NEW's total first, so only shifts in proportion count
   --json             print machine-readable JSON instead of tables
   --no-source-maps   keep generated (compiled) locations
+  --max-size SIZE    refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: a
+                     quarter of the machine's memory, at most 4 GB)
   -h, --help         show this help
 
 Regression rule for --fail-above: for every function (V8's pseudo-frames such as (idle),
@@ -50,7 +52,7 @@ function busyTotal(p: Profile): number {
 }
 
 export async function diffCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['top', 'fail-above'], flags: ['json', 'normalize', 'no-source-maps'] });
+  const args = parseArgs(argv, { values: ['top', 'fail-above', 'max-size'], flags: ['json', 'normalize', 'no-source-maps'] });
   if (args.flags.has('help')) {
     out(diffHelp);
     return 0;
@@ -60,7 +62,9 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const top = intOption(args, 'top', 10);
   const failAbove = numberOption(args, 'fail-above');
   const sourceMaps = !args.flags.has('no-source-maps');
-  const [base, next] = await Promise.all([loadProfileFile(baseFile, { sourceMaps }), loadProfileFile(newFile, { sourceMaps })]);
+  const maxSize = sizeOption(args, 'max-size');
+  const load = { sourceMaps, ...(maxSize !== undefined ? { maxSize } : {}) };
+  const [base, next] = await Promise.all([loadProfileFile(baseFile, load), loadProfileFile(newFile, load)]);
   if (base.kind !== next.kind) throw new InputError(`cannot compare a ${base.kind} profile (${baseFile}) with a ${next.kind} profile (${newFile})`);
   const options = { normalize: args.flags.has('normalize') };
   let functions: FunctionDelta[];

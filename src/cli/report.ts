@@ -1,6 +1,6 @@
 // `flamelens report FILE`: hotspots of an existing profile, as text, JSON or an HTML flame graph.
 import * as path from 'node:path';
-import { intOption, parseArgs, UsageError } from './args';
+import { intOption, parseArgs, sizeOption, UsageError } from './args';
 import { hotspots, loadProfileFile, type Hotspots } from './analyze';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
@@ -20,6 +20,8 @@ Options:
   --hide-internals      charge Node.js internals (node:…) to their caller
   --html OUT            also write a standalone HTML flame graph to OUT
   --no-source-maps      keep generated (compiled) locations
+  --max-size SIZE       refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: a
+                        quarter of the machine's memory, at most 4 GB)
   -h, --help            show this help
 
 JSON shape (all times in µs for CPU profiles, bytes for heap profiles; percentages of total):
@@ -38,7 +40,7 @@ export interface ReportJson extends Hotspots {
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['top', 'html'],
+    values: ['top', 'html', 'max-size'],
     flags: ['json', 'hide-node-modules', 'hide-internals', 'no-source-maps'],
   });
   if (args.flags.has('help')) {
@@ -55,7 +57,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
     hideNodeModules: args.flags.has('hide-node-modules'),
     hideInternals: args.flags.has('hide-internals'),
   };
-  const profile = await loadProfileFile(file, { sourceMaps: !args.flags.has('no-source-maps') });
+  const maxSize = sizeOption(args, 'max-size');
+  const profile = await loadProfileFile(file, { sourceMaps: !args.flags.has('no-source-maps'), ...(maxSize !== undefined ? { maxSize } : {}) });
   const h = hotspots(profile, { top, cwd: process.cwd(), view });
   if (args.flags.has('json')) {
     const json: ReportJson = { file, ...h };
