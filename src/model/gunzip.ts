@@ -45,7 +45,7 @@ export interface InflateLimit {
 
 function tooLarge(limit: InflateLimit, maxSize: number, progress: string): ProfileError {
   const hint = limit.raiseHint ? `; ${limit.raiseHint}` : '';
-  return new ProfileError('too-large', `${limit.name ?? 'the input'} inflates past the ${formatSize(maxSize)} limit (${progress})${hint}`);
+  return new ProfileError('too-large', `${limit.name ?? 'the gzip-compressed input'} inflates past the ${formatSize(maxSize)} limit (${progress})${hint}`);
 }
 
 function inflateError(err: unknown): ProfileError {
