@@ -10,6 +10,9 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SkippedFile, SourceReader } from './model/sourcemap';
+import { formatSize } from './model/size';
+
+export { formatSize, parseSize } from './model/size';
 
 /** Largest script, source map or source read by default: 8 MB. */
 export const defaultMaxSourceFileSize = 8 * 1024 * 1024;
@@ -110,30 +113,4 @@ function validCap(size: number | undefined): number {
   if (size === undefined) return defaultMaxSourceFileSize;
   if (!Number.isFinite(size) || size < 0) throw new RangeError(`maxFileSize must be a number of bytes ≥ 0, got ${String(size)}`);
   return Math.floor(size);
-}
-
-/** 8388608 → "8 MB", 1536 → "1.5 KB", 100 → "100 bytes" (1 MB = 1024 KB). */
-export function formatSize(bytes: number): string {
-  const units: [number, string][] = [
-    [1024 ** 3, 'GB'],
-    [1024 ** 2, 'MB'],
-    [1024, 'KB'],
-  ];
-  for (const [size, unit] of units) {
-    if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
-  }
-  return `${bytes} byte${bytes === 1 ? '' : 's'}`;
-}
-
-/**
- * Parses a size such as "8MB", "512KB", "1.5M", "1GB" or "100000" (bytes), for --max-source-size.
- * Returns undefined when the text is not a size.
- */
-export function parseSize(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?|\.\d+)\s*(b|bytes?|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(text.trim());
-  if (!m) return undefined;
-  const unit = (m[2] ?? 'b').toLowerCase()[0];
-  const scale = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
-  const bytes = Math.floor(Number(m[1]) * scale);
-  return Number.isFinite(bytes) ? bytes : undefined;
 }

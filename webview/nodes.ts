@@ -13,7 +13,7 @@ export interface GraphNode extends FlameNode {
 
 const unknownFrame: ViewFrame = { name: '(unknown)', url: '', line: 0, column: 0, category: 'native' };
 
-/** Copies a payload's tree into GraphNodes (the payload is left untouched). */
+/** Copies a payload's tree into GraphNodes (the payload is left untouched), without recursion: stacks can be deep. */
 export function adoptTree(payload: TreePayload): GraphNode {
   const frames = payload.frames;
   const copy = (node: FlameNode): GraphNode => {
@@ -27,10 +27,17 @@ export function adoptTree(payload: TreePayload): GraphNode {
     };
     if (node.delta !== undefined) out.delta = node.delta;
     if (node.folded) out.folded = node.folded;
-    if (node.children?.length) out.children = node.children.map(copy);
     return out;
   };
-  return copy(payload.root);
+  const root = copy(payload.root);
+  const stack: [FlameNode, GraphNode][] = [[payload.root, root]];
+  while (stack.length > 0) {
+    const [node, out] = stack.pop()!;
+    if (!node.children?.length) continue;
+    out.children = node.children.map(copy);
+    for (let i = 0; i < node.children.length; i++) stack.push([node.children[i]!, out.children[i]!]);
+  }
+  return root;
 }
 
 export function countNodes(root: GraphNode): number {

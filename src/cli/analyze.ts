@@ -1,11 +1,10 @@
 // Loads profile files for the CLI (fs, gzip, source maps) and reduces them to hotspot tables:
 // the data behind `report`, `record` and `--json`.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFsSourceReader } from '../fs-source-reader';
 import { parseProfile } from '../model/import';
-import { maybeGunzip } from '../model/gunzip';
+import { cliRaiseHint, readInputFile } from '../input-file';
 import { applySourceMaps } from '../model/sourcemap';
 import { applyViewOptions } from '../model/view';
 import { functionTable, lineTable } from '../model/tables';
@@ -27,29 +26,32 @@ export interface LoadOptions {
   maxSourceSize?: number;
   /** How the file is named in messages (default: the path as given). */
   shownAs?: string;
+  /** Refuse files (after inflating gzip) larger than this many bytes (default: from the machine's memory). */
+  maxSize?: number;
 }
 
 /** Reads, un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
 export async function loadProfileFile(file: string, options: LoadOptions = {}): Promise<Profile> {
   const shown = options.shownAs ?? file;
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.promises.readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${shown}: no such file`);
-    if (code === 'EISDIR') throw new InputError(`${shown}: is a folder, not a profile file`);
-    throw new InputError(`${shown}: cannot read (${(e as Error).message})`);
-  }
   let profile: Profile;
   try {
-    profile = parseProfile(maybeGunzip(bytes), { fileName: shown });
+    const bytes = await readInputFile(file, { shownAs: shown, raiseHint: cliRaiseHint, ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}) });
+    profile = parseProfile(bytes, { fileName: shown });
   } catch (e) {
     if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
-    throw e;
+    throw inputErrorOf(e, shown);
   }
   if (options.sourceMaps === false) return profile;
   return applySourceMaps(profile, createFsSourceReader({ maxFileSize: options.maxSourceSize }));
+}
+
+/** A file-system error as a message for people; anything else is passed on. */
+export function inputErrorOf(e: unknown, shown: string): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new InputError(`${shown}: no such file`);
+  if (code === 'EISDIR') return new InputError(`${shown}: is a folder, not a profile file`);
+  if (typeof code === 'string') return new InputError(`${shown}: cannot read (${(e as Error).message})`);
+  return e;
 }
 
 /** A location for people: relative to `cwd` when inside it, a plain path for file:// URLs. */

@@ -1,4 +1,5 @@
 // A small command-line parser: `--flag`, `--name value`, `--name=value`, positionals, and `--`
+import { parseSize } from '../model/size';
 // ending option parsing. Unknown options are usage errors, never silently ignored.
 
 /** A mistake in how the command was called: reported with the command's usage, exit code 2. */
@@ -93,4 +94,13 @@ export function parseDuration(text: string, bareUnit: 'us' | 'ms' | 's', what: s
   const ms = Number(m[1]) * durationUnits[m[2] ?? bareUnit];
   if (!(ms > 0)) throw new UsageError(`${what} must be more than zero, got "${text}"`);
   return ms;
+}
+
+/** A size option such as --max-size: "500MB", "4GB", "1.5g", or bytes (K/M/G/T are powers of 1024). */
+export function sizeOption(args: ParsedArgs, name: string): number | undefined {
+  const text = args.values.get(name);
+  if (text === undefined) return undefined;
+  const bytes = parseSize(text);
+  if (bytes === undefined || !(bytes > 0)) throw new UsageError(`--${name}: cannot read "${text}" as a size (examples: 500MB, 4GB)`);
+  return bytes;
 }

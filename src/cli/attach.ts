@@ -1,7 +1,7 @@
 // `flamelens attach TARGET`: profile an already running Node.js process over the inspector, and
 // `flamelens snapshot-diff A B`: what grew between two heap snapshots.
 import * as path from 'node:path';
-import { intOption, parseArgs, parseDuration, UsageError } from './args';
+import { intOption, parseArgs, parseDuration, sizeOption, UsageError } from './args';
 import { displayLocation, hotspots, loadProfileFile } from './analyze';
 import { renderHotspots, table } from './text';
 import { info, out, warn } from './io';
@@ -16,6 +16,7 @@ import { SnapshotError, summarizeSnapshotFile } from '../heap/summarize';
 import type { SnapshotSummary } from '../heap/types';
 import { formatValue } from '../model/format';
 import { escapeControlText } from '../model/escape-text';
+import { cliRaiseHint } from '../input-file';
 
 export const attachHelp = `Usage: flamelens attach TARGET [options]
        flamelens attach --list
@@ -53,7 +54,11 @@ Options:
   --by size|count        sort by self-size growth (default) or object-count growth
   --top N                rows (default 15)
   --json                 print the diff as JSON
+  --max-size SIZE        refuse snapshots larger than SIZE once un-gzipped (e.g. 8GB; default: a
+                         quarter of the machine's memory, at most 4 GB)
   -h, --help             show this help
+
+Gzip-compressed snapshots (.heapsnapshot.gz) are read too.
 
 Exit codes: 0 success; 2 usage error or unreadable snapshot.`;
 
@@ -172,7 +177,7 @@ export async function attachCommand(argv: string[]): Promise<number> {
 }
 
 export async function snapshotDiffCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { values: ['by', 'top'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['by', 'top', 'max-size'], flags: ['json'] });
   if (args.flags.has('help')) {
     out(snapshotDiffHelp);
     return 0;
@@ -185,7 +190,9 @@ export async function snapshotDiffCommand(argv: string[]): Promise<number> {
   let summaries: SnapshotSummary[];
   try {
     // One after the other: each parse holds a whole snapshot in memory.
-    summaries = [await summarizeSnapshotFile(before), await summarizeSnapshotFile(after)];
+    const maxSize = sizeOption(args, 'max-size');
+    const read = { raiseHint: cliRaiseHint, ...(maxSize !== undefined ? { maxSize } : {}) };
+    summaries = [await summarizeSnapshotFile(before, read), await summarizeSnapshotFile(after, read)];
   } catch (error) {
     if (error instanceof SnapshotError) {
       process.stderr.write(`flamelens snapshot-diff: ${escapeControlText(error.message)}\n`);

@@ -5,7 +5,7 @@ import { InputError, displayLocation, loadProfileFile, round } from './analyze';
 import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
 import { escapeControlText } from '../model/escape-text';
-import { sourceMapFlags, sourceMapOptions, sourceMapValues } from './source-map-options';
+import { profileLoadFlags, profileLoadOptions, profileLoadValues } from './load-options';
 import { diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
 import { formatValue } from '../model/format';
 import { ProfileError, type Profile } from '../model/types';
@@ -27,6 +27,8 @@ Options:
                      skip scripts and source maps larger than SIZE when source mapping
                      (default 8MB; e.g. 512KB, 32MB). Only regular files are read, and
                      mapping stops after 10 s: the rest keep generated locations (noted)
+  --max-size SIZE    refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: a
+                     quarter of the machine's memory, at most 4 GB)
   -h, --help         show this help
 
 Regression rule for --fail-above: for every function (V8's pseudo-frames such as (idle),
@@ -57,8 +59,8 @@ function busyTotal(p: Profile): number {
 
 export async function diffCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['top', 'fail-above', ...sourceMapValues],
-    flags: ['json', 'normalize', ...sourceMapFlags],
+    values: ['top', 'fail-above', ...profileLoadValues],
+    flags: ['json', 'normalize', ...profileLoadFlags],
   });
   if (args.flags.has('help')) {
     out(diffHelp);
@@ -68,7 +70,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const [baseFile, newFile] = args.positionals;
   const top = intOption(args, 'top', 10);
   const failAbove = numberOption(args, 'fail-above');
-  const load = sourceMapOptions(args);
+  const load = profileLoadOptions(args);
   const [base, next] = await Promise.all([loadProfileFile(baseFile, load), loadProfileFile(newFile, load)]);
   if (base.kind !== next.kind) throw new InputError(`cannot compare a ${base.kind} profile (${baseFile}) with a ${next.kind} profile (${newFile})`);
   const options = { normalize: args.flags.has('normalize') };

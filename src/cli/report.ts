@@ -5,7 +5,7 @@ import { hotspots, loadProfileFile, type Hotspots } from './analyze';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
 import { out, info } from './io';
-import { sourceMapFlags, sourceMapOptions, sourceMapValues } from './source-map-options';
+import { profileLoadFlags, profileLoadOptions, profileLoadValues } from './load-options';
 import { defaultViewOptions } from '../protocol';
 
 export const reportHelp = `Usage: flamelens report FILE [options]
@@ -25,6 +25,8 @@ Options:
                         skip scripts and source maps larger than SIZE when source mapping
                         (default 8MB; e.g. 512KB, 32MB). Only regular files are read, and
                         mapping stops after 10 s: the rest keep generated locations (noted)
+  --max-size SIZE       refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: a
+                        quarter of the machine's memory, at most 4 GB)
   -h, --help            show this help
 
 JSON shape (all times in µs for CPU profiles, bytes for heap profiles; percentages of total):
@@ -47,8 +49,8 @@ export interface ReportJson extends Hotspots {
 
 export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['top', 'html', ...sourceMapValues],
-    flags: ['json', 'hide-node-modules', 'hide-internals', ...sourceMapFlags],
+    values: ['top', 'html', ...profileLoadValues],
+    flags: ['json', 'hide-node-modules', 'hide-internals', ...profileLoadFlags],
   });
   if (args.flags.has('help')) {
     out(reportHelp);
@@ -64,7 +66,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     hideNodeModules: args.flags.has('hide-node-modules'),
     hideInternals: args.flags.has('hide-internals'),
   };
-  const profile = await loadProfileFile(file, sourceMapOptions(args));
+  const profile = await loadProfileFile(file, profileLoadOptions(args));
   const h = hotspots(profile, { top, cwd: process.cwd(), view });
   if (args.flags.has('json')) {
     const json: ReportJson = { file, ...h };

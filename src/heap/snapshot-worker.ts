@@ -3,15 +3,17 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeSnapshot, summarizeGraph } from './summary';
-import type { SnapshotWorkerData, SnapshotWorkerMessage } from './worker-protocol';
+import type { SnapshotWorkerInput } from './summarize';
+import type { SnapshotWorkerMessage } from './worker-protocol';
 
 function post(message: SnapshotWorkerMessage): void {
   parentPort?.postMessage(message);
 }
 
-function run(data: SnapshotWorkerData): void {
+function run(data: SnapshotWorkerInput): void {
   post({ type: 'progress', message: `reading ${data.file}` });
-  const bytes = readFileSync(data.file);
+  // A gzip snapshot arrives inflated (summarizeSnapshotFile applies the size limit first).
+  const bytes = data.bytes ?? readFileSync(data.file);
   post({ type: 'progress', message: `parsing ${(bytes.length / 1048576).toFixed(1)} MB` });
   // The parser caches its class groups on the first query, so the fast pass (no retained sizes)
   // and the full pass each get their own decoded graph, one at a time.
@@ -32,7 +34,7 @@ function run(data: SnapshotWorkerData): void {
 }
 
 try {
-  run(workerData as SnapshotWorkerData);
+  run(workerData as SnapshotWorkerInput);
 } catch (error) {
   post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
 }

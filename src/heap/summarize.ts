@@ -7,6 +7,11 @@ import { Worker } from 'node:worker_threads';
 import type { SnapshotSummary } from './types';
 import { finishSummary } from './types';
 import type { SnapshotWorkerData, SnapshotWorkerMessage } from './worker-protocol';
+import { inflateOrCheck } from '../input-file';
+import { ProfileError } from '../model/types';
+
+/** What the worker gets: the file, or its bytes already un-gzipped (moved, not copied). */
+export type SnapshotWorkerInput = SnapshotWorkerData & { bytes?: Uint8Array };
 
 export interface SummarizeOptions {
   onProgress?: (message: string) => void;
@@ -19,6 +24,10 @@ export interface SummarizeOptions {
   workerPath?: string;
   /** Parse on the calling thread (tests, scripts): blocks it, and has no retained-size time limit. */
   inProcess?: boolean;
+  /** Refuse snapshots larger than this many bytes once un-gzipped (default: from the machine's memory). */
+  maxSize?: number;
+  /** Appended to the too-large message (the CLI names its --max-size option). */
+  raiseHint?: string;
 }
 
 export class SnapshotError extends Error {
@@ -28,25 +37,33 @@ export class SnapshotError extends Error {
   }
 }
 
-export function summarizeSnapshotFile(file: string, options: SummarizeOptions = {}): Promise<SnapshotSummary> {
-  if (!existsSync(file)) return Promise.reject(new SnapshotError(`${file} does not exist`));
-  if (options.inProcess) return summarizeInProcess(file, options);
-  return summarizeInWorker(file, options);
+export async function summarizeSnapshotFile(file: string, options: SummarizeOptions = {}): Promise<SnapshotSummary> {
+  if (!existsSync(file)) throw new SnapshotError(`${file} does not exist`);
+  // Gzip is inflated here, as a stream with the size limit; plain files are checked by size.
+  let inflated: Uint8Array | undefined;
+  try {
+    inflated = await inflateOrCheck(file, { ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}), ...(options.raiseHint ? { raiseHint: options.raiseHint } : {}) });
+  } catch (error) {
+    if (error instanceof ProfileError) throw new SnapshotError(error.code === 'too-large' ? error.message : `${file}: ${error.message}`, { cause: error });
+    throw new SnapshotError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  if (options.inProcess) return summarizeInProcess(file, inflated, options);
+  return summarizeInWorker(file, inflated, options);
 }
 
-async function summarizeInProcess(file: string, options: SummarizeOptions): Promise<SnapshotSummary> {
+async function summarizeInProcess(file: string, inflated: Uint8Array | undefined, options: SummarizeOptions): Promise<SnapshotSummary> {
   if (options.signal?.aborted) throw new SnapshotError('cancelled');
   options.onProgress?.(`parsing ${file}`);
   // Loaded only here: importing the parser instantiates its WASM module.
   const { summarizeSnapshotBytes } = await import('./summary');
   try {
-    return summarizeSnapshotBytes(readFileSync(file), options.retained ?? true);
+    return summarizeSnapshotBytes(inflated ?? readFileSync(file), options.retained ?? true);
   } catch (error) {
     throw new SnapshotError(`${file} is not a readable heap snapshot: ${(error as Error).message}`, { cause: error });
   }
 }
 
-function summarizeInWorker(file: string, options: SummarizeOptions): Promise<SnapshotSummary> {
+function summarizeInWorker(file: string, inflated: Uint8Array | undefined, options: SummarizeOptions): Promise<SnapshotSummary> {
   const { signal, onProgress, retainedTimeoutMs = 60_000 } = options;
   const withRetained = options.retained ?? true;
   return new Promise((resolve, reject) => {
@@ -55,8 +72,11 @@ function summarizeInWorker(file: string, options: SummarizeOptions): Promise<Sna
       return;
     }
     const { script, execArgv } = workerScript(options.workerPath);
-    const data: SnapshotWorkerData = { file, withRetained };
-    const worker = new Worker(script, { workerData: data, ...(execArgv ? { execArgv } : {}) });
+    const data: SnapshotWorkerInput = { file, withRetained, ...(inflated ? { bytes: inflated } : {}) };
+    // Inflated bytes that own their whole buffer move to the worker instead of being copied.
+    const movable = inflated && inflated.byteOffset === 0 && inflated.buffer instanceof ArrayBuffer && inflated.byteLength === inflated.buffer.byteLength;
+    const transferList = movable ? [inflated.buffer as ArrayBuffer] : [];
+    const worker = new Worker(script, { workerData: data, transferList, ...(execArgv ? { execArgv } : {}) });
     let fast: SnapshotSummary | undefined;
     let retainedTimer: NodeJS.Timeout | undefined;
     let settled = false;

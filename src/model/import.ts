@@ -23,6 +23,10 @@ const K_TYPEID = keyBytes('typeId');
 const K_TRACEEVENTS = keyBytes('traceEvents');
 const K_SNAPSHOT = keyBytes('snapshot');
 
+/** What a .heapsnapshot given as a profile gets told. */
+export const heapSnapshotMessage =
+  'This is a heap snapshot (.heapsnapshot), not a CPU or sampling heap profile: compare two with `flamelens snapshot-diff BEFORE AFTER`, or open it in VS Code with FlameLens.';
+
 /** Parses a .cpuprofile / v8-profiler-next dump / .heapprofile. Throws ProfileError for anything else. */
 export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Profile {
   try {
@@ -103,8 +107,11 @@ function parseBytes(bytes: Uint8Array): Profile {
         hasTypeId = true;
         sc.skipValue();
       } else {
+        // A heap snapshot starts with "snapshot" and has a flat "nodes" array of numbers: say what
+        // it is before the "nodes" scan would call it a broken CPU profile.
+        if (sc.keyIs(K_SNAPSHOT) && cpu === null && heap === null) throw new ProfileError('unknown-format', heapSnapshotMessage);
         if (sc.keyIs(K_TRACEEVENTS)) otherKind = 'a Chrome performance trace (traceEvents); save a .cpuprofile instead';
-        else if (sc.keyIs(K_SNAPSHOT)) otherKind = 'a heap snapshot (.heapsnapshot), which is opened differently from a sampling heap profile';
+        else if (sc.keyIs(K_SNAPSHOT)) otherKind = heapSnapshotMessage.replace(/^This is /, '').replace(/\.$/, '');
         sc.skipValue();
       }
     } while (sc.next(0x7d));

@@ -23,10 +23,24 @@ export function viewFrame(f: Frame): ViewFrame {
   };
 }
 
+/**
+ * Levels below the profile's root sent to the webview. d3-flame-graph recurses over the tree's
+ * depth when it zooms, searches and clears (a few thousand levels overflow a browser's stack), so
+ * deeper frames are drawn as one "… N deeper frames" block that keeps their time.
+ */
+export const maxTreeDepth = 1000;
+
+/** The note shown with a view whose stacks were cut at maxTreeDepth. */
+export const deepStackNote = `Stacks deeper than ${maxTreeDepth.toLocaleString('en-US')} frames are cut in the flame graph: the frames below are drawn as one "… N deeper frames" block that keeps their time (the function table counts them all).`;
+
 /** Collects the profile frames a payload references into a dense list (FlameNode.frame / TableRow.frame index it). */
 class FrameSlots {
   readonly frames: ViewFrame[] = [];
   private readonly index = new Map<number, number>();
+  /** True once a tree built here was cut at maxTreeDepth. */
+  cut = false;
+  /** Levels below each profile node (computed on the first cut). */
+  private heights?: Int32Array;
   constructor(private readonly profile: Profile) {}
 
   slot(profileFrame: number): number {
@@ -39,16 +53,78 @@ class FrameSlots {
     return i;
   }
 
-  remap(node: FlameNode): FlameNode {
-    const out: FlameNode = { ...node, frame: this.slot(node.frame) };
-    if (node.children) out.children = node.children.map((c) => this.remap(c));
-    return out;
+  /**
+   * The tree with frames renumbered into this list, copied without recursion; nodes more than
+   * `levels` below the tree's root are replaced by one marker child of their ancestor at that depth.
+   */
+  remap(tree: FlameNode, levels: number): FlameNode {
+    const copy = (node: FlameNode): FlameNode => {
+      const out: FlameNode = { ...node, frame: this.slot(node.frame) };
+      delete out.children;
+      return out;
+    };
+    const root = copy(tree);
+    const stack: [FlameNode, FlameNode, number][] = [[tree, root, 0]];
+    while (stack.length > 0) {
+      const [node, out, depth] = stack.pop()!;
+      if (!node.children?.length) continue;
+      if (depth >= levels) {
+        out.children = [this.deeper(node.id)];
+        delete out.folded;
+        continue;
+      }
+      out.children = node.children.map(copy);
+      for (let i = 0; i < node.children.length; i++) stack.push([node.children[i]!, out.children[i]!, depth + 1]);
+    }
+    return root;
   }
+
+  /** The block standing for everything below profile node `id`: its children's time, under a name that says what it is. */
+  private deeper(id: number): FlameNode {
+    this.cut = true;
+    const p = this.profile;
+    this.heights ??= subtreeHeights(p);
+    const levels = this.heights[id]!;
+    const value = p.totalValue[id]! - p.selfValue[id]!;
+    const name = `… ${levels.toLocaleString('en-US')} deeper frame${levels === 1 ? '' : 's'}`;
+    const frame = this.frames.length;
+    this.frames.push({ name, url: '', line: 0, column: 0, category: 'meta' });
+    // Negative ids are no profile node: the webview never asks the host to expand one.
+    const marker: FlameNode = { id: -1 - id, name, value, self: value, frame };
+    if (p.baseTotalValue) {
+      let delta = 0;
+      for (let c = p.childStart[id]!; c < p.childStart[id + 1]!; c++) {
+        const child = p.childNodes[c]!;
+        delta += p.totalValue[child]! - p.baseTotalValue[child]!;
+      }
+      marker.delta = delta;
+    }
+    return marker;
+  }
+}
+
+/** Levels below each node (0 for a leaf); one reverse pass, since parents precede children. */
+function subtreeHeights(p: Profile): Int32Array {
+  const heights = new Int32Array(p.nodeCount);
+  for (let i = p.nodeCount - 1; i > 0; i--) {
+    const parent = p.nodeParent[i]!;
+    if (heights[i]! + 1 > heights[parent]!) heights[parent] = heights[i]! + 1;
+  }
+  return heights;
+}
+
+/** Levels from the profile's root down to `node`. */
+function depthOf(p: Profile, node: number): number {
+  let depth = 0;
+  for (let i = node; i > 0; i = p.nodeParent[i]!) depth++;
+  return depth;
 }
 
 function treeOf(p: Profile, slots: FrameSlots, root = 0): TreePayload {
   const tree = toFlameTree(p, { root, maxNodes: maxTreeNodes });
-  return { root: slots.remap(tree.root), frames: slots.frames, total: p.totalValue[0] ?? 0 };
+  // The webview grafts subtrees where they belong, so the cut is by depth below the profile's root.
+  const levels = Math.max(0, maxTreeDepth - depthOf(p, root));
+  return { root: slots.remap(tree.root, levels), frames: slots.frames, total: p.totalValue[0] ?? 0 };
 }
 
 /** The heaviest functions by self AND by total, so sorting the table by Total still finds callers with little self time. */
@@ -68,10 +144,16 @@ function tableOf(p: Profile, slots: FrameSlots): TablePayload {
 
 /** Tree and table of a (view) profile, sharing one frame list. */
 export function treeAndTable(view: Profile): { tree: TreePayload; table: TablePayload } {
+  const { tree, table } = buildTreeAndTable(view);
+  return { tree, table };
+}
+
+/** Also says whether the tree was cut at maxTreeDepth. */
+function buildTreeAndTable(view: Profile): { tree: TreePayload; table: TablePayload; cut: boolean } {
   const slots = new FrameSlots(view);
   const tree = treeOf(view, slots);
   const table = tableOf(view, slots);
-  return { tree, table };
+  return { tree, table, cut: slots.cut };
 }
 
 export function summaryOf(original: Profile, title: string): ProfileSummary {
@@ -88,7 +170,10 @@ export function summaryOf(original: Profile, title: string): ProfileSummary {
 }
 
 export function initMessage(original: Profile, view: Profile, title: string, options: ViewOptions): HostMessage {
-  return { type: 'init', summary: summaryOf(original, title), options: { ...options }, ...treeAndTable(view) };
+  const { tree, table, cut } = buildTreeAndTable(view);
+  const summary = summaryOf(original, title);
+  if (cut) summary.notes.push(deepStackNote);
+  return { type: 'init', summary, options: { ...options }, tree, table };
 }
 
 /** Detail below a node of the view profile (node ids are view-profile node indexes). */

@@ -1,0 +1,23 @@
+// The options every command that reads profiles shares (documented in each command's help):
+// --no-source-maps, --max-source-size (largest script or map read for source mapping) and
+// --max-size (largest profile, once un-gzipped).
+import { parseSize } from '../model/size';
+import { sizeOption, UsageError, type ParsedArgs } from './args';
+import type { LoadOptions } from './analyze';
+
+export const profileLoadFlags = ['no-source-maps'] as const;
+export const profileLoadValues = ['max-source-size', 'max-size'] as const;
+
+/** The LoadOptions the flags ask for. */
+export function profileLoadOptions(args: ParsedArgs): LoadOptions {
+  const options: LoadOptions = { sourceMaps: !args.flags.has('no-source-maps') };
+  const maxSize = sizeOption(args, 'max-size');
+  if (maxSize !== undefined) options.maxSize = maxSize;
+  const text = args.values.get('max-source-size');
+  if (text !== undefined) {
+    const size = parseSize(text);
+    if (size === undefined) throw new UsageError(`--max-source-size: cannot read "${text}" (examples: 512KB, 8MB, 1GB)`);
+    options.maxSourceSize = size;
+  }
+  return options;
+}

@@ -1,0 +1,102 @@
+// A 100,000-frame stack in the browser: the CLI's standalone HTML report (written by
+// `flamelens report X --html OUT`) and the webview fed by the host's payload must draw it, zoom,
+// search and reset with no page error, showing the cut as one "… N deeper frames" block.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { parseProfile } from '../../src/model/import';
+import { maxTreeDepth } from '../../src/views/payload';
+import { buildBundles } from '../unit/capture-helpers';
+import { deepChainProfileJson } from '../unit/deep-stacks-profile';
+import { ensureBuilt, launchChromium, openWebview, settle, StandInHost, startWebviewServer } from './harness';
+import type { WebviewServer } from './harness';
+
+// Browser globals for the callbacks Playwright runs in the page (see harness.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, MouseEvent: any;
+
+const depth = 100_000;
+const markerName = `… ${(depth - maxTreeDepth).toLocaleString('en-US')} deeper frames`;
+
+/** Zooms into the frame named `name` (a real click on its <g>), searches, then resets: d3's recursive paths. */
+async function exercise(page: Page, name: string): Promise<void> {
+  const clicked = await page.evaluate((n: string) => {
+    for (const g of document.querySelectorAll('.fl-graph svg g.frame')) {
+      if (g.__data__?.data?.name === n) {
+        g.dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));
+        return true;
+      }
+    }
+    return false;
+  }, name);
+  assert.ok(clicked, `a frame named ${name} is drawn`);
+  await settle(page);
+  await page.fill('input[type=search]', 'deep7');
+  await page.press('input[type=search]', 'Enter');
+  await settle(page);
+  await page.fill('input[type=search]', '');
+  await page.press('input[type=search]', 'Enter');
+  await page.keyboard.press('Escape');
+  await settle(page);
+}
+
+describe('100,000-frame stacks in Chromium', () => {
+  let browser: Browser;
+  let server: WebviewServer;
+  let dir: string;
+  let profileFile: string;
+
+  before(async () => {
+    ensureBuilt();
+    browser = await launchChromium();
+    server = await startWebviewServer();
+    dir = mkdtempSync(path.join(tmpdir(), 'flamelens-deep-'));
+    profileFile = path.join(dir, 'deep.cpuprofile');
+    writeFileSync(profileFile, deepChainProfileJson(depth));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the standalone report of a 100,000-deep profile (report --html) renders, zooms and searches without a page error', { timeout: 180_000 }, async () => {
+    const { cli } = await buildBundles();
+    const out = path.join(dir, 'deep.html');
+    const r = spawnSync(process.execPath, [cli, 'report', profileFile, '--html', out, '--no-source-maps'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 850 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    try {
+      await page.goto(pathToFileURL(out).href);
+      await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached', timeout: 60_000 });
+      await settle(page);
+      assert.match(await page.locator('.fl-notes').innerText(), /1 note/);
+      assert.match(await page.locator('.fl-notes').textContent() ?? '', /Stacks deeper than 1,000 frames are cut/);
+      await exercise(page, markerName);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the webview draws the host payload of a 100,000-deep stack, zooms and searches without a page error', { timeout: 180_000 }, async () => {
+    const profile = parseProfile(Buffer.from(deepChainProfileJson(depth)));
+    const { page, errors } = await openWebview(browser, server, new StandInHost(profile, 'deep'));
+    try {
+      await settle(page);
+      await exercise(page, markerName);
+      await exercise(page, 'deep42');
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
