@@ -271,10 +271,22 @@ async function waitForOtherProcesses(
   limitMs: number,
   onWaiting: (pids: number[]) => void,
 ): Promise<void> {
-  const deadline = Date.now() + limitMs;
+  const start = Date.now();
+  const deadline = start + limitMs;
   let announced = false;
+  // Processes of this session that have not loaded the agent yet (a child started just before
+  // the program ended), by when they were first seen: given a moment to announce themselves.
+  const unannounced = new Map<number, number>();
   for (;;) {
-    const pids = [...new Set(readSidecars(sessionDir, since).filter((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid)).map((s) => s.pid))];
+    const sidecars = readSidecars(sessionDir, since);
+    const known = new Set(sidecars.map((s) => s.pid));
+    const now = Date.now();
+    for (const pid of sessionProcesses(sessionDir)) {
+      if (pid !== rootPid && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
+    }
+    const starting = [...unannounced].filter(([pid, seen]) => !known.has(pid) && now - seen < announceGraceMs && isAlive(pid)).map(([pid]) => pid);
+    const recording = sidecars.filter((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid)).map((s) => s.pid);
+    const pids = [...new Set([...recording, ...starting])];
     if (pids.length === 0 || Date.now() >= deadline) return;
     // A short grace first: most children save within moments of their parent's end.
     if (!announced && Date.now() >= deadline - limitMs + 300) {
@@ -283,6 +295,34 @@ async function waitForOtherProcesses(
     }
     await sleep(50);
   }
+}
+
+/** How long a process of the session that has not loaded the agent yet may take to. */
+const announceGraceMs = 3000;
+
+/**
+ * Live processes (other than this one) whose environment names this session folder — the
+ * program's descendants, including those still starting. Linux only (/proc); elsewhere none.
+ */
+function sessionProcesses(sessionDir: string): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const needle = Buffer.from(`\0${agentEnv.dir}=${sessionDir}\0`);
+  const pids: number[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      const env = Buffer.concat([Buffer.from([0]), fs.readFileSync(`/proc/${e}/environ`)]);
+      if (env.includes(needle)) pids.push(Number(e));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
 }
 
 /** Sidecars of the session folder, oldest first; `since` (epoch ms) leaves out threads started before it. */
