@@ -130,20 +130,22 @@ class Recorder {
     this.relay = new WorkerRelay(this.session, (message) => this.sidecar.errors.push(message));
   }
 
-  start(): void {
+  /** `stopBeforeStart`: a stop request that arrived before this recorder existed. */
+  start(stopBeforeStart?: StopReason): void {
     this.starting = true;
-    // Published first: the parent may ask this worker to save at any moment (see worker-relay.ts).
-    (globalThis as Record<symbol, unknown>)[Symbol.for(stopFunctionKey)] = (reason: StopReason, target: number | null) => {
-      if (target !== null && target !== threadId) return;
-      if (this.starting) this.stopDuringStart ??= reason;
-      else this.stop(reason);
-    };
+    this.stopDuringStart = stopBeforeStart;
     try {
       this.startRecording();
     } finally {
       this.starting = false;
     }
     if (this.stopDuringStart) this.stop(this.stopDuringStart);
+  }
+
+  /** A stop request from the parent thread (an inspector interrupt: it may arrive inside start()). */
+  requestStop(reason: StopReason): void {
+    if (this.starting) this.stopDuringStart ??= reason;
+    else this.stop(reason);
   }
 
   private startRecording(): void {
@@ -323,9 +325,18 @@ function main(): void {
   // A process started after a manual stop stays unrecorded.
   if (fs.existsSync(path.join(config.dir, stopFileName))) return;
   // Nor does a worker starting while its parent thread exits: it would be torn down unsaved.
+  // Published before this thread registers with its parent: from then on the parent may ask it to
+  // save at any moment (see worker-relay.ts), and must not be answered with nothing done.
+  const thread: { recorder?: Recorder; stopBeforeStart?: StopReason } = {};
+  g[Symbol.for(stopFunctionKey)] = (reason: StopReason, target: number | null) => {
+    if (target !== null && target !== threadId) return;
+    if (thread.recorder) thread.recorder.requestStop(reason);
+    else thread.stopBeforeStart ??= reason;
+  };
   const registration = registerWithParent();
   if (!registration.record) return;
-  new Recorder(config, registration).start();
+  thread.recorder = new Recorder(config, registration);
+  thread.recorder.start(thread.stopBeforeStart);
 }
 
 try {

@@ -357,6 +357,9 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
   const threads = readSidecars(sessionDir, since);
   const profiles: CapturedProfile[] = [];
   const problems: string[] = [];
+  // A folder that stopped taking files explains every thread that could not save.
+  let unwritable: string | undefined | null = null;
+  const folderProblem = () => (unwritable === null ? (unwritable = unwritableReason(sessionDir)) : unwritable);
   for (const s of threads) {
     const label = describeThread(s);
     for (const f of s.files) {
@@ -375,15 +378,18 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
         stopReason: s.stopReason,
       });
     }
-    if (s.state === 'recording') problems.push(`${label} ${missingReason(s, threads, root)}`);
+    if (s.state === 'recording') {
+      const folder = isAlive(s.pid) ? undefined : folderProblem();
+      problems.push(`${label} ${folder ? `could not save its profile: the session folder is not writable (${folder})` : missingReason(s, threads, root)}`);
+    }
     else if (s.state === 'failed') problems.push(`${label} could not save its profile: ${s.errors.join('; ') || 'unknown error'}`);
     else if (s.errors.length > 0) problems.push(`${label}: ${s.errors.join('; ')}`);
   }
   if (threads.length === 0 && root) {
-    const unwritable = unwritableReason(sessionDir);
+    const folder = folderProblem();
     problems.push(
-      unwritable
-        ? `no profile could be saved: the session folder ${sessionDir} is not writable (${unwritable})`
+      folder
+        ? `no profile could be saved: the session folder ${sessionDir} is not writable (${folder})`
         : `no Node.js process loaded the agent (is \`${root.rootLabel}\` a Node.js program, and does it keep NODE_OPTIONS in the environment of its children?)`,
     );
   }
