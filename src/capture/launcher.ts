@@ -277,12 +277,18 @@ async function waitForOtherProcesses(
   // Processes of this session that have not loaded the agent yet (a child started just before
   // the program ended), by when they were first seen: given a moment to announce themselves.
   const unannounced = new Map<number, number>();
+  let scanned = 0;
   for (;;) {
-    const sidecars = readSidecars(sessionDir, since);
-    const known = new Set(sidecars.map((s) => s.pid));
+    const all = readSidecars(sessionDir);
+    const sidecars = all.filter((s) => s.startTime >= since);
+    // (A process of an earlier run into this folder has announced itself too: not awaited.)
+    const known = new Set(all.map((s) => s.pid));
     const now = Date.now();
-    for (const pid of sessionProcesses(sessionDir)) {
-      if (pid !== rootPid && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
+    if (now - scanned >= 500) {
+      scanned = now;
+      for (const pid of sessionProcesses(sessionDir)) {
+        if (pid !== rootPid && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
+      }
     }
     const starting = [...unannounced].filter(([pid, seen]) => !known.has(pid) && now - seen < announceGraceMs && isAlive(pid)).map(([pid]) => pid);
     const recording = sidecars.filter((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid)).map((s) => s.pid);
