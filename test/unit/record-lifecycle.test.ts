@@ -74,6 +74,18 @@ test('SIGINT sent to flamelens alone is passed on to the program exactly once', 
   assert.equal(code, 0, run.stderr());
 });
 
+test('after --duration ended the recording, Ctrl+C still reaches the program only once', async () => {
+  const dir = scratchDir('record-sigint-after-duration');
+  writeFiles(dir, { 'polite.js': politeProgram });
+  const run = record(['--duration', '500ms', '--out', 'p', '--', 'node', 'polite.js'], dir);
+  await run.waitFor(/is still running/, 'stderr');
+  process.kill(-run.child.pid!, 'SIGINT');
+  const { code } = await run.exited;
+  assert.match(run.stdout(), /cleanup done/);
+  assert.doesNotMatch(run.stdout(), /SIGINT 2|forced quit/);
+  assert.equal(code, 0, run.stderr());
+});
+
 test('SIGTERM sent to flamelens alone ends a program without handlers, which still saves its profile', async () => {
   const dir = scratchDir('record-sigterm-pid');
   writeFiles(dir, { 'plain.js': `${busyFunction('tick', 5)}setInterval(tick, 20);\nconsole.log('ready');\n` });
