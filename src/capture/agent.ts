@@ -17,13 +17,22 @@ import {
   agentEnv,
   profileFileName,
   sidecarFileName,
+  signalsFileName,
   stopFileName,
   stopPollMs,
   type AgentSidecar,
   type CaptureKind,
   type StopReason,
 } from './session';
-import { WorkerRelay, saveBeforeTerminate, stopFunctionKey, workerSaveWaitMs } from './worker-relay';
+import {
+  WorkerRegistry,
+  WorkerRelay,
+  registerWithParent,
+  saveBeforeTerminate,
+  stopFunctionKey,
+  workerSaveWaitMs,
+  type Registration,
+} from './worker-relay';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -58,11 +67,20 @@ function positiveInt(text: string | undefined, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? Math.round(n) : fallback;
 }
 
-/** Writes via a temporary file so a reader never sees half a file. */
+/** Writes via a temporary file so a reader never sees half a file; a failed write leaves no temporary file. */
 function writeAtomic(file: string, data: string): void {
   const tmp = `${file}.${process.pid}-${threadId}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // Never created, or the folder is gone.
+    }
+    throw e;
+  }
 }
 
 function errorText(e: unknown): string {
@@ -75,12 +93,20 @@ class Recorder {
   private readonly sidecarPath: string;
   private stopped = false;
   private readonly relay: WorkerRelay;
+  private readonly registry = new WorkerRegistry();
   private pollTimer: NodeJS.Timeout | undefined;
   private durationTimer: NodeJS.Timeout | undefined;
   private readonly onExit = (code: number): void => this.stop('exit', code);
   private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal as HandledSignal);
 
-  constructor(private readonly config: AgentConfig) {
+  /** Set while start() runs: a stop request arriving then (an inspector interrupt) is applied at its end. */
+  private starting = false;
+  private stopDuringStart: StopReason | undefined;
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly registration: Registration,
+  ) {
     const kinds: CaptureKind[] = [];
     if (config.cpu) kinds.push('cpu');
     if (config.heap) kinds.push('heap');
@@ -104,7 +130,25 @@ class Recorder {
     this.relay = new WorkerRelay(this.session, (message) => this.sidecar.errors.push(message));
   }
 
-  start(): void {
+  /** `stopBeforeStart`: a stop request that arrived before this recorder existed. */
+  start(stopBeforeStart?: StopReason): void {
+    this.starting = true;
+    this.stopDuringStart = stopBeforeStart;
+    try {
+      this.startRecording();
+    } finally {
+      this.starting = false;
+    }
+    if (this.stopDuringStart) this.stop(this.stopDuringStart);
+  }
+
+  /** A stop request from the parent thread (an inspector interrupt: it may arrive inside start()). */
+  requestStop(reason: StopReason): void {
+    if (this.starting) this.stopDuringStart ??= reason;
+    else this.stop(reason);
+  }
+
+  private startRecording(): void {
     fs.mkdirSync(this.config.dir, { recursive: true });
     // Written first, so a thread that dies without saving (SIGKILL, worker.terminate()) is still known.
     this.writeSidecar();
@@ -125,12 +169,9 @@ class Recorder {
     // Workers of this thread: reachable through the inspector so they can save before teardown.
     // (The NodeWorker domain exists only in the main thread: workers of workers are not reached.)
     if (isMainThread) this.relay.enable();
-    (globalThis as Record<symbol, unknown>)[Symbol.for(stopFunctionKey)] = (reason: StopReason, target: number | null) => {
-      if (target === null || target === threadId) this.stop(reason);
-    };
     saveBeforeTerminate(() => (this.stopped ? undefined : this.relay));
     process.on('exit', this.onExit);
-    // Signals reach only the main thread; workers end with their process.
+    // Never removed (but when re-raising): the launcher reads the notes to avoid sending a signal twice.
     if (isMainThread) for (const s of handledSignals) process.on(s, this.onSignal);
     this.pollTimer = setInterval(() => this.pollStopFile(), stopPollMs);
     this.pollTimer.unref();
@@ -147,19 +188,27 @@ class Recorder {
   }
 
   private pollStopFile(): void {
+    let text: string;
     try {
-      if (fs.existsSync(path.join(this.config.dir, stopFileName))) this.stop('manual');
+      text = fs.readFileSync(path.join(this.config.dir, stopFileName), 'utf8');
     } catch {
-      // A vanished session folder is not the program's problem.
+      return; // no stop request (or a vanished session folder, which is not the program's problem)
     }
+    this.stop(text.startsWith('duration') ? 'duration' : 'manual');
   }
 
   private handleSignal(signal: HandledSignal): void {
+    try {
+      fs.appendFileSync(path.join(this.config.dir, signalsFileName(process.pid)), `${signal} ${Date.now()}\n`);
+    } catch {
+      // The launcher then assumes the signal did not arrive and may send it once more.
+    }
     // If the program handles this signal itself, it decides whether to end; our exit hook saves then.
     const programListeners = process.listenerCount(signal) - 1;
     if (programListeners > 0) return;
     this.stop(signal);
-    // stop() removed our listener, so Node is back to the default action: die by this signal.
+    // Back to Node's default action for this signal: die by it.
+    process.removeListener(signal, this.onSignal);
     process.kill(process.pid, signal);
   }
 
@@ -170,11 +219,15 @@ class Recorder {
   stop(reason: StopReason, exitCode?: number): void {
     if (this.stopped) return;
     this.stopped = true;
-    // Workers first, while they still run: when this thread ends they are torn down without an
-    // 'exit' event. Waiting is only worth it when this thread is about to end.
+    // Workers are asked first, so they save while this thread does: when it ends they are torn
+    // down without an 'exit' event. Waiting is only needed when this thread is about to end, and
+    // happens after this thread's profiler stopped (the wait is not the program's time).
     const ending = reason !== 'manual' && reason !== 'duration';
+    let request: number | undefined;
     try {
-      this.relay.stop(reason === 'exit' ? 'terminated' : reason, null, ending ? workerSaveWaitMs : 0);
+      if (ending) this.registry.markExiting();
+      // (The NodeWorker domain exists only in the main thread: workers of workers are not reached.)
+      if (isMainThread) request = this.relay.ask(reason === 'exit' ? 'terminated' : reason, null, ending);
     } catch (e) {
       this.sidecar.errors.push(`stopping workers: ${errorText(e)}`);
     }
@@ -189,11 +242,7 @@ class Recorder {
       this.sidecar.endTime = Date.now();
       this.sidecar.state = this.sidecar.files.length > 0 ? 'saved' : 'failed';
       this.writeSidecar();
-      try {
-        this.session.disconnect();
-      } catch {
-        // Already gone at exit.
-      }
+      this.registration.saved();
     };
     pending++; // held until every request below is posted
     if (this.config.cpu) {
@@ -216,6 +265,26 @@ class Recorder {
       this.sidecar.errors.push(`${reason}: the inspector did not answer synchronously; profile may be missing`);
       this.writeSidecar();
     }
+    // The session carries the workers' answers, so it is closed only once they arrived.
+    const disconnect = (): void => {
+      try {
+        this.session.disconnect();
+      } catch {
+        // Already gone at exit.
+      }
+    };
+    if (request === undefined) return disconnect();
+    try {
+      if (ending) {
+        this.relay.waitSync(request, workerSaveWaitMs, this.registry);
+        disconnect();
+      } else {
+        void this.relay.whenAnswered(request, workerSaveWaitMs).then(disconnect);
+      }
+    } catch (e) {
+      this.sidecar.errors.push(`stopping workers: ${errorText(e)}`);
+      disconnect();
+    }
   }
 
   private save(kind: CaptureKind, err: Error | null, profile: object | undefined): void {
@@ -234,7 +303,6 @@ class Recorder {
 
   private detach(): void {
     process.removeListener('exit', this.onExit);
-    if (isMainThread) for (const s of handledSignals) process.removeListener(s, this.onSignal);
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.durationTimer) clearTimeout(this.durationTimer);
   }
@@ -256,7 +324,19 @@ function main(): void {
   if (!config) return;
   // A process started after a manual stop stays unrecorded.
   if (fs.existsSync(path.join(config.dir, stopFileName))) return;
-  new Recorder(config).start();
+  // Nor does a worker starting while its parent thread exits: it would be torn down unsaved.
+  // Published before this thread registers with its parent: from then on the parent may ask it to
+  // save at any moment (see worker-relay.ts), and must not be answered with nothing done.
+  const thread: { recorder?: Recorder; stopBeforeStart?: StopReason } = {};
+  g[Symbol.for(stopFunctionKey)] = (reason: StopReason, target: number | null) => {
+    if (target !== null && target !== threadId) return;
+    if (thread.recorder) thread.recorder.requestStop(reason);
+    else thread.stopBeforeStart ??= reason;
+  };
+  const registration = registerWithParent();
+  if (!registration.record) return;
+  thread.recorder = new Recorder(config, registration);
+  thread.recorder.start(thread.stopBeforeStart);
 }
 
 try {

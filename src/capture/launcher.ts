@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SignalRelay, type RelayOutcome } from './signal-relay';
 import {
   agentEnv,
   describeThread,
@@ -35,6 +36,13 @@ export interface CaptureOptions {
   stdio?: StdioOptions;
   /** Override the agent bundle (default: agentScriptPath()). */
   agentPath?: string;
+  /**
+   * After the launched process exited, how long to wait for other processes that loaded the agent
+   * and are still recording (children that outlive it) to save (default 30 s).
+   */
+  waitForOthersMs?: number;
+  /** Called once when that wait begins, with the pids waited for. */
+  onWaiting?: (pids: number[]) => void;
 }
 
 export interface CapturedProfile {
@@ -74,11 +82,18 @@ export interface CaptureHandle {
   /**
    * Stops recording in every thread (profiles are written) while the program keeps running.
    * Resolves once every live thread saved, or after `timeoutMs` (a thread busy in synchronous code
-   * notices the request only when its event loop turns).
+   * notices the request only when its event loop turns). `reason` is what the profiles record.
    */
-  stop(timeoutMs?: number): Promise<void>;
+  stop(timeoutMs?: number, reason?: 'manual' | 'duration'): Promise<void>;
+  /** What the session folder holds now (profiles saved so far; the program may still run). */
+  collect(): CaptureResult;
   /** Sends a signal (default SIGTERM) to the launched process. */
   kill(signal?: NodeJS.Signals): void;
+  /**
+   * Passes on a signal the caller itself received, unless the program already got it (same process
+   * group: a terminal's Ctrl+C reaches both). See ./signal-relay.ts.
+   */
+  relaySignal(signal: NodeJS.Signals): Promise<RelayOutcome>;
   /** Settles when the launched process has exited and its threads' files were collected. */
   done: Promise<CaptureResult>;
 }
@@ -125,9 +140,11 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
   const argv = typeof opts.command === 'string' ? [opts.command] : opts.command;
   if (argv.length === 0 || argv[0] === '') return Promise.reject(new CaptureError('no command to run'));
   const sessionDir = path.resolve(opts.outDir);
-  fs.mkdirSync(sessionDir, { recursive: true });
-  // A stop file left by an earlier run would silence every agent.
-  fs.rmSync(path.join(sessionDir, stopFileName), { force: true });
+  try {
+    prepareSessionDir(sessionDir);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const cwd = opts.cwd ?? process.cwd();
   const env = agentEnvironment(opts, agentPath);
   const label = typeof opts.command === 'string' ? opts.command : commandLabel(argv);
@@ -148,19 +165,31 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
     });
     child.once('spawn', () => {
       const pid = child.pid as number;
+      let awaited: number[] = [];
+      const rootRunning = () => child.exitCode === null && child.signalCode === null;
       const done = exited.then(async ({ code, signal }) => {
-        await waitForOtherProcesses(sessionDir, pid, since);
+        await waitForOtherProcesses(sessionDir, pid, since, opts.waitForOthersMs ?? 30_000, (pids) => {
+          awaited = pids;
+          opts.onWaiting?.(pids);
+        });
+        awaited = [];
         return collectSession(sessionDir, { rootPid: pid, rootLabel: label, exitCode: code, signal }, since);
+      });
+      const relay = new SignalRelay(sessionDir, {
+        targets: () => (rootRunning() ? [pid] : awaited.filter(isAlive)),
+        recorded: () => readSidecars(sessionDir, since).filter((s) => s.isMainThread && isAlive(s.pid)).map((s) => s.pid),
       });
       resolve({
         pid,
         sessionDir,
         startedAt: since,
         child,
-        stop: (timeoutMs = 10_000) => requestStop(sessionDir, timeoutMs, since),
+        stop: (timeoutMs = 10_000, reason: 'manual' | 'duration' = 'manual') => requestStop(sessionDir, timeoutMs, since, reason),
+        collect: () => collectSession(sessionDir, undefined, since),
         kill: (sig: NodeJS.Signals = 'SIGTERM') => {
-          if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+          if (rootRunning()) child.kill(sig);
         },
+        relaySignal: (sig) => relay.relay(sig),
         done,
       });
     });
@@ -175,9 +204,53 @@ function spawnErrorMessage(err: NodeJS.ErrnoException, exe: string, cwd: string)
   return `could not start ${exe}: ${err.message}`;
 }
 
+/**
+ * Creates the session folder and proves it writable, so an unusable folder is reported as such
+ * before the program runs (not later as "no process loaded the agent").
+ */
+function prepareSessionDir(sessionDir: string): void {
+  const probe = path.join(sessionDir, `.flamelens-probe-${process.pid}`);
+  try {
+    fs.mkdirSync(sessionDir, { recursive: true });
+    // A stop file left by an earlier run would silence every agent.
+    fs.rmSync(path.join(sessionDir, stopFileName), { force: true });
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (e) {
+    throw new CaptureError(`cannot write profiles to ${sessionDir}: ${errnoText(e)}`);
+  }
+}
+
+/** Why the session folder cannot take files now, or undefined when it can. */
+function unwritableReason(sessionDir: string): string | undefined {
+  const probe = path.join(sessionDir, `.flamelens-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+    return undefined;
+  } catch (e) {
+    return errnoText(e);
+  }
+}
+
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a path component is a file, not a folder',
+    EEXIST: 'a file of that name exists',
+    ENOENT: 'the folder does not exist',
+  };
+  return (err.code && known[err.code] ? `${known[err.code]} (${err.code})` : err.message) ?? String(e);
+}
+
 /** Asks every agent of the session to stop recording; the programs keep running. */
-export async function requestStop(sessionDir: string, timeoutMs = 10_000, since = 0): Promise<void> {
-  fs.writeFileSync(path.join(sessionDir, stopFileName), `${Date.now()}\n`);
+export async function requestStop(sessionDir: string, timeoutMs = 10_000, since = 0, reason: 'manual' | 'duration' = 'manual'): Promise<void> {
+  fs.writeFileSync(path.join(sessionDir, stopFileName), `${reason} ${Date.now()}\n`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const live = readSidecars(sessionDir, since).filter((s) => s.state === 'recording' && isAlive(s.pid));
@@ -186,14 +259,76 @@ export async function requestStop(sessionDir: string, timeoutMs = 10_000, since 
   }
 }
 
-/** Gives descendants that outlive the launched process a moment to save (up to `graceMs`). */
-async function waitForOtherProcesses(sessionDir: string, rootPid: number, since: number, graceMs = 2000): Promise<void> {
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    const waiting = readSidecars(sessionDir, since).some((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid));
-    if (!waiting) return;
+/**
+ * Waits for every other process that loaded the agent and is still recording (children that
+ * outlive the launched process) to save, up to `limitMs`; a process that died unsaved is not
+ * waited for. `onWaiting` hears once which pids are awaited.
+ */
+async function waitForOtherProcesses(
+  sessionDir: string,
+  rootPid: number,
+  since: number,
+  limitMs: number,
+  onWaiting: (pids: number[]) => void,
+): Promise<void> {
+  const start = Date.now();
+  const deadline = start + limitMs;
+  let announced = false;
+  // Processes of this session that have not loaded the agent yet (a child started just before
+  // the program ended), by when they were first seen: given a moment to announce themselves.
+  const unannounced = new Map<number, number>();
+  let scanned = 0;
+  for (;;) {
+    const all = readSidecars(sessionDir);
+    const sidecars = all.filter((s) => s.startTime >= since);
+    // (A process of an earlier run into this folder has announced itself too: not awaited.)
+    const known = new Set(all.map((s) => s.pid));
+    const now = Date.now();
+    if (now - scanned >= 500) {
+      scanned = now;
+      for (const pid of sessionProcesses(sessionDir)) {
+        if (pid !== rootPid && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
+      }
+    }
+    const starting = [...unannounced].filter(([pid, seen]) => !known.has(pid) && now - seen < announceGraceMs && isAlive(pid)).map(([pid]) => pid);
+    const recording = sidecars.filter((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid)).map((s) => s.pid);
+    const pids = [...new Set([...recording, ...starting])];
+    if (pids.length === 0 || Date.now() >= deadline) return;
+    // A short grace first: most children save within moments of their parent's end.
+    if (!announced && Date.now() >= deadline - limitMs + 300) {
+      announced = true;
+      onWaiting(pids);
+    }
     await sleep(50);
   }
+}
+
+/** How long a process of the session that has not loaded the agent yet may take to. */
+const announceGraceMs = 3000;
+
+/**
+ * Live processes (other than this one) whose environment names this session folder — the
+ * program's descendants, including those still starting. Linux only (/proc); elsewhere none.
+ */
+function sessionProcesses(sessionDir: string): number[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const needle = Buffer.from(`\0${agentEnv.dir}=${sessionDir}\0`);
+  const pids: number[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      const env = Buffer.concat([Buffer.from([0]), fs.readFileSync(`/proc/${e}/environ`)]);
+      if (env.includes(needle)) pids.push(Number(e));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
 }
 
 /** Sidecars of the session folder, oldest first; `since` (epoch ms) leaves out threads started before it. */
@@ -228,6 +363,9 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
   const threads = readSidecars(sessionDir, since);
   const profiles: CapturedProfile[] = [];
   const problems: string[] = [];
+  // A folder that stopped taking files explains every thread that could not save.
+  let unwritable: string | undefined | null = null;
+  const folderProblem = () => (unwritable === null ? (unwritable = unwritableReason(sessionDir)) : unwritable);
   for (const s of threads) {
     const label = describeThread(s);
     for (const f of s.files) {
@@ -246,13 +384,19 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
         stopReason: s.stopReason,
       });
     }
-    if (s.state === 'recording') problems.push(`${label} ${missingReason(s, threads, root)}`);
+    if (s.state === 'recording') {
+      const folder = isAlive(s.pid) ? undefined : folderProblem();
+      problems.push(`${label} ${folder ? `could not save its profile: the session folder is not writable (${folder})` : missingReason(s, threads, root)}`);
+    }
     else if (s.state === 'failed') problems.push(`${label} could not save its profile: ${s.errors.join('; ') || 'unknown error'}`);
     else if (s.errors.length > 0) problems.push(`${label}: ${s.errors.join('; ')}`);
   }
   if (threads.length === 0 && root) {
+    const folder = folderProblem();
     problems.push(
-      `no Node.js process loaded the agent (is \`${root.rootLabel}\` a Node.js program, and does it keep NODE_OPTIONS in the environment of its children?)`,
+      folder
+        ? `no profile could be saved: the session folder ${sessionDir} is not writable (${folder})`
+        : `no Node.js process loaded the agent (is \`${root.rootLabel}\` a Node.js program, and does it keep NODE_OPTIONS in the environment of its children?)`,
     );
   }
   return {

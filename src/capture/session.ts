@@ -6,7 +6,10 @@
 //   <pid>-<threadId>.json         sidecar (AgentSidecar), written at start and rewritten when saved
 //   <pid>-<threadId>.cpuprofile   DevTools CPU profile          (when CPU profiling)
 //   <pid>-<threadId>.heapprofile  DevTools sampling heap profile (when heap profiling)
-//   stop                          control file: its existence asks every agent to stop recording
+//   <pid>.signals                 one line per SIGINT/SIGTERM/SIGHUP the process received ("SIGINT <epoch ms>"):
+//                                 tells the launcher a signal reached the program, so it is not sent twice
+//   stop                          control file: its existence asks every agent to stop recording; its
+//                                 first word is the reason ('duration' when the launcher's time limit ran out)
 
 /** Environment variables read by the agent. */
 export const agentEnv = {
@@ -25,6 +28,19 @@ export const agentEnv = {
 } as const;
 
 export const stopFileName = 'stop';
+
+/** The file where a process's agent notes each signal it received. */
+export function signalsFileName(pid: number): string {
+  return `${pid}.signals`;
+}
+
+const signalsPattern = /^(\d+)\.signals$/;
+
+/** The pid of a `<pid>.signals` file name, or undefined. */
+export function signalsFilePid(name: string): number | undefined {
+  const m = signalsPattern.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
 /** How often each agent looks for the stop file (an unref'd timer: never keeps the program alive). */
 export const stopPollMs = 100;
 

@@ -7,7 +7,7 @@ import { writeHtmlReport } from './html-report';
 import { renderHotspots, location } from './text';
 import { ensureWritableDir, info, out, warn } from './io';
 import { escapeControlText } from '../model/escape-text';
-import { startCapture, type CapturedProfile } from '../capture/launcher';
+import { startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { formatValue } from '../model/format';
 import type { Profile } from '../model/types';
 import { defaultViewOptions } from '../protocol';
@@ -22,8 +22,11 @@ Options:
   --cpu                 record a CPU profile (the default)
   --heap                record a sampling heap profile instead; with --cpu, both
   --interval TIME       CPU sampling interval: 100us (default), 50us, 1ms; a bare number is µs
-  --duration TIME       stop recording after TIME (10s, 500ms, 2m; a bare number is seconds);
-                        the program keeps running
+  --duration TIME       stop recording after TIME (10s, 500ms, 2m; a bare number is seconds)
+                        and report then; the program keeps running (Ctrl+C or kill its pid to end it)
+  --stop-after-duration with --duration: then end the program (SIGTERM; SIGKILL 10 s later)
+  --wait TIME           after the program exits, wait up to TIME (default 30s) for child processes
+                        still running to save their profiles
   --out DIR             where to write (default flamelens-profiles/<date>-<time>)
   --top N               rows per table (default 10)
   --hide-node-modules   in the tables, charge dependency code to the app function calling it
@@ -34,11 +37,15 @@ Options:
 The command may also be one quoted shell command line: flamelens record -- "npm run build".
 Profiles are saved when each process or thread ends (normally, process.exit(), uncaught
 exception, SIGINT/SIGTERM/SIGHUP) or when --duration elapses. A process killed with SIGKILL
-cannot save and is listed as missing. Ctrl+C stops the program as usual and keeps its profile.
+cannot save and is listed as missing. Ctrl+C stops the program as usual and keeps its profile
+(the program gets it once); a signal sent to flamelens alone is passed on to the program.
 
-Exit codes: the program's own exit code (128 + signal number when a signal ended it);
-2 usage error, the command could not start or --out cannot be written (checked before the
-program starts); 3 the program succeeded but no profile was written.`;
+Exit codes: the program's own exit code (128 + signal number when a signal ended it; 0 when
+--stop-after-duration ended it); 2 usage error, the command could not start or --out cannot be
+written (checked before the program starts); 3 the program succeeded but no profile was written.`;
+
+/** How long a program stopped by --stop-after-duration gets between SIGTERM and SIGKILL. */
+const stopGraceMs = 10_000;
 
 function defaultOutDir(): string {
   const d = new Date();
@@ -56,8 +63,8 @@ interface Analysed {
 
 export async function recordCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['interval', 'duration', 'out', 'top'],
-    flags: ['cpu', 'heap', 'no-html', 'hide-node-modules', 'hide-internals'],
+    values: ['interval', 'duration', 'out', 'top', 'wait'],
+    flags: ['cpu', 'heap', 'no-html', 'hide-node-modules', 'hide-internals', 'stop-after-duration'],
     stopAtPositional: true,
   });
   if (args.flags.has('help')) {
@@ -73,6 +80,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
   if (intervalUs < 1) throw new UsageError('--interval must be at least 1us');
   const durationText = args.values.get('duration');
   const durationMs = durationText === undefined ? undefined : parseDuration(durationText, 's', '--duration');
+  const stopAfterDuration = args.flags.has('stop-after-duration');
+  if (stopAfterDuration && durationMs === undefined) throw new UsageError('--stop-after-duration needs --duration');
+  const waitText = args.values.get('wait');
+  const waitMs = waitText === undefined ? 30_000 : parseDuration(waitText, 's', '--wait');
   const outDir = args.values.get('out') ?? defaultOutDir();
   const top = intOption(args, 'top', 10);
   const view = {
@@ -97,19 +108,26 @@ export async function recordCommand(argv: string[]): Promise<number> {
     intervalUs,
     durationMs,
     stdio: 'inherit',
+    waitForOthersMs: waitMs,
+    onWaiting: (pids) => info(`waiting for ${plural(pids.length, 'child process', 'child processes')} (pid ${pids.join(', ')}) to save ${pids.length === 1 ? 'its profile' : 'their profiles'}…`),
   });
-  // Ctrl+C in a terminal reaches the program too (same process group): let it end and save,
-  // and stay alive to report. Signals sent to us alone are passed on.
-  const forward = (signal: NodeJS.Signals) => {
-    if (signal !== 'SIGINT' || !process.stdin.isTTY) handle.kill(signal);
-  };
+  // Ctrl+C in a terminal reaches the program too (same process group): let it end and save, and
+  // stay alive to report. A signal that reached us alone is passed on, once (see signal-relay.ts).
+  const relay = (signal: NodeJS.Signals) => void handle.relaySignal(signal);
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const s of signals) process.on(s, forward);
-  const result = await handle.done.finally(() => {
-    for (const s of signals) process.removeListener(s, forward);
+  for (const s of signals) process.on(s, relay);
+  const lifecycle = await runUntilReport(handle, durationMs, stopAfterDuration).catch((e: unknown) => {
+    for (const s of signals) process.removeListener(s, relay);
+    throw e;
   });
-  const ended = result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`;
-  info(`program ${ended}; ${result.profiles.length} profile${result.profiles.length === 1 ? '' : 's'} written`);
+  const result = lifecycle.result;
+  if (lifecycle.state === 'running') {
+    info(`recording stopped after ${formatValue((durationMs ?? 0) * 1000, 'us')}; ${plural(result.profiles.length, 'profile', 'profiles')} written`);
+  } else {
+    for (const s of signals) process.removeListener(s, relay);
+    const ended = lifecycle.state === 'stopped' ? `was stopped (${result.signal ?? `exit code ${result.exitCode}`}) after the duration` : result.signal ? `was ended by ${result.signal}` : `exited with code ${result.exitCode}`;
+    info(`program ${ended}; ${plural(result.profiles.length, 'profile', 'profiles')} written`);
+  }
 
   const analysed: Analysed[] = [];
   for (const captured of result.profiles) {
@@ -163,11 +181,64 @@ export async function recordCommand(argv: string[]): Promise<number> {
   }
   for (const p of result.problems) warn(p);
 
+  if (lifecycle.state === 'running') {
+    // The report is out; the program is the user's to end (Ctrl+C reaches it, or its pid).
+    info(`the program (pid ${handle.pid}) is still running: press Ctrl+C or run \`kill ${handle.pid}\` to stop it`);
+    const final = await handle.done.finally(() => {
+      for (const s of signals) process.removeListener(s, relay);
+    });
+    const ended = final.signal ? `was ended by ${final.signal}` : `exited with code ${final.exitCode}`;
+    const reported = new Set(result.profiles.map((p) => p.path));
+    const later = final.profiles.filter((p) => !reported.has(p.path));
+    info(`program ${ended}${later.length > 0 ? `; ${plural(later.length, 'more profile', 'more profiles')} written since the report:` : ''}`);
+    for (const p of later) out(`  ${displayLocation(p.path, cwd)}  (${p.label})`);
+    return programExitCode(final, result.profiles.length + later.length);
+  }
+  if (lifecycle.state === 'stopped' && (result.signal === 'SIGTERM' || result.signal === 'SIGKILL' || result.exitCode === 128 + 15)) {
+    return result.profiles.length > 0 ? 0 : 3; // ended as asked
+  }
+  return programExitCode(result, result.profiles.length);
+}
+
+/**
+ * The launched program's outcome, up to the moment to report: its end, or the end of --duration
+ * ('running': it goes on; 'stopped': --stop-after-duration ended it).
+ */
+async function runUntilReport(
+  handle: CaptureHandle,
+  durationMs: number | undefined,
+  stopAfterDuration: boolean,
+): Promise<{ state: 'ended' | 'running' | 'stopped'; result: CaptureResult }> {
+  if (durationMs === undefined) return { state: 'ended', result: await handle.done };
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<'elapsed'>((resolve) => (timer = setTimeout(() => resolve('elapsed'), durationMs)));
+  const first = await Promise.race([handle.done, elapsed]).finally(() => clearTimeout(timer));
+  if (first !== 'elapsed') return { state: 'ended', result: first };
+  await handle.stop(10_000, 'duration');
+  if (!stopAfterDuration) {
+    // It may have ended meanwhile: then report as usual.
+    if (handle.child.exitCode !== null || handle.child.signalCode !== null) return { state: 'ended', result: await handle.done };
+    return { state: 'running', result: handle.collect() };
+  }
+  handle.kill('SIGTERM');
+  const killTimer = setTimeout(() => {
+    warn(`the program did not end within ${stopGraceMs / 1000} s of SIGTERM: sending SIGKILL`);
+    handle.kill('SIGKILL');
+  }, stopGraceMs);
+  const result = await handle.done.finally(() => clearTimeout(killTimer));
+  return { state: 'stopped', result };
+}
+
+function programExitCode(result: CaptureResult, profiles: number): number {
   if (result.signal) return 128 + (osConstants.signals[result.signal] ?? 0);
   if (result.exitCode !== 0) return result.exitCode ?? 1;
-  if (result.profiles.length === 0) {
+  if (profiles === 0) {
     warn('no profile was written');
     return 3;
   }
   return 0;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 const outRoot = path.join(repoRoot, 'test-output');
@@ -126,4 +126,72 @@ export function buildExample(): string {
     exampleBuilt = true;
   }
   return path.join(dir, 'dist', 'main.js');
+}
+
+/** A CLI (or any) process started by `startProcess`: its output so far, and waits on it. */
+export interface RunningProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves when `stream` has matched `pattern` (rejects if the process exits first). */
+  waitFor: (pattern: RegExp, stream?: 'stdout' | 'stderr') => Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILLs the process (its whole group when started detached); safe to call twice. */
+  kill: () => void;
+}
+
+/**
+ * Starts `node <args>` with piped output. `detached`: the process leads its own process group, so a
+ * test can signal the whole group as a terminal's Ctrl+C does.
+ */
+export function startProcess(args: string[], cwd: string, opts: { detached?: boolean; uid?: number; gid?: number } = {}): RunningProcess {
+  const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached === true, uid: opts.uid, gid: opts.gid });
+  const text = { stdout: '', stderr: '' };
+  const listeners = new Set<() => void>();
+  for (const name of ['stdout', 'stderr'] as const) {
+    child[name]!.on('data', (d: Buffer) => {
+      text[name] += d.toString();
+      for (const l of [...listeners]) l();
+    });
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+    for (const l of [...listeners]) l();
+  });
+  const waitFor = (pattern: RegExp, stream: 'stdout' | 'stderr' = 'stdout') =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const m = text[stream].match(pattern);
+        if (m) {
+          listeners.delete(check);
+          resolve(m);
+        } else if (ended) {
+          listeners.delete(check);
+          reject(new Error(`exited before ${stream} matched ${pattern}:\n--- stdout\n${text.stdout}\n--- stderr\n${text.stderr}`));
+        }
+      };
+      listeners.add(check);
+      check();
+    });
+  const kill = () => {
+    if (ended || child.pid === undefined) return;
+    try {
+      process.kill(opts.detached ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  };
+  return { child, stdout: () => text.stdout, stderr: () => text.stderr, waitFor, exited, kill };
+}
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
