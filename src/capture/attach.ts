@@ -4,6 +4,7 @@
 // session to leave it; one that was open stays open. Every way a capture can end (stop, duration,
 // cancel, a failed write, a lost connection, the target exiting) goes through the same detach.
 import { randomUUID } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import path from 'node:path';
 import { AttachError } from './attach-errors';
@@ -329,11 +330,15 @@ class Session implements AttachSession {
         });
       }),
     );
+    // A cancel at any point until the files are written means none are (one already written is removed again).
     let onAbort: (() => void) | undefined;
     const cancelled = new Promise<void>((resolve) => {
-      onAbort = () => resolve();
-      if (options.signal?.aborted) resolve();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      onAbort = () => {
+        this.ended ??= new AttachError('cancelled', 'cancelled by the user; nothing was written');
+        resolve();
+      };
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
     });
     const timer = options.durationMs !== undefined && wantsRecording ? setTimeout(this.stopRequested, options.durationMs) : undefined;
 
@@ -341,10 +346,21 @@ class Session implements AttachSession {
       if (wantsRecording) await Promise.race([stopped, closedEarly, cancelled, this.context.exiting]);
     } finally {
       clearTimeout(timer);
-      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     }
     const recordedMs = Date.now() - this.startedAt;
-    if (options.signal?.aborted && !this.ended) this.ended = new AttachError('cancelled', 'cancelled by the user; nothing was written');
+    try {
+      await this.saveAll(files, lost);
+    } finally {
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    }
+    if (this.ended?.code === 'cancelled') discard(files);
+    return recordedMs;
+  }
+
+  /** Stops the profilers and writes their files, then takes the snapshot if asked. */
+  private async saveAll(files: AttachFiles, lost: string[]): Promise<void> {
+    const { options, connection } = this;
+    const cpu = options.cpu ?? true;
     if (this.targetExiting) this.report('stopping', 'the target is exiting: saving what was recorded');
     else if (!this.ended) this.report('stopping', 'stopping the profilers');
 
@@ -363,10 +379,11 @@ class Session implements AttachSession {
         files.heapprofile = this.save('the heap profile', `${stem}.heapprofile`, JSON.stringify(profile));
       });
     }
-    if (options.snapshot) {
+    if (options.snapshot && this.targetExiting) {
+      lost.push('the heap snapshot: the target was exiting, so none was taken');
+    } else if (options.snapshot) {
       await this.capture('the heap snapshot', lost, async () => {
         if (this.ended) throw this.ended;
-        if (this.targetExiting) throw new AttachError('target-exited', `pid ${this.endpoint.pid ?? '?'} was exiting, so no snapshot was taken`);
         files.heapsnapshot = await this.takeSnapshot(`${stem}.heapsnapshot`);
       });
     }
@@ -375,7 +392,6 @@ class Session implements AttachSession {
       if (cpu) await connection.send('Profiler.disable').catch(() => undefined);
       if (options.heap || options.snapshot) await connection.send('HeapProfiler.disable').catch(() => undefined);
     }
-    return recordedMs;
   }
 
   /** Runs one capture step; a failure is recorded as lost rather than thrown. */
@@ -480,9 +496,23 @@ class Session implements AttachSession {
   }
 }
 
+/** Removes files already written by a capture that was then cancelled. */
+function discard(files: AttachFiles): void {
+  for (const key of Object.keys(files) as Array<keyof AttachFiles>) {
+    const file = files[key];
+    delete files[key];
+    if (file === undefined) continue;
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
 function lostReason(what: string, error: AttachError): string {
   if (error.code === 'target-exited' || error.code === 'connection-lost') {
-    return error.message.includes('no snapshot') ? error.message : `${error.message}, so the target never answered the request for ${what}`;
+    return `${error.message}, so the target never answered the request for ${what}`;
   }
   return error.message;
 }
