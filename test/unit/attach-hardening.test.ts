@@ -19,12 +19,13 @@ import type { Target } from './attach-targets';
 after(killAllTargets);
 
 /**
- * Burns a little CPU in hotLoop every 10 ms; on stdin, "block MS" runs a synchronous loop for MS
+ * Burns a little CPU in hotLoop every 20 ms; on stdin, "block MS" runs a synchronous loop for MS
  * (the target then answers no protocol command) and "close-inspector" closes its own inspector.
  */
 const WORKER_PROGRAM = `
-function hotLoop() { let x = 0; for (let i = 0; i < 200000; i++) x += Math.sqrt(i); return x; }
-setInterval(hotLoop, 10);
+// 2 ms of work every 20 ms: surely sampled, yet light on a shared machine.
+function hotLoop() { let x = 0; const end = Date.now() + 2; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
+setInterval(hotLoop, 20);
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (text) => {
   const block = /block (\\d+)/.exec(text);
