@@ -22,7 +22,8 @@ export const attachHelp = `Usage: flamelens attach TARGET [options]
 
 Profiles a Node.js process that is already running. TARGET is one of
   PID                    a process id (Linux). If the process has no inspector open, FlameLens
-                         opens it (SIGUSR1, like \`node inspect -p PID\`), and closes it again after
+                         opens it (SIGUSR1, like \`node inspect -p PID\`; sent only to a node
+                         executable that handles SIGUSR1), and closes it again after
   HOST:PORT              an inspector opened with --inspect=HOST:PORT (e.g. 127.0.0.1:9229)
   ws://HOST:PORT/ID      an inspector WebSocket URL, as printed by "Debugger listening on …"
 
@@ -145,10 +146,10 @@ export async function attachCommand(argv: string[]): Promise<number> {
     } catch (error) {
       if (error instanceof AttachError) {
         if (error.code === 'cancelled') {
-          process.stderr.write(`flamelens attach: ${cancelMessage(cancelledBy)}; the target was left as found\n`);
+          fail(`${cancelMessage(cancelledBy)}; the target was left as found`);
           return cancelExitCode(cancelledBy);
         }
-        process.stderr.write(`flamelens attach: ${error.message}\n`);
+        fail(error.message);
         return 2;
       }
       throw error;
@@ -176,14 +177,14 @@ export async function attachCommand(argv: string[]): Promise<number> {
   const written = Object.values(result.files);
   if (result.error) {
     if (result.error.code === 'cancelled') {
-      process.stderr.write(`flamelens attach: ${cancelMessage(cancelledBy)}; nothing was written\n`);
+      fail(`${cancelMessage(cancelledBy)}; nothing was written`);
       return cancelExitCode(cancelledBy);
     }
     // The target ending by itself after we saved what it recorded is news, not a failure.
     if (result.error.code === 'target-exited' && written.length > 0) info(result.error.message);
-    else process.stderr.write(`flamelens attach: ${result.error.message}\n`);
+    else fail(result.error.message);
   }
-  for (const l of result.lost) process.stderr.write(`  lost ${l}\n`);
+  for (const l of result.lost) fail(l, '  lost ');
   for (const file of written) info(`wrote ${displayLocation(path.resolve(file), cwd)}`);
 
   if (result.files.cpuprofile) {
@@ -208,6 +209,14 @@ export async function attachCommand(argv: string[]): Promise<number> {
   }
   if (result.error?.code === 'output-unwritable') return 2;
   return written.length === 0 ? 3 : 0;
+}
+
+/**
+ * An error line of attach: `flamelens attach: …`, or an indented detail. Messages can quote a
+ * target's command line or executable path, so this is the one place to escape them.
+ */
+function fail(message: string, prefix = 'flamelens attach: '): void {
+  process.stderr.write(`${prefix}${message}\n`);
 }
 
 function cancelMessage(by: NodeJS.Signals | undefined): string {
