@@ -297,7 +297,10 @@ class Session implements AttachSession {
     }
 
     if (Object.keys(files).length === 0) removeIfEmpty(this.context.output);
-    const error = this.ended ?? this.exitError(files, recordedMs) ?? this.outputError();
+    // A failed write decides the outcome over the target's own exit (which is then a warning).
+    const exited = this.exitError(files, recordedMs);
+    const error = this.ended ?? this.outputError() ?? exited;
+    if (exited && error !== exited) warnings.push(exited.message);
     this.report('done', error ? error.message : 'done');
     return {
       files,
