@@ -154,7 +154,7 @@ export async function attach(target: AttachTarget, options: AttachOptions): Prom
     const left = await detach(connection, endpoint, token);
     removeIfEmpty(output);
     const mapped = mapError(error, endpoint, 'attaching');
-    if (left.mayBeOpen) mapped.message += `; the inspector we opened on port ${endpoint.port} may still be open`;
+    if (left.mayBeOpen) mapped.message += `; the inspector FlameLens opened on port ${endpoint.port} may still be open`;
     throw mapped;
   }
   report('recording', `recording pid ${endpoint.pid ?? '?'} on ${endpoint.host}:${endpoint.port}`);
