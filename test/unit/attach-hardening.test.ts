@@ -200,19 +200,35 @@ describe('attach hardening: the user ends the CLI', () => {
     await assertLeftAsFound(target, port);
   });
 
-  it('SIGTERM to the CLI cancels like a second Ctrl+C (exit 143): inspector closed, target running', async () => {
-    const target = await startWorker('hard-sigterm');
-    const out = scratchDir('hard-sigterm');
-    const run = startCli(cli, ['attach', String(target.pid), '--out', out]);
-    await run.waitForStderr(/until Ctrl\+C/);
-    const port = await openedPort(target);
+  it('SIGTERM while the inspector is being opened: exit 143, the just-opened inspector is closed again', async () => {
+    const target = await startWorker('hard-sigterm-attaching');
+    const run = startCli(cli, ['attach', String(target.pid), '--out', scratchDir('hard-sigterm-attaching')]);
+    await run.waitForStderr(/sending SIGUSR1/);
     run.child.kill('SIGTERM');
     const result = await run.exited;
     assert.equal(result.code, 143, result.stderr);
-    assert.equal(result.signal, null, 'the CLI exited by itself after cleaning up, not by the signal');
-    assert.match(result.stderr, /terminated \(SIGTERM\): cancelled; nothing was written/);
-    assert.match(result.stderr, /inspector closed again/);
-    assert.deepEqual(profilesIn(out), []);
-    await assertLeftAsFound(target, port);
+    assert.match(result.stderr, /terminated \(SIGTERM\): cancelled/);
+    await assertLeftAsFound(target, await openedPort(target));
   });
+
+  for (const [signal, code, said] of [
+    ['SIGTERM', 143, /terminated \(SIGTERM\): cancelled; nothing was written/],
+    ['SIGHUP', 129, /hung up \(SIGHUP\): cancelled; nothing was written/],
+  ] as const) {
+    it(`${signal} to the CLI cancels like a second Ctrl+C (exit ${code}): inspector closed, target running`, async () => {
+      const target = await startWorker(`hard-${signal.toLowerCase()}`);
+      const out = scratchDir(`hard-${signal.toLowerCase()}`);
+      const run = startCli(cli, ['attach', String(target.pid), '--out', out]);
+      await run.waitForStderr(/until Ctrl\+C/);
+      const port = await openedPort(target);
+      run.child.kill(signal);
+      const result = await run.exited;
+      assert.equal(result.code, code, result.stderr);
+      assert.equal(result.signal, null, 'the CLI exited by itself after cleaning up, not by the signal');
+      assert.match(result.stderr, said);
+      assert.match(result.stderr, /inspector closed again/);
+      assert.deepEqual(profilesIn(out), []);
+      await assertLeftAsFound(target, port);
+    });
+  }
 });
