@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { AttachError } from './attach-errors';
 import { webSocketUrlFor } from './inspector/endpoints';
 import {
+  catchesSignal,
   describeProcess,
   findInspector,
   findPortOwner,
@@ -85,7 +86,10 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
   const existing = await findInspector(pid);
   if (existing) {
     report?.(`pid ${pid} already has an inspector on ${existing.host}:${existing.port}`);
-    const wsUrl = await webSocketUrlFor(existing.host, existing.port, { signal });
+    const wsUrl = await webSocketUrlFor(existing.host, existing.port, { signal }).catch((error: Error) => {
+      throwIfAborted(signal);
+      throw new AttachError('connect-failed', `the inspector of pid ${pid} on ${existing.host}:${existing.port} did not answer: ${error.message}`, { cause: error });
+    });
     return { wsUrl, host: existing.host, port: existing.port, pid, openedInspector: false };
   }
 
@@ -95,6 +99,18 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
       'not-node',
       `pid ${pid} is not a Node.js process (${basics.exe || basics.argv[0] || 'unknown executable'}: ${commandLine}); ` +
         'FlameLens only sends the inspector signal to node executables',
+    );
+  }
+
+  // The name is not enough: a copy of another program called `node`, or a Node.js that does not
+  // listen for the signal, would be killed by it. Node installs a SIGUSR1 handler at startup.
+  const handled = await catchesSignal(pid, 'SIGUSR1').catch(() => undefined);
+  if (handled !== true) {
+    const why = handled === undefined ? `its signal handlers could not be read from /proc/${pid}/status` : 'it has no SIGUSR1 handler (SigCgt in /proc/PID/status)';
+    throw new AttachError(
+      'no-sigusr1-handler',
+      `pid ${pid} (${basics.exe || basics.argv[0] || 'unknown executable'}) is named like Node.js, but ${why}, so SIGUSR1 could kill it ` +
+        'instead of opening an inspector; FlameLens did not send it. If it is Node.js, start it with --inspect and attach by host:port',
     );
   }
 
@@ -118,6 +134,7 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
   }
 
   const deadline = Date.now() + openTimeoutMs;
+  let openedOn: { host: string; port: number } | undefined;
   while (Date.now() < deadline) {
     // Not cancellable: once signalled, the target is opening its inspector, and we must find it to
     // close it again. The caller checks for cancellation right after (at most openTimeoutMs later).
@@ -127,9 +144,18 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
     if (sockets.length === 0) continue;
     const found = await findInspector(pid);
     if (found) {
-      const wsUrl = await webSocketUrlFor(found.host, found.port, { signal });
-      return { wsUrl, host: found.host, port: found.port, pid, openedInspector: true };
+      // Not cancellable either, and retried until the deadline: without the URL we could not close it.
+      const wsUrl = await webSocketUrlFor(found.host, found.port).catch(() => undefined);
+      if (wsUrl) return { wsUrl, host: found.host, port: found.port, pid, openedInspector: true };
+      openedOn = found;
     }
+  }
+  if (openedOn) {
+    throw new AttachError(
+      'inspector-not-opened',
+      `pid ${pid} opened an inspector on ${openedOn.host}:${openedOn.port} after SIGUSR1, but it did not name its WebSocket URL ` +
+        `within ${openTimeoutMs} ms; that inspector may still be open (the target can close it with require('node:inspector').close())`,
+    );
   }
   // Someone may have taken the port between our check and the signal.
   if (expectedPort !== 0 && (await isPortListening(expectedPort))) throw await portInUse(expectedPort, pid);

@@ -3,6 +3,8 @@
 export type AttachErrorCode =
   | 'pid-not-found'
   | 'not-node'
+  /** Named like Node.js but has no SIGUSR1 handler: the signal would kill it, so it is not sent. */
+  | 'no-sigusr1-handler'
   | 'self'
   | 'permission-denied'
   | 'unsupported-platform'
@@ -12,6 +14,8 @@ export type AttachErrorCode =
   | 'target-exited'
   | 'connection-lost'
   | 'cancelled'
+  /** The output folder cannot be created or written (checked before the target is touched), or a file in it failed. */
+  | 'output-unwritable'
   | 'protocol';
 
 export class AttachError extends Error {

@@ -1,12 +1,18 @@
 // Attach to a running Node process over the DevTools protocol, record a CPU profile and/or a
 // sampling heap profile, optionally take a heap snapshot, write them to files, and leave the target
-// as it was found: an inspector we opened (SIGUSR1) is closed again; one that was open stays open.
-import { closeSync, mkdirSync, openSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+// as it was found: an inspector FlameLens opened (SIGUSR1) is closed again by the last FlameLens
+// session to leave it; one that was open stays open. Every way a capture can end (stop, duration,
+// cancel, a failed write, a lost connection, the target exiting) goes through the same detach.
+import { randomUUID } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
 import * as net from 'node:net';
 import path from 'node:path';
 import { AttachError } from './attach-errors';
 import { isAlive, resolveEndpoint, throwIfAborted } from './attach-endpoint';
 import type { AttachTarget, Endpoint } from './attach-endpoint';
+import { CLOSE_DELAY_MS, isLeaveAnswer, joinExpression, leaveExpression } from './attach-marker';
+import { describeFsError, fallbackPath, prepareOutputFolder, removeIfEmpty, StreamedFile, writeFileWhole } from './attach-output';
+import type { OutputFolder } from './attach-output';
 import { Connection } from './inspector/connection';
 import { ConnectionClosedError } from './inspector/errors';
 import { WebSocketTransport } from './inspector/transport';
@@ -33,11 +39,11 @@ export interface AttachOptions {
   heapIncludeCollected?: boolean;
   /** Stop by itself after this long; without it, recording runs until stop(). */
   durationMs?: number;
-  /** Where files go (created if missing). */
+  /** Where files go: created if missing, and proven writable before the target is touched. */
   outDir: string;
   /** File name stem; default `flamelens-<pid|port>-<timestamp>`. */
   baseName?: string;
-  /** Cancels: stops everything, writes nothing, leaves the target as found. */
+  /** Cancels: stops everything, writes nothing, leaves the target as found (also while attaching). */
   signal?: AbortSignal;
   onProgress?: (progress: AttachProgress) => void;
   /** How long to wait for a signalled process to open its inspector (ms). Default 5000. */
@@ -68,14 +74,28 @@ export interface AttachResult {
   wsUrl: string;
   /** We opened the target's inspector (SIGUSR1) for this capture. */
   openedInspector: boolean;
-  /** We opened it and it no longer answers: the target is back as it was. */
+  /**
+   * The inspector FlameLens opened (this session, or an overlapping one that left first) was closed
+   * by us as its last FlameLens user, and no longer listens: the target is back as it was.
+   */
   inspectorClosed: boolean;
-  /** Recording time, ms. */
+  /**
+   * Other FlameLens sessions still attached when we left: the inspector stays open for them, and the
+   * last of them closes it (when FlameLens opened it). 0 normally.
+   */
+  otherSessions: number;
+  /** The target ended (process.exit() or an empty event loop) during the capture; what was recorded before is saved. */
+  targetExited: boolean;
+  /** Recording time, ms (until the target's exit, when it exited). */
   recordedMs: number;
   /** What was asked for and not captured, and why. */
   lost: string[];
   warnings: string[];
-  /** Why the capture ended early (target exited, connection lost, cancelled). */
+  /**
+   * Why the capture ended early or not as asked: 'target-exited' (with files when the target asked
+   * to exit and what it had recorded was saved), 'connection-lost', 'cancelled', or
+   * 'output-unwritable' (a file could not be written where asked; see `files` for where it went).
+   */
   error?: AttachError;
 }
 
@@ -95,13 +115,23 @@ export async function attach(target: AttachTarget, options: AttachOptions): Prom
   const report = (phase: AttachPhase, message: string): void => options.onProgress?.({ phase, message });
   report('resolving', describeTarget(target));
   throwIfAborted(options.signal);
-  const endpoint = await resolveEndpoint(target, {
-    signal: options.signal,
-    openTimeoutMs: options.openTimeoutMs,
-    report: (m) => report('resolving', m),
-  });
+  // Before the target is touched: a folder we cannot write must not fail the capture after we opened its inspector.
+  const output = prepareOutputFolder(options.outDir);
+  let endpoint: Endpoint;
+  try {
+    endpoint = await resolveEndpoint(target, {
+      signal: options.signal,
+      openTimeoutMs: options.openTimeoutMs,
+      report: (m) => report('resolving', m),
+    });
+  } catch (error) {
+    removeIfEmpty(output);
+    throw error;
+  }
 
+  const token = randomUUID();
   let connection: Connection | undefined;
+  let exiting: Promise<void>;
   try {
     throwIfAborted(options.signal);
     report('connecting', `connecting to ${endpoint.wsUrl}`);
@@ -110,17 +140,53 @@ export async function attach(target: AttachTarget, options: AttachOptions): Prom
       throw new AttachError('connect-failed', `${error.message}; is the target still running with its inspector open?`, { cause: error });
     });
     connection = new Connection(transport);
+    // Registered first, so that from now on an overlapping FlameLens session leaving never closes the inspector under us.
+    await connection
+      .send('Runtime.evaluate', { expression: joinExpression(token, process.pid, endpoint.openedInspector), silent: true, returnByValue: true }, { timeoutMs: 5000 })
+      .catch((error: unknown) => {
+        if (error instanceof ConnectionClosedError) throw error;
+      });
+    ({ exiting } = await watchForExit(connection));
     await startRecording(connection, options);
     throwIfAborted(options.signal);
   } catch (error) {
     // A failed attach leaves the target as found.
-    const closed = await detach(connection, endpoint);
+    const left = await detach(connection, endpoint, token);
+    removeIfEmpty(output);
     const mapped = mapError(error, endpoint, 'attaching');
-    if (endpoint.openedInspector && !closed) mapped.message += `; the inspector we opened on port ${endpoint.port} may still be open`;
+    if (left.mayBeOpen) mapped.message += `; the inspector FlameLens opened on port ${endpoint.port} may still be open`;
     throw mapped;
   }
   report('recording', `recording pid ${endpoint.pid ?? '?'} on ${endpoint.host}:${endpoint.port}`);
-  return new Session(connection, endpoint, options);
+  return new Session(connection, endpoint, options, { output, token, exiting });
+}
+
+/**
+ * Resolves once the target has ended (process.exit(), or nothing left to run) and waits for the
+ * debugger to disconnect — which it would do for ever. Node tells us with
+ * NodeRuntime.waitingForDisconnect; other inspectors by destroying the main execution context.
+ * The target still answers commands while it waits, so what was recorded can be saved.
+ */
+async function watchForExit(connection: Connection): Promise<{ exiting: Promise<void> }> {
+  let exited!: () => void;
+  const exiting = new Promise<void>((resolve) => (exited = resolve));
+  connection.on('NodeRuntime.waitingForDisconnect', () => exited());
+  try {
+    await connection.send('NodeRuntime.notifyWhenWaitingForDisconnect', { enabled: true }, { timeoutMs: 5000 });
+  } catch (error) {
+    if (error instanceof ConnectionClosedError) throw error;
+    const mainContexts = new Set<number>();
+    connection.on('Runtime.executionContextCreated', ({ context }) => {
+      if ((context.auxData as { isDefault?: boolean } | undefined)?.isDefault) mainContexts.add(context.id);
+    });
+    connection.on('Runtime.executionContextDestroyed', ({ executionContextId }) => {
+      if (mainContexts.has(executionContextId)) exited();
+    });
+    await connection.send('Runtime.enable').catch((e: unknown) => {
+      if (e instanceof ConnectionClosedError) throw e;
+    });
+  }
+  return { exiting };
 }
 
 async function startRecording(connection: Connection, options: AttachOptions): Promise<void> {
@@ -140,11 +206,23 @@ async function startRecording(connection: Connection, options: AttachOptions): P
   }
 }
 
+interface SessionContext {
+  output: OutputFolder;
+  /** This session's entry in the target's register of FlameLens sessions. */
+  token: string;
+  /** Resolves when the target ends and waits for us to disconnect. */
+  exiting: Promise<void>;
+}
+
 class Session implements AttachSession {
   readonly finished: Promise<AttachResult>;
   private stopRequested!: () => void;
   private readonly startedAt = Date.now();
   private ended: AttachError | undefined;
+  /** The target asked to exit and waits for us: save, then disconnect at once. */
+  private targetExiting = false;
+  /** Files that could not go where asked (and where they went instead, if anywhere). */
+  private readonly outputProblems: string[] = [];
   /** Set once we disconnect on purpose, so our own close isn't taken for the target's. */
   private detaching = false;
 
@@ -152,8 +230,10 @@ class Session implements AttachSession {
     private readonly connection: Connection,
     private readonly endpoint: Endpoint,
     private readonly options: AttachOptions,
+    private readonly context: SessionContext,
   ) {
     const stopped = new Promise<void>((resolve) => (this.stopRequested = resolve));
+    void context.exiting.then(() => (this.targetExiting = true));
     this.finished = this.run(stopped);
   }
 
@@ -180,11 +260,70 @@ class Session implements AttachSession {
   }
 
   private async run(stopped: Promise<void>): Promise<AttachResult> {
-    const { options, connection, endpoint } = this;
-    const wantsRecording = (options.cpu ?? true) || !!options.heap;
+    const { endpoint, connection } = this;
     const files: AttachFiles = {};
     const lost: string[] = [];
     const warnings: string[] = [];
+    let recordedMs = 0;
+    try {
+      recordedMs = await this.record(stopped, files, lost);
+    } catch (error) {
+      // Not expected (each step records its own failure), but whatever it was, the target is still left as found.
+      this.ended ??= mapError(error, endpoint, 'recording');
+    }
+
+    this.detaching = true;
+    let inspectorClosed = false;
+    let otherSessions = 0;
+    if (this.targetExiting) {
+      // It is waiting for us to go: no leave call (its register ends with it), just disconnect.
+      this.report('detaching', 'disconnecting so the exiting target can end');
+      connection.dispose();
+      if (endpoint.pid !== undefined && !(await goneWithin(endpoint.pid, 5000))) {
+        warnings.push(`pid ${endpoint.pid} said it was exiting but still runs 5 s after we disconnected`);
+      }
+    } else {
+      this.report('detaching', endpoint.openedInspector ? 'closing the inspector we opened' : 'disconnecting');
+      const left = await detach(connection, endpoint, this.context.token);
+      inspectorClosed = left.closed;
+      otherSessions = left.others;
+      if (left.mayBeOpen) {
+        warnings.push(
+          isAlivePid(endpoint.pid)
+            ? `could not confirm that the inspector FlameLens opened on port ${endpoint.port} closed again`
+            : `pid ${endpoint.pid} exited while the inspector was being closed`,
+        );
+      }
+    }
+
+    if (Object.keys(files).length === 0) removeIfEmpty(this.context.output);
+    // A failed write decides the outcome over the target's own exit (which is then a warning).
+    const exited = this.exitError(files, recordedMs);
+    const error = this.ended ?? this.outputError() ?? exited;
+    if (exited && error !== exited) warnings.push(exited.message);
+    this.report('done', error ? error.message : 'done');
+    return {
+      files,
+      ...(endpoint.pid !== undefined ? { pid: endpoint.pid } : {}),
+      host: endpoint.host,
+      port: endpoint.port,
+      wsUrl: endpoint.wsUrl,
+      openedInspector: endpoint.openedInspector,
+      inspectorClosed,
+      otherSessions,
+      targetExited: this.targetExiting,
+      recordedMs,
+      lost,
+      warnings,
+      ...(error ? { error } : {}),
+    };
+  }
+
+  /** Waits for the end of recording, then stops the profilers and writes the files; returns the recording time. */
+  private async record(stopped: Promise<void>, files: AttachFiles, lost: string[]): Promise<number> {
+    const { options, connection } = this;
+    const cpu = options.cpu ?? true;
+    const wantsRecording = cpu || !!options.heap;
     const closedEarly = new Promise<void>((resolve) =>
       connection.onClose(() => {
         if (this.detaching) return resolve();
@@ -194,76 +333,68 @@ class Session implements AttachSession {
         });
       }),
     );
+    // A cancel at any point until the files are written means none are (one already written is removed again).
     let onAbort: (() => void) | undefined;
     const cancelled = new Promise<void>((resolve) => {
-      onAbort = () => resolve();
-      if (options.signal?.aborted) resolve();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      onAbort = () => {
+        this.ended ??= new AttachError('cancelled', 'cancelled by the user; nothing was written');
+        resolve();
+      };
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
     });
     const timer = options.durationMs !== undefined && wantsRecording ? setTimeout(this.stopRequested, options.durationMs) : undefined;
 
-    if (wantsRecording) await Promise.race([stopped, closedEarly, cancelled]);
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-    const recordedMs = Date.now() - this.startedAt;
-    if (options.signal?.aborted && !this.ended) this.ended = new AttachError('cancelled', 'cancelled by the user; nothing was written');
-
-    const stem = path.join(options.outDir, options.baseName ?? defaultBaseName(endpoint));
-    if (!this.ended) {
-      mkdirSync(options.outDir, { recursive: true });
-      this.report('stopping', 'stopping the profilers');
+    try {
+      if (wantsRecording) await Promise.race([stopped, closedEarly, cancelled, this.context.exiting]);
+    } finally {
+      clearTimeout(timer);
     }
-    if (options.cpu ?? true) {
+    const recordedMs = Date.now() - this.startedAt;
+    try {
+      await this.saveAll(files, lost);
+    } finally {
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    }
+    if (this.ended?.code === 'cancelled') discard(files);
+    return recordedMs;
+  }
+
+  /** Stops the profilers and writes their files, then takes the snapshot if asked. */
+  private async saveAll(files: AttachFiles, lost: string[]): Promise<void> {
+    const { options, connection } = this;
+    const cpu = options.cpu ?? true;
+    if (this.targetExiting) this.report('stopping', 'the target is exiting: saving what was recorded');
+    else if (!this.ended) this.report('stopping', 'stopping the profilers');
+
+    const stem = path.join(this.context.output.dir, options.baseName ?? defaultBaseName(this.endpoint));
+    if (cpu) {
       await this.capture('the CPU profile', lost, async () => {
         const { profile } = await connection.send('Profiler.stop', undefined, { timeoutMs: 60_000 });
         if (this.ended) return;
-        files.cpuprofile = `${stem}.cpuprofile`;
-        writeFileSync(files.cpuprofile, JSON.stringify(profile));
+        files.cpuprofile = this.save('the CPU profile', `${stem}.cpuprofile`, JSON.stringify(profile));
       });
     }
     if (options.heap) {
       await this.capture('the heap profile', lost, async () => {
         const { profile } = await connection.send('HeapProfiler.stopSampling', undefined, { timeoutMs: 60_000 });
         if (this.ended) return;
-        files.heapprofile = `${stem}.heapprofile`;
-        writeFileSync(files.heapprofile, JSON.stringify(profile));
+        files.heapprofile = this.save('the heap profile', `${stem}.heapprofile`, JSON.stringify(profile));
       });
     }
-    if (options.snapshot) {
+    if (options.snapshot && this.targetExiting) {
+      lost.push('the heap snapshot: the target was exiting, so none was taken');
+    } else if (options.snapshot) {
       await this.capture('the heap snapshot', lost, async () => {
         if (this.ended) throw this.ended;
         files.heapsnapshot = await this.takeSnapshot(`${stem}.heapsnapshot`);
       });
     }
-    // Profiler.disable etc. only when the connection still works; the target keeps no state from us.
-    if (!connection.isClosed) {
-      if (options.cpu ?? true) await connection.send('Profiler.disable').catch(() => undefined);
+    // Profiler.disable etc. only when the connection still works and the target is not waiting to exit.
+    if (!connection.isClosed && !this.targetExiting) {
+      if (cpu) await connection.send('Profiler.disable').catch(() => undefined);
       if (options.heap || options.snapshot) await connection.send('HeapProfiler.disable').catch(() => undefined);
     }
-    this.detaching = true;
-    this.report('detaching', endpoint.openedInspector ? 'closing the inspector we opened' : 'disconnecting');
-    const inspectorClosed = await detach(connection, endpoint);
-    if (endpoint.openedInspector && !inspectorClosed) {
-      warnings.push(
-        isAlivePid(endpoint.pid)
-          ? `could not confirm that the inspector we opened on port ${endpoint.port} closed again`
-          : `pid ${endpoint.pid} exited while the inspector was being closed`,
-      );
-    }
-    this.report('done', this.ended ? this.ended.message : 'done');
-    return {
-      files,
-      ...(endpoint.pid !== undefined ? { pid: endpoint.pid } : {}),
-      host: endpoint.host,
-      port: endpoint.port,
-      wsUrl: endpoint.wsUrl,
-      openedInspector: endpoint.openedInspector,
-      inspectorClosed,
-      recordedMs,
-      lost,
-      warnings,
-      ...(this.ended ? { error: this.ended } : {}),
-    };
   }
 
   /** Runs one capture step; a failure is recorded as lost rather than thrown. */
@@ -282,15 +413,40 @@ class Session implements AttachSession {
     }
   }
 
+  /** Writes a file where asked, or else into a fresh temporary folder: what was recorded is not lost to a bad folder. */
+  private save(what: string, file: string, data: string): string {
+    try {
+      writeFileWhole(file, data);
+      return file;
+    } catch (error) {
+      const reason = describeFsError(error);
+      let fallback: string;
+      try {
+        fallback = fallbackPath(file);
+        writeFileWhole(fallback, data);
+      } catch (again) {
+        const message = `could not write ${what} to ${file} (${reason}), nor to a temporary folder (${describeFsError(again)})`;
+        this.outputProblems.push(message);
+        throw new AttachError('output-unwritable', message, { cause: error });
+      }
+      this.outputProblems.push(`could not write ${what} to ${file} (${reason}); saved it to ${fallback} instead`);
+      return fallback;
+    }
+  }
+
   /** Streams the snapshot to disk chunk by chunk; it is never held whole in memory. */
   private async takeSnapshot(file: string): Promise<string> {
     const { connection } = this;
     this.report('snapshot', 'taking a heap snapshot');
-    const fd = openSync(file, 'w');
-    let failed = true;
-    const offChunk = connection.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => {
-      writeSync(fd, chunk);
-    });
+    let stream: StreamedFile;
+    try {
+      stream = new StreamedFile(file);
+    } catch (error) {
+      const fallback = fallbackPath(file);
+      stream = new StreamedFile(fallback);
+      this.outputProblems.push(`could not write the heap snapshot to ${file} (${describeFsError(error)}); saved it to ${fallback} instead`);
+    }
+    const offChunk = connection.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => stream.write(chunk));
     const offProgress = connection.on('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => {
       this.report('snapshot', `heap snapshot: ${done} of ${total}`, done, total);
     });
@@ -299,29 +455,61 @@ class Session implements AttachSession {
     try {
       // A snapshot of a big heap takes long: no timeout, but a closed connection or cancel ends it.
       await connection.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }, { timeoutMs: 0 });
-      failed = false;
-      return file;
+    } catch (error) {
+      stream.abort();
+      throw error;
     } finally {
       this.options.signal?.removeEventListener('abort', onAbort);
       offChunk();
       offProgress();
-      closeSync(fd);
-      if (failed) {
-        try {
-          unlinkSync(file);
-        } catch {
-          // Already gone.
-        }
-      }
     }
+    try {
+      stream.commit();
+    } catch (error) {
+      const message = `could not write the heap snapshot to ${stream.file} (${describeFsError(error)})`;
+      this.outputProblems.push(message);
+      throw new AttachError('output-unwritable', message, { cause: error });
+    }
+    return stream.file;
   }
 
   /** Why the connection closed under us: the target exited (checked for a moment: its socket closes just before it dies), or not. */
   private async endError(): Promise<AttachError> {
     if (this.options.signal?.aborted) return new AttachError('cancelled', 'cancelled by the user; nothing was written');
     const pid = this.endpoint.pid;
-    if (pid !== undefined && !(await stillAliveAfter(pid, 500))) return new AttachError('target-exited', `pid ${pid} exited during the capture`);
+    if (pid !== undefined && (await goneWithin(pid, 500))) return new AttachError('target-exited', `pid ${pid} exited during the capture`);
     return new AttachError('connection-lost', `the connection to the target (${this.endpoint.host}:${this.endpoint.port}) closed during the capture; did it exit?`);
+  }
+
+  /** The target ended by itself while we recorded: said plainly, with what was saved. */
+  private exitError(files: AttachFiles, recordedMs: number): AttachError | undefined {
+    if (!this.targetExiting) return undefined;
+    const who = this.endpoint.pid !== undefined ? `pid ${this.endpoint.pid}` : `the target at ${this.endpoint.host}:${this.endpoint.port}`;
+    const saved = Object.keys(files).length > 0;
+    return new AttachError(
+      'target-exited',
+      saved
+        ? `${who} exited while recording; saved the ${formatSeconds(recordedMs)} recorded before it exited`
+        : `${who} exited while recording; nothing was captured`,
+    );
+  }
+
+  private outputError(): AttachError | undefined {
+    return this.outputProblems.length > 0 ? new AttachError('output-unwritable', this.outputProblems.join('; ')) : undefined;
+  }
+}
+
+/** Removes files already written by a capture that was then cancelled. */
+function discard(files: AttachFiles): void {
+  for (const key of Object.keys(files) as Array<keyof AttachFiles>) {
+    const file = files[key];
+    delete files[key];
+    if (file === undefined) continue;
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
   }
 }
 
@@ -332,36 +520,51 @@ function lostReason(what: string, error: AttachError): string {
   return error.message;
 }
 
+interface Left {
+  /** The inspector FlameLens opened is confirmed closed (we were its last FlameLens session). */
+  closed: boolean;
+  /** FlameLens sessions still attached, for which it stays open. */
+  others: number;
+  /** It should have closed and we could not confirm it did. */
+  mayBeOpen: boolean;
+}
+
 /**
- * Disconnects. When we opened the inspector, first asks the target to close it (the one piece of
- * code FlameLens evaluates in a target) and confirms it no longer answers. Returns whether it is closed.
+ * Disconnects, after unregistering from the target's list of FlameLens sessions. The last session
+ * to leave an inspector FlameLens opened has the target close it, and confirms it no longer listens.
  */
-async function detach(connection: Connection | undefined, endpoint: Endpoint): Promise<boolean> {
-  if (!endpoint.openedInspector) {
-    connection?.dispose();
-    return false;
-  }
+async function detach(connection: Connection | undefined, endpoint: Endpoint, token: string): Promise<Left> {
   let conn = connection;
-  if (!conn || conn.isClosed) {
-    // Reconnect just to close it (e.g. the first connect failed after SIGUSR1 opened it).
+  if ((!conn || conn.isClosed) && endpoint.openedInspector) {
+    // Reconnect just to leave (e.g. the first connect failed after SIGUSR1 opened it).
     conn = await WebSocketTransport.connect(endpoint.wsUrl, { timeoutMs: 2000 })
       .then((t) => new Connection(t))
       .catch(() => undefined);
   }
+  let answer: unknown;
   if (conn && !conn.isClosed) {
-    // Closing the inspector while a session is still connected can crash the target (nodejs/node#18761;
-    // seen here as an occasional SIGSEGV right after detach). So the target only schedules the close,
-    // answers, and we disconnect at once: when the timer fires no session is left, which is the plain
-    // inspector.close() path any program may take. process.getBuiltinModule exists from Node 20.16/22.3;
-    // `require` comes from the command-line API.
-    await conn
-      .send('Runtime.evaluate', { expression: CLOSE_INSPECTOR_EXPRESSION, includeCommandLineAPI: true, silent: true }, { timeoutMs: 3000 })
+    // The target only schedules the close and answers; we disconnect at once, so when its timer
+    // fires no session is left (closing with one attached can crash it, nodejs/node#18761).
+    const evaluated = await conn
+      .send(
+        'Runtime.evaluate',
+        { expression: leaveExpression(token, endpoint.openedInspector), includeCommandLineAPI: true, silent: true, returnByValue: true },
+        { timeoutMs: 3000 },
+      )
       .catch(() => undefined);
+    answer = evaluated?.result.value;
     conn.dispose();
   }
   connection?.dispose();
-  // Closed means nothing listens on the port any more (not merely "doesn't answer HTTP right now"),
-  // and the target is still there: a target that died did not get "left as found".
+  if (isLeaveAnswer(answer) && !answer.closing) return { closed: false, others: answer.others, mayBeOpen: false };
+  // Without an answer, whether we opened it decides.
+  if (!isLeaveAnswer(answer) && !endpoint.openedInspector) return { closed: false, others: 0, mayBeOpen: false };
+  const closed = await confirmClosed(endpoint);
+  return { closed, others: 0, mayBeOpen: !closed };
+}
+
+/** Closed means nothing listens on the port any more (not merely "doesn't answer HTTP right now"), and the target still runs. */
+async function confirmClosed(endpoint: Endpoint): Promise<boolean> {
   const deadline = Date.now() + CLOSE_DELAY_MS + 5000;
   while (Date.now() < deadline) {
     if (endpoint.pid !== undefined && !isAlive(endpoint.pid)) return false;
@@ -388,12 +591,7 @@ function connectionRefused(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** How long the target waits before closing its inspector: time for our session to disconnect first. */
-export const CLOSE_DELAY_MS = 1000;
-
-export const CLOSE_INSPECTOR_EXPRESSION =
-  "(() => { const inspector = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('inspector') : require('inspector'); " +
-  `setTimeout(() => inspector.close(), ${CLOSE_DELAY_MS}).unref(); return 'closing'; })()`;
+export { CLOSE_DELAY_MS } from './attach-marker';
 
 function mapError(error: unknown, endpoint: Endpoint, doing: string): AttachError {
   if (error instanceof AttachError) return error;
@@ -406,17 +604,22 @@ function mapError(error: unknown, endpoint: Endpoint, doing: string): AttachErro
   return new AttachError('protocol', `${doing}: ${(error as Error).message}`, { cause: error });
 }
 
-async function stillAliveAfter(pid: number, ms: number): Promise<boolean> {
+/** True once the process is gone, waiting up to `ms` for it to go. */
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (isAlive(pid)) {
-    if (Date.now() >= deadline) return true;
+    if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  return false;
+  return true;
 }
 
 function isAlivePid(pid: number | undefined): boolean {
   return pid === undefined || isAlive(pid);
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 function defaultBaseName(endpoint: Endpoint): string {

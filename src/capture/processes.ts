@@ -2,6 +2,7 @@
 // Windows listNodeProcesses() throws UnsupportedPlatformError; attaching by host:port or ws:// URL
 // works everywhere (that needs no discovery).
 import { readFile, readdir, readlink } from 'node:fs/promises';
+import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import { isInspectorListening } from './inspector/endpoints';
 
@@ -89,6 +90,20 @@ export function looksLikeNode(exe: string, argv: readonly string[]): boolean {
   const isNodeName = (file: string): boolean => /^(node|nodejs)(\d+(\.\d+)*)?$/.test(path.basename(file.replace(/ \(deleted\)$/, '')));
   if (exe) return isNodeName(exe);
   return argv.length > 0 && isNodeName(argv[0]!);
+}
+
+/**
+ * Whether the process has a handler installed for a signal: its bit in the SigCgt mask of
+ * /proc/PID/status (signal n is bit n-1). Node catches SIGUSR1 to open its inspector; a program
+ * that merely carries Node's name does not, and SIGUSR1's default action would kill it.
+ * Rejects when the status file cannot be read (no such process, or not ours to read).
+ */
+export async function catchesSignal(pid: number, signal: 'SIGUSR1' | 'SIGINT' | 'SIGTERM'): Promise<boolean> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const mask = /^SigCgt:\s*([0-9a-f]+)$/im.exec(status)?.[1];
+  if (mask === undefined) throw new Error(`/proc/${pid}/status has no SigCgt line`);
+  const bit = BigInt(osConstants.signals[signal] - 1);
+  return ((BigInt(`0x${mask}`) >> bit) & 1n) === 1n;
 }
 
 /**

@@ -1,5 +1,6 @@
 // `flamelens attach TARGET`: profile an already running Node.js process over the inspector, and
 // `flamelens snapshot-diff A B`: what grew between two heap snapshots.
+import { constants } from 'node:os';
 import * as path from 'node:path';
 import { intOption, parseArgs, parseDuration, sizeOption, UsageError } from './args';
 import { displayLocation, hotspots, loadProfileFile } from './analyze';
@@ -23,7 +24,8 @@ export const attachHelp = `Usage: flamelens attach TARGET [options]
 
 Profiles a Node.js process that is already running. TARGET is one of
   PID                    a process id (Linux). If the process has no inspector open, FlameLens
-                         opens it (SIGUSR1, like \`node inspect -p PID\`), and closes it again after
+                         opens it (SIGUSR1, like \`node inspect -p PID\`; sent only to a node
+                         executable that handles SIGUSR1), and closes it again after
   HOST:PORT              an inspector opened with --inspect=HOST:PORT (e.g. 127.0.0.1:9229)
   ws://HOST:PORT/ID      an inspector WebSocket URL, as printed by "Debugger listening on …"
 
@@ -39,12 +41,22 @@ Options:
   --list                 list running Node.js processes and their inspectors (Linux)
   -h, --help             show this help
 
-Ctrl+C stops recording and writes the files; a second Ctrl+C cancels without writing.
-The only code FlameLens runs in the target is the call that closes an inspector it opened.
+Ctrl+C stops recording and writes the files; a second Ctrl+C cancels without writing. SIGTERM
+or SIGHUP cancels like a second Ctrl+C. Either way FlameLens first leaves the target as it found it.
+The output folder is created and checked before the target is touched. If the target exits while
+recording (process.exit(), or nothing left to run), what was recorded until then is saved and
+FlameLens disconnects at once so the target can end.
+The only code FlameLens runs in the target is one small call when it connects and one when it
+leaves: they keep a count of the FlameLens sessions attached (a hidden global), so that the last
+one to leave closes an inspector FlameLens opened, and overlapping attaches never close it under
+each other.
 
-Exit codes: 0 success; 2 usage error or the process could not be attached (not found, not
-Node.js, permission denied, inspector port in use…); 3 nothing was captured (the target exited
-or the connection dropped); 130 cancelled.`;
+Exit codes: 0 success (also when the target exited during recording and what it recorded before
+was saved); 2 usage error, the process could not be attached (not found, not Node.js, no SIGUSR1
+handler, permission denied, inspector port in use…), or the output folder could not be written (a
+profile recorded by then is saved to a temporary folder, named in the message); 3 nothing was
+captured (the target exited or the connection dropped); 130 cancelled (Ctrl+C twice); 143
+terminated (SIGTERM); 129 hung up (SIGHUP).`;
 
 export const snapshotDiffHelp = `Usage: flamelens snapshot-diff BEFORE.heapsnapshot AFTER.heapsnapshot [options]
 
@@ -107,26 +119,44 @@ export async function attachCommand(argv: string[]): Promise<number> {
     },
   };
 
-  // Ctrl+C: first stops and writes, second cancels. Installed before attaching, so an early
-  // Ctrl+C cancels the attach cleanly instead of killing us with the target's inspector open.
+  // Ctrl+C: first stops and writes, second cancels; SIGTERM and SIGHUP cancel at once. Installed
+  // before attaching, so an early signal cancels the attach cleanly instead of killing us with the
+  // target's inspector open. Whatever arrives while we leave the target only gets a word.
   let session: Awaited<ReturnType<typeof attach>> | undefined;
   let interrupts = 0;
+  let cancelledBy: NodeJS.Signals | undefined;
+  const cancel = (by: NodeJS.Signals): void => {
+    if (controller.signal.aborted) {
+      info('leaving the target as found first (a few seconds at most)…');
+      return;
+    }
+    cancelledBy = by;
+    controller.abort();
+  };
   const onSigint = (): void => {
     interrupts++;
     if (session && interrupts === 1) {
       info('stopping…  (Ctrl+C again to cancel without writing)');
       void session.stop();
-    } else controller.abort();
+    } else cancel('SIGINT');
   };
+  const onSigterm = (): void => cancel('SIGTERM');
+  const onSighup = (): void => cancel('SIGHUP');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  process.on('SIGHUP', onSighup);
   let result: AttachResult;
   try {
     try {
       session = await attach(target, options);
     } catch (error) {
       if (error instanceof AttachError) {
-        process.stderr.write(`flamelens attach: ${escapeControlText(error.message)}\n`);
-        return error.code === 'cancelled' ? 130 : 2;
+        if (error.code === 'cancelled') {
+          fail(`${cancelMessage(cancelledBy)}; the target was left as found`);
+          return cancelExitCode(cancelledBy);
+        }
+        fail(error.message);
+        return 2;
       }
       throw error;
     }
@@ -138,19 +168,29 @@ export async function attachCommand(argv: string[]): Promise<number> {
     result = await session.finished;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    process.off('SIGHUP', onSighup);
   }
 
   for (const w of result.warnings) warn(w);
-  if (result.openedInspector) {
-    if (result.inspectorClosed) info(`inspector closed again (pid ${result.pid} is as we found it)`);
-    else warn(`the inspector we opened on ${result.host}:${result.port} may still be open`);
-  }
-  if (result.error) {
-    process.stderr.write(`flamelens attach: ${escapeControlText(result.error.message)}\n`);
-    for (const l of result.lost) process.stderr.write(`  lost ${escapeControlText(l)}\n`);
-    if (result.error.code === 'cancelled') return 130;
+  if (result.otherSessions > 0) {
+    const others = result.otherSessions === 1 ? '1 other FlameLens session' : `${result.otherSessions} other FlameLens sessions`;
+    info(`left the inspector on ${result.host}:${result.port} open for ${others} still attached; the last to finish closes it`);
+  } else if (result.inspectorClosed) {
+    if (result.openedInspector) info(`inspector closed again (pid ${result.pid} is as we found it)`);
+    else info(`closed the inspector an earlier FlameLens session opened (pid ${result.pid} is as FlameLens found it)`);
   }
   const written = Object.values(result.files);
+  if (result.error) {
+    if (result.error.code === 'cancelled') {
+      fail(`${cancelMessage(cancelledBy)}; nothing was written`);
+      return cancelExitCode(cancelledBy);
+    }
+    // The target ending by itself after we saved what it recorded is news, not a failure.
+    if (result.error.code === 'target-exited' && written.length > 0) info(result.error.message);
+    else fail(result.error.message);
+  }
+  for (const l of result.lost) fail(l, '  lost ');
   for (const file of written) info(`wrote ${displayLocation(path.resolve(file), cwd)}`);
 
   if (result.files.cpuprofile) {
@@ -173,7 +213,27 @@ export async function attachCommand(argv: string[]): Promise<number> {
       out(renderSnapshotSummary(summary, top, `Heap snapshot of ${describeResult(result)}`));
     }
   }
+  if (result.error?.code === 'output-unwritable') return 2;
   return written.length === 0 ? 3 : 0;
+}
+
+/**
+ * An error line of attach: `flamelens attach: …`, or an indented detail. Messages can quote a
+ * target's command line or executable path, so this is the one place to escape them.
+ */
+function fail(message: string, prefix = 'flamelens attach: '): void {
+  process.stderr.write(`${prefix}${escapeControlText(message)}\n`);
+}
+
+function cancelMessage(by: NodeJS.Signals | undefined): string {
+  if (by === 'SIGTERM') return 'terminated (SIGTERM): cancelled';
+  if (by === 'SIGHUP') return 'hung up (SIGHUP): cancelled';
+  return 'cancelled';
+}
+
+/** 128 + the signal's number, as a shell reports a process that signal ended: 130, 143, 129. */
+function cancelExitCode(by: NodeJS.Signals | undefined): number {
+  return 128 + (constants.signals[by ?? 'SIGINT'] ?? 2);
 }
 
 export async function snapshotDiffCommand(argv: string[]): Promise<number> {

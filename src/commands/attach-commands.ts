@@ -145,7 +145,7 @@ export class AttachService implements vscode.Disposable {
 
   private async finish(name: string, result: AttachResult): Promise<AttachOutcome> {
     const outcome: AttachOutcome = { result };
-    const closedNote = result.openedInspector ? (result.inspectorClosed ? ' Inspector closed again.' : ' The inspector FlameLens opened may still be open.') : '';
+    const closedNote = inspectorNote(result);
     const lost = result.lost.length > 0 ? ` Not captured: ${result.lost.join('; ')}.` : '';
     const main = result.files.cpuprofile ?? result.files.heapprofile;
     if (!main) {
@@ -189,7 +189,7 @@ export class AttachService implements vscode.Disposable {
     const another = 'Pick Another Process…';
     let actions: string[] = [];
     if (err instanceof AttachError) {
-      if (err.code === 'port-in-use' || err.code === 'inspector-not-opened' || err.code === 'unsupported-platform' || err.code === 'connect-failed') actions = [byPort];
+      if (err.code === 'port-in-use' || err.code === 'no-sigusr1-handler' || err.code === 'inspector-not-opened' || err.code === 'unsupported-platform' || err.code === 'connect-failed') actions = [byPort];
       else if (err.code === 'pid-not-found' || err.code === 'not-node' || err.code === 'self' || err.code === 'permission-denied' || err.code === 'target-exited') actions = [another];
     }
     const choice = await vscode.window.showErrorMessage(message, ...actions);
@@ -266,7 +266,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs = {}): Promise<Sn
     }
     return undefined;
   }
-  const closedNote = result.openedInspector && result.inspectorClosed ? ' Inspector closed again.' : '';
+  const closedNote = inspectorNote(result);
   void vscode.window.showInformationMessage(`FlameLens: saved ${path.basename(file)}.${closedNote}`);
   await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'flamelens.snapshotEditor');
   return { file, pid: result.pid, result };
@@ -345,4 +345,12 @@ export function outputBase(outputDirectory: string, fallbackCwd?: string): strin
   if (path.isAbsolute(outputDirectory)) return outputDirectory;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? fallbackCwd ?? os.homedir();
   return path.join(folder, outputDirectory);
+}
+
+/** What became of the inspector, for the closing message: closed, kept for another FlameLens session, or maybe still open. */
+function inspectorNote(result: AttachResult): string {
+  if (result.otherSessions > 0) return ' Inspector left open for the other FlameLens session still attached (the last one closes it).';
+  if (result.inspectorClosed) return ' Inspector closed again.';
+  if (result.openedInspector && !result.targetExited && result.warnings.length > 0) return ' The inspector FlameLens opened may still be open.';
+  return '';
 }

@@ -212,3 +212,77 @@ export async function withPort9229Lock<T>(fn: () => Promise<T>): Promise<T> {
     fs.rmSync(lock, { recursive: true, force: true });
   }
 }
+
+/**
+ * The real `flamelens` CLI (src/cli/main.ts: its dispatcher and exit codes) bundled into a scratch
+ * folder, so a test runs what users run without depending on a fresh `npm run build`.
+ */
+export async function bundleCli(name = 'attach-cli-bundle'): Promise<string> {
+  const { build } = await import('esbuild');
+  const dir = scratchDir(name);
+  const outfile = path.join(dir, 'cli.js');
+  await build({ entryPoints: [path.join(repoRoot, 'src/cli/main.ts')], outfile, platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' });
+  return outfile;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `re` in the CLI's stderr (waits for it; rejects if the CLI ends first). */
+  waitForStderr(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Settles when the CLI has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+/** Starts `node BUNDLE args…`; killed by killAllTargets() like every target. */
+export function startCli(bundle: string, args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
+  const child = spawn(process.execPath, [bundle, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
+  });
+  started.push(child);
+  let out = '';
+  let err = '';
+  let closed = false;
+  const waiters: Array<() => void> = [];
+  const poke = (): void => waiters.splice(0).forEach((w) => w());
+  child.stdout!.setEncoding('utf8').on('data', (t: string) => ((out += t), poke()));
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => ((err += t), poke()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (code, signal) => ((closed = true), poke(), resolve({ code, signal, stdout: out, stderr: err }))),
+  );
+  const waitForStderr = (re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in the CLI's stderr:\n${err}`)), timeoutMs);
+      const check = (): void => {
+        const m = re.exec(err);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m);
+        } else if (closed) {
+          clearTimeout(timer);
+          reject(new Error(`the CLI exited (${child.exitCode ?? child.signalCode}) before printing ${re}:\n${out}\n${err}`));
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return { child, stdout: () => out, stderr: () => err, waitForStderr, exited };
+}
+
+/** Starts any executable (e.g. a copy of /bin/sleep named `node`); killed by killAllTargets(). */
+export function startProgram(file: string, args: string[]): ChildProcess {
+  const child = spawn(file, args, { stdio: 'ignore' });
+  started.push(child);
+  return child;
+}
+
+/** Resolves true once `child` has exited, false if it still runs after `ms`. */
+export function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => (child.off('exit', onExit), resolve(false)), ms);
+    const onExit = (): void => (clearTimeout(timer), resolve(true));
+    child.once('exit', onExit);
+  });
+}

@@ -4,12 +4,15 @@ import { EventEmitter } from 'node:events';
 import type { ProtocolMapping } from 'devtools-protocol/types/protocol-mapping';
 import type { Transport } from './transport';
 import { CommandTimeoutError, ConnectionClosedError, ProtocolError } from './errors';
+import type { NodeProtocolCommands, NodeProtocolEvents } from './node-protocol';
 
-export type CommandName = keyof ProtocolMapping.Commands;
-export type CommandParams<M extends CommandName> = ProtocolMapping.Commands[M]['paramsType'];
-export type CommandResult<M extends CommandName> = ProtocolMapping.Commands[M]['returnType'];
-export type EventName = keyof ProtocolMapping.Events;
-export type EventParams<E extends EventName> = ProtocolMapping.Events[E][0];
+type Commands = ProtocolMapping.Commands & NodeProtocolCommands;
+type Events = ProtocolMapping.Events & NodeProtocolEvents;
+export type CommandName = keyof Commands;
+export type CommandParams<M extends CommandName> = Commands[M]['paramsType'];
+export type CommandResult<M extends CommandName> = Commands[M]['returnType'];
+export type EventName = keyof Events;
+export type EventParams<E extends EventName> = Events[E][0];
 
 export interface SendOptions {
   /** Reject after this long (ms). Default: the connection's default; 0 = wait forever. */
