@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SignalRelay, type RelayOutcome } from './signal-relay';
+import { isAlive, SignalRelay, type RelayOutcome } from './signal-relay';
 import {
   agentEnv,
   describeThread,
@@ -14,6 +14,7 @@ import {
   type CaptureKind,
   type StopReason,
 } from './session';
+import { describeFsError, probeWritableDir } from '../fs-output';
 
 export interface CaptureOptions {
   /** argv to run directly, or one string run through the system shell. */
@@ -209,43 +210,23 @@ function spawnErrorMessage(err: NodeJS.ErrnoException, exe: string, cwd: string)
  * before the program runs (not later as "no process loaded the agent").
  */
 function prepareSessionDir(sessionDir: string): void {
-  const probe = path.join(sessionDir, `.flamelens-probe-${process.pid}`);
   try {
-    fs.mkdirSync(sessionDir, { recursive: true });
+    probeWritableDir(sessionDir);
     // A stop file left by an earlier run would silence every agent.
     fs.rmSync(path.join(sessionDir, stopFileName), { force: true });
-    fs.writeFileSync(probe, '');
-    fs.rmSync(probe, { force: true });
   } catch (e) {
-    throw new CaptureError(`cannot write profiles to ${sessionDir}: ${errnoText(e)}`);
+    throw new CaptureError(`cannot write profiles to ${sessionDir}: ${describeFsError(e)}`);
   }
 }
 
 /** Why the session folder cannot take files now, or undefined when it can. */
 function unwritableReason(sessionDir: string): string | undefined {
-  const probe = path.join(sessionDir, `.flamelens-probe-${process.pid}`);
   try {
-    fs.writeFileSync(probe, '');
-    fs.rmSync(probe, { force: true });
+    probeWritableDir(sessionDir);
     return undefined;
   } catch (e) {
-    return errnoText(e);
+    return describeFsError(e);
   }
-}
-
-function errnoText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const known: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'read-only file system',
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    ENOTDIR: 'a path component is a file, not a folder',
-    EEXIST: 'a file of that name exists',
-    ENOENT: 'the folder does not exist',
-  };
-  return (err.code && known[err.code] ? `${known[err.code]} (${err.code})` : err.message) ?? String(e);
 }
 
 /** Asks every agent of the session to stop recording; the programs keep running. */
@@ -422,15 +403,6 @@ function missingReason(s: AgentSidecar, all: AgentSidecar[], root: RootOutcome |
     return 'ended without writing a profile: it was torn down before it could save (a worker started by another worker, or one blocked in a synchronous wait)';
   }
   return 'ended without writing a profile: its process was killed';
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,7 +5,7 @@ import { InputError, displayLocation, loadProfileFile, round } from './analyze';
 import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
 import { escapeControlText } from '../model/escape-text';
-import { profileLoadFlags, profileLoadOptions, profileLoadValues } from './load-options';
+import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
 import { formatValue } from '../model/format';
 import { ProfileError, type Profile } from '../model/types';
@@ -17,19 +17,13 @@ lines whose self time (or self bytes) grew the most, and those that shrank. Func
 matched by name, file and line — not by V8's ids — so captures of separate runs compare.
 
 Options:
-  --top N            rows per table (default 10)
-  --fail-above PCT   exit 1 when a function regressed by more than PCT percent of the base
-                     profile's busy total (see rule below)
-  --normalize        scale BASE to NEW's total first, so only shifts in proportion count
-  --json             print machine-readable JSON instead of tables
-  --no-source-maps   keep generated (compiled) locations
-  --max-source-size SIZE
-                     skip scripts and source maps larger than SIZE when source mapping
-                     (default 8MB; e.g. 512KB, 32MB). Only regular files are read, and
-                     mapping stops after 10 s: the rest keep generated locations (noted)
-  --max-size SIZE    refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: a
-                     quarter of the machine's memory, at most 4 GB)
-  -h, --help         show this help
+  --top N               rows per table (default 10)
+  --fail-above PCT      exit 1 when a function regressed by more than PCT percent of the base
+                        profile's busy total (see rule below)
+  --normalize           scale BASE to NEW's total first, so only shifts in proportion count
+  --json                print machine-readable JSON instead of tables
+${profileLoadHelp}
+  -h, --help            show this help
 
 Regression rule for --fail-above: for every function (V8's pseudo-frames such as (idle),
 (program) and (garbage collector) excluded), compute

@@ -1,8 +1,8 @@
 // Where the CLI writes: results to stdout, progress and warnings to stderr, files atomically.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { describeFsError, outputErrorCodes, probeWritableDir, writeFileWhole } from '../fs-output';
 import { escapeControlText, escapeControlTextJsonSafe } from '../model/escape-text';
+
+export { describeFsError, outputErrorCodes } from '../fs-output';
 
 /** A file or folder the CLI was asked to write cannot be written: the user's to fix (exit 2). */
 export class OutputError extends Error {
@@ -59,32 +59,6 @@ export function warn(text: string): void {
   process.stderr.write(`flamelens: warning: ${escapeControlText(text)}\n`);
 }
 
-const fsErrorText: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  ENOTDIR: 'a parent in the path is a file, not a folder',
-  EISDIR: 'it is a folder',
-  EEXIST: 'a file is in the way',
-  ENOENT: 'no such file or folder',
-  EIO: 'input/output error',
-  ENAMETOOLONG: 'name too long',
-  ELOOP: 'too many symbolic links',
-};
-
-/** The fs error codes that mean "this output cannot be written" rather than a FlameLens bug. */
-export const outputErrorCodes: ReadonlySet<string> = new Set(Object.keys(fsErrorText));
-
-/** "ENOSPC (no space left on device)". */
-export function describeFsError(e: NodeJS.ErrnoException): string {
-  const code = e.code ?? 'error';
-  const text = fsErrorText[code];
-  return text ? `${code} (${text})` : `${code}: ${e.message}`;
-}
-
 /** An OutputError naming `target` and the real cause of `e`; other errors are returned as they are. */
 export function toOutputError(target: string, e: unknown): unknown {
   if (e instanceof OutputError) return e;
@@ -93,50 +67,11 @@ export function toOutputError(target: string, e: unknown): unknown {
   return new OutputError(`cannot write to ${escapeControlText(target)}: ${describeFsError(err)}`, err.code);
 }
 
-/**
- * Writes `target` completely or not at all: the data goes to a temporary file in the same folder,
- * then replaces the target with one rename (so a full disk leaves no truncated report), and the
- * temporary file is removed on any failure. A target that exists but is not a regular file (a
- * device such as /dev/stdout or /dev/full, a FIFO) is written in place: renaming over it would
- * replace the device node. A symbolic link is written through, so the link stays.
- */
+/** writeFileWhole (whole or nothing; see fs-output.ts), with failures as OutputError. */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  const resolved = path.resolve(target);
-  let existing: fs.Stats | undefined;
   try {
-    existing = fs.statSync(resolved);
+    writeFileWhole(target, data);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw toOutputError(target, e);
-  }
-  if (existing?.isDirectory()) throw new OutputError(`cannot write to ${escapeControlText(target)}: EISDIR (it is a folder)`, 'EISDIR');
-  if (existing && !existing.isFile()) {
-    try {
-      fs.writeFileSync(resolved, data);
-    } catch (e) {
-      throw toOutputError(target, e);
-    }
-    return;
-  }
-  const final = existing ? fs.realpathSync(resolved) : resolved;
-  const dir = path.dirname(final);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw toOutputError(target, e);
-  }
-  const temp = path.join(dir, `.${path.basename(final)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined;
-  try {
-    // A replaced file keeps its permissions; a new one gets the usual 0666 minus umask.
-    fd = fs.openSync(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(temp, final);
-  } catch (e) {
-    if (fd !== undefined) closeQuietly(fd);
-    removeQuietly(temp);
     throw toOutputError(target, e);
   }
 }
@@ -146,29 +81,9 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
  * that would write there: an unwritable --out fails at once with the real cause.
  */
 export function ensureWritableDir(dir: string): void {
-  const probe = path.join(path.resolve(dir), `.flamelens-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(probe, 'probe\n', { flag: 'wx' });
+    probeWritableDir(dir);
   } catch (e) {
     throw toOutputError(dir, e);
-  } finally {
-    removeQuietly(probe);
-  }
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    fs.closeSync(fd);
-  } catch {
-    // The write already failed; that error is the one to report.
-  }
-}
-
-function removeQuietly(file: string): void {
-  try {
-    fs.rmSync(file, { force: true });
-  } catch {
-    // Nothing was created there, or the folder itself is gone: nothing to clean.
   }
 }

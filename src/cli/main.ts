@@ -30,6 +30,7 @@ Exit codes:
       cannot be written (read-only or full disk, a file where a folder should be…)
   3   record: the program succeeded but no profile was written; attach: nothing was captured
   130 attach: cancelled (second Ctrl+C)
+  143 attach: terminated (SIGTERM); 129: hung up (SIGHUP) — the target is left as found
   70  internal error (a bug in FlameLens)
   record otherwise exits with the recorded program's own exit code (128 + n for signal n).
 Output cut short by its reader (\`flamelens report x | head\`) is not an error: flamelens stops

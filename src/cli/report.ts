@@ -5,7 +5,7 @@ import { hotspots, loadProfileFile, type Hotspots } from './analyze';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
 import { out, info } from './io';
-import { profileLoadFlags, profileLoadOptions, profileLoadValues } from './load-options';
+import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { defaultViewOptions } from '../protocol';
 
 export const reportHelp = `Usage: flamelens report FILE [options]
@@ -20,13 +20,7 @@ Options:
   --hide-node-modules   charge dependency code to the app function that called it
   --hide-internals      charge Node.js internals (node:…) to their caller
   --html OUT            also write a standalone HTML flame graph to OUT
-  --no-source-maps      keep generated (compiled) locations
-  --max-source-size SIZE
-                        skip scripts and source maps larger than SIZE when source mapping
-                        (default 8MB; e.g. 512KB, 32MB). Only regular files are read, and
-                        mapping stops after 10 s: the rest keep generated locations (noted)
-  --max-size SIZE       refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: a
-                        quarter of the machine's memory, at most 4 GB)
+${profileLoadHelp}
   -h, --help            show this help
 
 JSON shape (all times in µs for CPU profiles, bytes for heap profiles; percentages of total):

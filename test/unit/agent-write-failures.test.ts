@@ -47,7 +47,7 @@ test('an output folder that cannot be created is refused with its cause before t
   writeFiles(dir, { 'a-file': 'x', 'marker.js': `require('node:fs').writeFileSync(__dirname + '/ran', '');\n` });
   await assert.rejects(
     startCapture({ command: ['node', 'marker.js'], cwd: dir, outDir: path.join(dir, 'a-file', 'profiles'), agentPath, stdio: 'pipe' }),
-    (e: unknown) => e instanceof CaptureError && /^cannot write profiles to .*a-file\/profiles: a path component is a file, not a folder \(ENOTDIR\)$/.test(e.message),
+    (e: unknown) => e instanceof CaptureError && /^cannot write profiles to .*a-file\/profiles: ENOTDIR \(a parent in the path is a file, not a folder\)$/.test(e.message),
   );
   assert.ok(!fs.existsSync(path.join(dir, 'ran')), 'the program did not run');
 });
@@ -72,7 +72,7 @@ work();
   fs.chmodSync(path.join(dir, 'out'), 0o755);
   assert.deepEqual(leftovers(path.join(dir, 'out')), []);
   assert.equal(code, 3, run.stderr());
-  assert.match(run.stderr(), /could not save its profile: the session folder is not writable \(permission denied \(EACCES\)\)/);
+  assert.match(run.stderr(), /could not save its profile: the session folder is not writable \(EACCES \(permission denied\)\)/);
   assert.doesNotMatch(run.stderr(), /no Node\.js process loaded the agent/);
 });
 

@@ -186,12 +186,4 @@ export function startProcess(args: string[], cwd: string, opts: { detached?: boo
   return { child, stdout: () => text.stdout, stderr: () => text.stderr, waitFor, exited, kill };
 }
 
-/** True while a process with this pid exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive } from '../../src/capture/signal-relay';

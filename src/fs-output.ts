@@ -1,0 +1,181 @@
+// Writing outputs safely, for every front end (CLI, attach, launcher; no vscode): files appear whole
+// or not at all, a folder is proven writable before anything that would write there runs, and a
+// failure is named by its errno code and what it means here.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const fsErrorText: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large',
+  ENOTDIR: 'a parent in the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is in the way',
+  ENOENT: 'no such file or folder',
+  EIO: 'input/output error',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many symbolic links',
+};
+
+/** The fs error codes that mean "this output cannot be written" rather than a FlameLens bug. */
+export const outputErrorCodes: ReadonlySet<string> = new Set(Object.keys(fsErrorText));
+
+/** "ENOSPC (no space left on device)"; the message for codes without an explanation. */
+export function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException | undefined;
+  const code = err?.code;
+  const text = code !== undefined ? fsErrorText[code] : undefined;
+  if (code !== undefined && text !== undefined) return `${code} (${text})`;
+  if (code !== undefined) return `${code}: ${err?.message ?? ''}`;
+  return err?.message ?? String(e);
+}
+
+/**
+ * Creates `dir` (with its parents) and proves a file can be written in it. Returns the topmost
+ * folder it created (undefined when `dir` existed); throws the fs error, after removing what it created.
+ */
+export function probeWritableDir(dir: string): string | undefined {
+  const resolved = path.resolve(dir);
+  let created: string | undefined;
+  const probe = path.join(resolved, `.flamelens-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    created = fs.mkdirSync(resolved, { recursive: true });
+    fs.writeFileSync(probe, 'probe\n', { flag: 'wx' });
+  } catch (e) {
+    removeEmptyFolders(resolved, created);
+    throw e;
+  } finally {
+    removeQuietly(probe);
+  }
+  return created;
+}
+
+/** Removes `dir` and its parents up to and including `created` (what a mkdir -p made), while empty. */
+export function removeEmptyFolders(dir: string, created: string | undefined): void {
+  if (!created) return;
+  for (let d = path.resolve(dir); d === created || d.startsWith(created + path.sep); d = path.dirname(d)) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      return; // Not empty (or already gone): keep it and its parents.
+    }
+    if (d === created) return;
+  }
+}
+
+/**
+ * Writes `target` completely or not at all: the data goes to a temporary file in the same folder,
+ * then replaces the target with one rename (so a full disk leaves no truncated file), and the
+ * temporary file is removed on any failure. A target that exists but is not a regular file (a
+ * device such as /dev/stdout or /dev/full, a FIFO) is written in place: renaming over it would
+ * replace the device node. A symbolic link is written through, so the link stays. Throws fs errors.
+ */
+export function writeFileWhole(target: string, data: string | Uint8Array): void {
+  const resolved = path.resolve(target);
+  let existing: fs.Stats | undefined;
+  try {
+    existing = fs.statSync(resolved);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (existing?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${resolved} is a folder`), { code: 'EISDIR' });
+  if (existing && !existing.isFile()) {
+    fs.writeFileSync(resolved, data);
+    return;
+  }
+  const final = existing ? fs.realpathSync(resolved) : resolved;
+  const dir = path.dirname(final);
+  fs.mkdirSync(dir, { recursive: true });
+  const temp = tempSibling(final);
+  let fd: number | undefined;
+  try {
+    // A replaced file keeps its permissions; a new one gets the usual 0666 minus umask.
+    fd = fs.openSync(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
+    writeAll(fd, data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temp, final);
+  } catch (e) {
+    if (fd !== undefined) closeQuietly(fd);
+    removeQuietly(temp);
+    throw e;
+  }
+}
+
+/** A file written in chunks (a heap snapshot): visible under its name only after commit(). */
+export class StreamedFile {
+  private readonly temp: string;
+  private readonly fd: number;
+  /** The first write error; later chunks are dropped. */
+  failure: unknown;
+
+  constructor(readonly file: string) {
+    this.temp = tempSibling(path.resolve(file));
+    this.fd = fs.openSync(this.temp, 'wx');
+  }
+
+  write(chunk: string): void {
+    if (this.failure !== undefined) return;
+    try {
+      writeAll(this.fd, chunk);
+    } catch (error) {
+      this.failure = error;
+    }
+  }
+
+  /** Closes and renames into place; throws the first write error instead (the file is then removed). */
+  commit(): void {
+    try {
+      if (this.failure === undefined) fs.fsyncSync(this.fd);
+    } catch (error) {
+      this.failure = error;
+    }
+    closeQuietly(this.fd);
+    if (this.failure !== undefined) {
+      removeQuietly(this.temp);
+      throw this.failure;
+    }
+    try {
+      fs.renameSync(this.temp, this.file);
+    } catch (error) {
+      removeQuietly(this.temp);
+      throw error;
+    }
+  }
+
+  abort(): void {
+    closeQuietly(this.fd);
+    removeQuietly(this.temp);
+  }
+}
+
+export function removeQuietly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    // Never created, or already gone.
+  }
+}
+
+function tempSibling(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** write(2) may write less than asked (a full disk, a signal): loop until all of it is written. */
+function writeAll(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Already closed, or the write already failed: that error is the one to report.
+  }
+}
