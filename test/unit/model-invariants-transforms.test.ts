@@ -10,6 +10,7 @@ import { ProfileBuilder } from '../../src/model/builder';
 import { diffProfiles } from '../../src/model/diff';
 import { focusOn, groupByPackage, hideInternals, hideMeta, hideNodeModules, mergeRecursion } from '../../src/model/filters';
 import { parseProfile } from '../../src/model/import';
+import { IdIndex } from '../../src/model/parse-common';
 import { mergeProfiles } from '../../src/model/merge';
 import { callersOf, calleesOf } from '../../src/model/sandwich';
 import { applySourceMaps, type SourceReader } from '../../src/model/sourcemap';
@@ -179,5 +180,38 @@ describe('one assembly path: the importer and ProfileBuilder finish a profile th
     assert.throws(() => hideNodeModules(broken), { name: 'ProfileError', code: 'invalid-value', message: /node \d+ has a self time of NaN/ });
     const negative: Profile = { ...p, selfValue: Float64Array.from(p.selfValue, (v, i) => (i === 3 ? -5 : v)) };
     assert.throws(() => bottomUp(negative), { name: 'ProfileError', code: 'invalid-value' });
+  });
+});
+
+describe('no JS Map keyed per node (a Map holds at most 2^24 entries)', () => {
+  it('IdIndex with 2^24 + 1 sparse node ids finds every id and rejects a duplicate', () => {
+    const n = 2 ** 24 + 1;
+    // Sparse: ids spread far beyond 4n, so the hashed (not the dense) index is used.
+    const ids = new Int32Array(n);
+    for (let i = 0; i < n; i++) ids[i] = i * 97 + 13;
+    const index = new IdIndex(ids, 'nodes');
+    for (const i of [0, 1, 2 ** 23, 2 ** 24 - 1, 2 ** 24]) assert.equal(index.get(i * 97 + 13), i);
+    assert.equal(index.get(14), -1);
+    const probe = Int32Array.from({ length: 1000 }, (_, k) => ((k * 16_777) % n) * 97 + 13);
+    assert.deepEqual([...index.mapAll(probe, probe.length)], [...probe].map((id) => (id - 13) / 97));
+    // Duplicates are still caught by the hashed index (a smaller sparse set: same code path).
+    const few = Int32Array.from({ length: 5000 }, (_, i) => i * 1_000_003);
+    few[4999] = few[5]!;
+    assert.throws(() => new IdIndex(few, 'nodes'), /two nodes have the id 5000015/);
+  });
+
+  it('ProfileBuilder finds children among many siblings and deep chains through its typed hash', () => {
+    const b = new ProfileBuilder({ kind: 'cpu', unit: 'us', format: 'devtools-cpuprofile', startTime: 0, endTime: 0 });
+    const frames = Array.from({ length: 50_000 }, (_, i) => b.frame({ functionName: `f${i}`, url: '/a.js', line: i + 1, column: 1, category: 'user' }));
+    const wide = frames.map((f) => b.addNode(0, f));
+    let deep = 0;
+    for (const f of frames) deep = b.addNode(deep === 0 ? wide[0]! : deep, f);
+    frames.forEach((f, i) => assert.equal(b.findChild(0, f), wide[i]));
+    assert.equal(b.addNode(0, frames[7]!), wide[7], 'an existing child is returned, not added');
+    assert.equal(b.frame({ functionName: 'f7', url: '/a.js', line: 8, column: 1, category: 'user' }), frames[7]);
+    b.addSelf(deep, 5, 1);
+    const p = b.finish();
+    assert.equal(p.nodeCount, 1 + 50_000 + 50_000);
+    assertProfileInvariants(p, { uniqueSiblings: true });
   });
 });
