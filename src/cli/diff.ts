@@ -38,7 +38,8 @@ JSON shape: { "base": { "file", "total", "busy" }, "new": { "file", "total", "bu
   2×top each. Values are µs (CPU) or bytes (heap).
 
 Exit codes: 0 no regression above the threshold (or no threshold), 1 regression above
---fail-above, 2 usage error or unreadable/invalid/mismatched profiles.`;
+--fail-above, 2 usage error or unreadable/invalid/mismatched profiles (including times that are
+not finite), or --fail-above with a BASE that has no busy time (nothing to take a percentage of).`;
 
 function busyTotal(p: Profile): number {
   let idle = 0;
