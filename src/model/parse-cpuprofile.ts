@@ -390,13 +390,14 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
  */
 function attributeTime(sampleNode: Int32Array, deltas: Float64Array, startTime: number, endTime: number | null, selfValue: Float64Array): number {
   const count = sampleNode.length;
+  const max = MAX_VALUE; // a local: the loop below runs once per sample
   checkDelta(deltas, 0);
   let ts = startTime + deltas[0]!;
   const first = ts;
   let clock = ts;
   for (let i = 1; i < count; i++) {
     const d = deltas[i]!;
-    if (!(d >= -MAX_VALUE && d <= MAX_VALUE)) checkDelta(deltas, i);
+    if (!(d >= -max && d <= max)) checkDelta(deltas, i);
     ts += d;
     if (ts > clock) {
       selfValue[sampleNode[i - 1]!]! += ts - clock;
