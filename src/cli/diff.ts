@@ -40,7 +40,8 @@ JSON shape: { "base": { "file", "total", "busy" }, "new": { "file", "total", "bu
   2×top each. Values are µs (CPU) or bytes (heap).
 
 Exit codes: 0 no regression above the threshold (or no threshold), 1 regression above
---fail-above, 2 usage error or unreadable/invalid/mismatched profiles.`;
+--fail-above, 2 usage error or unreadable/invalid/mismatched profiles (including times that are
+not finite), or --fail-above with a BASE that has no busy time (nothing to take a percentage of).`;
 
 function busyTotal(p: Profile): number {
   let idle = 0;
@@ -48,7 +49,29 @@ function busyTotal(p: Profile): number {
     const f = p.frames[p.nodeFrame[i]];
     if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[i];
   }
-  return (p.totalValue[0] ?? 0) - idle;
+  // Rounding can leave a hair below zero when everything is idle.
+  return Math.max(0, (p.totalValue[0] ?? 0) - idle);
+}
+
+/**
+ * The gate must be able to fail: totals or deltas that are not finite numbers, or (with
+ * --fail-above) a base with no busy time to take a percentage of, are input errors (exit 2),
+ * never a pass. The importer already refuses such values; this keeps the CI gate closed even so.
+ */
+function checkGateInputs(base: Profile, next: Profile, baseBusy: number, functions: readonly FunctionDelta[], baseFile: string, newFile: string, failAbove: number | undefined): void {
+  const totals: [string, number][] = [
+    [`${baseFile}: total`, base.totalValue[0] ?? 0],
+    [`${baseFile}: busy total`, baseBusy],
+    [`${newFile}: total`, next.totalValue[0] ?? 0],
+  ];
+  for (const [what, v] of totals) {
+    if (!Number.isFinite(v) || v < 0) throw new InputError(`${what} is ${v}, not a usable amount; the profile is corrupt and cannot be compared.`);
+  }
+  const broken = functions.find((d) => !Number.isFinite(d.selfDelta) || !Number.isFinite(d.totalDelta));
+  if (broken) throw new InputError(`the change of ${broken.frame.functionName} is ${broken.selfDelta}, not a number; a profile is corrupt and cannot be compared.`);
+  if (failAbove !== undefined && !(baseBusy > 0)) {
+    throw new InputError(`--fail-above needs a base profile with busy time, but ${baseFile} has none (total ${base.totalValue[0] ?? 0}, all of it idle or empty), so no change can be measured as a percentage of it.`);
+  }
 }
 
 export async function diffCommand(argv: string[]): Promise<number> {
@@ -78,9 +101,11 @@ export async function diffCommand(argv: string[]): Promise<number> {
     throw e;
   }
   const baseBusy = busyTotal(base);
+  checkGateInputs(base, next, baseBusy, functions, baseFile, newFile, failAbove);
   const pctOf = (v: number) => (baseBusy > 0 ? (v / baseBusy) * 100 : 0);
   const worst = functions.reduce<FunctionDelta | undefined>((w, d) => (d.selfDelta > (w?.selfDelta ?? 0) ? d : w), undefined);
-  const failed = failAbove !== undefined && worst !== undefined && pctOf(worst.selfDelta) > failAbove;
+  // Fails closed: a comparison that is not a clear "at most the limit" (NaN included) fails.
+  const failed = failAbove !== undefined && worst !== undefined && !(pctOf(worst.selfDelta) <= failAbove);
   const cwd = process.cwd();
   const regressions = functions.filter((d) => d.selfDelta > 0).slice(0, top);
   const improvements = functions.filter((d) => d.selfDelta < 0).slice(0, top);

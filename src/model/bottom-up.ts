@@ -3,7 +3,7 @@
 // callers; under those, their callers, and so on. A node's total is the self time of the
 // original stacks that end in its path. Its self is the part whose stack ends right there (the
 // caller chain reached the top), which keeps total = self + children as in any Profile.
-import { assembleProfile } from './parse-common';
+import { assembleProfile } from './assemble';
 import type { Profile } from './types';
 
 export function bottomUp(profile: Profile): Profile {
@@ -42,7 +42,7 @@ export function bottomUp(profile: Profile): Profile {
     baseSelf[t]! += b;
   }
 
-  const inverted = assembleProfile({
+  return assembleProfile({
     kind: profile.kind,
     unit: profile.unit,
     format: profile.format,
@@ -51,17 +51,13 @@ export function bottomUp(profile: Profile): Profile {
     nodeFrame: Int32Array.from(frame),
     selfValue: Float64Array.from(self),
     selfSamples: Float64Array.from(samples),
+    // Diff profiles: the baseline goes through the same inversion.
+    ...(baseSelfValue ? { baseSelfValue: Float64Array.from(baseSelf) } : {}),
     startTime: profile.startTime,
     endTime: profile.endTime,
     sampleCount: profile.sampleCount,
     notes: [...profile.notes],
   });
-  if (!baseSelfValue) return inverted;
-  // Diff profiles: carry the baseline through the same inversion.
-  const base = Float64Array.from(baseSelf);
-  const baseTotal = Float64Array.from(base);
-  for (let i = baseTotal.length - 1; i > 0; i--) baseTotal[parent[i]!]! += baseTotal[i]!;
-  return { ...inverted, baseSelfValue: base, baseTotalValue: baseTotal };
 }
 
 /** An open-addressing hash map from (int, int) to int, with no per-entry objects. */

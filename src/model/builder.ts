@@ -1,7 +1,8 @@
 // Builds a valid Profile incrementally. Every transform (filters, focus, diff, sandwich, source
-// maps) goes through it, so the invariants of types.ts hold in one place: node 0 is the root,
-// parents precede children, siblings are unique by frame, totals are self + descendants and each
-// node's line entries sum to its self value.
+// maps, merge) goes through it: the builder keeps node 0 the root, parents before children and
+// siblings unique by frame, and finish() hands the arrays to assembleProfile — the same code the
+// importers finish with — for totals, line tables that sum to each self value, and the value checks.
+import { assembleProfile } from './assemble';
 import type { Frame, Profile, ProfileFormat, ProfileKind, ValueUnit } from './types';
 
 export interface ProfileHeader {
@@ -28,10 +29,6 @@ export const rootFrame: Frame = { functionName: '(root)', url: '', line: 0, colu
 export function frameKey(f: Frame): string {
   return `${f.functionName}\u0000${f.url}\u0000${f.line}\u0000${f.column}`;
 }
-
-// Child lookup key: parent * FRAME_SLOTS + frame stays an exact integer below 2^53 for
-// up to 2^31 nodes and 2^22 frames; beyond that frames fall back to a string key.
-const FRAME_SLOTS = 2 ** 22;
 
 class Float64List {
   data = new Float64Array(64);
@@ -66,13 +63,20 @@ class Int32List {
 export class ProfileBuilder {
   private readonly header: ProfileHeader;
   private readonly frameList: Frame[] = [];
-  private readonly frameIndex = new Map<string, number>();
+  /** frameKey per frame, and an open-addressing hash of frame indexes keyed by it. */
+  private readonly frameKeys: string[] = [];
+  private frameSlots = new Int32Array(1024).fill(-1);
   private readonly parents = new Int32List();
   private readonly nodeFrames = new Int32List();
   private readonly self = new Float64List();
   private readonly samples = new Float64List();
   private base: Float64List | undefined;
-  private readonly childIndex = new Map<number | string, number>();
+  /**
+   * Open-addressing hash of node indexes keyed by (parent, frame), read back from the node
+   * arrays: no JS Map, whose 2^24-entry limit a large profile exceeds, and 4 bytes per slot.
+   */
+  private childSlots = new Int32Array(1024).fill(-1);
+  private childCount = 0;
   private readonly lineNode = new Int32List();
   private readonly lineNo = new Int32List();
   private readonly lineVal = new Float64List();
@@ -82,10 +86,12 @@ export class ProfileBuilder {
   constructor(header: ProfileHeader, options: ProfileBuilderOptions = {}) {
     this.header = header;
     for (const f of options.frames ?? []) {
-      this.frameList.push(f);
       const key = frameKey(f);
       // Keep the first index for duplicates so lookups are stable.
-      if (!this.frameIndex.has(key)) this.frameIndex.set(key, this.frameList.length - 1);
+      const known = this.findFrame(key) >= 0;
+      this.frameList.push(f);
+      this.frameKeys.push(key);
+      if (!known) this.indexFrame(this.frameList.length - 1);
     }
     const root = options.root ?? rootFrame;
     const rootIndex = typeof root === 'number' ? root : this.frame(root);
@@ -114,11 +120,38 @@ export class ProfileBuilder {
   /** Interns a frame and returns its index. */
   frame(f: Frame): number {
     const key = frameKey(f);
-    const found = this.frameIndex.get(key);
-    if (found !== undefined) return found;
+    const found = this.findFrame(key);
+    if (found >= 0) return found;
     this.frameList.push(f);
-    this.frameIndex.set(key, this.frameList.length - 1);
+    this.frameKeys.push(key);
+    this.indexFrame(this.frameList.length - 1);
     return this.frameList.length - 1;
+  }
+
+  private findFrame(key: string): number {
+    const slots = this.frameSlots;
+    const mask = slots.length - 1;
+    for (let slot = hashString(key) & mask; ; slot = (slot + 1) & mask) {
+      const f = slots[slot]!;
+      if (f < 0 || this.frameKeys[f] === key) return f;
+    }
+  }
+
+  private indexFrame(f: number): void {
+    if ((this.frameList.length + 1) * 2 > this.frameSlots.length) {
+      const old = this.frameSlots;
+      this.frameSlots = new Int32Array(old.length * 2).fill(-1);
+      for (let i = 0; i < old.length; i++) if (old[i]! >= 0) this.placeFrame(old[i]!);
+    }
+    this.placeFrame(f);
+  }
+
+  private placeFrame(f: number): void {
+    const slots = this.frameSlots;
+    const mask = slots.length - 1;
+    let slot = hashString(this.frameKeys[f]!) & mask;
+    while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+    slots[slot] = f;
   }
 
   frameAt(index: number): Frame {
@@ -141,19 +174,38 @@ export class ProfileBuilder {
 
   /** The child of `parent` with `frame`, or -1. */
   findChild(parent: number, frame: number): number {
-    return this.childIndex.get(childKey(parent, frame)) ?? -1;
+    const slots = this.childSlots;
+    const mask = slots.length - 1;
+    const parents = this.parents.data;
+    const frames = this.nodeFrames.data;
+    for (let slot = hashPair(parent, frame) & mask; ; slot = (slot + 1) & mask) {
+      const node = slots[slot]!;
+      if (node < 0 || (parents[node] === parent && frames[node] === frame)) return node;
+    }
   }
 
   /** Adds a child of `parent` for `frame`, or returns the existing child with that frame. */
   addNode(parent: number, frame: number): number {
     if (parent < 0 || parent >= this.parents.length) throw new RangeError(`parent ${parent} out of range`);
     if (frame < 0 || frame >= this.frameList.length) throw new RangeError(`frame ${frame} out of range`);
-    const key = childKey(parent, frame);
-    const existing = this.childIndex.get(key);
-    if (existing !== undefined) return existing;
+    const existing = this.findChild(parent, frame);
+    if (existing >= 0) return existing;
     const node = this.pushNode(parent, frame);
-    this.childIndex.set(key, node);
+    if ((++this.childCount + 1) * 2 > this.childSlots.length) {
+      const old = this.childSlots;
+      this.childSlots = new Int32Array(old.length * 2).fill(-1);
+      for (let i = 0; i < old.length; i++) if (old[i]! >= 0) this.placeChild(old[i]!);
+    }
+    this.placeChild(node);
     return node;
+  }
+
+  private placeChild(node: number): void {
+    const slots = this.childSlots;
+    const mask = slots.length - 1;
+    let slot = hashPair(this.parents.data[node]!, this.nodeFrames.data[node]!) & mask;
+    while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+    slots[slot] = node;
   }
 
   /** Adds self value (and samples) to a node. Without line entries it lands on the frame's line. */
@@ -188,61 +240,51 @@ export class ProfileBuilder {
     this.sampleCountOverride = count;
   }
 
+  /** The Profile: assembled, and its values checked, by assembleProfile (as the importers' are). */
   finish(): Profile {
     const n = this.parents.length;
     const nodeParent = this.parents.data.slice(0, n);
     const nodeFrame = this.nodeFrames.data.slice(0, n);
     const selfValue = this.self.data.slice(0, n);
     const selfSamples = this.samples.data.slice(0, n);
-    const totalValue = selfValue.slice();
-    for (let i = n - 1; i > 0; i--) totalValue[nodeParent[i]] += totalValue[i];
-
-    const childStart = new Int32Array(n + 1);
-    for (let i = 1; i < n; i++) childStart[nodeParent[i] + 1]++;
-    for (let i = 0; i < n; i++) childStart[i + 1] += childStart[i];
-    const childNodes = new Int32Array(Math.max(0, n - 1));
-    const fill = childStart.slice(0, n);
-    for (let i = 1; i < n; i++) childNodes[fill[nodeParent[i]]++] = i;
-
-    const lines = this.buildLines(n, nodeFrame, selfValue);
-
-    let baseSelfValue: Float64Array | undefined;
-    let baseTotalValue: Float64Array | undefined;
-    if (this.base) {
-      baseSelfValue = this.base.data.slice(0, n);
-      baseTotalValue = baseSelfValue.slice();
-      for (let i = n - 1; i > 0; i--) baseTotalValue[nodeParent[i]] += baseTotalValue[i];
-    }
-
     let sampleCount = this.sampleCountOverride ?? this.header.sampleCount;
     if (sampleCount === undefined) {
       sampleCount = 0;
-      for (let i = 0; i < n; i++) sampleCount += selfSamples[i];
+      for (let i = 0; i < n; i++) sampleCount += selfSamples[i]!;
     }
-
-    const profile: Profile = {
+    // Line entries grouped by node (a counting sort): the weights assembleProfile splits each
+    // node's self value by.
+    const m = this.lineNode.length;
+    const nodeOf = this.lineNode.data;
+    const tickStart = new Int32Array(n + 1);
+    for (let k = 0; k < m; k++) tickStart[nodeOf[k]! + 1]!++;
+    for (let i = 0; i < n; i++) tickStart[i + 1]! += tickStart[i]!;
+    const fill = tickStart.slice(0, n);
+    const tickLine = new Int32Array(m);
+    const tickCount = new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      const at = fill[nodeOf[k]!]!++;
+      tickLine[at] = this.lineNo.data[k]!;
+      tickCount[at] = this.lineVal.data[k]!;
+    }
+    return assembleProfile({
       kind: this.header.kind,
       unit: this.header.unit,
       format: this.header.format,
       frames: this.frameList.slice(),
-      nodeCount: n,
+      parent: nodeParent,
       nodeFrame,
-      nodeParent,
-      childStart,
-      childNodes,
       selfValue,
-      totalValue,
       selfSamples,
-      lineStart: lines.lineStart,
-      lineNumber: lines.lineNumber,
-      lineValue: lines.lineValue,
+      tickStart,
+      tickLine,
+      tickCount,
+      ...(this.base ? { baseSelfValue: this.base.data.slice(0, n) } : {}),
       startTime: this.header.startTime,
       endTime: this.header.endTime,
       sampleCount,
       notes: [...(this.header.notes ?? []), ...this.extraNotes],
-      ...(baseSelfValue && baseTotalValue ? { baseSelfValue, baseTotalValue } : {}),
-    };
-    return profile;
+    });
   }
 
   private pushNode(parent: number, frame: number): number {
@@ -253,56 +295,19 @@ export class ProfileBuilder {
     if (this.base) this.base.push(0);
     return this.parents.length - 1;
   }
-
-  // Groups line entries by node (counting sort), merges equal lines, and scales them so they
-  // sum to the node's self value; a node with self value but no entries gets its frame's line.
-  private buildLines(n: number, nodeFrame: Int32Array, selfValue: Float64Array) {
-    const m = this.lineNode.length;
-    const counts = new Int32Array(n + 1);
-    for (let k = 0; k < m; k++) counts[this.lineNode.data[k] + 1]++;
-    for (let i = 0; i < n; i++) counts[i + 1] += counts[i];
-    const order = new Int32Array(m);
-    const fill = counts.slice(0, n);
-    for (let k = 0; k < m; k++) order[fill[this.lineNode.data[k]]++] = k;
-
-    const lineStart = new Int32Array(n + 1);
-    const outLine: number[] = [];
-    const outValue: number[] = [];
-    const byLine = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      lineStart[i] = outLine.length;
-      const self = selfValue[i];
-      if (self === 0) continue;
-      byLine.clear();
-      let sum = 0;
-      for (let k = counts[i]; k < counts[i + 1]; k++) {
-        const e = order[k];
-        const line = this.lineNo.data[e];
-        const v = this.lineVal.data[e];
-        byLine.set(line, (byLine.get(line) ?? 0) + v);
-        sum += v;
-      }
-      if (byLine.size === 0 || sum <= 0) {
-        outLine.push(this.frameList[nodeFrame[i]].line);
-        outValue.push(self);
-        continue;
-      }
-      const scale = self / sum;
-      const sorted = [...byLine.keys()].sort((a, b) => a - b);
-      for (const line of sorted) {
-        const v = (byLine.get(line) ?? 0) * scale;
-        if (v === 0) continue;
-        outLine.push(line);
-        outValue.push(v);
-      }
-    }
-    lineStart[n] = outLine.length;
-    return { lineStart, lineNumber: Int32Array.from(outLine), lineValue: Float64Array.from(outValue) };
-  }
 }
 
-function childKey(parent: number, frame: number): number | string {
-  return frame < FRAME_SLOTS ? parent * FRAME_SLOTS + frame : `${parent}:${frame}`;
+function hashPair(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ b, 0xc2b2ae35);
+  return h ^ (h >>> 15);
+}
+
+/** FNV-1a over the UTF-16 code units. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
 }
 
 /**

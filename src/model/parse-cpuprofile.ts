@@ -6,7 +6,8 @@
 //   v8-profiler-next:  lineNumber/columnNumber 1-based (0 = none), scriptId a number, per-line
 //                      ticks in callFrame.lineTicks [{line, hitCount}] (1-based), plus typeId/uid/title.
 import { FloatList, IntList, keyBytes, keyCode, type JsonScanner } from './scan';
-import { IdIndex, NO_POSITION, RawFrameTable, assembleProfile, readId } from './parse-common';
+import { IdIndex, NO_POSITION, RawFrameTable, readId } from './parse-common';
+import { MAX_VALUE, assembleProfile } from './assemble';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
@@ -171,7 +172,7 @@ function scanTicks(sc: JsonScanner, raw: RawCpuNodes, countKey: Uint8Array, what
         else sc.skipValue();
       } while (sc.next(0x7d));
     }
-    if (Number.isInteger(line) && count > 0 && Number.isFinite(count)) {
+    if (Number.isInteger(line) && count > 0 && count <= MAX_VALUE) {
       raw.tickLine.push(line > 0 && line <= 0x7fffffff ? line : 0);
       raw.tickCount.push(count);
     }
@@ -289,6 +290,8 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
 
   const selfValue = new Float64Array(n);
   const selfSamples = new Float64Array(n);
+  checkTime(top.startTime, 'startTime');
+  checkTime(top.endTime, 'endTime');
   const startTime = top.startTime ?? 0;
   let endTime = top.endTime ?? startTime;
   let sampleCount = 0;
@@ -312,7 +315,7 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
       if (deltas !== null && deltas.length > 0) {
         throw new ProfileError('invalid-structure', `Not a valid profile: ${sampleCount} samples but ${deltas.length} timeDeltas; there must be one delta per sample.`);
       }
-      const span = Math.max(0, endTime - startTime);
+      const span = checkSpan(startTime, endTime);
       const per = span / sampleCount;
       for (let i = 0; i < sampleCount; i++) selfValue[sampleNode[i]!]! += per;
       notes.push('The profile has no timeDeltas: each sample counts as the average interval.');
@@ -321,8 +324,14 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
     // No samples: hitCount × average interval (the only timing such profiles carry).
     const hits = raw.hitCount.data;
     let totalHits = 0;
-    for (let k = 0; k < n; k++) totalHits += hits[order[k]!]!;
-    const span = Math.max(0, endTime - startTime);
+    for (let k = 0; k < n; k++) {
+      const h = hits[order[k]!]!;
+      if (!(h >= 0 && h <= MAX_VALUE)) {
+        throw new ProfileError('invalid-value', `Not a usable profile: node ${ids[order[k]!]} has a hitCount of ${h}; a hit count is a number of samples (0 or more).`);
+      }
+      totalHits += h;
+    }
+    const span = checkSpan(startTime, endTime);
     const per = totalHits > 0 ? span / totalHits : 0;
     for (let k = 0; k < n; k++) {
       const h = hits[order[k]!]!;
@@ -381,16 +390,47 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
  */
 function attributeTime(sampleNode: Int32Array, deltas: Float64Array, startTime: number, endTime: number | null, selfValue: Float64Array): number {
   const count = sampleNode.length;
+  const max = MAX_VALUE; // a local: the loop below runs once per sample
+  checkDelta(deltas, 0);
   let ts = startTime + deltas[0]!;
+  const first = ts;
   let clock = ts;
   for (let i = 1; i < count; i++) {
-    ts += deltas[i]!;
+    const d = deltas[i]!;
+    if (!(d >= -max && d <= max)) checkDelta(deltas, i);
+    ts += d;
     if (ts > clock) {
       selfValue[sampleNode[i - 1]!]! += ts - clock;
       clock = ts;
     }
   }
   const end = endTime !== null && endTime > clock ? endTime : clock;
+  if (!(end - first <= MAX_VALUE)) {
+    throw new ProfileError('invalid-value', `Not a usable profile: the samples span ${end - first} µs (from the first sample to ${endTime !== null && endTime > clock ? '"endTime"' : 'the last sample'}), more than 285 years; the timeDeltas or "endTime" are corrupt.`);
+  }
   selfValue[sampleNode[count - 1]!]! += end - clock;
   return end;
+}
+
+// Times are µs on a monotonic clock; V8 writes them well below 2^53 (285 years).
+function checkTime(v: number | null, what: string): void {
+  if (v !== null && !(Math.abs(v) <= MAX_VALUE)) {
+    throw new ProfileError('invalid-value', `Not a usable profile: "${what}" is ${v}, not a time in microseconds (a finite number below 2^53).`);
+  }
+}
+
+function checkDelta(deltas: Float64Array, i: number): void {
+  const d = deltas[i]!;
+  if (!(d >= -MAX_VALUE && d <= MAX_VALUE)) {
+    throw new ProfileError('invalid-value', `Not a usable profile: timeDeltas[${i}] is ${d}, not an interval in microseconds (a finite number below 2^53).`);
+  }
+}
+
+/** endTime − startTime, which must be a usable duration (never negative: then nothing was recorded). */
+function checkSpan(startTime: number, endTime: number): number {
+  const span = Math.max(0, endTime - startTime);
+  if (!(span <= MAX_VALUE)) {
+    throw new ProfileError('invalid-value', `Not a usable profile: "startTime" ${startTime} and "endTime" ${endTime} are ${span} µs apart, more than 285 years.`);
+  }
+  return span;
 }

@@ -3,7 +3,8 @@
 // children: [...]} — and optionally `samples` [{size, nodeId, ordinal}]. Line numbers are
 // 0-based as in DevTools. The value of a node is the bytes allocated there and still live.
 import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
-import { IdIndex, NO_POSITION, RawFrameTable, assembleProfile, readId } from './parse-common';
+import { IdIndex, NO_POSITION, RawFrameTable, readId } from './parse-common';
+import { MAX_VALUE, assembleProfile } from './assemble';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
@@ -59,7 +60,10 @@ export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
         scanCallFrame(cur);
       } else if (sc.keyIs(K_SELFSIZE)) {
         const v = sc.readNumber('the selfSize of heap node #%d', cur);
-        raw.selfSize.data[cur] = Number.isFinite(v) && v > 0 ? v : 0;
+        if (!(v >= 0 && v <= MAX_VALUE)) {
+          throw new ProfileError('invalid-value', `Not a usable heap profile: heap node #${cur} has a selfSize of ${v}; a size is a number of bytes (0 or more, below 2^53).`);
+        }
+        raw.selfSize.data[cur] = v;
       } else if (sc.keyIs(K_ID)) {
         raw.ids.data[cur] = readId(sc, 'the id of heap node #%d', cur);
       } else if (sc.keyIs(K_HITCOUNT)) {

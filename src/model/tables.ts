@@ -67,39 +67,105 @@ export function lineTable(profile: Profile): LineRow[] {
     }
     frameUrl[f] = id;
   }
-  const rowOf = new Map<number, number>();
-  const rows: LineRow[] = [];
-  // Per row, the value each frame contributed: the row's frame is the biggest contributor.
-  const contrib = new Map<number, number>();
   const frameCount = frames.length;
+  // Rows keyed by (url id, line) in an open-addressing hash of row indexes; per line entry, its
+  // row. No JS Map: its 2^24-entry limit is within reach of a large profile's line entries.
+  const rows: LineRow[] = [];
+  const rowUrl = new IntBuffer();
+  let slots = new Int32Array(1024).fill(-1);
+  const entryRow = new Int32Array(lineNumber.length).fill(-1);
   for (let i = 0; i < n; i++) {
-    const f = nodeFrame[i]!;
-    const u = frameUrl[f]!;
+    const u = frameUrl[nodeFrame[i]!]!;
     if (u < 0) continue;
     for (let k = lineStart[i]!; k < lineStart[i + 1]!; k++) {
       const line = lineNumber[k]!;
       const v = lineValue[k]!;
       if (line <= 0 || v === 0) continue;
-      const key = u * 0x80000000 + line;
-      let r = rowOf.get(key);
-      if (r === undefined) {
+      let mask = slots.length - 1;
+      let slot = hashPair(u, line) & mask;
+      let r = slots[slot]!;
+      while (r >= 0 && !(rowUrl.data[r] === u && rows[r]!.line === line)) {
+        slot = (slot + 1) & mask;
+        r = slots[slot]!;
+      }
+      if (r < 0) {
         r = rows.length;
-        rows.push({ url: urls[u]!, line, self: 0, frame: f });
-        rowOf.set(key, r);
+        rows.push({ url: urls[u]!, line, self: 0, frame: nodeFrame[i]! });
+        rowUrl.push(u);
+        if ((rows.length + 1) * 2 > slots.length) {
+          slots = new Int32Array(slots.length * 2).fill(-1);
+          mask = slots.length - 1;
+          for (let q = 0; q < rows.length; q++) {
+            let s2 = hashPair(rowUrl.data[q]!, rows[q]!.line) & mask;
+            while (slots[s2]! >= 0) s2 = (s2 + 1) & mask;
+            slots[s2] = q;
+          }
+        } else {
+          slots[slot] = r;
+        }
       }
       rows[r]!.self += v;
-      const ck = r * frameCount + f;
-      contrib.set(ck, (contrib.get(ck) ?? 0) + v);
+      entryRow[k] = r;
     }
   }
+  // The row's frame is its biggest contributor. Nodes grouped by frame (a stable counting sort):
+  // per frame, sum what it gives each row; ties go to the frame that contributed first.
+  const byFrameStart = new Int32Array(frameCount + 1);
+  for (let i = 0; i < n; i++) byFrameStart[nodeFrame[i]! + 1]!++;
+  for (let f = 0; f < frameCount; f++) byFrameStart[f + 1]! += byFrameStart[f]!;
+  const fill = byFrameStart.slice(0, frameCount);
+  const byFrame = new Int32Array(n);
+  for (let i = 0; i < n; i++) byFrame[fill[nodeFrame[i]!]!++] = i;
+  const acc = new Float64Array(rows.length);
+  const firstAt = new Int32Array(rows.length).fill(-1);
   const best = new Float64Array(rows.length).fill(-Infinity);
-  for (const [ck, v] of contrib) {
-    const r = Math.floor(ck / frameCount);
-    if (v > best[r]!) {
-      best[r] = v;
-      rows[r]!.frame = ck - r * frameCount;
+  const bestAt = new Int32Array(rows.length);
+  const touched: number[] = [];
+  for (let f = 0; f < frameCount; f++) {
+    if (frameUrl[f]! < 0) continue;
+    for (let j = byFrameStart[f]!; j < byFrameStart[f + 1]!; j++) {
+      const i = byFrame[j]!;
+      for (let k = lineStart[i]!; k < lineStart[i + 1]!; k++) {
+        const r = entryRow[k]!;
+        if (r < 0) continue;
+        if (firstAt[r] === -1) {
+          firstAt[r] = k;
+          touched.push(r);
+        }
+        acc[r]! += lineValue[k]!;
+      }
     }
+    for (const r of touched) {
+      const v = acc[r]!;
+      if (v > best[r]! || (v === best[r]! && firstAt[r]! < bestAt[r]!)) {
+        best[r] = v;
+        bestAt[r] = firstAt[r]!;
+        rows[r]!.frame = f;
+      }
+      acc[r] = 0;
+      firstAt[r] = -1;
+    }
+    touched.length = 0;
   }
   rows.sort((a, b) => b.self - a.self || (a.url < b.url ? -1 : a.url > b.url ? 1 : a.line - b.line));
   return rows;
+}
+
+class IntBuffer {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+function hashPair(a: number, b: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ b, 0xc2b2ae35);
+  return h ^ (h >>> 15);
 }

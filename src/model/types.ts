@@ -83,6 +83,8 @@ export type ProfileErrorCode =
   | 'invalid-json'
   | 'unknown-format'
   | 'invalid-structure'
+  /** A time, size or count that is not finite, negative, or beyond any real profile. */
+  | 'invalid-value'
   | 'too-large';
 
 export class ProfileError extends Error {

@@ -1,12 +1,13 @@
 // Broken input must give a ProfileError with a code and a readable message — never a TypeError,
-// never a hang. Truncations and byte flips run against the real fixtures.
+// never a hang. Truncations and byte flips run against the real fixtures, and whatever is
+// accepted must satisfy every invariant of types.ts (no NaN, no negative time, totals that add up).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseProfile } from '../../src/model/import';
 import { maybeGunzip } from '../../src/model/gunzip';
 import { gzipSync } from 'node:zlib';
 import { ProfileError, type ProfileErrorCode } from '../../src/model/types';
-import { readFixture } from './model-helpers';
+import { assertProfileInvariants, readFixture } from './model-helpers';
 
 function errorOf(bytes: Uint8Array): ProfileError {
   try {
@@ -43,23 +44,58 @@ describe('parseProfile: corrupted input', () => {
     }
   });
 
-  it('random byte flips of a real fixture parse or fail cleanly', () => {
-    const bytes = readFixture('small-marked-1000us.cpuprofile');
+  it('random byte flips of real fixtures give a typed error or a profile that keeps every invariant', () => {
     let seed = 12345;
     const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    const junk = [0x00, 0x22, 0x2c, 0x5b, 0x5d, 0x7b, 0x7d, 0x2d, 0x31, 0x3a, 0x5c, 0xff, 0x65, 0x2e];
-    let failures = 0;
-    for (let round = 0; round < 300; round++) {
-      const copy = Uint8Array.from(bytes);
-      for (let k = 0; k < 3; k++) copy[Math.floor(rand() * copy.length)] = junk[Math.floor(rand() * junk.length)]!;
-      try {
-        parseProfile(copy);
-      } catch (err) {
-        assert.ok(err instanceof ProfileError, `round ${round}: ${String(err)}`);
-        failures++;
+    // Digits, signs and exponents as well as structure: flips that turn a delta into 1e9… or -…
+    const junk = [0x00, 0x22, 0x2c, 0x5b, 0x5d, 0x7b, 0x7d, 0x2d, 0x31, 0x39, 0x3a, 0x5c, 0xff, 0x65, 0x2e];
+    for (const name of ['small-marked-1000us.cpuprofile', 'heap-webpack-16k.heapprofile']) {
+      const bytes = readFixture(name);
+      let failures = 0;
+      let accepted = 0;
+      for (let round = 0; round < 300; round++) {
+        const copy = Uint8Array.from(bytes);
+        for (let k = 0; k < 3; k++) copy[Math.floor(rand() * copy.length)] = junk[Math.floor(rand() * junk.length)]!;
+        let p;
+        try {
+          p = parseProfile(copy);
+        } catch (err) {
+          assert.ok(err instanceof ProfileError, `${name} round ${round}: ${String(err)}`);
+          failures++;
+          continue;
+        }
+        accepted++;
+        assertProfileInvariants(p);
       }
+      assert.ok(failures > 50, `${name}: many flips are caught (${failures}/300)`);
+      assert.ok(accepted > 10, `${name}: some flips still parse and were checked (${accepted}/300)`);
     }
-    assert.ok(failures > 100, `most flips are caught (${failures}/300)`);
+  });
+
+  it('number flips inside timeDeltas, hitCounts and sizes of real fixtures never reach a profile as NaN, Infinity or negative time', () => {
+    let seed = 777;
+    const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const replacements = ['1e308', '1e400', '-1e400', '-5', '9e15', '-9e15', '1.5e300', '0', '-0'];
+    for (const name of ['small-marked-1000us.cpuprofile', 'heap-webpack-16k.heapprofile']) {
+      const text = readFixture(name).toString('utf8');
+      // Every number in the file is a candidate: ids, deltas, times, counts, sizes, lines.
+      const numbers = [...text.matchAll(/-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?/g)];
+      let accepted = 0;
+      for (let round = 0; round < 150; round++) {
+        const m = numbers[Math.floor(rand() * numbers.length)]!;
+        const mutated = text.slice(0, m.index) + replacements[Math.floor(rand() * replacements.length)]! + text.slice(m.index! + m[0].length);
+        let p;
+        try {
+          p = parseProfile(Buffer.from(mutated));
+        } catch (err) {
+          assert.ok(err instanceof ProfileError, `${name} round ${round}: ${String(err)}`);
+          continue;
+        }
+        accepted++;
+        assertProfileInvariants(p);
+      }
+      assert.ok(accepted > 20, `${name}: most single-number changes still parse and were checked (${accepted}/150)`);
+    }
   });
 
   it('empty and whitespace-only input → empty', () => {

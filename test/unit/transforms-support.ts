@@ -1,8 +1,8 @@
 // Shared helpers of the transforms-*.test.ts files: small profiles built from folded stacks,
-// an invariant checker for any Profile, and a deep copy to prove inputs stay unchanged.
-import assert from 'node:assert/strict';
+// the invariant checker for any Profile (model-helpers.ts), and a deep copy to prove inputs stay unchanged.
 import { ProfileBuilder } from '../../src/model/builder';
 import type { Frame, FrameCategory, Profile } from '../../src/model/types';
+import { assertProfileInvariants } from './model-helpers';
 
 /**
  * A frame from a short name: 'fn' is user code in /app/fn.js, 'pkg/fn' is node_modules code of
@@ -58,42 +58,12 @@ export function foldedStacks(p: Profile): Map<string, number> {
   return out;
 }
 
-const close = (a: number, b: number) => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
-
 /**
- * Checks every structural invariant of types.ts; throws with the first violation. Transform
- * outputs also have siblings unique by frame (imports need not: V8 itself emits duplicates).
+ * Checks every invariant of types.ts (the shared checker of model-helpers.ts); transform outputs
+ * also have siblings unique by frame (imports need not: V8 itself emits duplicates).
  */
 export function assertValidProfile(p: Profile, { uniqueSiblings = true } = {}): void {
-  const n = p.nodeCount;
-  assert.equal(p.nodeFrame.length, n);
-  assert.equal(p.nodeParent[0], -1, 'node 0 is the root');
-  assert.equal(p.childStart.length, n + 1);
-  assert.equal(p.childStart[n], n - 1, 'every non-root node is somebody’s child');
-  const childTotal = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    assert.ok(p.nodeFrame[i] >= 0 && p.nodeFrame[i] < p.frames.length, `frame of ${i} in range`);
-    if (i > 0) assert.ok(p.nodeParent[i] >= 0 && p.nodeParent[i] < i, `parent of ${i} precedes it`);
-    const seen = new Set<number>();
-    for (let k = p.childStart[i]; k < p.childStart[i + 1]; k++) {
-      const c = p.childNodes[k];
-      assert.equal(p.nodeParent[c], i, `child ${c} of ${i} points back`);
-      if (uniqueSiblings) assert.ok(!seen.has(p.nodeFrame[c]), `siblings under ${i} unique by frame`);
-      seen.add(p.nodeFrame[c]);
-      childTotal[i] += p.totalValue[c];
-    }
-    assert.ok(close(p.totalValue[i], p.selfValue[i] + childTotal[i]), `total of ${i} = self + children`);
-    let lines = 0;
-    for (let k = p.lineStart[i]; k < p.lineStart[i + 1]; k++) lines += p.lineValue[k];
-    assert.ok(close(lines, p.selfValue[i]), `lines of ${i} sum to its self (${lines} vs ${p.selfValue[i]})`);
-  }
-  if (p.baseTotalValue && p.baseSelfValue) {
-    for (let i = n - 1; i >= 0; i--) {
-      let sum = p.baseSelfValue[i];
-      for (let k = p.childStart[i]; k < p.childStart[i + 1]; k++) sum += p.baseTotalValue[p.childNodes[k]];
-      assert.ok(close(p.baseTotalValue[i], sum), `base total of ${i} = base self + children`);
-    }
-  }
+  assertProfileInvariants(p, { uniqueSiblings });
 }
 
 /** A deep copy of a profile's arrays and frames, to compare the input before/after a transform. */
