@@ -20,7 +20,7 @@
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, decodedMappings, originalPositionFor } from '@jridgewell/trace-mapping';
 import { frameKey } from './builder';
 import { makeFrame } from './frames';
-import { assembleProfile } from './parse-common';
+import { assembleProfile } from './assemble';
 import type { Frame, Profile } from './types';
 
 /** A file the reader refused to read, with a short reason for the notes ("not a regular file"). */
@@ -399,7 +399,7 @@ function rebuild(
   tickStart[m] = t;
 
   const outParent = m === n ? parent : parent.slice(0, m);
-  const profile = assembleProfile({
+  return assembleProfile({
     kind: p.kind,
     unit: p.unit,
     format: p.format,
@@ -415,11 +415,8 @@ function rebuild(
     endTime: p.endTime,
     sampleCount: p.sampleCount,
     notes,
+    ...(baseSelf ? { baseSelfValue: baseSelf } : {}),
   });
-  if (!baseSelf) return profile;
-  const baseTotal = Float64Array.from(baseSelf);
-  for (let o = m - 1; o > 0; o--) baseTotal[outParent[o]!]! += baseTotal[o]!;
-  return { ...profile, baseSelfValue: baseSelf, baseTotalValue: baseTotal };
 }
 
 function isScriptUrl(f: Frame): boolean {

@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import { encode, type SourceMapSegment } from '@jridgewell/sourcemap-codec';
 import { fsSourceReader } from '../../src/fs-source-reader';
 import { makeFrame } from '../../src/model/frames';
-import { assembleProfile } from '../../src/model/parse-common';
+import { assembleProfile } from '../../src/model/assemble';
 import { applySourceMaps } from '../../src/model/sourcemap';
 import type { Frame, Profile } from '../../src/model/types';
 
