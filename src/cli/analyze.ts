@@ -25,6 +25,8 @@ export interface LoadOptions {
   sourceMaps?: boolean;
   /** How the file is named in messages (default: the path as given). */
   shownAs?: string;
+  /** pprof input: the sample type to read (default: see parse-pprof.ts). */
+  sampleType?: string;
 }
 
 /** Reads, un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
@@ -41,7 +43,7 @@ export async function loadProfileFile(file: string, options: LoadOptions = {}): 
   }
   let profile: Profile;
   try {
-    profile = parseProfile(maybeGunzip(bytes), { fileName: shown });
+    profile = parseProfile(maybeGunzip(bytes), { fileName: shown, sampleType: options.sampleType });
   } catch (e) {
     if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
     throw e;
