@@ -65,27 +65,27 @@ export function toPprof(p: Profile, options: PprofExportOptions = {}): PprofProf
     }
     return id;
   };
-  // Callers' part of each stack, leaf-first, memoised per node (node 0, the root, is not a frame in pprof).
-  const callerStacks = new Map<number, number[]>();
-  const callers = (node: number): number[] => {
-    if (node <= 0) return [];
-    let s = callerStacks.get(node);
-    if (s === undefined) {
-      const f = p.nodeFrame[node]!;
-      s = [loc(f, p.frames[f]!.line), ...callers(p.nodeParent[node]!)];
-      callerStacks.set(node, s);
+  // Location of each node as a caller (its function's own line), filled on first use. Stacks are
+  // walked per sample rather than cached per node, so memory stays linear in the tree size.
+  const callerLoc = new Int32Array(p.nodeCount);
+  const stackOf = (node: number, leaf: number): number[] => {
+    const stack = [leaf];
+    for (let n = p.nodeParent[node]!; n > 0; n = p.nodeParent[n]!) {
+      if (callerLoc[n] === 0) {
+        const f = p.nodeFrame[n]!;
+        callerLoc[n] = loc(f, p.frames[f]!.line);
+      }
+      stack.push(callerLoc[n]!);
     }
-    return s;
+    return stack;
   };
 
   const samples: Sample[] = [];
   const emit = (node: number, line: number, count: number, value: number): void => {
-    const rest = callers(p.nodeParent[node]!);
-    // Self value on the root itself (e.g. frames hidden by a filter) keeps the root as its frame.
-    const stack = [loc(p.nodeFrame[node]!, line), ...rest];
     const v = cpu ? [count, Math.round(value * 1000)] : withCounts ? [count, Math.round(value)] : [Math.round(value)];
     if (v.every((x) => x === 0)) return;
-    samples.push(new Sample({ locationId: stack, value: v }));
+    // Self value on the root itself (e.g. frames hidden by a filter) keeps the root as its frame.
+    samples.push(new Sample({ locationId: stackOf(node, loc(p.nodeFrame[node]!, line)), value: v }));
   };
   for (let i = 0; i < p.nodeCount; i++) {
     const self = p.selfValue[i]!;
