@@ -68,10 +68,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   let data: string | Uint8Array;
   switch (format) {
     case 'pprof': {
-      const mtime = fs.statSync(files[0]!).mtimeMs;
-      // The model keeps monotonic times only: the capture ended about when the file was written.
-      const startedAtMs = first.kind === 'cpu' ? mtime - (first.endTime - first.startTime) / 1000 : mtime;
-      data = gzipSync(encodePprof(first, { startedAtMs }));
+      data = gzipSync(encodePprof(first, { startedAtMs: wallClockStart(files[0]!, first) }));
       break;
     }
     case 'speedscope':
@@ -98,6 +95,25 @@ export async function exportCommand(argv: string[]): Promise<number> {
   fs.writeFileSync(target, data);
   info(`wrote ${target}`);
   return 0;
+}
+
+/**
+ * When the capture started, ms since the epoch. The model keeps V8's monotonic times only: a
+ * FlameLens capture's sidecar (PID-THREAD.json beside the profile) has the start; otherwise the
+ * capture ended about when the file was written.
+ */
+function wallClockStart(file: string, p: Profile): number {
+  const sidecar = file.replace(/\.(cpuprofile|heapprofile)(\.gz)?$/, '.json');
+  if (sidecar !== file && fs.existsSync(sidecar)) {
+    try {
+      const start = (JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { startTime?: unknown }).startTime;
+      if (typeof start === 'number' && Number.isFinite(start) && start > 0) return start;
+    } catch {
+      // Not a sidecar: fall back to the file time.
+    }
+  }
+  const mtime = fs.statSync(file).mtimeMs;
+  return p.kind === 'cpu' ? mtime - (p.endTime - p.startTime) / 1000 : mtime;
 }
 
 /** FILE without its profile extension (and .gz), plus the format's extension. */
