@@ -153,5 +153,5 @@ test('pprof export of a live capture: go tool pprof -top puts the busy function 
   // time_nanos comes from the capture's sidecar (epoch start), not from V8's monotonic clock.
   const sidecar = JSON.parse(fs.readFileSync(path.join(out, profile.replace('.cpuprofile', '.json')), 'utf8')) as { startTime: number };
   const pb = PprofProfile.decode(gunzipSync(fs.readFileSync(exported)));
-  assert.equal(Number(pb.timeNanos) / 1e6, sidecar.startTime);
+  assert.equal(BigInt(pb.timeNanos), BigInt(sidecar.startTime) * 1_000_000n);
 });
