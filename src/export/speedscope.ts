@@ -65,7 +65,12 @@ export function toSpeedscope(profiles: readonly NamedProfile[], name: string, ex
 }
 
 function sampled({ name, profile: p }: NamedProfile, intern: (f: Frame) => number): SpeedscopeSampledProfile {
-  const shared = p.frames.map(intern);
+  // Shared frame index per profile frame, interned on first use so unused frames stay out.
+  const sharedIndex = new Int32Array(p.frames.length).fill(-1);
+  const shared = (frame: number): number => {
+    if (sharedIndex[frame]! < 0) sharedIndex[frame] = intern(p.frames[frame]!);
+    return sharedIndex[frame]!;
+  };
   // Stack of each node, root's children first; the root (node 0) is not a frame in speedscope.
   const stacks = new Array<number[] | undefined>(p.nodeCount);
   stacks[0] = [];
@@ -73,7 +78,7 @@ function sampled({ name, profile: p }: NamedProfile, intern: (f: Frame) => numbe
   const weights: number[] = [];
   let total = 0;
   for (let i = 1; i < p.nodeCount; i++) {
-    const stack = [...stacks[p.nodeParent[i]!]!, shared[p.nodeFrame[i]!]!];
+    const stack = [...stacks[p.nodeParent[i]!]!, shared(p.nodeFrame[i]!)];
     // Parents precede children, so a node's stack is built before any child asks for it; drop
     // stacks of leaves early to keep memory at O(depth × inner nodes).
     if (p.childStart[i + 1]! > p.childStart[i]!) stacks[i] = stack;
@@ -85,7 +90,7 @@ function sampled({ name, profile: p }: NamedProfile, intern: (f: Frame) => numbe
   }
   if (p.selfValue[0]! > 0) {
     // Value on the root itself (frames hidden by a filter) stays visible as the root frame.
-    samples.push([shared[p.nodeFrame[0]!]!]);
+    samples.push([shared(p.nodeFrame[0]!)]);
     weights.push(p.selfValue[0]!);
     total += p.selfValue[0]!;
   }
