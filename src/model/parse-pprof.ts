@@ -110,6 +110,7 @@ export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): 
   };
   let total = 0;
   let sampleCount = 0;
+  let negative = 0;
   const frames: number[] = [];
   for (const sample of pb.sample) {
     if (sample.value.length !== types.length) {
@@ -118,6 +119,11 @@ export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): 
     const value = num(sample.value[chosen]!) * scale;
     const count = countIndex >= 0 ? num(sample.value[countIndex]!) : 0;
     if (value === 0 && count === 0) continue;
+    if (value < 0 || count < 0) {
+      // Only difference profiles (pprof -diff_base) hold negative values; a call tree cannot.
+      negative++;
+      continue;
+    }
     // Leaf first in pprof; within a location, inlined functions come before their caller.
     frames.length = 0;
     let leafLine = 0;
@@ -136,6 +142,7 @@ export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): 
     total += value;
     sampleCount += count;
   }
+  if (negative > 0) b.note(`${negative} samples with negative values (a difference profile?) were left out.`);
   const durationUs = num(pb.durationNanos) / 1000;
   const header = kind === 'heap' ? { startTime: 0, endTime: total } : { startTime: startUs, endTime: startUs + (durationUs > 0 ? durationUs : total) };
   const p = b.finish();
@@ -185,6 +192,7 @@ function chooseSampleType(types: readonly PprofSampleType[], wanted: string | un
   return space >= 0 ? space : 0;
 }
 
+/** A decoded varint as a number; 64-bit values are int64 in profile.proto (negatives arrive as 2^64 − x). */
 function num(v: number | bigint): number {
-  return typeof v === 'bigint' ? Number(v) : v;
+  return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : v;
 }

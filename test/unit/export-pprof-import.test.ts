@@ -281,6 +281,17 @@ test('bad pprof input: missing string-table entries, zero sample types, truncate
   })));
   assert.match(err.message, /2 values for 1 sample types/);
 
+  // A difference profile's negative values cannot be a call tree: left out, with a note.
+  const diff = parseProfile(tinyPprof((s) => ({
+    sampleType: [new ValueType({ type: s.dedup('cpu'), unit: s.dedup('nanoseconds') })],
+    function: [new PprofFunction({ id: 1, name: s.dedup('f') }), new PprofFunction({ id: 2, name: s.dedup('g') })],
+    location: [new Location({ id: 1, line: [new Line({ functionId: 1, line: 3 })] }), new Location({ id: 2, line: [new Line({ functionId: 2, line: 9 })] })],
+    sample: [new Sample({ locationId: [1], value: [-5000] }), new Sample({ locationId: [2], value: [7000] })],
+  })));
+  assertProfileInvariants(diff);
+  assert.equal(diff.totalValue[0], 7);
+  assert.ok(diff.notes.some((n) => /1 samples with negative values/.test(n)));
+
   // The CLI turns them into a message and exit code 2, nothing else.
   const dir = scratchDir('bad-pprof');
   const file = path.join(dir, 'cut.pb.gz');
