@@ -16,8 +16,8 @@ export default tseslint.config(
   // Tool config files must default-export.
   { files: ['*.config.mjs'], rules: { 'no-restricted-syntax': 'off' } },
   {
-    // The profile model is shared by extension, webview and CLI: no vscode, DOM or fs.
-    files: ['src/model/**/*.ts'],
+    // The profile model (and the exporters built on it) is shared by extension, webview and CLI: no vscode, DOM or fs.
+    files: ['src/model/**/*.ts', 'src/export/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', 'node:fs', 'fs', 'fs/*', 'node:fs/*'] }] },
   },
 );

@@ -28,6 +28,8 @@ export interface LoadOptions {
   shownAs?: string;
   /** Refuse files (after inflating gzip) larger than this many bytes (default: from the machine's memory). */
   maxSize?: number;
+  /** pprof input: the sample type to read (default: see parse-pprof.ts). */
+  sampleType?: string;
 }
 
 /** Reads, un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
@@ -36,7 +38,7 @@ export async function loadProfileFile(file: string, options: LoadOptions = {}): 
   let profile: Profile;
   try {
     const bytes = await readInputFile(file, { shownAs: shown, raiseHint: cliRaiseHint, ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}) });
-    profile = parseProfile(bytes, { fileName: shown });
+    profile = parseProfile(bytes, { fileName: shown, sampleType: options.sampleType });
   } catch (e) {
     if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
     throw inputErrorOf(e, shown);

@@ -6,6 +6,7 @@ import { InputError } from './analyze';
 import { recordCommand, recordHelp } from './record';
 import { reportCommand, reportHelp } from './report';
 import { diffCommand, diffHelp } from './diff';
+import { exportCommand, exportHelp } from './export';
 import { attachCommand, attachHelp, snapshotDiffCommand, snapshotDiffHelp } from './attach';
 import { AttachError } from '../capture/attach-errors';
 import { SnapshotError } from '../heap/summarize';
@@ -21,6 +22,7 @@ Usage:
   flamelens diff BASE NEW [options]          regressions and improvements between two profiles
   flamelens attach TARGET [options]          profile an already running Node.js process (PID, host:port)
   flamelens snapshot-diff BEFORE AFTER       what grew between two .heapsnapshot files
+  flamelens export FILE --format F [-o OUT]  write as pprof, speedscope, folded stacks or HTML
   flamelens <command> --help                 options of one command
 
 Exit codes:
@@ -42,6 +44,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help?
   diff: { run: diffCommand, help: diffHelp },
   attach: { run: attachCommand, help: attachHelp },
   'snapshot-diff': { run: snapshotDiffCommand, help: snapshotDiffHelp },
+  export: { run: exportCommand, help: exportHelp },
 };
 
 export async function main(argv: string[]): Promise<number> {

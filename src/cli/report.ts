@@ -11,8 +11,8 @@ import { defaultViewOptions } from '../protocol';
 export const reportHelp = `Usage: flamelens report FILE [options]
 
 Prints the hottest functions and source lines of a profile: a .cpuprofile (DevTools / Node
---cpu-prof / FlameLens), a v8-profiler-next export, or a .heapprofile; gzip-compressed files
-(.gz) are read too. Locations are mapped through source maps when the scripts have them.
+--cpu-prof / FlameLens), a v8-profiler-next export, a .heapprofile, or a pprof (.pb.gz, .pprof);
+gzip-compressed files (.gz) are read too. Locations are mapped through source maps when the scripts have them.
 
 Options:
   --top N               rows per table (default 10)

@@ -5,10 +5,11 @@
 import { FloatList, IntList, JsonScanner, keyBytes } from './scan';
 import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
+import { parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
-export interface ParseOptions {
+export interface ParseOptions extends PprofParseOptions {
   /** Used only to word error messages. */
   fileName?: string;
 }
@@ -27,10 +28,10 @@ const K_SNAPSHOT = keyBytes('snapshot');
 export const heapSnapshotMessage =
   'This is a heap snapshot (.heapsnapshot), not a CPU or sampling heap profile: compare two with `flamelens snapshot-diff BEFORE AFTER`, or open it in VS Code with FlameLens.';
 
-/** Parses a .cpuprofile / v8-profiler-next dump / .heapprofile. Throws ProfileError for anything else. */
+/** Parses a .cpuprofile / v8-profiler-next dump / .heapprofile / pprof. Throws ProfileError for anything else. */
 export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Profile {
   try {
-    return parseBytes(bytes);
+    return parseBytes(bytes, options);
   } catch (err) {
     if (err instanceof ProfileError) {
       if (options.fileName !== undefined) throw new ProfileError(err.code, `${options.fileName}: ${err.message}`);
@@ -44,13 +45,15 @@ export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Pro
   }
 }
 
-function parseBytes(bytes: Uint8Array): Profile {
+function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
   const sc = new JsonScanner(bytes);
   const first = sc.peek();
   if (first === -1) throw new ProfileError('empty', 'The file is empty: there is no profile in it. The profiled program may have been killed before it wrote the profile.');
   if (first === 0x1f && bytes[sc.pos + 1] === 0x8b) {
     throw new ProfileError('unknown-format', 'The file is gzip-compressed; decompress it first (maybeGunzip).');
   }
+  // pprof (profile.proto) is binary: told apart from JSON by walking its wire format.
+  if (first !== 0x7b && first !== 0x5b && sniffPprof(bytes) !== 'no') return parsePprof(bytes, options);
   if (first === 0x5b) {
     throw new ProfileError('unknown-format', 'This JSON is an array, not a profile. Chrome performance traces (trace-event arrays) are not supported; save a .cpuprofile or .heapprofile instead.');
   }

@@ -31,7 +31,7 @@ export interface Frame {
   readonly packageName?: string;
 }
 
-export type ProfileFormat = 'devtools-cpuprofile' | 'v8-profiler-next' | 'heapprofile';
+export type ProfileFormat = 'devtools-cpuprofile' | 'v8-profiler-next' | 'heapprofile' | 'pprof';
 
 /**
  * A call tree. Arrays are indexed by node index; node 0 is the root and parents precede

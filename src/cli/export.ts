@@ -1,0 +1,125 @@
+// `flamelens export FILE --format pprof|speedscope|folded|html`: the whole profile (source-mapped)
+// in a format other tools read. The converters are pure (src/export/); this file reads, gzips and writes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parseArgs, UsageError } from './args';
+import { loadProfileFile } from './analyze';
+import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
+import { writeHtmlReport } from './html-report';
+import { info, out, writeFileAtomic } from './io';
+import { encodePprof } from '../export/pprof';
+import { speedscopeJson, toSpeedscope } from '../export/speedscope';
+import { foldedUnits, toFolded, type FoldedUnit } from '../export/folded';
+import type { Profile } from '../model/types';
+
+export const exportHelp = `Usage: flamelens export FILE… --format FORMAT [-o OUT] [options]
+
+Writes a profile (.cpuprofile, .heapprofile, pprof; .gz too) in another format, source-mapped:
+  pprof        gzip'd profile.proto for go tool pprof, Grafana Pyroscope, Datadog
+               (CPU: samples/count + cpu/nanoseconds; heap: objects/count + space/bytes;
+               one location per function and source line)
+  speedscope   speedscope's JSON file format; several FILEs (the threads of a capture)
+               become one file with one profile each
+  folded       folded stacks for flamegraph.pl / inferno: "root;…;leaf count" per line
+  html         the standalone FlameLens flame graph page
+
+Options:
+  --format F            pprof | speedscope | folded | html (required)
+  -o, --out OUT         where to write ("-" = stdout for speedscope and folded); default: FILE
+                        with the format's extension (.pb.gz, .speedscope.json, .folded, .html)
+  --unit U              folded counts: samples or us (CPU; default samples), bytes or samples
+                        (heap; default bytes)
+  --sample-type T       pprof input: which sample type to read (e.g. cpu, alloc_space)
+${profileLoadHelp}
+  -h, --help            show this help
+
+Exit codes: 0 written, 2 usage error or unreadable/invalid profile.`;
+
+const formats = ['pprof', 'speedscope', 'folded', 'html'] as const;
+type ExportFormat = (typeof formats)[number];
+const extensions: Record<ExportFormat, string> = { pprof: '.pb.gz', speedscope: '.speedscope.json', folded: '.folded', html: '.html' };
+
+export async function exportCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(
+    argv.map((a) => (a === '-o' ? '--out' : a)),
+    { values: ['format', 'out', 'unit', 'sample-type', ...profileLoadValues], flags: [...profileLoadFlags] },
+  );
+  if (args.flags.has('help')) {
+    out(exportHelp);
+    return 0;
+  }
+  const format = args.values.get('format') as ExportFormat | undefined;
+  if (format === undefined) throw new UsageError(`export needs --format (${formats.join(', ')})`);
+  if (!formats.includes(format)) throw new UsageError(`unknown --format "${format}" (use ${formats.join(', ')})`);
+  const files = args.positionals;
+  if (files.length === 0) throw new UsageError('export needs a profile file');
+  if (files.length > 1 && format !== 'speedscope') throw new UsageError(`--format ${format} takes one profile file (only speedscope combines several)`);
+  const unit = args.values.get('unit');
+  if (unit !== undefined && format !== 'folded') throw new UsageError('--unit applies to --format folded only');
+  const sampleType = args.values.get('sample-type');
+  const loadOptions = { ...profileLoadOptions(args), ...(sampleType !== undefined ? { sampleType } : {}) };
+  const load = (file: string) => loadProfileFile(file, loadOptions);
+  const target = args.values.get('out') ?? defaultOut(files[0]!, format);
+  if (files.some((f) => path.resolve(f) === path.resolve(target))) throw new UsageError(`${target} is the input file; choose another with -o`);
+  if (target === '-' && (format === 'pprof' || format === 'html')) throw new UsageError(`-o - (stdout) is for text formats; give --format ${format} a file`);
+
+  const profiles: Profile[] = [];
+  for (const file of files) profiles.push(await load(file));
+  const first = profiles[0]!;
+  let data: string | Uint8Array;
+  switch (format) {
+    case 'pprof': {
+      data = gzipSync(encodePprof(first, { startedAtMs: wallClockStart(files[0]!, first) }));
+      break;
+    }
+    case 'speedscope':
+      data = speedscopeJson(toSpeedscope(files.map((f, i) => ({ name: path.basename(f), profile: profiles[i]! })), path.basename(files[0]!), 'flamelens'));
+      break;
+    case 'folded': {
+      const units = foldedUnits(first);
+      if (unit !== undefined && !units.includes(unit as FoldedUnit)) {
+        throw new UsageError(`--unit ${unit} does not fit a ${first.kind === 'cpu' ? 'CPU' : 'heap'} profile (use ${units.join(' or ')})`);
+      }
+      data = toFolded(first, (unit as FoldedUnit | undefined) ?? units[0]!);
+      break;
+    }
+    case 'html':
+      writeHtmlReport(target, first, path.basename(files[0]!));
+      info(`wrote ${target}`);
+      return 0;
+  }
+  if (target === '-') {
+    // Text formats only (checked above); out() keeps control characters in names inert on a terminal.
+    out(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    return 0;
+  }
+  writeFileAtomic(target, data);
+  info(`wrote ${target}`);
+  return 0;
+}
+
+/**
+ * When the capture started, ms since the epoch. The model keeps V8's monotonic times only: a
+ * FlameLens capture's sidecar (PID-THREAD.json beside the profile) has the start; otherwise the
+ * capture ended about when the file was written.
+ */
+function wallClockStart(file: string, p: Profile): number {
+  const sidecar = file.replace(/\.(cpuprofile|heapprofile)(\.gz)?$/, '.json');
+  if (sidecar !== file && fs.existsSync(sidecar)) {
+    try {
+      const start = (JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { startTime?: unknown }).startTime;
+      if (typeof start === 'number' && Number.isFinite(start) && start > 0) return start;
+    } catch {
+      // Not a sidecar: fall back to the file time.
+    }
+  }
+  const mtime = fs.statSync(file).mtimeMs;
+  return p.kind === 'cpu' ? mtime - (p.endTime - p.startTime) / 1000 : mtime;
+}
+
+/** FILE without its profile extension (and .gz), plus the format's extension. */
+function defaultOut(file: string, format: ExportFormat): string {
+  const base = file.replace(/\.gz$/, '').replace(/\.(cpuprofile|heapprofile|pb|pprof|json)$/, '');
+  return base + extensions[format];
+}

@@ -1,0 +1,198 @@
+// pprof (profile.proto: Go's runtime/pprof, `@datadog/pprof`, Pyroscope, FlameLens's own export)
+// into the Profile model. Input arrives un-gzip'd (gunzip.ts). One sample type is chosen: by
+// option, else the profile's default_sample_type, else the first time-valued type (CPU/wall),
+// else the first `space` type (heap). Each sample's stack becomes a path in the call tree and the
+// leaf Line's line number an entry of the node's line table, so hot lines survive the trip.
+import { Profile as PprofProfile, type Location } from 'pprof-format';
+import { ProfileBuilder } from './builder';
+import { makeFrame } from './frames';
+import type { Profile } from './types';
+import { ProfileError } from './types';
+
+export interface PprofParseOptions {
+  /** Sample type to load: its type (`cpu`, `alloc_space`) or `type/unit`. */
+  sampleType?: string;
+}
+
+/** A sample type of a pprof, for a picker. */
+export interface PprofSampleType {
+  type: string;
+  unit: string;
+}
+
+const timeUnits: Record<string, number> = { nanoseconds: 1e-3, microseconds: 1, milliseconds: 1e3, seconds: 1e6 };
+
+/**
+ * Whether `bytes` is a protobuf message whose top-level fields are Profile fields: 'ok', 'truncated'
+ * (well-formed fields up to the end, where one is cut off), or 'no'. Walking the wire format
+ * tells pprof from JSON reliably: no JSON text forms a valid sequence of these fields.
+ */
+export function sniffPprof(bytes: Uint8Array): 'ok' | 'truncated' | 'no' {
+  let pos = 0;
+  let fields = 0;
+  while (pos < bytes.length) {
+    const key = bytes[pos++]!;
+    const field = key >> 3;
+    const wire = key & 7;
+    // Fields 1-6, 11 and 13 (packed) are length-delimited; 7-10, 12, 14, 15 and 13 (unpacked) varints.
+    const delimited = field <= 6 || field === 11 || field === 13;
+    const varint = (field >= 7 && field <= 10) || field === 12 || field >= 13;
+    if (field === 0 || field > 15 || !((wire === 2 && delimited) || (wire === 0 && varint))) return 'no';
+    let n = 0;
+    let shift = 0;
+    for (;;) {
+      if (pos >= bytes.length) return fields > 0 ? 'truncated' : 'no';
+      const b = bytes[pos++]!;
+      if (shift < 49) n += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (shift > 70) return 'no';
+      if (b < 0x80) break;
+    }
+    if (wire === 2) {
+      if (pos + n > bytes.length) return fields > 0 ? 'truncated' : 'no';
+      pos += n;
+    }
+    fields++;
+  }
+  return fields > 0 ? 'ok' : 'no';
+}
+
+/** The sample types of a pprof, for a picker (the bytes must be a pprof, un-gzip'd). */
+export function pprofSampleTypes(bytes: Uint8Array): PprofSampleType[] {
+  const pb = decode(bytes);
+  const s = stringsOf(pb);
+  return pb.sampleType.map((t) => ({ type: s(t.type, 'a sample type'), unit: s(t.unit, 'a sample unit') }));
+}
+
+export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): Profile {
+  const pb = decode(bytes);
+  const s = stringsOf(pb);
+  const types = pb.sampleType.map((t) => ({ type: s(t.type, 'a sample type'), unit: s(t.unit, 'a sample unit') }));
+  if (types.length === 0) {
+    throw new ProfileError('invalid-structure', 'Not a usable pprof: it declares no sample types, so its samples have no meaning.');
+  }
+  const chosen = chooseSampleType(types, options.sampleType, num(pb.defaultSampleType) > 0 ? s(pb.defaultSampleType, 'default_sample_type') : '');
+  const { type, unit } = types[chosen]!;
+  const timeScale = timeUnits[unit];
+  const period = num(pb.period);
+  const periodUnit = pb.periodType ? s(pb.periodType.unit, 'the period unit') : '';
+  // Counts (e.g. samples/count as the only type) are worth count × period when the period is a time.
+  const countScale = unit === 'count' && timeUnits[periodUnit] !== undefined && period > 0 ? period * timeUnits[periodUnit]! : undefined;
+  const kind = unit === 'bytes' ? 'heap' : 'cpu';
+  const scale = kind === 'heap' ? 1 : (timeScale ?? countScale ?? 1);
+  const notes: string[] = [];
+  if (types.length > 1) notes.push(`pprof sample type ${type}/${unit} of ${types.map((t) => `${t.type}/${t.unit}`).join(', ')}.`);
+  if (kind === 'cpu' && timeScale === undefined && countScale === undefined) notes.push(`The pprof values are ${unit}, shown here as µs.`);
+  // Sample counts: a count type, preferring one named like the chosen type (alloc_space ↔ alloc_objects).
+  const prefix = type.includes('_') ? type.slice(0, type.indexOf('_') + 1) : '';
+  let countIndex = types.findIndex((t) => t.unit === 'count' && prefix !== '' && t.type.startsWith(prefix));
+  if (countIndex < 0) countIndex = types.findIndex((t) => t.unit === 'count');
+
+  const functions = new Map<number, { name: string; file: string; start: number }>();
+  for (const f of pb.function) {
+    functions.set(num(f.id), { name: s(f.name, 'a function name'), file: s(f.filename, 'a file name'), start: num(f.startLine) });
+  }
+  const locations = new Map<number, Location>();
+  for (const l of pb.location) locations.set(num(l.id), l);
+
+  const startUs = num(pb.timeNanos) / 1000;
+  const b = new ProfileBuilder({ kind, unit: kind === 'heap' ? 'bytes' : 'us', format: 'pprof', startTime: 0, endTime: 0, notes });
+  const frameOf = new Map<number, number>();
+  const frameFor = (functionId: number): number => {
+    let frame = frameOf.get(functionId);
+    if (frame === undefined) {
+      const f = functions.get(functionId);
+      if (!f) throw new ProfileError('invalid-structure', `Not a valid pprof: a location refers to function ${functionId}, which is not in the profile.`);
+      frame = b.frame(makeFrame(f.name, f.file, f.start, 0));
+      frameOf.set(functionId, frame);
+    }
+    return frame;
+  };
+  let total = 0;
+  let sampleCount = 0;
+  let negative = 0;
+  const frames: number[] = [];
+  for (const sample of pb.sample) {
+    if (sample.value.length !== types.length) {
+      throw new ProfileError('invalid-structure', `Not a valid pprof: a sample has ${sample.value.length} values for ${types.length} sample types.`);
+    }
+    const value = num(sample.value[chosen]!) * scale;
+    const count = countIndex >= 0 ? num(sample.value[countIndex]!) : 0;
+    if (value === 0 && count === 0) continue;
+    if (value < 0 || count < 0) {
+      // Only difference profiles (pprof -diff_base) hold negative values; a call tree cannot.
+      negative++;
+      continue;
+    }
+    // Leaf first in pprof; within a location, inlined functions come before their caller.
+    frames.length = 0;
+    let leafLine = 0;
+    for (const id of sample.locationId) {
+      const l = locations.get(num(id));
+      if (!l) throw new ProfileError('invalid-structure', `Not a valid pprof: a sample refers to location ${num(id)}, which is not in the profile.`);
+      for (const line of l.line) {
+        if (frames.length === 0) leafLine = num(line.line);
+        frames.push(frameFor(num(line.functionId)));
+      }
+    }
+    let node = 0;
+    for (let k = frames.length - 1; k >= 0; k--) node = b.addNode(node, frames[k]!);
+    b.addSelf(node, value, count);
+    if (leafLine > 0) b.addLine(node, leafLine, value);
+    total += value;
+    sampleCount += count;
+  }
+  if (negative > 0) b.note(`${negative} samples with negative values (a difference profile?) were left out.`);
+  const durationUs = num(pb.durationNanos) / 1000;
+  const header = kind === 'heap' ? { startTime: 0, endTime: total } : { startTime: startUs, endTime: startUs + (durationUs > 0 ? durationUs : total) };
+  const p = b.finish();
+  return { ...p, ...header, sampleCount };
+}
+
+function decode(bytes: Uint8Array): PprofProfile {
+  const sniff = sniffPprof(bytes);
+  if (sniff === 'truncated') throw new ProfileError('truncated', 'The pprof profile ends in the middle of a record: it was probably cut off while being written or copied.');
+  if (sniff === 'no') throw new ProfileError('unknown-format', 'This is not a pprof profile (profile.proto).');
+  try {
+    return PprofProfile.decode(bytes);
+  } catch (err) {
+    throw new ProfileError('invalid-structure', `Not a valid pprof: ${(err as Error).message}.`);
+  }
+}
+
+/** Looks up string-table entries, failing clearly on an index past the table. */
+function stringsOf(pb: PprofProfile): (index: number | bigint, what: string) => string {
+  const table = pb.stringTable.strings;
+  if (table.length === 0 || table[0] !== '') {
+    throw new ProfileError('invalid-structure', 'Not a valid pprof: its string table must start with the empty string.');
+  }
+  return (index, what) => {
+    const i = num(index);
+    const v = table[i];
+    if (v === undefined) {
+      throw new ProfileError('invalid-structure', `Not a valid pprof: ${what} is string ${i}, but the string table has only ${table.length} entries.`);
+    }
+    return v;
+  };
+}
+
+function chooseSampleType(types: readonly PprofSampleType[], wanted: string | undefined, defaultType: string): number {
+  if (wanted !== undefined && wanted !== '') {
+    const i = types.findIndex((t) => t.type === wanted || `${t.type}/${t.unit}` === wanted);
+    if (i < 0) {
+      throw new ProfileError('invalid-structure', `The pprof has no sample type "${wanted}"; it has ${types.map((t) => `${t.type}/${t.unit}`).join(', ')}.`);
+    }
+    return i;
+  }
+  const byDefault = defaultType === '' ? -1 : types.findIndex((t) => t.type === defaultType);
+  if (byDefault >= 0) return byDefault;
+  const time = types.findIndex((t) => timeUnits[t.unit] !== undefined);
+  if (time >= 0) return time;
+  const space = types.findIndex((t) => t.type.includes('space') || t.unit === 'bytes');
+  return space >= 0 ? space : 0;
+}
+
+/** A decoded varint as a number; 64-bit values are int64 in profile.proto (negatives arrive as 2^64 − x). */
+function num(v: number | bigint): number {
+  return typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : v;
+}
