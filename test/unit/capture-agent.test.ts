@@ -188,7 +188,7 @@ fork(__dirname + '/victim.js').on('exit', () => parentWork());
   const victim = r.threads.find((t) => t.argv.some((a) => a.endsWith('victim.js')));
   assert.ok(victim, 'the victim announced itself before dying');
   assert.equal(r.problems.length, 1);
-  assert.match(r.problems[0], new RegExp(`process ${victim.pid} \\(node .*victim\\.js\\) exited without writing a profile: killed by SIGKILL`));
+  assert.match(r.problems[0]!, new RegExp(`process ${victim.pid} \\(node .*victim\\.js\\) exited without writing a profile: killed by SIGKILL`));
 });
 
 test('a SIGKILLed launched process is reported with the signal', async () => {
@@ -223,13 +223,15 @@ const end = Date.now() + 2000;
   assert.equal(h.child.exitCode, null, 'still running after stop');
   const mid = collectSession(h.sessionDir);
   assert.equal(mid.profiles.length, 1);
-  assert.equal(mid.profiles[0].stopReason, 'manual');
-  assert.equal(hottestCpuFunction(mid.profiles[0].path), 'chunk');
+  assert.equal(mid.profiles[0]!.stopReason, 'manual');
+  assert.equal(hottestCpuFunction(mid.profiles[0]!.path), 'chunk');
   const r = await h.done;
   assert.equal(r.exitCode, 7);
   assert.equal(out, 'started\nfinished\n');
-  assert.equal(r.profiles[0].stopReason, 'manual');
-  const prof = readJson<{ startTime: number; endTime: number }>(r.profiles[0].path);
+  const [last] = r.profiles;
+  assert.ok(last, 'the finished run has a profile');
+  assert.equal(last.stopReason, 'manual');
+  const prof = readJson<{ startTime: number; endTime: number }>(last.path);
   assert.ok((prof.endTime - prof.startTime) / 1000 < 1900, `recorded ${(prof.endTime - prof.startTime) / 1000} ms of a 2000 ms run`);
 });
 
@@ -258,8 +260,10 @@ allocateBlocks(); smallWork();
   assert.ok(heap, 'heap profile');
   assert.equal(r.profiles.filter((p) => p.kind === 'cpu').length, 0, 'heap only by default when --heap');
   const bytes = [...heapSelfByFunction(heap.path)].sort((a, b) => b[1] - a[1]);
-  assert.equal(bytes[0][0], 'allocateBlocks');
-  assert.ok(bytes[0][1] > 10_000_000, `${bytes[0][1]} bytes`);
+  const [top] = bytes;
+  assert.ok(top, 'the heap profile has allocations');
+  assert.equal(top[0], 'allocateBlocks');
+  assert.ok(top[1] > 10_000_000, `${top[1]} bytes`);
 });
 
 test('cpu and heap together, with a custom sampling interval', async () => {
@@ -270,11 +274,14 @@ test('cpu and heap together, with a custom sampling interval', async () => {
   const cpu = readJson<{ timeDeltas: number[] }>(r.profiles.find((p) => p.kind === 'cpu')!.path);
   // The median gap between samples follows the interval (a loaded machine only stretches gaps).
   const gaps = cpu.timeDeltas.slice(1).sort((a, b) => a - b);
-  const median = gaps[gaps.length >> 1];
+  const median = gaps[gaps.length >> 1]!;
   assert.ok(median >= 900, `median sample gap ${median} µs at a 1000 µs interval`);
   const dflt = await capture(scratchDir('capture-default-interval'), { command: ['node', path.join(dir, 'both.js')] });
-  const dGaps = readJson<{ timeDeltas: number[] }>(dflt.profiles[0].path).timeDeltas.slice(1).sort((a, b) => a - b);
-  assert.ok(dGaps[dGaps.length >> 1] < 600, `median gap ${dGaps[dGaps.length >> 1]} µs at the default 100 µs`);
+  const [dfltProfile] = dflt.profiles;
+  assert.ok(dfltProfile, 'the default-interval run has a profile');
+  const dGaps = readJson<{ timeDeltas: number[] }>(dfltProfile.path).timeDeltas.slice(1).sort((a, b) => a - b);
+  const dMedian = dGaps[dGaps.length >> 1]!;
+  assert.ok(dMedian < 600, `median gap ${dMedian} µs at the default 100 µs`);
 });
 
 test('the agent is invisible: same stdout, stderr and exit code with and without it; loading it twice is harmless', async () => {
@@ -324,8 +331,8 @@ test('a second run into the same folder reports only its own threads', async () 
   assert.equal(first.profiles.length, 1);
   const second = await capture(dir, { command: ['node', 'two.js'] });
   assert.equal(second.profiles.length, 1);
-  assert.ok(second.profiles[0].argv.some((a) => a.endsWith('two.js')));
-  assert.ok(fs.existsSync(first.profiles[0].path), 'the earlier files stay');
+  assert.ok(second.profiles[0]!.argv.some((a) => a.endsWith('two.js')));
+  assert.ok(fs.existsSync(first.profiles[0]!.path), 'the earlier files stay');
 });
 
 test('a command that does not exist is a clear CaptureError; a non-node command is reported', async () => {
@@ -337,6 +344,8 @@ test('a command that does not exist is a clear CaptureError; a non-node command 
   const r = await capture(dir, { command: ['sh', '-c', 'exit 4'] });
   assert.equal(r.exitCode, 4);
   assert.equal(r.profiles.length, 0);
-  assert.match(r.problems[0], /no Node\.js process loaded the agent/);
+  const [problem] = r.problems;
+  assert.ok(problem, 'a problem is reported');
+  assert.match(problem, /no Node\.js process loaded the agent/);
   assert.ok(fs.existsSync(r.sessionDir));
 });

@@ -44,8 +44,15 @@ function tableRows(stdout: string, heading: string): string[] {
   const start = lines.findIndex((l) => l.startsWith(heading));
   assert.ok(start >= 0, `no "${heading}" in:\n${stdout}`);
   const rows: string[] = [];
-  for (let i = start + 2; i < lines.length && lines[i].trim() !== ''; i++) rows.push(lines[i]);
+  for (let i = start + 2; i < lines.length && lines[i]!.trim() !== ''; i++) rows.push(lines[i]!);
   return rows;
+}
+
+/** The first row under a table heading, failing clearly when the table is empty. */
+function firstRow(stdout: string, heading: string): string {
+  const [row] = tableRows(stdout, heading);
+  assert.ok(row !== undefined, `no rows under "${heading}" in:\n${stdout}`);
+  return row;
 }
 
 test('record on the example: hotspots mapped to the .ts sources, profiles and HTML written', () => {
@@ -55,9 +62,9 @@ test('record on the example: hotspots mapped to the .ts sources, profiles and HT
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^shop-api: sorted 14000 orders/m, 'the program output still shows');
   const sortLine = markerLine('examples/shop-api/src/sort.ts', 'flamelens-demo: hot-sort');
-  const topFunction = tableRows(r.stdout, 'Top functions by self time')[0];
+  const topFunction = firstRow(r.stdout, 'Top functions by self time');
   assert.match(topFunction, /\bsortOrdersByTotal\s+examples\/shop-api\/src\/sort\.ts:\d+$/);
-  const topLine = tableRows(r.stdout, 'Top lines by self time')[0];
+  const topLine = firstRow(r.stdout, 'Top lines by self time');
   assert.match(topLine, new RegExp(`examples/shop-api/src/sort\\.ts:${sortLine}\\s+sortOrdersByTotal$`));
   // The worker and the child are listed with their own hot function.
   assert.match(r.stdout, /worker \d+ of process \d+ \(node examples\/shop-api\/dist\/primes-worker\.js\): .*countPrimes .*primes-worker\.ts:\d+/);
@@ -79,10 +86,13 @@ test('record on the example: hotspots mapped to the .ts sources, profiles and HT
   const mainProfile = profiles.find((p) => p.endsWith('-0.cpuprofile') && JSON.parse(fs.readFileSync(path.join(out, p.replace('.cpuprofile', '.json')), 'utf8')).argv.some((a: string) => a.endsWith('main.js')));
   assert.ok(mainProfile);
   const json = reportJson(path.join(out, mainProfile));
-  assert.equal(json.lines[0].file, 'examples/shop-api/src/sort.ts');
-  assert.equal(json.lines[0].line, sortLine);
-  assert.equal(json.functions[0].name, 'sortOrdersByTotal');
-  assert.equal(json.functions[0].url, path.join(repoRoot, 'examples/shop-api/src/sort.ts'));
+  const [hotLine] = json.lines;
+  const [hotFunction] = json.functions;
+  assert.ok(hotLine && hotFunction, 'the report has lines and functions');
+  assert.equal(hotLine.file, 'examples/shop-api/src/sort.ts');
+  assert.equal(hotLine.line, sortLine);
+  assert.equal(hotFunction.name, 'sortOrdersByTotal');
+  assert.equal(hotFunction.url, path.join(repoRoot, 'examples/shop-api/src/sort.ts'));
 });
 
 test('record --heap on the example attributes allocations to the cache', () => {
@@ -96,7 +106,7 @@ test('record --heap on the example attributes allocations to the cache', () => {
   assert.match(r.stdout, /Top functions by self bytes allocated/);
   // Heap samples carry no line ticks, so rows are functions: the cache (its snapshot code, often
   // inlined into warmCache) allocates the most.
-  const top = tableRows(r.stdout, 'Top functions by self bytes allocated')[0];
+  const top = firstRow(r.stdout, 'Top functions by self bytes allocated');
   assert.match(top, /\b(warmCache|snapshot|\(anonymous\))\s+examples\/shop-api\/src\/cache\.ts:\d+$/);
 });
 
@@ -124,12 +134,12 @@ test('report --json has the documented shape and consistent numbers', () => {
   assert.equal(json.functions.length, 5);
   assert.equal(json.lines.length, 5);
   for (let i = 0; i < json.functions.length; i++) {
-    const f = json.functions[i];
+    const f = json.functions[i]!;
     for (const key of ['name', 'url', 'file', 'category'] as const) assert.equal(typeof f[key], 'string', key);
     for (const key of ['line', 'column', 'self', 'selfPercent', 'total', 'totalPercent', 'samples'] as const) assert.equal(typeof f[key], 'number', key);
     assert.ok(f.total >= f.self);
     assert.ok(Math.abs(f.selfPercent - (f.self / json.total) * 100) < 0.01);
-    if (i > 0) assert.ok(json.functions[i - 1].self >= f.self, 'sorted by self');
+    if (i > 0) assert.ok(json.functions[i - 1]!.self >= f.self, 'sorted by self');
     assert.ok(!['(idle)', '(program)', '(root)'].includes(f.name));
   }
   for (const l of json.lines) {
@@ -138,7 +148,7 @@ test('report --json has the documented shape and consistent numbers', () => {
   // The text report shows the same top function first.
   const text = flamelens(['report', fixture, '--top', '3']);
   assert.equal(text.status, 0);
-  assert.ok(tableRows(text.stdout, 'Top functions by self time')[0].includes(` ${json.functions[0].name} `));
+  assert.ok(firstRow(text.stdout, 'Top functions by self time').includes(` ${json.functions[0]!.name} `));
   // The same profile gzip-compressed reads the same.
   const gz = path.join(scratchDir('cli-report-gz'), 'p.cpuprofile.gz');
   fs.writeFileSync(gz, gzipSync(fs.readFileSync(fixture)));
@@ -184,8 +194,10 @@ profile.export((err, result) => {
   assert.equal(made.status, 0, made.stderr);
   const v8pn = reportJson(path.join(dir, 'v8pn.cpuprofile'), dir);
   assert.equal(v8pn.format, 'v8-profiler-next');
-  assert.equal(v8pn.functions[0].name, 'crunchNumbers');
-  assert.equal(v8pn.functions[0].file, 'workload.js');
+  const [v8pnTop] = v8pn.functions;
+  assert.ok(v8pnTop, 'the v8-profiler-next report has functions');
+  assert.equal(v8pnTop.name, 'crunchNumbers');
+  assert.equal(v8pnTop.file, 'workload.js');
 
   const rec = flamelens(['record', '--no-html', '--out', 'agent', '--', 'node', 'plain.js'], dir);
   assert.equal(rec.status, 0, rec.stderr);
@@ -193,8 +205,10 @@ profile.export((err, result) => {
   assert.ok(agentFile);
   const agent = reportJson(path.join(dir, 'agent', agentFile), dir);
   assert.equal(agent.format, 'devtools-cpuprofile');
-  assert.equal(agent.functions[0].name, v8pn.functions[0].name);
-  assert.equal(agent.functions[0].line, v8pn.functions[0].line);
+  const [agentTop] = agent.functions;
+  assert.ok(agentTop, 'the agent report has functions');
+  assert.equal(agentTop.name, v8pnTop.name);
+  assert.equal(agentTop.line, v8pnTop.line);
 });
 
 test('diff: a real regression fails past the threshold and passes under it', () => {
@@ -213,7 +227,7 @@ steadyWork();
 growingWork(Number(process.argv[2]));
 `,
   });
-  for (const [name, rounds] of [['base', '1'], ['new', '4']]) {
+  for (const [name, rounds] of [['base', '1'], ['new', '4']] as const) {
     const r = flamelens(['record', '--no-html', '--out', name, '--', 'node', 'job.js', rounds], dir);
     assert.equal(r.status, 0, r.stderr);
   }
@@ -224,7 +238,7 @@ growingWork(Number(process.argv[2]));
   // growingWork goes from ~100 ms to ~400 ms of a ~400 ms base: roughly +75% of the base.
   const fail = flamelens(['diff', base, next, '--fail-above', '20'], dir);
   assert.equal(fail.status, 1, fail.stdout + fail.stderr);
-  assert.match(tableRows(fail.stdout, 'Regressions by function')[0], /\+\d.*growingWork\s+job\.js:\d+$/);
+  assert.match(firstRow(fail.stdout, 'Regressions by function'), /\+\d.*growingWork\s+job\.js:\d+$/);
   assert.match(fail.stdout, /FAIL: growingWork grew by \d+(\.\d)?% of the base \(limit 20%\)/);
 
   const pass = flamelens(['diff', base, next, '--fail-above', '400'], dir);
@@ -242,6 +256,7 @@ growingWork(Number(process.argv[2]));
   assert.equal(d.failed, true);
   assert.equal(d.failAbove, 20);
   const grown = d.functions[0];
+  assert.ok(grown, 'the diff lists functions');
   assert.equal(grown.name, 'growingWork');
   assert.equal(grown.file, 'job.js');
   assert.ok(grown.percentOfBase > 20 && grown.percentOfBase < 400, String(grown.percentOfBase));
@@ -253,7 +268,7 @@ growingWork(Number(process.argv[2]));
   // The reverse comparison is an improvement: nothing fails.
   const reverse = flamelens(['diff', next, base, '--fail-above', '20'], dir);
   assert.equal(reverse.status, 0);
-  assert.match(tableRows(reverse.stdout, 'Improvements by function')[0], /growingWork/);
+  assert.match(firstRow(reverse.stdout, 'Improvements by function'), /growingWork/);
 });
 
 test('user errors: exit 2, a clear message, never a stack trace', () => {

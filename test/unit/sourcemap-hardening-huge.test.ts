@@ -69,7 +69,7 @@ function hugeProfile(): Profile {
   for (const [c, frame] of [
     [TREE_NODES, FANOUT + 1],
     [TREE_NODES + 1, FANOUT + 2],
-  ]) {
+  ] as const) {
     parent[c] = TREE_NODES - 1;
     nodeFrame[c] = frame;
     selfValue[c] = 5;
@@ -98,20 +98,21 @@ function assertTree(p: Profile): void {
   assert.equal(p.childStart[n], n - 1, 'every non-root node is somebody’s child');
   const total = Float64Array.from(p.selfValue);
   for (let i = n - 1; i > 0; i--) {
-    assert.ok(p.nodeParent[i] < i, `parent of ${i} precedes it`);
-    total[p.nodeParent[i]] += total[i];
+    const parent = p.nodeParent[i]!;
+    assert.ok(parent < i, `parent of ${i} precedes it`);
+    total[parent]! += total[i]!;
   }
   const seenUnder = new Int32Array(p.frames.length).fill(-1);
   for (let i = 0; i < n; i++) {
-    assert.ok(Math.abs(total[i] - p.totalValue[i]) < 1e-6, `total of ${i}`);
-    for (let k = p.childStart[i]; k < p.childStart[i + 1]; k++) {
-      const f = p.nodeFrame[p.childNodes[k]];
+    assert.ok(Math.abs(total[i]! - p.totalValue[i]!) < 1e-6, `total of ${i}`);
+    for (let k = p.childStart[i]!; k < p.childStart[i + 1]!; k++) {
+      const f = p.nodeFrame[p.childNodes[k]!]!;
       assert.notEqual(seenUnder[f], i, `siblings under ${i} unique by frame`);
       seenUnder[f] = i;
     }
     let lines = 0;
-    for (let k = p.lineStart[i]; k < p.lineStart[i + 1]; k++) lines += p.lineValue[k];
-    assert.ok(Math.abs(lines - p.selfValue[i]) < 1e-9, `lines of ${i} sum to its self`);
+    for (let k = p.lineStart[i]!; k < p.lineStart[i + 1]!; k++) lines += p.lineValue[k]!;
+    assert.ok(Math.abs(lines - p.selfValue[i]!) < 1e-9, `lines of ${i} sum to its self`);
   }
 }
 
@@ -133,17 +134,17 @@ test('source mapping a profile with more than 2^24 nodes works on the main threa
   assert.ok(mapped.nodeCount > 2 ** 24);
   assert.equal(mapped.totalValue[0], generated.totalValue[0], 'values never change');
   const used = new Set<number>();
-  for (let i = 1; i < mapped.nodeCount; i++) used.add(mapped.nodeFrame[i]);
-  const usedFrames = [...used].map((f) => mapped.frames[f]);
+  for (let i = 1; i < mapped.nodeCount; i++) used.add(mapped.nodeFrame[i]!);
+  const usedFrames = [...used].map((f) => mapped.frames[f]!);
   assert.ok(usedFrames.every((f) => f.url === source), 'no node points at gen.js any more');
   assert.deepEqual(
     usedFrames.map((f) => `${f.functionName}:${f.line}`).sort(),
     [...Array.from({ length: FANOUT }, (_, i) => `orig${i + 1}:${10 * (i + 1)}`), `merged:${MERGED_LINE}`].sort(),
   );
   const merged: number[] = [];
-  for (let i = 0; i < mapped.nodeCount; i++) if (mapped.frames[mapped.nodeFrame[i]].functionName === 'merged') merged.push(i);
+  for (let i = 0; i < mapped.nodeCount; i++) if (mapped.frames[mapped.nodeFrame[i]!]!.functionName === 'merged') merged.push(i);
   assert.equal(merged.length, 1, 'one merged node');
-  const [m] = merged;
+  const m = merged[0]!;
   assert.equal(mapped.selfValue[m], 10, 'g17 + g18');
   assert.deepEqual([...mapped.lineNumber.subarray(mapped.lineStart[m], mapped.lineStart[m + 1])], [MERGED_LINE]);
   assertTree(mapped);

@@ -54,7 +54,9 @@ before(() => {
   buildSync({ entryPoints: [path.join(dir, 'src/app.ts')], outfile: appJs, sourcemap: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
   const lines = readFileSync(appJs, 'utf8').split('\n');
   const line = lines.findIndex((l) => l.includes('function hot('));
-  hotAt = { line, column: lines[line].indexOf('function hot(') };
+  const hotText = lines[line];
+  assert.ok(hotText !== undefined, 'function hot( in the built app.js');
+  hotAt = { line, column: hotText.indexOf('function hot(') };
   if (onLinux) {
     for (let i = 1; i <= 4; i++) fifos.push(path.join(dir, `fifo${i}.js`));
     execFileSync('mkfifo', fifos);
@@ -242,7 +244,7 @@ test('an over-cap source map is skipped with a note and the generated location k
 
 test('a source map that is a FIFO is refused with a note', { skip: !onLinux }, async () => {
   const script = path.join(dir, 'viafifo.js');
-  writeFileSync(script, readFileSync(appJs, 'utf8').replace(/sourceMappingURL=.*/, `sourceMappingURL=${path.basename(fifos[0])}`));
+  writeFileSync(script, readFileSync(appJs, 'utf8').replace(/sourceMappingURL=.*/, `sourceMappingURL=${path.basename(fifos[0]!)}`));
   const generated = profileOf([{ ...hotFrame(), url: pathToFileURL(script).href }]);
   const mapped = await within(20_000, 'mapping', applySourceMaps(generated, fsSourceReader));
   assert.deepEqual(mapped.notes, [`skipped 1 source file: not a regular file (${fifos[0]})`]);
@@ -252,7 +254,7 @@ test('a source map that is a FIFO is refused with a note', { skip: !onLinux }, a
 test('the time budget ends the step even when a read hangs: the rest keep generated locations, with a note', { skip: !onLinux }, async () => {
   // A reader without any of the protections: reading a FIFO really blocks (in libuv's threadpool).
   const naive: SourceReader = { read: (p) => readFile(p, 'utf8').catch(() => undefined) };
-  const generated = profileOf([at('stuck', fifos[1]), hotFrame()]);
+  const generated = profileOf([at('stuck', fifos[1]!), hotFrame()]);
   try {
     const started = performance.now();
     const mapped = await within(60_000, 'mapping with a 3 s budget', applySourceMaps(generated, naive, { timeBudgetMs: 3000 }));

@@ -7,7 +7,7 @@ import { calleesOf, callersOf } from '../../src/model/sandwich';
 import { focusOn, groupByPackage, hideInternals, hideNodeModules, mergeRecursion } from '../../src/model/filters';
 import { ProfileBuilder } from '../../src/model/builder';
 import type { Profile } from '../../src/model/types';
-import { assertValidProfile, foldedStacks, frameOf, profileFrom, snapshotOf } from './transforms-support';
+import { assertValidProfile, foldedStacks, frameOf, frameOfNode, profileFrom, snapshotOf } from './transforms-support';
 
 const base = () =>
   profileFrom([
@@ -31,8 +31,8 @@ function baseStacks(p: Profile): Map<string, number> {
   for (let i = 1; i < p.nodeCount; i++) {
     if (bs[i] === 0) continue;
     const names: string[] = [];
-    for (let n = i; n > 0; n = p.nodeParent[n]) names.push(p.frames[p.nodeFrame[n]].functionName);
-    out.set(names.reverse().join(';'), bs[i]);
+    for (let n = i; n > 0; n = p.nodeParent[n]!) names.push(frameOfNode(p, n).functionName);
+    out.set(names.reverse().join(';'), bs[i]!);
   }
   return out;
 }
@@ -42,7 +42,7 @@ test('diff of a profile with itself has zero delta everywhere', () => {
   const d = diffProfiles(p, p);
   assertValidProfile(d);
   assert.equal(d.nodeCount, p.nodeCount, 'no extra nodes');
-  for (let i = 0; i < d.nodeCount; i++) assert.equal(d.totalValue[i] - (d.baseTotalValue?.[i] ?? NaN), 0);
+  for (let i = 0; i < d.nodeCount; i++) assert.equal(d.totalValue[i]! - (d.baseTotalValue?.[i] ?? NaN), 0);
   assert.ok(diffFunctions(p, p).every((r) => r.selfDelta === 0 && r.totalDelta === 0));
   assert.ok(diffLines(p, p).every((r) => r.delta === 0));
 });
@@ -59,13 +59,13 @@ test('diffProfiles builds the union tree with both sides’ values', () => {
   assert.deepEqual(baseStacks(d), foldedStacks(a), 'baseSelfValue is the baseline');
   assert.equal(d.totalValue[0], b.totalValue[0]);
   assert.equal(d.baseTotalValue?.[0], a.totalValue[0]);
-  const names = new Set(Array.from(d.nodeFrame, (f) => d.frames[f].functionName));
+  const names = new Set(Array.from(d.nodeFrame, (f) => d.frames[f]!.functionName));
   assert.ok(names.has('gone') && names.has('fresh'), 'nodes of either side appear');
 });
 
 test('normalize scales the baseline to the new total', () => {
   const d = diffProfiles(base(), next(), { normalize: true });
-  assert.ok(Math.abs((d.baseTotalValue?.[0] ?? 0) - d.totalValue[0]) < 1e-9);
+  assert.ok(Math.abs((d.baseTotalValue?.[0] ?? 0) - d.totalValue[0]!) < 1e-9);
   assert.ok(d.notes.some((n) => n.includes('scaled')));
 });
 
@@ -84,12 +84,14 @@ test('frames match on name + url + line, not column; a moved function still matc
   const moved = diffProfiles(build(5, 1, 10), build(8, 1, 20));
   assert.equal(moved.nodeCount, 4, 'a function that moved down 3 lines is matched by name + url');
   const rows = diffFunctions(build(5, 1, 10), build(5, 1, 20));
-  assert.equal(rows[0].frame.functionName, 'work');
-  assert.equal(rows[0].selfDelta, 10);
+  const [top] = rows;
+  assert.ok(top, 'the diff has rows');
+  assert.equal(top.frame.functionName, 'work');
+  assert.equal(top.selfDelta, 10);
   const movedRows = diffFunctions(build(5, 1, 10), build(8, 1, 20));
   assert.equal(movedRows.filter((r) => r.frame.functionName === 'work').length, 1, 'one row for the moved function');
   assert.deepEqual(
-    [movedRows[0].frame.line, movedRows[0].selfBefore, movedRows[0].selfAfter],
+    [movedRows[0]?.frame.line, movedRows[0]?.selfBefore, movedRows[0]?.selfAfter],
     [8, 10, 20],
     'shown at its new line, compared with its old self',
   );
@@ -108,7 +110,7 @@ test('diffFunctions and diffLines sort by the size of the change', () => {
     { url: '/app/src/tokenize.js', line: 12, before: 40, after: 60, delta: 20 },
     { url: '/app/src/tokenize.js', line: 13, before: 0, after: 20, delta: 20 },
   ]);
-  for (let i = 1; i < lines.length; i++) assert.ok(Math.abs(lines[i - 1].delta) >= Math.abs(lines[i].delta));
+  for (let i = 1; i < lines.length; i++) assert.ok(Math.abs(lines[i - 1]!.delta) >= Math.abs(lines[i]!.delta));
 });
 
 test('diff refuses to compare a CPU profile with a heap profile', () => {
@@ -127,7 +129,7 @@ test('callersOf inverts the paths to a function, weighted by its total', () => {
   const hot = p.frames.findIndex((f) => f.functionName === 'hot');
   const callers = callersOf(p, hot);
   assertValidProfile(callers);
-  assert.equal(callers.frames[callers.nodeFrame[0]].functionName, 'hot');
+  assert.equal(frameOfNode(callers, 0).functionName, 'hot');
   assert.equal(callers.totalValue[0], 10 + 6 + 4 + 3, 'recursion counted once');
   assert.deepEqual(foldedStacks(callers), new Map([['a;main', 10], ['b;main', 10]]));
   assert.equal(callers.selfValue[0], 3, 'called from the root directly: weight stays on the function');

@@ -11,7 +11,7 @@ import {
   hideNodeModules,
   mergeRecursion,
 } from '../../src/model/filters';
-import { assertValidProfile, foldedStacks, frameOf, profileFrom, snapshotOf } from './transforms-support';
+import { assertValidProfile, foldedStacks, frameOf, frameOfNode, profileFrom, snapshotOf } from './transforms-support';
 
 const sample = () =>
   profileFrom([
@@ -58,7 +58,7 @@ test('hideNodeModules moves dependency time to the caller and merges the orphans
   const stacks = foldedStacks(q);
   assert.equal(stacks.get('main'), 2 + 10 + 5, 'hidden self time lands on the nearest visible ancestor');
   assert.equal(stacks.get('main;cb'), 30 + 7, 'cb called through lodash merges with the direct cb');
-  for (let i = 0; i < q.nodeCount; i++) assert.notEqual(q.frames[q.nodeFrame[i]].category, 'node_modules');
+  for (let i = 0; i < q.nodeCount; i++) assert.notEqual(frameOfNode(q, i).category, 'node_modules');
   // main's own line 6 keeps its 2 µs; the 15 µs of lodash lines land on main's declaration line.
   const mainNode = findNode(q, ['main']);
   const lines = lineMap(q, mainNode);
@@ -84,7 +84,7 @@ test('hideMeta drops idle, program and GC with their value', () => {
   const p = sample();
   const q = hideMeta(p);
   assertValidProfile(q);
-  assert.equal(q.totalValue[0], p.totalValue[0] - 56);
+  assert.equal(q.totalValue[0], p.totalValue[0]! - 56);
   assert.equal(q.sampleCount, p.sampleCount - 2);
   assert.ok(![...foldedStacks(q).keys()].some((k) => k.startsWith('(')));
 });
@@ -121,7 +121,7 @@ test('focusOn merges every outermost activation under one root', () => {
   const q = focusOn(p, cb);
   assert.deepEqual(snapshotOf(p), before);
   assertValidProfile(q);
-  assert.equal(q.frames[q.nodeFrame[0]].functionName, 'cb', 'node 0 is the focused function');
+  assert.equal(frameOfNode(q, 0).functionName, 'cb', 'node 0 is the focused function');
   assert.equal(q.totalValue[0], 3 + 4 + 2 + 1, 'recursion counted once');
   assert.deepEqual(foldedStacks(q), new Map([['leaf', 7], ['cb', 2]]));
   assert.equal(q.sampleCount, 4, 'samples of the kept nodes');
@@ -148,9 +148,9 @@ function findNode(p: ReturnType<typeof profileFrom>, path: string[]): number {
   let node = 0;
   for (const name of path) {
     let next = -1;
-    for (let k = p.childStart[node]; k < p.childStart[node + 1]; k++) {
-      const c = p.childNodes[k];
-      if (p.frames[p.nodeFrame[c]].functionName === name) next = c;
+    for (let k = p.childStart[node]!; k < p.childStart[node + 1]!; k++) {
+      const c = p.childNodes[k]!;
+      if (frameOfNode(p, c).functionName === name) next = c;
     }
     assert.ok(next >= 0, `no node ${path.join(';')}`);
     node = next;
@@ -160,6 +160,6 @@ function findNode(p: ReturnType<typeof profileFrom>, path: string[]): number {
 
 function lineMap(p: ReturnType<typeof profileFrom>, node: number): Map<number, number> {
   const m = new Map<number, number>();
-  for (let k = p.lineStart[node]; k < p.lineStart[node + 1]; k++) m.set(p.lineNumber[k], p.lineValue[k]);
+  for (let k = p.lineStart[node]!; k < p.lineStart[node + 1]!; k++) m.set(p.lineNumber[k]!, p.lineValue[k]!);
   return m;
 }

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { diffFunctions, diffLines, diffProfiles } from '../../src/model/diff';
 import { parseProfile } from '../../src/model/import';
 import type { Profile } from '../../src/model/types';
-import { assertValidProfile } from './transforms-support';
+import { assertValidProfile, frameOfNode } from './transforms-support';
 
 // Fixed amounts of work (not time-boxed), so the only difference between runs is the change.
 // parse and render do the same work per iteration, interleaved, so within one run their ratio
@@ -51,6 +51,7 @@ async function capture(parseSize: number, name: string): Promise<Profile> {
   const out = path.join(sub, 'prof');
   await run(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '500', '--cpu-prof-dir', out, script]);
   const [file] = readdirSync(out);
+  assert.ok(file, `a profile in ${out}`);
   const p = parseProfile(new Uint8Array(readFileSync(path.join(out, file))), { fileName: file });
   // The same script path in both runs, as for a real before/after of one file.
   return { ...p, frames: p.frames.map((f) => (f.url.includes(sub) ? { ...f, url: f.url.replace(sub, dir) } : f)) };
@@ -66,15 +67,17 @@ const selfOf = (rows: ReturnType<typeof diffFunctions>, name: string) => rows.fi
 
 test('the function whose work doubled is the top regression', () => {
   const rows = diffFunctions(base, next);
-  assert.equal(rows[0].frame.functionName, 'parse', rows.slice(0, 3).map((r) => `${r.frame.functionName} ${r.selfDelta}`).join(', '));
-  assert.ok(rows[0].selfDelta > 0);
+  const [top] = rows;
+  assert.ok(top, 'the diff has rows');
+  assert.equal(top.frame.functionName, 'parse', rows.slice(0, 3).map((r) => `${r.frame.functionName} ${r.selfDelta}`).join(', '));
+  assert.ok(top.selfDelta > 0);
   const render = selfOf(rows, 'render');
   assert.ok(render);
-  assert.ok(Math.abs(render.selfDelta) < rows[0].selfDelta, 'render changed less');
+  assert.ok(Math.abs(render.selfDelta) < top.selfDelta, 'render changed less');
   // Within each run parse/render follows the sizes (about 1 before, 4 after); the machine's
   // load moves each run's figures by tens of percent, hence the margin.
-  const ratioBefore = rows[0].selfBefore / render.selfBefore;
-  const ratioAfter = rows[0].selfAfter / render.selfAfter;
+  const ratioBefore = top.selfBefore / render.selfBefore;
+  const ratioAfter = top.selfAfter / render.selfAfter;
   assert.ok(ratioAfter / ratioBefore > 2, `parse/render ${ratioBefore.toFixed(2)} → ${ratioAfter.toFixed(2)}`);
 });
 
@@ -93,14 +96,16 @@ test('the union tree carries the change on parse’s node, and the hot line is p
   const baseTotal = d.baseTotalValue as Float64Array;
   const deltaOf = (name: string) => {
     let sum = 0;
-    for (let i = 0; i < d.nodeCount; i++) if (d.frames[d.nodeFrame[i]].functionName === name) sum += d.totalValue[i] - baseTotal[i];
+    for (let i = 0; i < d.nodeCount; i++) if (frameOfNode(d, i).functionName === name) sum += d.totalValue[i]! - baseTotal[i]!;
     return sum;
   };
   assert.ok(deltaOf('parse') > 0);
   assert.ok(deltaOf('parse') > Math.abs(deltaOf('render')));
   // Every parse node of either run was matched into one place: no duplicate frame under a parent.
   const lines = diffLines(base, next);
-  assert.equal(lines[0].url, next.frames.find((f) => f.functionName === 'parse')?.url);
-  assert.equal(lines[0].line, parseLine, 'the regression’s top line is the loop in parse');
-  assert.ok(lines[0].delta > 0);
+  const [topLine] = lines;
+  assert.ok(topLine, 'the diff has lines');
+  assert.equal(topLine.url, next.frames.find((f) => f.functionName === 'parse')?.url);
+  assert.equal(topLine.line, parseLine, 'the regression’s top line is the loop in parse');
+  assert.ok(topLine.delta > 0);
 });

@@ -21,7 +21,7 @@ import { calleesOf, callersOf } from '../../src/model/sandwich';
 import { functionTable } from '../../src/model/tables';
 import { applyViewOptions } from '../../src/model/view';
 import type { Frame, Profile } from '../../src/model/types';
-import { assertValidProfile, snapshotOf } from './transforms-support';
+import { assertValidProfile, frameOfNode, snapshotOf } from './transforms-support';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 const load = (name: string) => parseProfile(new Uint8Array(readFileSync(path.join(fixtures, name))), { fileName: name });
@@ -33,12 +33,12 @@ const near = (a: number, b: number, what: string) =>
   assert.ok(Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b)), `${what}: ${a} vs ${b}`);
 
 function framesUsed(p: Profile): Frame[] {
-  return [...new Set(p.nodeFrame)].map((f) => p.frames[f]);
+  return [...new Set(p.nodeFrame)].map((f) => p.frames[f]!);
 }
 
 function hasRecursion(p: Profile): boolean {
   for (let i = 1; i < p.nodeCount; i++) {
-    for (let a = p.nodeParent[i]; a > 0; a = p.nodeParent[a]) if (p.nodeFrame[a] === p.nodeFrame[i]) return true;
+    for (let a = p.nodeParent[i]!; a > 0; a = p.nodeParent[a]!) if (p.nodeFrame[a] === p.nodeFrame[i]) return true;
   }
   return false;
 }
@@ -70,7 +70,7 @@ for (const name of names) {
         const q = fn(p);
         assert.deepEqual(snapshotOf(p), before, 'input unchanged');
         assertValidProfile(q);
-        near(q.totalValue[0], p.totalValue[0], 'total');
+        near(q.totalValue[0]!, p.totalValue[0]!, 'total');
         assert.equal(q.sampleCount, p.sampleCount);
         assert.ok(!framesUsed(q).some(gone), 'no hidden frame remains');
         assert.ok(q.nodeCount <= p.nodeCount + 1, 'never more nodes');
@@ -78,12 +78,12 @@ for (const name of names) {
         // Self value per kept frame is only ever increased by folded frames, never lost.
         const selfOf = (r: Profile) => {
           const m = new Float64Array(r.frames.length);
-          for (let i = 0; i < r.nodeCount; i++) m[r.nodeFrame[i]] += r.selfValue[i];
+          for (let i = 0; i < r.nodeCount; i++) m[r.nodeFrame[i]!]! += r.selfValue[i]!;
           return m;
         };
         const s0 = selfOf(p);
         const s1 = selfOf(q);
-        for (let f = 0; f < p.frames.length; f++) if (!gone(p.frames[f]) && s0[f] > 0 && label !== 'groupByPackage') assert.ok(s1[f] >= s0[f] - 1e-6);
+        for (let f = 0; f < p.frames.length; f++) if (!gone(p.frames[f]!) && s0[f]! > 0 && label !== 'groupByPackage') assert.ok(s1[f]! >= s0[f]! - 1e-6);
       });
     }
 
@@ -99,10 +99,10 @@ for (const name of names) {
     test('groupByPackage leaves no package frame directly under itself', () => {
       const q = groupByPackage(p);
       for (let i = 1; i < q.nodeCount; i++) {
-        const f = q.frames[q.nodeFrame[i]];
+        const f = frameOfNode(q, i);
         if (f.category !== 'node_modules') continue;
         assert.ok(f.line === 0 && f.packageName === f.functionName, 'node_modules nodes are package frames');
-        assert.notEqual(q.nodeFrame[q.nodeParent[i]], q.nodeFrame[i]);
+        assert.notEqual(q.nodeFrame[q.nodeParent[i]!], q.nodeFrame[i]);
       }
       if (name.includes('webpack')) assert.ok(framesUsed(q).some((f) => f.functionName === 'webpack'));
     });
@@ -112,10 +112,10 @@ for (const name of names) {
       assertValidProfile(q);
       let meta = 0;
       for (let i = 1; i < p.nodeCount; i++) {
-        if (isDroppableMeta(p.frames[p.nodeFrame[i]]) && !isDroppableMeta(p.frames[p.nodeFrame[p.nodeParent[i]]])) meta += p.totalValue[i];
+        if (isDroppableMeta(frameOfNode(p, i)) && !isDroppableMeta(frameOfNode(p, p.nodeParent[i]!))) meta += p.totalValue[i]!;
       }
       if (p.kind === 'cpu') assert.ok(meta > 0, 'CPU fixtures have (program)/(garbage collector) time');
-      near(q.totalValue[0], p.totalValue[0] - meta, 'total');
+      near(q.totalValue[0]!, p.totalValue[0]! - meta, 'total');
       assert.ok(!framesUsed(q).some(isDroppableMeta));
     });
 
@@ -125,9 +125,9 @@ for (const name of names) {
       // The heaviest functions, the hottest by self, and a recursive one.
       const picks = new Set([...byTotal.slice(0, 5), ...rows.slice(0, 5)].map((r) => r.frame));
       for (let i = 1; i < p.nodeCount && picks.size < 11; i++) {
-        for (let a = p.nodeParent[i]; a > 0; a = p.nodeParent[a]) {
+        for (let a = p.nodeParent[i]!; a > 0; a = p.nodeParent[a]!) {
           if (p.nodeFrame[a] === p.nodeFrame[i]) {
-            picks.add(p.nodeFrame[i]);
+            picks.add(p.nodeFrame[i]!);
             break;
           }
         }
@@ -137,13 +137,13 @@ for (const name of names) {
         assert.ok(row);
         const focused = focusOn(p, frame);
         assertValidProfile(focused);
-        near(focused.totalValue[0], row.total, `focus ${p.frames[frame].functionName}`);
+        near(focused.totalValue[0]!, row.total, `focus ${p.frames[frame]!.functionName}`);
         const callers = callersOf(p, frame);
         assertValidProfile(callers);
-        near(callers.totalValue[0], row.total, `callers ${p.frames[frame].functionName}`);
-        near(calleesOf(p, frame).totalValue[0], row.total, 'callees');
+        near(callers.totalValue[0]!, row.total, `callers ${p.frames[frame]!.functionName}`);
+        near(calleesOf(p, frame).totalValue[0]!, row.total, 'callees');
         // Self of the function in the focused tree's root = its self outside nested activations.
-        assert.ok(focused.selfValue[0] <= row.self + 1e-6);
+        assert.ok(focused.selfValue[0]! <= row.self + 1e-6);
       }
       assert.deepEqual(snapshotOf(p), before, 'input unchanged');
     });
@@ -165,10 +165,10 @@ for (const name of names) {
       for (const options of combos) {
         const q = applyViewOptions(p, options);
         assertValidProfile(q, { uniqueSiblings: options !== defaultViewOptions });
-        const expected = options.hideMeta ? hideMeta(p).totalValue[0] : p.totalValue[0];
+        const expected = options.hideMeta ? hideMeta(p).totalValue[0]! : p.totalValue[0]!;
         // Time of hidden frames without a visible caller sits on the root's own self value, which
         // the inverted tree keeps on its root too.
-        near(q.totalValue[0], expected, JSON.stringify(options));
+        near(q.totalValue[0]!, expected, JSON.stringify(options));
         if (options.hideNodeModules) assert.ok(!framesUsed(q).some(isHiddenByNodeModules));
       }
       assert.equal(applyViewOptions(p, defaultViewOptions), p, 'no toggles: the profile itself');
@@ -180,8 +180,8 @@ for (const name of names) {
       () => {
         const all = Object.fromEntries(Object.keys(defaultViewOptions).map((t) => [t, true])) as unknown as ViewOptions;
         const topDown = applyViewOptions(p, { ...all, invert: false });
-        assert.ok(topDown.selfValue[0] > 0, 'the root has self value after hiding');
-        near(applyViewOptions(p, all).totalValue[0], topDown.totalValue[0], 'inverted total');
+        assert.ok(topDown.selfValue[0]! > 0, 'the root has self value after hiding');
+        near(applyViewOptions(p, all).totalValue[0]!, topDown.totalValue[0]!, 'inverted total');
       },
     );
   });
@@ -192,9 +192,9 @@ test('diff of two different real profiles keeps both sides', () => {
   const b = get('small-webpack-1000us.cpuprofile');
   const d = diffProfiles(a, b);
   assertValidProfile(d);
-  near(d.totalValue[0], b.totalValue[0], 'next total');
-  near(d.baseTotalValue?.[0] ?? NaN, a.totalValue[0], 'base total');
+  near(d.totalValue[0]!, b.totalValue[0]!, 'next total');
+  near(d.baseTotalValue?.[0] ?? NaN, a.totalValue[0]!, 'base total');
   const rows = diffFunctions(a, b);
-  for (let i = 1; i < rows.length; i++) assert.ok(Math.abs(rows[i - 1].selfDelta) >= Math.abs(rows[i].selfDelta));
+  for (let i = 1; i < rows.length; i++) assert.ok(Math.abs(rows[i - 1]!.selfDelta) >= Math.abs(rows[i]!.selfDelta));
   assert.throws(() => diffProfiles(a, get('heap-webpack-16k.heapprofile')), /cannot compare/);
 });

@@ -46,6 +46,7 @@ test('inline UTF-8 map restores non-ASCII names of a minified program', async ()
     const profDir = path.join(dir, 'prof');
     execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', profDir, script]);
     const [file] = readdirSync(profDir);
+    assert.ok(file, `a profile in ${profDir}`);
     const generated = parseProfile(new Uint8Array(readFileSync(path.join(profDir, file))), { fileName: file });
     assert.ok(!generated.frames.some((f) => f.functionName === 'calcularÍndice'), 'the name was minified away');
     const mapped = await applySourceMaps(generated, { read: (p) => readFile(p, 'utf8').catch(() => undefined) });
@@ -84,6 +85,7 @@ export function makeRows(count: number): Row[] {
     const profDir = path.join(dir, 'prof');
     execFileSync(process.execPath, ['--heap-prof', '--heap-prof-interval', '4096', '--heap-prof-dir', profDir, script]);
     const [file] = readdirSync(profDir);
+    assert.ok(file, `a profile in ${profDir}`);
     const generated = parseProfile(new Uint8Array(readFileSync(path.join(profDir, file))), { fileName: file });
     assert.equal(generated.kind, 'heap');
     const mapped = await applySourceMaps(generated, { read: (p) => readFile(p, 'utf8').catch(() => undefined) });

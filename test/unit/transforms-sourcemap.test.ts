@@ -15,7 +15,7 @@ import { parseProfile } from '../../src/model/import';
 import { SourceMapCache, applySourceMaps, findSourceMappingUrl } from '../../src/model/sourcemap';
 import type { SourceReader } from '../../src/model/sourcemap';
 import type { Profile } from '../../src/model/types';
-import { assertValidProfile } from './transforms-support';
+import { assertValidProfile, frameOfNode } from './transforms-support';
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, '../..');
@@ -112,6 +112,7 @@ function cpuProf(script: string, name: string): Profile {
   const out = path.join(dir, `prof-${name}`);
   execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', out, script]);
   const [file] = readdirSync(out);
+  assert.ok(file, `a profile in ${out}`);
   return parseProfile(new Uint8Array(readFileSync(path.join(out, file))), { fileName: file });
 }
 
@@ -119,12 +120,13 @@ function cpuProf(script: string, name: string): Profile {
 function hottestLines(p: Profile): { url: string; line: number; value: number }[] {
   const byLine = new Map<string, { url: string; line: number; value: number }>();
   for (let n = 0; n < p.nodeCount; n++) {
-    const url = p.frames[p.nodeFrame[n]].url;
+    const url = frameOfNode(p, n).url;
     if (url === '') continue;
-    for (let k = p.lineStart[n]; k < p.lineStart[n + 1]; k++) {
-      const key = `${url}:${p.lineNumber[k]}`;
-      const row = byLine.get(key) ?? { url, line: p.lineNumber[k], value: 0 };
-      row.value += p.lineValue[k];
+    for (let k = p.lineStart[n]!; k < p.lineStart[n + 1]!; k++) {
+      const line = p.lineNumber[k]!;
+      const key = `${url}:${line}`;
+      const row = byLine.get(key) ?? { url, line, value: 0 };
+      row.value += p.lineValue[k]!;
       byLine.set(key, row);
     }
   }
@@ -140,9 +142,11 @@ function assertMappedToTs(mapped: Profile, generated: Profile): void {
   assert.equal(hotFrame.line, hotDecl, 'hot() points at its declaration line in the .ts');
   assert.equal(hotFrame.category, 'user');
   const top = hottestLines(mapped)[0];
+  assert.ok(top, 'the mapped profile has line ticks');
   assert.equal(top.url, ts);
   assert.equal(top.line, hotLine, 'the hottest line is the loop line of the .ts');
   const genTop = hottestLines(generated)[0];
+  assert.ok(genTop, 'the generated profile has line ticks');
   assert.notEqual(genTop.line, hotLine, 'the generated line differs (so the mapping did the work)');
   assert.ok(
     !mapped.frames.some((f, i) => mapped.nodeFrame.includes(i) && f.url.endsWith('app.js')),
@@ -187,7 +191,7 @@ test('a bundle of two sources: each frame lands in its own .ts', async () => {
   assert.deepEqual([crunch?.url, crunch?.line], [work, lineOf(workSource, 'export function crunchNumbers')]);
   assert.deepEqual([drive?.url, drive?.line], [main, lineOf(mainSource, 'function driveLoop')]);
   assert.deepEqual(
-    [hottestLines(mapped)[0].url, hottestLines(mapped)[0].line],
+    [hottestLines(mapped)[0]?.url, hottestLines(mapped)[0]?.line],
     [work, lineOf(workSource, '// CRUNCH')],
     'hottest line: the loop body in work.ts',
   );
@@ -207,7 +211,7 @@ test('a minified bundle: original names come from the map’s names', async () =
   assert.ok(mapped.frames.some((f) => f.functionName === 'driveLoop' && f.url === path.join(dir, 'src/main.ts')));
   // One generated line holds everything and ticks carry no column: a node's lines all land on
   // its function's own line.
-  assert.equal(hottestLines(mapped)[0].line, crunch?.line);
+  assert.equal(hottestLines(mapped)[0]?.line, crunch?.line);
 });
 
 test('v8-profiler-next profile (1-based lines in the file) maps the same', async () => {
@@ -304,7 +308,7 @@ test('Windows paths: file:///C:/… scripts resolve their map and sources', asyn
   assert.deepEqual(mapped.notes, generated.notes);
   const hotFrame = mapped.frames.find((f) => f.functionName === 'hot');
   assert.deepEqual([hotFrame?.url, hotFrame?.line], ['C:/proj/src/app.ts', hotDecl]);
-  assert.equal(hottestLines(mapped)[0].line, hotLine);
+  assert.equal(hottestLines(mapped)[0]?.line, hotLine);
 });
 
 test('a script without sourceMappingURL is left alone, silently', async () => {

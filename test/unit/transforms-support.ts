@@ -45,15 +45,20 @@ export function profileFrom(stacks: [string, number, Record<number, number>?][])
   return b.finish();
 }
 
+/** The frame of node n of p (n a node of p: its frame index always exists). */
+export function frameOfNode(p: Profile, n: number): Frame {
+  return p.frames[p.nodeFrame[n]!]!;
+}
+
 /** Folded stacks of a profile ('a;b;c' → self value), for readable assertions. */
 export function foldedStacks(p: Profile): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = 1; i < p.nodeCount; i++) {
     if (p.selfValue[i] === 0) continue;
     const names: string[] = [];
-    for (let n = i; n > 0; n = p.nodeParent[n]) names.push(p.frames[p.nodeFrame[n]].functionName);
+    for (let n = i; n > 0; n = p.nodeParent[n]!) names.push(frameOfNode(p, n).functionName);
     const key = names.reverse().join(';');
-    out.set(key, (out.get(key) ?? 0) + p.selfValue[i]);
+    out.set(key, (out.get(key) ?? 0) + p.selfValue[i]!);
   }
   return out;
 }
