@@ -51,7 +51,7 @@ export function walk(root: GraphNode, visit: (node: GraphNode, parent: GraphNode
   while (stack.length) {
     const [node, parent] = stack.pop()!;
     visit(node, parent);
-    if (node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i], node]);
+    if (node.children) for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, node]);
   }
 }
 

@@ -113,8 +113,8 @@ export class CaptureError extends Error {
  */
 export function agentScriptPath(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const candidates = [path.join(here, 'agent.js'), path.resolve(here, '..', '..', 'dist', 'agent.js')];
-  return candidates.find((c) => fs.existsSync(c)) ?? candidates[candidates.length - 1];
+  const candidates: [string, string] = [path.join(here, 'agent.js'), path.resolve(here, '..', '..', 'dist', 'agent.js')];
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[1];
 }
 
 /** The environment for the launched program: the agent preloaded and configured. */
@@ -139,7 +139,8 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
     return Promise.reject(new CaptureError(`capture agent not found at ${agentPath} (run \`npm run build\`)`));
   }
   const argv = typeof opts.command === 'string' ? [opts.command] : opts.command;
-  if (argv.length === 0 || argv[0] === '') return Promise.reject(new CaptureError('no command to run'));
+  const exe = argv[0];
+  if (exe === undefined || exe === '') return Promise.reject(new CaptureError('no command to run'));
   const sessionDir = path.resolve(opts.outDir);
   try {
     prepareSessionDir(sessionDir);
@@ -156,13 +157,13 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
     const child =
       typeof opts.command === 'string'
         ? spawn(opts.command, { cwd, env, stdio: opts.stdio ?? 'inherit', shell: true })
-        : spawn(argv[0], argv.slice(1), { cwd, env, stdio: opts.stdio ?? 'inherit' });
+        : spawn(exe, argv.slice(1), { cwd, env, stdio: opts.stdio ?? 'inherit' });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
       child.once('exit', (code, signal) => res({ code, signal }));
     });
     child.once('error', (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // errors after a successful start surface through 'exit'
-      reject(new CaptureError(spawnErrorMessage(err, argv[0], cwd)));
+      reject(new CaptureError(spawnErrorMessage(err, exe, cwd)));
     });
     child.once('spawn', () => {
       const pid = child.pid as number;

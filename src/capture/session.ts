@@ -114,8 +114,9 @@ export function describeThread(s: Pick<AgentSidecar, 'pid' | 'threadId' | 'isMai
 
 /** argv as a short command line: the executable's base name, then the arguments (relative to cwd when inside it). */
 export function commandLabel(argv: readonly string[], cwd?: string): string {
-  if (argv.length === 0) return '?';
-  const exe = argv[0].split(/[\\/]/).pop() ?? argv[0];
+  const first = argv[0];
+  if (first === undefined) return '?';
+  const exe = first.split(/[\\/]/).pop() ?? first;
   const prefix = cwd ? cwd.replace(/[\\/]+$/, '') : undefined;
   const args = argv.slice(1).map((a) => (prefix && (a.startsWith(`${prefix}/`) || a.startsWith(`${prefix}\\`)) ? a.slice(prefix.length + 1) : a));
   return [exe, ...args].map(quoteArg).join(' ');

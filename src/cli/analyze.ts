@@ -132,7 +132,7 @@ export function hotspots(original: Profile, options: HotspotOptions): Hotspots {
   let idle = 0;
   const functions: HotFunction[] = [];
   for (const r of rows) {
-    const f = p.frames[r.frame];
+    const f = p.frames[r.frame]!; // functionTable's frame ids index this profile's frames
     if (f.category === 'meta' && f.functionName === '(idle)') idle += r.self;
     if (f.category === 'meta' && hiddenMeta.has(f.functionName)) continue;
     if (functions.length >= options.top) continue;

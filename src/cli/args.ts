@@ -36,7 +36,7 @@ export function parseArgs(argv: readonly string[], spec: OptionSpec): ParsedArgs
   const valueNames = new Set(spec.values ?? []);
   const flagNames = new Set([...(spec.flags ?? []), 'help']);
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i]!; // i < argv.length
     if (a === '--') return { values, flags, positionals, rest: argv.slice(i + 1), sawDashDash: true };
     if (a === '-h') {
       flags.add('help');
@@ -82,7 +82,8 @@ export function numberOption(args: ParsedArgs, name: string): number | undefined
   return n;
 }
 
-const durationUnits: Record<string, number> = { us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000 };
+const durationUnits = { us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000 } as const;
+type DurationUnit = keyof typeof durationUnits;
 
 /**
  * A duration such as "100us", "0.5ms", "10s", "2m", in milliseconds. A bare number is taken in
@@ -91,7 +92,8 @@ const durationUnits: Record<string, number> = { us: 1e-3, µs: 1e-3, ms: 1, s: 1
 export function parseDuration(text: string, bareUnit: 'us' | 'ms' | 's', what: string): number {
   const m = /^(\d+(?:\.\d+)?|\.\d+)\s*(us|µs|ms|s|m)?$/.exec(text.trim());
   if (!m) throw new UsageError(`${what}: cannot read "${text}" (examples: 100us, 1ms, 10s)`);
-  const ms = Number(m[1]) * durationUnits[m[2] ?? bareUnit];
+  // The pattern only lets a known unit (or none) through as group 2.
+  const ms = Number(m[1]) * durationUnits[(m[2] as DurationUnit | undefined) ?? bareUnit];
   if (!(ms > 0)) throw new UsageError(`${what} must be more than zero, got "${text}"`);
   return ms;
 }

@@ -46,8 +46,9 @@ not finite), or --fail-above with a BASE that has no busy time (nothing to take 
 function busyTotal(p: Profile): number {
   let idle = 0;
   for (let i = 0; i < p.nodeCount; i++) {
-    const f = p.frames[p.nodeFrame[i]];
-    if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[i];
+    // i < nodeCount, and nodeFrame holds this profile's own frame ids: always in range.
+    const f = p.frames[p.nodeFrame[i]!]!;
+    if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[i]!;
   }
   // Rounding can leave a hair below zero when everything is idle.
   return Math.max(0, (p.totalValue[0] ?? 0) - idle);
@@ -83,8 +84,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
     out(diffHelp);
     return 0;
   }
-  if (args.positionals.length !== 2) throw new UsageError('diff needs two profile files: BASE NEW');
   const [baseFile, newFile] = args.positionals;
+  if (baseFile === undefined || newFile === undefined || args.positionals.length !== 2) throw new UsageError('diff needs two profile files: BASE NEW');
   const top = intOption(args, 'top', 10);
   const failAbove = numberOption(args, 'fail-above');
   const load = profileLoadOptions(args);

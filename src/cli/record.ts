@@ -93,7 +93,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
   };
   const cwd = process.cwd();
   // One argument with spaces is a shell command line ("npm run build"); otherwise an argv.
-  const shellLine = command.length === 1 && /\s/.test(command[0]) ? command[0] : undefined;
+  const only = command.length === 1 ? command[0] : undefined;
+  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
 
   const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
   // Before anything runs: an --out that cannot be written fails now, with its real cause.

@@ -50,10 +50,10 @@ export async function reportCommand(argv: string[]): Promise<number> {
     out(reportHelp);
     return 0;
   }
-  if (args.positionals.length !== 1) {
-    throw new UsageError(args.positionals.length === 0 ? 'report needs a profile file' : 'report takes one profile file');
-  }
   const file = args.positionals[0];
+  if (file === undefined || args.positionals.length !== 1) {
+    throw new UsageError(file === undefined ? 'report needs a profile file' : 'report takes one profile file');
+  }
   const top = intOption(args, 'top', 10);
   const view = {
     ...defaultViewOptions,

@@ -14,7 +14,7 @@ export function table(rawHeader: string[], rawRows: string[][], right: ReadonlyS
   const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const line = (cells: string[]) =>
     `  ${cells
-      .map((c, i) => (i === cells.length - 1 ? c : right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .map((c, i) => (i === cells.length - 1 ? c : right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
       .join('  ')}`.trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }

@@ -164,12 +164,13 @@ export class ProfileBuilder {
     return this.parents.length;
   }
 
+  // Node ids passed to parentOf, frameOf and the add* methods below are ones this builder handed out: in range.
   parentOf(node: number): number {
-    return this.parents.data[node];
+    return this.parents.data[node]!;
   }
 
   frameOf(node: number): number {
-    return this.nodeFrames.data[node];
+    return this.nodeFrames.data[node]!;
   }
 
   /** The child of `parent` with `frame`, or -1. */
@@ -210,8 +211,8 @@ export class ProfileBuilder {
 
   /** Adds self value (and samples) to a node. Without line entries it lands on the frame's line. */
   addSelf(node: number, value: number, samples = 0): void {
-    this.self.data[node] += value;
-    this.samples.data[node] += samples;
+    this.self.data[node]! += value;
+    this.samples.data[node]! += samples;
   }
 
   /** Records `value` of the node's self value on a 1-based line of its frame's url. */
@@ -229,7 +230,7 @@ export class ProfileBuilder {
       this.base.ensure(this.self.data.length);
       this.base.length = this.parents.length;
     }
-    this.base.data[node] += value;
+    this.base.data[node]! += value;
   }
 
   note(text: string): void {
@@ -318,13 +319,14 @@ function hashString(s: string): number {
  * of the caller's file we know.
  */
 export function copyValues(p: Profile, from: number, b: ProfileBuilder, to: number): void {
-  const self = p.selfValue[from];
+  // `from` is a node of p (< nodeCount) and k runs over its own line entries: all indexes are in range.
+  const self = p.selfValue[from]!;
   b.addSelf(to, self, p.selfSamples[from]);
   // Diff profiles keep their baseline through every transform.
-  if (p.baseSelfValue) b.addBaseSelf(to, p.baseSelfValue[from]);
+  if (p.baseSelfValue) b.addBaseSelf(to, p.baseSelfValue[from]!);
   if (self === 0) return;
-  if (b.frameOf(to) === p.nodeFrame[from] || sameFrame(b.frameAt(b.frameOf(to)), p.frames[p.nodeFrame[from]])) {
-    for (let k = p.lineStart[from]; k < p.lineStart[from + 1]; k++) b.addLine(to, p.lineNumber[k], p.lineValue[k]);
+  if (b.frameOf(to) === p.nodeFrame[from] || sameFrame(b.frameAt(b.frameOf(to)), p.frames[p.nodeFrame[from]!]!)) {
+    for (let k = p.lineStart[from]!; k < p.lineStart[from + 1]!; k++) b.addLine(to, p.lineNumber[k]!, p.lineValue[k]!);
   } else {
     b.addLine(to, b.frameAt(b.frameOf(to)).line, self);
   }

@@ -49,8 +49,8 @@ function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
     throw new ProfileError('invalid-structure', `cannot compare a ${base.kind} profile with a ${next.kind} profile`);
   }
   if (!options.normalize) return 1;
-  const total = base.totalValue[0];
-  return total > 0 ? next.totalValue[0] / total : 1;
+  const total = base.totalValue[0] ?? 0;
+  return total > 0 ? (next.totalValue[0] ?? 0) / total : 1;
 }
 
 /**
@@ -64,35 +64,37 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
   const b = ProfileBuilder.like(next);
   if (scale !== 1) b.note(`Baseline scaled ×${scale.toPrecision(4)} to the new profile's total.`);
   b.addBaseSelf(0, 0);
+  // Indexes in this function are node/frame ids of `next`, `base` or this builder (every builder
+  // node gets its `kids` entry when added), and loops stay below nodeCount: always in range.
   const kids: number[][] = [[]];
   const add = (parent: number, frame: number) => {
     const before = b.nodeCount;
     const node = b.addNode(parent, frame);
     if (b.nodeCount > before) {
-      kids[parent].push(node);
+      kids[parent]!.push(node);
       kids[node] = [];
     }
     return node;
   };
 
   const nextMap = new Int32Array(next.nodeCount);
-  for (let i = 1; i < next.nodeCount; i++) nextMap[i] = add(nextMap[next.nodeParent[i]], next.nodeFrame[i]);
-  for (let i = 0; i < next.nodeCount; i++) copyValues(next, i, b, nextMap[i]);
+  for (let i = 1; i < next.nodeCount; i++) nextMap[i] = add(nextMap[next.nodeParent[i]!]!, next.nodeFrame[i]!);
+  for (let i = 0; i < next.nodeCount; i++) copyValues(next, i, b, nextMap[i]!);
 
   const unionKeys: string[] = [];
   const unionKey = (frame: number) => (unionKeys[frame] ??= functionKey(b.frameAt(frame)));
   const baseKeys = base.frames.map(functionKey);
   const baseMap = new Int32Array(base.nodeCount);
   for (let bp = 0; bp < base.nodeCount; bp++) {
-    const u = baseMap[bp];
+    const u = baseMap[bp]!;
     const children = base.childNodes.subarray(base.childStart[bp], base.childStart[bp + 1]);
     if (children.length === 0) continue;
     const exact = new Map<string, number>();
-    for (const k of kids[u]) exact.set(unionKey(b.frameOf(k)), k);
+    for (const k of kids[u]!) exact.set(unionKey(b.frameOf(k)), k);
     const matched = new Set<number>();
     const pending: number[] = [];
     for (const c of children) {
-      const hit = exact.get(baseKeys[base.nodeFrame[c]]);
+      const hit = exact.get(baseKeys[base.nodeFrame[c]!]!);
       if (hit === undefined) pending.push(c);
       else {
         baseMap[c] = hit;
@@ -101,16 +103,16 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
     }
     if (pending.length === 0) continue;
     // Second chance: same name and url, unique on both sides (the function moved).
-    const looseUnion = groupBy(kids[u].filter((k) => !matched.has(k)), (k) => looseKey(b.frameAt(b.frameOf(k))));
-    const looseBase = groupBy(pending, (c) => looseKey(base.frames[base.nodeFrame[c]]));
+    const looseUnion = groupBy(kids[u]!.filter((k) => !matched.has(k)), (k) => looseKey(b.frameAt(b.frameOf(k))));
+    const looseBase = groupBy(pending, (c) => looseKey(base.frames[base.nodeFrame[c]!]!));
     for (const c of pending) {
-      const key = looseKey(base.frames[base.nodeFrame[c]]);
+      const key = looseKey(base.frames[base.nodeFrame[c]!]!);
       const candidates = looseUnion.get(key);
-      if (candidates?.length === 1 && looseBase.get(key)?.length === 1) baseMap[c] = candidates[0];
-      else baseMap[c] = add(u, b.frame(base.frames[base.nodeFrame[c]]));
+      if (candidates?.length === 1 && looseBase.get(key)?.length === 1) baseMap[c] = candidates[0]!;
+      else baseMap[c] = add(u, b.frame(base.frames[base.nodeFrame[c]!]!));
     }
   }
-  for (let i = 0; i < base.nodeCount; i++) b.addBaseSelf(baseMap[i], base.selfValue[i] * scale);
+  for (let i = 0; i < base.nodeCount; i++) b.addBaseSelf(baseMap[i]!, base.selfValue[i]! * scale);
   return b.finish();
 }
 
@@ -139,10 +141,11 @@ function functionValues(p: Profile): Map<string, FunctionValues> {
   const onStack = new Map<string, number>();
   const stack: number[] = [0];
   const exiting: boolean[] = [false];
+  // Nodes come from p's own CSR child lists, frames from p's own frame ids: always in range.
   while (stack.length > 0) {
     const node = stack.pop() as number;
     const exit = exiting.pop() as boolean;
-    const key = keys[p.nodeFrame[node]];
+    const key = keys[p.nodeFrame[node]!]!;
     if (exit) {
       const depth = (onStack.get(key) ?? 1) - 1;
       if (depth === 0) onStack.delete(key);
@@ -151,17 +154,17 @@ function functionValues(p: Profile): Map<string, FunctionValues> {
     }
     let row = out.get(key);
     if (!row) {
-      row = { frame: p.frames[p.nodeFrame[node]], self: 0, total: 0 };
+      row = { frame: p.frames[p.nodeFrame[node]!]!, self: 0, total: 0 };
       out.set(key, row);
     }
-    row.self += p.selfValue[node];
+    row.self += p.selfValue[node]!;
     const depth = onStack.get(key) ?? 0;
-    if (depth === 0) row.total += p.totalValue[node];
+    if (depth === 0) row.total += p.totalValue[node]!;
     onStack.set(key, depth + 1);
     stack.push(node);
     exiting.push(true);
-    for (let k = p.childStart[node + 1] - 1; k >= p.childStart[node]; k--) {
-      stack.push(p.childNodes[k]);
+    for (let k = p.childStart[node + 1]! - 1; k >= p.childStart[node]!; k--) {
+      stack.push(p.childNodes[k]!);
       exiting.push(false);
     }
   }
@@ -177,7 +180,8 @@ export function diffFunctions(base: Profile, next: Profile, options: DiffOptions
   const scale = baseScale(base, next, options);
   const before = functionValues(base);
   const after = functionValues(next);
-  const rootKeys = new Set([functionKey(base.frames[base.nodeFrame[0]]), functionKey(next.frames[next.nodeFrame[0]])]);
+  // Node 0 is always the root, and its frame is one of the profile's own.
+  const rootKeys = new Set([functionKey(base.frames[base.nodeFrame[0]!]!), functionKey(next.frames[next.nodeFrame[0]!]!)]);
   // A function that moved (same name and url, another start line) is still itself when it is
   // the only such function on both sides, as in diffProfiles.
   const moved = new Map<string, string>(); // after key → before key
@@ -185,7 +189,7 @@ export function diffFunctions(base: Profile, next: Profile, options: DiffOptions
   const onlyBefore = groupBy([...before.keys()].filter((k) => !after.has(k)), (k) => looseKey(before.get(k)!.frame));
   for (const [loose, keys] of onlyAfter) {
     const old = onlyBefore.get(loose);
-    if (keys.length === 1 && old?.length === 1) moved.set(keys[0], old[0]);
+    if (keys.length === 1 && old?.length === 1) moved.set(keys[0]!, old[0]!);
   }
   const movedFrom = new Set(moved.values());
   const rows: FunctionDelta[] = [];
@@ -219,16 +223,17 @@ export function diffFunctions(base: Profile, next: Profile, options: DiffOptions
 
 function lineValues(p: Profile): Map<string, { url: string; line: number; value: number }> {
   const out = new Map<string, { url: string; line: number; value: number }>();
+  // n < nodeCount and k runs over n's own line entries: always in range.
   for (let n = 0; n < p.nodeCount; n++) {
-    const url = p.frames[p.nodeFrame[n]].url;
+    const url = p.frames[p.nodeFrame[n]!]!.url;
     if (url === '') continue;
-    for (let k = p.lineStart[n]; k < p.lineStart[n + 1]; k++) {
-      const line = p.lineNumber[k];
+    for (let k = p.lineStart[n]!; k < p.lineStart[n + 1]!; k++) {
+      const line = p.lineNumber[k]!;
       if (line <= 0) continue;
       const key = `${url}\u0000${line}`;
       const row = out.get(key);
-      if (row) row.value += p.lineValue[k];
-      else out.set(key, { url, line, value: p.lineValue[k] });
+      if (row) row.value += p.lineValue[k]!;
+      else out.set(key, { url, line, value: p.lineValue[k]! });
     }
   }
   return out;

@@ -39,16 +39,17 @@ export function hideMeta(p: Profile): Profile {
   const b = ProfileBuilder.like(p);
   const map = new Int32Array(p.nodeCount);
   let removedSamples = 0;
+  // In these loops i < nodeCount, parents precede children and frame ids are this profile's own: all indexes are in range.
   for (let i = 1; i < p.nodeCount; i++) {
-    const parent = map[p.nodeParent[i]];
-    if (parent < 0 || drop[p.nodeFrame[i]]) {
+    const parent = map[p.nodeParent[i]!]!;
+    if (parent < 0 || drop[p.nodeFrame[i]!]) {
       map[i] = -1;
-      removedSamples += p.selfSamples[i];
+      removedSamples += p.selfSamples[i]!;
       continue;
     }
-    map[i] = b.addNode(parent, p.nodeFrame[i]);
+    map[i] = b.addNode(parent, p.nodeFrame[i]!);
   }
-  for (let i = 0; i < p.nodeCount; i++) if (map[i] >= 0) copyValues(p, i, b, map[i]);
+  for (let i = 0; i < p.nodeCount; i++) if (map[i]! >= 0) copyValues(p, i, b, map[i]!);
   b.setSampleCount(Math.max(0, p.sampleCount - removedSamples));
   return b.finish();
 }
@@ -58,11 +59,12 @@ export function hideFrames(p: Profile, hidden: (f: Frame) => boolean): Profile {
   const hide = p.frames.map(hidden);
   const b = ProfileBuilder.like(p);
   const map = new Int32Array(p.nodeCount);
+  // In these loops i < nodeCount, parents precede children and frame ids are this profile's own: all indexes are in range.
   for (let i = 1; i < p.nodeCount; i++) {
-    const parent = map[p.nodeParent[i]];
-    map[i] = hide[p.nodeFrame[i]] ? parent : b.addNode(parent, p.nodeFrame[i]);
+    const parent = map[p.nodeParent[i]!]!;
+    map[i] = hide[p.nodeFrame[i]!] ? parent : b.addNode(parent, p.nodeFrame[i]!);
   }
-  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]);
+  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]!);
   return b.finish();
 }
 
@@ -79,13 +81,14 @@ export function groupByPackage(p: Profile): Profile {
     if (f.category === 'node_modules' && f.packageName) groupOf[i] = b.frame(packageFrame(f, f.packageName));
   });
   const map = new Int32Array(p.nodeCount);
+  // In these loops i < nodeCount, parents precede children and frame ids are this profile's own: all indexes are in range.
   for (let i = 1; i < p.nodeCount; i++) {
-    const parent = map[p.nodeParent[i]];
-    const group = groupOf[p.nodeFrame[i]];
-    if (group < 0) map[i] = b.addNode(parent, p.nodeFrame[i]);
+    const parent = map[p.nodeParent[i]!]!;
+    const group = groupOf[p.nodeFrame[i]!]!;
+    if (group < 0) map[i] = b.addNode(parent, p.nodeFrame[i]!);
     else map[i] = b.frameOf(parent) === group ? parent : b.addNode(parent, group);
   }
-  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]);
+  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]!);
   return b.finish();
 }
 
@@ -111,18 +114,19 @@ export function focusOn(p: Profile, frame: number): Profile {
   let keptSamples = 0;
   let allSamples = 0;
   let kept = 0;
+  // i < nodeCount and parents precede children: all indexes below are in range.
   for (let i = 0; i < p.nodeCount; i++) {
-    allSamples += p.selfSamples[i];
-    const parent = i === 0 ? -1 : map[p.nodeParent[i]];
-    if (parent >= 0) map[i] = b.addNode(parent, p.nodeFrame[i]);
+    allSamples += p.selfSamples[i]!;
+    const parent = i === 0 ? -1 : map[p.nodeParent[i]!]!;
+    if (parent >= 0) map[i] = b.addNode(parent, p.nodeFrame[i]!);
     else if (p.nodeFrame[i] === frame) map[i] = 0;
     else continue;
-    copyValues(p, i, b, map[i]);
-    keptSamples += p.selfSamples[i];
-    kept += p.selfValue[i];
+    copyValues(p, i, b, map[i]!);
+    keptSamples += p.selfSamples[i]!;
+    kept += p.selfValue[i]!;
   }
   // Heap profiles may carry no per-node samples: scale the count by the kept share instead.
-  const total = p.totalValue[0];
+  const total = p.totalValue[0] ?? 0;
   b.setSampleCount(allSamples > 0 ? keptSamples : total > 0 ? Math.round((p.sampleCount * kept) / total) : 0);
   return b.finish();
 }
@@ -136,12 +140,13 @@ export function focusOn(p: Profile, frame: number): Profile {
 export function mergeRecursion(p: Profile): Profile {
   const b = ProfileBuilder.like(p);
   const map = new Int32Array(p.nodeCount);
+  // In these loops i < nodeCount and parents precede children: all indexes are in range.
   for (let i = 1; i < p.nodeCount; i++) {
-    const parent = map[p.nodeParent[i]];
-    const frame = p.nodeFrame[i];
+    const parent = map[p.nodeParent[i]!]!;
+    const frame = p.nodeFrame[i]!;
     map[i] = outermostWithFrame(b, parent, frame) ?? b.addNode(parent, frame);
   }
-  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]);
+  for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]!);
   return b.finish();
 }
 

@@ -12,8 +12,9 @@ export interface LabelledProfile {
 
 /** Merges profiles of the same kind (all CPU or all heap) under one root. Never mutates its inputs. */
 export function mergeProfiles(profiles: readonly LabelledProfile[]): Profile {
-  if (profiles.length === 0) throw new RangeError('mergeProfiles needs at least one profile');
-  const first = profiles[0].profile;
+  const head = profiles[0];
+  if (head === undefined) throw new RangeError('mergeProfiles needs at least one profile');
+  const first = head.profile;
   const mixed = profiles.find((p) => p.profile.kind !== first.kind || p.profile.unit !== first.unit);
   if (mixed) throw new RangeError(`cannot merge a ${mixed.profile.kind} profile (${mixed.label}) with ${first.kind} profiles`);
 
@@ -33,11 +34,12 @@ export function mergeProfiles(profiles: readonly LabelledProfile[]): Profile {
     const nodeMap = new Int32Array(p.nodeCount);
     nodeMap[0] = top;
     copyValues(p, 0, b, top);
-    // Parents precede children, so one forward pass maps every node.
+    // Parents precede children, so one forward pass maps every node. n < nodeCount and f is one
+    // of p's own frame ids, so every index below is in range.
     for (let n = 1; n < p.nodeCount; n++) {
-      const f = p.nodeFrame[n];
-      if (frameMap[f] < 0) frameMap[f] = b.frame(p.frames[f]);
-      const to = b.addNode(nodeMap[p.nodeParent[n]], frameMap[f]);
+      const f = p.nodeFrame[n]!;
+      if (frameMap[f]! < 0) frameMap[f] = b.frame(p.frames[f]!);
+      const to = b.addNode(nodeMap[p.nodeParent[n]!]!, frameMap[f]!);
       nodeMap[n] = to;
       copyValues(p, n, b, to);
     }

@@ -20,17 +20,18 @@ export function callersOf(p: Profile, frame: number): Profile {
   // inside[i]: an activation of `frame` is on the path from the root to i (inclusive).
   const inside = new Uint8Array(p.nodeCount);
   let samples = 0;
+  // i < nodeCount and parents precede children (a < i): all indexes below are in range.
   for (let i = 0; i < p.nodeCount; i++) {
-    const parentInside = i > 0 && inside[p.nodeParent[i]] === 1;
+    const parentInside = i > 0 && inside[p.nodeParent[i]!] === 1;
     const isActivation = p.nodeFrame[i] === frame;
     inside[i] = parentInside || isActivation ? 1 : 0;
-    if (parentInside) samples += p.selfSamples[i];
+    if (parentInside) samples += p.selfSamples[i]!;
     if (!isActivation || parentInside) continue;
-    samples += p.selfSamples[i];
+    samples += p.selfSamples[i]!;
     let node = 0;
-    for (let a = i > 0 ? p.nodeParent[i] : -1; a > 0; a = p.nodeParent[a]) node = b.addNode(node, p.nodeFrame[a]);
-    b.addSelf(node, p.totalValue[i]);
-    if (p.baseTotalValue) b.addBaseSelf(node, p.baseTotalValue[i]);
+    for (let a = i > 0 ? p.nodeParent[i]! : -1; a > 0; a = p.nodeParent[a]!) node = b.addNode(node, p.nodeFrame[a]!);
+    b.addSelf(node, p.totalValue[i]!);
+    if (p.baseTotalValue) b.addBaseSelf(node, p.baseTotalValue[i]!);
   }
   b.setSampleCount(samples);
   return b.finish();

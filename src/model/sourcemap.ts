@@ -463,7 +463,7 @@ function mapPosition(map: TraceMap, line: number, column: number): Original | un
     // whole original module when the map has one source; a bundle's top level belongs to no
     // single source, so it keeps the bundle's location.
     const sources = new Set(map.resolvedSources);
-    return sources.size === 1 ? { source: sourcePath(map.resolvedSources[0]), line: 1, column: 1 } : undefined;
+    return sources.size === 1 ? { source: sourcePath(map.resolvedSources[0]!), line: 1, column: 1 } : undefined;
   }
   let pos = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
   if (pos.source === null) pos = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
@@ -501,7 +501,7 @@ async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]);
+      out[i] = await fn(items[i] as T); // i < items.length
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
