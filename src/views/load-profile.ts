@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import { createFsSourceReader } from '../fs-source-reader';
-import { maybeGunzip } from '../model/gunzip';
+import { defaultMaxInputSize, maybeGunzip } from '../model/gunzip';
+import { formatSize } from '../model/size';
 import { parseProfile } from '../model/import';
 import { applySourceMaps } from '../model/sourcemap';
 import { ProfileError, type Profile } from '../model/types';
@@ -73,6 +74,12 @@ async function decode(uri: vscode.Uri, bytes: Uint8Array): Promise<Profile> {
 
 export async function loadProfile(uri: vscode.Uri): Promise<Profile> {
   let bytes: Uint8Array;
+  // Refuse before reading what could not be parsed anyway (gzip input is capped as it inflates).
+  const limit = defaultMaxInputSize();
+  const size = await vscode.workspace.fs.stat(uri).then((s) => s.size, () => undefined);
+  if (size !== undefined && size > limit) {
+    throw new ProfileLoadError(`${uri.path.split('/').pop() ?? uri.toString()} is ${formatSize(size)}, past the ${formatSize(limit)} FlameLens reads (a quarter of this machine's memory, at most 4 GB).`);
+  }
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (err) {

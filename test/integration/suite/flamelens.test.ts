@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProfile } from '../../../src/model/import';
+import { defaultMaxInputSize } from '../../../src/model/gunzip';
+import { loadProfile, ProfileLoadError } from '../../../src/views/load-profile';
 import { EXTENSION_ID, api, until } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -103,6 +105,24 @@ describe('FlameLens extension', function () {
     const expected = parseProfile(new TextEncoder().encode(original));
     assert.equal(current.nodeCount, expected.nodeCount);
     assert.equal(current.total, expected.totalValue[0]);
+  });
+
+  it('refuses a profile larger than it can parse before reading it (sparse file, no disk used)', async () => {
+    const huge = path.join(workspaceDir(), 'huge.cpuprofile');
+    const size = defaultMaxInputSize() + 1024 * 1024;
+    fs.writeFileSync(huge, '');
+    fs.truncateSync(huge, size);
+    try {
+      const started = Date.now();
+      await assert.rejects(loadProfile(vscode.Uri.file(huge)), (e: unknown) => {
+        assert.ok(e instanceof ProfileLoadError, String(e));
+        assert.match(e.message, /^huge\.cpuprofile is [\d.]+ GB, past the [\d.]+ GB FlameLens reads/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 5000, 'refused from its size, not after reading it');
+    } finally {
+      fs.rmSync(huge, { force: true });
+    }
   });
 
   it('annotates the hottest busy.js lines from the open profile, follows edits, and Clear/Show toggle them', async () => {
