@@ -13,8 +13,8 @@ after(killAllTargets);
 
 /** Burns a little CPU in hotLoop; on stdin "exit-after MS" calls process.exit(0) MS later, "end" lets the event loop empty. */
 const EXITING_PROGRAM = `
-// 2 ms of work every 20 ms: surely sampled, yet light on a shared machine.
-function hotLoop() { let x = 0; const end = Date.now() + 2; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
+// 5 ms of work every 20 ms: surely sampled (even with the CPU shared), yet light on a shared machine.
+function hotLoop() { let x = 0; const end = Date.now() + 5; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
 const timer = setInterval(hotLoop, 20);
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (text) => {
@@ -42,12 +42,12 @@ before(async () => {
 });
 
 describe('a target that exits while attached', () => {
-  it('CLI without --duration: the target calls process.exit() after ~1 s; the CLI saves, lets it exit, says so, exits 0', async () => {
+  it('CLI without --duration: the target calls process.exit() after ~2 s; the CLI saves, lets it exit, says so, exits 0', async () => {
     const target = await startExiting('exits-cli');
     const out = scratchDir('exits-cli');
     const run = startCli(cli, ['attach', String(target.pid), '--out', out]);
     await run.waitForStderr(/until Ctrl\+C/);
-    target.child.stdin!.write('exit-after 1000\n');
+    target.child.stdin!.write('exit-after 2000\n');
     // Without the fix the target waits for the debugger for ever, and so does the CLI.
     assert.ok(await exitsWithin(target.child, 30_000), `the target exited (stderr: ${target.stderr()})`);
     assert.equal(target.child.exitCode, 0);
@@ -59,7 +59,7 @@ describe('a target that exits while attached', () => {
     const files = fs.readdirSync(out).filter((f) => f.endsWith('.cpuprofile'));
     assert.equal(files.length, 1);
     const profile = parseProfile(fs.readFileSync(`${out}/${files[0]}`));
-    assert.ok(profile.frames.some((f) => f.functionName === 'hotLoop'), 'what ran before the exit is in the profile');
+    assert.ok(profile.frames.some((f) => f.functionName === 'hotLoop'), `what ran before the exit is in the profile: ${profile.sampleCount} samples, ${profile.frames.map((f) => f.functionName).join(', ')}`);
     assert.match(target.stderr(), /Waiting for the debugger to disconnect/, 'the target did wait for us (the case under test)');
   });
 
