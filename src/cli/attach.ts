@@ -66,8 +66,8 @@ Options:
   --by size|count        sort by self-size growth (default) or object-count growth
   --top N                rows (default 15)
   --json                 print the diff as JSON
-  --max-size SIZE        refuse snapshots larger than SIZE once un-gzipped (e.g. 8GB; default: a
-                         quarter of the machine's memory, at most 4 GB)
+  --max-size SIZE        refuse snapshots larger than SIZE once un-gzipped (e.g. 8GB; default: an
+                         eighth of the machine's memory, at most 2 GB)
   -h, --help             show this help
 
 Gzip-compressed snapshots (.heapsnapshot.gz) are read too.

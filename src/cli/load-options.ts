@@ -11,8 +11,8 @@ export const profileLoadHelp = `  --no-source-maps      keep generated (compiled
                         skip scripts and source maps larger than SIZE when source mapping
                         (default 8MB; e.g. 512KB, 32MB). Only regular files are read, and
                         mapping stops after 10 s: the rest keep generated locations (noted)
-  --max-size SIZE       refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: a
-                        quarter of the machine's memory, at most 4 GB)`;
+  --max-size SIZE       refuse profiles larger than SIZE once un-gzipped (e.g. 8GB; default: an
+                        eighth of the machine's memory, at most 2 GB)`;
 
 export const profileLoadFlags = ['no-source-maps'] as const;
 export const profileLoadValues = ['max-source-size', 'max-size'] as const;

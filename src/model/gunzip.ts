@@ -17,9 +17,12 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 const GB = 1024 ** 3;
 
-/** The default input limit: a quarter of the machine's memory, at most 4 GB (parsing needs a few times the input). */
+/**
+ * The default input limit: an eighth of the machine's memory, at most 2 GB. Inflating briefly holds
+ * the chunks and their concatenation (2×), and parsing needs 1.6–2× the input on top.
+ */
 export function defaultMaxInputSize(machineMemory: number = totalmem()): number {
-  return Math.max(64 * 1024 * 1024, Math.min(4 * GB, Math.floor(machineMemory / 4)));
+  return Math.max(64 * 1024 * 1024, Math.min(2 * GB, Math.floor(machineMemory / 8)));
 }
 
 export { formatSize } from './size';

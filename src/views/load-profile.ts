@@ -78,7 +78,7 @@ export async function loadProfile(uri: vscode.Uri): Promise<Profile> {
   const limit = defaultMaxInputSize();
   const size = await vscode.workspace.fs.stat(uri).then((s) => s.size, () => undefined);
   if (size !== undefined && size > limit) {
-    throw new ProfileLoadError(`${uri.path.split('/').pop() ?? uri.toString()} is ${formatSize(size)}, past the ${formatSize(limit)} FlameLens reads (a quarter of this machine's memory, at most 4 GB).`);
+    throw new ProfileLoadError(`${uri.path.split('/').pop() ?? uri.toString()} is ${formatSize(size)}, past the ${formatSize(limit)} FlameLens reads (an eighth of this machine's memory, at most 2 GB).`);
   }
   try {
     bytes = await vscode.workspace.fs.readFile(uri);

@@ -118,7 +118,7 @@ describe('gzip and size limits on input files', () => {
     assert.equal(Buffer.from(maybeGunzip(small, { maxSize: 100 })).toString(), '{"nodes":[]}');
   });
 
-  it('--max-size reads sizes with units; the default follows the machine memory, at most 4 GB', () => {
+  it('--max-size reads sizes with units; the default follows the machine memory, at most 2 GB', () => {
     const size = (text: string) => sizeOption(parseArgs(['--max-size', text], { values: ['max-size'] }), 'max-size');
     assert.equal(size('500MB'), 500 * MB);
     assert.equal(size('4GB'), 4 * 1024 * MB);
@@ -126,7 +126,7 @@ describe('gzip and size limits on input files', () => {
     assert.equal(size('64KiB'), 64 * 1024);
     assert.equal(size('123'), 123);
     for (const bad of ['x', '-1', '0', '5 parsecs', '']) assert.throws(() => size(bad), /--max-size/);
-    assert.equal(defaultMaxInputSize(64 * 1024 * MB), 4 * 1024 * MB);
-    assert.equal(defaultMaxInputSize(8 * 1024 * MB), 2 * 1024 * MB);
+    assert.equal(defaultMaxInputSize(64 * 1024 * MB), 2 * 1024 * MB);
+    assert.equal(defaultMaxInputSize(8 * 1024 * MB), 1024 * MB);
   });
 });
