@@ -11,15 +11,20 @@ import type { Target } from './attach-targets';
 
 after(killAllTargets);
 
-/** Burns a little CPU in hotLoop; on stdin "exit-after MS" calls process.exit(0) MS later, "end" lets the event loop empty. */
+/**
+ * On stdin "exit-after MS" burns a little CPU in hotLoop and calls process.exit(0) MS later; "end"
+ * lets the event loop empty. hotLoop first runs once the recording is on: V8 keeps an inlined
+ * function's own frame only for code it optimizes while the profiler runs (README, known limits), and
+ * a loop running before the attach had hotLoop inlined into listOnTimeout in one CI run.
+ */
 const EXITING_PROGRAM = `
 // 5 ms of work every 20 ms: surely sampled (even with the CPU shared), yet light on a shared machine.
 function hotLoop() { let x = 0; const end = Date.now() + 5; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }
-const timer = setInterval(hotLoop, 20);
+let timer;
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (text) => {
   const m = /exit-after (\\d+)/.exec(text);
-  if (m) setTimeout(() => process.exit(0), Number(m[1]));
+  if (m) { timer = setInterval(hotLoop, 20); setTimeout(() => process.exit(0), Number(m[1])); }
   if (/^end$/m.test(text)) { clearInterval(timer); process.stdin.destroy(); }
 });
 console.log('ready');
