@@ -1,7 +1,6 @@
 // `flamelens push FILE --server URL --app NAME`: sends a profile, as pprof, to Grafana Pyroscope's
 // ingest API (the request is built by src/export/pyroscope.ts). Nothing is sent unless asked;
 // the profile file is only read, so it stays on disk whatever the server says.
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +12,7 @@ import { info, out } from './io';
 import { encodePprof } from '../export/pprof';
 import { describeIngestUrl, ingestRequest, parseLabel, PushTargetError, type IngestRequest, type PyroscopeTarget } from '../export/pyroscope';
 import { escapeControlText } from '../model/escape-text';
+import { captureTimeRange } from '../capture-time-range';
 import type { Profile } from '../model/types';
 
 export const pushHelp = `Usage: flamelens push FILE --server URL --app NAME [options]
@@ -137,28 +137,6 @@ export async function pushProfile(file: string, profile: Profile, settings: Push
     throw new PushError(`${where} refused the profile: HTTP ${reply.status}${hint}${shown ? `: ${escapeControlText(shown)}` : ''}; ${file} is unchanged`);
   }
   info(`pushed to ${where} as ${settings.target.app} (HTTP ${reply.status})`);
-}
-
-/**
- * The wall-clock span of the capture, ms since the epoch: a FlameLens capture's sidecar
- * (PID-THREAD.json beside the profile) has it; otherwise the file was written when it ended.
- */
-export function captureTimeRange(file: string, p: Profile): { startMs: number; endMs: number } {
-  const sidecar = file.replace(/\.(cpuprofile|heapprofile)(\.gz)?$/, '.json');
-  if (sidecar !== file && fs.existsSync(sidecar)) {
-    try {
-      const s = JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { startTime?: unknown; endTime?: unknown };
-      if (typeof s.startTime === 'number' && Number.isFinite(s.startTime) && s.startTime > 0) {
-        const end = typeof s.endTime === 'number' && Number.isFinite(s.endTime) && s.endTime >= s.startTime ? s.endTime : s.startTime;
-        return { startMs: s.startTime, endMs: end };
-      }
-    } catch {
-      // Not a sidecar: use the file time.
-    }
-  }
-  const endMs = fs.statSync(file).mtimeMs;
-  const spanMs = p.kind === 'cpu' ? Math.max(0, (p.endTime - p.startTime) / 1000) : 0;
-  return { startMs: endMs - spanMs, endMs };
 }
 
 interface Reply {

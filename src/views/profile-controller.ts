@@ -92,6 +92,11 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     this.host.reveal();
   }
 
+  /** The view options the webview shows now (Export Profile… applies its filters). */
+  get viewOptions(): ViewOptions {
+    return this.options;
+  }
+
   postWhenReady(message: HostMessage): void {
     if (this.loaded && this.host.visible) void this.host.webview.postMessage(message);
     else this.pending.push(message);
