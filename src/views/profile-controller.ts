@@ -146,6 +146,9 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
           vscode.window.showErrorMessage(`FlameLens: could not open ${escapeNotificationText(message.url)}: ${escapeNotificationText((err as Error).message)}`),
         );
         return;
+      case 'export':
+        void vscode.commands.executeCommand('flamelens.exportProfile', this);
+        return;
       case 'log':
         if (message.level === 'error') console.error(`[flamelens webview] ${message.message}`);
         return;
