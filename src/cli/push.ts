@@ -133,7 +133,7 @@ export async function pushProfile(file: string, profile: Profile, settings: Push
   if (reply.status < 200 || reply.status >= 300) {
     const body = reply.body.trim();
     const shown = body.length > 500 ? `${body.slice(0, 500)}… (${body.length} characters)` : body;
-    const hint = reply.status === 401 || reply.status === 403 ? ' (check --token / --basic-auth / --tenant)' : reply.status === 404 ? ' (is --server the Pyroscope base URL?)' : '';
+    const hint = reply.status >= 300 && reply.status < 400 ? ' (a redirect: give the final address as --server)' : reply.status === 401 || reply.status === 403 ? ' (check --token / --basic-auth / --tenant)' : reply.status === 404 ? ' (is --server the Pyroscope base URL?)' : '';
     throw new PushError(`${where} refused the profile: HTTP ${reply.status}${hint}${shown ? `: ${escapeControlText(shown)}` : ''}; ${file} is unchanged`);
   }
   info(`pushed to ${where} as ${settings.target.app} (HTTP ${reply.status})`);
@@ -161,13 +161,20 @@ function send(request: IngestRequest, timeoutMs: number): Promise<Reply> {
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', fail);
+      // Cut off mid-reply (the server went away, or the timeout destroyed the request).
+      res.on('close', () => {
+        if (!res.complete) fail(new Error('the connection closed before the reply was complete'));
+      });
     });
+    const timeout = new PushError(`${where} did not answer within ${timeoutMs / 1000} s (raise --timeout?); the profile was not sent`);
+    let timedOut = false;
     const timer = setTimeout(() => {
-      req.destroy(new PushError(`${where} did not answer within ${timeoutMs / 1000} s (raise --timeout?); the profile was not sent`));
+      timedOut = true;
+      req.destroy(timeout);
     }, timeoutMs);
     function fail(e: unknown): void {
       clearTimeout(timer);
-      reject(e instanceof PushError ? e : new PushError(describeNetworkError(where, e)));
+      reject(timedOut ? timeout : e instanceof PushError ? e : new PushError(describeNetworkError(where, e)));
     }
     req.on('error', fail);
     req.end(request.body);
