@@ -112,7 +112,7 @@ export function ingestRequest(target: PyroscopeTarget, pprofGz: Uint8Array, star
   return { url, headers, body };
 }
 
-/** The URL as safe to show: no credentials (there are none, checked above) and the query kept. */
+/** The ingest URL for messages: origin and path (the query repeats what the user typed). */
 export function describeIngestUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }

@@ -37,6 +37,8 @@ async function openAndWait(file: string): Promise<{ nodeCount: number; total: nu
 
 async function hotLinesOfBusy(): Promise<Map<number, number>> {
   const t = await api();
+  // An earlier suite may have left them cleared.
+  await vscode.commands.executeCommand('flamelens.showHotLines');
   const doc = await vscode.workspace.openTextDocument(path.join(workspaceDir(), 'busy.js'));
   await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
   const anns = await until('hot lines in busy.js', () => {
