@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerAttachFeatures } from './commands/attach-features';
 import { compareProfiles, openProfile } from './commands/open-commands';
+import { exportProfileCommand } from './commands/export-commands';
 import { CaptureService, type CaptureOutcome } from './commands/capture-session';
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
 import { HotLines, revealCommandId } from './editor/hotlines';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   command('flamelens.compareProfiles', 'Compare Profiles', (base?: vscode.Uri, next?: vscode.Uri) =>
     compareProfiles(panels, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
   );
+  command('flamelens.exportProfile', 'Export Profile', (arg?: unknown) => exportProfileCommand(registry, context.extensionUri, arg));
   command('flamelens.profileCurrentFile', 'Profile Current File', (uri?: vscode.Uri) => profileCurrentFile(capture, uri instanceof vscode.Uri ? uri : undefined));
   command('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
   command('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));

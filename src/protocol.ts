@@ -85,6 +85,8 @@ export type WebviewMessage =
   | { type: 'expand'; requestId: number; nodeId: number }
   | { type: 'sandwich'; requestId: number; nodeId: number }
   | { type: 'openLocation'; url: string; line: number; column: number; name: string }
+  /** The toolbar's Export…: the host runs Export Profile… with this view's filters. */
+  | { type: 'export' }
   | { type: 'log'; level: 'info' | 'error'; message: string };
 
 export function isWebviewMessage(value: unknown): value is WebviewMessage {

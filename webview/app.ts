@@ -18,6 +18,7 @@ import { readUiState } from './state';
 import type { UiState } from './state';
 import { FunctionTable } from './table';
 import { buildToolbar, disableOptions, readOptions, writeOptions } from './toolbar';
+import { downloadText, flameGraphSvg } from './svg-export';
 import { describeNode, Tooltip } from './tooltip';
 
 type InitMessage = Extract<HostMessage, { type: 'init' }>;
@@ -140,6 +141,10 @@ export class App {
     });
     for (const input of [...Object.values(t.options), t.direction]) input.addEventListener('change', () => this.requestOptions(readOptions(t)));
     if (!this.host.capabilities.options) disableOptions(t);
+    t.exportButton.hidden = !this.host.capabilities.export;
+    t.exportButton.addEventListener('click', () => this.host.post({ type: 'export' }));
+    t.svgButton.hidden = !this.host.capabilities.saveSvg;
+    t.svgButton.addEventListener('click', () => this.saveSvg());
     this.openButton.addEventListener('click', () => this.selected && this.openSource(this.selected));
     this.sandwichButton.addEventListener('click', () => this.selected && this.requestSandwich(this.selected.id));
     // Escape resets the zoom from anywhere but text fields (the graph handles its own keys).
@@ -304,6 +309,14 @@ export class App {
       : describeNode(node, this.tooltip.context).join('  ·  ');
     this.openButton.disabled = isRoot;
     this.sandwichButton.disabled = isRoot;
+  }
+
+  private saveSvg(): void {
+    const title = this.summary?.title ?? 'profile';
+    const svg = flameGraphSvg(this.graphBox, this.tooltip.context, title);
+    if (svg === undefined) return;
+    const base = title.replace(/\.gz$/i, '').replace(/\.(cpuprofile|heapprofile|pb|pprof)$/i, '');
+    downloadText(svg, `${base.replace(/[\\/:*?"<>|\s]+/g, '-') || 'flame-graph'}.svg`, 'image/svg+xml');
   }
 
   private openSource(node: GraphNode): void {

@@ -11,6 +11,10 @@ export interface HostCapabilities {
   sandwich: boolean;
   /** Opens source files in an editor. */
   openSource: boolean;
+  /** Runs FlameLens: Export Profile… for this view. */
+  export: boolean;
+  /** Saves the drawn flame graph as an SVG download (a browser page; VS Code webviews do not download). */
+  saveSvg: boolean;
 }
 
 export interface Host {
@@ -42,7 +46,7 @@ function listen(listener: (message: HostMessage) => void): void {
 
 function vscodeHost(api: VsCodeApi): Host {
   return {
-    capabilities: { options: true, expand: true, sandwich: true, openSource: true },
+    capabilities: { options: true, expand: true, sandwich: true, openSource: true, export: true, saveSvg: false },
     post: (message) => api.postMessage(message),
     onMessage: listen,
     getState: <T>() => (api.getState() as T | undefined) ?? undefined,
@@ -59,7 +63,7 @@ function standaloneHost(init: HostMessage): Host {
   let memory: unknown;
   const listeners: ((message: HostMessage) => void)[] = [];
   return {
-    capabilities: { options: false, expand: false, sandwich: false, openSource: false },
+    capabilities: { options: false, expand: false, sandwich: false, openSource: false, export: false, saveSvg: true },
     post(message) {
       if (message.type === 'ready') queueMicrotask(() => listeners.forEach((l) => l(init)));
     },

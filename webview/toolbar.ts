@@ -12,6 +12,10 @@ export interface Toolbar {
   icicle: HTMLInputElement;
   leftHeavy: HTMLInputElement;
   direction: HTMLSelectElement;
+  /** Export Profile… in VS Code (formats other tools read). */
+  exportButton: HTMLButtonElement;
+  /** The standalone report's "Save SVG". */
+  svgButton: HTMLButtonElement;
   options: Record<OptionToggle, HTMLInputElement>;
 }
 
@@ -38,6 +42,8 @@ export function buildToolbar(): Toolbar {
     h('option', { text: 'Top-down', attrs: { value: 'top-down' } }),
     h('option', { text: 'Bottom-up', attrs: { value: 'bottom-up' } }),
   );
+  const exportButton = h('button', { text: 'Export…', title: 'Export this view (with its filters) as pprof, speedscope, folded stacks or HTML', attrs: { type: 'button' } });
+  const svgButton = h('button', { text: 'Save SVG', title: 'Save the flame graph as drawn, as an SVG file (frame details as tooltips)', attrs: { type: 'button' } });
   const options = {} as Record<OptionToggle, HTMLInputElement>;
   const filterRow = h('div', { className: 'fl-row fl-filters', attrs: { role: 'group', 'aria-label': 'View filters' } });
   for (const [key, label, title] of optionToggles) {
@@ -48,10 +54,10 @@ export function buildToolbar(): Toolbar {
   const element = h(
     'header',
     { className: 'fl-toolbar' },
-    h('div', { className: 'fl-row' }, search, matchInfo, reset, icicle.root, leftHeavy.root, direction),
+    h('div', { className: 'fl-row' }, search, matchInfo, reset, icicle.root, leftHeavy.root, direction, exportButton, svgButton),
     filterRow,
   );
-  return { element, search, matchInfo, reset, icicle: icicle.input, leftHeavy: leftHeavy.input, direction, options };
+  return { element, search, matchInfo, reset, icicle: icicle.input, leftHeavy: leftHeavy.input, direction, exportButton, svgButton, options };
 }
 
 export function readOptions(toolbar: Toolbar): ViewOptions {

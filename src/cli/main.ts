@@ -7,6 +7,7 @@ import { recordCommand, recordHelp } from './record';
 import { reportCommand, reportHelp } from './report';
 import { diffCommand, diffHelp } from './diff';
 import { exportCommand, exportHelp } from './export';
+import { pushCommand, pushHelp, PushError } from './push';
 import { attachCommand, attachHelp, snapshotDiffCommand, snapshotDiffHelp } from './attach';
 import { AttachError } from '../capture/attach-errors';
 import { SnapshotError } from '../heap/summarize';
@@ -23,6 +24,7 @@ Usage:
   flamelens attach TARGET [options]          profile an already running Node.js process (PID, host:port)
   flamelens snapshot-diff BEFORE AFTER       what grew between two .heapsnapshot files
   flamelens export FILE --format F [-o OUT]  write as pprof, speedscope, folded stacks or HTML
+  flamelens push FILE --server URL --app N   send a profile to Grafana Pyroscope
   flamelens <command> --help                 options of one command
 
 Exit codes:
@@ -45,6 +47,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help?
   attach: { run: attachCommand, help: attachHelp },
   'snapshot-diff': { run: snapshotDiffCommand, help: snapshotDiffHelp },
   export: { run: exportCommand, help: exportHelp },
+  push: { run: pushCommand, help: pushHelp },
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -68,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`flamelens ${name}: ${escapeControlText(e.message)}\nRun \`flamelens ${name} --help\` for usage.\n`);
       return 2;
     }
-    if (e instanceof InputError || e instanceof CaptureError || e instanceof AttachError || e instanceof SnapshotError || e instanceof OutputError) {
+    if (e instanceof InputError || e instanceof CaptureError || e instanceof AttachError || e instanceof SnapshotError || e instanceof OutputError || e instanceof PushError) {
       process.stderr.write(`flamelens ${name}: ${escapeControlText(e.message)}\n`);
       return 2;
     }

@@ -11,6 +11,7 @@ import { startCapture, type CaptureHandle, type CaptureResult, type CapturedProf
 import { formatValue } from '../model/format';
 import type { Profile } from '../model/types';
 import { defaultViewOptions } from '../protocol';
+import { pushFileQuietly, pushOptionsHelp, pushSettings, pushValueOptions, takeRepeated } from './push';
 
 export const recordHelp = `Usage: flamelens record [options] -- <command> [args…]
 
@@ -32,6 +33,7 @@ Options:
   --hide-node-modules   in the tables, charge dependency code to the app function calling it
   --hide-internals      in the tables, charge Node.js internals to their caller
   --no-html             do not write HTML flame graphs
+${pushOptionsHelp}
   -h, --help            show this help
 
 The command may also be one quoted shell command line: flamelens record -- "npm run build".
@@ -42,7 +44,8 @@ cannot save and is listed as missing. Ctrl+C stops the program as usual and keep
 
 Exit codes: the program's own exit code (128 + signal number when a signal ended it; 0 when
 --stop-after-duration ended it); 2 usage error, the command could not start or --out cannot be
-written (checked before the program starts); 3 the program succeeded but no profile was written.`;
+written (checked before the program starts); 3 the program succeeded but no profile was written.
+A failed --push is a warning: the profiles stay in --out and the exit code stays the program's.`;
 
 /** How long a program stopped by --stop-after-duration gets between SIGTERM and SIGKILL. */
 const stopGraceMs = 10_000;
@@ -62,8 +65,10 @@ interface Analysed {
 }
 
 export async function recordCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, {
-    values: ['interval', 'duration', 'out', 'top', 'wait'],
+  const valueOptions = ['interval', 'duration', 'out', 'top', 'wait', 'push', 'label', ...pushValueOptions];
+  const labels = takeRepeated(argv, 'label', new Set(valueOptions));
+  const args = parseArgs(labels.rest, {
+    values: valueOptions,
     flags: ['cpu', 'heap', 'no-html', 'hide-node-modules', 'hide-internals', 'stop-after-duration'],
     stopAtPositional: true,
   });
@@ -85,6 +90,12 @@ export async function recordCommand(argv: string[]): Promise<number> {
   const waitText = args.values.get('wait');
   const waitMs = waitText === undefined ? 30_000 : parseDuration(waitText, 's', '--wait');
   const outDir = args.values.get('out') ?? defaultOutDir();
+  const pushUrl = args.values.get('push');
+  // The push target is checked before anything runs; nothing is sent without --push.
+  const push = pushUrl !== undefined ? pushSettings(pushUrl, args, labels.values) : undefined;
+  if (push === undefined && (labels.values.length > 0 || pushValueOptions.some((o) => args.values.has(o)))) {
+    throw new UsageError('--app, --label, --token, --basic-auth, --tenant and --timeout go with --push URL');
+  }
   const top = intOption(args, 'top', 10);
   const view = {
     ...defaultViewOptions,
@@ -181,6 +192,12 @@ export async function recordCommand(argv: string[]): Promise<number> {
     out(`  ${escapeControlText(shown)}  (${escapeControlText(a.captured.label)}, ${formatValue(a.captured.durationMs * 1000, 'us')})${escapeControlText(htmlNote)}`);
   }
   for (const p of result.problems) warn(p);
+  if (push !== undefined) {
+    for (const a of analysed) {
+      const failed = await pushFileQuietly(a.captured.path, a.profile, push);
+      if (failed !== undefined) warn(failed);
+    }
+  }
 
   if (lifecycle.state === 'running') {
     // The report is out; the program is the user's to end (Ctrl+C reaches it, or its pid).

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { profileEditorViewType } from '../views/profile-editor';
 import { loadPanelSource, type ProfilePanels } from '../views/profile-panel';
 
-const profileFilters = { 'Profiles (.cpuprofile, .heapprofile, .gz)': ['cpuprofile', 'heapprofile', 'gz', 'json'], 'All files': ['*'] };
+const profileFilters = { 'Profiles (.cpuprofile, .heapprofile, pprof, .gz)': ['cpuprofile', 'heapprofile', 'pprof', 'pb', 'gz', 'json'], 'All files': ['*'] };
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.toString();

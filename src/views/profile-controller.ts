@@ -92,6 +92,11 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     this.host.reveal();
   }
 
+  /** The view options the webview shows now (Export Profile… applies its filters). */
+  get viewOptions(): ViewOptions {
+    return this.options;
+  }
+
   postWhenReady(message: HostMessage): void {
     if (this.loaded && this.host.visible) void this.host.webview.postMessage(message);
     else this.pending.push(message);
@@ -140,6 +145,9 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         openFrameLocation(message.url, message.line, message.column, message.name).catch((err: unknown) =>
           vscode.window.showErrorMessage(`FlameLens: could not open ${escapeNotificationText(message.url)}: ${escapeNotificationText((err as Error).message)}`),
         );
+        return;
+      case 'export':
+        void vscode.commands.executeCommand('flamelens.exportProfile', this);
         return;
       case 'log':
         if (message.level === 'error') console.error(`[flamelens webview] ${message.message}`);

@@ -1,0 +1,27 @@
+// When a profile was recorded, in wall-clock time (the model keeps V8's monotonic times only):
+// what pprof's time_nanos and Pyroscope's from/until need. Shared by the CLI and the extension.
+import * as fs from 'node:fs';
+import type { Profile } from './model/types';
+
+/**
+ * The wall-clock span of the capture, ms since the epoch: a FlameLens capture's sidecar
+ * (PID-THREAD.json beside the profile) has it; otherwise the file was written when it ended.
+ */
+export function captureTimeRange(file: string, p: Profile): { startMs: number; endMs: number } {
+  const sidecar = file.replace(/\.(cpuprofile|heapprofile)(\.gz)?$/, '.json');
+  if (sidecar !== file && fs.existsSync(sidecar)) {
+    try {
+      const s = JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { startTime?: unknown; endTime?: unknown };
+      if (typeof s.startTime === 'number' && Number.isFinite(s.startTime) && s.startTime > 0) {
+        const end = typeof s.endTime === 'number' && Number.isFinite(s.endTime) && s.endTime >= s.startTime ? s.endTime : s.startTime;
+        return { startMs: s.startTime, endMs: end };
+      }
+    } catch {
+      // Not a sidecar: use the file time.
+    }
+  }
+  const endMs = fs.statSync(file).mtimeMs;
+  const spanMs = p.kind === 'cpu' ? Math.max(0, (p.endTime - p.startTime) / 1000) : 0;
+  return { startMs: endMs - spanMs, endMs };
+}
+

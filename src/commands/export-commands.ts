@@ -1,0 +1,128 @@
+// FlameLens: Export Profile…: writes a profile as pprof, speedscope, folded stacks or the standalone
+// HTML flame graph, through the same converters as `flamelens export`. From a flame-graph view the
+// export keeps that view's filters (the dialog says so); from a file in the explorer, the whole file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as vscode from 'vscode';
+import { captureTimeRange } from '../capture-time-range';
+import { describeFsError, writeFileWhole } from '../fs-output';
+import { defaultExportFileName, exportData, exportFormats, type ExportFormat } from '../export/formats';
+import { escapeNotificationText } from '../model/escape-text';
+import type { Profile } from '../model/types';
+import { applyViewOptions } from '../model/view';
+import { defaultViewOptions, type ViewOptions } from '../protocol';
+import { loadWebviewAssets } from '../views/assets';
+import { renderStandaloneReport, type InitMessage } from '../views/html';
+import { loadProfile } from '../views/load-profile';
+import { initMessage } from '../views/payload';
+import { ProfileViewController } from '../views/profile-controller';
+import type { ProfileRegistry } from '../views/profile-registry';
+
+/** What is exported: a profile, the view filters to apply (none for a file), and where it came from. */
+interface ExportSource {
+  profile: Profile;
+  title: string;
+  /** A profile file on disk, when there is one (default folder, pprof's start time). */
+  file?: string;
+  options: ViewOptions;
+}
+
+const filterLabels: [keyof ViewOptions, string][] = [
+  ['hideNodeModules', 'Hide node_modules'],
+  ['hideInternals', 'Hide Node internals'],
+  ['hideMeta', 'Hide idle/GC'],
+  ['groupByPackage', 'Group by package'],
+  ['mergeRecursion', 'Merge recursion'],
+];
+
+/** The names of the filters on in `options` (bottom-up is a direction, not a filter: exports stay top-down). */
+export function activeFilterNames(options: ViewOptions): string[] {
+  return filterLabels.filter(([k]) => options[k]).map(([, label]) => label);
+}
+
+function fileName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.toString();
+}
+
+async function exportSource(registry: ProfileRegistry, arg: unknown): Promise<ExportSource | undefined> {
+  if (arg instanceof vscode.Uri) {
+    const profile = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `FlameLens: reading ${fileName(arg)}` }, () => loadProfile(arg));
+    return { profile, title: fileName(arg), ...(arg.scheme === 'file' ? { file: arg.fsPath } : {}), options: defaultViewOptions };
+  }
+  const entry = registry.current;
+  if (!entry) return undefined;
+  // From the flame-graph view (its toolbar, or the palette while it is visible): its filters apply.
+  const view = arg instanceof ProfileViewController ? arg : registry.viewsOfCurrent().find((v) => v.visible);
+  const options = view instanceof ProfileViewController ? view.viewOptions : defaultViewOptions;
+  const source = view?.entry ?? entry;
+  const file = fs.existsSync(source.source) && fs.statSync(source.source).isFile() ? source.source : undefined;
+  return { profile: source.profile, title: source.title, ...(file !== undefined ? { file } : {}), options };
+}
+
+export async function exportProfileCommand(registry: ProfileRegistry, extensionUri: vscode.Uri, arg?: unknown): Promise<void> {
+  const source = await exportSource(registry, arg);
+  if (!source) {
+    void vscode.window.showInformationMessage('FlameLens: no profile is open. Open or record one first, or right-click a profile file in the explorer.');
+    return;
+  }
+  const filters = activeFilterNames(source.options);
+  const scope = filters.length > 0 ? `with the view's filters: ${filters.join(', ')}` : 'the whole profile';
+  const picked = await vscode.window.showQuickPick(
+    exportFormats.map((f) => ({ label: f.label, description: scope, detail: f.detail, format: f.format })),
+    { title: `FlameLens: export ${source.title} — ${scope}`, placeHolder: 'Format to export to' },
+  );
+  if (!picked) return;
+  const info = exportFormats.find((f) => f.format === picked.format)!;
+  const folder = source.file !== undefined ? vscode.Uri.file(path.dirname(source.file)) : vscode.workspace.workspaceFolders?.[0]?.uri;
+  const name = defaultExportFileName(source.file !== undefined ? path.basename(source.file) : source.title, picked.format);
+  const target = await vscode.window.showSaveDialog({
+    title: `FlameLens: export as ${info.label} (${scope})`,
+    saveLabel: 'Export',
+    filters: { [info.filterName]: info.filterExtensions, 'All files': ['*'] },
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
+  });
+  if (!target) return;
+
+  const content = render(source, picked.format, extensionUri);
+  if (target.scheme === 'file') {
+    try {
+      writeFileWhole(target.fsPath, content);
+    } catch (e) {
+      throw new Error(`cannot write ${target.fsPath}: ${describeFsError(e)}`);
+    }
+  } else {
+    await vscode.workspace.fs.writeFile(target, typeof content === 'string' ? new TextEncoder().encode(content) : content);
+  }
+  const shown = target.scheme === 'file' ? target.fsPath : target.toString();
+  const choice = await vscode.window.showInformationMessage(`FlameLens: exported to ${escapeNotificationText(shown)}`, 'Reveal');
+  if (choice === 'Reveal') {
+    await vscode.commands.executeCommand('revealFileInOS', target).then(undefined, () => vscode.commands.executeCommand('revealInExplorer', target));
+  }
+}
+
+/** The bytes of the export (filters applied; pprof, speedscope and folded stay top-down). */
+function render(source: ExportSource, format: ExportFormat, extensionUri: vscode.Uri): string | Uint8Array {
+  const filtered = activeFilterNames(source.options).length > 0 ? applyViewOptions(source.profile, { ...source.options, invert: false }) : source.profile;
+  const data = exportData(filtered, format, { name: source.title, ...startedAt(source) });
+  switch (data.kind) {
+    case 'bytes':
+      return data.gzip ? gzipSync(data.data) : data.data;
+    case 'text':
+      return data.data;
+    case 'html': {
+      // The page holds the view as shown, direction included, with its toggles set.
+      const init = initMessage(source.profile, applyViewOptions(source.profile, source.options), source.title, source.options) as InitMessage;
+      return renderStandaloneReport(init, loadWebviewAssets(vscode.Uri.joinPath(extensionUri, 'dist').fsPath));
+    }
+  }
+}
+
+function startedAt(source: ExportSource): { startedAtMs?: number } {
+  if (source.file === undefined) return {};
+  try {
+    return { startedAtMs: captureTimeRange(source.file, source.profile).startMs };
+  } catch {
+    return {}; // The file went away since it was opened: pprof then has no start time.
+  }
+}

@@ -1,0 +1,139 @@
+// "Save SVG" in the standalone HTML report (file://, Chromium): the download is a self-contained SVG
+// of the drawn flame graph — every frame with a <title> holding the tooltip's lines and a <text>
+// label, no HTML islands, scripts or links — and Chromium, opening the file as a user would, shows
+// it as an SVG document with the same frames. A function name with markup in it stays text.
+// Inside VS Code (the webview API stood in for, as in webview.test.ts) the toolbar's Export… posts
+// `export` to the host instead, and Save SVG is not offered (webviews cannot download).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { loadWebviewAssets } from '../../src/views/assets';
+import { renderStandaloneReport } from '../../src/views/html';
+import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, posted, settle, StandInHost, startWebviewServer } from './harness';
+
+// Browser globals for the callbacks Playwright runs in the page (see harness.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any, document: any;
+
+const marked = '<b>&amp;"x"</b>';
+
+describe('export buttons of the flame-graph toolbar (Chromium)', () => {
+  let browser: Browser;
+  let dir: string;
+  let reportUrl: string;
+  let hotName: string;
+
+  before(async () => {
+    ensureBuilt();
+    browser = await launchChromium();
+    const plain = loadProfile('small-marked-1000us.cpuprofile');
+    // The heaviest named function below the root: its frame is wide enough to carry a label.
+    let best = -1;
+    for (let n = 1; n < plain.nodeCount; n++) {
+      const f = plain.frames[plain.nodeFrame[n]!]!;
+      if (f.url && !f.functionName.startsWith('(') && (best < 0 || plain.totalValue[n]! > plain.totalValue[best]!)) best = n;
+    }
+    const original = plain.frames[plain.nodeFrame[best]!]!.functionName;
+    hotName = `${original}${marked}`;
+    const profile = loadProfile('small-marked-1000us.cpuprofile', (json) => {
+      for (const node of json.nodes) if (node.callFrame.functionName === original) node.callFrame.functionName = hotName;
+    });
+    dir = mkdtempSync(path.join(tmpdir(), 'flamelens-svg-'));
+    const file = path.join(dir, 'marked.cpuprofile.html');
+    writeFileSync(file, renderStandaloneReport(makeInit(profile, 'marked.cpuprofile', undefined, 20_000), loadWebviewAssets(distDir)));
+    reportUrl = pathToFileURL(file).href;
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('downloads an SVG with a title and label per frame, which Chromium opens as an SVG document', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 850 }, acceptDownloads: true });
+    const network: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:') || url.startsWith('blob:')) return route.continue();
+      network.push(url);
+      return route.abort();
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(reportUrl);
+      await page.waitForSelector('.fl-graph svg g.frame rect[width]', { state: 'attached' });
+      // d3 sets frame widths in (short) transitions: wait until two looks a frame apart agree.
+      await page.waitForFunction(() => {
+        const now = [...document.querySelectorAll('.fl-graph g.frame rect')].map((r: { getAttribute(n: string): string | null }) => r.getAttribute('width')).join(',');
+        const same = now === window.__lastWidths && !now.includes('null');
+        window.__lastWidths = now;
+        return same;
+      }, undefined, { polling: 100 });
+      await settle(page);
+      assert.equal(await page.locator('.fl-toolbar button', { hasText: 'Export…' }).isHidden(), true, 'no Export… without VS Code');
+      const drawn = await page.locator('.fl-graph svg g.frame').count();
+      assert.ok(drawn > 50, `frames drawn: ${drawn}`);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('.fl-toolbar button:has-text("Save SVG")')]);
+      assert.equal(download.suggestedFilename(), 'marked.svg');
+      const saved = path.join(dir, 'marked.svg');
+      await download.saveAs(saved);
+      const text = readFileSync(saved, 'utf8');
+      assert.match(text, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
+      assert.doesNotMatch(text, /<script|foreignObject|xhtml|href=/i, 'self-contained, no HTML islands');
+      assert.ok(!text.includes(marked), 'markup in a name is escaped in the file');
+
+      // Chromium reads the file as an image/svg+xml document (a parse error would give an error page instead).
+      const view = await context.newPage();
+      await view.goto(pathToFileURL(saved).href);
+      const doc = await view.evaluate(() => {
+        const root = document.documentElement;
+        const frames = [...root.querySelectorAll('g.frame')] as { querySelector(s: string): { textContent: string } | null }[];
+        return {
+          tag: root.tagName,
+          ns: root.namespaceURI,
+          title: root.querySelector(':scope > title')?.textContent,
+          frames: frames.length,
+          withTitle: frames.filter((g) => g.querySelector('title')?.textContent).length,
+          titles: frames.map((g) => g.querySelector('title')?.textContent ?? ''),
+          labels: frames.map((g) => g.querySelector('text')?.textContent ?? ''),
+          width: root.getBoundingClientRect().width,
+        };
+      });
+      assert.equal(doc.tag, 'svg');
+      assert.equal(doc.ns, 'http://www.w3.org/2000/svg');
+      assert.equal(doc.title, 'marked.cpuprofile — FlameLens flame graph');
+      assert.equal(doc.frames, drawn, 'every drawn frame');
+      assert.equal(doc.withTitle, drawn, 'every frame has a tooltip title');
+      assert.ok(doc.width > 500, `drawn at its size: ${doc.width}`);
+      // The renamed function: its title holds the tooltip's lines, name first, as text.
+      const hot = doc.titles.findIndex((t) => t.split('\n')[0] === hotName);
+      assert.ok(hot >= 0, 'the frame of the renamed function');
+      assert.match(doc.titles[hot]!, /\nSelf: .+\nTotal: [\d.]+ (µs|ms|s) \([\d.]+%\)\n.*\.js:\d+/);
+      assert.ok(hotName.startsWith(doc.labels[hot]!.replace(/…$/, '')) && doc.labels[hot]!.length > 3, `label ${doc.labels[hot]}`);
+      assert.deepEqual(network, [], 'no network');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('in VS Code (stand-in webview API), Export… asks the host to export this view; Save SVG is not offered', async () => {
+    const server = await startWebviewServer();
+    const w = await openWebview(browser, server, new StandInHost(loadProfile('small-marked-1000us.cpuprofile'), 'marked'));
+    try {
+      assert.equal(await w.page.locator('.fl-toolbar button', { hasText: 'Save SVG' }).isHidden(), true);
+      await w.page.click('.fl-toolbar button:has-text("Export…")');
+      await w.page.waitForFunction(() => (window.__posted as { type: string }[]).some((m) => m.type === 'export'));
+      assert.deepEqual((await posted(w.page)).filter((m) => m.type === 'export'), [{ type: 'export' }]);
+      assert.deepEqual(w.errors, []);
+      assert.deepEqual(w.violations, []);
+    } finally {
+      await w.page.context().close();
+      await server.close();
+    }
+  });
+});
