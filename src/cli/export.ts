@@ -1,6 +1,5 @@
 // `flamelens export FILE --format pprof|speedscope|folded|html`: the whole profile (source-mapped)
 // in a format other tools read. The converters are pure (src/export/); this file reads, gzips and writes.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArgs, UsageError } from './args';
@@ -12,6 +11,8 @@ import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';
 import { foldedUnits, toFolded, type FoldedUnit } from '../export/folded';
 import type { Profile } from '../model/types';
+import { defaultExportFileName, exportFormats, type ExportFormat } from '../export/formats';
+import { captureTimeRange } from '../capture-time-range';
 
 export const exportHelp = `Usage: flamelens export FILE… --format FORMAT [-o OUT] [options]
 
@@ -36,9 +37,7 @@ ${profileLoadHelp}
 
 Exit codes: 0 written, 2 usage error or unreadable/invalid profile.`;
 
-const formats = ['pprof', 'speedscope', 'folded', 'html'] as const;
-type ExportFormat = (typeof formats)[number];
-const extensions: Record<ExportFormat, string> = { pprof: '.pb.gz', speedscope: '.speedscope.json', folded: '.folded', html: '.html' };
+const formats = exportFormats.map((f) => f.format);
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(
@@ -60,7 +59,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const sampleType = args.values.get('sample-type');
   const loadOptions = { ...profileLoadOptions(args), ...(sampleType !== undefined ? { sampleType } : {}) };
   const load = (file: string) => loadProfileFile(file, loadOptions);
-  const target = args.values.get('out') ?? defaultOut(files[0]!, format);
+  const target = args.values.get('out') ?? path.join(path.dirname(files[0]!), defaultExportFileName(path.basename(files[0]!), format));
   if (files.some((f) => path.resolve(f) === path.resolve(target))) throw new UsageError(`${target} is the input file; choose another with -o`);
   if (target === '-' && (format === 'pprof' || format === 'html')) throw new UsageError(`-o - (stdout) is for text formats; give --format ${format} a file`);
 
@@ -70,7 +69,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   let data: string | Uint8Array;
   switch (format) {
     case 'pprof': {
-      data = gzipSync(encodePprof(first, { startedAtMs: wallClockStart(files[0]!, first) }));
+      data = gzipSync(encodePprof(first, { startedAtMs: captureTimeRange(files[0]!, first).startMs }));
       break;
     }
     case 'speedscope':
@@ -97,29 +96,4 @@ export async function exportCommand(argv: string[]): Promise<number> {
   writeFileAtomic(target, data);
   info(`wrote ${target}`);
   return 0;
-}
-
-/**
- * When the capture started, ms since the epoch. The model keeps V8's monotonic times only: a
- * FlameLens capture's sidecar (PID-THREAD.json beside the profile) has the start; otherwise the
- * capture ended about when the file was written.
- */
-function wallClockStart(file: string, p: Profile): number {
-  const sidecar = file.replace(/\.(cpuprofile|heapprofile)(\.gz)?$/, '.json');
-  if (sidecar !== file && fs.existsSync(sidecar)) {
-    try {
-      const start = (JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { startTime?: unknown }).startTime;
-      if (typeof start === 'number' && Number.isFinite(start) && start > 0) return start;
-    } catch {
-      // Not a sidecar: fall back to the file time.
-    }
-  }
-  const mtime = fs.statSync(file).mtimeMs;
-  return p.kind === 'cpu' ? mtime - (p.endTime - p.startTime) / 1000 : mtime;
-}
-
-/** FILE without its profile extension (and .gz), plus the format's extension. */
-function defaultOut(file: string, format: ExportFormat): string {
-  const base = file.replace(/\.gz$/, '').replace(/\.(cpuprofile|heapprofile|pb|pprof|json)$/, '');
-  return base + extensions[format];
 }
