@@ -97,10 +97,23 @@ export function cpuSelfByFunction(file: string): Map<string, number> {
   return out;
 }
 
-/** The function with the most self samples, ignoring V8's meta nodes. */
+/**
+ * The program's function with the most self samples: V8's meta nodes, Node's internals and the agent
+ * itself are left out (under load, their many small anonymous functions, merged by name, can outweigh
+ * a short busy loop).
+ */
 export function hottestCpuFunction(file: string): string {
   const meta = new Set(['(idle)', '(program)', '(garbage collector)', '(root)']);
-  return [...cpuSelfByFunction(file)].filter(([n]) => !meta.has(n)).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const p = readJson<RawCpuProfile>(file);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  for (const id of p.samples) {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame || frame.url === '' || frame.url.startsWith('node:') || /[\\/]dist[\\/]agent\.js$/.test(frame.url)) continue;
+    const name = frame.functionName || '(anonymous)';
+    if (!meta.has(name)) self.set(name, (self.get(name) ?? 0) + 1);
+  }
+  return [...self].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 
 /** Self bytes per function name of a raw .heapprofile. */
