@@ -42,13 +42,17 @@ export function mergeHistograms(parts: readonly Histogram[]): Histogram {
 export function summarizeLatency(h: Histogram): LatencySummary {
   if (h.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   const ms = (us: number) => Math.round(finite(us)) / 1000;
+  // A percentile is reported as the top of its HDR bucket, which can lie above the largest value
+  // recorded: capped there, so p50 ≤ … ≤ p99.9 ≤ max always holds.
+  const max = h.maxValue;
+  const at = (p: number) => ms(Math.min(h.getValueAtPercentile(p), max));
   return {
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    p99: at(99),
+    p999: at(99.9),
+    max: ms(max),
     mean: ms(h.mean),
   };
 }

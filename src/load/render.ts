@@ -81,7 +81,7 @@ export function renderLoadText(run: LoadRun): string {
     );
     if (b.grown.length > 0) {
       out.push('', 'Functions whose self time grew most:');
-      out.push(table(['change', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, g.name, g.line > 0 ? `${g.url}:${g.line}` : g.url]), new Set([0])));
+      out.push(table(['change', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, g.name, where(g.url, g.line)]), new Set([0])));
     }
     if (b.failAbovePct !== undefined) {
       out.push(b.regressions.length > 0 ? `REGRESSION above ${b.failAbovePct}%: ${b.regressions.join(', ')}` : `no regression above ${b.failAbovePct}% (p95, p99, req/s)`);
@@ -89,6 +89,11 @@ export function renderLoadText(run: LoadRun): string {
   }
   for (const p of run.problems) out.push(`problem: ${escapeControlText(p)}`);
   return out.join('\n');
+}
+
+function where(url: string, line: number): string {
+  if (url === '') return '(native)';
+  return line > 0 ? `${url}:${line}` : url;
 }
 
 /** Text for a markdown table cell: no markup, no line breaks, no raw HTML. */
@@ -119,7 +124,7 @@ export function renderLoadMarkdown(run: LoadRun): string {
     out.push('', '### Thresholds', '', mdTable(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? '✅' : '❌', `\`${t.expr.replace(/`/g, '')}\``, verdictValue(t)])));
   }
   if (run.topFunctions.length > 0) {
-    out.push('', '### Server: top functions by self time', '', mdTable(['self', '%', 'function', 'location'], run.topFunctions.map((f) => [ms(f.selfMs), `${num(f.selfPct)}%`, mdCell(f.name), mdCell(f.line > 0 ? `${f.url}:${f.line}` : f.url)])));
+    out.push('', '### Server: top functions by self time', '', mdTable(['self', '%', 'function', 'location'], run.topFunctions.map((f) => [ms(f.selfMs), `${num(f.selfPct)}%`, mdCell(f.name), mdCell(where(f.url, f.line))])));
   }
   const b = run.baseline;
   if (b) {
@@ -127,7 +132,7 @@ export function renderLoadMarkdown(run: LoadRun): string {
       ...latencyKeys.map((k) => [latencyLabel[k], ms(b.latencyDelta[k].before), ms(b.latencyDelta[k].after), signedPct(b.latencyDelta[k].deltaPct)]),
       ['req/s', num(b.rpsDelta.before), num(b.rpsDelta.after), signedPct(b.rpsDelta.deltaPct)],
     ]));
-    if (b.grown.length > 0) out.push('', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, mdCell(g.name), mdCell(g.line > 0 ? `${g.url}:${g.line}` : g.url)])));
+    if (b.grown.length > 0) out.push('', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, mdCell(g.name), mdCell(where(g.url, g.line))])));
     if (b.regressions.length > 0) out.push('', `**Regression above ${b.failAbovePct}%:** ${b.regressions.join(', ')}`);
   }
   for (const p of run.problems) out.push('', `> ${mdCell(p)}`);

@@ -183,12 +183,15 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     throughput: { rps: round3(ratio(s.requests.total, s.elapsedMs / 1000)), bytesPerSec: round3(ratio(s.bytes, s.elapsedMs / 1000)) },
     statusCodes: s.statusCodes,
   }));
-  const timeline: TimelinePoint[] = m.seconds.map((sec, i) => {
+  const timeline: TimelinePoint[] = [];
+  for (const [i, sec] of m.seconds.entries()) {
+    // The last second may be partial: a sliver of one would extrapolate a few requests into a
+    // spike, so it stays out of the timeline (its requests are in the totals).
+    const span = Math.min(1, seconds - i);
+    if (span < 0.25 && i > 0) continue;
     const l = summarizeLatency(sec.histogram);
-    // The last second may be partial.
-    const span = Math.min(1, Math.max(0.001, seconds - i));
-    return { t: i + 1, rps: round3(sec.requests.total / span), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, eventLoopDelayP99: null };
-  });
+    timeline.push({ t: i + 1, rps: round3(ratio(sec.requests.total, Math.max(span, 0.001))), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, eventLoopDelayP99: null });
+  }
   all.destroy();
   const thresholds = evaluateThresholds(inputs.thresholds, { latency, errorPercent, rps: throughput.rps });
   return {
