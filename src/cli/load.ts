@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as path from 'node:path';
+import { constants as osConstants } from 'node:os';
 import { intOption, numberOption, parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
 import { displayLocation, hotspots, InputError, loadProfileFile } from './analyze';
 import { renderHotspots } from './text';
@@ -65,7 +66,8 @@ Recording and output:
 Exit codes: 0 the run finished and every gate held; 1 a threshold broke, --fail-above was
 exceeded, or the server exited during the load (what was measured and recorded until then is
 still reported and written); 2 usage error, unreadable input, a server that could not start or
-never answered; 130 cancelled (Ctrl+C) after reporting what was measured.`;
+never answered; 130 cancelled (Ctrl+C; 143 SIGTERM, 129 SIGHUP) after reporting what was
+measured. Every run stops by itself: the load is bounded by --warmup and --duration/--stage.`;
 
 /** Options that may be given several times (args.ts keeps one value per name). */
 const repeatable = ['url', 'warmup-url', 'header', 'stage', 'threshold'] as const;
@@ -279,12 +281,14 @@ export async function loadCommand(argv: string[]): Promise<number> {
   handle.child.stderr?.on('data', (c: Buffer) => tail.push(c));
 
   const driver = new LoadDriver();
-  let cancelled = false;
-  const onSigint = () => {
-    cancelled = true;
-    driver.stop('cancelled (Ctrl+C)');
+  // Ctrl+C (or SIGTERM/SIGHUP sent to flamelens): stop the load, keep what was measured and recorded.
+  let cancelled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    cancelled ??= signal;
+    driver.stop(signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`);
   };
-  process.on('SIGINT', onSigint);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
   const onExit = () => driver.stop(`the server ${exitText(handle.child)} during the load`);
   const startedAt = new Date();
   let measurement: Measurement;
@@ -316,7 +320,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
       result = await endServer(handle);
     }
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const s of signals) process.removeListener(s, onSignal);
     handle.child.removeListener('exit', onExit);
   }
 
@@ -359,7 +363,10 @@ export async function loadCommand(argv: string[]): Promise<number> {
   out(`Files written:`);
   for (const f of [jsonPath, mdPath, ...(jsonOut ? [jsonOut] : []), ...(mdOut ? [mdOut] : []), ...run.profiles]) out(`  ${displayLocation(path.resolve(f), cwd)}`);
 
-  if (cancelled) return 130;
+  if (cancelled) {
+    warn(`${run.cutShort ?? 'cancelled'}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then`);
+    return 128 + (osConstants.signals[cancelled] ?? 2);
+  }
   if (run.cutShort) {
     warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${tail.text()}`);
     return 1;

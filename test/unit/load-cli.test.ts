@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildBundles, busyFunction, cpuSelfByFunction, isAlive, scratchDir, writeFiles } from './capture-helpers';
+import { buildBundles, busyFunction, cpuSelfByFunction, isAlive, scratchDir, startProcess, writeFiles } from './capture-helpers';
 import type { LoadRun } from '../../src/load/run';
 
 let cli = '';
@@ -29,7 +29,7 @@ function freePort(): Promise<number> {
 
 /**
  * /slow burns slowRouteWork (1 ms; + addedWork 5 ms with EXTRA=1), /warm burns warmupRouteWork and
- * counts its hits into warm-hits on exit. CRASH_AFTER=N: an uncaught exception after N /slow requests.
+ * counts its hits into warm-hits on exit. The port comes from PORT or the file `port`. CRASH_AFTER=N: an uncaught exception after N /slow requests.
  */
 const server = `const http = require('node:http');
 const fs = require('node:fs');
@@ -49,7 +49,7 @@ http.createServer((req, res) => {
     warmupRouteWork();
   }
   res.end('ok');
-}).listen(Number(process.env.PORT), '127.0.0.1');
+}).listen(Number(process.env.PORT ?? fs.readFileSync('port', 'utf8')), '127.0.0.1');
 process.on('SIGTERM', () => {
   fs.writeFileSync('warm-hits', String(warm));
   process.exit(0);
@@ -209,4 +209,49 @@ test('load: a server that crashes during the load: what was measured and recorde
   assert.equal(run.profiles.length, 1, 'the crashed server saved its profile on the way out');
   assert.ok((cpuSelfByFunction(run.profiles[0]!).get('slowRouteWork') ?? 0) > 0);
   assert.match(r.stdout, /CUT SHORT/);
+});
+
+test('load: --rate holds the request rate; several URLs, a method, headers and a body from a file', { timeout: 120_000 }, async () => {
+  const dir = serverDir('load-rate');
+  writeFiles(dir, { 'body.json': '{"order": 1}' });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const r = flamelens(
+    ['--url', `${base}/slow`, '--url', `${base}/other`, '--method', 'POST', '--header', 'x-test: 1', '--body', '@body.json', '--rate', '20',
+      '--connections', '2', '--warmup', '0', '--duration', '2s', '--out', 'out', '--', 'node', 'server.js'],
+    dir,
+    { PORT: String(port) },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const run = readRun(path.join(dir, 'out', 'load-run.json'));
+  assert.equal(run.config.rate, 20);
+  assert.deepEqual(run.config.headerNames, ['x-test']);
+  assert.equal(run.config.bodyBytes, 12);
+  assert.deepEqual(run.config.urls, [`${base}/slow`, `${base}/other`]);
+  assert.ok(run.requests.ok > 0);
+  // At 20 req/s the server (hundreds of req/s unthrottled) is held back: a count, not a speed.
+  const allowed = 20 * (run.durationMs / 1000) + 20;
+  assert.ok(run.requests.total <= allowed, `${run.requests.total} requests in ${run.durationMs} ms at --rate 20`);
+});
+
+test('load: Ctrl+C stops the load, keeps the profile and reports what was measured (exit 130)', { timeout: 120_000 }, async () => {
+  const dir = serverDir('load-cancel');
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, 'port'), String(port)); // startProcess passes on this process's environment, without PORT
+  // Its own process group, signalled as a terminal's Ctrl+C is: flamelens and the server both get SIGINT.
+  const p = startProcess([cli, 'load', '--url', `http://127.0.0.1:${port}/slow`, '--warmup', '0', '--duration', '60s', '--connections', '1', '--out', 'out', '--', 'node', 'server.js'], dir, { detached: true });
+  try {
+    await p.waitFor(/measuring for 60 s/, 'stderr');
+    await new Promise((res) => setTimeout(res, 1000));
+    process.kill(-p.child.pid!, 'SIGINT');
+    const end = await p.exited;
+    assert.equal(end.code, 130, p.stderr());
+    const run = readRun(path.join(dir, 'out', 'load-run.json'));
+    assert.ok(run.cutShort, 'cut short');
+    assert.ok(run.requests.ok > 0);
+    assert.ok(run.durationMs < 60_000);
+    assert.equal(run.profiles.length, 1, 'the server saved its profile on SIGINT');
+  } finally {
+    p.kill();
+  }
 });
