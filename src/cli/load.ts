@@ -12,7 +12,7 @@ import { displayLocation, hotspots, InputError, loadProfileFile } from './analyz
 import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
 import { CaptureError, startCapture, type CaptureHandle, type CaptureResult } from '../capture/launcher';
-import { LoadDriver, type RequestSpec } from '../load/driver';
+import { LoadDriver, type Progress, type RequestSpec } from '../load/driver';
 import { asLoadRun, buildLoadRun, compareRuns, runPassed, type LoadConfig, type LoadRun, type Measurement, type TopFunction } from '../load/run';
 import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
 import { planStages } from '../load/stages';
@@ -311,7 +311,17 @@ export async function loadCommand(argv: string[]): Promise<number> {
     if (recording === 0 && !hasExited(handle)) warn('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
     const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
     info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connections${rate !== undefined ? `, ${rate} req/s` : ''}`);
-    measurement = await driver.measure(spec, stages);
+    // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
+    let progressShown = false;
+    const progress = process.stderr.isTTY
+      ? (p: Progress) => {
+          progressShown = true;
+          const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
+          process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
+        }
+      : undefined;
+    measurement = await driver.measure(spec, stages, progress);
+    if (progressShown) process.stderr.write('\n');
     handle.child.removeListener('exit', onExit);
     if (hasExited(handle)) {
       result = await handle.done;

@@ -2,7 +2,7 @@
 // itself: into an HDR histogram per stage (merged exactly for the totals) and per second of the
 // measured phase (the timeline). Every run is bounded by its duration; stop() ends it early.
 import autocannon from 'autocannon';
-import { newHistogram, recordLatency } from './histogram';
+import { newHistogram, recordLatency, summarizeLatency } from './histogram';
 import { emptyCounts, type Measured, type Measurement, type StageMeasurement } from './run';
 import type { Stage } from './stages';
 
@@ -23,8 +23,9 @@ export interface Progress {
   stage: number;
   elapsedMs: number;
   totalMs: number;
-  /** Of the last full second. */
+  /** Of the last full second: requests, their p99 (ms), errors. */
   rps: number;
+  p99: number;
   errors: number;
 }
 
@@ -89,7 +90,7 @@ export class LoadDriver {
           if (onProgress && i > lastSecond && i > 0) {
             lastSecond = i;
             const prev = seconds[i - 1]!;
-            onProgress({ stage: index, elapsedMs: performance.now() - t0, totalMs, rps: prev.requests.total, errors: prev.requests.errors });
+            onProgress({ stage: index, elapsedMs: performance.now() - t0, totalMs, rps: prev.requests.total, p99: summarizeLatency(prev.histogram).p99, errors: prev.requests.errors });
           }
         },
         (timeout) => {

@@ -83,3 +83,39 @@ test('waitForStart: a stop before any start leaves the program unrecorded, with 
     handle.kill('SIGKILL');
   }
 });
+
+test('waitForStart: a worker thread started before the start is recorded from the start on', { timeout: 120_000 }, async () => {
+  const dir = scratchDir('load-agent-worker');
+  writeFiles(dir, {
+    'prog.js': `const { Worker } = require('node:worker_threads');
+const fs = require('node:fs');
+const w = new Worker('./worker.js');
+w.on('message', () => fs.writeFileSync('worker-up', ''));
+process.on('SIGTERM', () => w.terminate().then(() => process.exit(0)));
+setInterval(() => {}, 1000);
+`,
+    'worker.js': `const { parentPort } = require('node:worker_threads');
+${busyFunction('workerLoopWork', 3)}
+parentPort.postMessage('up');
+setInterval(workerLoopWork, 5);
+`,
+  });
+  const outDir = path.join(dir, 'out');
+  const handle = await startCapture({ command: [process.execPath, 'prog.js'], cwd: dir, outDir, waitForStart: true, stdio: 'ignore', agentPath: agent, waitForOthersMs: 2000 });
+  try {
+    await until('the worker to run', () => fs.existsSync(path.join(dir, 'worker-up')));
+    assert.deepEqual(readSidecars(outDir), []);
+    assert.equal(await handle.start(10_000) >= 1, true);
+    await until('both threads to record', () => readSidecars(outDir).length === 2);
+    await new Promise((r) => setTimeout(r, 500));
+    await handle.stop(10_000);
+    handle.kill('SIGTERM');
+    const result = await handle.done;
+    assert.equal(result.profiles.length, 2, result.problems.join('; '));
+    const worker = result.profiles.find((p) => !p.isMainThread);
+    assert.ok(worker, 'the worker saved a profile');
+    assert.ok((cpuSelfByFunction(worker.path).get('workerLoopWork') ?? 0) > 0);
+  } finally {
+    handle.kill('SIGKILL');
+  }
+});
