@@ -28,14 +28,14 @@ function freePort(): Promise<number> {
 }
 
 /**
- * /slow burns slowRouteWork (1 ms; + addedWork 5 ms with EXTRA=1), /warm burns warmupRouteWork and
+ * /slow burns slowRouteWork (1 ms; + addedWork 20 ms with EXTRA=1: far above the noise of a busy machine), /warm burns warmupRouteWork and
  * counts its hits into warm-hits on exit. The port comes from PORT or the file `port`. CRASH_AFTER=N: an uncaught exception after N /slow requests.
  */
 const server = `const http = require('node:http');
 const fs = require('node:fs');
 ${busyFunction('slowRouteWork', 1)}
 ${busyFunction('warmupRouteWork', 3)}
-${busyFunction('addedWork', 5)}
+${busyFunction('addedWork', 20)}
 let warm = 0;
 let slow = 0;
 fs.writeFileSync('server.pid', String(process.pid));
@@ -55,6 +55,12 @@ process.on('SIGTERM', () => {
   process.exit(0);
 });
 `;
+
+/**
+ * The hot functions are small: under a busy machine TurboFan may inline them into the request
+ * handler, and their samples would then land on it. The tests name functions, so no inlining.
+ */
+const serverCommand = ['node', '--no-turbo-inlining', 'server.js'];
 
 interface Run {
   status: number | null;
@@ -92,7 +98,7 @@ test('load: percentiles, counts, stages, thresholds held and broken (exit 1); th
   const base = `http://127.0.0.1:${port}`;
   const r = flamelens(
     ['--url', `${base}/slow`, '--warmup-url', `${base}/warm`, '--warmup', '1s', '--stage', '1s:1', '--stage', '1s:2',
-      '--threshold', 'p99<60s', '--threshold', 'p50<1us', '--out', 'out', '--json', 'run.json', '--markdown', 'run.md', '--', 'node', 'server.js'],
+      '--threshold', 'p99<60s', '--threshold', 'p50<1us', '--out', 'out', '--json', 'run.json', '--markdown', 'run.md', '--', ...serverCommand],
     dir,
     { PORT: String(port) },
   );
@@ -131,9 +137,9 @@ test('load: --baseline reports the p95 growth and the grown function; --fail-abo
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/slow`;
   const common = ['--url', url, '--warmup', '500ms', '--duration', '2s', '--connections', '1'];
-  const first = flamelens([...common, '--threshold', 'errors<1%', '--out', 'out1', '--json', 'base.json', '--', 'node', 'server.js'], dir, { PORT: String(port) });
+  const first = flamelens([...common, '--threshold', 'errors<1%', '--out', 'out1', '--json', 'base.json', '--', ...serverCommand], dir, { PORT: String(port) });
   assert.equal(first.status, 0, first.stderr);
-  const second = flamelens([...common, '--baseline', 'base.json', '--fail-above', '20', '--out', 'out2', '--json', 'new.json', '--', 'node', 'server.js'], dir, { PORT: String(port), EXTRA: '1' });
+  const second = flamelens([...common, '--baseline', 'base.json', '--fail-above', '20', '--out', 'out2', '--json', 'new.json', '--', ...serverCommand], dir, { PORT: String(port), EXTRA: '1' });
   assert.equal(second.status, 1, second.stderr);
   assert.match(second.stderr, /regression against the baseline: p95 \+/);
   const run = readRun(path.join(dir, 'new.json'));
@@ -197,7 +203,7 @@ test('load: a server that exits before it listens is a clear error with its outp
 test('load: a server that crashes during the load: what was measured and recorded is reported (exit 1)', { timeout: 120_000 }, async () => {
   const dir = serverDir('load-crash');
   const port = await freePort();
-  const r = flamelens(['--url', `http://127.0.0.1:${port}/slow`, '--warmup', '0', '--duration', '20s', '--connections', '1', '--out', 'out', '--', 'node', 'server.js'], dir, { PORT: String(port), CRASH_AFTER: '50' });
+  const r = flamelens(['--url', `http://127.0.0.1:${port}/slow`, '--warmup', '0', '--duration', '20s', '--connections', '1', '--out', 'out', '--', ...serverCommand], dir, { PORT: String(port), CRASH_AFTER: '50' });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /the server exited with code 1 during the load/);
   assert.match(r.stderr, /crash for the test/);
@@ -218,7 +224,7 @@ test('load: --rate holds the request rate; several URLs, a method, headers and a
   const base = `http://127.0.0.1:${port}`;
   const r = flamelens(
     ['--url', `${base}/slow`, '--url', `${base}/other`, '--method', 'POST', '--header', 'x-test: 1', '--body', '@body.json', '--rate', '20',
-      '--connections', '2', '--warmup', '0', '--duration', '2s', '--out', 'out', '--', 'node', 'server.js'],
+      '--connections', '2', '--warmup', '0', '--duration', '2s', '--out', 'out', '--', ...serverCommand],
     dir,
     { PORT: String(port) },
   );
@@ -239,7 +245,7 @@ test('load: Ctrl+C stops the load, keeps the profile and reports what was measur
   const port = await freePort();
   fs.writeFileSync(path.join(dir, 'port'), String(port)); // startProcess passes on this process's environment, without PORT
   // Its own process group, signalled as a terminal's Ctrl+C is: flamelens and the server both get SIGINT.
-  const p = startProcess([cli, 'load', '--url', `http://127.0.0.1:${port}/slow`, '--warmup', '0', '--duration', '60s', '--connections', '1', '--out', 'out', '--', 'node', 'server.js'], dir, { detached: true });
+  const p = startProcess([cli, 'load', '--url', `http://127.0.0.1:${port}/slow`, '--warmup', '0', '--duration', '60s', '--connections', '1', '--out', 'out', '--', ...serverCommand], dir, { detached: true });
   try {
     await p.waitFor(/measuring for 60 s/, 'stderr');
     await new Promise((res) => setTimeout(res, 1000));
