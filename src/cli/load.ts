@@ -294,12 +294,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
   let measurement: Measurement;
   let result: CaptureResult;
   try {
-    try {
-      await waitUntilAnswering(handle, urls[0]!, method, readyTimeoutMs, tail);
-    } catch (e) {
-      await endServer(handle, 5000);
-      throw e;
-    }
+    await waitUntilAnswering(handle, urls[0]!, method, readyTimeoutMs, tail);
     handle.child.once('exit', onExit);
     if (warmupMs > 0) {
       info(`warming up for ${warmupMs / 1000} s (not recorded)`);
@@ -329,6 +324,11 @@ export async function loadCommand(argv: string[]): Promise<number> {
       await handle.stop(10_000, 'manual');
       result = await endServer(handle);
     }
+  } catch (e) {
+    // Whatever went wrong, the server FlameLens started does not outlive it.
+    driver.stop('failed');
+    if (!hasExited(handle)) await endServer(handle, 5000);
+    throw e;
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);
     handle.child.removeListener('exit', onExit);
