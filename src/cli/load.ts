@@ -305,7 +305,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
     const recording = hasExited(handle) ? 0 : await handle.start(10_000);
     if (recording === 0 && !hasExited(handle)) warn('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
     const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
-    info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connections${rate !== undefined ? `, ${rate} req/s` : ''}`);
+    info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
     // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
     let progressShown = false;
     const progress = process.stderr.isTTY
