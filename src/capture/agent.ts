@@ -18,6 +18,7 @@ import {
   profileFileName,
   sidecarFileName,
   signalsFileName,
+  startFileName,
   stopFileName,
   stopPollMs,
   type AgentSidecar,
@@ -45,6 +46,7 @@ interface AgentConfig {
   intervalUs: number;
   heapIntervalBytes: number;
   durationMs: number;
+  waitForStart: boolean;
 }
 
 function readConfig(env: NodeJS.ProcessEnv): AgentConfig | undefined {
@@ -59,6 +61,7 @@ function readConfig(env: NodeJS.ProcessEnv): AgentConfig | undefined {
     intervalUs: positiveInt(env[agentEnv.intervalUs], 100),
     heapIntervalBytes: positiveInt(env[agentEnv.heapIntervalBytes], 32768),
     durationMs: positiveInt(env[agentEnv.durationMs], 0),
+    waitForStart: env[agentEnv.waitForStart] === '1',
   };
 }
 
@@ -333,11 +336,36 @@ function main(): void {
     if (thread.recorder) thread.recorder.requestStop(reason);
     else thread.stopBeforeStart ??= reason;
   };
-  const registration = registerWithParent();
-  if (!registration.record) return;
-  thread.recorder = new Recorder(config, registration);
-  thread.recorder.start(thread.stopBeforeStart);
+  const begin = (): void => {
+    const registration = registerWithParent();
+    if (!registration.record) return;
+    thread.recorder = new Recorder(config, registration);
+    thread.recorder.start(thread.stopBeforeStart);
+  };
+  if (config.waitForStart && !fs.existsSync(path.join(config.dir, startFileName))) waitForStartFile(config.dir, begin);
+  else begin();
 }
+
+/**
+ * Begins recording when the start file appears (never, if the stop file comes first). Until then
+ * the thread is not registered with its parent, so nothing waits for it to save.
+ */
+function waitForStartFile(dir: string, begin: () => void): void {
+  const timer = setInterval(() => {
+    try {
+      if (fs.existsSync(path.join(dir, stopFileName))) return clearInterval(timer);
+      if (!fs.existsSync(path.join(dir, startFileName))) return;
+      clearInterval(timer);
+      begin();
+    } catch {
+      clearInterval(timer);
+    }
+  }, startPollMs);
+  timer.unref();
+}
+
+/** How often a waiting agent looks for the start file: the load driver waits for it before measuring. */
+const startPollMs = 20;
 
 try {
   main();

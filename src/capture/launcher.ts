@@ -9,6 +9,7 @@ import {
   describeThread,
   commandLabel,
   isSidecarFileName,
+  startFileName,
   stopFileName,
   type AgentSidecar,
   type CaptureKind,
@@ -44,6 +45,8 @@ export interface CaptureOptions {
   waitForOthersMs?: number;
   /** Called once when that wait begins, with the pids waited for. */
   onWaiting?: (pids: number[]) => void;
+  /** Load the agent but record nothing until handle.start() (a load run's measured phase). */
+  waitForStart?: boolean;
 }
 
 export interface CapturedProfile {
@@ -86,6 +89,11 @@ export interface CaptureHandle {
    * notices the request only when its event loop turns). `reason` is what the profiles record.
    */
   stop(timeoutMs?: number, reason?: 'manual' | 'duration'): Promise<void>;
+  /**
+   * With `waitForStart`: tells every agent to begin recording, and resolves with how many threads
+   * did within `timeoutMs` (0 when none: the program may not be a Node.js one).
+   */
+  start(timeoutMs?: number): Promise<number>;
   /** What the session folder holds now (profiles saved so far; the program may still run). */
   collect(): CaptureResult;
   /** Sends a signal (default SIGTERM) to the launched process. */
@@ -130,6 +138,8 @@ export function agentEnvironment(opts: Omit<CaptureOptions, 'command'>, agentPat
   if (opts.intervalUs !== undefined) env[agentEnv.intervalUs] = String(Math.max(1, Math.round(opts.intervalUs)));
   if (opts.heapIntervalBytes !== undefined) env[agentEnv.heapIntervalBytes] = String(Math.round(opts.heapIntervalBytes));
   if (opts.durationMs !== undefined && opts.durationMs > 0) env[agentEnv.durationMs] = String(Math.round(opts.durationMs));
+  if (opts.waitForStart) env[agentEnv.waitForStart] = '1';
+  else delete env[agentEnv.waitForStart];
   return env;
 }
 
@@ -187,6 +197,7 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         startedAt: since,
         child,
         stop: (timeoutMs = 10_000, reason: 'manual' | 'duration' = 'manual') => requestStop(sessionDir, timeoutMs, since, reason),
+        start: (timeoutMs = 10_000) => requestStart(sessionDir, timeoutMs),
         collect: () => collectSession(sessionDir, undefined, since),
         kill: (sig: NodeJS.Signals = 'SIGTERM') => {
           if (rootRunning()) child.kill(sig);
@@ -215,6 +226,7 @@ function prepareSessionDir(sessionDir: string): void {
     probeWritableDir(sessionDir);
     // A stop file left by an earlier run would silence every agent.
     fs.rmSync(path.join(sessionDir, stopFileName), { force: true });
+    fs.rmSync(path.join(sessionDir, startFileName), { force: true });
   } catch (e) {
     throw new CaptureError(`cannot write profiles to ${sessionDir}: ${describeFsError(e)}`);
   }
@@ -238,6 +250,21 @@ export async function requestStop(sessionDir: string, timeoutMs = 10_000, since 
     const live = readSidecars(sessionDir, since).filter((s) => s.state === 'recording' && isAlive(s.pid));
     if (live.length === 0) return;
     await sleep(50);
+  }
+}
+
+/**
+ * Asks every waiting agent of the session to begin recording; resolves with the number of threads
+ * recording since, once at least one is (or 0 after `timeoutMs`).
+ */
+export async function requestStart(sessionDir: string, timeoutMs = 10_000): Promise<number> {
+  const at = Date.now();
+  fs.writeFileSync(path.join(sessionDir, startFileName), `${at}\n`);
+  const deadline = at + timeoutMs;
+  for (;;) {
+    const started = readSidecars(sessionDir, at).filter((s) => s.state === 'recording');
+    if (started.length > 0 || Date.now() >= deadline) return started.length;
+    await sleep(20);
   }
 }
 

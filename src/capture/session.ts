@@ -10,6 +10,8 @@
 //                                 tells the launcher a signal reached the program, so it is not sent twice
 //   stop                          control file: its existence asks every agent to stop recording; its
 //                                 first word is the reason ('duration' when the launcher's time limit ran out)
+//   start                         control file: with FLAMELENS_WAIT_FOR_START=1, agents begin recording
+//                                 only once it exists (a load run records its measured phase alone)
 
 /** Environment variables read by the agent. */
 export const agentEnv = {
@@ -25,9 +27,12 @@ export const agentEnv = {
   heapIntervalBytes: 'FLAMELENS_HEAP_INTERVAL',
   /** Stop recording this many milliseconds after each thread started. */
   durationMs: 'FLAMELENS_DURATION_MS',
+  /** '1': load, but record nothing until the start file appears in the session folder. */
+  waitForStart: 'FLAMELENS_WAIT_FOR_START',
 } as const;
 
 export const stopFileName = 'stop';
+export const startFileName = 'start';
 
 /** The file where a process's agent notes each signal it received. */
 export function signalsFileName(pid: number): string {

@@ -8,6 +8,7 @@ import { reportCommand, reportHelp } from './report';
 import { diffCommand, diffHelp } from './diff';
 import { exportCommand, exportHelp } from './export';
 import { pushCommand, pushHelp, PushError } from './push';
+import { loadCommand, loadHelp } from './load';
 import { attachCommand, attachHelp, snapshotDiffCommand, snapshotDiffHelp } from './attach';
 import { AttachError } from '../capture/attach-errors';
 import { SnapshotError } from '../heap/summarize';
@@ -25,15 +26,17 @@ Usage:
   flamelens snapshot-diff BEFORE AFTER       what grew between two .heapsnapshot files
   flamelens export FILE --format F [-o OUT]  write as pprof, speedscope, folded stacks or HTML
   flamelens push FILE --server URL --app N   send a profile to Grafana Pyroscope
+  flamelens load --url URL [options] -- <cmd> drive HTTP load at a server, profile it meanwhile
   flamelens <command> --help                 options of one command
 
 Exit codes:
   0   success
-  1   diff: a regression above --fail-above
+  1   diff: a regression above --fail-above; load: a broken threshold or regression, or the
+      server exited during the load
   2   usage error, unreadable or invalid profile, command that cannot start, output that
       cannot be written (read-only or full disk, a file where a folder should be…)
   3   record: the program succeeded but no profile was written; attach: nothing was captured
-  130 attach: cancelled (second Ctrl+C)
+  130 attach: cancelled (second Ctrl+C); load: cancelled (Ctrl+C), after reporting
   143 attach: terminated (SIGTERM); 129: hung up (SIGHUP) — the target is left as found
   70  internal error (a bug in FlameLens)
   record otherwise exits with the recorded program's own exit code (128 + n for signal n).
@@ -48,6 +51,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help?
   'snapshot-diff': { run: snapshotDiffCommand, help: snapshotDiffHelp },
   export: { run: exportCommand, help: exportHelp },
   push: { run: pushCommand, help: pushHelp },
+  load: { run: loadCommand, help: loadHelp },
 };
 
 export async function main(argv: string[]): Promise<number> {

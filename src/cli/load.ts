@@ -1,0 +1,390 @@
+// `flamelens load --url URL … -- <server command…>`: starts a server with the capture agent
+// (recording nothing yet), waits until it answers, warms it up unrecorded, then records it only
+// while driving the measured load, and reports latency, throughput, thresholds, the baseline
+// deltas and the server's hottest functions. The run itself lives in src/load/ as data.
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { constants as osConstants } from 'node:os';
+import { intOption, numberOption, parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
+import { displayLocation, hotspots, InputError, loadProfileFile } from './analyze';
+import { renderHotspots } from './text';
+import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
+import { CaptureError, startCapture, type CaptureHandle, type CaptureResult } from '../capture/launcher';
+import { LoadDriver, type Progress, type RequestSpec } from '../load/driver';
+import { asLoadRun, buildLoadRun, compareRuns, runPassed, type LoadConfig, type LoadRun, type Measurement, type TopFunction } from '../load/run';
+import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
+import { planStages } from '../load/stages';
+import { checkTargets, parseTargetUrl } from '../load/targets';
+import { parseThreshold } from '../load/thresholds';
+
+export const loadHelp = `Usage: flamelens load --url URL [options] -- <server command…>
+
+Starts the server with the FlameLens agent loaded but not recording, waits until URL answers,
+drives an unrecorded warm-up, then records the server only while it drives the measured load
+(autocannon). Prints latency percentiles (from every response, merged in an HDR histogram),
+throughput, errors, the thresholds' verdicts and the server's hottest functions during the
+load; writes load-run.json, load-run.md and the server's profiles into --out.
+
+Load:
+  --url URL             a URL to load (repeatable: connections take them in turn); loopback only
+                        unless --allow-remote
+  --method M            HTTP method (default GET)
+  --header 'K: V'       a request header (repeatable)
+  --body STR|@FILE      the request body, or the contents of FILE
+  --connections N       concurrent connections (default 10)
+  --pipelining N        requests in flight per connection (default 1)
+  --rate RPS            a fixed rate over all connections (latency corrected for coordinated
+                        omission: a late response counts the requests it held back)
+  --duration TIME       measured load (default 10s; a bare number is seconds)
+  --stage TIME:N        instead of --duration: TIME at N connections; repeat for a ramp, run in order
+  --warmup TIME         unrecorded load first (default 2s; 0 for none)
+  --warmup-url URL      what the warm-up loads (repeatable; default: the --url list)
+  --timeout TIME        a request slower than this counts as a timeout (default 10s)
+  --ready-timeout TIME  how long the server may take to answer at all (default 30s)
+  --allow-remote        allow a URL that is not this machine (a load run floods its target)
+
+Gates:
+  --threshold EXPR      k6-style: p50|p90|p95|p99|p999|max|mean <|<=|>|>= TIME (ms, s, us; bare
+                        is ms), errors<PCT% (errors, timeouts and non-2xx of all requests), rps>N
+                        (repeatable); a broken one exits 1
+  --baseline RUN.json   a previous run (load-run.json or --json): latency and throughput deltas and
+                        the functions whose self time grew
+  --fail-above PCT      with --baseline: exit 1 when p95 or p99 grew, or req/s dropped, by more
+                        than PCT percent
+
+Recording and output:
+  --heap                record a sampling heap profile too
+  --interval TIME       CPU sampling interval (default 100us)
+  --out DIR             where to write (default flamelens-profiles/load-<date>-<time>)
+  --json FILE           also write the run as JSON to FILE
+  --markdown FILE       also write a markdown report to FILE (for a CI job summary)
+  --top N               functions listed (default 10)
+  -h, --help            show this help
+
+Exit codes: 0 the run finished and every gate held; 1 a threshold broke, --fail-above was
+exceeded, or the server exited during the load (what was measured and recorded until then is
+still reported and written); 2 usage error, unreadable input, a server that could not start or
+never answered; 130 cancelled (Ctrl+C; 143 SIGTERM, 129 SIGHUP) after reporting what was
+measured. Every run stops by itself: the load is bounded by --warmup and --duration/--stage.`;
+
+/** Options that may be given several times (args.ts keeps one value per name). */
+const repeatable = ['url', 'warmup-url', 'header', 'stage', 'threshold'] as const;
+type Repeatable = (typeof repeatable)[number];
+
+/** Takes the repeatable options out of argv (up to `--`), returning their values and the rest. */
+export function extractRepeatable(argv: readonly string[]): { lists: Record<Repeatable, string[]>; rest: string[] } {
+  const lists = Object.fromEntries(repeatable.map((r) => [r, [] as string[]])) as Record<Repeatable, string[]>;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(a);
+    const name = m?.[1] as Repeatable | undefined;
+    if (m && name !== undefined && (repeatable as readonly string[]).includes(name)) {
+      const value = m[2] ?? argv[++i];
+      if (value === undefined || (m[2] === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      lists[name].push(value);
+      continue;
+    }
+    rest.push(a);
+  }
+  return { lists, rest };
+}
+
+function parseHeader(text: string): [string, string] {
+  const i = text.indexOf(':');
+  const name = i > 0 ? text.slice(0, i).trim() : '';
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`--header "${text}": expected 'Name: value'`);
+  const value = text.slice(i + 1).trim();
+  if (/[\r\n\0]/.test(value)) throw new UsageError(`--header "${name}": the value may not hold line breaks`);
+  return [name, value];
+}
+
+function readBody(text: string | undefined): string | Buffer | undefined {
+  if (text === undefined || !text.startsWith('@')) return text;
+  const file = text.slice(1);
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new InputError(`--body ${text}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+function readBaseline(file: string): LoadRun {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(`--baseline ${file}: ${code === 'ENOENT' ? 'no such file' : code ? `cannot read (${code})` : 'not JSON'}`);
+  }
+  const run = asLoadRun(data);
+  if (!run) throw new InputError(`--baseline ${file}: not a FlameLens load run (write one with \`flamelens load --json FILE\`)`);
+  return run;
+}
+
+function defaultOutDir(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return path.join('flamelens-profiles', `load-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+}
+
+function durationOption(args: ParsedArgs, name: string, fallbackMs: number, allowZero = false): number {
+  const text = args.values.get(name);
+  if (text === undefined) return fallbackMs;
+  if (allowZero && /^\s*0+(\.0*)?\s*[a-zµ]*\s*$/.test(text)) return 0;
+  return parseDuration(text, 's', `--${name}`);
+}
+
+/** The last lines a child wrote to one of its streams, for error messages. */
+class Tail {
+  private lines: string[] = [];
+  private partial = '';
+  constructor(private readonly keep = 12) {}
+  push(chunk: Buffer): void {
+    const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
+    this.partial = parts.pop() ?? '';
+    this.lines.push(...parts.filter((l) => l.trim() !== ''));
+    if (this.lines.length > this.keep) this.lines = this.lines.slice(-this.keep);
+  }
+  text(): string {
+    const all = [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].slice(-this.keep);
+    return all.length > 0 ? `; its last output:\n${all.map((l) => `    ${l}`).join('\n')}` : '';
+  }
+}
+
+function exitText(child: CaptureHandle['child']): string {
+  return child.signalCode ? `was ended by ${child.signalCode}` : `exited with code ${child.exitCode}`;
+}
+
+const hasExited = (h: CaptureHandle) => h.child.exitCode !== null || h.child.signalCode !== null;
+
+/** One request; resolves true on any HTTP answer, false when refused or timed out. */
+function probe(url: URL, method: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    const req = mod.request(url, { method: method === 'GET' || method === 'HEAD' ? method : 'GET', agent: false, timeout: 2000, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Waits until `url` answers; a CaptureError when the server exits first or never answers. */
+async function waitUntilAnswering(handle: CaptureHandle, url: URL, method: string, timeoutMs: number, tail: Tail): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (hasExited(handle)) throw new CaptureError(`the server ${exitText(handle.child)} before it answered ${url.href}${tail.text()}`);
+    if (await probe(url, method)) return;
+    if (Date.now() >= deadline) {
+      throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${tail.text()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Ends a server FlameLens started: SIGTERM, then SIGKILL after `graceMs`. */
+async function endServer(handle: CaptureHandle, graceMs = 10_000): Promise<CaptureResult> {
+  handle.kill('SIGTERM');
+  const timer = setTimeout(() => handle.kill('SIGKILL'), graceMs);
+  return handle.done.finally(() => clearTimeout(timer));
+}
+
+export async function loadCommand(argv: string[]): Promise<number> {
+  const { lists, rest } = extractRepeatable(argv);
+  const args = parseArgs(rest, {
+    values: ['method', 'body', 'connections', 'pipelining', 'rate', 'duration', 'warmup', 'timeout', 'ready-timeout', 'baseline', 'fail-above', 'interval', 'out', 'json', 'markdown', 'top'],
+    flags: ['heap', 'allow-remote'],
+    stopAtPositional: true,
+  });
+  if (args.flags.has('help')) {
+    out(loadHelp);
+    return 0;
+  }
+  const command = args.rest;
+  if (lists.url.length === 0) throw new UsageError('load needs at least one --url');
+  if (command.length === 0) throw new UsageError('load needs the server command to start, after -- (e.g. -- node server.js)');
+  const urls = lists.url.map((u) => parseTargetUrl(u, '--url'));
+  const warmupUrls = lists['warmup-url'].map((u) => parseTargetUrl(u, '--warmup-url'));
+  const allowRemote = args.flags.has('allow-remote');
+  checkTargets(urls, allowRemote, '--url');
+  checkTargets(warmupUrls, allowRemote, '--warmup-url');
+  const method = (args.values.get('method') ?? 'GET').toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new UsageError(`--method: "${method}" is not an HTTP method`);
+  const headers = Object.fromEntries(lists.header.map(parseHeader));
+  const connections = intOption(args, 'connections', 10);
+  const pipelining = intOption(args, 'pipelining', 1);
+  const rateText = args.values.get('rate');
+  const rate = rateText === undefined ? undefined : intOption(args, 'rate', 1);
+  const durationMs = durationOption(args, 'duration', 10_000);
+  if (lists.stage.length > 0 && args.values.has('duration')) throw new UsageError('give either --duration or --stage, not both');
+  const stages = planStages(lists.stage, durationMs, connections);
+  for (const s of stages) {
+    if (s.connections < urls.length) throw new UsageError(`${s.connections} connections cannot take ${urls.length} URLs in turn: use at least ${urls.length}`);
+  }
+  const warmupMs = durationOption(args, 'warmup', 2000, true);
+  const timeoutMs = durationOption(args, 'timeout', 10_000);
+  const readyTimeoutMs = durationOption(args, 'ready-timeout', 30_000);
+  const thresholds = lists.threshold.map(parseThreshold);
+  const failAbove = numberOption(args, 'fail-above');
+  const baselineFile = args.values.get('baseline');
+  if (failAbove !== undefined && baselineFile === undefined) throw new UsageError('--fail-above needs --baseline');
+  const intervalText = args.values.get('interval');
+  const intervalUs = intervalText === undefined ? 100 : parseDuration(intervalText, 'us', '--interval') * 1000;
+  if (intervalUs < 1) throw new UsageError('--interval must be at least 1us');
+  const top = intOption(args, 'top', 10);
+  const body = readBody(args.values.get('body'));
+  const baseline = baselineFile !== undefined ? readBaseline(baselineFile) : undefined;
+  const outDir = args.values.get('out') ?? defaultOutDir();
+  const cwd = process.cwd();
+  ensureWritableDir(outDir);
+
+  const config: LoadConfig = {
+    urls: urls.map((u) => u.href),
+    method,
+    headerNames: Object.keys(headers),
+    bodyBytes: body === undefined ? 0 : Buffer.byteLength(body),
+    connections,
+    pipelining,
+    ...(rate !== undefined ? { rate } : {}),
+    warmupMs,
+    warmupUrls: (warmupUrls.length > 0 ? warmupUrls : urls).map((u) => u.href),
+    stages,
+    command,
+  };
+  const spec: RequestSpec = { urls: config.urls, method, headers, ...(body !== undefined ? { body } : {}), pipelining, ...(rate !== undefined ? { rate } : {}), timeoutS: timeoutMs / 1000 };
+
+  const only = command.length === 1 ? command[0] : undefined;
+  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
+  info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
+  const handle = await startCapture({
+    command: shellLine ?? command,
+    cwd,
+    outDir,
+    cpu: true,
+    heap: args.flags.has('heap'),
+    intervalUs,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    waitForStart: true,
+    waitForOthersMs: 5000,
+  });
+  const tail = new Tail();
+  handle.child.stdout?.on('data', (c: Buffer) => tail.push(c));
+  handle.child.stderr?.on('data', (c: Buffer) => tail.push(c));
+
+  const driver = new LoadDriver();
+  // Ctrl+C (or SIGTERM/SIGHUP sent to flamelens): stop the load, keep what was measured and recorded.
+  let cancelled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    cancelled ??= signal;
+    driver.stop(signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, onSignal);
+  const onExit = () => driver.stop(`the server ${exitText(handle.child)} during the load`);
+  const startedAt = new Date();
+  let measurement: Measurement;
+  let result: CaptureResult;
+  try {
+    await waitUntilAnswering(handle, urls[0]!, method, readyTimeoutMs, tail);
+    handle.child.once('exit', onExit);
+    if (warmupMs > 0) {
+      info(`warming up for ${warmupMs / 1000} s (not recorded)`);
+      await driver.warmup({ ...spec, urls: config.warmupUrls }, warmupMs, stages[0]!.connections);
+      // Requests the warm-up left in flight finish before recording begins.
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const recording = hasExited(handle) ? 0 : await handle.start(10_000);
+    if (recording === 0 && !hasExited(handle)) warn('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
+    const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
+    info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
+    // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
+    let progressShown = false;
+    const progress = process.stderr.isTTY
+      ? (p: Progress) => {
+          progressShown = true;
+          const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
+          process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
+        }
+      : undefined;
+    measurement = await driver.measure(spec, stages, progress);
+    if (progressShown) process.stderr.write('\n');
+    handle.child.removeListener('exit', onExit);
+    if (hasExited(handle)) {
+      result = await handle.done;
+    } else {
+      await handle.stop(10_000, 'manual');
+      result = await endServer(handle);
+    }
+  } catch (e) {
+    // Whatever went wrong, the server FlameLens started does not outlive it.
+    driver.stop('failed');
+    if (!hasExited(handle)) await endServer(handle, 5000);
+    throw e;
+  } finally {
+    for (const s of signals) process.removeListener(s, onSignal);
+    handle.child.removeListener('exit', onExit);
+  }
+
+  // The server's profile during the load: its busiest main thread.
+  const problems = [...result.problems];
+  let topFunctions: TopFunction[] = [];
+  let hotText: string | undefined;
+  let best: { busy: number; label: string; hot: ReturnType<typeof hotspots> } | undefined;
+  for (const p of result.profiles.filter((x) => x.kind === 'cpu')) {
+    try {
+      const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
+      const hot = hotspots(profile, { top, cwd });
+      const busy = hot.total - hot.idle;
+      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, hot };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(`could not read ${p.label}'s profile: ${e.message}`);
+    }
+  }
+  if (best) {
+    const total = best.hot.total;
+    topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
+    hotText = renderHotspots(best.hot, `== server: ${best.label}, during the measured load ==`);
+  }
+
+  const run = buildLoadRun({ startedAt, config, measurement, thresholds, profiles: result.profiles.map((p) => p.path), topFunctions, problems });
+  if (baseline && baselineFile !== undefined) run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
+
+  out(renderLoadText(run));
+  if (hotText) out(`\n${hotText}`);
+  const jsonPath = path.join(outDir, 'load-run.json');
+  const mdPath = path.join(outDir, 'load-run.md');
+  writeFileAtomic(jsonPath, renderLoadJson(run));
+  writeFileAtomic(mdPath, renderLoadMarkdown(run));
+  const jsonOut = args.values.get('json');
+  const mdOut = args.values.get('markdown');
+  if (jsonOut !== undefined) writeFileAtomic(jsonOut, renderLoadJson(run));
+  if (mdOut !== undefined) writeFileAtomic(mdOut, renderLoadMarkdown(run));
+  out('');
+  out(`Files written:`);
+  for (const f of [jsonPath, mdPath, ...(jsonOut ? [jsonOut] : []), ...(mdOut ? [mdOut] : []), ...run.profiles]) out(`  ${displayLocation(path.resolve(f), cwd)}`);
+
+  if (cancelled) {
+    warn(`${run.cutShort ?? 'cancelled'}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then`);
+    return 128 + (osConstants.signals[cancelled] ?? 2);
+  }
+  if (run.cutShort) {
+    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${tail.text()}`);
+    return 1;
+  }
+  if (!runPassed(run)) {
+    const broken = run.thresholds.filter((t) => !t.ok).map((t) => t.expr);
+    warn([broken.length > 0 ? `threshold broken: ${broken.join(', ')}` : '', run.baseline?.regressions.length ? `regression against the baseline: ${run.baseline.regressions.join(', ')}` : ''].filter(Boolean).join('; '));
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,151 @@
+// Drives HTTP load with autocannon, one autocannon run per stage, and measures every response
+// itself: into an HDR histogram per stage (merged exactly for the totals) and per second of the
+// measured phase (the timeline). Every run is bounded by its duration; stop() ends it early.
+import autocannon from 'autocannon';
+import { newHistogram, recordLatency, summarizeLatency } from './histogram';
+import { emptyCounts, type Measured, type Measurement, type StageMeasurement } from './run';
+import type { Stage } from './stages';
+
+export interface RequestSpec {
+  /** Several URLs are taken in turn: connection i uses urls[i % urls.length]. */
+  urls: string[];
+  method: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  pipelining: number;
+  /** Requests per second over all connections (fixed rate, with coordinated-omission correction). */
+  rate?: number;
+  /** Seconds before a request counts as a timeout (default 10). */
+  timeoutS?: number;
+}
+
+export interface Progress {
+  stage: number;
+  elapsedMs: number;
+  totalMs: number;
+  /** Of the last full second: requests, their p99 (ms), errors. */
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+function newMeasured(): Measured {
+  return { histogram: newHistogram(), requests: emptyCounts(), bytes: 0, statusCodes: {} };
+}
+
+/** A load run that can be stopped from outside (the server exited, Ctrl+C). */
+export class LoadDriver {
+  private current: autocannon.AutocannonInstance | undefined;
+  private stopped: string | undefined;
+
+  /** Ends the run now; `why` is reported as the reason it was cut short. */
+  stop(why: string): void {
+    this.stopped ??= why;
+    this.current?.stop();
+  }
+
+  get stopReason(): string | undefined {
+    return this.stopped;
+  }
+
+  /** Load that is not measured (JIT, caches, connection pools): results are dropped. */
+  async warmup(spec: RequestSpec, durationMs: number, connections: number): Promise<void> {
+    if (durationMs <= 0 || this.stopped) return;
+    await this.runOnce(spec, { durationMs, connections }, () => undefined, () => undefined);
+  }
+
+  /** The measured phase: every stage in turn. */
+  async measure(spec: RequestSpec, stages: readonly Stage[], onProgress?: (p: Progress) => void): Promise<Measurement> {
+    const t0 = performance.now();
+    const seconds: Measured[] = [];
+    const second = (): Measured => {
+      const i = Math.max(0, Math.floor((performance.now() - t0) / 1000));
+      while (seconds.length <= i) seconds.push(newMeasured());
+      return seconds[i]!;
+    };
+    const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
+    const done: StageMeasurement[] = [];
+    for (const [index, stage] of stages.entries()) {
+      if (this.stopped) break;
+      const m = newMeasured();
+      const started = performance.now();
+      // With a fixed rate, each connection is due every `connections / rate` seconds.
+      const effective = spec.rate !== undefined ? Math.max(1, Math.min(stage.connections, Math.floor(spec.rate))) : stage.connections;
+      const expectedMs = spec.rate !== undefined && spec.rate > 0 ? (1000 * effective) / spec.rate : undefined;
+      let lastSecond = -1;
+      await this.runOnce(
+        spec,
+        stage,
+        (status, bytes, ms) => {
+          const s = second();
+          for (const into of [m, s]) {
+            recordLatency(into.histogram, ms, expectedMs);
+            into.requests.total++;
+            if (status >= 200 && status < 300) into.requests.ok++;
+            else into.requests.non2xx++;
+            into.bytes += bytes;
+            into.statusCodes[String(status)] = (into.statusCodes[String(status)] ?? 0) + 1;
+          }
+          const i = seconds.length - 1;
+          if (onProgress && i > lastSecond && i > 0) {
+            lastSecond = i;
+            const prev = seconds[i - 1]!;
+            onProgress({ stage: index, elapsedMs: performance.now() - t0, totalMs, rps: prev.requests.total, p99: summarizeLatency(prev.histogram).p99, errors: prev.requests.errors });
+          }
+        },
+        (timeout) => {
+          const s = second();
+          for (const into of [m, s]) {
+            into.requests.total++;
+            into.requests.errors++;
+            if (timeout) into.requests.timeouts++;
+          }
+        },
+      );
+      done.push({ ...m, stage, elapsedMs: performance.now() - started });
+    }
+    const elapsedMs = performance.now() - t0;
+    // A second that began as the run ended holds nothing worth a point.
+    while (seconds.length > Math.max(1, Math.ceil(elapsedMs / 1000))) seconds.pop();
+    return { stages: done, seconds, elapsedMs, ...(this.stopped !== undefined ? { cutShort: this.stopped } : {}) };
+  }
+
+  private runOnce(
+    spec: RequestSpec,
+    stage: Stage,
+    onResponse: (status: number, bytes: number, ms: number) => void,
+    onError: (timeout: boolean) => void,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let instance: autocannon.AutocannonInstance;
+      try {
+        instance = autocannon(
+          {
+            url: spec.urls.length === 1 ? spec.urls[0]! : spec.urls,
+            method: spec.method,
+            headers: spec.headers,
+            ...(spec.body !== undefined ? { body: spec.body } : {}),
+            connections: stage.connections,
+            pipelining: spec.pipelining,
+            duration: stage.durationMs / 1000,
+            timeout: spec.timeoutS ?? 10,
+            ...(spec.rate !== undefined ? { overallRate: spec.rate } : {}),
+          },
+          (err) => {
+            if (this.current === instance) this.current = undefined;
+            if (err) reject(err);
+            else resolve();
+          },
+        );
+      } catch (e) {
+        reject(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      this.current = instance;
+      instance.on('response', (_client: unknown, status: number, bytes: number, ms: number) => onResponse(status, bytes, ms));
+      // Connection errors and timeouts are counted, never thrown (autocannon reconnects).
+      instance.on('reqError', (e: Error) => onError(e?.message === 'request timed out'));
+      if (this.stopped) instance.stop();
+    });
+  }
+}

@@ -1,0 +1,144 @@
+// Renderings of a LoadRun: the terminal summary (through cli/text.ts table(), which escapes every
+// cell), a markdown report for CI job summaries, and the JSON. Each reads only the LoadRun.
+import { table } from '../cli/text';
+import { escapeControlText } from '../model/escape-text';
+import type { LatencySummary } from './histogram';
+import type { LoadRun } from './run';
+
+const latencyKeys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
+const latencyLabel: Record<keyof LatencySummary, string> = { p50: 'p50', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p99.9', max: 'max', mean: 'mean' };
+
+export function ms(x: number): string {
+  if (!Number.isFinite(x)) return '0 ms';
+  if (x >= 1000) return `${(x / 1000).toFixed(2)} s`;
+  if (x >= 100) return `${x.toFixed(0)} ms`;
+  if (x >= 10) return `${x.toFixed(1)} ms`;
+  return `${x.toFixed(2)} ms`;
+}
+
+function num(x: number, digits = 1): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : '0';
+}
+
+function signedPct(p: number): string {
+  return `${p > 0 ? '+' : ''}${num(p)}%`;
+}
+
+function verdictValue(v: LoadRun['thresholds'][number]): string {
+  return v.unit === 'ms' ? ms(v.actual) : v.unit === '%' ? `${num(v.actual, 2)}%` : `${num(v.actual)} req/s`;
+}
+
+function bytesPerSec(b: number): string {
+  if (b >= 1024 * 1024) return `${num(b / 1024 / 1024)} MB/s`;
+  if (b >= 1024) return `${num(b / 1024)} KB/s`;
+  return `${num(b, 0)} B/s`;
+}
+
+/** The terminal summary: latency, requests, throughput, stages, thresholds and the baseline deltas. */
+export function renderLoadText(run: LoadRun): string {
+  const out: string[] = [];
+  const r = run.requests;
+  out.push(`Load: ${run.config.urls.map(escapeControlText).join(', ')} — ${num(run.durationMs / 1000)} s measured` + (run.config.warmupMs > 0 ? ` after a ${num(run.config.warmupMs / 1000)} s warm-up` : ''));
+  if (run.cutShort) out.push(`CUT SHORT: ${escapeControlText(run.cutShort)}`);
+  out.push('', 'Latency:');
+  out.push(table(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(run.latency[k]))], new Set(latencyKeys.map((_k, i) => i))));
+  out.push('', 'Requests:');
+  out.push(
+    table(
+      ['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'],
+      [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]],
+      new Set([0, 1, 2, 3, 4, 5, 6]),
+    ),
+  );
+  const codes = Object.entries(run.statusCodes);
+  if (codes.length > 0) out.push(`  status codes: ${codes.map(([c, n]) => `${escapeControlText(c)}: ${n}`).join(', ')}`);
+  if (run.stages.length > 1) {
+    out.push('', 'Stages:');
+    out.push(
+      table(
+        ['#', 'duration', 'connections', 'requests', 'req/s', 'p50', 'p99', 'errors'],
+        run.stages.map((s) => [String(s.index + 1), `${num(s.elapsedMs / 1000)} s`, String(s.connections), String(s.requests.total), num(s.throughput.rps), ms(s.latency.p50), ms(s.latency.p99), String(s.requests.errors)]),
+        new Set([0, 1, 2, 3, 4, 5, 6, 7]),
+      ),
+    );
+  }
+  if (run.thresholds.length > 0) {
+    out.push('', 'Thresholds:');
+    out.push(table(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? 'ok' : 'BROKEN', t.expr, verdictValue(t)]), new Set()));
+  }
+  const b = run.baseline;
+  if (b) {
+    out.push('', `Against the baseline ${escapeControlText(b.file)}:`);
+    out.push(
+      table(
+        ['metric', 'before', 'after', 'change'],
+        [
+          ...latencyKeys.map((k) => [latencyLabel[k], ms(b.latencyDelta[k].before), ms(b.latencyDelta[k].after), signedPct(b.latencyDelta[k].deltaPct)]),
+          ['req/s', num(b.rpsDelta.before), num(b.rpsDelta.after), signedPct(b.rpsDelta.deltaPct)],
+        ],
+        new Set([1, 2, 3]),
+      ),
+    );
+    if (b.grown.length > 0) {
+      out.push('', 'Functions whose self time grew most:');
+      out.push(table(['change', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, g.name, where(g.url, g.line)]), new Set([0])));
+    }
+    if (b.failAbovePct !== undefined) {
+      out.push(b.regressions.length > 0 ? `REGRESSION above ${b.failAbovePct}%: ${b.regressions.join(', ')}` : `no regression above ${b.failAbovePct}% (p95, p99, req/s)`);
+    }
+  }
+  for (const p of run.problems) out.push(`problem: ${escapeControlText(p)}`);
+  return out.join('\n');
+}
+
+function where(url: string, line: number): string {
+  if (url === '') return '(native)';
+  return line > 0 ? `${url}:${line}` : url;
+}
+
+/** Text for a markdown table cell: no markup, no line breaks, no raw HTML. */
+export function mdCell(text: string): string {
+  return escapeControlText(text)
+    .replace(/[\\`*_[\]<>|#~]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, ' ');
+}
+
+function mdTable(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** A markdown report fit for a CI job summary ($GITHUB_STEP_SUMMARY). */
+export function renderLoadMarkdown(run: LoadRun): string {
+  const out: string[] = [];
+  const passed = run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0;
+  out.push(`## FlameLens load run: ${passed ? 'passed' : 'FAILED'}`, '');
+  out.push(`${run.config.urls.map((u) => `\`${u.replace(/`/g, '')}\``).join(', ')} — ${num(run.durationMs / 1000)} s measured, ${run.requests.total} requests, ${num(run.throughput.rps)} req/s`);
+  if (run.cutShort) out.push('', `**Cut short:** ${mdCell(run.cutShort)}`);
+  out.push('', '### Latency', '', mdTable(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(run.latency[k]))]));
+  const r = run.requests;
+  out.push('', '### Requests', '', mdTable(['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'], [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]]));
+  if (run.stages.length > 1) {
+    out.push('', '### Stages', '', mdTable(['#', 'duration', 'connections', 'requests', 'req/s', 'p50', 'p99', 'errors'], run.stages.map((s) => [String(s.index + 1), `${num(s.elapsedMs / 1000)} s`, String(s.connections), String(s.requests.total), num(s.throughput.rps), ms(s.latency.p50), ms(s.latency.p99), String(s.requests.errors)])));
+  }
+  if (run.thresholds.length > 0) {
+    out.push('', '### Thresholds', '', mdTable(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? '✅' : '❌', `\`${t.expr.replace(/`/g, '')}\``, verdictValue(t)])));
+  }
+  if (run.topFunctions.length > 0) {
+    out.push('', '### Server: top functions by self time', '', mdTable(['self', '%', 'function', 'location'], run.topFunctions.map((f) => [ms(f.selfMs), `${num(f.selfPct)}%`, mdCell(f.name), mdCell(where(f.url, f.line))])));
+  }
+  const b = run.baseline;
+  if (b) {
+    out.push('', `### Against the baseline`, '', mdTable(['metric', 'before', 'after', 'change'], [
+      ...latencyKeys.map((k) => [latencyLabel[k], ms(b.latencyDelta[k].before), ms(b.latencyDelta[k].after), signedPct(b.latencyDelta[k].deltaPct)]),
+      ['req/s', num(b.rpsDelta.before), num(b.rpsDelta.after), signedPct(b.rpsDelta.deltaPct)],
+    ]));
+    if (b.grown.length > 0) out.push('', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, mdCell(g.name), mdCell(where(g.url, g.line))])));
+    if (b.regressions.length > 0) out.push('', `**Regression above ${b.failAbovePct}%:** ${b.regressions.join(', ')}`);
+  }
+  for (const p of run.problems) out.push('', `> ${mdCell(p)}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function renderLoadJson(run: LoadRun): string {
+  return `${JSON.stringify(run, null, 2)}\n`;
+}

@@ -1,0 +1,266 @@
+// A load run is data first: this is the result every rendering (terminal, markdown, JSON, the
+// VS Code view) is made from, and the JSON other tools read (`flamelens load --json`). Pure: no
+// node:fs, no vscode. Field names follow issue 8's contract; fields may be added, not renamed.
+import { finite, mergeHistograms, ratio, summarizeLatency, type Histogram, type LatencySummary } from './histogram';
+import type { Stage } from './stages';
+import { evaluateThresholds, type Threshold, type ThresholdVerdict } from './thresholds';
+
+/** Request counts. `total` = ok + non2xx + errors; `timeouts` are among `errors`. */
+export interface RequestCounts {
+  total: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** What the driver measured in one span of time (a stage, or one second of the timeline). */
+export interface Measured {
+  histogram: Histogram;
+  requests: RequestCounts;
+  bytes: number;
+  statusCodes: Record<string, number>;
+}
+
+export interface StageMeasurement extends Measured {
+  stage: Stage;
+  /** How long it really ran (shorter when the run was cut short). */
+  elapsedMs: number;
+}
+
+export interface Measurement {
+  stages: StageMeasurement[];
+  /** One entry per second of the measured phase, from its start. */
+  seconds: Measured[];
+  elapsedMs: number;
+  /** Why the run ended before its stages did (server exited, cancelled), if it did. */
+  cutShort?: string;
+}
+
+export interface LoadConfig {
+  urls: string[];
+  method: string;
+  /** Header names only: values (tokens, cookies) stay out of files meant to be shared. */
+  headerNames: string[];
+  bodyBytes: number;
+  connections: number;
+  pipelining: number;
+  /** Requests per second over all connections, when the rate is fixed. */
+  rate?: number;
+  warmupMs: number;
+  warmupUrls: string[];
+  stages: Stage[];
+  /** The server command FlameLens started. */
+  command?: string[];
+}
+
+export interface Throughput {
+  rps: number;
+  bytesPerSec: number;
+}
+
+export interface StageResult {
+  index: number;
+  durationMs: number;
+  connections: number;
+  elapsedMs: number;
+  latency: LatencySummary;
+  requests: RequestCounts;
+  throughput: Throughput;
+  statusCodes: Record<string, number>;
+}
+
+export interface TimelinePoint {
+  /** Seconds since the measured phase began (the end of this second). */
+  t: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /** The server's event-loop delay: not measured yet (null until the agent reports it). */
+  eventLoopDelayP99: number | null;
+}
+
+export interface TopFunction {
+  name: string;
+  url: string;
+  line: number;
+  selfMs: number;
+  selfPct: number;
+}
+
+export interface Delta {
+  before: number;
+  after: number;
+  /** after − before, in the metric's unit. */
+  delta: number;
+  /** Relative change, %; 0 when `before` is 0. */
+  deltaPct: number;
+}
+
+export interface BaselineComparison {
+  /** The baseline file as given. */
+  file: string;
+  latencyDelta: Record<keyof LatencySummary, Delta>;
+  rpsDelta: Delta;
+  grown: { name: string; url: string; line: number; deltaMs: number }[];
+  /** With --fail-above: the metrics that regressed by more than it ("p95 +35.2%"). */
+  regressions: string[];
+  failAbovePct?: number;
+}
+
+export interface LoadRun {
+  kind: 'flamelens-load-run';
+  version: 1;
+  startedAt: string;
+  config: LoadConfig;
+  durationMs: number;
+  latency: LatencySummary;
+  requests: RequestCounts;
+  throughput: Throughput;
+  statusCodes: Record<string, number>;
+  /** Failed requests (errors + non-2xx) as % of all. */
+  errorPercent: number;
+  stages: StageResult[];
+  timeline: TimelinePoint[];
+  thresholds: ThresholdVerdict[];
+  profiles: string[];
+  topFunctions: TopFunction[];
+  baseline?: BaselineComparison;
+  /** The run did not finish as planned (why), or the server had trouble. */
+  problems: string[];
+  cutShort?: string;
+}
+
+export function emptyCounts(): RequestCounts {
+  return { total: 0, ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
+}
+
+function addCounts(a: RequestCounts, b: RequestCounts): RequestCounts {
+  return { total: a.total + b.total, ok: a.ok + b.ok, non2xx: a.non2xx + b.non2xx, errors: a.errors + b.errors, timeouts: a.timeouts + b.timeouts };
+}
+
+function addCodes(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [code, n] of Object.entries(from)) into[code] = (into[code] ?? 0) + n;
+}
+
+const round3 = (x: number) => Math.round(finite(x) * 1000) / 1000;
+
+export interface BuildInputs {
+  startedAt: Date;
+  config: LoadConfig;
+  measurement: Measurement;
+  thresholds: readonly Threshold[];
+  profiles?: string[];
+  topFunctions?: TopFunction[];
+  problems?: string[];
+}
+
+/** The run's result from what the driver measured: totals over every measured stage, merged exactly. */
+export function buildLoadRun(inputs: BuildInputs): LoadRun {
+  const m = inputs.measurement;
+  const all = mergeHistograms(m.stages.map((s) => s.histogram));
+  const latency = summarizeLatency(all);
+  let requests = emptyCounts();
+  let bytes = 0;
+  const statusCodes: Record<string, number> = {};
+  for (const s of m.stages) {
+    requests = addCounts(requests, s.requests);
+    bytes += s.bytes;
+    addCodes(statusCodes, s.statusCodes);
+  }
+  const seconds = m.elapsedMs / 1000;
+  const throughput = { rps: round3(ratio(requests.total, seconds)), bytesPerSec: round3(ratio(bytes, seconds)) };
+  const errorPercent = round3(ratio(requests.errors + requests.non2xx, requests.total) * 100);
+  const stages: StageResult[] = m.stages.map((s, index) => ({
+    index,
+    durationMs: s.stage.durationMs,
+    connections: s.stage.connections,
+    elapsedMs: Math.round(s.elapsedMs),
+    latency: summarizeLatency(s.histogram),
+    requests: s.requests,
+    throughput: { rps: round3(ratio(s.requests.total, s.elapsedMs / 1000)), bytesPerSec: round3(ratio(s.bytes, s.elapsedMs / 1000)) },
+    statusCodes: s.statusCodes,
+  }));
+  const timeline: TimelinePoint[] = [];
+  for (const [i, sec] of m.seconds.entries()) {
+    // The last second may be partial: a sliver of one would extrapolate a few requests into a
+    // spike, so it stays out of the timeline (its requests are in the totals).
+    const span = Math.min(1, seconds - i);
+    if (span < 0.25 && i > 0) continue;
+    const l = summarizeLatency(sec.histogram);
+    timeline.push({ t: i + 1, rps: round3(ratio(sec.requests.total, Math.max(span, 0.001))), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, eventLoopDelayP99: null });
+  }
+  all.destroy();
+  const thresholds = evaluateThresholds(inputs.thresholds, { latency, errorPercent, rps: throughput.rps });
+  return {
+    kind: 'flamelens-load-run',
+    version: 1,
+    startedAt: inputs.startedAt.toISOString(),
+    config: inputs.config,
+    durationMs: Math.round(m.elapsedMs),
+    latency,
+    requests,
+    throughput,
+    statusCodes,
+    errorPercent,
+    stages,
+    timeline,
+    thresholds,
+    profiles: inputs.profiles ?? [],
+    topFunctions: inputs.topFunctions ?? [],
+    problems: inputs.problems ?? [],
+    ...(m.cutShort !== undefined ? { cutShort: m.cutShort } : {}),
+  };
+}
+
+function delta(before: number, after: number): Delta {
+  const b = finite(before);
+  const a = finite(after);
+  return { before: b, after: a, delta: round3(a - b), deltaPct: round3(ratio(a - b, b) * 100) };
+}
+
+/**
+ * This run against an earlier one: latency and throughput deltas, the functions whose self time
+ * grew most, and — with `failAbovePct` — which of p95, p99 (growth) and rps (drop) moved past it.
+ */
+export function compareRuns(base: LoadRun, run: LoadRun, file: string, failAbovePct?: number): BaselineComparison {
+  const keys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
+  const latencyDelta = Object.fromEntries(keys.map((k) => [k, delta(base.latency[k], run.latency[k])])) as Record<keyof LatencySummary, Delta>;
+  const rpsDelta = delta(base.throughput.rps, run.throughput.rps);
+  const key = (f: { name: string; url: string; line: number }) => `${f.name}\u0000${f.url}\u0000${f.line}`;
+  const before = new Map(base.topFunctions.map((f) => [key(f), f.selfMs]));
+  const grown = run.topFunctions
+    .map((f) => ({ name: f.name, url: f.url, line: f.line, deltaMs: round3(f.selfMs - (before.get(key(f)) ?? 0)) }))
+    .filter((g) => g.deltaMs > 0)
+    .sort((a, b) => b.deltaMs - a.deltaMs)
+    .slice(0, 10);
+  const regressions: string[] = [];
+  if (failAbovePct !== undefined) {
+    for (const k of ['p95', 'p99'] as const) {
+      const d = latencyDelta[k];
+      if (d.before > 0 && d.deltaPct > failAbovePct) regressions.push(`${k} +${d.deltaPct.toFixed(1)}%`);
+    }
+    if (rpsDelta.before > 0 && -rpsDelta.deltaPct > failAbovePct) regressions.push(`rps ${rpsDelta.deltaPct.toFixed(1)}%`);
+  }
+  return { file, latencyDelta, rpsDelta, grown, regressions, ...(failAbovePct !== undefined ? { failAbovePct } : {}) };
+}
+
+/** A previous run read back from its JSON; undefined when `data` is not one. */
+export function asLoadRun(data: unknown): LoadRun | undefined {
+  const r = data as Partial<LoadRun> | null;
+  if (!r || typeof r !== 'object' || r.kind !== 'flamelens-load-run') return undefined;
+  const l = r.latency as Partial<LatencySummary> | undefined;
+  const nums = l && ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'].every((k) => Number.isFinite((l as Record<string, unknown>)[k]));
+  if (!nums || !r.throughput || !Number.isFinite(r.throughput.rps)) return undefined;
+  const topFunctions = Array.isArray(r.topFunctions)
+    ? r.topFunctions.filter((f) => f && typeof f.name === 'string' && typeof f.url === 'string' && Number.isFinite(f.line) && Number.isFinite(f.selfMs))
+    : [];
+  return { ...(r as LoadRun), topFunctions };
+}
+
+/** Whether the run passes its gates: every threshold held and no regression past --fail-above. */
+export function runPassed(run: LoadRun): boolean {
+  return run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0;
+}
