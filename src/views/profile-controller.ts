@@ -10,15 +10,10 @@ import { initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
+import { ReplyWaits } from './reply-waits';
 
 /** How long Export Profile… waits for the webview's SVG before telling the user. */
 export const svgReplyTimeoutMs = 10_000;
-
-interface SvgWait {
-  resolve(svg: string): void;
-  reject(err: Error): void;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 /** Webview options shared by panels and custom editors: scripts on, only dist/ and media/ readable. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -73,8 +68,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
   private loaded = false;
   private readonly pending: HostMessage[] = [];
-  private nextSvgRequest = 1;
-  private readonly svgWaits = new Map<number, SvgWait>();
+  private readonly svgWaits = new ReplyWaits<string>();
 
   constructor(
     private readonly host: ViewHost,
@@ -119,32 +113,20 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
    * is checked (checkWebviewSvg) and only ever written to a file; no answer within `timeoutMs` is an error.
    */
   requestSvg(timeoutMs = svgReplyTimeoutMs): Promise<string> {
-    const requestId = this.nextSvgRequest++;
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.svgWaits.delete(requestId);
-        reject(new Error(`the flame graph view did not send its SVG within ${Math.round(timeoutMs / 1000)} s; show the view and export again`));
-      }, timeoutMs);
-      this.svgWaits.set(requestId, { resolve, reject, timer });
-      this.postWhenReady({ type: 'svgRequest', requestId });
-    });
+    return this.svgWaits.request(
+      (requestId) => this.postWhenReady({ type: 'svgRequest', requestId }),
+      timeoutMs,
+      `the flame graph view did not send its SVG within ${Math.round(timeoutMs / 1000)} s; show the view and export again`,
+    );
   }
 
   /** The webview's answer to requestSvg: settles the wait (a late or unknown answer is dropped). */
   private receiveSvg(message: Extract<WebviewMessage, { type: 'svg' }>): void {
-    const wait = typeof message.requestId === 'number' ? this.svgWaits.get(message.requestId) : undefined;
-    if (!wait) return;
-    this.svgWaits.delete(message.requestId);
-    clearTimeout(wait.timer);
-    if (typeof message.error === 'string') {
-      wait.reject(new Error(escapeNotificationText(message.error.slice(0, 500))));
-      return;
-    }
-    try {
-      wait.resolve(checkWebviewSvg(message.svg));
-    } catch (err) {
-      wait.reject(err as Error);
-    }
+    this.svgWaits.settle(message.requestId, () => {
+      // The webview's own words, shown in a notification: bounded and with control characters visible.
+      if (typeof message.error === 'string') throw new Error(escapeNotificationText(message.error.slice(0, 500)));
+      return checkWebviewSvg(message.svg);
+    });
   }
 
   private post(message: HostMessage): void {
@@ -206,10 +188,6 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   dispose(): void {
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();
-    for (const wait of this.svgWaits.values()) {
-      clearTimeout(wait.timer);
-      wait.reject(new Error('the flame graph view was closed before it sent its SVG'));
-    }
-    this.svgWaits.clear();
+    this.svgWaits.rejectAll('the flame graph view was closed before it sent its SVG');
   }
 }

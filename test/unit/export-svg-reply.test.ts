@@ -1,9 +1,11 @@
 // Export Profile… as SVG: the host takes the SVG markup from the flame-graph webview, a page whose
 // content comes from profile data, so the reply is checked before it is written (checkWebviewSvg).
+// The controller waits on the reply through ReplyWaits: one outcome per request, bounded in time.
 // The browser side (the webview answering svgRequest) is in test/webview/export-svg.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkWebviewSvg, defaultExportFileName, exportFormatInfo, exportFormats, maxWebviewSvgChars, WebviewSvgError } from '../../src/export/formats';
+import { ReplyWaits } from '../../src/views/reply-waits';
 
 /** Shaped like the serializer's output (webview/svg-export.ts): declaration, root, a frame with a title holding escaped markup. */
 const good =
@@ -54,4 +56,45 @@ test('SVG is a view-only format: not in the file export list (the CLI\'s --forma
   assert.equal(defaultExportFileName('busy.cpuprofile', 'svg'), 'busy.svg');
   assert.equal(defaultExportFileName('cpu.pb.gz', 'svg'), 'cpu.svg');
   assert.equal(defaultExportFileName('busy.js — cpu', 'svg'), 'busy.js — cpu.svg');
+});
+
+test('waits for a webview reply: each request its own id, answered by its reply, checked on the way', async () => {
+  const waits = new ReplyWaits<string>();
+  const sent: number[] = [];
+  const first = waits.request((id) => sent.push(id), 60_000, 'no answer');
+  const second = waits.request((id) => sent.push(id), 60_000, 'no answer');
+  assert.equal(sent.length, 2);
+  assert.notEqual(sent[0], sent[1]);
+  assert.equal(waits.settle(sent[1], () => checkWebviewSvg(good)), true);
+  assert.equal(await second, good);
+  assert.equal(waits.settle(sent[0], () => checkWebviewSvg('<html></html>')), true);
+  await assert.rejects(first, WebviewSvgError, 'a reply that fails the check fails the wait');
+  assert.equal(waits.settle(sent[0], () => good), false, 'a repeated reply is dropped');
+  assert.equal(waits.settle(999, () => good), false, 'an id never asked is dropped');
+  assert.equal(waits.settle('1', () => good), false, 'an id that is not a number is dropped');
+  assert.equal(waits.size, 0);
+});
+
+test('a reply that never comes fails the wait with the given message; one that comes late is dropped', async () => {
+  const waits = new ReplyWaits<string>();
+  let id = 0;
+  await assert.rejects(waits.request((i) => (id = i), 20, 'the view did not answer within 10 s'), /did not answer within 10 s/);
+  assert.equal(waits.size, 0);
+  assert.equal(waits.settle(id, () => good), false, 'late');
+});
+
+test('closing the view fails every wait; a request that cannot be sent fails at once', async () => {
+  const waits = new ReplyWaits<string>();
+  const a = waits.request(() => undefined, 60_000, 'no answer');
+  const b = waits.request(() => undefined, 60_000, 'no answer');
+  waits.rejectAll('the view was closed');
+  await assert.rejects(a, /the view was closed/);
+  await assert.rejects(b, /the view was closed/);
+  await assert.rejects(
+    waits.request(() => {
+      throw new Error('webview disposed');
+    }, 60_000, 'no answer'),
+    /webview disposed/,
+  );
+  assert.equal(waits.size, 0);
 });
