@@ -75,6 +75,8 @@ export type HostMessage =
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
   | { type: 'reveal'; name: string; url: string; line: number }
+  /** Export Profile… as SVG: the webview answers with an `svg` message of the same requestId. */
+  | { type: 'svgRequest'; requestId: number }
   | { type: 'error'; requestId?: number; message: string };
 
 /** Webview → host. */
@@ -87,6 +89,8 @@ export type WebviewMessage =
   | { type: 'openLocation'; url: string; line: number; column: number; name: string }
   /** The toolbar's Export…: the host runs Export Profile… with this view's filters. */
   | { type: 'export' }
+  /** The answer to `svgRequest`: the drawn flame graph as SVG markup, or why there is none. Untrusted in the host. */
+  | { type: 'svg'; requestId: number; svg?: string; error?: string }
   | { type: 'log'; level: 'info' | 'error'; message: string };
 
 export function isWebviewMessage(value: unknown): value is WebviewMessage {

@@ -1,6 +1,7 @@
 // Wires the pieces together and speaks the protocol: posts `ready`, draws `init`, turns toggles
 // into `setOptions`, zooms into pruned nodes with `expand`, asks for `sandwich` views, posts
-// `openLocation` when a frame is clicked, and persists the UI state across reloads.
+// `openLocation` when a frame is clicked, answers `svgRequest` with the drawing, and persists the UI
+// state across reloads.
 import type { ValueUnit } from '../src/model/types';
 import type { HostMessage, ProfileSummary, TablePayload, ViewFrame, ViewOptions } from '../src/protocol';
 import { defaultViewOptions } from '../src/protocol';
@@ -209,6 +210,9 @@ export class App {
       case 'reveal':
         this.reveal(message.name, message.url, message.line);
         break;
+      case 'svgRequest':
+        this.answerSvg(message.requestId);
+        break;
       case 'error':
         if (message.requestId !== undefined && message.requestId === this.pendingOptions) {
           this.pendingOptions = 0;
@@ -317,6 +321,16 @@ export class App {
     if (svg === undefined) return;
     const base = title.replace(/\.gz$/i, '').replace(/\.(cpuprofile|heapprofile|pb|pprof)$/i, '');
     downloadText(svg, `${base.replace(/[\\/:*?"<>|\s]+/g, '-') || 'flame-graph'}.svg`, 'image/svg+xml');
+  }
+
+  /** Export Profile… as SVG: the same file as Save SVG, handed to the host, which writes it. */
+  private answerSvg(requestId: number): void {
+    try {
+      const svg = flameGraphSvg(this.graphBox, this.tooltip.context, this.summary?.title ?? 'profile');
+      this.host.post(svg !== undefined ? { type: 'svg', requestId, svg } : { type: 'svg', requestId, error: 'the flame graph has nothing drawn yet' });
+    } catch (err) {
+      this.host.post({ type: 'svg', requestId, error: `the flame graph could not be saved as SVG: ${String((err as Error).message)}` });
+    }
   }
 
   private openSource(node: GraphNode): void {

@@ -1,13 +1,14 @@
 // FlameLens: Export Profile…: writes a profile as pprof, speedscope, folded stacks or the standalone
 // HTML flame graph, through the same converters as `flamelens export`. From a flame-graph view the
 // export keeps that view's filters (the dialog says so); from a file in the explorer, the whole file.
+// From a view, SVG is offered too: the webview's own drawing, asked for and checked before it is written.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as vscode from 'vscode';
 import { captureTimeRange } from '../capture-time-range';
 import { describeFsError, writeFileWhole } from '../fs-output';
-import { defaultExportFileName, exportData, exportFormats, type ExportFormat } from '../export/formats';
+import { defaultExportFileName, exportData, exportFormatInfo, exportFormats, svgExportFormat, type ExportFormat, type ViewExportFormat } from '../export/formats';
 import { escapeNotificationText } from '../model/escape-text';
 import type { Profile } from '../model/types';
 import { applyViewOptions } from '../model/view';
@@ -26,6 +27,8 @@ interface ExportSource {
   /** A profile file on disk, when there is one (default folder, pprof's start time). */
   file?: string;
   options: ViewOptions;
+  /** The flame-graph view exported from, when there is one: it alone can draw the SVG. */
+  view?: ProfileViewController;
 }
 
 const filterLabels: [keyof ViewOptions, string][] = [
@@ -57,7 +60,7 @@ async function exportSource(registry: ProfileRegistry, arg: unknown): Promise<Ex
   const options = view instanceof ProfileViewController ? view.viewOptions : defaultViewOptions;
   const source = view?.entry ?? entry;
   const file = fs.existsSync(source.source) && fs.statSync(source.source).isFile() ? source.source : undefined;
-  return { profile: source.profile, title: source.title, ...(file !== undefined ? { file } : {}), options };
+  return { profile: source.profile, title: source.title, ...(file !== undefined ? { file } : {}), options, ...(view instanceof ProfileViewController ? { view } : {}) };
 }
 
 export async function exportProfileCommand(registry: ProfileRegistry, extensionUri: vscode.Uri, arg?: unknown): Promise<void> {
@@ -68,23 +71,33 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
   }
   const filters = activeFilterNames(source.options);
   const scope = filters.length > 0 ? `with the view's filters: ${filters.join(', ')}` : 'the whole profile';
-  const picked = await vscode.window.showQuickPick(
-    exportFormats.map((f) => ({ label: f.label, description: scope, detail: f.detail, format: f.format })),
-    { title: `FlameLens: export ${source.title} — ${scope}`, placeHolder: 'Format to export to' },
-  );
+  const drawn = 'as drawn in the view';
+  const items: (vscode.QuickPickItem & { format: ViewExportFormat })[] = exportFormats.map((f) => ({ label: f.label, description: scope, detail: f.detail, format: f.format }));
+  if (source.view) items.push({ label: svgExportFormat.label, description: drawn, detail: svgExportFormat.detail, format: 'svg' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `FlameLens: export ${source.title} — ${scope}`,
+    // From a file there is no drawing to save: say where SVG comes from.
+    placeHolder: source.view ? 'Format to export to' : 'Format to export to (SVG: export from the flame graph view, which draws it)',
+  });
   if (!picked) return;
-  const info = exportFormats.find((f) => f.format === picked.format)!;
+  const info = exportFormatInfo(picked.format);
+  // The drawing as it is when the format is chosen (before the dialog), checked: it comes from the webview.
+  const view = source.view;
+  const svg =
+    picked.format === 'svg' && view
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'FlameLens: getting the SVG from the flame graph view' }, () => view.requestSvg())
+      : undefined;
   const folder = source.file !== undefined ? vscode.Uri.file(path.dirname(source.file)) : vscode.workspace.workspaceFolders?.[0]?.uri;
   const name = defaultExportFileName(source.file !== undefined ? path.basename(source.file) : source.title, picked.format);
   const target = await vscode.window.showSaveDialog({
-    title: `FlameLens: export as ${info.label} (${scope})`,
+    title: `FlameLens: export as ${info.label} (${picked.format === 'svg' ? drawn : scope})`,
     saveLabel: 'Export',
     filters: { [info.filterName]: info.filterExtensions, 'All files': ['*'] },
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
   });
   if (!target) return;
 
-  const content = render(source, picked.format, extensionUri);
+  const content = picked.format === 'svg' ? svg! : render(source, picked.format, extensionUri); // svg: asked for above
   if (target.scheme === 'file') {
     try {
       writeFileWhole(target.fsPath, content);

@@ -7,9 +7,11 @@ import { foldedUnits, toFolded } from './folded';
 import type { Profile } from '../model/types';
 
 export type ExportFormat = 'pprof' | 'speedscope' | 'folded' | 'html';
+/** What an export from a flame-graph view can also be: SVG is the drawing its webview made (no CLI, no file export). */
+export type ViewExportFormat = ExportFormat | 'svg';
 
-export interface ExportFormatInfo {
-  format: ExportFormat;
+export interface ExportFormatInfo<F extends ViewExportFormat = ExportFormat> {
+  format: F;
   label: string;
   /** What reads it. */
   detail: string;
@@ -26,15 +28,25 @@ export const exportFormats: readonly ExportFormatInfo[] = [
   { format: 'html', label: 'HTML', detail: 'the FlameLens flame graph as one standalone, offline page', extension: '.html', filterName: 'HTML', filterExtensions: ['html'] },
 ];
 
-export function exportFormatInfo(format: ExportFormat): ExportFormatInfo {
-  return exportFormats.find((f) => f.format === format)!; // every ExportFormat is listed
+export const svgExportFormat: ExportFormatInfo<'svg'> = {
+  format: 'svg',
+  label: 'SVG',
+  detail: 'the flame graph as drawn now (filters, direction, zoom), frame details as tooltips: browsers, Inkscape',
+  extension: '.svg',
+  filterName: 'SVG',
+  filterExtensions: ['svg'],
+};
+
+export function exportFormatInfo<F extends ViewExportFormat>(format: F): ExportFormatInfo<F> {
+  if (format === 'svg') return svgExportFormat as ExportFormatInfo<F>;
+  return exportFormats.find((f) => f.format === format)! as ExportFormatInfo<F>; // every ExportFormat is listed
 }
 
 /** "busy.cpuprofile.gz" → "busy.pb.gz": the source's name without its profile extension, plus the format's. */
-export function defaultExportFileName(sourceName: string, format: ExportFormat): string {
+export function defaultExportFileName(sourceName: string, format: ViewExportFormat): string {
   const base = sourceName
     .replace(/\.gz$/i, '')
-    .replace(/\.(cpuprofile|heapprofile|pb|pprof|json|speedscope|folded|html)$/i, '')
+    .replace(/\.(cpuprofile|heapprofile|pb|pprof|json|speedscope|folded|html|svg)$/i, '')
     .replace(/\.speedscope$/i, '');
   // A capture title ("busy.js — cpu") or an odd name still gives a usable file name.
   // eslint-disable-next-line no-control-regex
@@ -60,4 +72,29 @@ export function exportData(p: Profile, format: ExportFormat, options: { name: st
     case 'html':
       return { kind: 'html' };
   }
+}
+
+/** Largest SVG taken from a webview (characters): far above a drawn flame graph, far below what would strain the host. */
+export const maxWebviewSvgChars = 64 * 1024 * 1024;
+
+/** An SVG reply from a webview that is not one (the message says what is wrong, for the user). */
+export class WebviewSvgError extends Error {
+  override name = 'WebviewSvgError';
+}
+
+/**
+ * The SVG a flame-graph webview sent, checked before it is written: the webview is a page whose
+ * content comes from profile data, so its reply is untrusted. The host only ever writes it to the
+ * file the user chose; it never parses, runs or shows it.
+ */
+export function checkWebviewSvg(value: unknown, maxChars = maxWebviewSvgChars): string {
+  if (typeof value !== 'string') throw new WebviewSvgError('the flame graph view sent no SVG text');
+  if (value.length === 0) throw new WebviewSvgError('the flame graph view sent an empty SVG');
+  if (value.length > maxChars) throw new WebviewSvgError(`the flame graph view sent ${value.length} characters of SVG, more than the ${maxChars} allowed`);
+  // An XML declaration (as XMLSerializer output is saved) or the <svg> element itself, nothing else first.
+  if (!/^(?:<\?xml [^<>]{0,200}\?>\s*)?<svg[\s>]/.test(value)) throw new WebviewSvgError('the flame graph view sent something that does not start as an SVG document (<?xml or <svg)');
+  if (!/<\/svg>\s*$/.test(value)) throw new WebviewSvgError('the SVG from the flame graph view is cut off (no closing </svg>)');
+  // The serializer writes names as text (escaped); a script element could only come from a tampered page.
+  if (/<script[\s>/]/i.test(value)) throw new WebviewSvgError('the SVG from the flame graph view contains a script element');
+  return value;
 }

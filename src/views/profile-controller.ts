@@ -9,6 +9,11 @@ import { openFrameLocation } from './open-location';
 import { initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from './payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
+import { checkWebviewSvg } from '../export/formats';
+import { ReplyWaits } from './reply-waits';
+
+/** How long Export Profile… waits for the webview's SVG before telling the user. */
+export const svgReplyTimeoutMs = 10_000;
 
 /** Webview options shared by panels and custom editors: scripts on, only dist/ and media/ readable. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -63,6 +68,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
   private loaded = false;
   private readonly pending: HostMessage[] = [];
+  private readonly svgWaits = new ReplyWaits<string>();
 
   constructor(
     private readonly host: ViewHost,
@@ -100,6 +106,27 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   postWhenReady(message: HostMessage): void {
     if (this.loaded && this.host.visible) void this.host.webview.postMessage(message);
     else this.pending.push(message);
+  }
+
+  /**
+   * The SVG of what the webview draws now (filters, direction, zoom), for Export Profile…. The reply
+   * is checked (checkWebviewSvg) and only ever written to a file; no answer within `timeoutMs` is an error.
+   */
+  requestSvg(timeoutMs = svgReplyTimeoutMs): Promise<string> {
+    return this.svgWaits.request(
+      (requestId) => this.postWhenReady({ type: 'svgRequest', requestId }),
+      timeoutMs,
+      `the flame graph view did not send its SVG within ${Math.round(timeoutMs / 1000)} s; show the view and export again`,
+    );
+  }
+
+  /** The webview's answer to requestSvg: settles the wait (a late or unknown answer is dropped). */
+  private receiveSvg(message: Extract<WebviewMessage, { type: 'svg' }>): void {
+    this.svgWaits.settle(message.requestId, () => {
+      // The webview's own words, shown in a notification: bounded and with control characters visible.
+      if (typeof message.error === 'string') throw new Error(escapeNotificationText(message.error.slice(0, 500)));
+      return checkWebviewSvg(message.svg);
+    });
   }
 
   private post(message: HostMessage): void {
@@ -149,6 +176,9 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
       case 'export':
         void vscode.commands.executeCommand('flamelens.exportProfile', this);
         return;
+      case 'svg':
+        this.receiveSvg(message);
+        return;
       case 'log':
         if (message.level === 'error') console.error(`[flamelens webview] ${message.message}`);
         return;
@@ -158,5 +188,6 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   dispose(): void {
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();
+    this.svgWaits.rejectAll('the flame graph view was closed before it sent its SVG');
   }
 }

@@ -3,14 +3,19 @@
 // label, no HTML islands, scripts or links — and Chromium, opening the file as a user would, shows
 // it as an SVG document with the same frames. A function name with markup in it stays text.
 // Inside VS Code (the webview API stood in for, as in webview.test.ts) the toolbar's Export… posts
-// `export` to the host instead, and Save SVG is not offered (webviews cannot download).
+// `export` to the host instead, and Save SVG is not offered (webviews cannot download); Export
+// Profile… as SVG asks the webview with `svgRequest`, and it answers with the same file as `svg`,
+// which passes the host's check (checkWebviewSvg) and which Chromium opens as an SVG document.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { checkWebviewSvg } from '../../src/export/formats';
+import type { Profile } from '../../src/model/types';
+import type { WebviewMessage } from '../../src/protocol';
 import { loadWebviewAssets } from '../../src/views/assets';
 import { renderStandaloneReport } from '../../src/views/html';
 import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, posted, settle, StandInHost, startWebviewServer } from './harness';
@@ -21,11 +26,57 @@ declare const window: any, document: any;
 
 const marked = '<b>&amp;"x"</b>';
 
+/** Waits until the flame graph is drawn and still: d3 sets frame widths in (short) transitions, so two looks a frame apart agree. */
+async function drawnAndStill(page: Page): Promise<void> {
+  await page.waitForSelector('.fl-graph svg g.frame rect[width]', { state: 'attached' });
+  await page.waitForFunction(() => {
+    const now = [...document.querySelectorAll('.fl-graph g.frame rect')].map((r: { getAttribute(n: string): string | null }) => r.getAttribute('width')).join(',');
+    const same = now === window.__lastWidths && !now.includes('null');
+    window.__lastWidths = now;
+    return same;
+  }, undefined, { polling: 100 });
+  await settle(page);
+}
+
+interface SvgDocument {
+  tag: string;
+  ns: string | null;
+  title: string | undefined;
+  frames: number;
+  withTitle: number;
+  titles: string[];
+  labels: string[];
+  widths: string[];
+  width: number;
+}
+
+/** Opens a saved SVG file in Chromium as a user would and reads its frames (a parse error would give an error page instead). */
+async function openSvgFile(context: BrowserContext, file: string): Promise<SvgDocument> {
+  const view = await context.newPage();
+  await view.goto(pathToFileURL(file).href);
+  return view.evaluate(() => {
+    const root = document.documentElement;
+    const frames = [...root.querySelectorAll('g.frame')] as { querySelector(s: string): { textContent: string; getAttribute(n: string): string | null } | null }[];
+    return {
+      tag: root.tagName,
+      ns: root.namespaceURI,
+      title: root.querySelector(':scope > title')?.textContent,
+      frames: frames.length,
+      withTitle: frames.filter((g) => g.querySelector('title')?.textContent).length,
+      titles: frames.map((g) => g.querySelector('title')?.textContent ?? ''),
+      labels: frames.map((g) => g.querySelector('text')?.textContent ?? ''),
+      widths: frames.map((g) => g.querySelector('rect')?.getAttribute('width') ?? ''),
+      width: root.getBoundingClientRect().width,
+    };
+  });
+}
+
 describe('export buttons of the flame-graph toolbar (Chromium)', () => {
   let browser: Browser;
   let dir: string;
   let reportUrl: string;
   let hotName: string;
+  let profile: Profile;
 
   before(async () => {
     ensureBuilt();
@@ -39,7 +90,7 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
     }
     const original = plain.frames[plain.nodeFrame[best]!]!.functionName;
     hotName = `${original}${marked}`;
-    const profile = loadProfile('small-marked-1000us.cpuprofile', (json) => {
+    profile = loadProfile('small-marked-1000us.cpuprofile', (json) => {
       for (const node of json.nodes) if (node.callFrame.functionName === original) node.callFrame.functionName = hotName;
     });
     dir = mkdtempSync(path.join(tmpdir(), 'flamelens-svg-'));
@@ -65,15 +116,7 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
     try {
       const page = await context.newPage();
       await page.goto(reportUrl);
-      await page.waitForSelector('.fl-graph svg g.frame rect[width]', { state: 'attached' });
-      // d3 sets frame widths in (short) transitions: wait until two looks a frame apart agree.
-      await page.waitForFunction(() => {
-        const now = [...document.querySelectorAll('.fl-graph g.frame rect')].map((r: { getAttribute(n: string): string | null }) => r.getAttribute('width')).join(',');
-        const same = now === window.__lastWidths && !now.includes('null');
-        window.__lastWidths = now;
-        return same;
-      }, undefined, { polling: 100 });
-      await settle(page);
+      await drawnAndStill(page);
       assert.equal(await page.locator('.fl-toolbar button', { hasText: 'Export…' }).isHidden(), true, 'no Export… without VS Code');
       const drawn = await page.locator('.fl-graph svg g.frame').count();
       assert.ok(drawn > 50, `frames drawn: ${drawn}`);
@@ -87,23 +130,8 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       assert.doesNotMatch(text, /<script|foreignObject|xhtml|href=/i, 'self-contained, no HTML islands');
       assert.ok(!text.includes(marked), 'markup in a name is escaped in the file');
 
-      // Chromium reads the file as an image/svg+xml document (a parse error would give an error page instead).
-      const view = await context.newPage();
-      await view.goto(pathToFileURL(saved).href);
-      const doc = await view.evaluate(() => {
-        const root = document.documentElement;
-        const frames = [...root.querySelectorAll('g.frame')] as { querySelector(s: string): { textContent: string } | null }[];
-        return {
-          tag: root.tagName,
-          ns: root.namespaceURI,
-          title: root.querySelector(':scope > title')?.textContent,
-          frames: frames.length,
-          withTitle: frames.filter((g) => g.querySelector('title')?.textContent).length,
-          titles: frames.map((g) => g.querySelector('title')?.textContent ?? ''),
-          labels: frames.map((g) => g.querySelector('text')?.textContent ?? ''),
-          width: root.getBoundingClientRect().width,
-        };
-      });
+      // Chromium reads the file as an image/svg+xml document.
+      const doc = await openSvgFile(context, saved);
       assert.equal(doc.tag, 'svg');
       assert.equal(doc.ns, 'http://www.w3.org/2000/svg');
       assert.equal(doc.title, 'marked.cpuprofile — FlameLens flame graph');
@@ -129,6 +157,46 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       await w.page.click('.fl-toolbar button:has-text("Export…")');
       await w.page.waitForFunction(() => (window.__posted as { type: string }[]).some((m) => m.type === 'export'));
       assert.deepEqual((await posted(w.page)).filter((m) => m.type === 'export'), [{ type: 'export' }]);
+      assert.deepEqual(w.errors, []);
+      assert.deepEqual(w.violations, []);
+    } finally {
+      await w.page.context().close();
+      await server.close();
+    }
+  });
+  it('in VS Code (stand-in webview API), svgRequest is answered with the drawing as SVG: it passes the host\'s check and opens as an SVG document', async () => {
+    const server = await startWebviewServer();
+    const w = await openWebview(browser, server, new StandInHost(profile, 'marked.cpuprofile'));
+    try {
+      await drawnAndStill(w.page);
+      const drawn = await w.page.evaluate(() => [...document.querySelectorAll('.fl-graph g.frame rect')].map((r: { getAttribute(n: string): string | null }) => r.getAttribute('width') ?? ''));
+      assert.ok(drawn.length > 50, `frames drawn: ${drawn.length}`);
+      // As the extension host would post it (ProfileViewController.requestSvg).
+      await w.page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 41 } })));
+      await w.page.waitForFunction(() => (window.__posted as { type: string }[]).some((m) => m.type === 'svg'), undefined, { timeout: 30_000 });
+      const replies = (await posted(w.page)).filter((m): m is Extract<WebviewMessage, { type: 'svg' }> => m.type === 'svg');
+      assert.equal(replies.length, 1);
+      const reply = replies[0]!;
+      assert.equal(reply.requestId, 41, 'answers with the request\'s id');
+      assert.equal(reply.error, undefined);
+      const svg = checkWebviewSvg(reply.svg);
+      assert.match(svg, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
+      assert.doesNotMatch(svg, /<script|foreignObject|xhtml|href=/i, 'self-contained, no HTML islands');
+      assert.ok(!svg.includes(marked), 'markup in a name is escaped');
+
+      const saved = path.join(dir, 'from-vscode.svg');
+      writeFileSync(saved, svg);
+      const doc = await openSvgFile(w.page.context(), saved);
+      assert.equal(doc.tag, 'svg');
+      assert.equal(doc.ns, 'http://www.w3.org/2000/svg');
+      assert.equal(doc.title, 'marked.cpuprofile — FlameLens flame graph');
+      assert.equal(doc.frames, drawn.length, 'every drawn frame');
+      assert.equal(doc.withTitle, drawn.length, 'every frame has a tooltip title');
+      assert.deepEqual(doc.widths, drawn, 'the frames at the widths drawn in the view');
+      const hot = doc.titles.findIndex((t) => t.split('\n')[0] === hotName);
+      assert.ok(hot >= 0, 'the frame of the renamed function, its name as text');
+      assert.match(doc.titles[hot]!, /\nSelf: .+\nTotal: [\d.]+ (µs|ms|s) \([\d.]+%\)/);
+      assert.ok(hotName.startsWith(doc.labels[hot]!.replace(/…$/, '')) && doc.labels[hot]!.length > 3, `label ${doc.labels[hot]}`);
       assert.deepEqual(w.errors, []);
       assert.deepEqual(w.violations, []);
     } finally {

@@ -1,0 +1,47 @@
+// End to end: Export Profile… as SVG. From the flame graph's Export… button the quick pick offers SVG;
+// the extension asks the webview for its drawing, the save dialog writes it, and the file is an SVG
+// of that drawing (a <title> per frame, busy.js's functions in it). With the view hidden (another
+// editor in front) the palette's Export Profile… has no view to draw it and does not offer SVG.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { Workbench } from './workbench';
+
+export const timeoutMs = 180_000;
+
+export async function run(ui: Workbench): Promise<void> {
+  await ui.runCommand('FlameLens: Open Profile…');
+  await ui.answerFileDialog(ui.workspacePath('busy.cpuprofile'));
+  await ui.waitForActiveEditor('busy.cpuprofile');
+  const graph = await ui.waitForWebview({ selector: 'g.frame', timeoutMs: 60_000 });
+  const drawn = await graph.locator('.fl-graph g.frame').count();
+  assert.ok(drawn > 3, `frames drawn: ${drawn}`);
+
+  await graph.locator('.fl-toolbar button', { hasText: 'Export…' }).click();
+  await ui.pickQuickItem('as drawn in the view');
+  const target = ui.workspacePath('busy-flame.svg');
+  await ui.answerFileDialog(target);
+  await ui.waitForNotification(/exported to .*busy-flame\.svg/, { timeoutMs: 30_000 });
+  const svg = fs.readFileSync(target, 'utf8');
+  assert.match(svg, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
+  assert.match(svg, /<\/svg>\s*$/);
+  assert.doesNotMatch(svg, /<script|foreignObject/i);
+  const frames = svg.match(/<g [^>]*class="frame/g)?.length ?? 0;
+  assert.equal(frames, drawn, 'every frame the view drew');
+  const titles = svg.match(/<g [^>]*class="frame[^>]*><title>/g)?.length ?? 0;
+  assert.equal(titles, drawn, 'a tooltip title first in every frame');
+  for (const fn of ['main', 'sortWords', 'fibonacci']) assert.ok(svg.includes(`<title>${fn}\n`), `a frame titled ${fn}`);
+  await ui.screenshot('exported');
+
+  // The profile stays current, but its view is hidden behind busy.js: nothing draws the SVG.
+  await ui.openFile('busy.js');
+  await ui.runCommand('FlameLens: Export Profile…');
+  // The quick pick is up once its rows are (nothing is picked: Escape below).
+  await ui.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'speedscope' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const rows = await ui.quickInputRows();
+  ui.log(`rows without a view: ${JSON.stringify(rows)}`);
+  assert.ok(rows.some((r) => r.startsWith('pprof')), `the file formats: ${JSON.stringify(rows)}`);
+  assert.ok(!rows.some((r) => r.startsWith('SVG') || r.includes('as drawn in the view')), `SVG offered without a view: ${JSON.stringify(rows)}`);
+  const placeholder = await ui.page.locator('.quick-input-widget input').getAttribute('placeholder');
+  assert.match(placeholder ?? '', /SVG: export from the flame graph view/);
+  await ui.closeQuickInput();
+}
