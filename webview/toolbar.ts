@@ -42,7 +42,7 @@ export function buildToolbar(): Toolbar {
     h('option', { text: 'Top-down', attrs: { value: 'top-down' } }),
     h('option', { text: 'Bottom-up', attrs: { value: 'bottom-up' } }),
   );
-  const exportButton = h('button', { text: 'Export…', title: 'Export this view (with its filters) as pprof, speedscope, folded stacks or HTML', attrs: { type: 'button' } });
+  const exportButton = h('button', { text: 'Export…', title: 'Export this view (with its filters) as pprof, speedscope, folded stacks, HTML or SVG', attrs: { type: 'button' } });
   const svgButton = h('button', { text: 'Save SVG', title: 'Save the flame graph as drawn, as an SVG file (frame details as tooltips)', attrs: { type: 'button' } });
   const options = {} as Record<OptionToggle, HTMLInputElement>;
   const filterRow = h('div', { className: 'fl-row fl-filters', attrs: { role: 'group', 'aria-label': 'View filters' } });
