@@ -6,6 +6,7 @@ import { compareProfiles, openProfile } from './commands/open-commands';
 import { exportProfileCommand } from './commands/export-commands';
 import { CaptureService, type CaptureOutcome } from './commands/capture-session';
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
+import { whenTrusted } from './commands/trust';
 import { HotLines, revealCommandId } from './editor/hotlines';
 import type { RevealTarget } from './editor/hotlines-model';
 import { useParseWorker } from './views/load-profile';
@@ -53,10 +54,12 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
     compareProfiles(panels, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
   );
   command('flamelens.exportProfile', 'Export Profile', (arg?: unknown) => exportProfileCommand(registry, context.extensionUri, arg));
-  command('flamelens.profileCurrentFile', 'Profile Current File', (uri?: vscode.Uri) => profileCurrentFile(capture, uri instanceof vscode.Uri ? uri : undefined));
-  command('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
-  command('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
-  command('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture));
+  // Commands that run programs: refused at run time too in an untrusted workspace (see commands/trust.ts).
+  const runCommand = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) => command(id, name, whenTrusted(name, fn));
+  runCommand('flamelens.profileCurrentFile', 'Profile Current File', (uri?: vscode.Uri) => profileCurrentFile(capture, uri instanceof vscode.Uri ? uri : undefined));
+  runCommand('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
+  runCommand('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
+  runCommand('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture));
   // One Stop for both kinds of recording: a launched capture first, else an attach session.
   command('flamelens.stopProfiling', 'Stop Profiling', () =>
     capture.isRecording || !attachFeatures.attach.isRecording ? capture.stop() : attachFeatures.attach.stop(),

@@ -10,6 +10,7 @@ import { SnapshotEditorProvider } from '../views/snapshot-editor';
 import { AttachService, attachCommandId, snapshotCommandId, stopAttachCommandId, takeHeapSnapshot, type AttachCommandArgs } from './attach-commands';
 import { CaptureProfileLists, showCaptureProfilesCommandId } from './capture-list';
 import { compareHeapSnapshots, compareSnapshotsCommandId } from './snapshot-commands';
+import { requireTrust } from './trust';
 
 export interface AttachFeatureDeps {
   panels: ProfilePanels;
@@ -43,9 +44,12 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
     context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(name, fn)));
 
   context.subscriptions.push(attach, lists, snapshots.disposable);
-  register(attachCommandId, 'Attach to Node Process', (args?: unknown) => attach.attachCommand(asArgs(args)));
+  register(attachCommandId, 'Attach to Node Process', async (args?: unknown) =>
+    requireTrust('Attach to Node Process') ? attach.attachCommand(asArgs(args)) : undefined,
+  );
   register(stopAttachCommandId, 'Stop Attached Recording', () => attach.stop());
   register(snapshotCommandId, 'Take Heap Snapshot', async (args?: unknown) => {
+    if (!requireTrust('Take Heap Snapshot')) return undefined;
     const run = await takeHeapSnapshot(asArgs(args));
     return run && { ...run, inspectForTest: () => snapshots.provider.inspectForTest(vscode.Uri.file(run.file)) };
   });

@@ -27,4 +27,11 @@ describe('activation', () => {
     const missing = contributed.map((c) => c.command).filter((id) => !registered.has(id));
     assert.deepEqual(missing, [], 'contributed commands without a registered handler');
   });
+
+  it('declares limited Restricted Mode support, and the suite runs trusted (so run commands are enabled)', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext);
+    assert.equal(ext.packageJSON.capabilities?.untrustedWorkspaces?.supported, 'limited');
+    assert.equal(vscode.workspace.isTrusted, true, 'the profiling tests need a trusted workspace');
+  });
 });
