@@ -8,6 +8,7 @@ import { CaptureService, type CaptureOutcome } from './commands/capture-session'
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
 import { whenTrusted } from './commands/trust';
 import { HotLines, revealCommandId } from './editor/hotlines';
+import { createLog, showErrorWithLog, showLogCommandId, type Log } from './log';
 import type { RevealTarget } from './editor/hotlines-model';
 import { useParseWorker } from './views/load-profile';
 import { disposeParseWorker } from './views/parse-in-worker';
@@ -27,28 +28,31 @@ export interface FlameLensTestApi {
   hotLinesShownForTest(): boolean;
 }
 
-function guarded<A extends unknown[]>(name: string, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
+function guarded<A extends unknown[]>(log: Log, name: string, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
     } catch (err) {
-      void vscode.window.showErrorMessage(`FlameLens: ${name} failed: ${(err as Error).message}`);
+      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
     }
   };
 }
 
 export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
+  const log = createLog();
+  context.subscriptions.push(log);
   useParseWorker(vscode.Uri.joinPath(context.extensionUri, 'dist', 'parse-worker.js').fsPath);
-  const registry = new ProfileRegistry();
+  const registry = new ProfileRegistry(log);
   const panels = new ProfilePanels(context.extensionUri, registry, context.workspaceState);
-  const capture = new CaptureService(panels, context.extensionUri);
+  const capture = new CaptureService(panels, context.extensionUri, log);
   const hotLines = new HotLines(registry, context.extensionUri);
   context.subscriptions.push(registry, panels, capture, hotLines, ProfileEditorProvider.register(context.extensionUri, registry));
-  const attachFeatures = registerAttachFeatures(context, { panels, registry, capture });
+  const attachFeatures = registerAttachFeatures(context, { panels, registry, capture, log });
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(name, fn)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(log, name, fn)));
 
+  command(showLogCommandId, 'Show Log', () => log.show());
   command('flamelens.openProfile', 'Open Profile', (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));
   command('flamelens.compareProfiles', 'Compare Profiles', (base?: vscode.Uri, next?: vscode.Uri) =>
     compareProfiles(panels, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),

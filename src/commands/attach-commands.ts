@@ -12,6 +12,7 @@ import { parseAttachTarget } from '../capture/attach-parse';
 import { describeProcess, listNodeProcesses, UnsupportedPlatformError, type NodeProcessInfo } from '../capture/processes';
 import { readConfig } from '../config';
 import { loadProfile } from '../views/load-profile';
+import { showErrorWithLog, timed, type Log } from '../log';
 import type { ProfilePanels } from '../views/profile-panel';
 import { attachableProcesses, fileSlug, processRow, shortProcessName, timeStamp } from './attach-items';
 
@@ -72,7 +73,10 @@ export class AttachService implements vscode.Disposable {
     contextKey: attachRecordingContextKey,
   });
 
-  constructor(private readonly panels: ProfilePanels) {}
+  constructor(
+    private readonly panels: ProfilePanels,
+    private readonly log: Log,
+  ) {}
 
   get isRecording(): boolean {
     return this.running !== undefined;
@@ -91,6 +95,7 @@ export class AttachService implements vscode.Disposable {
     const durationMs = args.durationMs ?? (config.duration > 0 ? config.duration * 1000 : undefined);
     const outDir = path.join(outputBase(config.outputDirectory, chosen.cwd), `${timeStamp()}-attach-${fileSlug(chosen.name)}`);
     const controller = new AbortController();
+    this.log.info(`attaching to ${describe(chosen)}; profiles go to ${outDir}`);
     let session: AttachSession;
     try {
       session = await vscode.window.withProgress(
@@ -150,14 +155,16 @@ export class AttachService implements vscode.Disposable {
     const main = result.files.cpuprofile ?? result.files.heapprofile;
     if (!main) {
       const why = result.error?.message ?? (result.lost.join('; ') || 'nothing was recorded');
-      void vscode.window.showErrorMessage(`FlameLens: no profile from ${name}: ${why}.${closedNote}`);
+      void showErrorWithLog(this.log, `FlameLens: no profile from ${name}: ${why}.${closedNote}`);
       return outcome;
     }
+    for (const file of Object.values(result.files)) if (file) this.log.info(`profile: ${file}`);
+    for (const w of [...result.lost, ...result.warnings]) this.log.warn(w);
     try {
       await this.openProfileFile(main, name);
       outcome.opened = main;
     } catch (err) {
-      void vscode.window.showErrorMessage(`FlameLens: could not open ${main}: ${(err as Error).message}`);
+      void showErrorWithLog(this.log, `FlameLens: could not open ${main}: ${(err as Error).message}`);
       return outcome;
     }
     const ended = result.error ? ` (${result.error.message})` : '';
@@ -166,7 +173,7 @@ export class AttachService implements vscode.Disposable {
     const heap = result.files.cpuprofile && result.files.heapprofile ? result.files.heapprofile : undefined;
     if (heap) {
       void vscode.window.showInformationMessage(message, 'Open Heap Profile').then((choice) => {
-        if (choice) void this.openProfileFile(heap, name).catch((err: Error) => vscode.window.showErrorMessage(`FlameLens: ${err.message}`));
+        if (choice) void this.openProfileFile(heap, name).catch((err: Error) => showErrorWithLog(this.log, `FlameLens: ${err.message}`));
       });
     } else {
       void vscode.window.showInformationMessage(message);
@@ -177,7 +184,7 @@ export class AttachService implements vscode.Disposable {
   /** Opens a recorded file in a panel, exactly like a launched capture's profile. */
   private async openProfileFile(file: string, name: string): Promise<void> {
     const uri = vscode.Uri.file(file);
-    const profile = await loadProfile(uri);
+    const profile = await timed(this.log, `loaded ${file}`, () => loadProfile(uri));
     const title = `${name} (${file.endsWith('.cpuprofile') ? 'CPU' : 'heap'})`;
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     this.panels.show({ profile, title, source: file }, { kind: 'file', uri: uri.toString() }, column);
@@ -192,7 +199,7 @@ export class AttachService implements vscode.Disposable {
       if (err.code === 'port-in-use' || err.code === 'no-sigusr1-handler' || err.code === 'inspector-not-opened' || err.code === 'unsupported-platform' || err.code === 'connect-failed') actions = [byPort];
       else if (err.code === 'pid-not-found' || err.code === 'not-node' || err.code === 'self' || err.code === 'permission-denied' || err.code === 'target-exited') actions = [another];
     }
-    const choice = await vscode.window.showErrorMessage(message, ...actions);
+    const choice = await showErrorWithLog(this.log, message, ...actions);
     if (choice === byPort) {
       const text = await askForTarget();
       if (text) await this.attachCommand({ target: text });
@@ -217,7 +224,7 @@ export interface SnapshotRun {
 }
 
 /** Take Heap Snapshot: streams a .heapsnapshot to `<outDir>/<name>-<pid>-<time>.heapsnapshot` with a cancellable progress notification. */
-export async function takeHeapSnapshot(args: AttachCommandArgs = {}): Promise<SnapshotRun | undefined> {
+export async function takeHeapSnapshot(args: AttachCommandArgs, log: Log): Promise<SnapshotRun | undefined> {
   const chosen = await chooseTarget(args, 'FlameLens: take a heap snapshot of which Node.js process?');
   if (!chosen) return undefined;
   const config = readConfig();
@@ -225,6 +232,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs = {}): Promise<Sn
   const pidPart = 'pid' in chosen.target ? `-${chosen.target.pid}` : '';
   const baseName = `${fileSlug(chosen.name)}${pidPart}-${timeStamp()}`;
   const controller = new AbortController();
+  log.info(`heap snapshot of ${describe(chosen)} to ${outDir}`);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `FlameLens: heap snapshot of ${describe(chosen)}`, cancellable: true },
     async (progress, token) => {
@@ -253,7 +261,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs = {}): Promise<Sn
     (r) => r,
     (err: unknown) => {
       if (!(err instanceof AttachError && err.code === 'cancelled')) {
-        void vscode.window.showErrorMessage(`FlameLens: could not take a heap snapshot of ${describe(chosen)}: ${(err as Error).message}`);
+        void showErrorWithLog(log, `FlameLens: could not take a heap snapshot of ${describe(chosen)}: ${(err as Error).message}`);
       }
       return undefined;
     },
@@ -262,11 +270,12 @@ export async function takeHeapSnapshot(args: AttachCommandArgs = {}): Promise<Sn
   const file = result.files.heapsnapshot;
   if (!file) {
     if (result.error?.code !== 'cancelled') {
-      void vscode.window.showErrorMessage(`FlameLens: no heap snapshot of ${describe(chosen)}: ${result.error?.message ?? result.lost.join('; ')}`);
+      void showErrorWithLog(log, `FlameLens: no heap snapshot of ${describe(chosen)}: ${result.error?.message ?? result.lost.join('; ')}`);
     }
     return undefined;
   }
   const closedNote = inspectorNote(result);
+  log.info(`heap snapshot saved: ${file}`);
   void vscode.window.showInformationMessage(`FlameLens: saved ${path.basename(file)}.${closedNote}`);
   await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'flamelens.snapshotEditor');
   return { file, pid: result.pid, result };

@@ -11,11 +11,13 @@ import { AttachService, attachCommandId, snapshotCommandId, stopAttachCommandId,
 import { CaptureProfileLists, showCaptureProfilesCommandId } from './capture-list';
 import { compareHeapSnapshots, compareSnapshotsCommandId } from './snapshot-commands';
 import { requireTrust } from './trust';
+import { showErrorWithLog, type Log } from '../log';
 
 export interface AttachFeatureDeps {
   panels: ProfilePanels;
   registry: ProfileRegistry;
   capture: CaptureService;
+  log: Log;
 }
 
 export interface AttachFeatures {
@@ -23,12 +25,12 @@ export interface AttachFeatures {
   lists: CaptureProfileLists;
 }
 
-function reportErrors<A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
+function reportErrors<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
   return async (...args: A) => {
     try {
       return await fn(...args);
     } catch (err) {
-      void vscode.window.showErrorMessage(`FlameLens: ${name} failed: ${(err as Error).message}`);
+      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
       return undefined;
     }
   };
@@ -37,11 +39,11 @@ function reportErrors<A extends unknown[], R>(name: string, fn: (...args: A) => 
 const asArgs = (a: unknown): AttachCommandArgs => (a && typeof a === 'object' && !(a instanceof vscode.Uri) ? (a as AttachCommandArgs) : {});
 
 export function registerAttachFeatures(context: vscode.ExtensionContext, deps: AttachFeatureDeps): AttachFeatures {
-  const attach = new AttachService(deps.panels);
+  const attach = new AttachService(deps.panels, deps.log);
   const lists = new CaptureProfileLists(context.extensionUri, deps.panels, deps.registry);
   const snapshots = SnapshotEditorProvider.register(context.extensionUri);
   const register = <A extends unknown[], R>(id: string, name: string, fn: (...args: A) => Promise<R>) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(name, fn)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(deps.log, name, fn)));
 
   context.subscriptions.push(attach, lists, snapshots.disposable);
   register(attachCommandId, 'Attach to Node Process', async (args?: unknown) =>
@@ -50,7 +52,7 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
   register(stopAttachCommandId, 'Stop Attached Recording', () => attach.stop());
   register(snapshotCommandId, 'Take Heap Snapshot', async (args?: unknown) => {
     if (!requireTrust('Take Heap Snapshot')) return undefined;
-    const run = await takeHeapSnapshot(asArgs(args));
+    const run = await takeHeapSnapshot(asArgs(args), deps.log);
     return run && { ...run, inspectForTest: () => snapshots.provider.inspectForTest(vscode.Uri.file(run.file)) };
   });
   register(compareSnapshotsCommandId, 'Compare Heap Snapshots', (a?: unknown, b?: unknown) => {

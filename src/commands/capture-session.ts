@@ -10,6 +10,7 @@ import { readConfig } from '../config';
 import { loadProfile } from '../views/load-profile';
 import type { ProfilePanels } from '../views/profile-panel';
 import { mainProfile } from './capture-plan';
+import { showErrorWithLog, timed, type Log } from '../log';
 
 export interface CaptureRequest {
   /** Short name for the terminal, messages and the session folder, e.g. "busy.js" or "npm run start". */
@@ -63,6 +64,7 @@ export class CaptureService implements vscode.Disposable {
   constructor(
     private readonly panels: ProfilePanels,
     private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
   ) {
   }
 
@@ -115,6 +117,7 @@ export class CaptureService implements vscode.Disposable {
     const terminal = vscode.window.createTerminal({ name: `FlameLens: ${request.name}`, pty, iconPath: new vscode.ThemeIcon('flame') });
     terminal.show(true);
     const shown = typeof request.command === 'string' ? request.command : request.command.join(' ');
+    this.log.info(`recording ${shown} (in ${request.cwd}); profiles go to ${sessionDir}`);
     out(`\x1b[2m[FlameLens] recording ${shown}\n[FlameLens] in ${request.cwd}; profiles go to ${sessionDir}\x1b[0m\n`);
     const options = {
       cwd: request.cwd,
@@ -132,17 +135,23 @@ export class CaptureService implements vscode.Disposable {
     } catch (err) {
       if (err instanceof CaptureError && Array.isArray(request.command) && request.command[0] === 'node' && /not found/.test(err.message)) {
         // No `node` on PATH: the extension host's own runtime can run the program (Electron needs RUN_AS_NODE).
+        this.log.warn(`node is not on PATH; running ${request.command.slice(1).join(' ')} with ${process.execPath} instead`);
         handle = await startCapture({ ...options, env: { ...env, ELECTRON_RUN_AS_NODE: '1' }, command: [process.execPath, ...request.command.slice(1)] });
       } else {
         out(`\x1b[31m[FlameLens] ${(err as Error).message}\x1b[0m\n`);
-        void vscode.window.showErrorMessage(`FlameLens: ${(err as Error).message}`);
+        void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
         return undefined;
       }
     }
     const h = handle;
     h.child.stdout?.on('data', (b: Buffer) => out(b.toString()));
     h.child.stderr?.on('data', (b: Buffer) => out(b.toString()));
-    h.child.once('exit', (code, signal) => out(`\x1b[2m[FlameLens] program exited (${signal ?? `code ${code}`})\x1b[0m\n`));
+    this.log.info(`started pid ${h.child.pid ?? '?'}`);
+    h.child.once('exit', (code, signal) => {
+      const how = signal ?? `code ${code}`;
+      this.log.info(`${request.name} exited (${how})`);
+      out(`\x1b[2m[FlameLens] program exited (${how})\x1b[0m\n`);
+    });
 
     let settle!: (o: CaptureOutcome) => void;
     const finished = new Promise<CaptureOutcome>((resolve) => (settle = resolve));
@@ -197,18 +206,20 @@ export class CaptureService implements vscode.Disposable {
       this.status.hide();
     }
     const outcome: CaptureOutcome = { sessionDir: running.handle.sessionDir, result, opened: undefined };
-    if (error) void vscode.window.showErrorMessage(`FlameLens: ${(error as Error).message}`);
+    if (error) void showErrorWithLog(this.log, `FlameLens: ${(error as Error).message}`);
+    for (const p of result.profiles) this.log.info(`profile: ${p.path} (${p.kind}, pid ${p.pid}${p.isMainThread ? '' : `, worker ${p.threadId}`})`);
+    for (const problem of result.problems) this.log.warn(problem);
     const main = mainProfile(result.profiles);
     if (!main) {
       const why = result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?';
-      void vscode.window.showErrorMessage(`FlameLens: ${running.request.name} left no profile.${why}`);
+      void showErrorWithLog(this.log, `FlameLens: ${running.request.name} left no profile.${why}`);
       return outcome;
     }
     try {
       await this.open(main, running.request.name);
       outcome.opened = main;
     } catch (err) {
-      void vscode.window.showErrorMessage(`FlameLens: could not open ${main.path}: ${(err as Error).message}`);
+      void showErrorWithLog(this.log, `FlameLens: could not open ${main.path}: ${(err as Error).message}`);
       return outcome;
     }
     const others = result.profiles.length - 1;
@@ -226,7 +237,7 @@ export class CaptureService implements vscode.Disposable {
 
   private async open(p: CapturedProfile, name: string): Promise<void> {
     const uri = vscode.Uri.file(p.path);
-    const profile = await loadProfile(uri);
+    const profile = await timed(this.log, `loaded ${p.path}`, () => loadProfile(uri));
     const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
     const title = `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`;
     // Beside the source the user profiled from, so code and flame graph show together.

@@ -11,6 +11,7 @@ import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-regis
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
 import { ReplyWaits } from './reply-waits';
+import type { Log } from '../log';
 
 /** How long Export Profile… waits for the webview's SVG before telling the user. */
 export const svgReplyTimeoutMs = 10_000;
@@ -69,6 +70,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   private loaded = false;
   private readonly pending: HostMessage[] = [];
   private readonly svgWaits = new ReplyWaits<string>();
+  private readonly log: Log;
 
   constructor(
     private readonly host: ViewHost,
@@ -77,6 +79,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     registry: ProfileRegistry,
   ) {
     this.view = entry.profile;
+    this.log = registry.log;
     host.webview.options = webviewOptions(extensionUri);
     host.webview.html = webviewHtml(host.webview, extensionUri, entry.title);
     this.disposables.push(
@@ -180,7 +183,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         this.receiveSvg(message);
         return;
       case 'log':
-        if (message.level === 'error') console.error(`[flamelens webview] ${message.message}`);
+        if (message.level === 'error') this.log.error(`webview (${this.entry.title}): ${message.message}`);
         return;
     }
   }

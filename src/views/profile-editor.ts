@@ -6,6 +6,7 @@ import { ProfileLoadError, loadProfile } from './load-profile';
 import { controlPanel, webviewHtml, webviewOptions } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
+import { timed } from '../log';
 
 export const profileEditorViewType = 'flamelens.profileEditor';
 
@@ -39,7 +40,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   async openCustomDocument(uri: vscode.Uri): Promise<ProfileDocument> {
     try {
-      return new ProfileDocument(uri, await loadProfile(uri));
+      return new ProfileDocument(uri, await timed(this.registry.log, `loaded ${uri.fsPath || uri.toString()}`, () => loadProfile(uri)));
     } catch (err) {
       // Thrown, the message would be replaced by VS Code's generic "could not be opened" page.
       if (err instanceof ProfileLoadError) return new ProfileDocument(uri, undefined, err.message);

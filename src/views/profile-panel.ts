@@ -8,6 +8,7 @@ import { loadProfile } from './load-profile';
 import { controlPanel, type ProfileViewController } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
+import { timed } from '../log';
 
 export const profilePanelViewType = 'flamelens.profilePanel';
 
@@ -63,7 +64,7 @@ export class ProfilePanels implements vscode.Disposable, vscode.WebviewPanelSeri
       return;
     }
     try {
-      const profile = await loadPanelSource(source);
+      const profile = await timed(this.registry.log, `restored ${panel.title}`, () => loadPanelSource(source));
       this.attach(panel, { profile, title: panel.title, source: sourceKey(source) }, source);
     } catch (err) {
       panel.dispose();

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Profile } from '../model/types';
 import type { HostMessage } from '../protocol';
+import type { Log } from '../log';
 
 export interface ProfileEntry {
   readonly profile: Profile;
@@ -25,6 +26,9 @@ export class ProfileRegistry implements vscode.Disposable {
   private readonly views = new Set<ProfileView>();
   private readonly changed = new vscode.EventEmitter<ProfileEntry | undefined>();
   readonly onDidChangeCurrent = this.changed.event;
+
+  /** `log` is where the views report load timings and their webviews' errors. */
+  constructor(readonly log: Log) {}
 
   get current(): ProfileEntry | undefined {
     return this.currentEntry;

@@ -86,6 +86,10 @@ describe('package.json manifest', () => {
     }
   });
 
+  it('contributes FlameLens: Show Log', () => {
+    assert.equal(commands.find((c) => c.command === 'flamelens.showLog')?.title, 'Show Log');
+  });
+
   it('puts only contributed commands in menus', () => {
     const ids = new Set(commands.map((c) => c.command));
     for (const [menu, items] of Object.entries(menus)) {

@@ -64,10 +64,16 @@ describe('FlameLens extension', function () {
       'showHotLines',
       'clearHotLines',
       'revealInFlameGraph',
+      'showLog',
     ].map((c) => `flamelens.${c}`);
     assert.deepEqual(ids.filter((id) => !registered.has(id)), []);
     const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string; category: string }[]);
     assert.ok(contributed.every((c) => c.category === 'FlameLens'));
+  });
+
+  it('Show Log opens the FlameLens log channel without error', async () => {
+    await api();
+    await vscode.commands.executeCommand('flamelens.showLog');
   });
 
   it('Open Profile shows a .cpuprofile in the FlameLens custom editor and makes it current', async () => {

@@ -1,0 +1,38 @@
+// FlameLens's log: one LogOutputChannel ("FlameLens" in the Output view) created in activate and
+// handed to the services. It records what was run, where profiles went, load timings and errors;
+// error notifications offer "Show Log" to open it.
+import * as vscode from 'vscode';
+
+/** The part of a LogOutputChannel the services write to. */
+export type Log = Pick<vscode.LogOutputChannel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'show'>;
+
+export const logChannelName = 'FlameLens';
+export const showLogCommandId = 'flamelens.showLog';
+export const showLogLabel = 'Show Log';
+
+export function createLog(): vscode.LogOutputChannel {
+  return vscode.window.createOutputChannel(logChannelName, { log: true });
+}
+
+/** An error notification with a "Show Log" button; the message is logged too. */
+export function showErrorWithLog(log: Log, message: string, ...actions: string[]): Thenable<string | undefined> {
+  log.error(message);
+  return vscode.window.showErrorMessage(message, ...actions, showLogLabel).then((choice) => {
+    if (choice !== showLogLabel) return choice;
+    log.show(true);
+    return undefined;
+  });
+}
+
+/** Runs `fn` and logs how long `what` took (or that it failed, and after how long). */
+export async function timed<T>(log: Log, what: string, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    const value = await fn();
+    log.info(`${what}: ${(performance.now() - start).toFixed(0)} ms`);
+    return value;
+  } catch (err) {
+    log.warn(`${what} failed after ${(performance.now() - start).toFixed(0)} ms: ${(err as Error).message}`);
+    throw err;
+  }
+}
