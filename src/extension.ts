@@ -2,7 +2,7 @@
 // context.subscriptions; nothing is parsed or spawned until a command or editor asks for it.
 import * as vscode from 'vscode';
 import { registerAttachFeatures } from './commands/attach-features';
-import { compareProfiles, openProfile } from './commands/open-commands';
+import { compareProfiles, openProfile, openWithCommandId, openWithFlameLens } from './commands/open-commands';
 import { exportProfileCommand } from './commands/export-commands';
 import { CaptureService, type CaptureOutcome } from './commands/capture-session';
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
@@ -54,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
 
   command(showLogCommandId, 'Show Log', () => log.show());
   command('flamelens.openProfile', 'Open Profile', (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));
+  command(openWithCommandId, 'Open With FlameLens', (uri?: vscode.Uri) => openWithFlameLens(uri instanceof vscode.Uri ? uri : undefined));
   command('flamelens.compareProfiles', 'Compare Profiles', (base?: vscode.Uri, next?: vscode.Uri) =>
     compareProfiles(panels, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
   );

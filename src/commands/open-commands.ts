@@ -1,6 +1,8 @@
-// Open Profile… and Compare Profiles…: file pickers in front of the custom editor and the diff panel.
+// Open Profile…, Open With FlameLens and Compare Profiles…: file pickers and menu entries in front
+// of the custom editors and the diff panel.
 import * as vscode from 'vscode';
 import { profileEditorViewType } from '../views/profile-editor';
+import { snapshotEditorViewType } from '../views/snapshot-editor';
 import { loadPanelSource, type ProfilePanels } from '../views/profile-panel';
 
 const profileFilters = { 'Profiles (.cpuprofile, .heapprofile, pprof, .gz)': ['cpuprofile', 'heapprofile', 'pprof', 'pb', 'gz', 'json'], 'All files': ['*'] };
@@ -15,6 +17,29 @@ export async function openProfile(uri?: vscode.Uri): Promise<void> {
     (await vscode.window.showOpenDialog({ title: 'FlameLens: open a profile', canSelectMany: false, filters: profileFilters, openLabel: 'Open Flame Graph' }))?.[0];
   if (!target) return;
   await vscode.commands.executeCommand('vscode.openWith', target, profileEditorViewType);
+}
+
+export const openWithCommandId = 'flamelens.openWith';
+
+/** The FlameLens editor for a file: the heap snapshot table or the flame graph. */
+export function flameLensEditorFor(uri: vscode.Uri): string {
+  return /\.heapsnapshot$/i.test(uri.path) ? snapshotEditorViewType : profileEditorViewType;
+}
+
+/** The file shown in the active editor tab (text, custom or notebook editor). */
+function activeTabResource(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+}
+
+/** Open With FlameLens (explorer and editor title menus, palette): the file in its FlameLens editor. */
+export async function openWithFlameLens(uri?: vscode.Uri): Promise<void> {
+  const target = uri ?? activeTabResource();
+  if (!target) {
+    void vscode.window.showInformationMessage('FlameLens: select a profile or heap snapshot file to open it in FlameLens.');
+    return;
+  }
+  await vscode.commands.executeCommand('vscode.openWith', target, flameLensEditorFor(target));
 }
 
 export async function compareProfiles(panels: ProfilePanels, base?: vscode.Uri, next?: vscode.Uri): Promise<void> {

@@ -86,6 +86,23 @@ describe('package.json manifest', () => {
     }
   });
 
+  it('leaves .heapprofile and .heapsnapshot to VS Code by default ("option" editors) and offers Open With FlameLens', () => {
+    const editors = (manifest.contributes as unknown as { customEditors: { viewType: string; selector: { filenamePattern: string }[]; priority?: string }[] }).customEditors;
+    for (const pattern of ['*.heapprofile', '*.heapprofile.gz', '*.heapsnapshot', '*.cpuprofile']) {
+      const editor = editors.find((e) => e.selector.some((s) => s.filenamePattern === pattern));
+      assert.equal(editor?.priority, 'option', pattern);
+    }
+    for (const menu of ['explorer/context', 'editor/title']) {
+      const item = menus[menu]?.find((m) => m.command === 'flamelens.openWith');
+      assert.ok(item, `Open With FlameLens in ${menu}`);
+      const pattern = /resourceFilename =~ \/(.+?)\/(?: |$)/.exec(item.when ?? '')?.[1];
+      assert.ok(pattern, `${menu}: ${item.when}`);
+      const re = new RegExp(pattern);
+      for (const name of ['a.cpuprofile', 'a.heapprofile', 'a.heapprofile.gz', 'a.heapsnapshot', 'cpu.pprof', 'p.pb.gz']) assert.ok(re.test(name), `${menu}: ${name}`);
+      for (const name of ['a.js', 'a.gz', 'a.json']) assert.ok(!re.test(name), `${menu}: ${name}`);
+    }
+  });
+
   it('contributes FlameLens: Show Log', () => {
     assert.equal(commands.find((c) => c.command === 'flamelens.showLog')?.title, 'Show Log');
   });

@@ -97,6 +97,19 @@ describe('FlameLens extension', function () {
     assert.equal(current.total, expected.totalValue[0]);
   });
 
+  it('Open With FlameLens (no argument) reopens the profile shown as text in the FlameLens editor', async () => {
+    await api();
+    const file = path.join(workspaceDir(), 'busy.cpuprofile');
+    // .cpuprofile is an "option" editor: a plain open shows the JSON text.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file), vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('flamelens.openWith');
+    const input = await until('the custom editor tab', () => {
+      const i = activeTabInput();
+      return i instanceof vscode.TabInputCustom && i.uri.fsPath === file ? i : undefined;
+    });
+    assert.equal(input.viewType, 'flamelens.profileEditor');
+  });
+
   it('opens a 3 MB profile (parsed in a worker thread when dist/parse-worker.js is built)', async () => {
     const t = await api();
     const original = fs.readFileSync(path.join(workspaceDir(), 'busy.cpuprofile'), 'utf8');

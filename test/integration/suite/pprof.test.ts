@@ -55,19 +55,19 @@ describe('pprof profiles in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('declares .pprof / .pb.gz for the FlameLens editor and the explorer menu', () => {
+  it('declares .pprof / .pb.gz for the FlameLens editor and the explorer menu (Open With FlameLens)', () => {
     const contributes = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes as {
       customEditors: { viewType: string; selector: { filenamePattern: string }[] }[];
       menus: { 'explorer/context': { command: string; when: string }[] };
     };
     const patterns = contributes.customEditors.filter((e) => e.viewType === 'flamelens.profileEditor').flatMap((e) => e.selector.map((s) => s.filenamePattern));
     for (const p of ['*.pprof', '*.pb.gz']) assert.ok(patterns.includes(p), `${p} in ${patterns.join(', ')}`);
-    const open = contributes.menus['explorer/context'].find((m) => m.command === 'flamelens.openProfile');
+    const open = contributes.menus['explorer/context'].find((m) => m.command === 'flamelens.openWith');
     assert.ok(open);
     const when = /resourceFilename =~ \/(.+)\/$/.exec(open.when)?.[1];
     assert.ok(when, open.when);
     const re = new RegExp(when);
-    for (const name of ['cpu.pprof', 'profile.pb.gz', 'x.pprof.gz', 'a.cpuprofile', 'a.heapprofile.gz']) assert.ok(re.test(name), `${name} matches ${when}`);
+    for (const name of ['cpu.pprof', 'profile.pb.gz', 'x.pprof.gz', 'a.cpuprofile', 'a.heapprofile.gz', 'a.heapsnapshot']) assert.ok(re.test(name), `${name} matches ${when}`);
     for (const name of ['a.gz', 'a.pb', 'pprof.txt']) assert.ok(!re.test(name), `${name} does not match ${when}`);
   });
 
