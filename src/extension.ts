@@ -28,6 +28,9 @@ export interface FlameLensTestApi {
   hotLinesShownForTest(): boolean;
 }
 
+/** Context key: a profile is current (what hot lines and Reveal in Flame Graph use). */
+const hasProfileContextKey = 'flamelens.hasProfile';
+
 function guarded<A extends unknown[]>(log: Log, name: string, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
@@ -47,6 +50,10 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const capture = new CaptureService(panels, context.extensionUri, log);
   const hotLines = new HotLines(registry, context.extensionUri);
   context.subscriptions.push(registry, panels, capture, hotLines, ProfileEditorProvider.register(context.extensionUri, registry));
+  // Reveal in Flame Graph and Show/Clear Hot Lines appear in the palette only while a profile is current.
+  const setHasProfile = (has: boolean) => void vscode.commands.executeCommand('setContext', hasProfileContextKey, has);
+  setHasProfile(false);
+  context.subscriptions.push(registry.onDidChangeCurrent((entry) => setHasProfile(entry !== undefined)));
   const attachFeatures = registerAttachFeatures(context, { panels, registry, capture, log });
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>

@@ -103,6 +103,15 @@ describe('package.json manifest', () => {
     }
   });
 
+  it('shows Reveal in Flame Graph and Show/Clear Hot Lines only while a profile is current', () => {
+    for (const id of ['flamelens.revealInFlameGraph', 'flamelens.showHotLines', 'flamelens.clearHotLines']) {
+      assert.match(menus.commandPalette?.find((m) => m.command === id)?.when ?? '', /\bflamelens\.hasProfile\b/, id);
+    }
+    for (const item of menus['editor/context']?.filter((m) => m.command === 'flamelens.revealInFlameGraph') ?? []) {
+      assert.match(item.when ?? '', /\bflamelens\.hasProfile\b/);
+    }
+  });
+
   it('contributes FlameLens: Show Log', () => {
     assert.equal(commands.find((c) => c.command === 'flamelens.showLog')?.title, 'Show Log');
   });
