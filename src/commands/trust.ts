@@ -2,14 +2,7 @@
 // disables them in Restricted Mode; this check catches every other way in (keybindings,
 // executeCommand from other extensions or tests) and says how to get out of Restricted Mode.
 import * as vscode from 'vscode';
-
-export const untrustedMessage = 'FlameLens runs programs only in a trusted workspace';
-export const manageTrustLabel = 'Manage Workspace Trust';
-
-/** The error shown when `action` is refused in an untrusted workspace. */
-export function untrustedText(action: string): string {
-  return `${untrustedMessage}. "${action}" is not available in Restricted Mode.`;
-}
+import { manageTrustLabel, untrustedText } from './trust-message';
 
 /** True in a trusted workspace; otherwise shows the refusal (with a button to manage trust) and returns false. */
 export function requireTrust(action: string): boolean {

@@ -1,8 +1,10 @@
-// The extension manifest (package.json) as VS Code reads it: workspace trust, when clauses,
-// categories. Plain JSON checks: the real-VS-Code suite covers what VS Code does with them.
+// The extension manifest (package.json) as VS Code reads it — workspace trust, when clauses,
+// categories — and the words of the trust refusal. Plain checks: the real-VS-Code suite covers what
+// VS Code does with them.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { manageTrustLabel, untrustedText } from '../../src/commands/trust-message';
 
 interface Command {
   command: string;
@@ -69,6 +71,14 @@ describe('package.json manifest', () => {
         assert.match(item.when ?? '', /\bisWorkspaceTrusted\b/, `${item.command} in ${menu}`);
       }
     }
+  });
+
+  it('refuses in Restricted Mode with a message naming the command and the way out', () => {
+    const text = untrustedText('Profile Current File');
+    assert.match(text, /^FlameLens runs programs only in a trusted workspace\./);
+    assert.match(text, /"Profile Current File"/);
+    assert.match(text, /Restricted Mode/);
+    assert.equal(manageTrustLabel, 'Manage Workspace Trust');
   });
 
   it('leaves the viewers usable in Restricted Mode', () => {
