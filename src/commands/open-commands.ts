@@ -26,7 +26,7 @@ export function flameLensEditorFor(uri: vscode.Uri): string {
   return /\.heapsnapshot$/i.test(uri.path) ? snapshotEditorViewType : profileEditorViewType;
 }
 
-/** The file shown in the active editor tab (text, custom or notebook editor). */
+/** The file shown in the active editor tab (a text or custom editor). */
 function activeTabResource(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   return input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;

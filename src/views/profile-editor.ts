@@ -6,7 +6,7 @@ import { ProfileLoadError, loadProfile } from './load-profile';
 import { controlPanel, webviewHtml, webviewOptions } from './profile-controller';
 import type { ProfileEntry, ProfileRegistry } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
-import { timed } from '../log';
+import { showErrorWithLog, timed } from '../log';
 
 export const profileEditorViewType = 'flamelens.profileEditor';
 
@@ -64,6 +64,6 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
       if (m?.type === 'ready') void panel.webview.postMessage({ type: 'error', message: `FlameLens cannot show this file. ${message}` });
     });
     panel.onDidDispose(() => sub.dispose());
-    void vscode.window.showErrorMessage(`FlameLens: ${escapeNotificationText(message)}`);
+    void showErrorWithLog(this.registry.log, `FlameLens: ${escapeNotificationText(message)}`);
   }
 }
