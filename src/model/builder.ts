@@ -4,6 +4,7 @@
 // importers finish with — for totals, line tables that sum to each self value, and the value checks.
 import { assembleProfile } from './assemble';
 import type { Frame, Profile, ProfileFormat, ProfileKind, ValueUnit } from './types';
+import { IntList } from './scan';
 
 export interface ProfileHeader {
   readonly kind: ProfileKind;
@@ -47,27 +48,14 @@ class Float64List {
   }
 }
 
-class Int32List {
-  data = new Int32Array(64);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
 export class ProfileBuilder {
   private readonly header: ProfileHeader;
   private readonly frameList: Frame[] = [];
   /** frameKey per frame, and an open-addressing hash of frame indexes keyed by it. */
   private readonly frameKeys: string[] = [];
   private frameSlots = new Int32Array(1024).fill(-1);
-  private readonly parents = new Int32List();
-  private readonly nodeFrames = new Int32List();
+  private readonly parents = new IntList(64);
+  private readonly nodeFrames = new IntList(64);
   private readonly self = new Float64List();
   private readonly samples = new Float64List();
   private base: Float64List | undefined;
@@ -77,8 +65,8 @@ export class ProfileBuilder {
    */
   private childSlots = new Int32Array(1024).fill(-1);
   private childCount = 0;
-  private readonly lineNode = new Int32List();
-  private readonly lineNo = new Int32List();
+  private readonly lineNode = new IntList(64);
+  private readonly lineNo = new IntList(64);
   private readonly lineVal = new Float64List();
   private readonly extraNotes: string[] = [];
   private sampleCountOverride: number | undefined;

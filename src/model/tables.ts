@@ -1,5 +1,6 @@
 // Per-function and per-source-line tables over a profile.
 import type { FunctionRow, LineRow, Profile } from './types';
+import { IntList } from './scan';
 
 /**
  * Self and total per frame, sorted by self (then total) descending. Total counts a recursive
@@ -71,7 +72,7 @@ export function lineTable(profile: Profile): LineRow[] {
   // Rows keyed by (url id, line) in an open-addressing hash of row indexes; per line entry, its
   // row. No JS Map: its 2^24-entry limit is within reach of a large profile's line entries.
   const rows: LineRow[] = [];
-  const rowUrl = new IntBuffer();
+  const rowUrl = new IntList();
   let slots = new Int32Array(1024).fill(-1);
   const entryRow = new Int32Array(lineNumber.length).fill(-1);
   for (let i = 0; i < n; i++) {
@@ -149,19 +150,6 @@ export function lineTable(profile: Profile): LineRow[] {
   }
   rows.sort((a, b) => b.self - a.self || (a.url < b.url ? -1 : a.url > b.url ? 1 : a.line - b.line));
   return rows;
-}
-
-class IntBuffer {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
 }
 
 function hashPair(a: number, b: number): number {
