@@ -2,7 +2,9 @@
 // profiles: per-line annotations ("12.4 ms · 3.1%" with a heat 0..1), per-function lens texts,
 // hover details (callers, callees) and the function under the cursor. The index over the
 // profile's line and function tables is built lazily, once, on the first file asked about.
-import { escapeControlText } from '../model/escape-text';
+import { escapeControlText, escapeMarkdown } from '../model/escape-text';
+
+export { escapeMarkdown } from '../model/escape-text';
 import { formatPercent, formatValue } from '../model/format';
 import { functionTable, lineTable } from '../model/tables';
 import type { Frame, Profile } from '../model/types';
@@ -250,14 +252,6 @@ export function heatBucket(heat: number, buckets: number): number {
   return Math.min(buckets - 1, Math.floor(Math.min(1, heat) * buckets));
 }
 
-/**
- * Markdown-safe text (function names and urls are untrusted): control and bidi characters shown
- * as visible escapes, then every character markdown could read as syntax backslash-escaped
- * (links, emphasis, HTML, entities such as `&#x202e;`, autolinks' `:`).
- */
-export function escapeMarkdown(text: string): string {
-  return escapeControlText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => `\\${c}`);
-}
 
 /** A function name as inline code: escaped controls, backticks swapped so the span cannot end early. */
 function codeName(name: string): string {

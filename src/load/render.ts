@@ -1,7 +1,7 @@
 // Renderings of a LoadRun: the terminal summary (through cli/text.ts table(), which escapes every
 // cell), a markdown report for CI job summaries, and the JSON. Each reads only the LoadRun.
 import { table } from '../cli/text';
-import { escapeControlText } from '../model/escape-text';
+import { escapeControlText, escapeMarkdown } from '../model/escape-text';
 import type { LatencySummary } from './histogram';
 import type { LoadRun } from './run';
 
@@ -96,13 +96,6 @@ function where(url: string, line: number): string {
   return line > 0 ? `${url}:${line}` : url;
 }
 
-/** Text for a markdown table cell: no markup, no line breaks, no raw HTML. */
-export function mdCell(text: string): string {
-  return escapeControlText(text)
-    .replace(/[\\`*_[\]<>|#~]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, ' ');
-}
-
 function mdTable(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
@@ -113,7 +106,7 @@ export function renderLoadMarkdown(run: LoadRun): string {
   const passed = run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0;
   out.push(`## FlameLens load run: ${passed ? 'passed' : 'FAILED'}`, '');
   out.push(`${run.config.urls.map((u) => `\`${u.replace(/`/g, '')}\``).join(', ')} — ${num(run.durationMs / 1000)} s measured, ${run.requests.total} requests, ${num(run.throughput.rps)} req/s`);
-  if (run.cutShort) out.push('', `**Cut short:** ${mdCell(run.cutShort)}`);
+  if (run.cutShort) out.push('', `**Cut short:** ${escapeMarkdown(run.cutShort)}`);
   out.push('', '### Latency', '', mdTable(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(run.latency[k]))]));
   const r = run.requests;
   out.push('', '### Requests', '', mdTable(['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'], [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]]));
@@ -124,7 +117,7 @@ export function renderLoadMarkdown(run: LoadRun): string {
     out.push('', '### Thresholds', '', mdTable(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? '✅' : '❌', `\`${t.expr.replace(/`/g, '')}\``, verdictValue(t)])));
   }
   if (run.topFunctions.length > 0) {
-    out.push('', '### Server: top functions by self time', '', mdTable(['self', '%', 'function', 'location'], run.topFunctions.map((f) => [ms(f.selfMs), `${num(f.selfPct)}%`, mdCell(f.name), mdCell(where(f.url, f.line))])));
+    out.push('', '### Server: top functions by self time', '', mdTable(['self', '%', 'function', 'location'], run.topFunctions.map((f) => [ms(f.selfMs), `${num(f.selfPct)}%`, escapeMarkdown(f.name), escapeMarkdown(where(f.url, f.line))])));
   }
   const b = run.baseline;
   if (b) {
@@ -132,10 +125,10 @@ export function renderLoadMarkdown(run: LoadRun): string {
       ...latencyKeys.map((k) => [latencyLabel[k], ms(b.latencyDelta[k].before), ms(b.latencyDelta[k].after), signedPct(b.latencyDelta[k].deltaPct)]),
       ['req/s', num(b.rpsDelta.before), num(b.rpsDelta.after), signedPct(b.rpsDelta.deltaPct)],
     ]));
-    if (b.grown.length > 0) out.push('', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, mdCell(g.name), mdCell(where(g.url, g.line))])));
+    if (b.grown.length > 0) out.push('', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, escapeMarkdown(g.name), escapeMarkdown(where(g.url, g.line))])));
     if (b.regressions.length > 0) out.push('', `**Regression above ${b.failAbovePct}%:** ${b.regressions.join(', ')}`);
   }
-  for (const p of run.problems) out.push('', `> ${mdCell(p)}`);
+  for (const p of run.problems) out.push('', `> ${escapeMarkdown(p)}`);
   return `${out.join('\n')}\n`;
 }
 

@@ -57,3 +57,12 @@ export function hasControlText(text: string): boolean {
 export function escapeNotificationText(text: string): string {
   return escapeControlText(text).replace(/\]\(/g, '] (');
 }
+
+/**
+ * Markdown-safe text (function names and urls are untrusted): control and bidi characters shown
+ * as visible escapes, then every character markdown could read as syntax backslash-escaped
+ * (links, emphasis, HTML, entities such as `&#x202e;`, autolinks' `:`).
+ */
+export function escapeMarkdown(text: string): string {
+  return escapeControlText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => `\\${c}`);
+}

@@ -9,7 +9,8 @@ import { parseStage, planStages } from '../../src/load/stages';
 import { mergeHistograms, newHistogram, recordLatency, summarizeLatency } from '../../src/load/histogram';
 import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, runPassed, type LoadConfig, type LoadRun, type Measured } from '../../src/load/run';
 import { checkTargets, isLoopbackHost, parseTargetUrl } from '../../src/load/targets';
-import { mdCell, renderLoadMarkdown, renderLoadText } from '../../src/load/render';
+import { renderLoadMarkdown, renderLoadText } from '../../src/load/render';
+import { escapeMarkdown } from '../../src/model/escape-text';
 
 test('thresholds: k6 spellings and units are read into ms, % and req/s', () => {
   assert.deepEqual(parseThreshold('p95<200ms'), { expr: 'p95<200ms', metric: 'p95', op: '<', limit: 200 });
@@ -169,8 +170,8 @@ test('targets: loopback only unless --allow-remote, with the reason in the messa
 });
 
 test('renderings: profile text is escaped in markdown and in the terminal', () => {
-  assert.equal(mdCell('a|b<s>`x`'), 'a\\|b\\<s\\>\\`x\\`');
-  assert.ok(!/[\n\r]/.test(mdCell('a\nb\r')));
+  assert.equal(escapeMarkdown('a|b<s>`x`'), 'a\\|b\\<s\\>\\`x\\`');
+  assert.ok(!/[\n\r]/.test(escapeMarkdown('a\nb\r')));
   const run = { ...runWith(10, 100, [['evil|<img src=x>\u001b[31m', 5]]), thresholds: [{ expr: 'p95<1ms', ok: false, actual: 10, unit: 'ms' as const }] };
   const md = renderLoadMarkdown(run);
   assert.match(md, /FAILED/);
