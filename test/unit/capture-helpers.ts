@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 const outRoot = path.join(repoRoot, 'test-output');
@@ -200,3 +200,9 @@ export function startProcess(args: string[], cwd: string, opts: { detached?: boo
 }
 
 export { isAlive } from '../../src/capture/signal-relay';
+
+/** Runs the bundled CLI to completion: its exit status and output (generous limits for slow machines). */
+export function runCli(cli: string, args: string[], cwd = repoRoot): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,22 +1,18 @@
 // `flamelens export` as users run it (the bundled CLI in a real process): default output names,
 // speedscope from several profiles of one capture, the HTML page, and usage errors (exit 2).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import type { SpeedscopeFile } from '../../src/export/speedscope';
-import { buildBundles, repoRoot, scratchDir } from './capture-helpers';
+import { buildBundles, repoRoot, scratchDir, runCli } from './capture-helpers';
 
 let cli = '';
 before(async () => {
   cli = (await buildBundles()).cli;
 });
 
-function flamelens(args: string[], cwd = repoRoot): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const flamelens = (args: string[], cwd = repoRoot) => runCli(cli, args, cwd);
 
 const fixture = (name: string) => path.join(repoRoot, 'test/fixtures', name);
 

@@ -14,7 +14,7 @@ import { maybeGunzip } from '../../src/model/gunzip';
 import { parseProfile } from '../../src/model/import';
 import { functionTable, lineTable } from '../../src/model/tables';
 import { ProfileError, type Profile } from '../../src/model/types';
-import { buildBundles, repoRoot, scratchDir, writeFiles } from './capture-helpers';
+import { buildBundles, repoRoot, scratchDir, writeFiles, runCli } from './capture-helpers';
 import { go, goEnv, haveGo, parseTop } from './go-tool';
 import { assertProfileInvariants, readFixture } from './model-helpers';
 
@@ -23,10 +23,7 @@ before(async () => {
   cli = (await buildBundles()).cli;
 });
 
-function flamelens(args: string[], cwd = repoRoot): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const flamelens = (args: string[], cwd = repoRoot) => runCli(cli, args, cwd);
 
 function reportJson(file: string): ReportJson {
   const r = flamelens(['report', file, '--json', '--top', '30', '--no-source-maps']);

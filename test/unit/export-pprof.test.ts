@@ -2,7 +2,6 @@
 // top functions by self as FlameLens's report, the per-line locations we wrote, and the sample
 // totals; on the fixtures and on a live capture made with `flamelens record`.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -11,7 +10,7 @@ import { Profile as PprofProfile } from 'pprof-format';
 import type { ReportJson } from '../../src/cli/report';
 import { parseProfile } from '../../src/model/import';
 import { lineTable } from '../../src/model/tables';
-import { buildBundles, busyFunction, repoRoot, scratchDir, writeFiles } from './capture-helpers';
+import { buildBundles, busyFunction, repoRoot, scratchDir, writeFiles, runCli } from './capture-helpers';
 import { go, haveGo, parseRaw, parseTop } from './go-tool';
 import { readFixture } from './model-helpers';
 
@@ -21,7 +20,7 @@ before(async () => {
 });
 
 function flamelens(args: string[], cwd = repoRoot): string {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+  const r = runCli(cli, args, cwd);
   assert.equal(r.status, 0, `flamelens ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
