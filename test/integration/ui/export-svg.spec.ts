@@ -37,7 +37,12 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.runCommand('FlameLens: Export Profile…');
   // The quick pick is up once its rows are (nothing is picked: Escape below).
   await ui.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'speedscope' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-  const rows = await ui.quickInputRows();
+  // The palette's rows can linger while the quick pick replaces them: read until the formats are listed.
+  let rows = await ui.quickInputRows();
+  for (const deadline = Date.now() + 30_000; !rows.some((r) => r.startsWith('pprof')) && Date.now() < deadline; ) {
+    await ui.page.waitForTimeout(250);
+    rows = await ui.quickInputRows();
+  }
   ui.log(`rows without a view: ${JSON.stringify(rows)}`);
   assert.ok(rows.some((r) => r.startsWith('pprof')), `the file formats: ${JSON.stringify(rows)}`);
   assert.ok(!rows.some((r) => r.startsWith('SVG') || r.includes('as drawn in the view')), `SVG offered without a view: ${JSON.stringify(rows)}`);

@@ -137,7 +137,18 @@ export class Workbench {
     } catch {
       throw new Error(`no quick pick row matching ${String(text)}; rows: ${JSON.stringify(await this.quickInputRows())}`);
     }
-    await row.click();
+    // A list that re-renders under the pointer (a loaded machine) can hide the row mid-click: let it
+    // settle and click the row found again, a few times, before giving up.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await row.click({ timeout: 10_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.waitForSettledQuickInput();
+        await row.waitFor({ state: 'visible', timeout });
+      }
+    }
   }
 
   /** Types into an open input box (e.g. showInputBox) and presses Enter. */
