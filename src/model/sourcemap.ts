@@ -288,7 +288,9 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   if (lateFrames > 0) {
     notes.push(`source mapping stopped after ${budget.ms / 1000} s (its time limit): ${frames(lateFrames)} kept the generated location`);
   }
-  if (!anyOriginal && notes.length === 0) return p;
+  // Nothing moved (scripts from another machine, or no maps): the tree is unchanged, so skip the
+  // rebuild — on big profiles it cost seconds only to attach notes. Arrays are shared, never mutated.
+  if (!anyOriginal) return notes.length === 0 ? p : { ...p, notes: [...p.notes, ...summariseNotes(notes)] };
 
   const frameOut = canonicalFrames(mappedFrames, origins, sourceIds, checks);
   const lineOf = (f: number, line: number): number => {
