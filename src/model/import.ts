@@ -6,12 +6,15 @@ import { FloatList, IntList, JsonScanner, keyBytes } from './scan';
 import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
 import { parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
+import { parseProfileObject } from './parse-object';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
 export interface ParseOptions extends PprofParseOptions {
   /** Used only to word error messages. */
   fileName?: string;
+  /** Tests and benches: overrides objectPathMaxBytes (-1: always the byte scanner). */
+  objectPathMaxBytes?: number;
 }
 
 const K_NODES = keyBytes('nodes');
@@ -45,6 +48,13 @@ export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Pro
   }
 }
 
+/**
+ * Largest JSON profile read through JSON.parse (parse-object.ts) rather than the byte scanner:
+ * below it JSON.parse wins in a fresh process, above it the scanner is as fast and needs far less
+ * memory. Measured with `npm run bench` (bench/ingest.ts).
+ */
+export const objectPathMaxBytes = 8 * 1024 * 1024;
+
 function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
   const sc = new JsonScanner(bytes);
   const first = sc.peek();
@@ -64,6 +74,12 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
       throw new ProfileError('unknown-format', 'This JSON is a single value, not a profile (.cpuprofile or .heapprofile).');
     }
     sc.fail("a JSON object ('{')");
+  }
+
+  // Small files: JSON.parse is faster cold (see parse-object.ts); it hands unusual input back here.
+  if (bytes.length <= (options.objectPathMaxBytes ?? objectPathMaxBytes)) {
+    const parsed = parseProfileObject(bytes);
+    if (parsed !== undefined) return parsed;
   }
 
   let cpu: RawCpuNodes | null = null;

@@ -86,11 +86,21 @@ export class RawFrameTable {
   }
 }
 
+/** A usable node id: an integer from 0 to 2^31 − 1. */
+export function isNodeId(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0x7fffffff;
+}
+
+/** A raw line or column as kept while reading: integers from -1 up, anything else NO_POSITION. */
+export function rawPosition(v: number): number {
+  return Number.isInteger(v) && v >= -1 && v <= 0x7fffffff ? v : NO_POSITION;
+}
+
 /** Reads a non-negative integer id, rejecting fractions, negatives and ids beyond 2^31. */
 export function readId(sc: JsonScanner, what: string, index = 0): number {
   const at = sc.pos;
   const v = sc.readNumber(what, index);
-  if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
+  if (!isNodeId(v)) {
     throw new ProfileError('invalid-structure', `Not a valid profile: ${what.replace('%d', String(index))} ${String(v)} (byte ${at}) is not a usable node id (ids are integers from 0 to 2^31).`);
   }
   return v;

@@ -6,7 +6,7 @@
 //   v8-profiler-next:  lineNumber/columnNumber 1-based (0 = none), scriptId a number, per-line
 //                      ticks in callFrame.lineTicks [{line, hitCount}] (1-based), plus typeId/uid/title.
 import { FloatList, IntList, keyBytes, keyCode, type JsonScanner } from './scan';
-import { IdIndex, NO_POSITION, RawFrameTable, readId } from './parse-common';
+import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
 import type { Profile } from './types';
 import { ProfileError } from './types';
@@ -150,9 +150,15 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
 }
 
 function readPosition(sc: JsonScanner, what: string): number {
-  const v = sc.readNumber(what);
-  if (!Number.isInteger(v) || v < -1 || v > 0x7fffffff) return NO_POSITION;
-  return v;
+  return rawPosition(sc.readNumber(what));
+}
+
+/** Keeps one {line, count} tick entry (positionTicks or lineTicks) if it is usable. */
+export function addTick(raw: RawCpuNodes, line: number, count: number): void {
+  if (Number.isInteger(line) && count > 0 && count <= MAX_VALUE) {
+    raw.tickLine.push(line > 0 && line <= 0x7fffffff ? line : 0);
+    raw.tickCount.push(count);
+  }
 }
 
 /** [{line, <countKey>}…] → the node's tick lists. */
@@ -172,10 +178,7 @@ function scanTicks(sc: JsonScanner, raw: RawCpuNodes, countKey: Uint8Array, what
         else sc.skipValue();
       } while (sc.next(0x7d));
     }
-    if (Number.isInteger(line) && count > 0 && count <= MAX_VALUE) {
-      raw.tickLine.push(line > 0 && line <= 0x7fffffff ? line : 0);
-      raw.tickCount.push(count);
-    }
+    addTick(raw, line, count);
   } while (sc.next(0x5d));
 }
 

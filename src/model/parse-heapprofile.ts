@@ -3,7 +3,7 @@
 // children: [...]} — and optionally `samples` [{size, nodeId, ordinal}]. Line numbers are
 // 0-based as in DevTools. The value of a node is the bytes allocated there and still live.
 import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
-import { IdIndex, NO_POSITION, RawFrameTable, readId } from './parse-common';
+import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
 import type { Profile } from './types';
 import { ProfileError } from './types';
@@ -134,9 +134,7 @@ export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
   }
 }
 
-function position(v: number): number {
-  return Number.isInteger(v) && v >= -1 && v <= 0x7fffffff ? v : NO_POSITION;
-}
+const position = rawPosition;
 
 /** Scans heap `samples` [{size, nodeId, ordinal}] (the scanner sits at its '['). */
 export function scanHeapSamples(sc: JsonScanner, raw: RawHeapNodes): void {

@@ -1,0 +1,252 @@
+// Small profiles: JSON.parse, then a walk of the parsed objects into the very tables the byte
+// scanner fills (RawCpuNodes, RawHeapNodes), finished by the same build functions. Why two
+// paths: in a fresh process the scanner's byte loops run in V8's interpreter until the JIT has
+// seen enough of them, so a cold parse of a 1 MB profile cost several times JSON.parse; the walk
+// here touches each node once instead of each byte. Large files keep the scanner, which needs a
+// fraction of JSON.parse's memory and is faster once compiled.
+//
+// This path only handles input it reads exactly as the scanner would; anything unusual (a wrong
+// type, a missing id, invalid JSON, a heap snapshot…) makes it give up (undefined), and the
+// scanner then gives the result or its precise error. One difference remains by design: JSON.parse
+// keeps the last of duplicate keys, which no profiler writes.
+import { FloatList, IntList } from './scan';
+import { NO_POSITION, rawPosition, isNodeId } from './parse-common';
+import { RawCpuNodes, addTick, buildCpuProfile } from './parse-cpuprofile';
+import { RawHeapNodes, buildHeapProfile } from './parse-heapprofile';
+import { MAX_VALUE } from './assemble';
+import type { Profile } from './types';
+
+/** Thrown inside the walk when the input needs the scanner. */
+const GIVE_UP = Symbol('give up');
+/** Deepest heap tree walked recursively here; deeper ones go to the (iterative) scanner. */
+const MAX_HEAP_DEPTH = 2000;
+
+type Json = Record<string, unknown>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
+/** The profile in `bytes` (a JSON object), or undefined when the scanner must read it. */
+export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
+  let top: unknown;
+  try {
+    // TextDecoder drops a byte-order mark, as the scanner skips it.
+    top = JSON.parse(utf8.decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(top)) return undefined;
+  let cpu: RawCpuNodes | null = null;
+  let heap: RawHeapNodes | null = null;
+  let samples: IntList | null = null;
+  let timeDeltas: FloatList | null = null;
+  let startTime: number | null = null;
+  let endTime: number | null = null;
+  let hasTypeId = false;
+  try {
+    for (const key in top) {
+      const v = top[key];
+      switch (key) {
+        case 'nodes':
+          cpu = new RawCpuNodes();
+          walkCpuNodes(v, cpu);
+          break;
+        case 'samples':
+          if (!Array.isArray(v)) giveUp();
+          // As the scanner: an object first means heap samples, anything else CPU sample ids.
+          if (isObject(v[0])) {
+            heap ??= new RawHeapNodes();
+            walkHeapSamples(v, heap);
+          } else {
+            samples = new IntList(v.length);
+            for (const s of v) samples.push(nodeId(s));
+          }
+          break;
+        case 'timeDeltas':
+          if (!Array.isArray(v)) giveUp();
+          timeDeltas = new FloatList(v.length);
+          for (const d of v) timeDeltas.push(number(d));
+          break;
+        case 'head':
+          heap ??= new RawHeapNodes();
+          walkHeapHead(v, heap);
+          break;
+        case 'startTime':
+          startTime = time(v);
+          break;
+        case 'endTime':
+          endTime = time(v);
+          break;
+        case 'typeId':
+          hasTypeId = true;
+          break;
+        case 'snapshot':
+        case 'traceEvents':
+          // Not a profile: the scanner words the error.
+          giveUp();
+      }
+    }
+  } catch (err) {
+    // A stack overflow on absurdly nested input is the scanner's to report, too.
+    if (err === GIVE_UP || err instanceof RangeError) return undefined;
+    throw err;
+  }
+  if (cpu !== null) return buildCpuProfile({ nodes: cpu, samples, timeDeltas, startTime, endTime, hasTypeId });
+  if (heap !== null && heap.ids.length > 0) return buildHeapProfile(heap);
+  return undefined;
+}
+
+function number(v: unknown): number {
+  return typeof v === 'number' ? v : giveUp();
+}
+
+function nodeId(v: unknown): number {
+  return isNodeId(v) ? v : giveUp();
+}
+
+function time(v: unknown): number | null {
+  if (v === null) return null;
+  const t = number(v);
+  return Number.isFinite(t) ? t : null;
+}
+
+/** A string id in `table` ('' when absent), as the scanner interns functionName and url. */
+function stringId(v: unknown, table: { internValue(s: string): number }, empty: number): number {
+  if (v === undefined) return empty;
+  return typeof v === 'string' ? table.internValue(v) : giveUp();
+}
+
+function position(v: unknown): number {
+  return v === undefined ? NO_POSITION : rawPosition(number(v));
+}
+
+function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
+  if (!Array.isArray(nodes) || nodes.length === 0) giveUp();
+  const names = raw.frames.names;
+  const urls = raw.frames.urls;
+  const emptyName = names.internValue('');
+  const emptyUrl = urls.internValue('');
+  for (const node of nodes) {
+    if (!isObject(node)) giveUp();
+    const id = nodeId(node.id);
+    const cf = node.callFrame;
+    if (!isObject(cf)) giveUp();
+    raw.childOff.push(raw.childIds.length);
+    raw.tickOff.push(raw.tickLine.length);
+    const fn = stringId(cf.functionName, names, emptyName);
+    const url = stringId(cf.url, urls, emptyUrl);
+    const line = position(cf.lineNumber);
+    const col = position(cf.columnNumber);
+    const scriptId = cf.scriptId;
+    if (typeof scriptId === 'string') raw.stringScriptId = true;
+    else if (typeof scriptId === 'number') raw.numericScriptId = true;
+    const hits = node.hitCount === undefined ? 0 : number(node.hitCount);
+    const children = node.children;
+    if (children !== undefined) {
+      if (!Array.isArray(children)) giveUp();
+      raw.hasChildrenField = true;
+      for (const c of children) raw.childIds.push(nodeId(c));
+    }
+    let parentId = -1;
+    if (node.parent !== undefined) {
+      raw.hasParentField = true;
+      parentId = nodeId(node.parent);
+    }
+    // Ticks go in key order, as scanned (a node has one kind or the other in practice).
+    const lineTicks = cf.lineTicks;
+    const positionTicks = node.positionTicks;
+    if (lineTicks !== undefined) raw.lineTicks = true;
+    if (positionTicks !== undefined) raw.positionTicks = true;
+    if (lineTicks !== undefined && positionTicks !== undefined && Object.keys(node).indexOf('positionTicks') < Object.keys(node).indexOf('callFrame')) {
+      walkTicks(positionTicks, raw, 'ticks');
+      walkTicks(lineTicks, raw, 'hitCount');
+    } else {
+      if (lineTicks !== undefined) walkTicks(lineTicks, raw, 'hitCount');
+      if (positionTicks !== undefined) walkTicks(positionTicks, raw, 'ticks');
+    }
+    raw.ids.push(id);
+    raw.frame.push(raw.frames.intern(fn, url, line, col));
+    raw.hitCount.push(hits);
+    raw.parentIds.push(parentId);
+  }
+  raw.childOff.push(raw.childIds.length);
+  raw.tickOff.push(raw.tickLine.length);
+}
+
+function walkTicks(ticks: unknown, raw: RawCpuNodes, countKey: 'ticks' | 'hitCount'): void {
+  if (ticks === null) return;
+  if (!Array.isArray(ticks)) giveUp();
+  for (const t of ticks) {
+    if (!isObject(t)) giveUp();
+    const line = t.line === undefined ? 0 : number(t.line);
+    const count = t[countKey] === undefined ? 0 : number(t[countKey]);
+    addTick(raw, line, count);
+  }
+}
+
+function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
+  if (!isObject(head) || raw.ids.length > 0) giveUp();
+  const names = raw.frames.names;
+  const urls = raw.frames.urls;
+  const emptyName = names.internValue('');
+  const emptyUrl = urls.internValue('');
+  walk(head, -1, 0);
+
+  // Members in key order, children where their key is: frames are interned in the scanner's order.
+  function walk(node: Json, parent: number, depth: number): void {
+    if (depth > MAX_HEAP_DEPTH) giveUp();
+    const i = raw.ids.length;
+    raw.ids.push(-1);
+    raw.parent.push(parent);
+    raw.frame.push(-1);
+    raw.selfSize.push(0);
+    for (const key in node) {
+      const v = node[key];
+      switch (key) {
+        case 'children':
+          if (!Array.isArray(v)) giveUp();
+          for (const child of v) {
+            if (!isObject(child)) giveUp();
+            walk(child, i, depth + 1);
+          }
+          break;
+        case 'callFrame': {
+          if (!isObject(v)) giveUp();
+          const fn = stringId(v.functionName, names, emptyName);
+          const url = stringId(v.url, urls, emptyUrl);
+          raw.frame.data[i] = raw.frames.intern(fn, url, position(v.lineNumber), position(v.columnNumber));
+          break;
+        }
+        case 'selfSize': {
+          const size = number(v);
+          if (!(size >= 0 && size <= MAX_VALUE)) giveUp();
+          raw.selfSize.data[i] = size;
+          break;
+        }
+        case 'id':
+          raw.ids.data[i] = nodeId(v);
+          break;
+        case 'hitCount':
+          // The legacy CPU format: the scanner explains it.
+          giveUp();
+      }
+    }
+    if (raw.ids.data[i]! < 0 || raw.frame.data[i]! < 0) giveUp();
+  }
+}
+
+function walkHeapSamples(samples: unknown[], raw: RawHeapNodes): void {
+  raw.hasSamples = true;
+  for (const s of samples) {
+    if (!isObject(s)) giveUp();
+    raw.sampleNode.push(nodeId(s.nodeId));
+    raw.sampleSize.push(s.size === undefined ? 0 : number(s.size));
+  }
+}
