@@ -1,7 +1,11 @@
 // Measurements in a fresh process (spawned by bench/ingest.ts, run as an esbuild bundle so no
 // TypeScript loader sits in the way). Prints one JSON line.
-//   floor: fs.readFileSync(file, 'utf8') + JSON.parse — what any JSON-based viewer must pay.
-//   ours:  fs.readFileSync(file) + parseProfile + toFlameTree + lineTable — ingest, end to end.
+//   floor:   fs.readFileSync(file, 'utf8') + JSON.parse — what any JSON-based viewer must pay.
+//   ours:    fs.readFileSync(file) + parseProfile + toFlameTree + lineTable — ingest, end to end.
+//   scanner: the same, always through the byte scanner; object: always through JSON.parse +
+//            the object walk (parse-object.ts). They show where the size threshold belongs.
+//   sourcemap: ours, then the source-map step with the real fs reader (the profile's scripts
+//            are usually not on this disk, as for any profile from another machine).
 // `time <mode> <file> <runs>`: the wall and CPU time of each of `runs` back-to-back runs (the
 // first one is cold: our code has not been compiled by the JIT yet; JSON.parse is native).
 // `mem <mode> <file>`: one run; the peak RSS above the idle baseline.
@@ -9,6 +13,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseProfile } from '../src/model/import';
 import { toFlameTree } from '../src/model/flame';
 import { lineTable } from '../src/model/tables';
+import { applySourceMaps } from '../src/model/sourcemap';
+import { fsSourceReader } from '../src/fs-source-reader';
 
 const [what, mode, file, runsArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -18,7 +24,8 @@ let samples = 0;
 
 function once(): unknown {
   if (mode === 'floor') return JSON.parse(readFileSync(file!, 'utf8'));
-  const profile = parseProfile(readFileSync(file!));
+  const objectPathMaxBytes = mode === 'scanner' ? -1 : mode === 'object' ? Infinity : undefined;
+  const profile = parseProfile(readFileSync(file!), objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes });
   const tree = toFlameTree(profile);
   const lines = lineTable(profile);
   nodes = profile.nodeCount;
@@ -26,30 +33,39 @@ function once(): unknown {
   return { profile, tree, lines };
 }
 
-if (what === 'time') {
-  const ms: number[] = [];
-  const cpuMs: number[] = [];
-  // No forced gc() between runs: a full collection each time keeps flushing the JIT's work.
-  for (let i = 0; i < Number(runsArg ?? 5); i++) {
-    const c0 = process.cpuUsage();
+async function main(): Promise<void> {
+  if (what === 'time') {
+    const ms: number[] = [];
+    const cpuMs: number[] = [];
+    // No forced gc() between runs: a full collection each time keeps flushing the JIT's work.
+    for (let i = 0; i < Number(runsArg ?? 5); i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const kept = once();
+      ms.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpuMs.push((c.user + c.system) / 1000);
+      if (kept === undefined) throw new Error('nothing parsed');
+    }
+    process.stdout.write(`${JSON.stringify({ ms, cpuMs, nodes, samples })}\n`);
+  } else if (what === 'sourcemap') {
+    // The step alone, on an ingested profile; one run per process (its cache is per step anyway).
+    const profile = parseProfile(readFileSync(file!));
     const t0 = performance.now();
+    const mapped = await applySourceMaps(profile, fsSourceReader);
+    const ms = performance.now() - t0;
+    process.stdout.write(`${JSON.stringify({ ms, notes: mapped.notes.length - profile.notes.length })}\n`);
+  } else {
+    gc?.();
+    // Linux: writing 5 to clear_refs resets the peak-RSS mark (VmHWM), so the peak measured below
+    // belongs to the operation alone, not to start-up.
+    const canResetPeak = resetPeak();
+    const baseline = process.memoryUsage().rss;
     const kept = once();
-    ms.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpuMs.push((c.user + c.system) / 1000);
-    if (kept === undefined) throw new Error('nothing parsed');
+    // The true peak of the process, including transient garbage.
+    const peak = canResetPeak ? peakRss() : process.resourceUsage().maxRSS * 1024;
+    process.stdout.write(`${JSON.stringify({ peakBytes: peak - baseline, kept: kept !== undefined })}\n`);
   }
-  process.stdout.write(`${JSON.stringify({ ms, cpuMs, nodes, samples })}\n`);
-} else {
-  gc?.();
-  // Linux: writing 5 to clear_refs resets the peak-RSS mark (VmHWM), so the peak measured below
-  // belongs to the operation alone, not to start-up.
-  const canResetPeak = resetPeak();
-  const baseline = process.memoryUsage().rss;
-  const kept = once();
-  // The true peak of the process, including transient garbage.
-  const peak = canResetPeak ? peakRss() : process.resourceUsage().maxRSS * 1024;
-  process.stdout.write(`${JSON.stringify({ peakBytes: peak - baseline, kept: kept !== undefined })}\n`);
 }
 
 function resetPeak(): boolean {
@@ -65,3 +81,5 @@ function peakRss(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) * 1024 : process.resourceUsage().maxRSS * 1024;
 }
+
+void main();

@@ -24,6 +24,15 @@ const MAX_HEAP_DEPTH = 2000;
 type Json = Record<string, unknown>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+/** Node's Buffer decodes UTF-8 several times faster than TextDecoder; the model runs without it too. */
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'utf8'): string } } }).Buffer;
+
+function decode(bytes: Uint8Array): string {
+  if (NodeBuffer === undefined) return utf8.decode(bytes); // drops a byte-order mark
+  const text = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // A UTF-8 byte-order mark is harmless, as the scanner skips it.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -37,12 +46,13 @@ function giveUp(): never {
 export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
   let top: unknown;
   try {
-    // TextDecoder drops a byte-order mark, as the scanner skips it.
-    top = JSON.parse(utf8.decode(bytes));
+    top = JSON.parse(decode(bytes));
   } catch {
     return undefined;
   }
   if (!isObject(top)) return undefined;
+  const members = top;
+  top = undefined;
   let cpu: RawCpuNodes | null = null;
   let heap: RawHeapNodes | null = null;
   let samples: IntList | null = null;
@@ -51,8 +61,10 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
   let endTime: number | null = null;
   let hasTypeId = false;
   try {
-    for (const key in top) {
-      const v = top[key];
+    for (const key in members) {
+      const v = members[key];
+      // Let go of each part once read: later scavenges then copy only what is still needed.
+      members[key] = undefined;
       switch (key) {
         case 'nodes':
           cpu = new RawCpuNodes();
@@ -66,13 +78,13 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
             walkHeapSamples(v, heap);
           } else {
             samples = new IntList(v.length);
-            for (const s of v) samples.push(nodeId(s));
+            for (let i = 0; i < v.length; i++) samples.push(nodeId(v[i]));
           }
           break;
         case 'timeDeltas':
           if (!Array.isArray(v)) giveUp();
           timeDeltas = new FloatList(v.length);
-          for (const d of v) timeDeltas.push(number(d));
+          for (let i = 0; i < v.length; i++) timeDeltas.push(number(v[i]));
           break;
         case 'head':
           heap ??= new RawHeapNodes();
@@ -133,7 +145,9 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
   const urls = raw.frames.urls;
   const emptyName = names.internValue('');
   const emptyUrl = urls.internValue('');
-  for (const node of nodes) {
+  // Indexed loops: cold code runs in the interpreter, where for-of allocates per element.
+  for (let n = 0; n < nodes.length; n++) {
+    const node: unknown = nodes[n];
     if (!isObject(node)) giveUp();
     const id = nodeId(node.id);
     const cf = node.callFrame;
@@ -152,7 +166,7 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
     if (children !== undefined) {
       if (!Array.isArray(children)) giveUp();
       raw.hasChildrenField = true;
-      for (const c of children) raw.childIds.push(nodeId(c));
+      for (let c = 0; c < children.length; c++) raw.childIds.push(nodeId(children[c]));
     }
     let parentId = -1;
     if (node.parent !== undefined) {
@@ -183,7 +197,8 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
 function walkTicks(ticks: unknown, raw: RawCpuNodes, countKey: 'ticks' | 'hitCount'): void {
   if (ticks === null) return;
   if (!Array.isArray(ticks)) giveUp();
-  for (const t of ticks) {
+  for (let i = 0; i < ticks.length; i++) {
+    const t: unknown = ticks[i];
     if (!isObject(t)) giveUp();
     const line = t.line === undefined ? 0 : number(t.line);
     const count = t[countKey] === undefined ? 0 : number(t[countKey]);
@@ -212,7 +227,8 @@ function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
       switch (key) {
         case 'children':
           if (!Array.isArray(v)) giveUp();
-          for (const child of v) {
+          for (let c = 0; c < v.length; c++) {
+            const child: unknown = v[c];
             if (!isObject(child)) giveUp();
             walk(child, i, depth + 1);
           }
@@ -244,7 +260,8 @@ function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
 
 function walkHeapSamples(samples: unknown[], raw: RawHeapNodes): void {
   raw.hasSamples = true;
-  for (const s of samples) {
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i];
     if (!isObject(s)) giveUp();
     raw.sampleNode.push(nodeId(s.nodeId));
     raw.sampleSize.push(s.size === undefined ? 0 : number(s.size));
