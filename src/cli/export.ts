@@ -1,17 +1,20 @@
-// `flamelens export FILE --format pprof|speedscope|folded|html`: the whole profile (source-mapped)
+// `flamelens export FILE --format pprof|speedscope|folded|svg|html`: the whole profile (source-mapped)
 // in a format other tools read. The converters are pure (src/export/); this file reads, gzips and writes.
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArgs, UsageError } from './args';
 import { loadProfileFile } from './analyze';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
-import { writeHtmlReport } from './html-report';
+import { buildInitMessage, findWebviewAssetDir, webviewAssetDirs, writeHtmlReport } from './html-report';
+import { InputError } from './analyze';
+import { loadSvgRenderer } from './svg-renderer';
+import { loadWebviewAssets } from '../views/assets';
 import { info, out, writeFileAtomic } from './io';
 import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';
 import { foldedUnits, toFolded, type FoldedUnit } from '../export/folded';
 import type { Profile } from '../model/types';
-import { defaultExportFileName, exportFormats, type ExportFormat } from '../export/formats';
+import { defaultExportFileName, exportFormats, svgExportFormat, type ViewExportFormat } from '../export/formats';
 import { captureTimeRange } from '../capture-time-range';
 
 export const exportHelp = `Usage: flamelens export FILE… --format FORMAT [-o OUT] [options]
@@ -23,12 +26,14 @@ Writes a profile (.cpuprofile, .heapprofile, pprof; .gz too) in another format, 
   speedscope   speedscope's JSON file format; several FILEs (the threads of a capture)
                become one file with one profile each
   folded       folded stacks for flamegraph.pl / inferno: "root;…;leaf count" per line
+  svg          the flame graph as one SVG file (d3-flame-graph's drawing, frame details as
+               tooltips): opens offline in browsers and vector editors
   html         the standalone FlameLens flame graph page
 
 Options:
-  --format F            pprof | speedscope | folded | html (required)
-  -o, --out OUT         where to write ("-" = stdout for speedscope and folded); default: FILE
-                        with the format's extension (.pb.gz, .speedscope.json, .folded, .html)
+  --format F            pprof | speedscope | folded | svg | html (required)
+  -o, --out OUT         where to write ("-" = stdout for speedscope, folded and svg); default: FILE
+                        with the format's extension (.pb.gz, .speedscope.json, .folded, .svg, .html)
   --unit U              folded counts: samples or us (CPU; default samples), bytes or samples
                         (heap; default bytes)
   --sample-type T       pprof input: which sample type to read (e.g. cpu, alloc_space)
@@ -37,7 +42,8 @@ ${profileLoadHelp}
 
 Exit codes: 0 written, 2 usage error or unreadable/invalid profile.`;
 
-const formats = exportFormats.map((f) => f.format);
+// The converters' formats, and SVG, which d3-flame-graph draws (see svg-renderer.ts).
+const formats: ViewExportFormat[] = [...exportFormats.map((f) => f.format), svgExportFormat.format];
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(
@@ -48,7 +54,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     out(exportHelp);
     return 0;
   }
-  const format = args.values.get('format') as ExportFormat | undefined;
+  const format = args.values.get('format') as ViewExportFormat | undefined;
   if (format === undefined) throw new UsageError(`export needs --format (${formats.join(', ')})`);
   if (!formats.includes(format)) throw new UsageError(`unknown --format "${format}" (use ${formats.join(', ')})`);
   const files = args.positionals;
@@ -81,6 +87,17 @@ export async function exportCommand(argv: string[]): Promise<number> {
         throw new UsageError(`--unit ${unit} does not fit a ${first.kind === 'cpu' ? 'CPU' : 'heap'} profile (use ${units.join(' or ')})`);
       }
       data = toFolded(first, (unit as FoldedUnit | undefined) ?? units[0]!);
+      break;
+    }
+    case 'svg': {
+      const renderer = loadSvgRenderer(webviewAssetDirs());
+      const assets = findWebviewAssetDir();
+      if (!renderer || !assets) throw new InputError('the SVG renderer is not built (dist/svg-export.js or dist/webview.css is missing; run `npm run build`)');
+      // The tree the flame-graph view and the HTML report draw (same pruning), with their tooltip lines.
+      const title = path.basename(files[0]!);
+      const init = buildInitMessage(first, title);
+      const { unit, total, diff } = init.summary;
+      data = await renderer.renderFlameGraphSvg({ tree: init.tree, context: { unit, total, diff }, title, styleSheet: loadWebviewAssets(assets).style });
       break;
     }
     case 'html':

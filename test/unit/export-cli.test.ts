@@ -42,7 +42,7 @@ test('export --format speedscope of the profiles of one capture: one file, one p
 
 test('export usage errors exit 2 with the reason: unknown format, several files for pprof, pprof to stdout, missing file', () => {
   const cases: [string[], RegExp][] = [
-    [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'svgz'], /unknown --format "svgz" \(use pprof, speedscope, folded, html\)/],
+    [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'svgz'], /unknown --format "svgz" \(use pprof, speedscope, folded, html, svg\)/],
     [['export', fixture('small-marked-1000us.cpuprofile'), fixture('small-webpack-1000us.cpuprofile'), '--format', 'pprof'], /--format pprof takes one profile file/],
     [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'pprof', '-o', '-'], /-o - \(stdout\) is for text formats/],
     [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'pprof', '--unit', 'us'], /--unit applies to --format folded only/],
