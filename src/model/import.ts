@@ -53,7 +53,7 @@ export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Pro
  * below it JSON.parse wins in a fresh process, above it the scanner is as fast and needs far less
  * memory. Measured with `npm run bench` (bench/ingest.ts).
  */
-export const objectPathMaxBytes = 8 * 1024 * 1024;
+export const objectPathMaxBytes = 6 * 1024 * 1024;
 
 function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
   const sc = new JsonScanner(bytes);
