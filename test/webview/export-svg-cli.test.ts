@@ -119,6 +119,20 @@ describe('flamelens export --format svg (real CLI, Chromium)', () => {
     }
   });
 
+  it('characters XML cannot hold (control characters, lone surrogates) in a name become U+FFFD', () => {
+    const json = JSON.parse(readFileSync(fixture('small-marked-1000us.cpuprofile'), 'utf8')) as { nodes: { callFrame: { functionName: string } }[] };
+    // marked's entry function: 80 % of the profile, always drawn.
+    const named = json.nodes.find((n) => n.callFrame.functionName === 'start')!;
+    named.callFrame.functionName = 'odd\u0001\u001f\ud800name';
+    const input = path.join(dir, 'odd.cpuprofile');
+    writeFileSync(input, JSON.stringify(json));
+    const run = spawnSync(process.execPath, [cli, 'export', input, '--format', 'svg', '-o', '-'], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(run.stdout, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])/);
+    assert.ok(run.stdout.includes('odd\ufffd\ufffd\ufffdname'), 'the name is kept, its unusable characters replaced');
+  });
+
   it('-o - writes the SVG to stdout', () => {
     const run = spawnSync(process.execPath, [cli, 'export', fixture('small-marked-1000us.cpuprofile'), '--format', 'svg', '-o', '-'], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
