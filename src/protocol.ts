@@ -68,9 +68,34 @@ export interface ProfileSummary {
   notes: string[];
 }
 
+/** The timeline's lanes, stacked bottom to top: whose code each sample was running. */
+export type TimelineLane = 'user' | 'node_modules' | 'node' | 'gc' | 'idle';
+
+/**
+ * Samples over time, bucketed (a few thousand numbers, never the samples themselves).
+ * values[lane][b] is the time (µs) or size (bytes) of lane `lanes[lane]` in bucket b, which
+ * covers start + b·(end − start)/buckets ….
+ */
+export interface TimelinePayload {
+  /** 'time': µs on the profile's clock (CPU); 'order': heap samples in allocation order. */
+  axis: 'time' | 'order';
+  unit: ValueUnit;
+  start: number;
+  end: number;
+  buckets: number;
+  lanes: TimelineLane[];
+  values: number[][];
+}
+
+/** A selected range on the timeline's axis, [from, to). */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload }
+  | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload; timeline?: TimelinePayload }
   | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
@@ -83,6 +108,8 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'setOptions'; requestId: number; options: ViewOptions }
+  /** Re-scope every view (tree, table, sandwich, hot lines) to a timeline range, or back to the whole profile; answered with `tree`. */
+  | { type: 'setRange'; requestId: number; range: TimeRange | null }
   /** Detail of a zoomed node, when the tree sent was pruned below it. */
   | { type: 'expand'; requestId: number; nodeId: number }
   | { type: 'sandwich'; requestId: number; nodeId: number }
