@@ -1,6 +1,6 @@
 // What the webview remembers across reloads (VS Code's getState/setState, or session storage
 // in the standalone report). Restored after `init`.
-import type { ViewOptions } from '../src/protocol';
+import type { TimeRange, ViewOptions } from '../src/protocol';
 
 export type SortKey = 'name' | 'self' | 'total';
 
@@ -20,6 +20,8 @@ export interface UiState {
   options?: ViewOptions;
   /** Node id whose sandwich view was open. */
   sandwichId?: number;
+  /** The timeline range every view is scoped to. */
+  range?: TimeRange;
 }
 
 export const defaultUiState: UiState = {
@@ -47,5 +49,12 @@ export function readUiState(raw: unknown): UiState {
         : { ...defaultUiState.tableSort },
     options: typeof s.options === 'object' && s.options !== null ? s.options : undefined,
     sandwichId: typeof s.sandwichId === 'number' ? s.sandwichId : undefined,
+    range: readRange(s.range),
   };
+}
+
+function readRange(raw: unknown): TimeRange | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { from, to } = raw as { from?: unknown; to?: unknown };
+  return typeof from === 'number' && typeof to === 'number' && Number.isFinite(from) && Number.isFinite(to) && from < to ? { from, to } : undefined;
 }

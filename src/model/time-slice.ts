@@ -65,6 +65,34 @@ export function lowerBound(times: Float64Array, t: number): number {
  * has no per-sample data (see sampleSpan).
  */
 export function sliceProfile(p: Profile, from: number, to: number): Profile {
+  const steps = sliceSteps(p, from, to);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * sliceProfile in chunks, awaiting `pause()` between them (the host passes a yield to its event
+ * loop: a multi-million-sample slice is otherwise one long block). Resolves to undefined when
+ * `stale()` turns true between chunks (a newer range was asked for).
+ */
+export async function sliceProfileInChunks(p: Profile, from: number, to: number, pause: () => Promise<void>, stale: () => boolean = () => false): Promise<Profile | undefined> {
+  const steps = sliceSteps(p, from, to);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+    if (stale()) return undefined;
+  }
+}
+
+/** Samples and nodes per chunk of sliceSteps: a few ms each. */
+const SAMPLE_CHUNK = 0x3ffff;
+const NODE_CHUNK = 0xffff;
+
+/** The work of sliceProfile, yielding between chunks; returns the slice. */
+function* sliceSteps(p: Profile, from: number, to: number): Generator<void, Profile, void> {
   const nodes = p.sampleNodes;
   const times = p.sampleTimes;
   const span = sampleSpan(p);
@@ -85,6 +113,7 @@ export function sliceProfile(p: Profile, from: number, to: number): Profile {
     for (let i = first; i < last; i++) {
       self[nodes[i]!]! += values[i]!;
       samples[nodes[i]!]!++;
+      if ((i & SAMPLE_CHUNK) === SAMPLE_CHUNK) yield;
     }
   } else {
     // The sample running at `lo` started at or before it.
@@ -98,18 +127,21 @@ export function sliceProfile(p: Profile, from: number, to: number): Profile {
         self[nodes[last]!]! += b - a;
         samples[nodes[last]!]!++;
       }
+      if ((last & SAMPLE_CHUNK) === SAMPLE_CHUNK) yield;
       last++;
     }
   }
 
   // Keep the root and every node with something in the range (parents precede children, so a
   // kept node's parent is kept and already renumbered).
-  const total = Float64Array.from(self);
+  yield;
+  const total = self.slice();
   const parentOf = p.nodeParent;
   for (let i = n - 1; i > 0; i--) total[parentOf[i]!]! += total[i]!;
   const newIndex = new Int32Array(n).fill(-1);
   let m = 0;
   for (let i = 0; i < n; i++) if (i === 0 || total[i]! > 0) newIndex[i] = m++;
+  yield;
   const parent = new Int32Array(m);
   const nodeFrame = new Int32Array(m);
   const selfValue = new Float64Array(m);
@@ -121,6 +153,7 @@ export function sliceProfile(p: Profile, from: number, to: number): Profile {
   const tickCount = new Float64Array(entries);
   let t = 0;
   for (let i = 0; i < n; i++) {
+    if ((i & NODE_CHUNK) === NODE_CHUNK) yield;
     const k = newIndex[i]!;
     if (k < 0) continue;
     parent[k] = i === 0 ? -1 : newIndex[parentOf[i]!]!;
@@ -139,10 +172,15 @@ export function sliceProfile(p: Profile, from: number, to: number): Profile {
   tickStart[m] = t;
 
   // The slice keeps its samples (renumbered), so a slice can be sliced again.
+  yield;
   const sliceNodes = new Int32Array(last - first);
-  for (let i = first; i < last; i++) sliceNodes[i - first] = Math.max(0, newIndex[nodes[i]!]!);
+  for (let i = first; i < last; i++) {
+    sliceNodes[i - first] = Math.max(0, newIndex[nodes[i]!]!);
+    if ((i & SAMPLE_CHUNK) === SAMPLE_CHUNK) yield;
+  }
   const sliceTimes = times.slice(first, last);
   if (!values && sliceTimes.length > 0 && sliceTimes[0]! < lo) sliceTimes[0] = lo;
+  yield;
   return assembleProfile({
     kind: p.kind,
     unit: p.unit,

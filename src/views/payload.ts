@@ -4,8 +4,9 @@
 import { toFlameTree } from '../model/flame';
 import { callersOf, calleesOf } from '../model/sandwich';
 import { functionTable } from '../model/tables';
+import { timelineSeries } from '../model/timeline';
 import type { FlameNode, Frame, Profile } from '../model/types';
-import type { HostMessage, ProfileSummary, TablePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
+import type { HostMessage, ProfileSummary, TablePayload, TimelinePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
 
 /** The tree the browser can draw comfortably (see toFlameTree). */
 export const maxTreeNodes = 4000;
@@ -169,11 +170,24 @@ export function summaryOf(original: Profile, title: string): ProfileSummary {
   };
 }
 
+/** Series per profile, computed once: a reloaded webview (VS Code unloads hidden ones) gets the same. */
+const timelines = new WeakMap<Profile, TimelinePayload | null>();
+
+function timelineOf(p: Profile): TimelinePayload | undefined {
+  let series = timelines.get(p);
+  if (series === undefined) {
+    series = timelineSeries(p) ?? null;
+    timelines.set(p, series);
+  }
+  return series ?? undefined;
+}
+
 export function initMessage(original: Profile, view: Profile, title: string, options: ViewOptions): HostMessage {
   const { tree, table, cut } = buildTreeAndTable(view);
   const summary = summaryOf(original, title);
   if (cut) summary.notes.push(deepStackNote);
-  return { type: 'init', summary, options: { ...options }, tree, table };
+  const timeline = timelineOf(original);
+  return { type: 'init', summary, options: { ...options }, tree, table, ...(timeline ? { timeline } : {}) };
 }
 
 /** Detail below a node of the view profile (node ids are view-profile node indexes). */
