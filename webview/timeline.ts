@@ -72,6 +72,7 @@ export class Timeline {
   setData(data: TimelinePayload | undefined, selectable: boolean): void {
     this.data = data && data.buckets > 0 && data.end > data.start ? data : undefined;
     this.selectable = selectable;
+    this.canvas.classList.toggle('fl-selectable', selectable);
     this.element.hidden = this.data === undefined;
     this.cursor = this.data?.start ?? 0;
     this.describe();
