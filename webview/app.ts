@@ -254,8 +254,7 @@ export class App {
     const refilter = saved !== undefined && this.host.capabilities.options && !sameOptions(saved, this.options);
     // A saved timeline range is re-applied like saved filters (the host starts from the whole profile).
     this.timeline.setData(message.timeline, this.host.capabilities.options);
-    const savedRange = this.timeline.hasData && this.host.capabilities.options ? this.state.range : undefined;
-    this.timeline.setRange(savedRange ?? null);
+    const savedRange = this.timeline.setRange(this.host.capabilities.options ? (this.state.range ?? null) : null);
     if (refilter || savedRange) {
       this.restoreZoom = savedZoom;
       this.chart.zoomedId = undefined;

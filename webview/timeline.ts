@@ -80,15 +80,15 @@ export class Timeline {
     this.draw();
   }
 
-  get hasData(): boolean {
-    return this.data !== undefined;
-  }
-
-  /** Shows a range chosen elsewhere (a restored view state) without announcing it. */
-  setRange(range: TimeRange | null): void {
+  /**
+   * Shows a range chosen elsewhere (a restored view state) without announcing it; returns it as
+   * shown, cut to the profile (null when nothing of it is in the profile).
+   */
+  setRange(range: TimeRange | null): TimeRange | null {
     this.range = range && this.data ? this.clamp(range) : null;
     this.showChip();
     this.draw();
+    return this.range;
   }
 
   recolour(): void {

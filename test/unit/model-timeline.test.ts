@@ -8,6 +8,8 @@ import { nodeLanes, timelineLanes, timelineSeries } from '../../src/model/timeli
 import { sampleSpan, sliceProfile } from '../../src/model/time-slice';
 import { applyViewOptions } from '../../src/model/view';
 import { defaultViewOptions } from '../../src/protocol';
+import { HotLineIndex } from '../../src/editor/hotlines-model';
+import { initMessage } from '../../src/views/payload';
 import type { Profile } from '../../src/model/types';
 import { assertClose, assertProfileInvariants, readFixture, sum } from './model-helpers';
 
@@ -179,5 +181,40 @@ describe('sliceProfile', () => {
     assert.equal(slice.sampleCount, 300);
     const whole = sliceProfile(p, 0, n);
     assertClose(whole.totalValue[0]!, sum(p.sampleValues!), 'whole');
+  });
+});
+
+describe('the host side of the timeline', () => {
+  const p = parseProfile(readFixture('small-webpack-1000us.cpuprofile'));
+  const span = sampleSpan(p)!;
+
+  it('init carries the series (a few thousand numbers, never the samples); transformed and diff views carry none', () => {
+    const init = initMessage(p, p, 'x', defaultViewOptions);
+    assert.equal(init.type, 'init');
+    const timeline = init.type === 'init' ? init.timeline : undefined;
+    assert.ok(timeline, 'a CPU profile with samples has a timeline');
+    assert.ok(JSON.stringify(timeline).length < 200_000);
+    assert.equal(JSON.stringify(init).includes('sampleNodes'), false);
+    const filtered = applyViewOptions(p, { ...defaultViewOptions, hideMeta: true });
+    const other = initMessage(filtered, filtered, 'x', defaultViewOptions);
+    assert.equal(other.type === 'init' ? other.timeline : 'wrong', undefined);
+  });
+
+  it('hot lines of a slice: the lines of the range only, as shares of the range', () => {
+    const slice = sliceProfile(p, span.start, span.start + (span.end - span.start) / 4);
+    const whole = new HotLineIndex(p);
+    const part = new HotLineIndex(slice);
+    assertClose(part.total, slice.totalValue[0]!, 'total of the range');
+    // Every file's line values in the slice are at most the whole profile's.
+    let lines = 0;
+    for (const file of part.filePaths()) {
+      const full = new Map(whole.linesFor(file, { thresholdPercent: 0 }).map((l) => [l.line, l.self]));
+      for (const l of part.linesFor(file, { thresholdPercent: 0 })) {
+        assert.ok(l.self <= (full.get(l.line) ?? 0) * (1 + 1e-9) + 1e-6, `${file}:${l.line}`);
+        lines++;
+      }
+    }
+    assert.ok(lines > 10);
+    assert.ok(part.filePaths().length <= whole.filePaths().length);
   });
 });
