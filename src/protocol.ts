@@ -93,6 +93,23 @@ export interface TimeRange {
   to: number;
 }
 
+/**
+ * The flame chart of a time range: calls as they happened, one rectangle per call and level
+ * (parallel arrays, by start time; `frame` indexes `frames`). Only rectangles of ≥ 1 pixel are sent.
+ */
+export interface FlameChartPayload {
+  start: number;
+  end: number;
+  depth: number[];
+  from: number[];
+  to: number[];
+  frame: number[];
+  frames: ViewFrame[];
+  maxDepth: number;
+  /** True when rectangles were left out beyond the size limit (the narrowest first). */
+  truncated: boolean;
+}
+
 /** Host → webview. */
 export type HostMessage =
   | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload; timeline?: TimelinePayload }
@@ -100,6 +117,7 @@ export type HostMessage =
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
   | { type: 'reveal'; name: string; url: string; line: number }
+  | { type: 'flameChart'; requestId: number; chart: FlameChartPayload }
   /** Export Profile… as SVG: the webview answers with an `svg` message of the same requestId. */
   | { type: 'svgRequest'; requestId: number }
   | { type: 'error'; requestId?: number; message: string };
@@ -110,6 +128,8 @@ export type WebviewMessage =
   | { type: 'setOptions'; requestId: number; options: ViewOptions }
   /** Re-scope every view (tree, table, sandwich, hot lines) to a timeline range, or back to the whole profile; answered with `tree`. */
   | { type: 'setRange'; requestId: number; range: TimeRange | null }
+  /** The flame chart of a range (null: the whole profile), laid out for `width` pixels. */
+  | { type: 'flameChart'; requestId: number; range: TimeRange | null; width: number }
   /** Detail of a zoomed node, when the tree sent was pruned below it. */
   | { type: 'expand'; requestId: number; nodeId: number }
   | { type: 'sandwich'; requestId: number; nodeId: number }

@@ -22,6 +22,7 @@ import { buildToolbar, disableOptions, readOptions, writeOptions } from './toolb
 import { downloadText, flameGraphSvg } from './svg-export';
 import { describeNode, Tooltip } from './tooltip';
 import { Timeline } from './timeline';
+import { FlameChartView } from './flame-chart-view';
 
 type InitMessage = Extract<HostMessage, { type: 'init' }>;
 
@@ -57,6 +58,8 @@ export class App {
   private readonly table: FunctionTable;
   private readonly sandwich: SandwichView;
   private readonly timeline: Timeline;
+  private readonly chartView: FlameChartView;
+  private pendingChart = 0;
 
   constructor(
     private readonly host: Host,
@@ -92,8 +95,12 @@ export class App {
       this.details,
       h('main', { className: 'fl-main' }, this.graphBox, h('div', { className: 'fl-lower' }, h('section', { className: 'fl-table-panel', attrs: { 'aria-label': 'Functions' } }, this.table.element), this.sandwich.element)),
     );
-    this.timeline = new Timeline({ palette: this.palette, onRange: (range) => this.requestRange(range) });
-    this.graphBox.before(this.timeline.element);
+    this.timeline = new Timeline({ palette: this.palette, onRange: (range) => this.requestRange(range), onChartMode: (on) => this.setChartMode(on) });
+    this.chartView = new FlameChartView({
+      palette: this.palette,
+      onActivate: (f) => this.host.capabilities.openSource && this.host.post({ type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name }),
+    });
+    this.graphBox.before(this.timeline.element, this.chartView.element);
     this.chart = new FlameChart(this.graphBox, {
       palette: this.palette,
       tooltip: this.tooltip,
@@ -207,6 +214,9 @@ export class App {
       case 'subtree':
         this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
         break;
+      case 'flameChart':
+        if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart);
+        break;
       case 'sandwich':
         if (message.requestId !== this.pendingSandwich) return;
         this.sandwich.show(message);
@@ -270,6 +280,23 @@ export class App {
       this.restoreZoom = savedZoom;
     }
     if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId);
+    if (this.state.flameChart && this.timeline.chartAvailable) {
+      this.timeline.setChartMode(true);
+      this.setChartMode(true);
+    }
+  }
+
+  /** The flame chart (calls as they happened in the range) in place of the flame graph, or back. */
+  private setChartMode(on: boolean): void {
+    this.graphBox.hidden = on;
+    this.chartView.show(on);
+    this.save({ flameChart: on || undefined });
+    if (on) this.requestChart();
+  }
+
+  private requestChart(): void {
+    this.pendingChart = this.nextRequest++;
+    this.host.post({ type: 'flameChart', requestId: this.pendingChart, range: this.state.range ?? null, width: this.chartView.widthPx });
   }
 
   private setDiff(diff: boolean): void {
@@ -406,6 +433,7 @@ export class App {
     document.body.classList.add('fl-busy');
     this.save({ range: range ?? undefined });
     this.host.post({ type: 'setRange', requestId: this.pendingOptions, range });
+    if (this.state.flameChart) this.requestChart();
   }
 
   private requestExpand(nodeId: number): void {
@@ -435,6 +463,7 @@ export class App {
     this.chart.recolour();
     this.sandwich.recolour();
     this.timeline.recolour();
+    this.chartView.recolour();
     renderLegend(this.legend, this.palette, this.summary?.diff === true);
   }
 

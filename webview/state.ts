@@ -22,6 +22,8 @@ export interface UiState {
   sandwichId?: number;
   /** The timeline range every view is scoped to. */
   range?: TimeRange;
+  /** The flame chart is shown instead of the flame graph. */
+  flameChart?: boolean;
 }
 
 export const defaultUiState: UiState = {
@@ -50,6 +52,7 @@ export function readUiState(raw: unknown): UiState {
     options: typeof s.options === 'object' && s.options !== null ? s.options : undefined,
     sandwichId: typeof s.sandwichId === 'number' ? s.sandwichId : undefined,
     range: readRange(s.range),
+    flameChart: s.flameChart === true ? true : undefined,
   };
 }
 

@@ -32,6 +32,8 @@ export interface TimelineOptions {
   palette: Palette;
   /** The user chose a range, or cleared it (null). */
   onRange(range: TimeRange | null): void;
+  /** The Flame chart toggle: calls as they happened instead of the flame graph. */
+  onChartMode(on: boolean): void;
 }
 
 export class Timeline {
@@ -40,6 +42,7 @@ export class Timeline {
   private readonly chip: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly key = h('span', { className: 'fl-timeline-key fl-legend' });
+  private readonly chartToggle = h('button', { className: 'fl-chart-toggle', text: 'Flame chart', title: 'Show calls as they happened (time from left to right) instead of the flame graph', attrs: { type: 'button', 'aria-pressed': 'false' } });
   private data: TimelinePayload | undefined;
   private range: TimeRange | null = null;
   /** A drag in progress: where it started (axis units) and where it is now. */
@@ -55,7 +58,12 @@ export class Timeline {
     this.status = h('span', { className: 'fl-timeline-status', attrs: { 'aria-live': 'polite' } });
     this.chip.hidden = true;
     this.chip.addEventListener('click', () => this.choose(null));
-    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': 'Timeline' } }, this.canvas, h('div', { className: 'fl-timeline-bar' }, this.chip, this.status, this.key));
+    this.chartToggle.addEventListener('click', () => {
+      const on = this.chartToggle.getAttribute('aria-pressed') !== 'true';
+      this.setChartMode(on);
+      this.options.onChartMode(on);
+    });
+    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': 'Timeline' } }, this.canvas, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key));
     this.element.hidden = true;
     this.canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));
     this.canvas.addEventListener('pointermove', (e) => this.pointerMove(e));
@@ -72,12 +80,24 @@ export class Timeline {
   setData(data: TimelinePayload | undefined, selectable: boolean): void {
     this.data = data && data.buckets > 0 && data.end > data.start ? data : undefined;
     this.selectable = selectable;
+    this.chartToggle.hidden = !selectable || this.data?.axis !== 'time';
     this.canvas.classList.toggle('fl-selectable', selectable);
     this.element.hidden = this.data === undefined;
     this.cursor = this.data?.start ?? 0;
     this.describe();
     this.renderKey();
     this.draw();
+  }
+
+  /** Shows the Flame chart toggle pressed or not (a restored view state). */
+  setChartMode(on: boolean): void {
+    this.chartToggle.setAttribute('aria-pressed', String(on));
+    this.chartToggle.classList.toggle('fl-on', on);
+  }
+
+  /** Whether the flame chart can be shown (a CPU timeline, a host that computes it). */
+  get chartAvailable(): boolean {
+    return !this.chartToggle.hidden;
   }
 
   /**

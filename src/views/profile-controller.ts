@@ -7,7 +7,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from './html';
 import { openFrameLocation } from './open-location';
-import { initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from './payload';
+import { flameChartMessage, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from './payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
@@ -202,6 +202,12 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         if (!isValidNode(this.view, message.nodeId)) throw new Error(`no node ${String(message.nodeId)} in this view`);
         this.post(sandwichMessage(this.view, message.requestId, message.nodeId));
         return;
+      case 'flameChart': {
+        const range = message.range;
+        if (range !== null && !isTimeRange(range)) throw new Error('the timeline range is not a pair of times with from < to');
+        this.post(flameChartMessage(this.entry.profile, message.requestId, range, message.width));
+        return;
+      }
       case 'openLocation':
         openFrameLocation(message.url, message.line, message.column, message.name).catch((err: unknown) =>
           vscode.window.showErrorMessage(`FlameLens: could not open ${escapeNotificationText(message.url)}: ${escapeNotificationText((err as Error).message)}`),

@@ -17,7 +17,7 @@ import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
 import { renderWebviewHtml } from '../../src/views/html';
-import { initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
+import { flameChartMessage, initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
 import type { InitMessage } from '../../src/views/html';
 
 // Browser globals, used only inside callbacks that Playwright runs in the page (the Node-side
@@ -133,6 +133,8 @@ export class StandInHost {
         this.view = applyViewOptions(this.scoped, this.options);
         return [{ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) }];
       }
+      case 'flameChart':
+        return [flameChartMessage(this.profile, message.requestId, message.range, message.width)];
       case 'expand':
         if (custom) return [{ type: 'subtree', requestId: message.requestId, nodeId: message.nodeId, tree: treeOf(this.view, message.nodeId, custom) }];
         return [subtreeMessage(this.view, message.requestId, message.nodeId)];

@@ -144,6 +144,59 @@ describe('timeline (webview, real Chromium)', () => {
     await page.context().close();
   });
 
+  it('the flame chart shows the calls of the range as they happened; a click lands on the right call', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors, violations } = await openWebview(browser, server, host);
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.4, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForSelector(chip, { state: 'visible' });
+    await page.click('.fl-chart-toggle');
+    await page.waitForSelector('.fl-flame-chart-canvas', { state: 'visible' });
+    assert.equal(await page.isHidden('.fl-graph'), true, 'the chart takes the flame graph\'s place');
+    await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
+    const reply = host.sent.filter((m) => m.type === 'flameChart').at(-1);
+    assert.ok(reply?.type === 'flameChart');
+    const chart = reply.chart;
+    const range = lastRange(await posted(page))!;
+    assert.equal(chart.start, range.from);
+    assert.equal(chart.end, range.to);
+    await settle(page);
+    // The widest call on the top row: click its middle, the webview opens that function.
+    let widest = -1;
+    for (let k = 0; k < chart.depth.length; k++) if (chart.depth[k] === 2 && (widest < 0 || chart.to[k]! - chart.from[k]! > chart.to[widest]! - chart.from[widest]!)) widest = k;
+    assert.ok(widest >= 0);
+    const cbox = (await page.locator('.fl-flame-chart-canvas').boundingBox())!;
+    const mid = (chart.from[widest]! + chart.to[widest]!) / 2;
+    const before = (await posted(page)).length;
+    await page.mouse.click(cbox.x + ((mid - chart.start) / (chart.end - chart.start)) * cbox.width, cbox.y + 2 * 18 + 9);
+    const opened = (await posted(page)).slice(before).find((m) => m.type === 'openLocation');
+    assert.ok(opened?.type === 'openLocation', 'a click posts openLocation');
+    assert.equal(opened.name, chart.frames[chart.frame[widest]!]!.name);
+    const painted = await page.$eval('.fl-flame-chart-canvas', (c: CanvasLike) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    });
+    assert.ok(painted > 1000, `painted ${painted}`);
+    await page.screenshot({ path: path.join(outputDir, 'timeline-flame-chart.png') });
+    // The mode survives a reload.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
+    assert.equal(await page.isHidden('.fl-graph'), true);
+    await page.click('.fl-chart-toggle');
+    await page.waitForSelector('.fl-flame-chart', { state: 'hidden' });
+    assert.equal(await page.isVisible('.fl-graph'), true);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
   it('a click on the strip clears the range; Shift+arrows select from the keyboard; Escape clears', async () => {
     const host = new StandInHost(profile, 'small-webpack');
     const { page, errors } = await openWebview(browser, server, host);
