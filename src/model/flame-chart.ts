@@ -31,21 +31,23 @@ export function flameChart(p: Profile, from: number, to: number, minWidth = 0): 
   if (!span || span.axis !== 'time' || !nodes || !times) return undefined;
   const lo = Math.max(span.start, from);
   const hi = Math.min(span.end, to);
+  const level = depthsOf(p);
+  const parent = p.nodeParent;
   const depth: number[] = [];
   const rectFrom: number[] = [];
   const rectTo: number[] = [];
   const rectNode: number[] = [];
   let maxDepth = 0;
-  // The open calls, root's child first, and when each began.
+  // The open calls, root's child first (open[d] is at level d + 1), and when each began.
   const open: number[] = [];
   const openSince: number[] = [];
-  const path: number[] = [];
+  const opening: number[] = [];
   const close = (keep: number, at: number): void => {
     while (open.length > keep) {
       const d = open.length - 1;
       const node = open.pop()!;
       const since = openSince.pop()!;
-      if (at - since >= minWidth && at > since) {
+      if (at > since && at - since >= minWidth) {
         depth.push(d);
         rectFrom.push(since);
         rectTo.push(at);
@@ -54,26 +56,48 @@ export function flameChart(p: Profile, from: number, to: number, minWidth = 0): 
       }
     }
   };
+  /** From the open stack to `node`'s stack at time `at`: up to the common caller, then down. */
+  const moveTo = (node: number, at: number): void => {
+    let x = open.length > 0 ? open[open.length - 1]! : 0;
+    let y = node;
+    opening.length = 0;
+    while (level[x]! > level[y]!) x = parent[x]!;
+    while (level[y]! > level[x]!) {
+      opening.push(y);
+      y = parent[y]!;
+    }
+    while (x !== y) {
+      x = parent[x]!;
+      opening.push(y);
+      y = parent[y]!;
+    }
+    close(level[x]!, at);
+    for (let k = opening.length - 1; k >= 0; k--) {
+      open.push(opening[k]!);
+      openSince.push(at);
+    }
+  };
   const count = nodes.length;
   const at0 = lowerBound(times, lo);
-  let i = at0 < count && times[at0] === lo ? at0 : Math.max(0, at0 - 1);
+  const first = at0 < count && times[at0] === lo ? at0 : Math.max(0, at0 - 1);
+  // Far more samples than the chart can show: follow the stack at steps of a quarter of
+  // `minWidth` (what is drawn moves by at most that), so the work is bounded by the width.
+  const step = minWidth > 0 ? minWidth / 4 : 0;
   let last = -1;
-  for (; i < count && times[i]! < hi; i++) {
-    const a = Math.max(times[i]!, lo);
-    const b = Math.min(i + 1 < count ? times[i + 1]! : span.end, hi);
-    if (!(b > a)) continue;
-    const node = nodes[i]!;
-    if (node === last) continue;
-    last = node;
-    path.length = 0;
-    for (let n = node; n > 0; n = p.nodeParent[n]!) path.push(n);
-    path.reverse();
-    let common = 0;
-    while (common < open.length && common < path.length && open[common] === path[common]) common++;
-    close(common, a);
-    for (let d = common; d < path.length; d++) {
-      open.push(path[d]!);
-      openSince.push(a);
+  if (step > 0 && lowerBound(times, hi) - first > (hi - lo) / step) {
+    for (let t = lo; t < hi; t += step) {
+      const i = Math.max(first, lowerBound(times, t + Number.EPSILON * Math.abs(t)) - 1);
+      const node = nodes[i]!;
+      if (node !== last) moveTo(node, t);
+      last = node;
+    }
+  } else {
+    for (let i = first; i < count && times[i]! < hi; i++) {
+      const a = Math.max(times[i]!, lo);
+      const b = Math.min(i + 1 < count ? times[i + 1]! : span.end, hi);
+      if (!(b > a) || nodes[i] === last) continue;
+      last = nodes[i]!;
+      moveTo(last, a);
     }
   }
   close(0, hi);
@@ -89,4 +113,17 @@ export function flameChart(p: Profile, from: number, to: number, minWidth = 0): 
     count: order.length,
     maxDepth,
   };
+}
+
+/** Levels below the root per node (root 0), computed once per profile. */
+const depthCache = new WeakMap<Profile, Int32Array>();
+
+function depthsOf(p: Profile): Int32Array {
+  let level = depthCache.get(p);
+  if (!level) {
+    level = new Int32Array(p.nodeCount);
+    for (let i = 1; i < p.nodeCount; i++) level[i] = level[p.nodeParent[i]!]! + 1;
+    depthCache.set(p, level);
+  }
+  return level;
 }
