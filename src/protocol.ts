@@ -68,13 +68,56 @@ export interface ProfileSummary {
   notes: string[];
 }
 
+/** The timeline's lanes, stacked bottom to top: whose code each sample was running. */
+export type TimelineLane = 'user' | 'node_modules' | 'node' | 'gc' | 'idle';
+
+/**
+ * Samples over time, bucketed (a few thousand numbers, never the samples themselves).
+ * values[lane][b] is the time (µs) or size (bytes) of lane `lanes[lane]` in bucket b, which
+ * covers start + b·(end − start)/buckets ….
+ */
+export interface TimelinePayload {
+  /** 'time': µs on the profile's clock (CPU); 'order': heap samples in allocation order. */
+  axis: 'time' | 'order';
+  unit: ValueUnit;
+  start: number;
+  end: number;
+  buckets: number;
+  lanes: TimelineLane[];
+  values: number[][];
+}
+
+/** A selected range on the timeline's axis, [from, to). */
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * The flame chart of a time range: calls as they happened, one rectangle per call and level
+ * (parallel arrays, by start time; `frame` indexes `frames`). Only rectangles of ≥ 1 pixel are sent.
+ */
+export interface FlameChartPayload {
+  start: number;
+  end: number;
+  depth: number[];
+  from: number[];
+  to: number[];
+  frame: number[];
+  frames: ViewFrame[];
+  maxDepth: number;
+  /** True when rectangles were left out beyond the size limit (the narrowest first). */
+  truncated: boolean;
+}
+
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload }
+  | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload; timeline?: TimelinePayload }
   | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
   | { type: 'reveal'; name: string; url: string; line: number }
+  | { type: 'flameChart'; requestId: number; chart: FlameChartPayload }
   /** Export Profile… as SVG: the webview answers with an `svg` message of the same requestId. */
   | { type: 'svgRequest'; requestId: number }
   | { type: 'error'; requestId?: number; message: string };
@@ -83,6 +126,10 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'setOptions'; requestId: number; options: ViewOptions }
+  /** Re-scope every view (tree, table, sandwich, hot lines) to a timeline range, or back to the whole profile; answered with `tree`. */
+  | { type: 'setRange'; requestId: number; range: TimeRange | null }
+  /** The flame chart of a range (null: the whole profile), laid out for `width` pixels. */
+  | { type: 'flameChart'; requestId: number; range: TimeRange | null; width: number }
   /** Detail of a zoomed node, when the tree sent was pruned below it. */
   | { type: 'expand'; requestId: number; nodeId: number }
   | { type: 'sandwich'; requestId: number; nodeId: number }

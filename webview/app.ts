@@ -3,7 +3,7 @@
 // `openLocation` when a frame is clicked, answers `svgRequest` with the drawing, and persists the UI
 // state across reloads.
 import type { ValueUnit } from '../src/model/types';
-import type { HostMessage, ProfileSummary, TablePayload, ViewFrame, ViewOptions } from '../src/protocol';
+import type { HostMessage, ProfileSummary, TablePayload, TimeRange, ViewFrame, ViewOptions } from '../src/protocol';
 import { defaultViewOptions } from '../src/protocol';
 import { Palette } from './colors';
 import { h } from './dom';
@@ -21,6 +21,8 @@ import { FunctionTable } from './table';
 import { buildToolbar, disableOptions, readOptions, writeOptions } from './toolbar';
 import { downloadText, flameGraphSvg } from './svg-export';
 import { describeNode, Tooltip } from './tooltip';
+import { Timeline } from './timeline';
+import { FlameChartView } from './flame-chart-view';
 
 type InitMessage = Extract<HostMessage, { type: 'init' }>;
 
@@ -55,6 +57,9 @@ export class App {
   private readonly chart: FlameChart;
   private readonly table: FunctionTable;
   private readonly sandwich: SandwichView;
+  private readonly timeline: Timeline;
+  private readonly chartView: FlameChartView;
+  private pendingChart = 0;
 
   constructor(
     private readonly host: Host,
@@ -90,6 +95,12 @@ export class App {
       this.details,
       h('main', { className: 'fl-main' }, this.graphBox, h('div', { className: 'fl-lower' }, h('section', { className: 'fl-table-panel', attrs: { 'aria-label': 'Functions' } }, this.table.element), this.sandwich.element)),
     );
+    this.timeline = new Timeline({ palette: this.palette, onRange: (range) => this.requestRange(range), onChartMode: (on) => this.setChartMode(on) });
+    this.chartView = new FlameChartView({
+      palette: this.palette,
+      onActivate: (f) => this.host.capabilities.openSource && this.host.post({ type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name }),
+    });
+    this.graphBox.before(this.timeline.element, this.chartView.element);
     this.chart = new FlameChart(this.graphBox, {
       palette: this.palette,
       tooltip: this.tooltip,
@@ -203,6 +214,9 @@ export class App {
       case 'subtree':
         this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
         break;
+      case 'flameChart':
+        if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart);
+        break;
       case 'sandwich':
         if (message.requestId !== this.pendingSandwich) return;
         this.sandwich.show(message);
@@ -248,7 +262,10 @@ export class App {
     const saved = this.state.options;
     const savedZoom = this.state.zoomId;
     const refilter = saved !== undefined && this.host.capabilities.options && !sameOptions(saved, this.options);
-    if (refilter) {
+    // A saved timeline range is re-applied like saved filters (the host starts from the whole profile).
+    this.timeline.setData(message.timeline, this.host.capabilities.options);
+    const savedRange = this.timeline.setRange(this.host.capabilities.options ? (this.state.range ?? null) : null);
+    if (refilter || savedRange) {
       this.restoreZoom = savedZoom;
       this.chart.zoomedId = undefined;
     }
@@ -258,7 +275,28 @@ export class App {
       this.requestOptions(saved);
       this.restoreZoom = savedZoom;
     }
+    if (savedRange) {
+      this.requestRange(savedRange);
+      this.restoreZoom = savedZoom;
+    }
     if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId);
+    if (this.state.flameChart && this.timeline.chartAvailable) {
+      this.timeline.setChartMode(true);
+      this.setChartMode(true);
+    }
+  }
+
+  /** The flame chart (calls as they happened in the range) in place of the flame graph, or back. */
+  private setChartMode(on: boolean): void {
+    this.graphBox.hidden = on;
+    this.chartView.show(on);
+    this.save({ flameChart: on || undefined });
+    if (on) this.requestChart();
+  }
+
+  private requestChart(): void {
+    this.pendingChart = this.nextRequest++;
+    this.host.post({ type: 'flameChart', requestId: this.pendingChart, range: this.state.range ?? null, width: this.chartView.widthPx });
   }
 
   private setDiff(diff: boolean): void {
@@ -384,6 +422,20 @@ export class App {
     this.host.post({ type: 'setOptions', requestId: this.pendingOptions, options: this.options });
   }
 
+  /** Scopes every view to a timeline range (null: the whole profile); the host answers with a `tree`. */
+  private requestRange(range: TimeRange | null): void {
+    if (!this.host.capabilities.options) return;
+    this.restoreZoom = undefined;
+    const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
+    this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;
+    this.chart.zoomedId = undefined;
+    this.pendingOptions = this.nextRequest++;
+    document.body.classList.add('fl-busy');
+    this.save({ range: range ?? undefined });
+    this.host.post({ type: 'setRange', requestId: this.pendingOptions, range });
+    if (this.state.flameChart) this.requestChart();
+  }
+
   private requestExpand(nodeId: number): void {
     if (!this.host.capabilities.expand || this.expanded.has(nodeId)) return;
     this.expanded.add(nodeId);
@@ -410,6 +462,8 @@ export class App {
     this.palette.refresh();
     this.chart.recolour();
     this.sandwich.recolour();
+    this.timeline.recolour();
+    this.chartView.recolour();
     renderLegend(this.legend, this.palette, this.summary?.diff === true);
   }
 

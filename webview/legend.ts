@@ -4,7 +4,8 @@ import { categoryLabels } from './colors';
 import type { Palette } from './colors';
 import { h } from './dom';
 
-function item(colour: string, label: string): HTMLElement {
+/** One swatch and its label (also the timeline's lane key). */
+export function legendItem(colour: string, label: string): HTMLElement {
   const swatch = h('span', { className: 'fl-swatch', attrs: { 'aria-hidden': 'true' } });
   swatch.style.background = colour;
   return h('span', { className: 'fl-legend-item' }, swatch, label);
@@ -13,14 +14,14 @@ function item(colour: string, label: string): HTMLElement {
 export function renderLegend(element: HTMLElement, palette: Palette, diff: boolean): void {
   if (diff) {
     element.replaceChildren(
-      item('rgb(220,60,60)', 'Grew'),
-      item('rgb(60,60,220)', 'Shrank'),
-      item('rgb(255,190,90)', 'New'),
-      item('rgb(220,220,220)', 'Unchanged'),
-      item(palette.match, 'Search match'),
+      legendItem('rgb(220,60,60)', 'Grew'),
+      legendItem('rgb(60,60,220)', 'Shrank'),
+      legendItem('rgb(255,190,90)', 'New'),
+      legendItem('rgb(220,220,220)', 'Unchanged'),
+      legendItem(palette.match, 'Search match'),
     );
     return;
   }
   const categories: FrameCategory[] = ['user', 'node_modules', 'node', 'native', 'meta'];
-  element.replaceChildren(...categories.map((c) => item(palette.swatch(c), categoryLabels[c])), item(palette.match, 'Search match'));
+  element.replaceChildren(...categories.map((c) => legendItem(palette.swatch(c), categoryLabels[c])), legendItem(palette.match, 'Search match'));
 }

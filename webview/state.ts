@@ -1,6 +1,6 @@
 // What the webview remembers across reloads (VS Code's getState/setState, or session storage
 // in the standalone report). Restored after `init`.
-import type { ViewOptions } from '../src/protocol';
+import type { TimeRange, ViewOptions } from '../src/protocol';
 
 export type SortKey = 'name' | 'self' | 'total';
 
@@ -20,6 +20,10 @@ export interface UiState {
   options?: ViewOptions;
   /** Node id whose sandwich view was open. */
   sandwichId?: number;
+  /** The timeline range every view is scoped to. */
+  range?: TimeRange;
+  /** The flame chart is shown instead of the flame graph. */
+  flameChart?: boolean;
 }
 
 export const defaultUiState: UiState = {
@@ -47,5 +51,13 @@ export function readUiState(raw: unknown): UiState {
         : { ...defaultUiState.tableSort },
     options: typeof s.options === 'object' && s.options !== null ? s.options : undefined,
     sandwichId: typeof s.sandwichId === 'number' ? s.sandwichId : undefined,
+    range: readRange(s.range),
+    flameChart: s.flameChart === true ? true : undefined,
   };
+}
+
+function readRange(raw: unknown): TimeRange | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { from, to } = raw as { from?: unknown; to?: unknown };
+  return typeof from === 'number' && typeof to === 'number' && Number.isFinite(from) && Number.isFinite(to) && from < to ? { from, to } : undefined;
 }

@@ -7,6 +7,8 @@ import { parseProfile } from '../model/import';
 import { cliRaiseHint, readInputFile } from '../input-file';
 import { applySourceMaps } from '../model/sourcemap';
 import { applyViewOptions } from '../model/view';
+import { formatValue } from '../model/format';
+import { sampleSpan, sliceProfile } from '../model/time-slice';
 import { functionTable, lineTable } from '../model/tables';
 import { ProfileError, type Frame, type Profile, type ProfileFormat, type ProfileKind, type ValueUnit } from '../model/types';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
@@ -30,6 +32,8 @@ export interface LoadOptions {
   maxSize?: number;
   /** pprof input: the sample type to read (default: see parse-pprof.ts). */
   sampleType?: string;
+  /** Keep only the samples in this range, ms since the first sample (--from / --to). */
+  timeRange?: { fromMs?: number; toMs?: number };
 }
 
 /** Reads, un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
@@ -43,8 +47,18 @@ export async function loadProfileFile(file: string, options: LoadOptions = {}): 
     if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
     throw inputErrorOf(e, shown);
   }
-  if (options.sourceMaps === false) return profile;
-  return applySourceMaps(profile, createFsSourceReader({ maxFileSize: options.maxSourceSize }));
+  if (options.sourceMaps !== false) profile = await applySourceMaps(profile, createFsSourceReader({ maxFileSize: options.maxSourceSize }));
+  return options.timeRange ? sliceByTime(profile, options.timeRange, shown) : profile;
+}
+
+/** The profile restricted to --from/--to (ms since its first sample), through the same slice as the timeline's. */
+function sliceByTime(p: Profile, range: { fromMs?: number; toMs?: number }, shown: string): Profile {
+  const span = sampleSpan(p);
+  if (!span || span.axis !== 'time') throw new InputError(`${shown}: --from/--to need a CPU profile that kept its samples (this one has no per-sample times)`);
+  const from = span.start + (range.fromMs ?? 0) * 1000;
+  const to = range.toMs !== undefined ? Math.min(span.end, span.start + range.toMs * 1000) : span.end;
+  if (!(to > from)) throw new InputError(`${shown}: the profile's samples span ${formatValue(span.end - span.start, 'us')}; --from ${formatValue((range.fromMs ?? 0) * 1000, 'us')} is past its end`);
+  return sliceProfile(p, from, to);
 }
 
 /** A file-system error as a message for people; anything else is passed on. */

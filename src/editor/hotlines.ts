@@ -39,7 +39,7 @@ export class HotLines implements vscode.Disposable {
 
   /** `extensionUri` locates the gutter icons in media/. */
   constructor(
-    registry: ProfileRegistry,
+    private readonly registry: ProfileRegistry,
     private readonly extensionUri: vscode.Uri,
   ) {
     this.shown = this.config.hotLines.enabled;
@@ -105,7 +105,7 @@ export class HotLines implements vscode.Disposable {
   }
 
   private setProfile(entry: ProfileEntry | undefined): void {
-    this.index = entry ? new HotLineIndex(entry.profile) : undefined;
+    this.index = entry ? new HotLineIndex(this.registry.profileOf(entry)) : undefined;
     this.tracked.clear();
   }
 

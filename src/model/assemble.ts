@@ -35,6 +35,10 @@ export interface TreeParts {
   endTime: number;
   sampleCount: number;
   notes: string[];
+  /** Per-sample data (see Profile.sampleNodes): node indexes of this tree, all three the same length. */
+  sampleNodes?: Int32Array;
+  sampleTimes?: Float64Array;
+  sampleValues?: Float64Array;
 }
 
 /** Builds child lists, line tables and totals, and checks the values. Takes ownership of the arrays in `parts`. */
@@ -74,9 +78,22 @@ export function assembleProfile(parts: TreeParts): Profile {
     sampleCount: parts.sampleCount,
     notes: parts.notes,
     ...(base && baseTotalValue ? { baseSelfValue: base, baseTotalValue } : {}),
+    ...samplesOf(parts, n),
   };
   checkValues(profile);
   return profile;
+}
+
+/** The per-sample arrays, when they are there and consistent (else the profile simply has none). */
+function samplesOf(parts: TreeParts, n: number): Pick<Profile, 'sampleNodes' | 'sampleTimes' | 'sampleValues'> {
+  const { sampleNodes, sampleTimes, sampleValues } = parts;
+  if (!sampleNodes || !sampleTimes || sampleNodes.length !== sampleTimes.length) return {};
+  if (sampleValues && sampleValues.length !== sampleNodes.length) return {};
+  for (let i = 0; i < sampleNodes.length; i++) {
+    const k = sampleNodes[i]!;
+    if (!(k >= 0 && k < n)) return {};
+  }
+  return { sampleNodes, sampleTimes, ...(sampleValues ? { sampleValues } : {}) };
 }
 
 /** Self plus descendants, one reverse pass (parents precede children). */

@@ -8,6 +8,7 @@
 import { FloatList, IntList, keyBytes, keyCode, type JsonScanner } from './scan';
 import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
+import { evenSampleTimes, sampleTimesOf } from './time-slice';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
@@ -298,6 +299,9 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
   const startTime = top.startTime ?? 0;
   let endTime = top.endTime ?? startTime;
   let sampleCount = 0;
+  // Kept for the timeline and time slices (time-slice.ts).
+  let sampleNodes: Int32Array | undefined;
+  let sampleTimes: Float64Array | undefined;
   const samples = top.samples;
   if (samples !== null && samples.length > 0) {
     sampleCount = samples.length;
@@ -314,6 +318,7 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
     const deltas = top.timeDeltas;
     if (deltas !== null && deltas.length === sampleCount) {
       endTime = attributeTime(sampleNode, deltas.data, startTime, top.endTime, selfValue);
+      sampleTimes = sampleTimesOf(deltas.data, sampleCount, startTime);
     } else {
       if (deltas !== null && deltas.length > 0) {
         throw new ProfileError('invalid-structure', `Not a valid profile: ${sampleCount} samples but ${deltas.length} timeDeltas; there must be one delta per sample.`);
@@ -321,8 +326,10 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
       const span = checkSpan(startTime, endTime);
       const per = span / sampleCount;
       for (let i = 0; i < sampleCount; i++) selfValue[sampleNode[i]!]! += per;
+      sampleTimes = evenSampleTimes(sampleCount, startTime, per);
       notes.push('The profile has no timeDeltas: each sample counts as the average interval.');
     }
+    sampleNodes = sampleNode;
   } else {
     // No samples: hitCount × average interval (the only timing such profiles carry).
     const hits = raw.hitCount.data;
@@ -380,6 +387,7 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
     endTime,
     sampleCount,
     notes,
+    ...(sampleNodes && sampleTimes ? { sampleNodes, sampleTimes } : {}),
   });
 }
 

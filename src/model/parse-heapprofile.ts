@@ -5,6 +5,7 @@
 import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
 import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
+import { heapSamplesInOrder } from './time-slice';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
@@ -18,6 +19,7 @@ const K_URL = keyBytes('url');
 const K_LINENUMBER = keyBytes('lineNumber');
 const K_COLUMNNUMBER = keyBytes('columnNumber');
 const K_SIZE = keyBytes('size');
+const K_ORDINAL = keyBytes('ordinal');
 const K_NODEID = keyBytes('nodeId');
 
 /** The heap tree as scanned, in document order (which is parent-first). */
@@ -30,6 +32,8 @@ export class RawHeapNodes {
   /** Samples: node id and size per sample. */
   readonly sampleNode = new IntList(1024);
   readonly sampleSize = new FloatList(1024);
+  /** Allocation order of each sample (V8 lists them unordered); the timeline's axis. */
+  readonly sampleOrdinal = new FloatList(1024);
   hasSamples = false;
 }
 
@@ -145,17 +149,20 @@ export function scanHeapSamples(sc: JsonScanner, raw: RawHeapNodes): void {
     if (sc.peek() !== 0x7b) sc.typeError('a heap sample', 'an object');
     let node = -1;
     let size = 0;
+    let ordinal = raw.sampleNode.length;
     if (sc.openObject()) {
       do {
         sc.readKey();
         if (sc.keyIs(K_NODEID)) node = readId(sc, 'the nodeId of a heap sample:');
         else if (sc.keyIs(K_SIZE)) size = sc.readNumber('the size of a heap sample');
+        else if (sc.keyIs(K_ORDINAL)) ordinal = sc.readNumber('the ordinal of a heap sample');
         else sc.skipValue();
       } while (sc.next(0x7d));
     }
     if (node < 0) throw new ProfileError('invalid-structure', `Not a valid heap profile: sample #${raw.sampleNode.length} has no "nodeId".`);
     raw.sampleNode.push(node);
     raw.sampleSize.push(size);
+    raw.sampleOrdinal.push(ordinal);
   } while (sc.next(0x5d));
 }
 
@@ -167,8 +174,10 @@ export function buildHeapProfile(raw: RawHeapNodes): Profile {
   const count = raw.sampleNode.length;
   // V8 keeps samples whose node was pruned from the tree (nothing live left there): skip them.
   let orphans = 0;
+  const sampleNodes = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const k = index.get(raw.sampleNode.data[i]!);
+    sampleNodes[i] = k;
     if (k < 0) orphans++;
     else selfSamples[k]!++;
   }
@@ -191,5 +200,6 @@ export function buildHeapProfile(raw: RawHeapNodes): Profile {
     endTime: total,
     sampleCount: count,
     notes,
+    ...heapSamplesInOrder(sampleNodes, raw.sampleSize.view(), raw.sampleOrdinal.view()),
   });
 }

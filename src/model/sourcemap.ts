@@ -20,6 +20,7 @@
 import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, decodedMappings, originalPositionFor } from '@jridgewell/trace-mapping';
 import { frameKey } from './builder';
 import { makeFrame } from './frames';
+import { renumberSamples } from './time-slice';
 import { assembleProfile } from './assemble';
 import type { Frame, Profile } from './types';
 
@@ -383,10 +384,12 @@ function rebuild(
   const tickStart = new Int32Array(m + 1);
   const tickLine = new Int32Array(entries);
   const tickCount = new Float64Array(entries);
+  const outOf = p.sampleNodes ? new Int32Array(n) : undefined;
   let t = 0;
   for (let o = 0; o < m; o++) {
     tickStart[o] = t;
     for (let i = first[o]!; i >= 0; i = next[i]!) {
+      if (outOf) outOf[i] = o;
       selfValue[o]! += p.selfValue[i]!;
       selfSamples[o]! += p.selfSamples[i]!;
       if (baseSelf) baseSelf[o]! += p.baseSelfValue![i]!;
@@ -418,6 +421,7 @@ function rebuild(
     sampleCount: p.sampleCount,
     notes,
     ...(baseSelf ? { baseSelfValue: baseSelf } : {}),
+    ...(outOf ? renumberSamples(p, outOf) : {}),
   });
 }
 

@@ -67,6 +67,19 @@ export interface Profile {
   readonly endTime: number;
   readonly sampleCount: number;
   /**
+   * Per-sample data in recording order, when the input had it (CPU `samples`, heap `samples`) and
+   * the profile is the import's (or a time slice of it); transforms drop it. The timeline draws it
+   * and time slices cut it (time-slice.ts). sampleNodes[i] is the node of sample i.
+   */
+  readonly sampleNodes?: Int32Array;
+  /**
+   * CPU: when sample i was taken, µs on the profile's clock, never decreasing; the sample lasts
+   * until sample i + 1 (the last until endTime). Heap: the sample's place in allocation order (0, 1, …).
+   */
+  readonly sampleTimes?: Float64Array;
+  /** Heap only: bytes of sample i (CPU samples are worth their interval). */
+  readonly sampleValues?: Float64Array;
+  /**
    * Diff profiles only (see diff.ts): the baseline's self and total value per node of the union
    * tree; selfValue/totalValue hold the new profile's. toFlameTree emits delta = total − baseTotal.
    */

@@ -4,8 +4,11 @@
 import { toFlameTree } from '../model/flame';
 import { callersOf, calleesOf } from '../model/sandwich';
 import { functionTable } from '../model/tables';
+import { timelineSeries } from '../model/timeline';
+import { flameChart } from '../model/flame-chart';
+import { sampleSpan } from '../model/time-slice';
 import type { FlameNode, Frame, Profile } from '../model/types';
-import type { HostMessage, ProfileSummary, TablePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
+import type { FlameChartPayload, HostMessage, ProfileSummary, TablePayload, TimeRange, TimelinePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
 
 /** The tree the browser can draw comfortably (see toFlameTree). */
 export const maxTreeNodes = 4000;
@@ -169,11 +172,24 @@ export function summaryOf(original: Profile, title: string): ProfileSummary {
   };
 }
 
+/** Series per profile, computed once: a reloaded webview (VS Code unloads hidden ones) gets the same. */
+const timelines = new WeakMap<Profile, TimelinePayload | null>();
+
+function timelineOf(p: Profile): TimelinePayload | undefined {
+  let series = timelines.get(p);
+  if (series === undefined) {
+    series = timelineSeries(p) ?? null;
+    timelines.set(p, series);
+  }
+  return series ?? undefined;
+}
+
 export function initMessage(original: Profile, view: Profile, title: string, options: ViewOptions): HostMessage {
   const { tree, table, cut } = buildTreeAndTable(view);
   const summary = summaryOf(original, title);
   if (cut) summary.notes.push(deepStackNote);
-  return { type: 'init', summary, options: { ...options }, tree, table };
+  const timeline = timelineOf(original);
+  return { type: 'init', summary, options: { ...options }, tree, table, ...(timeline ? { timeline } : {}) };
 }
 
 /** Detail below a node of the view profile (node ids are view-profile node indexes). */
@@ -192,6 +208,41 @@ export function sandwichMessage(view: Profile, requestId: number, nodeId: number
     callers: treeOf(callers, new FrameSlots(callers)),
     callees: treeOf(callees, new FrameSlots(callees)),
   };
+}
+
+/** Most rectangles a flame chart message carries (the narrowest are left out beyond it). */
+export const maxChartRects = 60_000;
+
+/**
+ * The flame chart of `range` (null: all) of a profile that kept its samples, for a canvas `width`
+ * pixels wide: rectangles under one pixel are left out. Throws when the profile has no sample times.
+ */
+export function flameChartMessage(p: Profile, requestId: number, range: TimeRange | null, width: number): HostMessage {
+  const pixels = Math.min(10_000, Math.max(100, Number.isFinite(width) ? width : 1000));
+  const span = sampleSpan(p);
+  const from = Math.max(span?.start ?? 0, range?.from ?? -Infinity);
+  const to = Math.min(span?.end ?? 0, range?.to ?? Infinity);
+  const chart = flameChart(p, from, to, (to - from) / pixels);
+  if (!chart) throw new Error('this profile has no per-sample times for a flame chart');
+  let keep = Array.from({ length: chart.count }, (_, k) => k);
+  const truncated = keep.length > maxChartRects;
+  if (truncated) {
+    keep.sort((a, b) => chart.to[b]! - chart.from[b]! - (chart.to[a]! - chart.from[a]!));
+    keep = keep.slice(0, maxChartRects).sort((a, b) => a - b);
+  }
+  const slots = new FrameSlots(p);
+  const payload: FlameChartPayload = {
+    start: chart.start,
+    end: chart.end,
+    depth: keep.map((k) => chart.depth[k]!),
+    from: keep.map((k) => chart.from[k]!),
+    to: keep.map((k) => chart.to[k]!),
+    frame: keep.map((k) => slots.slot(p.nodeFrame[chart.node[k]!]!)),
+    frames: slots.frames,
+    maxDepth: chart.maxDepth,
+    truncated,
+  };
+  return { type: 'flameChart', requestId, chart: payload };
 }
 
 export function isValidNode(view: Profile, nodeId: unknown): nodeId is number {

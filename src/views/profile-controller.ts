@@ -2,11 +2,12 @@
 // profile held in the host. The webview only ever receives pruned trees and tables.
 import * as vscode from 'vscode';
 import { applyViewOptions } from '../model/view';
+import { sliceProfileInChunks } from '../model/time-slice';
 import type { Profile } from '../model/types';
-import { defaultViewOptions, isWebviewMessage, type HostMessage, type ViewOptions, type WebviewMessage } from '../protocol';
+import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from './html';
 import { openFrameLocation } from './open-location';
-import { initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from './payload';
+import { flameChartMessage, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from './payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
@@ -66,11 +67,19 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private options: ViewOptions = defaultViewOptions;
   private view: Profile;
+  /** The timeline range the webview selected (null: the whole profile) and the profile restricted to it. */
+  private range: TimeRange | null = null;
+  private scoped: Profile;
+  /** Bumped by every range request (and reload): a slice still being cut for an older one stops. */
+  private rangeTicket = 0;
+  /** setOptions and setRange run one after another: a slice is cut in chunks, and options apply to its result. */
+  private work: Promise<void> = Promise.resolve();
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
   private loaded = false;
   private readonly pending: HostMessage[] = [];
   private readonly svgWaits = new ReplyWaits<string>();
   private readonly log: Log;
+  private readonly registry: ProfileRegistry;
 
   constructor(
     private readonly host: ViewHost,
@@ -79,6 +88,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     registry: ProfileRegistry,
   ) {
     this.view = entry.profile;
+    this.scoped = entry.profile;
+    this.registry = registry;
     this.log = registry.log;
     host.webview.options = webviewOptions(extensionUri);
     host.webview.html = webviewHtml(host.webview, extensionUri, entry.title);
@@ -152,15 +163,35 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         // A (re)loaded webview starts from the defaults and re-sends its saved options itself.
         this.options = defaultViewOptions;
         this.view = this.entry.profile;
+        this.rangeTicket++;
+        this.setRange(null, this.entry.profile);
         this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
         this.loaded = true;
         for (const m of this.pending.splice(0)) this.post(m);
         return;
       }
       case 'setOptions': {
-        this.options = { ...defaultViewOptions, ...message.options };
-        this.view = applyViewOptions(this.entry.profile, this.options);
-        this.post({ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) });
+        const options = { ...defaultViewOptions, ...message.options };
+        this.enqueue(message.requestId, () => {
+          this.options = options;
+          this.view = applyViewOptions(this.scoped, this.options);
+          this.post({ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) });
+        });
+        return;
+      }
+      case 'setRange': {
+        const range = message.range;
+        if (range !== null && !isTimeRange(range)) throw new Error('the timeline range is not a pair of times with from < to');
+        const ticket = ++this.rangeTicket;
+        this.enqueue(message.requestId, async () => {
+          const profile = this.entry.profile;
+          // A slice of a multi-million-sample profile takes a while: cut it in chunks between other work.
+          const scoped = range ? await sliceProfileInChunks(profile, range.from, range.to, yieldToEventLoop, () => ticket !== this.rangeTicket) : profile;
+          if (!scoped || ticket !== this.rangeTicket) return;
+          this.setRange(range, scoped);
+          this.view = applyViewOptions(this.scoped, this.options);
+          this.post({ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) });
+        });
         return;
       }
       case 'expand':
@@ -171,6 +202,12 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         if (!isValidNode(this.view, message.nodeId)) throw new Error(`no node ${String(message.nodeId)} in this view`);
         this.post(sandwichMessage(this.view, message.requestId, message.nodeId));
         return;
+      case 'flameChart': {
+        const range = message.range;
+        if (range !== null && !isTimeRange(range)) throw new Error('the timeline range is not a pair of times with from < to');
+        this.post(flameChartMessage(this.entry.profile, message.requestId, range, message.width));
+        return;
+      }
       case 'openLocation':
         openFrameLocation(message.url, message.line, message.column, message.name).catch((err: unknown) =>
           vscode.window.showErrorMessage(`FlameLens: could not open ${escapeNotificationText(message.url)}: ${escapeNotificationText((err as Error).message)}`),
@@ -188,9 +225,36 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     }
   }
 
+  /** The timeline range every view (tree, table, sandwich, hot lines) is scoped to. */
+  get timeRange(): TimeRange | null {
+    return this.range;
+  }
+
+  /** Scopes the views to [from, to) of the profile's sample axis (null: the whole profile); hot lines follow. */
+  private setRange(range: TimeRange | null, scoped: Profile): void {
+    this.range = range && { from: range.from, to: range.to };
+    this.scoped = scoped;
+    this.registry.setScope(this.entry, range ? scoped : undefined);
+  }
+
+  /** Runs `task` after the view work before it; its failure is answered as an error of `requestId`. */
+  private enqueue(requestId: number, task: () => void | Promise<void>): void {
+    this.work = this.work.then(task).catch((err: unknown) => this.post({ type: 'error', requestId, message: (err as Error).message }));
+  }
+
   dispose(): void {
+    this.rangeTicket++;
+    this.registry.setScope(this.entry, undefined);
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.svgWaits.rejectAll('the flame graph view was closed before it sent its SVG');
   }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function isTimeRange(r: unknown): r is TimeRange {
+  if (typeof r !== 'object' || r === null) return false;
+  const { from, to } = r as { from?: unknown; to?: unknown };
+  return typeof from === 'number' && typeof to === 'number' && Number.isFinite(from) && Number.isFinite(to) && from < to;
 }

@@ -24,6 +24,8 @@ export interface ProfileView {
 export class ProfileRegistry implements vscode.Disposable {
   private currentEntry: ProfileEntry | undefined;
   private readonly views = new Set<ProfileView>();
+  /** Time slices of entries whose view has a timeline range selected. */
+  private readonly scopes = new Map<ProfileEntry, Profile>();
   private readonly changed = new vscode.EventEmitter<ProfileEntry | undefined>();
   readonly onDidChangeCurrent = this.changed.event;
 
@@ -38,6 +40,19 @@ export class ProfileRegistry implements vscode.Disposable {
     if (entry === this.currentEntry) return;
     this.currentEntry = entry;
     this.changed.fire(entry);
+  }
+
+  /** What hot lines show for an entry: the time slice its view selected, else the whole profile. */
+  profileOf(entry: ProfileEntry): Profile {
+    return this.scopes.get(entry) ?? entry.profile;
+  }
+
+  /** A view selected (or, with undefined, cleared) a timeline range: hot lines follow when it is the current entry. */
+  setScope(entry: ProfileEntry, slice: Profile | undefined): void {
+    if (slice === this.scopes.get(entry)) return;
+    if (slice) this.scopes.set(entry, slice);
+    else this.scopes.delete(entry);
+    if (entry === this.currentEntry) this.changed.fire(entry);
   }
 
   register(view: ProfileView): vscode.Disposable {
@@ -59,6 +74,7 @@ export class ProfileRegistry implements vscode.Disposable {
 
   dispose(): void {
     this.views.clear();
+    this.scopes.clear();
     this.changed.dispose();
   }
 }

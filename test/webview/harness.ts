@@ -12,11 +12,12 @@ import { parseProfile } from '../../src/model/import';
 import { toFlameTree } from '../../src/model/flame';
 import { functionTable } from '../../src/model/tables';
 import { applyViewOptions } from '../../src/model/view';
+import { sliceProfile } from '../../src/model/time-slice';
 import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
 import { renderWebviewHtml } from '../../src/views/html';
-import { initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
+import { flameChartMessage, initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
 import type { InitMessage } from '../../src/views/html';
 
 // Browser globals, used only inside callbacks that Playwright runs in the page (the Node-side
@@ -86,6 +87,9 @@ export class StandInHost {
   readonly received: WebviewMessage[] = [];
   readonly sent: HostMessage[] = [];
   private view: Profile;
+  /** The profile restricted to the webview's timeline range (the whole profile when none), and the options on top. */
+  private scoped: Profile;
+  private options: ViewOptions = defaultViewOptions;
 
   constructor(
     private readonly profile: Profile,
@@ -93,6 +97,7 @@ export class StandInHost {
     private readonly maxNodes?: number,
   ) {
     this.view = profile;
+    this.scoped = profile;
   }
 
   handle(message: WebviewMessage): HostMessage[] {
@@ -114,12 +119,22 @@ export class StandInHost {
     switch (message.type) {
       case 'ready':
         this.view = this.profile;
+        this.scoped = this.profile;
+        this.options = defaultViewOptions;
         return [custom ? makeInit(this.profile, this.title, defaultViewOptions, custom) : initMessage(this.profile, this.view, this.title, defaultViewOptions)];
       case 'setOptions': {
-        this.view = applyViewOptions(this.profile, message.options);
+        this.options = message.options;
+        this.view = applyViewOptions(this.scoped, message.options);
         const payload = custom ? { tree: treeOf(this.view, 0, custom), table: tableOf(this.view) } : treeAndTable(this.view);
         return [{ type: 'tree', requestId: message.requestId, ...payload }];
       }
+      case 'setRange': {
+        this.scoped = message.range ? sliceProfile(this.profile, message.range.from, message.range.to) : this.profile;
+        this.view = applyViewOptions(this.scoped, this.options);
+        return [{ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) }];
+      }
+      case 'flameChart':
+        return [flameChartMessage(this.profile, message.requestId, message.range, message.width)];
       case 'expand':
         if (custom) return [{ type: 'subtree', requestId: message.requestId, nodeId: message.nodeId, tree: treeOf(this.view, message.nodeId, custom) }];
         return [subtreeMessage(this.view, message.requestId, message.nodeId)];

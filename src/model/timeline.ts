@@ -1,0 +1,95 @@
+// The timeline: a profile's samples over time, bucketed per lane (your code, node_modules, Node
+// internals, GC, idle/program) — what the webview draws as a stacked area above the flame graph.
+// A few thousand numbers however many samples the profile has.
+import type { TimelineLane, TimelinePayload } from '../protocol';
+import { sampleSpan } from './time-slice';
+import type { Profile } from './types';
+
+export const timelineLanes: readonly TimelineLane[] = ['user', 'node_modules', 'node', 'gc', 'idle'];
+const USER = 0;
+const MODULES = 1;
+const NODE = 2;
+const GC = 3;
+const IDLE = 4;
+
+/** Most buckets sent: about one per pixel of a wide screen. */
+export const maxTimelineBuckets = 2000;
+
+/**
+ * The lane of each node, from its frame's category. Native frames (V8 builtins: Array.prototype.map,
+ * JSON.parse…) run on behalf of their caller, so they take their nearest non-native ancestor's lane
+ * (Node internals when there is none).
+ */
+export function nodeLanes(p: Profile): Uint8Array {
+  const lanes = new Uint8Array(p.nodeCount);
+  const frameLane = p.frames.map((f): number => {
+    switch (f.category) {
+      case 'user':
+        return USER;
+      case 'node_modules':
+        return MODULES;
+      case 'node':
+        return NODE;
+      case 'meta':
+        return f.functionName === '(garbage collector)' ? GC : IDLE;
+      case 'native':
+        return -1;
+    }
+  });
+  for (let i = 0; i < p.nodeCount; i++) {
+    const own = frameLane[p.nodeFrame[i]!]!;
+    if (own >= 0) lanes[i] = own;
+    else lanes[i] = i === 0 || p.nodeParent[i] === 0 ? NODE : lanes[p.nodeParent[i]!]!;
+  }
+  return lanes;
+}
+
+/**
+ * The bucketed series of a profile that kept its samples (undefined otherwise). CPU: each sample's
+ * interval (until the next sample) is spread over the buckets it overlaps, so the buckets add up
+ * to the profile's total time. Heap: each sample's bytes land in the bucket of its allocation order.
+ */
+export function timelineSeries(p: Profile, maxBuckets = maxTimelineBuckets): TimelinePayload | undefined {
+  const span = sampleSpan(p);
+  const nodes = p.sampleNodes;
+  const times = p.sampleTimes;
+  if (!span || !nodes || !times) return undefined;
+  const count = nodes.length;
+  const width = span.end - span.start;
+  const buckets = width > 0 ? Math.max(1, Math.min(maxBuckets, span.axis === 'order' ? count : maxBuckets)) : 1;
+  const perBucket = width > 0 ? width / buckets : 1;
+  const laneOf = nodeLanes(p);
+  const values = timelineLanes.map(() => new Float64Array(buckets));
+  const sizes = p.sampleValues;
+  const bucketOf = (t: number): number => Math.min(buckets - 1, Math.max(0, Math.floor((t - span.start) / perBucket)));
+  for (let i = 0; i < count; i++) {
+    const lane = values[laneOf[nodes[i]!]!]!;
+    const a = times[i]!;
+    if (sizes) {
+      lane[bucketOf(a)]! += sizes[i]!;
+      continue;
+    }
+    const b = i + 1 < count ? times[i + 1]! : span.end;
+    if (!(b > a)) continue;
+    let k = bucketOf(a);
+    let from = a;
+    // Almost every sample sits inside one bucket; long ones (idle gaps) are split.
+    while (from < b) {
+      const edge = k === buckets - 1 ? b : Math.min(b, span.start + (k + 1) * perBucket);
+      if (edge > from) {
+        lane[k]! += edge - from;
+        from = edge;
+      }
+      k++;
+    }
+  }
+  return {
+    axis: span.axis,
+    unit: p.unit,
+    start: span.start,
+    end: span.end,
+    buckets,
+    lanes: [...timelineLanes],
+    values: values.map((v) => Array.from(v, (x) => Math.round(x * 1000) / 1000)),
+  };
+}

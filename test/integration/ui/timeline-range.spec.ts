@@ -1,0 +1,52 @@
+// End to end: "FlameLens: Open Profile…" on a real CPU profile of the workspace's busy.js shows the
+// timeline above the flame graph; dragging across it scopes the function table to that range (the
+// extension host slices the profile), the chip shows the range, and clearing it restores the table.
+import * as assert from 'node:assert/strict';
+import type { Workbench } from './workbench';
+
+export async function run(ui: Workbench): Promise<void> {
+  await ui.runCommand('FlameLens: Open Profile…');
+  await ui.answerFileDialog(ui.workspacePath('busy.cpuprofile'));
+  await ui.waitForActiveEditor('busy.cpuprofile');
+  const view = await ui.waitForWebview({ selector: '.fl-timeline-canvas', timeoutMs: 60_000 });
+  const rows = view.locator('.fl-table tbody tr');
+  await rows.first().waitFor({ timeout: 30_000 });
+  /** The table as shown: each row's name and self time. */
+  const table = async () => (await rows.evaluateAll((trs) => trs.map((tr) => tr.textContent ?? ''))).join('\n');
+  const whole = await table();
+  const label = (await view.locator('.fl-timeline-canvas').getAttribute('aria-label')) ?? '';
+  assert.match(label, /^Timeline of \d+ ms: Your code [\d.]+%/);
+
+  const box = await view.locator('.fl-timeline-canvas').boundingBox();
+  assert.ok(box, 'the timeline is laid out');
+  const y = box.y + box.height / 2;
+  await ui.page.mouse.move(box.x + box.width * 0.2, y);
+  await ui.page.mouse.down();
+  await ui.page.mouse.move(box.x + box.width * 0.35, y, { steps: 5 });
+  await ui.page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+  await ui.page.mouse.up();
+  ui.log('dragged across the timeline');
+
+  const chip = view.locator('.fl-range-chip');
+  await chip.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await chip.innerText(), /^\d+\.\d\d s – \d+\.\d\d s ×$/);
+  // The host answers with the slice's table: same functions, a fraction of the time.
+  const deadline = Date.now() + 30_000;
+  let scoped = await table();
+  while (scoped === whole && Date.now() < deadline) {
+    await ui.page.waitForTimeout(200);
+    scoped = await table();
+  }
+  assert.notEqual(scoped, whole, 'the function table re-scoped to the range');
+  await ui.screenshot('range');
+
+  await chip.click();
+  await chip.waitFor({ state: 'hidden', timeout: 30_000 });
+  const until = Date.now() + 30_000;
+  let back = await table();
+  while (back !== whole && Date.now() < until) {
+    await ui.page.waitForTimeout(200);
+    back = await table();
+  }
+  assert.equal(back, whole, 'clearing the range shows the whole profile again');
+}

@@ -1,0 +1,232 @@
+// The timeline strip in headless Chromium: drawn from a real CPU profile's samples, a drag selects
+// a range and the function table re-scopes to it (the stand-in host slices with the real
+// sliceProfile), the chip shows and clears the range, the range survives a reload, and the
+// keyboard selects too.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { formatValue } from '../../src/model/format';
+import { sliceProfile } from '../../src/model/time-slice';
+import type { TimeRange, WebviewMessage } from '../../src/protocol';
+import { treeAndTable } from '../../src/views/payload';
+import { ensureBuilt, launchChromium, loadProfile, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost } from './harness';
+import type { WebviewServer } from './harness';
+
+// Browser globals for the callbacks Playwright runs in the page (see harness.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, window: any;
+// Shapes of the page's elements used in the callbacks above.
+interface HTMLRow {
+  querySelector(s: string): { textContent: string | null; firstChild?: { textContent: string | null } | null } | null;
+}
+interface CanvasLike {
+  width: number;
+  height: number;
+  clientWidth: number;
+  clientHeight: number;
+  getAttribute(name: string): string;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+
+const profile = loadProfile('small-webpack-1000us.cpuprofile');
+const canvas = '.fl-timeline-canvas';
+const chip = '.fl-range-chip';
+
+/** The function table as shown: name and self text of the first rows. */
+async function tableRows(page: Page, count = 8): Promise<string[]> {
+  return page.$$eval('.fl-table tbody tr', (rows, n) => rows.slice(0, n).map((r) => `${r.querySelector('td.name')?.textContent} ${r.querySelector('td.num')?.firstChild?.textContent}`), count);
+}
+
+/** What the table's first rows must read for `range`: the real host payload of the real slice. */
+function expectedRows(range: TimeRange | null, count = 8): string[] {
+  const view = range ? sliceProfile(profile, range.from, range.to) : profile;
+  const { table } = treeAndTable(view);
+  // The table sorts by self, descending (its default).
+  return [...table.rows]
+    .sort((a, b) => b.self - a.self)
+    .slice(0, count)
+    .map((r) => `${table.frames[r.frame]!.name} ${formatValue(r.self, 'us')}`);
+}
+
+function lastRange(messages: WebviewMessage[]): TimeRange | null | undefined {
+  const m = messages.filter((x) => x.type === 'setRange').at(-1);
+  return m?.type === 'setRange' ? m.range : undefined;
+}
+
+async function waitForTable(page: Page, rows: string[]): Promise<void> {
+  await page.waitForFunction((want) => {
+    const got = [...document.querySelectorAll('.fl-table tbody tr')].slice(0, want.length).map((r: HTMLRow) => `${r.querySelector('td.name')?.textContent} ${r.querySelector('td.num')?.firstChild?.textContent}`);
+    return JSON.stringify(got) === JSON.stringify(want);
+  }, rows, { timeout: 10_000 }).catch(async (e) => {
+    throw new Error(`${e}\nwanted ${JSON.stringify(rows)}\ngot ${JSON.stringify(await tableRows(page, rows.length))}`);
+  });
+}
+
+describe('timeline (webview, real Chromium)', () => {
+  let browser: Browser;
+  let server: WebviewServer;
+
+  before(async () => {
+    ensureBuilt();
+    browser = await launchChromium();
+    server = await startWebviewServer();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('draws the samples as a stacked area, sized for the device pixel ratio, with a describing label', async () => {
+    const { page, errors, violations } = await openWebview(browser, server, new StandInHost(profile, 'small-webpack'));
+    await page.waitForSelector(canvas, { state: 'visible' });
+    await settle(page);
+    const info = await page.$eval(canvas, (c: CanvasLike) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+      return { width: c.width, height: c.height, cssWidth: c.clientWidth, cssHeight: c.clientHeight, dpr: window.devicePixelRatio, painted, pixels: c.width * c.height, label: c.getAttribute('aria-label') };
+    });
+    assert.equal(info.width, Math.round(info.cssWidth * info.dpr));
+    assert.equal(info.height, Math.round(info.cssHeight * info.dpr));
+    // Every bucket accounts for its whole interval (idle included), so the area fills most of the strip.
+    assert.ok(info.painted > info.pixels * 0.8, `painted ${info.painted} of ${info.pixels}`);
+    assert.match(info.label, /^Timeline of 6\.1 s: Your code [\d.<]+%, node_modules [\d.]+%, Node internals [\d.]+%, GC [\d.]+%, Idle \/ program [\d.]+%\. Drag/);
+    assert.equal(await page.isHidden(chip), true);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('a drag selects a range: the table re-scopes, the chip shows it, a reload keeps it, the chip clears it', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors, violations } = await openWebview(browser, server, host);
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const whole = expectedRows(null);
+    await waitForTable(page, whole);
+
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.45, y, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.55, y, { steps: 5 });
+    await page.mouse.up();
+
+    const range = lastRange(await posted(page));
+    assert.ok(range, 'the webview asked for the range');
+    const span = profile.endTime - profile.sampleTimes![0]!;
+    const start = profile.sampleTimes![0]!;
+    assert.ok(Math.abs((range.from - start) / span - 0.3) < 0.01, `from at 30%: ${(range.from - start) / span}`);
+    assert.ok(Math.abs((range.to - start) / span - 0.55) < 0.01, `to at 55%: ${(range.to - start) / span}`);
+    const sliced = expectedRows(range);
+    assert.notDeepEqual(sliced, whole, 'the range has a different table (else the test proves nothing)');
+    await waitForTable(page, sliced);
+    const chipText = `${((range.from - start) / 1e6).toFixed(2)} s – ${((range.to - start) / 1e6).toFixed(2)} s ×`;
+    assert.equal(await page.textContent(chip), chipText);
+    await page.screenshot({ path: path.join(outputDir, 'timeline-range.png') });
+
+    // A reload (VS Code unloads hidden webviews) restores the range from the view state.
+    const before = (await posted(page)).length;
+    await page.reload();
+    await page.waitForSelector(chip, { state: 'visible' });
+    assert.equal(await page.textContent(chip), chipText);
+    await waitForTable(page, sliced);
+    assert.deepEqual(lastRange(host.received.slice(before)), range, 'the reloaded view asked the host for the same range');
+
+    await page.click(chip);
+    await page.waitForSelector(chip, { state: 'hidden' });
+    await waitForTable(page, whole);
+    assert.equal(lastRange(await posted(page)), null);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('the flame chart shows the calls of the range as they happened; a click lands on the right call', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors, violations } = await openWebview(browser, server, host);
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.4, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForSelector(chip, { state: 'visible' });
+    await page.click('.fl-chart-toggle');
+    await page.waitForSelector('.fl-flame-chart-canvas', { state: 'visible' });
+    assert.equal(await page.isHidden('.fl-graph'), true, 'the chart takes the flame graph\'s place');
+    await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
+    const reply = host.sent.filter((m) => m.type === 'flameChart').at(-1);
+    assert.ok(reply?.type === 'flameChart');
+    const chart = reply.chart;
+    const range = lastRange(await posted(page))!;
+    assert.equal(chart.start, range.from);
+    assert.equal(chart.end, range.to);
+    await settle(page);
+    // The widest call on the top row: click its middle, the webview opens that function.
+    let widest = -1;
+    for (let k = 0; k < chart.depth.length; k++) if (chart.depth[k] === 2 && (widest < 0 || chart.to[k]! - chart.from[k]! > chart.to[widest]! - chart.from[widest]!)) widest = k;
+    assert.ok(widest >= 0);
+    const cbox = (await page.locator('.fl-flame-chart-canvas').boundingBox())!;
+    const mid = (chart.from[widest]! + chart.to[widest]!) / 2;
+    const before = (await posted(page)).length;
+    await page.mouse.click(cbox.x + ((mid - chart.start) / (chart.end - chart.start)) * cbox.width, cbox.y + 2 * 18 + 9);
+    const opened = (await posted(page)).slice(before).find((m) => m.type === 'openLocation');
+    assert.ok(opened?.type === 'openLocation', 'a click posts openLocation');
+    assert.equal(opened.name, chart.frames[chart.frame[widest]!]!.name);
+    const painted = await page.$eval('.fl-flame-chart-canvas', (c: CanvasLike) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    });
+    assert.ok(painted > 1000, `painted ${painted}`);
+    await page.screenshot({ path: path.join(outputDir, 'timeline-flame-chart.png') });
+    // The mode survives a reload.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
+    assert.equal(await page.isHidden('.fl-graph'), true);
+    await page.click('.fl-chart-toggle');
+    await page.waitForSelector('.fl-flame-chart', { state: 'hidden' });
+    assert.equal(await page.isVisible('.fl-graph'), true);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('a click on the strip clears the range; Shift+arrows select from the keyboard; Escape clears', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors } = await openWebview(browser, server, host);
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.1, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.2, y, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForSelector(chip, { state: 'visible' });
+    await page.mouse.click(box.x + box.width * 0.7, y);
+    await page.waitForSelector(chip, { state: 'hidden' });
+    assert.equal(lastRange(await posted(page)), null);
+
+    // Keyboard: Home puts the cursor at the start, Shift+→ five times selects the first tenth.
+    await page.focus(canvas);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForFunction(() => (window as { __posted: { type: string; range?: unknown }[] }).__posted.filter((m) => m.type === 'setRange').at(-1)?.range != null);
+    const range = lastRange(await posted(page))!;
+    const start = profile.sampleTimes![0]!;
+    const span = profile.endTime - start;
+    assert.ok(Math.abs(range.from - start) < 1e-6 * span, 'from the start');
+    assert.ok(Math.abs((range.to - start) / span - 0.1) < 1e-6, `a tenth: ${(range.to - start) / span}`);
+    await waitForTable(page, expectedRows(range));
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(chip, { state: 'hidden' });
+    await waitForTable(page, expectedRows(null));
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+});

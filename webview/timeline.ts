@@ -1,0 +1,314 @@
+// The timeline strip above the flame graph: the profile's samples over time as a stacked area
+// (your code, node_modules, Node internals, GC, idle) on a canvas, with a selectable range.
+// Drag to select, click to clear; from the keyboard Shift+←/→ grows the selection from the
+// cursor, ←/→ move the cursor, Escape clears. A chip shows the range and clears it too.
+import type { TimeRange, TimelineLane, TimelinePayload } from '../src/protocol';
+import type { FrameCategory } from '../src/model/types';
+import type { Palette } from './colors';
+import { h } from './dom';
+import { legendItem } from './legend';
+import { formatPercent, formatValue } from './format';
+
+export const laneLabels: Record<TimelineLane, string> = {
+  user: 'Your code',
+  node_modules: 'node_modules',
+  node: 'Node internals',
+  gc: 'GC',
+  idle: 'Idle / program',
+};
+
+/** The frame colour each lane borrows (GC gets the native/V8 colour, which no lane uses). */
+const laneCategory: Record<TimelineLane, FrameCategory> = { user: 'user', node_modules: 'node_modules', node: 'node', gc: 'native', idle: 'meta' };
+
+const heightPx = 56;
+/** A drag shorter than this is a click (clears the range). */
+const clickSlopPx = 3;
+/** Keyboard steps: a fiftieth of the profile per arrow press. */
+const keySteps = 50;
+/** Keyboard selections are sent once the keys rest, not per press. */
+const keyDelayMs = 300;
+
+export interface TimelineOptions {
+  palette: Palette;
+  /** The user chose a range, or cleared it (null). */
+  onRange(range: TimeRange | null): void;
+  /** The Flame chart toggle: calls as they happened instead of the flame graph. */
+  onChartMode(on: boolean): void;
+}
+
+export class Timeline {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly chip: HTMLButtonElement;
+  private readonly status: HTMLElement;
+  private readonly key = h('span', { className: 'fl-timeline-key fl-legend' });
+  private readonly chartToggle = h('button', { className: 'fl-chart-toggle', text: 'Flame chart', title: 'Show calls as they happened (time from left to right) instead of the flame graph', attrs: { type: 'button', 'aria-pressed': 'false' } });
+  private data: TimelinePayload | undefined;
+  private range: TimeRange | null = null;
+  /** A drag in progress: where it started (axis units) and where it is now. */
+  private drag: { anchor: number; at: number; startX: number } | undefined;
+  private cursor = 0;
+  private keyAnchor: number | undefined;
+  private keyTimer: ReturnType<typeof setTimeout> | undefined;
+  private selectable = true;
+
+  constructor(private readonly options: TimelineOptions) {
+    this.canvas = h('canvas', { className: 'fl-timeline-canvas', attrs: { tabindex: '0', role: 'group' } });
+    this.chip = h('button', { className: 'fl-range-chip', attrs: { type: 'button' } });
+    this.status = h('span', { className: 'fl-timeline-status', attrs: { 'aria-live': 'polite' } });
+    this.chip.hidden = true;
+    this.chip.addEventListener('click', () => this.choose(null));
+    this.chartToggle.addEventListener('click', () => {
+      const on = this.chartToggle.getAttribute('aria-pressed') !== 'true';
+      this.setChartMode(on);
+      this.options.onChartMode(on);
+    });
+    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': 'Timeline' } }, this.canvas, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key));
+    this.element.hidden = true;
+    this.canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));
+    this.canvas.addEventListener('pointermove', (e) => this.pointerMove(e));
+    this.canvas.addEventListener('pointerup', (e) => this.pointerUp(e));
+    this.canvas.addEventListener('pointercancel', () => {
+      this.drag = undefined;
+      this.draw();
+    });
+    this.canvas.addEventListener('keydown', (e) => this.keyDown(e));
+    new ResizeObserver(() => this.draw()).observe(this.canvas);
+  }
+
+  /** The series to draw (undefined: the profile kept no samples, and the strip hides). */
+  setData(data: TimelinePayload | undefined, selectable: boolean): void {
+    this.data = data && data.buckets > 0 && data.end > data.start ? data : undefined;
+    this.selectable = selectable;
+    this.chartToggle.hidden = !selectable || this.data?.axis !== 'time';
+    this.canvas.classList.toggle('fl-selectable', selectable);
+    this.element.hidden = this.data === undefined;
+    this.cursor = this.data?.start ?? 0;
+    this.describe();
+    this.renderKey();
+    this.draw();
+  }
+
+  /** Shows the Flame chart toggle pressed or not (a restored view state). */
+  setChartMode(on: boolean): void {
+    this.chartToggle.setAttribute('aria-pressed', String(on));
+    this.chartToggle.classList.toggle('fl-on', on);
+  }
+
+  /** Whether the flame chart can be shown (a CPU timeline, a host that computes it). */
+  get chartAvailable(): boolean {
+    return !this.chartToggle.hidden;
+  }
+
+  /**
+   * Shows a range chosen elsewhere (a restored view state) without announcing it; returns it as
+   * shown, cut to the profile (null when nothing of it is in the profile).
+   */
+  setRange(range: TimeRange | null): TimeRange | null {
+    this.range = range && this.data ? this.clamp(range) : null;
+    this.showChip();
+    this.draw();
+    return this.range;
+  }
+
+  recolour(): void {
+    this.renderKey();
+    this.draw();
+  }
+
+  /** The lanes' colours (GC borrows a frame colour, so the flame graph's legend does not say it). */
+  private renderKey(): void {
+    const lanes = this.data?.lanes ?? [];
+    this.key.replaceChildren(...lanes.map((lane) => legendItem(this.options.palette.swatch(laneCategory[lane]), laneLabels[lane])));
+  }
+
+  /** "1.20 s – 3.45 s" from the profile's start (heap: sample numbers in allocation order). */
+  label(range: TimeRange): string {
+    const d = this.data;
+    if (!d) return '';
+    if (d.axis === 'order') return `samples ${Math.round(range.from - d.start) + 1} – ${Math.round(range.to - d.start)}`;
+    return `${seconds(range.from - d.start)} – ${seconds(range.to - d.start)}`;
+  }
+
+  private choose(range: TimeRange | null): void {
+    this.range = range;
+    this.showChip();
+    this.draw();
+    this.options.onRange(range);
+  }
+
+  private showChip(): void {
+    this.chip.hidden = this.range === null;
+    this.chip.textContent = this.range ? `${this.label(this.range)} ×` : '';
+    this.chip.title = 'Clear the time range: show the whole profile';
+    this.chip.setAttribute('aria-label', this.range ? `Time range ${this.label(this.range)}; clear it` : 'Clear the time range');
+    this.status.textContent = this.range ? `Showing ${this.label(this.range)} only` : '';
+  }
+
+  /** The canvas's label: what it shows, each lane's share, and how to select. */
+  private describe(): void {
+    const d = this.data;
+    if (!d) return;
+    const totals = d.values.map((v) => v.reduce((a, b) => a + b, 0));
+    const all = totals.reduce((a, b) => a + b, 0);
+    const shares = d.lanes.map((lane, i) => `${laneLabels[lane]} ${formatPercent(totals[i]!, all)}`).join(', ');
+    const span = d.axis === 'order' ? `${Math.round(d.end - d.start)} allocation samples` : formatValue(d.end - d.start, 'us');
+    const how = this.selectable ? ' Drag, or press Shift with the arrow keys, to select a range; Escape clears it.' : '';
+    this.canvas.setAttribute('aria-label', `Timeline of ${span}: ${shares}.${how}`);
+  }
+
+  // --- geometry -------------------------------------------------------------------------------
+
+  private xOf(t: number, width: number): number {
+    const d = this.data!;
+    return ((t - d.start) / (d.end - d.start)) * width;
+  }
+
+  private tOf(clientX: number): number {
+    const d = this.data!;
+    const box = this.canvas.getBoundingClientRect();
+    const width = this.canvas.clientWidth;
+    const f = width > 0 ? (clientX - box.left - this.canvas.clientLeft) / width : 0;
+    return d.start + Math.min(1, Math.max(0, f)) * (d.end - d.start);
+  }
+
+  private clamp(r: TimeRange): TimeRange | null {
+    const d = this.data!;
+    const from = Math.max(d.start, Math.min(r.from, r.to));
+    const to = Math.min(d.end, Math.max(r.from, r.to));
+    return to > from ? { from, to } : null;
+  }
+
+  // --- input ----------------------------------------------------------------------------------
+
+  private pointerDown(e: PointerEvent): void {
+    if (!this.data || !this.selectable || e.button !== 0) return;
+    const t = this.tOf(e.clientX);
+    this.drag = { anchor: t, at: t, startX: e.clientX };
+    this.canvas.setPointerCapture(e.pointerId);
+    this.canvas.focus();
+  }
+
+  private pointerMove(e: PointerEvent): void {
+    if (!this.drag) return;
+    this.drag.at = this.tOf(e.clientX);
+    this.draw();
+  }
+
+  private pointerUp(e: PointerEvent): void {
+    const drag = this.drag;
+    if (!drag) return;
+    this.drag = undefined;
+    if (Math.abs(e.clientX - drag.startX) < clickSlopPx) {
+      if (this.range) this.choose(null);
+      else this.draw();
+      return;
+    }
+    const range = this.clamp({ from: drag.anchor, to: this.tOf(e.clientX) });
+    this.cursor = this.tOf(e.clientX);
+    if (range) this.choose(range);
+    else this.draw();
+  }
+
+  private keyDown(e: KeyboardEvent): void {
+    const d = this.data;
+    if (!d || !this.selectable) return;
+    if (e.key === 'Escape' && this.range) {
+      e.preventDefault();
+      e.stopPropagation();
+      clearTimeout(this.keyTimer);
+      this.keyAnchor = undefined;
+      this.choose(null);
+      return;
+    }
+    if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
+    e.preventDefault();
+    const step = (d.end - d.start) / keySteps;
+    const next = e.key === 'Home' ? d.start : e.key === 'End' ? d.end : this.cursor + (e.key === 'ArrowRight' ? step : -step);
+    const from = this.cursor;
+    this.cursor = Math.min(d.end, Math.max(d.start, next));
+    if (!e.shiftKey) {
+      this.keyAnchor = undefined;
+      this.draw();
+      return;
+    }
+    this.keyAnchor ??= from;
+    const range = this.clamp({ from: this.keyAnchor, to: this.cursor });
+    this.range = range;
+    this.showChip();
+    this.draw();
+    clearTimeout(this.keyTimer);
+    this.keyTimer = setTimeout(() => this.options.onRange(this.range), keyDelayMs);
+  }
+
+  // --- drawing --------------------------------------------------------------------------------
+
+  private draw(): void {
+    const d = this.data;
+    if (!d) return;
+    const dpr = window.devicePixelRatio || 1;
+    const cssWidth = this.canvas.clientWidth;
+    if (cssWidth <= 0) return;
+    const width = Math.round(cssWidth * dpr);
+    const height = Math.round((this.canvas.clientHeight || heightPx) * dpr);
+    if (this.canvas.width !== width) this.canvas.width = width;
+    if (this.canvas.height !== height) this.canvas.height = height;
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, width, height);
+
+    // Stack the lanes bottom-up; the scale is the fullest bucket.
+    const n = d.buckets;
+    const stacked = new Float64Array(n);
+    let max = 0;
+    for (const lane of d.values) for (let b = 0; b < n; b++) stacked[b]! += lane[b] ?? 0;
+    for (let b = 0; b < n; b++) max = Math.max(max, stacked[b]!);
+    if (!(max > 0)) return;
+    const below = new Float64Array(n);
+    const xAt = (b: number) => (b / n) * width;
+    const yAt = (v: number) => height - (v / max) * height;
+    d.lanes.forEach((lane, li) => {
+      const values = d.values[li]!;
+      ctx.beginPath();
+      ctx.moveTo(0, yAt(below[0]!));
+      // Upper edge left to right (steps, one per bucket), lower edge back.
+      for (let b = 0; b < n; b++) {
+        const top = below[b]! + (values[b] ?? 0);
+        ctx.lineTo(xAt(b), yAt(top));
+        ctx.lineTo(xAt(b + 1), yAt(top));
+      }
+      for (let b = n - 1; b >= 0; b--) {
+        ctx.lineTo(xAt(b + 1), yAt(below[b]!));
+        ctx.lineTo(xAt(b), yAt(below[b]!));
+      }
+      ctx.closePath();
+      ctx.fillStyle = this.options.palette.swatch(laneCategory[lane]);
+      ctx.fill();
+      for (let b = 0; b < n; b++) below[b]! += values[b] ?? 0;
+    });
+
+    const shown = this.drag ? this.clamp({ from: this.drag.anchor, to: this.drag.at }) : this.range;
+    const style = getComputedStyle(this.canvas);
+    const focus = style.getPropertyValue('--fl-focus').trim() || '#0078d4';
+    if (shown) {
+      const x0 = this.xOf(shown.from, width);
+      const x1 = this.xOf(shown.to, width);
+      // Dim what is outside the range, outline the range.
+      ctx.fillStyle = 'rgba(128, 128, 128, 0.55)';
+      ctx.fillRect(0, 0, x0, height);
+      ctx.fillRect(x1, 0, width - x1, height);
+      ctx.strokeStyle = focus;
+      ctx.lineWidth = Math.max(1, dpr);
+      ctx.strokeRect(x0, ctx.lineWidth / 2, Math.max(1, x1 - x0), height - ctx.lineWidth);
+    }
+    if (document.activeElement === this.canvas) {
+      const x = this.xOf(this.cursor, width);
+      ctx.fillStyle = focus;
+      ctx.fillRect(Math.min(width - dpr, Math.max(0, x - dpr / 2)), 0, Math.max(1, dpr), height);
+    }
+  }
+}
+
+function seconds(us: number): string {
+  return `${(Math.max(0, us) / 1e6).toFixed(2)} s`;
+}
