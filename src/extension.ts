@@ -8,7 +8,7 @@ import { CaptureService, type CaptureOutcome } from './commands/capture-session'
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
 import { whenTrusted } from './commands/trust';
 import { HotLines, revealCommandId } from './editor/hotlines';
-import { createLog, showErrorWithLog, showLogCommandId, type Log } from './log';
+import { createLog, reportErrors, showLogCommandId } from './log';
 import type { RevealTarget } from './editor/hotlines-model';
 import { useParseWorker } from './views/load-profile';
 import { disposeParseWorker } from './views/parse-in-worker';
@@ -31,16 +31,6 @@ export interface FlameLensTestApi {
 /** Context key: a profile is current (what hot lines and Reveal in Flame Graph use). */
 const hasProfileContextKey = 'flamelens.hasProfile';
 
-function guarded<A extends unknown[]>(log: Log, name: string, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
-    }
-  };
-}
-
 export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const log = createLog();
   context.subscriptions.push(log);
@@ -57,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const attachFeatures = registerAttachFeatures(context, { panels, registry, capture, log });
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(log, name, fn)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(log, name, fn)));
 
   command(showLogCommandId, 'Show Log', () => log.show());
   command('flamelens.openProfile', 'Open Profile', (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));

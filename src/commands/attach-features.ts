@@ -11,7 +11,7 @@ import { AttachService, attachCommandId, snapshotCommandId, stopAttachCommandId,
 import { CaptureProfileLists, showCaptureProfilesCommandId } from './capture-list';
 import { compareHeapSnapshots, compareSnapshotsCommandId } from './snapshot-commands';
 import { requireTrust } from './trust';
-import { showErrorWithLog, type Log } from '../log';
+import { reportErrors, type Log } from '../log';
 
 export interface AttachFeatureDeps {
   panels: ProfilePanels;
@@ -23,17 +23,6 @@ export interface AttachFeatureDeps {
 export interface AttachFeatures {
   attach: AttachService;
   lists: CaptureProfileLists;
-}
-
-function reportErrors<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
-  return async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
-      return undefined;
-    }
-  };
 }
 
 const asArgs = (a: unknown): AttachCommandArgs => (a && typeof a === 'object' && !(a instanceof vscode.Uri) ? (a as AttachCommandArgs) : {});

@@ -9,7 +9,7 @@ import { loadProfile } from '../views/load-profile';
 import { controlPanel, type ProfileViewController } from '../views/profile-controller';
 import type { ProfilePanels } from '../views/profile-panel';
 import type { ProfileRegistry } from '../views/profile-registry';
-import { profilePickItem } from './capture-plan';
+import { capturedProfileTitle, profilePickItem } from './capture-plan';
 
 export const showCaptureProfilesCommandId = 'flamelens.showCaptureProfiles';
 /** Merged views are built from several files; they are not restored after a window reload. */
@@ -64,8 +64,7 @@ export class CaptureProfileLists implements vscode.Disposable {
   async openOne(p: CapturedProfile, name: string): Promise<Profile> {
     const uri = vscode.Uri.file(p.path);
     const profile = await loadProfile(uri);
-    const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
-    this.profilePanels.show({ profile, title: `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`, source: p.path }, { kind: 'file', uri: uri.toString() });
+    this.profilePanels.show({ profile, title: capturedProfileTitle(name, p), source: p.path }, { kind: 'file', uri: uri.toString() });
     return profile;
   }
 

@@ -37,6 +37,12 @@ function compare(a: number[], b: number[]): number {
   return 0;
 }
 
+/** A recorded profile's panel title: "busy.js (CPU, pid 123)", "npm start (heap, pid 9 worker 2)". */
+export function capturedProfileTitle(name: string, p: CapturedProfile): string {
+  const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
+  return `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`;
+}
+
 /** A quick-pick row for one recorded profile. */
 export function profilePickItem(p: CapturedProfile): { label: string; description: string; detail: string } {
   const thread = p.isMainThread ? 'main thread' : `worker ${p.threadId}`;

@@ -2,15 +2,14 @@
 // the launcher's pipes: the program's output shows there, typing goes to its stdin, Ctrl+C
 // interrupts it), shows "$(record) FlameLens 0:12" in the status bar while recording, and when
 // the program exits or the user stops recording opens the main profile's flame graph.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RecordingStatus } from './recording-status';
 import { CaptureError, collectSession, readSidecars, startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { readConfig } from '../config';
-import { loadProfile } from '../views/load-profile';
 import type { ProfilePanels } from '../views/profile-panel';
-import { mainProfile } from './capture-plan';
-import { showErrorWithLog, timed, type Log } from '../log';
+import { capturedProfileTitle, mainProfile } from './capture-plan';
+import { sessionFolder } from './output-folder';
+import { RecordingLifecycle, type Recording, type RecordingSummary } from './recording-lifecycle';
+import { showErrorWithLog, type Log } from '../log';
 
 export interface CaptureRequest {
   /** Short name for the terminal, messages and the session folder, e.g. "busy.js" or "npm run start". */
@@ -34,57 +33,51 @@ export interface CaptureOutcome {
   opened: CapturedProfile | undefined;
 }
 
-interface Running {
-  request: CaptureRequest;
-  handle: CaptureHandle;
-  terminal: vscode.Terminal;
-  started: number;
-  finished: Promise<CaptureOutcome>;
-  settle: (o: CaptureOutcome) => void;
-  /** Writes a line to the capture's terminal. */
-  say: (text: string) => void;
-  /** Set once the outcome is being collected (stop or exit), so profiles are opened once. */
-  collecting?: Promise<CaptureOutcome>;
+/** How a launched recording ended: what the session folder holds, and an error that ended it early. */
+interface Ended {
+  result: CaptureResult;
+  error?: unknown;
 }
 
 const recordingContextKey = 'flamelens.recording';
 
 export class CaptureService implements vscode.Disposable {
-  private running: Running | undefined;
+  private readonly lifecycle: RecordingLifecycle<Ended>;
   private last: Promise<CaptureOutcome> | undefined;
-  private readonly status = new RecordingStatus({
-    id: 'flamelens.recording',
-    name: 'FlameLens recording',
-    command: 'flamelens.stopProfiling',
-    tooltip: 'FlameLens is recording — click to stop and open the flame graph',
-    contextKey: recordingContextKey,
-  });
-  private readonly disposables: vscode.Disposable[] = [this.status];
+  /** The running program (disposing the service ends it). */
+  private active: CaptureHandle | undefined;
 
   constructor(
-    private readonly panels: ProfilePanels,
+    panels: ProfilePanels,
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
   ) {
+    this.lifecycle = new RecordingLifecycle(
+      {
+        id: 'flamelens.recording',
+        name: 'FlameLens recording',
+        command: 'flamelens.stopProfiling',
+        tooltip: 'FlameLens is recording — click to stop and open the flame graph',
+        contextKey: recordingContextKey,
+      },
+      panels,
+      log,
+    );
   }
 
   get isRecording(): boolean {
-    return this.running !== undefined;
+    return this.lifecycle.isRecording;
   }
 
   /** The running or most recent capture's outcome (test API). */
   lastOutcome(): Promise<CaptureOutcome> | undefined {
-    return this.running?.finished ?? this.last;
+    return this.last;
   }
 
   async start(request: CaptureRequest): Promise<CaptureRun | undefined> {
-    if (this.running) {
-      const choice = await vscode.window.showWarningMessage(`FlameLens is already recording ${this.running.request.name}.`, 'Stop It', 'Cancel');
-      if (choice !== 'Stop It') return undefined;
-      await this.stop();
-    }
+    if (!(await this.lifecycle.makeRoom())) return undefined;
     const config = readConfig();
-    const sessionDir = this.sessionDir(request, config.outputDirectory);
+    const sessionDir = sessionFolder(config.outputDirectory, request.name, request.cwd);
     const env: NodeJS.ProcessEnv = { ...process.env, ...request.env };
     for (const k of request.unset ?? []) delete env[k];
     const write = new vscode.EventEmitter<string>();
@@ -153,109 +146,75 @@ export class CaptureService implements vscode.Disposable {
       out(`\x1b[2m[FlameLens] program exited (${how})\x1b[0m\n`);
     });
 
-    let settle!: (o: CaptureOutcome) => void;
-    const finished = new Promise<CaptureOutcome>((resolve) => (settle = resolve));
-    const running: Running = { request, handle: h, terminal, started: Date.now(), finished, settle, say: out };
-    this.running = running;
-    this.last = finished;
-    this.status.show(running.started);
+    this.active = h;
+    let settle!: (e: Ended) => void;
+    const ended = new Promise<Ended>((resolve) => (settle = resolve));
     h.done.then(
-      (result) => {
-        running.collecting ??= this.finish(running, result);
-        void running.collecting.then(running.settle);
-      },
-      (err: unknown) => {
-        running.collecting ??= this.finish(running, collectSession(sessionDir), err);
-        void running.collecting.then(running.settle);
-      },
+      (result) => settle({ result }),
+      (error: unknown) => settle({ result: collectSession(sessionDir), error }),
     );
+    const recording: Recording<Ended> = {
+      name: request.name,
+      ended,
+      // Every thread saves its profile; the program keeps running in its terminal.
+      stop: async () => {
+        // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
+        for (let i = 0; i < 30 && readSidecars(sessionDir).length === 0 && h.child.exitCode === null; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        if (h.child.exitCode === null) {
+          out('\x1b[2m[FlameLens] recording stopped; the program keeps running — Ctrl+C here or close this terminal to end it\x1b[0m\n');
+        }
+        await h.stop(10_000);
+        settle({ result: collectSession(sessionDir) });
+      },
+      summarize: (e) => summarizeCapture(request.name, e),
+    };
+    const finished = this.lifecycle.track(recording).then((f): CaptureOutcome => {
+      if (this.active === h) this.active = undefined;
+      return { sessionDir, result: f.result.result, opened: f.result.result.profiles.find((p) => p.path === f.opened) };
+    });
+    this.last = finished;
     if (config.duration > 0) {
       // The agents stop by themselves; open the profiles then, even if the program keeps running.
-      setTimeout(() => {
-        if (this.running === running) void this.stop();
-      }, config.duration * 1000 + 500);
+      setTimeout(() => void this.lifecycle.stop(recording), config.duration * 1000 + 500);
     }
     return { finished };
   }
 
   /** Stop Profiling: every thread saves its profile; the program keeps running in its terminal. */
   async stop(): Promise<CaptureOutcome | undefined> {
-    const running = this.running;
-    if (!running) {
+    if (!this.lifecycle.isRecording) {
       void vscode.window.showInformationMessage('FlameLens is not recording.');
       return undefined;
     }
-    if (!running.collecting) {
-      this.status.saving();
-      // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
-      for (let i = 0; i < 30 && readSidecars(running.handle.sessionDir).length === 0 && running.handle.child.exitCode === null; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (running.handle.child.exitCode === null) {
-        running.say('\x1b[2m[FlameLens] recording stopped; the program keeps running — Ctrl+C here or close this terminal to end it\x1b[0m\n');
-      }
-      running.collecting ??= running.handle.stop(10_000).then(() => this.finish(running, collectSession(running.handle.sessionDir)));
-      void running.collecting.then(running.settle);
-    }
-    return running.collecting;
-  }
-
-  private async finish(running: Running, result: CaptureResult, error?: unknown): Promise<CaptureOutcome> {
-    if (this.running === running) {
-      this.running = undefined;
-      this.status.hide();
-    }
-    const outcome: CaptureOutcome = { sessionDir: running.handle.sessionDir, result, opened: undefined };
-    if (error) void showErrorWithLog(this.log, `FlameLens: ${(error as Error).message}`);
-    for (const p of result.profiles) this.log.info(`profile: ${p.path} (${p.kind}, pid ${p.pid}${p.isMainThread ? '' : `, worker ${p.threadId}`})`);
-    for (const problem of result.problems) this.log.warn(problem);
-    const main = mainProfile(result.profiles);
-    if (!main) {
-      const why = result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?';
-      void showErrorWithLog(this.log, `FlameLens: ${running.request.name} left no profile.${why}`);
-      return outcome;
-    }
-    try {
-      await this.open(main, running.request.name);
-      outcome.opened = main;
-    } catch (err) {
-      void showErrorWithLog(this.log, `FlameLens: could not open ${main.path}: ${(err as Error).message}`);
-      return outcome;
-    }
-    const others = result.profiles.length - 1;
-    const message = `FlameLens: Profiled ${running.request.name} — ${(main.durationMs / 1000).toFixed(1)} s recorded${others > 0 ? `, ${others} more profile${others === 1 ? '' : 's'} (workers, child processes or heap)` : ''}.`;
-    if (others > 0) {
-      void vscode.window.showInformationMessage(message, 'Show All…').then((choice) => {
-        // The list (with a merged view of all processes) lives in capture-list.ts.
-        if (choice) void vscode.commands.executeCommand('flamelens.showCaptureProfiles', running.handle.sessionDir);
-      });
-    } else {
-      void vscode.window.showInformationMessage(message);
-    }
-    return outcome;
-  }
-
-  private async open(p: CapturedProfile, name: string): Promise<void> {
-    const uri = vscode.Uri.file(p.path);
-    const profile = await timed(this.log, `loaded ${p.path}`, () => loadProfile(uri));
-    const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
-    const title = `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`;
-    // Beside the source the user profiled from, so code and flame graph show together.
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    this.panels.show({ profile, title, source: p.path }, { kind: 'file', uri: uri.toString() }, column);
-  }
-
-  private sessionDir(request: CaptureRequest, outputDirectory: string): string {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.cwd)) ?? vscode.workspace.workspaceFolders?.[0];
-    const base = path.isAbsolute(outputDirectory) ? outputDirectory : path.join(folder?.uri.fsPath ?? request.cwd, outputDirectory);
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const slug = request.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'capture';
-    return path.join(base, `${stamp}-${slug}`);
+    const last = this.last;
+    await this.lifecycle.stop();
+    return last;
   }
 
   dispose(): void {
-    this.running?.handle.kill();
-    this.running = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
+    this.active?.kill();
+    this.active = undefined;
+    this.lifecycle.dispose();
   }
+}
+
+/** What the lifecycle reports about a launched capture. */
+function summarizeCapture(name: string, { result, error }: Ended): RecordingSummary {
+  const main = mainProfile(result.profiles);
+  const others = result.profiles.length - 1;
+  const why = result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?';
+  const seconds = main ? (main.durationMs / 1000).toFixed(1) : '0';
+  const more = others > 0 ? `, ${others} more profile${others === 1 ? '' : 's'} (workers, child processes or heap)` : '';
+  return {
+    files: result.profiles.map((p) => `${p.path} (${p.kind}, pid ${p.pid}${p.isMainThread ? '' : `, worker ${p.threadId}`})`),
+    problems: result.problems,
+    main: main && { path: main.path, title: capturedProfileTitle(name, main) },
+    nothing: `FlameLens: ${name} left no profile.${why}`,
+    done: `FlameLens: Profiled ${name} — ${seconds} s recorded${more}.`,
+    // The list (with a merged view of all processes) lives in capture-list.ts.
+    action: others > 0 ? { label: 'Show All…', run: () => vscode.commands.executeCommand('flamelens.showCaptureProfiles', result.sessionDir) } : undefined,
+    error: error ? `FlameLens: ${(error as Error).message}` : undefined,
+  };
 }
