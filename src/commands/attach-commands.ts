@@ -14,6 +14,7 @@ import { showErrorWithLog, type Log } from '../log';
 import type { ProfilePanels } from '../views/profile-panel';
 import { attachableProcesses, fileSlug, processRow, shortProcessName } from './attach-items';
 import { outputBase, sessionFolder } from './output-folder';
+import { services } from './services';
 import { openRecordedProfile, RecordingLifecycle, type RecordingSummary } from './recording-lifecycle';
 
 export const attachCommandId = 'flamelens.attachToProcess';
@@ -36,8 +37,6 @@ export interface AttachCommandArgs {
   target?: string;
   /** Record this long, then stop (default: the flamelens.duration setting; 0 = until Stop). */
   durationMs?: number;
-  /** TESTS ONLY: answers the process quick pick (given the rows it would show) instead of showing it. */
-  pickProviderForTest?: (items: readonly ProcessPickItem[]) => ProcessPickItem | undefined;
 }
 
 /** What a finished attach capture produced. */
@@ -288,9 +287,7 @@ async function chooseTarget(args: AttachCommandArgs, title: string): Promise<Cho
     detail: unsupported ? 'Listing processes is Linux-only: start the target with --inspect and enter its address' : 'A process started with --inspect, possibly on another machine or in a container',
     manual: true,
   });
-  const picked = args.pickProviderForTest
-    ? args.pickProviderForTest(items)
-    : await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter by pid, command or folder' });
+  const picked = await services.pickOne(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter by pid, command or folder' });
   if (!picked) return undefined;
   if (picked.process) return fromProcess(picked.process);
   const text = await askForTarget();
