@@ -1,12 +1,16 @@
-// Runs a program with the capture agent in a terminal the user can see (a pseudo-terminal fed by
-// the launcher's pipes: the program's output shows there, typing goes to its stdin, Ctrl+C
-// interrupts it), shows "$(record) FlameLens 0:12" in the status bar while recording, and when
-// the program exits or the user stops recording opens the main profile's flame graph.
+// Profiles a program: runs it with the capture agent in a real integrated terminal
+// (./terminal-capture.ts), shows "$(record) FlameLens 0:12" in the status bar while recording, and
+// when the program exits or the user stops recording opens the main profile's flame graph
+// (./recording-lifecycle.ts).
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { CaptureError, collectSession, readSidecars, startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
-import { readConfig } from '../config';
+import { collectSession, readSidecars, type CaptureResult, type CapturedProfile } from '../capture/launcher';
+import { runInTerminal, type TerminalRunOptions } from './terminal-capture';
+import { DebugLaunches } from './debug-capture';
+import type { ProgramRun } from './program-run';
+import { readConfig, type FlameLensConfig } from '../config';
 import type { ProfilePanels } from '../views/profile-panel';
-import { capturedProfileTitle, mainProfile } from './capture-plan';
+import { capturedProfileTitle, chooseNode, mainProfile } from './capture-plan';
 import { sessionFolder } from './output-folder';
 import { RecordingLifecycle, type Recording, type RecordingSummary } from './recording-lifecycle';
 import { showErrorWithLog, type Log } from '../log';
@@ -24,7 +28,12 @@ export interface CaptureRequest {
 /** A started capture; `finished` settles when its profiles were collected and opened. */
 export interface CaptureRun {
   finished: Promise<CaptureOutcome>;
+  /** Where the profiles go (the agents' session folder: stop/start control files work there). */
+  sessionDir: string;
 }
+
+/** What every launch gives the agent. */
+type AgentOptions = Omit<TerminalRunOptions, 'command' | 'name' | 'cwd' | 'env'>;
 
 export interface CaptureOutcome {
   sessionDir: string;
@@ -44,8 +53,10 @@ const recordingContextKey = 'flamelens.recording';
 export class CaptureService implements vscode.Disposable {
   private readonly lifecycle: RecordingLifecycle<Ended>;
   private last: Promise<CaptureOutcome> | undefined;
+  private saidNoNode = false;
   /** The running program (disposing the service ends it). */
-  private active: CaptureHandle | undefined;
+  private active: ProgramRun | undefined;
+  private readonly debugLaunches = new DebugLaunches();
 
   constructor(
     panels: ProfilePanels,
@@ -75,103 +86,88 @@ export class CaptureService implements vscode.Disposable {
   }
 
   async start(request: CaptureRequest): Promise<CaptureRun | undefined> {
+    return this.launch(request.name, request.cwd, (config, agent) => {
+      const env: Record<string, string | null> = { ...request.env };
+      for (const k of request.unset ?? []) env[k] = null;
+      let command = request.command;
+      if (Array.isArray(command) && command[0] === 'node') {
+        const choice = chooseNode(config.nodePath, process.env.PATH, process.execPath, isFile);
+        if (choice.from !== 'path') command = [choice.node, ...command.slice(1)];
+        if (choice.from === 'editor') {
+          Object.assign(env, choice.env);
+          this.sayNoNode(choice.node);
+        }
+      }
+      const shown = typeof command === 'string' ? command : command.join(' ');
+      const run = runInTerminal({ ...agent, name: request.name, command, cwd: request.cwd, env });
+      this.log.info(`recording ${shown} in a terminal (in ${request.cwd}); profiles go to ${run.sessionDir}`);
+      void Promise.resolve(run.terminal.processId).then((pid) => this.log.info(`terminal started (pid ${pid ?? '?'})`));
+      return run;
+    });
+  }
+
+  /**
+   * Profile Launch Configuration… through the debugger (js-debug resolves the configuration as Run
+   * would). `configName` names a configuration or compound of `folder`'s launch.json.
+   */
+  async startLaunchConfig(folder: vscode.WorkspaceFolder, configName: string): Promise<CaptureRun | undefined> {
+    return this.launch(configName, folder.uri.fsPath, async (config, agent) => {
+      this.log.info(`recording launch configuration "${configName}" of ${folder.uri.fsPath} through the debugger; profiles go to ${agent.outDir}`);
+      return this.debugLaunches.run({ ...agent, folder, configName, nodePath: config.nodePath });
+    });
+  }
+
+  /** The part every launch shares: the already-recording prompt, the session folder, the lifecycle. */
+  private async launch(
+    name: string,
+    cwd: string,
+    startProgram: (config: FlameLensConfig, agent: AgentOptions) => ProgramRun | Promise<ProgramRun>,
+  ): Promise<CaptureRun | undefined> {
     if (!(await this.lifecycle.makeRoom())) return undefined;
     const config = readConfig();
-    const sessionDir = sessionFolder(config.outputDirectory, request.name, request.cwd);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...request.env };
-    for (const k of request.unset ?? []) delete env[k];
-    const write = new vscode.EventEmitter<string>();
-    const closed = new vscode.EventEmitter<number | void>();
-    let opened = false;
-    const buffered: string[] = [];
-    const out = (text: string) => {
-      const t = text.replace(/\r?\n/g, '\r\n');
-      if (opened) write.fire(t);
-      else buffered.push(t);
-    };
-    let handle: CaptureHandle | undefined;
-    const pty: vscode.Pseudoterminal = {
-      onDidWrite: write.event,
-      onDidClose: closed.event,
-      open: () => {
-        opened = true;
-        for (const t of buffered.splice(0)) write.fire(t);
-      },
-      close: () => handle?.kill(),
-      handleInput: (data) => {
-        if (data === '\x03') {
-          handle?.kill('SIGINT');
-          return;
-        }
-        out(data === '\r' ? '\n' : data); // local echo: the program reads a pipe, not a tty
-        handle?.child.stdin?.write(data === '\r' ? '\n' : data);
-      },
-    };
-    const terminal = vscode.window.createTerminal({ name: `FlameLens: ${request.name}`, pty, iconPath: new vscode.ThemeIcon('flame') });
-    terminal.show(true);
-    const shown = typeof request.command === 'string' ? request.command : request.command.join(' ');
-    this.log.info(`recording ${shown} (in ${request.cwd}); profiles go to ${sessionDir}`);
-    out(`\x1b[2m[FlameLens] recording ${shown}\n[FlameLens] in ${request.cwd}; profiles go to ${sessionDir}\x1b[0m\n`);
-    const options = {
-      cwd: request.cwd,
-      env,
-      outDir: sessionDir,
-      cpu: true,
-      heap: config.recordHeap,
-      intervalUs: config.cpuSamplingInterval,
-      ...(config.duration > 0 ? { durationMs: config.duration * 1000 } : {}),
-      stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
-      agentPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'agent.js').fsPath,
-    };
+    const sessionDir = sessionFolder(config.outputDirectory, name, cwd);
+    let run: ProgramRun;
     try {
-      handle = await startCapture({ ...options, command: request.command });
+      run = await startProgram(config, {
+        outDir: sessionDir,
+        cpu: true,
+        heap: config.recordHeap,
+        intervalUs: config.cpuSamplingInterval,
+        ...(config.duration > 0 ? { durationMs: config.duration * 1000 } : {}),
+        agentPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'agent.js').fsPath,
+        onWaiting: (pids) => this.log.info(`waiting for ${pids.length} more process${pids.length === 1 ? '' : 'es'} to save (pid ${pids.join(', ')})`),
+      });
     } catch (err) {
-      if (err instanceof CaptureError && Array.isArray(request.command) && request.command[0] === 'node' && /not found/.test(err.message)) {
-        // No `node` on PATH: the extension host's own runtime can run the program (Electron needs RUN_AS_NODE).
-        this.log.warn(`node is not on PATH; running ${request.command.slice(1).join(' ')} with ${process.execPath} instead`);
-        handle = await startCapture({ ...options, env: { ...env, ELECTRON_RUN_AS_NODE: '1' }, command: [process.execPath, ...request.command.slice(1)] });
-      } else {
-        out(`\x1b[31m[FlameLens] ${(err as Error).message}\x1b[0m\n`);
-        void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
-        return undefined;
-      }
+      void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
+      return undefined;
     }
-    const h = handle;
-    h.child.stdout?.on('data', (b: Buffer) => out(b.toString()));
-    h.child.stderr?.on('data', (b: Buffer) => out(b.toString()));
-    this.log.info(`started pid ${h.child.pid ?? '?'}`);
-    h.child.once('exit', (code, signal) => {
-      const how = signal ?? `code ${code}`;
-      this.log.info(`${request.name} exited (${how})`);
-      out(`\x1b[2m[FlameLens] program exited (${how})\x1b[0m\n`);
-    });
-
-    this.active = h;
+    this.active = run;
     let settle!: (e: Ended) => void;
     const ended = new Promise<Ended>((resolve) => (settle = resolve));
-    h.done.then(
-      (result) => settle({ result }),
-      (error: unknown) => settle({ result: collectSession(sessionDir), error }),
+    run.done.then(
+      (result) => {
+        this.log.info(`${name} exited (${result.signal ?? (result.exitCode === null ? 'its session ended' : `code ${result.exitCode}`)})`);
+        settle({ result });
+      },
+      (error: unknown) => settle({ result: collectSession(sessionDir, undefined, run.since), error }),
     );
     const recording: Recording<Ended> = {
-      name: request.name,
+      name,
       ended,
-      // Every thread saves its profile; the program keeps running in its terminal.
+      // Every thread saves its profile; the program keeps running.
       stop: async () => {
         // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
-        for (let i = 0; i < 30 && readSidecars(sessionDir).length === 0 && h.child.exitCode === null; i++) {
+        for (let i = 0; i < 30 && readSidecars(sessionDir, run.since).length === 0 && run.running; i++) {
           await new Promise((r) => setTimeout(r, 100));
         }
-        if (h.child.exitCode === null) {
-          out('\x1b[2m[FlameLens] recording stopped; the program keeps running — Ctrl+C here or close this terminal to end it\x1b[0m\n');
-        }
-        await h.stop(10_000);
-        settle({ result: collectSession(sessionDir) });
+        if (run.running) this.log.info(`recording of ${name} stopped; the program keeps running`);
+        await run.stop(10_000);
+        settle({ result: collectSession(sessionDir, undefined, run.since) });
       },
-      summarize: (e) => summarizeCapture(request.name, e),
+      summarize: (e) => summarizeCapture(name, e),
     };
     const finished = this.lifecycle.track(recording).then((f): CaptureOutcome => {
-      if (this.active === h) this.active = undefined;
+      if (this.active === run) this.active = undefined;
       return { sessionDir, result: f.result.result, opened: f.result.result.profiles.find((p) => p.path === f.opened) };
     });
     this.last = finished;
@@ -179,7 +175,22 @@ export class CaptureService implements vscode.Disposable {
       // The agents stop by themselves; open the profiles then, even if the program keeps running.
       setTimeout(() => void this.lifecycle.stop(recording), config.duration * 1000 + 500);
     }
-    return { finished };
+    return { finished, sessionDir };
+  }
+
+  /** `node` is not on PATH and flamelens.nodePath is empty: said once a session, with a way to the setting. */
+  private sayNoNode(runtime: string): void {
+    this.log.warn(`node is not on PATH and flamelens.nodePath is not set; running with VS Code's own runtime ${runtime}`);
+    if (this.saidNoNode) return;
+    this.saidNoNode = true;
+    void vscode.window
+      .showWarningMessage(
+        `FlameLens: \`node\` is not on PATH, so programs run on VS Code's own Node.js ${process.version}. Set "flamelens.nodePath" to use another.`,
+        'Open Settings',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'flamelens.nodePath');
+      });
   }
 
   /** Stop Profiling: every thread saves its profile; the program keeps running in its terminal. */
@@ -194,9 +205,10 @@ export class CaptureService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.active?.kill();
+    if (this.active?.running) this.active.dispose();
     this.active = undefined;
     this.lifecycle.dispose();
+    this.debugLaunches.dispose();
   }
 }
 
@@ -204,7 +216,9 @@ export class CaptureService implements vscode.Disposable {
 function summarizeCapture(name: string, { result, error }: Ended): RecordingSummary {
   const main = mainProfile(result.profiles);
   const others = result.profiles.length - 1;
-  const why = result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?';
+  // 127: the shell found no such command (the terminal shows the shell's own message).
+  const notFound = result.exitCode === 127 && result.threads.length === 0 ? ' The command was not found (exit code 127; see its terminal).' : undefined;
+  const why = notFound ?? (result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?');
   const seconds = main ? (main.durationMs / 1000).toFixed(1) : '0';
   const more = others > 0 ? `, ${others} more profile${others === 1 ? '' : 's'} (workers, child processes or heap)` : '';
   return {
@@ -217,4 +231,12 @@ function summarizeCapture(name: string, { result, error }: Ended): RecordingSumm
     action: others > 0 ? { label: 'Show All…', run: () => vscode.commands.executeCommand('flamelens.showCaptureProfiles', result.sessionDir) } : undefined,
     error: error ? `FlameLens: ${(error as Error).message}` : undefined,
   };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
