@@ -25,6 +25,7 @@ describe('Launch configurations through the debugger', function () {
         'function launchedBusyLoop() { const end = Date.now() + 600; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\n' +
         'launchedBusyLoop();\n',
     );
+    await vscode.workspace.getConfiguration('tasks', folder.uri).update('version', '2.0.0', vscode.ConfigurationTarget.WorkspaceFolder);
     await vscode.workspace.getConfiguration('tasks', folder.uri).update(
       'tasks',
       [{ label: 'flamelens-mark', type: 'shell', command: 'echo ran > task-ran.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } }],
