@@ -190,8 +190,9 @@ export async function collectAfterExit(
   root: RootOutcome,
   waitForOthersMs = 30_000,
   onWaiting: (pids: number[]) => void = () => {},
+  notAwaited: readonly number[] = [],
 ): Promise<CaptureResult> {
-  await waitForOtherProcesses(session.sessionDir, root.rootPid, session.since, waitForOthersMs, onWaiting);
+  await waitForOtherProcesses(session.sessionDir, [root.rootPid, ...notAwaited], session.since, waitForOthersMs, onWaiting);
   return collectSession(session.sessionDir, root, session.since);
 }
 
@@ -324,7 +325,8 @@ export async function requestStart(sessionDir: string, timeoutMs = 10_000): Prom
  */
 async function waitForOtherProcesses(
   sessionDir: string,
-  rootPid: number,
+  /** The launched process, and others that carry the session's variables but load no agent (a terminal's shell). */
+  skipPids: readonly number[],
   since: number,
   limitMs: number,
   onWaiting: (pids: number[]) => void,
@@ -345,11 +347,11 @@ async function waitForOtherProcesses(
     if (now - scanned >= 500) {
       scanned = now;
       for (const pid of sessionProcesses(sessionDir)) {
-        if (pid !== rootPid && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
+        if (!skipPids.includes(pid) && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
       }
     }
     const starting = [...unannounced].filter(([pid, seen]) => !known.has(pid) && now - seen < announceGraceMs && isAlive(pid)).map(([pid]) => pid);
-    const recording = sidecars.filter((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid)).map((s) => s.pid);
+    const recording = sidecars.filter((s) => s.state === 'recording' && !skipPids.includes(s.pid) && isAlive(s.pid)).map((s) => s.pid);
     const pids = [...new Set([...recording, ...starting])];
     if (pids.length === 0 || Date.now() >= deadline) return;
     // A short grace first: most children save within moments of their parent's end.

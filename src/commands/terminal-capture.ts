@@ -88,7 +88,8 @@ export function runInTerminal(opts: TerminalRunOptions): TerminalRun {
     // The program is the terminal shell's child: its sidecar names the shell as parent.
     const parent = await shellPid;
     const root = readSidecars(sessionDir, since).find((s) => s.isMainThread && s.ppid === parent);
-    return collectAfterExit(prepared, { rootPid: root?.pid ?? -1, rootLabel: label, ...statusOf(status) }, opts.waitForOthersMs, opts.onWaiting);
+    // The shell carries the session's variables too (it has no agent): not a child to wait for.
+    return collectAfterExit(prepared, { rootPid: root?.pid ?? -1, rootLabel: label, ...statusOf(status) }, opts.waitForOthersMs, opts.onWaiting, parent === undefined ? [] : [parent]);
   });
   return {
     terminal,

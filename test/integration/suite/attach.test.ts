@@ -270,14 +270,16 @@ describe('attach: profiles of a multi-thread capture', function () {
     assert.equal(outcome.result.profiles.length, 2, 'main thread and worker each left a CPU profile');
 
     let offered: readonly vscode.QuickPickItem[] = [];
-    const merged = await vscode.commands.executeCommand<Profile | undefined>(
-      'flamelens.showCaptureProfiles',
-      outcome.sessionDir,
-      (items: readonly (vscode.QuickPickItem & { merged?: string })[]) => {
-        offered = items;
-        return items.find((i) => i.merged === 'cpu');
-      },
-    );
+    const restore = answerQuickPicks<vscode.QuickPickItem & { merged?: string }>(api, (items) => {
+      offered = items;
+      return items.find((i) => i.merged === 'cpu');
+    });
+    let merged: Profile | undefined;
+    try {
+      merged = await vscode.commands.executeCommand<Profile | undefined>('flamelens.showCaptureProfiles', outcome.sessionDir);
+    } finally {
+      restore();
+    }
     assert.match(offered[0]!.label, /All processes \(merged\)/);
     assert.equal(offered.length, 3, offered.map((i) => i.label).join(' | '));
     assert.ok(offered.some((i) => /pid \d+ · main thread/.test(i.label)));

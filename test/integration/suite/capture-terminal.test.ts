@@ -66,7 +66,9 @@ describe('Programs in a real terminal', function () {
     );
     assert.ok(log.includes(`recording node "${file}" in a terminal`) || log.includes(`recording node ${JSON.stringify(file)} in a terminal`), log.slice(-2000));
     assert.ok(log.includes(`profiles go to ${outcome.sessionDir}`), log.slice(-2000));
-    assert.match(log, /tty-check\.js.* exited \(code 0\)/);
+    // (The run's name is the command line cut to 60 characters.)
+    assert.match(log, /\[info\] node "[^\n]* exited \(code 0\)\n[^\n]*profile: /);
+    assert.ok(!/waiting for 1 more process/.test(log.slice(log.lastIndexOf('tty-check.js" in a terminal'))), 'the terminal\'s own shell is not awaited as a child');
   });
 
   it('flamelens.nodePath is the node that runs Profile Current File', async () => {

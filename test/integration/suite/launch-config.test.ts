@@ -76,6 +76,7 @@ describe('Launch configurations through the debugger', function () {
       assert.ok(fs.existsSync(path.join(dir, 'task-ran.txt')), 'the preLaunchTask ran');
       const current = await until('the profile to be current', () => t.currentProfileForTest());
       assert.match(current.title, new RegExp(`^${configName.replace(/[+]/g, '\\+')} \\(CPU, pid \\d+\\)$`));
+      assert.ok(fs.readFileSync(t.logFileForTest(), 'utf8').includes(`recording launch configuration "${configName}" of ${dir} through the debugger`), 'started through the debugger');
     } else {
       // Without js-debug FlameLens reads launch.json itself, and says so in its log.
       const log = fs.readFileSync(t.logFileForTest(), 'utf8');
