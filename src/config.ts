@@ -10,6 +10,8 @@ export interface FlameLensConfig {
   duration: number;
   /** Where capture sessions go; relative paths are inside the first workspace folder. */
   outputDirectory: string;
+  /** The `node` to run programs with; '' = `node` on PATH. */
+  nodePath: string;
   hotLines: {
     enabled: boolean;
     /** Lines below this share of the profile (percent) are not annotated. */
@@ -34,6 +36,7 @@ export function readConfig(): FlameLensConfig {
     recordHeap: c.get<boolean>('recordHeap', false) === true,
     duration: num('duration', 0, 0),
     outputDirectory: c.get<string>('outputDirectory', '.flamelens') || '.flamelens',
+    nodePath: (c.get<string>('nodePath', '') ?? '').trim(),
     hotLines: {
       enabled: c.get<boolean>('hotLines.enabled', true) !== false,
       threshold: num('hotLines.threshold', 1, 0),

@@ -8,12 +8,15 @@ import { CaptureService, type CaptureOutcome } from './commands/capture-session'
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
 import { whenTrusted } from './commands/trust';
 import { HotLines, revealCommandId } from './editor/hotlines';
-import { createLog, showErrorWithLog, showLogCommandId, type Log } from './log';
+import { createLog, logChannelName, reportErrors, showLogCommandId } from './log';
+import { services, type Services } from './commands/services';
+import type { SnapshotEditorProvider } from './views/snapshot-editor';
 import type { RevealTarget } from './editor/hotlines-model';
 import { useParseWorker } from './views/load-profile';
 import { disposeParseWorker } from './views/parse-in-worker';
 import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
+import { setDisplayRoots } from './views/payload';
 import { ProfileRegistry } from './views/profile-registry';
 
 /** What activate() returns. Only the integration tests use it; the names say so. */
@@ -26,20 +29,16 @@ export interface FlameLensTestApi {
   currentProfileForTest(): { title: string; source: string; nodeCount: number; total: number } | undefined;
   /** Whether hot lines are shown (Show/Clear Hot Lines). */
   hotLinesShownForTest(): boolean;
+  /** The UI calls tests answer themselves (quick picks): replace a member, restore it afterwards. */
+  services: Services;
+  /** What a heap snapshot editor summarised and shows. */
+  inspectSnapshotForTest(uri: vscode.Uri): ReturnType<SnapshotEditorProvider['inspectForTest']>;
+  /** The file the FlameLens log channel writes to. */
+  logFileForTest(): string;
 }
 
 /** Context key: a profile is current (what hot lines and Reveal in Flame Graph use). */
 const hasProfileContextKey = 'flamelens.hasProfile';
-
-function guarded<A extends unknown[]>(log: Log, name: string, fn: (...args: A) => unknown): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
-    }
-  };
-}
 
 export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const log = createLog();
@@ -55,9 +54,13 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   setHasProfile(false);
   context.subscriptions.push(registry.onDidChangeCurrent((entry) => setHasProfile(entry !== undefined)));
   const attachFeatures = registerAttachFeatures(context, { panels, registry, capture, log });
+  // Paths in the flame graph's table and tooltips read relative to the workspace folder holding them.
+  const updateDisplayRoots = () => setDisplayRoots((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  updateDisplayRoots();
+  context.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(updateDisplayRoots));
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(log, name, fn)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(log, name, fn)));
 
   command(showLogCommandId, 'Show Log', () => log.show());
   command('flamelens.openProfile', 'Open Profile', (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));
@@ -71,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   runCommand('flamelens.profileCurrentFile', 'Profile Current File', (uri?: vscode.Uri) => profileCurrentFile(capture, uri instanceof vscode.Uri ? uri : undefined));
   runCommand('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
   runCommand('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
-  runCommand('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture));
+  runCommand('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture, log));
   // One Stop for both kinds of recording: a launched capture first, else an attach session.
   command('flamelens.stopProfiling', 'Stop Profiling', () =>
     capture.isRecording || !attachFeatures.attach.isRecording ? capture.stop() : attachFeatures.attach.stop(),
@@ -102,6 +105,10 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
       return e && { title: e.title, source: e.source, nodeCount: e.profile.nodeCount, total: e.profile.totalValue[0] ?? 0 };
     },
     hotLinesShownForTest: () => hotLines.isShown,
+    services,
+    inspectSnapshotForTest: (uri) => attachFeatures.snapshots.inspectForTest(uri),
+    // Where VS Code writes an extension's LogOutputChannel: <logUri>/<channel name>.log.
+    logFileForTest: () => vscode.Uri.joinPath(context.logUri, `${logChannelName}.log`).fsPath,
   };
 }
 

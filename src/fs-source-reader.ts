@@ -8,9 +8,9 @@
 // with O_NONBLOCK and fstat the handle (the path may have been swapped in between), then read at
 // most cap + 1 bytes (procfs files claim size 0 and still have content).
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { SkippedFile, SourceReader } from './model/sourcemap';
 import { formatSize } from './model/size';
+import { locationPath } from './profile-location';
 
 export { formatSize, parseSize } from './model/size';
 
@@ -31,7 +31,7 @@ export function createFsSourceReader(options: FsSourceReaderOptions = {}): Sourc
   const tooLarge: SkippedFile = { skipped: `larger than ${formatSize(cap)}` };
   return {
     async read(location: string): Promise<string | undefined | SkippedFile> {
-      const file = localPath(location);
+      const file = locationPath(location);
       if (file === undefined) return undefined;
       try {
         const before = await fs.promises.stat(file);
@@ -61,7 +61,7 @@ export function createFsSourceReader(options: FsSourceReaderOptions = {}): Sourc
     },
 
     async exists(location: string): Promise<boolean | SkippedFile> {
-      const file = localPath(location);
+      const file = locationPath(location);
       if (file === undefined) return false;
       try {
         const st = await fs.promises.stat(file);
@@ -78,18 +78,6 @@ export function createFsSourceReader(options: FsSourceReaderOptions = {}): Sourc
 /** The reader with the default size cap. */
 export const fsSourceReader: SourceReader = createFsSourceReader();
 
-/** A location as a local path; undefined for other schemes (node:, http:, webpack:, …). */
-function localPath(location: string): string | undefined {
-  if (location.startsWith('file://')) {
-    try {
-      return fileURLToPath(location);
-    } catch {
-      return undefined;
-    }
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(location) && !/^[a-z]:[\\/]/i.test(location)) return undefined;
-  return location;
-}
 
 /** Reads until EOF or `limit` bytes, whichever comes first; `sizeHint` is fstat's (0 for procfs). */
 async function readAtMost(handle: fs.promises.FileHandle, limit: number, sizeHint: number): Promise<Buffer> {

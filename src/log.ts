@@ -36,3 +36,19 @@ export async function timed<T>(log: Log, what: string, fn: () => Promise<T>): Pr
     throw err;
   }
 }
+
+/**
+ * A command's handler that never throws at VS Code: a failure becomes an error notification (with
+ * Show Log) and the result `undefined`; otherwise the handler's result is returned (the integration
+ * tests read it from executeCommand).
+ */
+export function reportErrors<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R | undefined> {
+  return async (...args: A) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+}

@@ -11,6 +11,8 @@ export interface ViewFrame {
   column: number;
   category: FrameCategory;
   packageName?: string;
+  /** `url` for people, when it names a local file: relative to the workspace folder holding it, else the plain path. */
+  file?: string;
 }
 
 /** The view toggles; the host applies them to the model and answers with a new tree. */

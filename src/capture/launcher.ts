@@ -8,6 +8,7 @@ import {
   agentEnv,
   describeThread,
   commandLabel,
+  exitCodeFileName,
   isSidecarFileName,
   startFileName,
   stopFileName,
@@ -125,43 +126,91 @@ export function agentScriptPath(): string {
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[1];
 }
 
+/** The `--require` option that preloads the agent, for NODE_OPTIONS. */
+export function agentRequireOption(agentPath: string): string {
+  return `--require "${agentPath.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The agent's own variables (FLAMELENS_*): where to write and what to record. */
+export function agentVariables(opts: Pick<CaptureOptions, 'outDir' | 'cpu' | 'heap' | 'intervalUs' | 'heapIntervalBytes' | 'durationMs' | 'waitForStart'>): Record<string, string> {
+  const heap = opts.heap === true;
+  const cpu = opts.cpu ?? !heap;
+  const vars: Record<string, string> = {
+    [agentEnv.dir]: path.resolve(opts.outDir),
+    [agentEnv.cpu]: cpu ? '1' : '0',
+    [agentEnv.heap]: heap ? '1' : '0',
+  };
+  if (opts.intervalUs !== undefined) vars[agentEnv.intervalUs] = String(Math.max(1, Math.round(opts.intervalUs)));
+  if (opts.heapIntervalBytes !== undefined) vars[agentEnv.heapIntervalBytes] = String(Math.round(opts.heapIntervalBytes));
+  if (opts.durationMs !== undefined && opts.durationMs > 0) vars[agentEnv.durationMs] = String(Math.round(opts.durationMs));
+  if (opts.waitForStart) vars[agentEnv.waitForStart] = '1';
+  return vars;
+}
+
 /** The environment for the launched program: the agent preloaded and configured. */
 export function agentEnvironment(opts: Omit<CaptureOptions, 'command'>, agentPath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
-  const quoted = `"${agentPath.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${quoted}`].filter(Boolean).join(' ');
-  env[agentEnv.dir] = path.resolve(opts.outDir);
-  const heap = opts.heap === true;
-  const cpu = opts.cpu ?? !heap;
-  env[agentEnv.cpu] = cpu ? '1' : '0';
-  env[agentEnv.heap] = heap ? '1' : '0';
-  if (opts.intervalUs !== undefined) env[agentEnv.intervalUs] = String(Math.max(1, Math.round(opts.intervalUs)));
-  if (opts.heapIntervalBytes !== undefined) env[agentEnv.heapIntervalBytes] = String(Math.round(opts.heapIntervalBytes));
-  if (opts.durationMs !== undefined && opts.durationMs > 0) env[agentEnv.durationMs] = String(Math.round(opts.durationMs));
-  if (opts.waitForStart) env[agentEnv.waitForStart] = '1';
-  else delete env[agentEnv.waitForStart];
-  return env;
+  env.NODE_OPTIONS = [env.NODE_OPTIONS, agentRequireOption(agentPath)].filter(Boolean).join(' ');
+  delete env[agentEnv.waitForStart];
+  return Object.assign(env, agentVariables(opts));
+}
+
+/** A session folder ready for a run: the agent found, the folder writable and free of old control files. */
+export interface PreparedSession {
+  sessionDir: string;
+  agentPath: string;
+  /** Epoch ms: threads that started earlier (an earlier run's files) are ignored. */
+  since: number;
+}
+
+/** Checks the agent bundle and prepares the session folder; throws CaptureError with a message for the user. */
+export function prepareSession(opts: Pick<CaptureOptions, 'outDir' | 'agentPath'>): PreparedSession {
+  const agentPath = opts.agentPath ?? agentScriptPath();
+  if (!fs.existsSync(agentPath)) throw new CaptureError(`capture agent not found at ${agentPath} (run \`npm run build\`)`);
+  const sessionDir = path.resolve(opts.outDir);
+  prepareSessionDir(sessionDir);
+  return { sessionDir, agentPath, since: Date.now() };
+}
+
+/** How the launched (root) process ended. */
+export interface RootOutcome {
+  /** Its pid; -1 when unknown (a program run by a terminal's shell). */
+  rootPid: number;
+  rootLabel: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Once the launched process has exited: waits (up to `waitForOthersMs`) for the other processes
+ * that loaded the agent and still record (children that outlive it), then reads the folder.
+ */
+export async function collectAfterExit(
+  session: Pick<PreparedSession, 'sessionDir' | 'since'>,
+  root: RootOutcome,
+  waitForOthersMs = 30_000,
+  onWaiting: (pids: number[]) => void = () => {},
+  notAwaited: readonly number[] = [],
+): Promise<CaptureResult> {
+  await waitForOtherProcesses(session.sessionDir, [root.rootPid, ...notAwaited], session.since, waitForOthersMs, onWaiting);
+  return collectSession(session.sessionDir, root, session.since);
 }
 
 export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
-  const agentPath = opts.agentPath ?? agentScriptPath();
-  if (!fs.existsSync(agentPath)) {
-    return Promise.reject(new CaptureError(`capture agent not found at ${agentPath} (run \`npm run build\`)`));
-  }
   const argv = typeof opts.command === 'string' ? [opts.command] : opts.command;
   const exe = argv[0];
-  if (exe === undefined || exe === '') return Promise.reject(new CaptureError('no command to run'));
-  const sessionDir = path.resolve(opts.outDir);
+  let prepared: PreparedSession;
   try {
-    prepareSessionDir(sessionDir);
+    if (exe === undefined || exe === '') throw new CaptureError('no command to run');
+    prepared = prepareSession(opts);
   } catch (e) {
     return Promise.reject(e);
   }
+  // Files of an earlier run in the same folder are left alone and left out.
+  const { sessionDir, agentPath, since } = prepared;
   const cwd = opts.cwd ?? process.cwd();
   const env = agentEnvironment(opts, agentPath);
   const label = typeof opts.command === 'string' ? opts.command : commandLabel(argv);
-  // Files of an earlier run in the same folder are left alone and left out.
-  const since = Date.now();
 
   return new Promise<CaptureHandle>((resolve, reject) => {
     const child =
@@ -180,12 +229,12 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
       let awaited: number[] = [];
       const rootRunning = () => child.exitCode === null && child.signalCode === null;
       const done = exited.then(async ({ code, signal }) => {
-        await waitForOtherProcesses(sessionDir, pid, since, opts.waitForOthersMs ?? 30_000, (pids) => {
+        const result = await collectAfterExit(prepared, { rootPid: pid, rootLabel: label, exitCode: code, signal }, opts.waitForOthersMs, (pids) => {
           awaited = pids;
           opts.onWaiting?.(pids);
         });
         awaited = [];
-        return collectSession(sessionDir, { rootPid: pid, rootLabel: label, exitCode: code, signal }, since);
+        return result;
       });
       const relay = new SignalRelay(sessionDir, {
         targets: () => (rootRunning() ? [pid] : awaited.filter(isAlive)),
@@ -227,6 +276,7 @@ function prepareSessionDir(sessionDir: string): void {
     // A stop file left by an earlier run would silence every agent.
     fs.rmSync(path.join(sessionDir, stopFileName), { force: true });
     fs.rmSync(path.join(sessionDir, startFileName), { force: true });
+    fs.rmSync(path.join(sessionDir, exitCodeFileName), { force: true });
   } catch (e) {
     throw new CaptureError(`cannot write profiles to ${sessionDir}: ${describeFsError(e)}`);
   }
@@ -275,7 +325,8 @@ export async function requestStart(sessionDir: string, timeoutMs = 10_000): Prom
  */
 async function waitForOtherProcesses(
   sessionDir: string,
-  rootPid: number,
+  /** The launched process, and others that carry the session's variables but load no agent (a terminal's shell). */
+  skipPids: readonly number[],
   since: number,
   limitMs: number,
   onWaiting: (pids: number[]) => void,
@@ -296,11 +347,11 @@ async function waitForOtherProcesses(
     if (now - scanned >= 500) {
       scanned = now;
       for (const pid of sessionProcesses(sessionDir)) {
-        if (pid !== rootPid && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
+        if (!skipPids.includes(pid) && !known.has(pid) && !unannounced.has(pid)) unannounced.set(pid, now);
       }
     }
     const starting = [...unannounced].filter(([pid, seen]) => !known.has(pid) && now - seen < announceGraceMs && isAlive(pid)).map(([pid]) => pid);
-    const recording = sidecars.filter((s) => s.state === 'recording' && s.pid !== rootPid && isAlive(s.pid)).map((s) => s.pid);
+    const recording = sidecars.filter((s) => s.state === 'recording' && !skipPids.includes(s.pid) && isAlive(s.pid)).map((s) => s.pid);
     const pids = [...new Set([...recording, ...starting])];
     if (pids.length === 0 || Date.now() >= deadline) return;
     // A short grace first: most children save within moments of their parent's end.
@@ -358,13 +409,6 @@ export function readSidecars(sessionDir: string, since = 0): AgentSidecar[] {
     }
   }
   return out.sort((a, b) => a.startTime - b.startTime || a.pid - b.pid || a.threadId - b.threadId);
-}
-
-interface RootOutcome {
-  rootPid: number;
-  rootLabel: string;
-  exitCode: number | null;
-  signal: NodeJS.Signals | null;
 }
 
 /** Reads a session folder into profiles and problems. Also usable on a folder from an earlier run. */

@@ -12,6 +12,8 @@
 //                                 first word is the reason ('duration' when the launcher's time limit ran out)
 //   start                         control file: with FLAMELENS_WAIT_FOR_START=1, agents begin recording
 //                                 only once it exists (a load run records its measured phase alone)
+//   exit-code                     written by the terminal wrapper (./terminal-command.ts) when the program
+//                                 it ran ended: its exit status, how VS Code learns the program is done
 
 /** Environment variables read by the agent. */
 export const agentEnv = {
@@ -33,6 +35,7 @@ export const agentEnv = {
 
 export const stopFileName = 'stop';
 export const startFileName = 'start';
+export const exitCodeFileName = 'exit-code';
 
 /** The file where a process's agent notes each signal it received. */
 export function signalsFileName(pid: number): string {

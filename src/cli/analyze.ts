@@ -1,7 +1,6 @@
 // Loads profile files for the CLI (fs, gzip, source maps) and reduces them to hotspot tables:
 // the data behind `report`, `record` and `--json`.
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { displayLocation as displayIn } from '../profile-location';
 import { createFsSourceReader } from '../fs-source-reader';
 import { parseProfile } from '../model/import';
 import { cliRaiseHint, readInputFile } from '../input-file';
@@ -72,18 +71,7 @@ export function inputErrorOf(e: unknown, shown: string): unknown {
 
 /** A location for people: relative to `cwd` when inside it, a plain path for file:// URLs. */
 export function displayLocation(url: string, cwd: string): string {
-  if (url === '') return '';
-  let file = url;
-  if (url.startsWith('file://')) {
-    try {
-      file = fileURLToPath(url);
-    } catch {
-      return url;
-    }
-  }
-  if (!path.isAbsolute(file)) return file;
-  const rel = path.relative(cwd, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+  return displayIn(url, [cwd]);
 }
 
 export interface HotFunction {

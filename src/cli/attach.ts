@@ -18,6 +18,7 @@ import type { SnapshotSummary } from '../heap/types';
 import { formatValue } from '../model/format';
 import { escapeControlText } from '../model/escape-text';
 import { cliRaiseHint } from '../input-file';
+import { timeStamp } from '../capture/time-stamp';
 
 export const attachHelp = `Usage: flamelens attach TARGET [options]
        flamelens attach --list
@@ -336,7 +337,5 @@ function describeResult(result: AttachResult): string {
 }
 
 function defaultOutDir(): string {
-  const d = new Date();
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return path.join('flamelens-profiles', `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+  return path.join('flamelens-profiles', `${timeStamp()}`);
 }

@@ -18,6 +18,7 @@ import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/rend
 import { planStages } from '../load/stages';
 import { checkTargets, parseTargetUrl } from '../load/targets';
 import { parseThreshold } from '../load/thresholds';
+import { timeStamp } from '../capture/time-stamp';
 
 export const loadHelp = `Usage: flamelens load --url URL [options] -- <server command…>
 
@@ -129,9 +130,7 @@ function readBaseline(file: string): LoadRun {
 }
 
 function defaultOutDir(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return path.join('flamelens-profiles', `load-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+  return path.join('flamelens-profiles', `load-${timeStamp()}`);
 }
 
 function durationOption(args: ParsedArgs, name: string, fallbackMs: number, allowZero = false): number {

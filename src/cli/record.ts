@@ -12,6 +12,7 @@ import { formatValue } from '../model/format';
 import type { Profile } from '../model/types';
 import { defaultViewOptions } from '../protocol';
 import { pushFileQuietly, pushOptionsHelp, pushSettings, pushValueOptions, takeRepeated } from './push';
+import { timeStamp } from '../capture/time-stamp';
 
 export const recordHelp = `Usage: flamelens record [options] -- <command> [args…]
 
@@ -51,9 +52,7 @@ A failed --push is a warning: the profiles stay in --out and the exit code stays
 const stopGraceMs = 10_000;
 
 function defaultOutDir(): string {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return path.join('flamelens-profiles', `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`);
+  return path.join('flamelens-profiles', `${timeStamp()}`);
 }
 
 interface Analysed {

@@ -2,19 +2,20 @@
 // host:port / ws:// URL), record through the DevTools protocol (src/capture/attach.ts), show
 // "$(record) FlameLens pid 123 0:12" while recording, then open the flame graph like a launched
 // capture. The target is left as found: an inspector we opened is closed again.
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RecordingStatus } from './recording-status';
 import { attach, type AttachResult, type AttachSession, type AttachTarget } from '../capture/attach';
 import { AttachError } from '../capture/attach-errors';
 import { parseAttachTarget } from '../capture/attach-parse';
 import { describeProcess, listNodeProcesses, UnsupportedPlatformError, type NodeProcessInfo } from '../capture/processes';
 import { readConfig } from '../config';
-import { loadProfile } from '../views/load-profile';
-import { showErrorWithLog, timed, type Log } from '../log';
+import { timeStamp } from '../capture/time-stamp';
+import { showErrorWithLog, type Log } from '../log';
 import type { ProfilePanels } from '../views/profile-panel';
-import { attachableProcesses, fileSlug, processRow, shortProcessName, timeStamp } from './attach-items';
+import { attachableProcesses, fileSlug, processRow, shortProcessName } from './attach-items';
+import { outputBase, sessionFolder } from './output-folder';
+import { services } from './services';
+import { openRecordedProfile, RecordingLifecycle, type RecordingSummary } from './recording-lifecycle';
 
 export const attachCommandId = 'flamelens.attachToProcess';
 export const stopAttachCommandId = 'flamelens.stopAttachedRecording';
@@ -36,8 +37,6 @@ export interface AttachCommandArgs {
   target?: string;
   /** Record this long, then stop (default: the flamelens.duration setting; 0 = until Stop). */
   durationMs?: number;
-  /** TESTS ONLY: answers the process quick pick (given the rows it would show) instead of showing it. */
-  pickProviderForTest?: (items: readonly ProcessPickItem[]) => ProcessPickItem | undefined;
 }
 
 /** What a finished attach capture produced. */
@@ -64,36 +63,39 @@ interface Chosen {
 }
 
 export class AttachService implements vscode.Disposable {
-  private running: { session: AttachSession; name: string; started: number; stopping?: Promise<AttachResult> } | undefined;
-  private readonly status = new RecordingStatus({
-    id: 'flamelens.attachRecording',
-    name: 'FlameLens attached recording',
-    command: stopAttachCommandId,
-    tooltip: 'FlameLens is recording an attached process — click to stop and open the flame graph',
-    contextKey: attachRecordingContextKey,
-  });
+  private readonly lifecycle: RecordingLifecycle<AttachResult>;
+  /** The session recording now (disposing the service stops it). */
+  private active: AttachSession | undefined;
 
   constructor(
     private readonly panels: ProfilePanels,
     private readonly log: Log,
-  ) {}
+  ) {
+    this.lifecycle = new RecordingLifecycle(
+      {
+        id: 'flamelens.attachRecording',
+        name: 'FlameLens attached recording',
+        command: stopAttachCommandId,
+        tooltip: 'FlameLens is recording an attached process — click to stop and open the flame graph',
+        contextKey: attachRecordingContextKey,
+      },
+      panels,
+      log,
+    );
+  }
 
   get isRecording(): boolean {
-    return this.running !== undefined;
+    return this.lifecycle.isRecording;
   }
 
   /** Attach to Node Process…: resolves once recording started (undefined when the user cancelled or attaching failed). */
   async attachCommand(args: AttachCommandArgs = {}): Promise<AttachRun | undefined> {
-    if (this.running) {
-      const choice = await vscode.window.showWarningMessage(`FlameLens is already recording ${this.running.name}.`, 'Stop It', 'Cancel');
-      if (choice !== 'Stop It') return undefined;
-      await this.stop();
-    }
+    if (!(await this.lifecycle.makeRoom())) return undefined;
     const chosen = await chooseTarget(args, 'FlameLens: attach to which Node.js process?');
     if (!chosen) return undefined;
     const config = readConfig();
     const durationMs = args.durationMs ?? (config.duration > 0 ? config.duration * 1000 : undefined);
-    const outDir = path.join(outputBase(config.outputDirectory, chosen.cwd), `${timeStamp()}-attach-${fileSlug(chosen.name)}`);
+    const outDir = sessionFolder(config.outputDirectory, `attach-${fileSlug(chosen.name)}`, chosen.cwd);
     const controller = new AbortController();
     this.log.info(`attaching to ${describe(chosen)}; profiles go to ${outDir}`);
     let session: AttachSession;
@@ -121,73 +123,56 @@ export class AttachService implements vscode.Disposable {
       void this.showAttachError(err, chosen);
       return undefined;
     }
-    const running = { session, name: describeSession(chosen, session), started: Date.now() };
-    this.running = running;
-    this.status.show(running.started, running.name);
-    const finished = session.finished.then(async (result) => {
-      if (this.running === running) {
-        this.running = undefined;
-        this.status.hide();
-      }
-      return this.finish(running.name, result);
-    });
+    const name = describeSession(chosen, session);
+    this.active = session;
+    const finished = this.lifecycle
+      .track({
+        name,
+        statusLabel: name,
+        ended: session.finished,
+        stop: () => session.stop(),
+        summarize: (result) => this.summarize(name, result),
+      })
+      .then((f): AttachOutcome => {
+        if (this.active === session) this.active = undefined;
+        return { result: f.result, ...(f.opened ? { opened: f.opened } : {}) };
+      });
     return { pid: session.pid, host: session.host, port: session.port, openedInspector: session.openedInspector, finished };
   }
 
   /** Stop Attached Recording: the files are written and opened; the target keeps running. */
-  async stop(): Promise<AttachResult | undefined> {
-    const running = this.running;
-    if (!running) {
+  async stop(): Promise<AttachOutcome | undefined> {
+    const finished = await this.lifecycle.stop();
+    if (!finished) {
       void vscode.window.showInformationMessage('FlameLens is not recording an attached process.');
       return undefined;
     }
-    if (!running.stopping) {
-      this.status.saving();
-      running.stopping = running.session.stop();
-    }
-    return running.stopping;
+    return { result: finished.result, ...(finished.opened ? { opened: finished.opened } : {}) };
   }
 
-  private async finish(name: string, result: AttachResult): Promise<AttachOutcome> {
-    const outcome: AttachOutcome = { result };
+  /** What the lifecycle reports about an attach session. */
+  private summarize(name: string, result: AttachResult): RecordingSummary {
     const closedNote = inspectorNote(result);
     const lost = result.lost.length > 0 ? ` Not captured: ${result.lost.join('; ')}.` : '';
     const main = result.files.cpuprofile ?? result.files.heapprofile;
-    if (!main) {
-      const why = result.error?.message ?? (result.lost.join('; ') || 'nothing was recorded');
-      void showErrorWithLog(this.log, `FlameLens: no profile from ${name}: ${why}.${closedNote}`);
-      return outcome;
-    }
-    for (const file of Object.values(result.files)) if (file) this.log.info(`profile: ${file}`);
-    for (const w of [...result.lost, ...result.warnings]) this.log.warn(w);
-    try {
-      await this.openProfileFile(main, name);
-      outcome.opened = main;
-    } catch (err) {
-      void showErrorWithLog(this.log, `FlameLens: could not open ${main}: ${(err as Error).message}`);
-      return outcome;
-    }
+    const why = result.error?.message ?? (result.lost.join('; ') || 'nothing was recorded');
     const ended = result.error ? ` (${result.error.message})` : '';
     const warnings = result.warnings.length > 0 ? ` ${result.warnings.join('; ')}.` : '';
-    const message = `FlameLens: Profiled ${name} — ${(result.recordedMs / 1000).toFixed(1)} s recorded${ended}.${closedNote}${lost}${warnings}`;
+    const title = (file: string) => `${name} (${file.endsWith('.cpuprofile') ? 'CPU' : 'heap'})`;
     const heap = result.files.cpuprofile && result.files.heapprofile ? result.files.heapprofile : undefined;
-    if (heap) {
-      void vscode.window.showInformationMessage(message, 'Open Heap Profile').then((choice) => {
-        if (choice) void this.openProfileFile(heap, name).catch((err: Error) => showErrorWithLog(this.log, `FlameLens: ${err.message}`));
-      });
-    } else {
-      void vscode.window.showInformationMessage(message);
-    }
-    return outcome;
-  }
-
-  /** Opens a recorded file in a panel, exactly like a launched capture's profile. */
-  private async openProfileFile(file: string, name: string): Promise<void> {
-    const uri = vscode.Uri.file(file);
-    const profile = await timed(this.log, `loaded ${file}`, () => loadProfile(uri));
-    const title = `${name} (${file.endsWith('.cpuprofile') ? 'CPU' : 'heap'})`;
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    this.panels.show({ profile, title, source: file }, { kind: 'file', uri: uri.toString() }, column);
+    return {
+      files: Object.values(result.files).filter((f): f is string => typeof f === 'string'),
+      problems: [...result.lost, ...result.warnings],
+      main: main ? { path: main, title: title(main) } : undefined,
+      nothing: `FlameLens: no profile from ${name}: ${why}.${closedNote}`,
+      done: `FlameLens: Profiled ${name} — ${(result.recordedMs / 1000).toFixed(1)} s recorded${ended}.${closedNote}${lost}${warnings}`,
+      action: heap
+        ? {
+            label: 'Open Heap Profile',
+            run: () => openRecordedProfile(this.panels, this.log, heap, title(heap)).catch((err: Error) => showErrorWithLog(this.log, `FlameLens: ${err.message}`)),
+          }
+        : undefined,
+    };
   }
 
   private async showAttachError(err: unknown, chosen: Chosen): Promise<void> {
@@ -210,9 +195,9 @@ export class AttachService implements vscode.Disposable {
 
   dispose(): void {
     // Ending the extension host ends the connection; the target keeps running either way.
-    void this.running?.session.stop();
-    this.running = undefined;
-    this.status.dispose();
+    void this.active?.stop();
+    this.active = undefined;
+    this.lifecycle.dispose();
   }
 }
 
@@ -302,9 +287,7 @@ async function chooseTarget(args: AttachCommandArgs, title: string): Promise<Cho
     detail: unsupported ? 'Listing processes is Linux-only: start the target with --inspect and enter its address' : 'A process started with --inspect, possibly on another machine or in a container',
     manual: true,
   });
-  const picked = args.pickProviderForTest
-    ? args.pickProviderForTest(items)
-    : await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter by pid, command or folder' });
+  const picked = await services.pickOne(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter by pid, command or folder' });
   if (!picked) return undefined;
   if (picked.process) return fromProcess(picked.process);
   const text = await askForTarget();
@@ -347,13 +330,6 @@ function describe(chosen: Chosen, pid?: number): string {
 
 function describeSession(chosen: Chosen, session: AttachSession): string {
   return describe(chosen, session.pid);
-}
-
-/** The output directory setting, resolved like launched captures: relative paths inside the first workspace folder. */
-export function outputBase(outputDirectory: string, fallbackCwd?: string): string {
-  if (path.isAbsolute(outputDirectory)) return outputDirectory;
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? fallbackCwd ?? os.homedir();
-  return path.join(folder, outputDirectory);
 }
 
 /** What became of the inspector, for the closing message: closed, kept for another FlameLens session, or maybe still open. */

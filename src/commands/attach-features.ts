@@ -11,7 +11,7 @@ import { AttachService, attachCommandId, snapshotCommandId, stopAttachCommandId,
 import { CaptureProfileLists, showCaptureProfilesCommandId } from './capture-list';
 import { compareHeapSnapshots, compareSnapshotsCommandId } from './snapshot-commands';
 import { requireTrust } from './trust';
-import { showErrorWithLog, type Log } from '../log';
+import { reportErrors, type Log } from '../log';
 
 export interface AttachFeatureDeps {
   panels: ProfilePanels;
@@ -23,17 +23,7 @@ export interface AttachFeatureDeps {
 export interface AttachFeatures {
   attach: AttachService;
   lists: CaptureProfileLists;
-}
-
-function reportErrors<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R | undefined> {
-  return async (...args: A) => {
-    try {
-      return await fn(...args);
-    } catch (err) {
-      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
-      return undefined;
-    }
-  };
+  snapshots: SnapshotEditorProvider;
 }
 
 const asArgs = (a: unknown): AttachCommandArgs => (a && typeof a === 'object' && !(a instanceof vscode.Uri) ? (a as AttachCommandArgs) : {});
@@ -52,8 +42,7 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
   register(stopAttachCommandId, 'Stop Attached Recording', () => attach.stop());
   register(snapshotCommandId, 'Take Heap Snapshot', async (args?: unknown) => {
     if (!requireTrust('Take Heap Snapshot')) return undefined;
-    const run = await takeHeapSnapshot(asArgs(args), deps.log);
-    return run && { ...run, inspectForTest: () => snapshots.provider.inspectForTest(vscode.Uri.file(run.file)) };
+    return takeHeapSnapshot(asArgs(args), deps.log);
   });
   register(compareSnapshotsCommandId, 'Compare Heap Snapshots', (a?: unknown, b?: unknown) => {
     // From the explorer with two files selected: (clicked, [first, second]).
@@ -61,7 +50,7 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
     if (selected.length === 2) return compareHeapSnapshots(context.extensionUri, selected[0], selected[1]);
     return compareHeapSnapshots(context.extensionUri, a instanceof vscode.Uri ? a : undefined, b instanceof vscode.Uri ? b : undefined);
   });
-  register(showCaptureProfilesCommandId, 'Show Capture Profiles', async (sessionDir?: unknown, pickForTest?: unknown) => {
+  register(showCaptureProfilesCommandId, 'Show Capture Profiles', async (sessionDir?: unknown) => {
     let dir = typeof sessionDir === 'string' ? sessionDir : undefined;
     dir ??= (await deps.capture.lastOutcome())?.sessionDir;
     if (!dir) {
@@ -74,7 +63,7 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
       return undefined;
     }
     const name = dir.split(/[\\/]/).pop() ?? dir;
-    return lists.pick(result.profiles, name, typeof pickForTest === 'function' ? (pickForTest as Parameters<CaptureProfileLists['pick']>[2]) : undefined);
+    return lists.pick(result.profiles, name);
   });
-  return { attach, lists };
+  return { attach, lists, snapshots: snapshots.provider };
 }

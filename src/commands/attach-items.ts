@@ -26,14 +26,9 @@ export function shortProcessName(argv: readonly string[]): string {
   return base || 'node';
 }
 
-/** A file-name-safe stem: letters, digits, dot, dash, underscore. */
-export function fileSlug(text: string): string {
-  return text.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'node';
-}
-
-/** 20261124-043012 (UTC), for file and folder names. */
-export function timeStamp(date = new Date()): string {
-  return date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+/** A file-name-safe stem: letters, digits, dot, dash, underscore (`fallback` when none is left). */
+export function fileSlug(text: string, fallback = 'node'): string {
+  return text.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || fallback;
 }
 
 export interface ProcessRow {

@@ -9,7 +9,8 @@ import { loadProfile } from '../views/load-profile';
 import { controlPanel, type ProfileViewController } from '../views/profile-controller';
 import type { ProfilePanels } from '../views/profile-panel';
 import type { ProfileRegistry } from '../views/profile-registry';
-import { profilePickItem } from './capture-plan';
+import { capturedProfileTitle, profilePickItem } from './capture-plan';
+import { services } from './services';
 
 export const showCaptureProfilesCommandId = 'flamelens.showCaptureProfiles';
 /** Merged views are built from several files; they are not restored after a window reload. */
@@ -38,9 +39,9 @@ export class CaptureProfileLists implements vscode.Disposable {
 
   /**
    * Quick pick over a capture's profiles, with "All processes (merged)" first when there is more
-   * than one CPU (or heap) profile. `pickForTest` answers the pick in tests.
+   * than one CPU (or heap) profile.
    */
-  async pick(profiles: readonly CapturedProfile[], name: string, pickForTest?: (items: readonly Item[]) => Item | undefined): Promise<Profile | undefined> {
+  async pick(profiles: readonly CapturedProfile[], name: string): Promise<Profile | undefined> {
     const items: Item[] = [];
     for (const kind of ['cpu', 'heap'] as const) {
       const n = profiles.filter((p) => p.kind === kind).length;
@@ -54,7 +55,7 @@ export class CaptureProfileLists implements vscode.Disposable {
       }
     }
     for (const p of profiles) items.push({ ...profilePickItem(p), profile: p });
-    const picked = pickForTest ? pickForTest(items) : await vscode.window.showQuickPick(items, { title: `FlameLens: profiles of ${name}`, matchOnDetail: true });
+    const picked = await services.pickOne(items, { title: `FlameLens: profiles of ${name}`, matchOnDetail: true });
     if (!picked) return undefined;
     if (picked.merged) return this.openMerged(profiles.filter((p) => p.kind === picked.merged), name);
     if (picked.profile) return this.openOne(picked.profile, name);
@@ -64,8 +65,7 @@ export class CaptureProfileLists implements vscode.Disposable {
   async openOne(p: CapturedProfile, name: string): Promise<Profile> {
     const uri = vscode.Uri.file(p.path);
     const profile = await loadProfile(uri);
-    const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
-    this.profilePanels.show({ profile, title: `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`, source: p.path }, { kind: 'file', uri: uri.toString() });
+    this.profilePanels.show({ profile, title: capturedProfileTitle(name, p), source: p.path }, { kind: 'file', uri: uri.toString() });
     return profile;
   }
 

@@ -37,6 +37,12 @@ function compare(a: number[], b: number[]): number {
   return 0;
 }
 
+/** A recorded profile's panel title: "busy.js (CPU, pid 123)", "npm start (heap, pid 9 worker 2)". */
+export function capturedProfileTitle(name: string, p: CapturedProfile): string {
+  const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
+  return `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`;
+}
+
 /** A quick-pick row for one recorded profile. */
 export function profilePickItem(p: CapturedProfile): { label: string; description: string; detail: string } {
   const thread = p.isMainThread ? 'main thread' : `worker ${p.threadId}`;
@@ -79,6 +85,11 @@ export function isNodeLaunch(c: LaunchConfig): boolean {
   return (c.type === 'node' || c.type === 'pwa-node') && c.request === 'launch' && (typeof c.program === 'string' || typeof c.runtimeExecutable === 'string');
 }
 
+/** Launch configurations the debugger runs with the agent added: any Node launch (js-debug resolves the rest). */
+export function isDebuggerNodeLaunch(c: LaunchConfig): boolean {
+  return (c.type === 'node' || c.type === 'pwa-node' || c.type === 'node-terminal') && c.request === 'launch';
+}
+
 /** ${workspaceFolder}, ${workspaceFolderBasename}, ${file}, ${fileDirname}, ${env:NAME}, ${cwd}; unknown variables stay as written. */
 export function substitute(text: string, ctx: VariableContext): string {
   return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
@@ -102,4 +113,25 @@ export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
     else env[k] = sub(String(v));
   }
   return { command, cwd: sub(c.cwd ?? ctx.workspaceFolder), env, unset };
+}
+
+/** How a launch finds `node`: the setting, else `node` on PATH, else the editor's own runtime. */
+export type NodeChoice = { from: 'setting' | 'path'; node: string } | { from: 'editor'; node: string; env: Record<string, string> };
+
+/**
+ * Which `node` runs a program: `flamelens.nodePath` when set, `node` when it is on PATH, else the
+ * editor's own executable run as Node (Electron's ELECTRON_RUN_AS_NODE; plain Node ignores it).
+ */
+export function chooseNode(setting: string, pathVar: string | undefined, editorExecutable: string, isFile: (p: string) => boolean, platform: NodeJS.Platform = process.platform): NodeChoice {
+  if (setting) return { from: 'setting', node: setting };
+  const names = platform === 'win32' ? ['node.exe', 'node.cmd', 'node'] : ['node'];
+  const sep = platform === 'win32' ? ';' : ':';
+  for (const dir of (pathVar ?? '').split(sep)) {
+    if (!dir) continue;
+    for (const name of names) {
+      const candidate = `${dir.replace(/[\\/]+$/, '')}${platform === 'win32' ? '\\' : '/'}${name}`;
+      if (isFile(candidate)) return { from: 'path', node: 'node' };
+    }
+  }
+  return { from: 'editor', node: editorExecutable, env: { ELECTRON_RUN_AS_NODE: '1' } };
 }

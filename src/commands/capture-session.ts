@@ -1,16 +1,19 @@
-// Runs a program with the capture agent in a terminal the user can see (a pseudo-terminal fed by
-// the launcher's pipes: the program's output shows there, typing goes to its stdin, Ctrl+C
-// interrupts it), shows "$(record) FlameLens 0:12" in the status bar while recording, and when
-// the program exits or the user stops recording opens the main profile's flame graph.
-import * as path from 'node:path';
+// Profiles a program: runs it with the capture agent in a real integrated terminal
+// (./terminal-capture.ts), shows "$(record) FlameLens 0:12" in the status bar while recording, and
+// when the program exits or the user stops recording opens the main profile's flame graph
+// (./recording-lifecycle.ts).
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { RecordingStatus } from './recording-status';
-import { CaptureError, collectSession, readSidecars, startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
-import { readConfig } from '../config';
-import { loadProfile } from '../views/load-profile';
+import { collectSession, readSidecars, type CaptureResult, type CapturedProfile } from '../capture/launcher';
+import { runInTerminal, type TerminalRunOptions } from './terminal-capture';
+import { DebugLaunches } from './debug-capture';
+import type { ProgramRun } from './program-run';
+import { readConfig, type FlameLensConfig } from '../config';
 import type { ProfilePanels } from '../views/profile-panel';
-import { mainProfile } from './capture-plan';
-import { showErrorWithLog, timed, type Log } from '../log';
+import { capturedProfileTitle, chooseNode, mainProfile } from './capture-plan';
+import { sessionFolder } from './output-folder';
+import { RecordingLifecycle, type Recording, type RecordingSummary } from './recording-lifecycle';
+import { showErrorWithLog, type Log } from '../log';
 
 export interface CaptureRequest {
   /** Short name for the terminal, messages and the session folder, e.g. "busy.js" or "npm run start". */
@@ -25,7 +28,12 @@ export interface CaptureRequest {
 /** A started capture; `finished` settles when its profiles were collected and opened. */
 export interface CaptureRun {
   finished: Promise<CaptureOutcome>;
+  /** Where the profiles go (the agents' session folder: stop/start control files work there). */
+  sessionDir: string;
 }
+
+/** What every launch gives the agent. */
+type AgentOptions = Omit<TerminalRunOptions, 'command' | 'name' | 'cwd' | 'env'>;
 
 export interface CaptureOutcome {
   sessionDir: string;
@@ -34,228 +42,201 @@ export interface CaptureOutcome {
   opened: CapturedProfile | undefined;
 }
 
-interface Running {
-  request: CaptureRequest;
-  handle: CaptureHandle;
-  terminal: vscode.Terminal;
-  started: number;
-  finished: Promise<CaptureOutcome>;
-  settle: (o: CaptureOutcome) => void;
-  /** Writes a line to the capture's terminal. */
-  say: (text: string) => void;
-  /** Set once the outcome is being collected (stop or exit), so profiles are opened once. */
-  collecting?: Promise<CaptureOutcome>;
+/** How a launched recording ended: what the session folder holds, and an error that ended it early. */
+interface Ended {
+  result: CaptureResult;
+  error?: unknown;
 }
 
 const recordingContextKey = 'flamelens.recording';
 
 export class CaptureService implements vscode.Disposable {
-  private running: Running | undefined;
+  private readonly lifecycle: RecordingLifecycle<Ended>;
   private last: Promise<CaptureOutcome> | undefined;
-  private readonly status = new RecordingStatus({
-    id: 'flamelens.recording',
-    name: 'FlameLens recording',
-    command: 'flamelens.stopProfiling',
-    tooltip: 'FlameLens is recording — click to stop and open the flame graph',
-    contextKey: recordingContextKey,
-  });
-  private readonly disposables: vscode.Disposable[] = [this.status];
+  private saidNoNode = false;
+  /** The running program (disposing the service ends it). */
+  private active: ProgramRun | undefined;
+  private readonly debugLaunches = new DebugLaunches();
 
   constructor(
-    private readonly panels: ProfilePanels,
+    panels: ProfilePanels,
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
   ) {
+    this.lifecycle = new RecordingLifecycle(
+      {
+        id: 'flamelens.recording',
+        name: 'FlameLens recording',
+        command: 'flamelens.stopProfiling',
+        tooltip: 'FlameLens is recording — click to stop and open the flame graph',
+        contextKey: recordingContextKey,
+      },
+      panels,
+      log,
+    );
   }
 
   get isRecording(): boolean {
-    return this.running !== undefined;
+    return this.lifecycle.isRecording;
   }
 
   /** The running or most recent capture's outcome (test API). */
   lastOutcome(): Promise<CaptureOutcome> | undefined {
-    return this.running?.finished ?? this.last;
+    return this.last;
   }
 
   async start(request: CaptureRequest): Promise<CaptureRun | undefined> {
-    if (this.running) {
-      const choice = await vscode.window.showWarningMessage(`FlameLens is already recording ${this.running.request.name}.`, 'Stop It', 'Cancel');
-      if (choice !== 'Stop It') return undefined;
-      await this.stop();
-    }
-    const config = readConfig();
-    const sessionDir = this.sessionDir(request, config.outputDirectory);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...request.env };
-    for (const k of request.unset ?? []) delete env[k];
-    const write = new vscode.EventEmitter<string>();
-    const closed = new vscode.EventEmitter<number | void>();
-    let opened = false;
-    const buffered: string[] = [];
-    const out = (text: string) => {
-      const t = text.replace(/\r?\n/g, '\r\n');
-      if (opened) write.fire(t);
-      else buffered.push(t);
-    };
-    let handle: CaptureHandle | undefined;
-    const pty: vscode.Pseudoterminal = {
-      onDidWrite: write.event,
-      onDidClose: closed.event,
-      open: () => {
-        opened = true;
-        for (const t of buffered.splice(0)) write.fire(t);
-      },
-      close: () => handle?.kill(),
-      handleInput: (data) => {
-        if (data === '\x03') {
-          handle?.kill('SIGINT');
-          return;
+    return this.launch(request.name, request.cwd, (config, agent) => {
+      const env: Record<string, string | null> = { ...request.env };
+      for (const k of request.unset ?? []) env[k] = null;
+      let command = request.command;
+      if (Array.isArray(command) && command[0] === 'node') {
+        const choice = chooseNode(config.nodePath, process.env.PATH, process.execPath, isFile);
+        if (choice.from !== 'path') command = [choice.node, ...command.slice(1)];
+        if (choice.from === 'editor') {
+          Object.assign(env, choice.env);
+          this.sayNoNode(choice.node);
         }
-        out(data === '\r' ? '\n' : data); // local echo: the program reads a pipe, not a tty
-        handle?.child.stdin?.write(data === '\r' ? '\n' : data);
-      },
-    };
-    const terminal = vscode.window.createTerminal({ name: `FlameLens: ${request.name}`, pty, iconPath: new vscode.ThemeIcon('flame') });
-    terminal.show(true);
-    const shown = typeof request.command === 'string' ? request.command : request.command.join(' ');
-    this.log.info(`recording ${shown} (in ${request.cwd}); profiles go to ${sessionDir}`);
-    out(`\x1b[2m[FlameLens] recording ${shown}\n[FlameLens] in ${request.cwd}; profiles go to ${sessionDir}\x1b[0m\n`);
-    const options = {
-      cwd: request.cwd,
-      env,
-      outDir: sessionDir,
-      cpu: true,
-      heap: config.recordHeap,
-      intervalUs: config.cpuSamplingInterval,
-      ...(config.duration > 0 ? { durationMs: config.duration * 1000 } : {}),
-      stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
-      agentPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'agent.js').fsPath,
-    };
-    try {
-      handle = await startCapture({ ...options, command: request.command });
-    } catch (err) {
-      if (err instanceof CaptureError && Array.isArray(request.command) && request.command[0] === 'node' && /not found/.test(err.message)) {
-        // No `node` on PATH: the extension host's own runtime can run the program (Electron needs RUN_AS_NODE).
-        this.log.warn(`node is not on PATH; running ${request.command.slice(1).join(' ')} with ${process.execPath} instead`);
-        handle = await startCapture({ ...options, env: { ...env, ELECTRON_RUN_AS_NODE: '1' }, command: [process.execPath, ...request.command.slice(1)] });
-      } else {
-        out(`\x1b[31m[FlameLens] ${(err as Error).message}\x1b[0m\n`);
-        void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
-        return undefined;
       }
-    }
-    const h = handle;
-    h.child.stdout?.on('data', (b: Buffer) => out(b.toString()));
-    h.child.stderr?.on('data', (b: Buffer) => out(b.toString()));
-    this.log.info(`started pid ${h.child.pid ?? '?'}`);
-    h.child.once('exit', (code, signal) => {
-      const how = signal ?? `code ${code}`;
-      this.log.info(`${request.name} exited (${how})`);
-      out(`\x1b[2m[FlameLens] program exited (${how})\x1b[0m\n`);
+      const shown = typeof command === 'string' ? command : command.join(' ');
+      const run = runInTerminal({ ...agent, name: request.name, command, cwd: request.cwd, env });
+      this.log.info(`recording ${shown} in a terminal (in ${request.cwd}); profiles go to ${run.sessionDir}`);
+      void Promise.resolve(run.terminal.processId).then((pid) => this.log.info(`terminal started (pid ${pid ?? '?'})`));
+      return run;
     });
+  }
 
-    let settle!: (o: CaptureOutcome) => void;
-    const finished = new Promise<CaptureOutcome>((resolve) => (settle = resolve));
-    const running: Running = { request, handle: h, terminal, started: Date.now(), finished, settle, say: out };
-    this.running = running;
-    this.last = finished;
-    this.status.show(running.started);
-    h.done.then(
+  /**
+   * Profile Launch Configuration… through the debugger (js-debug resolves the configuration as Run
+   * would). `configName` names a configuration or compound of `folder`'s launch.json.
+   */
+  async startLaunchConfig(folder: vscode.WorkspaceFolder, configName: string): Promise<CaptureRun | undefined> {
+    return this.launch(configName, folder.uri.fsPath, async (config, agent) => {
+      this.log.info(`recording launch configuration "${configName}" of ${folder.uri.fsPath} through the debugger; profiles go to ${agent.outDir}`);
+      return this.debugLaunches.run({ ...agent, folder, configName, nodePath: config.nodePath });
+    });
+  }
+
+  /** The part every launch shares: the already-recording prompt, the session folder, the lifecycle. */
+  private async launch(
+    name: string,
+    cwd: string,
+    startProgram: (config: FlameLensConfig, agent: AgentOptions) => ProgramRun | Promise<ProgramRun>,
+  ): Promise<CaptureRun | undefined> {
+    if (!(await this.lifecycle.makeRoom())) return undefined;
+    const config = readConfig();
+    const sessionDir = sessionFolder(config.outputDirectory, name, cwd);
+    let run: ProgramRun;
+    try {
+      run = await startProgram(config, {
+        outDir: sessionDir,
+        cpu: true,
+        heap: config.recordHeap,
+        intervalUs: config.cpuSamplingInterval,
+        ...(config.duration > 0 ? { durationMs: config.duration * 1000 } : {}),
+        agentPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'agent.js').fsPath,
+        onWaiting: (pids) => this.log.info(`waiting for ${pids.length} more process${pids.length === 1 ? '' : 'es'} to save (pid ${pids.join(', ')})`),
+      });
+    } catch (err) {
+      void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
+      return undefined;
+    }
+    this.active = run;
+    let settle!: (e: Ended) => void;
+    const ended = new Promise<Ended>((resolve) => (settle = resolve));
+    run.done.then(
       (result) => {
-        running.collecting ??= this.finish(running, result);
-        void running.collecting.then(running.settle);
+        this.log.info(`${name} exited (${result.signal ?? (result.exitCode === null ? 'its session ended' : `code ${result.exitCode}`)})`);
+        settle({ result });
       },
-      (err: unknown) => {
-        running.collecting ??= this.finish(running, collectSession(sessionDir), err);
-        void running.collecting.then(running.settle);
-      },
+      (error: unknown) => settle({ result: collectSession(sessionDir, undefined, run.since), error }),
     );
+    const recording: Recording<Ended> = {
+      name,
+      ended,
+      // Every thread saves its profile; the program keeps running.
+      stop: async () => {
+        // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
+        for (let i = 0; i < 30 && readSidecars(sessionDir, run.since).length === 0 && run.running; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        if (run.running) this.log.info(`recording of ${name} stopped; the program keeps running`);
+        await run.stop(10_000);
+        settle({ result: collectSession(sessionDir, undefined, run.since) });
+      },
+      summarize: (e) => summarizeCapture(name, e),
+    };
+    const finished = this.lifecycle.track(recording).then((f): CaptureOutcome => {
+      if (this.active === run) this.active = undefined;
+      return { sessionDir, result: f.result.result, opened: f.result.result.profiles.find((p) => p.path === f.opened) };
+    });
+    this.last = finished;
     if (config.duration > 0) {
       // The agents stop by themselves; open the profiles then, even if the program keeps running.
-      setTimeout(() => {
-        if (this.running === running) void this.stop();
-      }, config.duration * 1000 + 500);
+      setTimeout(() => void this.lifecycle.stop(recording), config.duration * 1000 + 500);
     }
-    return { finished };
+    return { finished, sessionDir };
+  }
+
+  /** `node` is not on PATH and flamelens.nodePath is empty: said once a session, with a way to the setting. */
+  private sayNoNode(runtime: string): void {
+    this.log.warn(`node is not on PATH and flamelens.nodePath is not set; running with VS Code's own runtime ${runtime}`);
+    if (this.saidNoNode) return;
+    this.saidNoNode = true;
+    void vscode.window
+      .showWarningMessage(
+        `FlameLens: \`node\` is not on PATH, so programs run on VS Code's own Node.js ${process.version}. Set "flamelens.nodePath" to use another.`,
+        'Open Settings',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'flamelens.nodePath');
+      });
   }
 
   /** Stop Profiling: every thread saves its profile; the program keeps running in its terminal. */
   async stop(): Promise<CaptureOutcome | undefined> {
-    const running = this.running;
-    if (!running) {
+    if (!this.lifecycle.isRecording) {
       void vscode.window.showInformationMessage('FlameLens is not recording.');
       return undefined;
     }
-    if (!running.collecting) {
-      this.status.saving();
-      // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
-      for (let i = 0; i < 30 && readSidecars(running.handle.sessionDir).length === 0 && running.handle.child.exitCode === null; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      if (running.handle.child.exitCode === null) {
-        running.say('\x1b[2m[FlameLens] recording stopped; the program keeps running — Ctrl+C here or close this terminal to end it\x1b[0m\n');
-      }
-      running.collecting ??= running.handle.stop(10_000).then(() => this.finish(running, collectSession(running.handle.sessionDir)));
-      void running.collecting.then(running.settle);
-    }
-    return running.collecting;
-  }
-
-  private async finish(running: Running, result: CaptureResult, error?: unknown): Promise<CaptureOutcome> {
-    if (this.running === running) {
-      this.running = undefined;
-      this.status.hide();
-    }
-    const outcome: CaptureOutcome = { sessionDir: running.handle.sessionDir, result, opened: undefined };
-    if (error) void showErrorWithLog(this.log, `FlameLens: ${(error as Error).message}`);
-    for (const p of result.profiles) this.log.info(`profile: ${p.path} (${p.kind}, pid ${p.pid}${p.isMainThread ? '' : `, worker ${p.threadId}`})`);
-    for (const problem of result.problems) this.log.warn(problem);
-    const main = mainProfile(result.profiles);
-    if (!main) {
-      const why = result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?';
-      void showErrorWithLog(this.log, `FlameLens: ${running.request.name} left no profile.${why}`);
-      return outcome;
-    }
-    try {
-      await this.open(main, running.request.name);
-      outcome.opened = main;
-    } catch (err) {
-      void showErrorWithLog(this.log, `FlameLens: could not open ${main.path}: ${(err as Error).message}`);
-      return outcome;
-    }
-    const others = result.profiles.length - 1;
-    const message = `FlameLens: Profiled ${running.request.name} — ${(main.durationMs / 1000).toFixed(1)} s recorded${others > 0 ? `, ${others} more profile${others === 1 ? '' : 's'} (workers, child processes or heap)` : ''}.`;
-    if (others > 0) {
-      void vscode.window.showInformationMessage(message, 'Show All…').then((choice) => {
-        // The list (with a merged view of all processes) lives in capture-list.ts.
-        if (choice) void vscode.commands.executeCommand('flamelens.showCaptureProfiles', running.handle.sessionDir);
-      });
-    } else {
-      void vscode.window.showInformationMessage(message);
-    }
-    return outcome;
-  }
-
-  private async open(p: CapturedProfile, name: string): Promise<void> {
-    const uri = vscode.Uri.file(p.path);
-    const profile = await timed(this.log, `loaded ${p.path}`, () => loadProfile(uri));
-    const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
-    const title = `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`;
-    // Beside the source the user profiled from, so code and flame graph show together.
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    this.panels.show({ profile, title, source: p.path }, { kind: 'file', uri: uri.toString() }, column);
-  }
-
-  private sessionDir(request: CaptureRequest, outputDirectory: string): string {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(request.cwd)) ?? vscode.workspace.workspaceFolders?.[0];
-    const base = path.isAbsolute(outputDirectory) ? outputDirectory : path.join(folder?.uri.fsPath ?? request.cwd, outputDirectory);
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    const slug = request.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'capture';
-    return path.join(base, `${stamp}-${slug}`);
+    const last = this.last;
+    await this.lifecycle.stop();
+    return last;
   }
 
   dispose(): void {
-    this.running?.handle.kill();
-    this.running = undefined;
-    for (const d of this.disposables.splice(0)) d.dispose();
+    if (this.active?.running) this.active.dispose();
+    this.active = undefined;
+    this.lifecycle.dispose();
+    this.debugLaunches.dispose();
+  }
+}
+
+/** What the lifecycle reports about a launched capture. */
+function summarizeCapture(name: string, { result, error }: Ended): RecordingSummary {
+  const main = mainProfile(result.profiles);
+  const others = result.profiles.length - 1;
+  // 127: the shell found no such command (the terminal shows the shell's own message).
+  const notFound = result.exitCode === 127 && result.threads.length === 0 ? ' The command was not found (exit code 127; see its terminal).' : undefined;
+  const why = notFound ?? (result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?');
+  const seconds = main ? (main.durationMs / 1000).toFixed(1) : '0';
+  const more = others > 0 ? `, ${others} more profile${others === 1 ? '' : 's'} (workers, child processes or heap)` : '';
+  return {
+    files: result.profiles.map((p) => `${p.path} (${p.kind}, pid ${p.pid}${p.isMainThread ? '' : `, worker ${p.threadId}`})`),
+    problems: result.problems,
+    main: main && { path: main.path, title: capturedProfileTitle(name, main) },
+    nothing: `FlameLens: ${name} left no profile.${why}`,
+    done: `FlameLens: Profiled ${name} — ${seconds} s recorded${more}.`,
+    // The list (with a merged view of all processes) lives in capture-list.ts.
+    action: others > 0 ? { label: 'Show All…', run: () => vscode.commands.executeCommand('flamelens.showCaptureProfiles', result.sessionDir) } : undefined,
+    error: error ? `FlameLens: ${(error as Error).message}` : undefined,
+  };
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
   }
 }

@@ -2,7 +2,10 @@
 // launch configuration. Each turns the user's choice into a CaptureRequest.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
+import { isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
+import { jsDebugAvailable } from './debug-capture';
+import { services } from './services';
+import type { Log } from '../log';
 import type { CaptureRun, CaptureService } from './capture-session';
 
 const runnable = /\.(?:[cm]?js)$/i;
@@ -53,7 +56,7 @@ export async function profileNpmScript(capture: CaptureService): Promise<Capture
     void vscode.window.showInformationMessage('FlameLens: no package.json with scripts in this workspace.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'FlameLens: profile which npm script?', matchOnDetail: true });
+  const picked = await services.pickOne(items, { title: 'FlameLens: profile which npm script?', matchOnDetail: true });
   if (!picked) return undefined;
   return capture.start({ name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir });
 }
@@ -76,21 +79,41 @@ export async function profileCommand(capture: CaptureService, commandLine?: stri
   return capture.start({ name: line.trim().slice(0, 60), command: line.trim(), cwd });
 }
 
-export async function profileLaunchConfig(capture: CaptureService): Promise<CaptureRun | undefined> {
+interface LaunchItem extends vscode.QuickPickItem {
+  config: LaunchConfig;
+  folder: vscode.WorkspaceFolder;
+}
+
+/**
+ * Profile Launch Configuration…: through the debugger when js-debug is there (it resolves envFile,
+ * preLaunchTask, ${input:…}, runtimeExecutable and compounds), else FlameLens reads launch.json itself.
+ */
+export async function profileLaunchConfig(capture: CaptureService, log: Log): Promise<CaptureRun | undefined> {
+  const viaDebugger = jsDebugAvailable();
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const items: (vscode.QuickPickItem & { config: LaunchConfig; folder: vscode.WorkspaceFolder })[] = [];
+  const items: LaunchItem[] = [];
   for (const folder of folders) {
-    const configs = vscode.workspace.getConfiguration('launch', folder.uri).get<LaunchConfig[]>('configurations') ?? [];
-    for (const c of configs.filter(isNodeLaunch)) {
-      items.push({ label: c.name ?? c.program ?? 'node', description: folders.length > 1 ? folder.name : undefined, detail: c.program, config: c, folder });
+    const launch = vscode.workspace.getConfiguration('launch', folder.uri);
+    const configs = launch.get<LaunchConfig[]>('configurations') ?? [];
+    const description = folders.length > 1 ? folder.name : undefined;
+    for (const c of configs.filter(viaDebugger ? isDebuggerNodeLaunch : isNodeLaunch)) {
+      items.push({ label: c.name ?? c.program ?? 'node', description, detail: c.program, config: c, folder });
+    }
+    if (!viaDebugger) continue;
+    for (const compound of launch.get<{ name?: string; configurations?: unknown[] }[]>('compounds') ?? []) {
+      if (compound.name) items.push({ label: compound.name, description, detail: 'compound', config: { name: compound.name }, folder });
     }
   }
   if (items.length === 0) {
     void vscode.window.showInformationMessage('FlameLens: no Node.js "launch" configurations in .vscode/launch.json.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'FlameLens: profile which launch configuration?' });
+  const picked = await services.pickOne(items, { title: 'FlameLens: profile which launch configuration?' });
   if (!picked) return undefined;
+  if (viaDebugger) return capture.startLaunchConfig(picked.folder, picked.label);
+  log.warn(
+    'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, runtimeExecutable, runtimeArgs; not envFile, preLaunchTask, ${input:…} or compounds)',
+  );
   const plan = planLaunch(picked.config, {
     workspaceFolder: picked.folder.uri.fsPath,
     file: vscode.window.activeTextEditor?.document.uri.fsPath,

@@ -8,7 +8,8 @@ export { escapeMarkdown } from '../model/escape-text';
 import { formatPercent, formatValue } from '../model/format';
 import { functionTable, lineTable } from '../model/tables';
 import type { Frame, Profile } from '../model/types';
-import { normalizePath, profileUrlToPath } from './paths';
+import { normalizePath } from './paths';
+import { locationPath } from '../profile-location';
 
 export interface LineAnnotation {
   /** 1-based line. */
@@ -197,7 +198,8 @@ export class HotLineIndex {
     if (this.files) return this.files;
     const files = new Map<string, FileIndex>();
     const fileOf = (url: string): FileIndex | undefined => {
-      const p = profileUrlToPath(url);
+      const local = locationPath(url);
+      const p = local === undefined ? undefined : normalizePath(local);
       if (p === undefined) return undefined;
       let file = files.get(p);
       if (!file) {

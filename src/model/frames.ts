@@ -57,32 +57,3 @@ export function makeFrame(functionName: string, url: string, line: number, colum
   };
   return frame;
 }
-
-/** Interns frames by (name, url, line, column) so equal locations share one index. */
-export class FrameInterner {
-  readonly frames: Frame[] = [];
-  private readonly index = new Map<string, number>();
-
-  intern(functionName: string, url: string, line: number, column: number): number {
-    const key = `${line}:${column}:${url}\u0000${functionName}`;
-    let id = this.index.get(key);
-    if (id === undefined) {
-      id = this.frames.length;
-      this.frames.push(makeFrame(functionName, url, line, column));
-      this.index.set(key, id);
-    }
-    return id;
-  }
-
-  /** Interns a frame that already exists (e.g. copied from another profile). */
-  internFrame(frame: Frame): number {
-    const key = `${frame.line}:${frame.column}:${frame.url}\u0000${frame.functionName}`;
-    let id = this.index.get(key);
-    if (id === undefined) {
-      id = this.frames.length;
-      this.frames.push(frame);
-      this.index.set(key, id);
-    }
-    return id;
-  }
-}

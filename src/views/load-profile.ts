@@ -10,6 +10,7 @@ import { parseProfile } from '../model/import';
 import { applySourceMaps } from '../model/sourcemap';
 import { ProfileError, type Profile } from '../model/types';
 import { parseInWorker } from './parse-in-worker';
+import { locationPath } from '../profile-location';
 
 /** Files above this size get a progress notification while they load. */
 const progressThresholdBytes = 8 * 1024 * 1024;
@@ -32,15 +33,8 @@ export class ProfileLoadError extends Error {
 
 /** file:// URL or absolute path → Uri; undefined for node:, http:, relative paths and ''. */
 export function locationToUri(location: string): vscode.Uri | undefined {
-  if (location.startsWith('file://')) {
-    try {
-      return vscode.Uri.parse(location, true);
-    } catch {
-      return undefined;
-    }
-  }
-  if (location.startsWith('/') || /^[a-z]:[\\/]/i.test(location)) return vscode.Uri.file(location);
-  return undefined;
+  const file = locationPath(location);
+  return file === undefined ? undefined : vscode.Uri.file(file);
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -9,13 +9,22 @@ import { flameChart } from '../model/flame-chart';
 import { sampleSpan } from '../model/time-slice';
 import type { FlameNode, Frame, Profile } from '../model/types';
 import type { FlameChartPayload, HostMessage, ProfileSummary, TablePayload, TimeRange, TimelinePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
+import { displayLocation } from '../profile-location';
 
 /** The tree the browser can draw comfortably (see toFlameTree). */
 export const maxTreeNodes = 4000;
 /** Rows of the function table sent (the heaviest by self). */
 export const maxTableRows = 500;
 
+/** Folders that display paths are relative to: the workspace folders, set by the extension host (none elsewhere). */
+let displayRoots: readonly string[] = [];
+
+export function setDisplayRoots(roots: readonly string[]): void {
+  displayRoots = [...roots];
+}
+
 export function viewFrame(f: Frame): ViewFrame {
+  const file = displayRoots.length > 0 ? displayLocation(f.url, displayRoots) : f.url;
   return {
     name: f.functionName,
     url: f.url,
@@ -23,6 +32,7 @@ export function viewFrame(f: Frame): ViewFrame {
     column: f.column,
     category: f.category,
     ...(f.packageName !== undefined ? { packageName: f.packageName } : {}),
+    ...(file !== f.url ? { file } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CapturedProfile } from '../../src/capture/launcher';
-import { isNodeLaunch, mainProfile, planLaunch, profilePickItem, substitute } from '../../src/commands/capture-plan';
+import { chooseNode, isNodeLaunch, mainProfile, planLaunch, profilePickItem, substitute } from '../../src/commands/capture-plan';
 
 const profile = (over: Partial<CapturedProfile>): CapturedProfile => ({
   path: '/s/1-0.cpuprofile',
@@ -59,5 +59,17 @@ describe('launch configurations', () => {
     assert.equal(isNodeLaunch({ type: 'node', request: 'launch', program: 'a.js' }), true);
     assert.equal(isNodeLaunch({ type: 'node', request: 'attach' }), false);
     assert.equal(isNodeLaunch({ type: 'chrome', request: 'launch', program: 'a.js' }), false);
+  });
+});
+
+describe('chooseNode', () => {
+  const files = new Set(['/usr/local/bin/node', 'C:\\node\\node.exe']);
+  const isFile = (p: string) => files.has(p);
+  it('the setting first, then node on PATH, else the editor run as Node', () => {
+    assert.deepEqual(chooseNode('/opt/node20/bin/node', '/usr/local/bin', '/code', isFile, 'linux'), { from: 'setting', node: '/opt/node20/bin/node' });
+    assert.deepEqual(chooseNode('', '/usr/bin:/usr/local/bin/', '/code', isFile, 'linux'), { from: 'path', node: 'node' });
+    assert.deepEqual(chooseNode('', 'C:\\Windows;C:\\node', 'C:\\Code.exe', isFile, 'win32'), { from: 'path', node: 'node' });
+    assert.deepEqual(chooseNode('', '/usr/bin', '/code', isFile, 'linux'), { from: 'editor', node: '/code', env: { ELECTRON_RUN_AS_NODE: '1' } });
+    assert.deepEqual(chooseNode('', undefined, '/code', isFile, 'linux').from, 'editor');
   });
 });

@@ -10,7 +10,14 @@ import { lineTable } from '../../src/model/tables';
 import type { Profile } from '../../src/model/types';
 import { startCapture } from '../../src/capture/launcher';
 import { HotLineIndex, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../src/editor/hotlines-model';
-import { normalizePath, profileUrlToPath } from '../../src/editor/paths';
+import { normalizePath } from '../../src/editor/paths';
+import { locationPath } from '../../src/profile-location';
+
+/** A profile url as the editor compares it. */
+const profileUrlToPath = (url: string): string | undefined => {
+  const p = locationPath(url);
+  return p === undefined ? undefined : normalizePath(p);
+};
 import { buildBundles, repoRoot, scratchDir } from './capture-helpers';
 
 const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(repoRoot, 'test/fixtures', name)));

@@ -10,7 +10,8 @@ import type { FlameNode } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TreePayload } from '../../src/protocol';
 import { functionTable } from '../../src/model/tables';
-import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
+import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, setDisplayRoots, subtreeMessage, treeAndTable, viewFrame } from '../../src/views/payload';
+import { makeFrame } from '../../src/model/frames';
 
 const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name)));
 
@@ -68,5 +69,30 @@ describe('webview payloads', () => {
     checkFrames(sw.callers);
     checkFrames(sw.callees);
     assert.equal(sw.callees.root.name, child.name);
+  });
+});
+
+describe('display paths in the payload', () => {
+  it('frames in a workspace folder read relative to it; others keep their path; urls stay as recorded', () => {
+    setDisplayRoots(['/ws/app']);
+    try {
+      const inside = viewFrame(makeFrame('hot', 'file:///ws/app/dist/hot.js', 3, 1));
+      assert.equal(inside.file, 'dist/hot.js');
+      assert.equal(inside.url, 'file:///ws/app/dist/hot.js');
+      assert.equal(viewFrame(makeFrame('x', '/ws/app/src/a.js', 1, 1)).file, 'src/a.js');
+      assert.equal(viewFrame(makeFrame('y', '/tmp/other.js', 1, 1)).file, undefined);
+      assert.equal(viewFrame(makeFrame('z', 'node:internal/timers', 1, 1)).file, undefined);
+      // Every frame of a real payload carries it once the roots hold the profile's files.
+      const p = fixture('small-marked-1000us.cpuprofile');
+      const local = p.frames.find((f) => f.url.startsWith('/') || f.url.startsWith('file://'));
+      assert.ok(local);
+      const dir = path.dirname(local.url.replace(/^file:\/\//, ''));
+      setDisplayRoots([dir]);
+      const { table } = treeAndTable(p);
+      const row = table.frames.find((f) => f.url === local.url);
+      assert.ok(row?.file && !row.file.startsWith('/'), JSON.stringify(row));
+    } finally {
+      setDisplayRoots([]);
+    }
   });
 });

@@ -2,7 +2,8 @@
 // Rows are built from the real process list of this machine (this test's own process among them).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attachableProcesses, fileSlug, isEditorProcess, processRow, shortProcessName, timeStamp } from '../../src/commands/attach-items';
+import { attachableProcesses, fileSlug, isEditorProcess, processRow, shortProcessName } from '../../src/commands/attach-items';
+import { timeStamp } from '../../src/capture/time-stamp';
 import { listNodeProcesses, type NodeProcessInfo } from '../../src/capture/processes';
 
 const info = (argv: string[], extra: Partial<NodeProcessInfo> = {}): NodeProcessInfo => ({
@@ -40,7 +41,8 @@ describe('attach quick-pick items', () => {
     assert.equal(shortProcessName(['/usr/bin/node', '--inspect=0', '/srv/app/server.js', '--port', '3']), 'server.js');
     assert.equal(shortProcessName(['/usr/bin/node']), 'node');
     assert.equal(fileSlug('my app (pid 3)/x'), 'my-app-pid-3-x');
-    assert.match(timeStamp(new Date(Date.UTC(2026, 10, 24, 4, 30, 12))), /^20261124-043012$/);
+    assert.match(timeStamp(new Date(2026, 10, 24, 4, 30, 12)), /^20261124-043012$/);
+    assert.equal(fileSlug('***', 'capture'), 'capture');
   });
 
   it('offers this machine’s Node processes, never the listing process, newest first', { skip: process.platform !== 'linux' }, async () => {

@@ -16,7 +16,7 @@ import { parseProfile } from '../../../src/model/import';
 import { functionTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
 import type { FlameLensTestApi } from '../../../src/extension';
-import { EXTENSION_ID, nodeExecutable, until } from './helpers';
+import { EXTENSION_ID, answerQuickPicks, api, nodeExecutable, until } from './helpers';
 
 const SERVER = `
 const http = require('node:http');
@@ -113,13 +113,16 @@ describe('attach: Attach to Node Process', function () {
     const server = await startServer(dir);
     servers.push(server);
     let offered: readonly ProcessPickItem[] = [];
-    const run = await vscode.commands.executeCommand<AttachRun | undefined>('flamelens.attachToProcess', {
-      durationMs: 2500,
-      pickProviderForTest: (items: readonly ProcessPickItem[]) => {
-        offered = items;
-        return items.find((i) => i.process?.pid === server.pid);
-      },
+    const restore = answerQuickPicks<ProcessPickItem>(await api(), (items) => {
+      offered = items;
+      return items.find((i) => i.process?.pid === server.pid);
     });
+    let run: AttachRun | undefined;
+    try {
+      run = await vscode.commands.executeCommand<AttachRun | undefined>('flamelens.attachToProcess', { durationMs: 2500 });
+    } finally {
+      restore();
+    }
     // The rows the user would see.
     const row = offered.find((i) => i.process?.pid === server.pid);
     assert.ok(row, `the server (pid ${server.pid}) is offered among ${offered.map((i) => i.label).join(' | ')}`);
@@ -267,14 +270,16 @@ describe('attach: profiles of a multi-thread capture', function () {
     assert.equal(outcome.result.profiles.length, 2, 'main thread and worker each left a CPU profile');
 
     let offered: readonly vscode.QuickPickItem[] = [];
-    const merged = await vscode.commands.executeCommand<Profile | undefined>(
-      'flamelens.showCaptureProfiles',
-      outcome.sessionDir,
-      (items: readonly (vscode.QuickPickItem & { merged?: string })[]) => {
-        offered = items;
-        return items.find((i) => i.merged === 'cpu');
-      },
-    );
+    const restore = answerQuickPicks<vscode.QuickPickItem & { merged?: string }>(api, (items) => {
+      offered = items;
+      return items.find((i) => i.merged === 'cpu');
+    });
+    let merged: Profile | undefined;
+    try {
+      merged = await vscode.commands.executeCommand<Profile | undefined>('flamelens.showCaptureProfiles', outcome.sessionDir);
+    } finally {
+      restore();
+    }
     assert.match(offered[0]!.label, /All processes \(merged\)/);
     assert.equal(offered.length, 3, offered.map((i) => i.label).join(' | '));
     assert.ok(offered.some((i) => /pid \d+ · main thread/.test(i.label)));

@@ -34,3 +34,15 @@ export function nodeExecutable(): string {
   }
   return process.execPath;
 }
+
+/**
+ * Answers FlameLens's quick picks with `choose` (given the rows the user would see) through the
+ * test API's services seam, until the returned function restores the real quick pick.
+ */
+export function answerQuickPicks<T extends vscode.QuickPickItem>(t: FlameLensTestApi, choose: (items: readonly T[]) => T | undefined): () => void {
+  const original = t.services.pickOne;
+  t.services.pickOne = ((items: readonly T[]) => Promise.resolve(choose(items))) as FlameLensTestApi['services']['pickOne'];
+  return () => {
+    t.services.pickOne = original;
+  };
+}

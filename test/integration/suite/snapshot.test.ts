@@ -13,7 +13,7 @@ import type { SnapshotCompareRun } from '../../../src/commands/snapshot-commands
 import type { SnapshotSummary } from '../../../src/heap/types';
 import { topConstructors } from '../../../src/heap/types';
 import type { RenderedInfo } from '../../../src/views/snapshot-view';
-import { EXTENSION_ID, nodeExecutable } from './helpers';
+import { EXTENSION_ID, api, nodeExecutable } from './helpers';
 
 const LEAKY = `
 class LeakyThing { constructor(id) { this.id = id; this.label = 'leak'; this.a = id * 2; } }
@@ -25,7 +25,7 @@ process.stdin.on('data', (t) => { const m = /grow (\\d+)/.exec(t); if (m) { grow
 console.log('ready');
 `;
 
-type SnapshotResult = SnapshotRun & { inspectForTest(): Promise<{ summary: SnapshotSummary; rendered: RenderedInfo } | undefined> };
+type SnapshotResult = SnapshotRun;
 
 function waitForLine(child: ChildProcess, re: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -82,7 +82,7 @@ describe('attach: Take Heap Snapshot and the snapshot editor', function () {
     assert.ok(tab, `the snapshot opened in a custom editor; tabs: ${tabs().map((t) => `${t.label} (${(t.input as { viewType?: string })?.viewType ?? typeof t.input})`).join(', ')}`);
     assert.equal((tab.input as vscode.TabInputCustom).viewType, 'flamelens.snapshotEditor');
 
-    const seen = await first.inspectForTest();
+    const seen: { summary: SnapshotSummary; rendered: RenderedInfo } | undefined = await (await api()).inspectSnapshotForTest(vscode.Uri.file(file));
     assert.ok(seen, 'the editor holds the document');
     const [top] = topConstructors(seen.summary, 'count', 1);
     assert.equal(top!.name, 'LeakyThing');

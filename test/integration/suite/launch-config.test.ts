@@ -1,0 +1,86 @@
+// Profile Launch Configuration… goes through the debugger: envFile and preLaunchTask are honoured
+// (js-debug and VS Code's task system resolve them), and the profile opens as for any capture.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseProfile } from '../../../src/model/import';
+import { answerQuickPicks, api, until } from './helpers';
+
+const configName = 'FlameLens env+task';
+
+describe('Launch configurations through the debugger', function () {
+  this.timeout(120_000);
+  let folder: vscode.WorkspaceFolder;
+
+  before(async () => {
+    const f = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(f);
+    folder = f;
+    const dir = folder.uri.fsPath;
+    fs.writeFileSync(path.join(dir, '.env.flamelens'), 'FROM_ENV_FILE=hello from envFile\n');
+    fs.writeFileSync(
+      path.join(dir, 'launch-check.js'),
+      "require('fs').writeFileSync(require('path').join(__dirname, 'launch-note.json'), JSON.stringify({ fromEnvFile: process.env.FROM_ENV_FILE ?? null }));\n" +
+        'function launchedBusyLoop() { const end = Date.now() + 600; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\n' +
+        'launchedBusyLoop();\n',
+    );
+    await vscode.workspace.getConfiguration('tasks', folder.uri).update('version', '2.0.0', vscode.ConfigurationTarget.WorkspaceFolder);
+    await vscode.workspace.getConfiguration('tasks', folder.uri).update(
+      'tasks',
+      [{ label: 'flamelens-mark', type: 'shell', command: 'echo ran > task-ran.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } }],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    await vscode.workspace.getConfiguration('launch', folder.uri).update(
+      'configurations',
+      [
+        {
+          type: 'node',
+          request: 'launch',
+          name: configName,
+          program: '${workspaceFolder}/launch-check.js',
+          envFile: '${workspaceFolder}/.env.flamelens',
+          preLaunchTask: 'flamelens-mark',
+        },
+      ],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('launch', folder.uri).update('configurations', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    await vscode.workspace.getConfiguration('tasks', folder.uri).update('tasks', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+  });
+
+  it('a configuration with preLaunchTask and envFile is profiled; the task ran and the program saw the envFile', async () => {
+    const dir = folder.uri.fsPath;
+    for (const f of ['task-ran.txt', 'launch-note.json']) fs.rmSync(path.join(dir, f), { force: true });
+    const jsDebug = vscode.extensions.getExtension('ms-vscode.js-debug') ?? vscode.extensions.getExtension('ms-vscode.js-debug-nightly');
+    const t = await api();
+    const previous = t.lastCaptureForTest();
+    const restore = answerQuickPicks(t, (items) => items.find((i) => i.label === configName));
+    try {
+      await vscode.commands.executeCommand('flamelens.profileLaunchConfig');
+    } finally {
+      restore();
+    }
+    const running = t.lastCaptureForTest();
+    assert.ok(running && running !== previous, 'a capture started');
+    const outcome = await running;
+    assert.ok(outcome.opened, `nothing opened from ${outcome.sessionDir}; problems: ${outcome.result.problems.join('; ')}`);
+    const profile = parseProfile(fs.readFileSync(outcome.opened.path));
+    assert.ok(profile.frames.some((f) => f.functionName === 'launchedBusyLoop'), 'the program is in the profile');
+    const note = JSON.parse(fs.readFileSync(path.join(dir, 'launch-note.json'), 'utf8')) as { fromEnvFile: string | null };
+    if (jsDebug) {
+      assert.equal(note.fromEnvFile, 'hello from envFile');
+      assert.ok(fs.existsSync(path.join(dir, 'task-ran.txt')), 'the preLaunchTask ran');
+      const current = await until('the profile to be current', () => t.currentProfileForTest());
+      assert.match(current.title, new RegExp(`^${configName.replace(/[+]/g, '\\+')} \\(CPU, pid \\d+\\)$`));
+      assert.ok(fs.readFileSync(t.logFileForTest(), 'utf8').includes(`recording launch configuration "${configName}" of ${dir} through the debugger`), 'started through the debugger');
+    } else {
+      // Without js-debug FlameLens reads launch.json itself, and says so in its log.
+      const log = fs.readFileSync(t.logFileForTest(), 'utf8');
+      assert.match(log, /js-debug\) is not installed/);
+    }
+  });
+});
