@@ -18,6 +18,7 @@ import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/rend
 import { planStages } from '../load/stages';
 import { checkTargets, parseTargetUrl } from '../load/targets';
 import { parseThreshold } from '../load/thresholds';
+import { loopDelayResolutionMs, readSessionMetrics } from '../capture/server-metrics';
 
 export const loadHelp = `Usage: flamelens load --url URL [options] -- <server command…>
 
@@ -356,7 +357,8 @@ export async function loadCommand(argv: string[]): Promise<number> {
     hotText = renderHotspots(best.hot, `== server: ${best.label}, during the measured load ==`);
   }
 
-  const run = buildLoadRun({ startedAt, config, measurement, thresholds, profiles: result.profiles.map((p) => p.path), topFunctions, problems });
+  const serverMetrics = readSessionMetrics(result.sessionDir);
+  const run = buildLoadRun({ startedAt, config, measurement, thresholds, profiles: result.profiles.map((p) => p.path), topFunctions, problems, serverMetrics, serverMetricsResolutionMs: loopDelayResolutionMs });
   if (baseline && baselineFile !== undefined) run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
 
   out(renderLoadText(run));

@@ -62,6 +62,7 @@ export function renderLoadText(run: LoadRun): string {
       ),
     );
   }
+  out.push('', ...serverLines(run));
   if (run.thresholds.length > 0) {
     out.push('', 'Thresholds:');
     out.push(table(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? 'ok' : 'BROKEN', t.expr, verdictValue(t)]), new Set()));
@@ -91,6 +92,17 @@ export function renderLoadText(run: LoadRun): string {
   return out.join('\n');
 }
 
+/** The server's health in a line or two (names no profile text: numbers and our own words only). */
+function serverLines(run: LoadRun, md = false): string[] {
+  const s = run.server;
+  if (!s) return [`Server: event-loop delay not measured — ${md ? escapeMarkdown(run.serverNote ?? 'no metrics') : escapeControlText(run.serverNote ?? 'no metrics')}`];
+  const d = s.eventLoopDelay;
+  return [
+    `Server event-loop delay: p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)} (worst second's p99 ${ms(s.worstSecondP99)}; resolution ${s.resolutionMs} ms)`,
+    `Server event-loop utilisation ${num(s.eventLoopUtilization * 100)}%, CPU ${num(s.cpuPct)}% of a core, heap up to ${num(s.heapUsedMBMax)} MB${s.processes > 1 ? ` (${s.processes} processes)` : ''}`,
+  ];
+}
+
 function where(url: string, line: number): string {
   if (url === '') return '(native)';
   return line > 0 ? `${url}:${line}` : url;
@@ -113,6 +125,7 @@ export function renderLoadMarkdown(run: LoadRun): string {
   if (run.stages.length > 1) {
     out.push('', '### Stages', '', mdTable(['#', 'duration', 'connections', 'requests', 'req/s', 'p50', 'p99', 'errors'], run.stages.map((s) => [String(s.index + 1), `${num(s.elapsedMs / 1000)} s`, String(s.connections), String(s.requests.total), num(s.throughput.rps), ms(s.latency.p50), ms(s.latency.p99), String(s.requests.errors)])));
   }
+  out.push('', '### Server', '', serverLines(run, true).join('  \n'));
   if (run.thresholds.length > 0) {
     out.push('', '### Thresholds', '', mdTable(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? '✅' : '❌', `\`${t.expr.replace(/`/g, '')}\``, verdictValue(t)])));
   }

@@ -4,6 +4,8 @@
 import { finite, mergeHistograms, ratio, summarizeLatency, type Histogram, type LatencySummary } from './histogram';
 import type { Stage } from './stages';
 import { evaluateThresholds, type Threshold, type ThresholdVerdict } from './thresholds';
+import { healthTimeline, summarizeHealth, type ServerHealth } from './server-health';
+import type { ProcessMetrics } from '../capture/server-metrics';
 
 /** Request counts. `total` = ok + non2xx + errors; `timeouts` are among `errors`. */
 export interface RequestCounts {
@@ -33,6 +35,8 @@ export interface Measurement {
   /** One entry per second of the measured phase, from its start. */
   seconds: Measured[];
   elapsedMs: number;
+  /** Epoch ms when the measured phase began (lines the server's own samples up with the timeline). */
+  startedAtEpochMs?: number;
   /** Why the run ended before its stages did (server exited, cancelled), if it did. */
   cutShort?: string;
 }
@@ -78,8 +82,14 @@ export interface TimelinePoint {
   p99: number;
   errors: number;
   non2xx: number;
-  /** The server's event-loop delay: not measured yet (null until the agent reports it). */
+  /** The server's event-loop delay p99 in this second, ms; null when no sample of the server covers it. */
   eventLoopDelayP99: number | null;
+  /** Share of the second the server's event loop was busy (0…1; the busiest process). */
+  eventLoopUtilization: number | null;
+  /** The server's CPU, % of one core (all its processes). */
+  cpuPct: number | null;
+  /** The server's JS heap in use, MB (all its processes). */
+  heapUsedMB: number | null;
 }
 
 export interface TopFunction {
@@ -128,6 +138,10 @@ export interface LoadRun {
   profiles: string[];
   topFunctions: TopFunction[];
   baseline?: BaselineComparison;
+  /** The server's event-loop delay, utilisation, CPU and heap during the measured phase (from the agent). */
+  server?: ServerHealth;
+  /** Why `server` is absent (e.g. an attached server has no agent), when it is. */
+  serverNote?: string;
   /** The run did not finish as planned (why), or the server had trouble. */
   problems: string[];
   cutShort?: string;
@@ -155,6 +169,11 @@ export interface BuildInputs {
   profiles?: string[];
   topFunctions?: TopFunction[];
   problems?: string[];
+  /** The agent's once-a-second samples of the server (absent: not measured, see `serverNote`). */
+  serverMetrics?: readonly ProcessMetrics[];
+  serverNote?: string;
+  /** The delay monitor's resolution, ms. */
+  serverMetricsResolutionMs?: number;
 }
 
 /** The run's result from what the driver measured: totals over every measured stage, merged exactly. */
@@ -184,13 +203,17 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     statusCodes: s.statusCodes,
   }));
   const timeline: TimelinePoint[] = [];
+  const t0 = m.startedAtEpochMs;
+  const health = inputs.serverMetrics && t0 !== undefined ? healthTimeline(inputs.serverMetrics, t0, m.seconds.length) : [];
+  const server = inputs.serverMetrics && t0 !== undefined ? summarizeHealth(inputs.serverMetrics, t0, m.elapsedMs, inputs.serverMetricsResolutionMs ?? 10) : undefined;
   for (const [i, sec] of m.seconds.entries()) {
     // The last second may be partial: a sliver of one would extrapolate a few requests into a
     // spike, so it stays out of the timeline (its requests are in the totals).
     const span = Math.min(1, seconds - i);
     if (span < 0.25 && i > 0) continue;
     const l = summarizeLatency(sec.histogram);
-    timeline.push({ t: i + 1, rps: round3(ratio(sec.requests.total, Math.max(span, 0.001))), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, eventLoopDelayP99: null });
+    const h = health[i] ?? { eventLoopDelayP99: null, eventLoopUtilization: null, cpuPct: null, heapUsedMB: null };
+    timeline.push({ t: i + 1, rps: round3(ratio(sec.requests.total, Math.max(span, 0.001))), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, ...h });
   }
   all.destroy();
   const thresholds = evaluateThresholds(inputs.thresholds, { latency, errorPercent, rps: throughput.rps });
@@ -210,6 +233,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     thresholds,
     profiles: inputs.profiles ?? [],
     topFunctions: inputs.topFunctions ?? [],
+    ...(server ? { server } : { serverNote: inputs.serverNote ?? 'the server reported no metrics (no process loaded the agent, or none lived a full second)' }),
     problems: inputs.problems ?? [],
     ...(m.cutShort !== undefined ? { cutShort: m.cutShort } : {}),
   };

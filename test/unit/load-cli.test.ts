@@ -4,28 +4,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { buildBundles, busyFunction, cpuSelfByFunction, isAlive, scratchDir, startProcess, writeFiles } from './capture-helpers';
-import type { LoadRun } from '../../src/load/run';
+import { allFinite, freePort, readRun, runLoad, type CliRun } from './load-helpers';
 
 let cli = '';
 before(async () => {
   cli = (await buildBundles()).cli;
 });
-
-/** A port free a moment ago (the server binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * /slow burns slowRouteWork (1 ms; + addedWork 20 ms with EXTRA=1: far above the noise of a busy machine), /warm burns warmupRouteWork and
@@ -64,28 +50,8 @@ process.on('SIGTERM', () => {
  */
 const serverCommand = ['node', '--no-turbo-inlining', '--no-use-osr', 'server.js'];
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function flamelens(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
-  const r = spawnSync(process.execPath, [cli, 'load', ...args], { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, ...env } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function readRun(file: string): LoadRun {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as LoadRun;
-}
-
-function allFinite(run: LoadRun): boolean {
-  let ok = true;
-  JSON.stringify(run, (_k, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) ok = false;
-    return v;
-  });
-  return ok;
+function flamelens(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  return runLoad(cli, args, cwd, env);
 }
 
 function serverDir(name: string): string {
