@@ -11,7 +11,7 @@ import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
 import { parseTarget } from './attach';
 import { LoadDriver, type Progress, type RequestSpec } from '../load/driver';
-import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, runPassed, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopFunction } from '../load/run';
+import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, runPassed, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from '../load/run';
 import { attachedServer, launchServer, waitUntilAnswering, type RecordedServer, type ServerRecording } from '../load/recording';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from '../load/external';
 import { newHistogram } from '../load/histogram';
@@ -358,6 +358,24 @@ export async function loadCommand(argv: string[]): Promise<number> {
     topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
     hotText = renderHotspots(best.hot, `== server: ${best.label}, during the measured load ==`);
   }
+  // With --heap: who allocated during the load (the main thread that allocated most).
+  let topAllocators: TopAllocator[] | undefined;
+  let heapText: string | undefined;
+  let heaviest: { label: string; hot: ReturnType<typeof hotspots>; main: boolean } | undefined;
+  for (const p of recorded.profiles.filter((x) => x.kind === 'heap')) {
+    try {
+      const hot = hotspots(await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) }), { top, cwd });
+      if (!heaviest || (p.isMainThread && (!heaviest.main || hot.total > heaviest.hot.total))) heaviest = { label: p.label, hot, main: p.isMainThread };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(`could not read ${p.label}'s heap profile: ${e.message}`);
+    }
+  }
+  if (heaviest) {
+    const total = heaviest.hot.total;
+    topAllocators = heaviest.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfBytes: Math.round(f.self), selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
+    heapText = renderHotspots(heaviest.hot, `== server: ${heaviest.label}, allocations during the measured load ==`);
+  } else if (heap && recorded.profiles.length > 0) problems.push('--heap: the server left no heap profile');
   const result = { sessionDir: recorded.sessionDir, profiles: recorded.profiles };
 
   const parsed = externalResult ? parseAutocannonJson(externalResult.stdout) : undefined;
@@ -374,11 +392,13 @@ export async function loadCommand(argv: string[]): Promise<number> {
       : { serverNote: 'an attached server runs without the FlameLens agent: its event-loop delay, CPU and heap are not measured' }),
     ...(externalResult ? { external: { info: externalInfo(externalResult, parsed), ...(parsed ? { parsed } : {}) } } : {}),
     ...(recorded.attached ? { attached: recorded.attached } : {}),
+    ...(topAllocators ? { topAllocators } : {}),
   });
   if (baseline && baselineFile !== undefined) run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
 
   out(renderLoadText(run));
   if (hotText) out(`\n${hotText}`);
+  if (heapText) out(`\n${heapText}`);
   const jsonPath = path.join(outDir, 'load-run.json');
   const mdPath = path.join(outDir, 'load-run.md');
   writeFileAtomic(jsonPath, renderLoadJson(run));

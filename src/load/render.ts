@@ -3,6 +3,7 @@
 import { table } from '../cli/text';
 import { escapeControlText, escapeControlTextKeepNewlines, escapeMarkdown } from '../model/escape-text';
 import type { LatencySummary } from './histogram';
+import { formatValue } from '../model/format';
 import type { LoadRun } from './run';
 
 const latencyKeys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
@@ -153,6 +154,9 @@ export function renderLoadMarkdown(run: LoadRun): string {
   }
   if (run.topFunctions.length > 0) {
     out.push('', '### Server: top functions by self time', '', mdTable(['self', '%', 'function', 'location'], run.topFunctions.map((f) => [ms(f.selfMs), `${num(f.selfPct)}%`, escapeMarkdown(f.name), escapeMarkdown(where(f.url, f.line))])));
+  }
+  if (run.topAllocators && run.topAllocators.length > 0) {
+    out.push('', '### Server: top allocators (sampled heap profile)', '', mdTable(['allocated', '%', 'function', 'location'], run.topAllocators.map((f) => [formatValue(f.selfBytes, 'bytes'), `${num(f.selfPct)}%`, escapeMarkdown(f.name), escapeMarkdown(where(f.url, f.line))])));
   }
   const b = run.baseline;
   if (b) {

@@ -106,6 +106,16 @@ export interface TopFunction {
   selfPct: number;
 }
 
+/** A function by the bytes it allocated during the load (sampling heap profile, `--heap`). */
+export interface TopAllocator {
+  name: string;
+  url: string;
+  line: number;
+  /** Bytes allocated in the function itself (sampled; collected objects included). */
+  selfBytes: number;
+  selfPct: number;
+}
+
 export interface Delta {
   before: number;
   after: number;
@@ -178,6 +188,8 @@ export interface LoadRun {
   thresholds: ThresholdVerdict[];
   profiles: string[];
   topFunctions: TopFunction[];
+  /** With --heap: the server's top allocators during the load (its busiest main thread's heap profile). */
+  topAllocators?: TopAllocator[];
   baseline?: BaselineComparison;
   /** The server's event-loop delay, utilisation, CPU and heap during the measured phase (from the agent). */
   server?: ServerHealth;
@@ -209,6 +221,7 @@ export interface BuildInputs {
   thresholds: readonly Threshold[];
   profiles?: string[];
   topFunctions?: TopFunction[];
+  topAllocators?: TopAllocator[];
   problems?: string[];
   /** The agent's once-a-second samples of the server (absent: not measured, see `serverNote`). */
   serverMetrics?: readonly ProcessMetrics[];
@@ -289,6 +302,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     thresholds,
     profiles: inputs.profiles ?? [],
     topFunctions: inputs.topFunctions ?? [],
+    ...(inputs.topAllocators ? { topAllocators: inputs.topAllocators } : {}),
     ...(server ? { server } : { serverNote: inputs.serverNote ?? 'the server reported no metrics (no process loaded the agent, or none lived a full second)' }),
     problems: inputs.problems ?? [],
     ...(m.cutShort !== undefined ? { cutShort: m.cutShort } : {}),
