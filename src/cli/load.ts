@@ -15,6 +15,8 @@ import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, runPassed, type Exte
 import { attachedServer, launchServer, waitUntilAnswering, type RecordedServer, type ServerRecording } from '../load/recording';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from '../load/external';
 import { newHistogram } from '../load/histogram';
+import { grownFromProfiles } from '../load/baseline-profiles';
+import type { Profile } from '../model/types';
 import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
 import { planStages } from '../load/stages';
 import { checkTargets, parseTargetUrl } from '../load/targets';
@@ -341,13 +343,13 @@ export async function loadCommand(argv: string[]): Promise<number> {
   const problems = [...recorded.problems];
   let topFunctions: TopFunction[] = [];
   let hotText: string | undefined;
-  let best: { busy: number; label: string; hot: ReturnType<typeof hotspots> } | undefined;
+  let best: { busy: number; label: string; hot: ReturnType<typeof hotspots>; profile: Profile } | undefined;
   for (const p of recorded.profiles.filter((x) => x.kind === 'cpu')) {
     try {
       const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
       const hot = hotspots(profile, { top, cwd });
       const busy = hot.total - hot.idle;
-      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, hot };
+      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, hot, profile };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push(`could not read ${p.label}'s profile: ${e.message}`);
@@ -394,7 +396,13 @@ export async function loadCommand(argv: string[]): Promise<number> {
     ...(recorded.attached ? { attached: recorded.attached } : {}),
     ...(topAllocators ? { topAllocators } : {}),
   });
-  if (baseline && baselineFile !== undefined) run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
+  if (baseline && baselineFile !== undefined) {
+    run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
+    // The full profiles when the baseline's are still on disk; else the two top-N lists (above).
+    const grown = best ? await grownFromProfiles(baseline, baselineFile, best.profile, cwd) : undefined;
+    if (grown) run.baseline.grown = grown;
+    run.baseline.grownFrom = grown ? 'profiles' : 'topFunctions';
+  }
 
   out(renderLoadText(run));
   if (hotText) out(`\n${hotText}`);

@@ -82,7 +82,7 @@ export function renderLoadText(run: LoadRun): string {
     if (rows.length > 0) out.push(table(['metric', 'before', 'after', 'change'], rows, new Set([1, 2, 3])));
     else out.push('  latency and req/s not compared: one of the runs did not measure its load (an external tool drove it)');
     if (b.grown.length > 0) {
-      out.push('', 'Functions whose self time grew most:');
+      out.push('', `Functions whose self time grew most${b.grownFrom === 'profiles' ? ' (full profile diff)' : b.grownFrom === 'topFunctions' ? ' (from the top functions: the baseline\'s profiles are gone)' : ''}:`);
       out.push(table(['change', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, g.name, where(g.url, g.line)]), new Set([0])));
     }
     if (b.failAbovePct !== undefined) {

@@ -132,6 +132,8 @@ export interface BaselineComparison {
   latencyDelta: Record<keyof LatencySummary, Delta> | null;
   rpsDelta: Delta | null;
   grown: { name: string; url: string; line: number; deltaMs: number }[];
+  /** Where `grown` comes from: the full profile diff (the baseline's profiles still exist) or the two top-N lists. */
+  grownFrom?: 'profiles' | 'topFunctions';
   /** With --fail-above: the metrics that regressed by more than it ("p95 +35.2%"). */
   regressions: string[];
   failAbovePct?: number;

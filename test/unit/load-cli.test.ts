@@ -115,7 +115,16 @@ test('load: --baseline reports the p95 growth and the grown function; --fail-abo
   assert.ok(run.baseline.latencyDelta!.p95.deltaPct > 20, JSON.stringify(run.baseline.latencyDelta!.p95));
   assert.ok(run.baseline.grown.some((g) => g.name === 'addedWork'), JSON.stringify(run.baseline.grown));
   assert.match(second.stdout, /REGRESSION above 20%/);
-  assert.match(second.stdout, /Functions whose self time grew most:[\s\S]*addedWork/);
+  assert.match(second.stdout, /Functions whose self time grew most \(full profile diff\):[\s\S]*addedWork/);
+  assert.equal(run.baseline.grownFrom, 'profiles', 'the baseline\'s profiles are still on disk');
+  // Without the baseline's profiles, the grown functions come from the two top-N lists.
+  for (const p of readRun(path.join(dir, 'base.json')).profiles) fs.rmSync(p, { force: true });
+  const third = flamelens([...common, '--baseline', 'base.json', '--out', 'out3', '--json', 'third.json', '--', ...serverCommand], dir, { PORT: String(port), EXTRA: '1' });
+  assert.equal(third.status, 0, third.stderr);
+  const fallback = readRun(path.join(dir, 'third.json')).baseline!;
+  assert.equal(fallback.grownFrom, 'topFunctions');
+  assert.ok(fallback.grown.some((g) => g.name === 'addedWork'), JSON.stringify(fallback.grown));
+  assert.match(third.stdout, /grew most \(from the top functions: the baseline's profiles are gone\)/);
 });
 
 test('load: a URL that is not this machine is refused before anything starts (exit 2)', () => {
