@@ -175,7 +175,17 @@ export function attachedServer(opts: AttachServerOptions): ServerRecording {
       listeners.push(listener);
     },
     async start() {
-      session = await attach(opts.target, { cpu: true, heap: opts.heap, intervalUs: opts.intervalUs, outDir: opts.outDir, ...(opts.signal ? { signal: opts.signal } : {}) });
+      // The caller's signal cancels attaching only: aborting a recording session would drop what it
+      // recorded, and a load run's Ctrl+C keeps it (finish() saves it).
+      const connecting = new AbortController();
+      const follow = () => connecting.abort(opts.signal?.reason);
+      if (opts.signal?.aborted) follow();
+      opts.signal?.addEventListener('abort', follow);
+      try {
+        session = await attach(opts.target, { cpu: true, heap: opts.heap, intervalUs: opts.intervalUs, outDir: opts.outDir, signal: connecting.signal });
+      } finally {
+        opts.signal?.removeEventListener('abort', follow);
+      }
       void session.finished.then((r) => {
         if (r.targetExited) goneNow(`the attached server (pid ${r.pid ?? '?'}) exited`);
         else if (r.error?.code === 'connection-lost') goneNow(`the connection to the attached server was lost (${r.error.message})`);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { buildBundles, cpuSelfByFunction, scratchDir } from './capture-helpers';
+import { buildBundles, cpuSelfByFunction, scratchDir, startProcess } from './capture-helpers';
 import { connectionRefused } from './attach-targets';
 import { findInspector } from '../../src/capture/processes';
 import { allFinite, freePort, readRun, runLoad } from './load-helpers';
@@ -108,6 +108,33 @@ test('load --attach PID: records a running server during the load only, names it
   assert.ok(await connectionRefused('127.0.0.1', inspectorPort), `the inspector port ${inspectorPort} refuses connections`);
   assert.equal(await findInspector(server.child.pid!), undefined, 'the server has no inspector socket');
   assert.equal(server.child.exitCode, null);
+  assert.equal(await get(`${base}/fast`), 200);
+  server.child.kill('SIGTERM');
+});
+
+test('load --attach, Ctrl+C mid-load: the recording is kept and reported (exit 130), the server left running with its inspector closed', { timeout: 180_000 }, async () => {
+  const dir = scratchDir('load-attach-cancel');
+  const server = await startServer();
+  const base = `http://127.0.0.1:${server.port}`;
+  const p = startProcess([cli, 'load', '--url', `${base}/hot`, '--attach', String(server.child.pid), '--warmup', '0', '--duration', '60s', '--connections', '1', '--out', 'out'], dir);
+  try {
+    await p.waitFor(/measuring for 60 s/, 'stderr');
+    await new Promise((res) => setTimeout(res, 1500));
+    p.child.kill('SIGINT'); // the CLI alone: the server is not in its process group
+    const end = await p.exited;
+    assert.equal(end.code, 130, p.stderr());
+  } finally {
+    p.kill();
+  }
+  const run = readRun(path.join(dir, 'out', 'load-run.json'));
+  assert.match(run.cutShort ?? '', /cancelled/);
+  assert.ok(run.durationMs < 60_000);
+  assert.equal(run.profiles.length, 1, 'what was recorded until Ctrl+C is saved');
+  assert.ok(fs.statSync(run.profiles[0]!).size > 0);
+  assert.equal(run.attached?.stillRunning, true);
+  assert.equal(run.attached?.inspectorClosed, true);
+  const inspectorPort = await waitForOutput(server, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//).then((m) => Number(m[1]));
+  assert.ok(await connectionRefused('127.0.0.1', inspectorPort));
   assert.equal(await get(`${base}/fast`), 200);
   server.child.kill('SIGTERM');
 });
