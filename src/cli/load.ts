@@ -11,7 +11,7 @@ import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
 import { parseTarget } from './attach';
 import { LoadDriver, type Progress, type RequestSpec } from '../load/driver';
-import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, runPassed, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from '../load/run';
+import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, externalToolFailed, runPassed, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from '../load/run';
 import { attachedServer, launchServer, waitUntilAnswering, type RecordedServer, type ServerRecording } from '../load/recording';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from '../load/external';
 import { newHistogram } from '../load/histogram';
@@ -84,10 +84,11 @@ Recording and output:
   -h, --help            show this help
 
 Exit codes: 0 the run finished and every gate held; 1 a threshold broke, --fail-above was
-exceeded, or the server exited during the load (what was measured and recorded until then is
-still reported and written); 2 usage error, unreadable input, a server that could not start or
+exceeded, the --load-cmd tool failed (non-zero exit), or the server exited during the load (what
+was measured and recorded until then is still reported and written); 2 usage error, unreadable input, a server that could not start or
 never answered; 130 cancelled (Ctrl+C; 143 SIGTERM, 129 SIGHUP) after reporting what was
-measured. Every run stops by itself: the load is bounded by --warmup and --duration/--stage.`;
+measured. Every run stops by itself: the load is bounded by --warmup and --duration/--stage
+(a --load-cmd tool ends when it does, or at --duration if given).`;
 
 /** Options that may be given several times (args.ts keeps one value per name). */
 const repeatable = ['url', 'warmup-url', 'header', 'stage', 'threshold'] as const;
@@ -429,7 +430,8 @@ export async function loadCommand(argv: string[]): Promise<number> {
   }
   if (!runPassed(run)) {
     const broken = run.thresholds.filter((t) => !t.ok).map((t) => t.expr);
-    warn([broken.length > 0 ? `threshold broken: ${broken.join(', ')}` : '', run.baseline?.regressions.length ? `regression against the baseline: ${run.baseline.regressions.join(', ')}` : ''].filter(Boolean).join('; '));
+    const tool = run.external && externalToolFailed(run) ? `the load command ${run.external.signal ? `was ended by ${run.external.signal}` : `exited with code ${run.external.exitCode}`}` : '';
+    warn([broken.length > 0 ? `threshold broken: ${broken.join(', ')}` : '', run.baseline?.regressions.length ? `regression against the baseline: ${run.baseline.regressions.join(', ')}` : '', tool].filter(Boolean).join('; '));
     return 1;
   }
   return 0;

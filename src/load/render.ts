@@ -89,6 +89,9 @@ export function renderLoadText(run: LoadRun): string {
       out.push(b.regressions.length > 0 ? `REGRESSION above ${b.failAbovePct}%: ${b.regressions.join(', ')}` : `no regression above ${b.failAbovePct}% (p95, p99, req/s)`);
     }
   }
+  if (run.external && run.external.stdout.trim() !== '') {
+    out.push('', 'Output of the load tool:', ...run.external.stdout.trimEnd().split('\n').map((l) => `  ${escapeControlText(l)}`));
+  }
   for (const p of run.problems) out.push(`problem: ${escapeControlText(p)}`);
   return out.join('\n');
 }

@@ -366,7 +366,13 @@ export function asLoadRun(data: unknown): LoadRun | undefined {
   return { ...(r as LoadRun), driver: r.driver ?? 'flamelens', serverMode: r.serverMode ?? 'launched', topFunctions, ...(unmeasured ? { latency: null, throughput: null, requests: null } : {}) };
 }
 
-/** Whether the run passes its gates: every threshold held and no regression past --fail-above. */
+/** Whether the run passes its gates: every threshold held, no regression past --fail-above, and an external load tool succeeded. */
 export function runPassed(run: LoadRun): boolean {
-  return run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0;
+  return run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0 && !externalToolFailed(run);
+}
+
+/** The external load tool ended by itself with a failure (k6 does when its own thresholds break). */
+export function externalToolFailed(run: LoadRun): boolean {
+  const e = run.external;
+  return e !== undefined && e.stoppedBecause === undefined && e.exitCode !== 0;
 }

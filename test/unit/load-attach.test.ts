@@ -204,3 +204,18 @@ test('load --load-cmd without a readable result: latency is not measured (null),
   assert.equal(typeof run.external?.stdout, 'string');
   assert.ok(run.profiles.length >= 1);
 });
+
+test('load --load-cmd: a load tool that fails (non-zero exit) fails the run (exit 1), its error output noted', { timeout: 120_000 }, async () => {
+  const dir = scratchDir('load-cmd-fail');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/fast`;
+  const cmd = `"${process.execPath}" -e "console.log('checks: 3 of 4 passed'); console.error('threshold http_req_duration crossed'); process.exit(99)"`;
+  const r = runLoad(cli, ['--url', url, '--warmup', '0', '--load-cmd', cmd, '--out', 'out', '--json', 'run.json', '--', 'node', fixture], dir, { PORT: String(port) });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /the load command exited with code 99/);
+  const run = readRun(path.join(dir, 'run.json'));
+  assert.equal(run.external?.exitCode, 99);
+  assert.equal(run.external?.stdout, 'checks: 3 of 4 passed\n');
+  assert.ok(run.external?.notes.some((n) => /threshold http_req_duration crossed/.test(n)), JSON.stringify(run.external?.notes));
+  assert.match(r.stdout, /checks: 3 of 4 passed/, 'the tool\'s output is in the terminal report');
+});
