@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { LoadDriver } from '../src/load/driver';
 import { startCapture, type CaptureHandle } from '../src/capture/launcher';
+import { metricsEnv } from '../src/capture/server-metrics';
 
 const root = path.resolve(__dirname, '..');
 const server = path.join(root, 'test/fixtures/load/server.js');
@@ -54,7 +55,7 @@ async function plainServer(): Promise<{ child: ChildProcess; port: number }> {
 
 /** The same server recorded by the agent from its start (as during a load run's measured phase). */
 async function recordedServer(agentPath: string, outDir: string): Promise<{ handle: CaptureHandle; port: number }> {
-  const handle = await startCapture({ command: [process.execPath, server], outDir, cpu: true, intervalUs: 100, agentPath, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, PORT: '0' }, waitForOthersMs: 1000 });
+  const handle = await startCapture({ command: [process.execPath, server], outDir, cpu: true, intervalUs: 100, agentPath, stdio: ['ignore', 'pipe', 'inherit'], env: { PATH: process.env.PATH, PORT: '0', [metricsEnv]: '1' }, waitForOthersMs: 1000 });
   return { handle, port: await waitForPort(handle.child) };
 }
 

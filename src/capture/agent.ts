@@ -34,7 +34,7 @@ import {
   workerSaveWaitMs,
   type Registration,
 } from './worker-relay';
-import { MetricsSampler, metricsFileName } from './server-metrics';
+import { MetricsSampler, metricsEnv, metricsFileName } from './server-metrics';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -100,7 +100,7 @@ class Recorder {
   private readonly registry = new WorkerRegistry();
   private pollTimer: NodeJS.Timeout | undefined;
   private durationTimer: NodeJS.Timeout | undefined;
-  /** The process's health once a second (main thread only: CPU, heap and RSS are per process). */
+  /** The process's health once a second, when asked (load runs; main thread only: CPU, heap and RSS are per process). */
   private metrics: MetricsSampler | undefined;
   private readonly onExit = (code: number): void => this.stop('exit', code);
   private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal as HandledSignal);
@@ -179,7 +179,7 @@ class Recorder {
     process.on('exit', this.onExit);
     // Never removed (but when re-raising): the launcher reads the notes to avoid sending a signal twice.
     if (isMainThread) for (const s of handledSignals) process.on(s, this.onSignal);
-    if (isMainThread) {
+    if (isMainThread && process.env[metricsEnv] === '1') {
       try {
         this.metrics = new MetricsSampler(path.join(this.config.dir, metricsFileName(process.pid, threadId)), (m) => this.sidecar.errors.push(m));
       } catch (e) {

@@ -36,6 +36,12 @@ export interface MetricsTotal {
   eventLoopDelayMean: number;
 }
 
+/**
+ * '1' in the agent's environment turns the sampler on (`flamelens load` sets it): other recordings
+ * keep their session folders as they were and pay nothing.
+ */
+export const metricsEnv = 'FLAMELENS_METRICS';
+
 export function metricsFileName(pid: number, threadId: number): string {
   return `${pid}-${threadId}.metrics.jsonl`;
 }
@@ -72,6 +78,8 @@ export class MetricsSampler {
   private lastElu: EventLoopUtilization = performance.eventLoopUtilization();
   private lastCpu = process.cpuUsage();
   private stopped = false;
+  /** One error is worth a line in the sidecar; a folder that stopped taking writes would repeat it every second. */
+  private errorReported = false;
 
   constructor(
     private readonly file: string,
@@ -123,8 +131,14 @@ export class MetricsSampler {
       this.lastAt = now;
       this.append(s);
     } catch (e) {
-      this.onError(`metrics: ${e instanceof Error ? e.message : String(e)}`);
+      this.report(e);
     }
+  }
+
+  private report(e: unknown): void {
+    if (this.errorReported) return;
+    this.errorReported = true;
+    this.onError(`metrics: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   private append(line: MetricsSample | MetricsTotal): void {
@@ -132,7 +146,7 @@ export class MetricsSampler {
       fs.appendFileSync(this.file, `${JSON.stringify(line)}\n`);
     } catch (e) {
       // Reported once in the sidecar; the program is not bothered.
-      if (!this.stopped || 'total' in line) this.onError(`metrics: ${e instanceof Error ? e.message : String(e)}`);
+      this.report(e);
     }
   }
 }

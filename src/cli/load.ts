@@ -21,7 +21,7 @@ import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/rend
 import { planStages } from '../load/stages';
 import { checkTargets, parseTargetUrl } from '../load/targets';
 import { parseThreshold } from '../load/thresholds';
-import { loopDelayResolutionMs, readSessionMetrics } from '../capture/server-metrics';
+import { loopDelayResolutionMs, metricsEnv, readSessionMetrics } from '../capture/server-metrics';
 
 export const loadHelp = `Usage: flamelens load --url URL [options] -- <server command…>
        flamelens load --url URL [options] --attach PID|HOST:PORT
@@ -279,7 +279,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
       const only = command.length === 1 ? command[0] : undefined;
       const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
       info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
-      server = await launchServer({ command: shellLine ?? command, cwd, outDir, cpu: true, heap, intervalUs, waitForOthersMs: 5000 });
+      server = await launchServer({ command: shellLine ?? command, cwd, outDir, cpu: true, heap, intervalUs, waitForOthersMs: 5000, env: { ...process.env, [metricsEnv]: '1' } });
     }
   } catch (e) {
     for (const s of signals) process.removeListener(s, onSignal);

@@ -5,6 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { buildBundles, scratchDir } from './capture-helpers';
 import { allFinite, freePort, readRun, runLoad } from './load-helpers';
 import { parseMetrics, type MetricsSample } from '../../src/capture/server-metrics';
@@ -70,4 +71,14 @@ test('load: the event-loop delay of a server that blocks its loop 150 ms per req
   assert.ok(fast.server!.eventLoopDelay.p99 < block.server!.eventLoopDelay.p99, `fast ${fast.server!.eventLoopDelay.p99} ms vs blocked ${block.server!.eventLoopDelay.p99} ms`);
   // The agent's metrics stay in the session folder beside the profile.
   assert.ok(fs.readdirSync(path.join(dir, 'out-block')).some((f) => f.endsWith('.metrics.jsonl')));
+});
+
+test('other recordings pay nothing: `flamelens record` writes no metrics file (only load runs ask the agent for them)', { timeout: 60_000 }, () => {
+  const dir = scratchDir('record-no-metrics');
+  fs.writeFileSync(path.join(dir, 'busy.js'), 'const end = Date.now() + 1200; while (Date.now() < end);\n');
+  const r = spawnSync(process.execPath, [cli, 'record', '--no-html', '--out', 'out', '--', 'node', 'busy.js'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const files = fs.readdirSync(path.join(dir, 'out'));
+  assert.ok(files.some((f) => f.endsWith('.cpuprofile')), files.join(' '));
+  assert.ok(!files.some((f) => f.includes('metrics')), files.join(' '));
 });
