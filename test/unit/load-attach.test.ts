@@ -35,9 +35,12 @@ interface Running {
   output(): string;
 }
 
-/** The fixture server, started by the test (no agent); --inspect-port=0: SIGUSR1 opens a free port. */
-async function startServer(): Promise<Running> {
-  const child = spawn(process.execPath, [...nodeFlags, '--inspect-port=0', fixture], {
+/**
+ * The fixture server, started by the test (no agent); --inspect-port=0: SIGUSR1 opens a free port.
+ * `inspectArg` ('--inspect=127.0.0.1:0'): the user's own inspector, open from the start.
+ */
+async function startServer(inspectArg = '--inspect-port=0'): Promise<Running> {
+  const child = spawn(process.execPath, [...nodeFlags, inspectArg, fixture], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', PORT: '0' },
   });
@@ -136,6 +139,30 @@ test('load --attach, Ctrl+C mid-load: the recording is kept and reported (exit 1
   const inspectorPort = await waitForOutput(server, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//).then((m) => Number(m[1]));
   assert.ok(await connectionRefused('127.0.0.1', inspectorPort));
   assert.equal(await get(`${base}/fast`), 200);
+  server.child.kill('SIGTERM');
+});
+
+test('load --attach HOST:PORT --load-cmd, no --url: an external tool loads a server with its own inspector, which stays open', { timeout: 180_000 }, async () => {
+  const dir = scratchDir('load-attach-hostport');
+  const server = await startServer('--inspect=127.0.0.1:0');
+  const inspectorPort = await waitForOutput(server, /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//).then((m) => Number(m[1]));
+  const url = `http://127.0.0.1:${server.port}/hot`;
+  const cmd = `"${process.execPath}" "${autocannonCli}" --json -c 2 -d 2 ${url}`;
+  const r = runLoad(cli, ['--attach', `127.0.0.1:${inspectorPort}`, '--load-cmd', cmd, '--out', 'out', '--json', 'run.json'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const run = readRun(path.join(dir, 'run.json'));
+  assert.ok(allFinite(run));
+  assert.equal(run.serverMode, 'attached');
+  assert.equal(run.driver, 'external');
+  assert.equal(run.external?.parsed, 'autocannon');
+  assert.ok(run.requests!.total > 0);
+  assert.deepEqual(run.config.urls, []);
+  assert.equal(run.attached?.openedInspector, false, 'the inspector was the user\'s');
+  assert.equal(run.attached?.stillRunning, true);
+  assert.ok(run.topFunctions.some((f) => f.name === 'hotHandlerWork'), JSON.stringify(run.topFunctions.slice(0, 5)));
+  // The user's own inspector is not FlameLens's to close.
+  assert.equal(await connectionRefused('127.0.0.1', inspectorPort), false, 'the user\'s inspector is still open');
+  assert.equal(await get(`http://127.0.0.1:${server.port}/fast`), 200);
   server.child.kill('SIGTERM');
 });
 
