@@ -34,6 +34,7 @@ import {
   workerSaveWaitMs,
   type Registration,
 } from './worker-relay';
+import { MetricsSampler, metricsEnv, metricsFileName } from './server-metrics';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -99,6 +100,8 @@ class Recorder {
   private readonly registry = new WorkerRegistry();
   private pollTimer: NodeJS.Timeout | undefined;
   private durationTimer: NodeJS.Timeout | undefined;
+  /** The process's health once a second, when asked (load runs; main thread only: CPU, heap and RSS are per process). */
+  private metrics: MetricsSampler | undefined;
   private readonly onExit = (code: number): void => this.stop('exit', code);
   private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal as HandledSignal);
 
@@ -176,6 +179,13 @@ class Recorder {
     process.on('exit', this.onExit);
     // Never removed (but when re-raising): the launcher reads the notes to avoid sending a signal twice.
     if (isMainThread) for (const s of handledSignals) process.on(s, this.onSignal);
+    if (isMainThread && process.env[metricsEnv] === '1') {
+      try {
+        this.metrics = new MetricsSampler(path.join(this.config.dir, metricsFileName(process.pid, threadId)), (m) => this.sidecar.errors.push(m));
+      } catch (e) {
+        this.sidecar.errors.push(`metrics: ${errorText(e)}`);
+      }
+    }
     this.pollTimer = setInterval(() => this.pollStopFile(), stopPollMs);
     this.pollTimer.unref();
     if (this.config.durationMs > 0) {
@@ -306,6 +316,7 @@ class Recorder {
 
   private detach(): void {
     process.removeListener('exit', this.onExit);
+    this.metrics?.stop();
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.durationTimer) clearTimeout(this.durationTimer);
   }

@@ -3,24 +3,30 @@
 // while driving the measured load, and reports latency, throughput, thresholds, the baseline
 // deltas and the server's hottest functions. The run itself lives in src/load/ as data.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { intOption, numberOption, parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
 import { displayLocation, hotspots, InputError, loadProfileFile } from './analyze';
 import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
-import { CaptureError, startCapture, type CaptureHandle, type CaptureResult } from '../capture/launcher';
+import { parseTarget } from './attach';
 import { LoadDriver, type Progress, type RequestSpec } from '../load/driver';
-import { asLoadRun, buildLoadRun, compareRuns, runPassed, type LoadConfig, type LoadRun, type Measurement, type TopFunction } from '../load/run';
+import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, externalToolFailed, runPassed, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from '../load/run';
+import { attachedServer, launchServer, waitUntilAnswering, type RecordedServer, type ServerRecording } from '../load/recording';
+import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from '../load/external';
+import { newHistogram } from '../load/histogram';
+import { grownFromProfiles } from '../load/baseline-profiles';
+import type { Profile } from '../model/types';
 import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
 import { planStages } from '../load/stages';
 import { checkTargets, parseTargetUrl } from '../load/targets';
 import { parseThreshold } from '../load/thresholds';
 import { timeStamp } from '../capture/time-stamp';
+import { loopDelayResolutionMs, metricsEnv, readSessionMetrics } from '../capture/server-metrics';
 
 export const loadHelp = `Usage: flamelens load --url URL [options] -- <server command…>
+       flamelens load --url URL [options] --attach PID|HOST:PORT
+       flamelens load [--url URL] [options] --load-cmd "CMD" (-- <server command…> | --attach TARGET)
 
 Starts the server with the FlameLens agent loaded but not recording, waits until URL answers,
 drives an unrecorded warm-up, then records the server only while it drives the measured load
@@ -46,6 +52,20 @@ Load:
   --ready-timeout TIME  how long the server may take to answer at all (default 30s)
   --allow-remote        allow a URL that is not this machine (a load run floods its target)
 
+Server and load source:
+  --attach PID|HOST:PORT
+                        record a server that already runs (through its inspector, opened with
+                        SIGUSR1 for a PID and closed again after) instead of starting one; it
+                        is recorded during the measured load only and left running. Its
+                        event-loop delay, CPU and heap are not measured (no agent in it)
+  --load-cmd "CMD"      let an external tool drive the measured load instead (k6, wrk,
+                        autocannon…; run through the shell, its exit ends the phase, its output
+                        goes into the report). FlameLens then has no latency of its own: latency,
+                        requests and throughput are null, and thresholds on them break — unless
+                        CMD is autocannon with --json, whose result is read (its p97.5 stands in
+                        for p95). --duration, if given, caps it; --url (if given) is waited for
+                        and warmed up first
+
 Gates:
   --threshold EXPR      k6-style: p50|p90|p95|p99|p999|max|mean <|<=|>|>= TIME (ms, s, us; bare
                         is ms), errors<PCT% (errors, timeouts and non-2xx of all requests), rps>N
@@ -65,10 +85,11 @@ Recording and output:
   -h, --help            show this help
 
 Exit codes: 0 the run finished and every gate held; 1 a threshold broke, --fail-above was
-exceeded, or the server exited during the load (what was measured and recorded until then is
-still reported and written); 2 usage error, unreadable input, a server that could not start or
+exceeded, the --load-cmd tool failed (non-zero exit), or the server exited during the load (what
+was measured and recorded until then is still reported and written); 2 usage error, unreadable input, a server that could not start or
 never answered; 130 cancelled (Ctrl+C; 143 SIGTERM, 129 SIGHUP) after reporting what was
-measured. Every run stops by itself: the load is bounded by --warmup and --duration/--stage.`;
+measured. Every run stops by itself: the load is bounded by --warmup and --duration/--stage
+(a --load-cmd tool ends when it does, or at --duration if given).`;
 
 /** Options that may be given several times (args.ts keeps one value per name). */
 const repeatable = ['url', 'warmup-url', 'header', 'stage', 'threshold'] as const;
@@ -116,6 +137,23 @@ function readBody(text: string | undefined): string | Buffer | undefined {
   }
 }
 
+/** What the run keeps of the external tool's run. */
+function externalInfo(r: ExternalLoadResult, parsed: ParsedToolResult | undefined): ExternalLoadInfo {
+  const notes = [...(parsed?.notes ?? [])];
+  if (r.stdoutTruncated) notes.push(`its output is cut after ${keptOutputBytes / 1024} KB`);
+  if (r.exitCode !== 0 && r.stoppedBecause === undefined && r.stderrTail.trim() !== '') notes.push(`its last error output: ${r.stderrTail.trim().split('\n').slice(-3).join(' / ')}`);
+  return {
+    command: r.command,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: r.stdout,
+    stdoutTruncated: r.stdoutTruncated,
+    ...(r.stoppedBecause !== undefined ? { stoppedBecause: r.stoppedBecause } : {}),
+    ...(parsed ? { parsed: parsed.tool } : {}),
+    notes,
+  };
+}
+
 function readBaseline(file: string): LoadRun {
   let data: unknown;
   try {
@@ -140,67 +178,10 @@ function durationOption(args: ParsedArgs, name: string, fallbackMs: number, allo
   return parseDuration(text, 's', `--${name}`);
 }
 
-/** The last lines a child wrote to one of its streams, for error messages. */
-class Tail {
-  private lines: string[] = [];
-  private partial = '';
-  constructor(private readonly keep = 12) {}
-  push(chunk: Buffer): void {
-    const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    this.lines.push(...parts.filter((l) => l.trim() !== ''));
-    if (this.lines.length > this.keep) this.lines = this.lines.slice(-this.keep);
-  }
-  text(): string {
-    const all = [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].slice(-this.keep);
-    return all.length > 0 ? `; its last output:\n${all.map((l) => `    ${l}`).join('\n')}` : '';
-  }
-}
-
-function exitText(child: CaptureHandle['child']): string {
-  return child.signalCode ? `was ended by ${child.signalCode}` : `exited with code ${child.exitCode}`;
-}
-
-const hasExited = (h: CaptureHandle) => h.child.exitCode !== null || h.child.signalCode !== null;
-
-/** One request; resolves true on any HTTP answer, false when refused or timed out. */
-function probe(url: URL, method: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method: method === 'GET' || method === 'HEAD' ? method : 'GET', agent: false, timeout: 2000, rejectUnauthorized: false }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-/** Waits until `url` answers; a CaptureError when the server exits first or never answers. */
-async function waitUntilAnswering(handle: CaptureHandle, url: URL, method: string, timeoutMs: number, tail: Tail): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (hasExited(handle)) throw new CaptureError(`the server ${exitText(handle.child)} before it answered ${url.href}${tail.text()}`);
-    if (await probe(url, method)) return;
-    if (Date.now() >= deadline) {
-      throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${tail.text()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Ends a server FlameLens started: SIGTERM, then SIGKILL after `graceMs`. */
-async function endServer(handle: CaptureHandle, graceMs = 10_000): Promise<CaptureResult> {
-  handle.kill('SIGTERM');
-  const timer = setTimeout(() => handle.kill('SIGKILL'), graceMs);
-  return handle.done.finally(() => clearTimeout(timer));
-}
-
 export async function loadCommand(argv: string[]): Promise<number> {
   const { lists, rest } = extractRepeatable(argv);
   const args = parseArgs(rest, {
-    values: ['method', 'body', 'connections', 'pipelining', 'rate', 'duration', 'warmup', 'timeout', 'ready-timeout', 'baseline', 'fail-above', 'interval', 'out', 'json', 'markdown', 'top'],
+    values: ['method', 'body', 'connections', 'pipelining', 'rate', 'duration', 'warmup', 'timeout', 'ready-timeout', 'baseline', 'fail-above', 'interval', 'out', 'json', 'markdown', 'top', 'attach', 'load-cmd'],
     flags: ['heap', 'allow-remote'],
     stopAtPositional: true,
   });
@@ -209,8 +190,14 @@ export async function loadCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const command = args.rest;
-  if (lists.url.length === 0) throw new UsageError('load needs at least one --url');
-  if (command.length === 0) throw new UsageError('load needs the server command to start, after -- (e.g. -- node server.js)');
+  const attachText = args.values.get('attach');
+  const attachTarget = attachText !== undefined ? parseTarget(attachText) : undefined;
+  const loadCmd = args.values.get('load-cmd');
+  if (loadCmd !== undefined && loadCmd.trim() === '') throw new UsageError('--load-cmd needs a command');
+  // With an external tool against a running server, nothing needs a URL of ours.
+  if (lists.url.length === 0 && !(attachTarget && loadCmd !== undefined)) throw new UsageError('load needs at least one --url');
+  if (attachTarget && command.length > 0) throw new UsageError('give either --attach TARGET or a server command after --, not both');
+  if (!attachTarget && command.length === 0) throw new UsageError('load needs the server command to start, after -- (e.g. -- node server.js), or --attach PID|HOST:PORT');
   const urls = lists.url.map((u) => parseTargetUrl(u, '--url'));
   const warmupUrls = lists['warmup-url'].map((u) => parseTargetUrl(u, '--warmup-url'));
   const allowRemote = args.flags.has('allow-remote');
@@ -257,93 +244,112 @@ export async function loadCommand(argv: string[]): Promise<number> {
     warmupMs,
     warmupUrls: (warmupUrls.length > 0 ? warmupUrls : urls).map((u) => u.href),
     stages,
-    command,
+    ...(command.length > 0 ? { command } : {}),
+    ...(attachText !== undefined ? { attach: attachText } : {}),
+    ...(loadCmd !== undefined ? { loadCommand: loadCmd } : {}),
   };
   const spec: RequestSpec = { urls: config.urls, method, headers, ...(body !== undefined ? { body } : {}), pipelining, ...(rate !== undefined ? { rate } : {}), timeoutS: timeoutMs / 1000 };
 
-  const only = command.length === 1 ? command[0] : undefined;
-  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
-  info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
-  const handle = await startCapture({
-    command: shellLine ?? command,
-    cwd,
-    outDir,
-    cpu: true,
-    heap: args.flags.has('heap'),
-    intervalUs,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    waitForStart: true,
-    waitForOthersMs: 5000,
-  });
-  const tail = new Tail();
-  handle.child.stdout?.on('data', (c: Buffer) => tail.push(c));
-  handle.child.stderr?.on('data', (c: Buffer) => tail.push(c));
-
-  const driver = new LoadDriver();
   // Ctrl+C (or SIGTERM/SIGHUP sent to flamelens): stop the load, keep what was measured and recorded.
+  const abort = new AbortController();
+  const driver = new LoadDriver();
+  let external: ExternalLoad | undefined;
   let cancelled: NodeJS.Signals | undefined;
+  const stopLoad = (why: string) => {
+    driver.stop(why);
+    external?.stop(why);
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     cancelled ??= signal;
-    driver.stop(signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`);
+    const why = signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`;
+    abort.abort(why);
+    stopLoad(why);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
-  const onExit = () => driver.stop(`the server ${exitText(handle.child)} during the load`);
+
+  let server: ServerRecording;
+  const heap = args.flags.has('heap');
+  try {
+    if (attachTarget) {
+      info(`recording ${attachText} (already running) during the measured load only, into ${displayLocation(path.resolve(outDir), cwd)}/; it is left running`);
+      server = attachedServer({ target: attachTarget, targetText: attachText!, outDir, heap, intervalUs, signal: abort.signal });
+    } else {
+      const only = command.length === 1 ? command[0] : undefined;
+      const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
+      info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
+      server = await launchServer({ command: shellLine ?? command, cwd, outDir, cpu: true, heap, intervalUs, waitForOthersMs: 5000, env: { ...process.env, [metricsEnv]: '1' } });
+    }
+  } catch (e) {
+    for (const s of signals) process.removeListener(s, onSignal);
+    throw e;
+  }
+
   const startedAt = new Date();
   let measurement: Measurement;
-  let result: CaptureResult;
+  let externalResult: ExternalLoadResult | undefined;
+  let recorded: RecordedServer;
   try {
-    await waitUntilAnswering(handle, urls[0]!, method, readyTimeoutMs, tail);
-    handle.child.once('exit', onExit);
-    if (warmupMs > 0) {
+    if (urls[0]) await waitUntilAnswering(server, urls[0], method, readyTimeoutMs);
+    server.onGone((why) => stopLoad(`${why} during the load`));
+    if (warmupMs > 0 && config.warmupUrls.length > 0 && !abort.signal.aborted) {
       info(`warming up for ${warmupMs / 1000} s (not recorded)`);
       await driver.warmup({ ...spec, urls: config.warmupUrls }, warmupMs, stages[0]!.connections);
       // Requests the warm-up left in flight finish before recording begins.
       await new Promise((r) => setTimeout(r, 300));
     }
-    const recording = hasExited(handle) ? 0 : await handle.start(10_000);
-    if (recording === 0 && !hasExited(handle)) warn('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
-    const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
-    info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
-    // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
-    let progressShown = false;
-    const progress = process.stderr.isTTY
-      ? (p: Progress) => {
-          progressShown = true;
-          const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
-          process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
-        }
-      : undefined;
-    measurement = await driver.measure(spec, stages, progress);
-    if (progressShown) process.stderr.write('\n');
-    handle.child.removeListener('exit', onExit);
-    if (hasExited(handle)) {
-      result = await handle.done;
+    const recording = server.gone() !== undefined || abort.signal.aborted ? 0 : await server.start();
+    if (recording === 0 && server.gone() === undefined && !abort.signal.aborted) warn('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
+    if (loadCmd !== undefined) {
+      // The external tool is the measured phase: its exit ends it (--duration, if given, caps it).
+      info(`measuring while \`${loadCmd}\` drives the load${args.values.has('duration') ? ` (at most ${durationMs / 1000} s)` : ''}`);
+      external = runExternalLoad(loadCmd, cwd, args.values.has('duration') ? durationMs : undefined);
+      if (abort.signal.aborted) external.stop(String(abort.signal.reason));
+      externalResult = await external.done;
+      measurement = {
+        stages: [],
+        seconds: Array.from({ length: Math.max(1, Math.ceil(externalResult.elapsedMs / 1000)) }, () => ({ histogram: newHistogram(), requests: emptyCounts(), bytes: 0, statusCodes: {} })),
+        elapsedMs: externalResult.elapsedMs,
+        startedAtEpochMs: externalResult.startedAtEpochMs,
+        ...(externalResult.stoppedBecause !== undefined && !externalResult.stoppedBecause.startsWith('--duration') ? { cutShort: externalResult.stoppedBecause } : {}),
+      };
     } else {
-      await handle.stop(10_000, 'manual');
-      result = await endServer(handle);
+      const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
+      info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
+      // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
+      let progressShown = false;
+      const progress = process.stderr.isTTY
+        ? (p: Progress) => {
+            progressShown = true;
+            const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
+            process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
+          }
+        : undefined;
+      measurement = await driver.measure(spec, stages, progress);
+      if (progressShown) process.stderr.write('\n');
     }
+    recorded = await server.finish();
   } catch (e) {
-    // Whatever went wrong, the server FlameLens started does not outlive it.
-    driver.stop('failed');
-    if (!hasExited(handle)) await endServer(handle, 5000);
+    // Whatever went wrong, a server FlameLens started does not outlive it; an attached one is left as found.
+    stopLoad('failed');
+    await server.abandon();
     throw e;
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);
-    handle.child.removeListener('exit', onExit);
   }
+  for (const n of recorded.notes) info(n);
 
   // The server's profile during the load: its busiest main thread.
-  const problems = [...result.problems];
+  const problems = [...recorded.problems];
   let topFunctions: TopFunction[] = [];
   let hotText: string | undefined;
-  let best: { busy: number; label: string; hot: ReturnType<typeof hotspots> } | undefined;
-  for (const p of result.profiles.filter((x) => x.kind === 'cpu')) {
+  let best: { busy: number; label: string; hot: ReturnType<typeof hotspots>; profile: Profile } | undefined;
+  for (const p of recorded.profiles.filter((x) => x.kind === 'cpu')) {
     try {
       const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
       const hot = hotspots(profile, { top, cwd });
       const busy = hot.total - hot.idle;
-      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, hot };
+      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, hot, profile };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push(`could not read ${p.label}'s profile: ${e.message}`);
@@ -354,12 +360,53 @@ export async function loadCommand(argv: string[]): Promise<number> {
     topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
     hotText = renderHotspots(best.hot, `== server: ${best.label}, during the measured load ==`);
   }
+  // With --heap: who allocated during the load (the main thread that allocated most).
+  let topAllocators: TopAllocator[] | undefined;
+  let heapText: string | undefined;
+  let heaviest: { label: string; hot: ReturnType<typeof hotspots>; main: boolean } | undefined;
+  for (const p of recorded.profiles.filter((x) => x.kind === 'heap')) {
+    try {
+      const hot = hotspots(await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) }), { top, cwd });
+      if (!heaviest || (p.isMainThread && (!heaviest.main || hot.total > heaviest.hot.total))) heaviest = { label: p.label, hot, main: p.isMainThread };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(`could not read ${p.label}'s heap profile: ${e.message}`);
+    }
+  }
+  if (heaviest) {
+    const total = heaviest.hot.total;
+    topAllocators = heaviest.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfBytes: Math.round(f.self), selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
+    heapText = renderHotspots(heaviest.hot, `== server: ${heaviest.label}, allocations during the measured load ==`);
+  } else if (heap && recorded.profiles.length > 0) problems.push('--heap: the server left no heap profile');
+  const result = { sessionDir: recorded.sessionDir, profiles: recorded.profiles };
 
-  const run = buildLoadRun({ startedAt, config, measurement, thresholds, profiles: result.profiles.map((p) => p.path), topFunctions, problems });
-  if (baseline && baselineFile !== undefined) run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
+  const parsed = externalResult ? parseAutocannonJson(externalResult.stdout) : undefined;
+  const run = buildLoadRun({
+    startedAt,
+    config,
+    measurement,
+    thresholds,
+    profiles: result.profiles.map((p) => p.path),
+    topFunctions,
+    problems,
+    ...(result.sessionDir !== undefined
+      ? { serverMetrics: readSessionMetrics(result.sessionDir), serverMetricsResolutionMs: loopDelayResolutionMs }
+      : { serverNote: 'an attached server runs without the FlameLens agent: its event-loop delay, CPU and heap are not measured' }),
+    ...(externalResult ? { external: { info: externalInfo(externalResult, parsed), ...(parsed ? { parsed } : {}) } } : {}),
+    ...(recorded.attached ? { attached: recorded.attached } : {}),
+    ...(topAllocators ? { topAllocators } : {}),
+  });
+  if (baseline && baselineFile !== undefined) {
+    run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
+    // The full profiles when the baseline's are still on disk; else the two top-N lists (above).
+    const grown = best ? await grownFromProfiles(baseline, baselineFile, best.profile, cwd) : undefined;
+    if (grown) run.baseline.grown = grown;
+    run.baseline.grownFrom = grown ? 'profiles' : 'topFunctions';
+  }
 
   out(renderLoadText(run));
   if (hotText) out(`\n${hotText}`);
+  if (heapText) out(`\n${heapText}`);
   const jsonPath = path.join(outDir, 'load-run.json');
   const mdPath = path.join(outDir, 'load-run.md');
   writeFileAtomic(jsonPath, renderLoadJson(run));
@@ -377,12 +424,13 @@ export async function loadCommand(argv: string[]): Promise<number> {
     return 128 + (osConstants.signals[cancelled] ?? 2);
   }
   if (run.cutShort) {
-    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${tail.text()}`);
+    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${server.lastOutput()}`);
     return 1;
   }
   if (!runPassed(run)) {
     const broken = run.thresholds.filter((t) => !t.ok).map((t) => t.expr);
-    warn([broken.length > 0 ? `threshold broken: ${broken.join(', ')}` : '', run.baseline?.regressions.length ? `regression against the baseline: ${run.baseline.regressions.join(', ')}` : ''].filter(Boolean).join('; '));
+    const tool = run.external && externalToolFailed(run) ? `the load command ${run.external.signal ? `was ended by ${run.external.signal}` : `exited with code ${run.external.exitCode}`}` : '';
+    warn([broken.length > 0 ? `threshold broken: ${broken.join(', ')}` : '', run.baseline?.regressions.length ? `regression against the baseline: ${run.baseline.regressions.join(', ')}` : '', tool].filter(Boolean).join('; '));
     return 1;
   }
   return 0;

@@ -57,6 +57,7 @@ export class LoadDriver {
   /** The measured phase: every stage in turn. */
   async measure(spec: RequestSpec, stages: readonly Stage[], onProgress?: (p: Progress) => void): Promise<Measurement> {
     const t0 = performance.now();
+    const startedAtEpochMs = Date.now();
     const seconds: Measured[] = [];
     const second = (): Measured => {
       const i = Math.max(0, Math.floor((performance.now() - t0) / 1000));
@@ -107,7 +108,7 @@ export class LoadDriver {
     const elapsedMs = performance.now() - t0;
     // A second that began as the run ended holds nothing worth a point.
     while (seconds.length > Math.max(1, Math.ceil(elapsedMs / 1000))) seconds.pop();
-    return { stages: done, seconds, elapsedMs, ...(this.stopped !== undefined ? { cutShort: this.stopped } : {}) };
+    return { stages: done, seconds, elapsedMs, startedAtEpochMs, ...(this.stopped !== undefined ? { cutShort: this.stopped } : {}) };
   }
 
   private runOnce(

@@ -1,8 +1,9 @@
 // Renderings of a LoadRun: the terminal summary (through cli/text.ts table(), which escapes every
 // cell), a markdown report for CI job summaries, and the JSON. Each reads only the LoadRun.
 import { table } from '../cli/text';
-import { escapeControlText, escapeMarkdown } from '../model/escape-text';
+import { escapeControlText, escapeControlTextKeepNewlines, escapeMarkdown } from '../model/escape-text';
 import type { LatencySummary } from './histogram';
+import { formatValue } from '../model/format';
 import type { LoadRun } from './run';
 
 const latencyKeys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
@@ -38,18 +39,25 @@ function bytesPerSec(b: number): string {
 export function renderLoadText(run: LoadRun): string {
   const out: string[] = [];
   const r = run.requests;
-  out.push(`Load: ${run.config.urls.map(escapeControlText).join(', ')} — ${num(run.durationMs / 1000)} s measured` + (run.config.warmupMs > 0 ? ` after a ${num(run.config.warmupMs / 1000)} s warm-up` : ''));
+  const what = run.config.urls.length > 0 ? run.config.urls.map(escapeControlText).join(', ') : `load from \`${escapeControlText(run.external?.command ?? '?')}\``;
+  out.push(`Load: ${what} — ${num(run.durationMs / 1000)} s measured` + (run.config.warmupMs > 0 ? ` after a ${num(run.config.warmupMs / 1000)} s warm-up` : ''));
   if (run.cutShort) out.push(`CUT SHORT: ${escapeControlText(run.cutShort)}`);
-  out.push('', 'Latency:');
-  out.push(table(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(run.latency[k]))], new Set(latencyKeys.map((_k, i) => i))));
-  out.push('', 'Requests:');
-  out.push(
-    table(
-      ['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'],
-      [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]],
-      new Set([0, 1, 2, 3, 4, 5, 6]),
-    ),
-  );
+  out.push(...externalLines(run).map(escapeControlText));
+  if (run.latency) {
+    const l = run.latency;
+    out.push('', 'Latency:');
+    out.push(table(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(l[k]))], new Set(latencyKeys.map((_k, i) => i))));
+  }
+  if (r && run.throughput) {
+    out.push('', 'Requests:');
+    out.push(
+      table(
+        ['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'],
+        [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]],
+        new Set([0, 1, 2, 3, 4, 5, 6]),
+      ),
+    );
+  }
   const codes = Object.entries(run.statusCodes);
   if (codes.length > 0) out.push(`  status codes: ${codes.map(([c, n]) => `${escapeControlText(c)}: ${n}`).join(', ')}`);
   if (run.stages.length > 1) {
@@ -62,33 +70,60 @@ export function renderLoadText(run: LoadRun): string {
       ),
     );
   }
+  out.push('', ...serverLines(run));
   if (run.thresholds.length > 0) {
     out.push('', 'Thresholds:');
-    out.push(table(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? 'ok' : 'BROKEN', t.expr, verdictValue(t)]), new Set()));
+    out.push(table(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? 'ok' : 'BROKEN', t.expr, t.note ?? verdictValue(t)]), new Set()));
   }
   const b = run.baseline;
   if (b) {
     out.push('', `Against the baseline ${escapeControlText(b.file)}:`);
-    out.push(
-      table(
-        ['metric', 'before', 'after', 'change'],
-        [
-          ...latencyKeys.map((k) => [latencyLabel[k], ms(b.latencyDelta[k].before), ms(b.latencyDelta[k].after), signedPct(b.latencyDelta[k].deltaPct)]),
-          ['req/s', num(b.rpsDelta.before), num(b.rpsDelta.after), signedPct(b.rpsDelta.deltaPct)],
-        ],
-        new Set([1, 2, 3]),
-      ),
-    );
+    const rows = deltaRows(b);
+    if (rows.length > 0) out.push(table(['metric', 'before', 'after', 'change'], rows, new Set([1, 2, 3])));
+    else out.push('  latency and req/s not compared: one of the runs did not measure its load (an external tool drove it)');
     if (b.grown.length > 0) {
-      out.push('', 'Functions whose self time grew most:');
+      out.push('', `Functions whose self time grew most${b.grownFrom === 'profiles' ? ' (full profile diff)' : b.grownFrom === 'topFunctions' ? ' (from the top functions: the baseline\'s profiles are gone)' : ''}:`);
       out.push(table(['change', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, g.name, where(g.url, g.line)]), new Set([0])));
     }
     if (b.failAbovePct !== undefined) {
       out.push(b.regressions.length > 0 ? `REGRESSION above ${b.failAbovePct}%: ${b.regressions.join(', ')}` : `no regression above ${b.failAbovePct}% (p95, p99, req/s)`);
     }
   }
+  if (run.external && run.external.stdout.trim() !== '') {
+    out.push('', 'Output of the load tool:', ...run.external.stdout.trimEnd().split('\n').map((l) => `  ${escapeControlText(l)}`));
+  }
   for (const p of run.problems) out.push(`problem: ${escapeControlText(p)}`);
   return out.join('\n');
+}
+
+/** The server's health in a line or two (names no profile text: numbers and our own words only). */
+function serverLines(run: LoadRun, md = false): string[] {
+  const s = run.server;
+  if (!s) return [`Server: event-loop delay not measured — ${md ? escapeMarkdown(run.serverNote ?? 'no metrics') : escapeControlText(run.serverNote ?? 'no metrics')}`];
+  const d = s.eventLoopDelay;
+  return [
+    `Server event-loop delay: p50 ${ms(d.p50)}, p99 ${ms(d.p99)}, max ${ms(d.max)} (worst second's p99 ${ms(s.worstSecondP99)}; resolution ${s.resolutionMs} ms)`,
+    `Server event-loop utilisation ${num(s.eventLoopUtilization * 100)}%, CPU ${num(s.cpuPct)}% of a core, heap up to ${num(s.heapUsedMBMax)} MB${s.processes > 1 ? ` (${s.processes} processes)` : ''}`,
+  ];
+}
+
+/** What the external load tool did (`--load-cmd`); plain text, the caller escapes. */
+function externalLines(run: LoadRun): string[] {
+  const e = run.external;
+  if (!e) return [];
+  const end = e.stoppedBecause ? `stopped: ${e.stoppedBecause}` : e.signal ? `ended by ${e.signal}` : `exit code ${e.exitCode}`;
+  const lines = [`The load came from \`${e.command}\` (${end}).`];
+  lines.push(e.parsed ? `Latency and requests are read from its ${e.parsed} --json output.` : 'FlameLens did not drive this load: latency, requests and throughput are not measured (see its output below).');
+  lines.push(...e.notes);
+  return lines;
+}
+
+function deltaRows(b: NonNullable<LoadRun['baseline']>): string[][] {
+  const rows: string[][] = [];
+  const l = b.latencyDelta;
+  if (l) rows.push(...latencyKeys.map((k) => [latencyLabel[k], ms(l[k].before), ms(l[k].after), signedPct(l[k].deltaPct)]));
+  if (b.rpsDelta) rows.push(['req/s', num(b.rpsDelta.before), num(b.rpsDelta.after), signedPct(b.rpsDelta.deltaPct)]);
+  return rows;
 }
 
 function where(url: string, line: number): string {
@@ -105,28 +140,39 @@ export function renderLoadMarkdown(run: LoadRun): string {
   const out: string[] = [];
   const passed = run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0;
   out.push(`## FlameLens load run: ${passed ? 'passed' : 'FAILED'}`, '');
-  out.push(`${run.config.urls.map((u) => `\`${u.replace(/`/g, '')}\``).join(', ')} — ${num(run.durationMs / 1000)} s measured, ${run.requests.total} requests, ${num(run.throughput.rps)} req/s`);
+  const counts = run.requests && run.throughput ? `, ${run.requests.total} requests, ${num(run.throughput.rps)} req/s` : '';
+  out.push(`${run.config.urls.map((u) => `\`${u.replace(/`/g, '')}\``).join(', ')} — ${num(run.durationMs / 1000)} s measured${counts}`);
   if (run.cutShort) out.push('', `**Cut short:** ${escapeMarkdown(run.cutShort)}`);
-  out.push('', '### Latency', '', mdTable(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(run.latency[k]))]));
+  for (const l of externalLines(run)) out.push('', escapeMarkdown(l));
+  const lat = run.latency;
+  if (lat) out.push('', '### Latency', '', mdTable(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(lat[k]))]));
   const r = run.requests;
-  out.push('', '### Requests', '', mdTable(['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'], [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]]));
+  if (r && run.throughput) out.push('', '### Requests', '', mdTable(['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'], [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]]));
   if (run.stages.length > 1) {
     out.push('', '### Stages', '', mdTable(['#', 'duration', 'connections', 'requests', 'req/s', 'p50', 'p99', 'errors'], run.stages.map((s) => [String(s.index + 1), `${num(s.elapsedMs / 1000)} s`, String(s.connections), String(s.requests.total), num(s.throughput.rps), ms(s.latency.p50), ms(s.latency.p99), String(s.requests.errors)])));
   }
+  out.push('', '### Server', '', serverLines(run, true).join('  \n'));
   if (run.thresholds.length > 0) {
-    out.push('', '### Thresholds', '', mdTable(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? '✅' : '❌', `\`${t.expr.replace(/`/g, '')}\``, verdictValue(t)])));
+    out.push('', '### Thresholds', '', mdTable(['', 'threshold', 'actual'], run.thresholds.map((t) => [t.ok ? '✅' : '❌', `\`${t.expr.replace(/`/g, '')}\``, t.note ? escapeMarkdown(t.note) : verdictValue(t)])));
   }
   if (run.topFunctions.length > 0) {
     out.push('', '### Server: top functions by self time', '', mdTable(['self', '%', 'function', 'location'], run.topFunctions.map((f) => [ms(f.selfMs), `${num(f.selfPct)}%`, escapeMarkdown(f.name), escapeMarkdown(where(f.url, f.line))])));
   }
+  if (run.topAllocators && run.topAllocators.length > 0) {
+    out.push('', '### Server: top allocators (sampled heap profile)', '', mdTable(['allocated', '%', 'function', 'location'], run.topAllocators.map((f) => [formatValue(f.selfBytes, 'bytes'), `${num(f.selfPct)}%`, escapeMarkdown(f.name), escapeMarkdown(where(f.url, f.line))])));
+  }
   const b = run.baseline;
   if (b) {
-    out.push('', `### Against the baseline`, '', mdTable(['metric', 'before', 'after', 'change'], [
-      ...latencyKeys.map((k) => [latencyLabel[k], ms(b.latencyDelta[k].before), ms(b.latencyDelta[k].after), signedPct(b.latencyDelta[k].deltaPct)]),
-      ['req/s', num(b.rpsDelta.before), num(b.rpsDelta.after), signedPct(b.rpsDelta.deltaPct)],
-    ]));
+    const rows = deltaRows(b);
+    out.push('', `### Against the baseline`, '', rows.length > 0 ? mdTable(['metric', 'before', 'after', 'change'], rows) : 'Latency and req/s not compared: one of the runs did not measure its load.');
     if (b.grown.length > 0) out.push('', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, escapeMarkdown(g.name), escapeMarkdown(where(g.url, g.line))])));
     if (b.regressions.length > 0) out.push('', `**Regression above ${b.failAbovePct}%:** ${b.regressions.join(', ')}`);
+  }
+  if (run.external && run.external.stdout.trim() !== '') {
+    // A fence longer than any run of backticks in the output, so the tool's text cannot end it.
+    const longest = Math.max(2, ...(run.external.stdout.match(/`+/g) ?? []).map((m) => m.length));
+    const fence = '`'.repeat(longest + 1);
+    out.push('', '### Output of the load tool', '', fence, escapeControlTextKeepNewlines(run.external.stdout.trimEnd()), fence);
   }
   for (const p of run.problems) out.push('', `> ${escapeMarkdown(p)}`);
   return `${out.join('\n')}\n`;

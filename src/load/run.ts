@@ -4,6 +4,9 @@
 import { finite, mergeHistograms, ratio, summarizeLatency, type Histogram, type LatencySummary } from './histogram';
 import type { Stage } from './stages';
 import { evaluateThresholds, type Threshold, type ThresholdVerdict } from './thresholds';
+import { healthTimeline, summarizeHealth, type ServerHealth } from './server-health';
+import type { ProcessMetrics } from '../capture/server-metrics';
+import type { ParsedToolResult } from './external';
 
 /** Request counts. `total` = ok + non2xx + errors; `timeouts` are among `errors`. */
 export interface RequestCounts {
@@ -33,6 +36,8 @@ export interface Measurement {
   /** One entry per second of the measured phase, from its start. */
   seconds: Measured[];
   elapsedMs: number;
+  /** Epoch ms when the measured phase began (lines the server's own samples up with the timeline). */
+  startedAtEpochMs?: number;
   /** Why the run ended before its stages did (server exited, cancelled), if it did. */
   cutShort?: string;
 }
@@ -52,6 +57,10 @@ export interface LoadConfig {
   stages: Stage[];
   /** The server command FlameLens started. */
   command?: string[];
+  /** `--attach`: the running server recorded instead (as the user wrote it). */
+  attach?: string;
+  /** `--load-cmd`: the external tool that drove the load. */
+  loadCommand?: string;
 }
 
 export interface Throughput {
@@ -73,13 +82,20 @@ export interface StageResult {
 export interface TimelinePoint {
   /** Seconds since the measured phase began (the end of this second). */
   t: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-  /** The server's event-loop delay: not measured yet (null until the agent reports it). */
+  /** The load's own figures: null when an external tool drove the load (`driver: 'external'`). */
+  rps: number | null;
+  p50: number | null;
+  p99: number | null;
+  errors: number | null;
+  non2xx: number | null;
+  /** The server's event-loop delay p99 in this second, ms; null when no sample of the server covers it. */
   eventLoopDelayP99: number | null;
+  /** Share of the second the server's event loop was busy (0…1; the busiest process). */
+  eventLoopUtilization: number | null;
+  /** The server's CPU, % of one core (all its processes). */
+  cpuPct: number | null;
+  /** The server's JS heap in use, MB (all its processes). */
+  heapUsedMB: number | null;
 }
 
 export interface TopFunction {
@@ -87,6 +103,16 @@ export interface TopFunction {
   url: string;
   line: number;
   selfMs: number;
+  selfPct: number;
+}
+
+/** A function by the bytes it allocated during the load (sampling heap profile, `--heap`). */
+export interface TopAllocator {
+  name: string;
+  url: string;
+  line: number;
+  /** Bytes allocated in the function itself (sampled; collected objects included). */
+  selfBytes: number;
   selfPct: number;
 }
 
@@ -102,12 +128,42 @@ export interface Delta {
 export interface BaselineComparison {
   /** The baseline file as given. */
   file: string;
-  latencyDelta: Record<keyof LatencySummary, Delta>;
-  rpsDelta: Delta;
+  /** null when either run's latency was not measured (an external tool drove its load). */
+  latencyDelta: Record<keyof LatencySummary, Delta> | null;
+  rpsDelta: Delta | null;
   grown: { name: string; url: string; line: number; deltaMs: number }[];
+  /** Where `grown` comes from: the full profile diff (the baseline's profiles still exist) or the two top-N lists. */
+  grownFrom?: 'profiles' | 'topFunctions';
   /** With --fail-above: the metrics that regressed by more than it ("p95 +35.2%"). */
   regressions: string[];
   failAbovePct?: number;
+}
+
+/** The external tool that drove the load (`--load-cmd`), and what it said. */
+export interface ExternalLoadInfo {
+  command: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** Its stdout (the start of it when `stdoutTruncated`). */
+  stdout: string;
+  stdoutTruncated: boolean;
+  /** Why FlameLens ended it early, if it did. */
+  stoppedBecause?: string;
+  /** Whose output the latency, requests and throughput were read from; absent: not measured. */
+  parsed?: 'autocannon';
+  notes: string[];
+}
+
+/** A server recorded through `--attach`, and how it was left. */
+export interface AttachedServer {
+  target: string;
+  pid?: number;
+  /** FlameLens opened its inspector (SIGUSR1) and so had to close it. */
+  openedInspector: boolean;
+  /** The inspector FlameLens opened is closed again (or it was never opened by FlameLens). */
+  inspectorClosed: boolean;
+  /** It still ran when FlameLens left. */
+  stillRunning: boolean;
 }
 
 export interface LoadRun {
@@ -115,19 +171,32 @@ export interface LoadRun {
   version: 1;
   startedAt: string;
   config: LoadConfig;
+  /** Who drove the load: FlameLens (autocannon in-process), or an external tool (`--load-cmd`). */
+  driver: 'flamelens' | 'external';
+  external?: ExternalLoadInfo;
+  /** How the server was recorded: started by FlameLens with its agent, or attached to (`--attach`). */
+  serverMode: 'launched' | 'attached';
+  attached?: AttachedServer;
   durationMs: number;
-  latency: LatencySummary;
-  requests: RequestCounts;
-  throughput: Throughput;
+  /** null when an external tool drove the load and its output could not be read (see `external`). */
+  latency: LatencySummary | null;
+  requests: RequestCounts | null;
+  throughput: Throughput | null;
   statusCodes: Record<string, number>;
-  /** Failed requests (errors + non-2xx) as % of all. */
-  errorPercent: number;
+  /** Failed requests (errors + non-2xx) as % of all; null when not measured. */
+  errorPercent: number | null;
   stages: StageResult[];
   timeline: TimelinePoint[];
   thresholds: ThresholdVerdict[];
   profiles: string[];
   topFunctions: TopFunction[];
+  /** With --heap: the server's top allocators during the load (its busiest main thread's heap profile). */
+  topAllocators?: TopAllocator[];
   baseline?: BaselineComparison;
+  /** The server's event-loop delay, utilisation, CPU and heap during the measured phase (from the agent). */
+  server?: ServerHealth;
+  /** Why `server` is absent (e.g. an attached server has no agent), when it is. */
+  serverNote?: string;
   /** The run did not finish as planned (why), or the server had trouble. */
   problems: string[];
   cutShort?: string;
@@ -154,7 +223,16 @@ export interface BuildInputs {
   thresholds: readonly Threshold[];
   profiles?: string[];
   topFunctions?: TopFunction[];
+  topAllocators?: TopAllocator[];
   problems?: string[];
+  /** The agent's once-a-second samples of the server (absent: not measured, see `serverNote`). */
+  serverMetrics?: readonly ProcessMetrics[];
+  serverNote?: string;
+  /** The delay monitor's resolution, ms. */
+  serverMetricsResolutionMs?: number;
+  /** `--load-cmd`: the tool that drove the load instead of FlameLens, and its result if it could be read. */
+  external?: { info: ExternalLoadInfo; parsed?: ParsedToolResult };
+  attached?: AttachedServer;
 }
 
 /** The run's result from what the driver measured: totals over every measured stage, merged exactly. */
@@ -172,7 +250,6 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
   }
   const seconds = m.elapsedMs / 1000;
   const throughput = { rps: round3(ratio(requests.total, seconds)), bytesPerSec: round3(ratio(bytes, seconds)) };
-  const errorPercent = round3(ratio(requests.errors + requests.non2xx, requests.total) * 100);
   const stages: StageResult[] = m.stages.map((s, index) => ({
     index,
     durationMs: s.stage.durationMs,
@@ -184,35 +261,59 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     statusCodes: s.statusCodes,
   }));
   const timeline: TimelinePoint[] = [];
+  const ext = inputs.external;
+  const t0 = m.startedAtEpochMs;
+  const health = inputs.serverMetrics && t0 !== undefined ? healthTimeline(inputs.serverMetrics, t0, m.seconds.length) : [];
+  const server = inputs.serverMetrics && t0 !== undefined ? summarizeHealth(inputs.serverMetrics, t0, m.elapsedMs, inputs.serverMetricsResolutionMs ?? 10) : undefined;
   for (const [i, sec] of m.seconds.entries()) {
     // The last second may be partial: a sliver of one would extrapolate a few requests into a
     // spike, so it stays out of the timeline (its requests are in the totals).
     const span = Math.min(1, seconds - i);
     if (span < 0.25 && i > 0) continue;
     const l = summarizeLatency(sec.histogram);
-    timeline.push({ t: i + 1, rps: round3(ratio(sec.requests.total, Math.max(span, 0.001))), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, eventLoopDelayP99: null });
+    const h = health[i] ?? { eventLoopDelayP99: null, eventLoopUtilization: null, cpuPct: null, heapUsedMB: null };
+    if (ext) {
+      timeline.push({ t: i + 1, rps: null, p50: null, p99: null, errors: null, non2xx: null, ...h });
+      continue;
+    }
+    timeline.push({ t: i + 1, rps: round3(ratio(sec.requests.total, Math.max(span, 0.001))), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, ...h });
   }
   all.destroy();
-  const thresholds = evaluateThresholds(inputs.thresholds, { latency, errorPercent, rps: throughput.rps });
+  const measured = ext ? ext.parsed : { latency, requests, throughput, statusCodes };
+  const errPct = measured ? round3(ratio(measured.requests.errors + measured.requests.non2xx, measured.requests.total) * 100) : null;
+  const thresholds = measured
+    ? evaluateThresholds(inputs.thresholds, { latency: measured.latency, errorPercent: errPct ?? 0, rps: measured.throughput.rps })
+    : inputs.thresholds.map((t) => ({ ...notMeasuredVerdict(t) }));
   return {
     kind: 'flamelens-load-run',
     version: 1,
     startedAt: inputs.startedAt.toISOString(),
     config: inputs.config,
+    driver: ext ? 'external' : 'flamelens',
+    ...(ext ? { external: ext.info } : {}),
+    serverMode: inputs.attached ? 'attached' : 'launched',
+    ...(inputs.attached ? { attached: inputs.attached } : {}),
     durationMs: Math.round(m.elapsedMs),
-    latency,
-    requests,
-    throughput,
-    statusCodes,
-    errorPercent,
-    stages,
+    latency: measured?.latency ?? null,
+    requests: measured?.requests ?? null,
+    throughput: measured?.throughput ?? null,
+    statusCodes: measured?.statusCodes ?? {},
+    errorPercent: errPct,
+    stages: ext ? [] : stages,
     timeline,
     thresholds,
     profiles: inputs.profiles ?? [],
     topFunctions: inputs.topFunctions ?? [],
+    ...(inputs.topAllocators ? { topAllocators: inputs.topAllocators } : {}),
+    ...(server ? { server } : { serverNote: inputs.serverNote ?? 'the server reported no metrics (no process loaded the agent, or none lived a full second)' }),
     problems: inputs.problems ?? [],
     ...(m.cutShort !== undefined ? { cutShort: m.cutShort } : {}),
   };
+}
+
+/** A threshold on a load FlameLens did not measure: broken (a gate must not pass on nothing), and says why. */
+function notMeasuredVerdict(t: Threshold): ThresholdVerdict {
+  return { expr: t.expr, ok: false, actual: 0, unit: t.metric === 'errors' ? '%' : t.metric === 'rps' ? 'req/s' : 'ms', note: 'not measured: an external tool drove the load and its output could not be read' };
 }
 
 function delta(before: number, after: number): Delta {
@@ -227,8 +328,9 @@ function delta(before: number, after: number): Delta {
  */
 export function compareRuns(base: LoadRun, run: LoadRun, file: string, failAbovePct?: number): BaselineComparison {
   const keys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
-  const latencyDelta = Object.fromEntries(keys.map((k) => [k, delta(base.latency[k], run.latency[k])])) as Record<keyof LatencySummary, Delta>;
-  const rpsDelta = delta(base.throughput.rps, run.throughput.rps);
+  const [bl, rl] = [base.latency, run.latency];
+  const latencyDelta = bl && rl ? (Object.fromEntries(keys.map((k) => [k, delta(bl[k], rl[k])])) as Record<keyof LatencySummary, Delta>) : null;
+  const rpsDelta = base.throughput && run.throughput ? delta(base.throughput.rps, run.throughput.rps) : null;
   const key = (f: { name: string; url: string; line: number }) => `${f.name}\u0000${f.url}\u0000${f.line}`;
   const before = new Map(base.topFunctions.map((f) => [key(f), f.selfMs]));
   const grown = run.topFunctions
@@ -238,11 +340,13 @@ export function compareRuns(base: LoadRun, run: LoadRun, file: string, failAbove
     .slice(0, 10);
   const regressions: string[] = [];
   if (failAbovePct !== undefined) {
+    // Fails closed: a gate cannot pass on latency that one of the runs did not measure.
+    if (!latencyDelta || !rpsDelta) regressions.push('p95 not comparable (a run whose load FlameLens did not measure)');
     for (const k of ['p95', 'p99'] as const) {
-      const d = latencyDelta[k];
-      if (d.before > 0 && d.deltaPct > failAbovePct) regressions.push(`${k} +${d.deltaPct.toFixed(1)}%`);
+      const d = latencyDelta?.[k];
+      if (d && d.before > 0 && d.deltaPct > failAbovePct) regressions.push(`${k} +${d.deltaPct.toFixed(1)}%`);
     }
-    if (rpsDelta.before > 0 && -rpsDelta.deltaPct > failAbovePct) regressions.push(`rps ${rpsDelta.deltaPct.toFixed(1)}%`);
+    if (rpsDelta && rpsDelta.before > 0 && -rpsDelta.deltaPct > failAbovePct) regressions.push(`rps ${rpsDelta.deltaPct.toFixed(1)}%`);
   }
   return { file, latencyDelta, rpsDelta, grown, regressions, ...(failAbovePct !== undefined ? { failAbovePct } : {}) };
 }
@@ -251,16 +355,24 @@ export function compareRuns(base: LoadRun, run: LoadRun, file: string, failAbove
 export function asLoadRun(data: unknown): LoadRun | undefined {
   const r = data as Partial<LoadRun> | null;
   if (!r || typeof r !== 'object' || r.kind !== 'flamelens-load-run') return undefined;
-  const l = r.latency as Partial<LatencySummary> | undefined;
+  const l = r.latency as Partial<LatencySummary> | null | undefined;
   const nums = l && ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'].every((k) => Number.isFinite((l as Record<string, unknown>)[k]));
-  if (!nums || !r.throughput || !Number.isFinite(r.throughput.rps)) return undefined;
+  // A run whose load an external tool drove has no latency (null): still a run to compare profiles with.
+  const unmeasured = l === null && r.driver === 'external';
+  if (!unmeasured && (!nums || !r.throughput || !Number.isFinite(r.throughput.rps))) return undefined;
   const topFunctions = Array.isArray(r.topFunctions)
     ? r.topFunctions.filter((f) => f && typeof f.name === 'string' && typeof f.url === 'string' && Number.isFinite(f.line) && Number.isFinite(f.selfMs))
     : [];
-  return { ...(r as LoadRun), topFunctions };
+  return { ...(r as LoadRun), driver: r.driver ?? 'flamelens', serverMode: r.serverMode ?? 'launched', topFunctions, ...(unmeasured ? { latency: null, throughput: null, requests: null } : {}) };
 }
 
-/** Whether the run passes its gates: every threshold held and no regression past --fail-above. */
+/** Whether the run passes its gates: every threshold held, no regression past --fail-above, and an external load tool succeeded. */
 export function runPassed(run: LoadRun): boolean {
-  return run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0;
+  return run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0 && !externalToolFailed(run);
+}
+
+/** The external load tool ended by itself with a failure (k6 does when its own thresholds break). */
+export function externalToolFailed(run: LoadRun): boolean {
+  const e = run.external;
+  return e !== undefined && e.stoppedBecause === undefined && e.exitCode !== 0;
 }

@@ -23,6 +23,8 @@ export interface ThresholdVerdict {
   /** The measured value, in the threshold's unit (ms, %, requests/s). */
   actual: number;
   unit: 'ms' | '%' | 'req/s';
+  /** Why `actual` is not a measurement (the load was not measured), when it is not. */
+  note?: string;
 }
 
 /** What thresholds are checked against. */

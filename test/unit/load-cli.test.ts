@@ -4,28 +4,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { buildBundles, busyFunction, cpuSelfByFunction, isAlive, scratchDir, startProcess, writeFiles } from './capture-helpers';
-import type { LoadRun } from '../../src/load/run';
+import { allFinite, freePort, readRun, runLoad, type CliRun } from './load-helpers';
 
 let cli = '';
 before(async () => {
   cli = (await buildBundles()).cli;
 });
-
-/** A port free a moment ago (the server binds it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * /slow burns slowRouteWork (1 ms; + addedWork 20 ms with EXTRA=1: far above the noise of a busy machine), /warm burns warmupRouteWork and
@@ -64,28 +50,8 @@ process.on('SIGTERM', () => {
  */
 const serverCommand = ['node', '--no-turbo-inlining', '--no-use-osr', 'server.js'];
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function flamelens(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Run {
-  const r = spawnSync(process.execPath, [cli, 'load', ...args], { cwd, encoding: 'utf8', timeout: 180_000, env: { ...process.env, ...env } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function readRun(file: string): LoadRun {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as LoadRun;
-}
-
-function allFinite(run: LoadRun): boolean {
-  let ok = true;
-  JSON.stringify(run, (_k, v: unknown) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) ok = false;
-    return v;
-  });
-  return ok;
+function flamelens(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  return runLoad(cli, args, cwd, env);
 }
 
 function serverDir(name: string): string {
@@ -108,13 +74,13 @@ test('load: percentiles, counts, stages, thresholds held and broken (exit 1); th
   assert.match(r.stderr, /threshold broken: p50<1us/);
   const run = readRun(path.join(dir, 'run.json'));
   assert.ok(allFinite(run));
-  const l = run.latency;
+  const l = run.latency!;
   assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.p999 && l.p999 <= l.max, JSON.stringify(l));
-  assert.equal(run.requests.total, run.requests.ok + run.requests.non2xx + run.requests.errors);
-  assert.ok(run.requests.ok > 0);
-  assert.ok(run.throughput.rps > 0);
+  assert.equal(run.requests!.total, run.requests!.ok + run.requests!.non2xx + run.requests!.errors);
+  assert.ok(run.requests!.ok > 0);
+  assert.ok(run.throughput!.rps > 0);
   assert.deepEqual(run.stages.map((s) => s.connections), [1, 2]);
-  assert.equal(run.stages.reduce((a, s) => a + s.requests.total, 0), run.requests.total);
+  assert.equal(run.stages.reduce((a, s) => a + s.requests.total, 0), run.requests!.total);
   assert.ok(run.timeline.length >= 1);
   assert.deepEqual(run.thresholds.map((t) => [t.expr, t.ok]), [['p99<60s', true], ['p50<1us', false]]);
   assert.equal(run.thresholds[1]!.actual, l.p50);
@@ -128,7 +94,7 @@ test('load: percentiles, counts, stages, thresholds held and broken (exit 1); th
   assert.match(r.stdout, /slowRouteWork/);
   assert.match(r.stdout, /BROKEN\s+p50<1us/);
   // The same run in the output folder, and the markdown report.
-  assert.deepEqual(readRun(path.join(dir, 'out', 'load-run.json')).requests, run.requests);
+  assert.deepEqual(readRun(path.join(dir, 'out', 'load-run.json')).requests, run.requests!);
   const md = fs.readFileSync(path.join(dir, 'run.md'), 'utf8');
   assert.match(md, /FAILED/);
   assert.match(md, /\| ❌ \| `p50<1us` \|/);
@@ -146,10 +112,19 @@ test('load: --baseline reports the p95 growth and the grown function; --fail-abo
   assert.match(second.stderr, /regression against the baseline: p95 \+/);
   const run = readRun(path.join(dir, 'new.json'));
   assert.ok(run.baseline, 'baseline section');
-  assert.ok(run.baseline.latencyDelta.p95.deltaPct > 20, JSON.stringify(run.baseline.latencyDelta.p95));
+  assert.ok(run.baseline.latencyDelta!.p95.deltaPct > 20, JSON.stringify(run.baseline.latencyDelta!.p95));
   assert.ok(run.baseline.grown.some((g) => g.name === 'addedWork'), JSON.stringify(run.baseline.grown));
   assert.match(second.stdout, /REGRESSION above 20%/);
-  assert.match(second.stdout, /Functions whose self time grew most:[\s\S]*addedWork/);
+  assert.match(second.stdout, /Functions whose self time grew most \(full profile diff\):[\s\S]*addedWork/);
+  assert.equal(run.baseline.grownFrom, 'profiles', 'the baseline\'s profiles are still on disk');
+  // Without the baseline's profiles, the grown functions come from the two top-N lists.
+  for (const p of readRun(path.join(dir, 'base.json')).profiles) fs.rmSync(p, { force: true });
+  const third = flamelens([...common, '--baseline', 'base.json', '--out', 'out3', '--json', 'third.json', '--', ...serverCommand], dir, { PORT: String(port), EXTRA: '1' });
+  assert.equal(third.status, 0, third.stderr);
+  const fallback = readRun(path.join(dir, 'third.json')).baseline!;
+  assert.equal(fallback.grownFrom, 'topFunctions');
+  assert.ok(fallback.grown.some((g) => g.name === 'addedWork'), JSON.stringify(fallback.grown));
+  assert.match(third.stdout, /grew most \(from the top functions: the baseline's profiles are gone\)/);
 });
 
 test('load: a URL that is not this machine is refused before anything starts (exit 2)', () => {
@@ -212,7 +187,7 @@ test('load: a server that crashes during the load: what was measured and recorde
   const run = readRun(path.join(dir, 'out', 'load-run.json'));
   assert.match(run.cutShort ?? '', /exited with code 1 during the load/);
   assert.ok(allFinite(run));
-  assert.ok(run.requests.ok >= 40, `requests before the crash: ${run.requests.ok}`);
+  assert.ok(run.requests!.ok >= 40, `requests before the crash: ${run.requests!.ok}`);
   assert.ok(run.durationMs < 20_000, 'the run ended with the server, not at its duration');
   assert.equal(run.profiles.length, 1, 'the crashed server saved its profile on the way out');
   assert.ok((cpuSelfByFunction(run.profiles[0]!).get('slowRouteWork') ?? 0) > 0);
@@ -236,10 +211,10 @@ test('load: --rate holds the request rate; several URLs, a method, headers and a
   assert.deepEqual(run.config.headerNames, ['x-test']);
   assert.equal(run.config.bodyBytes, 12);
   assert.deepEqual(run.config.urls, [`${base}/slow`, `${base}/other`]);
-  assert.ok(run.requests.ok > 0);
+  assert.ok(run.requests!.ok > 0);
   // At 20 req/s the server (hundreds of req/s unthrottled) is held back: a count, not a speed.
   const allowed = 20 * (run.durationMs / 1000) + 20;
-  assert.ok(run.requests.total <= allowed, `${run.requests.total} requests in ${run.durationMs} ms at --rate 20`);
+  assert.ok(run.requests!.total <= allowed, `${run.requests!.total} requests in ${run.durationMs} ms at --rate 20`);
 });
 
 test('load: Ctrl+C stops the load, keeps the profile and reports what was measured (exit 130)', { timeout: 120_000 }, async () => {
@@ -256,7 +231,7 @@ test('load: Ctrl+C stops the load, keeps the profile and reports what was measur
     assert.equal(end.code, 130, p.stderr());
     const run = readRun(path.join(dir, 'out', 'load-run.json'));
     assert.ok(run.cutShort, 'cut short');
-    assert.ok(run.requests.ok > 0);
+    assert.ok(run.requests!.ok > 0);
     assert.ok(run.durationMs < 60_000);
     assert.equal(run.profiles.length, 1, 'the server saved its profile on SIGINT');
   } finally {

@@ -115,30 +115,30 @@ test('a run: totals over stages, counts that add up, a per-second timeline', () 
     },
     thresholds: [parseThreshold('errors<10%')],
   });
-  assert.deepEqual(run.requests, { total: 8, ok: 5, non2xx: 1, errors: 2, timeouts: 1 });
-  assert.equal(run.requests.total, run.requests.ok + run.requests.non2xx + run.requests.errors);
+  assert.deepEqual(run.requests!, { total: 8, ok: 5, non2xx: 1, errors: 2, timeouts: 1 });
+  assert.equal(run.requests!.total, run.requests!.ok + run.requests!.non2xx + run.requests!.errors);
   assert.equal(run.errorPercent, 37.5);
   assert.equal(run.thresholds[0]!.ok, false);
-  assert.ok(run.latency.p50 <= run.latency.p95 && run.latency.p95 <= run.latency.p99 && run.latency.p99 <= run.latency.max);
-  assert.ok(Math.abs(run.latency.max - 20) < 0.05);
+  assert.ok(run.latency!.p50 <= run.latency!.p95 && run.latency!.p95 <= run.latency!.p99 && run.latency!.p99 <= run.latency!.max);
+  assert.ok(Math.abs(run.latency!.max - 20) < 0.05);
   assert.equal(run.stages.length, 2);
   assert.equal(run.stages[1]!.connections, 2);
   assert.deepEqual(run.timeline.map((p) => [p.t, p.rps]), [[1, 4], [2, 4]]);
-  assert.equal(run.throughput.rps, Math.round((8 / 2.1) * 1000) / 1000);
+  assert.equal(run.throughput!.rps, Math.round((8 / 2.1) * 1000) / 1000);
 });
 
 function runWith(p95: number, rps: number, fns: [string, number][]): LoadRun {
   const base = buildLoadRun({ startedAt: new Date(0), config, measurement: { stages: [], seconds: [], elapsedMs: 1000 }, thresholds: [] });
-  return { ...base, latency: { ...base.latency, p95, p99: p95 * 2, p50: p95 / 2 }, throughput: { rps, bytesPerSec: 0 }, topFunctions: fns.map(([name, selfMs]) => ({ name, url: 'server.js', line: 3, selfMs, selfPct: 1 })) };
+  return { ...base, latency: { ...base.latency!, p95, p99: p95 * 2, p50: p95 / 2 }, throughput: { rps, bytesPerSec: 0 }, topFunctions: fns.map(([name, selfMs]) => ({ name, url: 'server.js', line: 3, selfMs, selfPct: 1 })) };
 }
 
 test('baseline: latency and throughput deltas, grown functions, --fail-above on p95/p99/rps', () => {
   const before = runWith(10, 1000, [['handler', 100], ['parse', 50]]);
   const after = runWith(13, 950, [['handler', 100], ['parse', 80], ['addedWork', 200]]);
   const c = compareRuns(before, after, 'base.json', 20);
-  assert.equal(c.latencyDelta.p95.deltaPct, 30);
-  assert.equal(c.latencyDelta.p95.delta, 3);
-  assert.equal(c.rpsDelta.deltaPct, -5);
+  assert.equal(c.latencyDelta!.p95.deltaPct, 30);
+  assert.equal(c.latencyDelta!.p95.delta, 3);
+  assert.equal(c.rpsDelta!.deltaPct, -5);
   assert.deepEqual(c.grown.map((g) => [g.name, g.deltaMs]), [['addedWork', 200], ['parse', 30]]);
   assert.deepEqual(c.regressions, ['p95 +30.0%', 'p99 +30.0%']);
   assert.equal(runPassed({ ...after, baseline: c }), false);
@@ -146,7 +146,7 @@ test('baseline: latency and throughput deltas, grown functions, --fail-above on 
   assert.deepEqual(compareRuns(before, runWith(10, 500, []), 'base.json', 40).regressions, ['rps -50.0%']);
   // A baseline of zeros: no division by zero, no regression claimed.
   const zero = compareRuns(runWith(0, 0, []), after, 'z.json', 1);
-  assert.equal(zero.latencyDelta.p95.deltaPct, 0);
+  assert.equal(zero.latencyDelta!.p95.deltaPct, 0);
   assert.deepEqual(zero.regressions, []);
 });
 
@@ -155,7 +155,7 @@ test('baseline files: only a load run is accepted', () => {
   assert.equal(asLoadRun(null), undefined);
   assert.equal(asLoadRun({ kind: 'flamelens-load-run', latency: { p50: 'x' }, throughput: { rps: 1 } }), undefined);
   const back = asLoadRun(JSON.parse(JSON.stringify(runWith(5, 10, [['f', 1]]))));
-  assert.equal(back?.latency.p95, 5);
+  assert.equal(back?.latency?.p95, 5);
   assert.equal(back?.topFunctions.length, 1);
 });
 

@@ -1,0 +1,216 @@
+// The server side of a load run, one interface for both ways to get at it: a server FlameLens
+// starts with its agent (recording nothing until the measured phase; ended afterwards), or one
+// that already runs and is recorded through the inspector (`--attach PID|HOST:PORT`; left as
+// found: still running, the inspector FlameLens opened closed again). No terminal output here.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { CaptureError, startCapture, type CaptureHandle, type CaptureOptions, type CaptureResult } from '../capture/launcher';
+import { attach, type AttachResult, type AttachSession, type AttachTarget } from '../capture/attach';
+import { isAlive } from '../capture/attach-endpoint';
+import type { AttachedServer } from './run';
+
+/** A profile the server left, as the report lists it. */
+export interface ServerProfile {
+  path: string;
+  kind: 'cpu' | 'heap';
+  label: string;
+  isMainThread: boolean;
+}
+
+export interface RecordedServer {
+  profiles: ServerProfile[];
+  problems: string[];
+  /** Things worth saying that are not problems (an inspector closed again…). */
+  notes: string[];
+  /** Where the agent left its files (the launched server's session folder). */
+  sessionDir?: string;
+  attached?: AttachedServer;
+}
+
+export interface ServerRecording {
+  readonly mode: 'launched' | 'attached';
+  /** Why the server is gone (it exited), or undefined while it runs. */
+  gone(): string | undefined;
+  /** Called once if the server goes away after this call. */
+  onGone(listener: (why: string) => void): void;
+  /** Begins recording; resolves with the threads recording (0: none). */
+  start(): Promise<number>;
+  /** Stops recording; a launched server is ended, an attached one left running. */
+  finish(): Promise<RecordedServer>;
+  /** Something failed: leave nothing behind (a launched server ended, an attached one left as found). */
+  abandon(): Promise<void>;
+  /** The server's last output lines, for messages about it ("; its last output: …"), or ''. */
+  lastOutput(): string;
+}
+
+/** The last lines a child wrote to one of its streams, for error messages. */
+export class Tail {
+  private lines: string[] = [];
+  private partial = '';
+  constructor(private readonly keep = 12) {}
+  push(chunk: Buffer): void {
+    const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
+    this.partial = parts.pop() ?? '';
+    this.lines.push(...parts.filter((l) => l.trim() !== ''));
+    if (this.lines.length > this.keep) this.lines = this.lines.slice(-this.keep);
+  }
+  text(): string {
+    const all = [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].slice(-this.keep);
+    return all.length > 0 ? `; its last output:\n${all.map((l) => `    ${l}`).join('\n')}` : '';
+  }
+}
+
+/** One request; resolves true on any HTTP answer, false when refused or timed out. */
+function probe(url: URL, method: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const mod = url.protocol === 'https:' ? https : http;
+    const req = mod.request(url, { method: method === 'GET' || method === 'HEAD' ? method : 'GET', agent: false, timeout: 2000, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+/** Waits until `url` answers; a CaptureError when the server goes first or never answers. */
+export async function waitUntilAnswering(server: ServerRecording, url: URL, method: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const gone = server.gone();
+    if (gone !== undefined) throw new CaptureError(`${gone} before it answered ${url.href}${server.lastOutput()}`);
+    if (await probe(url, method)) return;
+    if (Date.now() >= deadline) {
+      throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${server.lastOutput()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function exitText(child: CaptureHandle['child']): string {
+  return child.signalCode ? `was ended by ${child.signalCode}` : `exited with code ${child.exitCode}`;
+}
+
+/** Starts the server with the agent loaded but waiting for start(). */
+export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | 'stdio'>): Promise<ServerRecording> {
+  const handle = await startCapture({ ...opts, stdio: ['ignore', 'pipe', 'pipe'], waitForStart: true });
+  const tail = new Tail();
+  handle.child.stdout?.on('data', (c: Buffer) => tail.push(c));
+  handle.child.stderr?.on('data', (c: Buffer) => tail.push(c));
+  const exited = () => handle.child.exitCode !== null || handle.child.signalCode !== null;
+  const gone = () => (exited() ? `the server ${exitText(handle.child)}` : undefined);
+  /** SIGTERM, then SIGKILL after `graceMs`. */
+  const end = async (graceMs: number): Promise<CaptureResult> => {
+    handle.kill('SIGTERM');
+    const timer = setTimeout(() => handle.kill('SIGKILL'), graceMs);
+    return handle.done.finally(() => clearTimeout(timer));
+  };
+  const exitListeners: (() => void)[] = [];
+  const unlisten = () => {
+    for (const l of exitListeners.splice(0)) handle.child.removeListener('exit', l);
+  };
+  return {
+    mode: 'launched',
+    gone,
+    onGone(listener) {
+      const l = () => listener(gone() ?? 'the server exited');
+      exitListeners.push(l);
+      handle.child.once('exit', l);
+    },
+    start: () => (exited() ? Promise.resolve(0) : handle.start(10_000)),
+    async finish() {
+      unlisten();
+      let result: CaptureResult;
+      if (exited()) result = await handle.done;
+      else {
+        await handle.stop(10_000, 'manual');
+        result = await end(10_000);
+      }
+      return { profiles: result.profiles, problems: [...result.problems], notes: [], sessionDir: result.sessionDir };
+    },
+    async abandon() {
+      unlisten();
+      if (!exited()) await end(5000);
+    },
+    lastOutput: () => tail.text(),
+  };
+}
+
+export interface AttachServerOptions {
+  target: AttachTarget;
+  /** As the user wrote it (for messages and the run). */
+  targetText: string;
+  outDir: string;
+  heap: boolean;
+  intervalUs: number;
+  signal?: AbortSignal;
+}
+
+/** A running server, recorded through its inspector from start() to finish(). */
+export function attachedServer(opts: AttachServerOptions): ServerRecording {
+  const pid = 'pid' in opts.target ? opts.target.pid : undefined;
+  let session: AttachSession | undefined;
+  let ended: string | undefined;
+  const listeners: ((why: string) => void)[] = [];
+  const goneNow = (why: string) => {
+    if (ended !== undefined) return;
+    ended = why;
+    for (const l of listeners.splice(0)) l(why);
+  };
+  // Until attached, only a pid can be watched; afterwards the inspector says when the target ends.
+  const watch = pid !== undefined ? setInterval(() => !isAlive(pid) && goneNow(`pid ${pid} exited`), 250) : undefined;
+  watch?.unref();
+  const describe = (r: AttachResult): AttachedServer => ({
+    target: opts.targetText,
+    ...(r.pid !== undefined ? { pid: r.pid } : {}),
+    openedInspector: r.openedInspector,
+    inspectorClosed: r.openedInspector ? r.inspectorClosed : true,
+    stillRunning: r.pid !== undefined ? isAlive(r.pid) : !r.targetExited,
+  });
+  return {
+    mode: 'attached',
+    gone: () => ended ?? (pid !== undefined && !isAlive(pid) ? `pid ${pid} is not running` : undefined),
+    onGone(listener) {
+      listeners.push(listener);
+    },
+    async start() {
+      // The caller's signal cancels attaching only: aborting a recording session would drop what it
+      // recorded, and a load run's Ctrl+C keeps it (finish() saves it).
+      const connecting = new AbortController();
+      const follow = () => connecting.abort(opts.signal?.reason);
+      if (opts.signal?.aborted) follow();
+      opts.signal?.addEventListener('abort', follow);
+      try {
+        session = await attach(opts.target, { cpu: true, heap: opts.heap, intervalUs: opts.intervalUs, outDir: opts.outDir, signal: connecting.signal });
+      } finally {
+        opts.signal?.removeEventListener('abort', follow);
+      }
+      void session.finished.then((r) => {
+        if (r.targetExited) goneNow(`the attached server (pid ${r.pid ?? '?'}) exited`);
+        else if (r.error?.code === 'connection-lost') goneNow(`the connection to the attached server was lost (${r.error.message})`);
+      });
+      return 1;
+    },
+    async finish() {
+      if (watch) clearInterval(watch);
+      if (!session) return { profiles: [], problems: ['the server was never attached to'], notes: [] };
+      const r = await session.stop();
+      const label = `pid ${r.pid ?? '?'} (attached, ${r.host}:${r.port})`;
+      const profiles: ServerProfile[] = [];
+      if (r.files.cpuprofile) profiles.push({ path: r.files.cpuprofile, kind: 'cpu', label, isMainThread: true });
+      if (r.files.heapprofile) profiles.push({ path: r.files.heapprofile, kind: 'heap', label, isMainThread: true });
+      const problems = [...r.warnings, ...r.lost];
+      if (r.error && !(r.error.code === 'target-exited' && profiles.length > 0)) problems.push(r.error.message);
+      const notes: string[] = [];
+      if (r.otherSessions > 0) notes.push(`left the inspector on ${r.host}:${r.port} open for ${r.otherSessions} other FlameLens session(s) still attached`);
+      else if (r.openedInspector && r.inspectorClosed) notes.push(`inspector closed again (pid ${r.pid ?? '?'} is as FlameLens found it)`);
+      return { profiles, problems, notes, attached: describe(r) };
+    },
+    async abandon() {
+      if (watch) clearInterval(watch);
+      await session?.stop();
+    },
+    lastOutput: () => '',
+  };
+}
