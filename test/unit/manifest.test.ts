@@ -17,6 +17,12 @@ interface MenuItem {
   when?: string;
 }
 interface Manifest {
+  version: string;
+  icon?: string;
+  preview?: boolean;
+  repository?: string | { type?: string; url: string };
+  galleryBanner?: { color?: string; theme?: string };
+  keywords?: string[];
   capabilities?: {
     untrustedWorkspaces?: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] };
     virtualWorkspaces?: { supported: boolean | 'limited'; description?: string };
@@ -28,7 +34,8 @@ interface Manifest {
   };
 }
 
-const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Manifest;
+const repoFile = (rel: string) => new URL(`../../${rel}`, import.meta.url);
+const manifest = JSON.parse(readFileSync(repoFile('package.json'), 'utf8')) as Manifest;
 const { commands, menus } = manifest.contributes;
 
 /** Commands that start programs or attach to running ones: only in a trusted workspace. */
@@ -124,6 +131,35 @@ describe('package.json manifest', () => {
 
   it('contributes FlameLens: Show Log', () => {
     assert.equal(commands.find((c) => c.command === 'flamelens.showLog')?.title, 'Show Log');
+  });
+
+  it('has a 128×128 PNG icon', () => {
+    assert.equal(manifest.icon, 'media/icon.png');
+    const png = readFileSync(repoFile(manifest.icon));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    assert.equal(png.toString('latin1', 12, 16), 'IHDR');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'width × height');
+  });
+
+  it('is a preview before 1.0, with a gallery banner and keywords the marketplace accepts', () => {
+    const major = Number(manifest.version.split('.')[0]);
+    assert.ok(Number.isInteger(major));
+    if (major < 1) assert.equal(manifest.preview, true);
+    assert.match(manifest.galleryBanner?.color ?? '', /^#[0-9a-f]{6}$/i);
+    assert.ok(['dark', 'light'].includes(manifest.galleryBanner?.theme ?? ''), manifest.galleryBanner?.theme);
+    const keywords = manifest.keywords ?? [];
+    assert.ok(keywords.length > 0 && keywords.length <= 30, `${keywords.length} keywords (vsce allows 30)`);
+    assert.equal(new Set(keywords).size, keywords.length, 'duplicate keywords');
+  });
+
+  it('names no placeholder repository', () => {
+    const url = typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+    if (url !== undefined) assert.doesNotMatch(url, /\.(invalid|example|test|localhost)\b|example\.(com|org)/, url);
+  });
+
+  it('has a CHANGELOG with an entry for this version', () => {
+    const changelog = readFileSync(repoFile('CHANGELOG.md'), 'utf8');
+    assert.match(changelog, new RegExp(`^## ${manifest.version.replace(/\./g, '\\.')}\\b`, 'm'));
   });
 
   it('puts only contributed commands in menus', () => {
