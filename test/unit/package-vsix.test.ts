@@ -115,6 +115,14 @@ describe('npm run package (.vsix)', () => {
     for (const f of readdirSync(path.join(repo, 'media')).filter((x) => /^hot-\d\.svg$/.test(x))) assert.ok(files.includes(`media/${f}`), f);
   });
 
+  it('ships the strings every %key% of the packaged manifest names', () => {
+    const manifestText = read('package.json').toString('utf8');
+    const keys = [...manifestText.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1] ?? '');
+    if (keys.length === 0) return;
+    const nls = JSON.parse(read('package.nls.json').toString('utf8')) as Record<string, unknown>;
+    for (const key of keys) assert.equal(typeof nls[key], 'string', `%${key}% has no text in the packaged package.nls.json`);
+  });
+
   it('ships minified production bundles without source-map comments', () => {
     for (const f of ['dist/extension.js', 'dist/webview.js', 'dist/parse-worker.js']) {
       const text = read(f).toString('utf8');
