@@ -56,6 +56,7 @@ const manifest = JSON.parse(manifestText, (_key, value: unknown) => {
   const key = nlsKey(value);
   return key !== undefined && typeof nls[key] === 'string' ? nls[key] : value;
 }) as Manifest;
+const rawManifest = JSON.parse(manifestText) as Manifest;
 const { commands, menus } = manifest.contributes;
 
 /** Commands that start programs or attach to running ones: only in a trusted workspace. */
@@ -240,6 +241,28 @@ describe('package.json manifest', () => {
       assert.ok(used.has(key), `package.nls.json: ${key} is not used in package.json`);
       assert.match(text, /\S/, key);
     }
+  });
+
+  it('keeps command titles, setting descriptions and the walkthrough in package.nls.json (ready for translations)', () => {
+    const literal: string[] = [];
+    const check = (where: string, value: unknown) => {
+      if (typeof value === 'string' && nlsKey(value) === undefined) literal.push(`${where}: "${value}"`);
+    };
+    for (const c of rawManifest.contributes.commands) check(c.command, c.title);
+    for (const [key, prop] of Object.entries(rawManifest.contributes.configuration.properties)) {
+      const p = prop as { description?: string; markdownDescription?: string };
+      check(key, p.description ?? p.markdownDescription);
+    }
+    for (const w of rawManifest.contributes.walkthroughs ?? []) {
+      check(w.id, w.title);
+      check(w.id, w.description);
+      for (const step of w.steps) {
+        check(step.id, step.title);
+        check(step.id, step.description);
+        if (step.media.altText !== undefined) check(step.id, step.media.altText);
+      }
+    }
+    assert.deepEqual(literal, [], 'run node scripts/extract-nls.mjs');
   });
 
   it('puts only contributed commands in menus', () => {
