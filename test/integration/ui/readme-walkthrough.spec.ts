@@ -29,6 +29,9 @@ export async function run(ui: Workbench): Promise<void> {
     await image.elementHandle(),
     { timeout: 15_000 },
   );
-  assert.match((await image.getAttribute('src')) ?? '', /media\/readme\/flame-graph\.png/);
+  const shownSrc = await image.evaluate((img) => (img as unknown as { currentSrc: string }).currentSrc);
+  ui.log(`picture: ${shownSrc}`);
+  assert.match(shownSrc, /media\/readme\/flame-graph\.png/);
+  assert.equal(await image.getAttribute('alt'), 'busy.js beside its flame graph in VS Code');
   await ui.screenshot('steps');
 }
