@@ -35,7 +35,11 @@ const builds = [
   // The integration suite runs inside VS Code's extension host (test-electron or code-server): the mocha
   // entry plus one bundle per suite/*.test.ts, which index.js finds beside it. mocha stays a runtime require.
   { ...node, entryPoints: ['test/integration/index.ts', ...integrationSuites()], outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], sourcemap: true },
-].filter((b) => existsSync(b.entryPoints[0]));
+].filter((b) => existsSync(b.entryPoints[0]))
+  // `--production` (vscode:prepublish): what ships is minified, without source maps, with NODE_ENV set
+  // for the libraries that check it; the integration suite is not shipped, so it is not built.
+  .filter((b) => !production || !b.outdir?.startsWith('out/test'))
+  .map((b) => production ? { ...b, minify: true, sourcemap: false, define: { ...b.define, 'process.env.NODE_ENV': '"production"' } } : b);
 
 mkdirSync('dist', { recursive: true });
 // The heap-snapshot parser is WASM; ship its binary beside the bundle that loads it.
@@ -49,6 +53,8 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
+// Maps left by an earlier development build would not describe the minified files.
+if (production) for (const f of readdirSync('dist')) if (f.endsWith('.map')) rmSync(path.join('dist', f), { force: true });
 // A deleted suite file must not keep running from a stale bundle (pruned after the build rather than
 // wiping the folder first, so a suite run already under way never sees it empty).
 const outSuites = 'out/test/integration/suite';
