@@ -222,7 +222,7 @@ export async function openWebview(
   theme: ThemeName = 'dark',
   viewport = { width: 1200, height: 900 },
   /** What shows the page is up: drawn frames, or e.g. the banner when the host answers with an error. */
-  readySelector = '.fl-graph svg g.frame',
+  readySelector = '.fl-graph[data-drawn]',
 ): Promise<WebviewPage> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
