@@ -105,6 +105,8 @@ export class FlameChart {
   private view: View = { x0: 0, x1: 1 };
   private animation?: { from: View; to: View; start: number };
   private frameRequested = false;
+  /** Set by setTree; the next paint records a `flamelens:painted` mark (read by the bench). */
+  private markPaint = false;
   private hovered = -1;
   private width = 0;
   private viewHeight = 0;
@@ -180,6 +182,7 @@ export class FlameChart {
       return;
     }
     this.sizer.hidden = false;
+    this.markPaint = true;
     this.relayout();
     const zoom = this.zoomedId !== undefined ? this.layout!.index.get(this.zoomedId) : undefined;
     this.setZoomIndex(zoom ?? 0, false);
@@ -559,6 +562,10 @@ export class FlameChart {
     ctx.globalAlpha = 1;
     // Frames painted in view: tests and the VS Code suite wait on `.fl-graph[data-drawn]`.
     if (this.container.dataset.drawn !== String(drawn)) this.container.dataset.drawn = String(drawn);
+    if (this.markPaint) {
+      this.markPaint = false;
+      performance.mark('flamelens:painted');
+    }
     this.drawOverlay();
   }
 
