@@ -111,7 +111,7 @@ export class FlameChart {
   private width = 0;
   private viewHeight = 0;
   private contentHeight = 0;
-  private theme = { fg: '#000', bg: '#fff', focus: '#0078d4', font: '11.5px sans-serif', label: '#1b1b1b' };
+  private theme = { fg: '#000', bg: '#fff', focus: '#0078d4', font: '11.5px sans-serif', label: '#1b1b1b', border: '' };
   private readonly sizer: HTMLDivElement;
   private readonly stage: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
@@ -358,6 +358,8 @@ export class FlameChart {
       focus: read('--fl-focus', '#0078d4'),
       label: '#1b1b1b',
       font: `11.5px ${style.fontFamily || 'sans-serif'}`,
+      // High-contrast themes define a contrast border: every frame gets one, as VS Code's own widgets do.
+      border: read('--vscode-contrastBorder', ''),
     };
   }
 
@@ -537,6 +539,11 @@ export class FlameChart {
     ctx.font = this.theme.font;
     ctx.textBaseline = 'middle';
     const labels: [number, number, number, number, boolean][] = [];
+    const border = this.theme.border;
+    if (border) {
+      ctx.strokeStyle = border;
+      ctx.lineWidth = 1;
+    }
     let drawn = 0;
     this.forEachDrawn(
       (i, x, w, y, faded) => {
@@ -546,6 +553,7 @@ export class FlameChart {
         // A hairline gap between neighbours and rows, as d3-flame-graph's strokes gave.
         ctx.fillRect(x, y - scrollTop, w > 3 ? w - 0.5 : w, cellHeight - 1);
         if (w >= minLabelWidth) labels.push([i, x, w, y - scrollTop, faded]);
+        if (border && w >= 3) ctx.strokeRect(x + 0.5, y - scrollTop + 0.5, w - 1.5, cellHeight - 2);
       },
       scrollTop,
       scrollTop + this.viewHeight,

@@ -150,6 +150,30 @@ describe('canvas flame graph: hit-testing, keyboard, pixels (Chromium)', () => {
     await waitZoomed(page, undefined);
   });
 
+  it('high-contrast themes outline every frame in the theme\'s contrast border colour', async () => {
+    const { page } = await open();
+    const pixelAtRootEdge = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector('.fl-graph canvas');
+        const box = canvas.getBoundingClientRect();
+        const root = document.defaultView.__flamelens.frames('.fl-graph').find((f: { depth: number }) => f.depth === 0);
+        return [...canvas.getContext('2d').getImageData(0, Math.round(root.y - box.top + 6), 1, 1).data].slice(0, 3);
+      });
+    assert.notDeepEqual(await pixelAtRootEdge(), [111, 195, 223]);
+    // What VS Code does when switching to a high-contrast theme: a body class and the variables.
+    await page.evaluate(() => {
+      document.documentElement.style.setProperty('--vscode-contrastBorder', '#6fc3df');
+      document.body.classList.replace('vscode-dark', 'vscode-high-contrast');
+    });
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector('.fl-graph canvas');
+      const box = canvas.getBoundingClientRect();
+      const root = document.defaultView.__flamelens.frames('.fl-graph').find((f: { depth: number }) => f.depth === 0);
+      const [r, g, b] = canvas.getContext('2d').getImageData(0, Math.round(root.y - box.top + 6), 1, 1).data;
+      return r === 111 && g === 195 && b === 223;
+    });
+  });
+
   it('names are drawn with fillText only: a markup name adds no element and no attribute', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     let best = 1;
