@@ -6,7 +6,7 @@
 // fillText and textContent: they are profile data.
 //
 // Why our own renderer rather than flame-chart-js (npm, 3.3.0, measured 2026-12): flame-chart-js
-// bundles to 93 KB minified (this renderer and its layout are ~5 KB), takes time-positioned nodes
+// bundles to 93 KB minified (this renderer and its layout: 15 KB), takes time-positioned nodes
 // (start/duration) and zooms/pans a time axis, draws its tooltip into the canvas, binds WASD keys on
 // `document`, and has no flame (root-at-bottom) orientation, no focusable frames or ARIA, and no
 // search share — each of which FlameLens would have to rebuild around it. d3-flame-graph stays for
