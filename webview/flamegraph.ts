@@ -111,6 +111,10 @@ export class FlameChart {
   private width = 0;
   private viewHeight = 0;
   private contentHeight = 0;
+  /** The box's CSS max-height in px (Infinity for none): the canvases cover min(content, this) without reading layout. */
+  private maxBox = Infinity;
+  /** A scroll position to apply in the next frame (batched with the draw so a zoom forces no extra layout). */
+  private pendingScroll: number | 'root' | undefined;
   private theme = { fg: '#000', bg: '#fff', focus: '#0078d4', font: '11.5px sans-serif', label: '#1b1b1b', border: '' };
   private readonly sizer: HTMLDivElement;
   private readonly stage: HTMLDivElement;
@@ -161,6 +165,7 @@ export class FlameChart {
       });
     }).observe(container);
     this.readTheme();
+    this.maxBox = this.readMaxBox();
   }
 
   get tree(): GraphNode | undefined {
@@ -422,10 +427,17 @@ export class FlameChart {
 
   private resize(): void {
     const width = this.measureWidth();
-    const seen = Math.min(this.contentHeight, this.container.clientHeight || this.contentHeight);
-    if (!this.layout || (Math.abs(width - this.width) < 1 && Math.abs(seen - this.viewHeight) < 1)) return;
+    const maxBox = this.readMaxBox();
+    if (!this.layout || (Math.abs(width - this.width) < 1 && maxBox === this.maxBox)) return;
+    this.width = width;
+    this.maxBox = maxBox;
     this.measureHeight();
     this.requestDraw();
+  }
+
+  private readMaxBox(): number {
+    const max = parseFloat(getComputedStyle(this.container).maxHeight);
+    return Number.isFinite(max) && max > 0 ? max : Infinity;
   }
 
   private measureWidth(): number {
@@ -436,7 +448,7 @@ export class FlameChart {
   private measureHeight(): void {
     const layout = this.layout;
     if (!layout) return;
-    this.width = this.measureWidth();
+    if (!this.width) this.width = this.measureWidth();
     const scale = this.width / (layout.x1[this.zoomIndex]! - layout.x0[this.zoomIndex]! || 1);
     let depth = layout.depth[this.zoomIndex]!;
     // The deepest row with a frame wide enough to draw (deep but hair-thin stacks don't pad the view).
@@ -448,21 +460,23 @@ export class FlameChart {
       if (!any) break;
       depth = d;
     }
-    this.contentHeight = (depth + 2) * cellHeight;
-    this.sizer.style.height = `${this.contentHeight}px`;
+    const contentHeight = (depth + 2) * cellHeight;
+    if (contentHeight !== this.contentHeight || !this.sizer.style.height) {
+      this.contentHeight = contentHeight;
+      this.sizer.style.height = `${contentHeight}px`;
+    }
     // The box is as tall as its content up to its CSS max-height; the canvases cover what shows.
-    const seen = Math.min(this.contentHeight, this.container.clientHeight || this.contentHeight);
-    this.viewHeight = Math.max(cellHeight, seen);
+    this.viewHeight = Math.max(cellHeight, Math.min(this.contentHeight, this.maxBox));
     const dpr = window.devicePixelRatio || 1;
     for (const canvas of [this.canvas, this.overlay]) {
       const w = Math.round(this.width * dpr);
       const hgt = Math.round(this.viewHeight * dpr);
       if (canvas.width !== w) canvas.width = w;
       if (canvas.height !== hgt) canvas.height = hgt;
-      canvas.style.width = `${this.width}px`;
-      canvas.style.height = `${this.viewHeight}px`;
+      if (canvas.style.width !== `${this.width}px`) canvas.style.width = `${this.width}px`;
+      if (canvas.style.height !== `${this.viewHeight}px`) canvas.style.height = `${this.viewHeight}px`;
     }
-    this.stage.style.height = `${this.viewHeight}px`;
+    if (this.stage.style.height !== `${this.viewHeight}px`) this.stage.style.height = `${this.viewHeight}px`;
   }
 
   /** Top of row `depth` in content pixels. */
@@ -480,6 +494,11 @@ export class FlameChart {
   }
 
   private tick(now: number): void {
+    if (this.pendingScroll !== undefined) {
+      const box = this.container;
+      box.scrollTop = this.pendingScroll === 'root' ? (this.inverted ? 0 : this.contentHeight) : this.pendingScroll;
+      this.pendingScroll = undefined;
+    }
     const a = this.animation;
     if (a) {
       const t = Math.min(1, Math.max(0, (now - a.start) / zoomDuration));
@@ -662,14 +681,15 @@ export class FlameChart {
 
   /** Deep stacks overflow the box: keep the root (bottom of a flame graph, top of an icicle) in view. */
   private scrollToRoot(): void {
-    this.container.scrollTop = this.inverted ? 0 : this.container.scrollHeight;
+    this.pendingScroll = 'root';
+    this.requestDraw();
   }
 
   /** Scrolls so the zoomed frame sits at the edge its children grow away from. */
   private scrollToZoomed(): void {
-    const box = this.container;
     const y = this.rowTop(this.layout!.depth[this.zoomIndex]!);
-    box.scrollTop = this.inverted ? Math.max(0, y - cellHeight) : Math.max(0, y + 2 * cellHeight - box.clientHeight);
+    this.pendingScroll = this.inverted ? Math.max(0, y - cellHeight) : Math.max(0, y + 2 * cellHeight - this.viewHeight);
+    this.requestDraw();
   }
 
   private activate(i: number): void {
