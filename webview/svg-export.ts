@@ -1,9 +1,19 @@
-// "Save SVG" in the standalone report: the flame graph d3-flame-graph drew, as one self-contained
-// SVG file. Labels become <text> (d3-flame-graph draws them as HTML in <foreignObject>, which SVG
-// viewers other than browsers ignore) and every frame gets a <title> with the tooltip's lines, so
-// hovering in a browser or viewer shows them. Text goes in through textContent only: names are profile data.
+// The flame graph as one self-contained SVG file ("Save SVG" in the standalone report, and the
+// answer to the host's svgRequest for Export Profile… as SVG). The view draws on a canvas; SVG is
+// d3-flame-graph's strength, so the file is drawn by d3-flame-graph, offscreen, from the chart's
+// current tree, zoom, orientation, sort, search and colours. Labels become <text> (d3-flame-graph
+// draws them as HTML in <foreignObject>, which SVG viewers other than browsers ignore) and every
+// frame gets a <title> with the tooltip's lines, so hovering in a browser or viewer shows them.
+// Text goes in through textContent only: names are profile data.
+import flamegraph, { colorMapper } from 'd3-flame-graph';
+import type { FlameHierarchyNode } from 'd3-flame-graph';
+import { select } from 'd3-selection';
+import { cellHeight, chartOf } from './flamegraph';
+import type { ExportView } from './flamegraph';
 import { describeNode, type TooltipContext } from './tooltip';
 import type { GraphNode } from './nodes';
+
+type HNode = FlameHierarchyNode<GraphNode>;
 
 const svgNs = 'http://www.w3.org/2000/svg';
 /** What d3-flame-graph's stylesheet gives frames, inlined so the file looks the same anywhere. */
@@ -12,19 +22,76 @@ const inlineStyle =
   'g.frame text{font:12px Verdana,"DejaVu Sans",sans-serif;fill:#000;pointer-events:none}.fl-svg-title{font:14px Verdana,"DejaVu Sans",sans-serif;fill:#333}';
 /** Approximate width of one label character at 12px, to cut labels to their frame. */
 const charWidth = 7;
+/** d3-flame-graph skips frames at most this wide (px); the canvas draws down to 1 px, a file need not. */
+const minSvgFrame = 1;
+
+/** A copy of the tree for d3-flame-graph, which writes its zoom bookkeeping onto the data. Iterative: stacks can be deep. */
+function copyTree(root: GraphNode): GraphNode {
+  const copy = (n: GraphNode): GraphNode => ({ id: n.id, name: n.name, value: n.value, self: n.self, frame: n.frame, vf: n.vf, delta: n.delta, folded: n.folded });
+  const out = copy(root);
+  const stack: [GraphNode, GraphNode][] = [[root, out]];
+  while (stack.length > 0) {
+    const [from, to] = stack.pop()!;
+    if (!from.children?.length) continue;
+    to.children = from.children.map(copy);
+    for (let i = 0; i < from.children.length; i++) stack.push([from.children[i]!, to.children[i]!]);
+  }
+  return out;
+}
+
+/** d3-flame-graph's SVG of the view, with frame positions and label text written synchronously (d3 sets them in transitions). */
+function drawWithD3(view: ExportView): SVGSVGElement | undefined {
+  const holder = document.createElement('div');
+  const palette = view.palette;
+  const chart = flamegraph<GraphNode>()
+    .width(view.width)
+    .cellHeight(cellHeight)
+    .minFrameSize(minSvgFrame)
+    .resetHeightOnZoom(true)
+    .transitionDuration(0)
+    .inverted(view.inverted)
+    .sort(view.leftHeavy ? (a: HNode, b: HNode) => b.data.value - a.data.value : (a: HNode, b: HNode) => (a.data.name < b.data.name ? -1 : a.data.name > b.data.name ? 1 : 0))
+    .setColorMapper((d) => {
+      if (d.highlight) return palette.match;
+      if (view.diff) return colorMapper.differentialColorMapper(d as FlameHierarchyNode<unknown>, palette.match);
+      return palette.colour(d.data.vf.category, d.data.name);
+    })
+    .setSearchMatch((d, term) => d.data.name.toLowerCase().includes(term.toLowerCase()));
+  select(holder).datum(copyTree(view.root)).call(chart);
+  const root = select(holder).datum() as HNode;
+  if (view.zoomedId !== undefined) {
+    let target: HNode | undefined;
+    root.each((n) => {
+      if (n.data.id === view.zoomedId) target = n;
+    });
+    if (target) chart.zoomTo(target);
+  }
+  if (view.term) chart.search(view.term);
+  const svg = holder.querySelector('svg');
+  if (!svg) return undefined;
+  const height = Number(svg.getAttribute('height') ?? 0);
+  const kx = view.width / (root.x1 - root.x0 || 1);
+  for (const g of svg.querySelectorAll<SVGGElement>('g.frame')) {
+    const d = (g as unknown as { __data__?: HNode }).__data__;
+    if (!d) continue;
+    const y = view.inverted ? d.depth * cellHeight : height - (d.depth + 1) * cellHeight;
+    g.setAttribute('transform', `translate(${(d.x0 - root.x0) * kx},${y})`);
+    g.querySelector('rect')?.setAttribute('width', String((d.x1 - d.x0) * kx));
+  }
+  return svg;
+}
 
 /** The SVG markup of the flame graph drawn in `container`, or undefined when nothing is drawn. */
 export function flameGraphSvg(container: HTMLElement, context: TooltipContext, title: string): string | undefined {
-  const svg = container.querySelector('svg');
+  const view = chartOf(container)?.exportView();
+  const svg = view && drawWithD3(view);
   if (!svg) return undefined;
-  const copy = svg.cloneNode(true) as SVGSVGElement;
-  const frames = [...svg.querySelectorAll<SVGGElement>('g.frame')];
-  const copies = [...copy.querySelectorAll<SVGGElement>('g.frame')];
-  frames.forEach((g, i) => {
-    const target = copies[i];
+  const copy = svg;
+  const frames = [...copy.querySelectorAll<SVGGElement>('g.frame')];
+  frames.forEach((target) => {
     // d3 keeps each frame's hierarchy node on the element; its `data` is our GraphNode.
-    const datum = (g as unknown as { __data__?: { data?: GraphNode } }).__data__?.data;
-    if (!target || !datum) return;
+    const datum = (target as unknown as { __data__?: { data?: GraphNode } }).__data__?.data;
+    if (!datum) return;
     const rect = target.querySelector('rect');
     const width = Number(rect?.getAttribute('width') ?? 0);
     const height = Number(rect?.getAttribute('height') ?? 0);
@@ -41,12 +108,13 @@ export function flameGraphSvg(container: HTMLElement, context: TooltipContext, t
       target.append(label);
     }
   });
+  copy.querySelector(':scope > text.title')?.remove();
   copy.setAttribute('xmlns', svgNs);
   copy.setAttribute('version', '1.1');
   // Keep the drawn size: the page may size the element with CSS only.
-  if (!copy.getAttribute('width')) copy.setAttribute('width', String(svg.clientWidth));
+  if (!copy.getAttribute('width')) copy.setAttribute('width', String(view.width));
   const heading = 24;
-  const height = Number(copy.getAttribute('height') ?? svg.clientHeight);
+  const height = Number(copy.getAttribute('height') ?? 0);
   copy.setAttribute('height', String(height + heading));
   copy.setAttribute('viewBox', `0 ${-heading} ${copy.getAttribute('width')} ${height + heading}`);
   copy.removeAttribute('class');

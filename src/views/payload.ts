@@ -1,7 +1,7 @@
 // Builds the messages the host sends to the flame-graph webview from a Profile: pruned trees,
 // the function table and sandwich views, each with its own compact frame list. Pure (no vscode):
 // the panel controller calls it and the tests check it against real profiles.
-import { toFlameTree } from '../model/flame';
+import { defaultMaxNodes, toFlameTree } from '../model/flame';
 import { callersOf, calleesOf } from '../model/sandwich';
 import { functionTable } from '../model/tables';
 import { timelineSeries } from '../model/timeline';
@@ -11,8 +11,8 @@ import type { FlameNode, Frame, Profile } from '../model/types';
 import type { FlameChartPayload, HostMessage, ProfileSummary, TablePayload, TimeRange, TimelinePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
 import { displayLocation } from '../profile-location';
 
-/** The tree the browser can draw comfortably (see toFlameTree). */
-export const maxTreeNodes = 4000;
+/** The tree the browser can draw comfortably (see toFlameTree's defaultMaxNodes). */
+export const maxTreeNodes = defaultMaxNodes;
 /** Rows of the function table sent (the heaviest by self). */
 export const maxTableRows = 500;
 

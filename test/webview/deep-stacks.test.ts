@@ -14,35 +14,28 @@ import { maxTreeDepth } from '../../src/views/payload';
 import { buildBundles } from '../unit/capture-helpers';
 import { deepChainProfileJson } from '../unit/deep-stacks-profile';
 import { ensureBuilt, launchChromium, openWebview, settle, StandInHost, startWebviewServer } from './harness';
+import { chartStill, clickFrame, drawnFrames, waitZoomed } from './canvas-frames';
 import type { WebviewServer } from './harness';
-
-// Browser globals for the callbacks Playwright runs in the page (see harness.ts).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const document: any, MouseEvent: any;
 
 const depth = 100_000;
 const markerName = `… ${(depth - maxTreeDepth).toLocaleString('en-US')} deeper frames`;
 
-/** Zooms into the frame named `name` (a real click on its <g>), searches, then resets: d3's recursive paths. */
+/** Zooms into the frame named `name` (a real Alt+click at its computed rectangle on the canvas), searches, then resets. */
 async function exercise(page: Page, name: string): Promise<void> {
-  const clicked = await page.evaluate((n: string) => {
-    for (const g of document.querySelectorAll('.fl-graph svg g.frame')) {
-      if (g.__data__?.data?.name === n) {
-        g.dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));
-        return true;
-      }
-    }
-    return false;
-  }, name);
-  assert.ok(clicked, `a frame named ${name} is drawn`);
-  await settle(page);
+  await chartStill(page);
+  const frame = (await drawnFrames(page)).find((f) => f.name === name);
+  assert.ok(frame, `a frame named ${name} is drawn`);
+  await clickFrame(page, frame, ['Alt']);
+  await waitZoomed(page, frame.id);
   await page.fill('input[type=search]', 'deep7');
   await page.press('input[type=search]', 'Enter');
   await settle(page);
+  assert.ok((await drawnFrames(page)).some((f) => f.matched), 'search matches are drawn');
   await page.fill('input[type=search]', '');
   await page.press('input[type=search]', 'Enter');
+  await page.focus('.fl-graph');
   await page.keyboard.press('Escape');
-  await settle(page);
+  await waitZoomed(page, undefined);
 }
 
 describe('100,000-frame stacks in Chromium', () => {
@@ -76,7 +69,7 @@ describe('100,000-frame stacks in Chromium', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     try {
       await page.goto(pathToFileURL(out).href);
-      await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached', timeout: 60_000 });
+      await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached', timeout: 60_000 });
       await settle(page);
       assert.match(await page.locator('.fl-notes').innerText(), /1 note/);
       assert.match(await page.locator('.fl-notes').textContent() ?? '', /Stacks deeper than 1,000 frames are cut/);

@@ -18,7 +18,9 @@ import type { Profile } from '../../src/model/types';
 import type { WebviewMessage } from '../../src/protocol';
 import { loadWebviewAssets } from '../../src/views/assets';
 import { renderStandaloneReport } from '../../src/views/html';
-import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, posted, settle, StandInHost, startWebviewServer } from './harness';
+import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, posted, StandInHost, startWebviewServer } from './harness';
+import { chartStill, chartWidth, clickFrame, drawnFrames, waitZoomed } from './canvas-frames';
+import type { FrameRect } from './canvas-frames';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,16 +28,19 @@ declare const window: any, document: any;
 
 const marked = '<b>&amp;"x"</b>';
 
-/** Waits until the flame graph is drawn and still: d3 sets frame widths in (short) transitions, so two looks a frame apart agree. */
-async function drawnAndStill(page: Page): Promise<void> {
-  await page.waitForSelector('.fl-graph svg g.frame rect[width]', { state: 'attached' });
-  await page.waitForFunction(() => {
-    const now = [...document.querySelectorAll('.fl-graph g.frame rect')].map((r: { getAttribute(n: string): string | null }) => r.getAttribute('width')).join(',');
-    const same = now === window.__lastWidths && !now.includes('null');
-    window.__lastWidths = now;
-    return same;
-  }, undefined, { polling: 100 });
-  await settle(page);
+/** Waits until the flame graph is painted and no zoom transition runs; returns the drawn frames d3-flame-graph also draws (> 1 px). */
+async function drawnAndStill(page: Page): Promise<FrameRect[]> {
+  await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+  await chartStill(page);
+  return (await drawnFrames(page)).filter((f) => f.width > 1);
+}
+
+/** The SVG's frames are the canvas's: same count (± rounding at the 1 px cut) and the same widest widths. */
+function sameFrames(doc: SvgDocument, drawn: FrameRect[]): void {
+  assert.ok(Math.abs(doc.frames - drawn.length) <= Math.max(2, drawn.length * 0.01), `SVG frames ${doc.frames} vs drawn ${drawn.length}`);
+  const svgWidths = doc.widths.map(Number).sort((a, b) => b - a).slice(0, 50);
+  const canvasWidths = drawn.map((f) => f.width).sort((a, b) => b - a).slice(0, 50);
+  svgWidths.forEach((w, i) => assert.ok(Math.abs(w - canvasWidths[i]!) < 0.5, `width #${i}: ${w} vs ${canvasWidths[i]}`));
 }
 
 interface SvgDocument {
@@ -116,10 +121,9 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
     try {
       const page = await context.newPage();
       await page.goto(reportUrl);
-      await drawnAndStill(page);
+      const drawn = await drawnAndStill(page);
       assert.equal(await page.locator('.fl-toolbar button', { hasText: 'Export…' }).isHidden(), true, 'no Export… without VS Code');
-      const drawn = await page.locator('.fl-graph svg g.frame').count();
-      assert.ok(drawn > 50, `frames drawn: ${drawn}`);
+      assert.ok(drawn.length > 50, `frames drawn: ${drawn.length}`);
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('.fl-toolbar button:has-text("Save SVG")')]);
       assert.equal(download.suggestedFilename(), 'marked.svg');
@@ -135,8 +139,8 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       assert.equal(doc.tag, 'svg');
       assert.equal(doc.ns, 'http://www.w3.org/2000/svg');
       assert.equal(doc.title, 'marked.cpuprofile — FlameLens flame graph');
-      assert.equal(doc.frames, drawn, 'every drawn frame');
-      assert.equal(doc.withTitle, drawn, 'every frame has a tooltip title');
+      sameFrames(doc, drawn);
+      assert.equal(doc.withTitle, doc.frames, 'every frame has a tooltip title');
       assert.ok(doc.width > 500, `drawn at its size: ${doc.width}`);
       // The renamed function: its title holds the tooltip's lines, name first, as text.
       const hot = doc.titles.findIndex((t) => t.split('\n')[0] === hotName);
@@ -168,8 +172,7 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
     const server = await startWebviewServer();
     const w = await openWebview(browser, server, new StandInHost(profile, 'marked.cpuprofile'));
     try {
-      await drawnAndStill(w.page);
-      const drawn = await w.page.evaluate(() => [...document.querySelectorAll('.fl-graph g.frame rect')].map((r: { getAttribute(n: string): string | null }) => r.getAttribute('width') ?? ''));
+      const drawn = await drawnAndStill(w.page);
       assert.ok(drawn.length > 50, `frames drawn: ${drawn.length}`);
       // As the extension host would post it (ProfileViewController.requestSvg).
       await w.page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 41 } })));
@@ -190,13 +193,27 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       assert.equal(doc.tag, 'svg');
       assert.equal(doc.ns, 'http://www.w3.org/2000/svg');
       assert.equal(doc.title, 'marked.cpuprofile — FlameLens flame graph');
-      assert.equal(doc.frames, drawn.length, 'every drawn frame');
-      assert.equal(doc.withTitle, drawn.length, 'every frame has a tooltip title');
-      assert.deepEqual(doc.widths, drawn, 'the frames at the widths drawn in the view');
+      sameFrames(doc, drawn);
+      assert.equal(doc.withTitle, doc.frames, 'every frame has a tooltip title');
       const hot = doc.titles.findIndex((t) => t.split('\n')[0] === hotName);
       assert.ok(hot >= 0, 'the frame of the renamed function, its name as text');
       assert.match(doc.titles[hot]!, /\nSelf: .+\nTotal: [\d.]+ (µs|ms|s) \([\d.]+%\)/);
       assert.ok(hotName.startsWith(doc.labels[hot]!.replace(/…$/, '')) && doc.labels[hot]!.length > 3, `label ${doc.labels[hot]}`);
+
+      // Zoomed in, the export is of the zoomed view: the zoomed frame spans the SVG's width.
+      const target = drawn.filter((f) => f.depth === 3).sort((a, b) => b.width - a.width)[0]!;
+      await clickFrame(w.page, target, ['Alt']);
+      await waitZoomed(w.page, target.id);
+      await w.page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 42 } })));
+      await w.page.waitForFunction(() => (window.__posted as { type: string; requestId?: number }[]).some((m) => m.type === 'svg' && m.requestId === 42));
+      const zoomedReply = (await posted(w.page)).filter((m): m is Extract<WebviewMessage, { type: 'svg' }> => m.type === 'svg').at(-1)!;
+      const zoomedFile = path.join(dir, 'zoomed.svg');
+      writeFileSync(zoomedFile, checkWebviewSvg(zoomedReply.svg));
+      const zoomedDoc = await openSvgFile(w.page.context(), zoomedFile);
+      const full = await chartWidth(w.page);
+      const spans = zoomedDoc.titles.filter((t, i) => t.split('\n')[0] === target.name && Math.abs(Number(zoomedDoc.widths[i]) - full) < 1);
+      assert.ok(spans.length >= 1, `${target.name} spans the zoomed SVG`);
+      assert.ok(zoomedDoc.frames < doc.frames, 'only the zoomed subtree (and its ancestors) is in the zoomed SVG');
       assert.deepEqual(w.errors, []);
       assert.deepEqual(w.violations, []);
     } finally {

@@ -237,9 +237,10 @@ export async function openWebview(
   theme: ThemeName = 'dark',
   viewport = { width: 1200, height: 900 },
   /** What shows the page is up: drawn frames, or e.g. the banner when the host answers with an error. */
-  readySelector = '.fl-graph svg g.frame',
+  readySelector = '.fl-graph[data-drawn]',
+  contextOptions: { deviceScaleFactor?: number } = {},
 ): Promise<WebviewPage> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext({ viewport, ...contextOptions });
   const page = await context.newPage();
   const violations: string[] = [];
   const errors: string[] = [];

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadWebviewAssets } from '../../src/views/assets';
 import { renderStandaloneReport } from '../../src/views/html';
-import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, outputDir, settle } from './harness';
+import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, outputDir } from './harness';
+import { chartStill, chartWidth, clickFrame, drawnFrames, waitZoomed } from './canvas-frames';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,8 +44,8 @@ describe('standalone HTML report (file://, Chromium)', () => {
       );
     });
     await page.goto(reportUrl);
-    await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached' });
-    await settle(page);
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+    await chartStill(page);
     return { context, page };
   }
 
@@ -77,26 +78,20 @@ describe('standalone HTML report (file://, Chromium)', () => {
 
   it('opens offline, draws, searches and zooms with no network and no CSP violations', async () => {
     const { context, page } = await openReport('dark');
-    assert.ok((await page.locator('.fl-graph g.frame').count()) > 100, 'frames drawn');
+    assert.ok((await drawnFrames(page)).length > 100, 'frames drawn');
     assert.equal(await page.evaluate(() => window.__pwned), undefined, 'the embedded name did not run as script');
-    assert.equal(await page.locator(`.fl-graph g.frame[name="${hotName.replace(/"/g, '\\"')}"]`).count() > 0, true, 'the hostile name is drawn as a frame name');
+    assert.ok((await drawnFrames(page)).some((f) => f.name === hotName), 'the hostile name is drawn as a frame name');
 
     await page.fill('.fl-search', 'parse');
     await page.press('.fl-search', 'Enter');
     assert.match(await page.locator('.fl-match-info').innerText(), /^matched [\d.]+ (µs|ms|s) · [\d.]+%$/);
 
-    // The widest frame at depth 3 (the element handle stays bound to that frame's <g> as d3 redraws).
-    const frame = (
-      await page.evaluateHandle(() =>
-        [...document.querySelectorAll('.fl-graph g.frame')].filter((g) => g.__data__.depth === 3).sort((a, b) => b.__data__.value - a.__data__.value)[0],
-      )
-    ).asElement();
+    // The widest frame at depth 3, clicked at its computed rectangle on the canvas: it zooms to full width.
+    const frame = (await drawnFrames(page)).filter((f) => f.depth === 3).sort((a, b) => b.value - a.value)[0];
     assert.ok(frame);
-    await settle(page);
-    await frame.click();
-    // Small trees animate the zoom (150 ms): wait for the clicked frame to fill the width.
-    await frame.waitForElementState('stable');
-    await page.waitForFunction((g) => Math.abs(Number(g.querySelector('rect').getAttribute('width')) - Number(g.ownerSVGElement.getAttribute('width'))) < 1, frame);
+    await clickFrame(page, frame);
+    await waitZoomed(page, frame.id);
+    assert.ok(Math.abs((await drawnFrames(page)).find((f) => f.id === frame.id)!.width - (await chartWidth(page))) < 1, 'the clicked frame fills the width');
 
     // Without a backend, the tree can't be recomputed: those controls are off and say why.
     assert.ok(await page.isDisabled('#fl-opt-hideNodeModules'));
@@ -105,7 +100,7 @@ describe('standalone HTML report (file://, Chromium)', () => {
 
     await page.screenshot({ path: path.join(outputDir, 'standalone-dark.png') });
     await page.reload();
-    await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached' });
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
     assert.equal(await page.inputValue('.fl-search'), 'parse', 'search kept across a reload');
     await context.close();
     assert.deepEqual(network, [], 'no network requests');

@@ -10,11 +10,13 @@ import { parseProfile } from '../../src/model/import';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/views/payload';
 import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, themes, timeInPage, viewFrames } from './harness';
+import { chartState, chartStill, chartWidth, clickFrame, drawnFrames, hoverFrame, waitZoomed, widest } from './canvas-frames';
+import type { FrameRect } from './canvas-frames';
 import type { WebviewPage, WebviewServer } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const window: any, document: any, performance: any, getComputedStyle: any, MouseEvent: any, MessageEvent: any;
+declare const window: any, document: any, performance: any, getComputedStyle: any, MessageEvent: any;
 
 const fixtureName = 'small-webpack-1000us.cpuprofile';
 const profile = loadProfile(fixtureName);
@@ -70,16 +72,22 @@ function hotTableFunction(): string {
   return best.name;
 }
 
-const frameSelector = (name: string) => `.fl-graph g.frame[name="${name.replace(/"/g, '\\"')}"]`;
-
-async function frameWidth(page: Page, name: string): Promise<number> {
-  return page.locator(frameSelector(name)).first().evaluate((g) => Number(g.querySelector('rect').getAttribute('width')));
+/** The widest drawn frame of a function (a function can be drawn at several call sites). */
+async function frameOf(page: Page, name: string): Promise<FrameRect> {
+  const frame = await widest(page, (f) => f.name === name);
+  assert.ok(frame, `${name} is drawn`);
+  return frame;
 }
 
-async function svgWidth(page: Page): Promise<number> {
-  return page.locator('.fl-graph svg').evaluate((svg) => Number(svg.getAttribute('width')));
+/** Frames named `name` as wide as the chart (zoomed to, or an ancestor of the zoomed frame). */
+async function fullWidth(page: Page, name: string): Promise<boolean> {
+  const full = await chartWidth(page);
+  return (await drawnFrames(page)).some((f) => f.name === name && Math.abs(f.width - full) < 1);
 }
 
+/** In-page code for a click (Alt: zoom only) dispatched at the centre of a frame on the canvas. */
+const clickAt = (f: FrameRect) =>
+  `document.querySelector('.fl-graph canvas').dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true, clientX: ${f.x + f.width / 2}, clientY: ${f.y + f.height / 2} }));`;
 
 describe('flame-graph webview (Chromium)', () => {
   let browser: Browser;
@@ -90,6 +98,7 @@ describe('flame-graph webview (Chromium)', () => {
   async function open(host = new StandInHost(profile, 'small-webpack'), theme: 'dark' | 'light' = 'dark', viewport?: { width: number; height: number }) {
     const w = await openWebview(browser, server, host, theme, viewport);
     opened.push(w);
+    await chartStill(w.page);
     return w;
   }
 
@@ -111,14 +120,16 @@ describe('flame-graph webview (Chromium)', () => {
 
   it('draws the real profile with frames, names and a table', async () => {
     const { page } = await open();
-    const count = await page.locator('.fl-graph g.frame').count();
-    assert.ok(count > 500, `many frames drawn (${count})`);
+    const drawn = await drawnFrames(page);
+    assert.ok(drawn.length > 500, `many frames drawn (${drawn.length})`);
     const hot = hotNamedNode();
-    assert.ok((await page.locator(frameSelector(hot.name)).count()) > 0, `${hot.name} is drawn`);
-    await page.waitForFunction((name) => [...document.querySelectorAll('.d3-flame-graph-label')].some((d) => d.textContent === name), hot.name);
-    assert.equal(await frameWidth(page, '(root)'), await svgWidth(page), 'the root spans the full width');
+    assert.ok(drawn.some((f) => f.name === hot.name), `${hot.name} is drawn`);
+    assert.equal(drawn.find((f) => f.depth === 0)?.width, await chartWidth(page), 'the root spans the full width');
+    const painted = Number(await page.locator('.fl-graph').getAttribute('data-drawn'));
+    assert.ok(painted > 0 && painted <= drawn.length, `frames painted in view: ${painted} of ${drawn.length}`);
     assert.ok((await page.locator('.fl-table tbody tr').count()) > 50, 'function table rows');
     assert.match(await page.locator('.fl-heading-meta').innerText(), /CPU profile · [\d.]+ s · 2,175 samples/);
+    assert.equal(await page.locator('.fl-graph svg').count(), 0, 'the interactive graph is a canvas, not SVG');
     timings.firstDraw = await page.evaluate(() => performance.getEntriesByName('flamelens:draw')[0].duration);
     await page.screenshot({ path: path.join(outputDir, 'webview-dark.png') });
     const posts = await posted(page);
@@ -133,11 +144,13 @@ describe('flame-graph webview (Chromium)', () => {
     // VS Code switches themes by changing the body class and the variables: frames follow.
     const nodeFill = () => page.locator('.fl-legend-item .fl-swatch').nth(2).evaluate((s) => s.style.background);
     const before = await nodeFill();
+    const fillsBefore = (await drawnFrames(page)).map((f) => f.fill).join();
     await page.evaluate((vars) => {
       for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
       document.body.classList.replace('vscode-light', 'vscode-dark');
     }, themes.dark.vars as Record<string, string>);
     await page.waitForFunction((b) => document.querySelectorAll('.fl-legend-item .fl-swatch')[2].style.background !== b, before);
+    assert.notEqual((await drawnFrames(page)).map((f) => f.fill).join(), fillsBefore, 'the canvas frames are recoloured');
   });
 
   it('search highlights matching frames and shows their share of the total', async () => {
@@ -159,11 +172,11 @@ describe('flame-graph webview (Chromium)', () => {
     const match = /^matched (.+) · ([\d.]+)%$/.exec(info);
     assert.ok(match, `match info: ${info}`);
     assert.ok(Math.abs(Number(match[2]) - (100 * expected) / sent.total) < 0.1, `${info} vs ${(100 * expected) / sent.total}%`);
-    const highlighted = await page.locator('.fl-graph g.frame').evaluateAll((gs) =>
-      gs.filter((g) => g.querySelector('rect').getAttribute('fill') === 'rgb(230,0,230)' || g.querySelector('rect').getAttribute('fill') === 'rgb(230, 0, 230)').map((g) => g.getAttribute('name')),
-    );
+    const drawn = await drawnFrames(page);
+    const highlighted = drawn.filter((f) => f.fill.replace(/\s/g, '') === 'rgb(230,0,230)');
     assert.ok(highlighted.length > 10, `highlighted ${highlighted.length}`);
-    for (const name of highlighted) assert.ok(name.toLowerCase().includes(term), `${name} matches`);
+    for (const f of highlighted) assert.ok(f.name.toLowerCase().includes(term), `${f.name} matches`);
+    assert.ok(drawn.filter((f) => f.name.toLowerCase().includes(term)).every((f) => f.matched), 'every drawn match is highlighted');
     const rows = await page.locator('.fl-table td.name').allInnerTexts();
     assert.ok(rows.length > 0 && rows.every((n) => n.toLowerCase().includes(term)), 'the table is filtered too');
     await page.screenshot({ path: path.join(outputDir, 'webview-search.png') });
@@ -171,16 +184,18 @@ describe('flame-graph webview (Chromium)', () => {
     await page.fill('.fl-search', '');
     await page.press('.fl-search', 'Enter');
     assert.equal(await page.locator('.fl-match-info').innerText(), '');
+    assert.ok((await drawnFrames(page)).every((f) => !f.matched), 'no highlight after clearing');
   });
 
   it('click zooms the frame to full width and posts openLocation; reset and Escape unzoom', async () => {
     const { page } = await open();
     const hot = hotNamedNode();
-    const before = await frameWidth(page, hot.name);
-    const full = await svgWidth(page);
-    assert.ok(before < full - 10, 'not full width before zooming');
-    await page.locator(frameSelector(hot.name)).first().click();
-    await page.waitForFunction(({ name, full }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`).getAttribute('width')) - full) < 1, { name: hot.name, full });
+    const target = await frameOf(page, hot.name);
+    const full = await chartWidth(page);
+    assert.ok(target.width < full - 10, 'not full width before zooming');
+    await clickFrame(page, target);
+    await waitZoomed(page, target.id);
+    assert.ok(await fullWidth(page, hot.name), 'the clicked frame fills the width');
     const openMessages = (await posted(page)).filter((m): m is Extract<WebviewMessage, { type: 'openLocation' }> => m.type === 'openLocation');
     const f = frames[hot.frame]!;
     assert.deepEqual(openMessages.at(-1), { type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name });
@@ -188,20 +203,23 @@ describe('flame-graph webview (Chromium)', () => {
     await page.screenshot({ path: path.join(outputDir, 'webview-zoomed.png') });
 
     await page.click('text=Reset zoom');
-    await page.waitForFunction(({ name, before }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`).getAttribute('width')) - before) < 1, { name: hot.name, before });
+    await waitZoomed(page, undefined);
+    assert.ok(Math.abs((await frameOf(page, hot.name)).width - target.width) < 1, 'back to its width');
 
     // Alt+click zooms without opening the source.
     const opens = (await posted(page)).filter((m) => m.type === 'openLocation').length;
-    await page.locator(frameSelector(hot.name)).first().click({ modifiers: ['Alt'] });
-    await page.waitForFunction(({ name, full }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`).getAttribute('width')) - full) < 1, { name: hot.name, full });
+    await clickFrame(page, await frameOf(page, hot.name), ['Alt']);
+    await waitZoomed(page, target.id);
     assert.equal((await posted(page)).filter((m) => m.type === 'openLocation').length, opens);
 
     await page.focus('.fl-graph');
     await page.keyboard.press('Escape');
-    await page.waitForFunction(({ name, before }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`).getAttribute('width')) - before) < 1, { name: hot.name, before });
+    await waitZoomed(page, undefined);
+    assert.ok(!(await fullWidth(page, hot.name)));
 
     // Timings of zoom and reset on a 5000-node tree.
-    timings.zoom = await timeInPage(page, `document.querySelector('.fl-graph g.frame[name="${hot.name}"]').dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));`);
+    timings.zoom = await timeInPage(page, clickAt(await frameOf(page, hot.name)));
+    await chartStill(page);
     timings.reset = await timeInPage(page, "document.querySelector('.fl-toolbar button').click();");
   });
 
@@ -209,41 +227,43 @@ describe('flame-graph webview (Chromium)', () => {
     const { page } = await open();
     await page.focus('.fl-graph');
     await page.keyboard.press('ArrowUp');
-    const focused = await page.locator('.fl-graph g.fl-focused').getAttribute('name');
+    const byId = new Map((await drawnFrames(page)).map((f) => [f.id, f]));
+    const focused = byId.get((await chartState(page)).focusedId!)?.name;
     assert.ok(focused && focused !== '(root)', `ArrowUp moved to a child (${focused})`);
     await page.keyboard.press('ArrowUp');
-    const second = await page.locator('.fl-graph g.fl-focused').getAttribute('name');
+    const secondId = (await chartState(page)).focusedId!;
+    const second = byId.get(secondId)?.name;
+    assert.match((await chartState(page)).label, new RegExp(`^${escapeRegExp(second ?? '?')}, `), 'the live region names the focused frame');
     await page.keyboard.press('Enter');
-    await settle(page);
-    const full = await svgWidth(page);
-    const width = await page.locator('.fl-graph g.fl-focused rect').evaluate((r) => Number(r.getAttribute('width')));
-    assert.ok(Math.abs(width - full) < 1, 'Enter zoomed the focused frame');
+    await waitZoomed(page, secondId);
+    const zoomed = (await drawnFrames(page)).find((f) => f.id === secondId)!;
+    assert.ok(Math.abs(zoomed.width - (await chartWidth(page))) < 1, 'Enter zoomed the focused frame');
     const last = (await posted(page)).filter((m) => m.type === 'openLocation').at(-1);
     assert.equal(last && 'name' in last ? last.name : undefined, second);
   });
 
   it('icicle toggle flips the orientation', async () => {
     const { page } = await open();
-    const rootY = () => page.locator(frameSelector('(root)')).evaluate((g) => Number(/,\s*([\d.]+)\)/.exec(g.getAttribute("transform"))?.[1]));
+    const rootY = async () => {
+      const top = await page.evaluate(() => document.querySelector('.fl-graph canvas').getBoundingClientRect().top);
+      return (await drawnFrames(page)).find((f) => f.depth === 0)!.y - top;
+    };
     assert.ok((await rootY()) > 100, 'flame graph: root at the bottom');
     await page.check('#fl-icicle');
-    await settle(page);
-    await page.waitForFunction(() => / ?0\)$/.test(document.querySelector('.fl-graph g.frame[name="(root)"]').getAttribute('transform')));
+    await chartStill(page);
     assert.equal(await rootY(), 0, 'icicle: root at the top');
+    assert.equal((await chartState(page)).inverted, true);
     await page.screenshot({ path: path.join(outputDir, 'webview-icicle.png') });
   });
 
   it('left-heavy sorts children by value; off sorts them by name', async () => {
     const { page } = await open();
-    const rootChildren = () =>
-      page.locator('.fl-graph g.frame').evaluateAll((gs) =>
-        gs.filter((g) => g.__data__.depth === 1).sort((a, b) => a.__data__.x0 - b.__data__.x0).map((g) => ({ name: g.__data__.data.name, value: g.__data__.data.value })),
-      );
+    const rootChildren = async () => (await drawnFrames(page)).filter((f) => f.depth === 1).sort((a, b) => a.x - b.x);
     const heavy = await rootChildren();
     assert.ok(heavy.length > 3);
     for (let i = 1; i < heavy.length; i++) assert.ok(heavy[i - 1]!.value >= heavy[i]!.value, 'heaviest first');
     await page.uncheck('#fl-left-heavy');
-    await settle(page);
+    await chartStill(page);
     const byName = (await rootChildren()).map((c) => c.name);
     assert.deepEqual(byName, [...byName].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
@@ -272,12 +292,20 @@ describe('flame-graph webview (Chromium)', () => {
     await page.fill('.fl-search', hot.name);
     await page.press('.fl-search', 'Enter');
     await page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${escapeRegExp(hot.name)}$`) }) }).first().click();
-    await page.waitForSelector('.fl-sandwich:not([hidden]) .fl-sandwich-callers svg g.frame');
+    await page.waitForSelector('.fl-sandwich:not([hidden]) .fl-sandwich-callers[data-drawn]');
+    await chartStill(page, '.fl-sandwich-callers');
+    await chartStill(page, '.fl-sandwich-callees');
     const request = (await posted(page)).filter((m) => m.type === 'sandwich').at(-1);
     assert.ok(request && 'nodeId' in request);
     assert.equal(profile.frames[profile.nodeFrame[request.nodeId]!]!.functionName, hot.name);
-    assert.ok((await page.locator('.fl-sandwich-callers g.frame').count()) > 1, 'callers drawn');
-    assert.ok((await page.locator('.fl-sandwich-callees g.frame').count()) >= 1, 'callees drawn');
+    const callers = await drawnFrames(page, '.fl-sandwich-callers');
+    assert.ok(callers.length > 1, 'callers drawn');
+    assert.ok((await drawnFrames(page, '.fl-sandwich-callees')).length >= 1, 'callees drawn');
+    // The callers chart is a chart of its own: hovering one of its frames names that frame.
+    const caller = callers.filter((f) => f.visible).sort((a, b) => b.width - a.width)[1] ?? callers[0]!;
+    await hoverFrame(page, caller, '.fl-sandwich-callers');
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
+    assert.equal(await page.locator('.fl-tooltip-name').innerText(), caller.name);
     assert.match(await page.locator('.fl-sandwich-title').innerText(), new RegExp(hot.name));
     await page.screenshot({ path: path.join(outputDir, 'webview-sandwich.png'), fullPage: true });
   });
@@ -288,7 +316,7 @@ describe('flame-graph webview (Chromium)', () => {
     const moduleFrame = hotNamedNode();
     assert.equal(frames[moduleFrame.frame]!.category, 'node_modules', 'the hot frame of this fixture is in node_modules');
     await page.check('#fl-opt-hideNodeModules');
-    await page.waitForFunction((name) => !document.querySelector(`.fl-graph g.frame[name="${name}"]`), moduleFrame.name);
+    await page.waitForFunction((name) => !window.__flamelens.frames('.fl-graph').some((f: { name: string }) => f.name === name), moduleFrame.name);
     const set = (await posted(page)).filter((m) => m.type === 'setOptions').at(-1);
     assert.ok(set && set.type === 'setOptions');
     assert.equal(set.options.hideNodeModules, true);
@@ -296,16 +324,21 @@ describe('flame-graph webview (Chromium)', () => {
     const categories = await page.locator('.fl-table td.name').evaluateAll((tds) => tds.map((td) => td.className));
     assert.ok(!categories.some((c) => c.includes('cat-node_modules')), 'no node_modules functions in the table');
     // Zoomed into a function, a filter change keeps that function zoomed in the new view.
-    const other = (await page.locator('.fl-graph g.frame').evaluateAll((gs) => gs.filter((g) => g.__data__.depth === 4).sort((a, b) => b.__data__.value - a.__data__.value)[0].getAttribute('name'))) as string;
-    await page.locator(frameSelector(other)).first().click({ modifiers: ['Alt'] });
+    await chartStill(page);
+    const other = (await drawnFrames(page)).filter((f) => f.depth === 4).sort((a, b) => b.value - a.value)[0]!;
+    await clickFrame(page, other, ['Alt']);
+    await waitZoomed(page, other.id);
     await page.uncheck('#fl-opt-hideNodeModules');
     await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
-    const full = await svgWidth(page);
-    await page.waitForFunction(({ name, full }) => [...document.querySelectorAll('.fl-graph g.frame')].some((g) => g.getAttribute('name') === name && Math.abs(Number(g.querySelector('rect').getAttribute('width')) - full) < 1 && g.__data__.parent), { name: other, full });
+    const full = await chartWidth(page);
+    await page.waitForFunction(
+      ({ name, full }) => window.__flamelens.frames('.fl-graph').some((f: FrameRect) => f.name === name && Math.abs(f.width - full) < 1 && f.depth > 0),
+      { name: other.name, full },
+    );
     await page.check('#fl-opt-hideNodeModules');
     await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
     await page.selectOption('.fl-toolbar select', 'bottom-up');
-    await page.waitForFunction(() => document.querySelectorAll('.fl-graph g.frame').length > 0);
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy') && window.__flamelens.frames('.fl-graph').length > 0);
     const last = (await posted(page)).filter((m) => m.type === 'setOptions').at(-1);
     assert.ok(last && last.type === 'setOptions' && last.options.invert && last.options.hideNodeModules);
   });
@@ -319,19 +352,27 @@ describe('flame-graph webview (Chromium)', () => {
     await page.click('.fl-table th button[data-sort="total"]');
     await page.check('#fl-opt-hideMeta');
     await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
-    await page.locator(frameSelector(hot.name)).first().click();
-    await settle(page);
+    await chartStill(page);
+    const target = await frameOf(page, hot.name);
+    await clickFrame(page, target);
+    await waitZoomed(page, target.id);
     await page.reload();
-    await page.waitForSelector('.fl-graph svg g.frame', { state: 'attached' });
-    await page.waitForFunction(() => !document.body.classList.contains('fl-busy') && document.querySelector('.fl-graph g.frame'));
-    await settle(page);
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy') && document.querySelector('.fl-graph[data-drawn]'));
+    await chartStill(page);
     assert.equal(await page.inputValue('.fl-search'), 'walk');
     assert.ok(await page.isChecked('#fl-icicle'));
+    assert.equal((await chartState(page)).inverted, true);
     assert.ok(await page.isChecked('#fl-opt-hideMeta'));
     assert.equal(await page.locator('.fl-table th:has(button[data-sort="total"])').getAttribute('aria-sort'), 'descending');
     assert.match(await page.locator('.fl-match-info').innerText(), /^matched /);
-    const full = await svgWidth(page);
-    await page.waitForFunction(({ name, full }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`)?.getAttribute('width')) - full) < 1, { name: hot.name, full });
+    await page.waitForFunction(
+      ({ name }) => {
+        const full = document.querySelector('.fl-graph canvas').getBoundingClientRect().width;
+        return window.__flamelens.frames('.fl-graph').some((f: FrameRect) => f.name === name && Math.abs(f.width - full) < 1);
+      },
+      { name: hot.name },
+    );
     const sets = (await posted(page)).filter((m) => m.type === 'setOptions');
     assert.ok(sets.length >= 1 && sets.at(-1)!.type === 'setOptions', 'filters re-sent to the host after reload');
   });
@@ -339,26 +380,21 @@ describe('flame-graph webview (Chromium)', () => {
   it('zooming into a pruned node asks the host for its subtree and grafts it in', async () => {
     const host = new StandInHost(profile, 'small-webpack', 400);
     const { page } = await open(host);
-    const count = await page.locator('.fl-graph g.frame').count();
+    const drawn = await drawnFrames(page);
+    const sentIds = new Set<number>();
+    walkTree(host.lastTree().tree.root, (node) => (sentIds.add(node.id), false));
     // The heaviest drawn node with folded descendants.
-    const target = await page.locator('.fl-graph g.frame').evaluateAll((gs) => {
-      const folded = gs.map((g) => g.__data__).filter((d) => d.data.folded > 0 && d.parent);
-      folded.sort((a, b) => b.data.value - a.data.value);
-      return folded[0] ? { id: folded[0].data.id, name: folded[0].data.name, descendants: folded[0].descendants().length } : undefined;
-    });
+    const target = drawn.filter((f) => f.folded > 0 && f.depth > 0).sort((a, b) => b.value - a.value)[0];
     assert.ok(target, 'a pruned node is drawn');
-    await page.evaluate((id) => {
-      const g = [...document.querySelectorAll('.fl-graph g.frame')].find((e) => e.__data__.data.id === id);
-      g.dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));
-    }, target.id);
-    await page.waitForFunction(({ id, descendants }) => {
-      const g = [...document.querySelectorAll('.fl-graph g.frame')].find((e) => e.__data__.data.id === id);
-      return g && g.__data__.descendants().length > descendants;
-    }, target);
+    await clickFrame(page, target, ['Alt']);
+    await page.waitForFunction((ids) => window.__flamelens.frames('.fl-graph').some((f: FrameRect) => !ids.includes(f.id)), [...sentIds]);
     const expand = (await posted(page)).filter((m) => m.type === 'expand');
     assert.equal(expand.length, 1);
     assert.ok(expand[0]?.type === 'expand' && expand[0].nodeId === target.id);
-    assert.ok(count > 100);
+    const after = await drawnFrames(page);
+    assert.ok(after.every((f) => f.depth < target.depth || f.id === target.id || !sentIds.has(f.id) || f.x >= target.x - 1), 'grafted frames are drawn in the zoomed frame');
+    assert.equal((await chartState(page)).zoomedId, target.id, 'the zoom is kept');
+    assert.ok(drawn.length > 100);
   });
 
   it('renders function names as text: markup in a name is not parsed', async () => {
@@ -368,13 +404,14 @@ describe('flame-graph webview (Chromium)', () => {
       for (const node of json.nodes) if (node.callFrame.functionName === hot.name) node.callFrame.functionName = evil;
     });
     const { page } = await open(new StandInHost(tainted, evil));
-    await page.waitForFunction((name) => [...document.querySelectorAll('.d3-flame-graph-label')].some((d) => d.textContent === name), evil);
-    await page.hover(frameSelector(evil));
+    const frame = await frameOf(page, evil);
+    await hoverFrame(page, frame);
     await page.waitForSelector('.fl-tooltip:not([hidden])');
     assert.equal(await page.locator('.fl-tooltip-name').innerText(), evil);
     await page.click('.fl-table th button[data-sort="total"]');
     assert.ok((await page.locator('.fl-table td.name', { hasText: 'evil' }).allInnerTexts()).includes(evil), 'the name is text in the table');
     assert.equal(await page.locator('img').count(), 0, 'no <img> element was created');
+    assert.equal(await page.evaluate(() => document.body.innerHTML.includes('<img')), false, 'the markup only ever appears escaped');
     assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script ran');
     assert.equal(await page.title(), 'FlameLens test');
     assert.equal(await page.locator('.fl-heading-title').innerText(), evil, 'the title is text too');
@@ -395,9 +432,11 @@ describe('flame-graph webview (Chromium)', () => {
     const f = frames[hot.frame]!;
     // Host → webview messages arrive as window message events (what VS Code's postMessage does).
     await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), { type: 'reveal', name: f.name, url: f.url, line: f.line });
-    const full = await svgWidth(page);
-    await page.waitForFunction(({ name, full }) => Math.abs(Number(document.querySelector(`.fl-graph g.frame[name="${name}"] rect`).getAttribute('width')) - full) < 1, { name: hot.name, full });
-    assert.equal(await page.locator('.fl-graph g.fl-focused').getAttribute('name'), hot.name);
+    await page.waitForFunction(() => !window.__flamelens.state('.fl-graph').animating && window.__flamelens.state('.fl-graph').zoomedId !== undefined);
+    await chartStill(page);
+    assert.ok(await fullWidth(page, hot.name));
+    const state = await chartState(page);
+    assert.equal((await drawnFrames(page)).find((d) => d.id === state.focusedId)?.name, hot.name);
     await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), { type: 'error', message: 'Could not open node:internal/x <b>' });
     assert.equal(await page.locator('.fl-banner span').innerText(), 'Could not open node:internal/x <b>');
     await page.click('.fl-banner button');
@@ -423,12 +462,12 @@ describe('flame-graph webview (Chromium)', () => {
     for (const part of ['.fl-toolbar', '.fl-heading', '.fl-legend', '.fl-details', '.fl-main', '.fl-table']) {
       assert.ok(await page.locator(part).first().isHidden(), `${part} is hidden`);
     }
-    assert.equal(await page.locator('.fl-graph g.frame').count(), 0);
+    assert.equal(await page.locator('.fl-graph[data-drawn]').count(), 0);
     assert.deepEqual((await posted(page)).map((m) => m.type), ['ready']);
     await page.screenshot({ path: path.join(outputDir, 'webview-unreadable.png') });
     // A later profile (the file fixed and reopened in the same view) brings the whole view back.
     await page.evaluate((json) => window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(json) })), JSON.stringify(init));
-    await page.waitForSelector('.fl-graph g.frame', { state: 'attached' });
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
     assert.ok(await page.locator('.fl-toolbar').isVisible());
     assert.ok(await page.locator('.fl-table').isVisible());
   });
@@ -438,11 +477,13 @@ describe('flame-graph webview (Chromium)', () => {
     const empty = { ...init, tree: { root: { id: 0, name: '(root)', value: 0, self: 0, frame: 0 }, frames: init.tree.frames, total: 0 }, table: { rows: [], frames: [] } };
     await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), empty);
     await page.waitForSelector('.fl-graph .fl-empty');
-    assert.equal(await page.locator('.fl-graph g.frame').count(), 0);
+    assert.equal((await drawnFrames(page)).length, 0);
+    assert.equal(await page.locator('.fl-graph[data-drawn]').count(), 0);
     // As JSON: Playwright's serialisation of a deep tree argument is very slow.
     await page.evaluate((json) => window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(json) })), JSON.stringify(init));
-    await page.waitForSelector('.fl-graph g.frame', { state: 'attached' });
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
     assert.equal(await page.locator('.fl-graph .fl-empty').count(), 0);
+    assert.ok((await drawnFrames(page)).length > 100);
   });
 
   it('colours a comparison by change with a grew/shrank legend', async () => {
@@ -450,11 +491,21 @@ describe('flame-graph webview (Chromium)', () => {
     const { page } = await open(new StandInHost(diff, 'marked → webpack'));
     assert.match(await page.locator('.fl-heading-meta').innerText(), /^Comparison/);
     assert.deepEqual(await page.locator('.fl-legend-item').allInnerTexts(), ['Grew', 'Shrank', 'New', 'Unchanged', 'Search match']);
-    const fills = await page.locator('.fl-graph g.frame rect').evaluateAll((rects) => rects.map((r) => r.getAttribute('fill')));
-    const rgb = fills.map((f) => /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(f)!.slice(1).map(Number) as [number, number, number]);
+    const drawn = await drawnFrames(page);
+    const rgb = drawn.map((f) => /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(f.fill)!.slice(1).map(Number) as [number, number, number]);
     assert.ok(rgb.some(([r, g, b]) => r > 200 && g === b && b < 200), 'some frames grew (red)');
     assert.ok(rgb.some(([r, g, b]) => b > 200 && r === g && r < 200), 'some frames shrank (blue)');
-    await page.hover('.fl-graph g.frame >> nth=3');
+    // The colours are painted: sample the canvas at a frame that grew.
+    const grew = drawn.find((f, i) => f.visible && f.width > 6 && rgb[i]![0] > 200 && rgb[i]![1] === rgb[i]![2] && rgb[i]![2] < 200)!;
+    const painted = await page.evaluate(({ x, y }) => {
+      const canvas = document.querySelector('.fl-graph canvas');
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      return [...canvas.getContext('2d').getImageData(Math.round((x - box.left) * scale), Math.round((y - box.top) * scale), 1, 1).data];
+    }, { x: grew.x + 2, y: grew.y + 2 });
+    assert.deepEqual(painted.slice(0, 3), /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(grew.fill)!.slice(1).map(Number), 'the canvas holds the frame\'s diff colour');
+    await hoverFrame(page, drawn.filter((f) => f.visible && f.depth === 3).sort((a, b) => b.width - a.width)[0]!);
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
     assert.match(await page.locator('.fl-tooltip').innerText(), /Change: [+−-]?[\d.]+ (µs|ms|s)/);
     await page.screenshot({ path: path.join(outputDir, 'webview-diff.png') });
   });
@@ -463,7 +514,7 @@ describe('flame-graph webview (Chromium)', () => {
     const { page } = await open(undefined, 'dark', { width: 420, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `no horizontal page scroll (${overflow}px)`);
-    assert.ok((await svgWidth(page)) <= 420);
+    assert.ok((await chartWidth(page)) <= 420);
     await page.screenshot({ path: path.join(outputDir, 'webview-narrow.png'), fullPage: true });
   });
 
@@ -480,9 +531,12 @@ describe('flame-graph webview (Chromium)', () => {
     // Zoom (to a depth-3 frame), search and reset, three times each; the machine is shared, so report the best and the median.
     const runs = { zoom: [] as number[], search: [] as number[], reset: [] as number[] };
     for (let i = 0; i < 3; i++) {
-      runs.zoom.push(await timeInPage(page, "[...document.querySelectorAll('.fl-graph g.frame')].filter((g) => g.__data__.depth === 3).sort((a, b) => b.__data__.value - a.__data__.value)[0].dispatchEvent(new MouseEvent('click', { bubbles: true, altKey: true }));"));
+      const target = (await drawnFrames(page)).filter((f) => f.depth === 3 && f.visible).sort((a, b) => b.value - a.value)[0]!;
+      runs.zoom.push(await timeInPage(page, clickAt(target)));
+      await chartStill(page);
       runs.search.push(await timeInPage(page, `const s=document.querySelector('.fl-search'); s.value='${i % 2 ? 'walk' : 'parse'}'; s.dispatchEvent(new KeyboardEvent('keydown',{key:'Enter'}));`));
       runs.reset.push(await timeInPage(page, "document.querySelector('.fl-toolbar button').click();"));
+      await chartStill(page);
     }
     for (const [name, values] of Object.entries(runs)) {
       values.sort((a, b) => a - b);

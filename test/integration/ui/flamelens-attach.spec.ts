@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { findInspector, listeningSocketsOf } from '../../../src/capture/processes';
+import { flameFrames, waitForFlameFrame } from './flame-frames';
 import type { Workbench } from './workbench';
 
 export const timeoutMs = 150_000;
@@ -137,8 +138,9 @@ export async function run(ui: Workbench): Promise<void> {
     ui.log(`notification: ${message}`);
     assert.match(message, /Inspector closed again/, `the notification does not say the inspector was closed: ${message}`);
 
-    const graph = await ui.waitForWebview({ selector: '.fl-graph g.frame[name="hotServerLoop"]', timeoutMs: 30_000 });
-    const frames = await graph.locator('.fl-graph g.frame').count();
+    const graph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 30_000 });
+    await waitForFlameFrame(graph, 'hotServerLoop');
+    const frames = (await flameFrames(graph)).length;
     ui.log(`${frames} frames drawn`);
     assert.ok(frames > 2, `only ${frames} frames drawn`);
     assert.match(await graph.locator('.fl-heading-title').innerText(), new RegExp(`hot-server\\.js.*pid ${pid}`));

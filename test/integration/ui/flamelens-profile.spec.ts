@@ -3,6 +3,7 @@
 // annotations in the editor, and clear them again.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Page } from 'playwright-core';
+import { clickFlameFrame, flameFrames, focusedFlameFrame, waitForFlameFrame } from './flame-frames';
 import type { Workbench } from './workbench';
 
 export const timeoutMs = 150_000;
@@ -34,7 +35,7 @@ async function inlineAnnotations(page: Page): Promise<string[]> {
 }
 
 async function frameNames(frame: FrameLocator): Promise<string[]> {
-  return frame.locator('.fl-graph g.frame').evaluateAll((gs) => gs.map((g) => (g as unknown as { getAttribute(n: string): string }).getAttribute('name')));
+  return (await flameFrames(frame)).map((f) => f.name);
 }
 
 export async function run(ui: Workbench): Promise<void> {
@@ -45,7 +46,8 @@ export async function run(ui: Workbench): Promise<void> {
   // The status bar shows the recording while busy.js runs (about half a second), then the result.
   await ui.waitForNotification(/Profiled busy\.js/, { timeoutMs: 60_000 });
   // sortWords takes most of busy.js's time, so it is drawn even when a loaded machine samples sparsely.
-  const graph = await ui.waitForWebview({ selector: '.fl-graph g.frame[name="sortWords"]', timeoutMs: 30_000 });
+  const graph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 30_000 });
+  await waitForFlameFrame(graph, 'sortWords');
   const names = await frameNames(graph);
   ui.log(`${names.length} frames drawn`);
   assert.ok(names.length > 5, `only ${names.length} frames`);
@@ -54,7 +56,7 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.screenshot('1-flame-graph');
 
   // Clicking a frame zooms it and opens its source beside the graph, at the function's line.
-  await graph.locator('.fl-graph g.frame[name="sortWords"]').first().click();
+  await clickFlameFrame(graph, 'sortWords');
   await ui.waitForActiveEditor('busy.js');
   const cursor = ui.statusBarItem(/Ln \d+, Col \d+/);
   await cursor.waitFor({ state: 'visible', timeout: 10_000 });
@@ -97,6 +99,7 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.answerInput(`:${inMain}`);
   await ui.statusBarItem(new RegExp(`Ln ${inMain}, Col`)).waitFor({ state: 'visible', timeout: 10_000 });
   await ui.runCommand('FlameLens: Reveal in Flame Graph');
-  await graph.locator('.fl-graph g.fl-focused[name="main"]').waitFor({ state: 'attached', timeout: 15_000 });
+  for (let i = 0; i < 75 && (await focusedFlameFrame(graph)) !== 'main'; i++) await ui.page.waitForTimeout(200);
+  assert.equal(await focusedFlameFrame(graph), 'main', 'Reveal focused main in the flame graph');
   await ui.screenshot('4-revealed-main');
 }

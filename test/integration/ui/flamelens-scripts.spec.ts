@@ -2,6 +2,7 @@
 // agent too and must not be the profile shown) and a launch.json Node configuration with args.
 import * as assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { waitForFlameFrame } from './flame-frames';
 import type { Workbench } from './workbench';
 
 export const timeoutMs = 180_000;
@@ -18,7 +19,8 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.runCommand('FlameLens: Profile npm Script…');
   await ui.pickQuickItem('busy-run');
   await ui.waitForNotification(/Profiled npm run busy-run/, { timeoutMs: 90_000 });
-  const npmGraph = await ui.waitForWebview({ selector: '.fl-graph g.frame[name="sortWords"]', timeoutMs: 30_000 });
+  const npmGraph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 30_000 });
+  await waitForFlameFrame(npmGraph, 'sortWords');
   // The program's profile is shown, not npm's (npm's run has no sortWords at all).
   assert.match(await npmGraph.locator('.fl-heading-title').innerText(), /^npm run busy-run \(CPU, pid \d+\)$/);
   await ui.screenshot('1-npm-script');
@@ -27,7 +29,8 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.runCommand('FlameLens: Profile Launch Configuration…');
   await ui.pickQuickItem('Busy via launch.json');
   await ui.waitForNotification(/Profiled Busy via launch\.json/, { timeoutMs: 60_000 });
-  const launchGraph = await ui.waitForWebview({ selector: '.fl-graph g.frame[name="sortWords"]', timeoutMs: 30_000 });
+  const launchGraph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 30_000 });
+  await waitForFlameFrame(launchGraph, 'sortWords');
   assert.match(await launchGraph.locator('.fl-heading-title').innerText(), /^Busy via launch\.json \(CPU, pid \d+\)$/);
   await ui.screenshot('2-launch-config');
 }

@@ -3,6 +3,7 @@
 // graph of what ran so far opens while the program keeps running.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { flameFrames, waitForFlameFrame } from './flame-frames';
 import type { Workbench } from './workbench';
 
 export const timeoutMs = 120_000;
@@ -26,8 +27,9 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.screenshot('1-recording');
   await recording.click();
   await ui.waitForNotification(/Profiled node forever\.js/, { timeoutMs: 30_000 });
-  const graph = await ui.waitForWebview({ selector: '.fl-graph g.frame[name="spinForAWhile"]', timeoutMs: 30_000 });
-  assert.ok((await graph.locator('.fl-graph g.frame').count()) > 2);
+  const graph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 30_000 });
+  await waitForFlameFrame(graph, 'spinForAWhile');
+  assert.ok((await flameFrames(graph)).length > 2);
   await recording.waitFor({ state: 'hidden', timeout: 10_000 });
   await ui.screenshot('2-stopped');
 }
