@@ -3,12 +3,15 @@
 // editor annotations all say the same thing.
 export { formatPercent, formatValue } from '../src/model/format';
 
-/** Short "file:line" for a frame; node internals and native frames say so. */
-export function formatLocation(url: string, line: number): string {
+/**
+ * Short "file:line" for a frame; node internals and native frames say so. `file` is the host's
+ * display path (workspace-relative where the script is in the workspace), preferred over the url.
+ */
+export function formatLocation(url: string, line: number, file?: string): string {
   if (!url) return '(no source)';
-  let name = url;
+  let name = file || url;
   try {
-    if (/^[a-z]+:\/\//i.test(url)) name = decodeURIComponent(new URL(url).pathname);
+    if (!file && /^[a-z]+:\/\//i.test(url)) name = decodeURIComponent(new URL(url).pathname);
   } catch {
     // keep the raw url
   }

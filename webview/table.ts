@@ -119,7 +119,7 @@ export class FunctionTable {
         this.valueCell(row.self),
         this.valueCell(row.total),
         this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : formatValue(row.selfDelta, this.unit) }),
-        h('td', { className: 'loc', text: formatLocation(frame.url, frame.line), title: frame.url }),
+        h('td', { className: 'loc', text: formatLocation(frame.url, frame.line, frame.file), title: frame.url }),
       );
       const select = () => this.options.onSelect(frame);
       tr.addEventListener('click', select);

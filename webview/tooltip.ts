@@ -48,7 +48,7 @@ export function describeNode(node: GraphNode, { unit, total, diff }: TooltipCont
     `Total: ${formatValue(node.value, unit)} (${formatPercent(node.value, total)})`,
   ];
   if (diff && node.delta !== undefined) lines.push(`Change: ${node.delta > 0 ? '+' : ''}${formatValue(node.delta, unit)}`);
-  lines.push(formatLocation(node.vf.url, node.vf.line));
+  lines.push(formatLocation(node.vf.url, node.vf.line, node.vf.file));
   lines.push(node.vf.packageName ? `${categoryLabels[node.vf.category]} · ${node.vf.packageName}` : categoryLabels[node.vf.category]);
   if (node.folded) lines.push(`${node.folded} smaller frames folded — zoom in for detail`);
   return lines;

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Workbench } from './workbench';
+import { flameFrames, waitForFlameFrame } from './flame-frames';
 
 /**
  * Answers the open dialog whose title matches `title`. Compare asks twice in a row and the quick input
@@ -55,11 +56,12 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.runCommand('FlameLens: Compare Profiles…');
   await answerDialogTitled(ui, /BASELINE profile/, ui.workspacePath('busy.cpuprofile'));
   await answerDialogTitled(ui, /NEW profile/, ui.workspacePath('after.cpuprofile'));
-  const graph = await ui.waitForWebview({ selector: '.fl-graph g.frame[name="fibonacci"]', timeoutMs: 60_000 });
+  const graph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 60_000 });
+  await waitForFlameFrame(graph, 'fibonacci', 60_000);
   await ui.page.locator('.tabs-container .tab').filter({ hasText: 'busy.cpuprofile → after.cpuprofile' }).first().waitFor({ state: 'visible', timeout: 10_000 });
   const legend = await graph.locator('.fl-legend').innerText();
   assert.match(legend, /Grew/);
   assert.match(legend, /Shrank/);
-  assert.ok((await graph.locator('.fl-graph g.frame[name="sortWords"]').count()) > 0, 'sortWords is not drawn');
+  assert.ok((await flameFrames(graph)).some((f) => f.name === 'sortWords'), 'sortWords is not drawn');
   await ui.screenshot('diff');
 }
