@@ -15,26 +15,9 @@ export interface ViewFrame {
   file?: string;
 }
 
-/** The view toggles; the host applies them to the model and answers with a new tree. */
-export interface ViewOptions {
-  hideNodeModules: boolean;
-  hideInternals: boolean;
-  /** Drop (idle), (program), (garbage collector). */
-  hideMeta: boolean;
-  groupByPackage: boolean;
-  mergeRecursion: boolean;
-  /** Bottom-up (inverted) tree instead of top-down. */
-  invert: boolean;
-}
-
-export const defaultViewOptions: ViewOptions = {
-  hideNodeModules: false,
-  hideInternals: false,
-  hideMeta: false,
-  groupByPackage: false,
-  mergeRecursion: false,
-  invert: false,
-};
+// The view toggles belong to the model (src/model/view.ts applies them); re-exported for the messages.
+export { defaultViewOptions, type ViewOptions } from './model/view';
+import type { ViewOptions } from './model/view';
 
 /** A tree plus the frames it references (FlameNode.frame indexes `frames`). */
 export interface TreePayload {
@@ -70,24 +53,8 @@ export interface ProfileSummary {
   notes: string[];
 }
 
-/** The timeline's lanes, stacked bottom to top: whose code each sample was running. */
-export type TimelineLane = 'user' | 'node_modules' | 'node' | 'gc' | 'idle';
-
-/**
- * Samples over time, bucketed (a few thousand numbers, never the samples themselves).
- * values[lane][b] is the time (µs) or size (bytes) of lane `lanes[lane]` in bucket b, which
- * covers start + b·(end − start)/buckets ….
- */
-export interface TimelinePayload {
-  /** 'time': µs on the profile's clock (CPU); 'order': heap samples in allocation order. */
-  axis: 'time' | 'order';
-  unit: ValueUnit;
-  start: number;
-  end: number;
-  buckets: number;
-  lanes: TimelineLane[];
-  values: number[][];
-}
+export type { TimelineLane, TimelinePayload } from './model/timeline';
+import type { TimelinePayload } from './model/timeline';
 
 /** A selected range on the timeline's axis, [from, to). */
 export interface TimeRange {

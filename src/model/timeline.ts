@@ -1,9 +1,27 @@
 // The timeline: a profile's samples over time, bucketed per lane (your code, node_modules, Node
 // internals, GC, idle/program) — what the webview draws as a stacked area above the flame graph.
 // A few thousand numbers however many samples the profile has.
-import type { TimelineLane, TimelinePayload } from '../protocol';
 import { sampleSpan } from './time-slice';
-import type { Profile } from './types';
+import type { Profile, ValueUnit } from './types';
+
+/** The timeline's lanes, stacked bottom to top: whose code each sample was running. */
+export type TimelineLane = 'user' | 'node_modules' | 'node' | 'gc' | 'idle';
+
+/**
+ * Samples over time, bucketed (a few thousand numbers, never the samples themselves).
+ * values[lane][b] is the time (µs) or size (bytes) of lane `lanes[lane]` in bucket b, which
+ * covers start + b·(end − start)/buckets ….
+ */
+export interface TimelinePayload {
+  /** 'time': µs on the profile's clock (CPU); 'order': heap samples in allocation order. */
+  axis: 'time' | 'order';
+  unit: ValueUnit;
+  start: number;
+  end: number;
+  buckets: number;
+  lanes: TimelineLane[];
+  values: number[][];
+}
 
 export const timelineLanes: readonly TimelineLane[] = ['user', 'node_modules', 'node', 'gc', 'idle'];
 const USER = 0;

@@ -10,8 +10,28 @@
 //   6. invert          — the bottom-up tree of the result.
 import { bottomUp } from './bottom-up';
 import { groupByPackage, hideInternals, hideMeta, hideNodeModules, mergeRecursion } from './filters';
-import type { ViewOptions } from '../protocol';
 import type { Profile } from './types';
+
+/** The view toggles; the host applies them to the model and answers with a new tree. */
+export interface ViewOptions {
+  hideNodeModules: boolean;
+  hideInternals: boolean;
+  /** Drop (idle), (program), (garbage collector). */
+  hideMeta: boolean;
+  groupByPackage: boolean;
+  mergeRecursion: boolean;
+  /** Bottom-up (inverted) tree instead of top-down. */
+  invert: boolean;
+}
+
+export const defaultViewOptions: ViewOptions = {
+  hideNodeModules: false,
+  hideInternals: false,
+  hideMeta: false,
+  groupByPackage: false,
+  mergeRecursion: false,
+  invert: false,
+};
 
 export function applyViewOptions(p: Profile, options: ViewOptions): Profile {
   let out = p;
