@@ -20,4 +20,11 @@ export default tseslint.config(
     files: ['src/model/**/*.ts', 'src/export/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', 'node:fs', 'fs', 'fs/*', 'node:fs/*'] }] },
   },
+  {
+    // The model owns its types: it never imports the messages or the hosts built on it (no import cycles).
+    files: ['src/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['vscode', 'node:fs', 'fs', 'fs/*', 'node:fs/*', '../*', '!../model'] }],
+    },
+  },
 );
