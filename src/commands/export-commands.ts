@@ -29,6 +29,8 @@ interface ExportSource {
   options: ViewOptions;
   /** The flame-graph view exported from, when there is one: it alone can draw the SVG. */
   view?: ProfileViewController;
+  /** The view's timeline range is selected: `profile` is that slice. */
+  ranged?: boolean;
 }
 
 const filterLabels: [keyof ViewOptions, string][] = [
@@ -42,6 +44,12 @@ const filterLabels: [keyof ViewOptions, string][] = [
 /** The names of the filters on in `options` (bottom-up is a direction, not a filter: exports stay top-down). */
 export function activeFilterNames(options: ViewOptions): string[] {
   return filterLabels.filter(([k]) => options[k]).map(([, label]) => label);
+}
+
+/** What the export holds, for the dialogs: the view's filters and its timeline range, or the whole profile. */
+export function exportScope(filters: readonly string[], ranged: boolean): string {
+  const parts = [...(ranged ? ['the selected time range'] : []), ...(filters.length > 0 ? [`with the view's filters: ${filters.join(', ')}`] : [])];
+  return parts.length > 0 ? parts.join(', ') : 'the whole profile';
 }
 
 function fileName(uri: vscode.Uri): string {
@@ -60,7 +68,9 @@ async function exportSource(registry: ProfileRegistry, arg: unknown): Promise<Ex
   const options = view instanceof ProfileViewController ? view.viewOptions : defaultViewOptions;
   const source = view?.entry ?? entry;
   const file = fs.existsSync(source.source) && fs.statSync(source.source).isFile() ? source.source : undefined;
-  return { profile: source.profile, title: source.title, ...(file !== undefined ? { file } : {}), options, ...(view instanceof ProfileViewController ? { view } : {}) };
+  if (!(view instanceof ProfileViewController)) return { profile: source.profile, title: source.title, ...(file !== undefined ? { file } : {}), options };
+  // The view's timeline range applies like its filters: what is exported is what the view shows.
+  return { profile: view.scopedProfile, title: source.title, ...(file !== undefined ? { file } : {}), options, view, ranged: view.timeRange !== null };
 }
 
 export async function exportProfileCommand(registry: ProfileRegistry, extensionUri: vscode.Uri, arg?: unknown): Promise<void> {
@@ -70,7 +80,7 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
     return;
   }
   const filters = activeFilterNames(source.options);
-  const scope = filters.length > 0 ? `with the view's filters: ${filters.join(', ')}` : 'the whole profile';
+  const scope = exportScope(filters, source.ranged === true);
   const drawn = 'as drawn in the view';
   const items: (vscode.QuickPickItem & { format: ViewExportFormat })[] = exportFormats.map((f) => ({ label: f.label, description: scope, detail: f.detail, format: f.format }));
   if (source.view) items.push({ label: svgExportFormat.label, description: drawn, detail: svgExportFormat.detail, format: 'svg' });

@@ -230,6 +230,11 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     return this.range;
   }
 
+  /** The profile cut to the timeline range (the whole profile when none is selected), before filters. */
+  get scopedProfile(): Profile {
+    return this.scoped;
+  }
+
   /** Scopes the views to [from, to) of the profile's sample axis (null: the whole profile); hot lines follow. */
   private setRange(range: TimeRange | null, scoped: Profile): void {
     this.range = range && { from: range.from, to: range.to };
