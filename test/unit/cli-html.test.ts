@@ -37,11 +37,14 @@ test('the recorded HTML report draws the flame graph offline', { skip: !fs.exist
       if (!req.url().startsWith('file:') && !req.url().startsWith('data:')) requests.push(req.url());
     });
     await page.goto(pathToFileURL(path.join(dir, 'out', html)).href);
-    // The hot function appears as a drawn frame of the graph (an SVG element carrying its name).
+    // The hot function appears as a frame painted on the flame graph's canvas (the chart's test API
+    // lists the drawn frames' rectangles and names).
     await page.waitForFunction(() => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const doc = (globalThis as any).document;
-      return Array.from(doc.querySelectorAll('svg text, svg title, svg foreignObject') as ArrayLike<{ textContent: string | null }>).some((e) => (e.textContent ?? '').includes('renderInvoices'));
+      const g = globalThis as any;
+      const el = g.document.querySelector('.fl-graph[data-drawn]');
+      const frames: { name: string; width: number }[] = el && g.__flamelens ? g.__flamelens.frames(el) : [];
+      return frames.some((f) => f.name === 'renderInvoices' && f.width > 1);
     }, undefined, { timeout: 15_000 });
     assert.deepEqual(errors, []);
     assert.deepEqual(requests, []);
