@@ -263,7 +263,10 @@ function walkHeapSamples(samples: unknown[], raw: RawHeapNodes): void {
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i];
     if (!isObject(s)) giveUp();
+    // The ordinal (allocation order) defaults to the sample's position, as in the byte scanner.
+    const ordinal = s.ordinal === undefined ? raw.sampleNode.length : number(s.ordinal);
     raw.sampleNode.push(nodeId(s.nodeId));
     raw.sampleSize.push(s.size === undefined ? 0 : number(s.size));
+    raw.sampleOrdinal.push(ordinal);
   }
 }
