@@ -40,13 +40,13 @@ function copyTree(root: GraphNode): GraphNode {
 }
 
 /** d3-flame-graph's SVG of the view, with frame positions and label text written synchronously (d3 sets them in transitions). */
-function drawWithD3(view: ExportView): SVGSVGElement | undefined {
+export function drawWithD3(view: ExportView): SVGSVGElement | undefined {
   const holder = document.createElement('div');
   const palette = view.palette;
   const chart = flamegraph<GraphNode>()
     .width(view.width)
     .cellHeight(cellHeight)
-    .minFrameSize(minSvgFrame)
+    .minFrameSize(Math.max(minSvgFrame, view.minFrameWidth))
     .resetHeightOnZoom(true)
     .transitionDuration(0)
     .inverted(view.inverted)
@@ -85,7 +85,11 @@ function drawWithD3(view: ExportView): SVGSVGElement | undefined {
 export function flameGraphSvg(container: HTMLElement, context: TooltipContext, title: string): string | undefined {
   const view = chartOf(container)?.exportView();
   const svg = view && drawWithD3(view);
-  if (!svg) return undefined;
+  return svg ? svgDocument(svg, view, context, title) : undefined;
+}
+
+/** d3-flame-graph's drawing of `view` as one self-contained SVG file (titles, text labels, inline style). */
+export function svgDocument(svg: SVGSVGElement, view: ExportView, context: TooltipContext, title: string): string {
   const copy = svg;
   const frames = [...copy.querySelectorAll<SVGGElement>('g.frame')];
   frames.forEach((target) => {

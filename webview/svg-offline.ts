@@ -6,17 +6,14 @@
 // it needs DOM types, which the host's TypeScript project does not have. Nothing here reads files:
 // the CLI hands in the tree, the tooltip context and the built stylesheet.
 import { parseHTML } from 'linkedom';
-import flamegraph from 'd3-flame-graph';
-import type { FlameHierarchyNode, FlameTooltip } from 'd3-flame-graph';
-import { select } from 'd3-selection';
 import type { TreePayload } from '../src/protocol';
 import { Palette } from './colors';
-import { adoptTree, type GraphNode } from './nodes';
-import { flameGraphSvg } from './svg-export';
+import type { ExportView } from './flamegraph';
+import { adoptTree } from './nodes';
+import { drawWithD3, svgDocument } from './svg-export';
 import type { TooltipContext } from './tooltip';
 
-/** As the flame-graph view draws (webview/flamegraph.ts). */
-const cellHeight = 18;
+/** d3-flame-graph leaves out frames this narrow (px): too thin to read on a page. */
 const minFrameSize = 2;
 /** Wide enough for labels on a printed page or a large screen. */
 export const defaultSvgWidth = 1200;
@@ -50,23 +47,14 @@ export async function renderFlameGraphSvg({ tree, context, title, styleSheet, wi
   try {
     const container = dom.document.createElement('div') as unknown as HTMLElement;
     dom.document.body.append(container as unknown as Node);
-    const palette = new Palette();
-    const tip = Object.assign(() => undefined, { show: () => undefined, hide: () => undefined }) as FlameTooltip<GraphNode>;
-    const chart = flamegraph<GraphNode>()
-      .width(width)
-      .cellHeight(cellHeight)
-      .minFrameSize(minFrameSize)
-      .resetHeightOnZoom(true)
-      .transitionDuration(0)
-      .inverted(false)
-      .sort((a, b) => b.data.value - a.data.value)
-      // A tooltip object keeps d3-flame-graph from adding its own <title>s; flameGraphSvg writes ours.
-      .tooltip(tip)
-      .setColorMapper((d: FlameHierarchyNode<GraphNode>) => palette.colour(d.data.vf.category, d.data.name));
-    select(container).datum(root).call(chart);
+    // The same drawing as the view's Export as SVG: the whole tree, flame orientation, left-heavy.
+    const view: ExportView = { root, width, inverted: false, leftHeavy: true, zoomedId: undefined, term: '', diff: false, palette: new Palette(), minFrameWidth: minFrameSize };
+    const drawing = drawWithD3(view);
+    if (!drawing) throw new Error('d3-flame-graph drew nothing');
+    container.append(drawing);
+    // d3 still runs its (zero-length) transitions on timers: let them end while linkedom is the DOM.
     await settled(container);
-    const svg = flameGraphSvg(container, context, title);
-    if (svg === undefined) throw new Error('d3-flame-graph drew nothing');
+    const svg = svgDocument(drawing, view, context, title);
     return svg;
   } finally {
     for (const [k, v] of saved) globals[k] = v;
