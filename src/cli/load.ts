@@ -3,17 +3,15 @@
 // while driving the measured load, and reports latency, throughput, thresholds, the baseline
 // deltas and the server's hottest functions. The run itself lives in src/load/ as data.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { intOption, numberOption, parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
-import { displayLocation, hotspots, InputError, loadProfileFile } from './analyze';
+import { displayLocation, InputError } from './analyze';
 import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
-import { CaptureError, startCapture, type CaptureHandle, type CaptureResult } from '../capture/launcher';
-import { LoadDriver, type Progress, type RequestSpec } from '../load/driver';
-import { asLoadRun, buildLoadRun, compareRuns, runPassed, type LoadConfig, type LoadRun, type Measurement, type TopFunction } from '../load/run';
+import type { Progress, RequestSpec } from '../load/driver';
+import { asLoadRun, buildLoadRun, compareRuns, runPassed, type LoadConfig, type LoadRun } from '../load/run';
+import { runLoadSession, serverHotspots } from '../load/session';
 import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
 import { planStages } from '../load/stages';
 import { checkTargets, parseTargetUrl } from '../load/targets';
@@ -141,63 +139,6 @@ function durationOption(args: ParsedArgs, name: string, fallbackMs: number, allo
   return parseDuration(text, 's', `--${name}`);
 }
 
-/** The last lines a child wrote to one of its streams, for error messages. */
-class Tail {
-  private lines: string[] = [];
-  private partial = '';
-  constructor(private readonly keep = 12) {}
-  push(chunk: Buffer): void {
-    const parts = (this.partial + chunk.toString('utf8')).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    this.lines.push(...parts.filter((l) => l.trim() !== ''));
-    if (this.lines.length > this.keep) this.lines = this.lines.slice(-this.keep);
-  }
-  text(): string {
-    const all = [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].slice(-this.keep);
-    return all.length > 0 ? `; its last output:\n${all.map((l) => `    ${l}`).join('\n')}` : '';
-  }
-}
-
-function exitText(child: CaptureHandle['child']): string {
-  return child.signalCode ? `was ended by ${child.signalCode}` : `exited with code ${child.exitCode}`;
-}
-
-const hasExited = (h: CaptureHandle) => h.child.exitCode !== null || h.child.signalCode !== null;
-
-/** One request; resolves true on any HTTP answer, false when refused or timed out. */
-function probe(url: URL, method: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method: method === 'GET' || method === 'HEAD' ? method : 'GET', agent: false, timeout: 2000, rejectUnauthorized: false }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-    req.end();
-  });
-}
-
-/** Waits until `url` answers; a CaptureError when the server exits first or never answers. */
-async function waitUntilAnswering(handle: CaptureHandle, url: URL, method: string, timeoutMs: number, tail: Tail): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (hasExited(handle)) throw new CaptureError(`the server ${exitText(handle.child)} before it answered ${url.href}${tail.text()}`);
-    if (await probe(url, method)) return;
-    if (Date.now() >= deadline) {
-      throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${tail.text()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Ends a server FlameLens started: SIGTERM, then SIGKILL after `graceMs`. */
-async function endServer(handle: CaptureHandle, graceMs = 10_000): Promise<CaptureResult> {
-  handle.kill('SIGTERM');
-  const timer = setTimeout(() => handle.kill('SIGKILL'), graceMs);
-  return handle.done.finally(() => clearTimeout(timer));
-}
-
 export async function loadCommand(argv: string[]): Promise<number> {
   const { lists, rest } = extractRepeatable(argv);
   const args = parseArgs(rest, {
@@ -265,96 +206,58 @@ export async function loadCommand(argv: string[]): Promise<number> {
   const only = command.length === 1 ? command[0] : undefined;
   const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
   info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
-  const handle = await startCapture({
-    command: shellLine ?? command,
-    cwd,
-    outDir,
-    cpu: true,
-    heap: args.flags.has('heap'),
-    intervalUs,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    waitForStart: true,
-    waitForOthersMs: 5000,
-  });
-  const tail = new Tail();
-  handle.child.stdout?.on('data', (c: Buffer) => tail.push(c));
-  handle.child.stderr?.on('data', (c: Buffer) => tail.push(c));
-
-  const driver = new LoadDriver();
   // Ctrl+C (or SIGTERM/SIGHUP sent to flamelens): stop the load, keep what was measured and recorded.
+  const abort = new AbortController();
   let cancelled: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     cancelled ??= signal;
-    driver.stop(signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`);
+    abort.abort(signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
-  const onExit = () => driver.stop(`the server ${exitText(handle.child)} during the load`);
-  const startedAt = new Date();
-  let measurement: Measurement;
-  let result: CaptureResult;
+  // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
+  let progressShown = false;
+  const progress = process.stderr.isTTY
+    ? (p: Progress) => {
+        progressShown = true;
+        const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
+        process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
+      }
+    : undefined;
+  let session: Awaited<ReturnType<typeof runLoadSession>>;
   try {
-    await waitUntilAnswering(handle, urls[0]!, method, readyTimeoutMs, tail);
-    handle.child.once('exit', onExit);
-    if (warmupMs > 0) {
-      info(`warming up for ${warmupMs / 1000} s (not recorded)`);
-      await driver.warmup({ ...spec, urls: config.warmupUrls }, warmupMs, stages[0]!.connections);
-      // Requests the warm-up left in flight finish before recording begins.
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const recording = hasExited(handle) ? 0 : await handle.start(10_000);
-    if (recording === 0 && !hasExited(handle)) warn('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
-    const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
-    info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
-    // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
-    let progressShown = false;
-    const progress = process.stderr.isTTY
-      ? (p: Progress) => {
-          progressShown = true;
-          const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
-          process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
-        }
-      : undefined;
-    measurement = await driver.measure(spec, stages, progress);
+    session = await runLoadSession(
+      {
+        capture: { command: shellLine ?? command, cwd, outDir, cpu: true, heap: args.flags.has('heap'), intervalUs, waitForOthersMs: 5000 },
+        readyUrl: urls[0]!,
+        readyTimeoutMs,
+        spec,
+        warmupUrls: config.warmupUrls,
+        warmupMs,
+        stages,
+        signal: abort.signal,
+      },
+      {
+        warmingUp: (ms) => info(`warming up for ${ms / 1000} s (not recorded)`),
+        warn,
+        measuring: () => {
+          const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
+          info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
+        },
+        ...(progress ? { onProgress: progress } : {}),
+      },
+    );
     if (progressShown) process.stderr.write('\n');
-    handle.child.removeListener('exit', onExit);
-    if (hasExited(handle)) {
-      result = await handle.done;
-    } else {
-      await handle.stop(10_000, 'manual');
-      result = await endServer(handle);
-    }
-  } catch (e) {
-    // Whatever went wrong, the server FlameLens started does not outlive it.
-    driver.stop('failed');
-    if (!hasExited(handle)) await endServer(handle, 5000);
-    throw e;
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);
-    handle.child.removeListener('exit', onExit);
   }
+  const { startedAt, measurement, capture: result, tail } = session;
 
   // The server's profile during the load: its busiest main thread.
-  const problems = [...result.problems];
-  let topFunctions: TopFunction[] = [];
-  let hotText: string | undefined;
-  let best: { busy: number; label: string; hot: ReturnType<typeof hotspots> } | undefined;
-  for (const p of result.profiles.filter((x) => x.kind === 'cpu')) {
-    try {
-      const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
-      const hot = hotspots(profile, { top, cwd });
-      const busy = hot.total - hot.idle;
-      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, hot };
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(`could not read ${p.label}'s profile: ${e.message}`);
-    }
-  }
-  if (best) {
-    const total = best.hot.total;
-    topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
-    hotText = renderHotspots(best.hot, `== server: ${best.label}, during the measured load ==`);
-  }
+  const server = await serverHotspots(result, top, cwd);
+  const problems = [...result.problems, ...server.problems];
+  const topFunctions = server.topFunctions;
+  const hotText = server.best ? renderHotspots(server.best.hot, `== server: ${server.best.label}, during the measured load ==`) : undefined;
 
   const run = buildLoadRun({ startedAt, config, measurement, thresholds, profiles: result.profiles.map((p) => p.path), topFunctions, problems });
   if (baseline && baselineFile !== undefined) run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
