@@ -1,9 +1,10 @@
 // The palette commands that start a capture: current file, npm script, free command line,
-// launch configuration. Each turns the user's choice into a CaptureRequest.
+// launch configuration. Each turns the user's choice into a CaptureRequest (the pick* functions,
+// which Profile Under Load… asks with too).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
-import type { CaptureRun, CaptureService } from './capture-session';
+import type { CaptureRequest, CaptureRun, CaptureService } from './capture-session';
 
 const runnable = /\.(?:[cm]?js)$/i;
 
@@ -13,6 +14,11 @@ function folderFor(uri?: vscode.Uri): string | undefined {
 }
 
 export async function profileCurrentFile(capture: CaptureService, target?: vscode.Uri): Promise<CaptureRun | undefined> {
+  const request = await pickCurrentFile(target);
+  return request && capture.start(request);
+}
+
+export async function pickCurrentFile(target?: vscode.Uri): Promise<CaptureRequest | undefined> {
   const doc = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
   if (!doc || doc.uri.scheme !== 'file') {
     void vscode.window.showInformationMessage('FlameLens: open a JavaScript file to profile it.');
@@ -26,7 +32,7 @@ export async function profileCurrentFile(capture: CaptureService, target?: vscod
   }
   if (doc.isDirty) await doc.save();
   const file = doc.uri.fsPath;
-  return capture.start({ name: path.basename(file), command: ['node', file], cwd: folderFor(doc.uri) ?? path.dirname(file) });
+  return { name: path.basename(file), command: ['node', file], cwd: folderFor(doc.uri) ?? path.dirname(file) };
 }
 
 interface ScriptItem extends vscode.QuickPickItem {
@@ -35,6 +41,11 @@ interface ScriptItem extends vscode.QuickPickItem {
 }
 
 export async function profileNpmScript(capture: CaptureService): Promise<CaptureRun | undefined> {
+  const request = await pickNpmScript();
+  return request && capture.start(request);
+}
+
+export async function pickNpmScript(): Promise<CaptureRequest | undefined> {
   const manifests = await vscode.workspace.findFiles('**/package.json', '**/node_modules/**', 50);
   const items: ScriptItem[] = [];
   for (const uri of manifests.sort((a, b) => a.fsPath.length - b.fsPath.length)) {
@@ -55,7 +66,7 @@ export async function profileNpmScript(capture: CaptureService): Promise<Capture
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'FlameLens: profile which npm script?', matchOnDetail: true });
   if (!picked) return undefined;
-  return capture.start({ name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir });
+  return { name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir };
 }
 
 export async function profileCommand(capture: CaptureService, commandLine?: string): Promise<CaptureRun | undefined> {
@@ -77,6 +88,11 @@ export async function profileCommand(capture: CaptureService, commandLine?: stri
 }
 
 export async function profileLaunchConfig(capture: CaptureService): Promise<CaptureRun | undefined> {
+  const request = await pickLaunchConfig();
+  return request && capture.start(request);
+}
+
+export async function pickLaunchConfig(): Promise<CaptureRequest | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const items: (vscode.QuickPickItem & { config: LaunchConfig; folder: vscode.WorkspaceFolder })[] = [];
   for (const folder of folders) {
@@ -96,5 +112,5 @@ export async function profileLaunchConfig(capture: CaptureService): Promise<Capt
     file: vscode.window.activeTextEditor?.document.uri.fsPath,
     env: process.env,
   });
-  return capture.start({ name: picked.label, command: plan.command, cwd: plan.cwd, env: plan.env, unset: plan.unset });
+  return { name: picked.label, command: plan.command, cwd: plan.cwd, env: plan.env, unset: plan.unset };
 }
