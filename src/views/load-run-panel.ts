@@ -31,6 +31,15 @@ export function serverProfileOf(run: LoadRun, runFile: string, preferred?: strin
   return found.sort((a, b) => size(b) - size(a))[0];
 }
 
+/**
+ * A run's function locations are as the CLI shows them: relative to the folder it ran in when
+ * inside it. Those are taken relative to the workspace folder; URLs and absolute paths stay.
+ */
+export function sourcePath(url: string, root: string | undefined): string {
+  if (!url || !root || /^[a-z][a-z0-9+.-]*:/i.test(url) || path.isAbsolute(url)) return url;
+  return path.join(root, url);
+}
+
 interface Open {
   panel: vscode.WebviewPanel;
   rendered: Promise<LoadRendered>;
@@ -50,7 +59,7 @@ export class LoadRunPanels implements vscode.Disposable {
   showRun(run: LoadRun, runFile: string, options: { title: string; serverProfile?: string; root?: string; column?: vscode.ViewColumn }): vscode.WebviewPanel {
     const view = loadRunView(run, options.title, options.root);
     const profile = serverProfileOf(run, runFile, options.serverProfile);
-    return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view }, options.column, async () => {
+    return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view }, options.column, options.root, async () => {
       if (!profile) {
         void vscode.window.showInformationMessage('FlameLens: this run has no server CPU profile to show.');
         return;
@@ -73,7 +82,7 @@ export class LoadRunPanels implements vscode.Disposable {
       const source = { kind: 'diff', base: vscode.Uri.file(base).toString(), next: vscode.Uri.file(next).toString() } as const;
       await this.openProfile(source, `${names.before} → ${names.after} (CPU)`, `${base} → ${next}`);
     };
-    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view }, undefined, openDiff);
+    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view }, undefined, root, openDiff);
     if (base && next) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`));
     return panel;
   }
@@ -89,7 +98,14 @@ export class LoadRunPanels implements vscode.Disposable {
     return this.last?.rendered;
   }
 
-  private show(key: string, title: string, message: LoadHostMessage, column: vscode.ViewColumn | undefined, openFlameGraph: () => Promise<void>): vscode.WebviewPanel {
+  private show(
+    key: string,
+    title: string,
+    message: LoadHostMessage,
+    column: vscode.ViewColumn | undefined,
+    root: string | undefined,
+    openFlameGraph: () => Promise<void>,
+  ): vscode.WebviewPanel {
     this.open.get(key)?.panel.dispose();
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     const panel = vscode.window.createWebviewPanel(loadRunViewType, title, column ?? vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [dist], retainContextWhenHidden: true });
@@ -108,7 +124,7 @@ export class LoadRunPanels implements vscode.Disposable {
       try {
         if (m.type === 'ready') await webview.postMessage(message);
         else if (m.type === 'rendered') settleRendered(m);
-        else if (m.type === 'openSource') await openFrameLocation(m.url, m.line, 1, m.name);
+        else if (m.type === 'openSource') await openFrameLocation(sourcePath(m.url, root), m.line, 1, m.name);
         else if (m.type === 'openFlameGraph') await openFlameGraph();
       } catch (err) {
         void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);

@@ -123,7 +123,7 @@ function drawChart(canvas: HTMLCanvasElement, chart: Chart): void {
     g.lineTo(width - right, yy);
     g.stroke();
     g.textAlign = 'right';
-    g.fillText(`${fmt(v, v >= 10 || v === 0 ? 0 : 1)}`, left - 6, yy);
+    g.fillText(fmt(v, v >= 10 || v === 0 ? 0 : v < 1 ? 2 : 1), left - 6, yy);
   }
   g.textAlign = 'center';
   g.textBaseline = 'top';
