@@ -30,7 +30,12 @@ async function webviewShowing(ui: Workbench, selector: string, timeout: number):
       const frame = ui.webviewFrame(i);
       if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} (${count} webviews)`);
+    if (Date.now() > deadline) {
+      const bodies: string[] = [];
+      for (let i = 0; i < count; i++) bodies.push((await ui.webviewFrame(i).locator('body').innerText({ timeout: 2000 }).catch((e: Error) => e.message)).slice(0, 300));
+      await ui.screenshot(`no-${selector.replace(/\W+/g, '-')}`);
+      throw new Error(`no webview shows ${selector} (${count} webviews: ${JSON.stringify(bodies)})`);
+    }
     await ui.page.waitForTimeout(500);
   }
 }
@@ -67,11 +72,12 @@ export async function run(ui: Workbench): Promise<void> {
   ui.log(`top functions: ${JSON.stringify(functions)}`);
   assert.ok(functions.length > 0, 'no top function listed');
 
+  await ui.screenshot('load-run-view');
   // The server's flame graph, opened beside the Load Run view.
   const graph = await webviewShowing(ui, '.fl-graph g.frame', 60_000);
   assert.match(await graph.locator('.fl-heading-title').innerText(), /load-server\.js under load \(CPU\)/);
   await ui.waitForNotification(/load run of load-server\.js — \d+ req\/s/, { timeoutMs: 30_000 });
-  await ui.screenshot('load-run-view');
+  await ui.screenshot('load-run-view-and-flame-graph');
 
   // Clicking a top function with a source location opens it in the editor.
   const slow = view.locator('table.functions a.fn', { hasText: 'slowRoute' });
