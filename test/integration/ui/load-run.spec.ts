@@ -3,7 +3,8 @@
 // Load Run view shows the percentiles in order, the charts and the server's top functions, and the
 // server's flame graph opens beside it.
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import type { FrameLocator } from 'playwright-core';
 import type { Workbench } from './workbench';
@@ -74,7 +75,7 @@ export async function run(ui: Workbench): Promise<void> {
 
   await ui.screenshot('load-run-view');
   // The server's flame graph, opened beside the Load Run view.
-  const graph = await webviewShowing(ui, '.fl-graph g.frame', 60_000);
+  const graph = await webviewShowing(ui, '.fl-graph g.frame', 90_000);
   assert.match(await graph.locator('.fl-heading-title').innerText(), /load-server\.js under load \(CPU\)/);
   await ui.waitForNotification(/load run of load-server\.js — \d+ req\/s/, { timeoutMs: 30_000 });
   await ui.screenshot('load-run-view-and-flame-graph');
@@ -87,4 +88,17 @@ export async function run(ui: Workbench): Promise<void> {
   } else {
     ui.log('slowRoute not among the top functions on this run (sparse samples); source click not checked');
   }
+
+  // The run was saved as the CLI's JSON in the session folder; Compare Load Runs… reads it back.
+  const sessions = readdirSync(ui.workspacePath('.flamelens')).filter((d) => /-load-load-server\.js$/.test(d));
+  assert.equal(sessions.length, 1, `session folders: ${sessions.join(', ')}`);
+  const runFile = ui.workspacePath(path.join('.flamelens', sessions[0]!, 'load-run.json'));
+  assert.ok(existsSync(runFile) && existsSync(runFile.replace(/\.json$/, '.md')), 'load-run.json and load-run.md saved');
+  await ui.runCommand('FlameLens: Compare Load Runs…');
+  await ui.answerFileDialog(runFile);
+  await ui.answerFileDialog(runFile);
+  const compare = await webviewShowing(ui, 'table.deltas', 30_000);
+  const rows = await compare.locator('table.deltas tbody td:first-child').allInnerTexts();
+  assert.deepEqual(rows.slice(0, 4), ['latency p50', 'latency p90', 'latency p95', 'latency p99']);
+  await ui.screenshot('compare-load-runs');
 }
