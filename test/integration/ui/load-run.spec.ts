@@ -48,9 +48,14 @@ export async function run(ui: Workbench): Promise<void> {
 
   await ui.runCommand('FlameLens: Profile Under Load…');
   await ui.pickQuickItem(/Current File/);
-  await ui.answerInput(`http://127.0.0.1:${port}/slow`);
-  await ui.answerInput('3s');
-  await ui.answerInput('4');
+  // The three input boxes share one widget: answer each only once its own title shows.
+  const answer = async (title: RegExp, text: string) => {
+    await ui.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title }).waitFor({ state: 'visible', timeout: 30_000 });
+    await ui.answerInput(text);
+  };
+  await answer(/Profile Under Load — URL/, `http://127.0.0.1:${port}/slow`);
+  await answer(/Profile Under Load — duration/, '3s');
+  await answer(/Profile Under Load — connections/, '4');
   ui.log('answered; the run takes 2 s warm-up + 3 s measured');
 
   const view = await webviewShowing(ui, 'table.percentiles', 120_000);
