@@ -37,6 +37,7 @@ const runCommands = [
   'flamelens.profileNpmScript',
   'flamelens.profileCommand',
   'flamelens.profileLaunchConfig',
+  'flamelens.profileUnderLoad',
   'flamelens.attachToProcess',
   'flamelens.takeHeapSnapshot',
 ];
