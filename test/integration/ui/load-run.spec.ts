@@ -72,7 +72,13 @@ export async function run(ui: Workbench): Promise<void> {
   assert.ok(values[0]! <= values[2]! && values[2]! <= values[3]! && values[3]! <= values[5]!, 'p50 ≤ p95 ≤ p99 ≤ max');
   const total = Number((await view.locator('table.requests td').first().innerText()).replace(/[^\d]/g, ''));
   assert.ok(total > 10, `${total} requests`);
-  assert.equal(await view.locator('.chart canvas').count(), 3, 'requests/s, latency and errors charts');
+  // The agent's metrics (FLAMELENS_METRICS, set by the shared load session) fill the event-loop delay chart and the server row.
+  assert.equal(await view.locator('.chart canvas').count(), 4, 'requests/s, latency, errors and event-loop delay charts');
+  assert.equal(await view.locator('.chart[data-chart="eventLoop"] canvas').count(), 1);
+  const serverCells = await view.locator('table.server td').allInnerTexts();
+  ui.log(`server: ${JSON.stringify(serverCells)}`);
+  assert.equal(serverCells.length, 6, 'event-loop delay, utilisation, CPU and heap of the server');
+  assert.doesNotMatch((await view.locator('body').innerText()).replace(/\s+/g, ' '), /NaN|Infinity|undefined/);
   assert.equal(await view.locator('.banner.broken').count(), 0);
   const functions = await view.locator('table.functions a.fn').allInnerTexts();
   ui.log(`top functions: ${JSON.stringify(functions)}`);
