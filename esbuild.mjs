@@ -32,6 +32,10 @@ const builds = [
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/snapshot/main.ts'], outfile: 'dist/snapshot.js' },
   { bundle: true, logLevel: 'warning', entryPoints: ['webview/snapshot/style.css'], outfile: 'dist/snapshot.css', minify: production },
+  // The Load Run view (Profile Under Load…, Open Load Run, Compare Load Runs…): tables and canvas charts.
+  { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
+    entryPoints: ['webview/load/main.ts'], outfile: 'dist/load.js' },
+  { bundle: true, logLevel: 'warning', entryPoints: ['webview/load/style.css'], outfile: 'dist/load.css', minify: production },
   // The integration suite runs inside VS Code's extension host (test-electron or code-server): the mocha
   // entry plus one bundle per suite/*.test.ts, which index.js finds beside it. mocha stays a runtime require.
   { ...node, entryPoints: ['test/integration/index.ts', ...integrationSuites()], outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], sourcemap: true },

@@ -29,6 +29,8 @@ export const images = [
   { file: 'hot-lines.png', source: 'flamelens-profile-2-source-with-hot-lines.png', crop: { x: 352, y: 60, width: 520, height: 420 }, width: 520 },
   // The differential flame graph of two runs of busy.js.
   { file: 'compare.png', source: 'readme-compare-diff.png', crop: { x: 352, y: 60, width: 1048, height: 700 }, width: 760 },
+  // A load run: percentiles, server figures and charts beside the server's flame graph (the load-run spec).
+  { file: 'load-run.png', source: 'load-run-load-run-view-and-flame-graph.png', crop: { x: 352, y: 30, width: 1048, height: 820 }, width: 760 },
 ];
 /** What all of them together may weigh: they ship in the .vsix (400 KB in all). */
 const budgetBytes = 160 * 1024;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { registerAttachFeatures } from './commands/attach-features';
 import { compareProfiles, openProfile, openWithCommandId, openWithFlameLens } from './commands/open-commands';
 import { exportProfileCommand } from './commands/export-commands';
+import { compareLoadRuns, openLoadRun, profileUnderLoad, type ProfileUnderLoadArgs } from './commands/load-commands';
 import { CaptureService, type CaptureOutcome } from './commands/capture-session';
 import { profileCommand, profileCurrentFile, profileLaunchConfig, profileNpmScript } from './commands/profile-commands';
 import { whenTrusted } from './commands/trust';
@@ -18,6 +19,7 @@ import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
 import { setDisplayRoots } from './views/payload';
 import { ProfileRegistry } from './views/profile-registry';
+import { LoadRunPanels, type LoadRendered } from './views/load-run-panel';
 
 /** What activate() returns. Only the integration tests use it; the names say so. */
 export interface FlameLensTestApi {
@@ -35,6 +37,8 @@ export interface FlameLensTestApi {
   inspectSnapshotForTest(uri: vscode.Uri): ReturnType<SnapshotEditorProvider['inspectForTest']>;
   /** The file the FlameLens log channel writes to. */
   logFileForTest(): string;
+  /** What the most recent Load Run view drew (undefined before the first). */
+  lastLoadRunRenderedForTest(): Promise<LoadRendered> | undefined;
 }
 
 /** Context key: a profile is current (what hot lines and Reveal in Flame Graph use). */
@@ -58,6 +62,9 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const updateDisplayRoots = () => setDisplayRoots((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
   updateDisplayRoots();
   context.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(updateDisplayRoots));
+  const loadRuns = new LoadRunPanels(context.extensionUri, panels, log);
+  context.subscriptions.push(loadRuns);
+  const loadDeps = { loadRuns, extensionUri: context.extensionUri, log, state: context.workspaceState };
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(log, name, fn)));
@@ -75,6 +82,13 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   runCommand('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
   runCommand('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
   runCommand('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture, log));
+  runCommand('flamelens.profileUnderLoad', 'Profile Under Load', (args?: ProfileUnderLoadArgs) =>
+    profileUnderLoad(loadDeps, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {}),
+  );
+  command('flamelens.openLoadRun', 'Open Load Run', (uri?: vscode.Uri) => openLoadRun(loadDeps, uri instanceof vscode.Uri ? uri : undefined));
+  command('flamelens.compareLoadRuns', 'Compare Load Runs', (base?: vscode.Uri, next?: vscode.Uri) =>
+    compareLoadRuns(loadDeps, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
+  );
   // One Stop for both kinds of recording: a launched capture first, else an attach session.
   command('flamelens.stopProfiling', 'Stop Profiling', () =>
     capture.isRecording || !attachFeatures.attach.isRecording ? capture.stop() : attachFeatures.attach.stop(),
@@ -109,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
     inspectSnapshotForTest: (uri) => attachFeatures.snapshots.inspectForTest(uri),
     // Where VS Code writes an extension's LogOutputChannel: <logUri>/<channel name>.log.
     logFileForTest: () => vscode.Uri.joinPath(context.logUri, `${logChannelName}.log`).fsPath,
+    lastLoadRunRenderedForTest: () => loadRuns.lastRendered(),
   };
 }
 

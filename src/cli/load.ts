@@ -6,23 +6,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { intOption, numberOption, parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
-import { displayLocation, hotspots, InputError, loadProfileFile } from './analyze';
+import { displayLocation, InputError } from './analyze';
 import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
 import { parseTarget } from './attach';
-import { LoadDriver, type Progress, type RequestSpec } from '../load/driver';
-import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, externalToolFailed, runPassed, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from '../load/run';
-import { attachedServer, launchServer, waitUntilAnswering, type RecordedServer, type ServerRecording } from '../load/recording';
-import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from '../load/external';
-import { newHistogram } from '../load/histogram';
+import type { Progress, RequestSpec } from '../load/driver';
+import { asLoadRun, compareRuns, externalToolFailed, runPassed, type LoadConfig, type LoadRun } from '../load/run';
+import { loadRunOf, runLoadSession, serverAllocators, serverHotspots, type LoadSessionResult } from '../load/session';
 import { grownFromProfiles } from '../load/baseline-profiles';
-import type { Profile } from '../model/types';
 import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
 import { planStages } from '../load/stages';
 import { checkTargets, parseTargetUrl } from '../load/targets';
 import { parseThreshold } from '../load/thresholds';
 import { timeStamp } from '../capture/time-stamp';
-import { loopDelayResolutionMs, metricsEnv, readSessionMetrics } from '../capture/server-metrics';
 
 export const loadHelp = `Usage: flamelens load --url URL [options] -- <server command…>
        flamelens load --url URL [options] --attach PID|HOST:PORT
@@ -137,23 +133,6 @@ function readBody(text: string | undefined): string | Buffer | undefined {
   }
 }
 
-/** What the run keeps of the external tool's run. */
-function externalInfo(r: ExternalLoadResult, parsed: ParsedToolResult | undefined): ExternalLoadInfo {
-  const notes = [...(parsed?.notes ?? [])];
-  if (r.stdoutTruncated) notes.push(`its output is cut after ${keptOutputBytes / 1024} KB`);
-  if (r.exitCode !== 0 && r.stoppedBecause === undefined && r.stderrTail.trim() !== '') notes.push(`its last error output: ${r.stderrTail.trim().split('\n').slice(-3).join(' / ')}`);
-  return {
-    command: r.command,
-    exitCode: r.exitCode,
-    signal: r.signal,
-    stdout: r.stdout,
-    stdoutTruncated: r.stdoutTruncated,
-    ...(r.stoppedBecause !== undefined ? { stoppedBecause: r.stoppedBecause } : {}),
-    ...(parsed ? { parsed: parsed.tool } : {}),
-    notes,
-  };
-}
-
 function readBaseline(file: string): LoadRun {
   let data: unknown;
   try {
@@ -252,154 +231,76 @@ export async function loadCommand(argv: string[]): Promise<number> {
 
   // Ctrl+C (or SIGTERM/SIGHUP sent to flamelens): stop the load, keep what was measured and recorded.
   const abort = new AbortController();
-  const driver = new LoadDriver();
-  let external: ExternalLoad | undefined;
   let cancelled: NodeJS.Signals | undefined;
-  const stopLoad = (why: string) => {
-    driver.stop(why);
-    external?.stop(why);
-  };
   const onSignal = (signal: NodeJS.Signals) => {
     cancelled ??= signal;
-    const why = signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`;
-    abort.abort(why);
-    stopLoad(why);
+    abort.abort(signal === 'SIGINT' ? 'cancelled (Ctrl+C)' : `cancelled (${signal})`);
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, onSignal);
 
-  let server: ServerRecording;
   const heap = args.flags.has('heap');
+  const only = command.length === 1 ? command[0] : undefined;
+  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
+  if (attachTarget) info(`recording ${attachText} (already running) during the measured load only, into ${displayLocation(path.resolve(outDir), cwd)}/; it is left running`);
+  else info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
+  // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
+  let progressShown = false;
+  const progress = process.stderr.isTTY
+    ? (p: Progress) => {
+        progressShown = true;
+        const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
+        process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
+      }
+    : undefined;
+  let session: LoadSessionResult;
   try {
-    if (attachTarget) {
-      info(`recording ${attachText} (already running) during the measured load only, into ${displayLocation(path.resolve(outDir), cwd)}/; it is left running`);
-      server = attachedServer({ target: attachTarget, targetText: attachText!, outDir, heap, intervalUs, signal: abort.signal });
-    } else {
-      const only = command.length === 1 ? command[0] : undefined;
-      const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
-      info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
-      server = await launchServer({ command: shellLine ?? command, cwd, outDir, cpu: true, heap, intervalUs, waitForOthersMs: 5000, env: { ...process.env, [metricsEnv]: '1' } });
-    }
-  } catch (e) {
-    for (const s of signals) process.removeListener(s, onSignal);
-    throw e;
-  }
-
-  const startedAt = new Date();
-  let measurement: Measurement;
-  let externalResult: ExternalLoadResult | undefined;
-  let recorded: RecordedServer;
-  try {
-    if (urls[0]) await waitUntilAnswering(server, urls[0], method, readyTimeoutMs);
-    server.onGone((why) => stopLoad(`${why} during the load`));
-    if (warmupMs > 0 && config.warmupUrls.length > 0 && !abort.signal.aborted) {
-      info(`warming up for ${warmupMs / 1000} s (not recorded)`);
-      await driver.warmup({ ...spec, urls: config.warmupUrls }, warmupMs, stages[0]!.connections);
-      // Requests the warm-up left in flight finish before recording begins.
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const recording = server.gone() !== undefined || abort.signal.aborted ? 0 : await server.start();
-    if (recording === 0 && server.gone() === undefined && !abort.signal.aborted) warn('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
-    if (loadCmd !== undefined) {
-      // The external tool is the measured phase: its exit ends it (--duration, if given, caps it).
-      info(`measuring while \`${loadCmd}\` drives the load${args.values.has('duration') ? ` (at most ${durationMs / 1000} s)` : ''}`);
-      external = runExternalLoad(loadCmd, cwd, args.values.has('duration') ? durationMs : undefined);
-      if (abort.signal.aborted) external.stop(String(abort.signal.reason));
-      externalResult = await external.done;
-      measurement = {
-        stages: [],
-        seconds: Array.from({ length: Math.max(1, Math.ceil(externalResult.elapsedMs / 1000)) }, () => ({ histogram: newHistogram(), requests: emptyCounts(), bytes: 0, statusCodes: {} })),
-        elapsedMs: externalResult.elapsedMs,
-        startedAtEpochMs: externalResult.startedAtEpochMs,
-        ...(externalResult.stoppedBecause !== undefined && !externalResult.stoppedBecause.startsWith('--duration') ? { cutShort: externalResult.stoppedBecause } : {}),
-      };
-    } else {
-      const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
-      info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
-      // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
-      let progressShown = false;
-      const progress = process.stderr.isTTY
-        ? (p: Progress) => {
-            progressShown = true;
-            const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
-            process.stderr.write(`\r\x1b[Kflamelens: ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left — ${p.rps} req/s, p99 ${p.p99.toFixed(1)} ms, ${p.errors} errors`);
+    session = await runLoadSession(
+      {
+        ...(attachTarget
+          ? { attach: { target: attachTarget, targetText: attachText!, outDir, heap, intervalUs } }
+          : { capture: { command: shellLine ?? command, cwd, outDir, cpu: true, heap, intervalUs, waitForOthersMs: 5000 } }),
+        ...(urls[0] ? { readyUrl: urls[0] } : {}),
+        readyTimeoutMs,
+        spec,
+        warmupUrls: config.warmupUrls,
+        warmupMs,
+        stages,
+        ...(loadCmd !== undefined ? { loadCommand: { command: loadCmd, cwd, ...(args.values.has('duration') ? { maxMs: durationMs } : {}) } } : {}),
+        signal: abort.signal,
+      },
+      {
+        warmingUp: (ms) => info(`warming up for ${ms / 1000} s (not recorded)`),
+        warn,
+        measuring: () => {
+          if (loadCmd !== undefined) {
+            info(`measuring while \`${loadCmd}\` drives the load${args.values.has('duration') ? ` (at most ${durationMs / 1000} s)` : ''}`);
+            return;
           }
-        : undefined;
-      measurement = await driver.measure(spec, stages, progress);
-      if (progressShown) process.stderr.write('\n');
-    }
-    recorded = await server.finish();
-  } catch (e) {
-    // Whatever went wrong, a server FlameLens started does not outlive it; an attached one is left as found.
-    stopLoad('failed');
-    await server.abandon();
-    throw e;
+          const totalMs = stages.reduce((a, s) => a + s.durationMs, 0);
+          info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
+        },
+        ...(progress ? { onProgress: progress } : {}),
+      },
+    );
+    if (progressShown) process.stderr.write('\n');
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);
   }
+  const { recorded } = session;
   for (const n of recorded.notes) info(n);
 
-  // The server's profile during the load: its busiest main thread.
-  const problems = [...recorded.problems];
-  let topFunctions: TopFunction[] = [];
-  let hotText: string | undefined;
-  let best: { busy: number; label: string; hot: ReturnType<typeof hotspots>; profile: Profile } | undefined;
-  for (const p of recorded.profiles.filter((x) => x.kind === 'cpu')) {
-    try {
-      const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
-      const hot = hotspots(profile, { top, cwd });
-      const busy = hot.total - hot.idle;
-      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, hot, profile };
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(`could not read ${p.label}'s profile: ${e.message}`);
-    }
-  }
-  if (best) {
-    const total = best.hot.total;
-    topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
-    hotText = renderHotspots(best.hot, `== server: ${best.label}, during the measured load ==`);
-  }
-  // With --heap: who allocated during the load (the main thread that allocated most).
-  let topAllocators: TopAllocator[] | undefined;
-  let heapText: string | undefined;
-  let heaviest: { label: string; hot: ReturnType<typeof hotspots>; main: boolean } | undefined;
-  for (const p of recorded.profiles.filter((x) => x.kind === 'heap')) {
-    try {
-      const hot = hotspots(await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) }), { top, cwd });
-      if (!heaviest || (p.isMainThread && (!heaviest.main || hot.total > heaviest.hot.total))) heaviest = { label: p.label, hot, main: p.isMainThread };
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      problems.push(`could not read ${p.label}'s heap profile: ${e.message}`);
-    }
-  }
-  if (heaviest) {
-    const total = heaviest.hot.total;
-    topAllocators = heaviest.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfBytes: Math.round(f.self), selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
-    heapText = renderHotspots(heaviest.hot, `== server: ${heaviest.label}, allocations during the measured load ==`);
-  } else if (heap && recorded.profiles.length > 0) problems.push('--heap: the server left no heap profile');
-  const result = { sessionDir: recorded.sessionDir, profiles: recorded.profiles };
-
-  const parsed = externalResult ? parseAutocannonJson(externalResult.stdout) : undefined;
-  const run = buildLoadRun({
-    startedAt,
-    config,
-    measurement,
-    thresholds,
-    profiles: result.profiles.map((p) => p.path),
-    topFunctions,
-    problems,
-    ...(result.sessionDir !== undefined
-      ? { serverMetrics: readSessionMetrics(result.sessionDir), serverMetricsResolutionMs: loopDelayResolutionMs }
-      : { serverNote: 'an attached server runs without the FlameLens agent: its event-loop delay, CPU and heap are not measured' }),
-    ...(externalResult ? { external: { info: externalInfo(externalResult, parsed), ...(parsed ? { parsed } : {}) } } : {}),
-    ...(recorded.attached ? { attached: recorded.attached } : {}),
-    ...(topAllocators ? { topAllocators } : {}),
-  });
+  // The server's profile during the load: its busiest main thread; with --heap, who allocated.
+  const best = await serverHotspots(recorded, top, cwd);
+  const hotText = best.best ? renderHotspots(best.best.hot, `== server: ${best.best.label}, during the measured load ==`) : undefined;
+  const allocators = await serverAllocators(recorded, top, cwd);
+  const heapText = allocators.heaviest ? renderHotspots(allocators.heaviest.hot, `== server: ${allocators.heaviest.label}, allocations during the measured load ==`) : undefined;
+  const extraProblems = heap && !allocators.heaviest && recorded.profiles.length > 0 ? ['--heap: the server left no heap profile'] : [];
+  const run = loadRunOf(session, { config, thresholds, hot: best, allocators, problems: extraProblems });
   if (baseline && baselineFile !== undefined) {
     run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
     // The full profiles when the baseline's are still on disk; else the two top-N lists (above).
-    const grown = best ? await grownFromProfiles(baseline, baselineFile, best.profile, cwd) : undefined;
+    const grown = best.best ? await grownFromProfiles(baseline, baselineFile, best.best.profile, cwd) : undefined;
     if (grown) run.baseline.grown = grown;
     run.baseline.grownFrom = grown ? 'profiles' : 'topFunctions';
   }
@@ -424,7 +325,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
     return 128 + (osConstants.signals[cancelled] ?? 2);
   }
   if (run.cutShort) {
-    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${server.lastOutput()}`);
+    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${session.lastOutput}`);
     return 1;
   }
   if (!runPassed(run)) {

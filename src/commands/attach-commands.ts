@@ -55,7 +55,7 @@ export interface AttachRun {
   finished: Promise<AttachOutcome>;
 }
 
-interface Chosen {
+export interface Chosen {
   target: AttachTarget;
   /** For titles and file names: "server.js", or "127.0.0.1:9229". */
   name: string;
@@ -267,7 +267,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs, log: Log): Promi
 }
 
 /** The process quick pick (or the args' pid/target), then the input box for host:port when asked for. */
-async function chooseTarget(args: AttachCommandArgs, title: string): Promise<Chosen | undefined> {
+export async function chooseTarget(args: AttachCommandArgs, title: string): Promise<Chosen | undefined> {
   if (typeof args.pid === 'number') {
     const info = await describeProcess(args.pid).catch(() => undefined);
     return info ? fromProcess(info) : { target: { pid: args.pid }, name: `pid ${args.pid}` };

@@ -1,12 +1,13 @@
 // The palette commands that start a capture: current file, npm script, free command line,
-// launch configuration. Each turns the user's choice into a CaptureRequest.
+// launch configuration. Each turns the user's choice into a CaptureRequest (the pick* functions,
+// which Profile Under Load… asks with too).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
 import { jsDebugAvailable } from './debug-capture';
 import { services } from './services';
 import type { Log } from '../log';
-import type { CaptureRun, CaptureService } from './capture-session';
+import type { CaptureRequest, CaptureRun, CaptureService } from './capture-session';
 
 const runnable = /\.(?:[cm]?js)$/i;
 
@@ -16,6 +17,11 @@ function folderFor(uri?: vscode.Uri): string | undefined {
 }
 
 export async function profileCurrentFile(capture: CaptureService, target?: vscode.Uri): Promise<CaptureRun | undefined> {
+  const request = await pickCurrentFile(target);
+  return request && capture.start(request);
+}
+
+export async function pickCurrentFile(target?: vscode.Uri): Promise<CaptureRequest | undefined> {
   const doc = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
   if (!doc || doc.uri.scheme !== 'file') {
     void vscode.window.showInformationMessage('FlameLens: open a JavaScript file to profile it.');
@@ -29,7 +35,7 @@ export async function profileCurrentFile(capture: CaptureService, target?: vscod
   }
   if (doc.isDirty) await doc.save();
   const file = doc.uri.fsPath;
-  return capture.start({ name: path.basename(file), command: ['node', file], cwd: folderFor(doc.uri) ?? path.dirname(file) });
+  return { name: path.basename(file), command: ['node', file], cwd: folderFor(doc.uri) ?? path.dirname(file) };
 }
 
 interface ScriptItem extends vscode.QuickPickItem {
@@ -38,6 +44,11 @@ interface ScriptItem extends vscode.QuickPickItem {
 }
 
 export async function profileNpmScript(capture: CaptureService): Promise<CaptureRun | undefined> {
+  const request = await pickNpmScript();
+  return request && capture.start(request);
+}
+
+export async function pickNpmScript(): Promise<CaptureRequest | undefined> {
   const manifests = await vscode.workspace.findFiles('**/package.json', '**/node_modules/**', 50);
   const items: ScriptItem[] = [];
   for (const uri of manifests.sort((a, b) => a.fsPath.length - b.fsPath.length)) {
@@ -58,7 +69,7 @@ export async function profileNpmScript(capture: CaptureService): Promise<Capture
   }
   const picked = await services.pickOne(items, { title: 'FlameLens: profile which npm script?', matchOnDetail: true });
   if (!picked) return undefined;
-  return capture.start({ name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir });
+  return { name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir };
 }
 
 export async function profileCommand(capture: CaptureService, commandLine?: string): Promise<CaptureRun | undefined> {
@@ -84,12 +95,8 @@ interface LaunchItem extends vscode.QuickPickItem {
   folder: vscode.WorkspaceFolder;
 }
 
-/**
- * Profile Launch Configuration…: through the debugger when js-debug is there (it resolves envFile,
- * preLaunchTask, ${input:…}, runtimeExecutable and compounds), else FlameLens reads launch.json itself.
- */
-export async function profileLaunchConfig(capture: CaptureService, log: Log): Promise<CaptureRun | undefined> {
-  const viaDebugger = jsDebugAvailable();
+/** Asks for a launch configuration: with `viaDebugger`, every one js-debug can launch and the compounds; else the plain Node ones FlameLens reads itself. */
+async function pickLaunchItem(viaDebugger: boolean): Promise<LaunchItem | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const items: LaunchItem[] = [];
   for (const folder of folders) {
@@ -108,16 +115,40 @@ export async function profileLaunchConfig(capture: CaptureService, log: Log): Pr
     void vscode.window.showInformationMessage('FlameLens: no Node.js "launch" configurations in .vscode/launch.json.');
     return undefined;
   }
-  const picked = await services.pickOne(items, { title: 'FlameLens: profile which launch configuration?' });
-  if (!picked) return undefined;
-  if (viaDebugger) return capture.startLaunchConfig(picked.folder, picked.label);
-  log.warn(
-    'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, runtimeExecutable, runtimeArgs; not envFile, preLaunchTask, ${input:…} or compounds)',
-  );
+  return services.pickOne(items, { title: 'FlameLens: profile which launch configuration?' });
+}
+
+/** A launch configuration as FlameLens runs it without the debugger (planLaunch reads launch.json's program, args, cwd, env, runtime). */
+function requestFromLaunchItem(picked: LaunchItem): CaptureRequest {
   const plan = planLaunch(picked.config, {
     workspaceFolder: picked.folder.uri.fsPath,
     file: vscode.window.activeTextEditor?.document.uri.fsPath,
     env: process.env,
   });
-  return capture.start({ name: picked.label, command: plan.command, cwd: plan.cwd, env: plan.env, unset: plan.unset });
+  return { name: picked.label, command: plan.command, cwd: plan.cwd, env: plan.env, unset: plan.unset };
+}
+
+/**
+ * Profile Launch Configuration…: through the debugger when js-debug is there (it resolves envFile,
+ * preLaunchTask, ${input:…}, runtimeExecutable and compounds), else FlameLens reads launch.json itself.
+ */
+export async function profileLaunchConfig(capture: CaptureService, log: Log): Promise<CaptureRun | undefined> {
+  const viaDebugger = jsDebugAvailable();
+  const picked = await pickLaunchItem(viaDebugger);
+  if (!picked) return undefined;
+  if (viaDebugger) return capture.startLaunchConfig(picked.folder, picked.label);
+  log.warn(
+    'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, runtimeExecutable, runtimeArgs; not envFile, preLaunchTask, ${input:…} or compounds)',
+  );
+  return capture.start(requestFromLaunchItem(picked));
+}
+
+/**
+ * A launch configuration as a program FlameLens starts itself (Profile Under Load needs the server
+ * with its agent waiting for the measured phase, which a debugger launch cannot give): always the
+ * hand-read plan, never the debugger, so envFile, preLaunchTask, ${input:…} and compounds do not apply.
+ */
+export async function pickLaunchConfig(): Promise<CaptureRequest | undefined> {
+  const picked = await pickLaunchItem(false);
+  return picked && requestFromLaunchItem(picked);
 }

@@ -29,6 +29,8 @@ export interface RecordedServer {
 
 export interface ServerRecording {
   readonly mode: 'launched' | 'attached';
+  /** The server's process id when known (a launched server; an attached PID). */
+  readonly pid?: number;
   /** Why the server is gone (it exited), or undefined while it runs. */
   gone(): string | undefined;
   /** Called once if the server goes away after this call. */
@@ -74,12 +76,13 @@ function probe(url: URL, method: string): Promise<boolean> {
   });
 }
 
-/** Waits until `url` answers; a CaptureError when the server goes first or never answers. */
-export async function waitUntilAnswering(server: ServerRecording, url: URL, method: string, timeoutMs: number): Promise<void> {
+/** Waits until `url` answers (or `signal` cancels); a CaptureError when the server goes first or never answers. */
+export async function waitUntilAnswering(server: ServerRecording, url: URL, method: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const gone = server.gone();
     if (gone !== undefined) throw new CaptureError(`${gone} before it answered ${url.href}${server.lastOutput()}`);
+    if (signal?.aborted) return;
     if (await probe(url, method)) return;
     if (Date.now() >= deadline) {
       throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${server.lastOutput()}`);
@@ -92,12 +95,18 @@ function exitText(child: CaptureHandle['child']): string {
   return child.signalCode ? `was ended by ${child.signalCode}` : `exited with code ${child.exitCode}`;
 }
 
-/** Starts the server with the agent loaded but waiting for start(). */
-export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | 'stdio'>): Promise<ServerRecording> {
+/** Starts the server with the agent loaded but waiting for start(); its output is kept for messages and passed to `onOutput`. */
+export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | 'stdio'>, onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void): Promise<ServerRecording> {
   const handle = await startCapture({ ...opts, stdio: ['ignore', 'pipe', 'pipe'], waitForStart: true });
   const tail = new Tail();
-  handle.child.stdout?.on('data', (c: Buffer) => tail.push(c));
-  handle.child.stderr?.on('data', (c: Buffer) => tail.push(c));
+  handle.child.stdout?.on('data', (c: Buffer) => {
+    tail.push(c);
+    onOutput?.(c, 'stdout');
+  });
+  handle.child.stderr?.on('data', (c: Buffer) => {
+    tail.push(c);
+    onOutput?.(c, 'stderr');
+  });
   const exited = () => handle.child.exitCode !== null || handle.child.signalCode !== null;
   const gone = () => (exited() ? `the server ${exitText(handle.child)}` : undefined);
   /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -112,6 +121,7 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
   };
   return {
     mode: 'launched',
+    pid: handle.pid,
     gone,
     onGone(listener) {
       const l = () => listener(gone() ?? 'the server exited');
@@ -170,6 +180,7 @@ export function attachedServer(opts: AttachServerOptions): ServerRecording {
   });
   return {
     mode: 'attached',
+    ...(pid !== undefined ? { pid } : {}),
     gone: () => ended ?? (pid !== undefined && !isAlive(pid) ? `pid ${pid} is not running` : undefined),
     onGone(listener) {
       listeners.push(listener);

@@ -1,0 +1,238 @@
+// One load run's lifecycle, shared by `flamelens load` and VS Code's Profile Under Load: get at the
+// server (start it with the agent loaded but not recording, or attach to one that runs — both
+// behind recording.ts's ServerRecording), wait until it answers, warm it up unrecorded, record only
+// while the measured load runs (FlameLens's driver over the stages, or an external --load-cmd
+// tool), then stop recording and end a server it started (an attached one is left as found).
+// Callers get progress through callbacks and cancel with an AbortSignal; what was measured and
+// recorded until a cancel or a server exit is still returned. No vscode, no terminal output here.
+import { displayLocation, hotspots, InputError, loadProfileFile, type Hotspots } from '../cli/analyze';
+import type { CaptureOptions } from '../capture/launcher';
+import { loopDelayResolutionMs, metricsEnv, readSessionMetrics } from '../capture/server-metrics';
+import type { Profile } from '../model/types';
+import { LoadDriver, type Progress, type RequestSpec } from './driver';
+import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from './external';
+import { newHistogram } from './histogram';
+import { attachedServer, launchServer, waitUntilAnswering, type AttachServerOptions, type RecordedServer, type ServerProfile, type ServerRecording } from './recording';
+import { buildLoadRun, emptyCounts, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from './run';
+import type { Stage } from './stages';
+import type { Threshold } from './thresholds';
+
+export interface LoadSessionOptions {
+  /** Start the server (the agent waits for the measured phase; server metrics are switched on here)… */
+  capture?: Omit<CaptureOptions, 'waitForStart' | 'stdio'>;
+  /** …or attach to one that runs (exactly one of the two). */
+  attach?: Omit<AttachServerOptions, 'signal'>;
+  /** Polled until it answers before anything else; none: the server is taken as ready (attach + load-cmd). */
+  readyUrl?: URL;
+  readyTimeoutMs: number;
+  spec: RequestSpec;
+  /** What the warm-up loads (default spec.urls; empty: no warm-up). */
+  warmupUrls?: string[];
+  warmupMs: number;
+  stages: Stage[];
+  /** An external tool drives the measured load instead (its exit ends the phase; `maxMs` caps it). */
+  loadCommand?: { command: string; cwd: string; maxMs?: number };
+  /** Aborting stops the load; `signal.reason` (a string) is reported as why the run was cut short. */
+  signal?: AbortSignal;
+}
+
+export interface LoadSessionEvents {
+  /** The server was started or is about to be attached to (`pid` when known); a launched one's output goes to onOutput. */
+  started?(server: ServerRecording): void;
+  onOutput?(chunk: Buffer, stream: 'stdout' | 'stderr'): void;
+  warmingUp?(ms: number): void;
+  /** Recording began in `threads` threads; the measured phase starts now. */
+  measuring?(threads: number): void;
+  onProgress?(p: Progress): void;
+  warn?(text: string): void;
+}
+
+export interface LoadSessionResult {
+  startedAt: Date;
+  mode: 'launched' | 'attached';
+  measurement: Measurement;
+  /** What the server left: profiles, problems, notes, its session folder (launched) or how it was left (attached). */
+  recorded: RecordedServer;
+  /** `loadCommand`: the tool's run. */
+  external?: ExternalLoadResult;
+  /** The server's last output lines (for messages about its exit), or ''. */
+  lastOutput: string;
+}
+
+function abortReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'cancelled';
+}
+
+async function openServer(opts: LoadSessionOptions, events: LoadSessionEvents): Promise<ServerRecording> {
+  if (opts.attach && opts.capture) throw new Error('a load session either starts a server or attaches to one, not both');
+  if (opts.attach) return attachedServer({ ...opts.attach, ...(opts.signal ? { signal: opts.signal } : {}) });
+  if (!opts.capture) throw new Error('a load session needs a server to start or to attach to');
+  // FLAMELENS_METRICS: the agent samples event-loop delay, CPU and heap for the run's timeline.
+  const env = { ...(opts.capture.env ?? process.env), [metricsEnv]: '1' };
+  return launchServer({ ...opts.capture, env }, events.onOutput);
+}
+
+/**
+ * Runs one load session from server start (or attach) to server end. Throws a CaptureError (or an
+ * attach error) when the server cannot start, cannot be attached to or never answers (a started
+ * one is ended first); a server that exits during the load, or a cancel, ends the run early with
+ * `measurement.cutShort` saying why.
+ */
+export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessionEvents = {}): Promise<LoadSessionResult> {
+  const signal = opts.signal;
+  const server = await openServer(opts, events);
+  events.started?.(server);
+  const driver = new LoadDriver();
+  let external: ExternalLoad | undefined;
+  const stopLoad = (why: string) => {
+    driver.stop(why);
+    external?.stop(why);
+  };
+  const onAbort = () => stopLoad(abortReason(signal!));
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort);
+  const startedAt = new Date();
+  try {
+    if (opts.readyUrl) await waitUntilAnswering(server, opts.readyUrl, opts.spec.method, opts.readyTimeoutMs, signal);
+    server.onGone((why) => stopLoad(`${why} during the load`));
+    const warmupUrls = opts.warmupUrls ?? opts.spec.urls;
+    if (opts.warmupMs > 0 && warmupUrls.length > 0 && !signal?.aborted) {
+      events.warmingUp?.(opts.warmupMs);
+      await driver.warmup({ ...opts.spec, urls: warmupUrls }, opts.warmupMs, opts.stages[0]!.connections);
+      // Requests the warm-up left in flight finish before recording begins.
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // Cancelled before the measured phase: nothing to record, the (empty) run is still reported.
+    const recording = server.gone() !== undefined || signal?.aborted ? 0 : await server.start();
+    if (recording === 0 && server.gone() === undefined && !signal?.aborted) events.warn?.('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
+    events.measuring?.(recording);
+    let measurement: Measurement;
+    let externalResult: ExternalLoadResult | undefined;
+    if (opts.loadCommand) {
+      // The external tool is the measured phase: its exit ends it (maxMs, if given, caps it).
+      external = runExternalLoad(opts.loadCommand.command, opts.loadCommand.cwd, opts.loadCommand.maxMs);
+      if (signal?.aborted) external.stop(abortReason(signal));
+      externalResult = await external.done;
+      measurement = {
+        stages: [],
+        seconds: Array.from({ length: Math.max(1, Math.ceil(externalResult.elapsedMs / 1000)) }, () => ({ histogram: newHistogram(), requests: emptyCounts(), bytes: 0, statusCodes: {} })),
+        elapsedMs: externalResult.elapsedMs,
+        startedAtEpochMs: externalResult.startedAtEpochMs,
+        ...(externalResult.stoppedBecause !== undefined && !externalResult.stoppedBecause.startsWith('--duration') ? { cutShort: externalResult.stoppedBecause } : {}),
+      };
+    } else {
+      measurement = await driver.measure(opts.spec, opts.stages, events.onProgress);
+    }
+    const recorded = await server.finish();
+    return { startedAt, mode: server.mode, measurement, recorded, ...(externalResult ? { external: externalResult } : {}), lastOutput: server.lastOutput() };
+  } catch (e) {
+    // Whatever went wrong, a server FlameLens started does not outlive it; an attached one is left as found.
+    stopLoad('failed');
+    await server.abandon();
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export interface ServerHotspots {
+  topFunctions: TopFunction[];
+  /** The profile they come from (the server's busiest main thread), its hotspot table and model. */
+  best?: { label: string; path: string; hot: Hotspots; profile: Profile };
+  /** Profiles that could not be read. */
+  problems: string[];
+}
+
+/** The server's profile during the load: the top functions of its busiest main thread. */
+export async function serverHotspots(recorded: { profiles: readonly ServerProfile[] }, top: number, cwd: string): Promise<ServerHotspots> {
+  const problems: string[] = [];
+  let best: { busy: number; label: string; path: string; hot: Hotspots; profile: Profile } | undefined;
+  for (const p of recorded.profiles.filter((x) => x.kind === 'cpu')) {
+    try {
+      const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
+      const hot = hotspots(profile, { top, cwd });
+      const busy = hot.total - hot.idle;
+      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, path: p.path, hot, profile };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(`could not read ${p.label}'s profile: ${e.message}`);
+    }
+  }
+  if (!best) return { topFunctions: [], problems };
+  const total = best.hot.total;
+  const topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
+  return { topFunctions, best: { label: best.label, path: best.path, hot: best.hot, profile: best.profile }, problems };
+}
+
+export interface ServerAllocators {
+  topAllocators?: TopAllocator[];
+  /** The heap profile they come from (the main thread that allocated most) and its table. */
+  heaviest?: { label: string; path: string; hot: Hotspots };
+  problems: string[];
+}
+
+/** With a heap profile recorded: who allocated during the load (the main thread that allocated most). */
+export async function serverAllocators(recorded: { profiles: readonly ServerProfile[] }, top: number, cwd: string): Promise<ServerAllocators> {
+  const problems: string[] = [];
+  let heaviest: { label: string; path: string; hot: Hotspots; main: boolean } | undefined;
+  for (const p of recorded.profiles.filter((x) => x.kind === 'heap')) {
+    try {
+      const hot = hotspots(await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) }), { top, cwd });
+      if (!heaviest || (p.isMainThread && (!heaviest.main || hot.total > heaviest.hot.total))) heaviest = { label: p.label, path: p.path, hot, main: p.isMainThread };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(`could not read ${p.label}'s heap profile: ${e.message}`);
+    }
+  }
+  if (!heaviest) return { problems };
+  const total = heaviest.hot.total;
+  const topAllocators = heaviest.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfBytes: Math.round(f.self), selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
+  return { topAllocators, heaviest: { label: heaviest.label, path: heaviest.path, hot: heaviest.hot }, problems };
+}
+
+/** What the run keeps of the external tool's run. */
+function externalInfo(r: ExternalLoadResult, parsed: ParsedToolResult | undefined): ExternalLoadInfo {
+  const notes = [...(parsed?.notes ?? [])];
+  if (r.stdoutTruncated) notes.push(`its output is cut after ${keptOutputBytes / 1024} KB`);
+  if (r.exitCode !== 0 && r.stoppedBecause === undefined && r.stderrTail.trim() !== '') notes.push(`its last error output: ${r.stderrTail.trim().split('\n').slice(-3).join(' / ')}`);
+  return {
+    command: r.command,
+    exitCode: r.exitCode,
+    signal: r.signal,
+    stdout: r.stdout,
+    stdoutTruncated: r.stdoutTruncated,
+    ...(r.stoppedBecause !== undefined ? { stoppedBecause: r.stoppedBecause } : {}),
+    ...(parsed ? { parsed: parsed.tool } : {}),
+    notes,
+  };
+}
+
+export interface SessionRunInputs {
+  config: LoadConfig;
+  thresholds: readonly Threshold[];
+  hot: ServerHotspots;
+  allocators?: ServerAllocators;
+  /** Problems found by the caller (added after the server's own). */
+  problems?: string[];
+}
+
+/** The LoadRun of a finished session: measurement, the server's metrics (through the agent), profiles, hot functions, the external tool's result. */
+export function loadRunOf(session: LoadSessionResult, inputs: SessionRunInputs): LoadRun {
+  const { recorded, external } = session;
+  const parsed = external ? parseAutocannonJson(external.stdout) : undefined;
+  return buildLoadRun({
+    startedAt: session.startedAt,
+    config: inputs.config,
+    measurement: session.measurement,
+    thresholds: inputs.thresholds,
+    profiles: recorded.profiles.map((p) => p.path),
+    topFunctions: inputs.hot.topFunctions,
+    problems: [...recorded.problems, ...inputs.hot.problems, ...(inputs.allocators?.problems ?? []), ...(inputs.problems ?? [])],
+    ...(recorded.sessionDir !== undefined
+      ? { serverMetrics: readSessionMetrics(recorded.sessionDir), serverMetricsResolutionMs: loopDelayResolutionMs }
+      : { serverNote: 'an attached server runs without the FlameLens agent: its event-loop delay, CPU and heap are not measured' }),
+    ...(external ? { external: { info: externalInfo(external, parsed), ...(parsed ? { parsed } : {}) } } : {}),
+    ...(recorded.attached ? { attached: recorded.attached } : {}),
+    ...(inputs.allocators?.topAllocators ? { topAllocators: inputs.allocators.topAllocators } : {}),
+  });
+}

@@ -1,0 +1,146 @@
+// The Load Run view: one webview panel per run file (or per pair of compared runs), fed the view
+// model from src/load/view-model.ts. Clicking a function opens its source; Open Flame Graph shows
+// the server's profile (or the two runs' differential flame graph) in the profile panel beside it,
+// which makes it the current profile for hot lines, as after any capture.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LoadRun } from '../load/run';
+import { loadCompareView, loadRunView, runCpuProfiles } from '../load/view-model';
+import { isLoadWebviewMessage, type LoadHostMessage, type LoadWebviewMessage } from '../load/view-protocol';
+import { showErrorWithLog, timed, type Log } from '../log';
+import { makeNonce, renderWebviewHtml } from './html';
+import { loadPanelSource, type PanelSource, type ProfilePanels } from './profile-panel';
+import { openFrameLocation } from './open-location';
+
+export const loadRunViewType = 'flamelens.loadRun';
+
+export type LoadRendered = Extract<LoadWebviewMessage, { type: 'rendered' }>;
+
+/**
+ * The server profile to show for a run: `preferred` when given, else the largest CPU profile the
+ * run lists (the server's busiest thread). A run file moved with its folder still finds its
+ * profiles beside it.
+ */
+export function serverProfileOf(run: LoadRun, runFile: string, preferred?: string): string | undefined {
+  if (preferred && fs.existsSync(preferred)) return preferred;
+  const found = runCpuProfiles(run)
+    .map((p) => (fs.existsSync(p) ? p : path.join(path.dirname(runFile), path.basename(p))))
+    .filter((p) => fs.existsSync(p));
+  const size = (p: string) => fs.statSync(p).size;
+  return found.sort((a, b) => size(b) - size(a))[0];
+}
+
+/**
+ * A run's function locations are as the CLI shows them: relative to the folder it ran in when
+ * inside it. Those are taken relative to the workspace folder; URLs and absolute paths stay.
+ */
+export function sourcePath(url: string, root: string | undefined): string {
+  if (!url || !root || /^[a-z][a-z0-9+.-]*:/i.test(url) || path.isAbsolute(url)) return url;
+  return path.join(root, url);
+}
+
+interface Open {
+  panel: vscode.WebviewPanel;
+  rendered: Promise<LoadRendered>;
+}
+
+export class LoadRunPanels implements vscode.Disposable {
+  private readonly open = new Map<string, Open>();
+  private last: Open | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly panels: ProfilePanels,
+    private readonly log: Log,
+  ) {}
+
+  /** Shows a run (saved as `runFile`); `serverProfile` is the profile its top functions came from. */
+  showRun(run: LoadRun, runFile: string, options: { title: string; serverProfile?: string; root?: string; column?: vscode.ViewColumn }): vscode.WebviewPanel {
+    const view = loadRunView(run, options.title, options.root);
+    const profile = serverProfileOf(run, runFile, options.serverProfile);
+    return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view }, options.column, options.root, async () => {
+      if (!profile) {
+        void vscode.window.showInformationMessage('FlameLens: this run has no server CPU profile to show.');
+        return;
+      }
+      await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, `${options.title} under load (CPU)`, profile);
+    });
+  }
+
+  /** Two runs side by side; the flame graph button shows the differential flame graph of their server profiles. */
+  showCompare(before: LoadRun, beforeFile: string, after: LoadRun, afterFile: string, root?: string): vscode.WebviewPanel {
+    const names = { before: path.basename(path.dirname(beforeFile)) || beforeFile, after: path.basename(path.dirname(afterFile)) || afterFile };
+    const view = loadCompareView(before, after, names, root);
+    const base = serverProfileOf(before, beforeFile);
+    const next = serverProfileOf(after, afterFile);
+    const openDiff = async () => {
+      if (!base || !next) {
+        void vscode.window.showInformationMessage('FlameLens: both runs need a server CPU profile for a differential flame graph.');
+        return;
+      }
+      const source = { kind: 'diff', base: vscode.Uri.file(base).toString(), next: vscode.Uri.file(next).toString() } as const;
+      await this.openProfile(source, `${names.before} → ${names.after} (CPU)`, `${base} → ${next}`);
+    };
+    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view }, undefined, root, openDiff);
+    if (base && next) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`));
+    return panel;
+  }
+
+  /** The flame graph beside the Load Run view (as CaptureService opens a capture's profile). */
+  async openProfile(source: PanelSource, title: string, shownSource: string): Promise<void> {
+    const profile = await timed(this.log, `loaded ${shownSource}`, () => loadPanelSource(source));
+    this.panels.show({ profile, title, source: shownSource }, source, vscode.ViewColumn.Beside);
+  }
+
+  /** What the most recent Load Run view drew (test API). */
+  lastRendered(): Promise<LoadRendered> | undefined {
+    return this.last?.rendered;
+  }
+
+  private show(
+    key: string,
+    title: string,
+    message: LoadHostMessage,
+    column: vscode.ViewColumn | undefined,
+    root: string | undefined,
+    openFlameGraph: () => Promise<void>,
+  ): vscode.WebviewPanel {
+    this.open.get(key)?.panel.dispose();
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(loadRunViewType, title, column ?? vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [dist], retainContextWhenHidden: true });
+    const webview = panel.webview;
+    webview.html = renderWebviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'load.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'load.css')).toString(),
+      nonce: makeNonce(),
+      title,
+    });
+    let settleRendered!: (r: LoadRendered) => void;
+    const entry: Open = { panel, rendered: new Promise((resolve) => (settleRendered = resolve)) };
+    const subscription = webview.onDidReceiveMessage(async (m: unknown) => {
+      if (!isLoadWebviewMessage(m)) return;
+      try {
+        if (m.type === 'ready') await webview.postMessage(message);
+        else if (m.type === 'rendered') settleRendered(m);
+        else if (m.type === 'openSource') await openFrameLocation(sourcePath(m.url, root), m.line, 1, m.name);
+        else if (m.type === 'openFlameGraph') await openFlameGraph();
+      } catch (err) {
+        void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
+      }
+    });
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      if (this.open.get(key) === entry) this.open.delete(key);
+    });
+    this.open.set(key, entry);
+    this.last = entry;
+    return panel;
+  }
+
+  dispose(): void {
+    for (const { panel } of this.open.values()) panel.dispose();
+    this.open.clear();
+  }
+}
