@@ -122,6 +122,7 @@ export class App {
     // Errors in the webview are invisible in VS Code unless the host logs them.
     window.addEventListener('error', (event) => host.post({ type: 'log', level: 'error', message: String(event.message) }));
     host.onMessage((message) => this.receive(message));
+    performance.mark('flamelens:ready'); // bench/webview.ts splits the first draw at these marks
     host.post({ type: 'ready' });
   }
 
@@ -199,6 +200,7 @@ export class App {
   private receive(message: HostMessage): void {
     switch (message.type) {
       case 'init':
+        performance.mark('flamelens:init');
         this.init(message);
         break;
       case 'tree':
