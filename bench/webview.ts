@@ -6,18 +6,27 @@
 // page from renderWebviewHtml served on 127.0.0.1 in Debian's Chromium (the webview tests'
 // harness), until the canvas is painted. Prints medians of several runs; asserts nothing.
 //
-//   node --import tsx bench/webview.ts [--json OUT] [profile.cpuprofile …]      FLAMELENS_BENCH_RUNS=5 (default)
+//   node --import tsx bench/webview.ts [--json OUT] [--baseline DIR] [profile.cpuprofile …]      FLAMELENS_BENCH_RUNS=5 (default)
 //
+// A FILE of the form a.cpuprofile+b.cpuprofile+… is opened the way a multi-process capture is:
+// each file parsed, then merged under one root (src/model/merge.ts); its floor is the sum of the
+// files' read + JSON.parse. That is how the bench reaches ≥ 1M nodes from real tsc captures.
+//
+// --baseline DIR: a webview build to compare against (DIR holds its webview.js and webview.css,
+// e.g. copied from dist/ on main): each run measures the baseline page, then this build's,
+// alternating, so both see the same load; the table adds the baseline median and the ratio.
 // --json OUT writes one object per file: {file, nodes, floorMs, firstDrawMs, zoomMs, unzoomMs,
 // searchMs, clearSearchMs, resetMs, hoverMs} (medians), for tools to compare runs.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parseProfile } from '../src/model/import';
+import { mergeProfiles } from '../src/model/merge';
+import type { Profile } from '../src/model/types';
 import { defaultViewOptions } from '../src/protocol';
 import { initMessage, maxTreeNodes } from '../src/views/payload';
-import { StandInHost, ensureBuilt, launchChromium, openWebview, settle, startWebviewServer } from '../test/webview/harness';
+import { StandInHost, distDir, ensureBuilt, launchChromium, openWebview, settle, startWebviewServer } from '../test/webview/harness';
 import type { WebviewServer } from '../test/webview/harness';
 import { dataDir, ensureCaptures } from './capture-large';
 
@@ -139,15 +148,33 @@ async function zoomIntoFolded(page: Page, host: StandInHost): Promise<number | u
   return performance.now() - start;
 }
 
+/** The files of a FILE argument (several when joined by `+`). */
+function partsOf(file: string): string[] {
+  return file.split('+').map((p) => path.resolve(p));
+}
+
+/** read + parseProfile of a FILE argument (merged when it names several). */
+function openInput(file: string): Profile {
+  const parts = partsOf(file);
+  const profiles = parts.map((p) => parseProfile(readFileSync(p)));
+  return profiles.length === 1 ? profiles[0]! : mergeProfiles(profiles.map((profile, i) => ({ label: path.basename(parts[i]!), profile })));
+}
+
+function displayName(file: string): string {
+  return partsOf(file).map((p) => path.basename(p)).join('+');
+}
+
 async function measureOnce(browser: Browser, server: WebviewServer, file: string, searchTerm: string): Promise<Sample> {
   const s: Sample = {};
   // The floor a host could not beat: read the file and JSON.parse it.
-  const [text, readText] = time(() => readFileSync(file, 'utf8'));
-  s.jsonParse = readText + time(() => JSON.parse(text) as unknown)[1];
+  s.jsonParse = 0;
+  for (const part of partsOf(file)) {
+    const [text, readText] = time(() => readFileSync(part, 'utf8'));
+    s.jsonParse += readText + time(() => JSON.parse(text) as unknown)[1];
+  }
 
-  const [bytes, read] = time(() => readFileSync(file));
-  const [profile, parse] = time(() => parseProfile(bytes));
-  s.readParse = read + parse;
+  const [profile, readParse] = time(() => openInput(file));
+  s.readParse = readParse;
   // What the panel does on `ready` (the stand-in host below does it again, inside the page timing).
   const [init, payload] = time(() => initMessage(profile, profile, 'bench', defaultViewOptions));
   s.payload = payload;
@@ -163,7 +190,16 @@ async function measureOnce(browser: Browser, server: WebviewServer, file: string
   }
   s.sentNodes = sent;
 
-  const host = new StandInHost(profile, path.basename(file));
+  const host = new StandInHost(profile, displayName(file));
+  // Where first draw goes: the host's answer to `ready` (payload built in Node), timed around it.
+  const handle = host.handle.bind(host);
+  s.hostReady = NaN;
+  host.handle = (message) => {
+    const start = performance.now();
+    const replies = handle(message);
+    if (message.type === 'ready') s.hostReady = performance.now() - start;
+    return replies;
+  };
   const opened = performance.now();
   const { page } = await openWebview(browser, server, host, 'dark', { width: 1400, height: 900 });
   s.pageToFrames = performance.now() - opened;
@@ -171,8 +207,16 @@ async function measureOnce(browser: Browser, server: WebviewServer, file: string
   const draw = await page.evaluate(() => {
     const e = performance.getEntriesByName('flamelens:draw')[0];
     const painted = performance.getEntriesByName('flamelens:painted')[0];
-    return e && painted ? { duration: e.duration, painted: painted.startTime } : undefined;
+    const nav = performance.getEntries().find((x) => String(x.entryType) === 'navigation') as unknown as { domContentLoadedEventEnd: number } | undefined;
+    // No named functions in here: the transpiler would wrap them in a helper the page does not have.
+    const [ready, init] = ['flamelens:ready', 'flamelens:init'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN);
+    return e && painted ? { duration: e.duration, painted: painted.startTime, dcl: nav?.domContentLoadedEventEnd ?? NaN, drawStart: e.startTime, ready, init } : undefined;
   });
+  s.domLoaded = draw?.dcl ?? NaN;
+  s.loadedToDraw = (draw?.drawStart ?? NaN) - (draw?.dcl ?? NaN);
+  s.drawToPainted = (draw?.painted ?? NaN) - (draw?.drawStart ?? NaN);
+  s.readyToInit = (draw?.init ?? NaN) - (draw?.ready ?? NaN);
+  s.initToDraw = (draw?.drawStart ?? NaN) - (draw?.init ?? NaN);
   s.drawInPage = draw?.duration ?? NaN;
   s.navToDrawn = draw?.painted ?? NaN;
   s.firstDraw = s.readParse + s.navToDrawn;
@@ -212,6 +256,11 @@ async function measureOnce(browser: Browser, server: WebviewServer, file: string
   return s;
 }
 
+/** Puts a webview build (webview.js + webview.css in `dir`) where the page server reads it. */
+function useBuild(dir: string): void {
+  for (const f of ['webview.js', 'webview.css']) copyFileSync(path.join(dir, f), path.join(distDir, f));
+}
+
 function fmt(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
@@ -226,12 +275,21 @@ async function main(): Promise<void> {
     if (!jsonOut) throw new Error('--json needs an output file');
     args.splice(jsonAt, 2);
   }
-  let files = args.length > 0 ? args.map((a) => path.resolve(a)) : defaultProfiles.map((n) => path.join(dataDir, n)).filter(existsSync);
+  const baseAt = args.indexOf('--baseline');
+  let baseline: string | undefined;
+  if (baseAt >= 0) {
+    baseline = args[baseAt + 1];
+    if (!baseline) throw new Error('--baseline needs a directory holding webview.js and webview.css');
+    args.splice(baseAt, 2);
+  }
+  let files = args.length > 0 ? args : defaultProfiles.map((n) => path.join(dataDir, n)).filter(existsSync);
   if (files.length === 0) {
     ensureCaptures();
     files = defaultProfiles.map((n) => path.join(dataDir, n));
   }
   ensureBuilt();
+  const current = mkdtempSync(path.join(os.tmpdir(), 'flamelens-bench-'));
+  if (baseline) for (const f of ['webview.js', 'webview.css']) copyFileSync(path.join(distDir, f), path.join(current, f));
   const server = await startWebviewServer();
   const browser = await launchChromium();
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -239,18 +297,30 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   try {
     for (const file of files) {
-      const profile = parseProfile(readFileSync(file));
+      const profile = openInput(file);
       // Search for a real, moderately hot function: the 10th heaviest row of the table the host sends.
       const init = initMessage(profile, profile, 'bench', defaultViewOptions);
       if (init.type !== 'init') throw new Error('no init payload');
       const row = init.table.rows[Math.min(9, init.table.rows.length - 1)]!;
       const term = init.table.frames[row.frame]!.name;
-      const sizeMb = statSync(file).size / 1e6;
-      console.log(`\n${path.basename(file)}: ${sizeMb.toFixed(1)} MB, ${profile.nodeCount.toLocaleString('en')} nodes, ${profile.sampleCount.toLocaleString('en')} samples; search term "${term}"`);
+      const sizeMb = partsOf(file).reduce((sum, p) => sum + statSync(p).size, 0) / 1e6;
+      console.log(`\n${displayName(file)}: ${sizeMb.toFixed(1)} MB, ${profile.nodeCount.toLocaleString('en')} nodes, ${profile.sampleCount.toLocaleString('en')} samples; search term "${term}"`);
       await measureOnce(browser, server, file, term); // warm-up: JIT, Chromium's caches
       const samples: Sample[] = [];
-      for (let i = 0; i < runs; i++) samples.push(await measureOnce(browser, server, file, term));
+      const baseSamples: Sample[] = [];
+      for (let i = 0; i < runs; i++) {
+        if (baseline) {
+          useBuild(baseline);
+          try {
+            baseSamples.push(await measureOnce(browser, server, file, term));
+          } finally {
+            useBuild(current);
+          }
+        }
+        samples.push(await measureOnce(browser, server, file, term));
+      }
       const m = (key: string) => median(samples.map((s) => s[key]!));
+      const b = (key: string) => median(baseSamples.map((s) => s[key]!));
       const target = (key: string, limit: number) => `target ≤ ${limit} ms: ${m(key) <= limit ? 'met' : 'missed'}`;
       const firstDrawLimit = m('jsonParse') + 300;
       const rows: [string, string, string][] = [
@@ -260,6 +330,11 @@ async function main(): Promise<void> {
         ['host: JSON.stringify of the payload', fmt(m('serialize')), ''],
         ['page: new context + page + load → painted (wall)', fmt(m('pageToFrames')), ''],
         ['page: navigation start → canvas painted', fmt(m('navToDrawn')), 'incl. ready → payload → transfer'],
+        ['  of which DOMContentLoaded (page + script)', fmt(m('domLoaded')), ''],
+        ['  of which loaded → setTree starts', fmt(m('loadedToDraw')), `incl. the host's answer to ready: ${fmt(m('hostReady'))} + its stringify, then the harness's transfer`],
+        ['    ready posted → init message handled', fmt(m('readyToInit')), 'host payload + stringify + transfer + JSON.parse in the page'],
+        ['    init handled → setTree starts', fmt(m('initToDraw')), 'adoptTree, timeline, toolbar'],
+        ['  of which setTree start → painted', fmt(m('drawToPainted')), ''],
         ['  of which setTree (layout) in the page', fmt(m('drawInPage')), `${Math.round(m('frames'))} frames drawn; JS heap ${m('memoryMb').toFixed(0)} MB`],
         ['FIRST DRAW (read + parse + navigation → painted)', fmt(m('firstDraw')), `target ≤ floor + 300 = ${fmt(firstDrawLimit)}: ${m('firstDraw') <= firstDrawLimit ? 'met' : 'missed'}`],
         ['next frame, no action (the wait included below)', fmt(m('noop')), 'rAF + task: frame alignment'],
@@ -277,12 +352,32 @@ async function main(): Promise<void> {
       const w0 = Math.max(...rows.map((r) => r[0].length));
       const w1 = Math.max(...rows.map((r) => r[1].length), 'median'.length);
       console.log(`  ${'step'.padEnd(w0)}  ${'median'.padStart(w1)}  note`);
-      for (const [a, b, c] of rows) console.log(`  ${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+      const keyOf: Record<string, string> = {
+        'FIRST DRAW (read + parse + navigation → painted)': 'firstDraw',
+        'page: navigation start → canvas painted': 'navToDrawn',
+        '  of which setTree (layout) in the page': 'drawInPage',
+        'zoom (alt+click at a depth-3 frame)': 'zoom',
+        'unzoom (click the root row)': 'unzoom',
+        'reset zoom (button)': 'reset',
+        'clear search': 'clearSearch',
+        'icicle on': 'icicle',
+        'left-heavy off': 'leftHeavy',
+        'hover (mousemove → tooltip laid out)': 'hover',
+        'zoom into a pruned frame (host subtree round trip)': 'zoomFolded',
+        'reset after graft': 'resetAfterGraft',
+      };
+      keyOf[`search "${term}"`] = 'search';
+      for (const [a, v, c] of rows) {
+        const key = keyOf[a];
+        const vs = baseline && key ? `  [baseline ${fmt(b(key))}, ×${(m(key) / b(key)).toFixed(2)}]` : '';
+        console.log(`  ${a.padEnd(w0)}  ${v.padStart(w1)}  ${c}${vs}`);
+      }
+      if (baseline) console.log(`  baseline JS heap ${b('memoryMb').toFixed(0)} MB`);
       const spread = (key: string) => samples.map((s) => Math.round(s[key]!)).join(', ');
       console.log(`  runs (ms): first draw ${spread('firstDraw')}; zoom ${spread('zoom')}; search ${spread('search')}; reset ${spread('reset')}`);
       const r1 = (key: string) => Math.round(m(key) * 10) / 10;
       results.push({
-        file: path.basename(file),
+        file: displayName(file),
         nodes: profile.nodeCount,
         floorMs: r1('jsonParse'),
         firstDrawMs: r1('firstDraw'),
@@ -292,6 +387,16 @@ async function main(): Promise<void> {
         clearSearchMs: r1('clearSearch'),
         resetMs: r1('reset'),
         hoverMs: r1('hover'),
+        leftHeavyMs: r1('leftHeavy'),
+        icicleMs: r1('icicle'),
+        heapMb: r1('memoryMb'),
+        ...(baseline
+          ? {
+              baseline: Object.fromEntries(
+                ['firstDraw', 'zoom', 'unzoom', 'search', 'clearSearch', 'reset', 'hover', 'leftHeavy', 'icicle', 'memoryMb'].map((k) => [k, Math.round(b(k) * 10) / 10]),
+              ),
+            }
+          : {}),
       });
     }
   } finally {

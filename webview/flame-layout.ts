@@ -33,18 +33,28 @@ export function layoutTree(root: GraphNode, order: NodeOrder): FlameLayout {
   const nodes: GraphNode[] = [];
   const parents: number[] = [];
   const depths: number[] = [];
-  const stack: [GraphNode, number, number][] = [[root, -1, 0]];
-  while (stack.length > 0) {
-    const [node, parent, depth] = stack.pop()!;
+  // Three parallel stacks rather than a stack of tuples: no allocation per node (less GC on 1M-node grafts).
+  const stackNode: GraphNode[] = [root];
+  const stackParent: number[] = [-1];
+  const stackDepth: number[] = [0];
+  while (stackNode.length > 0) {
+    const node = stackNode.pop()!;
+    const parent = stackParent.pop()!;
+    const depth = stackDepth.pop()!;
     const i = nodes.length;
     nodes.push(node);
     parents.push(parent);
     depths.push(depth);
     const children = node.children;
     if (children?.length) {
-      const sorted = children.length > 1 ? [...children].sort(order) : children;
+      // The host sends children heaviest first, so left-heavy usually needs no sorted copy.
+      const sorted = children.length > 1 && !isSorted(children, order) ? [...children].sort(order) : children;
       // Pushed right to left so the leftmost child is visited (numbered) first.
-      for (let c = sorted.length - 1; c >= 0; c--) stack.push([sorted[c]!, i, depth + 1]);
+      for (let c = sorted.length - 1; c >= 0; c--) {
+        stackNode.push(sorted[c]!);
+        stackParent.push(i);
+        stackDepth.push(depth + 1);
+      }
     }
   }
   const n = nodes.length;
@@ -85,6 +95,11 @@ export function layoutTree(root: GraphNode, order: NodeOrder): FlameLayout {
   const index = new Map<number, number>();
   for (let i = 0; i < n; i++) index.set(nodes[i]!.id, i);
   return { nodes, x0, x1, depth, parent, end, rows, index, lowerNames: nodes.map((node) => node.name.toLowerCase()) };
+}
+
+function isSorted(children: GraphNode[], order: NodeOrder): boolean {
+  for (let c = 1; c < children.length; c++) if (order(children[c - 1]!, children[c]!) > 0) return false;
+  return true;
 }
 
 /** First position in `row` whose pre-order index is ≥ `pre`. */

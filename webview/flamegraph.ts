@@ -100,6 +100,13 @@ export class FlameChart {
   /** Per pre-order node: 1 when its name matches the search. */
   private matches?: Uint8Array;
   private colours: string[] = [];
+  /**
+   * Layouts (and their colours) of the current tree by order, so toggling left-heavy swaps a
+   * cached layout instead of laying out again (72–125 ms on 40k–138k-node profiles); the other
+   * order is laid out when the page is idle after a new tree is drawn.
+   */
+  private layouts = new Map<boolean, { layout: FlameLayout; colours?: string[] }>();
+  private idleLayout = 0;
   /** The pre-order node the view is zoomed to (0 = root). */
   private zoomIndex = 0;
   private view: View = { x0: 0, x1: 1 };
@@ -180,6 +187,7 @@ export class FlameChart {
     this.animation = undefined;
     if (!(root.value > 0)) {
       this.layout = undefined;
+      this.layouts.clear();
       this.sizer.hidden = true;
       delete this.container.dataset.drawn;
       this.container.append(h('p', { className: 'fl-empty', text: 'Nothing to draw: this view has no samples (are all frames hidden by a filter?).' }));
@@ -188,6 +196,7 @@ export class FlameChart {
     }
     this.sizer.hidden = false;
     this.markPaint = true;
+    this.forgetLayouts();
     this.relayout();
     const zoom = this.zoomedId !== undefined ? this.layout!.index.get(this.zoomedId) : undefined;
     this.setZoomIndex(zoom ?? 0, false);
@@ -201,6 +210,7 @@ export class FlameChart {
   /** Adds the detail the host sent for a pruned node, keeping the zoom. */
   graft(nodeId: number, subtree: GraphNode): boolean {
     if (!this.root || !this.layout || !graft(this.root, nodeId, subtree)) return false;
+    this.forgetLayouts();
     this.relayout();
     const zoom = this.zoomedId !== undefined ? this.layout.index.get(this.zoomedId) : undefined;
     this.zoomIndex = zoom ?? 0;
@@ -337,17 +347,53 @@ export class FlameChart {
     };
   }
 
+  /** The layout for the current tree and order: cached, or computed now. */
   private relayout(): void {
-    this.layout = layoutTree(this.root!, this.leftHeavy ? byValueDescending : byName);
+    const cached = this.laidOut(this.leftHeavy);
+    this.layout = cached.layout;
     this.hovered = -1;
-    this.colourNodes();
+    cached.colours ??= this.coloursOf(cached.layout);
+    this.colours = cached.colours;
+  }
+
+  private laidOut(leftHeavy: boolean): { layout: FlameLayout; colours?: string[] } {
+    let cached = this.layouts.get(leftHeavy);
+    if (!cached) {
+      cached = { layout: layoutTree(this.root!, leftHeavy ? byValueDescending : byName) };
+      this.layouts.set(leftHeavy, cached);
+    }
+    return cached;
+  }
+
+  /** A new tree (or new detail grafted in): drop cached layouts, lay out the other order when idle. */
+  private forgetLayouts(): void {
+    this.layouts.clear();
+    const generation = ++this.idleLayout;
+    const idle = (run: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(run, { timeout: 2000 }) : setTimeout(run, 200));
+    // After the frame this tree is drawn in is painted.
+    requestAnimationFrame(() =>
+      setTimeout(() =>
+        idle(() => {
+          if (generation !== this.idleLayout || !this.root || !(this.root.value > 0)) return;
+          const other = this.laidOut(!this.leftHeavy);
+          other.colours ??= this.coloursOf(other.layout);
+        }),
+      ),
+    );
   }
 
   private colourNodes(): void {
     const layout = this.layout;
     if (!layout) return;
+    for (const cached of this.layouts.values()) cached.colours = undefined;
+    this.colours = this.coloursOf(layout);
+    const current = this.layouts.get(this.leftHeavy);
+    if (current?.layout === layout) current.colours = this.colours;
+  }
+
+  private coloursOf(layout: FlameLayout): string[] {
     const palette = this.options.palette;
-    this.colours = layout.nodes.map((node) => (this.diff ? differentialColour(node) : palette.colour(node.vf.category, node.name)));
+    return layout.nodes.map((node) => (this.diff ? differentialColour(node) : palette.colour(node.vf.category, node.name)));
   }
 
   private fillOf(i: number): string {

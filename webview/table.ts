@@ -8,6 +8,13 @@ import type { SortKey, TableSort } from './state';
 
 /** Rows drawn at most; sorting and filtering still see every row. */
 const rowLimit = 300;
+/**
+ * Rows built before the frame is painted (more than the 45vh box shows); the rest follow in
+ * chunks after it, so clearing a search or re-sorting answers within a frame (building and laying
+ * out all 300 rows took 70–190 ms on a loaded box, measured in bench/webview.ts).
+ */
+const firstRows = 60;
+const laterChunk = 80;
 
 export interface FunctionTableOptions {
   onSort(sort: TableSort): void;
@@ -30,6 +37,11 @@ export class FunctionTable {
   private total = 0;
   private diff = false;
   private filter = '';
+  /** Built rows by table row, reused while the data, unit, total and diff stay the same. */
+  private built = new Map<TableRow, HTMLTableRowElement>();
+  private headerKey = '';
+  /** Bumped per render: a pending chunk of a superseded render drops itself. */
+  private generation = 0;
   sort: TableSort;
 
   constructor(sort: TableSort, private readonly options: FunctionTableOptions) {
@@ -38,6 +50,16 @@ export class FunctionTable {
     this.body = h('tbody');
     this.caption = h('div', { className: 'fl-table-caption', attrs: { 'aria-live': 'polite' } });
     this.element = h('div', { className: 'fl-table-wrap' }, h('table', { className: 'fl-table', attrs: { 'aria-label': 'Functions' } }, this.head, this.body), this.caption);
+    // One listener for all rows (rows are reused across renders).
+    const selectFrom = (target: EventTarget | null) => {
+      const tr = (target as Element | null)?.closest?.('tr[data-frame]');
+      const frame = tr ? this.payload.frames[Number(tr.getAttribute('data-frame'))] : undefined;
+      if (frame) this.options.onSelect(frame);
+    };
+    this.body.addEventListener('click', (event) => selectFrom(event.target));
+    this.body.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') selectFrom(event.target);
+    });
   }
 
   setData(payload: TablePayload, unit: ValueUnit, total: number, diff: boolean): void {
@@ -45,6 +67,7 @@ export class FunctionTable {
     this.unit = unit;
     this.total = total;
     this.diff = diff;
+    this.built.clear();
     this.render();
   }
 
@@ -85,6 +108,31 @@ export class FunctionTable {
   }
 
   private render(): void {
+    this.renderHead();
+    const rows = this.sortedRows();
+    const shown = rows.slice(0, rowLimit);
+    const generation = ++this.generation;
+    this.body.replaceChildren(this.buildRows(shown, 0, firstRows));
+    this.caption.textContent =
+      rows.length > rowLimit ? `Showing ${rowLimit} of ${rows.length} functions` : `${rows.length} function${rows.length === 1 ? '' : 's'}`;
+    // The rest after the frame is painted (a task queued from a rAF callback runs after its paint).
+    const more = (from: number) => {
+      if (from >= shown.length) return;
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          if (generation !== this.generation) return;
+          this.body.append(this.buildRows(shown, from, from + laterChunk));
+          more(from + laterChunk);
+        }, 0),
+      );
+    };
+    more(firstRows);
+  }
+
+  private renderHead(): void {
+    const key = `${this.sort.key} ${this.sort.descending} ${this.diff}`;
+    if (key === this.headerKey) return;
+    this.headerKey = key;
     const headerRow = h('tr');
     for (const column of this.columns()) {
       const th = h('th', { className: column.numeric ? 'num' : '', attrs: { scope: 'col' } });
@@ -105,32 +153,30 @@ export class FunctionTable {
       headerRow.append(th);
     }
     this.head.replaceChildren(headerRow);
+  }
 
-    const rows = this.sortedRows();
+  private buildRows(rows: TableRow[], from: number, to: number): DocumentFragment {
     const frames = this.payload.frames;
     const fragment = document.createDocumentFragment();
-    for (const row of rows.slice(0, rowLimit)) {
-      const frame = frames[row.frame];
-      if (!frame) continue;
-      const tr = h(
-        'tr',
-        { attrs: { tabindex: '0', 'data-frame': String(row.frame) } },
-        h('td', { className: `name cat-${frame.category}`, text: frame.name, title: frame.name }),
-        this.valueCell(row.self),
-        this.valueCell(row.total),
-        this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : formatValue(row.selfDelta, this.unit) }),
-        h('td', { className: 'loc', text: formatLocation(frame.url, frame.line, frame.file), title: frame.url }),
-      );
-      const select = () => this.options.onSelect(frame);
-      tr.addEventListener('click', select);
-      tr.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter') select();
-      });
+    for (const row of rows.slice(from, to)) {
+      let tr = this.built.get(row);
+      if (!tr) {
+        const frame = frames[row.frame];
+        if (!frame) continue;
+        tr = h(
+          'tr',
+          { attrs: { tabindex: '0', 'data-frame': String(row.frame) } },
+          h('td', { className: `name cat-${frame.category}`, text: frame.name, title: frame.name }),
+          this.valueCell(row.self),
+          this.valueCell(row.total),
+          this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : formatValue(row.selfDelta, this.unit) }),
+          h('td', { className: 'loc', text: formatLocation(frame.url, frame.line, frame.file), title: frame.url }),
+        );
+        this.built.set(row, tr);
+      }
       fragment.append(tr);
     }
-    this.body.replaceChildren(fragment);
-    this.caption.textContent =
-      rows.length > rowLimit ? `Showing ${rowLimit} of ${rows.length} functions` : `${rows.length} function${rows.length === 1 ? '' : 's'}`;
+    return fragment;
   }
 
   private valueCell(value: number): HTMLTableCellElement {
