@@ -10,7 +10,7 @@ import type { FlameNode, Profile } from '../../src/model/types';
 import { applyViewOptions } from '../../src/model/view';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TreePayload } from '../../src/protocol';
-import { deepStackNote, initMessage, maxTreeDepth, sandwichMessage, subtreeMessage } from '../../src/views/payload';
+import { deepStackNote, initMessage, maxTreeDepth, sandwichMessage, subtreeMessage } from '../../src/webview-page/payload';
 import { assertProfileInvariants } from './model-helpers';
 import { deepChainProfileJson } from './deep-stacks-profile';
 

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { parseProfile } from '../../src/model/import';
 import { ProfileError } from '../../src/model/types';
-import { disposeParseWorker, parseInWorker } from '../../src/views/parse-in-worker';
+import { disposeParseWorker, parseInWorker } from '../../src/parse/parse-in-worker';
 import { repoRoot, scratchDir } from './capture-helpers';
 
 describe('parseInWorker', () => {
@@ -17,7 +17,7 @@ describe('parseInWorker', () => {
 
   before(() => {
     script = path.join(scratchDir('parse-worker'), 'parse-worker.js');
-    buildSync({ entryPoints: [path.join(repoRoot, 'src/views/parse-worker.ts')], outfile: script, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
+    buildSync({ entryPoints: [path.join(repoRoot, 'src/parse/parse-worker.ts')], outfile: script, bundle: true, platform: 'node', format: 'cjs', logLevel: 'error' });
   });
 
   it('returns the same profile as parsing on this thread, also from gzip', async () => {

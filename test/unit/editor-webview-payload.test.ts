@@ -10,7 +10,7 @@ import type { FlameNode } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TreePayload } from '../../src/protocol';
 import { functionTable } from '../../src/model/tables';
-import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, setDisplayRoots, subtreeMessage, treeAndTable, viewFrame } from '../../src/views/payload';
+import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, setDisplayRoots, subtreeMessage, treeAndTable, viewFrame } from '../../src/webview-page/payload';
 import { makeFrame } from '../../src/model/frames';
 
 const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(__dirname, '..', 'fixtures', name)));

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseProfile } from '../../src/model/import';
-import { initMessage } from '../../src/views/payload';
+import { initMessage } from '../../src/webview-page/payload';
 import { defaultViewOptions } from '../../src/protocol';
 import { byName, byValueDescending, hitRow, isWithin, layoutTree, rowSlice } from '../../webview/flame-layout';
 import { adoptTree } from '../../webview/nodes';

@@ -9,7 +9,7 @@ import { sampleSpan, sliceProfile } from '../../src/model/time-slice';
 import { applyViewOptions } from '../../src/model/view';
 import { defaultViewOptions } from '../../src/protocol';
 import { HotLineIndex } from '../../src/editor/hotlines-model';
-import { initMessage } from '../../src/views/payload';
+import { initMessage } from '../../src/webview-page/payload';
 import type { Profile } from '../../src/model/types';
 import { assertClose, assertProfileInvariants, readFixture, sum } from './model-helpers';
 

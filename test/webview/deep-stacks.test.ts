@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseProfile } from '../../src/model/import';
-import { maxTreeDepth } from '../../src/views/payload';
+import { maxTreeDepth } from '../../src/webview-page/payload';
 import { buildBundles } from '../unit/capture-helpers';
 import { deepChainProfileJson } from '../unit/deep-stacks-profile';
 import { ensureBuilt, launchChromium, openWebview, settle, StandInHost, startWebviewServer } from './harness';

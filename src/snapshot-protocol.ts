@@ -1,7 +1,7 @@
 // Messages between the extension host and the heap-snapshot table webview (webview/snapshot/).
 // Types only, so the webview bundle can import them.
-import type { SnapshotDiff } from '../heap/diff';
-import type { SnapshotSummary } from '../heap/types';
+import type { SnapshotDiff } from './heap/diff';
+import type { SnapshotSummary } from './heap/types';
 
 export type SnapshotHostMessage =
   | { type: 'progress'; message: string }
