@@ -22,7 +22,7 @@ const builds = [
   { ...node, entryPoints: ['src/capture/agent.ts'], outfile: 'dist/agent.js', sourcemap: false },
   { ...node, entryPoints: ['src/heap/snapshot-worker.ts'], outfile: 'dist/heap-worker.js' },
   // Big profiles are parsed off the extension host's main thread.
-  { ...node, entryPoints: ['src/views/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
+  { ...node, entryPoints: ['src/parse/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
   // `flamelens export --format svg`: d3-flame-graph on linkedom's DOM in Node (loaded by the CLI when asked).
   { ...node, entryPoints: ['webview/svg-offline.ts'], outfile: 'dist/svg-export.js' },
   // dist/webview.css comes out of this bundle: main.ts imports style.css (after d3-flame-graph's CSS).

@@ -21,6 +21,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['vscode', 'node:fs', 'fs', 'fs/*', 'node:fs/*'] }] },
   },
   {
+    // Pure pieces shared by the extension host and the CLI (page/payload builders, the parse worker, message types): no vscode.
+    files: ['src/webview-page/**/*.ts', 'src/parse/**/*.ts', 'src/protocol.ts', 'src/snapshot-protocol.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['vscode'] }] },
+  },
+  {
     // The model owns its types: it never imports the messages or the hosts built on it (no import cycles).
     files: ['src/model/**/*.ts'],
     rules: {

@@ -10,7 +10,7 @@
 import { parseProfile } from '../src/model/import';
 import { timelineSeries } from '../src/model/timeline';
 import { sampleSpan, sliceProfile, sliceProfileInChunks } from '../src/model/time-slice';
-import { treeAndTable } from '../src/views/payload';
+import { treeAndTable } from '../src/webview-page/payload';
 
 const nodeCount = Number(process.argv[2] ?? 300_000);
 const sampleCount = Number(process.argv[3] ?? 3_000_000);

@@ -2,7 +2,7 @@
 // The issue's targets: first draw ≤ the read + JSON.parse floor + 300 ms; zoom, unzoom, search, clear
 // search, reset and the view toggles ≤ 50 ms from input to the frame painted; hover ≤ 16 ms.
 // Measured end to end the way the extension does it: read + parseProfile on the host, the host's
-// init payload (src/views/payload.ts, pruned by toFlameTree) built when the page says `ready`, the
+// init payload (src/webview-page/payload.ts, pruned by toFlameTree) built when the page says `ready`, the
 // page from renderWebviewHtml served on 127.0.0.1 in Debian's Chromium (the webview tests'
 // harness), until the canvas is painted. Prints medians of several runs; asserts nothing.
 //
@@ -25,7 +25,7 @@ import { parseProfile } from '../src/model/import';
 import { mergeProfiles } from '../src/model/merge';
 import type { Profile } from '../src/model/types';
 import { defaultViewOptions } from '../src/protocol';
-import { initMessage, maxTreeNodes } from '../src/views/payload';
+import { initMessage, maxTreeNodes } from '../src/webview-page/payload';
 import { StandInHost, distDir, ensureBuilt, launchChromium, openWebview, settle, startWebviewServer } from '../test/webview/harness';
 import type { WebviewServer } from '../test/webview/harness';
 import { dataDir, ensureCaptures } from './capture-large';

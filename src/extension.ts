@@ -14,10 +14,10 @@ import { services, type Services } from './commands/services';
 import type { SnapshotEditorProvider } from './views/snapshot-editor';
 import type { RevealTarget } from './editor/hotlines-model';
 import { useParseWorker } from './views/load-profile';
-import { disposeParseWorker } from './views/parse-in-worker';
+import { disposeParseWorker } from './parse/parse-in-worker';
 import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
-import { setDisplayRoots } from './views/payload';
+import { setDisplayRoots } from './webview-page/payload';
 import { ProfileRegistry } from './views/profile-registry';
 import { LoadRunPanels, type LoadRendered } from './views/load-run-panel';
 

@@ -8,7 +8,7 @@ import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValue
 import { buildInitMessage, findWebviewAssetDir, webviewAssetDirs, writeHtmlReport } from './html-report';
 import { InputError } from './analyze';
 import { loadSvgRenderer } from './svg-renderer';
-import { loadWebviewAssets } from '../views/assets';
+import { loadWebviewAssets } from '../webview-page/assets';
 import { info, out, writeFileAtomic } from './io';
 import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';

@@ -1,13 +1,13 @@
 // The standalone HTML flame graph the CLI writes: the webview bundle inlined with the profile's
-// pruned tree and function table (see src/views/html.ts), so it opens from disk with no server.
+// pruned tree and function table (see src/webview-page/html.ts), so it opens from disk with no server.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyViewOptions } from '../model/view';
 import type { Profile } from '../model/types';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
-import { renderStandaloneReport, type InitMessage } from '../views/html';
-import { loadWebviewAssets } from '../views/assets';
-import { initMessage } from '../views/payload';
+import { renderStandaloneReport, type InitMessage } from '../webview-page/html';
+import { loadWebviewAssets } from '../webview-page/assets';
+import { initMessage } from '../webview-page/payload';
 import { InputError } from './analyze';
 import { writeFileAtomic } from './io';
 

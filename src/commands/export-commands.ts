@@ -13,10 +13,10 @@ import { escapeNotificationText } from '../model/escape-text';
 import type { Profile } from '../model/types';
 import { applyViewOptions } from '../model/view';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
-import { loadWebviewAssets } from '../views/assets';
-import { renderStandaloneReport, type InitMessage } from '../views/html';
+import { loadWebviewAssets } from '../webview-page/assets';
+import { renderStandaloneReport, type InitMessage } from '../webview-page/html';
 import { loadProfile } from '../views/load-profile';
-import { initMessage } from '../views/payload';
+import { initMessage } from '../webview-page/payload';
 import { ProfileViewController } from '../views/profile-controller';
 import type { ProfileRegistry } from '../views/profile-registry';
 

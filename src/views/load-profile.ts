@@ -9,7 +9,7 @@ import { formatSize } from '../model/size';
 import { parseProfile } from '../model/import';
 import { applySourceMaps } from '../model/sourcemap';
 import { ProfileError, type Profile } from '../model/types';
-import { parseInWorker } from './parse-in-worker';
+import { parseInWorker } from '../parse/parse-in-worker';
 import { locationPath } from '../profile-location';
 
 /** Files above this size get a progress notification while they load. */

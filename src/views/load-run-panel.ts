@@ -9,7 +9,7 @@ import type { LoadRun } from '../load/run';
 import { loadCompareView, loadRunView, runCpuProfiles } from '../load/view-model';
 import { isLoadWebviewMessage, type LoadHostMessage, type LoadWebviewMessage } from '../load/view-protocol';
 import { showErrorWithLog, timed, type Log } from '../log';
-import { makeNonce, renderWebviewHtml } from './html';
+import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { loadPanelSource, type PanelSource, type ProfilePanels } from './profile-panel';
 import { openFrameLocation } from './open-location';
 

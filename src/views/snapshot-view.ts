@@ -1,8 +1,8 @@
 // One heap-snapshot table webview (custom editor or compare panel): sets its HTML through the shared
 // CSP builder, queues messages until the webview says `ready`, and remembers what it last rendered.
 import * as vscode from 'vscode';
-import { makeNonce, renderWebviewHtml } from './html';
-import { isSnapshotWebviewMessage, type SnapshotHostMessage, type SnapshotWebviewMessage } from './snapshot-protocol';
+import { makeNonce, renderWebviewHtml } from '../webview-page/html';
+import { isSnapshotWebviewMessage, type SnapshotHostMessage, type SnapshotWebviewMessage } from '../snapshot-protocol';
 
 export type RenderedInfo = Extract<SnapshotWebviewMessage, { type: 'rendered' }>;
 

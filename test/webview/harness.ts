@@ -16,9 +16,9 @@ import { sliceProfile } from '../../src/model/time-slice';
 import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
-import { renderWebviewHtml } from '../../src/views/html';
-import { flameChartMessage, initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/views/payload';
-import type { InitMessage } from '../../src/views/html';
+import { renderWebviewHtml } from '../../src/webview-page/html';
+import { flameChartMessage, initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/webview-page/payload';
+import type { InitMessage } from '../../src/webview-page/html';
 
 // Browser globals, used only inside callbacks that Playwright runs in the page (the Node-side
 // tsconfig has no DOM lib, and a shared declaration would be rewritten by the transpiler).
@@ -80,7 +80,7 @@ export function makeInit(p: Profile, title: string, options: ViewOptions = defau
 
 /**
  * Stand-in for the extension host (the real one needs VS Code): answers the webview's requests
- * from a real profile with the real host payload builders (src/views/payload.ts) — or, when a
+ * from a real profile with the real host payload builders (src/webview-page/payload.ts) — or, when a
  * test needs a different prune size, with toFlameTree directly — and records every message.
  */
 export class StandInHost {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultViewOptions } from '../../src/protocol';
-import { escapeHtml, jsonForScript, makeNonce, renderStandaloneReport, renderWebviewHtml } from '../../src/views/html';
-import type { InitMessage } from '../../src/views/html';
+import { escapeHtml, jsonForScript, makeNonce, renderStandaloneReport, renderWebviewHtml } from '../../src/webview-page/html';
+import type { InitMessage } from '../../src/webview-page/html';
 
 const hostile = '</script><script>alert(1)</script><!-- \u2028 & "quoted"';
 

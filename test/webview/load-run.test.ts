@@ -15,7 +15,7 @@ import { buildLoadRun, type LoadRun } from '../../src/load/run';
 import { parseThreshold } from '../../src/load/thresholds';
 import { loadCompareView, loadRunView } from '../../src/load/view-model';
 import type { LoadHostMessage } from '../../src/load/view-protocol';
-import { renderWebviewHtml } from '../../src/views/html';
+import { renderWebviewHtml } from '../../src/webview-page/html';
 import { distDir, launchChromium, outputDir, repoRoot } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -13,8 +13,8 @@ import type { Browser, Page } from 'playwright-core';
 import { diffSnapshots } from '../../src/heap/diff';
 import { summarizeSnapshotFile } from '../../src/heap/summarize';
 import type { SnapshotSummary } from '../../src/heap/types';
-import { renderWebviewHtml } from '../../src/views/html';
-import type { SnapshotHostMessage } from '../../src/views/snapshot-protocol';
+import { renderWebviewHtml } from '../../src/webview-page/html';
+import type { SnapshotHostMessage } from '../../src/snapshot-protocol';
 import { distDir, launchChromium, repoRoot } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

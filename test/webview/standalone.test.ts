@@ -7,8 +7,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { loadWebviewAssets } from '../../src/views/assets';
-import { renderStandaloneReport } from '../../src/views/html';
+import { loadWebviewAssets } from '../../src/webview-page/assets';
+import { renderStandaloneReport } from '../../src/webview-page/html';
 import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, outputDir } from './harness';
 import { chartStill, chartWidth, clickFrame, drawnFrames, waitZoomed } from './canvas-frames';
 

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { formatValue } from '../../src/model/format';
 import { sliceProfile } from '../../src/model/time-slice';
 import type { TimeRange, WebviewMessage } from '../../src/protocol';
-import { treeAndTable } from '../../src/views/payload';
+import { treeAndTable } from '../../src/webview-page/payload';
 import { ensureBuilt, launchChromium, loadProfile, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost } from './harness';
 import type { WebviewServer } from './harness';
 

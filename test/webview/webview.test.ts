@@ -8,7 +8,7 @@ import { diffProfiles } from '../../src/model/diff';
 import type { FlameNode } from '../../src/model/types';
 import { parseProfile } from '../../src/model/import';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import { treeAndTable } from '../../src/views/payload';
+import { treeAndTable } from '../../src/webview-page/payload';
 import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, themes, timeInPage, viewFrames } from './harness';
 import { chartState, chartStill, chartWidth, clickFrame, drawnFrames, hoverFrame, waitZoomed, widest } from './canvas-frames';
 import type { FrameRect } from './canvas-frames';

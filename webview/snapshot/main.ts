@@ -1,7 +1,7 @@
 // The heap-snapshot table: constructors with count, shallow and retained size and share of the heap
 // (summary mode), or growth per constructor between two snapshots (diff mode). Sortable columns, a
 // filter box; names are untrusted text and only ever set through textContent.
-import type { SnapshotHostMessage, SnapshotWebviewMessage } from '../../src/views/snapshot-protocol';
+import type { SnapshotHostMessage, SnapshotWebviewMessage } from '../../src/snapshot-protocol';
 
 interface VsCodeApi {
   postMessage(message: SnapshotWebviewMessage): void;

@@ -1,0 +1,75 @@
+// Capture command helpers: main-profile choice and launch.json → command line.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { CapturedProfile } from '../../../src/capture/launcher';
+import { chooseNode, isNodeLaunch, mainProfile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+
+const profile = (over: Partial<CapturedProfile>): CapturedProfile => ({
+  path: '/s/1-0.cpuprofile',
+  kind: 'cpu',
+  pid: 1,
+  ppid: 0,
+  threadId: 0,
+  isMainThread: true,
+  argv: ['/usr/bin/node', '/w/app.js'],
+  label: 'process 1 (node app.js)',
+  durationMs: 100,
+  stopReason: 'exit',
+  ...over,
+});
+
+describe('mainProfile', () => {
+  it('prefers the program over npm, the main thread over workers and CPU over heap', () => {
+    const npm = profile({ pid: 10, argv: ['/usr/bin/node', '/usr/lib/node_modules/npm/bin/npm-cli.js', 'run', 'start'], durationMs: 900 });
+    const app = profile({ pid: 11, durationMs: 500 });
+    const worker = profile({ pid: 11, threadId: 1, isMainThread: false, durationMs: 800 });
+    const heap = profile({ pid: 11, kind: 'heap', durationMs: 700 });
+    assert.equal(mainProfile([npm, worker, heap, app]), app);
+    assert.equal(mainProfile([npm]), npm);
+    assert.equal(mainProfile([]), undefined);
+  });
+
+  it('among equals takes the longest recording', () => {
+    const a = profile({ pid: 1, durationMs: 100 });
+    const b = profile({ pid: 2, durationMs: 300 });
+    assert.equal(mainProfile([a, b]), b);
+    assert.match(profilePickItem(profile({ threadId: 2, isMainThread: false })).label, /worker 2/);
+  });
+});
+
+describe('launch configurations', () => {
+  const ctx = { workspaceFolder: '/w/proj', file: '/w/proj/src/a.js', env: { HOME: '/home/u' } };
+
+  it('substitutes the common variables and leaves unknown ones', () => {
+    assert.equal(substitute('${workspaceFolder}/x ${workspaceFolderBasename} ${fileDirname} ${env:HOME} ${input:foo}', ctx), '/w/proj/x proj /w/proj/src /home/u ${input:foo}');
+  });
+
+  it('builds runtime, runtimeArgs, program and args; env with nulls unset', () => {
+    const plan = planLaunch(
+      { type: 'node', request: 'launch', program: '${workspaceFolder}/server.js', args: ['--port', '3000'], runtimeArgs: ['--max-old-space-size=512'], cwd: '${workspaceFolder}/sub', env: { A: '1', B: null } },
+      ctx,
+    );
+    assert.deepEqual(plan.command, ['node', '--max-old-space-size=512', '/w/proj/server.js', '--port', '3000']);
+    assert.equal(plan.cwd, '/w/proj/sub');
+    assert.deepEqual(plan.env, { A: '1' });
+    assert.deepEqual(plan.unset, ['B']);
+  });
+
+  it('keeps only Node launches', () => {
+    assert.equal(isNodeLaunch({ type: 'node', request: 'launch', program: 'a.js' }), true);
+    assert.equal(isNodeLaunch({ type: 'node', request: 'attach' }), false);
+    assert.equal(isNodeLaunch({ type: 'chrome', request: 'launch', program: 'a.js' }), false);
+  });
+});
+
+describe('chooseNode', () => {
+  const files = new Set(['/usr/local/bin/node', 'C:\\node\\node.exe']);
+  const isFile = (p: string) => files.has(p);
+  it('the setting first, then node on PATH, else the editor run as Node', () => {
+    assert.deepEqual(chooseNode('/opt/node20/bin/node', '/usr/local/bin', '/code', isFile, 'linux'), { from: 'setting', node: '/opt/node20/bin/node' });
+    assert.deepEqual(chooseNode('', '/usr/bin:/usr/local/bin/', '/code', isFile, 'linux'), { from: 'path', node: 'node' });
+    assert.deepEqual(chooseNode('', 'C:\\Windows;C:\\node', 'C:\\Code.exe', isFile, 'win32'), { from: 'path', node: 'node' });
+    assert.deepEqual(chooseNode('', '/usr/bin', '/code', isFile, 'linux'), { from: 'editor', node: '/code', env: { ELECTRON_RUN_AS_NODE: '1' } });
+    assert.deepEqual(chooseNode('', undefined, '/code', isFile, 'linux').from, 'editor');
+  });
+});

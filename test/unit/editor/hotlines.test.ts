@@ -1,0 +1,179 @@
+// The editor's hot-line model on real profiles: the marked fixture and a live capture of the
+// integration workspace's busy.js (recorded here through the real agent).
+import { describe, it, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseProfile } from '../../../src/model/import';
+import { lineTable } from '../../../src/model/tables';
+import type { Profile } from '../../../src/model/types';
+import { startCapture } from '../../../src/capture/launcher';
+import { HotLineIndex, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../../src/editor/hotlines-model';
+import { normalizePath } from '../../../src/editor/paths';
+import { locationPath } from '../../../src/profile-location';
+
+/** A profile url as the editor compares it. */
+const profileUrlToPath = (url: string): string | undefined => {
+  const p = locationPath(url);
+  return p === undefined ? undefined : normalizePath(p);
+};
+import { buildBundles, repoRoot, scratchDir } from '../../support/capture-helpers';
+
+const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(repoRoot, 'test/fixtures', name)));
+const markedFile = '/tmp/perf-probe/node_modules/marked/lib/marked.esm.js';
+
+describe('paths', () => {
+  it('maps file:// URLs and absolute paths to one spelling, rejects the rest', () => {
+    assert.equal(profileUrlToPath('file:///a/b/../c.js'), '/a/c.js');
+    assert.equal(profileUrlToPath('/a/./c.js'), '/a/c.js');
+    assert.equal(profileUrlToPath('file:///tmp/with%20space.js'), '/tmp/with space.js');
+    assert.equal(profileUrlToPath('C:\\src\\x.js'), 'c:/src/x.js');
+    assert.equal(profileUrlToPath('node:internal/timers'), undefined);
+    assert.equal(profileUrlToPath('internal/modules/cjs/loader'), undefined);
+    assert.equal(profileUrlToPath(''), undefined);
+    assert.equal(normalizePath('D:/x/../y.ts'), 'd:/y.ts');
+  });
+});
+
+describe('HotLineIndex on the marked fixture', () => {
+  const profile = fixture('small-marked-1000us.cpuprofile');
+  const index = new HotLineIndex(profile);
+  const total = profile.totalValue[0]!;
+
+  it('annotates the hottest line of the profile with its value and share', () => {
+    const hottest = lineTable(profile)[0]!;
+    assert.equal(fileURLToPath(hottest.url), markedFile);
+    const lines = index.linesFor(markedFile, { thresholdPercent: 0 });
+    const ann = lines.find((l) => l.line === hottest.line);
+    assert.ok(ann, `line ${hottest.line} not annotated`);
+    assert.equal(ann.heat, 1);
+    assert.ok(Math.abs(ann.percent - (hottest.self / total) * 100) < 1e-9);
+    assert.match(ann.text, /^\d+(\.\d)? ms · \d+(\.\d)?%$/);
+    // lines come sorted and every heat is in (0, 1]
+    for (let i = 1; i < lines.length; i++) assert.ok(lines[i]!.line > lines[i - 1]!.line);
+    assert.ok(lines.every((l) => l.heat > 0 && l.heat <= 1));
+  });
+
+  it('the threshold drops cooler lines and the same path spelled as a file:// URL or with .. matches', () => {
+    const all = index.linesFor(markedFile, { thresholdPercent: 0 });
+    const hot = index.linesFor(markedFile, { thresholdPercent: 5 });
+    assert.ok(hot.length > 0 && hot.length < all.length, `${hot.length} of ${all.length}`);
+    assert.ok(hot.every((l) => l.percent >= 5));
+    assert.deepEqual(index.linesFor('/tmp/perf-probe/node_modules/marked/lib/../lib/marked.esm.js', { thresholdPercent: 5 }), hot);
+    assert.deepEqual(index.linesFor('/tmp/elsewhere.js', { thresholdPercent: 0 }), []);
+  });
+
+  it('function lenses carry self and total with recursion counted once, at each function start line', () => {
+    const lenses = index.functionsFor(markedFile, { thresholdPercent: 1 });
+    assert.ok(lenses.length > 0);
+    for (const l of lenses) {
+      assert.ok(l.total >= l.self, `${l.name}: total ${l.total} < self ${l.self}`);
+      assert.ok(l.total <= total + 1e-6);
+      assert.equal(l.line, profile.frames[l.frame]!.line);
+      assert.match(l.text, /^self .+ \(.+%\) · total .+ \(.+%\)$/);
+    }
+  });
+
+  it('hover names the owning function with callers and callees, and the reveal target', () => {
+    const hottest = lineTable(profile)[0]!;
+    const info = index.hover(markedFile, hottest.line);
+    assert.ok(info);
+    assert.equal(info.functionName, profile.frames[hottest.frame]!.functionName);
+    assert.equal(info.reveal.url, profile.frames[hottest.frame]!.url);
+    assert.ok(info.callers.length > 0, 'a hot function has callers');
+    for (let i = 1; i < info.callers.length; i++) assert.ok(info.callers[i - 1]!.value >= info.callers[i]!.value);
+    const md = hoverMarkdown(info, 'command:flamelens.revealInFlameGraph?x');
+    assert.match(md, /\[Reveal in flame graph\]\(command:flamelens\.revealInFlameGraph\?x\)/);
+    assert.match(md, /Called from:/);
+    assert.equal(index.hover(markedFile, 999_999), undefined);
+  });
+
+  it('functionAt picks the nearest function start at or above the line', () => {
+    const lenses = index.functionsFor(markedFile, { thresholdPercent: 0 });
+    const target = lenses[Math.floor(lenses.length / 2)]!;
+    const found = index.functionAt(markedFile, target.line);
+    assert.ok(found);
+    assert.equal(found.line, target.line);
+    assert.equal(index.functionAt(markedFile, 0), undefined);
+  });
+});
+
+describe('HotLineIndex on the webpack fixture', () => {
+  const profile = fixture('small-webpack-1000us.cpuprofile');
+  const index = new HotLineIndex(profile);
+
+  it('gives no lens to a CommonJS module wrapper (anonymous, line 1 column 1) but keeps its hot lines', () => {
+    const wrapped = profile.frames.filter((f) => isModuleWrapper(f) && f.url.startsWith('file://'));
+    assert.ok(wrapped.length > 0, 'the fixture has module wrappers of files on disk');
+    let files = 0;
+    for (const url of new Set(wrapped.map((f) => f.url))) {
+      const file = fileURLToPath(url);
+      const lenses = index.functionsFor(file, { thresholdPercent: 0 });
+      assert.ok(lenses.every((l) => !(l.line === 1 && l.name === '(anonymous)')), `${file}: ${lenses.map((l) => `${l.name}@${l.line}`).join(', ')}`);
+      if (lenses.length > 0) files++;
+    }
+    assert.ok(files > 0, 'the files with a wrapper still have lenses for their real functions');
+    // a named function at line 1 is not a wrapper
+    assert.equal(isModuleWrapper({ functionName: 'main', url: 'file:///a.js', line: 1, column: 1, category: 'user' }), false);
+  });
+});
+
+describe('hover text helpers', () => {
+  it('escapes markdown in untrusted names and buckets heat', () => {
+    assert.equal(escapeMarkdown('a*b_[c](d)'), 'a\\*b\\_\\[c\\]\\(d\\)');
+    assert.equal(heatBucket(0, 4), 0);
+    assert.equal(heatBucket(0.3, 4), 1);
+    assert.equal(heatBucket(1, 4), 3);
+    assert.equal(heatBucket(5, 4), 3);
+  });
+});
+
+describe('gutter icons', () => {
+  it('each of the four heat buckets has its own SVG flame in media/', () => {
+    const files = [0, 1, 2, 3].map(gutterIconFile);
+    assert.equal(new Set(files).size, 4);
+    const fills = files.map((f) => {
+      const svg = fs.readFileSync(path.join(repoRoot, 'media', f), 'utf8');
+      assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 16 16"/);
+      return svg.match(/fill="(#[0-9a-f]{6})"/)?.[1];
+    });
+    assert.equal(new Set(fills).size, 4, `colours ${fills.join(', ')}`);
+  });
+});
+
+describe('HotLineIndex on a live capture of busy.js', () => {
+  let profile: Profile;
+  let busy: string;
+
+  before(async () => {
+    const { agent } = await buildBundles();
+    const dir = scratchDir('editor-hotlines');
+    busy = path.join(dir, 'busy.js');
+    fs.copyFileSync(path.join(repoRoot, 'test/integration/workspace/busy.js'), busy);
+    const handle = await startCapture({ command: [process.execPath, busy], cwd: dir, outDir: path.join(dir, 'session'), agentPath: agent, stdio: 'ignore' });
+    const result = await handle.done;
+    const main = result.profiles.find((p) => p.isMainThread && p.kind === 'cpu');
+    assert.ok(main, `no main-thread profile: ${JSON.stringify(result.problems)}`);
+    profile = parseProfile(fs.readFileSync(main.path));
+  });
+
+  it('annotates lines inside busy.js hot functions and lenses fibonacci, sortWords and hashText', () => {
+    const index = new HotLineIndex(profile);
+    const source = fs.readFileSync(busy, 'utf8').split('\n');
+    const lines = index.linesFor(busy, { thresholdPercent: 1 });
+    assert.ok(lines.length >= 3, `only ${lines.length} hot lines`);
+    const hottest = lines.reduce((a, b) => (b.self > a.self ? b : a));
+    assert.equal(hottest.heat, 1);
+    // the hottest line is real code of one of the three workloads
+    const owner = profile.frames[hottest.frame]!.functionName;
+    assert.ok(['fibonacci', 'sortWords', 'hashText', 'main'].includes(owner), owner);
+    assert.ok(source[hottest.line - 1]!.trim().length > 0);
+    const names = index.functionsFor(busy, { thresholdPercent: 1 }).map((l) => l.name);
+    for (const n of ['fibonacci', 'sortWords', 'hashText', 'main']) assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
+    const fib = index.functionsFor(busy, { thresholdPercent: 0 }).find((l) => l.name === 'fibonacci')!;
+    assert.match(source[fib.line - 1]!, /function fibonacci/);
+    // a line inside fibonacci reveals fibonacci
+    assert.equal(index.functionAt(busy, fib.line + 1)?.name, 'fibonacci');
+  });
+});

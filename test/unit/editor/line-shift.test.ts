@@ -1,0 +1,70 @@
+// Annotations follow their code through edits; edited lines lose theirs.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { shiftLines, toLineEdit, countNewlines } from '../../../src/editor/line-shift';
+
+const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
+const lines = () => new Map([[2, 'a'], [5, 'b'], [9, 'c']]);
+
+describe('line shifting', () => {
+  it('Enter at the end of a line above moves later annotations down and keeps that line', () => {
+    // 0-based line 1 (1-based 2) has length 10; cursor at its end
+    const out = shiftLines(lines(), [toLineEdit(r(1, 10, 1, 10), '\n', 10)]);
+    assert.deepEqual([...out], [[2, 'a'], [6, 'b'], [10, 'c']]);
+  });
+
+  it('Enter at the start of an annotated line moves that line too', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(4, 0, 4, 0), '\n\n', 12)]);
+    assert.deepEqual([...out], [[2, 'a'], [7, 'b'], [11, 'c']]);
+  });
+
+  it('typing inside a line drops only that line', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(4, 3, 4, 3), 'x', 12)]);
+    assert.deepEqual([...out], [[2, 'a'], [9, 'c']]);
+  });
+
+  it('deleting lines 3..6 drops the annotation inside and moves the ones after up', () => {
+    // select from 0-based (2,0) to (6,0): deletes 1-based lines 3..6's content; line 7 joins line 3
+    const out = shiftLines(lines(), [toLineEdit(r(2, 0, 6, 0), '', 5)]);
+    assert.deepEqual([...out], [[2, 'a'], [5, 'c']]);
+  });
+
+  it('pasting multi-line text into a line drops it and shifts below', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(5, 2, 5, 4), 'foo\nbar\nbaz', 20)]);
+    assert.deepEqual([...out], [[2, 'a'], [5, 'b'], [11, 'c']]);
+  });
+
+  it('applies several changes in order and never mutates its input', () => {
+    const input = lines();
+    const out = shiftLines(input, [toLineEdit(r(7, 0, 7, 0), '\n', 3), toLineEdit(r(0, 0, 0, 0), '\n', 0)]);
+    assert.deepEqual([...out], [[3, 'a'], [6, 'b'], [11, 'c']]);
+    assert.deepEqual([...input], [[2, 'a'], [5, 'b'], [9, 'c']]);
+  });
+
+  it('counts CRLF newlines once', () => {
+    assert.equal(countNewlines('a\r\nb\r\n'), 2);
+    assert.equal(countNewlines(''), 0);
+  });
+});
+
+describe('line shifting with auto-indent', () => {
+  it('Enter with indentation at the end of a hot line keeps it', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(4, 12, 4, 12), '\n    ', 12)]);
+    assert.deepEqual([...out], [[2, 'a'], [5, 'b'], [10, 'c']]);
+  });
+  it('Enter in the middle of a hot line drops it', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(4, 5, 4, 5), '\n    ', 12)]);
+    assert.deepEqual([...out], [[2, 'a'], [10, 'c']]);
+  });
+});
+
+describe('line shifting of inserted whole lines', () => {
+  it('lines of code inserted at the start of a hot line move it down intact', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(1, 0, 1, 0), '// one\n// two\n', 10)]);
+    assert.deepEqual([...out], [[4, 'a'], [7, 'b'], [11, 'c']]);
+  });
+  it('code pasted after the end of a hot line, starting with a newline, keeps it', () => {
+    const out = shiftLines(lines(), [toLineEdit(r(1, 10, 1, 10), '\nfoo();', 10)]);
+    assert.deepEqual([...out], [[2, 'a'], [6, 'b'], [10, 'c']]);
+  });
+});

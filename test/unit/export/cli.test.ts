@@ -1,0 +1,62 @@
+// `flamelens export` as users run it (the bundled CLI in a real process): default output names,
+// speedscope from several profiles of one capture, the HTML page, and usage errors (exit 2).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import type { SpeedscopeFile } from '../../../src/export/speedscope';
+import { buildBundles, repoRoot, scratchDir, runCli } from '../../support/capture-helpers';
+
+let cli = '';
+before(async () => {
+  cli = (await buildBundles()).cli;
+});
+
+const flamelens = (args: string[], cwd = repoRoot) => runCli(cli, args, cwd);
+
+const fixture = (name: string) => path.join(repoRoot, 'test/fixtures', name);
+
+test('export without -o writes beside the input, named with the format\'s extension', () => {
+  const dir = scratchDir('export-cli-default');
+  const input = path.join(dir, 'app.cpuprofile');
+  fs.copyFileSync(fixture('small-marked-1000us.cpuprofile'), input);
+  for (const [format, ext] of [['pprof', '.pb.gz'], ['speedscope', '.speedscope.json'], ['folded', '.folded'], ['html', '.html']] as const) {
+    const r = flamelens(['export', input, '--format', format]);
+    assert.equal(r.status, 0, `${format}: ${r.stderr}`);
+    const out = path.join(dir, `app${ext}`);
+    assert.ok(fs.statSync(out).size > 0, `${format} → ${out}`);
+    assert.ok(r.stderr.includes(out), `${format}: says where it wrote`);
+  }
+  assert.match(fs.readFileSync(path.join(dir, 'app.html'), 'utf8'), /id="flamelens-data"/, 'the standalone flame graph page');
+});
+
+test('export --format speedscope of the profiles of one capture: one file, one profile per thread', () => {
+  const dir = scratchDir('export-cli-speedscope');
+  const out = path.join(dir, 'capture.speedscope.json');
+  const r = flamelens(['export', fixture('small-webpack-1000us.cpuprofile'), fixture('small-marked-1000us.cpuprofile'), '--format', 'speedscope', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const file = JSON.parse(fs.readFileSync(out, 'utf8')) as SpeedscopeFile;
+  assert.deepEqual(file.profiles.map((p) => p.name), ['small-webpack-1000us.cpuprofile', 'small-marked-1000us.cpuprofile']);
+  assert.equal(file.exporter, 'flamelens');
+});
+
+test('export usage errors exit 2 with the reason: unknown format, several files for pprof, pprof to stdout, missing file', () => {
+  const cases: [string[], RegExp][] = [
+    [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'svgz'], /unknown --format "svgz" \(use pprof, speedscope, folded, html, svg\)/],
+    [['export', fixture('small-marked-1000us.cpuprofile'), fixture('small-webpack-1000us.cpuprofile'), '--format', 'pprof'], /--format pprof takes one profile file/],
+    [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'pprof', '-o', '-'], /-o - \(stdout\) is for text formats/],
+    [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'pprof', '--unit', 'us'], /--unit applies to --format folded only/],
+    [['export', '--format', 'pprof'], /export needs a profile file/],
+    [['export', path.join(repoRoot, 'no-such.cpuprofile'), '--format', 'pprof'], /no-such\.cpuprofile: no such file/],
+  ];
+  for (const [args, message] of cases) {
+    const r = flamelens(args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  const help = flamelens(['--help']);
+  assert.match(help.stdout, /flamelens export FILE --format F/);
+  const exportHelp = flamelens(['export', '--help']);
+  assert.equal(exportHelp.status, 0);
+  assert.match(exportHelp.stdout, /pprof\s+gzip'd profile\.proto/);
+});

@@ -1,0 +1,76 @@
+// Formats are told apart after decompression: a heap snapshot (plain or .gz) given to `report`
+// gets the heap-snapshot message, and `snapshot-diff` reads .heapsnapshot.gz. The snapshots are
+// real ones, written by v8.writeHeapSnapshot in a child process.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { removeDir, tempDir } from '../../support/model-helpers';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const cli = path.join(repoRoot, 'dist/cli.js');
+
+function flamelens(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('heap snapshots, plain and gzip-compressed, at the CLI', () => {
+  let dir: string;
+
+  before(() => {
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'ignore' });
+    dir = tempDir('flamelens-gzsnap-');
+    // Two snapshots of a process whose heap grows in between: 20,000 Leaky objects more in the second.
+    const program = `const v8 = require('v8');
+class Leaky { constructor(i) { this.i = i; this.text = 'x' + i; } }
+const kept = [];
+v8.writeHeapSnapshot('before.heapsnapshot');
+for (let i = 0; i < 20000; i++) kept.push(new Leaky(i));
+v8.writeHeapSnapshot('after.heapsnapshot');
+`;
+    execFileSync(process.execPath, ['-e', program], { cwd: dir, timeout: 120_000 });
+    for (const name of ['before', 'after']) {
+      fs.writeFileSync(path.join(dir, `${name}.heapsnapshot.gz`), gzipSync(fs.readFileSync(path.join(dir, `${name}.heapsnapshot`))));
+    }
+  });
+
+  after(() => {
+    if (dir) removeDir(dir);
+  });
+
+  it('report on a .heapsnapshot.gz (and a .heapsnapshot) says it is a heap snapshot and what to use instead', () => {
+    for (const file of ['after.heapsnapshot.gz', 'after.heapsnapshot']) {
+      const r = flamelens(dir, ['report', file]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`${file.replace(/\./g, '\\.')}: This is a heap snapshot \\(\\.heapsnapshot\\)`));
+      assert.match(r.stderr, /flamelens snapshot-diff/);
+      assert.doesNotMatch(r.stderr, /node #0/);
+    }
+  });
+
+  it('snapshot-diff reads .heapsnapshot.gz and finds what grew, as from the plain files', () => {
+    const gz = flamelens(dir, ['snapshot-diff', 'before.heapsnapshot.gz', 'after.heapsnapshot.gz', '--json', '--top', '5']);
+    assert.equal(gz.status, 0, gz.stderr);
+    const plain = flamelens(dir, ['snapshot-diff', 'before.heapsnapshot', 'after.heapsnapshot', '--json', '--top', '5']);
+    assert.equal(plain.status, 0, plain.stderr);
+    const a = JSON.parse(gz.stdout) as { growth: { name: string; countDelta: number }[] };
+    const b = JSON.parse(plain.stdout) as { growth: { name: string; countDelta: number }[] };
+    const leaky = a.growth.find((g) => g.name === 'Leaky');
+    assert.ok(leaky && leaky.countDelta === 20000, JSON.stringify(a.growth));
+    assert.deepEqual(a.growth, b.growth);
+    // Mixed: one compressed, one plain.
+    const mixed = flamelens(dir, ['snapshot-diff', 'before.heapsnapshot', 'after.heapsnapshot.gz', '--top', '3']);
+    assert.equal(mixed.status, 0, mixed.stderr);
+    assert.match(mixed.stdout, /Leaky/);
+  });
+
+  it('snapshot-diff on a gzip file that is not a snapshot refuses clearly with exit 2', () => {
+    fs.writeFileSync(path.join(dir, 'text.heapsnapshot.gz'), gzipSync(Buffer.from('hello, not a snapshot')));
+    const r = flamelens(dir, ['snapshot-diff', 'text.heapsnapshot.gz', 'after.heapsnapshot.gz']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /text\.heapsnapshot\.gz is not a readable heap snapshot/);
+  });
+});

@@ -1,0 +1,83 @@
+// The shared load-run lifecycle (src/load/session.ts) as VS Code drives it: callbacks in order,
+// progress during the measured phase, and Cancel (an AbortSignal) mid-load → the load stops early,
+// the run says why, the server's profile is still saved and the server is ended. Real node:http
+// server on loopback with the real agent.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { buildBundles, busyFunction, isAlive, scratchDir, writeFiles } from '../../support/capture-helpers';
+import { runLoadSession } from '../../../src/load/session';
+
+let agent = '';
+before(async () => {
+  agent = (await buildBundles()).agent;
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test('session: events in order, progress while measuring, Cancel stops the load and keeps the profile', { timeout: 90_000 }, async () => {
+  const dir = scratchDir('load-session');
+  const port = await freePort();
+  writeFiles(dir, {
+    'server.js': `const http = require('node:http');
+${busyFunction('handlerWork', 2)}
+http.createServer((req, res) => { handlerWork(); res.end('ok'); }).listen(${port}, '127.0.0.1', () => console.log('listening'));
+`,
+  });
+  const url = new URL(`http://127.0.0.1:${port}/`);
+  const abort = new AbortController();
+  const events: string[] = [];
+  let progress = 0;
+  let pid = 0;
+  const started = Date.now();
+  const session = await runLoadSession(
+    {
+      capture: { command: [process.execPath, 'server.js'], cwd: dir, outDir: path.join(dir, 'out'), cpu: true, agentPath: agent, waitForOthersMs: 2000 },
+      readyUrl: url,
+      readyTimeoutMs: 30_000,
+      spec: { urls: [url.href], method: 'GET', headers: {}, pipelining: 1 },
+      warmupMs: 500,
+      stages: [{ durationMs: 30_000, connections: 2 }],
+      signal: abort.signal,
+    },
+    {
+      started: (h) => {
+        pid = h.pid ?? 0;
+        events.push('started');
+      },
+      onOutput: (chunk) => {
+        if (chunk.toString().includes('listening')) events.push('output');
+      },
+      warmingUp: () => events.push('warmup'),
+      measuring: (threads) => events.push(`measuring ${threads}`),
+      onProgress: (p) => {
+        progress++;
+        assert.ok(Number.isFinite(p.rps) && Number.isFinite(p.p99) && p.totalMs === 30_000);
+        // Cancel as the user would, after two seconds of measured load.
+        if (progress === 2) abort.abort('cancelled');
+      },
+    },
+  );
+  assert.deepEqual(events, ['started', 'output', 'warmup', 'measuring 1']);
+  assert.ok(progress >= 2, `${progress} progress reports`);
+  assert.equal(session.measurement.cutShort, 'cancelled');
+  assert.ok(session.measurement.elapsedMs < 20_000, `stopped early: ${session.measurement.elapsedMs} ms of 30 s`);
+  assert.ok(Date.now() - started < 60_000);
+  const requests = session.measurement.stages.reduce((a, s) => a + s.requests.total, 0);
+  assert.ok(requests > 10, `${requests} requests measured`);
+  const cpu = session.recorded.profiles.filter((p) => p.kind === 'cpu');
+  assert.equal(cpu.length, 1, 'the server saved its profile');
+  assert.ok(fs.existsSync(cpu[0]!.path));
+  assert.ok(!isAlive(pid), 'the server FlameLens started was ended');
+});

@@ -1,0 +1,98 @@
+// What the host sends the webview, built from real profiles: self-contained frame lists, pruned
+// trees, subtrees and sandwiches keyed by view-profile node ids.
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseProfile } from '../../../src/model/import';
+import { applyViewOptions } from '../../../src/model/view';
+import type { FlameNode } from '../../../src/model/types';
+import { defaultViewOptions } from '../../../src/protocol';
+import type { HostMessage, TreePayload } from '../../../src/protocol';
+import { functionTable } from '../../../src/model/tables';
+import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, setDisplayRoots, subtreeMessage, treeAndTable, viewFrame } from '../../../src/webview-page/payload';
+import { makeFrame } from '../../../src/model/frames';
+
+const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', name)));
+
+function walk(n: FlameNode, visit: (n: FlameNode) => void): void {
+  visit(n);
+  n.children?.forEach((c) => walk(c, visit));
+}
+
+function checkFrames(tree: TreePayload): number {
+  let count = 0;
+  walk(tree.root, (n) => {
+    count++;
+    assert.ok(n.frame >= 0 && n.frame < tree.frames.length, `frame ${n.frame} outside ${tree.frames.length}`);
+    assert.equal(tree.frames[n.frame]!.name, n.name);
+  });
+  return count;
+}
+
+describe('webview payloads', () => {
+  const profile = fixture('small-webpack-1000us.cpuprofile');
+
+  it('init carries a summary, a pruned tree and at most 500 table rows sharing one frame list', () => {
+    const m = initMessage(profile, profile, 'webpack', defaultViewOptions) as Extract<HostMessage, { type: 'init' }>;
+    assert.equal(m.summary.title, 'webpack');
+    assert.equal(m.summary.total, profile.totalValue[0]);
+    assert.equal(m.summary.diff, false);
+    const nodes = checkFrames(m.tree);
+    assert.ok(nodes <= maxTreeNodes);
+    assert.equal(m.tree.root.value, profile.totalValue[0]);
+    assert.ok(m.table.rows.length > 0 && m.table.rows.length <= maxTableRows);
+    assert.equal(m.table.frames, m.tree.frames);
+    assert.ok(m.table.rows.every((r) => r.frame < m.table.frames.length && r.total >= r.self));
+    // The heaviest functions by total are listed even when their self time is small.
+    const table = functionTable(profile);
+    const names = new Set(m.table.rows.map((r) => m.table.frames[r.frame]!.name));
+    for (const r of [...table].sort((a, b) => b.total - a.total).slice(0, 50)) {
+      assert.ok(names.has(profile.frames[r.frame]!.functionName), `top-by-total ${profile.frames[r.frame]!.functionName} is in the table`);
+    }
+    assert.equal(new Set(m.table.rows.map((r) => r.frame)).size, m.table.rows.length, 'no function twice');
+    // never the raw profile: nothing in the message is a typed array
+    assert.ok(!JSON.stringify(m).includes('nodeParent'));
+  });
+
+  it('a subtree and a sandwich refer to nodes of the filtered view profile', () => {
+    const view = applyViewOptions(profile, { ...defaultViewOptions, hideMeta: true, invert: false });
+    const { tree } = treeAndTable(view);
+    const child = tree.root.children!.reduce((a, b) => (b.value > a.value ? b : a));
+    const sub = subtreeMessage(view, 7, child.id) as Extract<HostMessage, { type: 'subtree' }>;
+    assert.equal(sub.requestId, 7);
+    assert.equal(sub.tree.root.id, child.id);
+    assert.equal(sub.tree.root.value, child.value);
+    checkFrames(sub.tree);
+    const sw = sandwichMessage(view, 8, child.id) as Extract<HostMessage, { type: 'sandwich' }>;
+    assert.equal(sw.frame.name, child.name);
+    checkFrames(sw.callers);
+    checkFrames(sw.callees);
+    assert.equal(sw.callees.root.name, child.name);
+  });
+});
+
+describe('display paths in the payload', () => {
+  it('frames in a workspace folder read relative to it; others keep their path; urls stay as recorded', () => {
+    setDisplayRoots(['/ws/app']);
+    try {
+      const inside = viewFrame(makeFrame('hot', 'file:///ws/app/dist/hot.js', 3, 1));
+      assert.equal(inside.file, 'dist/hot.js');
+      assert.equal(inside.url, 'file:///ws/app/dist/hot.js');
+      assert.equal(viewFrame(makeFrame('x', '/ws/app/src/a.js', 1, 1)).file, 'src/a.js');
+      assert.equal(viewFrame(makeFrame('y', '/tmp/other.js', 1, 1)).file, undefined);
+      assert.equal(viewFrame(makeFrame('z', 'node:internal/timers', 1, 1)).file, undefined);
+      // Every frame of a real payload carries it once the roots hold the profile's files.
+      const p = fixture('small-marked-1000us.cpuprofile');
+      const local = p.frames.find((f) => f.url.startsWith('/') || f.url.startsWith('file://'));
+      assert.ok(local);
+      const dir = path.dirname(local.url.replace(/^file:\/\//, ''));
+      setDisplayRoots([dir]);
+      const { table } = treeAndTable(p);
+      const row = table.frames.find((f) => f.url === local.url);
+      assert.ok(row?.file && !row.file.startsWith('/'), JSON.stringify(row));
+    } finally {
+      setDisplayRoots([]);
+    }
+  });
+});
