@@ -168,7 +168,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
 }
 
 // What `vsce package` ships (see .vscodeignore); the bundles need nothing from node_modules.
-const PACKAGED = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist', 'media'];
+const PACKAGED = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist', 'media', 'l10n'];
 
 /** Installs an unpacked extension the way VS Code lays out a .vsix: <publisher>.<name>-<version>/. */
 function installExtensionFolder(dir: string, extensionsDir: string): void {
