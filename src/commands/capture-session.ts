@@ -186,7 +186,7 @@ export class CaptureService implements vscode.Disposable {
     void vscode.window
       .showWarningMessage(
         vscode.l10n.t('FlameLens: `node` is not on PATH, so programs run on VS Code\'s own Node.js {0}. Set "flamelens.nodePath" to use another.', process.version),
-        'Open Settings',
+        vscode.l10n.t('Open Settings'),
       )
       .then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'flamelens.nodePath');

@@ -101,7 +101,7 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
   const name = defaultExportFileName(source.file !== undefined ? path.basename(source.file) : source.title, picked.format);
   const target = await vscode.window.showSaveDialog({
     title: vscode.l10n.t('FlameLens: export as {0} ({1})', info.label, picked.format === 'svg' ? drawn : scope),
-    saveLabel: 'Export',
+    saveLabel: vscode.l10n.t('Export'),
     filters: { [info.filterName]: info.filterExtensions, 'All files': ['*'] },
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
   });
@@ -118,8 +118,9 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
     await vscode.workspace.fs.writeFile(target, typeof content === 'string' ? new TextEncoder().encode(content) : content);
   }
   const shown = target.scheme === 'file' ? target.fsPath : target.toString();
-  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: exported to {0}', escapeNotificationText(shown)), 'Reveal');
-  if (choice === 'Reveal') {
+  const reveal = vscode.l10n.t('Reveal');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: exported to {0}', escapeNotificationText(shown)), reveal);
+  if (choice === reveal) {
     await vscode.commands.executeCommand('revealFileInOS', target).then(undefined, () => vscode.commands.executeCommand('revealInExplorer', target));
   }
 }

@@ -18,7 +18,7 @@ export interface SnapshotCompareRun {
 const filters = { 'Heap snapshots': ['heapsnapshot'], 'All files': ['*'] };
 
 export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vscode.Uri, after?: vscode.Uri): Promise<SnapshotCompareRun | undefined> {
-  const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters, openLabel: 'Select' }))?.[0];
+  const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters, openLabel: vscode.l10n.t('Select') }))?.[0];
   const a = before ?? (await pick(vscode.l10n.t('FlameLens: compare — the EARLIER heap snapshot (before)')));
   if (!a) return undefined;
   const b = after ?? (await pick(vscode.l10n.t('FlameLens: compare — the LATER heap snapshot (after)')));
