@@ -15,9 +15,20 @@ function integrationSuites() {
 
 const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
 
+// autocannon reaches mime-db (134 KB of MIME types, through form-data → mime-types) for multipart `form`
+// uploads, which FlameLens never sends: an empty table keeps it out of the bundles (form-data then says
+// application/octet-stream).
+const noMimeDb = {
+  name: 'no-mime-db',
+  setup(build) {
+    build.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'flamelens-empty' }));
+    build.onLoad({ filter: /.*/, namespace: 'flamelens-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [noMimeDb] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [noMimeDb] },
   // The agent runs inside the user's program: no source map, nothing the target could trip over.
   { ...node, entryPoints: ['src/capture/agent.ts'], outfile: 'dist/agent.js', sourcemap: false },
   { ...node, entryPoints: ['src/heap/snapshot-worker.ts'], outfile: 'dist/heap-worker.js' },

@@ -100,11 +100,11 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
     const where = target ?? (editor ? hotLines.functionAt(editor.document, editor.selection.active) : undefined);
     const view = registry.viewsOfCurrent()[0];
     if (!view) {
-      void vscode.window.showInformationMessage('FlameLens: no flame graph is open. Record or open a profile first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: no flame graph is open. Record or open a profile first.'));
       return;
     }
     if (!where) {
-      void vscode.window.showInformationMessage('FlameLens: the profile has no function at the cursor.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: the profile has no function at the cursor.'));
       return;
     }
     view.show();

@@ -2,6 +2,7 @@
 // into `setOptions`, zooms into pruned nodes with `expand`, asks for `sandwich` views, posts
 // `openLocation` when a frame is clicked, answers `svgRequest` with the drawing, and persists the UI
 // state across reloads.
+import * as l10n from '@vscode/l10n';
 import type { ValueUnit } from '../src/model/types';
 import type { HostMessage, ProfileSummary, TablePayload, TimeRange, ViewFrame, ViewOptions } from '../src/protocol';
 import { defaultViewOptions } from '../src/protocol';
@@ -51,9 +52,9 @@ export class App {
   private readonly notes = h('details', { className: 'fl-notes' });
   private readonly details = h('div', { className: 'fl-details', attrs: { 'aria-live': 'polite' } });
   private readonly detailsText = h('span', { className: 'fl-details-text' });
-  private readonly openButton = h('button', { text: 'Open source', title: 'Open this function in an editor beside', attrs: { type: 'button' } });
-  private readonly sandwichButton = h('button', { text: 'Sandwich', title: 'Show callers and callees of this function', attrs: { type: 'button' } });
-  private readonly legend = h('div', { className: 'fl-legend', attrs: { 'aria-label': 'Colour legend' } });
+  private readonly openButton = h('button', { text: l10n.t('Open source'), title: l10n.t('Open this function in an editor beside'), attrs: { type: 'button' } });
+  private readonly sandwichButton = h('button', { text: l10n.t('Sandwich'), title: l10n.t('Show callers and callees of this function'), attrs: { type: 'button' } });
+  private readonly legend = h('div', { className: 'fl-legend', attrs: { 'aria-label': l10n.t('Colour legend') } });
   private readonly graphBox = h('section', { className: 'fl-graph' });
   private readonly chart: FlameChart;
   private readonly table: FunctionTable;
@@ -94,7 +95,7 @@ export class App {
       this.notes,
       this.legend,
       this.details,
-      h('main', { className: 'fl-main' }, this.graphBox, h('div', { className: 'fl-lower' }, h('section', { className: 'fl-table-panel', attrs: { 'aria-label': 'Functions' } }, this.table.element), this.sandwich.element)),
+      h('main', { className: 'fl-main' }, this.graphBox, h('div', { className: 'fl-lower' }, h('section', { className: 'fl-table-panel', attrs: { 'aria-label': l10n.t('Functions') } }, this.table.element), this.sandwich.element)),
     );
     this.timeline = new Timeline({ palette: this.palette, onRange: (range) => this.requestRange(range), onChartMode: (on) => this.setChartMode(on) });
     this.chartView = new FlameChartView({
@@ -105,7 +106,7 @@ export class App {
     this.chart = new FlameChart(this.graphBox, {
       palette: this.palette,
       tooltip: this.tooltip,
-      ariaLabel: 'Flame graph. Arrow keys move between frames, Enter zooms and opens the source, Escape resets the zoom.',
+      ariaLabel: l10n.t('Flame graph. Arrow keys move between frames, Enter zooms and opens the source, Escape resets the zoom.'),
       onActivate: (node, how) => {
         this.select(node);
         if (how === 'keyboard' || !this.suppressOpen) this.openSource(node);
@@ -264,7 +265,7 @@ export class App {
     );
     if (summary.notes.length) {
       this.notes.hidden = false;
-      this.notes.replaceChildren(h('summary', { text: `${summary.notes.length} note${summary.notes.length === 1 ? '' : 's'}` }), ...summary.notes.map((n) => h('p', { text: n })));
+      this.notes.replaceChildren(h('summary', { text: summary.notes.length === 1 ? l10n.t('1 note') : l10n.t('{0} notes', summary.notes.length) }), ...summary.notes.map((n) => h('p', { text: n })));
     }
     this.options = { ...message.options };
     writeOptions(this.toolbar, this.options);
@@ -466,7 +467,7 @@ export class App {
     this.banner.hidden = false;
     this.banner.replaceChildren(h('span', { text }));
     if (!dismissable) return;
-    const dismiss = h('button', { text: 'Dismiss', attrs: { type: 'button' } });
+    const dismiss = h('button', { text: l10n.t('Dismiss'), attrs: { type: 'button' } });
     dismiss.addEventListener('click', () => (this.banner.hidden = true));
     this.banner.append(dismiss);
   }

@@ -1,4 +1,5 @@
 // Webview entry: the flame-graph UI, in a VS Code webview or the CLI's standalone HTML report.
+import * as l10n from '@vscode/l10n';
 import { App } from './app';
 import { h } from './dom';
 import { connectHost } from './host';
@@ -6,7 +7,22 @@ import { connectHost } from './host';
 // esbuild emits the imported CSS as dist/webview.css beside dist/webview.js.
 import './style.css';
 
+/** Id of the optional <script type="application/json"> holding the host's translations (vscode.l10n.bundle). */
+const l10nBundleId = 'flamelens-l10n';
+
+/** Loads the host's translations before any UI text is made; without them l10n.t gives the English text. */
+function configureL10n(): void {
+  const text = document.getElementById(l10nBundleId)?.textContent;
+  if (!text) return;
+  try {
+    l10n.config({ contents: JSON.parse(text) as Record<string, string> });
+  } catch {
+    // A broken bundle leaves the English text.
+  }
+}
+
 function start(): void {
+  configureL10n();
   const mount = document.getElementById('app') ?? document.body.appendChild(h('div', { attrs: { id: 'app' } }));
   try {
     new App(connectHost(), mount);

@@ -1,5 +1,6 @@
 // The per-function table: name, self, total (with % of the profile) and location; click a
 // column header to sort, click (or Enter on) a row to select that function.
+import * as l10n from '@vscode/l10n';
 import type { ValueUnit } from '../src/model/types';
 import type { TablePayload, TableRow, ViewFrame } from '../src/protocol';
 import { h } from './dom';
@@ -49,7 +50,7 @@ export class FunctionTable {
     this.head = h('thead');
     this.body = h('tbody');
     this.caption = h('div', { className: 'fl-table-caption', attrs: { 'aria-live': 'polite' } });
-    this.element = h('div', { className: 'fl-table-wrap' }, h('table', { className: 'fl-table', attrs: { 'aria-label': 'Functions' } }, this.head, this.body), this.caption);
+    this.element = h('div', { className: 'fl-table-wrap' }, h('table', { className: 'fl-table', attrs: { 'aria-label': l10n.t('Functions') } }, this.head, this.body), this.caption);
     // One listener for all rows (rows are reused across renders).
     const selectFrom = (target: EventTarget | null) => {
       const tr = (target as Element | null)?.closest?.('tr[data-frame]');
@@ -83,12 +84,12 @@ export class FunctionTable {
 
   private columns(): Column[] {
     const columns: Column[] = [
-      { key: 'name', label: 'Function', numeric: false },
-      { key: 'self', label: 'Self', numeric: true },
-      { key: 'total', label: 'Total', numeric: true },
+      { key: 'name', label: l10n.t('Function'), numeric: false },
+      { key: 'self', label: l10n.t('Self'), numeric: true },
+      { key: 'total', label: l10n.t('Total'), numeric: true },
     ];
-    if (this.diff) columns.push({ key: 'delta', label: 'Δ Self', numeric: true });
-    columns.push({ key: 'location', label: 'Location', numeric: false });
+    if (this.diff) columns.push({ key: 'delta', label: l10n.t('Δ Self'), numeric: true });
+    columns.push({ key: 'location', label: l10n.t('Location'), numeric: false });
     return columns;
   }
 

@@ -2,6 +2,7 @@
 // (your code, node_modules, Node internals, GC, idle) on a canvas, with a selectable range.
 // Drag to select, click to clear; from the keyboard Shift+←/→ grows the selection from the
 // cursor, ←/→ move the cursor, Escape clears. A chip shows the range and clears it too.
+import * as l10n from '@vscode/l10n';
 import type { TimeRange, TimelineLane, TimelinePayload } from '../src/protocol';
 import type { FrameCategory } from '../src/model/types';
 import type { Palette } from './colors';
@@ -42,7 +43,7 @@ export class Timeline {
   private readonly chip: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly key = h('span', { className: 'fl-timeline-key fl-legend' });
-  private readonly chartToggle = h('button', { className: 'fl-chart-toggle', text: 'Flame chart', title: 'Show calls as they happened (time from left to right) instead of the flame graph', attrs: { type: 'button', 'aria-pressed': 'false' } });
+  private readonly chartToggle = h('button', { className: 'fl-chart-toggle', text: l10n.t('Flame chart'), title: l10n.t('Show calls as they happened (time from left to right) instead of the flame graph'), attrs: { type: 'button', 'aria-pressed': 'false' } });
   private data: TimelinePayload | undefined;
   private range: TimeRange | null = null;
   /** A drag in progress: where it started (axis units) and where it is now. */
@@ -63,7 +64,7 @@ export class Timeline {
       this.setChartMode(on);
       this.options.onChartMode(on);
     });
-    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': 'Timeline' } }, this.canvas, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key));
+    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': l10n.t('Timeline') } }, this.canvas, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key));
     this.element.hidden = true;
     this.canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));
     this.canvas.addEventListener('pointermove', (e) => this.pointerMove(e));
@@ -140,9 +141,9 @@ export class Timeline {
   private showChip(): void {
     this.chip.hidden = this.range === null;
     this.chip.textContent = this.range ? `${this.label(this.range)} ×` : '';
-    this.chip.title = 'Clear the time range: show the whole profile';
-    this.chip.setAttribute('aria-label', this.range ? `Time range ${this.label(this.range)}; clear it` : 'Clear the time range');
-    this.status.textContent = this.range ? `Showing ${this.label(this.range)} only` : '';
+    this.chip.title = l10n.t('Clear the time range: show the whole profile');
+    this.chip.setAttribute('aria-label', this.range ? l10n.t('Time range {0}; clear it', this.label(this.range)) : l10n.t('Clear the time range'));
+    this.status.textContent = this.range ? l10n.t('Showing {0} only', this.label(this.range)) : '';
   }
 
   /** The canvas's label: what it shows, each lane's share, and how to select. */
@@ -152,9 +153,9 @@ export class Timeline {
     const totals = d.values.map((v) => v.reduce((a, b) => a + b, 0));
     const all = totals.reduce((a, b) => a + b, 0);
     const shares = d.lanes.map((lane, i) => `${laneLabels[lane]} ${formatPercent(totals[i]!, all)}`).join(', ');
-    const span = d.axis === 'order' ? `${Math.round(d.end - d.start)} allocation samples` : formatValue(d.end - d.start, 'us');
-    const how = this.selectable ? ' Drag, or press Shift with the arrow keys, to select a range; Escape clears it.' : '';
-    this.canvas.setAttribute('aria-label', `Timeline of ${span}: ${shares}.${how}`);
+    const span = d.axis === 'order' ? l10n.t('{0} allocation samples', Math.round(d.end - d.start)) : formatValue(d.end - d.start, 'us');
+    const how = this.selectable ? l10n.t(' Drag, or press Shift with the arrow keys, to select a range; Escape clears it.') : '';
+    this.canvas.setAttribute('aria-label', l10n.t('Timeline of {0}: {1}.{2}', span, shares, how));
   }
 
   // --- geometry -------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 // The controls above the graph: search, reset, orientation, sort, direction and view filters.
+import * as l10n from '@vscode/l10n';
 import type { ViewOptions } from '../src/protocol';
 import { h, toggle } from './dom';
 
@@ -30,22 +31,22 @@ const optionToggles: [OptionToggle, string, string][] = [
 export function buildToolbar(): Toolbar {
   const search = h('input', {
     className: 'fl-search',
-    attrs: { type: 'search', placeholder: 'Search functions', 'aria-label': 'Search functions', spellcheck: 'false' },
+    attrs: { type: 'search', placeholder: l10n.t('Search functions'), 'aria-label': l10n.t('Search functions'), spellcheck: 'false' },
   });
   const matchInfo = h('span', { className: 'fl-match-info', attrs: { 'aria-live': 'polite' } });
-  const reset = h('button', { text: 'Reset zoom', title: 'Show the whole profile (Escape)', attrs: { type: 'button' } });
+  const reset = h('button', { text: l10n.t('Reset zoom'), title: l10n.t('Show the whole profile (Escape)'), attrs: { type: 'button' } });
   const icicle = toggle('fl-icicle', 'Icicle', 'Draw the root at the top');
   const leftHeavy = toggle('fl-left-heavy', 'Left-heavy', 'Sort frames by value, heaviest first (otherwise by name)');
   const direction = h(
     'select',
-    { title: 'Top-down: callers below callees. Bottom-up: the functions that spend the time at the root.', attrs: { 'aria-label': 'Tree direction' } },
-    h('option', { text: 'Top-down', attrs: { value: 'top-down' } }),
-    h('option', { text: 'Bottom-up', attrs: { value: 'bottom-up' } }),
+    { title: l10n.t('Top-down: callers below callees. Bottom-up: the functions that spend the time at the root.'), attrs: { 'aria-label': l10n.t('Tree direction') } },
+    h('option', { text: l10n.t('Top-down'), attrs: { value: 'top-down' } }),
+    h('option', { text: l10n.t('Bottom-up'), attrs: { value: 'bottom-up' } }),
   );
-  const exportButton = h('button', { text: 'Export…', title: 'Export this view (with its filters) as pprof, speedscope, folded stacks, HTML or SVG', attrs: { type: 'button' } });
-  const svgButton = h('button', { text: 'Save SVG', title: 'Save the flame graph as drawn, as an SVG file (frame details as tooltips)', attrs: { type: 'button' } });
+  const exportButton = h('button', { text: l10n.t('Export…'), title: l10n.t('Export this view (with its filters) as pprof, speedscope, folded stacks, HTML or SVG'), attrs: { type: 'button' } });
+  const svgButton = h('button', { text: l10n.t('Save SVG'), title: l10n.t('Save the flame graph as drawn, as an SVG file (frame details as tooltips)'), attrs: { type: 'button' } });
   const options = {} as Record<OptionToggle, HTMLInputElement>;
-  const filterRow = h('div', { className: 'fl-row fl-filters', attrs: { role: 'group', 'aria-label': 'View filters' } });
+  const filterRow = h('div', { className: 'fl-row fl-filters', attrs: { role: 'group', 'aria-label': l10n.t('View filters') } });
   for (const [key, label, title] of optionToggles) {
     const t = toggle(`fl-opt-${key}`, label, title);
     options[key] = t.input;

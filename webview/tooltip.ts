@@ -1,5 +1,6 @@
 // The frame tooltip: name, self, total (with % of the whole profile), file:line, category.
 // Built with textContent only — function names and paths come from the profile.
+import * as l10n from '@vscode/l10n';
 import type { ValueUnit } from '../src/model/types';
 import { categoryLabels } from './colors';
 import { h } from './dom';
@@ -44,12 +45,12 @@ export class Tooltip {
 export function describeNode(node: GraphNode, { unit, total, diff }: TooltipContext): string[] {
   const lines = [
     node.name,
-    `Self: ${formatValue(node.self, unit)} (${formatPercent(node.self, total)})`,
-    `Total: ${formatValue(node.value, unit)} (${formatPercent(node.value, total)})`,
+    l10n.t('Self: {0} ({1})', formatValue(node.self, unit), formatPercent(node.self, total)),
+    l10n.t('Total: {0} ({1})', formatValue(node.value, unit), formatPercent(node.value, total)),
   ];
-  if (diff && node.delta !== undefined) lines.push(`Change: ${node.delta > 0 ? '+' : ''}${formatValue(node.delta, unit)}`);
+  if (diff && node.delta !== undefined) lines.push(l10n.t('Change: {0}{1}', node.delta > 0 ? '+' : '', formatValue(node.delta, unit)));
   lines.push(formatLocation(node.vf.url, node.vf.line, node.vf.file));
   lines.push(node.vf.packageName ? `${categoryLabels[node.vf.category]} · ${node.vf.packageName}` : categoryLabels[node.vf.category]);
-  if (node.folded) lines.push(`${node.folded} smaller frames folded — zoom in for detail`);
+  if (node.folded) lines.push(l10n.t('{0} smaller frames folded — zoom in for detail', node.folded));
   return lines;
 }

@@ -101,7 +101,7 @@ export class AttachService implements vscode.Disposable {
     let session: AttachSession;
     try {
       session = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `FlameLens: attaching to ${describe(chosen)}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FlameLens: attaching to {0}', describe(chosen)), cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           return attach(chosen.target, {
@@ -144,7 +144,7 @@ export class AttachService implements vscode.Disposable {
   async stop(): Promise<AttachOutcome | undefined> {
     const finished = await this.lifecycle.stop();
     if (!finished) {
-      void vscode.window.showInformationMessage('FlameLens is not recording an attached process.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens is not recording an attached process.'));
       return undefined;
     }
     return { result: finished.result, ...(finished.opened ? { opened: finished.opened } : {}) };
@@ -219,7 +219,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs, log: Log): Promi
   const controller = new AbortController();
   log.info(`heap snapshot of ${describe(chosen)} to ${outDir}`);
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `FlameLens: heap snapshot of ${describe(chosen)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FlameLens: heap snapshot of {0}', describe(chosen)), cancellable: true },
     async (progress, token) => {
       token.onCancellationRequested(() => controller.abort());
       let reported = 0;
@@ -261,7 +261,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs, log: Log): Promi
   }
   const closedNote = inspectorNote(result);
   log.info(`heap snapshot saved: ${file}`);
-  void vscode.window.showInformationMessage(`FlameLens: saved ${path.basename(file)}.${closedNote}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: saved {0}.{1}', path.basename(file), closedNote));
   await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'flamelens.snapshotEditor');
   return { file, pid: result.pid, result };
 }
@@ -287,7 +287,7 @@ export async function chooseTarget(args: AttachCommandArgs, title: string): Prom
     detail: unsupported ? 'Listing processes is Linux-only: start the target with --inspect and enter its address' : 'A process started with --inspect, possibly on another machine or in a container',
     manual: true,
   });
-  const picked = await services.pickOne(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: 'Type to filter by pid, command or folder' });
+  const picked = await services.pickOne(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: vscode.l10n.t('Type to filter by pid, command or folder') });
   if (!picked) return undefined;
   if (picked.process) return fromProcess(picked.process);
   const text = await askForTarget();
@@ -301,7 +301,7 @@ function fromProcess(p: NodeProcessInfo): Chosen {
 function fromText(text: string): Chosen | undefined {
   const parsed = parseAttachTarget(text);
   if ('error' in parsed) {
-    void vscode.window.showErrorMessage(`FlameLens: ${parsed.error}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: {0}', parsed.error));
     return undefined;
   }
   const t = parsed.target;
@@ -310,8 +310,8 @@ function fromText(text: string): Chosen | undefined {
 
 async function askForTarget(): Promise<string | undefined> {
   const text = await vscode.window.showInputBox({
-    title: 'FlameLens: attach to an inspector',
-    prompt: 'PID, HOST:PORT of a process started with --inspect, or its ws:// URL',
+    title: vscode.l10n.t('FlameLens: attach to an inspector'),
+    prompt: vscode.l10n.t('PID, HOST:PORT of a process started with --inspect, or its ws:// URL'),
     value: '127.0.0.1:9229',
     ignoreFocusOut: true,
     validateInput: (value) => {

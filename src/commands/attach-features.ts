@@ -54,12 +54,12 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
     let dir = typeof sessionDir === 'string' ? sessionDir : undefined;
     dir ??= (await deps.capture.lastOutcome())?.sessionDir;
     if (!dir) {
-      void vscode.window.showInformationMessage('FlameLens: no capture yet. Profile a program first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: no capture yet. Profile a program first.'));
       return undefined;
     }
     const result = collectSession(dir);
     if (result.profiles.length === 0) {
-      void vscode.window.showInformationMessage(`FlameLens: no profiles in ${dir}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: no profiles in {0}.', dir));
       return undefined;
     }
     const name = dir.split(/[\\/]/).pop() ?? dir;

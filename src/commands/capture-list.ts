@@ -55,7 +55,7 @@ export class CaptureProfileLists implements vscode.Disposable {
       }
     }
     for (const p of profiles) items.push({ ...profilePickItem(p), profile: p });
-    const picked = await services.pickOne(items, { title: `FlameLens: profiles of ${name}`, matchOnDetail: true });
+    const picked = await services.pickOne(items, { title: vscode.l10n.t('FlameLens: profiles of {0}', name), matchOnDetail: true });
     if (!picked) return undefined;
     if (picked.merged) return this.openMerged(profiles.filter((p) => p.kind === picked.merged), name);
     if (picked.profile) return this.openOne(picked.profile, name);
@@ -71,7 +71,7 @@ export class CaptureProfileLists implements vscode.Disposable {
 
   async openMerged(profiles: readonly CapturedProfile[], name: string): Promise<Profile> {
     const loaded = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'FlameLens: merging profiles' },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('FlameLens: merging profiles') },
       () => Promise.all(profiles.map(async (p) => ({ label: mergeLabel(p), profile: await loadProfile(vscode.Uri.file(p.path)) }))),
     );
     const profile = mergeProfiles(loaded);

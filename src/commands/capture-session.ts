@@ -185,8 +185,8 @@ export class CaptureService implements vscode.Disposable {
     this.saidNoNode = true;
     void vscode.window
       .showWarningMessage(
-        `FlameLens: \`node\` is not on PATH, so programs run on VS Code's own Node.js ${process.version}. Set "flamelens.nodePath" to use another.`,
-        'Open Settings',
+        vscode.l10n.t('FlameLens: `node` is not on PATH, so programs run on VS Code\'s own Node.js {0}. Set "flamelens.nodePath" to use another.', process.version),
+        vscode.l10n.t('Open Settings'),
       )
       .then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'flamelens.nodePath');
@@ -196,7 +196,7 @@ export class CaptureService implements vscode.Disposable {
   /** Stop Profiling: every thread saves its profile; the program keeps running in its terminal. */
   async stop(): Promise<CaptureOutcome | undefined> {
     if (!this.lifecycle.isRecording) {
-      void vscode.window.showInformationMessage('FlameLens is not recording.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens is not recording.'));
       return undefined;
     }
     const last = this.last;

@@ -58,7 +58,7 @@ function fileName(uri: vscode.Uri): string {
 
 async function exportSource(registry: ProfileRegistry, arg: unknown): Promise<ExportSource | undefined> {
   if (arg instanceof vscode.Uri) {
-    const profile = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `FlameLens: reading ${fileName(arg)}` }, () => loadProfile(arg));
+    const profile = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('FlameLens: reading {0}', fileName(arg)) }, () => loadProfile(arg));
     return { profile, title: fileName(arg), ...(arg.scheme === 'file' ? { file: arg.fsPath } : {}), options: defaultViewOptions };
   }
   const entry = registry.current;
@@ -76,18 +76,18 @@ async function exportSource(registry: ProfileRegistry, arg: unknown): Promise<Ex
 export async function exportProfileCommand(registry: ProfileRegistry, extensionUri: vscode.Uri, arg?: unknown): Promise<void> {
   const source = await exportSource(registry, arg);
   if (!source) {
-    void vscode.window.showInformationMessage('FlameLens: no profile is open. Open or record one first, or right-click a profile file in the explorer.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: no profile is open. Open or record one first, or right-click a profile file in the explorer.'));
     return;
   }
   const filters = activeFilterNames(source.options);
   const scope = exportScope(filters, source.ranged === true);
-  const drawn = 'as drawn in the view';
+  const drawn = vscode.l10n.t('as drawn in the view');
   const items: (vscode.QuickPickItem & { format: ViewExportFormat })[] = exportFormats.map((f) => ({ label: f.label, description: scope, detail: f.detail, format: f.format }));
   if (source.view) items.push({ label: svgExportFormat.label, description: drawn, detail: svgExportFormat.detail, format: 'svg' });
   const picked = await vscode.window.showQuickPick(items, {
-    title: `FlameLens: export ${source.title} — ${scope}`,
+    title: vscode.l10n.t('FlameLens: export {0} — {1}', source.title, scope),
     // From a file there is no drawing to save: say where SVG comes from.
-    placeHolder: source.view ? 'Format to export to' : 'Format to export to (SVG: export from the flame graph view, which draws it)',
+    placeHolder: source.view ? vscode.l10n.t('Format to export to') : vscode.l10n.t('Format to export to (SVG: export from the flame graph view, which draws it)'),
   });
   if (!picked) return;
   const info = exportFormatInfo(picked.format);
@@ -95,13 +95,13 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
   const view = source.view;
   const svg =
     picked.format === 'svg' && view
-      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'FlameLens: getting the SVG from the flame graph view' }, () => view.requestSvg())
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('FlameLens: getting the SVG from the flame graph view') }, () => view.requestSvg())
       : undefined;
   const folder = source.file !== undefined ? vscode.Uri.file(path.dirname(source.file)) : vscode.workspace.workspaceFolders?.[0]?.uri;
   const name = defaultExportFileName(source.file !== undefined ? path.basename(source.file) : source.title, picked.format);
   const target = await vscode.window.showSaveDialog({
-    title: `FlameLens: export as ${info.label} (${picked.format === 'svg' ? drawn : scope})`,
-    saveLabel: 'Export',
+    title: vscode.l10n.t('FlameLens: export as {0} ({1})', info.label, picked.format === 'svg' ? drawn : scope),
+    saveLabel: vscode.l10n.t('Export'),
     filters: { [info.filterName]: info.filterExtensions, 'All files': ['*'] },
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
   });
@@ -118,8 +118,9 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
     await vscode.workspace.fs.writeFile(target, typeof content === 'string' ? new TextEncoder().encode(content) : content);
   }
   const shown = target.scheme === 'file' ? target.fsPath : target.toString();
-  const choice = await vscode.window.showInformationMessage(`FlameLens: exported to ${escapeNotificationText(shown)}`, 'Reveal');
-  if (choice === 'Reveal') {
+  const reveal = vscode.l10n.t('Reveal');
+  const choice = await vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: exported to {0}', escapeNotificationText(shown)), reveal);
+  if (choice === reveal) {
     await vscode.commands.executeCommand('revealFileInOS', target).then(undefined, () => vscode.commands.executeCommand('revealInExplorer', target));
   }
 }

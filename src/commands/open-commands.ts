@@ -14,7 +14,7 @@ function fileName(uri: vscode.Uri): string {
 export async function openProfile(uri?: vscode.Uri): Promise<void> {
   const target =
     uri ??
-    (await vscode.window.showOpenDialog({ title: 'FlameLens: open a profile', canSelectMany: false, filters: profileFilters, openLabel: 'Open Flame Graph' }))?.[0];
+    (await vscode.window.showOpenDialog({ title: vscode.l10n.t('FlameLens: open a profile'), canSelectMany: false, filters: profileFilters, openLabel: vscode.l10n.t('Open Flame Graph') }))?.[0];
   if (!target) return;
   await vscode.commands.executeCommand('vscode.openWith', target, profileEditorViewType);
 }
@@ -36,7 +36,7 @@ function activeTabResource(): vscode.Uri | undefined {
 export async function openWithFlameLens(uri?: vscode.Uri): Promise<void> {
   const target = uri ?? activeTabResource();
   if (!target) {
-    void vscode.window.showInformationMessage('FlameLens: select a profile or heap snapshot file to open it in FlameLens.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: select a profile or heap snapshot file to open it in FlameLens.'));
     return;
   }
   await vscode.commands.executeCommand('vscode.openWith', target, flameLensEditorFor(target));
@@ -44,14 +44,14 @@ export async function openWithFlameLens(uri?: vscode.Uri): Promise<void> {
 
 export async function compareProfiles(panels: ProfilePanels, base?: vscode.Uri, next?: vscode.Uri): Promise<void> {
   const pick = async (title: string) =>
-    (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: profileFilters, openLabel: 'Select' }))?.[0];
-  const before = base ?? (await pick('FlameLens: compare — the BASELINE profile (before)'));
+    (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: profileFilters, openLabel: vscode.l10n.t('Select') }))?.[0];
+  const before = base ?? (await pick(vscode.l10n.t('FlameLens: compare — the BASELINE profile (before)')));
   if (!before) return;
-  const after = next ?? (await pick('FlameLens: compare — the NEW profile (after)'));
+  const after = next ?? (await pick(vscode.l10n.t('FlameLens: compare — the NEW profile (after)')));
   if (!after) return;
   const source = { kind: 'diff', base: before.toString(), next: after.toString() } as const;
   const profile = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'FlameLens: comparing profiles' },
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('FlameLens: comparing profiles') },
     () => loadPanelSource(source),
   );
   panels.show({ profile, title: `${fileName(before)} → ${fileName(after)}`, source: `${before.fsPath} → ${after.fsPath}` }, source);

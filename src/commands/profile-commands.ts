@@ -24,12 +24,12 @@ export async function profileCurrentFile(capture: CaptureService, target?: vscod
 export async function pickCurrentFile(target?: vscode.Uri): Promise<CaptureRequest | undefined> {
   const doc = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
   if (!doc || doc.uri.scheme !== 'file') {
-    void vscode.window.showInformationMessage('FlameLens: open a JavaScript file to profile it.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: open a JavaScript file to profile it.'));
     return undefined;
   }
   if (!runnable.test(doc.uri.fsPath)) {
     void vscode.window.showInformationMessage(
-      `FlameLens: ${path.basename(doc.uri.fsPath)} is not a JavaScript file Node can run directly. Use "Profile npm Script…" or "Profile Command…" for TypeScript or build steps.`,
+      vscode.l10n.t('FlameLens: {0} is not a JavaScript file Node can run directly. Use "Profile npm Script…" or "Profile Command…" for TypeScript or build steps.', path.basename(doc.uri.fsPath)),
     );
     return undefined;
   }
@@ -64,10 +64,10 @@ export async function pickNpmScript(): Promise<CaptureRequest | undefined> {
     }
   }
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('FlameLens: no package.json with scripts in this workspace.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: no package.json with scripts in this workspace.'));
     return undefined;
   }
-  const picked = await services.pickOne(items, { title: 'FlameLens: profile which npm script?', matchOnDetail: true });
+  const picked = await services.pickOne(items, { title: vscode.l10n.t('FlameLens: profile which npm script?'), matchOnDetail: true });
   if (!picked) return undefined;
   return { name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir };
 }
@@ -77,14 +77,14 @@ export async function profileCommand(capture: CaptureService, commandLine?: stri
   const line =
     commandLine ??
     (await vscode.window.showInputBox({
-      title: 'FlameLens: profile a command',
-      prompt: `Run by the shell in ${cwd ?? 'the current folder'} with the profiler preloaded into every Node.js process`,
+      title: vscode.l10n.t('FlameLens: profile a command'),
+      prompt: vscode.l10n.t('Run by the shell in {0} with the profiler preloaded into every Node.js process', cwd ?? vscode.l10n.t('the current folder')),
       placeHolder: 'node server.js --port 3000',
       ignoreFocusOut: true,
     }));
   if (!line?.trim()) return undefined;
   if (!cwd) {
-    void vscode.window.showInformationMessage('FlameLens: open a folder first; the command runs in it.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: open a folder first; the command runs in it.'));
     return undefined;
   }
   return capture.start({ name: line.trim().slice(0, 60), command: line.trim(), cwd });
@@ -112,10 +112,10 @@ async function pickLaunchItem(viaDebugger: boolean): Promise<LaunchItem | undefi
     }
   }
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('FlameLens: no Node.js "launch" configurations in .vscode/launch.json.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: no Node.js "launch" configurations in .vscode/launch.json.'));
     return undefined;
   }
-  return services.pickOne(items, { title: 'FlameLens: profile which launch configuration?' });
+  return services.pickOne(items, { title: vscode.l10n.t('FlameLens: profile which launch configuration?') });
 }
 
 /** A launch configuration as FlameLens runs it without the debugger (planLaunch reads launch.json's program, args, cwd, env, runtime). */

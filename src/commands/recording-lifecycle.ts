@@ -77,8 +77,9 @@ export class RecordingLifecycle<R> implements vscode.Disposable {
   async makeRoom(): Promise<boolean> {
     const running = this.running;
     if (!running) return true;
-    const choice = await vscode.window.showWarningMessage(`FlameLens is already recording ${running.recording.name}.`, 'Stop It', 'Cancel');
-    if (choice !== 'Stop It') return false;
+    const stopIt = vscode.l10n.t('Stop It');
+    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('FlameLens is already recording {0}.', running.recording.name), stopIt, vscode.l10n.t('Cancel'));
+    if (choice !== stopIt) return false;
     await this.stop();
     return true;
   }

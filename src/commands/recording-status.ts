@@ -24,7 +24,7 @@ export class RecordingStatus implements vscode.Disposable {
 
   /** "$(record) FlameLens [label] m:ss", counting from `startedAt` (ms since the epoch). */
   show(startedAt: number, label?: string): void {
-    const prefix = label ? `$(record) FlameLens ${label}` : '$(record) FlameLens';
+    const prefix = label ? vscode.l10n.t('$(record) FlameLens {0}', label) : vscode.l10n.t('$(record) FlameLens');
     const render = () => {
       const s = Math.floor((Date.now() - startedAt) / 1000);
       this.item.text = `${prefix} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
@@ -40,7 +40,7 @@ export class RecordingStatus implements vscode.Disposable {
   saving(): void {
     clearInterval(this.tick);
     this.tick = undefined;
-    this.item.text = '$(loading~spin) FlameLens saving…';
+    this.item.text = vscode.l10n.t('$(loading~spin) FlameLens saving…');
   }
 
   hide(): void {

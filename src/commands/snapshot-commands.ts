@@ -18,10 +18,10 @@ export interface SnapshotCompareRun {
 const filters = { 'Heap snapshots': ['heapsnapshot'], 'All files': ['*'] };
 
 export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vscode.Uri, after?: vscode.Uri): Promise<SnapshotCompareRun | undefined> {
-  const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters, openLabel: 'Select' }))?.[0];
-  const a = before ?? (await pick('FlameLens: compare — the EARLIER heap snapshot (before)'));
+  const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters, openLabel: vscode.l10n.t('Select') }))?.[0];
+  const a = before ?? (await pick(vscode.l10n.t('FlameLens: compare — the EARLIER heap snapshot (before)')));
   if (!a) return undefined;
-  const b = after ?? (await pick('FlameLens: compare — the LATER heap snapshot (after)'));
+  const b = after ?? (await pick(vscode.l10n.t('FlameLens: compare — the LATER heap snapshot (after)')));
   if (!b) return undefined;
   const nameA = path.basename(a.fsPath);
   const nameB = path.basename(b.fsPath);
@@ -39,7 +39,7 @@ export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vs
     return { diff, rendered: () => view.rendered() };
   } catch (err) {
     view.post({ type: 'error', message: (err as Error).message });
-    void vscode.window.showErrorMessage(`FlameLens: could not compare ${title}: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: could not compare {0}: {1}', title, (err as Error).message));
     return undefined;
   }
 }

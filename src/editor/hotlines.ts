@@ -72,7 +72,7 @@ export class HotLines implements vscode.Disposable {
   show(): void {
     this.shown = true;
     this.updateAll();
-    if (!this.index) void vscode.window.showInformationMessage('FlameLens: no profile is open yet. Record one or open a .cpuprofile to see hot lines.');
+    if (!this.index) void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: no profile is open yet. Record one or open a .cpuprofile to see hot lines.'));
   }
 
   /** Clear Hot Lines: removes every decoration, lens and hover until Show Hot Lines. */
@@ -225,7 +225,7 @@ export class HotLines implements vscode.Disposable {
         out.push(
           new vscode.CodeLens(range, {
             title: `$(flame) ${l.text}`,
-            tooltip: `FlameLens: ${escapeControlText(l.name)} — click to reveal it in the flame graph`,
+            tooltip: vscode.l10n.t('FlameLens: {0} — click to reveal it in the flame graph', escapeControlText(l.name)),
             command: revealCommandId,
             arguments: [{ name: frame.functionName, url: frame.url, line: frame.line } satisfies RevealTarget],
           }),

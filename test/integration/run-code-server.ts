@@ -26,7 +26,7 @@ import { readToolPaths } from './harness/tools';
 import type { ToolPaths } from './harness/tools';
 import { createWorkspace } from './harness/workspace';
 import { Workbench } from './ui/workbench';
-import type { UiSpecModule } from './ui/workbench';
+import type { UiServerOptions, UiSpecModule } from './ui/workbench';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const OUTPUT_DIR = path.resolve(process.env.FLAMELENS_TEST_OUTPUT ?? path.join(REPO, 'test-output', 'vscode'));
@@ -99,7 +99,7 @@ function workbenchUrl(server: CodeServer, folder: string, payload: [string, stri
 }
 
 /** Runs `phase` against a code-server of its own, stopped afterwards whatever happens. */
-async function withServer<T>(h: Harness, name: string, options: Pick<StartOptions, 'smokeTestDriver' | 'installExtensions'>, phase: (server: CodeServer) => Promise<T>): Promise<T> {
+async function withServer<T>(h: Harness, name: string, options: Pick<StartOptions, 'smokeTestDriver' | 'installExtensions' | 'workspaceTrust' | 'keybindings'>, phase: (server: CodeServer) => Promise<T>): Promise<T> {
   checkInterrupted();
   const started = Date.now();
   const server = await startCodeServer({ tools: h.tools, root: path.join(h.tmp, `server-${name}`), env: h.env, ...options });
@@ -255,8 +255,12 @@ async function runUiSpec(h: Harness, server: CodeServer, file: string): Promise<
   }
 }
 
-async function runUiPhase(h: Harness, server: CodeServer): Promise<Counts> {
-  const specs = findSpecs(h.grep);
+/** The spec's own server options (its `server` export), if it needs a server set up differently. */
+async function specServerOptions(file: string): Promise<UiServerOptions | undefined> {
+  return ((await import(pathToFileURL(file).href)) as Partial<UiSpecModule>).server;
+}
+
+async function runUiPhase(h: Harness, server: CodeServer, specs: string[]): Promise<Counts> {
   say(`phase 2: UI specs (${specs.length})`);
   const started = Date.now();
   const counts: Counts = { passed: 0, failed: 0, skipped: 0 };
@@ -333,8 +337,20 @@ async function main(): Promise<number> {
   // The mocha suite needs the smoke-test driver (the only way a built workbench honours a test payload).
   // The driver also hides notification toasts, so the UI specs get the extension installed as a user has it.
   if (only !== 'ui') add(await withServer(h, 'mocha', { smokeTestDriver: true }, (server) => runMochaPhase(h, server, resultsFile)));
-  if (only !== 'mocha' && findSpecs(h.grep).length > 0) {
-    add(await withServer(h, 'ui', { installExtensions: [extensionDir] }, (server) => runUiPhase(h, server)));
+  if (only !== 'mocha') {
+    // Specs with a `server` export (e.g. Restricted Mode) run on a server of their own; the rest share one.
+    const shared: string[] = [];
+    const own: [string, UiServerOptions][] = [];
+    for (const file of findSpecs(h.grep)) {
+      const options = await specServerOptions(file);
+      if (options) own.push([file, options]);
+      else shared.push(file);
+    }
+    if (shared.length > 0) add(await withServer(h, 'ui', { installExtensions: [extensionDir] }, (server) => runUiPhase(h, server, shared)));
+    for (const [file, options] of own) {
+      const name = path.basename(file).replace(/\.spec\.(ts|mjs|js)$/, '');
+      add(await withServer(h, `ui-${name}`, { installExtensions: [extensionDir], ...options }, (server) => runUiPhase(h, server, [file])));
+    }
   }
 
   await cleanup();

@@ -61,6 +61,10 @@ export interface StartOptions {
   smokeTestDriver?: boolean;
   /** Extension folders to install as a user would have them (copied into the extensions dir). */
   installExtensions?: string[];
+  /** Honour workspace trust (the default server trusts everything): a fresh folder opens in Restricted Mode. */
+  workspaceTrust?: boolean;
+  /** User keybindings (keybindings.json entries). */
+  keybindings?: unknown[];
 }
 
 export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
@@ -72,7 +76,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   mkdirSync(path.join(userData, 'User'), { recursive: true });
   mkdirSync(extensions, { recursive: true });
   for (const dir of opts.installExtensions ?? []) installExtensionFolder(dir, extensions);
-  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  // With trust honoured and no start-up prompt, a folder nobody has trusted yet opens in Restricted Mode.
+  const settings = opts.workspaceTrust ? { ...USER_SETTINGS, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : USER_SETTINGS;
+  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  if (opts.keybindings) writeFileSync(path.join(userData, 'User', 'keybindings.json'), JSON.stringify(opts.keybindings, null, 2));
   // Own config file: without --config code-server writes ~/.config/code-server/config.yaml.
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
 
@@ -85,10 +92,10 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
+  if (!opts.workspaceTrust) args.push('--disable-workspace-trust');
   // Lets the page's codeAutomationExit/codeAutomationLog receive the test run's exit and logs. It also
   // suppresses notification toasts, so UI specs run on a server without it.
   if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
@@ -161,7 +168,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
 }
 
 // What `vsce package` ships (see .vscodeignore); the bundles need nothing from node_modules.
-const PACKAGED = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist', 'media'];
+const PACKAGED = ['package.json', 'package.nls.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist', 'media', 'l10n'];
 
 /** Installs an unpacked extension the way VS Code lays out a .vsix: <publisher>.<name>-<version>/. */
 function installExtensionFolder(dir: string, extensionsDir: string): void {

@@ -363,4 +363,13 @@ export class Workbench {
 export interface UiSpecModule {
   run(ui: Workbench): Promise<void>;
   timeoutMs?: number;
+  /** A spec that needs a server set up differently (e.g. honouring workspace trust) gets one of its own. */
+  server?: UiServerOptions;
+}
+
+export interface UiServerOptions {
+  /** Honour workspace trust: the workspace opens in Restricted Mode. */
+  workspaceTrust?: boolean;
+  /** User keybindings.json entries, e.g. to reach a command the palette hides. */
+  keybindings?: unknown[];
 }
