@@ -32,6 +32,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css')).toString(),
     nonce: makeNonce(),
     title,
+    ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
   });
 }
 

@@ -16,7 +16,12 @@ export interface WebviewHtmlOptions {
   /** A fresh random nonce per render (see makeNonce). */
   nonce: string;
   title: string;
+  /** The host's translations (vscode.l10n.bundle), embedded as data for the page's @vscode/l10n. */
+  l10n?: Record<string, string>;
 }
+
+/** The id of the <script type="application/json"> element holding the host's translations. */
+export const l10nBundleId = 'flamelens-l10n';
 
 export interface WebviewAssets {
   /** Contents of dist/webview.js */
@@ -55,7 +60,9 @@ export function makeNonce(): string {
 }
 
 export function renderWebviewHtml(options: WebviewHtmlOptions): string {
-  const { cspSource, scriptUri, styleUri, nonce, title } = options;
+  const { cspSource, scriptUri, styleUri, nonce, title, l10n } = options;
+  // JSON in a non-executable <script> element: data only, never run, so it needs no nonce.
+  const translations = l10n && Object.keys(l10n).length > 0 ? `<script type="application/json" id="${l10nBundleId}">${jsonForScript(l10n)}</script>\n` : '';
   const csp = [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
@@ -74,7 +81,7 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)}"></script>
+${translations}<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)}"></script>
 </body>
 </html>
 `;

@@ -149,12 +149,16 @@ export class StandInHost {
 export interface WebviewServer {
   url: string;
   origin: string;
+  /** Translations the page is served with, as the host embeds vscode.l10n.bundle (none: English). */
+  l10n?: Record<string, string>;
   close(): Promise<void>;
 }
 
 /** Serves the page built by renderWebviewHtml plus dist/ on 127.0.0.1, like a webview's resource origin. */
 export async function startWebviewServer(): Promise<WebviewServer> {
   let origin = '';
+  // eslint-disable-next-line prefer-const -- assigned once the server listens; read per request
+  let served: WebviewServer | undefined;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/favicon.ico') {
@@ -163,7 +167,7 @@ export async function startWebviewServer(): Promise<WebviewServer> {
     }
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: `n${Date.now()}`, title: 'FlameLens test' }));
+      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: `n${Date.now()}`, title: 'FlameLens test', ...(served?.l10n ? { l10n: served.l10n } : {}) }));
       return;
     }
     const file = url.pathname.match(/^\/dist\/(webview\.(?:js|css)(?:\.map)?)$/)?.[1];
@@ -176,7 +180,8 @@ export async function startWebviewServer(): Promise<WebviewServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  served = { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return served;
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -136,6 +136,19 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(posts[0]?.type, 'ready', 'the webview says ready first');
   });
 
+  it('shows the host’s translations (vscode.l10n.bundle embedded as data) and keeps them inert', async () => {
+    server.l10n = { 'Reset zoom': 'Zoom zurücksetzen', Functions: 'Funktionen <img src=x onerror="window.__pwned=1">' };
+    try {
+      const { page } = await open();
+      assert.equal(await page.locator('.fl-toolbar button', { hasText: 'Zoom zurücksetzen' }).count(), 1, 'the toolbar button is translated');
+      assert.equal(await page.locator('.fl-table').getAttribute('aria-label'), 'Funktionen <img src=x onerror="window.__pwned=1">');
+      assert.equal(await page.locator('img').count(), 0, 'a translation is text, never markup');
+      assert.equal(await page.evaluate(() => (window as { __pwned?: number }).__pwned), undefined);
+    } finally {
+      delete server.l10n;
+    }
+  });
+
   it('matches the light theme', async () => {
     const { page } = await open(undefined, 'light');
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
