@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import type { FrameLocator } from 'playwright-core';
 import type { Workbench } from './workbench';
+import { flameFrames } from './flame-frames';
 
 export const timeoutMs = 180_000;
 
@@ -86,7 +87,8 @@ export async function run(ui: Workbench): Promise<void> {
 
   await ui.screenshot('load-run-view');
   // The server's flame graph, opened beside the Load Run view.
-  const graph = await webviewShowing(ui, '.fl-graph g.frame', 90_000);
+  const graph = await webviewShowing(ui, '.fl-graph[data-drawn]', 90_000);
+  assert.ok((await flameFrames(graph)).length > 3, 'the flame graph has painted frames');
   assert.match(await graph.locator('.fl-heading-title').innerText(), /load-server\.js under load \(CPU\)/);
   await ui.waitForNotification(/load run of load-server\.js — \d+ req\/s/, { timeoutMs: 30_000 });
   await ui.screenshot('load-run-view-and-flame-graph');

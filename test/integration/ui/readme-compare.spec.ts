@@ -59,7 +59,7 @@ export async function run(ui: Workbench): Promise<void> {
   const graph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 60_000 });
   await waitForFlameFrame(graph, 'fibonacci', 60_000);
   await ui.page.locator('.tabs-container .tab').filter({ hasText: 'busy.cpuprofile → after.cpuprofile' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  const legend = await graph.locator('.fl-legend').innerText();
+  const legend = await graph.locator('div.fl-legend').innerText();
   assert.match(legend, /Grew/);
   assert.match(legend, /Shrank/);
   assert.ok((await flameFrames(graph)).some((f) => f.name === 'sortWords'), 'sortWords is not drawn');
