@@ -84,7 +84,14 @@ export class Workbench {
       await this.focusWorkbench();
       await this.page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
-      await input.fill(`>${title}`);
+      // The palette closes when focus moves (an editor or webview that was still opening takes it): retry
+      // with a fresh palette instead of waiting out the default action timeout on a hidden input.
+      const filled = await input.fill(`>${title}`, { timeout: 5_000 }).then(() => true, () => false);
+      if (!filled && Date.now() < deadline) {
+        this.log(`palette closed before "${title}" was typed; opening it again`);
+        continue;
+      }
+      if (!filled) throw new Error(`the command palette kept closing before "${title}" could be typed`);
       const wait = Math.min(3_000 * attempt, Math.max(1, deadline - Date.now()));
       if (await row.waitFor({ state: 'visible', timeout: wait }).then(() => true, () => false)) return row;
       if (Date.now() >= deadline) {
@@ -111,7 +118,8 @@ export class Workbench {
       await this.focusWorkbench();
       await this.page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
-      await input.fill(`>${filter}`);
+      // Closed again by a focus change (see findPaletteRow): retry with a fresh palette.
+      if (!(await input.fill(`>${filter}`, { timeout: 5_000 }).then(() => true, () => false)) && Date.now() < deadline) continue;
       const match = labels.filter({ hasText: filter }).first();
       const found = await match.waitFor({ state: 'visible', timeout: Math.min(3_000 * attempt, Math.max(1, deadline - Date.now())) }).then(() => true, () => false);
       // The list renders only rows in view; it is short for a filtered palette.
