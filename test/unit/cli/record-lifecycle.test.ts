@@ -187,8 +187,10 @@ parentWork();
   const { code } = await run.exited;
   assert.equal(code, 0, run.stderr());
   assert.match(run.stderr(), /program exited with code 0; 2 profiles written/);
-  // The child is the busiest process, so its table is the one shown in full.
-  assert.match(run.stdout(), new RegExp(`== process ${childPid} \\(node child\\.js\\): CPU ==[^]*childWork +child\\.js:1`));
+  // The child's profile is reported: in full when it is the busiest process, else on the other-processes
+  // line (on a loaded machine the parent's spawn alone can take longer than the child's work).
+  const childId = `process ${childPid} \\(node child\\.js\\)`;
+  assert.match(run.stdout(), new RegExp(`== ${childId}: CPU ==[^]*childWork +child\\.js:1|${childId}: [\\d.]+ m?s, childWork [\\d.]+% at child\\.js:1`));
   assert.match(run.stdout(), new RegExp(`p/${childPid}-0\\.cpuprofile  \\(process ${childPid} \\(node child\\.js\\), [\\d.]+ s\\)`));
   assert.doesNotMatch(run.stderr(), /warning/);
 });
