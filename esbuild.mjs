@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { nodeBundleOptions } from './scripts/node-bundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,22 +14,13 @@ function integrationSuites() {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`) : [];
 }
 
-const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
-
-// autocannon reaches mime-db (134 KB of MIME types, through form-data → mime-types) for multipart `form`
-// uploads, which FlameLens never sends: an empty table keeps it out of the bundles (form-data then says
-// application/octet-stream).
-const noMimeDb = {
-  name: 'no-mime-db',
-  setup(build) {
-    build.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'flamelens-empty' }));
-    build.onLoad({ filter: /.*/, namespace: 'flamelens-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-  },
-};
+// Parts of autocannon and hdr-histogram-js that only their own CLI (or WebAssembly) uses are replaced
+// by stand-ins in every Node bundle: see scripts/node-bundle.mjs.
+const node = nodeBundleOptions(production);
 
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [noMimeDb] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [noMimeDb] },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The agent runs inside the user's program: no source map, nothing the target could trip over.
   { ...node, entryPoints: ['src/capture/agent.ts'], outfile: 'dist/agent.js', sourcemap: false },
   { ...node, entryPoints: ['src/heap/snapshot-worker.ts'], outfile: 'dist/heap-worker.js' },

@@ -1,0 +1,106 @@
+// How the Node bundles are built (esbuild.mjs), defined once so test/unit/package/load-bundle.test.ts
+// can bundle the load driver exactly as it ships. Part of that is the list of modules kept out of the
+// bundles that carry the load engine (dist/extension.js, dist/cli.js): parts of autocannon and
+// hdr-histogram-js that only their own command line or other runtimes use. FlameLens calls autocannon's
+// programmatic API (src/load/driver.ts) and renders results itself, so none of them is reached; each
+// is replaced when esbuild loads it, wherever it is required from.
+import path from 'node:path';
+
+const stubDir = path.join(import.meta.dirname, 'stubs');
+
+/**
+ * `module` is a path inside node_modules: a file, or a whole package when it ends in `/`.
+ * `importedBy` lists the only files (inside node_modules) that may require it: the reason it can be
+ * left out was read there, and the bundle test fails when something else starts to need it.
+ * `file` replaces it with a stand-in from scripts/stubs/; without one, it is `absent` (throws when used).
+ */
+export const bundleStubs = [
+  {
+    module: 'autocannon/lib/printResult.js',
+    importedBy: ['autocannon/autocannon.js', 'autocannon/lib/progressTracker.js'],
+    why: "autocannon's command-line result table (cli-table3, chalk, pretty-bytes); FlameLens renders its own",
+  },
+  {
+    module: 'autocannon/lib/progressTracker.js',
+    importedBy: ['autocannon/autocannon.js', 'autocannon/lib/init.js'],
+    why: "autocannon's command-line progress bar (progress, chalk, char-spinner); init() only starts it for its own CLI",
+  },
+  ...['cross-argv/', 'manage-path/', 'has-async-hooks/', '@minimistjs/subarg/'].map((module) => ({
+    module,
+    importedBy: ['autocannon/autocannon.js'],
+    why: "autocannon's command line (start(), parseArguments())",
+  })),
+  {
+    module: 'form-data/',
+    importedBy: ['autocannon/lib/multipart.js'],
+    why: "multipart bodies (autocannon's `form` option), which FlameLens never sends; also keeps mime-db out",
+  },
+  {
+    module: 'buffer/',
+    importedBy: ['hyperid/hyperid.js'],
+    why: "hyperid's fallback for runtimes without Node's buffer module",
+  },
+  {
+    module: 'hdr-histogram-js/dist/wasm/index.js',
+    importedBy: ['hdr-histogram-js/dist/index.js', 'hdr-histogram-js/dist/HistogramBuilder.js', 'hdr-histogram-js/dist/encoding.js'],
+    why: 'WebAssembly histograms; FlameLens and (with this stand-in) autocannon use the JS ones',
+    file: 'hdr-histogram-no-wasm.cjs',
+  },
+  {
+    module: 'pako/',
+    importedBy: ['hdr-histogram-js/dist/JsHistogram.encoding.js'],
+    why: "hdr-histogram-js's browser fallback: in Node it (de)compresses histograms with zlib",
+  },
+  {
+    module: 'semver/index.js',
+    importedBy: ['autocannon/lib/util.js'],
+    why: 'autocannon only compares the Node version',
+    file: 'semver-gte.cjs',
+  },
+];
+
+/** The part of a path after its last `node_modules/`, with `/` separators ('' outside node_modules). */
+export function packagePath(file) {
+  const posix = file.split(path.sep).join('/');
+  const at = posix.lastIndexOf('node_modules/');
+  return at < 0 ? '' : posix.slice(at + 'node_modules/'.length);
+}
+
+/** The stub entry for a path inside node_modules (`autocannon/lib/init.js`), if any. */
+export function stubForModule(rel) {
+  return rel === '' ? undefined : bundleStubs.find((s) => (s.module.endsWith('/') ? rel.startsWith(s.module) : rel === s.module));
+}
+
+/** The esbuild plugin that loads every stubbed module as its stand-in. */
+export const bundleStubsPlugin = {
+  name: 'flamelens-bundle-stubs',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]/ }, (args) => {
+      const stub = stubForModule(packagePath(args.path));
+      if (!stub) return undefined;
+      const name = stub.module.replace(/\/$/, '');
+      const contents = stub.file
+        ? `module.exports = require(${JSON.stringify(path.join(stubDir, stub.file))});`
+        : `module.exports = require(${JSON.stringify(path.join(stubDir, 'absent.cjs'))})(${JSON.stringify(name)}, ${JSON.stringify(stub.why)});`;
+      return { contents, loader: 'js', resolveDir: stubDir };
+    });
+  },
+};
+
+/**
+ * esbuild options shared by every Node bundle. `production` (vscode:prepublish): minified, no source
+ * maps, `process.env.NODE_ENV` set for the libraries that check it.
+ */
+export function nodeBundleOptions(production) {
+  return {
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    bundle: true,
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    plugins: [bundleStubsPlugin],
+    ...(production ? { define: { 'process.env.NODE_ENV': '"production"' } } : {}),
+  };
+}

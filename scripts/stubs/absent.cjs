@@ -1,0 +1,16 @@
+// What a module left out of a bundle exports: requiring it works (its importer loads), but any use
+// (a property, a call, `new`) throws an error that names it, so a code path thought unreachable
+// fails loudly instead of misbehaving.
+'use strict';
+
+module.exports = function absent(name, why) {
+  const fail = () => {
+    throw new Error(`${name} is not bundled with FlameLens (${why})`);
+  };
+  return new Proxy(function () {}, {
+    // esbuild's CommonJS interop asks for __esModule; symbols are asked by inspection (util.inspect).
+    get: (_target, key) => (key === '__esModule' || typeof key === 'symbol' ? undefined : fail()),
+    apply: fail,
+    construct: fail,
+  });
+};
