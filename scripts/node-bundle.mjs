@@ -25,11 +25,17 @@ export const bundleStubs = [
     importedBy: ['autocannon/autocannon.js', 'autocannon/lib/init.js'],
     why: "autocannon's command-line progress bar (progress, chalk, char-spinner); init() only starts it for its own CLI",
   },
-  ...['cross-argv/', 'manage-path/', 'has-async-hooks/', '@minimistjs/subarg/'].map((module) => ({
+  ...['cross-argv/', 'manage-path/', 'has-async-hooks/', '@minimistjs/subarg/', 'autocannon/package.json'].map((module) => ({
     module,
     importedBy: ['autocannon/autocannon.js'],
-    why: "autocannon's command line (start(), parseArguments())",
+    why: "autocannon's command line (start(), parseArguments(), --version)",
   })),
+  {
+    module: 'autocannon/lib/manager.js',
+    importedBy: ['autocannon/lib/init.js'],
+    why: "autocannon's `workers` option (its worker script is not in the bundle anyway)",
+  },
+
   {
     module: 'form-data/',
     importedBy: ['autocannon/lib/multipart.js'],
@@ -47,10 +53,25 @@ export const bundleStubs = [
     file: 'hdr-histogram-no-wasm.cjs',
   },
   {
+    module: 'hdr-histogram-js/dist/PackedHistogram.js',
+    importedBy: ['hdr-histogram-js/dist/JsHistogramFactory.js', 'hdr-histogram-js/dist/index.js'],
+    why: "`bitBucketSize: 'packed'` histograms; FlameLens builds 32-bit ones, autocannon 64-bit ones",
+  },
+  ...['Recorder.js', 'HistogramLogReader.js', 'HistogramLogWriter.js'].map((file) => ({
+    module: `hdr-histogram-js/dist/${file}`,
+    importedBy: ['hdr-histogram-js/dist/index.js'],
+    why: 'interval recorders and histogram log files, which neither FlameLens nor autocannon uses',
+  })),
+  {
     module: 'pako/',
     importedBy: ['hdr-histogram-js/dist/JsHistogram.encoding.js'],
     why: "hdr-histogram-js's browser fallback: in Node it (de)compresses histograms with zlib",
   },
+  ...['websocket-server.js', 'stream.js'].map((file) => ({
+    module: `ws/lib/${file}`,
+    importedBy: ['ws/wrapper.mjs', 'ws/index.js'],
+    why: "ws's server and stream adapter; FlameLens is only a client (src/capture/inspector/transport.ts)",
+  })),
   {
     module: 'semver/index.js',
     importedBy: ['autocannon/lib/util.js'],

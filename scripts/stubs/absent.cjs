@@ -7,10 +7,16 @@ module.exports = function absent(name, why) {
   const fail = () => {
     throw new Error(`${name} is not bundled with FlameLens (${why})`);
   };
-  return new Proxy(function () {}, {
-    // esbuild's CommonJS interop asks for __esModule; symbols are asked by inspection (util.inspect).
-    get: (_target, key) => (key === '__esModule' || typeof key === 'symbol' ? undefined : fail()),
+  const stub = new Proxy(function () {}, {
+    get(_target, key) {
+      // esbuild's CommonJS interop asks for __esModule; symbols are asked by inspection (util.inspect).
+      if (key === '__esModule' || typeof key === 'symbol') return undefined;
+      // TypeScript's CommonJS output reads `require(x).default` when it loads; using that still fails.
+      if (key === 'default') return stub;
+      return fail();
+    },
     apply: fail,
     construct: fail,
   });
+  return stub;
 };
