@@ -2,9 +2,9 @@
 // profiled programs), the webview UI and the integration suite. `--production` minifies;
 // `--watch` rebuilds on change. Entries whose source does not exist yet are skipped.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { nodeBundleOptions } from './scripts/node-bundle.mjs';
+import { nodeBundleOptions, writeHeapParserWasm } from './scripts/node-bundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -49,9 +49,8 @@ const builds = [
   .map((b) => production ? { ...b, minify: true, sourcemap: false, define: { ...b.define, 'process.env.NODE_ENV': '"production"' } } : b);
 
 mkdirSync('dist', { recursive: true });
-// The heap-snapshot parser is WASM; ship its binary beside the bundle that loads it.
-const wasm = 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm';
-if (existsSync(wasm)) copyFileSync(wasm, path.join('dist', path.basename(wasm)));
+// The heap-snapshot parser is WASM; its binary ships (brotli-compressed) beside the bundles that load it.
+writeHeapParserWasm('dist');
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -15,4 +15,7 @@ export const bundleStubs: BundleStub[];
 export function packagePath(file: string): string;
 export function stubForModule(rel: string): BundleStub | undefined;
 export const bundleStubsPlugin: Plugin;
+export const shippedHeapParserWasm: string;
+export const heapParserWasmPlugin: Plugin;
+export function writeHeapParserWasm(outDir: string, root?: string): void;
 export function nodeBundleOptions(production: boolean): BuildOptions;

@@ -110,7 +110,7 @@ describe('npm run package (.vsix)', () => {
     }
     // vsce stores README.md and CHANGELOG.md as readme.md and changelog.md (the Extensions view's tabs).
     named.push('readme.md', 'changelog.md');
-    const loaded = ['dist/extension.js', 'dist/agent.js', 'dist/parse-worker.js', 'dist/heap-worker.js', 'dist/webview.js', 'dist/webview.css', 'dist/snapshot.js', 'dist/snapshot.css', 'dist/v8_heap_parser_bg.wasm'];
+    const loaded = ['dist/extension.js', 'dist/agent.js', 'dist/parse-worker.js', 'dist/heap-worker.js', 'dist/webview.js', 'dist/webview.css', 'dist/snapshot.js', 'dist/snapshot.css', 'dist/v8_heap_parser_bg.wasm.br'];
     for (const f of [...loaded, ...named.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^\.\//, ''))]) {
       assert.ok(files.includes(f), `${f} is missing from the .vsix`);
     }
