@@ -18,4 +18,7 @@ export const bundleStubsPlugin: Plugin;
 export const shippedHeapParserWasm: string;
 export const heapParserWasmPlugin: Plugin;
 export function writeHeapParserWasm(outDir: string, root?: string): void;
+export const sharedModelFile: string;
+export function sharedModelEntry(root?: string): NonNullable<BuildOptions['stdin']>;
+export const sharedModelPlugin: Plugin;
 export function nodeBundleOptions(production: boolean): BuildOptions;

@@ -4,7 +4,7 @@
 // hdr-histogram-js that only their own command line or other runtimes use. FlameLens calls autocannon's
 // programmatic API (src/load/driver.ts) and renders results itself, so none of them is reached; each
 // is replaced when esbuild loads it, wherever it is required from.
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 
@@ -144,6 +144,55 @@ export function writeHeapParserWasm(outDir, root = process.cwd()) {
   const params = { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_LGWIN]: zlib.BROTLI_MAX_WINDOW_BITS, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length };
   writeFileSync(to, brotliCompressSync(bytes, { params }));
 }
+
+/**
+ * The profile model (src/model, with pprof-format and the source-map reader: ~90 KB minified) is one
+ * bundle, dist/model.js, shared by the extension and the parse worker instead of a copy in each (the
+ * worker would otherwise carry ~56 KB of it again). `sharedModelEntry` builds it: every src/model
+ * module's exports under its name, and pprof-format's, which the extension's pprof export also
+ * imports. In the bundles built with `sharedModelPlugin`, every import of one of those reads it from
+ * ./model.js, so each thread has one copy of the model (one ProfileError class, one of every cache).
+ */
+export const sharedModelFile = 'model.js';
+const modelDir = 'src/model';
+const sharedPackages = ['pprof-format'];
+
+function modelModules(root) {
+  return readdirSync(path.join(root, modelDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => f.slice(0, -3)).sort();
+}
+
+/** esbuild `stdin` for dist/model.js, resolved from `root` (the repository). */
+export function sharedModelEntry(root = process.cwd()) {
+  const names = modelModules(root);
+  const specifiers = [...names.map((n) => `./${modelDir}/${n}`), ...sharedPackages];
+  const keys = [...names, ...sharedPackages];
+  const lines = specifiers.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};`);
+  lines.push(`export const modules = { ${keys.map((k, i) => `${JSON.stringify(k)}: m${i}`).join(', ')} };`);
+  return { contents: lines.join('\n'), resolveDir: root, sourcefile: 'flamelens-shared-model.js', loader: 'js' };
+}
+
+export const sharedModelPlugin = {
+  name: 'flamelens-shared-model',
+  setup(build) {
+    const root = build.initialOptions.absWorkingDir ?? process.cwd();
+    const dir = path.join(root, modelDir);
+    const packages = new RegExp(`^(${sharedPackages.join('|')})$`);
+    build.onResolve({ filter: packages }, (args) => ({ path: args.path, namespace: 'flamelens-shared-model' }));
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.namespace === 'flamelens-shared-model') return { path: `./${sharedModelFile}`, external: true };
+      const file = path.resolve(args.resolveDir, args.path);
+      if (path.dirname(file) !== dir) return undefined;
+      const name = path.basename(file).replace(/\.ts$/, '');
+      if (!existsSync(path.join(dir, `${name}.ts`))) return undefined;
+      return { path: name, namespace: 'flamelens-shared-model' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'flamelens-shared-model' }, (args) => ({
+      contents: `module.exports = require('./${sharedModelFile}').modules[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+      resolveDir: dir,
+    }));
+  },
+};
 
 /**
  * esbuild options shared by every Node bundle. `production` (vscode:prepublish): minified, no source
