@@ -2,8 +2,9 @@
 // profiled programs), the webview UI and the integration suite. `--production` minifies;
 // `--watch` rebuilds on change. Entries whose source does not exist yet are skipped.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { nodeBundleOptions, sharedModelEntry, sharedModelPlugin, writeHeapParserWasm } from './scripts/node-bundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -13,27 +14,22 @@ function integrationSuites() {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`) : [];
 }
 
-const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning' };
-
-// autocannon reaches mime-db (134 KB of MIME types, through form-data → mime-types) for multipart `form`
-// uploads, which FlameLens never sends: an empty table keeps it out of the bundles (form-data then says
-// application/octet-stream).
-const noMimeDb = {
-  name: 'no-mime-db',
-  setup(build) {
-    build.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'flamelens-empty' }));
-    build.onLoad({ filter: /.*/, namespace: 'flamelens-empty' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-  },
-};
+// Parts of autocannon and hdr-histogram-js that only their own CLI (or WebAssembly) uses are replaced
+// by stand-ins in every Node bundle: see scripts/node-bundle.mjs.
+const node = nodeBundleOptions(production);
+// The extension and the parse worker read the profile model from dist/model.js (one copy, not two).
+const withSharedModel = { ...node, plugins: [...node.plugins, sharedModelPlugin] };
 
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [noMimeDb] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [noMimeDb] },
+  { ...withSharedModel, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // Every src/model module, for the two above (a model file added under --watch needs a restart).
+  { ...node, stdin: sharedModelEntry(), outfile: 'dist/model.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The agent runs inside the user's program: no source map, nothing the target could trip over.
   { ...node, entryPoints: ['src/capture/agent.ts'], outfile: 'dist/agent.js', sourcemap: false },
   { ...node, entryPoints: ['src/heap/snapshot-worker.ts'], outfile: 'dist/heap-worker.js' },
   // Big profiles are parsed off the extension host's main thread.
-  { ...node, entryPoints: ['src/parse/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
+  { ...withSharedModel, entryPoints: ['src/parse/parse-worker.ts'], outfile: 'dist/parse-worker.js' },
   // `flamelens export --format svg`: d3-flame-graph on linkedom's DOM in Node (loaded by the CLI when asked).
   { ...node, entryPoints: ['webview/svg-offline.ts'], outfile: 'dist/svg-export.js' },
   // dist/webview.css comes out of this bundle: main.ts imports style.css (after d3-flame-graph's CSS).
@@ -50,16 +46,15 @@ const builds = [
   // The integration suite runs inside VS Code's extension host (test-electron or code-server): the mocha
   // entry plus one bundle per suite/*.test.ts, which index.js finds beside it. mocha stays a runtime require.
   { ...node, entryPoints: ['test/integration/index.ts', ...integrationSuites()], outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], sourcemap: true },
-].filter((b) => existsSync(b.entryPoints[0]))
+].filter((b) => b.stdin || existsSync(b.entryPoints[0]))
   // `--production` (vscode:prepublish): what ships is minified, without source maps, with NODE_ENV set
   // for the libraries that check it; the integration suite is not shipped, so it is not built.
   .filter((b) => !production || !b.outdir?.startsWith('out/test'))
   .map((b) => production ? { ...b, minify: true, sourcemap: false, define: { ...b.define, 'process.env.NODE_ENV': '"production"' } } : b);
 
 mkdirSync('dist', { recursive: true });
-// The heap-snapshot parser is WASM; ship its binary beside the bundle that loads it.
-const wasm = 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm';
-if (existsSync(wasm)) copyFileSync(wasm, path.join('dist', path.basename(wasm)));
+// The heap-snapshot parser is WASM; its binary ships (brotli-compressed) beside the bundles that load it.
+writeHeapParserWasm('dist');
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

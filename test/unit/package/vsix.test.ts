@@ -11,10 +11,11 @@ import { inflateRawSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
-// Issue 11 asks for < 400 KB; Profile Under Load put the load engine (autocannon + hdr-histogram-js, ~200 KB
-// compressed) into dist/extension.js and the package is ~560 KB. Until that engine is trimmed or loaded on
-// demand, this budget keeps it from growing further.
-const maxBytes = 600 * 1024;
+// Issue 11 asks for < 400 KB. The package is ~427 KB: bundles ~200 KB (the load engine trimmed to what
+// FlameLens calls, the model shared by the extension and the parse worker: scripts/node-bundle.mjs), the
+// heap parser's WASM 60 KB (brotli), the README's pictures 147 KB, texts and manifests ~25 KB. The last
+// ~28 KB need the pictures or the README to shrink; until then this budget keeps the package from growing.
+const maxBytes = 430 * 1024;
 
 interface ZipEntry {
   name: string;
@@ -110,7 +111,7 @@ describe('npm run package (.vsix)', () => {
     }
     // vsce stores README.md and CHANGELOG.md as readme.md and changelog.md (the Extensions view's tabs).
     named.push('readme.md', 'changelog.md');
-    const loaded = ['dist/extension.js', 'dist/agent.js', 'dist/parse-worker.js', 'dist/heap-worker.js', 'dist/webview.js', 'dist/webview.css', 'dist/snapshot.js', 'dist/snapshot.css', 'dist/v8_heap_parser_bg.wasm'];
+    const loaded = ['dist/extension.js', 'dist/model.js', 'dist/agent.js', 'dist/parse-worker.js', 'dist/heap-worker.js', 'dist/webview.js', 'dist/webview.css', 'dist/snapshot.js', 'dist/snapshot.css', 'dist/v8_heap_parser_bg.wasm.br'];
     for (const f of [...loaded, ...named.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^\.\//, ''))]) {
       assert.ok(files.includes(f), `${f} is missing from the .vsix`);
     }
@@ -127,7 +128,7 @@ describe('npm run package (.vsix)', () => {
   });
 
   it('ships minified production bundles without source-map comments', () => {
-    for (const f of ['dist/extension.js', 'dist/webview.js', 'dist/parse-worker.js']) {
+    for (const f of ['dist/extension.js', 'dist/model.js', 'dist/webview.js']) {
       const text = read(f).toString('utf8');
       assert.ok(!/^\/\/# sourceMappingURL=/m.test(text), `${f} names a source map`);
       // esbuild's development output has a line per statement; minified, a few very long lines.
