@@ -78,6 +78,7 @@ async function restoreLoadView(loadRuns: LoadRunPanels, panel: vscode.WebviewPan
     loadRuns.showCompare(before.run, state.before, after.run, state.after, state.root, panel);
     return;
   }
-  const problems = [before, after].flatMap((r) => ('problem' in r ? [r.problem] : []));
+  // A run compared with itself is named once.
+  const problems = [...new Set([before, after].flatMap((r) => ('problem' in r ? [r.problem] : [])))];
   loadRuns.showUnavailable(panel, { title: panel.title, problems }, state);
 }
