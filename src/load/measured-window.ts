@@ -152,9 +152,15 @@ export function cutToMeasuredWindow(files: readonly string[], window: MeasuredWi
       continue;
     }
     const full = fullRecordingPath(file);
-    fs.renameSync(file, full);
-    writeFileWhole(file, JSON.stringify(cutCpuProfile(profile, window.fromUs, window.toUs)));
-    cut.push(file);
+    try {
+      fs.renameSync(file, full);
+      writeFileWhole(file, JSON.stringify(cutCpuProfile(profile, window.fromUs, window.toUs)));
+      cut.push(file);
+    } catch (e) {
+      // The whole recording stays where the run lists it.
+      if (!fs.existsSync(file) && fs.existsSync(full)) fs.renameSync(full, file);
+      problems.push(`${file} was left whole (it covers the warm-up too): ${(e as Error).message}`);
+    }
   }
   return { cut, problems };
 }
