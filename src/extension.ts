@@ -19,7 +19,8 @@ import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
 import { setDisplayRoots } from './webview-page/payload';
 import { ProfileRegistry } from './views/profile-registry';
-import { LoadRunPanels, type LoadRendered } from './views/load-run-panel';
+import { LoadRunPanels, loadRunViewType, type LoadRendered } from './views/load-run-panel';
+import { LoadRunSerializer } from './views/load-run-restore';
 
 /** What activate() returns. Only the integration tests use it; the names say so. */
 export interface FlameLensTestApi {
@@ -63,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   updateDisplayRoots();
   context.subscriptions.push(vscode.workspace.onDidChangeWorkspaceFolders(updateDisplayRoots));
   const loadRuns = new LoadRunPanels(context.extensionUri, panels, log);
-  context.subscriptions.push(loadRuns);
+  context.subscriptions.push(loadRuns, vscode.window.registerWebviewPanelSerializer(loadRunViewType, new LoadRunSerializer(loadRuns, log)));
   const loadDeps = { loadRuns, extensionUri: context.extensionUri, log, state: context.workspaceState };
 
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>

@@ -1,6 +1,6 @@
 // `flamelens load --url URL … -- <server command…>`: starts a server with the capture agent
-// (recording nothing yet), waits until it answers, warms it up unrecorded, then records it only
-// while driving the measured load, and reports latency, throughput, thresholds, the baseline
+// (recording from its start), waits until it answers, warms it up, drives the measured load and
+// cuts the server's CPU profiles to it (the whole recording kept beside them), and reports latency, throughput, thresholds, the baseline
 // deltas and the server's hottest functions. The run itself lives in src/load/ as data.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,9 +24,10 @@ export const loadHelp = `Usage: flamelens load --url URL [options] -- <server co
        flamelens load --url URL [options] --attach PID|HOST:PORT
        flamelens load [--url URL] [options] --load-cmd "CMD" (-- <server command…> | --attach TARGET)
 
-Starts the server with the FlameLens agent loaded but not recording, waits until URL answers,
-drives an unrecorded warm-up, then records the server only while it drives the measured load
-(autocannon). Prints latency percentiles (from every response, merged in an HDR histogram),
+Starts the server with the FlameLens agent recording, waits until URL answers, drives a
+warm-up, then the measured load (autocannon); the server's CPU profiles are cut to the measured
+load (the whole recording is kept as *.full.cpuprofile: code V8 optimised during the warm-up
+keeps its own names that way). Prints latency percentiles (from every response, merged in an HDR histogram),
 throughput, errors, the thresholds' verdicts and the server's hottest functions during the
 load; writes load-run.json, load-run.md and the server's profiles into --out.
 
@@ -42,7 +43,7 @@ Load:
                         omission: a late response counts the requests it held back)
   --duration TIME       measured load (default 10s; a bare number is seconds)
   --stage TIME:N        instead of --duration: TIME at N connections; repeat for a ramp, run in order
-  --warmup TIME         unrecorded load first (default 2s; 0 for none)
+  --warmup TIME         load first, left out of the report (default 2s; 0 for none)
   --warmup-url URL      what the warm-up loads (repeatable; default: the --url list)
   --timeout TIME        a request slower than this counts as a timeout (default 10s)
   --ready-timeout TIME  how long the server may take to answer at all (default 30s)
@@ -243,7 +244,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
   const only = command.length === 1 ? command[0] : undefined;
   const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
   if (attachTarget) info(`recording ${attachText} (already running) during the measured load only, into ${displayLocation(path.resolve(outDir), cwd)}/; it is left running`);
-  else info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/ during the measured load only)`);
+  else info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/; reported over the measured load only)`);
   // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.
   let progressShown = false;
   const progress = process.stderr.isTTY
@@ -270,7 +271,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
         signal: abort.signal,
       },
       {
-        warmingUp: (ms) => info(`warming up for ${ms / 1000} s (not recorded)`),
+        warmingUp: (ms) => info(`warming up for ${ms / 1000} s (${attachTarget ? 'not recorded' : 'not reported'})`),
         warn,
         measuring: () => {
           if (loadCmd !== undefined) {

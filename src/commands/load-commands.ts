@@ -11,12 +11,13 @@ import { UsageError } from '../cli/args';
 import { configSection, readConfig, type FlameLensConfig } from '../config';
 import { writeFileWhole } from '../fs-output';
 import { renderLoadJson, renderLoadMarkdown } from '../load/render';
-import { asLoadRun, type LoadConfig, type LoadRun } from '../load/run';
+import type { LoadConfig, LoadRun } from '../load/run';
 import { loadRunOf, runLoadSession, serverAllocators, serverHotspots, type LoadSessionEvents, type LoadSessionOptions } from '../load/session';
 import { answerProblem, defaultAnswers, planLoad, type LoadAnswers, type LoadSetting } from '../load/settings';
 import { showErrorWithLog, type Log } from '../log';
 import { escapeNotificationText } from '../model/escape-text';
 import type { LoadRunPanels } from '../views/load-run-panel';
+import { readLoadRun } from '../views/load-run-restore';
 import type { CaptureRequest } from './capture-session';
 import { chooseTarget, type Chosen } from './attach-commands';
 import { chooseNode } from './capture-plan';
@@ -78,7 +79,7 @@ async function pickServer(): Promise<LoadServer | undefined> {
 async function ask(kind: keyof LoadAnswers, value: string): Promise<string | undefined> {
   const prompts: Record<keyof LoadAnswers, { prompt: string; placeHolder: string }> = {
     urls: { prompt: 'URL(s) to load, on this machine (several: separated by spaces; connections take them in turn)', placeHolder: 'http://127.0.0.1:3000/api/orders' },
-    duration: { prompt: 'How long to measure (after an unrecorded warm-up), e.g. 10s, 1m', placeHolder: '10s' },
+    duration: { prompt: 'How long to measure (after a warm-up left out of the report), e.g. 10s, 1m', placeHolder: '10s' },
     connections: { prompt: 'Concurrent connections', placeHolder: '10' },
   };
   return vscode.window.showInputBox({
@@ -206,7 +207,7 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
       onOutput: (chunk: Buffer) => {
         for (const line of chunk.toString('utf8').split(/\r?\n/)) if (line.trim()) log.info(`[server] ${line}`);
       },
-      warmingUp: (ms: number) => progress.report({ message: `warming up for ${ms / 1000} s (not recorded)…` }),
+      warmingUp: (ms: number) => progress.report({ message: `warming up for ${ms / 1000} s (${program.kind === 'attach' ? 'not recorded' : 'not reported'})…` }),
       measuring: () => progress.report({ message: `measuring for ${totalMs / 1000} s…` }),
       warn: (text: string) => log.warn(text),
       onProgress: (p) => {
@@ -265,23 +266,6 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
 }
 
 const runFilters = { 'Load runs (load-run.json)': ['json'], 'All files': ['*'] };
-/** A run file is small; anything far larger is not one. */
-const maxRunFileBytes = 64 * 1024 * 1024;
-
-async function readRun(uri: vscode.Uri): Promise<LoadRun> {
-  const stat = await vscode.workspace.fs.stat(uri);
-  if (stat.size > maxRunFileBytes) throw new Error(`${uri.fsPath} is ${Math.round(stat.size / 1024 / 1024)} MB: too large for a load run`);
-  let data: unknown;
-  try {
-    data = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-  } catch {
-    throw new Error(`${uri.fsPath} is not JSON`);
-  }
-  const run = asLoadRun(data);
-  if (!run) throw new Error(`${uri.fsPath} is not a FlameLens load run (written by Profile Under Load or \`flamelens load --json\`)`);
-  return run;
-}
-
 async function pickRun(title: string): Promise<vscode.Uri | undefined> {
   return (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: runFilters, openLabel: 'Select' }))?.[0];
 }
@@ -294,7 +278,7 @@ function rootOf(uri: vscode.Uri): string | undefined {
 export async function openLoadRun(deps: LoadCommandDeps, uri?: vscode.Uri): Promise<void> {
   const target = uri ?? (await pickRun('FlameLens: open a load run (load-run.json)'));
   if (!target) return;
-  const run = await readRun(target);
+  const run = await readLoadRun(target);
   const name = path.basename(target.fsPath) === runFileName ? path.basename(path.dirname(target.fsPath)) : path.basename(target.fsPath);
   deps.loadRuns.showRun(run, target.fsPath, { title: name, ...(rootOf(target) ? { root: rootOf(target)! } : {}) });
 }
@@ -305,7 +289,7 @@ export async function compareLoadRuns(deps: LoadCommandDeps, base?: vscode.Uri, 
   if (!before) return;
   const after = next ?? (await pickRun('FlameLens: compare — the NEW run (after)'));
   if (!after) return;
-  const [a, b] = await Promise.all([readRun(before), readRun(after)]);
+  const [a, b] = await Promise.all([readLoadRun(before), readLoadRun(after)]);
   deps.loadRuns.showCompare(a, before.fsPath, b, after.fsPath, rootOf(before));
 }
 

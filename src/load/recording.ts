@@ -1,12 +1,15 @@
 // The server side of a load run, one interface for both ways to get at it: a server FlameLens
-// starts with its agent (recording nothing until the measured phase; ended afterwards), or one
-// that already runs and is recorded through the inspector (`--attach PID|HOST:PORT`; left as
-// found: still running, the inspector FlameLens opened closed again). No terminal output here.
+// starts with its agent (recorded from its start, so code V8 optimises in the warm-up keeps its
+// names, and cut to the measured phase afterwards — see measured-window.ts; ended afterwards), or
+// one that already runs and is recorded through the inspector during the measured phase only
+// (`--attach PID|HOST:PORT`; left as found: still running, the inspector FlameLens opened closed
+// again). No terminal output here.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { CaptureError, startCapture, type CaptureHandle, type CaptureOptions, type CaptureResult } from '../capture/launcher';
 import { attach, type AttachResult, type AttachSession, type AttachTarget } from '../capture/attach';
 import { isAlive } from '../capture/attach-endpoint';
+import { cutToMeasuredWindow, monotonicNowUs, recordingCovers, type MeasuredWindow } from './measured-window';
 import type { AttachedServer } from './run';
 
 /** A profile the server left, as the report lists it. */
@@ -35,9 +38,9 @@ export interface ServerRecording {
   gone(): string | undefined;
   /** Called once if the server goes away after this call. */
   onGone(listener: (why: string) => void): void;
-  /** Begins recording; resolves with the threads recording (0: none). */
+  /** The measured phase begins (an attached server starts recording now); resolves with the threads recording (0: none). */
   start(): Promise<number>;
-  /** Stops recording; a launched server is ended, an attached one left running. */
+  /** The measured phase ended: stops recording; a launched server is ended, an attached one left running. */
   finish(): Promise<RecordedServer>;
   /** Something failed: leave nothing behind (a launched server ended, an attached one left as found). */
   abandon(): Promise<void>;
@@ -95,9 +98,31 @@ function exitText(child: CaptureHandle['child']): string {
   return child.signalCode ? `was ended by ${child.signalCode}` : `exited with code ${child.exitCode}`;
 }
 
-/** Starts the server with the agent loaded but waiting for start(); its output is kept for messages and passed to `onOutput`. */
+/**
+ * What the profiles of a launched server hold once finished: each CPU profile cut to the measured
+ * window (its whole recording kept beside it), unless the window cannot be placed on the profiles'
+ * clock (then they stay whole, said in `problems`).
+ */
+function cutProfiles(result: CaptureResult, window: MeasuredWindow | undefined): { problems: string[]; notes: string[] } {
+  const cpu = result.profiles.filter((p) => p.kind === 'cpu' && !p.path.endsWith('.gz'));
+  if (!window || cpu.length === 0) return { problems: [], notes: [] };
+  const main = cpu.find((p) => p.isMainThread) ?? cpu[0]!;
+  if (!recordingCovers(main.path, window)) {
+    return { problems: [`the measured phase could not be placed on ${main.label}'s profile clock: the CPU profiles cover the whole run, warm-up included`], notes: [] };
+  }
+  const { cut, problems } = cutToMeasuredWindow(cpu.map((p) => p.path), window);
+  const notes = cut.length > 0 ? [`recorded from the server's start; the CPU profiles are cut to the measured phase, the whole recordings kept as *.full.cpuprofile beside them`] : [];
+  if (result.profiles.some((p) => p.kind === 'heap')) notes.push('the heap profile covers the whole run, warm-up included (heap samples carry no time to cut by)');
+  return { problems, notes };
+}
+
+/**
+ * Starts the server with the agent recording from its start (see cutProfiles); start() and
+ * finish() mark the measured phase. Its output is kept for messages and passed to `onOutput`.
+ */
 export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | 'stdio'>, onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void): Promise<ServerRecording> {
-  const handle = await startCapture({ ...opts, stdio: ['ignore', 'pipe', 'pipe'], waitForStart: true });
+  const handle = await startCapture({ ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+  let fromUs: number | undefined;
   const tail = new Tail();
   handle.child.stdout?.on('data', (c: Buffer) => {
     tail.push(c);
@@ -128,16 +153,23 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
       exitListeners.push(l);
       handle.child.once('exit', l);
     },
-    start: () => (exited() ? Promise.resolve(0) : handle.start(10_000)),
+    async start() {
+      if (exited()) return 0;
+      fromUs = monotonicNowUs();
+      // The agents have recorded since they loaded: count the threads doing so now.
+      return handle.collect().threads.filter((t) => t.state === 'recording').length;
+    },
     async finish() {
       unlisten();
+      const window = fromUs !== undefined ? { fromUs, toUs: monotonicNowUs() } : undefined;
       let result: CaptureResult;
       if (exited()) result = await handle.done;
       else {
         await handle.stop(10_000, 'manual');
         result = await end(10_000);
       }
-      return { profiles: result.profiles, problems: [...result.problems], notes: [], sessionDir: result.sessionDir };
+      const cut = cutProfiles(result, window);
+      return { profiles: result.profiles, problems: [...result.problems, ...cut.problems], notes: cut.notes, sessionDir: result.sessionDir };
     },
     async abandon() {
       unlisten();

@@ -1,8 +1,9 @@
 // One load run's lifecycle, shared by `flamelens load` and VS Code's Profile Under Load: get at the
-// server (start it with the agent loaded but not recording, or attach to one that runs — both
-// behind recording.ts's ServerRecording), wait until it answers, warm it up unrecorded, record only
-// while the measured load runs (FlameLens's driver over the stages, or an external --load-cmd
-// tool), then stop recording and end a server it started (an attached one is left as found).
+// server (start it with the agent recording, or attach to one that runs — both behind
+// recording.ts's ServerRecording), wait until it answers, warm it up, mark the measured load
+// (FlameLens's driver over the stages, or an external --load-cmd tool: a launched server's CPU
+// profiles are cut to it, an attached one is recorded during it only), then stop recording and end
+// a server it started (an attached one is left as found).
 // Callers get progress through callbacks and cancel with an AbortSignal; what was measured and
 // recorded until a cancel or a server exit is still returned. No vscode, no terminal output here.
 import { displayLocation, hotspots, InputError, loadProfileFile, type Hotspots } from '../cli/analyze';
@@ -102,7 +103,7 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
       // Requests the warm-up left in flight finish before recording begins.
       await new Promise((r) => setTimeout(r, 300));
     }
-    // Cancelled before the measured phase: nothing to record, the (empty) run is still reported.
+    // Cancelled before the measured phase: nothing to report, the (empty) run still is.
     const recording = server.gone() !== undefined || signal?.aborted ? 0 : await server.start();
     if (recording === 0 && server.gone() === undefined && !signal?.aborted) events.warn?.('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
     events.measuring?.(recording);

@@ -110,7 +110,25 @@ export interface LoadCompareView {
   hasProfiles: boolean;
 }
 
-export type LoadHostMessage = { type: 'run'; view: LoadRunView } | { type: 'compare'; view: LoadCompareView };
+/**
+ * What a Load Run view stands for, by file path: the webview keeps it with setState, and VS Code
+ * hands it back to the serializer after a window reload, which reads the run file(s) again.
+ */
+export type LoadViewState =
+  | { kind: 'run'; runFile: string; title: string; serverProfile?: string; root?: string }
+  | { kind: 'compare'; before: string; after: string; root?: string };
+
+/** A view that cannot show its run(s) any more (a file deleted or broken since): a title and why, as text. */
+export interface LoadUnavailableView {
+  title: string;
+  /** One line per file that could not be read, each naming its path. */
+  problems: string[];
+}
+
+export type LoadHostMessage =
+  | { type: 'run'; view: LoadRunView; state?: LoadViewState }
+  | { type: 'compare'; view: LoadCompareView; state?: LoadViewState }
+  | { type: 'unavailable'; view: LoadUnavailableView; state?: LoadViewState };
 
 export type LoadWebviewMessage =
   | { type: 'ready' }
@@ -133,4 +151,16 @@ export function isLoadWebviewMessage(m: unknown): m is LoadWebviewMessage {
     default:
       return false;
   }
+}
+
+const isText = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+const optionalText = (x: unknown) => x === undefined || isText(x);
+
+/** Whether a webview state VS Code hands back (it may come from an older version) names what to show. */
+export function isLoadViewState(s: unknown): s is LoadViewState {
+  if (typeof s !== 'object' || s === null) return false;
+  const x = s as Record<string, unknown>;
+  if (x.kind === 'run') return isText(x.runFile) && isText(x.title) && optionalText(x.serverProfile) && optionalText(x.root);
+  if (x.kind === 'compare') return isText(x.before) && isText(x.after) && optionalText(x.root);
+  return false;
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadRun } from '../load/run';
 import { loadCompareView, loadRunView, runCpuProfiles } from '../load/view-model';
-import { isLoadWebviewMessage, type LoadHostMessage, type LoadWebviewMessage } from '../load/view-protocol';
+import { isLoadWebviewMessage, type LoadHostMessage, type LoadUnavailableView, type LoadViewState, type LoadWebviewMessage } from '../load/view-protocol';
 import { showErrorWithLog, timed, type Log } from '../log';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { loadPanelSource, type PanelSource, type ProfilePanels } from './profile-panel';
@@ -55,11 +55,15 @@ export class LoadRunPanels implements vscode.Disposable {
     private readonly log: Log,
   ) {}
 
-  /** Shows a run (saved as `runFile`); `serverProfile` is the profile its top functions came from. */
-  showRun(run: LoadRun, runFile: string, options: { title: string; serverProfile?: string; root?: string; column?: vscode.ViewColumn }): vscode.WebviewPanel {
+  /**
+   * Shows a run (saved as `runFile`); `serverProfile` is the profile its top functions came from.
+   * `panel`: a panel VS Code restored after a window reload, shown in rather than a new one.
+   */
+  showRun(run: LoadRun, runFile: string, options: { title: string; serverProfile?: string; root?: string; column?: vscode.ViewColumn; panel?: vscode.WebviewPanel }): vscode.WebviewPanel {
     const view = loadRunView(run, options.title, options.root);
     const profile = serverProfileOf(run, runFile, options.serverProfile);
-    return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view }, options.column, options.root, async () => {
+    const state: LoadViewState = { kind: 'run', runFile, title: options.title, ...(options.serverProfile ? { serverProfile: options.serverProfile } : {}), ...(options.root ? { root: options.root } : {}) };
+    return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view, state }, options.column, options.root, options.panel, async () => {
       if (!profile) {
         void vscode.window.showInformationMessage('FlameLens: this run has no server CPU profile to show.');
         return;
@@ -68,8 +72,12 @@ export class LoadRunPanels implements vscode.Disposable {
     });
   }
 
-  /** Two runs side by side; the flame graph button shows the differential flame graph of their server profiles. */
-  showCompare(before: LoadRun, beforeFile: string, after: LoadRun, afterFile: string, root?: string): vscode.WebviewPanel {
+  /**
+   * Two runs side by side; the flame graph button shows the differential flame graph of their server
+   * profiles, opened at once unless `restored` (a panel VS Code brought back: the flame graph's own
+   * panel comes back by itself).
+   */
+  showCompare(before: LoadRun, beforeFile: string, after: LoadRun, afterFile: string, root?: string, restored?: vscode.WebviewPanel): vscode.WebviewPanel {
     const names = { before: path.basename(path.dirname(beforeFile)) || beforeFile, after: path.basename(path.dirname(afterFile)) || afterFile };
     const view = loadCompareView(before, after, names, root);
     const base = serverProfileOf(before, beforeFile);
@@ -82,9 +90,16 @@ export class LoadRunPanels implements vscode.Disposable {
       const source = { kind: 'diff', base: vscode.Uri.file(base).toString(), next: vscode.Uri.file(next).toString() } as const;
       await this.openProfile(source, `${names.before} → ${names.after} (CPU)`, `${base} → ${next}`);
     };
-    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view }, undefined, root, openDiff);
-    if (base && next) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`));
+    const state: LoadViewState = { kind: 'compare', before: beforeFile, after: afterFile, ...(root ? { root } : {}) };
+    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view, state }, undefined, root, restored, openDiff);
+    if (base && next && !restored) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`));
     return panel;
+  }
+
+  /** A restored panel whose run file(s) cannot be read any more: it says which, and keeps `state` for a later reload. */
+  showUnavailable(panel: vscode.WebviewPanel, view: LoadUnavailableView, state: LoadViewState): void {
+    const key = state.kind === 'run' ? `run:${state.runFile}` : `compare:${state.before}\u0000${state.after}`;
+    this.show(key, panel.title, { type: 'unavailable', view, state }, undefined, state.root, panel, async () => undefined);
   }
 
   /** The flame graph beside the Load Run view (as CaptureService opens a capture's profile). */
@@ -104,12 +119,16 @@ export class LoadRunPanels implements vscode.Disposable {
     message: LoadHostMessage,
     column: vscode.ViewColumn | undefined,
     root: string | undefined,
+    restored: vscode.WebviewPanel | undefined,
     openFlameGraph: () => Promise<void>,
   ): vscode.WebviewPanel {
-    this.open.get(key)?.panel.dispose();
+    const existing = this.open.get(key)?.panel;
+    if (existing !== restored) existing?.dispose();
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(loadRunViewType, title, column ?? vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [dist], retainContextWhenHidden: true });
+    const options = { enableScripts: true, localResourceRoots: [dist] };
+    const panel = restored ?? vscode.window.createWebviewPanel(loadRunViewType, title, column ?? vscode.ViewColumn.Active, { ...options, retainContextWhenHidden: true });
     const webview = panel.webview;
+    if (restored) webview.options = options;
     webview.html = renderWebviewHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'load.js')).toString(),

@@ -2,7 +2,7 @@
 // broke), stages, charts over time drawn on canvas, and the server's top functions (click → source);
 // or two runs compared. Everything shown comes from the host's view model; names are untrusted text
 // and only ever set through textContent or canvas fillText.
-import type { Chart, LoadCompareView, LoadHostMessage, LoadRunView, LoadWebviewMessage } from '../../src/load/view-protocol';
+import type { Chart, LoadCompareView, LoadHostMessage, LoadRunView, LoadUnavailableView, LoadWebviewMessage } from '../../src/load/view-protocol';
 
 interface VsCodeApi {
   postMessage(message: LoadWebviewMessage): void;
@@ -265,9 +265,23 @@ function renderCompare(v: LoadCompareView): void {
   }
 }
 
+/** The run file(s) are gone or broken since the view was opened (after a window reload): say which. */
+function renderUnavailable(v: LoadUnavailableView): void {
+  const head = el('header');
+  head.append(el('h1', 'title', v.title));
+  app.append(head);
+  for (const p of v.problems) app.append(el('div', 'banner broken unavailable', p));
+}
+
 function show(message: LoadHostMessage): void {
+  // VS Code keeps this across a window reload and gives it back to the host's serializer.
+  if (message.state) vscode.setState(message.state);
   app.replaceChildren();
   drawn.length = 0;
+  if (message.type === 'unavailable') {
+    renderUnavailable(message.view);
+    return;
+  }
   if (message.type === 'run') renderRun(message.view);
   else renderCompare(message.view);
   // Canvas sizes come from the laid-out page.
@@ -285,6 +299,6 @@ function show(message: LoadHostMessage): void {
 
 window.addEventListener('message', (event: MessageEvent<LoadHostMessage>) => {
   const m = event.data;
-  if (m && (m.type === 'run' || m.type === 'compare')) show(m);
+  if (m && (m.type === 'run' || m.type === 'compare' || m.type === 'unavailable')) show(m);
 });
 vscode.postMessage({ type: 'ready' });

@@ -1,12 +1,14 @@
 // `flamelens load` as users run it: the bundled CLI in a real process starts a real node:http
 // server (written here, loopback, on a port chosen free just before) with the agent, drives real
-// load at it with autocannon and records the server during the measured phase only.
+// load at it with autocannon and reports the server over the measured phase only (its CPU profile
+// cut to it, the whole recording kept beside it).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildBundles, busyFunction, cpuSelfByFunction, isAlive, scratchDir, startProcess, writeFiles } from '../../support/capture-helpers';
 import { allFinite, freePort, readRun, runLoad, type CliRun } from '../../support/load-helpers';
+import { fullRecordingPath } from '../../../src/load/measured-window';
 
 let cli = '';
 before(async () => {
@@ -84,12 +86,14 @@ test('load: percentiles, counts, stages, thresholds held and broken (exit 1); th
   assert.ok(run.timeline.length >= 1);
   assert.deepEqual(run.thresholds.map((t) => [t.expr, t.ok]), [['p99<60s', true], ['p50<1us', false]]);
   assert.equal(run.thresholds[1]!.actual, l.p50);
-  // The server: its slow route is the hot spot; the warm-up route ran (before recording) but is absent.
+  // The server: its slow route is the hot spot; the warm-up route ran (before the measured phase) but is absent.
   assert.equal(run.profiles.length, 1);
   const self = cpuSelfByFunction(run.profiles[0]!);
   assert.ok((self.get('slowRouteWork') ?? 0) > 0, [...self.keys()].join(', '));
   assert.ok(Number(fs.readFileSync(path.join(dir, 'warm-hits'), 'utf8')) > 0, 'the warm-up reached the server');
   assert.equal(self.get('warmupRouteWork'), undefined, 'the warm-up is not in the profile');
+  // …but in the whole recording kept beside it (the server is recorded from its start).
+  assert.ok((cpuSelfByFunction(fullRecordingPath(run.profiles[0]!)).get('warmupRouteWork') ?? 0) > 0, 'the warm-up is in the whole recording');
   assert.ok(run.topFunctions.some((f) => f.name === 'slowRouteWork' && f.selfMs > 0));
   assert.match(r.stdout, /slowRouteWork/);
   assert.match(r.stdout, /BROKEN\s+p50<1us/);
