@@ -87,7 +87,7 @@ function medianCutPalette(rgba, colours = 256) {
 
 /** An 8-bit indexed PNG (colour type 3) of an opaque RGBA image: each pixel takes its nearest palette colour. */
 function indexedPng(rgba, width, height) {
-  const palette = medianCutPalette(rgba);
+  const palette = medianCutPalette(rgba, 64);
   const nearest = new Int16Array(32768).fill(-1);
   const indexOf = (r, g, b) => {
     const key = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);

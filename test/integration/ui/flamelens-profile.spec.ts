@@ -53,6 +53,10 @@ export async function run(ui: Workbench): Promise<void> {
   assert.ok(names.length > 5, `only ${names.length} frames`);
   for (const fn of ['(root)', 'main', 'sortWords']) assert.ok(names.includes(fn), `${fn} not drawn`);
   assert.match(await graph.locator('.fl-heading-title').innerText(), /busy\.js \(CPU, pid \d+\)/);
+  // The program's terminal has done its part; hide the panel so the picture (the README's first) shows the graph.
+  await ui.runCommand('View: Hide Panel');
+  await ui.page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => ui.log('the panel stayed open'));
+  await waitForFlameFrame(graph, 'sortWords');
   await ui.screenshot('1-flame-graph');
 
   // Clicking a frame zooms it and opens its source beside the graph, at the function's line.
