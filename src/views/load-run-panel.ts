@@ -12,6 +12,7 @@ import { showErrorWithLog, timed, type Log } from '../log';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { loadPanelSource, type PanelSource, type ProfilePanels } from './profile-panel';
 import { openFrameLocation } from './open-location';
+import { webviewL10n } from './webview-l10n';
 
 export const loadRunViewType = 'flamelens.loadRun';
 
@@ -116,6 +117,7 @@ export class LoadRunPanels implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'load.css')).toString(),
       nonce: makeNonce(),
       title,
+      ...webviewL10n(),
     });
     let settleRendered!: (r: LoadRendered) => void;
     const entry: Open = { panel, rendered: new Promise((resolve) => (settleRendered = resolve)) };

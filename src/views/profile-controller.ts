@@ -12,6 +12,7 @@ import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-regis
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
 import { ReplyWaits } from './reply-waits';
+import { webviewL10n } from './webview-l10n';
 import type { Log } from '../log';
 
 /** How long Export Profile… waits for the webview's SVG before telling the user. */
@@ -32,7 +33,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css')).toString(),
     nonce: makeNonce(),
     title,
-    ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
+    ...webviewL10n(),
   });
 }
 
