@@ -82,7 +82,7 @@ export async function loadProfile(uri: vscode.Uri): Promise<Profile> {
   if (bytes.byteLength < progressThresholdBytes) return decode(uri, bytes);
   const mb = (bytes.byteLength / (1024 * 1024)).toFixed(0);
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `FlameLens: reading ${uri.path.split('/').pop()} (${mb} MB)…` },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FlameLens: reading {0} ({1} MB)…', uri.path.split('/').pop() ?? '', mb) },
     () => decode(uri, bytes),
   );
 }

@@ -62,7 +62,7 @@ export class LoadRunPanels implements vscode.Disposable {
     const profile = serverProfileOf(run, runFile, options.serverProfile);
     return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view }, options.column, options.root, async () => {
       if (!profile) {
-        void vscode.window.showInformationMessage('FlameLens: this run has no server CPU profile to show.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: this run has no server CPU profile to show.'));
         return;
       }
       await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, `${options.title} under load (CPU)`, profile);
@@ -77,14 +77,14 @@ export class LoadRunPanels implements vscode.Disposable {
     const next = serverProfileOf(after, afterFile);
     const openDiff = async () => {
       if (!base || !next) {
-        void vscode.window.showInformationMessage('FlameLens: both runs need a server CPU profile for a differential flame graph.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: both runs need a server CPU profile for a differential flame graph.'));
         return;
       }
       const source = { kind: 'diff', base: vscode.Uri.file(base).toString(), next: vscode.Uri.file(next).toString() } as const;
       await this.openProfile(source, `${names.before} → ${names.after} (CPU)`, `${base} → ${next}`);
     };
     const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view }, undefined, root, openDiff);
-    if (base && next) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`));
+    if (base && next) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', (err as Error).message)));
     return panel;
   }
 
@@ -129,7 +129,7 @@ export class LoadRunPanels implements vscode.Disposable {
         else if (m.type === 'openSource') await openFrameLocation(sourcePath(m.url, root), m.line, 1, m.name);
         else if (m.type === 'openFlameGraph') await openFlameGraph();
       } catch (err) {
-        void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
+        void showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', (err as Error).message));
       }
     });
     panel.onDidDispose(() => {

@@ -132,7 +132,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     return this.svgWaits.request(
       (requestId) => this.postWhenReady({ type: 'svgRequest', requestId }),
       timeoutMs,
-      `the flame graph view did not send its SVG within ${Math.round(timeoutMs / 1000)} s; show the view and export again`,
+      vscode.l10n.t('the flame graph view did not send its SVG within {0} s; show the view and export again', Math.round(timeoutMs / 1000)),
     );
   }
 
@@ -212,7 +212,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
       }
       case 'openLocation':
         openFrameLocation(message.url, message.line, message.column, message.name).catch((err: unknown) =>
-          vscode.window.showErrorMessage(`FlameLens: could not open ${escapeNotificationText(message.url)}: ${escapeNotificationText((err as Error).message)}`),
+          vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: could not open {0}: {1}', escapeNotificationText(message.url), escapeNotificationText((err as Error).message))),
         );
         return;
       case 'export':
@@ -254,7 +254,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     this.registry.setScope(this.entry, undefined);
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();
-    this.svgWaits.rejectAll('the flame graph view was closed before it sent its SVG');
+    this.svgWaits.rejectAll(vscode.l10n.t('the flame graph view was closed before it sent its SVG'));
   }
 }
 
