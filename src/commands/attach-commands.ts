@@ -158,7 +158,7 @@ export class AttachService implements vscode.Disposable {
     const why = result.error?.message ?? (result.lost.join('; ') || vscode.l10n.t('nothing was recorded'));
     const ended = result.error ? ` (${result.error.message})` : '';
     const warnings = result.warnings.length > 0 ? ` ${result.warnings.join('; ')}.` : '';
-    const title = (file: string) => `${name} (${file.endsWith('.cpuprofile') ? 'CPU' : 'heap'})`;
+    const title = (file: string) => (file.endsWith('.cpuprofile') ? vscode.l10n.t('{0} (CPU)', name) : vscode.l10n.t('{0} (heap)', name));
     const heap = result.files.cpuprofile && result.files.heapprofile ? result.files.heapprofile : undefined;
     return {
       files: Object.values(result.files).filter((f): f is string => typeof f === 'string'),

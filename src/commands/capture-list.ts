@@ -75,7 +75,7 @@ export class CaptureProfileLists implements vscode.Disposable {
       () => Promise.all(profiles.map(async (p) => ({ label: mergeLabel(p), profile: await loadProfile(vscode.Uri.file(p.path)) }))),
     );
     const profile = mergeProfiles(loaded);
-    const title = `${name} (all processes${profile.kind === 'heap' ? ', heap' : ''})`;
+    const title = profile.kind === 'heap' ? vscode.l10n.t('{0} (all processes, heap)', name) : vscode.l10n.t('{0} (all processes)', name);
     const panel = vscode.window.createWebviewPanel(mergedPanelViewType, title, vscode.ViewColumn.Active);
     const source = profiles.map((p) => p.path).join(', ');
     const controller = controlPanel(panel, { profile, title, source }, this.extensionUri, this.registry, () => this.panels.delete(entry));

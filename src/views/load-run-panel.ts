@@ -60,12 +60,12 @@ export class LoadRunPanels implements vscode.Disposable {
   showRun(run: LoadRun, runFile: string, options: { title: string; serverProfile?: string; root?: string; column?: vscode.ViewColumn }): vscode.WebviewPanel {
     const view = loadRunView(run, options.title, options.root);
     const profile = serverProfileOf(run, runFile, options.serverProfile);
-    return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view }, options.column, options.root, async () => {
+    return this.show(`run:${runFile}`, vscode.l10n.t('Load Run: {0}', options.title), { type: 'run', view }, options.column, options.root, async () => {
       if (!profile) {
         void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: this run has no server CPU profile to show.'));
         return;
       }
-      await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, `${options.title} under load (CPU)`, profile);
+      await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, vscode.l10n.t('{0} under load (CPU)', options.title), profile);
     });
   }
 
@@ -81,9 +81,9 @@ export class LoadRunPanels implements vscode.Disposable {
         return;
       }
       const source = { kind: 'diff', base: vscode.Uri.file(base).toString(), next: vscode.Uri.file(next).toString() } as const;
-      await this.openProfile(source, `${names.before} → ${names.after} (CPU)`, `${base} → ${next}`);
+      await this.openProfile(source, vscode.l10n.t('{0} → {1} (CPU)', names.before, names.after), `${base} → ${next}`);
     };
-    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view }, undefined, root, openDiff);
+    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, vscode.l10n.t('Load Runs: {0}', view.title), { type: 'compare', view }, undefined, root, openDiff);
     if (base && next) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', (err as Error).message)));
     return panel;
   }

@@ -23,6 +23,9 @@ const userFacing: { what: string; pattern: RegExp; args?: number }[] = [
   { what: 'option or item text', pattern: /\b(?:title|placeHolder|prompt|tooltip|label|description|detail|message|validationMessage)\s*:\s*/g },
   { what: 'assigned text', pattern: /\.(?:text|tooltip|title|description|placeholder|message)\s*=(?!=)\s*/g },
   { what: 'hover or markdown', pattern: /\bnew\s+vscode\.(?:Hover|MarkdownString)\(/g, args: 0 },
+  { what: 'panel title', pattern: /\bcreateWebviewPanel\(/g, args: 1 },
+  // Errors made for the user to read (the extension shows their message as it is).
+  { what: 'error for the user', pattern: /\bnew\s+(?:ProfileLoadError|CaptureError)\(/g, args: 0 },
   // Command names, shown in "FlameLens: {0} failed: …" and in the Restricted Mode refusal.
   { what: 'command name', pattern: /\b(?:command|runCommand|register)\(/g, args: 1 },
   { what: 'command name', pattern: /\brequireTrust\(/g, args: 0 },
@@ -198,6 +201,8 @@ describe('user-facing strings go through vscode.l10n.t', () => {
       "const attachTitle = 'FlameLens: profile which running server?';",
       "runCommand('flamelens.profileCurrentFile', 'Profile Current File', (uri) => run(uri));",
       "if (!requireTrust('Take Heap Snapshot')) return;",
+      "vscode.window.createWebviewPanel(viewType, `${name} (all processes)`, vscode.ViewColumn.Active);",
+      "throw new ProfileLoadError(`Cannot read ${file}: ${message}`);",
       "await pickRun(`FlameLens: compare — ${which}`);",
       "void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: {0}', m), 'Manage Workspace Trust');",
       "items.push({ label: cond ? 'x' : 'y', detail: 'compound' });",
@@ -220,6 +225,8 @@ describe('user-facing strings go through vscode.l10n.t', () => {
         "'FlameLens: profile which running server?'",
         "'Profile Current File'",
         "'Take Heap Snapshot'",
+        '`${name} (all processes)`',
+        '`Cannot read ${file}: ${message}`',
         '`FlameLens: compare — ${which}`',
         "'Manage Workspace Trust'",
         "'compound'",
