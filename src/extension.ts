@@ -70,33 +70,33 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const command = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(log, name, fn)));
 
-  command(showLogCommandId, 'Show Log', () => log.show());
-  command('flamelens.openProfile', 'Open Profile', (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));
-  command(openWithCommandId, 'Open With FlameLens', (uri?: vscode.Uri) => openWithFlameLens(uri instanceof vscode.Uri ? uri : undefined));
-  command('flamelens.compareProfiles', 'Compare Profiles', (base?: vscode.Uri, next?: vscode.Uri) =>
+  command(showLogCommandId, vscode.l10n.t('Show Log'), () => log.show());
+  command('flamelens.openProfile', vscode.l10n.t('Open Profile'), (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));
+  command(openWithCommandId, vscode.l10n.t('Open With FlameLens'), (uri?: vscode.Uri) => openWithFlameLens(uri instanceof vscode.Uri ? uri : undefined));
+  command('flamelens.compareProfiles', vscode.l10n.t('Compare Profiles'), (base?: vscode.Uri, next?: vscode.Uri) =>
     compareProfiles(panels, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
   );
-  command('flamelens.exportProfile', 'Export Profile', (arg?: unknown) => exportProfileCommand(registry, context.extensionUri, arg));
+  command('flamelens.exportProfile', vscode.l10n.t('Export Profile'), (arg?: unknown) => exportProfileCommand(registry, context.extensionUri, arg));
   // Commands that run programs: refused at run time too in an untrusted workspace (see commands/trust.ts).
   const runCommand = <A extends unknown[]>(id: string, name: string, fn: (...args: A) => unknown) => command(id, name, whenTrusted(name, fn));
-  runCommand('flamelens.profileCurrentFile', 'Profile Current File', (uri?: vscode.Uri) => profileCurrentFile(capture, uri instanceof vscode.Uri ? uri : undefined));
-  runCommand('flamelens.profileNpmScript', 'Profile npm Script', () => profileNpmScript(capture));
-  runCommand('flamelens.profileCommand', 'Profile Command', (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
-  runCommand('flamelens.profileLaunchConfig', 'Profile Launch Configuration', () => profileLaunchConfig(capture, log));
-  runCommand('flamelens.profileUnderLoad', 'Profile Under Load', (args?: ProfileUnderLoadArgs) =>
+  runCommand('flamelens.profileCurrentFile', vscode.l10n.t('Profile Current File'), (uri?: vscode.Uri) => profileCurrentFile(capture, uri instanceof vscode.Uri ? uri : undefined));
+  runCommand('flamelens.profileNpmScript', vscode.l10n.t('Profile npm Script'), () => profileNpmScript(capture));
+  runCommand('flamelens.profileCommand', vscode.l10n.t('Profile Command'), (line?: string) => profileCommand(capture, typeof line === 'string' ? line : undefined));
+  runCommand('flamelens.profileLaunchConfig', vscode.l10n.t('Profile Launch Configuration'), () => profileLaunchConfig(capture, log));
+  runCommand('flamelens.profileUnderLoad', vscode.l10n.t('Profile Under Load'), (args?: ProfileUnderLoadArgs) =>
     profileUnderLoad(loadDeps, args && typeof args === 'object' && !(args instanceof vscode.Uri) ? args : {}),
   );
-  command('flamelens.openLoadRun', 'Open Load Run', (uri?: vscode.Uri) => openLoadRun(loadDeps, uri instanceof vscode.Uri ? uri : undefined));
-  command('flamelens.compareLoadRuns', 'Compare Load Runs', (base?: vscode.Uri, next?: vscode.Uri) =>
+  command('flamelens.openLoadRun', vscode.l10n.t('Open Load Run'), (uri?: vscode.Uri) => openLoadRun(loadDeps, uri instanceof vscode.Uri ? uri : undefined));
+  command('flamelens.compareLoadRuns', vscode.l10n.t('Compare Load Runs'), (base?: vscode.Uri, next?: vscode.Uri) =>
     compareLoadRuns(loadDeps, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
   );
   // One Stop for both kinds of recording: a launched capture first, else an attach session.
-  command('flamelens.stopProfiling', 'Stop Profiling', () =>
+  command('flamelens.stopProfiling', vscode.l10n.t('Stop Profiling'), () =>
     capture.isRecording || !attachFeatures.attach.isRecording ? capture.stop() : attachFeatures.attach.stop(),
   );
-  command('flamelens.showHotLines', 'Show Hot Lines', () => hotLines.show());
-  command('flamelens.clearHotLines', 'Clear Hot Lines', () => hotLines.clear());
-  command(revealCommandId, 'Reveal in Flame Graph', (target?: RevealTarget) => {
+  command('flamelens.showHotLines', vscode.l10n.t('Show Hot Lines'), () => hotLines.show());
+  command('flamelens.clearHotLines', vscode.l10n.t('Clear Hot Lines'), () => hotLines.clear());
+  command(revealCommandId, vscode.l10n.t('Reveal in Flame Graph'), (target?: RevealTarget) => {
     const editor = vscode.window.activeTextEditor;
     const where = target ?? (editor ? hotLines.functionAt(editor.document, editor.selection.active) : undefined);
     const view = registry.viewsOfCurrent()[0];

@@ -47,7 +47,7 @@ export function reportErrors<A extends unknown[], R>(log: Log, name: string, fn:
     try {
       return await fn(...args);
     } catch (err) {
-      void showErrorWithLog(log, `FlameLens: ${name} failed: ${(err as Error).message}`);
+      void showErrorWithLog(log, vscode.l10n.t('FlameLens: {0} failed: {1}', name, (err as Error).message));
       return undefined;
     }
   };

@@ -1,6 +1,8 @@
 // Display formatting for the webview: values, percentages and short source locations.
 // Values and percentages are formatted by the model's formatter, so the webview, the CLI and the
 // editor annotations all say the same thing.
+import { fileUrlToPath } from '../src/model/file-url';
+
 export { formatPercent, formatValue } from '../src/model/format';
 
 /**
@@ -11,7 +13,8 @@ export function formatLocation(url: string, line: number, file?: string): string
   if (!url) return '(no source)';
   let name = file || url;
   try {
-    if (!file && /^[a-z]+:\/\//i.test(url)) name = decodeURIComponent(new URL(url).pathname);
+    // file:// URLs through the one converter; other URLs (webpack://, http://) show their path.
+    if (!file && /^[a-z]+:\/\//i.test(url)) name = fileUrlToPath(url) ?? decodeURIComponent(new URL(url).pathname);
   } catch {
     // keep the raw url
   }

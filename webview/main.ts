@@ -3,23 +3,10 @@ import * as l10n from '@vscode/l10n';
 import { App } from './app';
 import { h } from './dom';
 import { connectHost } from './host';
+import { configureL10n } from './l10n';
 // After the modules: d3-flame-graph's own CSS must come first so ours overrides it. Same file as
 // esbuild emits the imported CSS as dist/webview.css beside dist/webview.js.
 import './style.css';
-
-/** Id of the optional <script type="application/json"> holding the host's translations (vscode.l10n.bundle). */
-const l10nBundleId = 'flamelens-l10n';
-
-/** Loads the host's translations before any UI text is made; without them l10n.t gives the English text. */
-function configureL10n(): void {
-  const text = document.getElementById(l10nBundleId)?.textContent;
-  if (!text) return;
-  try {
-    l10n.config({ contents: JSON.parse(text) as Record<string, string> });
-  } catch {
-    // A broken bundle leaves the English text.
-  }
-}
 
 function start(): void {
   configureL10n();
@@ -27,7 +14,7 @@ function start(): void {
   try {
     new App(connectHost(), mount);
   } catch (error) {
-    mount.replaceChildren(h('p', { className: 'fl-banner', text: `FlameLens could not start: ${String(error)}` }));
+    mount.replaceChildren(h('p', { className: 'fl-banner', text: l10n.t('FlameLens could not start: {0}', String(error)) }));
   }
 }
 

@@ -74,9 +74,9 @@ export class AttachService implements vscode.Disposable {
     this.lifecycle = new RecordingLifecycle(
       {
         id: 'flamelens.attachRecording',
-        name: 'FlameLens attached recording',
+        name: vscode.l10n.t('FlameLens attached recording'),
         command: stopAttachCommandId,
-        tooltip: 'FlameLens is recording an attached process — click to stop and open the flame graph',
+        tooltip: vscode.l10n.t('FlameLens is recording an attached process — click to stop and open the flame graph'),
         contextKey: attachRecordingContextKey,
       },
       panels,
@@ -91,7 +91,7 @@ export class AttachService implements vscode.Disposable {
   /** Attach to Node Process…: resolves once recording started (undefined when the user cancelled or attaching failed). */
   async attachCommand(args: AttachCommandArgs = {}): Promise<AttachRun | undefined> {
     if (!(await this.lifecycle.makeRoom())) return undefined;
-    const chosen = await chooseTarget(args, 'FlameLens: attach to which Node.js process?');
+    const chosen = await chooseTarget(args, vscode.l10n.t('FlameLens: attach to which Node.js process?'));
     if (!chosen) return undefined;
     const config = readConfig();
     const durationMs = args.durationMs ?? (config.duration > 0 ? config.duration * 1000 : undefined);
@@ -153,32 +153,33 @@ export class AttachService implements vscode.Disposable {
   /** What the lifecycle reports about an attach session. */
   private summarize(name: string, result: AttachResult): RecordingSummary {
     const closedNote = inspectorNote(result);
-    const lost = result.lost.length > 0 ? ` Not captured: ${result.lost.join('; ')}.` : '';
+    const lost = result.lost.length > 0 ? ` ${vscode.l10n.t('Not captured: {0}.', result.lost.join('; '))}` : '';
     const main = result.files.cpuprofile ?? result.files.heapprofile;
-    const why = result.error?.message ?? (result.lost.join('; ') || 'nothing was recorded');
+    const why = result.error?.message ?? (result.lost.join('; ') || vscode.l10n.t('nothing was recorded'));
     const ended = result.error ? ` (${result.error.message})` : '';
     const warnings = result.warnings.length > 0 ? ` ${result.warnings.join('; ')}.` : '';
-    const title = (file: string) => `${name} (${file.endsWith('.cpuprofile') ? 'CPU' : 'heap'})`;
+    const title = (file: string) => (file.endsWith('.cpuprofile') ? vscode.l10n.t('{0} (CPU)', name) : vscode.l10n.t('{0} (heap)', name));
     const heap = result.files.cpuprofile && result.files.heapprofile ? result.files.heapprofile : undefined;
     return {
       files: Object.values(result.files).filter((f): f is string => typeof f === 'string'),
       problems: [...result.lost, ...result.warnings],
       main: main ? { path: main, title: title(main) } : undefined,
-      nothing: `FlameLens: no profile from ${name}: ${why}.${closedNote}`,
-      done: `FlameLens: Profiled ${name} — ${(result.recordedMs / 1000).toFixed(1)} s recorded${ended}.${closedNote}${lost}${warnings}`,
+      nothing: vscode.l10n.t('FlameLens: no profile from {0}: {1}.{2}', name, why, closedNote),
+      // {2}: the error that ended it, in brackets; {3}: the further notes, each a sentence of its own.
+      done: vscode.l10n.t('FlameLens: Profiled {0} — {1} s recorded{2}.{3}', name, (result.recordedMs / 1000).toFixed(1), ended, `${closedNote}${lost}${warnings}`),
       action: heap
         ? {
-            label: 'Open Heap Profile',
-            run: () => openRecordedProfile(this.panels, this.log, heap, title(heap)).catch((err: Error) => showErrorWithLog(this.log, `FlameLens: ${err.message}`)),
+            label: vscode.l10n.t('Open Heap Profile'),
+            run: () => openRecordedProfile(this.panels, this.log, heap, title(heap)).catch((err: Error) => showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', err.message))),
           }
         : undefined,
     };
   }
 
   private async showAttachError(err: unknown, chosen: Chosen): Promise<void> {
-    const message = `FlameLens: could not attach to ${describe(chosen)}: ${(err as Error).message}`;
-    const byPort = 'Attach by Port…';
-    const another = 'Pick Another Process…';
+    const message = vscode.l10n.t('FlameLens: could not attach to {0}: {1}', describe(chosen), (err as Error).message);
+    const byPort = vscode.l10n.t('Attach by Port…');
+    const another = vscode.l10n.t('Pick Another Process…');
     let actions: string[] = [];
     if (err instanceof AttachError) {
       if (err.code === 'port-in-use' || err.code === 'no-sigusr1-handler' || err.code === 'inspector-not-opened' || err.code === 'unsupported-platform' || err.code === 'connect-failed') actions = [byPort];
@@ -210,7 +211,7 @@ export interface SnapshotRun {
 
 /** Take Heap Snapshot: streams a .heapsnapshot to `<outDir>/<name>-<pid>-<time>.heapsnapshot` with a cancellable progress notification. */
 export async function takeHeapSnapshot(args: AttachCommandArgs, log: Log): Promise<SnapshotRun | undefined> {
-  const chosen = await chooseTarget(args, 'FlameLens: take a heap snapshot of which Node.js process?');
+  const chosen = await chooseTarget(args, vscode.l10n.t('FlameLens: take a heap snapshot of which Node.js process?'));
   if (!chosen) return undefined;
   const config = readConfig();
   const outDir = outputBase(config.outputDirectory, chosen.cwd);
@@ -246,7 +247,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs, log: Log): Promi
     (r) => r,
     (err: unknown) => {
       if (!(err instanceof AttachError && err.code === 'cancelled')) {
-        void showErrorWithLog(log, `FlameLens: could not take a heap snapshot of ${describe(chosen)}: ${(err as Error).message}`);
+        void showErrorWithLog(log, vscode.l10n.t('FlameLens: could not take a heap snapshot of {0}: {1}', describe(chosen), (err as Error).message));
       }
       return undefined;
     },
@@ -255,7 +256,7 @@ export async function takeHeapSnapshot(args: AttachCommandArgs, log: Log): Promi
   const file = result.files.heapsnapshot;
   if (!file) {
     if (result.error?.code !== 'cancelled') {
-      void showErrorWithLog(log, `FlameLens: no heap snapshot of ${describe(chosen)}: ${result.error?.message ?? result.lost.join('; ')}`);
+      void showErrorWithLog(log, vscode.l10n.t('FlameLens: no heap snapshot of {0}: {1}', describe(chosen), result.error?.message ?? result.lost.join('; ')));
     }
     return undefined;
   }
@@ -281,10 +282,12 @@ export async function chooseTarget(args: AttachCommandArgs, title: string): Prom
     if (!(err instanceof UnsupportedPlatformError)) throw err;
     unsupported = true;
   }
-  const items: ProcessPickItem[] = processes.map((p) => ({ ...processRow(p), process: p }));
+  const items: ProcessPickItem[] = processes.map((p) => ({ ...processRow(vscode.l10n, p), process: p }));
   items.push({
-    label: '$(plug) Enter host:port or ws:// URL…',
-    detail: unsupported ? 'Listing processes is Linux-only: start the target with --inspect and enter its address' : 'A process started with --inspect, possibly on another machine or in a container',
+    label: `$(plug) ${vscode.l10n.t('Enter host:port or ws:// URL…')}`,
+    detail: unsupported
+      ? vscode.l10n.t('Listing processes is Linux-only: start the target with --inspect and enter its address')
+      : vscode.l10n.t('A process started with --inspect, possibly on another machine or in a container'),
     manual: true,
   });
   const picked = await services.pickOne(items, { title, matchOnDescription: true, matchOnDetail: true, placeHolder: vscode.l10n.t('Type to filter by pid, command or folder') });
@@ -334,8 +337,8 @@ function describeSession(chosen: Chosen, session: AttachSession): string {
 
 /** What became of the inspector, for the closing message: closed, kept for another FlameLens session, or maybe still open. */
 function inspectorNote(result: AttachResult): string {
-  if (result.otherSessions > 0) return ' Inspector left open for the other FlameLens session still attached (the last one closes it).';
-  if (result.inspectorClosed) return ' Inspector closed again.';
-  if (result.openedInspector && !result.targetExited && result.warnings.length > 0) return ' The inspector FlameLens opened may still be open.';
+  if (result.otherSessions > 0) return ` ${vscode.l10n.t('Inspector left open for the other FlameLens session still attached (the last one closes it).')}`;
+  if (result.inspectorClosed) return ` ${vscode.l10n.t('Inspector closed again.')}`;
+  if (result.openedInspector && !result.targetExited && result.warnings.length > 0) return ` ${vscode.l10n.t('The inspector FlameLens opened may still be open.')}`;
   return '';
 }

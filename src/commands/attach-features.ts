@@ -36,21 +36,21 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
     context.subscriptions.push(vscode.commands.registerCommand(id, reportErrors(deps.log, name, fn)));
 
   context.subscriptions.push(attach, lists, snapshots.disposable);
-  register(attachCommandId, 'Attach to Node Process', async (args?: unknown) =>
-    requireTrust('Attach to Node Process') ? attach.attachCommand(asArgs(args)) : undefined,
+  register(attachCommandId, vscode.l10n.t('Attach to Node Process'), async (args?: unknown) =>
+    requireTrust(vscode.l10n.t('Attach to Node Process')) ? attach.attachCommand(asArgs(args)) : undefined,
   );
-  register(stopAttachCommandId, 'Stop Attached Recording', () => attach.stop());
-  register(snapshotCommandId, 'Take Heap Snapshot', async (args?: unknown) => {
-    if (!requireTrust('Take Heap Snapshot')) return undefined;
+  register(stopAttachCommandId, vscode.l10n.t('Stop Attached Recording'), () => attach.stop());
+  register(snapshotCommandId, vscode.l10n.t('Take Heap Snapshot'), async (args?: unknown) => {
+    if (!requireTrust(vscode.l10n.t('Take Heap Snapshot'))) return undefined;
     return takeHeapSnapshot(asArgs(args), deps.log);
   });
-  register(compareSnapshotsCommandId, 'Compare Heap Snapshots', (a?: unknown, b?: unknown) => {
+  register(compareSnapshotsCommandId, vscode.l10n.t('Compare Heap Snapshots'), (a?: unknown, b?: unknown) => {
     // From the explorer with two files selected: (clicked, [first, second]).
     const selected = Array.isArray(b) ? b.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
     if (selected.length === 2) return compareHeapSnapshots(context.extensionUri, selected[0], selected[1]);
     return compareHeapSnapshots(context.extensionUri, a instanceof vscode.Uri ? a : undefined, b instanceof vscode.Uri ? b : undefined);
   });
-  register(showCaptureProfilesCommandId, 'Show Capture Profiles', async (sessionDir?: unknown) => {
+  register(showCaptureProfilesCommandId, vscode.l10n.t('Show Capture Profiles'), async (sessionDir?: unknown) => {
     let dir = typeof sessionDir === 'string' ? sessionDir : undefined;
     dir ??= (await deps.capture.lastOutcome())?.sessionDir;
     if (!dir) {

@@ -1,6 +1,7 @@
 // Pure helpers for the attach and snapshot commands: which Node processes to offer, how each row
 // reads, and the short name used in titles and file names. No vscode import, so unit-testable.
 import type { NodeProcessInfo } from '../capture/processes';
+import type { Translator } from '../translator';
 
 /**
  * The editor's own Node processes (VS Code / code-server server, extension hosts, file watchers,
@@ -37,14 +38,14 @@ export interface ProcessRow {
   detail: string;
 }
 
-export function processRow(p: NodeProcessInfo): ProcessRow {
+export function processRow(l10n: Translator, p: NodeProcessInfo): ProcessRow {
   const command = p.commandLine.length > 120 ? `${p.commandLine.slice(0, 117)}…` : p.commandLine;
   return {
     label: `${p.pid}  ${command}`,
     description: p.cwd,
     detail: p.inspector
-      ? `inspector open on ${p.inspector.host}:${p.inspector.port}`
-      : 'no inspector (will open one and close it afterwards)',
+      ? l10n.t('inspector open on {0}:{1}', p.inspector.host, p.inspector.port)
+      : l10n.t('no inspector (will open one and close it afterwards)'),
   };
 }
 

@@ -47,14 +47,14 @@ export class CaptureProfileLists implements vscode.Disposable {
       const n = profiles.filter((p) => p.kind === kind).length;
       if (n > 1) {
         items.push({
-          label: `$(layers) All processes (merged${kind === 'heap' ? ', heap' : ''})`,
-          description: `${n} ${kind === 'cpu' ? 'CPU' : 'heap'} profiles`,
-          detail: 'One flame graph, one top-level frame per process and thread',
+          label: `$(layers) ${kind === 'heap' ? vscode.l10n.t('All processes (merged, heap)') : vscode.l10n.t('All processes (merged)')}`,
+          description: kind === 'cpu' ? vscode.l10n.t('{0} CPU profiles', n) : vscode.l10n.t('{0} heap profiles', n),
+          detail: vscode.l10n.t('One flame graph, one top-level frame per process and thread'),
           merged: kind,
         });
       }
     }
-    for (const p of profiles) items.push({ ...profilePickItem(p), profile: p });
+    for (const p of profiles) items.push({ ...profilePickItem(vscode.l10n, p), profile: p });
     const picked = await services.pickOne(items, { title: vscode.l10n.t('FlameLens: profiles of {0}', name), matchOnDetail: true });
     if (!picked) return undefined;
     if (picked.merged) return this.openMerged(profiles.filter((p) => p.kind === picked.merged), name);
@@ -65,7 +65,7 @@ export class CaptureProfileLists implements vscode.Disposable {
   async openOne(p: CapturedProfile, name: string): Promise<Profile> {
     const uri = vscode.Uri.file(p.path);
     const profile = await loadProfile(uri);
-    this.profilePanels.show({ profile, title: capturedProfileTitle(name, p), source: p.path }, { kind: 'file', uri: uri.toString() });
+    this.profilePanels.show({ profile, title: capturedProfileTitle(vscode.l10n, name, p), source: p.path }, { kind: 'file', uri: uri.toString() });
     return profile;
   }
 
@@ -75,7 +75,7 @@ export class CaptureProfileLists implements vscode.Disposable {
       () => Promise.all(profiles.map(async (p) => ({ label: mergeLabel(p), profile: await loadProfile(vscode.Uri.file(p.path)) }))),
     );
     const profile = mergeProfiles(loaded);
-    const title = `${name} (all processes${profile.kind === 'heap' ? ', heap' : ''})`;
+    const title = profile.kind === 'heap' ? vscode.l10n.t('{0} (all processes, heap)', name) : vscode.l10n.t('{0} (all processes)', name);
     const panel = vscode.window.createWebviewPanel(mergedPanelViewType, title, vscode.ViewColumn.Active);
     const source = profiles.map((p) => p.path).join(', ');
     const controller = controlPanel(panel, { profile, title, source }, this.extensionUri, this.registry, () => this.panels.delete(entry));

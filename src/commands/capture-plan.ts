@@ -1,6 +1,7 @@
 // Pure helpers for the capture commands: which recorded profile to open first, how to list the
 // others, and how a launch.json configuration becomes a command line.
 import type { CapturedProfile } from '../capture/launcher';
+import type { Translator } from '../translator';
 
 /** npm/npx/yarn/pnpm themselves load the agent too (NODE_OPTIONS reaches every Node process): never the main profile. */
 const packageManager = /(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$|[\\/](?:npm|yarn|pnpm|corepack)[\\/]bin[\\/]/;
@@ -38,17 +39,17 @@ function compare(a: number[], b: number[]): number {
 }
 
 /** A recorded profile's panel title: "busy.js (CPU, pid 123)", "npm start (heap, pid 9 worker 2)". */
-export function capturedProfileTitle(name: string, p: CapturedProfile): string {
-  const thread = p.isMainThread ? '' : ` worker ${p.threadId}`;
-  return `${name} (${p.kind === 'cpu' ? 'CPU' : 'heap'}, pid ${p.pid}${thread})`;
+export function capturedProfileTitle(l10n: Translator, name: string, p: CapturedProfile): string {
+  if (p.isMainThread) return p.kind === 'cpu' ? l10n.t('{0} (CPU, pid {1})', name, p.pid) : l10n.t('{0} (heap, pid {1})', name, p.pid);
+  return p.kind === 'cpu' ? l10n.t('{0} (CPU, pid {1} worker {2})', name, p.pid, p.threadId) : l10n.t('{0} (heap, pid {1} worker {2})', name, p.pid, p.threadId);
 }
 
 /** A quick-pick row for one recorded profile. */
-export function profilePickItem(p: CapturedProfile): { label: string; description: string; detail: string } {
-  const thread = p.isMainThread ? 'main thread' : `worker ${p.threadId}`;
+export function profilePickItem(l10n: Translator, p: CapturedProfile): { label: string; description: string; detail: string } {
+  const thread = p.isMainThread ? l10n.t('main thread') : l10n.t('worker {0}', p.threadId);
   const seconds = (p.durationMs / 1000).toFixed(1);
   return {
-    label: `${p.kind === 'cpu' ? '$(pulse) CPU' : '$(database) Heap'} · pid ${p.pid} · ${thread}`,
+    label: p.kind === 'cpu' ? `$(pulse) ${l10n.t('CPU · pid {0} · {1}', p.pid, thread)}` : `$(database) ${l10n.t('Heap · pid {0} · {1}', p.pid, thread)}`,
     description: `${seconds} s`,
     detail: p.label,
   };

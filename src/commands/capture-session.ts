@@ -66,9 +66,9 @@ export class CaptureService implements vscode.Disposable {
     this.lifecycle = new RecordingLifecycle(
       {
         id: 'flamelens.recording',
-        name: 'FlameLens recording',
+        name: vscode.l10n.t('FlameLens recording'),
         command: 'flamelens.stopProfiling',
-        tooltip: 'FlameLens is recording — click to stop and open the flame graph',
+        tooltip: vscode.l10n.t('FlameLens is recording — click to stop and open the flame graph'),
         contextKey: recordingContextKey,
       },
       panels,
@@ -138,7 +138,7 @@ export class CaptureService implements vscode.Disposable {
         onWaiting: (pids) => this.log.info(`waiting for ${pids.length} more process${pids.length === 1 ? '' : 'es'} to save (pid ${pids.join(', ')})`),
       });
     } catch (err) {
-      void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
+      void showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', (err as Error).message));
       return undefined;
     }
     this.active = run;
@@ -217,19 +217,23 @@ function summarizeCapture(name: string, { result, error }: Ended): RecordingSumm
   const main = mainProfile(result.profiles);
   const others = result.profiles.length - 1;
   // 127: the shell found no such command (the terminal shows the shell's own message).
-  const notFound = result.exitCode === 127 && result.threads.length === 0 ? ' The command was not found (exit code 127; see its terminal).' : undefined;
-  const why = notFound ?? (result.problems.length > 0 ? ` ${result.problems.join(' ')}` : ' Is it a Node.js program?');
+  const notFound = result.exitCode === 127 && result.threads.length === 0 ? vscode.l10n.t('The command was not found (exit code 127; see its terminal).') : undefined;
+  const why = notFound ?? (result.problems.length > 0 ? result.problems.join(' ') : vscode.l10n.t('Is it a Node.js program?'));
   const seconds = main ? (main.durationMs / 1000).toFixed(1) : '0';
-  const more = others > 0 ? `, ${others} more profile${others === 1 ? '' : 's'} (workers, child processes or heap)` : '';
   return {
     files: result.profiles.map((p) => `${p.path} (${p.kind}, pid ${p.pid}${p.isMainThread ? '' : `, worker ${p.threadId}`})`),
     problems: result.problems,
-    main: main && { path: main.path, title: capturedProfileTitle(name, main) },
-    nothing: `FlameLens: ${name} left no profile.${why}`,
-    done: `FlameLens: Profiled ${name} — ${seconds} s recorded${more}.`,
+    main: main && { path: main.path, title: capturedProfileTitle(vscode.l10n, name, main) },
+    nothing: vscode.l10n.t('FlameLens: {0} left no profile. {1}', name, why),
+    done:
+      others === 0
+        ? vscode.l10n.t('FlameLens: Profiled {0} — {1} s recorded.', name, seconds)
+        : others === 1
+          ? vscode.l10n.t('FlameLens: Profiled {0} — {1} s recorded, 1 more profile (workers, child processes or heap).', name, seconds)
+          : vscode.l10n.t('FlameLens: Profiled {0} — {1} s recorded, {2} more profiles (workers, child processes or heap).', name, seconds, others),
     // The list (with a merged view of all processes) lives in capture-list.ts.
-    action: others > 0 ? { label: 'Show All…', run: () => vscode.commands.executeCommand('flamelens.showCaptureProfiles', result.sessionDir) } : undefined,
-    error: error ? `FlameLens: ${(error as Error).message}` : undefined,
+    action: others > 0 ? { label: vscode.l10n.t('Show All…'), run: () => vscode.commands.executeCommand('flamelens.showCaptureProfiles', result.sessionDir) } : undefined,
+    error: error ? vscode.l10n.t('FlameLens: {0}', (error as Error).message) : undefined,
   };
 }
 

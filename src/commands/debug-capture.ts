@@ -90,7 +90,7 @@ export class DebugLaunches implements vscode.Disposable {
       started = await vscode.debug.startDebugging(opts.folder, opts.configName, { noDebug: true });
     } catch (err) {
       stopListening();
-      throw new CaptureError(`"${opts.configName}" did not start: ${(err as Error).message}`);
+      throw new CaptureError(vscode.l10n.t('"{0}" did not start: {1}', opts.configName, (err as Error).message));
     } finally {
       this.pending = undefined;
     }
@@ -98,8 +98,8 @@ export class DebugLaunches implements vscode.Disposable {
       stopListening();
       throw new CaptureError(
         started
-          ? `"${opts.configName}" started no Node.js launch (FlameLens profiles "node" launch configurations)`
-          : `"${opts.configName}" did not start (a failed preLaunchTask or a cancelled input?)`,
+          ? vscode.l10n.t('"{0}" started no Node.js launch (FlameLens profiles "node" launch configurations)', opts.configName)
+          : vscode.l10n.t('"{0}" did not start (a failed preLaunchTask or a cancelled input?)', opts.configName),
       );
     }
     const done: Promise<CaptureResult> = ended.then(() => {

@@ -33,23 +33,26 @@ interface ExportSource {
   ranged?: boolean;
 }
 
-const filterLabels: [keyof ViewOptions, string][] = [
-  ['hideNodeModules', 'Hide node_modules'],
-  ['hideInternals', 'Hide Node internals'],
-  ['hideMeta', 'Hide idle/GC'],
-  ['groupByPackage', 'Group by package'],
-  ['mergeRecursion', 'Merge recursion'],
+const filterLabels: [keyof ViewOptions, () => string][] = [
+  ['hideNodeModules', () => vscode.l10n.t('Hide node_modules')],
+  ['hideInternals', () => vscode.l10n.t('Hide Node internals')],
+  ['hideMeta', () => vscode.l10n.t('Hide idle/GC')],
+  ['groupByPackage', () => vscode.l10n.t('Group by package')],
+  ['mergeRecursion', () => vscode.l10n.t('Merge recursion')],
 ];
 
 /** The names of the filters on in `options` (bottom-up is a direction, not a filter: exports stay top-down). */
 export function activeFilterNames(options: ViewOptions): string[] {
-  return filterLabels.filter(([k]) => options[k]).map(([, label]) => label);
+  return filterLabels.filter(([k]) => options[k]).map(([, label]) => label());
 }
 
 /** What the export holds, for the dialogs: the view's filters and its timeline range, or the whole profile. */
 export function exportScope(filters: readonly string[], ranged: boolean): string {
-  const parts = [...(ranged ? ['the selected time range'] : []), ...(filters.length > 0 ? [`with the view's filters: ${filters.join(', ')}`] : [])];
-  return parts.length > 0 ? parts.join(', ') : 'the whole profile';
+  const list = filters.join(', ');
+  if (ranged && filters.length > 0) return vscode.l10n.t("the selected time range, with the view's filters: {0}", list);
+  if (ranged) return vscode.l10n.t('the selected time range');
+  if (filters.length > 0) return vscode.l10n.t("with the view's filters: {0}", list);
+  return vscode.l10n.t('the whole profile');
 }
 
 function fileName(uri: vscode.Uri): string {
@@ -82,8 +85,8 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
   const filters = activeFilterNames(source.options);
   const scope = exportScope(filters, source.ranged === true);
   const drawn = vscode.l10n.t('as drawn in the view');
-  const items: (vscode.QuickPickItem & { format: ViewExportFormat })[] = exportFormats.map((f) => ({ label: f.label, description: scope, detail: f.detail, format: f.format }));
-  if (source.view) items.push({ label: svgExportFormat.label, description: drawn, detail: svgExportFormat.detail, format: 'svg' });
+  const items: (vscode.QuickPickItem & { format: ViewExportFormat })[] = exportFormats.map((f) => ({ label: f.label, description: scope, detail: f.detail(vscode.l10n), format: f.format }));
+  if (source.view) items.push({ label: svgExportFormat.label, description: drawn, detail: svgExportFormat.detail(vscode.l10n), format: 'svg' });
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('FlameLens: export {0} — {1}', source.title, scope),
     // From a file there is no drawing to save: say where SVG comes from.
@@ -102,7 +105,7 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
   const target = await vscode.window.showSaveDialog({
     title: vscode.l10n.t('FlameLens: export as {0} ({1})', info.label, picked.format === 'svg' ? drawn : scope),
     saveLabel: vscode.l10n.t('Export'),
-    filters: { [info.filterName]: info.filterExtensions, 'All files': ['*'] },
+    filters: { [info.filterName]: info.filterExtensions, [vscode.l10n.t('All files')]: ['*'] },
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
   });
   if (!target) return;
@@ -112,7 +115,7 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
     try {
       writeFileWhole(target.fsPath, content);
     } catch (e) {
-      throw new Error(`cannot write ${target.fsPath}: ${describeFsError(e)}`);
+      throw new Error(vscode.l10n.t('cannot write {0}: {1}', target.fsPath, describeFsError(e)));
     }
   } else {
     await vscode.workspace.fs.writeFile(target, typeof content === 'string' ? new TextEncoder().encode(content) : content);

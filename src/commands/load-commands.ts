@@ -62,28 +62,35 @@ function attached(chosen: Chosen | undefined): LoadServer | undefined {
   return { kind: 'attach', chosen, name: chosen.name, cwd };
 }
 
-const attachTitle = 'FlameLens: profile which running server under load?';
+const attachTitle = () => vscode.l10n.t('FlameLens: profile which running server under load?');
 
 async function pickServer(): Promise<LoadServer | undefined> {
   const editor = vscode.window.activeTextEditor?.document;
   const items: (vscode.QuickPickItem & { pick: () => Promise<LoadServer | undefined> })[] = [
-    ...(editor?.uri.scheme === 'file' ? [{ label: '$(file-code) Current File', description: path.basename(editor.uri.fsPath), pick: async () => launched(await pickCurrentFile()) }] : []),
-    { label: '$(package) npm Script…', pick: async () => launched(await pickNpmScript()) },
-    { label: '$(debug) Launch Configuration…', pick: async () => launched(await pickLaunchConfig()) },
-    { label: '$(plug) Running Process…', description: 'attach; left running', pick: async () => attached(await chooseTarget({}, attachTitle)) },
+    ...(editor?.uri.scheme === 'file' ? [{ label: `$(file-code) ${vscode.l10n.t('Current File')}`, description: path.basename(editor.uri.fsPath), pick: async () => launched(await pickCurrentFile()) }] : []),
+    { label: `$(package) ${vscode.l10n.t('npm Script…')}`, pick: async () => launched(await pickNpmScript()) },
+    { label: `$(debug) ${vscode.l10n.t('Launch Configuration…')}`, pick: async () => launched(await pickLaunchConfig()) },
+    { label: `$(plug) ${vscode.l10n.t('Running Process…')}`, description: vscode.l10n.t('attach; left running'), pick: async () => attached(await chooseTarget({}, attachTitle())) },
   ];
-  const picked = await services.pickOne(items, { title: 'FlameLens: profile which server under load?', placeHolder: 'The server FlameLens starts (or attaches to), loads and records' });
+  const picked = await services.pickOne(items, {
+    title: vscode.l10n.t('FlameLens: profile which server under load?'),
+    placeHolder: vscode.l10n.t('The server FlameLens starts (or attaches to), loads and records'),
+  });
   return picked?.pick();
 }
 
 async function ask(kind: keyof LoadAnswers, value: string): Promise<string | undefined> {
   const prompts: Record<keyof LoadAnswers, { prompt: string; placeHolder: string }> = {
-    urls: { prompt: 'URL(s) to load, on this machine (several: separated by spaces; connections take them in turn)', placeHolder: 'http://127.0.0.1:3000/api/orders' },
-    duration: { prompt: 'How long to measure (after a warm-up left out of the report), e.g. 10s, 1m', placeHolder: '10s' },
-    connections: { prompt: 'Concurrent connections', placeHolder: '10' },
+    urls: {
+      prompt: vscode.l10n.t('URL(s) to load, on this machine (several: separated by spaces; connections take them in turn)'),
+      placeHolder: 'http://127.0.0.1:3000/api/orders', // l10n: not text (an example URL)
+    },
+    duration: { prompt: vscode.l10n.t('How long to measure (after a warm-up left out of the report), e.g. 10s, 1m'), placeHolder: '10s' },
+    connections: { prompt: vscode.l10n.t('Concurrent connections'), placeHolder: '10' },
   };
+  const step = { urls: vscode.l10n.t('URL'), duration: vscode.l10n.t('duration'), connections: vscode.l10n.t('connections') }[kind];
   return vscode.window.showInputBox({
-    title: `FlameLens: Profile Under Load — ${kind === 'urls' ? 'URL' : kind}`,
+    title: vscode.l10n.t('FlameLens: Profile Under Load — {0}', step),
     ...prompts[kind],
     value,
     ignoreFocusOut: true,
@@ -106,7 +113,7 @@ function isFile(p: string): boolean {
 
 /** FlameLens: Profile Under Load… */
 export async function profileUnderLoad(deps: LoadCommandDeps, args: ProfileUnderLoadArgs = {}): Promise<LoadRunOutcome | undefined> {
-  const program = args.program ? launched(args.program) : args.attach !== undefined ? attached(await chooseTarget({ target: args.attach }, attachTitle)) : await pickServer();
+  const program = args.program ? launched(args.program) : args.attach !== undefined ? attached(await chooseTarget({ target: args.attach }, attachTitle())) : await pickServer();
   if (!program) return undefined;
   const setting = loadSetting(vscode.Uri.file(program.cwd));
   const defaults = defaultAnswers(setting, deps.state.get<Partial<LoadAnswers>>(lastAnswersKey));
@@ -126,7 +133,7 @@ export async function profileUnderLoad(deps: LoadCommandDeps, args: ProfileUnder
     plan = planLoad(setting, answers as LoadAnswers);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    void vscode.window.showErrorMessage(`FlameLens: ${escapeNotificationText(e.message)} (check the "flamelens.load" setting)`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: {0} (check the "flamelens.load" setting)', escapeNotificationText(e.message)));
     return undefined;
   }
   await deps.state.update(lastAnswersKey, answers);
@@ -188,7 +195,7 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
   const totalMs = plan.stages.reduce((a, s) => a + s.durationMs, 0);
   log.info(`load run: ${shown} (in ${program.cwd}) at ${plan.spec.urls.join(' ')}; ${totalMs / 1000} s measured; files go to ${outDir}`);
 
-  const title = `FlameLens: ${program.name} under load`;
+  const title = vscode.l10n.t('FlameLens: {0} under load', program.name);
   const session = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort('cancelled'));
@@ -203,19 +210,23 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
       signal: abort.signal,
     };
     const events: LoadSessionEvents = {
-      started: () => progress.report({ message: program.kind === 'attach' ? `attaching to ${program.name}…` : `waiting for ${plan.spec.urls[0]} to answer…` }),
+      started: () =>
+        progress.report({ message: program.kind === 'attach' ? vscode.l10n.t('attaching to {0}…', program.name) : vscode.l10n.t('waiting for {0} to answer…', plan.spec.urls[0] ?? '') }),
       onOutput: (chunk: Buffer) => {
         for (const line of chunk.toString('utf8').split(/\r?\n/)) if (line.trim()) log.info(`[server] ${line}`);
       },
-      warmingUp: (ms: number) => progress.report({ message: `warming up for ${ms / 1000} s (${program.kind === 'attach' ? 'not recorded' : 'not reported'})…` }),
-      measuring: () => progress.report({ message: `measuring for ${totalMs / 1000} s…` }),
+      warmingUp: (ms: number) =>
+        progress.report({
+          message: program.kind === 'attach' ? vscode.l10n.t('warming up for {0} s (not recorded)…', ms / 1000) : vscode.l10n.t('warming up for {0} s (not reported)…', ms / 1000),
+        }),
+      measuring: () => progress.report({ message: vscode.l10n.t('measuring for {0} s…', totalMs / 1000) }),
       warn: (text: string) => log.warn(text),
       onProgress: (p) => {
         const done = Math.min(100, (100 * p.elapsedMs) / Math.max(1, p.totalMs));
         const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
         progress.report({
           increment: Math.max(0, done - reported),
-          message: `${p.rps} req/s · p99 ${p.p99.toFixed(1)} ms · ${p.errors} errors · ${(p.elapsedMs / 1000).toFixed(0)} s, ${left.toFixed(0)} s left`,
+          message: vscode.l10n.t('{0} req/s · p99 {1} ms · {2} errors · {3} s, {4} s left', p.rps, p.p99.toFixed(1), p.errors, (p.elapsedMs / 1000).toFixed(0), left.toFixed(0)),
         });
         reported = Math.max(reported, done);
       },
@@ -226,7 +237,7 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
       if (err instanceof AttachError && err.code === 'cancelled') return undefined;
       if (!(err instanceof CaptureError || err instanceof AttachError)) throw err;
       log.error(err.message);
-      void showErrorWithLog(log, `FlameLens: ${err.message.split('\n')[0]}`);
+      void showErrorWithLog(log, vscode.l10n.t('FlameLens: {0}', err.message.split('\n')[0] ?? ''));
       return undefined;
     } finally {
       cancel.dispose();
@@ -236,7 +247,7 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
   for (const n of session.recorded.notes) log.info(n);
 
   const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program.cwd))?.uri.fsPath ?? program.cwd;
-  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'FlameLens: reading the server profile' }, () =>
+  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('FlameLens: reading the server profile') }, () =>
     serverHotspots(session.recorded, 10, root),
   );
   const allocators = await serverAllocators(session.recorded, 10, root);
@@ -252,22 +263,26 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
   deps.loadRuns.showRun(run, runFile, { title: program.name, root, column: vscode.ViewColumn.One, ...(server.best ? { serverProfile: server.best.path } : {}) });
   if (server.best) {
     try {
-      await deps.loadRuns.openProfile({ kind: 'file', uri: vscode.Uri.file(server.best.path).toString() }, `${program.name} under load (CPU)`, server.best.path);
+      await deps.loadRuns.openProfile({ kind: 'file', uri: vscode.Uri.file(server.best.path).toString() }, vscode.l10n.t('{0} under load (CPU)', program.name), server.best.path);
     } catch (err) {
-      void showErrorWithLog(log, `FlameLens: could not open ${server.best.path}: ${(err as Error).message}`);
+      void showErrorWithLog(log, vscode.l10n.t('FlameLens: could not open {0}: {1}', server.best.path, (err as Error).message));
     }
   }
   const broken = run.thresholds.filter((t) => !t.ok).map((t) => t.expr);
-  const summary = run.latency && run.throughput ? `${run.throughput.rps.toFixed(0)} req/s, p50 ${run.latency.p50.toFixed(1)} ms, p99 ${run.latency.p99.toFixed(1)} ms` : 'latency not measured';
-  if (run.cutShort) void vscode.window.showWarningMessage(`FlameLens: load run ${escapeNotificationText(run.cutShort)} — partial results: ${summary}.`);
-  else if (broken.length > 0) void vscode.window.showWarningMessage(`FlameLens: threshold broken: ${escapeNotificationText(broken.join(', '))} — ${summary}.`);
-  else void vscode.window.showInformationMessage(`FlameLens: load run of ${escapeNotificationText(program.name)} — ${summary}.`);
+  const summary =
+    run.latency && run.throughput
+      ? vscode.l10n.t('{0} req/s, p50 {1} ms, p99 {2} ms', run.throughput.rps.toFixed(0), run.latency.p50.toFixed(1), run.latency.p99.toFixed(1))
+      : vscode.l10n.t('latency not measured');
+  // cutShort says how the run ended ("stopped after 3 s", from the pure load module: English).
+  if (run.cutShort) void vscode.window.showWarningMessage(vscode.l10n.t('FlameLens: load run {0} — partial results: {1}.', escapeNotificationText(run.cutShort), summary));
+  else if (broken.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('FlameLens: threshold broken: {0} — {1}.', escapeNotificationText(broken.join(', ')), summary));
+  else void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: load run of {0} — {1}.', escapeNotificationText(program.name), summary));
   return { runFile, run };
 }
 
-const runFilters = { 'Load runs (load-run.json)': ['json'], 'All files': ['*'] };
+const runFilters = () => ({ [vscode.l10n.t('Load runs (load-run.json)')]: ['json'], [vscode.l10n.t('All files')]: ['*'] });
 async function pickRun(title: string): Promise<vscode.Uri | undefined> {
-  return (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: runFilters, openLabel: 'Select' }))?.[0];
+  return (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: runFilters(), openLabel: vscode.l10n.t('Select') }))?.[0];
 }
 
 function rootOf(uri: vscode.Uri): string | undefined {
@@ -276,7 +291,7 @@ function rootOf(uri: vscode.Uri): string | undefined {
 
 /** FlameLens: Open Load Run… — a saved run in the Load Run view. */
 export async function openLoadRun(deps: LoadCommandDeps, uri?: vscode.Uri): Promise<void> {
-  const target = uri ?? (await pickRun('FlameLens: open a load run (load-run.json)'));
+  const target = uri ?? (await pickRun(vscode.l10n.t('FlameLens: open a load run (load-run.json)')));
   if (!target) return;
   const run = await readLoadRun(target);
   const name = path.basename(target.fsPath) === runFileName ? path.basename(path.dirname(target.fsPath)) : path.basename(target.fsPath);
@@ -285,9 +300,9 @@ export async function openLoadRun(deps: LoadCommandDeps, uri?: vscode.Uri): Prom
 
 /** FlameLens: Compare Load Runs… — latency and throughput deltas side by side, and the differential flame graph. */
 export async function compareLoadRuns(deps: LoadCommandDeps, base?: vscode.Uri, next?: vscode.Uri): Promise<void> {
-  const before = base ?? (await pickRun('FlameLens: compare — the BASELINE run (before)'));
+  const before = base ?? (await pickRun(vscode.l10n.t('FlameLens: compare — the BASELINE run (before)')));
   if (!before) return;
-  const after = next ?? (await pickRun('FlameLens: compare — the NEW run (after)'));
+  const after = next ?? (await pickRun(vscode.l10n.t('FlameLens: compare — the NEW run (after)')));
   if (!after) return;
   const [a, b] = await Promise.all([readLoadRun(before), readLoadRun(after)]);
   deps.loadRuns.showCompare(a, before.fsPath, b, after.fsPath, rootOf(before));

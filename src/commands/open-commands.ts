@@ -5,7 +5,7 @@ import { profileEditorViewType } from '../views/profile-editor';
 import { snapshotEditorViewType } from '../views/snapshot-editor';
 import { loadPanelSource, type ProfilePanels } from '../views/profile-panel';
 
-const profileFilters = { 'Profiles (.cpuprofile, .heapprofile, pprof, .gz)': ['cpuprofile', 'heapprofile', 'pprof', 'pb', 'gz', 'json'], 'All files': ['*'] };
+const profileFilters = () => ({ [vscode.l10n.t('Profiles (.cpuprofile, .heapprofile, pprof, .gz)')]: ['cpuprofile', 'heapprofile', 'pprof', 'pb', 'gz', 'json'], [vscode.l10n.t('All files')]: ['*'] });
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.toString();
@@ -14,7 +14,7 @@ function fileName(uri: vscode.Uri): string {
 export async function openProfile(uri?: vscode.Uri): Promise<void> {
   const target =
     uri ??
-    (await vscode.window.showOpenDialog({ title: vscode.l10n.t('FlameLens: open a profile'), canSelectMany: false, filters: profileFilters, openLabel: vscode.l10n.t('Open Flame Graph') }))?.[0];
+    (await vscode.window.showOpenDialog({ title: vscode.l10n.t('FlameLens: open a profile'), canSelectMany: false, filters: profileFilters(), openLabel: vscode.l10n.t('Open Flame Graph') }))?.[0];
   if (!target) return;
   await vscode.commands.executeCommand('vscode.openWith', target, profileEditorViewType);
 }
@@ -44,7 +44,7 @@ export async function openWithFlameLens(uri?: vscode.Uri): Promise<void> {
 
 export async function compareProfiles(panels: ProfilePanels, base?: vscode.Uri, next?: vscode.Uri): Promise<void> {
   const pick = async (title: string) =>
-    (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: profileFilters, openLabel: vscode.l10n.t('Select') }))?.[0];
+    (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: profileFilters(), openLabel: vscode.l10n.t('Select') }))?.[0];
   const before = base ?? (await pick(vscode.l10n.t('FlameLens: compare — the BASELINE profile (before)')));
   if (!before) return;
   const after = next ?? (await pick(vscode.l10n.t('FlameLens: compare — the NEW profile (after)')));

@@ -79,7 +79,7 @@ export async function profileCommand(capture: CaptureService, commandLine?: stri
     (await vscode.window.showInputBox({
       title: vscode.l10n.t('FlameLens: profile a command'),
       prompt: vscode.l10n.t('Run by the shell in {0} with the profiler preloaded into every Node.js process', cwd ?? vscode.l10n.t('the current folder')),
-      placeHolder: 'node server.js --port 3000',
+      placeHolder: 'node server.js --port 3000', // l10n: not text (an example command)
       ignoreFocusOut: true,
     }));
   if (!line?.trim()) return undefined;
@@ -108,7 +108,7 @@ async function pickLaunchItem(viaDebugger: boolean): Promise<LaunchItem | undefi
     }
     if (!viaDebugger) continue;
     for (const compound of launch.get<{ name?: string; configurations?: unknown[] }[]>('compounds') ?? []) {
-      if (compound.name) items.push({ label: compound.name, description, detail: 'compound', config: { name: compound.name }, folder });
+      if (compound.name) items.push({ label: compound.name, description, detail: vscode.l10n.t('compound'), config: { name: compound.name }, folder });
     }
   }
   if (items.length === 0) {

@@ -134,7 +134,7 @@ export class RecordingLifecycle<R> implements vscode.Disposable {
     try {
       await openRecordedProfile(this.panels, this.log, main.path, main.title);
     } catch (err) {
-      void showErrorWithLog(this.log, `FlameLens: could not open ${main.path}: ${(err as Error).message}`);
+      void showErrorWithLog(this.log, vscode.l10n.t('FlameLens: could not open {0}: {1}', main.path, (err as Error).message));
       return undefined;
     }
     const action = summary.action;

@@ -15,10 +15,10 @@ export interface SnapshotCompareRun {
   rendered(): Promise<RenderedInfo>;
 }
 
-const filters = { 'Heap snapshots': ['heapsnapshot'], 'All files': ['*'] };
+const filters = () => ({ [vscode.l10n.t('Heap snapshots')]: ['heapsnapshot'], [vscode.l10n.t('All files')]: ['*'] });
 
 export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vscode.Uri, after?: vscode.Uri): Promise<SnapshotCompareRun | undefined> {
-  const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters, openLabel: vscode.l10n.t('Select') }))?.[0];
+  const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: filters(), openLabel: vscode.l10n.t('Select') }))?.[0];
   const a = before ?? (await pick(vscode.l10n.t('FlameLens: compare — the EARLIER heap snapshot (before)')));
   if (!a) return undefined;
   const b = after ?? (await pick(vscode.l10n.t('FlameLens: compare — the LATER heap snapshot (after)')));
@@ -29,7 +29,7 @@ export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vs
   const panel = vscode.window.createWebviewPanel(comparePanelViewType, title, vscode.ViewColumn.Active);
   const view = new SnapshotView(panel.webview, extensionUri, title);
   panel.onDidDispose(() => view.dispose());
-  view.post({ type: 'progress', message: `reading ${nameA} and ${nameB}…` });
+  view.post({ type: 'progress', message: vscode.l10n.t('reading {0} and {1}…', nameA, nameB) });
   try {
     // One after the other: each parse is memory-hungry.
     const sa = await summarizeWithProgress(extensionUri, a.fsPath, (m) => view.post({ type: 'progress', message: `${nameA}: ${m}` }));

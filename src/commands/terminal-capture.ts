@@ -42,7 +42,7 @@ export function runInTerminal(opts: TerminalRunOptions): TerminalRun {
   const { sessionDir, since } = prepared;
   const launch = terminalCommand(opts.command, agentVariables(opts), agentRequireOption(prepared.agentPath));
   const terminal = vscode.window.createTerminal({
-    name: `FlameLens: ${opts.name}`,
+    name: vscode.l10n.t('FlameLens: {0}', opts.name),
     shellPath: launch.shellPath,
     shellArgs: launch.shellArgs,
     cwd: opts.cwd,

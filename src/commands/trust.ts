@@ -7,8 +7,9 @@ import { manageTrustLabel, untrustedText } from './trust-message';
 /** True in a trusted workspace; otherwise shows the refusal (with a button to manage trust) and returns false. */
 export function requireTrust(action: string): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showErrorMessage(untrustedText(action), manageTrustLabel).then((choice) => {
-    if (choice === manageTrustLabel) void vscode.commands.executeCommand('workbench.trust.manage');
+  const manage = manageTrustLabel(vscode.l10n);
+  void vscode.window.showErrorMessage(untrustedText(vscode.l10n, action), manage).then((choice) => {
+    if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
   });
   return false;
 }

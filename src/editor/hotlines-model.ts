@@ -10,6 +10,7 @@ import { functionTable, lineTable } from '../model/tables';
 import type { Frame, Profile } from '../model/types';
 import { normalizePath } from './paths';
 import { locationPath } from '../profile-location';
+import { englishText, type Translator } from '../translator';
 
 export interface LineAnnotation {
   /** 1-based line. */
@@ -80,7 +81,11 @@ export class HotLineIndex {
   private functionTotals: Map<number, { self: number; total: number }> | undefined;
   readonly total: number;
 
-  constructor(readonly profile: Profile) {
+  /** `l10n` words the lens texts (vscode.l10n in the extension). */
+  constructor(
+    readonly profile: Profile,
+    private readonly l10n: Translator = englishText,
+  ) {
     this.total = profile.totalValue[0] ?? 0;
   }
 
@@ -149,7 +154,7 @@ export class HotLineIndex {
       name: frame.functionName,
       self: t.self,
       total: t.total,
-      text: `self ${formatValue(t.self, unit)} (${formatPercent(t.self, this.total)}) · total ${formatValue(t.total, unit)} (${formatPercent(t.total, this.total)})`,
+      text: this.l10n.t('self {0} ({1}) · total {2} ({3})', formatValue(t.self, unit), formatPercent(t.self, this.total), formatValue(t.total, unit), formatPercent(t.total, this.total)),
     };
   }
 
@@ -264,18 +269,19 @@ function codeName(name: string): string {
  * The hover's text: every piece of profile text in it escaped. It is rendered untrusted (no
  * command links); the reveal link is a separate, trusted markdown string (revealLinkMarkdown).
  */
-export function hoverBodyMarkdown(info: HoverInfo): string {
+export function hoverBodyMarkdown(info: HoverInfo, l10n: Translator = englishText): string {
   const out: string[] = [];
-  out.push(`**FlameLens** · line ${info.line.line}: ${escapeMarkdown(info.line.text)} self`);
+  out.push(l10n.t('**FlameLens** · line {0}: {1} self', info.line.line, escapeMarkdown(info.line.text)));
   out.push('');
-  out.push(`in ${codeName(info.functionName)}${info.functionLens ? ` — ${escapeMarkdown(info.functionLens.text)}` : ''}`);
+  const name = codeName(info.functionName);
+  out.push(info.functionLens ? l10n.t('in {0} — {1}', name, escapeMarkdown(info.functionLens.text)) : l10n.t('in {0}', name));
   const list = (title: string, edges: CallEdge[]) => {
     if (edges.length === 0) return;
-    out.push('', `${title}:`);
+    out.push('', title);
     for (const e of edges) out.push(`- ${codeName(e.name)} ${escapeMarkdown(e.text)}`);
   };
-  list('Called from', info.callers);
-  list('Calls', info.callees);
+  list(l10n.t('Called from:'), info.callers);
+  list(l10n.t('Calls:'), info.callees);
   return out.join('\n');
 }
 
@@ -288,11 +294,12 @@ export function revealCommandUri(commandId: string, target: RevealTarget): strin
   return `command:${commandId}?${args}`;
 }
 
-export function revealLinkMarkdown(revealCommandUri: string): string {
-  return `[Reveal in flame graph](${revealCommandUri})`;
+/** The trusted link (command URIs on): its translated label is escaped, so a translation cannot add a link of its own. */
+export function revealLinkMarkdown(revealCommandUri: string, l10n: Translator = englishText): string {
+  return `[${escapeMarkdown(l10n.t('Reveal in flame graph'))}](${revealCommandUri})`;
 }
 
 /** Body and link as one markdown text (for tests and plain renderers). */
-export function hoverMarkdown(info: HoverInfo, revealCommandUri: string): string {
-  return `${hoverBodyMarkdown(info)}\n\n${revealLinkMarkdown(revealCommandUri)}`;
+export function hoverMarkdown(info: HoverInfo, revealCommandUri: string, l10n: Translator = englishText): string {
+  return `${hoverBodyMarkdown(info, l10n)}\n\n${revealLinkMarkdown(revealCommandUri, l10n)}`;
 }

@@ -105,7 +105,7 @@ export class HotLines implements vscode.Disposable {
   }
 
   private setProfile(entry: ProfileEntry | undefined): void {
-    this.index = entry ? new HotLineIndex(this.registry.profileOf(entry)) : undefined;
+    this.index = entry ? new HotLineIndex(this.registry.profileOf(entry), vscode.l10n) : undefined;
     this.tracked.clear();
   }
 
@@ -242,10 +242,10 @@ export class HotLines implements vscode.Disposable {
     const info = this.index!.hover(doc.uri.fsPath, ann.line);
     if (!info) return undefined;
     // Profile text goes only into the untrusted part; the trusted part is our link alone.
-    const body = new vscode.MarkdownString(hoverBodyMarkdown(info));
+    const body = new vscode.MarkdownString(hoverBodyMarkdown(info, vscode.l10n));
     body.supportThemeIcons = false;
     body.supportHtml = false;
-    const link = new vscode.MarkdownString(revealLinkMarkdown(revealCommandUri(revealCommandId, info.reveal)));
+    const link = new vscode.MarkdownString(revealLinkMarkdown(revealCommandUri(revealCommandId, info.reveal), vscode.l10n));
     link.isTrusted = { enabledCommands: [revealCommandId] };
     link.supportThemeIcons = false;
     return new vscode.Hover([body, link]);

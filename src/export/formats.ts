@@ -5,6 +5,7 @@ import { encodePprof } from './pprof';
 import { speedscopeJson, toSpeedscope } from './speedscope';
 import { foldedUnits, toFolded } from './folded';
 import type { Profile } from '../model/types';
+import type { Translator } from '../translator';
 
 export type ExportFormat = 'pprof' | 'speedscope' | 'folded' | 'html';
 /** What an export from a flame-graph view can also be: SVG is the drawing its webview made (no CLI, no file export). */
@@ -13,8 +14,8 @@ export type ViewExportFormat = ExportFormat | 'svg';
 export interface ExportFormatInfo<F extends ViewExportFormat = ExportFormat> {
   format: F;
   label: string;
-  /** What reads it. */
-  detail: string;
+  /** What reads it, in the caller's language (vscode.l10n in the extension). */
+  detail: (l10n: Translator) => string;
   extension: string;
   /** For the save dialog's filter. */
   filterName: string;
@@ -22,16 +23,16 @@ export interface ExportFormatInfo<F extends ViewExportFormat = ExportFormat> {
 }
 
 export const exportFormats: readonly ExportFormatInfo[] = [
-  { format: 'pprof', label: 'pprof', detail: 'gzip\'d profile.proto: go tool pprof, Grafana Pyroscope, Datadog', extension: '.pb.gz', filterName: 'pprof', filterExtensions: ['gz', 'pprof'] },
-  { format: 'speedscope', label: 'speedscope', detail: 'speedscope\'s JSON file format (speedscope.app, or offline)', extension: '.speedscope.json', filterName: 'speedscope JSON', filterExtensions: ['json'] },
-  { format: 'folded', label: 'Folded stacks', detail: '"root;…;leaf count" lines for flamegraph.pl / inferno', extension: '.folded', filterName: 'Folded stacks', filterExtensions: ['folded', 'txt'] },
-  { format: 'html', label: 'HTML', detail: 'the FlameLens flame graph as one standalone, offline page', extension: '.html', filterName: 'HTML', filterExtensions: ['html'] },
+  { format: 'pprof', label: 'pprof', detail: (l10n) => l10n.t('gzip\'d profile.proto: go tool pprof, Grafana Pyroscope, Datadog'), extension: '.pb.gz', filterName: 'pprof', filterExtensions: ['gz', 'pprof'] },
+  { format: 'speedscope', label: 'speedscope', detail: (l10n) => l10n.t('speedscope\'s JSON file format (speedscope.app, or offline)'), extension: '.speedscope.json', filterName: 'speedscope JSON', filterExtensions: ['json'] },
+  { format: 'folded', label: 'Folded stacks', detail: (l10n) => l10n.t('"root;…;leaf count" lines for flamegraph.pl / inferno'), extension: '.folded', filterName: 'Folded stacks', filterExtensions: ['folded', 'txt'] },
+  { format: 'html', label: 'HTML', detail: (l10n) => l10n.t('the FlameLens flame graph as one standalone, offline page'), extension: '.html', filterName: 'HTML', filterExtensions: ['html'] },
 ];
 
 export const svgExportFormat: ExportFormatInfo<'svg'> = {
   format: 'svg',
   label: 'SVG',
-  detail: 'the flame graph as drawn now (filters, direction, zoom), frame details as tooltips: browsers, Inkscape',
+  detail: (l10n) => l10n.t('the flame graph as drawn now (filters, direction, zoom), frame details as tooltips: browsers, Inkscape'),
   extension: '.svg',
   filterName: 'SVG',
   filterExtensions: ['svg'],

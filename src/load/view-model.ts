@@ -1,8 +1,7 @@
 // What the Load Run view shows, made from a LoadRun (the `--json` contract) alone: rounded finite
 // numbers, chart series, rows. Pure (no vscode, no DOM, no fs), so a run read back from disk
 // renders like one just measured, and the unit tests check the numbers without a webview.
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { displayLocation } from '../profile-location';
 import { ms } from './render';
 import { compareRuns, type LoadRun } from './run';
 import type { Chart, DeltaRow, FunctionRow, LoadCompareView, LoadRunView, PercentileKey, PercentileRow } from './view-protocol';
@@ -25,18 +24,7 @@ export function shownOrNull(x: unknown, digits = 3): number | null {
 /** "src/app.js:12" relative to `root` when inside it; the URL as given otherwise; "" for native code. */
 export function locationText(url: string, line: number, root?: string): string {
   if (!url) return '';
-  let file = url;
-  if (url.startsWith('file://')) {
-    try {
-      file = fileURLToPath(url);
-    } catch {
-      file = url;
-    }
-  }
-  if (root && path.isAbsolute(file)) {
-    const rel = path.relative(root, file);
-    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) file = rel;
-  }
+  const file = displayLocation(url, root ? [root] : []);
   return line > 0 ? `${file}:${line}` : file;
 }
 

@@ -22,6 +22,7 @@ import { frameKey } from './builder';
 import { makeFrame } from './frames';
 import { renumberSamples } from './time-slice';
 import { assembleProfile } from './assemble';
+import { fileUrlToPath, isAbsolutePath, pathToFileUrl, windowsDrivePath } from './file-url';
 import type { Frame, Profile } from './types';
 
 /** A file the reader refused to read, with a short reason for the notes ("not a regular file"). */
@@ -599,42 +600,23 @@ function decodeDataUrl(ref: string): string | undefined {
 
 // --- locations: file:// URLs, absolute paths (POSIX or Windows) and other URLs -------------
 
-const windowsPath = /^[A-Za-z]:[\\/]/;
 const hasScheme = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
 /** What to hand the reader for a profile url: a path for file:// URLs, else the url itself. */
 function toLocation(url: string): string {
-  return url.startsWith('file://') ? fileUrlToPath(url) : url;
-}
-
-function fileUrlToPath(url: string): string {
-  try {
-    const path = decodeURIComponent(new URL(url).pathname);
-    return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
-  } catch {
-    return url;
-  }
-}
-
-function pathToFileUrl(path: string): string {
-  const slashed = path.replace(/\\/g, '/');
-  const withRoot = windowsPath.test(path) ? `/${slashed}` : slashed;
-  return `file://${withRoot.split('/').map(encodeURIComponent).join('/').replace(/^\/([A-Za-z])%3A/, '/$1:')}`;
+  return fileUrlToPath(url) ?? url;
 }
 
 /** A location as a URL (for resolving relative references against it). */
 function toMapUrl(location: string): string {
-  if (location.startsWith('/') || windowsPath.test(location)) return pathToFileUrl(location);
-  return location;
+  return isAbsolutePath(location) ? pathToFileUrl(location) : location;
 }
 
 /** Resolves `ref` (relative or absolute) against the script's location; paths stay paths. */
 function resolveLocation(ref: string, scriptLocation: string): string {
-  const isPath = scriptLocation.startsWith('/') || windowsPath.test(scriptLocation);
-  if (isPath && (ref.startsWith('/') || windowsPath.test(ref))) return ref;
+  if (isAbsolutePath(scriptLocation) && isAbsolutePath(ref)) return ref;
   try {
-    const resolved = new URL(ref, toMapUrl(scriptLocation)).href;
-    return resolved.startsWith('file://') ? fileUrlToPath(resolved) : resolved;
+    return toLocation(new URL(ref, toMapUrl(scriptLocation)).href);
   } catch {
     return ref;
   }
@@ -642,13 +624,12 @@ function resolveLocation(ref: string, scriptLocation: string): string {
 
 /** Original sources as absolute paths when they are files; other URLs (webpack://…) as they are. */
 function sourcePath(source: string): string {
-  if (source.startsWith('file://')) return fileUrlToPath(source);
-  return source;
+  return toLocation(source);
 }
 
 /** A url or path for a note: file:// URLs as paths, and at most ~160 characters. */
 function displayPath(url: string): string {
-  return shorten(hasScheme.test(url) && !windowsPath.test(url) ? toLocation(url) : url);
+  return shorten(hasScheme.test(url) && !windowsDrivePath.test(url) ? toLocation(url) : url);
 }
 
 /** Keeps notes short when a profile holds absurdly long urls: the start and the end survive. */

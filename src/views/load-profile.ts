@@ -72,17 +72,18 @@ export async function loadProfile(uri: vscode.Uri): Promise<Profile> {
   const limit = defaultMaxInputSize();
   const size = await vscode.workspace.fs.stat(uri).then((s) => s.size, () => undefined);
   if (size !== undefined && size > limit) {
-    throw new ProfileLoadError(`${uri.path.split('/').pop() ?? uri.toString()} is ${formatSize(size)}, past the ${formatSize(limit)} FlameLens reads (an eighth of this machine's memory, at most 2 GB).`);
+    const name = uri.path.split('/').pop() ?? uri.toString();
+    throw new ProfileLoadError(vscode.l10n.t("{0} is {1}, past the {2} FlameLens reads (an eighth of this machine's memory, at most 2 GB).", name, formatSize(size), formatSize(limit)));
   }
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (err) {
-    throw new ProfileLoadError(`Cannot read ${uri.fsPath || uri.toString()}: ${(err as Error).message}`);
+    throw new ProfileLoadError(vscode.l10n.t('Cannot read {0}: {1}', uri.fsPath || uri.toString(), (err as Error).message));
   }
   if (bytes.byteLength < progressThresholdBytes) return decode(uri, bytes);
   const mb = (bytes.byteLength / (1024 * 1024)).toFixed(0);
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `FlameLens: reading ${uri.path.split('/').pop()} (${mb} MB)…` },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FlameLens: reading {0} ({1} MB)…', uri.path.split('/').pop() ?? '', mb) },
     () => decode(uri, bytes),
   );
 }

@@ -12,6 +12,7 @@ import { showErrorWithLog, timed, type Log } from '../log';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { loadPanelSource, type PanelSource, type ProfilePanels } from './profile-panel';
 import { openFrameLocation } from './open-location';
+import { webviewL10n } from './webview-l10n';
 
 export const loadRunViewType = 'flamelens.loadRun';
 
@@ -63,12 +64,12 @@ export class LoadRunPanels implements vscode.Disposable {
     const view = loadRunView(run, options.title, options.root);
     const profile = serverProfileOf(run, runFile, options.serverProfile);
     const state: LoadViewState = { kind: 'run', runFile, title: options.title, ...(options.serverProfile ? { serverProfile: options.serverProfile } : {}), ...(options.root ? { root: options.root } : {}) };
-    return this.show(`run:${runFile}`, `Load Run: ${options.title}`, { type: 'run', view, state }, options.column, options.root, options.panel, async () => {
+    return this.show(`run:${runFile}`, vscode.l10n.t('Load Run: {0}', options.title), { type: 'run', view, state }, options.column, options.root, options.panel, async () => {
       if (!profile) {
-        void vscode.window.showInformationMessage('FlameLens: this run has no server CPU profile to show.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: this run has no server CPU profile to show.'));
         return;
       }
-      await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, `${options.title} under load (CPU)`, profile);
+      await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, vscode.l10n.t('{0} under load (CPU)', options.title), profile);
     });
   }
 
@@ -84,15 +85,15 @@ export class LoadRunPanels implements vscode.Disposable {
     const next = serverProfileOf(after, afterFile);
     const openDiff = async () => {
       if (!base || !next) {
-        void vscode.window.showInformationMessage('FlameLens: both runs need a server CPU profile for a differential flame graph.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: both runs need a server CPU profile for a differential flame graph.'));
         return;
       }
       const source = { kind: 'diff', base: vscode.Uri.file(base).toString(), next: vscode.Uri.file(next).toString() } as const;
-      await this.openProfile(source, `${names.before} → ${names.after} (CPU)`, `${base} → ${next}`);
+      await this.openProfile(source, vscode.l10n.t('{0} → {1} (CPU)', names.before, names.after), `${base} → ${next}`);
     };
     const state: LoadViewState = { kind: 'compare', before: beforeFile, after: afterFile, ...(root ? { root } : {}) };
-    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, `Load Runs: ${view.title}`, { type: 'compare', view, state }, undefined, root, restored, openDiff);
-    if (base && next && !restored) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`));
+    const panel = this.show(`compare:${beforeFile}\u0000${afterFile}`, vscode.l10n.t('Load Runs: {0}', view.title), { type: 'compare', view, state }, undefined, root, restored, openDiff);
+    if (base && next && !restored) void openDiff().catch((err: unknown) => showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', (err as Error).message)));
     return panel;
   }
 
@@ -135,6 +136,7 @@ export class LoadRunPanels implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'load.css')).toString(),
       nonce: makeNonce(),
       title,
+      ...webviewL10n(),
     });
     let settleRendered!: (r: LoadRendered) => void;
     const entry: Open = { panel, rendered: new Promise((resolve) => (settleRendered = resolve)) };
@@ -146,7 +148,7 @@ export class LoadRunPanels implements vscode.Disposable {
         else if (m.type === 'openSource') await openFrameLocation(sourcePath(m.url, root), m.line, 1, m.name);
         else if (m.type === 'openFlameGraph') await openFlameGraph();
       } catch (err) {
-        void showErrorWithLog(this.log, `FlameLens: ${(err as Error).message}`);
+        void showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', (err as Error).message));
       }
     });
     panel.onDidDispose(() => {

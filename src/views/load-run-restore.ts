@@ -13,15 +13,15 @@ const maxRunFileBytes = 64 * 1024 * 1024;
 /** A saved run (load-run.json or `flamelens load --json`); throws an Error naming the file when it is not one. */
 export async function readLoadRun(uri: vscode.Uri): Promise<LoadRun> {
   const stat = await vscode.workspace.fs.stat(uri);
-  if (stat.size > maxRunFileBytes) throw new Error(`${uri.fsPath} is ${Math.round(stat.size / 1024 / 1024)} MB: too large for a load run`);
+  if (stat.size > maxRunFileBytes) throw new Error(vscode.l10n.t('{0} is {1} MB: too large for a load run', uri.fsPath, Math.round(stat.size / 1024 / 1024)));
   let data: unknown;
   try {
     data = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
   } catch {
-    throw new Error(`${uri.fsPath} is not JSON`);
+    throw new Error(vscode.l10n.t('{0} is not JSON', uri.fsPath));
   }
   const run = asLoadRun(data);
-  if (!run) throw new Error(`${uri.fsPath} is not a FlameLens load run (written by Profile Under Load or \`flamelens load --json\`)`);
+  if (!run) throw new Error(vscode.l10n.t('{0} is not a FlameLens load run (written by Profile Under Load or `flamelens load --json`)', uri.fsPath));
   return run;
 }
 

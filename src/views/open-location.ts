@@ -4,24 +4,24 @@ import { locationToUri } from './load-profile';
 import { escapeNotificationText } from '../model/escape-text';
 
 export async function openFrameLocation(url: string, line: number, column: number, name: string): Promise<void> {
-  const label = escapeNotificationText(name || '(anonymous)');
+  const label = escapeNotificationText(name || vscode.l10n.t('(anonymous)'));
   if (url === '') {
-    void vscode.window.showInformationMessage(`FlameLens: ${label} has no source location (native or V8 code).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: {0} has no source location (native or V8 code).', label));
     return;
   }
   if (url.startsWith('node:') || /^internal[/\\]/.test(url)) {
-    void vscode.window.showInformationMessage(`FlameLens: ${label} is in Node.js internals (${escapeNotificationText(url)}); there is no file to open.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: {0} is in Node.js internals ({1}); there is no file to open.', label, escapeNotificationText(url)));
     return;
   }
   const uri = locationToUri(url);
   if (!uri) {
-    void vscode.window.showInformationMessage(`FlameLens: cannot open ${escapeNotificationText(url)} (not a local file).`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: cannot open {0} (not a local file).', escapeNotificationText(url)));
     return;
   }
   try {
     await vscode.workspace.fs.stat(uri);
   } catch {
-    void vscode.window.showInformationMessage(`FlameLens: ${escapeNotificationText(uri.fsPath)} no longer exists.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: {0} no longer exists.', escapeNotificationText(uri.fsPath)));
     return;
   }
   const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));

@@ -12,6 +12,7 @@ import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-regis
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
 import { ReplyWaits } from './reply-waits';
+import { webviewL10n } from './webview-l10n';
 import type { Log } from '../log';
 
 /** How long Export Profile… waits for the webview's SVG before telling the user. */
@@ -32,7 +33,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.css')).toString(),
     nonce: makeNonce(),
     title,
-    ...(vscode.l10n.bundle ? { l10n: vscode.l10n.bundle } : {}),
+    ...webviewL10n(),
   });
 }
 
@@ -131,7 +132,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     return this.svgWaits.request(
       (requestId) => this.postWhenReady({ type: 'svgRequest', requestId }),
       timeoutMs,
-      `the flame graph view did not send its SVG within ${Math.round(timeoutMs / 1000)} s; show the view and export again`,
+      vscode.l10n.t('the flame graph view did not send its SVG within {0} s; show the view and export again', Math.round(timeoutMs / 1000)),
     );
   }
 
@@ -211,7 +212,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
       }
       case 'openLocation':
         openFrameLocation(message.url, message.line, message.column, message.name).catch((err: unknown) =>
-          vscode.window.showErrorMessage(`FlameLens: could not open ${escapeNotificationText(message.url)}: ${escapeNotificationText((err as Error).message)}`),
+          vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: could not open {0}: {1}', escapeNotificationText(message.url), escapeNotificationText((err as Error).message))),
         );
         return;
       case 'export':
@@ -253,7 +254,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     this.registry.setScope(this.entry, undefined);
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();
-    this.svgWaits.rejectAll('the flame graph view was closed before it sent its SVG');
+    this.svgWaits.rejectAll(vscode.l10n.t('the flame graph view was closed before it sent its SVG'));
   }
 }
 

@@ -50,7 +50,7 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   resolveCustomEditor(document: ProfileDocument, panel: vscode.WebviewPanel): void {
     if (!document.entry) {
-      this.showError(panel, document.error ?? 'unknown error');
+      this.showError(panel, document.error ?? vscode.l10n.t('unknown error'));
       return;
     }
     controlPanel(panel, document.entry, this.extensionUri, this.registry);
@@ -61,9 +61,9 @@ export class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvide
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'FlameLens');
     const sub = panel.webview.onDidReceiveMessage((m: { type?: unknown }) => {
-      if (m?.type === 'ready') void panel.webview.postMessage({ type: 'error', message: `FlameLens cannot show this file. ${message}` });
+      if (m?.type === 'ready') void panel.webview.postMessage({ type: 'error', message: vscode.l10n.t('FlameLens cannot show this file. {0}', message) });
     });
     panel.onDidDispose(() => sub.dispose());
-    void showErrorWithLog(this.registry.log, `FlameLens: ${escapeNotificationText(message)}`);
+    void showErrorWithLog(this.registry.log, vscode.l10n.t('FlameLens: {0}', escapeNotificationText(message)));
   }
 }

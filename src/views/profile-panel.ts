@@ -68,7 +68,7 @@ export class ProfilePanels implements vscode.Disposable, vscode.WebviewPanelSeri
       this.attach(panel, { profile, title: panel.title, source: sourceKey(source) }, source);
     } catch (err) {
       panel.dispose();
-      void vscode.window.showWarningMessage(`FlameLens: could not restore "${escapeNotificationText(panel.title)}": ${escapeNotificationText((err as Error).message)}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('FlameLens: could not restore "{0}": {1}', escapeNotificationText(panel.title), escapeNotificationText((err as Error).message)));
     }
   }
 

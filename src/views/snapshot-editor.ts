@@ -21,7 +21,7 @@ export function heapWorkerPath(extensionUri: vscode.Uri): string {
 export function summarizeWithProgress(extensionUri: vscode.Uri, file: string, onProgress?: (message: string) => void): Promise<SnapshotSummary> {
   return new Promise<SnapshotSummary>((resolve, reject) => {
     void vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `FlameLens: reading ${path.basename(file)}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FlameLens: reading {0}', path.basename(file)), cancellable: true },
     (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -85,7 +85,7 @@ export class SnapshotEditorProvider implements vscode.CustomReadonlyEditorProvid
   }
 
   openCustomDocument(uri: vscode.Uri): SnapshotDocument {
-    if (uri.scheme !== 'file') throw new Error('FlameLens reads heap snapshots from local files only.');
+    if (uri.scheme !== 'file') throw new Error(vscode.l10n.t('FlameLens reads heap snapshots from local files only.'));
     const doc = new SnapshotDocument(uri, this.extensionUri);
     this.documents.set(uri.toString(), doc);
     return doc;
@@ -96,7 +96,7 @@ export class SnapshotEditorProvider implements vscode.CustomReadonlyEditorProvid
     const view = new SnapshotView(panel.webview, this.extensionUri, title);
     document.views.add(view);
     const progress = document.onProgress((message) => view.post({ type: 'progress', message }));
-    view.post({ type: 'progress', message: 'reading the snapshot…' });
+    view.post({ type: 'progress', message: vscode.l10n.t('reading the snapshot…') });
     document.summary().then(
       (summary) => view.post({ type: 'summary', title, summary }),
       (err: Error) => view.post({ type: 'error', message: `${title}: ${err.message}` }),

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { isSnapshotWebviewMessage, type SnapshotHostMessage, type SnapshotWebviewMessage } from '../snapshot-protocol';
+import { webviewL10n } from './webview-l10n';
 
 export type RenderedInfo = Extract<SnapshotWebviewMessage, { type: 'rendered' }>;
 
@@ -28,6 +29,7 @@ export class SnapshotView implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'snapshot.css')).toString(),
       nonce: makeNonce(),
       title,
+      ...webviewL10n(),
     });
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => {

@@ -3,6 +3,7 @@
 // self-contained HTML report (script, style and profile data inlined). No vscode import: URIs
 // arrive as strings so the CLI and the tests can call this too.
 import type { HostMessage } from '../protocol';
+import { l10nBundleId } from './l10n';
 
 export type InitMessage = Extract<HostMessage, { type: 'init' }>;
 
@@ -19,9 +20,6 @@ export interface WebviewHtmlOptions {
   /** The host's translations (vscode.l10n.bundle), embedded as data for the page's @vscode/l10n. */
   l10n?: Record<string, string>;
 }
-
-/** The id of the <script type="application/json"> element holding the host's translations. */
-export const l10nBundleId = 'flamelens-l10n';
 
 export interface WebviewAssets {
   /** Contents of dist/webview.js */

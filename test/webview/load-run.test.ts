@@ -56,13 +56,23 @@ async function measuredRun(ms: number, thresholds: string[]): Promise<LoadRun> {
   }
 }
 
-async function serve(): Promise<{ url: string; close(): Promise<void> }> {
+interface LoadPageServer {
+  url: string;
+  /** Translations the page is served with, as the host embeds vscode.l10n.bundle (none: English). */
+  l10n?: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function serve(): Promise<LoadPageServer> {
   let origin = '';
+  // eslint-disable-next-line prefer-const -- assigned once the server listens; read per request
+  let served: LoadPageServer | undefined;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/load.js`, styleUri: `${origin}/dist/load.css`, nonce: `n${Date.now()}`, title: 'load run' }));
+      const l10n = served?.l10n ? { l10n: served.l10n } : {};
+      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/load.js`, styleUri: `${origin}/dist/load.css`, nonce: `n${Date.now()}`, title: 'load run', ...l10n }));
       return;
     }
     const file = /^\/dist\/(load\.(?:js|css))$/.exec(url.pathname)?.[1];
@@ -75,7 +85,8 @@ async function serve(): Promise<{ url: string; close(): Promise<void> }> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: `${origin}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  served = { url: `${origin}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return served;
 }
 
 async function open(browser: Browser, url: string): Promise<{ page: Page; violations: string[]; errors: string[] }> {
@@ -118,7 +129,7 @@ function inkOf(page: Page, selector: string): Promise<number> {
 
 describe('Load Run webview', () => {
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: LoadPageServer;
   let fast: LoadRun;
   let slow: LoadRun;
 
@@ -173,6 +184,31 @@ describe('Load Run webview', () => {
     assert.deepEqual(violations, []);
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  it('shows the host’s translations (vscode.l10n.bundle embedded as data) and keeps a hostile one as text', async () => {
+    server.l10n = {
+      'Open Flame Graph': 'Flammendiagramm öffnen',
+      'Threshold broken: {0}': 'Schwellenwert verletzt: {0}',
+      Latency: `Latenz ${hostile}`,
+    };
+    try {
+      const { page, violations, errors } = await open(browser, server.url);
+      await send(page, { type: 'run', view: loadRunView(fast, 'server.js', '/work/app') });
+      assert.equal(await page.textContent('button.open-flame'), 'Flammendiagramm öffnen', 'the button is translated');
+      assert.equal(await page.textContent('.banner.broken'), 'Schwellenwert verletzt: p50<0.001ms', 'a translated message keeps its {0} argument');
+      const headings = await page.$$eval('h2', (hs: { textContent: string }[]) => hs.map((h) => h.textContent));
+      assert.ok(headings.includes(`Latenz ${hostile}`), `the hostile translation is shown as written: ${JSON.stringify(headings)}`);
+      assert.equal(await page.getAttribute('.chart[data-chart="latency"] canvas', 'aria-label'), `Latenz ${hostile}`);
+      assert.ok(headings.includes('Requests'), 'a message the bundle lacks stays English');
+      assert.equal(await page.$$eval('img', (imgs: unknown[]) => imgs.length), 0, 'a translation is text, never markup');
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      assert.deepEqual(violations, []);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      delete server.l10n;
+    }
   });
 
   it('draws the event-loop chart when the run has it; no banner when every threshold held', async () => {

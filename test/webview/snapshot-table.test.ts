@@ -32,13 +32,23 @@ function takeSnapshot(dir: string, count: number): string {
   return path.join(dir, `leak-${count}.heapsnapshot`);
 }
 
-async function serve(): Promise<{ url: string; close(): Promise<void> }> {
+interface SnapshotPageServer {
+  url: string;
+  /** Translations the page is served with, as the host embeds vscode.l10n.bundle (none: English). */
+  l10n?: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function serve(): Promise<SnapshotPageServer> {
   let origin = '';
+  // eslint-disable-next-line prefer-const -- assigned once the server listens; read per request
+  let served: SnapshotPageServer | undefined;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/snapshot.js`, styleUri: `${origin}/dist/snapshot.css`, nonce: `n${Date.now()}`, title: 'snapshot' }));
+      const l10n = served?.l10n ? { l10n: served.l10n } : {};
+      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/snapshot.js`, styleUri: `${origin}/dist/snapshot.css`, nonce: `n${Date.now()}`, title: 'snapshot', ...l10n }));
       return;
     }
     const file = /^\/dist\/(snapshot\.(?:js|css))$/.exec(url.pathname)?.[1];
@@ -51,7 +61,8 @@ async function serve(): Promise<{ url: string; close(): Promise<void> }> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: `${origin}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  served = { url: `${origin}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return served;
 }
 
 async function open(browser: Browser, url: string): Promise<{ page: Page; violations: string[]; errors: string[] }> {
@@ -83,7 +94,7 @@ const cells = (page: Page, column: number): Promise<string[]> =>
 describe('heap snapshot table webview', () => {
   let dir = '';
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: SnapshotPageServer;
   let before30: SnapshotSummary;
   let after50: SnapshotSummary;
 
@@ -133,6 +144,26 @@ describe('heap snapshot table webview', () => {
     assert.deepEqual(violations, []);
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  it('shows the host’s translations (vscode.l10n.bundle embedded as data), a hostile one as text', async () => {
+    server.l10n = { Constructor: 'Konstruktor', 'Filter constructors': `Konstruktoren filtern ${hostile}`, '{0} of {1} rows': '{0} von {1} Zeilen' };
+    try {
+      const { page, violations, errors } = await open(browser, server.url);
+      await send(page, { type: 'summary', title: 'leak.heapsnapshot', summary: before30 });
+      assert.equal(await page.textContent('th:nth-child(1) button'), 'Konstruktor', 'the column title is translated (sorted by retained size, so no arrow)');
+      assert.equal(await page.getAttribute('.filter', 'placeholder'), `Konstruktoren filtern ${hostile}`);
+      const n = before30.constructors.length.toLocaleString();
+      assert.equal(await page.textContent('.footer'), `${n} von ${n} Zeilen`, 'the counts fill the translated message');
+      assert.equal(await page.textContent('th:nth-child(2) button'), 'Count', 'a message the bundle lacks stays English');
+      assert.equal(await page.$$eval('img', (imgs: unknown[]) => imgs.length), 0, 'a translation is text, never markup');
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      assert.deepEqual(violations, []);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      delete server.l10n;
+    }
   });
 
   it('diff mode: growth per constructor, LeakyThing first, growth marked', async () => {

@@ -2,7 +2,9 @@
 // broke), stages, charts over time drawn on canvas, and the server's top functions (click → source);
 // or two runs compared. Everything shown comes from the host's view model; names are untrusted text
 // and only ever set through textContent or canvas fillText.
+import * as l10n from '@vscode/l10n';
 import type { Chart, LoadCompareView, LoadHostMessage, LoadRunView, LoadUnavailableView, LoadWebviewMessage } from '../../src/load/view-protocol';
+import { configureL10n } from '../l10n';
 
 interface VsCodeApi {
   postMessage(message: LoadWebviewMessage): void;
@@ -11,6 +13,7 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
+configureL10n();
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') ?? document.body;
 
@@ -66,10 +69,12 @@ function section(title: string, ...content: Node[]): HTMLElement {
   return s;
 }
 
+const anonymous = () => l10n.t('(anonymous)');
+
 function sourceLink(name: string, url: string, line: number): HTMLElement {
-  const a = el('a', 'fn', name || '(anonymous)');
+  const a = el('a', 'fn', name || anonymous());
   a.href = '#';
-  a.title = 'Open the source';
+  a.title = l10n.t('Open the source');
   a.addEventListener('click', (e) => {
     e.preventDefault();
     vscode.postMessage({ type: 'openSource', url, line, name });
@@ -78,6 +83,22 @@ function sourceLink(name: string, url: string, line: number): HTMLElement {
 }
 
 // ---- charts ----
+
+/** Chart titles in the page's language; the view model's English title for a chart this page does not know. */
+function chartTitle(chart: Chart): string {
+  switch (chart.id) {
+    case 'rps':
+      return l10n.t('Requests per second');
+    case 'latency':
+      return l10n.t('Latency');
+    case 'errors':
+      return l10n.t('Errors and non-2xx per second');
+    case 'eventLoop':
+      return l10n.t('Server event-loop delay (p99)');
+    default:
+      return (chart as Chart).title;
+  }
+}
 
 function themeColor(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -160,7 +181,7 @@ function chartBlock(chart: Chart): HTMLElement {
   const box = el('div', 'chart');
   box.dataset.chart = chart.id;
   const legend = el('div', 'legend');
-  legend.append(el('span', 'chart-title', `${chart.title} (${chart.unit})`));
+  legend.append(el('span', 'chart-title', l10n.t('{0} ({1})', chartTitle(chart), chart.unit)));
   chart.series.forEach((s, i) => {
     const item = el('span', `key key-${i}`);
     item.textContent = s.name;
@@ -168,7 +189,7 @@ function chartBlock(chart: Chart): HTMLElement {
   });
   const canvas = el('canvas');
   canvas.setAttribute('role', 'img');
-  canvas.setAttribute('aria-label', chart.title);
+  canvas.setAttribute('aria-label', chartTitle(chart));
   box.append(legend, canvas);
   drawn.push({ canvas, chart });
   return box;
@@ -182,25 +203,29 @@ window.addEventListener('resize', () => {
 
 function renderRun(v: LoadRunView): void {
   const head = el('header');
-  head.append(el('h1', 'title', v.title), el('div', 'info', `${v.target} · ${fmt(v.durationS)} s measured · ${v.startedAt}`));
+  head.append(el('h1', 'title', v.title), el('div', 'info', l10n.t('{0} · {1} s measured · {2}', v.target, fmt(v.durationS), v.startedAt)));
   if (v.hasProfile) {
-    const button = el('button', 'open-flame', 'Open Flame Graph');
+    const button = el('button', 'open-flame', l10n.t('Open Flame Graph'));
     button.addEventListener('click', () => vscode.postMessage({ type: 'openFlameGraph' }));
     head.append(button);
   }
   app.append(head);
-  if (v.broken.length > 0) app.append(el('div', 'banner broken', `Threshold${v.broken.length === 1 ? '' : 's'} broken: ${v.broken.join(', ')}`));
-  else if (v.thresholds.length > 0) app.append(el('div', 'banner held', `All ${v.thresholds.length} threshold${v.thresholds.length === 1 ? '' : 's'} held`));
+  if (v.broken.length > 0) {
+    const list = v.broken.join(', ');
+    app.append(el('div', 'banner broken', v.broken.length === 1 ? l10n.t('Threshold broken: {0}', list) : l10n.t('Thresholds broken: {0}', list)));
+  } else if (v.thresholds.length > 0) {
+    app.append(el('div', 'banner held', v.thresholds.length === 1 ? l10n.t('The threshold held') : l10n.t('All {0} thresholds held', v.thresholds.length)));
+  }
   for (const n of v.notes) app.append(el('div', 'note', n));
 
   const summary = el('div', 'summary');
   summary.append(
-    section('Latency', table('percentiles', v.percentiles.map((p) => p.label), [v.percentiles.map((p) => ms(p.ms))], v.percentiles.map((_, i) => i))),
+    section(l10n.t('Latency'), table('percentiles', v.percentiles.map((p) => p.label), [v.percentiles.map((p) => ms(p.ms))], v.percentiles.map((_, i) => i))),
     section(
-      'Requests',
+      l10n.t('Requests'),
       table(
         'requests',
-        ['total', 'ok', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput', 'failed'],
+        [l10n.t('total'), l10n.t('ok'), l10n.t('non-2xx'), l10n.t('errors'), l10n.t('timeouts'), l10n.t('req/s'), l10n.t('throughput'), l10n.t('failed')],
         [[count(v.requests.total), count(v.requests.ok), count(v.requests.non2xx), count(v.requests.errors), count(v.requests.timeouts), fmt(v.throughput.rps), bytes(v.throughput.bytesPerSec), pct(v.throughput.errorPercent)]],
         [0, 1, 2, 3, 4, 5, 6, 7],
       ),
@@ -210,33 +235,33 @@ function renderRun(v: LoadRunView): void {
   const s = v.server;
   app.append(
     section(
-      `Server (load by ${v.loadBy})`,
+      l10n.t('Server (load by {0})', v.loadBy),
       'notMeasured' in s
-        ? el('div', 'note server-not-measured', `Event-loop delay, CPU and heap: not measured — ${s.notMeasured}.`)
+        ? el('div', 'note server-not-measured', l10n.t('Event-loop delay, CPU and heap: not measured — {0}.', s.notMeasured))
         : table(
             'server',
-            ['event-loop delay p50', 'p99', 'max', 'event-loop busy', 'CPU', 'heap used (max)'],
+            [l10n.t('event-loop delay p50'), 'p99', l10n.t('max'), l10n.t('event-loop busy'), l10n.t('CPU'), l10n.t('heap used (max)')],
             [[ms(s.eventLoopDelayP50), ms(s.eventLoopDelayP99), ms(s.eventLoopDelayMax), pct(s.utilizationPct, 1), pct(s.cpuPct, 1), `${fmt(s.heapUsedMBMax)} MB`]],
             [0, 1, 2, 3, 4, 5],
           ),
     ),
   );
   if (v.thresholds.length > 0) {
-    app.append(section('Thresholds', table('thresholds', ['', 'threshold', 'actual'], v.thresholds.map((t) => [t.ok ? '✓ held' : '✗ broken', t.expr, t.actual]))));
+    app.append(section(l10n.t('Thresholds'), table('thresholds', ['', l10n.t('threshold'), l10n.t('actual')], v.thresholds.map((t) => [t.ok ? l10n.t('✓ held') : l10n.t('✗ broken'), t.expr, t.actual]))));
   }
   if (v.stages.length > 1) {
     app.append(
-      section('Stages', table('stages', ['stage', 'connections', 'seconds', 'req/s', 'p50', 'p99', 'failed'], v.stages.map((s) => [String(s.index), count(s.connections), fmt(s.seconds), fmt(s.rps), ms(s.p50), ms(s.p99), count(s.failed)]), [1, 2, 3, 4, 5, 6])),
+      section(l10n.t('Stages'), table('stages', [l10n.t('stage'), l10n.t('connections'), l10n.t('seconds'), l10n.t('req/s'), 'p50', 'p99', l10n.t('failed')], v.stages.map((s) => [String(s.index), count(s.connections), fmt(s.seconds), fmt(s.rps), ms(s.p50), ms(s.p99), count(s.failed)]), [1, 2, 3, 4, 5, 6])),
     );
   }
   const charts = el('div', 'charts');
   for (const c of v.charts) charts.append(chartBlock(c));
-  app.append(section('Over time', charts));
+  app.append(section(l10n.t('Over time'), charts));
   if (v.topFunctions.length > 0) {
     app.append(
       section(
-        'Server: top functions by self time during the load',
-        table('functions', ['function', 'self', 'share', 'location'], v.topFunctions.map((f) => [f.location ? sourceLink(f.name, f.url, f.line) : f.name || '(anonymous)', ms(f.selfMs), `${fmt(f.selfPct)} %`, f.location]), [1, 2]),
+        l10n.t('Server: top functions by self time during the load'),
+        table('functions', [l10n.t('function'), l10n.t('self'), l10n.t('share'), l10n.t('location')], v.topFunctions.map((f) => [f.location ? sourceLink(f.name, f.url, f.line) : f.name || anonymous(), ms(f.selfMs), `${fmt(f.selfPct)} %`, f.location]), [1, 2]),
       ),
     );
   }
@@ -244,9 +269,9 @@ function renderRun(v: LoadRunView): void {
 
 function renderCompare(v: LoadCompareView): void {
   const head = el('header');
-  head.append(el('h1', 'title', v.title), el('div', 'info', `before: ${v.before} · after: ${v.after}`));
+  head.append(el('h1', 'title', v.title), el('div', 'info', l10n.t('before: {0} · after: {1}', v.before, v.after)));
   if (v.hasProfiles) {
-    const button = el('button', 'open-flame', 'Open Differential Flame Graph');
+    const button = el('button', 'open-flame', l10n.t('Open Differential Flame Graph'));
     button.addEventListener('click', () => vscode.postMessage({ type: 'openFlameGraph' }));
     head.append(button);
   }
@@ -255,13 +280,13 @@ function renderCompare(v: LoadCompareView): void {
     const value = (x: number | null) => (x === null ? notMeasured : r.unit === 'ms' ? ms(x) : r.unit === '%' ? pct(x) : r.unit === 'B/s' ? bytes(x) : `${fmt(x)} ${r.unit}`);
     const change =
       r.delta === null || r.deltaPct === null
-        ? el('span', 'same', 'not measured')
+        ? el('span', 'same', l10n.t('not measured'))
         : el('span', r.delta === 0 ? 'same' : r.worse ? 'worse' : 'better', `${signed(r.delta, value(Math.abs(r.delta)))} (${signed(r.deltaPct, `${fmt(Math.abs(r.deltaPct))} %`)})`);
     return [r.label, value(r.before), value(r.after), change];
   });
-  app.append(section('Latency and throughput', table('deltas', ['', 'before', 'after', 'change'], rows, [1, 2, 3])));
+  app.append(section(l10n.t('Latency and throughput'), table('deltas', ['', l10n.t('before'), l10n.t('after'), l10n.t('change')], rows, [1, 2, 3])));
   if (v.grown.length > 0) {
-    app.append(section('Functions whose self time grew', table('functions', ['function', 'grew by', 'location'], v.grown.map((g) => [g.location ? sourceLink(g.name, g.url, g.line) : g.name || '(anonymous)', `+${ms(g.deltaMs)}`, g.location]), [1])));
+    app.append(section(l10n.t('Functions whose self time grew'), table('functions', [l10n.t('function'), l10n.t('grew by'), l10n.t('location')], v.grown.map((g) => [g.location ? sourceLink(g.name, g.url, g.line) : g.name || anonymous(), `+${ms(g.deltaMs)}`, g.location]), [1])));
   }
 }
 

@@ -1,7 +1,9 @@
 // The heap-snapshot table: constructors with count, shallow and retained size and share of the heap
 // (summary mode), or growth per constructor between two snapshots (diff mode). Sortable columns, a
 // filter box; names are untrusted text and only ever set through textContent.
+import * as l10n from '@vscode/l10n';
 import type { SnapshotHostMessage, SnapshotWebviewMessage } from '../../src/snapshot-protocol';
+import { configureL10n } from '../l10n';
 
 interface VsCodeApi {
   postMessage(message: SnapshotWebviewMessage): void;
@@ -28,6 +30,7 @@ interface ViewState {
   filter?: string;
 }
 
+configureL10n();
 const maxRows = 2000;
 const vscode = acquireVsCodeApi();
 const saved = (vscode.getState() ?? {}) as ViewState;
@@ -58,11 +61,11 @@ const titleEl = el('h1', 'title');
 const info = el('div', 'info');
 const filter = el('input', 'filter');
 filter.type = 'search';
-filter.placeholder = 'Filter constructors';
-filter.setAttribute('aria-label', 'Filter constructors');
+filter.placeholder = l10n.t('Filter constructors');
+filter.setAttribute('aria-label', l10n.t('Filter constructors'));
 filter.value = state.filter ?? '';
 header.append(titleEl, info, filter);
-const status = el('div', 'status', 'Loading…');
+const status = el('div', 'status', l10n.t('Loading…'));
 const table = el('table', 'table');
 const footer = el('div', 'footer');
 app.append(header, status, table, footer);
@@ -127,7 +130,9 @@ function render(): void {
   }
   table.append(thead, tbody);
   footer.textContent =
-    visible.length > maxRows ? `Showing ${maxRows.toLocaleString()} of ${visible.length.toLocaleString()} rows; filter to narrow.` : `${visible.length.toLocaleString()} of ${rows.length.toLocaleString()} rows`;
+    visible.length > maxRows
+      ? l10n.t('Showing {0} of {1} rows; filter to narrow.', maxRows.toLocaleString(), visible.length.toLocaleString())
+      : l10n.t('{0} of {1} rows', visible.length.toLocaleString(), rows.length.toLocaleString());
   vscode.postMessage({ type: 'rendered', rows: Math.min(visible.length, maxRows), first: visible[0]?.name, mode });
 }
 
@@ -146,14 +151,16 @@ function show(message: SnapshotHostMessage): void {
       const s = message.summary;
       mode = 'summary';
       titleEl.textContent = message.title;
-      info.textContent = `${s.objectCount.toLocaleString()} objects · ${bytes(s.totalSize)}${s.hasRetainedSizes ? '' : ' · retained sizes not computed'}`;
+      info.textContent = s.hasRetainedSizes
+        ? l10n.t('{0} objects · {1}', s.objectCount.toLocaleString(), bytes(s.totalSize))
+        : l10n.t('{0} objects · {1} · retained sizes not computed', s.objectCount.toLocaleString(), bytes(s.totalSize));
       const total = s.totalSize || 1;
       columns = [
-        { key: 'name', title: 'Constructor', numeric: false, format: text },
-        { key: 'count', title: 'Count', numeric: true, format: count },
-        { key: 'selfSize', title: 'Shallow size', numeric: true, format: bytes },
-        { key: 'retainedSize', title: 'Retained size', numeric: true, format: bytes },
-        { key: 'share', title: '% of total', numeric: true, format: percent },
+        { key: 'name', title: l10n.t('Constructor'), numeric: false, format: text },
+        { key: 'count', title: l10n.t('Count'), numeric: true, format: count },
+        { key: 'selfSize', title: l10n.t('Shallow size'), numeric: true, format: bytes },
+        { key: 'retainedSize', title: l10n.t('Retained size'), numeric: true, format: bytes },
+        { key: 'share', title: l10n.t('% of total'), numeric: true, format: percent },
       ];
       // Share of the heap: retained when known (what freeing these objects would release), else shallow.
       rows = s.constructors.map((c) => ({ name: c.name, count: c.count, selfSize: c.selfSize, retainedSize: c.retainedSize, share: (100 * (c.retainedSize ?? c.selfSize)) / total }));
@@ -164,15 +171,15 @@ function show(message: SnapshotHostMessage): void {
       const d = message.diff;
       mode = 'diff';
       titleEl.textContent = message.title;
-      info.textContent = `${message.before} → ${message.after}: heap ${signedBytes(d.totalSizeDelta)} (${bytes(message.beforeTotal)} → ${bytes(message.afterTotal)}), objects ${signedCount(d.objectCountDelta)}`;
+      info.textContent = l10n.t('{0} → {1}: heap {2} ({3} → {4}), objects {5}', message.before, message.after, signedBytes(d.totalSizeDelta), bytes(message.beforeTotal), bytes(message.afterTotal), signedCount(d.objectCountDelta));
       const withRetained = d.growth.some((g) => g.retainedSizeDelta !== undefined);
       columns = [
-        { key: 'name', title: 'Constructor', numeric: false, format: text },
-        { key: 'countBefore', title: 'Count before', numeric: true, format: count },
-        { key: 'countAfter', title: 'Count after', numeric: true, format: count },
-        { key: 'countDelta', title: 'Δ count', numeric: true, format: signedCount, signed: true },
-        { key: 'selfSizeDelta', title: 'Δ shallow size', numeric: true, format: signedBytes, signed: true },
-        ...(withRetained ? [{ key: 'retainedSizeDelta', title: 'Δ retained size', numeric: true, format: signedBytes, signed: true }] : []),
+        { key: 'name', title: l10n.t('Constructor'), numeric: false, format: text },
+        { key: 'countBefore', title: l10n.t('Count before'), numeric: true, format: count },
+        { key: 'countAfter', title: l10n.t('Count after'), numeric: true, format: count },
+        { key: 'countDelta', title: l10n.t('Δ count'), numeric: true, format: signedCount, signed: true },
+        { key: 'selfSizeDelta', title: l10n.t('Δ shallow size'), numeric: true, format: signedBytes, signed: true },
+        ...(withRetained ? [{ key: 'retainedSizeDelta', title: l10n.t('Δ retained size'), numeric: true, format: signedBytes, signed: true }] : []),
       ];
       rows = d.growth.map((g) => ({ ...g }));
       state.sortKey ??= 'selfSizeDelta';

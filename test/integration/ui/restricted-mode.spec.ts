@@ -4,7 +4,8 @@
 // through `runCommands`, which ignores the manifest's `enablement`), refused with the trust message whose
 // "Manage Workspace Trust" button opens VS Code's trust editor.
 import * as assert from 'node:assert/strict';
-import { manageTrustLabel, untrustedMessage } from '../../../src/commands/trust-message';
+import { manageTrustLabel, untrustedText } from '../../../src/commands/trust-message';
+import { englishText } from '../../../src/translator';
 import { waitForFlameFrame } from './flame-frames';
 import type { UiServerOptions, Workbench } from './workbench';
 
@@ -39,9 +40,9 @@ export async function run(ui: Workbench): Promise<void> {
   // ...and refused at run time when reached anyway.
   await ui.openFile('busy.js');
   await ui.press(PROFILE_KEY);
-  const toast = await ui.waitForNotification(untrustedMessage);
+  const toast = await ui.waitForNotification(untrustedText(englishText, 'Profile Current File'));
   assert.match(await toast.innerText(), /"Profile Current File" is not available in Restricted Mode/);
-  const manage = toast.getByRole('button', { name: manageTrustLabel });
+  const manage = toast.getByRole('button', { name: manageTrustLabel(englishText) });
   await manage.waitFor({ state: 'visible' });
   await ui.page.waitForTimeout(500); // let the toast finish sliding in before the screenshot
   await ui.screenshot('refused');

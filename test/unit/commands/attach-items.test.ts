@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { attachableProcesses, fileSlug, isEditorProcess, processRow, shortProcessName } from '../../../src/commands/attach-items';
+import { englishText } from '../../../src/translator';
 import { timeStamp } from '../../../src/capture/time-stamp';
 import { listNodeProcesses, type NodeProcessInfo } from '../../../src/capture/processes';
 
@@ -29,11 +30,11 @@ describe('attach quick-pick items', () => {
   });
 
   it('rows say pid and command, folder, and whether an inspector is open', () => {
-    const open = processRow(info(['node', 'server.js'], { inspector: { host: '127.0.0.1', port: 9229 } }));
+    const open = processRow(englishText, info(['node', 'server.js'], { inspector: { host: '127.0.0.1', port: 9229 } }));
     assert.deepEqual(open, { label: '100  node server.js', description: '/srv/app', detail: 'inspector open on 127.0.0.1:9229' });
-    const closed = processRow(info(['node', 'server.js']));
+    const closed = processRow(englishText, info(['node', 'server.js']));
     assert.equal(closed.detail, 'no inspector (will open one and close it afterwards)');
-    const long = processRow(info(['node', 'x'.repeat(300)]));
+    const long = processRow(englishText, info(['node', 'x'.repeat(300)]));
     assert.ok(long.label.length <= 6 + 120 && long.label.endsWith('…'));
   });
 

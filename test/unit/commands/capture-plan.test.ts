@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CapturedProfile } from '../../../src/capture/launcher';
-import { chooseNode, isNodeLaunch, mainProfile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+import { capturedProfileTitle, chooseNode, isNodeLaunch, mainProfile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+import { englishText } from '../../../src/translator';
 
 const profile = (over: Partial<CapturedProfile>): CapturedProfile => ({
   path: '/s/1-0.cpuprofile',
@@ -33,7 +34,14 @@ describe('mainProfile', () => {
     const a = profile({ pid: 1, durationMs: 100 });
     const b = profile({ pid: 2, durationMs: 300 });
     assert.equal(mainProfile([a, b]), b);
-    assert.match(profilePickItem(profile({ threadId: 2, isMainThread: false })).label, /worker 2/);
+    assert.match(profilePickItem(englishText, profile({ threadId: 2, isMainThread: false })).label, /^\$\(pulse\) CPU · pid 1 · worker 2$/);
+  });
+
+  it('titles and pick rows are localised through the translator, the codicon kept out of the message', () => {
+    const german = { t: (m: string, ...a: (string | number | boolean)[]) => ({ 'Heap · pid {0} · {1}': 'Heap · PID {0} · {1}', 'main thread': 'Hauptthread', '{0} (CPU, pid {1})': '{0} (CPU, PID {1})' })[m]!.replace(/\{(\d)\}/g, (_, i: string) => String(a[Number(i)])) };
+    assert.equal(profilePickItem(german, profile({ kind: 'heap', pid: 9 })).label, '$(database) Heap · PID 9 · Hauptthread');
+    assert.equal(capturedProfileTitle(german, 'busy.js', profile({ pid: 12 })), 'busy.js (CPU, PID 12)');
+    assert.equal(capturedProfileTitle(englishText, 'npm start', profile({ kind: 'heap', pid: 9, threadId: 2, isMainThread: false })), 'npm start (heap, pid 9 worker 2)');
   });
 });
 

@@ -4,7 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import * as l10n from '@vscode/l10n';
 import { manageTrustLabel, untrustedText } from '../../../src/commands/trust-message';
+import { englishText } from '../../../src/translator';
 
 interface Command {
   command: string;
@@ -103,11 +105,28 @@ describe('package.json manifest', () => {
   });
 
   it('refuses in Restricted Mode with a message naming the command and the way out', () => {
-    const text = untrustedText('Profile Current File');
+    const text = untrustedText(englishText, 'Profile Current File');
     assert.match(text, /^FlameLens runs programs only in a trusted workspace\./);
     assert.match(text, /"Profile Current File"/);
     assert.match(text, /Restricted Mode/);
-    assert.equal(manageTrustLabel, 'Manage Workspace Trust');
+    assert.equal(manageTrustLabel(englishText), 'Manage Workspace Trust');
+    // @vscode/l10n without a bundle gives the same English text as vscode.l10n.t does.
+    assert.equal(untrustedText(l10n, 'Profile Current File'), text);
+  });
+
+  it('localises the refusal and its button (message and button through l10n.t, the command as {0})', () => {
+    l10n.config({
+      contents: {
+        'FlameLens runs programs only in a trusted workspace. "{0}" is not available in Restricted Mode.': 'FlameLens startet Programme nur in einem vertrauenswürdigen Arbeitsbereich. „{0}“ ist im eingeschränkten Modus nicht verfügbar.',
+        'Manage Workspace Trust': 'Arbeitsbereichsvertrauen verwalten',
+      },
+    });
+    try {
+      assert.equal(untrustedText(l10n, 'Profile Current File'), 'FlameLens startet Programme nur in einem vertrauenswürdigen Arbeitsbereich. „Profile Current File“ ist im eingeschränkten Modus nicht verfügbar.');
+      assert.equal(manageTrustLabel(l10n), 'Arbeitsbereichsvertrauen verwalten');
+    } finally {
+      l10n.config({ contents: {} });
+    }
   });
 
   it('leaves the viewers usable in Restricted Mode', () => {

@@ -14,6 +14,11 @@ describe('locationPath', () => {
     assert.equal(locationPath(''), undefined);
     assert.equal(locationPath('file://remote-host/a.js'), undefined);
   });
+  it('reads file URLs through the one converter: a Windows profile keeps its drive on any platform', () => {
+    assert.equal(locationPath('file:///C:/src/my%20app/x.js'), 'C:/src/my app/x.js');
+    assert.equal(locationPath('file:///a/b%2Fc.js'), undefined);
+    assert.equal(displayLocation('file:///C:/ws/app/src/a.js', ['C:\\ws\\app']), 'src\\a.js');
+  });
 });
 
 describe('displayLocation', () => {
