@@ -25,6 +25,41 @@ export interface FlameChartLayout {
  * callees, which are narrower still. Undefined for profiles without per-sample times.
  */
 export function flameChart(p: Profile, from: number, to: number, minWidth = 0): FlameChartLayout | undefined {
+  const steps = flameChartSteps(p, from, to, minWidth);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * flameChart in chunks, awaiting `pause()` between them: a wide range of a big profile is seconds
+ * of work (1.7 s measured on the host for one), which must not block the extension host in one go.
+ * Resolves to undefined when `stale()` turns true between chunks (a newer chart was asked for) or
+ * the profile has no per-sample times; otherwise to exactly what flameChart returns.
+ */
+export async function flameChartInChunks(
+  p: Profile,
+  from: number,
+  to: number,
+  minWidth: number,
+  pause: () => Promise<void>,
+  stale: () => boolean = () => false,
+): Promise<FlameChartLayout | undefined> {
+  const steps = flameChartSteps(p, from, to, minWidth);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+    if (stale()) return undefined;
+  }
+}
+
+/** Samples (or stack steps) and stack moves per chunk of flameChartSteps: a few ms each. */
+const CHUNK = 0x3fff;
+
+/** The work of flameChart, yielding between chunks; returns the layout. */
+function* flameChartSteps(p: Profile, from: number, to: number, minWidth: number): Generator<void, FlameChartLayout | undefined, void> {
   const span = sampleSpan(p);
   const nodes = p.sampleNodes;
   const times = p.sampleTimes;
@@ -84,35 +119,97 @@ export function flameChart(p: Profile, from: number, to: number, minWidth = 0): 
   // `minWidth` (what is drawn moves by at most that), so the work is bounded by the width.
   const step = minWidth > 0 ? minWidth / 4 : 0;
   let last = -1;
+  // Work done since the last pause: loop turns plus stack levels opened and closed.
+  let work = 0;
   if (step > 0 && lowerBound(times, hi) - first > (hi - lo) / step) {
     for (let t = lo; t < hi; t += step) {
       const i = Math.max(first, lowerBound(times, t + Number.EPSILON * Math.abs(t)) - 1);
       const node = nodes[i]!;
-      if (node !== last) moveTo(node, t);
+      if (node !== last) {
+        const before = depth.length;
+        moveTo(node, t);
+        work += opening.length + depth.length - before;
+      }
       last = node;
+      if (++work > CHUNK) {
+        work = 0;
+        yield;
+      }
     }
   } else {
     for (let i = first; i < count && times[i]! < hi; i++) {
       const a = Math.max(times[i]!, lo);
       const b = Math.min(i + 1 < count ? times[i + 1]! : span.end, hi);
+      if (++work > CHUNK) {
+        work = 0;
+        yield;
+      }
       if (!(b > a) || nodes[i] === last) continue;
       last = nodes[i]!;
+      const before = depth.length;
       moveTo(last, a);
+      work += opening.length + depth.length - before;
     }
   }
   close(0, hi);
+  yield;
   // Emitted as calls closed (children first); draw order wants starts ascending, parents first.
-  const order = Array.from(depth.keys()).sort((x, y) => rectFrom[x]! - rectFrom[y]! || depth[x]! - depth[y]!);
-  return {
-    start: lo,
-    end: hi,
-    depth: Int32Array.from(order, (k) => depth[k]!),
-    from: Float64Array.from(order, (k) => rectFrom[k]!),
-    to: Float64Array.from(order, (k) => rectTo[k]!),
-    node: Int32Array.from(order, (k) => rectNode[k]!),
-    count: order.length,
-    maxDepth,
+  // On one level calls never overlap, so each level's rectangles were emitted in start order: a
+  // merge of the levels (in chunks) gives the order a sort by (start, level) would.
+  const rects = depth.length;
+  const levels = maxDepth + 1;
+  const levelStart = new Int32Array(levels + 1);
+  for (let k = 0; k < rects; k++) levelStart[depth[k]! + 1]!++;
+  for (let d = 0; d < levels; d++) levelStart[d + 1]! += levelStart[d]!;
+  const byLevel = new Int32Array(rects);
+  const fill = levelStart.slice(0, levels);
+  for (let k = 0; k < rects; k++) byLevel[fill[depth[k]!]!++] = k;
+  yield;
+  const out = { depth: new Int32Array(rects), from: new Float64Array(rects), to: new Float64Array(rects), node: new Int32Array(rects) };
+  // A binary heap of levels, keyed by the start of each level's next rectangle (then the level).
+  const next = levelStart.slice(0, levels);
+  const heap: number[] = [];
+  const before = (a: number, b: number): boolean => {
+    const fa = rectFrom[byLevel[next[a]!]!]!;
+    const fb = rectFrom[byLevel[next[b]!]!]!;
+    return fa < fb || (fa === fb && a < b);
   };
+  const siftDown = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= heap.length) return;
+      const c = l + 1 < heap.length && before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+      if (!before(heap[c]!, heap[i]!)) return;
+      [heap[c], heap[i]] = [heap[i]!, heap[c]!];
+      i = c;
+    }
+  };
+  for (let d = 0; d < levels; d++) {
+    if (next[d]! >= levelStart[d + 1]!) continue;
+    heap.push(d);
+    for (let i = heap.length - 1; i > 0; ) {
+      const up = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[up]!)) break;
+      [heap[i], heap[up]] = [heap[up]!, heap[i]!];
+      i = up;
+    }
+  }
+  for (let o = 0; o < rects; o++) {
+    const d = heap[0]!;
+    const k = byLevel[next[d]!++]!;
+    out.depth[o] = d;
+    out.from[o] = rectFrom[k]!;
+    out.to[o] = rectTo[k]!;
+    out.node[o] = rectNode[k]!;
+    if (next[d]! >= levelStart[d + 1]!) {
+      // This level is done: the heap's last level takes its place.
+      const moved = heap.pop()!;
+      if (heap.length > 0) heap[0] = moved;
+    }
+    siftDown(0);
+    if ((o & CHUNK) === CHUNK) yield;
+  }
+  return { start: lo, end: hi, ...out, count: rects, maxDepth };
 }
 
 /** Levels below the root per node (root 0), computed once per profile. */

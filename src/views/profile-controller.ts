@@ -7,7 +7,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { openFrameLocation } from './open-location';
-import { flameChartMessage, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
+import { flameChartMessageInChunks, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
@@ -73,6 +73,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   private scoped: Profile;
   /** Bumped by every range request (and reload): a slice still being cut for an older one stops. */
   private rangeTicket = 0;
+  /** Bumped by every flame chart request (and on dispose): a layout still in progress for an older one stops. */
+  private chartTicket = 0;
   /** setOptions and setRange run one after another: a slice is cut in chunks, and options apply to its result. */
   private work: Promise<void> = Promise.resolve();
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
@@ -206,7 +208,13 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
       case 'flameChart': {
         const range = message.range;
         if (range !== null && !isTimeRange(range)) throw new Error('the timeline range is not a pair of times with from < to');
-        this.post(flameChartMessage(this.entry.profile, message.requestId, range, message.width));
+        // Laid out in chunks (a wide range of a big profile took 1.7 s in one go); a newer request stops an older one.
+        const ticket = ++this.chartTicket;
+        const stale = () => ticket !== this.chartTicket;
+        flameChartMessageInChunks(this.entry.profile, message.requestId, range, message.width, yieldToEventLoop, stale).then(
+          (reply) => reply && !stale() && this.post(reply),
+          (err: unknown) => this.post({ type: 'error', requestId: message.requestId, message: (err as Error).message }),
+        );
         return;
       }
       case 'openLocation':
@@ -250,6 +258,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
 
   dispose(): void {
     this.rangeTicket++;
+    this.chartTicket++;
     this.registry.setScope(this.entry, undefined);
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();

@@ -5,7 +5,7 @@ import { defaultMaxNodes, toFlameTree } from '../model/flame';
 import { callersOf, calleesOf } from '../model/sandwich';
 import { functionTable } from '../model/tables';
 import { timelineSeries } from '../model/timeline';
-import { flameChart } from '../model/flame-chart';
+import { flameChart, flameChartInChunks, type FlameChartLayout } from '../model/flame-chart';
 import { sampleSpan } from '../model/time-slice';
 import type { FlameNode, Frame, Profile } from '../model/types';
 import type { FlameChartPayload, HostMessage, ProfileSummary, TablePayload, TimeRange, TimelinePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
@@ -228,11 +228,31 @@ export const maxChartRects = 60_000;
  * pixels wide: rectangles under one pixel are left out. Throws when the profile has no sample times.
  */
 export function flameChartMessage(p: Profile, requestId: number, range: TimeRange | null, width: number): HostMessage {
+  const w = chartWindow(p, range, width);
+  return chartMessage(p, requestId, flameChart(p, w.from, w.to, w.minWidth));
+}
+
+/**
+ * flameChartMessage laid out in chunks, awaiting `pause()` between them (the extension host passes
+ * a yield to its event loop); undefined when `stale()` turns true (a newer chart was asked for).
+ */
+export async function flameChartMessageInChunks(p: Profile, requestId: number, range: TimeRange | null, width: number, pause: () => Promise<void>, stale: () => boolean): Promise<HostMessage | undefined> {
+  const w = chartWindow(p, range, width);
+  const chart = await flameChartInChunks(p, w.from, w.to, w.minWidth, pause, stale);
+  if (stale()) return undefined;
+  return chartMessage(p, requestId, chart);
+}
+
+/** The part of the profile a chart of `range` shows, and what one of `width` pixels stands for. */
+function chartWindow(p: Profile, range: TimeRange | null, width: number): { from: number; to: number; minWidth: number } {
   const pixels = Math.min(10_000, Math.max(100, Number.isFinite(width) ? width : 1000));
   const span = sampleSpan(p);
   const from = Math.max(span?.start ?? 0, range?.from ?? -Infinity);
   const to = Math.min(span?.end ?? 0, range?.to ?? Infinity);
-  const chart = flameChart(p, from, to, (to - from) / pixels);
+  return { from, to, minWidth: (to - from) / pixels };
+}
+
+function chartMessage(p: Profile, requestId: number, chart: FlameChartLayout | undefined): HostMessage {
   if (!chart) throw new Error('this profile has no per-sample times for a flame chart');
   let keep = Array.from({ length: chart.count }, (_, k) => k);
   const truncated = keep.length > maxChartRects;
