@@ -13,6 +13,8 @@ import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
 import { ReplyWaits } from './reply-waits';
 import type { Log } from '../log';
+import { loadTracksForProfile } from '../load/profile-run';
+import type { LoadTracksPayload } from '../model/timeline';
 
 /** How long Export Profile… waits for the webview's SVG before telling the user. */
 export const svgReplyTimeoutMs = 10_000;
@@ -169,6 +171,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         this.rangeTicket++;
         this.setRange(null, this.entry.profile);
         this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
+        const tracks = tracksOf(this.entry);
+        if (tracks) this.post({ type: 'tracks', tracks });
         this.loaded = true;
         for (const m of this.pending.splice(0)) this.post(m);
         return;
@@ -264,6 +268,18 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.svgWaits.rejectAll('the flame graph view was closed before it sent its SVG');
   }
+}
+
+/** Load-run tracks per profile, looked up once (the run file beside the profile's; see src/load/profile-run.ts). */
+const tracksCache = new WeakMap<Profile, LoadTracksPayload | null>();
+
+function tracksOf(entry: ProfileEntry): LoadTracksPayload | undefined {
+  let tracks = tracksCache.get(entry.profile);
+  if (tracks === undefined) {
+    tracks = loadTracksForProfile(entry.profile, entry.source) ?? null;
+    tracksCache.set(entry.profile, tracks);
+  }
+  return tracks ?? undefined;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
