@@ -62,7 +62,11 @@ export class ReportRange {
   }
 }
 
-/** A copy of the tree with the range's values; nodes with nothing in it are left out; self is what the kept children leave. */
+/**
+ * A copy of the tree with the range's values; nodes with nothing in it are left out. Self is what
+ * the kept children leave; a parent is at least its children (the buckets hold whole µs each, so
+ * children's rounded sums may pass their parent's by a few µs).
+ */
 function scopeTree(root: FlameNode, value: Map<number, number>): FlameNode {
   const copy = (node: FlameNode): FlameNode => {
     const out: FlameNode = { ...node, value: value.get(node.id) ?? 0 };
@@ -70,14 +74,22 @@ function scopeTree(root: FlameNode, value: Map<number, number>): FlameNode {
     return out;
   };
   const top = copy(root);
+  // Parents are made before their children: going back over this list visits children first.
+  const made: FlameNode[] = [top];
   const stack: [FlameNode, FlameNode][] = [[root, top]];
   while (stack.length > 0) {
     const [node, out] = stack.pop()!;
     const kept = (node.children ?? []).filter((c) => (value.get(c.id) ?? 0) > 0);
-    const children = kept.map(copy);
-    out.self = Math.max(0, out.value - children.reduce((a, c) => a + c.value, 0));
-    if (children.length > 0) out.children = children;
-    kept.forEach((c, i) => stack.push([c, children[i]!]));
+    if (kept.length === 0) continue;
+    out.children = kept.map(copy);
+    made.push(...out.children);
+    kept.forEach((c, i) => stack.push([c, out.children![i]!]));
+  }
+  for (let i = made.length - 1; i >= 0; i--) {
+    const node = made[i]!;
+    const below = (node.children ?? []).reduce((a, c) => a + c.value, 0);
+    node.value = Math.max(node.value, below);
+    node.self = node.value - below;
   }
   return top;
 }

@@ -24,7 +24,8 @@ export interface ReportRangeData {
 }
 
 const frameKey = (f: Pick<ViewFrame, 'name' | 'url' | 'line' | 'column' | 'category'>): string => `${f.name}\u0000${f.url}\u0000${f.line}\u0000${f.column}\u0000${f.category}`;
-const round = (x: number): number => Math.round(x * 1000) / 1000;
+/** Whole µs (or bytes): what the views show is coarser, and it keeps the embedded JSON short. */
+const round = (x: number): number => Math.round(x);
 
 /**
  * The per-bucket data for the tree and table built from `view` (a CPU profile that kept its
@@ -92,7 +93,7 @@ export function reportRangeData(view: Profile, tree: TreePayload, table: TablePa
     for (let i = n - 1; i > 0; i--) total[view.nodeParent[i]!]! += total[i]!;
     ids.forEach((id, k) => {
       const v = id >= 0 ? total[id]! : total[-1 - id]! - self[-1 - id]!;
-      if (v > 0) {
+      if (round(v) > 0) {
         treeCols[k]!.bucket.push(b);
         treeCols[k]!.value.push(round(v));
       }
@@ -105,7 +106,7 @@ export function reportRangeData(view: Profile, tree: TreePayload, table: TablePa
       if (topmost[i]) frameTotal[f]! += total[i]!;
     }
     rowFrames.forEach((f, k) => {
-      if (f < 0 || !(frameTotal[f]! > 0 || frameSelf[f]! > 0)) return;
+      if (f < 0 || !(round(frameTotal[f]!) > 0 || round(frameSelf[f]!) > 0)) return;
       rowCols[k]!.bucket.push(b);
       rowCols[k]!.self.push(round(frameSelf[f]!));
       rowCols[k]!.total.push(round(frameTotal[f]!));
