@@ -97,7 +97,12 @@ export class App {
       this.details,
       h('main', { className: 'fl-main' }, this.graphBox, h('div', { className: 'fl-lower' }, h('section', { className: 'fl-table-panel', attrs: { 'aria-label': l10n.t('Functions') } }, this.table.element), this.sandwich.element)),
     );
-    this.timeline = new Timeline({ palette: this.palette, onRange: (range) => this.requestRange(range), onChartMode: (on) => this.setChartMode(on) });
+    this.timeline = new Timeline({
+      palette: this.palette,
+      onRange: (range) => this.requestRange(range),
+      onChartMode: (on) => this.setChartMode(on),
+      ...(host.snapRange ? { snap: (range: TimeRange) => host.snapRange!(range) } : {}),
+    });
     this.chartView = new FlameChartView({
       palette: this.palette,
       onActivate: (f) => this.host.capabilities.openSource && this.host.post({ type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name }),

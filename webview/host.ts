@@ -1,6 +1,6 @@
 // The webview's link to whoever feeds it: the extension host inside VS Code, or — in the
 // CLI's standalone HTML report — a local stand-in that answers from data embedded in the page.
-import type { HostMessage, WebviewMessage } from '../src/protocol';
+import type { HostMessage, TimeRange, WebviewMessage } from '../src/protocol';
 import type { ReportRangeData } from '../src/webview-page/report-range';
 import { ReportRange } from './report-range';
 
@@ -27,6 +27,8 @@ export interface Host {
   onMessage(listener: (message: HostMessage) => void): void;
   getState<T>(): T | undefined;
   setState<T>(state: T): void;
+  /** The range the host will really show for a chosen one (the report rounds to whole buckets); absent: as chosen. */
+  snapRange?(range: TimeRange): TimeRange;
 }
 
 interface VsCodeApi {
@@ -88,6 +90,7 @@ function standaloneHost(init: HostMessage, extra: HostMessage[], range: ReportRa
       else if (message.type === 'setRange' && range) send({ type: 'tree', requestId: message.requestId, ...range.scoped(message.range) });
     },
     onMessage: (listener) => listeners.push(listener),
+    ...(range ? { snapRange: (r: TimeRange) => range.snap(r) } : {}),
     getState<T>() {
       try {
         const stored = sessionStorage.getItem(key);

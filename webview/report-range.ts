@@ -40,6 +40,14 @@ export class ReportRange {
     return [first, last];
   }
 
+  /** The range the buckets of `range` cover (what scoped() really shows). */
+  snap(range: TimeRange): TimeRange {
+    const [first, last] = this.buckets(range);
+    const { start, end, buckets } = this.data;
+    const at = (b: number) => (b >= buckets ? end : start + (b * (end - start)) / buckets);
+    return { from: at(first), to: at(last) };
+  }
+
   /** The tree and table of a range (null: the whole profile, as embedded). */
   scoped(range: TimeRange | null): { tree: TreePayload; table: TablePayload } {
     const { tree, table } = this.init;

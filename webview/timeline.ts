@@ -12,6 +12,7 @@ import type { Palette } from './colors';
 import { h } from './dom';
 import { legendItem } from './legend';
 import { formatPercent, formatValue } from './format';
+import { formatTrackValue, trackKinds, trackLabel } from './track-format';
 
 export const laneLabels: Record<TimelineLane, string> = {
   user: 'Your code',
@@ -27,30 +28,8 @@ const laneCategory: Record<TimelineLane, FrameCategory> = { user: 'user', node_m
 const heightPx = 56;
 const trackHeightPx = 26;
 
-/** Track names; values are per second of the load run. */
-export const trackLabels: Record<LoadTrackKind, string> = {
-  rps: 'Requests/s',
-  p99: 'p99 latency',
-  loopDelay: 'Event-loop delay p99',
-  errors: 'Errors/s',
-};
-
 /** Each track's colour: a VS Code chart colour (fallbacks for the standalone report in style.css). */
 const trackVariables: Record<LoadTrackKind, string> = { rps: '--fl-track-rps', p99: '--fl-track-p99', loopDelay: '--fl-track-loop', errors: '--fl-track-errors' };
-
-/** A track's value as shown ("1,234 req/s", "12.5 ms", "3 errors"); '—' when there is none. */
-export function formatTrackValue(kind: LoadTrackKind, v: number | null | undefined): string {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return '—';
-  switch (kind) {
-    case 'rps':
-      return l10n.t('{0} req/s', Math.round(v).toLocaleString('en-US'));
-    case 'p99':
-    case 'loopDelay':
-      return l10n.t('{0} ms', v.toFixed(v < 10 ? 2 : 1));
-    case 'errors':
-      return Math.round(v) === 1 ? l10n.t('1 error') : l10n.t('{0} errors', Math.round(v).toLocaleString('en-US'));
-  }
-}
 
 interface TrackRow {
   kind: LoadTrackKind;
@@ -71,6 +50,8 @@ export interface TimelineOptions {
   palette: Palette;
   /** The user chose a range, or cleared it (null). */
   onRange(range: TimeRange | null): void;
+  /** Rounds a chosen range to what the host can show (the standalone report: whole buckets). */
+  snap?(range: TimeRange): TimeRange;
   /** The Flame chart toggle: calls as they happened instead of the flame graph. */
   onChartMode(on: boolean): void;
 }
@@ -157,20 +138,20 @@ export class Timeline {
   /** One row per track: its label, a readout (min – max, or the value under the pointer) and a canvas. */
   private renderTracks(): void {
     const t = this.tracks;
-    const shown = t && this.data?.axis === 'time' ? t.tracks.filter((k) => k.kind in trackLabels && Array.isArray(k.values) && k.values.length === t.from.length) : [];
+    const shown = t && this.data?.axis === 'time' ? t.tracks.filter((k) => trackKinds.includes(k.kind) && Array.isArray(k.values) && k.values.length === t.from.length) : [];
     this.trackRows = shown.map((track) => {
       const values = track.values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
       const finite = values.filter((v): v is number => v !== null);
       const summary = finite.length > 0 ? `${formatTrackValue(track.kind, Math.min(...finite))} – ${formatTrackValue(track.kind, Math.max(...finite))}` : '—';
       const canvas = h('canvas', { className: 'fl-track-canvas', attrs: { role: 'img', 'data-track': track.kind } });
       canvas.classList.toggle('fl-selectable', this.selectable);
-      canvas.setAttribute('aria-label', l10n.t('{0} per second of the load run: {1}', trackLabels[track.kind], summary));
+      canvas.setAttribute('aria-label', l10n.t('{0} per second of the load run: {1}', trackLabel(track.kind), summary));
       const readout = h('span', { className: 'fl-track-value', text: summary });
       this.listen(canvas);
       return { kind: track.kind, values, canvas, readout, summary };
     });
     this.tracksBox.replaceChildren(
-      ...this.trackRows.map((row) => h('div', { className: 'fl-track', attrs: { 'data-track': row.kind } }, h('span', { className: 'fl-track-label', text: trackLabels[row.kind] }, row.readout), row.canvas)),
+      ...this.trackRows.map((row) => h('div', { className: 'fl-track', attrs: { 'data-track': row.kind } }, h('span', { className: 'fl-track-label', text: trackLabel(row.kind) }, row.readout), row.canvas)),
     );
     this.tracksBox.hidden = this.trackRows.length === 0;
     for (const row of this.trackRows) new ResizeObserver(() => this.drawTrack(row)).observe(row.canvas);
@@ -231,7 +212,8 @@ export class Timeline {
   }
 
   private choose(range: TimeRange | null): void {
-    this.range = range;
+    this.range = range && this.options.snap ? this.clamp(this.options.snap(range)) : range;
+    range = this.range;
     this.showChip();
     this.draw();
     this.options.onRange(range);
@@ -345,7 +327,7 @@ export class Timeline {
     this.showChip();
     this.draw();
     clearTimeout(this.keyTimer);
-    this.keyTimer = setTimeout(() => this.options.onRange(this.range), keyDelayMs);
+    this.keyTimer = setTimeout(() => (this.range && this.options.snap ? this.choose(this.range) : this.options.onRange(this.range)), keyDelayMs);
   }
 
   // --- drawing --------------------------------------------------------------------------------
