@@ -74,6 +74,8 @@ export class Timeline {
   private readonly tracksBox = h('div', { className: 'fl-tracks' });
   private tracks: LoadTracksPayload | undefined;
   private trackRows: TrackRow[] = [];
+  /** One observer for the current tracks' canvases (redrawn when the view's width changes). */
+  private readonly trackResize = new ResizeObserver(() => this.drawTracks());
   /** Where the pointer hovers over the strip or a track (axis units), for the tracks' readouts. */
   private hoverAt: number | undefined;
 
@@ -154,7 +156,8 @@ export class Timeline {
       ...this.trackRows.map((row) => h('div', { className: 'fl-track', attrs: { 'data-track': row.kind } }, h('span', { className: 'fl-track-label', text: trackLabel(row.kind) }, row.readout), row.canvas)),
     );
     this.tracksBox.hidden = this.trackRows.length === 0;
-    for (const row of this.trackRows) new ResizeObserver(() => this.drawTrack(row)).observe(row.canvas);
+    this.trackResize.disconnect();
+    for (const row of this.trackRows) this.trackResize.observe(row.canvas);
   }
 
   /** The index of the run's second at `t`, or -1. */
