@@ -254,12 +254,8 @@ function chartWindow(p: Profile, range: TimeRange | null, width: number): { from
 
 function chartMessage(p: Profile, requestId: number, chart: FlameChartLayout | undefined): HostMessage {
   if (!chart) throw new Error('this profile has no per-sample times for a flame chart');
-  let keep = Array.from({ length: chart.count }, (_, k) => k);
-  const truncated = keep.length > maxChartRects;
-  if (truncated) {
-    keep.sort((a, b) => chart.to[b]! - chart.from[b]! - (chart.to[a]! - chart.from[a]!));
-    keep = keep.slice(0, maxChartRects).sort((a, b) => a - b);
-  }
+  const truncated = chart.count > maxChartRects;
+  const keep = truncated ? widestRects(chart, maxChartRects) : Array.from({ length: chart.count }, (_, k) => k);
   const slots = new FrameSlots(p);
   const payload: FlameChartPayload = {
     start: chart.start,
@@ -273,6 +269,23 @@ function chartMessage(p: Profile, requestId: number, chart: FlameChartLayout | u
     truncated,
   };
   return { type: 'flameChart', requestId, chart: payload };
+}
+
+/**
+ * The `max` widest rectangles in their order (ties: the earlier first, as a stable sort by width
+ * would pick them), through one numeric sort of the widths instead of a comparator sort of
+ * indexes (500,000 rectangles of a deep recursion took long on the extension host).
+ */
+function widestRects(chart: FlameChartLayout, max: number): number[] {
+  const widths = new Float64Array(chart.count);
+  for (let k = 0; k < chart.count; k++) widths[k] = chart.to[k]! - chart.from[k]!;
+  const threshold = widths.slice().sort()[chart.count - max]!;
+  let wider = 0;
+  for (let k = 0; k < chart.count; k++) if (widths[k]! > threshold) wider++;
+  let ties = max - wider;
+  const keep: number[] = [];
+  for (let k = 0; k < chart.count; k++) if (widths[k]! > threshold || (widths[k] === threshold && ties-- > 0)) keep.push(k);
+  return keep;
 }
 
 export function isValidNode(view: Profile, nodeId: unknown): nodeId is number {
