@@ -144,7 +144,8 @@ export class Timeline {
     this.trackRows = shown.map((track) => {
       const values = track.values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
       const finite = values.filter((v): v is number => v !== null);
-      const summary = finite.length > 0 ? `${formatTrackValue(track.kind, Math.min(...finite))} – ${formatTrackValue(track.kind, Math.max(...finite))}` : '—';
+      const [low, high] = [formatTrackValue(track.kind, Math.min(...finite)), formatTrackValue(track.kind, Math.max(...finite))];
+      const summary = finite.length === 0 ? '—' : low === high ? low : `${low} – ${high}`;
       const canvas = h('canvas', { className: 'fl-track-canvas', attrs: { role: 'img', 'data-track': track.kind } });
       canvas.classList.toggle('fl-selectable', this.selectable);
       canvas.setAttribute('aria-label', l10n.t('{0} per second of the load run: {1}', trackLabel(track.kind), summary));

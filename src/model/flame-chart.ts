@@ -73,20 +73,27 @@ function* flameChartSteps(p: Profile, from: number, to: number, minWidth: number
   const rectTo: number[] = [];
   const rectNode: number[] = [];
   let maxDepth = 0;
+  let kept = 0;
+  // Work done since the last pause: loop turns plus calls opened and closed.
+  let work = 0;
   // The open calls, root's child first (open[d] is at level d + 1), and when each began.
   const open: number[] = [];
   const openSince: number[] = [];
   const opening: number[] = [];
+  // A call's rectangle takes its slot when the call opens, so slots are in draw order (starts
+  // ascending, callers before callees: opens happen at increasing times, outermost first); its end
+  // is written when it closes, or NaN when it is left out (narrower than minWidth).
+  const openSlot: number[] = [];
   const close = (keep: number, at: number): void => {
     while (open.length > keep) {
       const d = open.length - 1;
-      const node = open.pop()!;
+      open.pop();
       const since = openSince.pop()!;
+      const slot = openSlot.pop()!;
+      work++;
       if (at > since && at - since >= minWidth) {
-        depth.push(d);
-        rectFrom.push(since);
-        rectTo.push(at);
-        rectNode.push(node);
+        rectTo[slot] = at;
+        kept++;
         if (d > maxDepth) maxDepth = d;
       }
     }
@@ -108,6 +115,12 @@ function* flameChartSteps(p: Profile, from: number, to: number, minWidth: number
     }
     close(level[x]!, at);
     for (let k = opening.length - 1; k >= 0; k--) {
+      work++;
+      openSlot.push(depth.length);
+      depth.push(open.length);
+      rectFrom.push(at);
+      rectTo.push(Number.NaN);
+      rectNode.push(opening[k]!);
       open.push(opening[k]!);
       openSince.push(at);
     }
@@ -119,16 +132,12 @@ function* flameChartSteps(p: Profile, from: number, to: number, minWidth: number
   // `minWidth` (what is drawn moves by at most that), so the work is bounded by the width.
   const step = minWidth > 0 ? minWidth / 4 : 0;
   let last = -1;
-  // Work done since the last pause: loop turns plus stack levels opened and closed.
-  let work = 0;
   if (step > 0 && lowerBound(times, hi) - first > (hi - lo) / step) {
     for (let t = lo; t < hi; t += step) {
       const i = Math.max(first, lowerBound(times, t + Number.EPSILON * Math.abs(t)) - 1);
       const node = nodes[i]!;
       if (node !== last) {
-        const before = depth.length;
         moveTo(node, t);
-        work += opening.length + depth.length - before;
       }
       last = node;
       if (++work > CHUNK) {
@@ -146,70 +155,24 @@ function* flameChartSteps(p: Profile, from: number, to: number, minWidth: number
       }
       if (!(b > a) || nodes[i] === last) continue;
       last = nodes[i]!;
-      const before = depth.length;
       moveTo(last, a);
-      work += opening.length + depth.length - before;
     }
   }
   close(0, hi);
   yield;
-  // Emitted as calls closed (children first); draw order wants starts ascending, parents first.
-  // On one level calls never overlap, so each level's rectangles were emitted in start order: a
-  // merge of the levels (in chunks) gives the order a sort by (start, level) would.
-  const rects = depth.length;
-  const levels = maxDepth + 1;
-  const levelStart = new Int32Array(levels + 1);
-  for (let k = 0; k < rects; k++) levelStart[depth[k]! + 1]!++;
-  for (let d = 0; d < levels; d++) levelStart[d + 1]! += levelStart[d]!;
-  const byLevel = new Int32Array(rects);
-  const fill = levelStart.slice(0, levels);
-  for (let k = 0; k < rects; k++) byLevel[fill[depth[k]!]!++] = k;
-  yield;
-  const out = { depth: new Int32Array(rects), from: new Float64Array(rects), to: new Float64Array(rects), node: new Int32Array(rects) };
-  // A binary heap of levels, keyed by the start of each level's next rectangle (then the level).
-  const next = levelStart.slice(0, levels);
-  const heap: number[] = [];
-  const before = (a: number, b: number): boolean => {
-    const fa = rectFrom[byLevel[next[a]!]!]!;
-    const fb = rectFrom[byLevel[next[b]!]!]!;
-    return fa < fb || (fa === fb && a < b);
-  };
-  const siftDown = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= heap.length) return;
-      const c = l + 1 < heap.length && before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
-      if (!before(heap[c]!, heap[i]!)) return;
-      [heap[c], heap[i]] = [heap[i]!, heap[c]!];
-      i = c;
-    }
-  };
-  for (let d = 0; d < levels; d++) {
-    if (next[d]! >= levelStart[d + 1]!) continue;
-    heap.push(d);
-    for (let i = heap.length - 1; i > 0; ) {
-      const up = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[up]!)) break;
-      [heap[i], heap[up]] = [heap[up]!, heap[i]!];
-      i = up;
-    }
-  }
-  for (let o = 0; o < rects; o++) {
-    const d = heap[0]!;
-    const k = byLevel[next[d]!++]!;
-    out.depth[o] = d;
+  // The calls kept, in slot order: already the draw order.
+  const out = { depth: new Int32Array(kept), from: new Float64Array(kept), to: new Float64Array(kept), node: new Int32Array(kept) };
+  let o = 0;
+  for (let k = 0; k < depth.length; k++) {
+    if ((k & CHUNK) === CHUNK) yield;
+    if (Number.isNaN(rectTo[k])) continue;
+    out.depth[o] = depth[k]!;
     out.from[o] = rectFrom[k]!;
     out.to[o] = rectTo[k]!;
     out.node[o] = rectNode[k]!;
-    if (next[d]! >= levelStart[d + 1]!) {
-      // This level is done: the heap's last level takes its place.
-      const moved = heap.pop()!;
-      if (heap.length > 0) heap[0] = moved;
-    }
-    siftDown(0);
-    if ((o & CHUNK) === CHUNK) yield;
+    o++;
   }
-  return { start: lo, end: hi, ...out, count: rects, maxDepth };
+  return { start: lo, end: hi, ...out, count: kept, maxDepth };
 }
 
 /** Levels below the root per node (root 0), computed once per profile. */
