@@ -53,8 +53,8 @@ export interface ProfileSummary {
   notes: string[];
 }
 
-export type { TimelineLane, TimelinePayload } from './model/timeline';
-import type { TimelinePayload } from './model/timeline';
+export type { LoadTrackKind, LoadTracksPayload, TimelineLane, TimelinePayload } from './model/timeline';
+import type { LoadTracksPayload, TimelinePayload } from './model/timeline';
 
 /** A selected range on the timeline's axis, [from, to). */
 export interface TimeRange {
@@ -82,6 +82,8 @@ export interface FlameChartPayload {
 /** Host → webview. */
 export type HostMessage =
   | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload; timeline?: TimelinePayload }
+  /** Right after init, only for a profile recorded in a load run: its per-second series as tracks under the timeline. */
+  | { type: 'tracks'; tracks: LoadTracksPayload }
   | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }

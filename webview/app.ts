@@ -97,7 +97,12 @@ export class App {
       this.details,
       h('main', { className: 'fl-main' }, this.graphBox, h('div', { className: 'fl-lower' }, h('section', { className: 'fl-table-panel', attrs: { 'aria-label': l10n.t('Functions') } }, this.table.element), this.sandwich.element)),
     );
-    this.timeline = new Timeline({ palette: this.palette, onRange: (range) => this.requestRange(range), onChartMode: (on) => this.setChartMode(on) });
+    this.timeline = new Timeline({
+      palette: this.palette,
+      onRange: (range) => this.requestRange(range),
+      onChartMode: (on) => this.setChartMode(on),
+      ...(host.snapRange ? { snap: (range: TimeRange) => host.snapRange!(range) } : {}),
+    });
     this.chartView = new FlameChartView({
       palette: this.palette,
       onActivate: (f) => this.host.capabilities.openSource && this.host.post({ type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name }),
@@ -228,6 +233,9 @@ export class App {
       case 'subtree':
         this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
         break;
+      case 'tracks':
+        this.timeline.setTracks(message.tracks);
+        break;
       case 'flameChart':
         if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart);
         break;
@@ -277,8 +285,8 @@ export class App {
     const savedZoom = this.state.zoomId;
     const refilter = saved !== undefined && this.host.capabilities.options && !sameOptions(saved, this.options);
     // A saved timeline range is re-applied like saved filters (the host starts from the whole profile).
-    this.timeline.setData(message.timeline, this.host.capabilities.options);
-    const savedRange = this.timeline.setRange(this.host.capabilities.options ? (this.state.range ?? null) : null);
+    this.timeline.setData(message.timeline, this.host.capabilities.range, this.host.capabilities.options);
+    const savedRange = this.timeline.setRange(this.host.capabilities.range ? (this.state.range ?? null) : null);
     if (refilter || savedRange) {
       this.restoreZoom = savedZoom;
       this.chart.zoomedId = undefined;
@@ -438,7 +446,7 @@ export class App {
 
   /** Scopes every view to a timeline range (null: the whole profile); the host answers with a `tree`. */
   private requestRange(range: TimeRange | null): void {
-    if (!this.host.capabilities.options) return;
+    if (!this.host.capabilities.range) return;
     this.restoreZoom = undefined;
     const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
     this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;

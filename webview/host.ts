@@ -1,6 +1,8 @@
 // The webview's link to whoever feeds it: the extension host inside VS Code, or — in the
 // CLI's standalone HTML report — a local stand-in that answers from data embedded in the page.
-import type { HostMessage, WebviewMessage } from '../src/protocol';
+import type { HostMessage, TimeRange, WebviewMessage } from '../src/protocol';
+import type { ReportRangeData } from '../src/webview-page/report-range';
+import { ReportRange } from './report-range';
 
 /** What the connected host can do; the UI disables controls for what it cannot. */
 export interface HostCapabilities {
@@ -15,6 +17,8 @@ export interface HostCapabilities {
   export: boolean;
   /** Saves the drawn flame graph as an SVG download (a browser page; VS Code webviews do not download). */
   saveSvg: boolean;
+  /** Re-scopes the views to a timeline range (`setRange`); the report can when it embeds per-bucket data. */
+  range: boolean;
 }
 
 export interface Host {
@@ -23,6 +27,8 @@ export interface Host {
   onMessage(listener: (message: HostMessage) => void): void;
   getState<T>(): T | undefined;
   setState<T>(state: T): void;
+  /** The range the host will really show for a chosen one (the report rounds to whole buckets); absent: as chosen. */
+  snapRange?(range: TimeRange): TimeRange;
 }
 
 interface VsCodeApi {
@@ -34,6 +40,19 @@ interface VsCodeApi {
 declare function acquireVsCodeApi(): VsCodeApi;
 
 export const embeddedDataId = 'flamelens-data';
+const embeddedExtraId = 'flamelens-extra';
+const embeddedRangeId = 'flamelens-range';
+
+/** An optional embedded JSON element; undefined when absent or broken (the report then works without it). */
+function readJson<T>(id: string): T | undefined {
+  const text = document.getElementById(id)?.textContent;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}
 
 function listen(listener: (message: HostMessage) => void): void {
   window.addEventListener('message', (event: MessageEvent) => {
@@ -46,7 +65,7 @@ function listen(listener: (message: HostMessage) => void): void {
 
 function vscodeHost(api: VsCodeApi): Host {
   return {
-    capabilities: { options: true, expand: true, sandwich: true, openSource: true, export: true, saveSvg: false },
+    capabilities: { options: true, expand: true, sandwich: true, openSource: true, export: true, saveSvg: false, range: true },
     post: (message) => api.postMessage(message),
     onMessage: listen,
     getState: <T>() => (api.getState() as T | undefined) ?? undefined,
@@ -58,16 +77,20 @@ function vscodeHost(api: VsCodeApi): Host {
  * The standalone report has no backend: `ready` is answered with the embedded init payload and
  * everything that needs the full profile is switched off (the UI says "available in VS Code").
  */
-function standaloneHost(init: HostMessage): Host {
+function standaloneHost(init: HostMessage, extra: HostMessage[], range: ReportRange | undefined): Host {
   const key = `flamelens-state:${location.pathname}`;
   let memory: unknown;
   const listeners: ((message: HostMessage) => void)[] = [];
+  const send = (m: HostMessage) => queueMicrotask(() => listeners.forEach((l) => l(m)));
   return {
-    capabilities: { options: false, expand: false, sandwich: false, openSource: false, export: false, saveSvg: true },
+    capabilities: { options: false, expand: false, sandwich: false, openSource: false, export: false, saveSvg: true, range: range !== undefined },
     post(message) {
-      if (message.type === 'ready') queueMicrotask(() => listeners.forEach((l) => l(init)));
+      if (message.type === 'ready') [init, ...extra].forEach(send);
+      // The report's own answer to a range: the embedded tree and table re-scoped from per-bucket data.
+      else if (message.type === 'setRange' && range) send({ type: 'tree', requestId: message.requestId, ...range.scoped(message.range) });
     },
     onMessage: (listener) => listeners.push(listener),
+    ...(range ? { snapRange: (r: TimeRange) => range.snap(r) } : {}),
     getState<T>() {
       try {
         const stored = sessionStorage.getItem(key);
@@ -91,6 +114,12 @@ function standaloneHost(init: HostMessage): Host {
 export function connectHost(): Host {
   if (typeof acquireVsCodeApi === 'function') return vscodeHost(acquireVsCodeApi());
   const embedded = document.getElementById(embeddedDataId);
-  if (embedded?.textContent) return standaloneHost(JSON.parse(embedded.textContent) as HostMessage);
+  if (embedded?.textContent) {
+    const init = JSON.parse(embedded.textContent) as HostMessage;
+    const extra = readJson<HostMessage[]>(embeddedExtraId);
+    const rangeData = readJson<ReportRangeData>(embeddedRangeId);
+    const range = rangeData && init.type === 'init' ? ReportRange.from(init, rangeData) : undefined;
+    return standaloneHost(init, Array.isArray(extra) ? extra : [], range);
+  }
   throw new Error('FlameLens: no VS Code API and no embedded profile data');
 }

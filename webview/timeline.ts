@@ -2,13 +2,17 @@
 // (your code, node_modules, Node internals, GC, idle) on a canvas, with a selectable range.
 // Drag to select, click to clear; from the keyboard Shift+←/→ grows the selection from the
 // cursor, ←/→ move the cursor, Escape clears. A chip shows the range and clears it too.
+// A profile recorded in a load run also gets the run's per-second series as tracks under the
+// area (requests/s, p99 latency, event-loop delay, errors) on the same time axis: a drag on a
+// track selects like one on the area, and hovering shows each track's value at that moment.
 import * as l10n from '@vscode/l10n';
-import type { TimeRange, TimelineLane, TimelinePayload } from '../src/protocol';
+import type { LoadTrackKind, LoadTracksPayload, TimeRange, TimelineLane, TimelinePayload } from '../src/protocol';
 import type { FrameCategory } from '../src/model/types';
 import type { Palette } from './colors';
 import { h } from './dom';
 import { legendItem } from './legend';
 import { formatPercent, formatValue } from './format';
+import { formatTrackValue, trackKinds, trackLabel } from './track-format';
 
 export const laneLabels: Record<TimelineLane, string> = {
   user: 'Your code',
@@ -22,6 +26,19 @@ export const laneLabels: Record<TimelineLane, string> = {
 const laneCategory: Record<TimelineLane, FrameCategory> = { user: 'user', node_modules: 'node_modules', node: 'node', gc: 'native', idle: 'meta' };
 
 const heightPx = 56;
+const trackHeightPx = 26;
+
+/** Each track's colour: a VS Code chart colour (fallbacks for the standalone report in style.css). */
+const trackVariables: Record<LoadTrackKind, string> = { rps: '--fl-track-rps', p99: '--fl-track-p99', loopDelay: '--fl-track-loop', errors: '--fl-track-errors' };
+
+interface TrackRow {
+  kind: LoadTrackKind;
+  values: (number | null)[];
+  canvas: HTMLCanvasElement;
+  readout: HTMLElement;
+  /** "min – max" of the finite values, shown when not hovering. */
+  summary: string;
+}
 /** A drag shorter than this is a click (clears the range). */
 const clickSlopPx = 3;
 /** Keyboard steps: a fiftieth of the profile per arrow press. */
@@ -33,6 +50,8 @@ export interface TimelineOptions {
   palette: Palette;
   /** The user chose a range, or cleared it (null). */
   onRange(range: TimeRange | null): void;
+  /** Rounds a chosen range to what the host can show (the standalone report: whole buckets). */
+  snap?(range: TimeRange): TimeRange;
   /** The Flame chart toggle: calls as they happened instead of the flame graph. */
   onChartMode(on: boolean): void;
 }
@@ -52,6 +71,13 @@ export class Timeline {
   private keyAnchor: number | undefined;
   private keyTimer: ReturnType<typeof setTimeout> | undefined;
   private selectable = true;
+  private readonly tracksBox = h('div', { className: 'fl-tracks' });
+  private tracks: LoadTracksPayload | undefined;
+  private trackRows: TrackRow[] = [];
+  /** One observer for the current tracks' canvases (redrawn when the view's width changes). */
+  private readonly trackResize = new ResizeObserver(() => this.drawTracks());
+  /** Where the pointer hovers over the strip or a track (axis units), for the tracks' readouts. */
+  private hoverAt: number | undefined;
 
   constructor(private readonly options: TimelineOptions) {
     this.canvas = h('canvas', { className: 'fl-timeline-canvas', attrs: { tabindex: '0', role: 'group' } });
@@ -64,30 +90,88 @@ export class Timeline {
       this.setChartMode(on);
       this.options.onChartMode(on);
     });
-    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': l10n.t('Timeline') } }, this.canvas, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key));
+    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': l10n.t('Timeline') } }, this.canvas, this.tracksBox, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key));
     this.element.hidden = true;
-    this.canvas.addEventListener('pointerdown', (e) => this.pointerDown(e));
-    this.canvas.addEventListener('pointermove', (e) => this.pointerMove(e));
-    this.canvas.addEventListener('pointerup', (e) => this.pointerUp(e));
-    this.canvas.addEventListener('pointercancel', () => {
-      this.drag = undefined;
-      this.draw();
-    });
+    this.tracksBox.hidden = true;
+    this.listen(this.canvas);
     this.canvas.addEventListener('keydown', (e) => this.keyDown(e));
     new ResizeObserver(() => this.draw()).observe(this.canvas);
   }
 
-  /** The series to draw (undefined: the profile kept no samples, and the strip hides). */
-  setData(data: TimelinePayload | undefined, selectable: boolean): void {
+  /** Range selection by pointer, and hover, on the strip or a track (they share the time axis). */
+  private listen(surface: HTMLCanvasElement): void {
+    surface.addEventListener('pointerdown', (e) => this.pointerDown(e, surface));
+    surface.addEventListener('pointermove', (e) => this.pointerMove(e, surface));
+    surface.addEventListener('pointerup', (e) => this.pointerUp(e, surface));
+    surface.addEventListener('pointercancel', () => {
+      this.drag = undefined;
+      this.draw();
+    });
+    surface.addEventListener('pointerleave', () => {
+      if (this.drag) return;
+      this.hoverAt = undefined;
+      this.showReadouts();
+      this.drawTracks();
+    });
+  }
+
+  /** The series to draw (undefined: the profile kept no samples, and the strip hides). `chart`: the host lays out flame charts. */
+  setData(data: TimelinePayload | undefined, selectable: boolean, chart = selectable): void {
     this.data = data && data.buckets > 0 && data.end > data.start ? data : undefined;
     this.selectable = selectable;
-    this.chartToggle.hidden = !selectable || this.data?.axis !== 'time';
+    this.chartToggle.hidden = !chart || this.data?.axis !== 'time';
     this.canvas.classList.toggle('fl-selectable', selectable);
     this.element.hidden = this.data === undefined;
     this.cursor = this.data?.start ?? 0;
     this.describe();
     this.renderKey();
+    this.renderTracks();
     this.draw();
+  }
+
+  /** A load run's per-second series, drawn as tracks under the area (on a CPU timeline only). */
+  setTracks(tracks: LoadTracksPayload | undefined): void {
+    const ok = tracks && Array.isArray(tracks.from) && Array.isArray(tracks.to) && tracks.from.length === tracks.to.length && Array.isArray(tracks.tracks);
+    this.tracks = ok ? tracks : undefined;
+    this.renderTracks();
+    this.draw();
+  }
+
+  /** One row per track: its label, a readout (min – max, or the value under the pointer) and a canvas. */
+  private renderTracks(): void {
+    const t = this.tracks;
+    const shown = t && this.data?.axis === 'time' ? t.tracks.filter((k) => trackKinds.includes(k.kind) && Array.isArray(k.values) && k.values.length === t.from.length) : [];
+    this.trackRows = shown.map((track) => {
+      const values = track.values.map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
+      const finite = values.filter((v): v is number => v !== null);
+      const [low, high] = [formatTrackValue(track.kind, Math.min(...finite)), formatTrackValue(track.kind, Math.max(...finite))];
+      const summary = finite.length === 0 ? '—' : low === high ? low : `${low} – ${high}`;
+      const canvas = h('canvas', { className: 'fl-track-canvas', attrs: { role: 'img', 'data-track': track.kind } });
+      canvas.classList.toggle('fl-selectable', this.selectable);
+      canvas.setAttribute('aria-label', l10n.t('{0} per second of the load run: {1}', trackLabel(track.kind), summary));
+      const readout = h('span', { className: 'fl-track-value', text: summary });
+      this.listen(canvas);
+      return { kind: track.kind, values, canvas, readout, summary };
+    });
+    this.tracksBox.replaceChildren(
+      ...this.trackRows.map((row) => h('div', { className: 'fl-track', attrs: { 'data-track': row.kind } }, h('span', { className: 'fl-track-label', text: trackLabel(row.kind) }, row.readout), row.canvas)),
+    );
+    this.tracksBox.hidden = this.trackRows.length === 0;
+    this.trackResize.disconnect();
+    for (const row of this.trackRows) this.trackResize.observe(row.canvas);
+  }
+
+  /** The index of the run's second at `t`, or -1. */
+  private secondAt(t: number): number {
+    const tr = this.tracks;
+    if (!tr) return -1;
+    for (let k = 0; k < tr.from.length; k++) if (t >= tr.from[k]! && t < tr.to[k]!) return k;
+    return -1;
+  }
+
+  private showReadouts(): void {
+    const k = this.hoverAt === undefined ? -1 : this.secondAt(this.hoverAt);
+    for (const row of this.trackRows) row.readout.textContent = this.hoverAt === undefined ? row.summary : formatTrackValue(row.kind, k >= 0 ? row.values[k] : null);
   }
 
   /** Shows the Flame chart toggle pressed or not (a restored view state). */
@@ -132,7 +216,8 @@ export class Timeline {
   }
 
   private choose(range: TimeRange | null): void {
-    this.range = range;
+    this.range = range && this.options.snap ? this.clamp(this.options.snap(range)) : range;
+    range = this.range;
     this.showChip();
     this.draw();
     this.options.onRange(range);
@@ -165,11 +250,11 @@ export class Timeline {
     return ((t - d.start) / (d.end - d.start)) * width;
   }
 
-  private tOf(clientX: number): number {
+  private tOf(clientX: number, surface: HTMLCanvasElement = this.canvas): number {
     const d = this.data!;
-    const box = this.canvas.getBoundingClientRect();
-    const width = this.canvas.clientWidth;
-    const f = width > 0 ? (clientX - box.left - this.canvas.clientLeft) / width : 0;
+    const box = surface.getBoundingClientRect();
+    const width = surface.clientWidth;
+    const f = width > 0 ? (clientX - box.left - surface.clientLeft) / width : 0;
     return d.start + Math.min(1, Math.max(0, f)) * (d.end - d.start);
   }
 
@@ -182,21 +267,28 @@ export class Timeline {
 
   // --- input ----------------------------------------------------------------------------------
 
-  private pointerDown(e: PointerEvent): void {
+  private pointerDown(e: PointerEvent, surface: HTMLCanvasElement): void {
     if (!this.data || !this.selectable || e.button !== 0) return;
-    const t = this.tOf(e.clientX);
+    const t = this.tOf(e.clientX, surface);
     this.drag = { anchor: t, at: t, startX: e.clientX };
-    this.canvas.setPointerCapture(e.pointerId);
+    surface.setPointerCapture(e.pointerId);
     this.canvas.focus();
   }
 
-  private pointerMove(e: PointerEvent): void {
-    if (!this.drag) return;
-    this.drag.at = this.tOf(e.clientX);
+  private pointerMove(e: PointerEvent, surface: HTMLCanvasElement): void {
+    if (this.data) {
+      this.hoverAt = this.tOf(e.clientX, surface);
+      this.showReadouts();
+    }
+    if (!this.drag) {
+      this.drawTracks();
+      return;
+    }
+    this.drag.at = this.tOf(e.clientX, surface);
     this.draw();
   }
 
-  private pointerUp(e: PointerEvent): void {
+  private pointerUp(e: PointerEvent, surface: HTMLCanvasElement): void {
     const drag = this.drag;
     if (!drag) return;
     this.drag = undefined;
@@ -205,8 +297,8 @@ export class Timeline {
       else this.draw();
       return;
     }
-    const range = this.clamp({ from: drag.anchor, to: this.tOf(e.clientX) });
-    this.cursor = this.tOf(e.clientX);
+    const range = this.clamp({ from: drag.anchor, to: this.tOf(e.clientX, surface) });
+    this.cursor = this.tOf(e.clientX, surface);
     if (range) this.choose(range);
     else this.draw();
   }
@@ -239,12 +331,17 @@ export class Timeline {
     this.showChip();
     this.draw();
     clearTimeout(this.keyTimer);
-    this.keyTimer = setTimeout(() => this.options.onRange(this.range), keyDelayMs);
+    this.keyTimer = setTimeout(() => (this.range && this.options.snap ? this.choose(this.range) : this.options.onRange(this.range)), keyDelayMs);
   }
 
   // --- drawing --------------------------------------------------------------------------------
 
   private draw(): void {
+    this.drawArea();
+    this.drawTracks();
+  }
+
+  private drawArea(): void {
     const d = this.data;
     if (!d) return;
     const dpr = window.devicePixelRatio || 1;
@@ -288,7 +385,7 @@ export class Timeline {
       for (let b = 0; b < n; b++) below[b]! += values[b] ?? 0;
     });
 
-    const shown = this.drag ? this.clamp({ from: this.drag.anchor, to: this.drag.at }) : this.range;
+    const shown = this.shownRange();
     const style = getComputedStyle(this.canvas);
     const focus = style.getPropertyValue('--fl-focus').trim() || '#0078d4';
     if (shown) {
@@ -305,6 +402,65 @@ export class Timeline {
     if (document.activeElement === this.canvas) {
       const x = this.xOf(this.cursor, width);
       ctx.fillStyle = focus;
+      ctx.fillRect(Math.min(width - dpr, Math.max(0, x - dpr / 2)), 0, Math.max(1, dpr), height);
+    }
+  }
+
+  /** The range being dragged, else the selected one. */
+  private shownRange(): TimeRange | null {
+    return this.drag ? this.clamp({ from: this.drag.anchor, to: this.drag.at }) : this.range;
+  }
+
+  private drawTracks(): void {
+    for (const row of this.trackRows) this.drawTrack(row);
+  }
+
+  /** One track: a step per second of the run, scaled to its largest value; the range and the pointer marked as on the area. */
+  private drawTrack(row: TrackRow): void {
+    const d = this.data;
+    const tr = this.tracks;
+    if (!d || !tr) return;
+    const canvas = row.canvas;
+    const dpr = window.devicePixelRatio || 1;
+    const cssWidth = canvas.clientWidth;
+    if (cssWidth <= 0) return;
+    const width = Math.round(cssWidth * dpr);
+    const height = Math.round((canvas.clientHeight || trackHeightPx) * dpr);
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, width, height);
+    const style = getComputedStyle(canvas);
+    const colour = style.getPropertyValue(trackVariables[row.kind]).trim() || '#3794ff';
+    let max = 0;
+    for (const v of row.values) if (v !== null && v > max) max = v;
+    const top = Math.max(1, dpr);
+    ctx.fillStyle = colour;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = Math.max(1, dpr);
+    for (let k = 0; k < row.values.length; k++) {
+      const v = row.values[k];
+      if (v === null || v === undefined) continue;
+      const x0 = this.xOf(tr.from[k]!, width);
+      const x1 = this.xOf(tr.to[k]!, width);
+      const h = max > 0 ? (v / max) * (height - top) : 0;
+      ctx.globalAlpha = 0.35;
+      ctx.fillRect(x0, height - h, Math.max(1, x1 - x0), h);
+      ctx.globalAlpha = 1;
+      ctx.fillRect(x0, height - h - top / 2, Math.max(1, x1 - x0), top);
+    }
+    const shown = this.shownRange();
+    if (shown) {
+      const x0 = this.xOf(shown.from, width);
+      const x1 = this.xOf(shown.to, width);
+      ctx.fillStyle = 'rgba(128, 128, 128, 0.45)';
+      ctx.fillRect(0, 0, x0, height);
+      ctx.fillRect(x1, 0, width - x1, height);
+    }
+    if (this.hoverAt !== undefined) {
+      const x = this.xOf(this.hoverAt, width);
+      ctx.fillStyle = style.getPropertyValue('--fl-focus').trim() || '#0078d4';
       ctx.fillRect(Math.min(width - dpr, Math.max(0, x - dpr / 2)), 0, Math.max(1, dpr), height);
     }
   }

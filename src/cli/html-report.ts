@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { applyViewOptions } from '../model/view';
 import type { Profile } from '../model/types';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
-import { renderStandaloneReport, type InitMessage } from '../webview-page/html';
+import { renderStandaloneReport, type InitMessage, type ReportExtras } from '../webview-page/html';
+import { reportRangeData } from '../webview-page/report-range';
+import { loadTracksForProfile } from '../load/profile-run';
 import { loadWebviewAssets } from '../webview-page/assets';
 import { initMessage } from '../webview-page/payload';
 import { InputError } from './analyze';
@@ -26,11 +28,24 @@ export function findWebviewAssetDir(): string | undefined {
   return webviewAssetDirs().find((d) => fs.existsSync(path.join(d, 'webview.js')) && fs.existsSync(path.join(d, 'webview.css')));
 }
 
+/**
+ * What the report embeds beside its init message: the data its timeline's range selection adds up
+ * (the unfiltered view of a CPU profile with samples), and the load run's tracks when `profilePath`
+ * lies in a load run's session folder.
+ */
+export function reportExtras(profile: Profile, init: InitMessage, options: ViewOptions = defaultViewOptions, profilePath?: string): ReportExtras {
+  const view = applyViewOptions(profile, options);
+  const range = init.timeline ? reportRangeData(view, init.tree, init.table) : undefined;
+  const tracks = loadTracksForProfile(profile, profilePath);
+  return { ...(range ? { range } : {}), ...(tracks ? { messages: [{ type: 'tracks', tracks }] } : {}) };
+}
+
 /** Writes the report; throws an InputError when the webview is not built, an OutputError when `out` cannot be written. */
-export function writeHtmlReport(out: string, profile: Profile, title: string, options?: ViewOptions): void {
+export function writeHtmlReport(out: string, profile: Profile, title: string, options?: ViewOptions, profilePath?: string): void {
   const dir = findWebviewAssetDir();
   if (!dir) throw new InputError('the flame-graph page is not built (dist/webview.js is missing; run `npm run build`)');
-  const html = renderStandaloneReport(buildInitMessage(profile, title, options), loadWebviewAssets(dir));
+  const init = buildInitMessage(profile, title, options);
+  const html = renderStandaloneReport(init, loadWebviewAssets(dir), undefined, reportExtras(profile, init, options, profilePath));
   // Whole or not at all: a full disk must not leave a truncated page behind.
   writeFileAtomic(out, html);
 }

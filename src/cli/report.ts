@@ -70,7 +70,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   }
   const html = args.values.get('html');
   if (html !== undefined) {
-    writeHtmlReport(html, profile, path.basename(file), view);
+    writeHtmlReport(html, profile, path.basename(file), view, path.resolve(file));
     info(`wrote ${html}`);
   }
   return 0;

@@ -15,6 +15,7 @@ import { applyViewOptions } from '../model/view';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
 import { loadWebviewAssets } from '../webview-page/assets';
 import { renderStandaloneReport, type InitMessage } from '../webview-page/html';
+import { reportExtras } from '../cli/html-report';
 import { loadProfile } from '../views/load-profile';
 import { initMessage } from '../webview-page/payload';
 import { ProfileViewController } from '../views/profile-controller';
@@ -140,7 +141,9 @@ function render(source: ExportSource, format: ExportFormat, extensionUri: vscode
     case 'html': {
       // The page holds the view as shown, direction included, with its toggles set.
       const init = initMessage(source.profile, applyViewOptions(source.profile, source.options), source.title, source.options) as InitMessage;
-      return renderStandaloneReport(init, loadWebviewAssets(vscode.Uri.joinPath(extensionUri, 'dist').fsPath));
+      // The report's range selection, and a load run's tracks (not for a slice: its clock starts at the range).
+      const extras = reportExtras(source.profile, init, source.options, source.ranged ? undefined : source.file);
+      return renderStandaloneReport(init, loadWebviewAssets(vscode.Uri.joinPath(extensionUri, 'dist').fsPath), undefined, extras);
     }
   }
 }

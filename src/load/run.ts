@@ -178,6 +178,8 @@ export interface LoadRun {
   serverMode: 'launched' | 'attached';
   attached?: AttachedServer;
   durationMs: number;
+  /** Epoch ms when the measured phase began: lines the run's seconds up with the server's profile. */
+  measuredFromEpochMs?: number;
   /** null when an external tool drove the load and its output could not be read (see `external`). */
   latency: LatencySummary | null;
   requests: RequestCounts | null;
@@ -294,6 +296,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     serverMode: inputs.attached ? 'attached' : 'launched',
     ...(inputs.attached ? { attached: inputs.attached } : {}),
     durationMs: Math.round(m.elapsedMs),
+    ...(t0 !== undefined && Number.isFinite(t0) ? { measuredFromEpochMs: t0 } : {}),
     latency: measured?.latency ?? null,
     requests: measured?.requests ?? null,
     throughput: measured?.throughput ?? null,

@@ -25,6 +25,41 @@ export interface FlameChartLayout {
  * callees, which are narrower still. Undefined for profiles without per-sample times.
  */
 export function flameChart(p: Profile, from: number, to: number, minWidth = 0): FlameChartLayout | undefined {
+  const steps = flameChartSteps(p, from, to, minWidth);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * flameChart in chunks, awaiting `pause()` between them: a wide range of a big profile is seconds
+ * of work (1.7 s measured on the host for one), which must not block the extension host in one go.
+ * Resolves to undefined when `stale()` turns true between chunks (a newer chart was asked for) or
+ * the profile has no per-sample times; otherwise to exactly what flameChart returns.
+ */
+export async function flameChartInChunks(
+  p: Profile,
+  from: number,
+  to: number,
+  minWidth: number,
+  pause: () => Promise<void>,
+  stale: () => boolean = () => false,
+): Promise<FlameChartLayout | undefined> {
+  const steps = flameChartSteps(p, from, to, minWidth);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+    if (stale()) return undefined;
+  }
+}
+
+/** Samples (or stack steps) and stack moves per chunk of flameChartSteps: a few ms each. */
+const CHUNK = 0x3fff;
+
+/** The work of flameChart, yielding between chunks; returns the layout. */
+function* flameChartSteps(p: Profile, from: number, to: number, minWidth: number): Generator<void, FlameChartLayout | undefined, void> {
   const span = sampleSpan(p);
   const nodes = p.sampleNodes;
   const times = p.sampleTimes;
@@ -38,20 +73,27 @@ export function flameChart(p: Profile, from: number, to: number, minWidth = 0): 
   const rectTo: number[] = [];
   const rectNode: number[] = [];
   let maxDepth = 0;
+  let kept = 0;
+  // Work done since the last pause: loop turns plus calls opened and closed.
+  let work = 0;
   // The open calls, root's child first (open[d] is at level d + 1), and when each began.
   const open: number[] = [];
   const openSince: number[] = [];
   const opening: number[] = [];
+  // A call's rectangle takes its slot when the call opens, so slots are in draw order (starts
+  // ascending, callers before callees: opens happen at increasing times, outermost first); its end
+  // is written when it closes, or NaN when it is left out (narrower than minWidth).
+  const openSlot: number[] = [];
   const close = (keep: number, at: number): void => {
     while (open.length > keep) {
       const d = open.length - 1;
-      const node = open.pop()!;
+      open.pop();
       const since = openSince.pop()!;
+      const slot = openSlot.pop()!;
+      work++;
       if (at > since && at - since >= minWidth) {
-        depth.push(d);
-        rectFrom.push(since);
-        rectTo.push(at);
-        rectNode.push(node);
+        rectTo[slot] = at;
+        kept++;
         if (d > maxDepth) maxDepth = d;
       }
     }
@@ -73,6 +115,12 @@ export function flameChart(p: Profile, from: number, to: number, minWidth = 0): 
     }
     close(level[x]!, at);
     for (let k = opening.length - 1; k >= 0; k--) {
+      work++;
+      openSlot.push(depth.length);
+      depth.push(open.length);
+      rectFrom.push(at);
+      rectTo.push(Number.NaN);
+      rectNode.push(opening[k]!);
       open.push(opening[k]!);
       openSince.push(at);
     }
@@ -88,31 +136,43 @@ export function flameChart(p: Profile, from: number, to: number, minWidth = 0): 
     for (let t = lo; t < hi; t += step) {
       const i = Math.max(first, lowerBound(times, t + Number.EPSILON * Math.abs(t)) - 1);
       const node = nodes[i]!;
-      if (node !== last) moveTo(node, t);
+      if (node !== last) {
+        moveTo(node, t);
+      }
       last = node;
+      if (++work > CHUNK) {
+        work = 0;
+        yield;
+      }
     }
   } else {
     for (let i = first; i < count && times[i]! < hi; i++) {
       const a = Math.max(times[i]!, lo);
       const b = Math.min(i + 1 < count ? times[i + 1]! : span.end, hi);
+      if (++work > CHUNK) {
+        work = 0;
+        yield;
+      }
       if (!(b > a) || nodes[i] === last) continue;
       last = nodes[i]!;
       moveTo(last, a);
     }
   }
   close(0, hi);
-  // Emitted as calls closed (children first); draw order wants starts ascending, parents first.
-  const order = Array.from(depth.keys()).sort((x, y) => rectFrom[x]! - rectFrom[y]! || depth[x]! - depth[y]!);
-  return {
-    start: lo,
-    end: hi,
-    depth: Int32Array.from(order, (k) => depth[k]!),
-    from: Float64Array.from(order, (k) => rectFrom[k]!),
-    to: Float64Array.from(order, (k) => rectTo[k]!),
-    node: Int32Array.from(order, (k) => rectNode[k]!),
-    count: order.length,
-    maxDepth,
-  };
+  yield;
+  // The calls kept, in slot order: already the draw order.
+  const out = { depth: new Int32Array(kept), from: new Float64Array(kept), to: new Float64Array(kept), node: new Int32Array(kept) };
+  let o = 0;
+  for (let k = 0; k < depth.length; k++) {
+    if ((k & CHUNK) === CHUNK) yield;
+    if (Number.isNaN(rectTo[k])) continue;
+    out.depth[o] = depth[k]!;
+    out.from[o] = rectFrom[k]!;
+    out.to[o] = rectTo[k]!;
+    out.node[o] = rectNode[k]!;
+    o++;
+  }
+  return { start: lo, end: hi, ...out, count: kept, maxDepth };
 }
 
 /** Levels below the root per node (root 0), computed once per profile. */

@@ -111,3 +111,77 @@ export function timelineSeries(p: Profile, maxBuckets = maxTimelineBuckets): Tim
     values: values.map((v) => Array.from(v, (x) => Math.round(x * 1000) / 1000)),
   };
 }
+
+// --- Load-run tracks ------------------------------------------------------------------------------
+
+/** The per-second series of a load run drawn as tracks under the timeline. */
+export type LoadTrackKind = 'rps' | 'p99' | 'loopDelay' | 'errors';
+
+export const loadTrackKinds: readonly LoadTrackKind[] = ['rps', 'p99', 'loopDelay', 'errors'];
+
+/**
+ * A load run's seconds on the timeline's axis (µs of the profile's clock): second k covers
+ * [from[k], to[k]). values[kind][k] is that second's figure, null where the run has none (not
+ * measured, or not a finite number). Only tracks with at least one value are sent.
+ */
+export interface LoadTracksPayload {
+  from: number[];
+  to: number[];
+  tracks: { kind: LoadTrackKind; values: (number | null)[] }[];
+  /** How the run's clock was lined up with the profile's (for the strip's description). */
+  aligned: 'wall-clock' | 'measured-start';
+}
+
+/** One second of a load run, as its JSON has it (`timeline` of load-run.json). */
+export interface RunSecond {
+  /** Seconds since the measured phase began, at the end of this second. */
+  t: number;
+  rps: number | null;
+  p99: number | null;
+  errors: number | null;
+  eventLoopDelayP99: number | null;
+}
+
+const usPerSecond = 1e6;
+
+/**
+ * Lines a run's seconds up with a profile recorded during its measured phase. The run counts
+ * seconds from the measured phase's start; `offsetUs` is where that start lies after the
+ * profile's first sample (from the two wall clocks: the run's measured start and the agent's
+ * recording start), 0 when unknown (recording starts as the measured phase does). Seconds
+ * are cut to the profile's span; those wholly outside it (or with a non-finite t) are dropped.
+ */
+export function alignRunSeconds(
+  seconds: readonly RunSecond[],
+  span: { start: number; end: number },
+  offsetUs: number,
+): { from: number[]; to: number[]; kept: RunSecond[] } {
+  const from: number[] = [];
+  const to: number[] = [];
+  const kept: RunSecond[] = [];
+  const offset = Number.isFinite(offsetUs) ? offsetUs : 0;
+  for (const s of seconds) {
+    if (!Number.isFinite(s.t) || s.t <= 0) continue;
+    const a = Math.max(span.start, span.start + offset + (s.t - 1) * usPerSecond);
+    const b = Math.min(span.end, span.start + offset + s.t * usPerSecond);
+    if (!(b > a)) continue;
+    from.push(a);
+    to.push(b);
+    kept.push(s);
+  }
+  return { from, to, kept };
+}
+
+const finiteOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** The tracks of a run's seconds for a profile's span (see alignRunSeconds); undefined when nothing of the run lies in it. */
+export function loadTracks(seconds: readonly RunSecond[], span: { start: number; end: number }, offsetUs: number, aligned: LoadTracksPayload['aligned']): LoadTracksPayload | undefined {
+  if (!(span.end > span.start)) return undefined;
+  const { from, to, kept } = alignRunSeconds(seconds, span, offsetUs);
+  const pick: Record<LoadTrackKind, (s: RunSecond) => unknown> = { rps: (s) => s.rps, p99: (s) => s.p99, loopDelay: (s) => s.eventLoopDelayP99, errors: (s) => s.errors };
+  const tracks = loadTrackKinds
+    .map((kind) => ({ kind, values: kept.map((s) => finiteOrNull(pick[kind](s))) }))
+    .filter((t) => t.values.some((v) => v !== null));
+  if (from.length === 0 || tracks.length === 0) return undefined;
+  return { from, to, tracks, aligned };
+}

@@ -7,13 +7,15 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { openFrameLocation } from './open-location';
-import { flameChartMessage, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
+import { flameChartMessageInChunks, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
 import { ReplyWaits } from './reply-waits';
 import { webviewL10n } from './webview-l10n';
 import type { Log } from '../log';
+import { loadTracksForProfile } from '../load/profile-run';
+import type { LoadTracksPayload } from '../model/timeline';
 
 /** How long Export Profile… waits for the webview's SVG before telling the user. */
 export const svgReplyTimeoutMs = 10_000;
@@ -74,6 +76,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   private scoped: Profile;
   /** Bumped by every range request (and reload): a slice still being cut for an older one stops. */
   private rangeTicket = 0;
+  /** Bumped by every flame chart request (and on dispose): a layout still in progress for an older one stops. */
+  private chartTicket = 0;
   /** setOptions and setRange run one after another: a slice is cut in chunks, and options apply to its result. */
   private work: Promise<void> = Promise.resolve();
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
@@ -168,6 +172,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         this.rangeTicket++;
         this.setRange(null, this.entry.profile);
         this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
+        const tracks = tracksOf(this.entry);
+        if (tracks) this.post({ type: 'tracks', tracks });
         this.loaded = true;
         for (const m of this.pending.splice(0)) this.post(m);
         return;
@@ -207,7 +213,13 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
       case 'flameChart': {
         const range = message.range;
         if (range !== null && !isTimeRange(range)) throw new Error('the timeline range is not a pair of times with from < to');
-        this.post(flameChartMessage(this.entry.profile, message.requestId, range, message.width));
+        // Laid out in chunks (a wide range of a big profile took 1.7 s in one go); a newer request stops an older one.
+        const ticket = ++this.chartTicket;
+        const stale = () => ticket !== this.chartTicket;
+        flameChartMessageInChunks(this.entry.profile, message.requestId, range, message.width, yieldToEventLoop, stale).then(
+          (reply) => reply && !stale() && this.post(reply),
+          (err: unknown) => this.post({ type: 'error', requestId: message.requestId, message: (err as Error).message }),
+        );
         return;
       }
       case 'openLocation':
@@ -251,11 +263,24 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
 
   dispose(): void {
     this.rangeTicket++;
+    this.chartTicket++;
     this.registry.setScope(this.entry, undefined);
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.svgWaits.rejectAll(vscode.l10n.t('the flame graph view was closed before it sent its SVG'));
   }
+}
+
+/** Load-run tracks per profile, looked up once (the run file beside the profile's; see src/load/profile-run.ts). */
+const tracksCache = new WeakMap<Profile, LoadTracksPayload | null>();
+
+function tracksOf(entry: ProfileEntry): LoadTracksPayload | undefined {
+  let tracks = tracksCache.get(entry.profile);
+  if (tracks === undefined) {
+    tracks = loadTracksForProfile(entry.profile, entry.source) ?? null;
+    tracksCache.set(entry.profile, tracks);
+  }
+  return tracks ?? undefined;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -30,6 +30,18 @@ export interface WebviewAssets {
 
 /** The id of the <script type="application/json"> element holding the standalone report's data. */
 export const embeddedDataId = 'flamelens-data';
+/** The id of the element holding the report's further messages (sent after init: load-run tracks), a JSON array. */
+export const embeddedExtraId = 'flamelens-extra';
+/** The id of the element holding what the report needs to re-scope to a time range (see report-range.ts). */
+export const embeddedRangeId = 'flamelens-range';
+
+/** What a standalone report embeds beside its init message. */
+export interface ReportExtras {
+  /** Messages the page receives after init (e.g. `tracks`). */
+  messages?: HostMessage[];
+  /** Per-bucket data for range selection without a host (see report-range.ts). */
+  range?: unknown;
+}
 
 /** Escapes text for element content and double-quoted attributes (the only kind written here). */
 export function escapeHtml(text: string): string {
@@ -89,7 +101,9 @@ ${translations}<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)
  * One self-contained HTML file: opens from disk (file://) with no network, script and style
  * inlined under a nonce CSP, the init payload embedded as JSON the page answers `ready` with.
  */
-export function renderStandaloneReport(init: InitMessage, assets: WebviewAssets, nonce: string = makeNonce()): string {
+export function renderStandaloneReport(init: InitMessage, assets: WebviewAssets, nonce: string = makeNonce(), extras: ReportExtras = {}): string {
+  const messages = extras.messages?.length ? `<script type="application/json" id="${embeddedExtraId}">${jsonForScript(extras.messages)}</script>\n` : '';
+  const range = extras.range !== undefined ? `<script type="application/json" id="${embeddedRangeId}">${jsonForScript(extras.range)}</script>\n` : '';
   const csp = ["default-src 'none'", 'img-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -104,7 +118,7 @@ export function renderStandaloneReport(init: InitMessage, assets: WebviewAssets,
 <body>
 <div id="app"></div>
 <script type="application/json" id="${embeddedDataId}">${jsonForScript(init)}</script>
-<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
+${messages}${range}<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
 </body>
 </html>
 `;

@@ -5,7 +5,7 @@ import { defaultMaxNodes, toFlameTree } from '../model/flame';
 import { callersOf, calleesOf } from '../model/sandwich';
 import { functionTable } from '../model/tables';
 import { timelineSeries } from '../model/timeline';
-import { flameChart } from '../model/flame-chart';
+import { flameChart, flameChartInChunks, type FlameChartLayout } from '../model/flame-chart';
 import { sampleSpan } from '../model/time-slice';
 import type { FlameNode, Frame, Profile } from '../model/types';
 import type { FlameChartPayload, HostMessage, ProfileSummary, TablePayload, TimeRange, TimelinePayload, TreePayload, ViewFrame, ViewOptions } from '../protocol';
@@ -228,18 +228,34 @@ export const maxChartRects = 60_000;
  * pixels wide: rectangles under one pixel are left out. Throws when the profile has no sample times.
  */
 export function flameChartMessage(p: Profile, requestId: number, range: TimeRange | null, width: number): HostMessage {
+  const w = chartWindow(p, range, width);
+  return chartMessage(p, requestId, flameChart(p, w.from, w.to, w.minWidth));
+}
+
+/**
+ * flameChartMessage laid out in chunks, awaiting `pause()` between them (the extension host passes
+ * a yield to its event loop); undefined when `stale()` turns true (a newer chart was asked for).
+ */
+export async function flameChartMessageInChunks(p: Profile, requestId: number, range: TimeRange | null, width: number, pause: () => Promise<void>, stale: () => boolean): Promise<HostMessage | undefined> {
+  const w = chartWindow(p, range, width);
+  const chart = await flameChartInChunks(p, w.from, w.to, w.minWidth, pause, stale);
+  if (stale()) return undefined;
+  return chartMessage(p, requestId, chart);
+}
+
+/** The part of the profile a chart of `range` shows, and what one of `width` pixels stands for. */
+function chartWindow(p: Profile, range: TimeRange | null, width: number): { from: number; to: number; minWidth: number } {
   const pixels = Math.min(10_000, Math.max(100, Number.isFinite(width) ? width : 1000));
   const span = sampleSpan(p);
   const from = Math.max(span?.start ?? 0, range?.from ?? -Infinity);
   const to = Math.min(span?.end ?? 0, range?.to ?? Infinity);
-  const chart = flameChart(p, from, to, (to - from) / pixels);
+  return { from, to, minWidth: (to - from) / pixels };
+}
+
+function chartMessage(p: Profile, requestId: number, chart: FlameChartLayout | undefined): HostMessage {
   if (!chart) throw new Error('this profile has no per-sample times for a flame chart');
-  let keep = Array.from({ length: chart.count }, (_, k) => k);
-  const truncated = keep.length > maxChartRects;
-  if (truncated) {
-    keep.sort((a, b) => chart.to[b]! - chart.from[b]! - (chart.to[a]! - chart.from[a]!));
-    keep = keep.slice(0, maxChartRects).sort((a, b) => a - b);
-  }
+  const truncated = chart.count > maxChartRects;
+  const keep = truncated ? widestRects(chart, maxChartRects) : Array.from({ length: chart.count }, (_, k) => k);
   const slots = new FrameSlots(p);
   const payload: FlameChartPayload = {
     start: chart.start,
@@ -253,6 +269,23 @@ export function flameChartMessage(p: Profile, requestId: number, range: TimeRang
     truncated,
   };
   return { type: 'flameChart', requestId, chart: payload };
+}
+
+/**
+ * The `max` widest rectangles in their order (ties: the earlier first, as a stable sort by width
+ * would pick them), through one numeric sort of the widths instead of a comparator sort of
+ * indexes (500,000 rectangles of a deep recursion took long on the extension host).
+ */
+function widestRects(chart: FlameChartLayout, max: number): number[] {
+  const widths = new Float64Array(chart.count);
+  for (let k = 0; k < chart.count; k++) widths[k] = chart.to[k]! - chart.from[k]!;
+  const threshold = widths.slice().sort()[chart.count - max]!;
+  let wider = 0;
+  for (let k = 0; k < chart.count; k++) if (widths[k]! > threshold) wider++;
+  let ties = max - wider;
+  const keep: number[] = [];
+  for (let k = 0; k < chart.count; k++) if (widths[k]! > threshold || (widths[k] === threshold && ties-- > 0)) keep.push(k);
+  return keep;
 }
 
 export function isValidNode(view: Profile, nodeId: unknown): nodeId is number {

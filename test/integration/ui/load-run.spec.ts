@@ -90,6 +90,12 @@ export async function run(ui: Workbench): Promise<void> {
   const graph = await webviewShowing(ui, '.fl-graph[data-drawn]', 90_000);
   assert.ok((await flameFrames(graph)).length > 3, 'the flame graph has painted frames');
   assert.match(await graph.locator('.fl-heading-title').innerText(), /load-server\.js under load \(CPU\)/);
+  // The run's per-second series as tracks under the timeline (load-run.json sits beside the profile).
+  await graph.locator('.fl-track[data-track="rps"] .fl-track-canvas').waitFor({ state: 'visible', timeout: 30_000 });
+  const rpsLabel = await graph.locator('.fl-track[data-track="rps"] .fl-track-label').innerText();
+  ui.log(`requests/s track: ${rpsLabel}`);
+  assert.match(rpsLabel, /Requests\/s\s*\d[\d,]* req\/s – \d[\d,]* req\/s/);
+  assert.ok((await graph.locator('.fl-track[data-track="p99"]').count()) === 1, 'a p99 latency track');
   await ui.waitForNotification(/load run of load-server\.js — \d+ req\/s/, { timeoutMs: 30_000 });
   await ui.screenshot('load-run-view-and-flame-graph');
 

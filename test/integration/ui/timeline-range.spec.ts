@@ -40,6 +40,15 @@ export async function run(ui: Workbench): Promise<void> {
   assert.notEqual(scoped, whole, 'the function table re-scoped to the range');
   await ui.screenshot('range');
 
+  // The flame chart of the range, laid out by the host in chunks (flameChartInChunks), then back.
+  await view.locator('.fl-chart-toggle').click();
+  const status = view.locator('.fl-flame-chart-status');
+  await status.filter({ hasText: 'calls over' }).waitFor({ timeout: 30_000 });
+  ui.log(`flame chart: ${await status.innerText()}`);
+  assert.match(await status.innerText(), /\d[\d,]* calls over/);
+  await view.locator('.fl-chart-toggle').click();
+  await view.locator('.fl-flame-chart').waitFor({ state: 'hidden', timeout: 10_000 });
+
   await chip.click();
   await chip.waitFor({ state: 'hidden', timeout: 30_000 });
   const until = Date.now() + 30_000;

@@ -1,0 +1,204 @@
+// A load run's per-second series as tracks under the timeline, in real Chromium, for a real
+// `flamelens load` run (its server profile and load-run.json side by side): in the VS Code view
+// (fed as the extension host feeds it: init, then the tracks from src/load/profile-run.ts) the
+// tracks are drawn on the strip's time axis, a drag on a track selects that range (the chip shows
+// it), hovering reads each track's value for that second; and the standalone report of the same
+// profile (`flamelens report --html`, file://) shows the tracks and re-scopes its function table to
+// a dragged range from its embedded per-bucket data, the chip clearing it again.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { loadTracksForProfile } from '../../src/load/profile-run';
+import { formatValue } from '../../src/model/format';
+import { parseProfile } from '../../src/model/import';
+import type { Profile } from '../../src/model/types';
+import type { HostMessage, LoadTracksPayload, TimelinePayload, WebviewMessage } from '../../src/protocol';
+import type { InitMessage } from '../../src/webview-page/html';
+import type { ReportRangeData } from '../../src/webview-page/report-range';
+import { formatTrackValue } from '../../webview/track-format';
+import { ReportRange } from '../../webview/report-range';
+import { recordLoadRun, type LoadRunFolder } from '../support/load-run-folder';
+import { ensureBuilt, launchChromium, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, type WebviewServer } from './harness';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+}
+
+const chip = '.fl-range-chip';
+const trackCanvas = (kind: string) => `.fl-track[data-track="${kind}"] .fl-track-canvas`;
+
+/** The extension host's start for a load run's profile: init, then the tracks (profile-controller.ts). */
+class LoadRunHost extends StandInHost {
+  constructor(
+    profile: Profile,
+    private readonly tracks: LoadTracksPayload,
+  ) {
+    super(profile, 'server under load (CPU)');
+  }
+
+  override handle(message: WebviewMessage): HostMessage[] {
+    const replies = super.handle(message);
+    if (message.type !== 'ready') return replies;
+    const tracks: HostMessage = { type: 'tracks', tracks: this.tracks };
+    this.sent.push(tracks);
+    return [...replies, tracks];
+  }
+}
+
+function painted(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (c: CanvasLike) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+}
+
+async function drag(page: Page, selector: string, a: number, b: number): Promise<void> {
+  const box = (await page.locator(selector).boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * a, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * ((a + b) / 2), y, { steps: 4 });
+  await page.mouse.move(box.x + box.width * b, y, { steps: 4 });
+  await page.mouse.up();
+}
+
+async function tableRows(page: Page, count = 8): Promise<string[]> {
+  return page.$$eval('.fl-table tbody tr', (rows, n) => rows.slice(0, n).map((r) => `${r.querySelector('td.name')?.textContent} ${r.querySelector('td.num')?.firstChild?.textContent}`), count);
+}
+
+async function waitForTable(page: Page, rows: string[]): Promise<void> {
+  await page
+    .waitForFunction((want) => {
+      const got = [...document.querySelectorAll('.fl-table tbody tr')].slice(0, want.length).map((r: { querySelector(s: string): { textContent: string; firstChild?: { textContent: string } } | null }) => `${r.querySelector('td.name')?.textContent} ${r.querySelector('td.num')?.firstChild?.textContent}`);
+      return JSON.stringify(got) === JSON.stringify(want);
+    }, rows, { timeout: 10_000 })
+    .catch(async (e) => {
+      throw new Error(`${e}\nwanted ${JSON.stringify(rows)}\ngot ${JSON.stringify(await tableRows(page, rows.length))}`);
+    });
+}
+
+describe('load-run tracks and the report range (webview, real Chromium)', { timeout: 240_000 }, () => {
+  let browser: Browser;
+  let server: WebviewServer;
+  let run: LoadRunFolder;
+  let profile: Profile;
+  let tracks: LoadTracksPayload;
+
+  before(async () => {
+    ensureBuilt();
+    run = await recordLoadRun('webview-tracks');
+    profile = parseProfile(readFileSync(run.profile));
+    tracks = loadTracksForProfile(profile, run.profile)!;
+    assert.ok(tracks, 'the real run gives tracks');
+    browser = await launchChromium();
+    server = await startWebviewServer();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('VS Code view: tracks drawn on the strip axis; a drag on a track sets the range chip; hover reads finite values', async () => {
+    const host = new LoadRunHost(profile, tracks);
+    const { page, errors, violations } = await openWebview(browser, server, host);
+    await page.waitForSelector(trackCanvas('rps'), { state: 'visible' });
+    await settle(page);
+    const kinds = await page.$$eval('.fl-track', (rows) => rows.map((r) => r.getAttribute('data-track')));
+    assert.deepEqual(kinds, tracks.tracks.map((t) => t.kind));
+    assert.match((await page.textContent('.fl-track[data-track="rps"] .fl-track-label'))!, /^Requests\/s\d[\d,]* req\/s – \d[\d,]* req\/s$/);
+    for (const kind of ['rps', 'p99']) assert.ok((await painted(page, trackCanvas(kind))) > 200, `${kind} drawn`);
+    // The same axis: every track spans exactly the strip's width.
+    const strip = (await page.locator('.fl-timeline-canvas').boundingBox())!;
+    const rpsBox = (await page.locator(trackCanvas('rps')).boundingBox())!;
+    assert.equal(rpsBox.x, strip.x);
+    assert.equal(rpsBox.width, strip.width);
+
+    // Hover over the middle of the run's second second: each readout is that second's figure.
+    const init = host.sent.find((m) => m.type === 'init') as InitMessage;
+    const axis = init.timeline as TimelinePayload;
+    const xAt = (t: number) => rpsBox.x + ((t - axis.start) / (axis.end - axis.start)) * rpsBox.width;
+    const k = 1;
+    await page.mouse.move(xAt((tracks.from[k]! + tracks.to[k]!) / 2), rpsBox.y + rpsBox.height / 2);
+    for (const t of tracks.tracks) {
+      const text = (await page.textContent(`.fl-track[data-track="${t.kind}"] .fl-track-value`))!;
+      assert.equal(text, formatTrackValue(t.kind, t.values[k]), `${t.kind} at second ${k + 1}`);
+      assert.doesNotMatch(text, /NaN|Infinity|undefined/);
+    }
+    assert.match((await page.textContent('.fl-track[data-track="rps"] .fl-track-value'))!, /^\d[\d,]* req\/s$/);
+
+    // A drag on the p99 track selects that time range, as one on the strip does.
+    await drag(page, trackCanvas('p99'), 0.25, 0.7);
+    await page.waitForSelector(chip, { state: 'visible' });
+    const sent = (await posted(page)).filter((m) => m.type === 'setRange').at(-1);
+    assert.ok(sent?.type === 'setRange' && sent.range);
+    const span = axis.end - axis.start;
+    const pixel = span / rpsBox.width;
+    assert.ok(Math.abs(sent.range.from - (axis.start + 0.25 * span)) <= 2 * pixel, `from ${(sent.range.from - axis.start) / span}`);
+    assert.ok(Math.abs(sent.range.to - (axis.start + 0.7 * span)) <= 2 * pixel, `to ${(sent.range.to - axis.start) / span}`);
+    assert.equal(await page.textContent(chip), `${((sent.range.from - axis.start) / 1e6).toFixed(2)} s – ${((sent.range.to - axis.start) / 1e6).toFixed(2)} s ×`);
+    await page.screenshot({ path: path.join(outputDir, 'load-tracks.png') });
+    await page.click(chip);
+    await page.waitForSelector(chip, { state: 'hidden' });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('standalone report of the run profile: tracks shown; a drag re-scopes the table; the chip clears it', async () => {
+    const file = path.join(run.dir, 'report.html');
+    const r = spawnSync(process.execPath, [run.cli, 'report', run.profile, '--html', file], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const html = readFileSync(file, 'utf8');
+    const embedded = (id: string) => JSON.parse(new RegExp(`<script type="application/json" id="${id}">([^<]*)</script>`).exec(html)![1]!);
+    const init = embedded('flamelens-data') as InitMessage;
+    const data = embedded('flamelens-range') as ReportRangeData;
+
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const network: string[] = [];
+    await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (network.push(route.request().url()), route.abort())));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+    await page.waitForSelector(trackCanvas('rps'), { state: 'visible' });
+    assert.equal(await page.isHidden('.fl-chart-toggle'), true, 'no flame chart without a host');
+
+    const rowsOf = (table: InitMessage['table']) =>
+      [...table.rows]
+        .sort((a, b) => b.self - a.self)
+        .slice(0, 8)
+        .map((row) => `${table.frames[row.frame]!.name} ${formatValue(row.self, 'us')}`);
+    const whole = rowsOf(init.table);
+    await waitForTable(page, whole);
+    // Drag over the strip from 20 % to 50 %: buckets [20, 50) of 100.
+    await drag(page, '.fl-timeline-canvas', 0.2, 0.5);
+    await page.waitForSelector(chip, { state: 'visible' });
+    const range = ReportRange.from(init, data)!;
+    const w = (data.end - data.start) / data.buckets;
+    // The chip shows the range the report really shows: rounded to whole buckets.
+    assert.equal(await page.textContent(chip), `${((20 * w) / 1e6).toFixed(2)} s – ${((50 * w) / 1e6).toFixed(2)} s ×`);
+    const scoped = range.scoped({ from: data.start + 20 * w, to: data.start + 50 * w });
+    const want = rowsOf(scoped.table);
+    assert.notDeepEqual(want, whole, 'the range has a different table (else the test proves nothing)');
+    await waitForTable(page, want);
+    await page.screenshot({ path: path.join(outputDir, 'report-range.png') });
+    await page.click(chip);
+    await page.waitForSelector(chip, { state: 'hidden' });
+    await waitForTable(page, whole);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(network, []);
+    await context.close();
+  });
+});
