@@ -7,7 +7,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { openFrameLocation } from './open-location';
-import { flameChartMessage, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
+import { flameChartMessage, initMessage, isValidNode, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
@@ -78,6 +78,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
   private loaded = false;
   private readonly pending: HostMessage[] = [];
+  /** The init for a page showing a preview, built ahead of its `previewPainted` (for this view profile). */
+  private prepared: { view: Profile; message: HostMessage } | undefined;
   private readonly svgWaits = new ReplyWaits<string>();
   private readonly log: Log;
   private readonly registry: ProfileRegistry;
@@ -166,11 +168,24 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         this.view = this.entry.profile;
         this.rangeTicket++;
         this.setRange(null, this.entry.profile);
-        this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
-        this.loaded = true;
-        for (const m of this.pending.splice(0)) this.post(m);
+        // A preview first when the page asks for one: the top of the tree paints in a fraction of
+        // the time the full payload takes to build, send and lay out; `previewPainted` gets the rest.
+        if (!message.preview) {
+          this.sendInit();
+          return;
+        }
+        this.post(previewMessage(this.entry.profile, this.view, this.entry.title, this.options, message.preview));
+        // The init is built while the page paints the preview (the preview is already posted).
+        const view = this.view;
+        this.prepared = undefined;
+        setImmediate(() => {
+          if (!this.loaded && this.view === view && !this.prepared) this.prepared = { view, message: initMessage(this.entry.profile, view, this.entry.title, this.options) };
+        });
         return;
       }
+      case 'previewPainted':
+        this.sendInit();
+        return;
       case 'setOptions': {
         const options = { ...defaultViewOptions, ...message.options };
         this.enqueue(message.requestId, () => {
@@ -224,6 +239,15 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         if (message.level === 'error') this.log.error(`webview (${this.entry.title}): ${message.message}`);
         return;
     }
+  }
+
+  /** The full view (tree, table, timeline) of the current view profile; messages held for the page follow it. */
+  private sendInit(): void {
+    const prepared = this.prepared?.view === this.view ? this.prepared.message : undefined;
+    this.prepared = undefined;
+    this.post(prepared ?? initMessage(this.entry.profile, this.view, this.entry.title, this.options));
+    this.loaded = true;
+    for (const m of this.pending.splice(0)) this.post(m);
   }
 
   /** The timeline range every view (tree, table, sandwich, hot lines) is scoped to. */
