@@ -85,9 +85,10 @@ export type HostMessage =
   /**
    * The answer to a `ready` that asked for a preview: only the top of the tree, enough to paint the
    * flame graph at the page's width (see previewMessage). The page paints it, then posts
-   * `previewPainted`, answered with the full `init` (tree to the whole budget, table, timeline).
+   * `previewPainted`, answered with the full `init` (tree to the whole budget, table). The timeline
+   * comes with the preview: it is small, and drawn above the graph it would push the graph down later.
    */
-  | { type: 'preview'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload }
+  | { type: 'preview'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; timeline?: TimelinePayload }
   | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }

@@ -277,6 +277,8 @@ export class App {
   private showPreview(message: PreviewMessage): void {
     this.showSummary(message.summary, message.options);
     this.previewing = true;
+    // Drawn now so the graph does not move down when the init comes (a range chosen meanwhile waits for it).
+    this.timeline.setData(message.timeline, this.host.capabilities.options);
     const root = adoptTree(message.tree);
     this.tooltip.context = { unit: this.unit(), total: message.tree.total, diff: message.summary.diff };
     this.measure('draw', () => this.chart.setTree(root, true));
@@ -494,6 +496,11 @@ export class App {
   /** Scopes every view to a timeline range (null: the whole profile); the host answers with a `tree`. */
   private requestRange(range: TimeRange | null): void {
     if (!this.host.capabilities.options) return;
+    if (this.previewing) {
+      // As a filter toggled on the preview: init re-applies the saved range to the host's whole-profile view.
+      this.save({ range: range ?? undefined });
+      return;
+    }
     this.restoreZoom = undefined;
     const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
     this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;

@@ -220,8 +220,8 @@ function clampTo(value: unknown, range: { min: number; max: number; fallback: nu
 /**
  * The first message a page that asked for a preview gets: the summary and the top of the tree as
  * the page's box shows it — frames of ≥ 1 px at `width` CSS pixels (narrower ones are never drawn),
- * in the `rows` levels in view — at most previewMaxNodes. No table, no timeline: those come with
- * the `init` after it.
+ * in the `rows` levels in view — at most previewMaxNodes — and the timeline (computed once per
+ * profile, so the init reuses it). No table: that comes with the `init` after it.
  */
 export function previewMessage(original: Profile, view: Profile, title: string, options: ViewOptions, size: { width: number; rows: number }): HostMessage {
   const width = clampTo(size.width, previewWidths);
@@ -229,7 +229,8 @@ export function previewMessage(original: Profile, view: Profile, title: string, 
   const slots = new FrameSlots(view);
   // Rows 0..rows-1 are in view: the root and rows - 1 levels below it.
   const tree = treeOf(view, slots, 0, { maxNodes: previewMaxNodes, minFraction: 1 / width, maxDepth: rows - 1 });
-  return { type: 'preview', summary: summaryOf(original, title), options: { ...options }, tree };
+  const timeline = timelineOf(original);
+  return { type: 'preview', summary: summaryOf(original, title), options: { ...options }, tree, ...(timeline ? { timeline } : {}) };
 }
 
 /** Detail below a node of the view profile (node ids are view-profile node indexes). */
