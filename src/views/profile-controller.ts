@@ -78,8 +78,6 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
   private loaded = false;
   private readonly pending: HostMessage[] = [];
-  /** The init for a page showing a preview, built ahead of its `previewPainted` (for this view profile). */
-  private prepared: { view: Profile; message: HostMessage } | undefined;
   private readonly svgWaits = new ReplyWaits<string>();
   private readonly log: Log;
   private readonly registry: ProfileRegistry;
@@ -174,13 +172,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
           this.sendInit();
           return;
         }
+        // Nothing is built for the init until the page asks: building it here would hold up the preview's delivery.
         this.post(previewMessage(this.entry.profile, this.view, this.entry.title, this.options, message.preview));
-        // The init is built while the page paints the preview (the preview is already posted).
-        const view = this.view;
-        this.prepared = undefined;
-        setImmediate(() => {
-          if (!this.loaded && this.view === view && !this.prepared) this.prepared = { view, message: initMessage(this.entry.profile, view, this.entry.title, this.options) };
-        });
         return;
       }
       case 'previewPainted':
@@ -243,9 +236,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
 
   /** The full view (tree, table, timeline) of the current view profile; messages held for the page follow it. */
   private sendInit(): void {
-    const prepared = this.prepared?.view === this.view ? this.prepared.message : undefined;
-    this.prepared = undefined;
-    this.post(prepared ?? initMessage(this.entry.profile, this.view, this.entry.title, this.options));
+    this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
     this.loaded = true;
     for (const m of this.pending.splice(0)) this.post(m);
   }

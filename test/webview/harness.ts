@@ -90,8 +90,6 @@ export class StandInHost {
   /** The profile restricted to the webview's timeline range (the whole profile when none), and the options on top. */
   private scoped: Profile;
   private options: ViewOptions = defaultViewOptions;
-  /** The init for a page showing a preview, built ahead of its `previewPainted`. */
-  private prepared: { view: Profile; message: HostMessage } | undefined;
 
   constructor(
     private readonly profile: Profile,
@@ -126,22 +124,10 @@ export class StandInHost {
         // As the extension's controller: a preview when the page asks for one, the init after it is painted.
         // With a custom prune size, the init straight away (the path of hosts that make no preview).
         if (custom) return [makeInit(this.profile, this.title, defaultViewOptions, custom)];
-        if (message.preview) {
-          const view = this.view;
-          // Built while the page paints the preview, as the controller does.
-          this.prepared = undefined;
-          setImmediate(() => {
-            if (this.view === view && !this.prepared) this.prepared = { view, message: initMessage(this.profile, view, this.title, this.options) };
-          });
-          return [previewMessage(this.profile, this.view, this.title, defaultViewOptions, message.preview)];
-        }
+        if (message.preview) return [previewMessage(this.profile, this.view, this.title, defaultViewOptions, message.preview)];
         return [initMessage(this.profile, this.view, this.title, defaultViewOptions)];
-      case 'previewPainted': {
-        if (custom) return [];
-        const prepared = this.prepared?.view === this.view ? this.prepared.message : undefined;
-        this.prepared = undefined;
-        return [prepared ?? initMessage(this.profile, this.view, this.title, this.options)];
-      }
+      case 'previewPainted':
+        return custom ? [] : [initMessage(this.profile, this.view, this.title, this.options)];
       case 'setOptions': {
         this.options = message.options;
         this.view = applyViewOptions(this.scoped, message.options);
