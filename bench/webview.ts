@@ -15,7 +15,9 @@
 // --baseline DIR: a webview build to compare against (DIR holds its webview.js and webview.css,
 // e.g. copied from dist/ on main): each run measures the baseline page, then this build's,
 // alternating, so both see the same load; the table adds the baseline median and the ratio.
-// --json OUT writes one object per file: {file, nodes, floorMs, firstDrawMs, zoomMs, unzoomMs,
+// A page that asks for a preview (see src/protocol.ts) first draws the host's small `preview`, then
+// the full `init`: FIRST DRAW is the preview's paint, FULL VIEW the init tree's.
+// --json OUT writes one object per file: {file, nodes, floorMs, firstDrawMs, fullViewMs, zoomMs, unzoomMs,
 // searchMs, clearSearchMs, resetMs, hoverMs} (medians), for tools to compare runs.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,7 +27,7 @@ import { parseProfile } from '../src/model/import';
 import { mergeProfiles } from '../src/model/merge';
 import type { Profile } from '../src/model/types';
 import { defaultViewOptions } from '../src/protocol';
-import { initMessage, maxTreeNodes } from '../src/webview-page/payload';
+import { initMessage, maxTreeNodes, previewMaxNodes, previewMessage } from '../src/webview-page/payload';
 import { StandInHost, distDir, ensureBuilt, launchChromium, openWebview, settle, startWebviewServer } from '../test/webview/harness';
 import type { WebviewServer } from '../test/webview/harness';
 import { dataDir, ensureCaptures } from './capture-large';
@@ -189,37 +191,64 @@ async function measureOnce(browser: Browser, server: WebviewServer, file: string
     }
   }
   s.sentNodes = sent;
+  // What a page that asks for a preview gets first (the bench's viewport gives the graph about this width).
+  const [preview, previewMs] = time(() => previewMessage(profile, profile, 'bench', defaultViewOptions, { width: 1360, rows: 35 }));
+  s.previewPayload = previewMs;
+  s.previewKb = JSON.stringify(preview).length / 1e3;
+  s.initKb = JSON.stringify(init).length / 1e3;
+  let previewNodes = 0;
+  if (preview.type === 'preview') {
+    const stack = [preview.tree.root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      previewNodes++;
+      if (n.children) stack.push(...n.children);
+    }
+  }
+  s.previewNodes = previewNodes;
 
   const host = new StandInHost(profile, displayName(file));
   // Where first draw goes: the host's answer to `ready` (payload built in Node), timed around it.
   const handle = host.handle.bind(host);
   s.hostReady = NaN;
+  s.hostPreviewPainted = NaN;
   host.handle = (message) => {
     const start = performance.now();
     const replies = handle(message);
     if (message.type === 'ready') s.hostReady = performance.now() - start;
+    if (message.type === 'previewPainted') s.hostPreviewPainted = performance.now() - start;
     return replies;
   };
   const opened = performance.now();
   const { page } = await openWebview(browser, server, host, 'dark', { width: 1400, height: 900 });
   s.pageToFrames = performance.now() - opened;
   // On the page's own clock (0 = navigation start): excludes creating the browser context and page.
+  // openWebview returned at the full view's paint (data-drawn); a preview, when there was one, painted before it.
   const draw = await page.evaluate(() => {
     const e = performance.getEntriesByName('flamelens:draw')[0];
-    const painted = performance.getEntriesByName('flamelens:painted')[0];
+    const paints = performance.getEntriesByName('flamelens:painted');
+    const painted = paints[0];
     const nav = performance.getEntries().find((x) => String(x.entryType) === 'navigation') as unknown as { domContentLoadedEventEnd: number } | undefined;
     // No named functions in here: the transpiler would wrap them in a helper the page does not have.
-    const [ready, init] = ['flamelens:ready', 'flamelens:init'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN);
-    return e && painted ? { duration: e.duration, painted: painted.startTime, dcl: nav?.domContentLoadedEventEnd ?? NaN, drawStart: e.startTime, ready, init } : undefined;
+    const [ready = NaN, preview = NaN, init = NaN] = ['flamelens:ready', 'flamelens:preview', 'flamelens:init'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN);
+    const full = paints.find((p) => !(p.startTime < init));
+    return e && painted ? { duration: e.duration, painted: painted.startTime, dcl: nav?.domContentLoadedEventEnd ?? NaN, drawStart: e.startTime, ready, preview, init, full: full?.startTime ?? NaN } : undefined;
   });
   s.domLoaded = draw?.dcl ?? NaN;
   s.loadedToDraw = (draw?.drawStart ?? NaN) - (draw?.dcl ?? NaN);
   s.drawToPainted = (draw?.painted ?? NaN) - (draw?.drawStart ?? NaN);
   s.readyToInit = (draw?.init ?? NaN) - (draw?.ready ?? NaN);
-  s.initToDraw = (draw?.drawStart ?? NaN) - (draw?.init ?? NaN);
+  s.readyToPreview = (draw?.preview ?? NaN) - (draw?.ready ?? NaN);
+  // The message the first draw came from: the preview, or (no preview) the init.
+  const first: number = Number.isFinite(draw?.preview) ? draw!.preview : (draw?.init ?? NaN);
+  s.readyToFirst = first - (draw?.ready ?? NaN);
+  s.initToDraw = (draw?.drawStart ?? NaN) - first;
+  s.paintedToInit = (draw?.init ?? NaN) - (draw?.painted ?? NaN);
+  s.navToFull = draw?.full ?? NaN;
   s.drawInPage = draw?.duration ?? NaN;
   s.navToDrawn = draw?.painted ?? NaN;
   s.firstDraw = s.readParse + s.navToDrawn;
+  s.fullView = s.readParse + s.navToFull;
   await quiesce(page, host);
   s.frames = (await frames(page)).length;
   s.memoryMb = await page.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? NaN) / 1e6);
@@ -326,17 +355,20 @@ async function main(): Promise<void> {
       const rows: [string, string, string][] = [
         ['host: read + JSON.parse (floor)', fmt(m('jsonParse')), ''],
         ['host: read + parseProfile', fmt(m('readParse')), `${(m('readParse') / m('jsonParse')).toFixed(2)}× JSON.parse`],
-        [`host: init payload (prune to ≤ ${maxTreeNodes} nodes + table)`, fmt(m('payload')), `${(m('payload') / m('jsonParse')).toFixed(2)}× JSON.parse; ${Math.round(m('sentNodes'))} nodes sent`],
+        [`host: init payload (prune to ≤ ${maxTreeNodes} nodes + table)`, fmt(m('payload')), `${(m('payload') / m('jsonParse')).toFixed(2)}× JSON.parse; ${Math.round(m('sentNodes'))} nodes sent, ${Math.round(m('initKb'))} KB as JSON`],
         ['host: JSON.stringify of the payload', fmt(m('serialize')), ''],
+        [`host: preview payload (≤ ${previewMaxNodes} nodes ≥ 1 px of 1360, 35 rows)`, fmt(m('previewPayload')), `${Math.round(m('previewNodes'))} nodes, ${Math.round(m('previewKb'))} KB as JSON`],
         ['page: new context + page + load → painted (wall)', fmt(m('pageToFrames')), ''],
         ['page: navigation start → canvas painted', fmt(m('navToDrawn')), 'incl. ready → payload → transfer'],
         ['  of which DOMContentLoaded (page + script)', fmt(m('domLoaded')), ''],
         ['  of which loaded → setTree starts', fmt(m('loadedToDraw')), `incl. the host's answer to ready: ${fmt(m('hostReady'))} + its stringify, then the harness's transfer`],
-        ['    ready posted → init message handled', fmt(m('readyToInit')), 'host payload + stringify + transfer + JSON.parse in the page'],
-        ['    init handled → setTree starts', fmt(m('initToDraw')), 'adoptTree, timeline, toolbar'],
+        ['    ready posted → first tree message handled', fmt(m('readyToFirst')), `the preview when the page asks for one (host answer ${fmt(m('hostReady'))}), else the init; + stringify + transfer + JSON.parse in the page`],
+        ['    that message handled → setTree starts', fmt(m('initToDraw')), 'adoptTree, toolbar (and for an init: timeline)'],
         ['  of which setTree start → painted', fmt(m('drawToPainted')), ''],
         ['  of which setTree (layout) in the page', fmt(m('drawInPage')), `${Math.round(m('frames'))} frames drawn; JS heap ${m('memoryMb').toFixed(0)} MB`],
         ['FIRST DRAW (read + parse + navigation → painted)', fmt(m('firstDraw')), `target ≤ floor + 300 = ${fmt(firstDrawLimit)}: ${m('firstDraw') <= firstDrawLimit ? 'met' : 'missed'}`],
+        ['  then first paint → init handled (preview only)', fmt(m('paintedToInit')), `previewPainted posted, host init ${fmt(m('hostPreviewPainted'))}, transfer, JSON.parse`],
+        ['FULL VIEW (read + parse + navigation → init tree painted)', fmt(m('fullView')), 'the same as first draw without a preview'],
         ['next frame, no action (the wait included below)', fmt(m('noop')), 'rAF + task: frame alignment'],
         ['zoom (alt+click at a depth-3 frame)', fmt(m('zoom')), `${target('zoom', 50)} (first frame of a 150 ms transition)`],
         ['unzoom (click the root row)', fmt(m('unzoom')), target('unzoom', 50)],
@@ -354,6 +386,7 @@ async function main(): Promise<void> {
       console.log(`  ${'step'.padEnd(w0)}  ${'median'.padStart(w1)}  note`);
       const keyOf: Record<string, string> = {
         'FIRST DRAW (read + parse + navigation → painted)': 'firstDraw',
+        'FULL VIEW (read + parse + navigation → init tree painted)': 'fullView',
         'page: navigation start → canvas painted': 'navToDrawn',
         '  of which setTree (layout) in the page': 'drawInPage',
         'zoom (alt+click at a depth-3 frame)': 'zoom',
@@ -381,6 +414,7 @@ async function main(): Promise<void> {
         nodes: profile.nodeCount,
         floorMs: r1('jsonParse'),
         firstDrawMs: r1('firstDraw'),
+        fullViewMs: r1('fullView'),
         zoomMs: r1('zoom'),
         unzoomMs: r1('unzoom'),
         searchMs: r1('search'),
@@ -393,7 +427,7 @@ async function main(): Promise<void> {
         ...(baseline
           ? {
               baseline: Object.fromEntries(
-                ['firstDraw', 'zoom', 'unzoom', 'search', 'clearSearch', 'reset', 'hover', 'leftHeavy', 'icicle', 'memoryMb'].map((k) => [k, Math.round(b(k) * 10) / 10]),
+                ['firstDraw', 'fullView', 'zoom', 'unzoom', 'search', 'clearSearch', 'reset', 'hover', 'leftHeavy', 'icicle', 'memoryMb'].map((k) => [k, Math.round(b(k) * 10) / 10]),
               ),
             }
           : {}),

@@ -84,6 +84,13 @@ export type HostMessage =
   | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload; timeline?: TimelinePayload }
   /** Right after init, only for a profile recorded in a load run: its per-second series as tracks under the timeline. */
   | { type: 'tracks'; tracks: LoadTracksPayload }
+  /**
+   * The answer to a `ready` that asked for a preview: only the top of the tree, enough to paint the
+   * flame graph at the page's width (see previewMessage). The page paints it, then posts
+   * `previewPainted`, answered with the full `init` (tree to the whole budget, table). The timeline
+   * comes with the preview: it is small, and drawn above the graph it would push the graph down later.
+   */
+  | { type: 'preview'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; timeline?: TimelinePayload }
   | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
@@ -95,7 +102,14 @@ export type HostMessage =
 
 /** Webview → host. */
 export type WebviewMessage =
-  | { type: 'ready' }
+  /**
+   * The page is up. With `preview` (the flame graph's width in CSS pixels and the rows its box shows),
+   * a host may answer with a small `preview` first and the `init` after `previewPainted`; hosts that
+   * do not (the standalone report, the error page) answer with `init` or `error` as before.
+   */
+  | { type: 'ready'; preview?: { width: number; rows: number } }
+  /** The preview is painted: send the full `init` now. */
+  | { type: 'previewPainted' }
   | { type: 'setOptions'; requestId: number; options: ViewOptions }
   /** Re-scope every view (tree, table, sandwich, hot lines) to a timeline range, or back to the whole profile; answered with `tree`. */
   | { type: 'setRange'; requestId: number; range: TimeRange | null }

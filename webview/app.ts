@@ -26,6 +26,7 @@ import { Timeline } from './timeline';
 import { FlameChartView } from './flame-chart-view';
 
 type InitMessage = Extract<HostMessage, { type: 'init' }>;
+type PreviewMessage = Extract<HostMessage, { type: 'preview' }>;
 
 export class App {
   private state: UiState;
@@ -43,6 +44,10 @@ export class App {
   private rezoomKey: string | undefined;
   private selected?: GraphNode;
   private suppressOpen = false;
+  /** A preview is drawn and the full `init` has not come yet: filters wait for it, pruned frames are not expanded. */
+  private previewing = false;
+  /** The full `init` was handled. */
+  private loaded = false;
 
   private readonly palette: Palette;
   private readonly tooltip: Tooltip;
@@ -129,7 +134,16 @@ export class App {
     window.addEventListener('error', (event) => host.post({ type: 'log', level: 'error', message: String(event.message) }));
     host.onMessage((message) => this.receive(message));
     performance.mark('flamelens:ready'); // bench/webview.ts splits the first draw at these marks
-    host.post({ type: 'ready' });
+    host.post(this.wantsPreview() ? { type: 'ready', preview: this.chart.previewSize } : { type: 'ready' });
+  }
+
+  /**
+   * A preview shows the host's default view; after a reload with saved filters, a range or the
+   * flame chart, that would flash a different picture first, so those wait for the full `init`.
+   */
+  private wantsPreview(): boolean {
+    const s = this.state;
+    return (s.options === undefined || sameOptions(s.options, defaultViewOptions)) && s.range === undefined && !s.flameChart;
   }
 
   private wireControls(): void {
@@ -209,6 +223,11 @@ export class App {
         performance.mark('flamelens:init');
         this.init(message);
         break;
+      case 'preview':
+        if (this.loaded || this.previewing) return;
+        performance.mark('flamelens:preview');
+        this.showPreview(message);
+        break;
       case 'tree':
         if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
         this.pendingOptions = 0;
@@ -262,8 +281,31 @@ export class App {
     }
   }
 
-  private init(message: InitMessage): void {
-    const { summary } = message;
+  /** Draws the top of the tree the host sent first; asks for the rest once it is painted. */
+  private showPreview(message: PreviewMessage): void {
+    this.showSummary(message.summary, message.options);
+    this.previewing = true;
+    // Drawn now so the graph does not move down when the init comes (a range chosen meanwhile waits for it).
+    this.timeline.setData(message.timeline, this.host.capabilities.options);
+    const root = adoptTree(message.tree);
+    this.tooltip.context = { unit: this.unit(), total: message.tree.total, diff: message.summary.diff };
+    this.measure('draw', () => this.chart.setTree(root, true));
+    const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
+    this.select(zoomed ?? root);
+    // After the frame that paints it (a task queued from a rAF callback runs after that paint); the
+    // timeout covers a page that is not painting (hidden), which would otherwise never ask.
+    let asked = false;
+    const ask = () => {
+      if (asked) return;
+      asked = true;
+      this.host.post({ type: 'previewPainted' });
+    };
+    requestAnimationFrame(() => setTimeout(ask, 0));
+    setTimeout(ask, 500);
+  }
+
+  /** Title, notes, toolbar options and legend of a (preview or full) view. */
+  private showSummary(summary: ProfileSummary, options: ViewOptions): void {
     this.summary = summary;
     document.body.classList.remove('fl-failed');
     document.body.classList.toggle('fl-diff', summary.diff);
@@ -275,10 +317,19 @@ export class App {
       this.notes.hidden = false;
       this.notes.replaceChildren(h('summary', { text: summary.notes.length === 1 ? l10n.t('1 note') : l10n.t('{0} notes', summary.notes.length) }), ...summary.notes.map((n) => h('p', { text: n })));
     }
-    this.options = { ...message.options };
+    this.options = { ...options };
     writeOptions(this.toolbar, this.options);
     this.setDiff(summary.diff);
     renderLegend(this.legend, this.palette, summary.diff);
+  }
+
+  private init(message: InitMessage): void {
+    // The preview may have dropped a saved zoom its pruned tree did not reach: try it on the full tree.
+    if (this.previewing) this.chart.zoomedId = this.state.zoomId;
+    this.previewing = false;
+    this.loaded = true;
+    const { summary } = message;
+    this.showSummary(summary, message.options);
     // Re-apply the filters that were on before the reload (the host starts from its defaults);
     // node ids differ between filtered trees, so the saved zoom waits for that tree.
     const saved = this.state.options;
@@ -432,6 +483,12 @@ export class App {
 
   private requestOptions(options: ViewOptions): void {
     if (!this.host.capabilities.options) return;
+    if (this.previewing) {
+      // The host answers with its default view next; init re-applies these saved options to it.
+      this.options = { ...options };
+      this.save({ options: this.options });
+      return;
+    }
     this.options = { ...options };
     this.restoreZoom = undefined;
     // The new view numbers its nodes afresh: zoom back to the same function rather than the same id.
@@ -447,6 +504,11 @@ export class App {
   /** Scopes every view to a timeline range (null: the whole profile); the host answers with a `tree`. */
   private requestRange(range: TimeRange | null): void {
     if (!this.host.capabilities.range) return;
+    if (this.previewing) {
+      // As a filter toggled on the preview: init re-applies the saved range to the host's whole-profile view.
+      this.save({ range: range ?? undefined });
+      return;
+    }
     this.restoreZoom = undefined;
     const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
     this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;
@@ -459,7 +521,8 @@ export class App {
   }
 
   private requestExpand(nodeId: number): void {
-    if (!this.host.capabilities.expand || this.expanded.has(nodeId)) return;
+    // A preview's folded frames mostly come with the full tree (init asks for the zoomed one if still folded).
+    if (!this.host.capabilities.expand || this.previewing || this.expanded.has(nodeId)) return;
     this.expanded.add(nodeId);
     this.host.post({ type: 'expand', requestId: this.nextRequest++, nodeId });
   }

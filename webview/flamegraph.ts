@@ -114,6 +114,8 @@ export class FlameChart {
   private frameRequested = false;
   /** Set by setTree; the next paint records a `flamelens:painted` mark (read by the bench). */
   private markPaint = false;
+  /** The tree drawn is a preview (see setTree). */
+  private preview = false;
   private hovered = -1;
   private width = 0;
   private viewHeight = 0;
@@ -179,9 +181,21 @@ export class FlameChart {
     return this.root;
   }
 
-  /** Draws a new tree. Keeps orientation, sort and search; the zoom is re-applied by id if the node still exists. */
-  setTree(root: GraphNode): void {
+  /** The width frames are laid out across and the rows the box shows: what a host prunes a preview to. */
+  get previewSize(): { width: number; rows: number } {
+    const height = Math.min(this.maxBox, window.innerHeight || 800);
+    return { width: this.width || this.measureWidth(), rows: Math.ceil(height / cellHeight) };
+  }
+
+  /**
+   * Draws a new tree. Keeps orientation, sort and search; the zoom is re-applied by id if the node still exists.
+   * A `preview` (the top of the tree, drawn while the rest is on its way) marks its paints as
+   * `data-preview` rather than `data-drawn`, which tests and the VS Code suite take for the full view.
+   */
+  setTree(root: GraphNode, preview = false): void {
     this.root = root;
+    this.preview = preview;
+    if (!preview) delete this.container.dataset.preview;
     this.container.querySelector('.fl-empty')?.remove();
     this.hovered = -1;
     this.animation = undefined;
@@ -633,8 +647,9 @@ export class FlameChart {
       ctx.fillText(fitLabel(ctx, layout.nodes[i]!.name, room), left + 3, y + (cellHeight - 1) / 2, room);
     }
     ctx.globalAlpha = 1;
-    // Frames painted in view: tests and the VS Code suite wait on `.fl-graph[data-drawn]`.
-    if (this.container.dataset.drawn !== String(drawn)) this.container.dataset.drawn = String(drawn);
+    // Frames painted in view: tests and the VS Code suite wait on `.fl-graph[data-drawn]` (a preview's: data-preview).
+    const attribute = this.preview ? 'preview' : 'drawn';
+    if (this.container.dataset[attribute] !== String(drawn)) this.container.dataset[attribute] = String(drawn);
     if (this.markPaint) {
       this.markPaint = false;
       performance.mark('flamelens:painted');

@@ -12,6 +12,8 @@ export interface FlameOptions {
   maxNodes?: number;
   /** Drop nodes whose total is below this fraction of the root's total. Default 0 (keep all). */
   minFraction?: number;
+  /** Fold nodes more than this many levels below the root (a preview of the rows in view). Default: no limit. */
+  maxDepth?: number;
 }
 
 export interface FlameTree {
@@ -35,6 +37,9 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
   const maxNodes = Math.max(1, Math.floor(options.maxNodes ?? defaultMaxNodes));
   const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
   const threshold = (options.minFraction ?? 0) * totalValue[rootIndex]!;
+  const maxDepth = options.maxDepth ?? Infinity;
+  // Levels below the root, of emitted nodes (only kept when there is a depth limit).
+  const depths = Number.isFinite(maxDepth) ? new Map<number, number>([[rootIndex, 0]]) : undefined;
 
   const size = subtreeSizes(profile, rootIndex);
   const usedFrames = new Set<number>();
@@ -58,12 +63,17 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
     node.folded = (node.folded ?? 0) + count;
   };
   const offer = (i: number): void => {
+    const childDepth = depths ? depths.get(i)! + 1 : 0;
+    const tooDeep = childDepth > maxDepth;
     for (let c = childStart[i]!; c < childStart[i + 1]!; c++) {
       const child = childNodes[c]!;
       const total = totalValue[child]!;
       // Below the threshold, or empty (nothing to draw) unless a diff baseline has something there.
-      if (total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) fold(i, size[child]!);
-      else heap.push(child);
+      if (tooDeep || total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) fold(i, size[child]!);
+      else {
+        depths?.set(child, childDepth);
+        heap.push(child);
+      }
     }
   };
   const root = makeNode(rootIndex);

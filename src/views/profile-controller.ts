@@ -7,7 +7,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { openFrameLocation } from './open-location';
-import { flameChartMessageInChunks, initMessage, isValidNode, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
+import { flameChartMessageInChunks, initMessage, isValidNode, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
@@ -171,13 +171,19 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         this.view = this.entry.profile;
         this.rangeTicket++;
         this.setRange(null, this.entry.profile);
-        this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
-        const tracks = tracksOf(this.entry);
-        if (tracks) this.post({ type: 'tracks', tracks });
-        this.loaded = true;
-        for (const m of this.pending.splice(0)) this.post(m);
+        // A preview first when the page asks for one: the top of the tree paints in a fraction of
+        // the time the full payload takes to build, send and lay out; `previewPainted` gets the rest.
+        if (!message.preview) {
+          this.sendInit();
+          return;
+        }
+        // Nothing is built for the init until the page asks: building it here would hold up the preview's delivery.
+        this.post(previewMessage(this.entry.profile, this.view, this.entry.title, this.options, message.preview));
         return;
       }
+      case 'previewPainted':
+        this.sendInit();
+        return;
       case 'setOptions': {
         const options = { ...defaultViewOptions, ...message.options };
         this.enqueue(message.requestId, () => {
@@ -237,6 +243,15 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         if (message.level === 'error') this.log.error(`webview (${this.entry.title}): ${message.message}`);
         return;
     }
+  }
+
+  /** The full view (tree, table, timeline) of the current view profile; messages held for the page follow it. */
+  private sendInit(): void {
+    this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
+    const tracks = tracksOf(this.entry);
+    if (tracks) this.post({ type: 'tracks', tracks });
+    this.loaded = true;
+    for (const m of this.pending.splice(0)) this.post(m);
   }
 
   /** The timeline range every view (tree, table, sandwich, hot lines) is scoped to. */

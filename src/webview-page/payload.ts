@@ -133,8 +133,8 @@ function depthOf(p: Profile, node: number): number {
   return depth;
 }
 
-function treeOf(p: Profile, slots: FrameSlots, root = 0): TreePayload {
-  const tree = toFlameTree(p, { root, maxNodes: maxTreeNodes });
+function treeOf(p: Profile, slots: FrameSlots, root = 0, prune: { maxNodes: number; minFraction?: number; maxDepth?: number } = { maxNodes: maxTreeNodes }): TreePayload {
+  const tree = toFlameTree(p, { root, ...prune });
   // The webview grafts subtrees where they belong, so the cut is by depth below the profile's root.
   const levels = Math.max(0, maxTreeDepth - depthOf(p, root));
   return { root: slots.remap(tree.root, levels), frames: slots.frames, total: p.totalValue[0] ?? 0 };
@@ -200,6 +200,37 @@ export function initMessage(original: Profile, view: Profile, title: string, opt
   if (cut) summary.notes.push(deepStackNote);
   const timeline = timelineOf(original);
   return { type: 'init', summary, options: { ...options }, tree, table, ...(timeline ? { timeline } : {}) };
+}
+
+/**
+ * Most nodes of a preview. Real tsc profiles have 4,000–8,000 frames of ≥ 1 px at 1,400 px (most of
+ * them 1–2 px slivers, and most far below the rows a box shows); a preview is cut to the rows in view
+ * (a few hundred nodes there), so this only bounds odd cases (very wide, very flat trees).
+ */
+export const previewMaxNodes = 4_000;
+
+/** What a page may ask a preview for (an absent or absurd size becomes a sane one). */
+const previewWidths = { min: 100, max: 10_000, fallback: 1_600 };
+const previewRows = { min: 4, max: 400, fallback: 60 };
+
+function clampTo(value: unknown, range: { min: number; max: number; fallback: number }): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(range.max, Math.max(range.min, Math.round(value))) : range.fallback;
+}
+
+/**
+ * The first message a page that asked for a preview gets: the summary and the top of the tree as
+ * the page's box shows it — frames of ≥ 1 px at `width` CSS pixels (narrower ones are never drawn),
+ * in the `rows` levels in view — at most previewMaxNodes — and the timeline (computed once per
+ * profile, so the init reuses it). No table: that comes with the `init` after it.
+ */
+export function previewMessage(original: Profile, view: Profile, title: string, options: ViewOptions, size: { width: number; rows: number }): HostMessage {
+  const width = clampTo(size.width, previewWidths);
+  const rows = clampTo(size.rows, previewRows);
+  const slots = new FrameSlots(view);
+  // Rows 0..rows-1 are in view: the root and rows - 1 levels below it.
+  const tree = treeOf(view, slots, 0, { maxNodes: previewMaxNodes, minFraction: 1 / width, maxDepth: rows - 1 });
+  const timeline = timelineOf(original);
+  return { type: 'preview', summary: summaryOf(original, title), options: { ...options }, tree, ...(timeline ? { timeline } : {}) };
 }
 
 /** Detail below a node of the view profile (node ids are view-profile node indexes). */

@@ -17,7 +17,7 @@ import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
 import { renderWebviewHtml } from '../../src/webview-page/html';
-import { flameChartMessage, initMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/webview-page/payload';
+import { flameChartMessage, initMessage, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/webview-page/payload';
 import type { InitMessage } from '../../src/webview-page/html';
 
 // Browser globals, used only inside callbacks that Playwright runs in the page (the Node-side
@@ -121,7 +121,13 @@ export class StandInHost {
         this.view = this.profile;
         this.scoped = this.profile;
         this.options = defaultViewOptions;
-        return [custom ? makeInit(this.profile, this.title, defaultViewOptions, custom) : initMessage(this.profile, this.view, this.title, defaultViewOptions)];
+        // As the extension's controller: a preview when the page asks for one, the init after it is painted.
+        // With a custom prune size, the init straight away (the path of hosts that make no preview).
+        if (custom) return [makeInit(this.profile, this.title, defaultViewOptions, custom)];
+        if (message.preview) return [previewMessage(this.profile, this.view, this.title, defaultViewOptions, message.preview)];
+        return [initMessage(this.profile, this.view, this.title, defaultViewOptions)];
+      case 'previewPainted':
+        return custom ? [] : [initMessage(this.profile, this.view, this.title, this.options)];
       case 'setOptions': {
         this.options = message.options;
         this.view = applyViewOptions(this.scoped, message.options);

@@ -91,6 +91,36 @@ describe('toFlameTree', () => {
     assert.throws(() => toFlameTree(p, { root: p.nodeCount }), RangeError);
   });
 
+  it('maxDepth: nothing deeper than the limit, nothing lost, every node as deep as allowed kept (subtree roots too)', () => {
+    const p = profiles.get('small-webpack-1000us.cpuprofile')!;
+    const levels = (i: number, root: number) => {
+      let d = 0;
+      for (let k = i; k !== root; k = p.nodeParent[k]!) d++;
+      return d;
+    };
+    const deepest = Math.max(...Array.from({ length: p.nodeCount }, (_, i) => levels(i, 0)));
+    assert.ok(deepest > 6, `the fixture has deep stacks (${deepest})`);
+    for (const [root, maxDepth] of [[0, 0], [0, 3], [0, 6], [p.childNodes[p.childStart[0]!]!, 2]] as const) {
+      const t = toFlameTree(p, { root, maxDepth, maxNodes: 1e9 });
+      const kept = new Set<number>();
+      let folded = 0;
+      let deepestKept = 0;
+      walk(t.root, (n) => {
+        kept.add(n.id);
+        folded += n.folded ?? 0;
+        deepestKept = Math.max(deepestKept, levels(n.id, root));
+      });
+      assert.ok(deepestKept <= maxDepth, `deepest kept ${deepestKept} ≤ ${maxDepth}`);
+      assert.equal(kept.size + folded, subtreeSize(p, root), 'emitted + folded covers the subtree');
+      // With an unlimited budget, every node within the limit that has time is kept.
+      for (let i = 0; i < p.nodeCount; i++) {
+        let inside = i === root;
+        for (let k = i; k > 0 && !inside; k = p.nodeParent[k]!) inside = p.nodeParent[k] === root;
+        if (inside && p.totalValue[i]! > 0 && levels(i, root) <= maxDepth) assert.ok(kept.has(i), `node ${i} at depth ${levels(i, root)} kept`);
+      }
+    }
+  });
+
   it('emits delta = total − baseline total for diff profiles', () => {
     const p = profiles.get('small-marked-1000us.cpuprofile')!;
     const base = new Float64Array(p.nodeCount);

@@ -10,7 +10,7 @@ import type { FlameNode } from '../../../src/model/types';
 import { defaultViewOptions } from '../../../src/protocol';
 import type { HostMessage, TreePayload } from '../../../src/protocol';
 import { functionTable } from '../../../src/model/tables';
-import { initMessage, maxTableRows, maxTreeNodes, sandwichMessage, setDisplayRoots, subtreeMessage, treeAndTable, viewFrame } from '../../../src/webview-page/payload';
+import { initMessage, maxTableRows, maxTreeNodes, previewMaxNodes, previewMessage, sandwichMessage, setDisplayRoots, subtreeMessage, treeAndTable, viewFrame } from '../../../src/webview-page/payload';
 import { makeFrame } from '../../../src/model/frames';
 
 const fixture = (name: string) => parseProfile(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', name)));
@@ -53,6 +53,35 @@ describe('webview payloads', () => {
     assert.equal(new Set(m.table.rows.map((r) => r.frame)).size, m.table.rows.length, 'no function twice');
     // never the raw profile: nothing in the message is a typed array
     assert.ok(!JSON.stringify(m).includes('nodeParent'));
+  });
+
+  it('a preview holds the frames a graph of that size draws: ≥ 1 px wide, in the rows shown, ids of the same view as init', () => {
+    const init = initMessage(profile, profile, 'webpack', defaultViewOptions) as Extract<HostMessage, { type: 'init' }>;
+    for (const size of [{ width: 1200, rows: 8 }, { width: 300, rows: 30 }]) {
+      const m = previewMessage(profile, profile, 'webpack', defaultViewOptions, size) as Extract<HostMessage, { type: 'preview' }>;
+      assert.equal(m.type, 'preview');
+      assert.deepEqual(m.summary, init.summary);
+      assert.deepEqual(m.options, defaultViewOptions);
+      const count = checkFrames(m.tree);
+      assert.ok(count <= previewMaxNodes && count > 1);
+      assert.equal(m.tree.total, init.tree.total);
+      const minValue = profile.totalValue[0]! / size.width;
+      const stack: [FlameNode, number][] = [[m.tree.root, 0]];
+      let deepest = 0;
+      while (stack.length) {
+        const [n, depth] = stack.pop()!;
+        deepest = Math.max(deepest, depth);
+        assert.ok(depth < size.rows, `depth ${depth} within ${size.rows} rows`);
+        if (depth > 0) assert.ok(n.value >= minValue, `${n.name}: ${n.value} ≥ 1 px (${minValue})`);
+        // Node ids are profile node ids: a zoom or sandwich asked on the preview means the same node.
+        assert.equal(n.value, profile.totalValue[n.id]);
+        for (const c of n.children ?? []) stack.push([c, depth + 1]);
+      }
+      assert.equal(deepest, size.rows - 1, 'the rows in view are filled (the fixture is deeper)');
+    }
+    // Absurd sizes from the page are clamped, not trusted.
+    const odd = previewMessage(profile, profile, 'webpack', defaultViewOptions, { width: Number.NaN, rows: -5 }) as Extract<HostMessage, { type: 'preview' }>;
+    assert.ok(checkFrames(odd.tree) >= 1);
   });
 
   it('a subtree and a sandwich refer to nodes of the filtered view profile', () => {
