@@ -168,9 +168,6 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
   // Indexed loops: cold code runs in the interpreter, where for-of allocates per element.
   for (let n = 0; n < count; n++) {
     const node: unknown = nodes[n];
-    // Let go of each node once read (the array is JSON.parse's, ours): a scavenge during the
-    // walk then copies only the nodes still ahead.
-    nodes[n] = undefined;
     if (!isObject(node)) giveUp();
     const id = nodeId(node.id);
     const cf = node.callFrame;
