@@ -169,7 +169,10 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
   for (let n = 0; n < count; n++) {
     const node: unknown = nodes[n];
     if (!isObject(node)) giveUp();
-    const id = nodeId(node.id);
+    // The checks of nodeId() and position() written out: a call per field is what a cold walk pays for.
+    // `(v | 0) === v` is an integer within int32, so with v ≥ 0 exactly what isNodeId accepts.
+    const id: unknown = node.id;
+    if (typeof id !== 'number' || (id | 0) !== id || id < 0) giveUp();
     const cf = node.callFrame;
     if (!isObject(cf)) giveUp();
     childOff[n] = childIds.length;
@@ -187,8 +190,19 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
       }
       url = lastUrlId;
     }
-    const line = position(cf.lineNumber);
-    const col = position(cf.columnNumber);
+    // As rawPosition(): integers from -1 up (within int32), anything else NO_POSITION.
+    const lineNumber: unknown = cf.lineNumber;
+    const columnNumber: unknown = cf.columnNumber;
+    let line = NO_POSITION;
+    let col = NO_POSITION;
+    if (lineNumber !== undefined) {
+      if (typeof lineNumber !== 'number') giveUp();
+      if ((lineNumber | 0) === lineNumber && lineNumber >= -1) line = lineNumber;
+    }
+    if (columnNumber !== undefined) {
+      if (typeof columnNumber !== 'number') giveUp();
+      if ((columnNumber | 0) === columnNumber && columnNumber >= -1) col = columnNumber;
+    }
     const scriptId = cf.scriptId;
     if (typeof scriptId === 'string') raw.stringScriptId = true;
     else if (typeof scriptId === 'number') raw.numericScriptId = true;
@@ -202,7 +216,11 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
         childIds.reserve(k);
         const into = childIds.data;
         let at = childIds.length;
-        for (let c = 0; c < k; c++) into[at++] = nodeId(children[c]);
+        for (let c = 0; c < k; c++) {
+          const child: unknown = children[c];
+          if (typeof child !== 'number' || (child | 0) !== child || child < 0) giveUp();
+          into[at++] = child;
+        }
         childIds.length = at;
       }
     }
