@@ -158,7 +158,9 @@ export function lineTable(profile: Profile): LineRow[] {
     }
     touched.length = 0;
   }
-  return rows.length > 256 ? sortedByValueGroups(rows) : rows.sort(byLineRowOrder);
+  // The grouped sort pays off from a few thousand rows (measured cold: slower at ~1,000 rows, the
+  // 1.4 MB fixture; faster at ~2,000 and above).
+  return rows.length > 1500 ? sortedByValueGroups(rows) : rows.sort(byLineRowOrder);
 }
 
 /** Self descending, then url and line: a total order, as no two rows share a url and line. */
