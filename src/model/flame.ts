@@ -36,9 +36,7 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
   const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
   const threshold = (options.minFraction ?? 0) * totalValue[rootIndex]!;
 
-  // Subtree sizes are only needed to count what is folded; small trees often fold nothing.
-  let size: Int32Array | undefined;
-  const sizeOf = (i: number): number => (size ??= subtreeSizes(profile, rootIndex))[i]!;
+  const size = subtreeSizes(profile, rootIndex);
   // Typed marks and a plain list instead of a Set and a Map: less work per node, which matters
   // most while the code still runs cold (the first profile opened).
   const frameUsed = new Uint8Array(frames.length);
@@ -66,7 +64,7 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
       const child = childNodes[c]!;
       const total = totalValue[child]!;
       // Below the threshold, or empty (nothing to draw) unless a diff baseline has something there.
-      if (total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) fold(node, sizeOf(child));
+      if (total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) fold(node, size[child]!);
       else heap.push(child, node);
     }
   };
@@ -84,7 +82,7 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
   // Out of budget: what is still on the frontier folds into its parent.
   while (heap.size > 0) {
     const parent = heap.topParent();
-    fold(parent, sizeOf(heap.pop()));
+    fold(parent, size[heap.pop()]!);
   }
   // Heaviest children first reads best, and matches the webview's left-heavy sort. The heap pops
   // in non-increasing order of total (a child never outweighs its parent), so the lists are
