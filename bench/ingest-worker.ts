@@ -9,6 +9,7 @@
 // `time <mode> <file> <runs>`: the wall and CPU time of each of `runs` back-to-back runs (the
 // first one is cold: our code has not been compiled by the JIT yet; JSON.parse is native).
 // `mem <mode> <file>`: one run; the peak RSS above the idle baseline.
+// `splits ours <file>`: one cold run, the time of each step (read, parse, tree, lines).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseProfile } from '../src/model/import';
 import { toFlameTree } from '../src/model/flame';
@@ -48,6 +49,19 @@ async function main(): Promise<void> {
       if (kept === undefined) throw new Error('nothing parsed');
     }
     process.stdout.write(`${JSON.stringify({ ms, cpuMs, nodes, samples })}\n`);
+  } else if (what === 'splits') {
+    // Where a cold open goes: each step of `ours`, timed on its first and only call.
+    const t0 = performance.now();
+    const bytes = readFileSync(file!);
+    const t1 = performance.now();
+    const profile = parseProfile(bytes);
+    const t2 = performance.now();
+    const tree = toFlameTree(profile);
+    const t3 = performance.now();
+    const lines = lineTable(profile);
+    const t4 = performance.now();
+    if (tree.frames.length + lines.length < 0) throw new Error('unreachable');
+    process.stdout.write(`${JSON.stringify({ read: t1 - t0, parse: t2 - t1, tree: t3 - t2, lines: t4 - t3 })}\n`);
   } else if (what === 'sourcemap') {
     // The step alone, on an ingested profile; one run per process (its cache is per step anyway).
     const profile = parseProfile(readFileSync(file!));

@@ -141,23 +141,68 @@ function position(v: unknown): number {
 
 function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
   if (!Array.isArray(nodes) || nodes.length === 0) giveUp();
+  const count = nodes.length;
   const names = raw.frames.names;
   const urls = raw.frames.urls;
   const emptyName = names.internValue('');
   const emptyUrl = urls.internValue('');
+  // The per-node lists sized once from the array (no growing copies) and filled in place: cold
+  // code runs in V8's interpreter, where every call and property load per node counts.
+  raw.ids.reserve(count);
+  raw.frame.reserve(count);
+  raw.hitCount.reserve(count);
+  raw.parentIds.reserve(count);
+  raw.childOff.reserve(count + 1);
+  raw.tickOff.reserve(count + 1);
+  raw.childIds.reserve(count);
+  const ids = raw.ids.data;
+  const frame = raw.frame.data;
+  const hitCount = raw.hitCount.data;
+  const parentIds = raw.parentIds.data;
+  const childOff = raw.childOff.data;
+  const tickOff = raw.tickOff.data;
+  const childIds = raw.childIds;
+  const frames = raw.frames;
+  let lastUrl = '';
+  let lastUrlId = emptyUrl;
   // Indexed loops: cold code runs in the interpreter, where for-of allocates per element.
-  for (let n = 0; n < nodes.length; n++) {
+  for (let n = 0; n < count; n++) {
     const node: unknown = nodes[n];
     if (!isObject(node)) giveUp();
-    const id = nodeId(node.id);
+    // The checks of nodeId() and position() written out: a call per field is what a cold walk pays for.
+    // `(v | 0) === v` is an integer within int32, so with v ≥ 0 exactly what isNodeId accepts.
+    const id: unknown = node.id;
+    if (typeof id !== 'number' || (id | 0) !== id || id < 0) giveUp();
     const cf = node.callFrame;
     if (!isObject(cf)) giveUp();
-    raw.childOff.push(raw.childIds.length);
-    raw.tickOff.push(raw.tickLine.length);
-    const fn = stringId(cf.functionName, names, emptyName);
-    const url = stringId(cf.url, urls, emptyUrl);
-    const line = position(cf.lineNumber);
-    const col = position(cf.columnNumber);
+    childOff[n] = childIds.length;
+    tickOff[n] = raw.tickLine.length;
+    const fnName = cf.functionName;
+    const fn = fnName === undefined ? emptyName : typeof fnName === 'string' ? names.internValue(fnName) : giveUp();
+    // Siblings in a profile mostly share their file: skip the lookup when the url repeats.
+    const urlName = cf.url;
+    let url = emptyUrl;
+    if (urlName !== undefined) {
+      if (typeof urlName !== 'string') giveUp();
+      if (urlName !== lastUrl) {
+        lastUrl = urlName;
+        lastUrlId = urls.internValue(urlName);
+      }
+      url = lastUrlId;
+    }
+    // As rawPosition(): integers from -1 up (within int32), anything else NO_POSITION.
+    const lineNumber: unknown = cf.lineNumber;
+    const columnNumber: unknown = cf.columnNumber;
+    let line = NO_POSITION;
+    let col = NO_POSITION;
+    if (lineNumber !== undefined) {
+      if (typeof lineNumber !== 'number') giveUp();
+      if ((lineNumber | 0) === lineNumber && lineNumber >= -1) line = lineNumber;
+    }
+    if (columnNumber !== undefined) {
+      if (typeof columnNumber !== 'number') giveUp();
+      if ((columnNumber | 0) === columnNumber && columnNumber >= -1) col = columnNumber;
+    }
     const scriptId = cf.scriptId;
     if (typeof scriptId === 'string') raw.stringScriptId = true;
     else if (typeof scriptId === 'number') raw.numericScriptId = true;
@@ -166,7 +211,18 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
     if (children !== undefined) {
       if (!Array.isArray(children)) giveUp();
       raw.hasChildrenField = true;
-      for (let c = 0; c < children.length; c++) raw.childIds.push(nodeId(children[c]));
+      const k = children.length;
+      if (k > 0) {
+        childIds.reserve(k);
+        const into = childIds.data;
+        let at = childIds.length;
+        for (let c = 0; c < k; c++) {
+          const child: unknown = children[c];
+          if (typeof child !== 'number' || (child | 0) !== child || child < 0) giveUp();
+          into[at++] = child;
+        }
+        childIds.length = at;
+      }
     }
     let parentId = -1;
     if (node.parent !== undefined) {
@@ -185,13 +241,19 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
       if (lineTicks !== undefined) walkTicks(lineTicks, raw, 'hitCount');
       if (positionTicks !== undefined) walkTicks(positionTicks, raw, 'ticks');
     }
-    raw.ids.push(id);
-    raw.frame.push(raw.frames.intern(fn, url, line, col));
-    raw.hitCount.push(hits);
-    raw.parentIds.push(parentId);
+    ids[n] = id;
+    frame[n] = frames.intern(fn, url, line, col);
+    hitCount[n] = hits;
+    parentIds[n] = parentId;
   }
-  raw.childOff.push(raw.childIds.length);
-  raw.tickOff.push(raw.tickLine.length);
+  childOff[count] = childIds.length;
+  tickOff[count] = raw.tickLine.length;
+  raw.ids.length = count;
+  raw.frame.length = count;
+  raw.hitCount.length = count;
+  raw.parentIds.length = count;
+  raw.childOff.length = count + 1;
+  raw.tickOff.length = count + 1;
 }
 
 function walkTicks(ticks: unknown, raw: RawCpuNodes, countKey: 'ticks' | 'hitCount'): void {

@@ -457,6 +457,14 @@ export class IntList {
   constructor(capacity = 1024) {
     this.data = new Int32Array(Math.max(16, capacity));
   }
+  /** Room for `count` more values without growing (callers that know the size write `data` directly). */
+  reserve(count: number): void {
+    const need = this.length + count;
+    if (need <= this.data.length) return;
+    const b = new Int32Array(need);
+    b.set(this.data.subarray(0, this.length));
+    this.data = b;
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const b = new Int32Array(Math.ceil(this.data.length * 1.5) + 16);
@@ -476,6 +484,14 @@ export class FloatList {
   length = 0;
   constructor(capacity = 1024) {
     this.data = new Float64Array(Math.max(16, capacity));
+  }
+  /** Room for `count` more values without growing (callers that know the size write `data` directly). */
+  reserve(count: number): void {
+    const need = this.length + count;
+    if (need <= this.data.length) return;
+    const b = new Float64Array(need);
+    b.set(this.data.subarray(0, this.length));
+    this.data = b;
   }
   push(v: number): void {
     if (this.length === this.data.length) {

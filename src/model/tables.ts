@@ -75,9 +75,13 @@ export function lineTable(profile: Profile): LineRow[] {
   const rowUrl = new IntList();
   let slots = new Int32Array(1024).fill(-1);
   const entryRow = new Int32Array(lineNumber.length).fill(-1);
+  // Nodes with line entries in a file: usually far fewer than all nodes, and the only ones the
+  // second part needs to visit.
+  const contributors = new IntList(1024);
   for (let i = 0; i < n; i++) {
     const u = frameUrl[nodeFrame[i]!]!;
-    if (u < 0) continue;
+    if (u < 0 || lineStart[i] === lineStart[i + 1]) continue;
+    contributors.push(i);
     for (let k = lineStart[i]!; k < lineStart[i + 1]!; k++) {
       const line = lineNumber[k]!;
       const v = lineValue[k]!;
@@ -111,12 +115,17 @@ export function lineTable(profile: Profile): LineRow[] {
   }
   // The row's frame is its biggest contributor. Nodes grouped by frame (a stable counting sort):
   // per frame, sum what it gives each row; ties go to the frame that contributed first.
+  const m = contributors.length;
+  const nodesOf = contributors.data;
   const byFrameStart = new Int32Array(frameCount + 1);
-  for (let i = 0; i < n; i++) byFrameStart[nodeFrame[i]! + 1]!++;
+  for (let j = 0; j < m; j++) byFrameStart[nodeFrame[nodesOf[j]!]! + 1]!++;
   for (let f = 0; f < frameCount; f++) byFrameStart[f + 1]! += byFrameStart[f]!;
   const fill = byFrameStart.slice(0, frameCount);
-  const byFrame = new Int32Array(n);
-  for (let i = 0; i < n; i++) byFrame[fill[nodeFrame[i]!]!++] = i;
+  const byFrame = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const i = nodesOf[j]!;
+    byFrame[fill[nodeFrame[i]!]!++] = i;
+  }
   const acc = new Float64Array(rows.length);
   const firstAt = new Int32Array(rows.length).fill(-1);
   const best = new Float64Array(rows.length).fill(-Infinity);
@@ -136,7 +145,8 @@ export function lineTable(profile: Profile): LineRow[] {
         acc[r]! += lineValue[k]!;
       }
     }
-    for (const r of touched) {
+    for (let t = 0; t < touched.length; t++) {
+      const r = touched[t]!;
       const v = acc[r]!;
       if (v > best[r]! || (v === best[r]! && firstAt[r]! < bestAt[r]!)) {
         best[r] = v;
@@ -148,8 +158,40 @@ export function lineTable(profile: Profile): LineRow[] {
     }
     touched.length = 0;
   }
-  rows.sort((a, b) => b.self - a.self || (a.url < b.url ? -1 : a.url > b.url ? 1 : a.line - b.line));
-  return rows;
+  // The grouped sort pays off from a few thousand rows (measured cold: slower at ~1,000 rows, the
+  // 1.4 MB fixture; faster at ~2,000 and above).
+  return rows.length > 1500 ? sortedByValueGroups(rows) : rows.sort(byLineRowOrder);
+}
+
+/** Self descending, then url and line: a total order, as no two rows share a url and line. */
+function byLineRowOrder(a: LineRow, b: LineRow): number {
+  return b.self - a.self || (a.url < b.url ? -1 : a.url > b.url ? 1 : a.line - b.line);
+}
+
+/**
+ * The same order as sorting with byLineRowOrder, for many rows: the self values sorted natively
+ * (a Float64Array), rows grouped by value, and only rows with equal values compared in JS — a
+ * comparator call per comparison is what a cold sort of thousands of rows spends its time on.
+ */
+function sortedByValueGroups(rows: LineRow[]): LineRow[] {
+  const values = new Float64Array(rows.length);
+  const groups = new Map<number, LineRow[]>();
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    values[r] = row.self;
+    const group = groups.get(row.self);
+    if (group === undefined) groups.set(row.self, [row]);
+    else group.push(row);
+  }
+  values.sort();
+  const out: LineRow[] = [];
+  for (let r = values.length - 1; r >= 0; r--) {
+    if (r < values.length - 1 && values[r] === values[r + 1]) continue;
+    const group = groups.get(values[r]!)!;
+    if (group.length > 1) group.sort(byLineRowOrder);
+    for (let g = 0; g < group.length; g++) out.push(group[g]!);
+  }
+  return out;
 }
 
 function hashPair(a: number, b: number): number {
