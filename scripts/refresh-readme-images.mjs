@@ -2,7 +2,7 @@
 // never show a FlameLens that no longer exists. The suite's UI specs save screenshots into test-output/vscode/
 // (`npm run build && npm run test:vscode -- --only ui`); this copies the chosen ones into media/readme/, cropped
 // to what they show and scaled down (Debian's Chromium through playwright-core does the drawing), because the
-// images ship in the .vsix, which must stay small: a 256-colour palette (median cut, no dithering, which suits
+// images ship in the .vsix, which must stay small: a 64-colour palette (median cut, no dithering, which suits
 // flat UI colours and text) and an indexed PNG make them about a third of Chromium's true-colour PNG.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,20 +22,20 @@ const to = path.join(root, 'media', 'readme');
  */
 export const images = [
   // busy.js beside its flame graph, hot lines already in the editor (the workbench without the side bar and panel).
-  { file: 'flame-graph.png', source: 'flamelens-profile-1-flame-graph.png', crop: { x: 352, y: 30, width: 1048, height: 540 }, width: 840 },
-  // The flame graph alone, full width in its editor, with the function table under it.
-  { file: 'flame-graph-table.png', source: 'open-profile-flame-graph.png', crop: { x: 352, y: 90, width: 1048, height: 780 }, width: 760 },
+  { file: 'flame-graph.png', source: 'flamelens-profile-1-flame-graph.png', crop: { x: 352, y: 30, width: 1048, height: 830 }, width: 720 },
+  // The flame graph alone, full width in its editor: toolbar, colour key, timeline and graph (the function table is below the picture).
+  { file: 'flame-graph-table.png', source: 'open-profile-flame-graph.png', crop: { x: 352, y: 90, width: 1048, height: 780 }, width: 680 },
   // The editor alone: lenses above the functions, time and share after the hot lines, gutter flames.
   { file: 'hot-lines.png', source: 'flamelens-profile-2-source-with-hot-lines.png', crop: { x: 352, y: 60, width: 520, height: 420 }, width: 520 },
   // The differential flame graph of two runs of busy.js.
-  { file: 'compare.png', source: 'readme-compare-diff.png', crop: { x: 352, y: 60, width: 1048, height: 700 }, width: 760 },
+  { file: 'compare.png', source: 'readme-compare-diff.png', crop: { x: 352, y: 60, width: 1048, height: 700 }, width: 680 },
   // A load run: percentiles, server figures and charts beside the server's flame graph (the load-run spec).
-  { file: 'load-run.png', source: 'load-run-load-run-view-and-flame-graph.png', crop: { x: 352, y: 30, width: 1048, height: 820 }, width: 760 },
+  { file: 'load-run.png', source: 'load-run-load-run-view-and-flame-graph.png', crop: { x: 352, y: 30, width: 1048, height: 820 }, width: 680 },
 ];
-/** What all of them together may weigh: they ship in the .vsix (400 KB in all). */
-const budgetBytes = 160 * 1024;
+/** What all of them together may weigh: they ship in the .vsix (under 400 KB in all, so about 105 KB for the pictures). */
+const budgetBytes = 105 * 1024;
 
-/** 256 colours for an RGBA image by median cut over a 15-bit colour histogram (opaque images). */
+/** A palette (256 colours at most) for an RGBA image by median cut over a 15-bit colour histogram (opaque images). */
 function medianCutPalette(rgba, colours = 256) {
   const count = new Float64Array(32768);
   const sum = new Float64Array(32768 * 3);

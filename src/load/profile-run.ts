@@ -8,6 +8,7 @@ import { readSidecars } from '../capture/launcher';
 import { loadTracks, type LoadTracksPayload } from '../model/timeline';
 import { sampleSpan } from '../model/time-slice';
 import type { Profile } from '../model/types';
+import { fullRecordingPath } from './measured-window';
 import { asLoadRun, type LoadRun } from './run';
 
 export const loadRunFileName = 'load-run.json';
@@ -40,6 +41,9 @@ export function loadRunOfProfile(profilePath: string): LoadRun | undefined {
 export function runOffset(profile: Profile, profilePath: string, run: LoadRun): { offsetUs: number; aligned: LoadTracksPayload['aligned'] } {
   const span = sampleSpan(profile);
   const lead = span ? profile.startTime - span.start : 0;
+  // A launched server's profile is cut to the measured phase (the whole recording kept beside it):
+  // its startTime is where that phase began, on the same clock as its samples.
+  if (fs.existsSync(fullRecordingPath(profilePath))) return { offsetUs: lead, aligned: 'wall-clock' };
   const measured = run.measuredFromEpochMs;
   const name = path.basename(profilePath);
   const sidecar = readSidecars(path.dirname(profilePath)).find((s) => Array.isArray(s.files) && s.files.some((f) => f.file === name));

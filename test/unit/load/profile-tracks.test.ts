@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { fullRecordingPath } from '../../../src/load/measured-window';
 import { loadRunOfProfile, loadTracksForProfile } from '../../../src/load/profile-run';
 import { parseProfile } from '../../../src/model/import';
 import { sampleSpan } from '../../../src/model/time-slice';
@@ -35,6 +36,10 @@ describe('load-run tracks of a server profile', { timeout: 180_000 }, () => {
     // The measured phase starts just after recording does (the agent starts, then the load): within a second.
     const start = tracks.to[0]! - 1e6 - p.startTime;
     assert.ok(start >= 0 && start < 1e6, `measured start ${start} µs after the profile's start`);
+    // A launched server's profile is cut to the measured phase (the whole recording kept beside it):
+    // the run's first second starts with the profile, not a warm-up later.
+    assert.ok(fs.existsSync(fullRecordingPath(f.profile)), 'the whole recording is kept beside the cut profile');
+    assert.ok(start < 100_000, `measured start ${start} µs after the cut profile's start`);
     const rps = tracks.tracks.find((t) => t.kind === 'rps')!;
     assert.deepEqual(rps.values, f.run.timeline.map((s) => s.rps));
     assert.ok(rps.values.every((v) => v !== null && v > 0));
