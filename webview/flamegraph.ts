@@ -640,6 +640,7 @@ export class FlameChart {
     ctx.fillStyle = this.theme.label;
     for (const [i, x, w, y, faded] of labels) {
       ctx.globalAlpha = faded ? fadeAlpha : 1;
+      if (this.diff) ctx.fillStyle = this.matches?.[i] === 1 ? this.theme.label : differentialLabel(layout.nodes[i]!, this.theme.label);
       const left = Math.max(x, 0);
       const room = Math.min(x + w, this.width) - left - 6;
       if (room < 8) continue;
@@ -860,14 +861,27 @@ function measure(ctx: CanvasRenderingContext2D, text: string): number {
 
 /** Red for growth, blue for shrinkage, stronger the larger the change relative to the frame; amber for new frames (as d3-flame-graph's differential colours). */
 export function differentialColour(node: GraphNode): string {
+  const [r, g, b] = differentialRgb(node);
+  return `rgb(${r},${g},${b})`;
+}
+
+/** The label colour on a frame's differential colour: white where the dark default would not read (strong red or blue). */
+export function differentialLabel(node: GraphNode, dark: string): string {
+  const [r, g, b] = differentialRgb(node);
+  const lin = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  // WCAG contrast: white beats near-black text below a relative luminance of about 0.18.
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b) < 0.18 ? '#fff' : dark;
+}
+
+function differentialRgb(node: GraphNode): [number, number, number] {
   const delta = node.delta ?? 0;
   const magnitude = Math.abs(delta);
   const value = Math.max(node.value, magnitude);
-  if (delta !== 0 && delta === value) return 'rgb(255,190,90)';
+  if (delta !== 0 && delta === value) return [255, 190, 90];
   const keep = value > 0 ? Math.round(235 * (1 - magnitude / value)) : 220;
-  if (delta > 0) return `rgb(220,${keep},${keep})`;
-  if (delta < 0) return `rgb(${keep},${keep},220)`;
-  return 'rgb(220,220,220)';
+  if (delta > 0) return [220, keep, keep];
+  if (delta < 0) return [keep, keep, 220];
+  return [220, 220, 220];
 }
 
 /**

@@ -523,6 +523,46 @@ describe('flame-graph webview (Chromium)', () => {
     await page.screenshot({ path: path.join(outputDir, 'webview-diff.png') });
   });
 
+  it('labels strongly changed frames of a comparison in white (the dark default does not read on deep red or blue)', async () => {
+    // Before: the same profile with 9 in 10 samples of the busiest top-level subtree moved to the root, so
+    // that subtree grew about tenfold: deep red, wide, labelled.
+    type Raw = { nodes: { id: number; children?: number[]; callFrame: { functionName: string } }[]; samples: number[] };
+    const before = loadProfile('small-webpack-1000us.cpuprofile', (json) => {
+      const raw = json as unknown as Raw;
+      const parent = new Map<number, number>();
+      for (const n of raw.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+      const rootId = raw.nodes[0]!.id;
+      const top = (id: number): number => { let t = id; while (parent.get(t) !== undefined && parent.get(t) !== rootId) t = parent.get(t)!; return t; };
+      const counts = new Map<number, number>();
+      for (const s of raw.samples) if (s !== rootId) counts.set(top(s), (counts.get(top(s)) ?? 0) + 1);
+      const busiest = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+      let k = 0;
+      raw.samples = raw.samples.map((s) => (s !== rootId && top(s) === busiest && k++ % 10 !== 0 ? rootId : s));
+    });
+    const diff = diffProfiles(before, profile);
+    const { page } = await open(new StandInHost(diff, 'thinned → webpack'));
+    const drawn = await drawnFrames(page);
+    const lum = (fill: string) => {
+      const [r, g, b] = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(fill)!.slice(1).map(Number) as [number, number, number];
+      const lin = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    };
+    const dark = drawn.filter((f) => f.visible && f.width > 60 && lum(f.fill) < 0.18);
+    assert.ok(dark.length > 0, 'strongly grown frames wide enough for a label');
+    const whiteText = await page.evaluate((frames) => {
+      const canvas = document.querySelector('.fl-graph canvas');
+      const box = canvas.getBoundingClientRect();
+      const scale = canvas.width / box.width;
+      return frames.map(({ x, y, height }: { x: number; y: number; height: number }) => {
+        const d = canvas.getContext('2d').getImageData(Math.round((x - box.left + 2) * scale), Math.round((y - box.top) * scale), Math.round(50 * scale), Math.round(height * scale)).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] > 200 && d[i + 1] > 200 && d[i + 2] > 200) n++;
+        return n;
+      });
+    }, dark.map(({ x, y, height }) => ({ x, y, height })));
+    assert.ok(whiteText.every((n) => n > 5), `white label pixels on deep red frames: ${whiteText.join(', ')}`);
+  });
+
   it('stays usable at a narrow width', async () => {
     const { page } = await open(undefined, 'dark', { width: 420, height: 800 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
