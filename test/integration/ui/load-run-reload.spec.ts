@@ -6,25 +6,14 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
-import type { Workbench } from './workbench';
+import { freePort } from '../../support/load-helpers';
+import { webviewShowing, type Workbench } from './workbench';
 
 export const timeoutMs = 240_000;
 
 const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** `flamelens load` as a user runs it, in the workspace; resolves with its exit code and output. */
 function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
@@ -38,24 +27,6 @@ function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ 
   });
 }
 
-/** The webview (of several) that shows `selector`. */
-async function webviewShowing(ui: Workbench, selector: string, timeout: number): Promise<FrameLocator> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const count = await ui.webviewCount();
-    for (let i = 0; i < count; i++) {
-      const frame = ui.webviewFrame(i);
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
-    }
-    if (Date.now() > deadline) {
-      const bodies: string[] = [];
-      for (let i = 0; i < count; i++) bodies.push((await ui.webviewFrame(i).locator('body').innerText({ timeout: 2000 }).catch((e: Error) => e.message)).slice(0, 300));
-      await ui.screenshot(`no-${selector.replace(/\W+/g, '-')}`);
-      throw new Error(`no webview shows ${selector} (${count} webviews: ${JSON.stringify(bodies)})`);
-    }
-    await ui.page.waitForTimeout(500);
-  }
-}
 
 /** What a Load Run view's tables say (header and cells), to compare before and after a reload. */
 async function tableTexts(view: FrameLocator, table: string): Promise<string[]> {

@@ -381,3 +381,22 @@ export interface UiServerOptions {
   /** User keybindings.json entries, e.g. to reach a command the palette hides. */
   keybindings?: unknown[];
 }
+
+/** The webview (of several) that shows `selector`. */
+export async function webviewShowing(ui: Workbench, selector: string, timeout: number): Promise<FrameLocator> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const count = await ui.webviewCount();
+    for (let i = 0; i < count; i++) {
+      const frame = ui.webviewFrame(i);
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    if (Date.now() > deadline) {
+      const bodies: string[] = [];
+      for (let i = 0; i < count; i++) bodies.push((await ui.webviewFrame(i).locator('body').innerText({ timeout: 2000 }).catch((e: Error) => e.message)).slice(0, 300));
+      await ui.screenshot(`no-${selector.replace(/\W+/g, '-')}`);
+      throw new Error(`no webview shows ${selector} (${count} webviews: ${JSON.stringify(bodies)})`);
+    }
+    await ui.page.waitForTimeout(500);
+  }
+}
