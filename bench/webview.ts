@@ -23,6 +23,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFil
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { FrameRect } from '../webview/frame-rect';
 import { parseProfile } from '../src/model/import';
 import { mergeProfiles } from '../src/model/merge';
 import type { Profile } from '../src/model/types';
@@ -59,17 +60,7 @@ function time<T>(run: () => T): [T, number] {
 // webview/flamegraph.ts): rectangles of the drawn frames, clicked at computed coordinates so the
 // canvas hit-testing is part of what is timed. Every step sets up its own starting state (zoom
 // reset, search cleared, host replies drained), so no step depends on what an earlier one left.
-interface Rect {
-  id: number;
-  depth: number;
-  value: number;
-  folded: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  visible: boolean;
-}
+type Rect = FrameRect;
 
 async function frames(page: Page): Promise<Rect[]> {
   return page.evaluate(() => window.__flamelens.frames('.fl-graph') as Rect[]);

@@ -11,6 +11,7 @@
 // `document`, and has no flame (root-at-bottom) orientation, no focusable frames or ARIA, and no
 // search share — each of which FlameLens would have to rebuild around it. d3-flame-graph stays for
 // SVG output (svg-export.ts). Speed on 127k/305k-node tsc profiles: see README "Flame graph speed".
+import type { FrameRect } from './frame-rect';
 import type { Palette } from './colors';
 import { h } from './dom';
 import { byName, byValueDescending, hitRow, isWithin, layoutTree, rowSlice } from './flame-layout';
@@ -39,23 +40,7 @@ export interface FlameChartOptions {
   onSearch?(result: SearchResult | undefined): void;
 }
 
-/** A drawn frame as the test/bench API reports it, in CSS pixels of the page (client coordinates). */
-export interface FrameRect {
-  id: number;
-  name: string;
-  depth: number;
-  value: number;
-  folded: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  /** Inside the chart's scrolled viewport (clickable without scrolling). */
-  visible: boolean;
-  faded: boolean;
-  matched: boolean;
-  fill: string;
-}
+export type { FrameRect };
 
 export interface ExportView {
   root: GraphNode;

@@ -7,21 +7,8 @@ import type { Frame, Page } from 'playwright-core';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any, document: any;
 
-export interface FrameRect {
-  id: number;
-  name: string;
-  depth: number;
-  value: number;
-  folded: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  visible: boolean;
-  faded: boolean;
-  matched: boolean;
-  fill: string;
-}
+export type { FrameRect } from '../../webview/frame-rect';
+import type { FrameRect } from '../../webview/frame-rect';
 
 export interface ChartState {
   zoomedId?: number;
