@@ -25,6 +25,28 @@
 // nodes, each cold — while JSON.parse is native from the start. From ~1 MB on, the passes
 // dominate: the object walk, the flame tree (a FlameNode per kept node, up to 16,000) and the line
 // table take most; the tree and table are now cheaper per node but not free.
+// A capped young generation does not reach the peak target (issue 9; Dec 2026, Node 20, the mem
+// and cold/steady runs of ingest-worker.js with --max-semi-space-size=N, A/B in one run, medians of
+// 3 processes; N MB semi-space = a Worker's resourceLimits.maxYoungGenerationSizeMb of 3N, checked
+// with v8.getHeapSpaceStatistics() in a worker; the default semi-space is 16 MB):
+//   file            semi  peak   cold vs default  steady vs default
+//   4.2 MB dts      16    9.70×  1.00             1.00
+//                   4     8.94×  1.03             0.99
+//                   1     7.56×  1.07             0.84
+//   11.9 MB dts     16    3.15×  1.00             1.00
+//                   8     3.19×  0.96             1.12
+//                   4     3.18×  1.04             1.09
+//                   2     3.06×  0.98             1.56
+//                   1     2.93×  0.94             1.35
+//   46.5 MB checkjs 16    2.00×  1.00             1.00
+//                   4     1.89×  1.28             1.17
+//                   1     1.89×  1.25             0.82
+// parseProfile alone (what the extension's parse worker runs — every file ≥ 256 KB goes through it,
+// load-profile.ts; the flame tree is built in the webview, the line table on the host's thread): 11.9 MB 2.73× at the
+// default, 2.56× at semi 1; 46.5 MB 1.84× → 1.90×. Even the smallest young generation leaves the
+// 12 MB file far above 2×, and it makes the 46 MB open ~1.25× slower: the worker keeps V8's
+// defaults. Nursery growth is only ~0.2× of the 12 MB figure; the rest is elsewhere (what the
+// parse keeps, old-space garbage, the compiler). One run on a shared 2-core machine: ±0.1× peak.
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
