@@ -1,5 +1,6 @@
 // Pure helpers for the capture commands: which recorded profile to open first, how to list the
 // others, and how a launch.json configuration becomes a command line.
+import * as fs from 'node:fs';
 import type { CapturedProfile } from '../capture/launcher';
 import type { Translator } from '../translator';
 
@@ -135,4 +136,24 @@ export function chooseNode(setting: string, pathVar: string | undefined, editorE
     }
   }
   return { from: 'editor', node: editorExecutable, env: { ELECTRON_RUN_AS_NODE: '1' } };
+}
+
+/**
+ * A launch's command with its `node` resolved by chooseNode (other commands as given). `editor` is set
+ * when it falls back to the editor's own runtime: the launch adds its env and says so.
+ */
+export function withChosenNode(command: string[] | string, setting: string, isFile: (p: string) => boolean = isExistingFile): { command: string[] | string; editor?: { node: string; env: Record<string, string> } } {
+  if (!Array.isArray(command) || command[0] !== 'node') return { command };
+  const choice = chooseNode(setting, process.env.PATH, process.execPath, isFile);
+  if (choice.from === 'path') return { command };
+  const resolved = [choice.node, ...command.slice(1)];
+  return choice.from === 'editor' ? { command: resolved, editor: { node: choice.node, env: choice.env } } : { command: resolved };
+}
+
+function isExistingFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }

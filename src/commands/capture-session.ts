@@ -2,7 +2,6 @@
 // (./terminal-capture.ts), shows "$(record) FlameLens 0:12" in the status bar while recording, and
 // when the program exits or the user stops recording opens the main profile's flame graph
 // (./recording-lifecycle.ts).
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { collectSession, readSidecars, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { runInTerminal, type TerminalRunOptions } from './terminal-capture';
@@ -10,7 +9,7 @@ import { DebugLaunches } from './debug-capture';
 import type { ProgramRun } from './program-run';
 import { readConfig, type FlameLensConfig } from '../config';
 import type { ProfilePanels } from '../views/profile-panel';
-import { capturedProfileTitle, chooseNode, mainProfile } from './capture-plan';
+import { capturedProfileTitle, mainProfile, withChosenNode } from './capture-plan';
 import { sessionFolder } from './output-folder';
 import { RecordingLifecycle, type Recording, type RecordingSummary } from './recording-lifecycle';
 import { showErrorWithLog, type Log } from '../log';
@@ -89,14 +88,10 @@ export class CaptureService implements vscode.Disposable {
     return this.launch(request.name, request.cwd, (config, agent) => {
       const env: Record<string, string | null> = { ...request.env };
       for (const k of request.unset ?? []) env[k] = null;
-      let command = request.command;
-      if (Array.isArray(command) && command[0] === 'node') {
-        const choice = chooseNode(config.nodePath, process.env.PATH, process.execPath, isFile);
-        if (choice.from !== 'path') command = [choice.node, ...command.slice(1)];
-        if (choice.from === 'editor') {
-          Object.assign(env, choice.env);
-          this.sayNoNode(choice.node);
-        }
+      const { command, editor } = withChosenNode(request.command, config.nodePath);
+      if (editor) {
+        Object.assign(env, editor.env);
+        this.sayNoNode(editor.node);
       }
       const shown = typeof command === 'string' ? command : command.join(' ');
       const run = runInTerminal({ ...agent, name: request.name, command, cwd: request.cwd, env });
@@ -235,12 +230,4 @@ function summarizeCapture(name: string, { result, error }: Ended): RecordingSumm
     action: others > 0 ? { label: vscode.l10n.t('Show All…'), run: () => vscode.commands.executeCommand('flamelens.showCaptureProfiles', result.sessionDir) } : undefined,
     error: error ? vscode.l10n.t('FlameLens: {0}', (error as Error).message) : undefined,
   };
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }

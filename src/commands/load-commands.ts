@@ -2,7 +2,6 @@
 // The run itself is src/load/session.ts (the CLI's own lifecycle); this file asks for the program
 // and the URLs, shows live progress (cancellable), saves the run as the CLI's JSON and markdown in
 // the session folder and opens the Load Run view with the server's flame graph beside it.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AttachError } from '../capture/attach-errors';
@@ -20,7 +19,7 @@ import type { LoadRunPanels } from '../views/load-run-panel';
 import { readLoadRun } from '../views/load-run-restore';
 import type { CaptureRequest } from './capture-session';
 import { chooseTarget, type Chosen } from './attach-commands';
-import { chooseNode } from './capture-plan';
+import { withChosenNode } from './capture-plan';
 import { sessionFolder } from './output-folder';
 import { pickCurrentFile, pickLaunchConfig, pickNpmScript } from './profile-commands';
 import { services } from './services';
@@ -103,14 +102,6 @@ function loadSetting(folder: vscode.Uri | undefined): LoadSetting {
   return value && typeof value === 'object' ? (value as LoadSetting) : {};
 }
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** FlameLens: Profile Under Load… */
 export async function profileUnderLoad(deps: LoadCommandDeps, args: ProfileUnderLoadArgs = {}): Promise<LoadRunOutcome | undefined> {
   const program = args.program ? launched(args.program) : args.attach !== undefined ? attached(await chooseTarget({ target: args.attach }, attachTitle())) : await pickServer();
@@ -151,14 +142,10 @@ function serverOptions(program: LoadServer, deps: LoadCommandDeps, config: Flame
   const env: NodeJS.ProcessEnv = { ...process.env, ...request.env };
   for (const k of request.unset ?? []) delete env[k];
   // `node`: flamelens.nodePath, else node on PATH, else VS Code's own runtime — as for a capture.
-  let command = request.command;
-  if (Array.isArray(command) && command[0] === 'node') {
-    const choice = chooseNode(config.nodePath, process.env.PATH, process.execPath, isFile);
-    if (choice.from !== 'path') command = [choice.node, ...command.slice(1)];
-    if (choice.from === 'editor') {
-      Object.assign(env, choice.env);
-      deps.log.warn(`node is not on PATH and flamelens.nodePath is not set; running the server with VS Code's own runtime ${choice.node}`);
-    }
+  const { command, editor } = withChosenNode(request.command, config.nodePath);
+  if (editor) {
+    Object.assign(env, editor.env);
+    deps.log.warn(`node is not on PATH and flamelens.nodePath is not set; running the server with VS Code's own runtime ${editor.node}`);
   }
   const capture = {
     command,

@@ -5,26 +5,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { buildBundles, busyFunction, isAlive, scratchDir, writeFiles } from '../../support/capture-helpers';
 import { runLoadSession } from '../../../src/load/session';
+import { freePort } from '../../support/load-helpers';
 
 let agent = '';
 before(async () => {
   agent = (await buildBundles()).agent;
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 test('session: events in order, progress while measuring, Cancel stops the load and keeps the profile', { timeout: 90_000 }, async () => {
   const dir = scratchDir('load-session');
