@@ -1,10 +1,13 @@
 // The timeline strip above the flame graph: the profile's samples over time as a stacked area
 // (your code, node_modules, Node internals, GC, idle) on a canvas, with a selectable range.
 // Drag to select, click to clear; from the keyboard Shift+←/→ grows the selection from the
-// cursor, ←/→ move the cursor, Escape clears. A chip shows the range and clears it too.
+// cursor, ←/→ (Home/End) move the cursor, Escape clears. A chip shows the range and clears it too.
 // A profile recorded in a load run also gets the run's per-second series as tracks under the
 // area (requests/s, p99 latency, event-loop delay, errors) on the same time axis: a drag on a
 // track selects like one on the area, and hovering shows each track's value at that moment.
+// The strip is the one focus stop for the area and its tracks: the keyboard cursor is drawn on
+// every track, their readouts follow it, and a live region reads out the time at the cursor with
+// what the area and each track hold there (as the flame graph names its focused frame).
 import * as l10n from '@vscode/l10n';
 import type { LoadTrackKind, LoadTracksPayload, TimeRange, TimelineLane, TimelinePayload } from '../src/protocol';
 import type { FrameCategory } from '../src/model/types';
@@ -13,14 +16,8 @@ import { h } from './dom';
 import { legendItem } from './legend';
 import { formatPercent, formatValue } from './format';
 import { formatTrackValue, trackKinds, trackLabel } from './track-format';
+import { cursorAnnouncement, laneLabels } from './timeline-announce';
 
-export const laneLabels: Record<TimelineLane, string> = {
-  user: 'Your code',
-  node_modules: 'node_modules',
-  node: 'Node internals',
-  gc: 'GC',
-  idle: 'Idle / program',
-};
 
 /** The frame colour each lane borrows (GC gets the native/V8 colour, which no lane uses). */
 const laneCategory: Record<TimelineLane, FrameCategory> = { user: 'user', node_modules: 'node_modules', node: 'node', gc: 'native', idle: 'meta' };
@@ -61,6 +58,8 @@ export class Timeline {
   private readonly canvas: HTMLCanvasElement;
   private readonly chip: HTMLButtonElement;
   private readonly status: HTMLElement;
+  /** What the keyboard cursor is on, for screen readers (the flame graph's live region does the same for frames). */
+  private readonly live = h('div', { className: 'fl-sr-only fl-timeline-live', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
   private readonly key = h('span', { className: 'fl-timeline-key fl-legend' });
   private readonly chartToggle = h('button', { className: 'fl-chart-toggle', text: l10n.t('Flame chart'), title: l10n.t('Show calls as they happened (time from left to right) instead of the flame graph'), attrs: { type: 'button', 'aria-pressed': 'false' } });
   private data: TimelinePayload | undefined;
@@ -69,6 +68,8 @@ export class Timeline {
   private drag: { anchor: number; at: number; startX: number } | undefined;
   private cursor = 0;
   private keyAnchor: number | undefined;
+  /** The cursor is the keyboard's: set by focus from the keyboard or an arrow key, cleared by the pointer and blur. */
+  private keyboardCursor = false;
   private keyTimer: ReturnType<typeof setTimeout> | undefined;
   private selectable = true;
   private readonly tracksBox = h('div', { className: 'fl-tracks' });
@@ -90,11 +91,21 @@ export class Timeline {
       this.setChartMode(on);
       this.options.onChartMode(on);
     });
-    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': l10n.t('Timeline') } }, this.canvas, this.tracksBox, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key));
+    this.element = h('section', { className: 'fl-timeline', attrs: { 'aria-label': l10n.t('Timeline') } }, this.canvas, this.tracksBox, h('div', { className: 'fl-timeline-bar' }, this.chartToggle, this.chip, this.status, this.key), this.live);
     this.element.hidden = true;
     this.tracksBox.hidden = true;
     this.listen(this.canvas);
     this.canvas.addEventListener('keydown', (e) => this.keyDown(e));
+    // The cursor (on the strip and every track) and the readouts at it show while the strip has focus.
+    this.canvas.addEventListener('focus', () => {
+      this.keyboardCursor = this.canvas.matches(':focus-visible');
+      this.cursorMoved(false);
+    });
+    this.canvas.addEventListener('blur', () => {
+      this.keyboardCursor = false;
+      this.showReadouts();
+      this.draw();
+    });
     new ResizeObserver(() => this.draw()).observe(this.canvas);
   }
 
@@ -123,6 +134,7 @@ export class Timeline {
     this.canvas.classList.toggle('fl-selectable', selectable);
     this.element.hidden = this.data === undefined;
     this.cursor = this.data?.start ?? 0;
+    this.live.textContent = '';
     this.describe();
     this.renderKey();
     this.renderTracks();
@@ -134,6 +146,7 @@ export class Timeline {
     const ok = tracks && Array.isArray(tracks.from) && Array.isArray(tracks.to) && tracks.from.length === tracks.to.length && Array.isArray(tracks.tracks);
     this.tracks = ok ? tracks : undefined;
     this.renderTracks();
+    this.describe();
     this.draw();
   }
 
@@ -169,9 +182,31 @@ export class Timeline {
     return -1;
   }
 
+  /** Where the tracks' readouts and marks are: the pointer over the strip or a track, else the keyboard cursor while the strip has focus. */
+  private pointAt(): number | undefined {
+    return this.hoverAt ?? (this.data && this.keyboardCursor && document.activeElement === this.canvas ? this.cursor : undefined);
+  }
+
   private showReadouts(): void {
-    const k = this.hoverAt === undefined ? -1 : this.secondAt(this.hoverAt);
-    for (const row of this.trackRows) row.readout.textContent = this.hoverAt === undefined ? row.summary : formatTrackValue(row.kind, k >= 0 ? row.values[k] : null);
+    const at = this.pointAt();
+    const k = at === undefined ? -1 : this.secondAt(at);
+    for (const row of this.trackRows) row.readout.textContent = at === undefined ? row.summary : formatTrackValue(row.kind, k >= 0 ? row.values[k] : null);
+  }
+
+  /** The cursor moved (or the strip got focus): readouts, marks and, when `announce`, the live region follow. */
+  private cursorMoved(announce: boolean): void {
+    const d = this.data;
+    if (!d) return;
+    this.showReadouts();
+    this.draw();
+    if (!announce) return;
+    const k = this.secondAt(this.cursor);
+    const b = Math.min(d.buckets - 1, Math.max(0, Math.floor(((this.cursor - d.start) / (d.end - d.start)) * d.buckets)));
+    this.live.textContent = cursorAnnouncement({
+      at: d.axis === 'order' ? l10n.t('sample {0}', Math.round(this.cursor - d.start) + 1) : seconds(this.cursor - d.start),
+      lanes: d.lanes.map((lane, i) => ({ lane, value: d.values[i]?.[b] })),
+      tracks: this.trackRows.map((row) => ({ kind: row.kind, value: k >= 0 ? row.values[k] : null })),
+    });
   }
 
   /** Shows the Flame chart toggle pressed or not (a restored view state). */
@@ -240,7 +275,8 @@ export class Timeline {
     const shares = d.lanes.map((lane, i) => `${laneLabels[lane]} ${formatPercent(totals[i]!, all)}`).join(', ');
     const span = d.axis === 'order' ? l10n.t('{0} allocation samples', Math.round(d.end - d.start)) : formatValue(d.end - d.start, 'us');
     const how = this.selectable ? l10n.t(' Drag, or press Shift with the arrow keys, to select a range; Escape clears it.') : '';
-    this.canvas.setAttribute('aria-label', l10n.t('Timeline of {0}: {1}.{2}', span, shares, how));
+    const read = this.trackRows.length > 0 ? l10n.t(' The arrow keys move a cursor that reads out the load run\'s values at that time.') : l10n.t(' The arrow keys move a cursor that reads out what ran at that time.');
+    this.canvas.setAttribute('aria-label', l10n.t('Timeline of {0}: {1}.{2}{3}', span, shares, read, how));
   }
 
   // --- geometry -------------------------------------------------------------------------------
@@ -273,6 +309,7 @@ export class Timeline {
     this.drag = { anchor: t, at: t, startX: e.clientX };
     surface.setPointerCapture(e.pointerId);
     this.canvas.focus();
+    this.keyboardCursor = false;
   }
 
   private pointerMove(e: PointerEvent, surface: HTMLCanvasElement): void {
@@ -305,8 +342,8 @@ export class Timeline {
 
   private keyDown(e: KeyboardEvent): void {
     const d = this.data;
-    if (!d || !this.selectable) return;
-    if (e.key === 'Escape' && this.range) {
+    if (!d) return;
+    if (e.key === 'Escape' && this.range && this.selectable) {
       e.preventDefault();
       e.stopPropagation();
       clearTimeout(this.keyTimer);
@@ -316,13 +353,15 @@ export class Timeline {
     }
     if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight' && e.key !== 'Home' && e.key !== 'End') return;
     e.preventDefault();
+    this.keyboardCursor = true;
     const step = (d.end - d.start) / keySteps;
     const next = e.key === 'Home' ? d.start : e.key === 'End' ? d.end : this.cursor + (e.key === 'ArrowRight' ? step : -step);
     const from = this.cursor;
     this.cursor = Math.min(d.end, Math.max(d.start, next));
-    if (!e.shiftKey) {
+    this.cursorMoved(true);
+    // Without range selection (no host to re-scope) the cursor still reads values out.
+    if (!e.shiftKey || !this.selectable) {
       this.keyAnchor = undefined;
-      this.draw();
       return;
     }
     this.keyAnchor ??= from;
@@ -399,7 +438,7 @@ export class Timeline {
       ctx.lineWidth = Math.max(1, dpr);
       ctx.strokeRect(x0, ctx.lineWidth / 2, Math.max(1, x1 - x0), height - ctx.lineWidth);
     }
-    if (document.activeElement === this.canvas) {
+    if (this.keyboardCursor && document.activeElement === this.canvas) {
       const x = this.xOf(this.cursor, width);
       ctx.fillStyle = focus;
       ctx.fillRect(Math.min(width - dpr, Math.max(0, x - dpr / 2)), 0, Math.max(1, dpr), height);
@@ -458,8 +497,9 @@ export class Timeline {
       ctx.fillRect(0, 0, x0, height);
       ctx.fillRect(x1, 0, width - x1, height);
     }
-    if (this.hoverAt !== undefined) {
-      const x = this.xOf(this.hoverAt, width);
+    const at = this.pointAt();
+    if (at !== undefined) {
+      const x = this.xOf(at, width);
       ctx.fillStyle = style.getPropertyValue('--fl-focus').trim() || '#0078d4';
       ctx.fillRect(Math.min(width - dpr, Math.max(0, x - dpr / 2)), 0, Math.max(1, dpr), height);
     }

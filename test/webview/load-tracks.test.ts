@@ -4,7 +4,9 @@
 // tracks are drawn on the strip's time axis, a drag on a track selects that range (the chip shows
 // it), hovering reads each track's value for that second; and the standalone report of the same
 // profile (`flamelens report --html`, file://) shows the tracks and re-scopes its function table to
-// a dragged range from its embedded per-bucket data, the chip clearing it again.
+// a dragged range from its embedded per-bucket data, the chip clearing it again. From the keyboard:
+// Tab reaches the strip (focus outline), the arrows move a cursor whose time and track values the
+// live region reads out, Shift+arrows select a range the table re-scopes to, Escape clears it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,18 +16,20 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { loadTracksForProfile } from '../../src/load/profile-run';
 import { formatValue } from '../../src/model/format';
+import { sliceProfile } from '../../src/model/time-slice';
+import { treeAndTable } from '../../src/webview-page/payload';
 import { parseProfile } from '../../src/model/import';
 import type { Profile } from '../../src/model/types';
 import type { HostMessage, LoadTracksPayload, TimelinePayload, WebviewMessage } from '../../src/protocol';
 import type { InitMessage } from '../../src/webview-page/html';
 import type { ReportRangeData } from '../../src/webview-page/report-range';
-import { formatTrackValue } from '../../webview/track-format';
+import { formatTrackValue, trackLabel } from '../../webview/track-format';
 import { ReportRange } from '../../webview/report-range';
 import { recordLoadRun, type LoadRunFolder } from '../support/load-run-folder';
 import { ensureBuilt, launchChromium, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, type WebviewServer } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const document: any;
+declare const document: any, window: any, getComputedStyle: any;
 interface CanvasLike {
   width: number;
   height: number;
@@ -150,6 +154,84 @@ describe('load-run tracks and the report range (webview, real Chromium)', { time
     await page.screenshot({ path: path.join(outputDir, 'load-tracks.png') });
     await page.click(chip);
     await page.waitForSelector(chip, { state: 'hidden' });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('keyboard: Tab reaches the strip; arrows read out time and track values; Shift+arrows re-scope the table; Escape clears', async () => {
+    const host = new LoadRunHost(profile, tracks);
+    const { page, errors, violations } = await openWebview(browser, server, host);
+    await page.waitForSelector(trackCanvas('rps'), { state: 'visible' });
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+    const init = host.sent.find((m) => m.type === 'init') as InitMessage;
+    const axis = init.timeline as TimelinePayload;
+    const span = axis.end - axis.start;
+    const step = span / 50;
+
+    // Tab from the top of the page until the strip has focus: it is in the tab order, with an outline.
+    await page.evaluate(() => (document.activeElement as { blur(): void } | null)?.blur());
+    let tabs = 0;
+    while (!(await page.evaluate(() => document.activeElement?.classList.contains('fl-timeline-canvas'))) && tabs < 40) {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    assert.ok(tabs < 40, 'Tab reaches the timeline');
+    const outline = await page.$eval('.fl-timeline-canvas', (c: { matches(s: string): boolean }) => [c.matches(':focus-visible'), getComputedStyle(c).outlineStyle, getComputedStyle(c).outlineWidth]);
+    assert.deepEqual(outline, [true, 'solid', '1px']);
+    assert.match((await page.getAttribute('.fl-timeline-canvas', 'aria-label'))!, /arrow keys move a cursor that reads out the load run's values/);
+    assert.equal(await page.getAttribute('.fl-timeline-live', 'aria-live'), 'polite');
+
+    // The run's second at a time, and what the live region must say there (time, then each finite track value).
+    const secondAt = (t: number) => tracks.from.findIndex((f, i) => t >= f && t < tracks.to[i]!);
+    const said = (t: number) => {
+      const k = secondAt(t);
+      const values = tracks.tracks.filter((tr) => k >= 0 && Number.isFinite(tr.values[k])).map((tr) => `${trackLabel(tr.kind)} ${formatTrackValue(tr.kind, tr.values[k])}`);
+      return `${((t - axis.start) / 1e6).toFixed(2)} s: ${values.length > 0 ? values.join(', ') : 'outside the load run'}`;
+    };
+    const live = () => page.textContent('.fl-timeline-live');
+    await page.keyboard.press('Home');
+    assert.equal(await live(), said(axis.start));
+    // Into the run's second second: each press is a fiftieth of the profile.
+    const k = 1;
+    const presses = Math.ceil((tracks.from[k]! - axis.start) / step + 1e-9);
+    const cursor = axis.start + presses * step;
+    assert.equal(secondAt(cursor), k, 'the cursor lands in second 2 (else the test proves nothing)');
+    for (let i = 0; i < presses; i++) await page.keyboard.press('ArrowRight');
+    const text = (await live())!;
+    assert.equal(text, said(cursor));
+    assert.match(text, /^\d+\.\d\d s: Requests\/s \d[\d,]* req\/s, p99 latency \d/);
+    assert.doesNotMatch(text, /NaN|Infinity|undefined|—/);
+    // The tracks' readouts follow the keyboard cursor as they follow the pointer.
+    for (const t of tracks.tracks) assert.equal(await page.textContent(`.fl-track[data-track="${t.kind}"] .fl-track-value`), formatTrackValue(t.kind, t.values[k]), t.kind);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await live(), said(cursor - step));
+    await page.keyboard.press('ArrowRight');
+
+    // Shift+→ four times: the range from the cursor, sent once the keys rest; the table re-scopes to it.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForSelector(chip, { state: 'visible' });
+    await page.waitForFunction(() => (window as { __posted: { type: string; range?: unknown }[] }).__posted.filter((m) => m.type === 'setRange').at(-1)?.range != null);
+    const sent = (await posted(page)).filter((m) => m.type === 'setRange').at(-1);
+    assert.ok(sent?.type === 'setRange' && sent.range);
+    assert.ok(Math.abs(sent.range.from - cursor) < 1e-6 * span && Math.abs(sent.range.to - (cursor + 4 * step)) < 1e-6 * span, `range ${JSON.stringify(sent.range)}`);
+    const rowsOf = (r: { from: number; to: number } | null) => {
+      const { table } = treeAndTable(r ? sliceProfile(profile, r.from, r.to) : profile);
+      return [...table.rows]
+        .sort((a, b) => b.self - a.self)
+        .slice(0, 8)
+        .map((row) => `${table.frames[row.frame]!.name} ${formatValue(row.self, 'us')}`);
+    };
+    assert.notDeepEqual(rowsOf(sent.range), rowsOf(null), 'the range has a different table (else the test proves nothing)');
+    await waitForTable(page, rowsOf(sent.range));
+    assert.equal(await page.textContent(chip), `${((sent.range.from - axis.start) / 1e6).toFixed(2)} s – ${((sent.range.to - axis.start) / 1e6).toFixed(2)} s ×`);
+
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(chip, { state: 'hidden' });
+    const last = (await posted(page)).filter((m) => m.type === 'setRange').at(-1);
+    assert.ok(last?.type === 'setRange' && last.range === null, 'Escape sends the whole profile');
+    await waitForTable(page, rowsOf(null));
+    await page.screenshot({ path: path.join(outputDir, 'load-tracks-keyboard.png') });
     assert.deepEqual(errors, []);
     assert.deepEqual(violations, []);
     await page.context().close();

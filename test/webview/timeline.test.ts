@@ -10,6 +10,7 @@ import { formatValue } from '../../src/model/format';
 import { sliceProfile } from '../../src/model/time-slice';
 import type { TimeRange, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/webview-page/payload';
+import { cursorAnnouncement } from '../../webview/timeline-announce';
 import { ensureBuilt, launchChromium, loadProfile, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost } from './harness';
 import type { WebviewServer } from './harness';
 
@@ -92,7 +93,7 @@ describe('timeline (webview, real Chromium)', () => {
     assert.equal(info.height, Math.round(info.cssHeight * info.dpr));
     // Every bucket accounts for its whole interval (idle included), so the area fills most of the strip.
     assert.ok(info.painted > info.pixels * 0.8, `painted ${info.painted} of ${info.pixels}`);
-    assert.match(info.label, /^Timeline of 6\.1 s: Your code [\d.<]+%, node_modules [\d.]+%, Node internals [\d.]+%, GC [\d.]+%, Idle \/ program [\d.]+%\. Drag/);
+    assert.match(info.label, /^Timeline of 6\.1 s: Your code [\d.<]+%, node_modules [\d.]+%, Node internals [\d.]+%, GC [\d.]+%, Idle \/ program [\d.]+%\. The arrow keys move a cursor that reads out what ran at that time\. Drag/);
     assert.equal(await page.isHidden(chip), true);
     assert.deepEqual(errors, []);
     assert.deepEqual(violations, []);
@@ -214,6 +215,15 @@ describe('timeline (webview, real Chromium)', () => {
 
     // Keyboard: Home puts the cursor at the start, Shift+→ five times selects the first tenth.
     await page.focus(canvas);
+    await page.keyboard.press('Home');
+    // Without load-run tracks the cursor reads out each lane's share of that moment of the area.
+    const init = host.sent.find((m) => m.type === 'init');
+    assert.ok(init?.type === 'init' && init.timeline);
+    const lanes = (b: number) => init.timeline!.lanes.map((lane, i) => ({ lane, value: init.timeline!.values[i]![b] }));
+    assert.equal(await page.textContent('.fl-timeline-live'), cursorAnnouncement({ at: '0.00 s', lanes: lanes(0), tracks: [] }));
+    await page.keyboard.press('End');
+    assert.equal(await page.textContent('.fl-timeline-live'), cursorAnnouncement({ at: `${((init.timeline.end - init.timeline.start) / 1e6).toFixed(2)} s`, lanes: lanes(init.timeline.buckets - 1), tracks: [] }));
+    assert.match((await page.textContent('.fl-timeline-live'))!, /^6\.\d\d s: (Your code|node_modules|Node internals|GC|Idle \/ program) [\d.<]+%/);
     await page.keyboard.press('Home');
     for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
     await page.waitForFunction(() => (window as { __posted: { type: string; range?: unknown }[] }).__posted.filter((m) => m.type === 'setRange').at(-1)?.range != null);
