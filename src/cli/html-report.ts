@@ -2,7 +2,7 @@
 // pruned tree and function table (see src/webview-page/html.ts), so it opens from disk with no server.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyViewOptions } from '../model/view';
+import { applyViewOptions, applyViewOptionsMapped } from '../model/view';
 import type { Profile } from '../model/types';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
 import { renderStandaloneReport, type InitMessage, type ReportExtras } from '../webview-page/html';
@@ -30,12 +30,11 @@ export function findWebviewAssetDir(): string | undefined {
 
 /**
  * What the report embeds beside its init message: the data its timeline's range selection adds up
- * (the unfiltered view of a CPU profile with samples), and the load run's tracks when `profilePath`
- * lies in a load run's session folder.
+ * (a CPU profile with samples, in the view `options` make of it), and the load run's tracks when
+ * `profilePath` lies in a load run's session folder.
  */
 export function reportExtras(profile: Profile, init: InitMessage, options: ViewOptions = defaultViewOptions, profilePath?: string): ReportExtras {
-  const view = applyViewOptions(profile, options);
-  const range = init.timeline ? reportRangeData(view, init.tree, init.table) : undefined;
+  const range = init.timeline ? reportRangeData(profile, init.tree, init.table, applyViewOptionsMapped(profile, options)) : undefined;
   const tracks = loadTracksForProfile(profile, profilePath);
   return { ...(range ? { range } : {}), ...(tracks ? { messages: [{ type: 'tracks', tracks }] } : {}) };
 }

@@ -4,9 +4,15 @@
 // original stacks that end in its path. Its self is the part whose stack ends right there (the
 // caller chain reached the top), which keeps total = self + children as in any Profile.
 import { assembleProfile } from './assemble';
+import type { MappedProfile } from './filters';
 import type { Profile } from './types';
 
 export function bottomUp(profile: Profile): Profile {
+  return bottomUpMapped(profile).profile;
+}
+
+/** The bottom-up tree and, per top-down node, the inverted node its self went to (-1: it had none). */
+export function bottomUpMapped(profile: Profile): MappedProfile {
   const { nodeCount: n, nodeFrame, nodeParent, selfValue, selfSamples, baseSelfValue } = profile;
   const parent: number[] = [-1];
   const frame: number[] = [n > 0 ? nodeFrame[0]! : 0];
@@ -16,6 +22,8 @@ export function bottomUp(profile: Profile): Profile {
   const baseSelf: number[] = [n > 0 && baseSelfValue ? baseSelfValue[0]! : 0];
   // (inverted parent, frame) → inverted child.
   const childOf = new PairTable();
+  const map = new Int32Array(n).fill(-1);
+  if (n > 0) map[0] = 0;
 
   for (let i = 1; i < n; i++) {
     const v = selfValue[i]!;
@@ -37,12 +45,13 @@ export function bottomUp(profile: Profile): Profile {
       }
       t = c;
     }
+    map[i] = t;
     self[t]! += v;
     samples[t]! += s;
     baseSelf[t]! += b;
   }
 
-  return assembleProfile({
+  const inverted = assembleProfile({
     kind: profile.kind,
     unit: profile.unit,
     format: profile.format,
@@ -58,6 +67,7 @@ export function bottomUp(profile: Profile): Profile {
     sampleCount: profile.sampleCount,
     notes: [...profile.notes],
   });
+  return { profile: inverted, map };
 }
 
 /** An open-addressing hash map from (int, int) to int, with no per-entry objects. */

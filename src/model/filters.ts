@@ -9,18 +9,34 @@
 //   sites, and this keeps "each node's lines sum to its self value" true.
 // - The root is never hidden.
 // Output profiles keep the input's frame list (frame indexes stay valid across filters) and
-// append any frame a filter creates (groupByPackage's package frames).
+// append any frame a filter creates (groupByPackage's package frames). Each filter that moves
+// self values node to node also has a *Mapped form giving which output node every input node's
+// self went to (-1: dropped), so per-sample data can follow a filtered view (report-range.ts).
 import { ProfileBuilder, copyValues } from './builder';
 import type { Frame, Profile } from './types';
 
+/** A filtered profile and, per input node, the output node its self value went to (-1: dropped). */
+export interface MappedProfile {
+  profile: Profile;
+  map: Int32Array;
+}
+
 /** Removes node_modules frames (see the module comment for where their time goes). */
 export function hideNodeModules(p: Profile): Profile {
-  return hideFrames(p, (f) => f.category === 'node_modules');
+  return hideFrames(p, isNodeModulesFrame);
+}
+
+export function isNodeModulesFrame(f: Frame): boolean {
+  return f.category === 'node_modules';
 }
 
 /** Removes Node internals: node:… URLs and internal/… frames (category 'node'). */
 export function hideInternals(p: Profile): Profile {
-  return hideFrames(p, (f) => f.category === 'node' || f.url.startsWith('node:'));
+  return hideFrames(p, isInternalFrame);
+}
+
+export function isInternalFrame(f: Frame): boolean {
+  return f.category === 'node' || f.url.startsWith('node:');
 }
 
 const metaNames = new Set(['(idle)', '(program)', '(garbage collector)']);
@@ -35,6 +51,10 @@ export function isDroppableMeta(f: Frame): boolean {
  * frames, their value leaves the profile, so the root total shrinks by theirs.
  */
 export function hideMeta(p: Profile): Profile {
+  return hideMetaMapped(p).profile;
+}
+
+export function hideMetaMapped(p: Profile): MappedProfile {
   const drop = p.frames.map(isDroppableMeta);
   const b = ProfileBuilder.like(p);
   const map = new Int32Array(p.nodeCount);
@@ -51,11 +71,15 @@ export function hideMeta(p: Profile): Profile {
   }
   for (let i = 0; i < p.nodeCount; i++) if (map[i]! >= 0) copyValues(p, i, b, map[i]!);
   b.setSampleCount(Math.max(0, p.sampleCount - removedSamples));
-  return b.finish();
+  return { profile: b.finish(), map };
 }
 
 /** Cuts frames matching `hidden` out of the stack, keeping totals (see the module comment). */
 export function hideFrames(p: Profile, hidden: (f: Frame) => boolean): Profile {
+  return hideFramesMapped(p, hidden).profile;
+}
+
+export function hideFramesMapped(p: Profile, hidden: (f: Frame) => boolean): MappedProfile {
   const hide = p.frames.map(hidden);
   const b = ProfileBuilder.like(p);
   const map = new Int32Array(p.nodeCount);
@@ -65,7 +89,7 @@ export function hideFrames(p: Profile, hidden: (f: Frame) => boolean): Profile {
     map[i] = hide[p.nodeFrame[i]!] ? parent : b.addNode(parent, p.nodeFrame[i]!);
   }
   for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]!);
-  return b.finish();
+  return { profile: b.finish(), map };
 }
 
 /**
@@ -75,6 +99,10 @@ export function hideFrames(p: Profile, hidden: (f: Frame) => boolean): Profile {
  * become line 0 (they came from many files of the package).
  */
 export function groupByPackage(p: Profile): Profile {
+  return groupByPackageMapped(p).profile;
+}
+
+export function groupByPackageMapped(p: Profile): MappedProfile {
   const b = ProfileBuilder.like(p);
   const groupOf = new Int32Array(p.frames.length).fill(-1);
   p.frames.forEach((f, i) => {
@@ -89,7 +117,7 @@ export function groupByPackage(p: Profile): Profile {
     else map[i] = b.frameOf(parent) === group ? parent : b.addNode(parent, group);
   }
   for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]!);
-  return b.finish();
+  return { profile: b.finish(), map };
 }
 
 /** The frame standing for a whole package: its name, and its directory as url. */
@@ -138,6 +166,10 @@ export function focusOn(p: Profile, frame: number): Profile {
  * the root and of outermost activations are preserved.
  */
 export function mergeRecursion(p: Profile): Profile {
+  return mergeRecursionMapped(p).profile;
+}
+
+export function mergeRecursionMapped(p: Profile): MappedProfile {
   const b = ProfileBuilder.like(p);
   const map = new Int32Array(p.nodeCount);
   // In these loops i < nodeCount and parents precede children: all indexes are in range.
@@ -147,7 +179,7 @@ export function mergeRecursion(p: Profile): Profile {
     map[i] = outermostWithFrame(b, parent, frame) ?? b.addNode(parent, frame);
   }
   for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]!);
-  return b.finish();
+  return { profile: b.finish(), map };
 }
 
 // The outermost node with `frame` on the path from `node` up to (not including) the root.

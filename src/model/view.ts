@@ -8,8 +8,8 @@
 //   5. mergeRecursion  — last of the top-down steps, so recursion that only showed once hidden
 //                        frames were cut out of the stack is merged too;
 //   6. invert          — the bottom-up tree of the result.
-import { bottomUp } from './bottom-up';
-import { groupByPackage, hideInternals, hideMeta, hideNodeModules, mergeRecursion } from './filters';
+import { bottomUpMapped } from './bottom-up';
+import { groupByPackageMapped, hideFramesMapped, hideMetaMapped, isInternalFrame, isNodeModulesFrame, mergeRecursionMapped, type MappedProfile } from './filters';
 import type { Profile } from './types';
 
 /** The view toggles; the host applies them to the model and answers with a new tree. */
@@ -33,13 +33,35 @@ export const defaultViewOptions: ViewOptions = {
   invert: false,
 };
 
+/** The steps in the order above. */
+const steps: [keyof ViewOptions, (p: Profile) => MappedProfile][] = [
+  ['hideMeta', hideMetaMapped],
+  ['hideInternals', (p) => hideFramesMapped(p, isInternalFrame)],
+  ['hideNodeModules', (p) => hideFramesMapped(p, isNodeModulesFrame)],
+  ['groupByPackage', groupByPackageMapped],
+  ['mergeRecursion', mergeRecursionMapped],
+  ['invert', bottomUpMapped],
+];
+
 export function applyViewOptions(p: Profile, options: ViewOptions): Profile {
   let out = p;
-  if (options.hideMeta) out = hideMeta(out);
-  if (options.hideInternals) out = hideInternals(out);
-  if (options.hideNodeModules) out = hideNodeModules(out);
-  if (options.groupByPackage) out = groupByPackage(out);
-  if (options.mergeRecursion) out = mergeRecursion(out);
-  if (options.invert) out = bottomUp(out);
+  for (const [key, step] of steps) if (options[key]) out = step(out).profile;
   return out;
+}
+
+/**
+ * applyViewOptions, and per node of `p` the node of the view its self value went to (-1: the view
+ * dropped it, as hideMeta drops idle time). With it, anything known per node of `p` — the time of
+ * its samples in one stretch of the profile — adds up onto the view (the standalone report's range).
+ */
+export function applyViewOptionsMapped(p: Profile, options: ViewOptions): { view: Profile; nodeMap: Int32Array } {
+  let view = p;
+  let nodeMap = Int32Array.from({ length: p.nodeCount }, (_, i) => i);
+  for (const [key, step] of steps) {
+    if (!options[key]) continue;
+    const next = step(view);
+    view = next.profile;
+    nodeMap = nodeMap.map((v) => (v < 0 ? -1 : next.map[v]!));
+  }
+  return { view, nodeMap };
 }

@@ -3,7 +3,10 @@
 // report draws and the self and total of every function its table lists (sparse: only what is not
 // zero). The page adds up the buckets a range covers (webview/report-range.ts), so a range is
 // rounded to whole buckets. Never the profile itself: a 10 MB profile's report grows by a few
-// hundred KB (CONTRIBUTING.md, "Standalone report").
+// hundred KB (CONTRIBUTING.md, "Standalone report"). A filtered view (hidden node_modules, merged
+// recursion, bottom-up, …) keeps no samples of its own: the profile's samples are cut into buckets
+// and each node's time follows the filters' node map onto the view (model/view.ts), which adds up
+// to what the host shows for a range (slice, then filters).
 import { lowerBound, sampleSpan } from '../model/time-slice';
 import type { FlameNode, Profile } from '../model/types';
 import type { TablePayload, TreePayload, ViewFrame } from '../protocol';
@@ -28,14 +31,20 @@ const frameKey = (f: Pick<ViewFrame, 'name' | 'url' | 'line' | 'column' | 'categ
 const round = (x: number): number => Math.round(x);
 
 /**
- * The per-bucket data for the tree and table built from `view` (a CPU profile that kept its
- * samples: the report's unfiltered view), or undefined when it has none to cut by time.
+ * The per-bucket data for the tree and table built from `view`, the report's view of `profile` (a
+ * CPU profile that kept its samples) with `nodeMap` taking each profile node to the view node its
+ * time went to (-1: dropped; see applyViewOptionsMapped), or undefined when there is nothing to cut
+ * by time. Without `view` the tree and table are the profile's own.
  */
-export function reportRangeData(view: Profile, tree: TreePayload, table: TablePayload, buckets = reportRangeBuckets): ReportRangeData | undefined {
-  const span = sampleSpan(view);
-  const nodes = view.sampleNodes;
-  const times = view.sampleTimes;
+export function reportRangeData(profile: Profile, tree: TreePayload, table: TablePayload, mapped?: { view: Profile; nodeMap: Int32Array }, buckets = reportRangeBuckets): ReportRangeData | undefined {
+  const view = mapped?.view ?? profile;
+  // An unfiltered view is the profile itself: its samples' nodes are the view's.
+  const nodeMap = mapped && mapped.view !== profile ? mapped.nodeMap : undefined;
+  const span = sampleSpan(profile);
+  const nodes = profile.sampleNodes;
+  const times = profile.sampleTimes;
   if (!span || span.axis !== 'time' || !nodes || !times || !(span.end > span.start) || view.baseTotalValue) return undefined;
+  if (nodeMap && nodeMap.length !== profile.nodeCount) return undefined;
   const n = view.nodeCount;
 
   // The tree's nodes (ids are view node indexes; -1 - id stands for what lies below node id).
@@ -74,6 +83,8 @@ export function reportRangeData(view: Profile, tree: TreePayload, table: TablePa
   const treeCols = ids.map(() => ({ bucket: [] as number[], value: [] as number[] }));
   const rowCols = rowFrames.map(() => ({ bucket: [] as number[], self: [] as number[], total: [] as number[] }));
   const self = new Float64Array(n);
+  /** Per profile node when the view is filtered (then mapped onto `self`). */
+  const own = nodeMap ? new Float64Array(profile.nodeCount) : self;
   const total = new Float64Array(n);
   const frameSelf = new Float64Array(view.frames.length);
   const frameTotal = new Float64Array(view.frames.length);
@@ -83,11 +94,18 @@ export function reportRangeData(view: Profile, tree: TreePayload, table: TablePa
     const lo = span.start + b * width;
     const hi = b === buckets - 1 ? span.end : span.start + (b + 1) * width;
     self.fill(0);
+    if (own !== self) own.fill(0);
     // Each sample lasts until the next one; the part of it inside the bucket is charged (as sliceProfile does).
     const at = lowerBound(times, lo);
     for (let i = at < count && times[at] === lo ? at : Math.max(0, at - 1); i < count && times[i]! < hi; i++) {
       const part = Math.min(i + 1 < count ? times[i + 1]! : span.end, hi) - Math.max(times[i]!, lo);
-      if (part > 0) self[nodes[i]!]! += part;
+      if (part > 0) own[nodes[i]!]! += part;
+    }
+    if (nodeMap) {
+      for (let i = 0; i < own.length; i++) {
+        const to = nodeMap[i]!;
+        if (to >= 0 && own[i]! > 0) self[to]! += own[i]!;
+      }
     }
     total.set(self);
     for (let i = n - 1; i > 0; i--) total[view.nodeParent[i]!]! += total[i]!;
