@@ -81,7 +81,11 @@ export interface FlameChartPayload {
 
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload; timeline?: TimelinePayload }
+  /**
+   * `range`: a timeline range the host preselects (a load run's measured window in its whole
+   * recording); the page scopes the views to it as to a saved range, unless it has one saved.
+   */
+  | { type: 'init'; summary: ProfileSummary; options: ViewOptions; tree: TreePayload; table: TablePayload; timeline?: TimelinePayload; range?: TimeRange }
   /** Right after init, only for a profile recorded in a load run: its per-second series as tracks under the timeline. */
   | { type: 'tracks'; tracks: LoadTracksPayload }
   /**

@@ -335,9 +335,10 @@ export class App {
     const saved = this.state.options;
     const savedZoom = this.state.zoomId;
     const refilter = saved !== undefined && this.host.capabilities.options && !sameOptions(saved, this.options);
-    // A saved timeline range is re-applied like saved filters (the host starts from the whole profile).
+    // A saved timeline range is re-applied like saved filters (the host starts from the whole profile);
+    // without one, the range the host preselects (a load run's measured window) is applied the same way.
     this.timeline.setData(message.timeline, this.host.capabilities.range, this.host.capabilities.options);
-    const savedRange = this.timeline.setRange(this.host.capabilities.range ? (this.state.range ?? null) : null);
+    const savedRange = this.timeline.setRange(this.host.capabilities.range ? (this.state.range ?? message.range ?? null) : null);
     if (refilter || savedRange) {
       this.restoreZoom = savedZoom;
       this.chart.zoomedId = undefined;

@@ -8,6 +8,7 @@ import { readSidecars } from '../capture/launcher';
 import { loadTracks, type LoadTracksPayload } from '../model/timeline';
 import { sampleSpan } from '../model/time-slice';
 import type { Profile } from '../model/types';
+import { cutNameOf } from './full-recording';
 import { fullRecordingPath } from './measured-window';
 import { asLoadRun, type LoadRun } from './run';
 
@@ -15,7 +16,7 @@ export const loadRunFileName = 'load-run.json';
 /** A run file is small (a few hundred bytes a second); anything far larger is not one. */
 const maxRunFileBytes = 16 * 1024 * 1024;
 
-/** The run saved beside `profilePath` that lists it among its profiles, or undefined. */
+/** The run saved beside `profilePath` that lists it (or, for a whole recording, its cut profile) among its profiles, or undefined. */
 export function loadRunOfProfile(profilePath: string): LoadRun | undefined {
   const file = path.join(path.dirname(profilePath), loadRunFileName);
   let run: LoadRun | undefined;
@@ -27,9 +28,14 @@ export function loadRunOfProfile(profilePath: string): LoadRun | undefined {
     return undefined;
   }
   // A folder moved as a whole still matches: the run's paths are compared by name.
-  const name = path.basename(profilePath);
+  const name = listedName(profilePath);
   if (!run || !Array.isArray(run.profiles) || !run.profiles.some((p) => typeof p === 'string' && path.basename(p) === name)) return undefined;
   return run;
+}
+
+/** The name the run lists `profilePath` by: a whole recording (x.full.cpuprofile) is listed as its cut profile. */
+function listedName(profilePath: string): string {
+  return cutNameOf(profilePath) ?? path.basename(profilePath);
 }
 
 /**
@@ -44,8 +50,9 @@ export function runOffset(profile: Profile, profilePath: string, run: LoadRun): 
   // A launched server's profile is cut to the measured phase (the whole recording kept beside it):
   // its startTime is where that phase began, on the same clock as its samples.
   if (fs.existsSync(fullRecordingPath(profilePath))) return { offsetUs: lead, aligned: 'wall-clock' };
+  // The whole recording (warm-up included) is lined up by the clocks, through its cut profile's sidecar entry.
   const measured = run.measuredFromEpochMs;
-  const name = path.basename(profilePath);
+  const name = listedName(profilePath);
   const sidecar = readSidecars(path.dirname(profilePath)).find((s) => Array.isArray(s.files) && s.files.some((f) => f.file === name));
   const recording = sidecar?.startTime;
   if (typeof measured === 'number' && Number.isFinite(measured) && typeof recording === 'number' && Number.isFinite(recording)) {

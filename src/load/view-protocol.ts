@@ -75,6 +75,8 @@ export interface LoadRunView {
   topFunctions: FunctionRow[];
   /** Whether a server profile exists to open as a flame graph. */
   hasProfile: boolean;
+  /** Whether that profile's whole recording (warm-up included) is kept beside it, to open with the measured window selected. */
+  hasFullRecording?: boolean;
 }
 
 /** The agent's figures for the server over the measured phase. */
@@ -134,6 +136,8 @@ export type LoadWebviewMessage =
   | { type: 'ready' }
   | { type: 'openSource'; url: string; line: number; name: string }
   | { type: 'openFlameGraph' }
+  /** The server's whole recording, with the measured window selected on its timeline. */
+  | { type: 'openFullRecording' }
   /** After each render, what was drawn (the tests read it back). */
   | { type: 'rendered'; mode: 'run' | 'compare'; percentiles: number; charts: number; banner: boolean };
 
@@ -143,6 +147,7 @@ export function isLoadWebviewMessage(m: unknown): m is LoadWebviewMessage {
   switch (x.type) {
     case 'ready':
     case 'openFlameGraph':
+    case 'openFullRecording':
       return true;
     case 'openSource':
       return typeof x.url === 'string' && typeof x.name === 'string' && Number.isFinite(x.line);

@@ -1,11 +1,15 @@
 // The Load Run view: one webview panel per run file (or per pair of compared runs), fed the view
 // model from src/load/view-model.ts. Clicking a function opens its source; Open Flame Graph shows
 // the server's profile (or the two runs' differential flame graph) in the profile panel beside it,
-// which makes it the current profile for hot lines, as after any capture.
+// which makes it the current profile for hot lines, as after any capture. Open Full Recording shows
+// the server's whole recording (warm-up included) there, scoped to the measured window on its
+// timeline: clearing the range shows the warm-up too.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { fullRecordingOf, measuredWindowRange } from '../load/full-recording';
 import type { LoadRun } from '../load/run';
+import { parseProfile } from '../model/import';
 import { loadCompareView, loadRunView, runCpuProfiles } from '../load/view-model';
 import { isLoadWebviewMessage, type LoadHostMessage, type LoadUnavailableView, type LoadViewState, type LoadWebviewMessage } from '../load/view-protocol';
 import { showErrorWithLog, timed, type Log } from '../log';
@@ -61,8 +65,9 @@ export class LoadRunPanels implements vscode.Disposable {
    * `panel`: a panel VS Code restored after a window reload, shown in rather than a new one.
    */
   showRun(run: LoadRun, runFile: string, options: { title: string; serverProfile?: string; root?: string; column?: vscode.ViewColumn; panel?: vscode.WebviewPanel }): vscode.WebviewPanel {
-    const view = loadRunView(run, options.title, options.root);
     const profile = serverProfileOf(run, runFile, options.serverProfile);
+    const full = profile ? fullRecordingOf(profile) : undefined;
+    const view = { ...loadRunView(run, options.title, options.root), hasFullRecording: full !== undefined };
     const state: LoadViewState = { kind: 'run', runFile, title: options.title, ...(options.serverProfile ? { serverProfile: options.serverProfile } : {}), ...(options.root ? { root: options.root } : {}) };
     return this.show(`run:${runFile}`, vscode.l10n.t('Load Run: {0}', options.title), { type: 'run', view, state }, options.column, options.root, options.panel, async () => {
       if (!profile) {
@@ -70,7 +75,19 @@ export class LoadRunPanels implements vscode.Disposable {
         return;
       }
       await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, vscode.l10n.t('{0} under load (CPU)', options.title), profile);
-    });
+    }, full && profile ? () => this.openFullRecording(full, profile, options.title) : undefined);
+  }
+
+  /** The server's whole recording beside the Load Run view, scoped to the measured window (where the cut profile begins and ends). */
+  async openFullRecording(full: string, cutProfile: string, title: string): Promise<void> {
+    const source = { kind: 'file', uri: vscode.Uri.file(full).toString() } as const;
+    const [profile, cut] = await Promise.all([
+      timed(this.log, `loaded ${full}`, () => loadPanelSource(source)),
+      // Only its start and end are needed: the plain parse, no source maps.
+      fs.promises.readFile(cutProfile).then((bytes) => parseProfile(bytes)),
+    ]);
+    const range = measuredWindowRange(profile, cut);
+    this.panels.show({ profile, title: vscode.l10n.t('{0} under load (CPU, full recording)', title), source: full, ...(range ? { initialRange: range } : {}) }, source, vscode.ViewColumn.Beside);
   }
 
   /**
@@ -122,6 +139,7 @@ export class LoadRunPanels implements vscode.Disposable {
     root: string | undefined,
     restored: vscode.WebviewPanel | undefined,
     openFlameGraph: () => Promise<void>,
+    openFullRecording?: () => Promise<void>,
   ): vscode.WebviewPanel {
     const existing = this.open.get(key)?.panel;
     if (existing !== restored) existing?.dispose();
@@ -147,6 +165,7 @@ export class LoadRunPanels implements vscode.Disposable {
         else if (m.type === 'rendered') settleRendered(m);
         else if (m.type === 'openSource') await openFrameLocation(sourcePath(m.url, root), m.line, 1, m.name);
         else if (m.type === 'openFlameGraph') await openFlameGraph();
+        else if (m.type === 'openFullRecording') await openFullRecording?.();
       } catch (err) {
         void showErrorWithLog(this.log, vscode.l10n.t('FlameLens: {0}', (err as Error).message));
       }

@@ -86,6 +86,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   private readonly svgWaits = new ReplyWaits<string>();
   private readonly log: Log;
   private readonly registry: ProfileRegistry;
+  /** The entry's preselected range, sent with the first init only (a reloaded page keeps its own, or its clearing of it). */
+  private initialRange: TimeRange | undefined;
 
   constructor(
     private readonly host: ViewHost,
@@ -95,6 +97,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   ) {
     this.view = entry.profile;
     this.scoped = entry.profile;
+    this.initialRange = entry.initialRange;
     this.registry = registry;
     this.log = registry.log;
     host.webview.options = webviewOptions(extensionUri);
@@ -173,7 +176,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         this.setRange(null, this.entry.profile);
         // A preview first when the page asks for one: the top of the tree paints in a fraction of
         // the time the full payload takes to build, send and lay out; `previewPainted` gets the rest.
-        if (!message.preview) {
+        // A preselected range: no preview of the whole profile first (the page asks for the range with the init).
+        if (!message.preview || this.initialRange) {
           this.sendInit();
           return;
         }
@@ -247,7 +251,9 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
 
   /** The full view (tree, table, timeline) of the current view profile; messages held for the page follow it. */
   private sendInit(): void {
-    this.post(initMessage(this.entry.profile, this.view, this.entry.title, this.options));
+    const range = this.initialRange;
+    this.initialRange = undefined;
+    this.post({ ...initMessage(this.entry.profile, this.view, this.entry.title, this.options), ...(range ? { range } : {}) });
     const tracks = tracksOf(this.entry);
     if (tracks) this.post({ type: 'tracks', tracks });
     this.loaded = true;

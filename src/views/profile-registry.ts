@@ -2,7 +2,7 @@
 // annotations and "Reveal in Flame Graph" use (the most recently opened or focused).
 import * as vscode from 'vscode';
 import type { Profile } from '../model/types';
-import type { HostMessage } from '../protocol';
+import type { HostMessage, TimeRange } from '../protocol';
 import type { Log } from '../log';
 
 export interface ProfileEntry {
@@ -10,6 +10,8 @@ export interface ProfileEntry {
   readonly title: string;
   /** Where it came from (profile file, or a session folder for captures); shown in messages. */
   readonly source: string;
+  /** A timeline range the view opens scoped to (a load run's measured window in its whole recording). */
+  readonly initialRange?: TimeRange;
 }
 
 /** A view (panel or custom editor) showing one entry. */

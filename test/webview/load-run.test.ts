@@ -1,7 +1,8 @@
 // The Load Run webview (webview/load → dist/load.js) in real Chromium under the same strict CSP as
 // in VS Code, showing a run measured here by the real load driver against a real loopback server:
 // percentiles in order, a red banner for a broken threshold, charts drawn, top functions as inert
-// text that post openSource, finite numbers only; and the compare page.
+// text that post openSource, finite numbers only, Open Full Recording when the whole recording was
+// kept; and the compare page.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -177,6 +178,12 @@ describe('Load Run webview', () => {
     assert.deepEqual(opened, [{ type: 'openSource', url: 'file:///work/app/server.js', line: 7, name: hostile }]);
     await page.click('button.open-flame');
     assert.ok(await page.evaluate(() => window.__posted.some((m: { type: string }) => m.type === 'openFlameGraph')));
+    // Open Full Recording only where the host found the whole recording beside the profile.
+    assert.equal(await page.$$eval('button.open-full', (bs: unknown[]) => bs.length), 0);
+    await send(page, { type: 'run', view: { ...view, hasFullRecording: true } });
+    assert.match((await page.getAttribute('button.open-full', 'title'))!, /warm-up included, with the measured window selected/);
+    await page.click('button.open-full');
+    assert.ok(await page.evaluate(() => window.__posted.some((m: { type: string }) => m.type === 'openFullRecording')));
 
     const text = await bodyText(page);
     assert.doesNotMatch(text, /NaN|Infinity|undefined/);

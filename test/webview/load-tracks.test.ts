@@ -6,7 +6,9 @@
 // profile (`flamelens report --html`, file://) shows the tracks and re-scopes its function table to
 // a dragged range from its embedded per-bucket data, the chip clearing it again. From the keyboard:
 // Tab reaches the strip (focus outline), the arrows move a cursor whose time and track values the
-// live region reads out, Shift+arrows select a range the table re-scopes to, Escape clears it.
+// live region reads out, Shift+arrows select a range the table re-scopes to, Escape clears it. The
+// run's whole recording (NAME.full.cpuprofile), opened as Open Full Recording opens it (init with the
+// measured window as its range), shows that window selected and the table scoped to it at once.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,13 +16,16 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { fullRecordingOf, measuredWindowRange } from '../../src/load/full-recording';
 import { loadTracksForProfile } from '../../src/load/profile-run';
 import { formatValue } from '../../src/model/format';
+import { defaultViewOptions } from '../../src/protocol';
 import { sliceProfile } from '../../src/model/time-slice';
 import { treeAndTable } from '../../src/webview-page/payload';
 import { parseProfile } from '../../src/model/import';
 import type { Profile } from '../../src/model/types';
-import type { HostMessage, LoadTracksPayload, TimelinePayload, WebviewMessage } from '../../src/protocol';
+import type { HostMessage, LoadTracksPayload, TimeRange, TimelinePayload, WebviewMessage } from '../../src/protocol';
+import { initMessage } from '../../src/webview-page/payload';
 import type { InitMessage } from '../../src/webview-page/html';
 import type { ReportRangeData } from '../../src/webview-page/report-range';
 import { formatTrackValue, trackLabel } from '../../webview/track-format';
@@ -54,6 +59,28 @@ class LoadRunHost extends StandInHost {
     const tracks: HostMessage = { type: 'tracks', tracks: this.tracks };
     this.sent.push(tracks);
     return [...replies, tracks];
+  }
+}
+
+/**
+ * The extension host showing a run's whole recording from Open Full Recording (profile-controller.ts
+ * with an entry's initialRange): no preview, the init carrying the measured window, then the tracks.
+ */
+class FullRecordingHost extends LoadRunHost {
+  constructor(
+    private readonly whole: Profile,
+    tracks: LoadTracksPayload,
+    private readonly measured: TimeRange,
+  ) {
+    super(whole, tracks);
+  }
+
+  override handle(message: WebviewMessage): HostMessage[] {
+    if (message.type !== 'ready') return super.handle(message);
+    this.received.push(message);
+    const replies: HostMessage[] = [{ ...(initMessage(this.whole, this.whole, 'server under load (CPU, full recording)', defaultViewOptions) as InitMessage), range: this.measured }, ...super.handle({ type: 'ready' }).filter((m) => m.type === 'tracks')];
+    this.sent.push(replies[0]!);
+    return replies;
   }
 }
 
@@ -232,6 +259,61 @@ describe('load-run tracks and the report range (webview, real Chromium)', { time
     assert.ok(last?.type === 'setRange' && last.range === null, 'Escape sends the whole profile');
     await waitForTable(page, rowsOf(null));
     await page.screenshot({ path: path.join(outputDir, 'load-tracks-keyboard.png') });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('the whole recording opens with the measured window selected: chip, dimmed warm-up, table scoped; clearing shows it all', async () => {
+    const fullPath = fullRecordingOf(run.profile)!;
+    assert.ok(fullPath, 'the run kept the whole recording');
+    const whole = parseProfile(readFileSync(fullPath));
+    const measured = measuredWindowRange(whole, profile)!;
+    const wholeTracks = loadTracksForProfile(whole, fullPath)!;
+    assert.ok(measured && wholeTracks);
+    const host = new FullRecordingHost(whole, wholeTracks, measured);
+    const { page, errors, violations } = await openWebview(browser, server, host);
+    await page.waitForSelector(chip, { state: 'visible' });
+    const init = host.sent.find((m) => m.type === 'init') as InitMessage;
+    const axis = init.timeline as TimelinePayload;
+    // The page scopes the views to the host's range as to a saved one: the host is asked for it.
+    await page.waitForFunction(() => (window as { __posted: { type: string; range?: unknown }[] }).__posted.some((m) => m.type === 'setRange'));
+    const sent = (await posted(page)).filter((m) => m.type === 'setRange');
+    assert.equal(sent.length, 1);
+    assert.ok(sent[0]!.type === 'setRange');
+    assert.deepEqual(sent[0]!.range, measured);
+    assert.equal(await page.textContent(chip), `${((measured.from - axis.start) / 1e6).toFixed(2)} s – ${((measured.to - axis.start) / 1e6).toFixed(2)} s ×`);
+    assert.ok(measured.from - axis.start > 400_000, 'the warm-up lies before the window');
+    const rowsOf = (p: Profile) => {
+      const { table } = treeAndTable(p);
+      return [...table.rows]
+        .sort((a, b) => b.self - a.self)
+        .slice(0, 8)
+        .map((row) => `${table.frames[row.frame]!.name} ${formatValue(row.self, 'us')}`);
+    };
+    await waitForTable(page, rowsOf(sliceProfile(whole, measured.from, measured.to)));
+    // The strip is dimmed outside the window (the warm-up at its left) and as drawn inside it: a
+    // column of pixels in each, compared with the same column once the range is cleared.
+    const strip = (await page.locator('.fl-timeline-canvas').boundingBox())!;
+    const column = (x: number) =>
+      page.$eval('.fl-timeline-canvas', (c: CanvasLike & { clientWidth: number }, at: number) => {
+        const k = c.width / c.clientWidth;
+        return [...c.getContext('2d').getImageData(Math.round(at * k), 2, 1, c.height - 4).data].join(',');
+      }, x);
+    const xOf = (t: number) => ((t - axis.start) / (axis.end - axis.start)) * strip.width;
+    const warmupX = xOf(measured.from) / 2;
+    const insideX = (xOf(measured.from) + xOf(measured.to)) / 2;
+    const [warmupRanged, insideRanged] = [await column(warmupX), await column(insideX)];
+    // Tracks sit on the window: the run's first second starts where it does (two clocks: within 100 ms).
+    assert.ok(Math.abs(wholeTracks.to[0]! - 1e6 - measured.from) < 100_000);
+    await page.waitForSelector(trackCanvas('rps'), { state: 'visible' });
+    await page.screenshot({ path: path.join(outputDir, 'full-recording-window.png') });
+    await page.click(chip);
+    await page.waitForSelector(chip, { state: 'hidden' });
+    await waitForTable(page, rowsOf(whole));
+    await page.mouse.move(0, 0);
+    assert.notEqual(await column(warmupX), warmupRanged, 'the warm-up was dimmed');
+    assert.equal(await column(insideX), insideRanged, 'the window was not');
     assert.deepEqual(errors, []);
     assert.deepEqual(violations, []);
     await page.context().close();

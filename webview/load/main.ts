@@ -209,6 +209,12 @@ function renderRun(v: LoadRunView): void {
     button.addEventListener('click', () => vscode.postMessage({ type: 'openFlameGraph' }));
     head.append(button);
   }
+  if (v.hasFullRecording) {
+    const button = el('button', 'open-full', l10n.t('Open Full Recording'));
+    button.title = l10n.t('The whole recording of the server, warm-up included, with the measured window selected on its timeline');
+    button.addEventListener('click', () => vscode.postMessage({ type: 'openFullRecording' }));
+    head.append(button);
+  }
   app.append(head);
   if (v.broken.length > 0) {
     const list = v.broken.join(', ');
