@@ -1,7 +1,8 @@
 // Profile Under Load in a real VS Code: the fixture server (workspace/load-server.js) is started from
 // the palette with the agent waiting, loaded for a few seconds, recorded only while measured; the
 // Load Run view shows the percentiles in order, the charts and the server's top functions, and the
-// server's flame graph opens beside it.
+// server's flame graph opens beside it; Open Full Recording shows the whole recording (warm-up
+// included) scoped to the measured window.
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -69,6 +70,21 @@ export async function run(ui: Workbench): Promise<void> {
   assert.ok((await graph.locator('.fl-track[data-track="p99"]').count()) === 1, 'a p99 latency track');
   await ui.waitForNotification(/load run of load-server\.js — \d+ req\/s/, { timeoutMs: 30_000 });
   await ui.screenshot('load-run-view-and-flame-graph');
+
+  // Open Full Recording: the server's whole recording (its 2 s warm-up included) beside the view,
+  // scoped to the measured window from the start (the range chip shows it).
+  await view.locator('button.open-full').click();
+  const full = await webviewShowing(ui, '.fl-range-chip:not([hidden])', 90_000);
+  assert.match(await full.locator('.fl-heading-title').innerText(), /load-server\.js under load \(CPU, full recording\)/);
+  const chipText = await full.locator('.fl-range-chip').innerText();
+  ui.log(`full recording range: ${chipText}`);
+  const m = /^(\d+\.\d\d) s – (\d+\.\d\d) s/.exec(chipText);
+  assert.ok(m, `range chip "${chipText}"`);
+  assert.ok(Number(m[1]) >= 1.5, `the window starts after the warm-up: ${chipText}`);
+  assert.ok(Math.abs(Number(m[2]) - Number(m[1]) - 3) < 0.6, `the window is the 3 s measured: ${chipText}`);
+  await full.locator('.fl-graph[data-drawn]').waitFor({ state: 'attached', timeout: 30_000 });
+  await full.locator('.fl-track[data-track="rps"] .fl-track-canvas').waitFor({ state: 'visible', timeout: 30_000 });
+  await ui.screenshot('load-run-full-recording');
 
   // Clicking a top function with a source location opens it in the editor.
   const slow = view.locator('table.functions a.fn', { hasText: 'slowRoute' });
