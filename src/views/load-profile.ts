@@ -66,6 +66,15 @@ async function decode(uri: vscode.Uri, bytes: Uint8Array): Promise<Profile> {
   return applySourceMaps(profile, createFsSourceReader({ maxFileSize: readConfig().sourceMaps.maxFileSize }));
 }
 
+/**
+ * A profile file parsed as it is (worker for big files, no source maps): for callers that need only
+ * its header (start and end time), never to show it.
+ */
+export async function parseProfileFile(file: string): Promise<Profile> {
+  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
+  return parse(bytes, file.split(/[\\/]/).pop() ?? file);
+}
+
 export async function loadProfile(uri: vscode.Uri): Promise<Profile> {
   let bytes: Uint8Array;
   // Refuse before reading what could not be parsed anyway (gzip input is capped as it inflates).

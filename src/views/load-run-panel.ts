@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fullRecordingOf, measuredWindowRange } from '../load/full-recording';
 import type { LoadRun } from '../load/run';
-import { parseProfile } from '../model/import';
 import { loadCompareView, loadRunView, runCpuProfiles } from '../load/view-model';
 import { isLoadWebviewMessage, type LoadHostMessage, type LoadUnavailableView, type LoadViewState, type LoadWebviewMessage } from '../load/view-protocol';
 import { showErrorWithLog, timed, type Log } from '../log';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
+import { parseProfileFile } from './load-profile';
 import { loadPanelSource, type PanelSource, type ProfilePanels } from './profile-panel';
 import { openFrameLocation } from './open-location';
 import { webviewL10n } from './webview-l10n';
@@ -83,8 +83,8 @@ export class LoadRunPanels implements vscode.Disposable {
     const source = { kind: 'file', uri: vscode.Uri.file(full).toString() } as const;
     const [profile, cut] = await Promise.all([
       timed(this.log, `loaded ${full}`, () => loadPanelSource(source)),
-      // Only its start and end are needed: the plain parse, no source maps.
-      fs.promises.readFile(cutProfile).then((bytes) => parseProfile(bytes)),
+      // Only its start and end are needed: the plain parse (off this thread when big), no source maps.
+      parseProfileFile(cutProfile),
     ]);
     const range = measuredWindowRange(profile, cut);
     this.panels.show({ profile, title: vscode.l10n.t('{0} under load (CPU, full recording)', title), source: full, ...(range ? { initialRange: range } : {}) }, source, vscode.ViewColumn.Beside);
