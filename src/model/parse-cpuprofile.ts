@@ -69,8 +69,11 @@ export class RawCpuNodes {
 
 /** Nodes read before the per-node lists are sized for the rest (where they would first grow). */
 const ESTIMATE_AFTER = 4096;
-/** Least bytes per node the size estimate assumes (`{"id":1,"callFrame":{}}` alone is 23). */
-const MIN_NODE_BYTES = 48;
+/**
+ * Least bytes per node the size estimate assumes: a DevTools node with every field is ~115 bytes.
+ * Bounds what a misleading start can make the lists reserve (32 bytes a node) to a third of the file.
+ */
+const MIN_NODE_BYTES = 96;
 
 /** Scans the `nodes` array (the scanner sits at its '['). */
 export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
