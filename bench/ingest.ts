@@ -47,6 +47,27 @@
 // 12 MB file far above 2×, and it makes the 46 MB open ~1.25× slower: the worker keeps V8's
 // defaults. Nursery growth is only ~0.2× of the 12 MB figure; the rest is elsewhere (what the
 // parse keeps, old-space garbage, the compiler). One run on a shared 2-core machine: ±0.1× peak.
+// Where the rest goes, and why 2× is out of reach at 12 MB (issue 9, Dec 2026, Node 20; fresh
+// processes as in `mem`, medians of 5–11; smaps, heap statistics and --trace-gc at each step):
+//                                                      11.9 MB dts   46.5 MB checkjs
+//   readFileSync alone                                 1.01×         1.00×
+//   + one trivial byte loop that TurboFan compiles     1.36×         1.09×   the JIT's fixed cost: ~4 MB
+//                                                                            of node's own code paged in
+//   parseProfile with TurboFan off (--no-opt)          2.01×         1.55×
+//   parseProfile                                       2.60× (2.74)  1.74× (1.84)
+//   ours (+ toFlameTree + lineTable)                   3.15× (3.37)  1.90× (1.94)   (before: same runs)
+//   kept after a GC: profile 0.37× / 0.29×, flame tree 0.28× (0.40) / 0.06×, line table 0.04× / 0.01×
+// --single-threaded takes parseProfile at 12 MB to 2.33×: ~0.3× are compile zones that the
+// background compiler threads' malloc arenas keep. The input buffer is promoted by the parse's
+// scavenges (a 12 MB open allocates ~12 MB of short-lived heap objects, mostly boxed doubles of
+// loops that still run unoptimized), so only a mark-compact frees it, and in these runs the first
+// one after parseProfile returns comes while the tree or line table is built: the peak has the
+// file in it. File 1.00× + JIT 0.35× + what the outputs keep 0.69× is 2.04× before any garbage,
+// young generation or compiler zone: this pipeline cannot reach 2× at 12 MB in one process while
+// the input stays resident; from ~46 MB the fixed costs are small enough. What the import did cut:
+// per-node lists sized once from the bytes per node (each grow-by-copy kept its old copy until a
+// GC), the line split in typed scratch instead of per-node JS arrays, fewer passes and n-sized
+// temporaries; the flame tree's child arrays start exact. JSON.parse alone: 3.86× / 2.90×.
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';

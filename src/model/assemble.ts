@@ -48,9 +48,12 @@ export function assembleProfile(parts: TreeParts): Profile {
   const childStart = new Int32Array(n + 1);
   for (let i = 1; i < n; i++) childStart[parent[i]! + 1]!++;
   for (let i = 0; i < n; i++) childStart[i + 1]! += childStart[i]!;
-  const fill = childStart.slice(0, n);
+  // Filled in place (no cursor copy): childStart[p] runs to the end of p's children, which is
+  // where p + 1's start; shifting the array one slot right restores the starts.
   const childNodes = new Int32Array(Math.max(0, n - 1));
-  for (let i = 1; i < n; i++) childNodes[fill[parent[i]!]!++] = i;
+  for (let i = 1; i < n; i++) childNodes[childStart[parent[i]!]!++] = i;
+  childStart.copyWithin(1, 0, n);
+  childStart[0] = 0;
 
   const totalValue = totalsOf(selfValue, parent);
   const base = parts.baseSelfValue;
@@ -111,12 +114,17 @@ function totalsOf(self: Float64Array, parent: Int32Array): Float64Array {
  */
 function checkValues(p: Profile): void {
   const what = p.unit === 'us' ? 'time' : 'size';
-  checkNonNegative(p.selfValue, `self ${what}`);
+  // The self values are checked and summed in one pass: a large import runs this while the code
+  // is still cold, where every double read from a Float64Array is a short-lived heap number.
+  const self = p.selfValue;
+  let sum = 0;
+  for (let i = 0; i < self.length; i++) {
+    const v = self[i]!;
+    if (!(v >= 0 && v <= Number.MAX_VALUE)) notNonNegative(i, v, `self ${what}`);
+    sum += v;
+  }
   checkNonNegative(p.selfSamples, 'sample count');
   if (p.baseSelfValue) checkNonNegative(p.baseSelfValue, `baseline self ${what}`);
-  let sum = 0;
-  const self = p.selfValue;
-  for (let i = 0; i < self.length; i++) sum += self[i]!;
   const total = p.totalValue[0] ?? 0;
   if (!Number.isFinite(total) || Math.abs(total - sum) > 1e-6 * Math.max(1, sum)) {
     throw new ProfileError('invalid-value', `Not a usable profile: the self ${what}s add up to ${sum}, not to the total ${total}.`);
@@ -133,10 +141,12 @@ function checkNonNegative(values: Float64Array, what: string): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     // Written so NaN fails too.
-    if (!(v >= 0 && v <= Number.MAX_VALUE)) {
-      throw new ProfileError('invalid-value', `Not a usable profile: node ${i} has a ${what} of ${v}; values must be finite and not negative.`);
-    }
+    if (!(v >= 0 && v <= Number.MAX_VALUE)) notNonNegative(i, v, what);
   }
+}
+
+function notNonNegative(node: number, v: number, what: string): never {
+  throw new ProfileError('invalid-value', `Not a usable profile: node ${node} has a ${what} of ${v}; values must be finite and not negative.`);
 }
 
 /**
@@ -150,12 +160,14 @@ function buildLineTables(parts: TreeParts): { start: Int32Array; line: Int32Arra
   const n = selfValue.length;
   const start = new Int32Array(n + 1);
   const ticksTotal = tickStart ? tickStart[n]! : 0;
-  let cap = n + ticksTotal;
-  let line = new Int32Array(cap);
-  let value = new Float64Array(cap);
+  // A node gets at most max(1, its weight count) entries, so n + ticksTotal always suffices.
+  const line = new Int32Array(n + ticksTotal);
+  const value = new Float64Array(n + ticksTotal);
   let k = 0;
-  const tmpLine: number[] = [];
-  const tmpValue: number[] = [];
+  // One node's weights before sorting, in typed scratch grown to the longest list: JS arrays here
+  // (a new backing store per node, boxed doubles) were the import's largest source of garbage.
+  let tmpLine = new Int32Array(16);
+  let tmpValue = new Float64Array(16);
   for (let i = 0; i < n; i++) {
     start[i] = k;
     const self = selfValue[i]!;
@@ -175,28 +187,23 @@ function buildLineTables(parts: TreeParts): { start: Int32Array; line: Int32Arra
       continue;
     }
     const per = self / sumTicks;
-    tmpLine.length = 0;
-    tmpValue.length = 0;
+    if (t1 - t0 > tmpLine.length) {
+      tmpLine = new Int32Array(t1 - t0);
+      tmpValue = new Float64Array(t1 - t0);
+    }
+    let m = 0;
     for (let t = t0; t < t1; t++) {
       const c = tickCount![t]!;
       if (c > 0) {
-        tmpLine.push(tickLine![t]!);
-        tmpValue.push(c * per);
+        tmpLine[m] = tickLine![t]!;
+        tmpValue[m] = c * per;
+        m++;
       }
     }
     // Sort by line and merge repeats (usually one to three entries).
-    if (tmpLine.length > 1) sortPairs(tmpLine, tmpValue);
-    if (k + tmpLine.length > cap) {
-      cap = Math.max(cap * 2, k + tmpLine.length);
-      const l2 = new Int32Array(cap);
-      l2.set(line);
-      line = l2;
-      const v2 = new Float64Array(cap);
-      v2.set(value);
-      value = v2;
-    }
+    if (m > 1) sortPairs(tmpLine, tmpValue, m);
     const first = k;
-    for (let j = 0; j < tmpLine.length; j++) {
+    for (let j = 0; j < m; j++) {
       if (k > first && line[k - 1] === tmpLine[j]) {
         value[k - 1]! += tmpValue[j]!;
       } else {
@@ -214,20 +221,21 @@ function buildLineTables(parts: TreeParts): { start: Int32Array; line: Int32Arra
   return { start, line: line.subarray(0, k), value: value.subarray(0, k) };
 }
 
-function sortPairs(lines: number[], values: number[]): void {
-  if (lines.length > 16) {
+/** Sorts the first `m` (line, value) pairs by line, stably (equal lines keep their order). */
+function sortPairs(lines: Int32Array, values: Float64Array, m: number): void {
+  if (m > 16) {
     // Folded nodes (merged recursion, hidden frames) can collect thousands of entries.
-    const order = Array.from(lines.keys()).sort((a, b) => lines[a]! - lines[b]!);
+    const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => lines[a]! - lines[b]!);
     const l = order.map((i) => lines[i]!);
     const v = order.map((i) => values[i]!);
-    for (let i = 0; i < l.length; i++) {
+    for (let i = 0; i < m; i++) {
       lines[i] = l[i]!;
       values[i] = v[i]!;
     }
     return;
   }
   // Insertion sort: tick lists per node are short.
-  for (let i = 1; i < lines.length; i++) {
+  for (let i = 1; i < m; i++) {
     const l = lines[i]!;
     const v = values[i]!;
     let j = i - 1;

@@ -85,7 +85,8 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
     const parent = heap.topParent();
     const i = heap.pop();
     const node = makeNode(i);
-    (parent.children ??= []).push(node);
+    if (parent.children === undefined) parent.children = [node];
+    else parent.children.push(node);
     count++;
     offer(i, node);
   }

@@ -60,7 +60,20 @@ export class RawCpuNodes {
   lineTicks = false;
   stringScriptId = false;
   positionTicks = false;
+
+  /** Room for `count` nodes in all, in every per-node list. */
+  reserveNodes(count: number): void {
+    for (const list of [this.ids, this.frame, this.hitCount, this.childIds, this.childOff, this.parentIds, this.tickOff]) list.reserve(count + 1 - list.length);
+  }
 }
+
+/** Nodes read before the per-node lists are sized for the rest (where they would first grow). */
+const ESTIMATE_AFTER = 4096;
+/**
+ * Least bytes per node the size estimate assumes: a DevTools node with every field is ~115 bytes.
+ * Bounds what a misleading start can make the lists reserve (32 bytes a node) to a third of the file.
+ */
+const MIN_NODE_BYTES = 96;
 
 /** Scans the `nodes` array (the scanner sits at its '['). */
 export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
@@ -70,8 +83,18 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
   const urls = raw.frames.urls;
   const emptyName = names.internValue('');
   const emptyUrl = urls.internValue('');
+  const nodesStart = sc.pos;
   do {
     const index = raw.ids.length;
+    if (index === ESTIMATE_AFTER) {
+      // Growing the lists node by node copies each a dozen times on a large profile, and the old
+      // copies stay in memory until a GC (the scan makes little other garbage to start one).
+      // Size them once instead, from the bytes per node so far: the rest of the file holds at
+      // most that many more nodes when nodes are alike (samples after them only overestimate;
+      // the tail of an array never written stays untouched). Lists still grow past a wrong guess.
+      const perNode = Math.max(MIN_NODE_BYTES, (sc.pos - nodesStart) / index);
+      raw.reserveNodes(index + Math.ceil((sc.len - sc.pos) / perNode));
+    }
     if (sc.peek() !== 0x7b) sc.typeError(`node #${index}`, 'an object');
     let id = -1;
     let fn = emptyName;
@@ -283,7 +306,8 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
     throw new ProfileError('invalid-structure', `Not a valid profile: ${n - count} of ${n} nodes cannot be reached from the root; their child links form a cycle.`);
   }
 
-  const parent = new Int32Array(n);
+  // The DFS stack is done with: its buffer becomes the parent array (one n-sized array fewer).
+  const parent = stack;
   const nodeFrame = new Int32Array(n);
   const frameRaw = raw.frame.data;
   for (let k = 0; k < n; k++) {
