@@ -1,12 +1,13 @@
 // Benchmark (not a test): how fast the flame-graph webview opens and responds on large real profiles.
 // The issue's targets: first draw ≤ the read + JSON.parse floor + 300 ms; zoom, unzoom, search, clear
 // search, reset and the view toggles ≤ 50 ms from input to the frame painted; hover ≤ 16 ms.
-// Measured end to end the way the extension does it: read + parseProfile on the host, the host's
-// init payload (src/webview-page/payload.ts, pruned by toFlameTree) built when the page says `ready`, the
-// page from renderWebviewHtml served on 127.0.0.1 in Debian's Chromium (the webview tests'
-// harness), until the canvas is painted. Prints medians of several runs; asserts nothing.
+// Measured end to end the way the extension does it: read + parseProfile on the host, the preview
+// (src/webview-page/payload.ts previewMessage) embedded in the page from renderWebviewHtml, served on
+// 127.0.0.1 in Debian's Chromium (the webview tests' harness), until the canvas is painted; then the
+// init the page's `ready` asks for. Prints medians of several runs; asserts nothing.
 //
-//   node --import tsx bench/webview.ts [--json OUT] [--baseline DIR] [profile.cpuprofile …]      FLAMELENS_BENCH_RUNS=5 (default)
+//   node --import tsx bench/webview.ts [--json OUT] [--baseline DIR] [--order O] [--baseline-order O] [profile.cpuprofile …]
+//   FLAMELENS_BENCH_RUNS=5 (default)
 //
 // A FILE of the form a.cpuprofile+b.cpuprofile+… is opened the way a multi-process capture is:
 // each file parsed, then merged under one root (src/model/merge.ts); its floor is the sum of the
@@ -15,10 +16,19 @@
 // --baseline DIR: a webview build to compare against (DIR holds its webview.js and webview.css,
 // e.g. copied from dist/ on main): each run measures the baseline page, then this build's,
 // alternating, so both see the same load; the table adds the baseline median and the ratio.
-// A page that asks for a preview (see src/protocol.ts) first draws the host's small `preview`, then
-// the full `init`: FIRST DRAW is the preview's paint, FULL VIEW the init tree's.
-// --json OUT writes one object per file: {file, nodes, floorMs, firstDrawMs, fullViewMs, zoomMs, unzoomMs,
-// searchMs, clearSearchMs, resetMs, hoverMs} (medians), for tools to compare runs.
+// --order embedded|serial|parallel (default embedded, what the extension does; see Order below) and
+// --baseline-order: how the host opens the page, for this build and the baseline's; e.g.
+// `--baseline DIR --baseline-order serial` measures the whole change (page and host) before/after.
+// FIRST DRAW is the first canvas paint (a preview's when there is one) from the start of the read;
+// FULL VIEW the init tree's. The page's clock is put on the bench's through both time origins
+// (the `check` row: the host hears previewPainted after the page painted). The page marks its boot
+// (flamelens:boot when the bundle is evaluated, flamelens:first-* measures of the steps before
+// its first paint), printed as rows.
+// --json OUT writes one object per file: {file, nodes, order, load, floorMs, firstDrawMs, fullViewMs, zoomMs,
+// unzoomMs, searchMs, clearSearchMs, resetMs, hoverMs, leftHeavyMs, icicleMs, heapMb} (medians), and with
+// --baseline the baseline's medians, for tools to compare runs.
+//
+// FIGURES
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
