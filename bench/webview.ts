@@ -28,7 +28,21 @@
 // unzoomMs, searchMs, clearSearchMs, resetMs, hoverMs, leftHeavyMs, icicleMs, heapMb} (medians), and with
 // --baseline the baseline's medians, for tools to compare runs.
 //
-// FIGURES
+// What was measured (issue 9, this machine: 2 cores shared with other work; `--baseline` = the webview
+// build before the change, `--baseline-order serial` = the host before it; medians; "over the floor" is
+// the median of each run's first draw minus the floor measured just before it):
+//   tsc-checkjs-10000us, 69,129 nodes, load 4.5–6.6, 5 runs: floor 176 ms, first draw 377 ms = +184 ms
+//     (before 498 ms, +296), 2.27× the floor (before 2.79×).
+//   tsc-dts-50us, 51,653 nodes, same run: floor 148 ms, first draw 297 ms = +135 (before 385, +157), 1.85× (2.02×).
+//   checkjs 10us+100us+1000us merged, 1,666,037 nodes, load 4.4–5.7, 3 runs: floor 4543 ms (4.3–7.0 s from
+//     run to run), first draw 4191 ms, −914 (before 6795, +699), 0.83× (1.10×); read + parse + merge
+//     0.86× the floor (before 1.31×: the merge node by node through ProfileBuilder, 1.0–1.5 s; now 0.3–0.4 s).
+//   Where the 69k first draw went before (load 3–6, page clock): HTML + CSS + script 64–108 ms, script
+//     evaluated 16–28, App 24, ready → host 13–47 and preview → page 14–50 (the binding; host 1 ms),
+//     heading 14–30 (the first toLocaleString), timeline 15–39 (its canvas + the first layout), paint
+//     28–55. The embedded preview removes the round trip; the heading no longer calls toLocaleString.
+//   --order parallel (page booting while the worker parses), 69k nodes at load 3.1: 544 ms vs serial 520 ms;
+//     the worker's parse took 2.4× the floor beside Chromium's boot (1.1–1.2× alone). Not used.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
