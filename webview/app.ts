@@ -4,7 +4,8 @@
 // state across reloads.
 import * as l10n from '@vscode/l10n';
 import type { ValueUnit } from '../src/model/types';
-import type { HostMessage, ProfileSummary, TablePayload, TimeRange, ViewFrame, ViewOptions } from '../src/protocol';
+import type { HostMessage, ProfileSummary, TablePayload, TimeRange, ViewFrame, ViewOptions, WebviewMessage } from '../src/protocol';
+import { embeddedPreviewId } from '../src/webview-page/html';
 import { defaultViewOptions } from '../src/protocol';
 import { Palette } from './colors';
 import { h } from './dom';
@@ -133,7 +134,14 @@ export class App {
     // Errors in the webview are invisible in VS Code unless the host logs them.
     window.addEventListener('error', (event) => host.post({ type: 'log', level: 'error', message: String(event.message) }));
     host.onMessage((message) => this.receive(message));
-    performance.mark('flamelens:ready'); // bench/webview.ts splits the first draw at these marks
+    const embedded = this.wantsPreview() ? embeddedPreview() : undefined;
+    if (embedded) {
+      // The host put a preview in the page: paint it now, say `ready` (for the init) once it is painted.
+      performance.mark('flamelens:preview'); // bench/webview.ts splits the first draw at these marks
+      this.showPreview(embedded, { type: 'ready' });
+      return;
+    }
+    performance.mark('flamelens:ready');
     host.post(this.wantsPreview() ? { type: 'ready', preview: this.chart.previewSize } : { type: 'ready' });
   }
 
@@ -281,13 +289,16 @@ export class App {
     }
   }
 
-  /** Draws the top of the tree the host sent first; asks for the rest once it is painted. */
-  private showPreview(message: PreviewMessage): void {
-    this.showSummary(message.summary, message.options);
+  /**
+   * Draws the top of the tree the host sent first (or embedded in the page); asks for the rest once
+   * it is painted, with `then`: `previewPainted`, or `ready` for an embedded preview.
+   */
+  private showPreview(message: PreviewMessage, then: WebviewMessage = { type: 'previewPainted' }): void {
+    this.measure('first-summary', () => this.showSummary(message.summary, message.options));
     this.previewing = true;
     // Drawn now so the graph does not move down when the init comes (a range chosen meanwhile waits for it).
-    this.timeline.setData(message.timeline, this.host.capabilities.options);
-    const root = adoptTree(message.tree);
+    this.measure('first-timeline', () => this.timeline.setData(message.timeline, this.host.capabilities.options));
+    const root = this.measure('first-adopt', () => adoptTree(message.tree));
     this.tooltip.context = { unit: this.unit(), total: message.tree.total, diff: message.summary.diff };
     this.measure('draw', () => this.chart.setTree(root, true));
     const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
@@ -298,7 +309,8 @@ export class App {
     const ask = () => {
       if (asked) return;
       asked = true;
-      this.host.post({ type: 'previewPainted' });
+      if (then.type === 'ready') performance.mark('flamelens:ready');
+      this.host.post(then);
     };
     requestAnimationFrame(() => setTimeout(ask, 0));
     setTimeout(ask, 500);
@@ -564,13 +576,34 @@ export class App {
   }
 }
 
+/** The preview the host embedded in the page (renderWebviewHtml), if any and well-formed enough to draw. */
+function embeddedPreview(): PreviewMessage | undefined {
+  const text = document.getElementById(embeddedPreviewId)?.textContent;
+  if (!text) return undefined;
+  try {
+    const message = JSON.parse(text) as HostMessage;
+    return message.type === 'preview' && typeof message.tree?.root === 'object' ? message : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function sameOptions(a: ViewOptions, b: ViewOptions): boolean {
   return (Object.keys(defaultViewOptions) as (keyof ViewOptions)[]).every((k) => a[k] === b[k]);
+}
+
+/**
+ * 1234567 → "1,234,567", as toLocaleString('en-US') writes it: the heading is painted with the first
+ * draw, and the page's first toLocaleString (ICU's number format) took 15–30 ms of it (bench:webview).
+ */
+function groupDigits(n: number): string {
+  const digits = String(Math.round(Math.abs(n)));
+  return (n < 0 ? '-' : '') + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function describeSummary(summary: ProfileSummary): string {
   const kind = summary.diff ? 'Comparison' : summary.kind === 'cpu' ? 'CPU profile' : 'Heap profile';
   const parts = [kind, formatValue(summary.total, summary.unit)];
-  if (summary.sampleCount) parts.push(`${summary.sampleCount.toLocaleString('en-US')} samples`);
+  if (summary.sampleCount) parts.push(`${groupDigits(summary.sampleCount)} samples`);
   return parts.join(' · ');
 }

@@ -8,11 +8,16 @@ import { configureL10n } from './l10n';
 // esbuild emits the imported CSS as dist/webview.css beside dist/webview.js.
 import './style.css';
 
+// The bundle's modules are evaluated: bench/webview.ts splits the page's boot at this mark.
+performance.mark('flamelens:boot');
+
 function start(): void {
   configureL10n();
   const mount = document.getElementById('app') ?? document.body.appendChild(h('div', { attrs: { id: 'app' } }));
   try {
+    const start = performance.now();
     new App(connectHost(), mount);
+    performance.measure('flamelens:first-app', { start, end: performance.now() });
   } catch (error) {
     mount.replaceChildren(h('p', { className: 'fl-banner', text: l10n.t('FlameLens could not start: {0}', String(error)) }));
   }

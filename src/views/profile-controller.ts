@@ -7,7 +7,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { openFrameLocation } from './open-location';
-import { flameChartMessageInChunks, initMessage, isValidNode, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
+import { embeddedPreviewSize, flameChartMessageInChunks, initMessage, isValidNode, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
@@ -28,7 +28,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+/** The page's HTML; with `preview` (previewMessage) embedded, the page paints it before it says `ready`. */
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, preview?: HostMessage): string {
   return renderWebviewHtml({
     cspSource: webview.cspSource,
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
@@ -36,6 +37,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
     nonce: makeNonce(),
     title,
     ...webviewL10n(),
+    ...(preview ? { preview } : {}),
   });
 }
 
@@ -101,7 +103,10 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     this.registry = registry;
     this.log = registry.log;
     host.webview.options = webviewOptions(extensionUri);
-    host.webview.html = webviewHtml(host.webview, extensionUri, entry.title);
+    // The top of the default view goes in the HTML: the page paints it as it boots, with no round
+    // trip first (its `ready` then asks for the init). A reloaded page with saved filters ignores it.
+    const preview = previewMessage(entry.profile, entry.profile, entry.title, defaultViewOptions, embeddedPreviewSize);
+    host.webview.html = webviewHtml(host.webview, extensionUri, entry.title, preview);
     this.disposables.push(
       host.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       host.onDidChangeViewState(() => {

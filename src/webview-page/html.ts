@@ -19,6 +19,11 @@ export interface WebviewHtmlOptions {
   title: string;
   /** The host's translations (vscode.l10n.bundle), embedded as data for the page's @vscode/l10n. */
   l10n?: Record<string, string>;
+  /**
+   * A `preview` message (previewMessage) the page paints as soon as it boots, before it says `ready`:
+   * no round trip before the first draw. Small (≤ previewMaxNodes nodes), never a whole tree.
+   */
+  preview?: HostMessage;
 }
 
 export interface WebviewAssets {
@@ -34,6 +39,9 @@ export const embeddedDataId = 'flamelens-data';
 export const embeddedExtraId = 'flamelens-extra';
 /** The id of the element holding what the report needs to re-scope to a time range (see report-range.ts). */
 export const embeddedRangeId = 'flamelens-range';
+
+/** The id of the element holding the host's preview (see WebviewHtmlOptions.preview). */
+export const embeddedPreviewId = 'flamelens-preview';
 
 /** What a standalone report embeds beside its init message. */
 export interface ReportExtras {
@@ -70,9 +78,10 @@ export function makeNonce(): string {
 }
 
 export function renderWebviewHtml(options: WebviewHtmlOptions): string {
-  const { cspSource, scriptUri, styleUri, nonce, title, l10n } = options;
+  const { cspSource, scriptUri, styleUri, nonce, title, l10n, preview } = options;
   // JSON in a non-executable <script> element: data only, never run, so it needs no nonce.
   const translations = l10n && Object.keys(l10n).length > 0 ? `<script type="application/json" id="${l10nBundleId}">${jsonForScript(l10n)}</script>\n` : '';
+  const embedded = preview ? `<script type="application/json" id="${embeddedPreviewId}">${jsonForScript(preview)}</script>\n` : '';
   const csp = [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
@@ -91,7 +100,7 @@ export function renderWebviewHtml(options: WebviewHtmlOptions): string {
 </head>
 <body>
 <div id="app"></div>
-${translations}<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)}"></script>
+${translations}${embedded}<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)}"></script>
 </body>
 </html>
 `;

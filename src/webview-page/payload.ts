@@ -209,6 +209,13 @@ export function initMessage(original: Profile, view: Profile, title: string, opt
  */
 export const previewMaxNodes = 4_000;
 
+/**
+ * The size a host builds a preview for before the page exists (embedded in its HTML, see
+ * renderWebviewHtml): wider and taller than most editor areas, so the page drawing it at its own
+ * size misses few frames; frames under 1 px at this width are left for the full view.
+ */
+export const embeddedPreviewSize = { width: 1920, rows: 40 };
+
 /** What a page may ask a preview for (an absent or absurd size becomes a sane one). */
 const previewWidths = { min: 100, max: 10_000, fallback: 1_600 };
 const previewRows = { min: 4, max: 400, fallback: 60 };

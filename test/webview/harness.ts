@@ -157,6 +157,8 @@ export interface WebviewServer {
   origin: string;
   /** Translations the page is served with, as the host embeds vscode.l10n.bundle (none: English). */
   l10n?: Record<string, string>;
+  /** A preview the page is served with, as the extension's controller embeds one (previewMessage; none: the page asks). */
+  preview?: HostMessage;
   close(): Promise<void>;
 }
 
@@ -173,7 +175,7 @@ export async function startWebviewServer(): Promise<WebviewServer> {
     }
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: `n${Date.now()}`, title: 'FlameLens test', ...(served?.l10n ? { l10n: served.l10n } : {}) }));
+      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: `n${Date.now()}`, title: 'FlameLens test', ...(served?.l10n ? { l10n: served.l10n } : {}), ...(served?.preview ? { preview: served.preview } : {}) }));
       return;
     }
     const file = url.pathname.match(/^\/dist\/(webview\.(?:js|css)(?:\.map)?)$/)?.[1];
@@ -229,28 +231,30 @@ export const themes = {
 
 export type ThemeName = keyof typeof themes;
 
-export interface WebviewPage {
+/** What answers the page's messages: StandInHost, or a host whose answers wait (bench/webview.ts answers `ready` once its profile is parsed). */
+export interface PageHost {
+  handle(message: WebviewMessage): HostMessage[] | Promise<HostMessage[]>;
+}
+
+export interface WebviewPage<H extends PageHost = StandInHost> {
   page: Page;
-  host: StandInHost;
+  host: H;
   violations: string[];
   errors: string[];
 }
 
 /**
- * Opens the webview page with a stand-in `acquireVsCodeApi` (VS Code's webview API) that forwards
- * posted messages to `host` in Node and keeps getState/setState in sessionStorage, so state
- * survives a reload as it does in VS Code. CSP violations and page errors are collected.
+ * A fresh page with a stand-in `acquireVsCodeApi` (VS Code's webview API) that forwards posted
+ * messages to `host` in Node and keeps getState/setState in sessionStorage, so state survives a
+ * reload as it does in VS Code; CSP violations and page errors are collected. Not navigated yet.
  */
-export async function openWebview(
+export async function newWebviewPage<H extends PageHost = StandInHost>(
   browser: Browser,
-  server: WebviewServer,
-  host: StandInHost,
+  host: H,
   theme: ThemeName = 'dark',
   viewport = { width: 1200, height: 900 },
-  /** What shows the page is up: drawn frames, or e.g. the banner when the host answers with an error. */
-  readySelector = '.fl-graph[data-drawn]',
   contextOptions: { deviceScaleFactor?: number } = {},
-): Promise<WebviewPage> {
+): Promise<WebviewPage<H>> {
   const context = await browser.newContext({ viewport, ...contextOptions });
   const page = await context.newPage();
   const violations: string[] = [];
@@ -260,7 +264,7 @@ export async function openWebview(
     if (m.type() === 'error') errors.push(m.text());
   });
   // Replies travel as one JSON string: Playwright's own serialisation of a deep tree is very slow.
-  await page.exposeFunction('__standInHost', (message: WebviewMessage) => JSON.stringify(host.handle(message)));
+  await page.exposeFunction('__standInHost', async (message: WebviewMessage) => JSON.stringify(await host.handle(message)));
   await page.exposeFunction('__cspViolation', (text: string) => violations.push(text));
   const { bodyClass, vars } = themes[theme];
   await page.addInitScript(
@@ -292,9 +296,25 @@ export async function openWebview(
     },
     { bodyClass, vars: vars as Record<string, string> },
   );
+  return { page, host, violations, errors };
+}
+
+/** Opens the webview page (see newWebviewPage) and waits for `readySelector`. */
+export async function openWebview<H extends PageHost = StandInHost>(
+  browser: Browser,
+  server: WebviewServer,
+  host: H,
+  theme: ThemeName = 'dark',
+  viewport = { width: 1200, height: 900 },
+  /** What shows the page is up: drawn frames, or e.g. the banner when the host answers with an error. */
+  readySelector = '.fl-graph[data-drawn]',
+  contextOptions: { deviceScaleFactor?: number } = {},
+): Promise<WebviewPage<H>> {
+  const opened = await newWebviewPage(browser, host, theme, viewport, contextOptions);
+  const { page, errors, violations } = opened;
   await page.goto(server.url);
   await page.waitForSelector(readySelector, { state: 'attached', timeout: 10_000 }).catch((e) => { throw new Error(`${e} errors=${errors.join(' | ')} violations=${violations.join(' | ')}`); });
-  return { page, host, violations, errors };
+  return opened;
 }
 
 export async function posted(page: Page): Promise<WebviewMessage[]> {

@@ -49,6 +49,17 @@ describe('webview HTML', () => {
     assert.ok(html.includes(`<title>${escapeHtml(hostile)} — FlameLens</title>`));
   });
 
+  it('embeds the host’s preview in the VS Code page as data that cannot close its element', () => {
+    const init = initWithName(hostile);
+    const preview = { type: 'preview' as const, summary: init.summary, options: init.options, tree: init.tree };
+    const html = renderWebviewHtml({ cspSource: 'https://x', scriptUri: 'https://x/webview.js', styleUri: 'https://x/webview.css', nonce: 'abc123', title: 't', preview });
+    assert.equal(html.match(/<\/script>/gi)?.length, 2, 'the data element and the script tag');
+    const data = /<script type="application\/json" id="flamelens-preview">([^]*?)<\/script>/.exec(html)?.[1];
+    assert.ok(data);
+    assert.deepEqual(JSON.parse(data), preview);
+    assert.ok(!renderWebviewHtml({ cspSource: 'https://x', scriptUri: 'https://x/webview.js', styleUri: 'https://x/webview.css', nonce: 'abc123', title: 't' }).includes('flamelens-preview'));
+  });
+
   it('makes a different 32-character nonce each time', () => {
     const a = makeNonce();
     assert.match(a, /^[A-Za-z0-9]{32}$/);

@@ -2,11 +2,13 @@
 // tree at its size, paints it, posts `previewPainted`, and only then gets the full `init`. Driven in
 // headless Chromium by the stand-in host with the real payload builders; the host's answer to
 // `previewPainted` is held back here so the preview's own paint can be checked before the init lands.
+// The extension's controller embeds the preview in the page's HTML instead (renderWebviewHtml): the
+// page paints it as it boots and its `ready`, posted after that paint, asks for the init.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import { initMessage } from '../../src/webview-page/payload';
+import { embeddedPreviewSize, initMessage, previewMessage } from '../../src/webview-page/payload';
 import { defaultViewOptions } from '../../src/protocol';
 import { ensureBuilt, launchChromium, loadProfile, openWebview, posted, startWebviewServer, StandInHost } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
@@ -187,5 +189,62 @@ describe('first draw from a preview (Chromium)', () => {
     assert.equal(sets.length, 1);
     assert.ok(sets[0]!.type === 'setOptions' && sets[0]!.options.hideMeta);
     assert.ok(await w.page.isChecked('#fl-opt-hideMeta'));
+  });
+
+  describe('embedded in the page by the host', () => {
+    const embedded = previewMessage(profile, profile, 'small-webpack', defaultViewOptions, embeddedPreviewSize);
+    before(() => {
+      server.preview = embedded;
+    });
+    after(() => {
+      server.preview = undefined;
+    });
+
+    it('is painted before the page says ready, with no round trip; ready then gets the init', async () => {
+      const host = new StandInHost(profile, 'small-webpack');
+      const w = await openWebview(browser, server, host, 'dark', viewport);
+      opened.push(w);
+      const { page } = w;
+      await chartStill(page);
+      const marks = await page.evaluate(() => ({
+        preview: performance.getEntriesByName('flamelens:preview')[0]?.startTime,
+        ready: performance.getEntriesByName('flamelens:ready')[0]?.startTime,
+        painted: performance.getEntriesByName('flamelens:painted').map((e: { startTime: number }) => e.startTime),
+      }));
+      assert.ok(marks.preview < marks.painted[0] && marks.painted[0] < marks.ready, `preview shown, painted, then ready: ${JSON.stringify(marks)}`);
+      assert.equal(marks.painted.length, 2, 'two first paints: the embedded preview, then the full view');
+      const sent = await posted(page);
+      assert.ok(sent[0]?.type === 'ready' && sent[0].preview === undefined, 'ready asks for no preview: the page has one');
+      assert.equal(sent.filter((m) => m.type === 'previewPainted').length, 0);
+      assert.deepEqual(host.sent.map((m) => m.type), ['init']);
+      assert.equal(await page.textContent('.fl-heading-title'), 'small-webpack');
+      assert.ok((await page.locator('.fl-table tbody tr').count()) > 10, 'the table arrives with the init');
+      // The embedded preview's frames in view are the full view's there (node ids are the host's).
+      const full = await inView(page);
+      assert.ok(full.size > 20);
+      const ids = new Set<number>();
+      const stack = embedded.type === 'preview' ? [embedded.tree.root] : [];
+      while (stack.length) {
+        const n = stack.pop()!;
+        ids.add(n.id);
+        stack.push(...(n.children ?? []));
+      }
+      const top = [...full.values()].filter((f) => f.depth < 8 && f.width >= 2);
+      assert.deepEqual(top.filter((f) => !ids.has(f.id)).map((f) => f.name), [], 'every frame ≥ 2 px of the top rows was in the embedded preview');
+    });
+
+    it('is ignored after a reload with saved filters: the page waits for the init of its own view', async () => {
+      const w = await openWebview(browser, server, new StandInHost(profile, 'small-webpack'), 'dark', viewport);
+      opened.push(w);
+      await w.page.check('#fl-opt-hideMeta');
+      await w.page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+      await w.page.reload();
+      await w.page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+      await w.page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+      assert.equal(await w.page.evaluate(() => performance.getEntriesByName('flamelens:preview').length), 0, 'no preview shown');
+      const readies = (await posted(w.page)).filter((m) => m.type === 'ready');
+      assert.equal(readies.length, 1);
+      assert.ok(await w.page.isChecked('#fl-opt-hideMeta'));
+    });
   });
 });

@@ -6,9 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseProfile } from '../../../src/model/import';
-import { mergeProfiles } from '../../../src/model/merge';
+import { mergeByConcatenation, mergeProfiles, mergeWithBuilder } from '../../../src/model/merge';
 import { functionTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
+import { applyViewOptions, defaultViewOptions } from '../../../src/model/view';
 import { assertClose, assertProfileInvariants, readFixture, removeDir, runNode, tempDir } from '../../support/model-helpers';
 
 const program = `
@@ -128,5 +129,59 @@ describe('mergeProfiles (real worker-thread capture)', () => {
     assertProfileInvariants(merged);
     assert.equal(merged.unit, 'bytes');
     assertClose(merged.totalValue[0]!, 2 * heap.totalValue[0]!, 'bytes');
+  });
+});
+
+describe('mergeProfiles by concatenation equals the node-by-node builder merge', () => {
+  /** Every array and field of two profiles, compared whole. */
+  function assertSameProfile(a: Profile, b: Profile): void {
+    assert.equal(a.nodeCount, b.nodeCount);
+    assert.deepEqual(a.frames, b.frames);
+    for (const key of ['nodeFrame', 'nodeParent', 'childStart', 'childNodes', 'selfValue', 'totalValue', 'selfSamples', 'lineStart', 'lineNumber', 'lineValue', 'baseSelfValue', 'baseTotalValue'] as const) {
+      assert.deepEqual(a[key], b[key], key);
+    }
+    assert.deepEqual([a.kind, a.unit, a.format, a.startTime, a.endTime, a.sampleCount, a.notes], [b.kind, b.unit, b.format, b.startTime, b.endTime, b.sampleCount, b.notes]);
+  }
+
+  it('on real profiles whose siblings are unique by function, under the same label twice', () => {
+    const marked = parseProfile(readFixture('small-marked-1000us.cpuprofile'));
+    const inputs = [
+      { label: 'pid 1 · main', profile: marked },
+      { label: 'pid 2 · worker 1', profile: applyViewOptions(marked, { ...defaultViewOptions, hideNodeModules: true }) },
+      { label: 'pid 1 · main', profile: marked },
+    ];
+    const fast = mergeByConcatenation(inputs);
+    assert.ok(fast, 'these inputs are concatenated');
+    assertSameProfile(fast, mergeWithBuilder(inputs));
+    assertProfileInvariants(fast);
+    // Node n of the second input is node 1 + marked.nodeCount + n.
+    assert.equal(fast.nodeParent[1 + marked.nodeCount]!, 0);
+  });
+
+  it('real imports with sibling twins (V8 emits them) fall back to the builder', () => {
+    const webpack = parseProfile(readFixture('small-webpack-1000us.cpuprofile'));
+    const heap = parseProfile(readFixture('heap-webpack-16k.heapprofile'));
+    for (const profile of [webpack, heap]) {
+      const inputs = [
+        { label: 'a', profile },
+        { label: 'b', profile },
+      ];
+      assert.equal(mergeByConcatenation(inputs), undefined);
+      assertSameProfile(mergeProfiles(inputs), mergeWithBuilder(inputs));
+    }
+  });
+
+  it('an input with two siblings of one function goes through the builder, which merges them', () => {
+    const json = JSON.parse(readFixture('small-webpack-1000us.cpuprofile').toString('utf8')) as { nodes: { id: number; callFrame: unknown; children?: number[] }[] };
+    // Give the root's second child the first child's function: V8 can emit such siblings (other call sites).
+    const root = json.nodes.find((n) => (n.children?.length ?? 0) >= 2)!;
+    const [a, b] = root.children!.map((id) => json.nodes.find((n) => n.id === id)!);
+    b!.callFrame = a!.callFrame;
+    const twin = parseProfile(Buffer.from(JSON.stringify(json)));
+    const inputs = [{ label: 'twin', profile: twin }];
+    const merged = mergeProfiles(inputs);
+    assert.equal(mergeByConcatenation(inputs), undefined);
+    assertSameProfile(merged, mergeWithBuilder(inputs));
+    assert.ok(merged.nodeCount < twin.nodeCount + 1, 'the two siblings became one node');
   });
 });
