@@ -105,7 +105,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     host.webview.options = webviewOptions(extensionUri);
     // The top of the default view goes in the HTML: the page paints it as it boots, with no round
     // trip first (its `ready` then asks for the init). A reloaded page with saved filters ignores it.
-    const preview = previewMessage(entry.profile, entry.profile, entry.title, defaultViewOptions, embeddedPreviewSize);
+    // A preselected range (Open Full Recording) gets none: the whole profile is not what it opens on.
+    const preview = entry.initialRange ? undefined : previewMessage(entry.profile, entry.profile, entry.title, defaultViewOptions, embeddedPreviewSize);
     host.webview.html = webviewHtml(host.webview, extensionUri, entry.title, preview);
     this.disposables.push(
       host.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
