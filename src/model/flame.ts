@@ -42,6 +42,11 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
   const depths = Number.isFinite(maxDepth) ? new Map<number, number>([[rootIndex, 0]]) : undefined;
 
   const size = subtreeSizes(profile, rootIndex);
+  // Everything fits: no heap needed, unless equal siblings make its order matter (see wholeTree).
+  if (size[rootIndex]! <= maxNodes) {
+    const whole = wholeTree(profile, rootIndex, threshold, maxDepth, size);
+    if (whole !== undefined) return whole;
+  }
   // Typed marks and a plain list instead of a Set and a Map: less work per node, which matters
   // most while the code still runs cold (the first profile opened).
   const frameUsed = new Uint8Array(frames.length);
@@ -100,6 +105,70 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
   for (let k = 0; k < emitted.length; k++) {
     const children = emitted[k]!.children;
     if (children !== undefined && !descending(children)) children.sort(byValueDescending);
+  }
+  const used: number[] = [];
+  for (let f = 0; f < frameUsed.length; f++) if (frameUsed[f] === 1) used.push(f);
+  return { root, frames: used };
+}
+
+/**
+ * The tree when the budget cuts nothing (the subtree has at most maxNodes nodes): every node the
+ * threshold and depth keep, each node's children heaviest first — what the best-first growth
+ * gives, without a heap (per node, cold, a heap costs more than all the rest). The growth orders
+ * equal siblings by its heap's internals, so when two kept siblings are equal this gives up
+ * (undefined) and the growth decides. A node's folded count is set before its children, as there.
+ */
+function wholeTree(profile: Profile, rootIndex: number, threshold: number, maxDepth: number, size: Int32Array): FlameTree | undefined {
+  const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
+  const frameUsed = new Uint8Array(frames.length);
+  // Emitted nodes waiting for their children: profile index, depth and FlameNode, as a stack.
+  const pending: FlameNode[] = [];
+  const pendingIndex: number[] = [];
+  const pendingDepth: number[] = [];
+  // The kept children of one node, sorted heaviest first in place.
+  const kept: number[] = [];
+  const node = (i: number): FlameNode => {
+    const f = nodeFrame[i]!;
+    frameUsed[f] = 1;
+    const out: FlameNode = { id: i, name: frames[f]?.functionName ?? '(unknown)', value: totalValue[i]!, self: selfValue[i]!, frame: f };
+    if (baseTotalValue) out.delta = totalValue[i]! - baseTotalValue[i]!;
+    return out;
+  };
+  const root = node(rootIndex);
+  pending.push(root);
+  pendingIndex.push(rootIndex);
+  pendingDepth.push(0);
+  while (pending.length > 0) {
+    const parent = pending.pop()!;
+    const i = pendingIndex.pop()!;
+    const childDepth = pendingDepth.pop()! + 1;
+    const tooDeep = childDepth > maxDepth;
+    let folded = 0;
+    kept.length = 0;
+    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) {
+      const child = childNodes[c]!;
+      const total = totalValue[child]!;
+      if (tooDeep || total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) {
+        folded += size[child]!;
+        continue;
+      }
+      // Insertion by total, heaviest first; an equal sibling leaves the order to the growth.
+      let at = kept.length;
+      while (at > 0 && totalValue[kept[at - 1]!]! < total) at--;
+      if (at > 0 && totalValue[kept[at - 1]!] === total) return undefined;
+      kept.splice(at, 0, child);
+    }
+    if (folded > 0) parent.folded = folded;
+    if (kept.length === 0) continue;
+    const children: FlameNode[] = [];
+    for (let k = 0; k < kept.length; k++) {
+      const child = node(kept[k]!);
+      children.push(child);
+      pending.push(child);
+      pendingIndex.push(kept[k]!);
+      pendingDepth.push(childDepth);
+    }
+    parent.children = children;
   }
   const used: number[] = [];
   for (let f = 0; f < frameUsed.length; f++) if (frameUsed[f] === 1) used.push(f);
