@@ -121,12 +121,12 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
 function wholeTree(profile: Profile, rootIndex: number, threshold: number, maxDepth: number, size: Int32Array): FlameTree | undefined {
   const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
   const frameUsed = new Uint8Array(frames.length);
-  // Emitted nodes waiting for their children: profile index, depth and FlameNode, as a stack.
+  // Emitted nodes waiting for their children, as a stack: FlameNode, profile index, depth.
   const pending: FlameNode[] = [];
-  const pendingIndex: number[] = [];
-  const pendingDepth: number[] = [];
-  // The kept children of one node, sorted heaviest first in place.
-  const kept: number[] = [];
+  const pendingIndex = new Int32Array(size[rootIndex]!);
+  const pendingDepth = new Int32Array(size[rootIndex]!);
+  // The kept children of one node, heaviest first (typed, and no splice: cheaper while cold).
+  const kept = new Int32Array(size[rootIndex]!);
   const node = (i: number): FlameNode => {
     const f = nodeFrame[i]!;
     frameUsed[f] = 1;
@@ -136,15 +136,17 @@ function wholeTree(profile: Profile, rootIndex: number, threshold: number, maxDe
   };
   const root = node(rootIndex);
   pending.push(root);
-  pendingIndex.push(rootIndex);
-  pendingDepth.push(0);
-  while (pending.length > 0) {
+  let sp = 1;
+  pendingIndex[0] = rootIndex;
+  pendingDepth[0] = 0;
+  while (sp > 0) {
+    sp--;
     const parent = pending.pop()!;
-    const i = pendingIndex.pop()!;
-    const childDepth = pendingDepth.pop()! + 1;
+    const i = pendingIndex[sp]!;
+    const childDepth = pendingDepth[sp]! + 1;
     const tooDeep = childDepth > maxDepth;
     let folded = 0;
-    kept.length = 0;
+    let count = 0;
     for (let c = childStart[i]!; c < childStart[i + 1]!; c++) {
       const child = childNodes[c]!;
       const total = totalValue[child]!;
@@ -153,20 +155,25 @@ function wholeTree(profile: Profile, rootIndex: number, threshold: number, maxDe
         continue;
       }
       // Insertion by total, heaviest first; an equal sibling leaves the order to the growth.
-      let at = kept.length;
-      while (at > 0 && totalValue[kept[at - 1]!]! < total) at--;
+      let at = count;
+      while (at > 0 && totalValue[kept[at - 1]!]! < total) {
+        kept[at] = kept[at - 1]!;
+        at--;
+      }
       if (at > 0 && totalValue[kept[at - 1]!] === total) return undefined;
-      kept.splice(at, 0, child);
+      kept[at] = child;
+      count++;
     }
     if (folded > 0) parent.folded = folded;
-    if (kept.length === 0) continue;
-    const children: FlameNode[] = [];
-    for (let k = 0; k < kept.length; k++) {
+    if (count === 0) continue;
+    const children: FlameNode[] = new Array<FlameNode>(count);
+    for (let k = 0; k < count; k++) {
       const child = node(kept[k]!);
-      children.push(child);
+      children[k] = child;
       pending.push(child);
-      pendingIndex.push(kept[k]!);
-      pendingDepth.push(childDepth);
+      pendingIndex[sp] = kept[k]!;
+      pendingDepth[sp] = childDepth;
+      sp++;
     }
     parent.children = children;
   }

@@ -11,9 +11,9 @@
 // keeps the last of duplicate keys, which no profiler writes.
 import { FloatList, IntList } from './scan';
 import { NO_POSITION, RawFrameTable, rawPosition, isNodeId } from './parse-common';
-import { RawCpuNodes, addTick, buildCpuProfile } from './parse-cpuprofile';
+import { RawCpuNodes, addTick, buildCpuProfile, type CpuTopLevel } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile } from './parse-heapprofile';
-import { MAX_VALUE, assembleProfile } from './assemble';
+import { MAX_VALUE, assembleProfile, type TreeParts } from './assemble';
 import type { Profile } from './types';
 
 /** Thrown inside the walk when the input needs the scanner. */
@@ -104,10 +104,16 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
       }
     }
     if (nodes !== undefined) {
-      return (
-        preorderCpuProfile(nodes, cpuSamples, timeDeltas, startTime, endTime, hasTypeId) ??
-        anyCpuProfile(nodes, cpuSamples as unknown[] | undefined, timeDeltas as unknown[] | undefined, startTime, endTime, hasTypeId)
-      );
+      // The parsed JSON is dropped before the model's arrays and objects are made: a scavenge
+      // meanwhile would copy all of it.
+      const read = preorderCpuNodes(nodes, cpuSamples, timeDeltas, startTime, endTime, hasTypeId);
+      if (read !== undefined) {
+        nodes = cpuSamples = timeDeltas = undefined;
+        return assembleProfile({ ...read.parts, frames: read.frames.toFrames(read.profilerNext ? (v) => (v > 0 ? v : 0) : (v) => (v >= 0 ? v + 1 : 0)) });
+      }
+      const top = cpuTopLevel(nodes, cpuSamples as unknown[] | undefined, timeDeltas as unknown[] | undefined, startTime, endTime, hasTypeId);
+      nodes = cpuSamples = timeDeltas = undefined;
+      return buildCpuProfile(top);
     }
     // Not a CPU profile: its sample ids and deltas are still checked, as the scanner does.
     if (cpuSamples !== undefined) for (const s of cpuSamples as unknown[]) nodeId(s);
@@ -121,8 +127,8 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
   return undefined;
 }
 
-/** Any CPU profile JSON.parse read: the scanner's tables, finished by its build function. */
-function anyCpuProfile(nodes: unknown, samplesIn: unknown[] | undefined, deltasIn: unknown[] | undefined, startTime: number | null, endTime: number | null, hasTypeId: boolean): Profile {
+/** Any CPU profile JSON.parse read, in the scanner's tables (for buildCpuProfile). */
+function cpuTopLevel(nodes: unknown, samplesIn: unknown[] | undefined, deltasIn: unknown[] | undefined, startTime: number | null, endTime: number | null, hasTypeId: boolean): CpuTopLevel {
   const cpu = new RawCpuNodes();
   walkCpuNodes(nodes, cpu);
   let samples: IntList | null = null;
@@ -135,7 +141,7 @@ function anyCpuProfile(nodes: unknown, samplesIn: unknown[] | undefined, deltasI
     timeDeltas = new FloatList(deltasIn.length);
     for (let i = 0; i < deltasIn.length; i++) timeDeltas.push(number(deltasIn[i]));
   }
-  return buildCpuProfile({ nodes: cpu, samples, timeDeltas, startTime, endTime, hasTypeId });
+  return { nodes: cpu, samples, timeDeltas, startTime, endTime, hasTypeId };
 }
 
 function number(v: unknown): number {
@@ -361,10 +367,17 @@ function walkHeapSamples(samples: unknown[], raw: RawHeapNodes): void {
  * writes), ids unique, every sample with its time delta. The input order is then the model's node
  * order, so each node's parent, frame and ticks go straight into the final arrays, checked
  * against the children lists as they come; samples and their times in one more pass. Gives the
- * very model buildCpuProfile would; anything else (another order, parent links, no deltas, a
- * value buildCpuProfile would reject) is left to it (undefined).
+ * parts buildCpuProfile would assemble (frames still raw); anything else (another order, parent
+ * links, no deltas, a value buildCpuProfile would reject) is left to it (undefined).
  */
-function preorderCpuProfile(nodes: unknown, samples: unknown, deltas: unknown, startTime: number | null, endTime: number | null, hasTypeId: boolean): Profile | undefined {
+function preorderCpuNodes(
+  nodes: unknown,
+  samples: unknown,
+  deltas: unknown,
+  startTime: number | null,
+  endTime: number | null,
+  hasTypeId: boolean,
+): { parts: Omit<TreeParts, 'frames'>; frames: RawFrameTable; profilerNext: boolean } | undefined {
   if (!Array.isArray(nodes) || !Array.isArray(samples) || !Array.isArray(deltas)) return undefined;
   const n = nodes.length;
   const sampleCount = samples.length;
@@ -543,11 +556,10 @@ function preorderCpuProfile(nodes: unknown, samples: unknown, deltas: unknown, s
   selfValue[prev]! += end - clock;
 
   const profilerNext = hasTypeId || lineTicks || (numericScriptId && !stringScriptId && !positionTicks);
-  return assembleProfile({
+  const parts: Omit<TreeParts, 'frames'> = {
     kind: 'cpu',
     unit: 'us',
     format: profilerNext ? 'v8-profiler-next' : 'devtools-cpuprofile',
-    frames: rawFrames.toFrames(profilerNext ? (v) => (v > 0 ? v : 0) : (v) => (v >= 0 ? v + 1 : 0)),
     parent,
     nodeFrame,
     selfValue,
@@ -561,5 +573,6 @@ function preorderCpuProfile(nodes: unknown, samples: unknown, deltas: unknown, s
     notes: [],
     sampleNodes,
     sampleTimes,
-  });
+  };
+  return { parts, frames: rawFrames, profilerNext };
 }
