@@ -35,18 +35,25 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
     throw new RangeError(`toFlameTree: node ${rootIndex} is not in the profile (${profile.nodeCount} nodes)`);
   }
   const maxNodes = Math.max(1, Math.floor(options.maxNodes ?? defaultMaxNodes));
-  const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
-  const threshold = (options.minFraction ?? 0) * totalValue[rootIndex]!;
+  const threshold = (options.minFraction ?? 0) * profile.totalValue[rootIndex]!;
   const maxDepth = options.maxDepth ?? Infinity;
-  // Levels below the root, of emitted nodes (only kept when there is a depth limit).
-  const depths = Number.isFinite(maxDepth) ? new Map<number, number>([[rootIndex, 0]]) : undefined;
-
   const size = subtreeSizes(profile, rootIndex);
   // Everything fits: no heap needed, unless equal siblings make its order matter (see wholeTree).
   if (size[rootIndex]! <= maxNodes) {
     const whole = wholeTree(profile, rootIndex, threshold, maxDepth, size);
     if (whole !== undefined) return whole;
   }
+  return grownTree(profile, rootIndex, maxNodes, threshold, maxDepth, size);
+}
+
+/**
+ * The tree grown best-first (the general case). Its own function: V8 compiles a function whole
+ * on its first call, and a small profile's first open never needs this part.
+ */
+function grownTree(profile: Profile, rootIndex: number, maxNodes: number, threshold: number, maxDepth: number, size: Int32Array): FlameTree {
+  const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
+  // Levels below the root, of emitted nodes (only kept when there is a depth limit).
+  const depths = Number.isFinite(maxDepth) ? new Map<number, number>([[rootIndex, 0]]) : undefined;
   // Typed marks and a plain list instead of a Set and a Map: less work per node, which matters
   // most while the code still runs cold (the first profile opened).
   const frameUsed = new Uint8Array(frames.length);
