@@ -5,6 +5,10 @@
 // here touches each node once instead of each byte. Large files keep the scanner, which needs a
 // fraction of JSON.parse's memory and is faster once compiled.
 //
+// A CPU profile as V8 writes it (nodes in preorder, a delta per sample) skips even those tables:
+// preorderCpuNodes reads it straight into the arrays assembleProfile takes, the parts
+// buildCpuProfile would have made. A first open runs cold, so each pass and call per node counts.
+//
 // This path only handles input it reads exactly as the scanner would; anything unusual (a wrong
 // type, a missing id, invalid JSON, a heap snapshot…) makes it give up (undefined), and the
 // scanner then gives the result or its precise error. One difference remains by design: JSON.parse
