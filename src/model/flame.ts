@@ -53,7 +53,7 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
 function grownTree(profile: Profile, rootIndex: number, maxNodes: number, threshold: number, maxDepth: number, size: Int32Array): FlameTree {
   const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
   // Levels below the root, of emitted nodes (only kept when there is a depth limit).
-  const depths = Number.isFinite(maxDepth) ? new Int32Array(profile.nodeCount) : undefined;
+  const depths = Number.isFinite(maxDepth) ? new Map<number, number>([[rootIndex, 0]]) : undefined;
   // Typed marks and a plain list instead of a Set and a Map: less work per node, which matters
   // most while the code still runs cold (the first profile opened).
   const frameUsed = new Uint8Array(frames.length);
@@ -71,70 +71,40 @@ function grownTree(profile: Profile, rootIndex: number, maxNodes: number, thresh
   // Best-first: the frontier (children of emitted nodes, each with its emitted parent) sits in a
   // max-heap on total value; the heaviest frontier node is emitted next. Totals never grow from
   // parent to child, so this keeps the heaviest maxNodes nodes and the result is always a
-  // connected tree. The heap is written out here, on typed arrays: no method calls per step.
-  const heapNode = new Int32Array(size[rootIndex]!);
-  const heapParent: FlameNode[] = [];
-  let heapSize = 0;
-  const root = makeNode(rootIndex);
-  let count = 1;
-  let node = root;
-  let i = rootIndex;
-  for (;;) {
-    // Offer i's children: fold the ones nothing of would be drawn, push the rest.
-    const childDepth = depths ? depths[i]! + 1 : 0;
+  // connected tree.
+  const heap = new MaxHeap(totalValue);
+  const fold = (node: FlameNode, count: number): void => {
+    node.folded = (node.folded ?? 0) + count;
+  };
+  const offer = (i: number, node: FlameNode): void => {
+    const childDepth = depths ? depths.get(i)! + 1 : 0;
     const tooDeep = childDepth > maxDepth;
     for (let c = childStart[i]!; c < childStart[i + 1]!; c++) {
       const child = childNodes[c]!;
       const total = totalValue[child]!;
       // Below the threshold, or empty (nothing to draw) unless a diff baseline has something there.
-      if (tooDeep || total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) {
-        node.folded = (node.folded ?? 0) + size[child]!;
-        continue;
+      if (tooDeep || total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) fold(node, size[child]!);
+      else {
+        depths?.set(child, childDepth);
+        heap.push(child, node);
       }
-      if (depths) depths[child] = childDepth;
-      let at = heapSize++;
-      while (at > 0) {
-        const up = (at - 1) >> 1;
-        if (totalValue[heapNode[up]!]! >= total) break;
-        heapNode[at] = heapNode[up]!;
-        heapParent[at] = heapParent[up]!;
-        at = up;
-      }
-      heapNode[at] = child;
-      heapParent[at] = node;
     }
-    if (heapSize === 0 || count >= maxNodes) break;
-    // Pop the heaviest: it becomes the next node, a child of the parent it was offered under.
-    const parent = heapParent[0]!;
-    i = heapNode[0]!;
-    heapSize--;
-    const last = heapNode[heapSize]!;
-    const lastParent = heapParent[heapSize]!;
-    if (heapSize > 0) {
-      const lastTotal = totalValue[last]!;
-      let at = 0;
-      for (;;) {
-        const l = 2 * at + 1;
-        if (l >= heapSize) break;
-        const r = l + 1;
-        const c = r < heapSize && totalValue[heapNode[r]!]! > totalValue[heapNode[l]!]! ? r : l;
-        if (totalValue[heapNode[c]!]! <= lastTotal) break;
-        heapNode[at] = heapNode[c]!;
-        heapParent[at] = heapParent[c]!;
-        at = c;
-      }
-      heapNode[at] = last;
-      heapParent[at] = lastParent;
-    }
-    node = makeNode(i);
-    if (parent.children === undefined) parent.children = [node];
-    else parent.children.push(node);
+  };
+  const root = makeNode(rootIndex);
+  let count = 1;
+  offer(rootIndex, root);
+  while (heap.size > 0 && count < maxNodes) {
+    const parent = heap.topParent();
+    const i = heap.pop();
+    const node = makeNode(i);
+    (parent.children ??= []).push(node);
     count++;
+    offer(i, node);
   }
-  // Out of budget: what is still on the frontier folds into its parent (in any order: sums).
-  for (let k = 0; k < heapSize; k++) {
-    const parent = heapParent[k]!;
-    parent.folded = (parent.folded ?? 0) + size[heapNode[k]!]!;
+  // Out of budget: what is still on the frontier folds into its parent.
+  while (heap.size > 0) {
+    const parent = heap.topParent();
+    fold(parent, size[heap.pop()]!);
   }
   // Heaviest children first reads best, and matches the webview's left-heavy sort. The heap pops
   // in non-increasing order of total (a child never outweighs its parent), so the lists are
@@ -242,4 +212,60 @@ function subtreeSizes(profile: Profile, root: number): Int32Array {
     }
   }
   return size;
+}
+
+/** Node indexes by descending key, each carrying the emitted parent it was offered under. */
+class MaxHeap {
+  private items: number[] = [];
+  private parents: FlameNode[] = [];
+  constructor(private readonly key: Float64Array) {}
+  get size(): number {
+    return this.items.length;
+  }
+  /** The parent of the item pop() returns next. */
+  topParent(): FlameNode {
+    return this.parents[0]!;
+  }
+  push(v: number, parent: FlameNode): void {
+    const a = this.items;
+    const ps = this.parents;
+    const key = this.key;
+    a.push(v);
+    ps.push(parent);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (key[a[p]!]! >= key[v]!) break;
+      a[i] = a[p]!;
+      ps[i] = ps[p]!;
+      i = p;
+    }
+    a[i] = v;
+    ps[i] = parent;
+  }
+  pop(): number {
+    const a = this.items;
+    const ps = this.parents;
+    const key = this.key;
+    const top = a[0]!;
+    const last = a.pop()!;
+    const lastParent = ps.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      const n = a.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && key[a[r]!]! > key[a[l]!]! ? r : l;
+        if (key[a[c]!]! <= key[last]!) break;
+        a[i] = a[c]!;
+        ps[i] = ps[c]!;
+        i = c;
+      }
+      a[i] = last;
+      ps[i] = lastParent;
+    }
+    return top;
+  }
 }
