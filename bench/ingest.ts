@@ -25,6 +25,30 @@
 // nodes, each cold — while JSON.parse is native from the start. From ~1 MB on, the passes
 // dominate: the object walk, the flame tree (a FlameNode per kept node, up to 16,000) and the line
 // table take most; the tree and table are now cheaper per node but not free.
+// Cold opens of 72 KB – 4.2 MB after the preorder walk (parse-object.ts), the heap-free flame tree
+// and urls categorised once (issue 9, Dec 2026, Node 20). A shared 2-core machine at load 1–9 moved
+// wall times ±30%, so each change was judged by instructions: valgrind (callgrind) of `node
+// --predictable` running parse + tree + line table once, minus the same process idle; JSON.parse of
+// the file (with its read) is the floor. Wall: fresh processes, before (main) and after
+// interleaved, the median of 21 pairwise ratios, then the median of three such runs:
+//   file             nodes   instructions, × floor: before → after      wall cold ratio: before → after (after/before)
+//   72 KB marked       279   11.6× → 8.0× (−31%)                          10.3× → 7.9× (0.77)
+//   1.4 MB webpack    6280   5.3× → 4.4× (without TurboFan 3.7× → 2.8×)   5.6× → 4.6× (0.76)
+//   4.2 MB dts       19367   4.1× → 3.4× (without TurboFan 2.7× → 2.3×)   3.2× → 2.9× (0.91)
+// What it took: V8 writes nodes in depth-first preorder, so their order is the model's, and one
+// pass (children lists checked as they come) fills the final arrays: no raw tables, id index,
+// reordering or re-indexing passes. The parsed JSON is let go before the model is assembled
+// (scavenges were copying it, up to 6 ms at 1.4 MB). toFlameTree builds the tree without its
+// heap when the budget cuts nothing and no kept siblings are equal: the tree's cold cost at
+// 1.4 MB fell by almost half (the 4.2 MB profile has more nodes than the budget, so it still
+// grows the tree through the heap). Tried and dropped, measured no better: a comparator-free
+// line-table sort; the heap written out on typed arrays (worse: small methods called often tier
+// up sooner than one long loop); the heap-free tree for cut trees (real profiles tie at the cut
+// value, where only the heap's internal order decides which nodes stay).
+// What is left at 72 KB: the floor is 0.6 ms; ours spends ~40% compiling the ~20 functions it
+// calls (--log-function-events) and the rest in V8's interpreter. 1.5× is out of reach for code
+// that runs once per process; only running it before the open would get there (a code cache, or
+// a parse worker warmed ahead of the first open, which the product does not do today).
 // A capped young generation does not reach the peak target (issue 9; Dec 2026, Node 20, the mem
 // and cold/steady runs of ingest-worker.js with --max-semi-space-size=N, A/B in one run, medians of
 // 3 processes; N MB semi-space = a Worker's resourceLimits.maxYoungGenerationSizeMb of 3N, checked

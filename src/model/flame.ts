@@ -35,13 +35,25 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
     throw new RangeError(`toFlameTree: node ${rootIndex} is not in the profile (${profile.nodeCount} nodes)`);
   }
   const maxNodes = Math.max(1, Math.floor(options.maxNodes ?? defaultMaxNodes));
-  const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
-  const threshold = (options.minFraction ?? 0) * totalValue[rootIndex]!;
+  const threshold = (options.minFraction ?? 0) * profile.totalValue[rootIndex]!;
   const maxDepth = options.maxDepth ?? Infinity;
+  const size = subtreeSizes(profile, rootIndex);
+  // Everything fits: no heap needed, unless equal siblings make its order matter (see wholeTree).
+  if (size[rootIndex]! <= maxNodes) {
+    const whole = wholeTree(profile, rootIndex, threshold, maxDepth, size);
+    if (whole !== undefined) return whole;
+  }
+  return grownTree(profile, rootIndex, maxNodes, threshold, maxDepth, size);
+}
+
+/**
+ * The tree grown best-first (the general case). Its own function: V8 compiles a function whole
+ * on its first call, and a small profile's first open never needs this part.
+ */
+function grownTree(profile: Profile, rootIndex: number, maxNodes: number, threshold: number, maxDepth: number, size: Int32Array): FlameTree {
+  const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
   // Levels below the root, of emitted nodes (only kept when there is a depth limit).
   const depths = Number.isFinite(maxDepth) ? new Map<number, number>([[rootIndex, 0]]) : undefined;
-
-  const size = subtreeSizes(profile, rootIndex);
   // Typed marks and a plain list instead of a Set and a Map: less work per node, which matters
   // most while the code still runs cold (the first profile opened).
   const frameUsed = new Uint8Array(frames.length);
@@ -101,6 +113,77 @@ export function toFlameTree(profile: Profile, options: FlameOptions = {}): Flame
   for (let k = 0; k < emitted.length; k++) {
     const children = emitted[k]!.children;
     if (children !== undefined && !descending(children)) children.sort(byValueDescending);
+  }
+  const used: number[] = [];
+  for (let f = 0; f < frameUsed.length; f++) if (frameUsed[f] === 1) used.push(f);
+  return { root, frames: used };
+}
+
+/**
+ * The tree when the budget cuts nothing (the subtree has at most maxNodes nodes): every node the
+ * threshold and depth keep, each node's children heaviest first — what the best-first growth
+ * gives, without a heap (per node, cold, a heap costs more than all the rest). The growth orders
+ * equal siblings by its heap's internals, so when two kept siblings are equal this gives up
+ * (undefined) and the growth decides. A node's folded count is set before its children, as there.
+ */
+function wholeTree(profile: Profile, rootIndex: number, threshold: number, maxDepth: number, size: Int32Array): FlameTree | undefined {
+  const { totalValue, selfValue, childStart, childNodes, nodeFrame, frames, baseTotalValue } = profile;
+  const frameUsed = new Uint8Array(frames.length);
+  // Emitted nodes waiting for their children, as a stack: FlameNode, profile index, depth.
+  const pending: FlameNode[] = [];
+  const pendingIndex = new Int32Array(size[rootIndex]!);
+  const pendingDepth = new Int32Array(size[rootIndex]!);
+  // The kept children of one node, heaviest first (typed, and no splice: cheaper while cold).
+  const kept = new Int32Array(size[rootIndex]!);
+  const node = (i: number): FlameNode => {
+    const f = nodeFrame[i]!;
+    frameUsed[f] = 1;
+    const out: FlameNode = { id: i, name: frames[f]?.functionName ?? '(unknown)', value: totalValue[i]!, self: selfValue[i]!, frame: f };
+    if (baseTotalValue) out.delta = totalValue[i]! - baseTotalValue[i]!;
+    return out;
+  };
+  const root = node(rootIndex);
+  pending.push(root);
+  let sp = 1;
+  pendingIndex[0] = rootIndex;
+  pendingDepth[0] = 0;
+  while (sp > 0) {
+    sp--;
+    const parent = pending.pop()!;
+    const i = pendingIndex[sp]!;
+    const childDepth = pendingDepth[sp]! + 1;
+    const tooDeep = childDepth > maxDepth;
+    let folded = 0;
+    let count = 0;
+    for (let c = childStart[i]!; c < childStart[i + 1]!; c++) {
+      const child = childNodes[c]!;
+      const total = totalValue[child]!;
+      if (tooDeep || total < threshold || (total <= 0 && (baseTotalValue === undefined || baseTotalValue[child] === 0))) {
+        folded += size[child]!;
+        continue;
+      }
+      // Insertion by total, heaviest first; an equal sibling leaves the order to the growth.
+      let at = count;
+      while (at > 0 && totalValue[kept[at - 1]!]! < total) {
+        kept[at] = kept[at - 1]!;
+        at--;
+      }
+      if (at > 0 && totalValue[kept[at - 1]!] === total) return undefined;
+      kept[at] = child;
+      count++;
+    }
+    if (folded > 0) parent.folded = folded;
+    if (count === 0) continue;
+    const children: FlameNode[] = new Array<FlameNode>(count);
+    for (let k = 0; k < count; k++) {
+      const child = node(kept[k]!);
+      children[k] = child;
+      pending.push(child);
+      pendingIndex[sp] = kept[k]!;
+      pendingDepth[sp] = childDepth;
+      sp++;
+    }
+    parent.children = children;
   }
   const used: number[] = [];
   for (let f = 0; f < frameUsed.length; f++) if (frameUsed[f] === 1) used.push(f);

@@ -46,14 +46,15 @@ function decodeSegment(segment: string): string {
 
 /** Builds a Frame with its category; `line`/`column` are already 1-based (0 = unknown). */
 export function makeFrame(functionName: string, url: string, line: number, column: number): Frame {
-  const cls = categorizeUrl(url, functionName);
-  const frame: Frame = {
-    functionName: functionName === '' ? '(anonymous)' : functionName,
-    url,
-    line: line > 0 ? line : 0,
-    column: column > 0 ? column : 0,
-    category: cls.category,
-    ...(cls.packageName !== undefined ? { packageName: cls.packageName } : {}),
-  };
-  return frame;
+  return frameOfClass(functionName, url, line, column, categorizeUrl(url, functionName));
+}
+
+/** makeFrame with the url's class already known (importers categorise each url once). */
+export function frameOfClass(functionName: string, url: string, line: number, column: number, cls: FrameClass): Frame {
+  const name = functionName === '' ? '(anonymous)' : functionName;
+  const l = line > 0 ? line : 0;
+  const c = column > 0 ? column : 0;
+  // Two literals rather than a spread: the same objects, without a copy per frame.
+  if (cls.packageName !== undefined) return { functionName: name, url, line: l, column: c, category: cls.category, packageName: cls.packageName };
+  return { functionName: name, url, line: l, column: c, category: cls.category };
 }

@@ -1,6 +1,6 @@
 // Pieces shared by the importers while scanning: raw-frame interning, node ids and their index.
 // The final Profile is assembled by assemble.ts, the same code every transform finishes with.
-import { makeFrame } from './frames';
+import { categorizeUrl, frameOfClass, type FrameClass } from './frames';
 import type { Frame } from './types';
 import { ProfileError } from './types';
 import { ByteStringTable, IntList, type JsonScanner } from './scan';
@@ -56,15 +56,22 @@ export class RawFrameTable {
   /** Frames in intern order. `toOneBased` maps a raw line/column to 1-based (0 = unknown). */
   toFrames(toOneBased: (raw: number) => number): Frame[] {
     const frames: Frame[] = new Array<Frame>(this.fn.length);
+    const names = this.names.strings;
+    const urls = this.urls.strings;
+    // Frames share their files: each url is categorised once ('' depends on the name, and is cheap).
+    const classes: (FrameClass | undefined)[] = new Array<FrameClass | undefined>(urls.length);
     for (let i = 0; i < this.fn.length; i++) {
       const line = this.line.data[i]!;
       const col = this.col.data[i]!;
-      frames[i] = makeFrame(
-        this.names.strings[this.fn.data[i]!]!,
-        this.urls.strings[this.url.data[i]!]!,
-        line === NO_POSITION ? 0 : toOneBased(line),
-        col === NO_POSITION ? 0 : toOneBased(col),
-      );
+      const name = names[this.fn.data[i]!]!;
+      const urlId = this.url.data[i]!;
+      const url = urls[urlId]!;
+      let cls = url === '' ? undefined : classes[urlId];
+      if (cls === undefined) {
+        cls = categorizeUrl(url, name);
+        if (url !== '') classes[urlId] = cls;
+      }
+      frames[i] = frameOfClass(name, url, line === NO_POSITION ? 0 : toOneBased(line), col === NO_POSITION ? 0 : toOneBased(col), cls);
     }
     return frames;
   }

@@ -5,15 +5,19 @@
 // here touches each node once instead of each byte. Large files keep the scanner, which needs a
 // fraction of JSON.parse's memory and is faster once compiled.
 //
+// A CPU profile as V8 writes it (nodes in preorder, a delta per sample) skips even those tables:
+// preorderCpuNodes reads it straight into the arrays assembleProfile takes, the parts
+// buildCpuProfile would have made. A first open runs cold, so each pass and call per node counts.
+//
 // This path only handles input it reads exactly as the scanner would; anything unusual (a wrong
 // type, a missing id, invalid JSON, a heap snapshot…) makes it give up (undefined), and the
 // scanner then gives the result or its precise error. One difference remains by design: JSON.parse
 // keeps the last of duplicate keys, which no profiler writes.
 import { FloatList, IntList } from './scan';
-import { NO_POSITION, rawPosition, isNodeId } from './parse-common';
-import { RawCpuNodes, addTick, buildCpuProfile } from './parse-cpuprofile';
+import { NO_POSITION, RawFrameTable, rawPosition, isNodeId } from './parse-common';
+import { RawCpuNodes, addTick, buildCpuProfile, type CpuTopLevel } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile } from './parse-heapprofile';
-import { MAX_VALUE } from './assemble';
+import { MAX_VALUE, assembleProfile, type TreeParts } from './assemble';
 import type { Profile } from './types';
 
 /** Thrown inside the walk when the input needs the scanner. */
@@ -53,10 +57,10 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
   if (!isObject(top)) return undefined;
   const members = top;
   top = undefined;
-  let cpu: RawCpuNodes | null = null;
+  let nodes: unknown;
+  let cpuSamples: unknown;
+  let timeDeltas: unknown;
   let heap: RawHeapNodes | null = null;
-  let samples: IntList | null = null;
-  let timeDeltas: FloatList | null = null;
   let startTime: number | null = null;
   let endTime: number | null = null;
   let hasTypeId = false;
@@ -67,8 +71,7 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
       members[key] = undefined;
       switch (key) {
         case 'nodes':
-          cpu = new RawCpuNodes();
-          walkCpuNodes(v, cpu);
+          nodes = v;
           break;
         case 'samples':
           if (!Array.isArray(v)) giveUp();
@@ -76,15 +79,14 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
           if (isObject(v[0])) {
             heap ??= new RawHeapNodes();
             walkHeapSamples(v, heap);
+            cpuSamples = undefined;
           } else {
-            samples = new IntList(v.length);
-            for (let i = 0; i < v.length; i++) samples.push(nodeId(v[i]));
+            cpuSamples = v;
           }
           break;
         case 'timeDeltas':
           if (!Array.isArray(v)) giveUp();
-          timeDeltas = new FloatList(v.length);
-          for (let i = 0; i < v.length; i++) timeDeltas.push(number(v[i]));
+          timeDeltas = v;
           break;
         case 'head':
           heap ??= new RawHeapNodes();
@@ -105,14 +107,45 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
           giveUp();
       }
     }
+    if (nodes !== undefined) {
+      // The parsed JSON is dropped before the model's arrays and objects are made: a scavenge
+      // meanwhile would copy all of it.
+      const read = preorderCpuNodes(nodes, cpuSamples, timeDeltas, startTime, endTime, hasTypeId);
+      if (read !== undefined) {
+        nodes = cpuSamples = timeDeltas = undefined;
+        return assembleProfile({ ...read.parts, frames: read.frames.toFrames(read.profilerNext ? (v) => (v > 0 ? v : 0) : (v) => (v >= 0 ? v + 1 : 0)) });
+      }
+      const top = cpuTopLevel(nodes, cpuSamples as unknown[] | undefined, timeDeltas as unknown[] | undefined, startTime, endTime, hasTypeId);
+      nodes = cpuSamples = timeDeltas = undefined;
+      return buildCpuProfile(top);
+    }
+    // Not a CPU profile: its sample ids and deltas are still checked, as the scanner does.
+    if (cpuSamples !== undefined) for (const s of cpuSamples as unknown[]) nodeId(s);
+    if (timeDeltas !== undefined) for (const d of timeDeltas as unknown[]) number(d);
   } catch (err) {
     // A stack overflow on absurdly nested input is the scanner's to report, too.
     if (err === GIVE_UP || err instanceof RangeError) return undefined;
     throw err;
   }
-  if (cpu !== null) return buildCpuProfile({ nodes: cpu, samples, timeDeltas, startTime, endTime, hasTypeId });
   if (heap !== null && heap.ids.length > 0) return buildHeapProfile(heap);
   return undefined;
+}
+
+/** Any CPU profile JSON.parse read, in the scanner's tables (for buildCpuProfile). */
+function cpuTopLevel(nodes: unknown, samplesIn: unknown[] | undefined, deltasIn: unknown[] | undefined, startTime: number | null, endTime: number | null, hasTypeId: boolean): CpuTopLevel {
+  const cpu = new RawCpuNodes();
+  walkCpuNodes(nodes, cpu);
+  let samples: IntList | null = null;
+  let timeDeltas: FloatList | null = null;
+  if (samplesIn !== undefined) {
+    samples = new IntList(samplesIn.length);
+    for (let i = 0; i < samplesIn.length; i++) samples.push(nodeId(samplesIn[i]));
+  }
+  if (deltasIn !== undefined) {
+    timeDeltas = new FloatList(deltasIn.length);
+    for (let i = 0; i < deltasIn.length; i++) timeDeltas.push(number(deltasIn[i]));
+  }
+  return { nodes: cpu, samples, timeDeltas, startTime, endTime, hasTypeId };
 }
 
 function number(v: unknown): number {
@@ -331,4 +364,219 @@ function walkHeapSamples(samples: unknown[], raw: RawHeapNodes): void {
     raw.sampleSize.push(s.size === undefined ? 0 : number(s.size));
     raw.sampleOrdinal.push(ordinal);
   }
+}
+
+/**
+ * The common CPU profile in one pass: nodes in depth-first preorder with children lists (what V8
+ * writes), ids unique, every sample with its time delta. The input order is then the model's node
+ * order, so each node's parent, frame and ticks go straight into the final arrays, checked
+ * against the children lists as they come; samples and their times in one more pass. Gives the
+ * parts buildCpuProfile would assemble (frames still raw); anything else (another order, parent
+ * links, no deltas, a value buildCpuProfile would reject) is left to it (undefined).
+ */
+function preorderCpuNodes(
+  nodes: unknown,
+  samples: unknown,
+  deltas: unknown,
+  startTime: number | null,
+  endTime: number | null,
+  hasTypeId: boolean,
+): { parts: Omit<TreeParts, 'frames'>; frames: RawFrameTable; profilerNext: boolean } | undefined {
+  if (!Array.isArray(nodes) || !Array.isArray(samples) || !Array.isArray(deltas)) return undefined;
+  const n = nodes.length;
+  const sampleCount = samples.length;
+  if (n === 0 || sampleCount === 0 || deltas.length !== sampleCount) return undefined;
+  if ((startTime !== null && !(Math.abs(startTime) <= MAX_VALUE)) || (endTime !== null && !(Math.abs(endTime) <= MAX_VALUE))) return undefined;
+  const rawFrames = new RawFrameTable();
+  const names = rawFrames.names;
+  const urls = rawFrames.urls;
+  const emptyName = names.internValue('');
+  const emptyUrl = urls.internValue('');
+  const parent = new Int32Array(n);
+  const nodeFrame = new Int32Array(n);
+  const tickStart = new Int32Array(n + 1);
+  let tickLine = new Int32Array(256);
+  let tickCount = new Float64Array(256);
+  let ticks = 0;
+  // Position + 1 per node id (0: no such node), grown up to where buildCpuProfile's index stays dense.
+  const maxDenseId = n * 4 + 1024;
+  let posOf = new Int32Array(Math.min(maxDenseId, n + 1024));
+  // The children lists still being matched, innermost last: node n must be the next child listed.
+  const open: unknown[][] = [];
+  const openNext = new Int32Array(n);
+  const openOwner = new Int32Array(n);
+  let depth = 0;
+  let numericScriptId = false;
+  let stringScriptId = false;
+  let positionTicks = false;
+  let lineTicks = false;
+  let lastUrl = '';
+  let lastUrlId = emptyUrl;
+  for (let i = 0; i < n; i++) {
+    const node: unknown = nodes[i];
+    if (!isObject(node)) return undefined;
+    const id: unknown = node.id;
+    if (typeof id !== 'number' || (id | 0) !== id || id < 0) return undefined;
+    if (id >= posOf.length) {
+      if (id >= maxDenseId) return undefined;
+      const grown = new Int32Array(maxDenseId);
+      grown.set(posOf);
+      posOf = grown;
+    }
+    if (posOf[id] !== 0) return undefined;
+    posOf[id] = i + 1;
+    if (i === 0) parent[0] = -1;
+    else {
+      while (depth > 0 && openNext[depth - 1] === open[depth - 1]!.length) depth--;
+      if (depth === 0 || open[depth - 1]![openNext[depth - 1]!] !== id) return undefined;
+      openNext[depth - 1]!++;
+      parent[i] = openOwner[depth - 1]!;
+    }
+    if (node.parent !== undefined) return undefined;
+    const children = node.children;
+    if (children !== undefined) {
+      if (!Array.isArray(children)) return undefined;
+      if (children.length > 0) {
+        open[depth] = children;
+        openNext[depth] = 0;
+        openOwner[depth] = i;
+        depth++;
+      }
+    }
+    const hits = node.hitCount;
+    if (hits !== undefined && typeof hits !== 'number') return undefined;
+    const cf = node.callFrame;
+    if (!isObject(cf)) return undefined;
+    const fnName = cf.functionName;
+    let fn = emptyName;
+    if (fnName !== undefined) {
+      if (typeof fnName !== 'string') return undefined;
+      fn = names.internValue(fnName);
+    }
+    const urlName = cf.url;
+    let url = emptyUrl;
+    if (urlName !== undefined) {
+      if (typeof urlName !== 'string') return undefined;
+      if (urlName !== lastUrl) {
+        lastUrl = urlName;
+        lastUrlId = urls.internValue(urlName);
+      }
+      url = lastUrlId;
+    }
+    const lineNumber: unknown = cf.lineNumber;
+    const columnNumber: unknown = cf.columnNumber;
+    let line = NO_POSITION;
+    let col = NO_POSITION;
+    if (lineNumber !== undefined) {
+      if (typeof lineNumber !== 'number') return undefined;
+      if ((lineNumber | 0) === lineNumber && lineNumber >= -1) line = lineNumber;
+    }
+    if (columnNumber !== undefined) {
+      if (typeof columnNumber !== 'number') return undefined;
+      if ((columnNumber | 0) === columnNumber && columnNumber >= -1) col = columnNumber;
+    }
+    const scriptId = cf.scriptId;
+    if (typeof scriptId === 'string') stringScriptId = true;
+    else if (typeof scriptId === 'number') numericScriptId = true;
+    nodeFrame[i] = rawFrames.intern(fn, url, line, col);
+    // Per-line ticks: one kind per node (both at once keep their key order: buildCpuProfile's).
+    tickStart[i] = ticks;
+    let list: unknown = node.positionTicks;
+    let countKey = 'ticks';
+    if (list !== undefined) {
+      positionTicks = true;
+      if (cf.lineTicks !== undefined) return undefined;
+    } else {
+      list = cf.lineTicks;
+      if (list !== undefined) {
+        lineTicks = true;
+        countKey = 'hitCount';
+      }
+    }
+    if (list !== undefined && list !== null) {
+      if (!Array.isArray(list)) return undefined;
+      if (ticks + list.length > tickLine.length) {
+        const size = Math.max(tickLine.length * 2, ticks + list.length);
+        const l2 = new Int32Array(size);
+        l2.set(tickLine);
+        tickLine = l2;
+        const c2 = new Float64Array(size);
+        c2.set(tickCount);
+        tickCount = c2;
+      }
+      for (let k = 0; k < list.length; k++) {
+        const entry: unknown = list[k];
+        if (!isObject(entry)) return undefined;
+        const tl = entry.line;
+        const tc = entry[countKey];
+        if ((tl !== undefined && typeof tl !== 'number') || (tc !== undefined && typeof tc !== 'number')) return undefined;
+        // As addTick: whole lines only, positive finite counts; a line out of range counts on line 0.
+        const lineOf = tl ?? 0;
+        const count = tc ?? 0;
+        if (Number.isInteger(lineOf) && count > 0 && count <= MAX_VALUE) {
+          tickLine[ticks] = lineOf > 0 && lineOf <= 0x7fffffff ? lineOf : 0;
+          tickCount[ticks] = count;
+          ticks++;
+        }
+      }
+    }
+  }
+  while (depth > 0 && openNext[depth - 1] === open[depth - 1]!.length) depth--;
+  // A child listed but never met: buildCpuProfile names it.
+  if (depth > 0) return undefined;
+  tickStart[n] = ticks;
+
+  // Samples: each one's node, and the time it stands for (see buildCpuProfile's attributeTime).
+  const selfValue = new Float64Array(n);
+  const selfSamples = new Float64Array(n);
+  const sampleNodes = new Int32Array(sampleCount);
+  const sampleTimes = new Float64Array(sampleCount);
+  const start = startTime ?? 0;
+  let prev = 0;
+  let ts = start;
+  let clock = 0;
+  let first = 0;
+  for (let i = 0; i < sampleCount; i++) {
+    const s: unknown = samples[i];
+    const d: unknown = deltas[i];
+    if (typeof s !== 'number' || (s | 0) !== s || s < 0 || s >= posOf.length || typeof d !== 'number' || !(d >= -MAX_VALUE && d <= MAX_VALUE)) return undefined;
+    const k = posOf[s]! - 1;
+    if (k < 0) return undefined;
+    sampleNodes[i] = k;
+    selfSamples[k]!++;
+    ts += d;
+    if (i === 0) {
+      first = ts;
+      clock = ts;
+    } else if (ts > clock) {
+      selfValue[prev]! += ts - clock;
+      clock = ts;
+    }
+    sampleTimes[i] = clock;
+    prev = k;
+  }
+  const end = endTime !== null && endTime > clock ? endTime : clock;
+  if (!(end - first <= MAX_VALUE)) return undefined;
+  selfValue[prev]! += end - clock;
+
+  const profilerNext = hasTypeId || lineTicks || (numericScriptId && !stringScriptId && !positionTicks);
+  const parts: Omit<TreeParts, 'frames'> = {
+    kind: 'cpu',
+    unit: 'us',
+    format: profilerNext ? 'v8-profiler-next' : 'devtools-cpuprofile',
+    parent,
+    nodeFrame,
+    selfValue,
+    selfSamples,
+    tickStart,
+    tickLine: tickLine.subarray(0, ticks),
+    tickCount: tickCount.subarray(0, ticks),
+    startTime: start,
+    endTime: end,
+    sampleCount,
+    notes: [],
+    sampleNodes,
+    sampleTimes,
+  };
+  return { parts, frames: rawFrames, profilerNext };
 }

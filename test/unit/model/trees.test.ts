@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bottomUp } from '../../../src/model/bottom-up';
+import { ProfileBuilder, copyValues } from '../../../src/model/builder';
 import { toFlameTree } from '../../../src/model/flame';
 import { parseProfile } from '../../../src/model/import';
 import { functionTable, lineTable } from '../../../src/model/tables';
@@ -50,6 +51,36 @@ describe('toFlameTree', () => {
         assert.equal(root.id, 0);
         assert.equal(root.value, p.totalValue[0]);
       }
+    });
+
+    it(`${name}: a tree nothing is cut from comes out the same built directly or grown best-first`, () => {
+      // With the budget at or above the subtree, toFlameTree builds the tree without its heap;
+      // with the budget exactly at what the threshold keeps, it grows it through the heap. Both
+      // must give the same tree, to the children's order and the order of each node's keys.
+      for (const minFraction of [0, 0.001, 0.01]) {
+        const direct = toFlameTree(p, { minFraction, maxNodes: p.nodeCount });
+        let kept = 0;
+        walk(direct.root, () => kept++);
+        if (kept === p.nodeCount) continue;
+        const grown = toFlameTree(p, { minFraction, maxNodes: kept });
+        assert.equal(JSON.stringify(grown), JSON.stringify(direct), `minFraction ${minFraction}`);
+      }
+      // Every node kept (equal siblings included): the same profile plus one empty leaf, which
+      // is folded, never drawn, so a budget of one less than the node count cuts nothing.
+      const b = ProfileBuilder.like(p);
+      const into = new Int32Array(p.nodeCount);
+      for (let i = 1; i < p.nodeCount; i++) into[i] = b.addNode(into[p.nodeParent[i]!]!, p.nodeFrame[i]!);
+      for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, into[i]!);
+      b.addNode(0, b.frame({ functionName: '(empty)', url: '', line: 0, column: 0, category: 'meta' }));
+      const q = b.finish();
+      const all = toFlameTree(q, { maxNodes: q.nodeCount });
+      assert.equal(all.root.folded, 1);
+      assert.equal(JSON.stringify(toFlameTree(q, { maxNodes: q.nodeCount - 1 })), JSON.stringify(all), 'every node kept');
+      const deep = toFlameTree(p, { maxDepth: 4, maxNodes: p.nodeCount });
+      let kept = 0;
+      walk(deep.root, () => kept++);
+      assert.ok(kept < p.nodeCount);
+      assert.equal(JSON.stringify(toFlameTree(p, { maxDepth: 4, maxNodes: kept })), JSON.stringify(deep), 'maxDepth 4');
     });
 
     it(`${name}: keeps the heaviest nodes first`, () => {
