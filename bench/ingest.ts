@@ -12,12 +12,13 @@
 // machine — in ms and as a multiple of the cold floor.
 // Targets (issue 9): cold and steady ratios ≤ 1.5 × floor at every size; peak ≤ 2 × file above 10 MB.
 // Missing large profiles are captured first (bench/capture-large.ts). Not part of `npm test`.
-//   npm run bench                     all sizes
-//   BENCH_RUNS=3 npm run bench        fewer runs per process (and cold processes)
-//   npm run bench -- file.cpuprofile  specific files
-//   npm run bench -- --paths          also the cold ratio of each JSON reader forced (byte scanner,
+//   npm run bench                     all sizes (then the webview and load benches)
+//   npm run bench:ingest              this bench alone; BENCH_RUNS=3 for fewer runs per process
+//   npm run bench:ingest -- file.cpuprofile  specific files (`npm run bench -- …` hands its
+//                                     arguments to the last bench in its chain, not to this one)
+//   npm run bench:ingest -- --paths          also the cold ratio of each JSON reader forced (byte scanner,
 //                                     JSON.parse + object walk): where the size threshold belongs
-//   npm run bench -- --splits         also where the cold time goes: read / parse / flame tree / line
+//   npm run bench:ingest -- --splits         also where the cold time goes: read / parse / flame tree / line
 //                                     table, each in ms (median of the cold processes)
 // What a cold open of a small profile spends (72 KB, 279 nodes; --cpu-prof of fresh processes and
 // these splits, Dec 2026): about half is V8 compiling our functions on their first call (`node
