@@ -172,13 +172,66 @@ function position(v: unknown): number {
   return v === undefined ? NO_POSITION : rawPosition(number(v));
 }
 
+/**
+ * A node's callFrame into the frame table, for both walks: one call per node, its fields checked
+ * inline (in cold, interpreted code a call per field is what the walk would pay for).
+ */
+class CallFrameReader {
+  private readonly emptyName: number;
+  private readonly emptyUrl: number;
+  private lastUrl = '';
+  private lastUrlId: number;
+  numericScriptId = false;
+  stringScriptId = false;
+
+  constructor(private readonly frames: RawFrameTable) {
+    this.emptyName = frames.names.internValue('');
+    this.emptyUrl = frames.urls.internValue('');
+    this.lastUrlId = this.emptyUrl;
+  }
+
+  /** The frame's index in the table, or -1 when a field has the wrong type (the caller gives up). */
+  read(cf: Record<string, unknown>): number {
+    const fnName = cf.functionName;
+    let fn = this.emptyName;
+    if (fnName !== undefined) {
+      if (typeof fnName !== 'string') return -1;
+      fn = this.frames.names.internValue(fnName);
+    }
+    // Siblings in a profile mostly share their file: skip the lookup when the url repeats.
+    const urlName = cf.url;
+    let url = this.emptyUrl;
+    if (urlName !== undefined) {
+      if (typeof urlName !== 'string') return -1;
+      if (urlName !== this.lastUrl) {
+        this.lastUrl = urlName;
+        this.lastUrlId = this.frames.urls.internValue(urlName);
+      }
+      url = this.lastUrlId;
+    }
+    // As rawPosition(): integers from -1 up (within int32), anything else NO_POSITION.
+    const lineNumber: unknown = cf.lineNumber;
+    const columnNumber: unknown = cf.columnNumber;
+    let line = NO_POSITION;
+    let col = NO_POSITION;
+    if (lineNumber !== undefined) {
+      if (typeof lineNumber !== 'number') return -1;
+      if ((lineNumber | 0) === lineNumber && lineNumber >= -1) line = lineNumber;
+    }
+    if (columnNumber !== undefined) {
+      if (typeof columnNumber !== 'number') return -1;
+      if ((columnNumber | 0) === columnNumber && columnNumber >= -1) col = columnNumber;
+    }
+    const scriptId = cf.scriptId;
+    if (typeof scriptId === 'string') this.stringScriptId = true;
+    else if (typeof scriptId === 'number') this.numericScriptId = true;
+    return this.frames.intern(fn, url, line, col);
+  }
+}
+
 function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
   if (!Array.isArray(nodes) || nodes.length === 0) giveUp();
   const count = nodes.length;
-  const names = raw.frames.names;
-  const urls = raw.frames.urls;
-  const emptyName = names.internValue('');
-  const emptyUrl = urls.internValue('');
   // The per-node lists sized once from the array (no growing copies) and filled in place: cold
   // code runs in V8's interpreter, where every call and property load per node counts.
   raw.ids.reserve(count);
@@ -195,9 +248,7 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
   const childOff = raw.childOff.data;
   const tickOff = raw.tickOff.data;
   const childIds = raw.childIds;
-  const frames = raw.frames;
-  let lastUrl = '';
-  let lastUrlId = emptyUrl;
+  const callFrames = new CallFrameReader(raw.frames);
   // Indexed loops: cold code runs in the interpreter, where for-of allocates per element.
   for (let n = 0; n < count; n++) {
     const node: unknown = nodes[n];
@@ -210,35 +261,8 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
     if (!isObject(cf)) giveUp();
     childOff[n] = childIds.length;
     tickOff[n] = raw.tickLine.length;
-    const fnName = cf.functionName;
-    const fn = fnName === undefined ? emptyName : typeof fnName === 'string' ? names.internValue(fnName) : giveUp();
-    // Siblings in a profile mostly share their file: skip the lookup when the url repeats.
-    const urlName = cf.url;
-    let url = emptyUrl;
-    if (urlName !== undefined) {
-      if (typeof urlName !== 'string') giveUp();
-      if (urlName !== lastUrl) {
-        lastUrl = urlName;
-        lastUrlId = urls.internValue(urlName);
-      }
-      url = lastUrlId;
-    }
-    // As rawPosition(): integers from -1 up (within int32), anything else NO_POSITION.
-    const lineNumber: unknown = cf.lineNumber;
-    const columnNumber: unknown = cf.columnNumber;
-    let line = NO_POSITION;
-    let col = NO_POSITION;
-    if (lineNumber !== undefined) {
-      if (typeof lineNumber !== 'number') giveUp();
-      if ((lineNumber | 0) === lineNumber && lineNumber >= -1) line = lineNumber;
-    }
-    if (columnNumber !== undefined) {
-      if (typeof columnNumber !== 'number') giveUp();
-      if ((columnNumber | 0) === columnNumber && columnNumber >= -1) col = columnNumber;
-    }
-    const scriptId = cf.scriptId;
-    if (typeof scriptId === 'string') raw.stringScriptId = true;
-    else if (typeof scriptId === 'number') raw.numericScriptId = true;
+    const f = callFrames.read(cf);
+    if (f < 0) giveUp();
     const hits = node.hitCount === undefined ? 0 : number(node.hitCount);
     const children = node.children;
     if (children !== undefined) {
@@ -275,11 +299,13 @@ function walkCpuNodes(nodes: unknown, raw: RawCpuNodes): void {
       if (positionTicks !== undefined) walkTicks(positionTicks, raw, 'ticks');
     }
     ids[n] = id;
-    frame[n] = frames.intern(fn, url, line, col);
+    frame[n] = f;
     hitCount[n] = hits;
     parentIds[n] = parentId;
   }
   childOff[count] = childIds.length;
+  if (callFrames.stringScriptId) raw.stringScriptId = true;
+  if (callFrames.numericScriptId) raw.numericScriptId = true;
   tickOff[count] = raw.tickLine.length;
   raw.ids.length = count;
   raw.frame.length = count;
@@ -388,10 +414,7 @@ function preorderCpuNodes(
   if (n === 0 || sampleCount === 0 || deltas.length !== sampleCount) return undefined;
   if ((startTime !== null && !(Math.abs(startTime) <= MAX_VALUE)) || (endTime !== null && !(Math.abs(endTime) <= MAX_VALUE))) return undefined;
   const rawFrames = new RawFrameTable();
-  const names = rawFrames.names;
-  const urls = rawFrames.urls;
-  const emptyName = names.internValue('');
-  const emptyUrl = urls.internValue('');
+  const callFrames = new CallFrameReader(rawFrames);
   const parent = new Int32Array(n);
   const nodeFrame = new Int32Array(n);
   const tickStart = new Int32Array(n + 1);
@@ -406,12 +429,8 @@ function preorderCpuNodes(
   const openNext = new Int32Array(n);
   const openOwner = new Int32Array(n);
   let depth = 0;
-  let numericScriptId = false;
-  let stringScriptId = false;
   let positionTicks = false;
   let lineTicks = false;
-  let lastUrl = '';
-  let lastUrlId = emptyUrl;
   for (let i = 0; i < n; i++) {
     const node: unknown = nodes[i];
     if (!isObject(node)) return undefined;
@@ -447,38 +466,9 @@ function preorderCpuNodes(
     if (hits !== undefined && typeof hits !== 'number') return undefined;
     const cf = node.callFrame;
     if (!isObject(cf)) return undefined;
-    const fnName = cf.functionName;
-    let fn = emptyName;
-    if (fnName !== undefined) {
-      if (typeof fnName !== 'string') return undefined;
-      fn = names.internValue(fnName);
-    }
-    const urlName = cf.url;
-    let url = emptyUrl;
-    if (urlName !== undefined) {
-      if (typeof urlName !== 'string') return undefined;
-      if (urlName !== lastUrl) {
-        lastUrl = urlName;
-        lastUrlId = urls.internValue(urlName);
-      }
-      url = lastUrlId;
-    }
-    const lineNumber: unknown = cf.lineNumber;
-    const columnNumber: unknown = cf.columnNumber;
-    let line = NO_POSITION;
-    let col = NO_POSITION;
-    if (lineNumber !== undefined) {
-      if (typeof lineNumber !== 'number') return undefined;
-      if ((lineNumber | 0) === lineNumber && lineNumber >= -1) line = lineNumber;
-    }
-    if (columnNumber !== undefined) {
-      if (typeof columnNumber !== 'number') return undefined;
-      if ((columnNumber | 0) === columnNumber && columnNumber >= -1) col = columnNumber;
-    }
-    const scriptId = cf.scriptId;
-    if (typeof scriptId === 'string') stringScriptId = true;
-    else if (typeof scriptId === 'number') numericScriptId = true;
-    nodeFrame[i] = rawFrames.intern(fn, url, line, col);
+    const f = callFrames.read(cf);
+    if (f < 0) return undefined;
+    nodeFrame[i] = f;
     // Per-line ticks: one kind per node (both at once keep their key order: buildCpuProfile's).
     tickStart[i] = ticks;
     let list: unknown = node.positionTicks;
@@ -559,7 +549,7 @@ function preorderCpuNodes(
   if (!(end - first <= MAX_VALUE)) return undefined;
   selfValue[prev]! += end - clock;
 
-  const profilerNext = hasTypeId || lineTicks || (numericScriptId && !stringScriptId && !positionTicks);
+  const profilerNext = hasTypeId || lineTicks || (callFrames.numericScriptId && !callFrames.stringScriptId && !positionTicks);
   const parts: Omit<TreeParts, 'frames'> = {
     kind: 'cpu',
     unit: 'us',
