@@ -2,7 +2,7 @@
 // never show a FlameLens that no longer exists. The suite's UI specs save screenshots into test-output/vscode/
 // (`npm run build && npm run test:vscode -- --only ui`); this copies the chosen ones into media/readme/, cropped
 // to what they show and scaled down (Debian's Chromium through playwright-core does the drawing), because the
-// images ship in the .vsix, which must stay small: a 64-colour palette (median cut, no dithering, which suits
+// images ship in the .vsix, which must stay small: a 48-colour palette (median cut, no dithering, which suits
 // flat UI colours and text) and an indexed PNG make them about a third of Chromium's true-colour PNG.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -87,7 +87,7 @@ function medianCutPalette(rgba, colours = 256) {
 
 /** An 8-bit indexed PNG (colour type 3) of an opaque RGBA image: each pixel takes its nearest palette colour. */
 function indexedPng(rgba, width, height) {
-  const palette = medianCutPalette(rgba, 64);
+  const palette = medianCutPalette(rgba, 48);
   const nearest = new Int16Array(32768).fill(-1);
   const indexOf = (r, g, b) => {
     const key = ((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3);
