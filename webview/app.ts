@@ -296,7 +296,9 @@ export class App {
   private showPreview(message: PreviewMessage, then: WebviewMessage = { type: 'previewPainted' }): void {
     this.measure('first-summary', () => this.showSummary(message.summary, message.options));
     this.previewing = true;
-    // Drawn now so the graph does not move down when the init comes (a range chosen meanwhile waits for it).
+    // Shown now so the graph does not move down when the init comes (a range chosen meanwhile waits for it);
+    // its canvas is drawn after the preview's paint, which does not wait for it.
+    this.timeline.drawAfterPaint();
     this.measure('first-timeline', () => this.timeline.setData(message.timeline, this.host.capabilities.options));
     const root = this.measure('first-adopt', () => adoptTree(message.tree));
     this.tooltip.context = { unit: this.unit(), total: message.tree.total, diff: message.summary.diff };

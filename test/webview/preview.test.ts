@@ -116,6 +116,39 @@ describe('first draw from a preview (Chromium)', () => {
     assert.deepEqual(missing.map((g) => `${g.name} ${g.width.toFixed(1)}px`), []);
   });
 
+  it('keeps the timeline’s place in the preview’s paint and draws its canvas after that paint, before the init', async () => {
+    const host = new HeldHost();
+    const w = await openWebview(browser, server, host, 'dark', viewport, '.fl-graph[data-preview]');
+    opened.push(w);
+    const { page } = w;
+    // Notes when the strip's canvas is first filled: the real 2D context's fill, wrapped in the page before it boots.
+    await page.addInitScript(`{
+      const fill = CanvasRenderingContext2D.prototype.fill;
+      CanvasRenderingContext2D.prototype.fill = function (...args) {
+        if (this.canvas.classList.contains('fl-timeline-canvas')) window.__timelineFilled ??= performance.now();
+        return fill.apply(this, args);
+      };
+    }`);
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName('flamelens:painted').length > 0 && window.__timelineFilled !== undefined);
+    const at = await page.evaluate(() => ({ painted: performance.getEntriesByName('flamelens:painted')[0].startTime, filled: window.__timelineFilled }));
+    assert.ok(at.filled > at.painted, `the timeline is filled after the preview's paint: ${JSON.stringify(at)}`);
+    assert.ok(host.sent.every((m) => m.type === 'preview'), 'the init is still held');
+    const strip = await page.$eval('.fl-timeline-canvas', (c: { width: number; height: number; clientHeight: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let painted = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+      return { painted, pixels: c.width * c.height, cssHeight: c.clientHeight };
+    });
+    assert.ok(strip.cssHeight >= 50, `the strip holds its height: ${strip.cssHeight}px`);
+    assert.ok(strip.painted > strip.pixels * 0.8, `drawn from the preview's timeline: ${strip.painted} of ${strip.pixels} pixels`);
+    const graphTop = async () => (await page.locator('.fl-graph').boundingBox())!.y;
+    const before = await graphTop();
+    await host.release(page);
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+    assert.equal(await graphTop(), before, 'the flame graph does not move when the full view comes');
+  });
+
   /** Opens a page held at its preview, with `state` saved for it as a reload would find it. */
   async function previewWithState(host: HeldHost, state: Record<string, unknown>): Promise<Page> {
     const w = await openWebview(browser, server, host, 'dark', viewport, '.fl-graph[data-preview]');
