@@ -16,8 +16,7 @@ export async function run(ui: Workbench): Promise<void> {
   );
   await ui.openFile('busy.js');
 
-  await ui.runCommand('FlameLens: Profile npm Script…');
-  await ui.pickQuickItem('busy-run');
+  await ui.runCommandAndPick('FlameLens: Profile npm Script…', 'busy-run');
   await ui.waitForNotification(/Profiled npm run busy-run/, { timeoutMs: 90_000 });
   const npmGraph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 30_000 });
   await waitForFlameFrame(npmGraph, 'sortWords');
@@ -26,8 +25,7 @@ export async function run(ui: Workbench): Promise<void> {
   await ui.screenshot('1-npm-script');
 
   // (No second quick open of busy.js: the session folders under .flamelens/ now match "busy" too.)
-  await ui.runCommand('FlameLens: Profile Launch Configuration…');
-  await ui.pickQuickItem('Busy via launch.json');
+  await ui.runCommandAndPick('FlameLens: Profile Launch Configuration…', 'Busy via launch.json');
   await ui.waitForNotification(/Profiled Busy via launch\.json/, { timeoutMs: 60_000 });
   const launchGraph = await ui.waitForWebview({ selector: '.fl-graph[data-drawn]', timeoutMs: 30_000 });
   await waitForFlameFrame(launchGraph, 'sortWords');
