@@ -2,7 +2,7 @@
 // file name): a top-level `nodes` array is a CPU profile (DevTools or v8-profiler-next), a
 // `head` object is a sampling heap profile. Everything else becomes a ProfileError with a
 // message that says what was wrong. Gzip is handled by gunzip.ts (kept apart: it needs zlib).
-import { FloatList, IntList, JsonScanner, keyBytes } from './scan';
+import { FloatList, IntList, JsonScanner, NeedsWholeInput, keyBytes, type WindowedInput } from './scan';
 import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
 import { parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
@@ -33,8 +33,47 @@ export const heapSnapshotMessage =
 
 /** Parses a .cpuprofile / v8-profiler-next dump / .heapprofile / pprof. Throws ProfileError for anything else. */
 export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Profile {
+  return withProfileErrors(options, () => parseBytes(bytes, options));
+}
+
+/**
+ * parseProfile for an input read through `readAt` (a file): a plain CPU profile larger than
+ * objectPathMaxBytes is scanned through a window and never held whole; anything else (small
+ * files, heap profiles, pprof, gzip, a node too big for the window) is read whole and parsed as
+ * parseProfile does. Same profile, same errors.
+ */
+export function parseProfileStream(input: WindowedInput, options: ParseOptions = {}): Profile {
+  return withProfileErrors(options, () => {
+    if (input.size > (options.objectPathMaxBytes ?? objectPathMaxBytes)) {
+      try {
+        return scanWindowed(input);
+      } catch (err) {
+        if (!(err instanceof NeedsWholeInput)) throw err;
+      }
+    }
+    return parseBytes(readWhole(input), options);
+  });
+}
+
+/** The windowed scan alone: throws NeedsWholeInput where parseProfileStream would read the input whole. */
+export function parseProfileWindowed(input: WindowedInput, options: ParseOptions = {}): Profile {
+  return withProfileErrors(options, () => scanWindowed(input));
+}
+
+function readWhole(input: WindowedInput): Uint8Array {
+  const bytes = new Uint8Array(input.size);
+  let filled = 0;
+  while (filled < bytes.length) {
+    const n = input.readAt(bytes.subarray(filled), filled);
+    if (n <= 0) return bytes.subarray(0, filled);
+    filled += n;
+  }
+  return bytes;
+}
+
+function withProfileErrors(options: ParseOptions, parse: () => Profile): Profile {
   try {
-    return parseBytes(bytes, options);
+    return parse();
   } catch (err) {
     if (err instanceof ProfileError) {
       if (options.fileName !== undefined) throw new ProfileError(err.code, `${options.fileName}: ${err.message}`);
@@ -81,6 +120,17 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
     const parsed = parseProfileObject(bytes);
     if (parsed !== undefined) return parsed;
   }
+  return scanTopLevel(sc, false);
+}
+
+function scanWindowed(input: WindowedInput): Profile {
+  const sc = new JsonScanner(input);
+  if (sc.peek() !== 0x7b) throw new NeedsWholeInput('not a JSON object');
+  return scanTopLevel(sc, true);
+}
+
+/** The top-level object's members (the scanner sits at its '{'). Windowed: CPU profiles only. */
+function scanTopLevel(sc: JsonScanner, windowed: boolean): Profile {
 
   let cpu: RawCpuNodes | null = null;
   let heap: RawHeapNodes | null = null;
@@ -93,6 +143,7 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
 
   if (sc.openObject()) {
     do {
+      if (sc.pos > sc.refillAt) sc.refill();
       sc.readKey();
       if (sc.keyIs(K_NODES)) {
         cpu = new RawCpuNodes();
@@ -105,16 +156,18 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
         const c = sc.peek();
         sc.pos = save;
         if (c === 0x7b) {
+          if (windowed) throw new NeedsWholeInput('a heap profile');
           heap ??= new RawHeapNodes();
           scanHeapSamples(sc, heap);
         } else {
-          cpuSamples = new IntList(Math.max(1024, (bytes.length - sc.pos) >>> 4));
+          cpuSamples = new IntList(Math.max(1024, (sc.size - sc.offset()) >>> 4));
           scanNumberArray(sc, '"samples"', cpuSamples, true);
         }
       } else if (sc.keyIs(K_TIMEDELTAS)) {
         timeDeltas = new FloatList(cpuSamples ? cpuSamples.length : 1024);
         scanNumberArray(sc, '"timeDeltas"', timeDeltas, false);
       } else if (sc.keyIs(K_HEAD)) {
+        if (windowed) throw new NeedsWholeInput('a heap profile');
         heap ??= new RawHeapNodes();
         if (heap.ids.length > 0) throw new ProfileError('invalid-structure', 'Not a valid profile: "head" appears twice.');
         scanHeapHead(sc, heap);

@@ -105,7 +105,7 @@ export function rawPosition(v: number): number {
 
 /** Reads a non-negative integer id, rejecting fractions, negatives and ids beyond 2^31. */
 export function readId(sc: JsonScanner, what: string, index = 0): number {
-  const at = sc.pos;
+  const at = sc.offset();
   const v = sc.readNumber(what, index);
   if (!isNodeId(v)) {
     throw new ProfileError('invalid-structure', `Not a valid profile: ${what.replace('%d', String(index))} ${String(v)} (byte ${at}) is not a usable node id (ids are integers from 0 to 2^31).`);

@@ -83,8 +83,10 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
   const urls = raw.frames.urls;
   const emptyName = names.internValue('');
   const emptyUrl = urls.internValue('');
-  const nodesStart = sc.pos;
+  const nodesStart = sc.offset();
   do {
+    // Windowed input: read on between nodes (a no-op until the window runs low).
+    if (sc.pos > sc.refillAt) sc.refill();
     const index = raw.ids.length;
     if (index === ESTIMATE_AFTER) {
       // Growing the lists node by node copies each a dozen times on a large profile, and the old
@@ -92,8 +94,8 @@ export function scanCpuNodes(sc: JsonScanner, raw: RawCpuNodes): void {
       // Size them once instead, from the bytes per node so far: the rest of the file holds at
       // most that many more nodes when nodes are alike (samples after them only overestimate;
       // the tail of an array never written stays untouched). Lists still grow past a wrong guess.
-      const perNode = Math.max(MIN_NODE_BYTES, (sc.pos - nodesStart) / index);
-      raw.reserveNodes(index + Math.ceil((sc.len - sc.pos) / perNode));
+      const perNode = Math.max(MIN_NODE_BYTES, (sc.offset() - nodesStart) / index);
+      raw.reserveNodes(index + Math.ceil((sc.size - sc.offset()) / perNode));
     }
     if (sc.peek() !== 0x7b) sc.typeError(`node #${index}`, 'an object');
     let id = -1;
@@ -211,12 +213,17 @@ export function scanNumberArray(sc: JsonScanner, what: string, into: FloatList |
   if (sc.peek() !== 0x5b) sc.typeError(what, 'an array');
   if (!sc.openArray()) return;
   const label = `an entry of ${what}`;
+  // Windowed input: read on between numbers (a no-op until the window runs low).
   if (ids) {
-    do into.push(readId(sc, label));
-    while (sc.next(0x5d));
+    do {
+      if (sc.pos > sc.refillAt) sc.refill();
+      into.push(readId(sc, label));
+    } while (sc.next(0x5d));
   } else {
-    do into.push(sc.readNumber(label));
-    while (sc.next(0x5d));
+    do {
+      if (sc.pos > sc.refillAt) sc.refill();
+      into.push(sc.readNumber(label));
+    } while (sc.next(0x5d));
   }
 }
 

@@ -2,6 +2,8 @@
 // a string and JSON.parse-ing them into millions of objects costs several times the file in time
 // and memory. The importers instead walk the bytes once, parse numbers in place, decode only the
 // few strings they keep (interned by their bytes), and skip — while still validating — the rest.
+// Windowed, the scanner holds only a window of the input and reads on at element boundaries
+// (refill), so a large .cpuprofile is never in memory whole; see WindowedInput.
 import { ProfileError } from './types';
 
 const QUOTE = 0x22;
@@ -28,29 +30,118 @@ export function keyCode(key: Uint8Array): number {
   return (key.length << 8) | (key[0] ?? 0);
 }
 
+/**
+ * Reads input bytes from `position` into `into` (as many as fit, fewer only at the end of the
+ * input); returns how many it read. Keeps file access (node:fs) out of the model.
+ */
+export type ReadAt = (into: Uint8Array, position: number) => number;
+
+/** An input read through a window: its size in bytes and how to read a part of it. */
+export interface WindowedInput {
+  size: number;
+  readAt: ReadAt;
+  /** Window bytes (default defaultWindowBytes); one element of a big array must fit in half of it. */
+  windowBytes?: number;
+}
+
+/** 1 MB: reads large enough to cost nothing per call, small beside any file worth streaming. */
+export const defaultWindowBytes = 1 << 20;
+
+/**
+ * Thrown by a windowed scanner when the input cannot be read through the window (an element
+ * larger than half the window, or a shape the windowed scan does not handle): the caller parses
+ * the whole input instead. Never a user-facing error.
+ */
+export class NeedsWholeInput extends Error {
+  constructor(reason: string) {
+    super(`needs the whole input: ${reason}`);
+    this.name = 'NeedsWholeInput';
+  }
+}
+
 export class JsonScanner {
-  readonly buf: Uint8Array;
-  readonly len: number;
+  /** The bytes in memory: the whole input, or the window (input bytes base .. base + len). */
+  buf: Uint8Array;
+  len: number;
   pos = 0;
+  /** Input offset of buf[0] (0 unless windowed). */
+  base = 0;
+  /** Bytes in the whole input. */
+  readonly size: number;
+  /** Windowed: refill() reads on once pos passes this; Infinity when the rest of the input is in buf. */
+  refillAt = Infinity;
   /** Byte range of the last string read by readStringRange (without quotes). */
   strStart = 0;
   strEnd = 0;
+  private readonly window: Uint8Array | null = null;
+  private readonly readAt: ReadAt | null = null;
 
-  constructor(buf: Uint8Array) {
-    // A plain Uint8Array view: on a Node Buffer, indexOf would go through Buffer's slower wrapper.
-    this.buf = Object.getPrototypeOf(buf) === Uint8Array.prototype ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.len = buf.length;
+  constructor(input: Uint8Array | WindowedInput) {
+    if (input instanceof Uint8Array) {
+      // A plain Uint8Array view: on a Node Buffer, indexOf would go through Buffer's slower wrapper.
+      this.buf = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+      this.len = input.length;
+      this.size = input.length;
+    } else {
+      this.size = input.size;
+      this.window = new Uint8Array(Math.max(16, input.windowBytes ?? defaultWindowBytes));
+      this.readAt = input.readAt;
+      this.buf = this.window.subarray(0, 0);
+      this.len = 0;
+      this.refill(true);
+    }
+    const buf = this.buf;
     // A UTF-8 byte-order mark is harmless; skip it.
     if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) this.pos = 3;
+  }
+
+  /** True when buf holds the input up to its end (always, unless windowed). */
+  get atInputEnd(): boolean {
+    return this.base + this.len >= this.size;
+  }
+
+  /**
+   * Windowed: called between elements (nothing of the scan so far points into buf any more).
+   * Once pos is past refillAt (or always, with `force`), moves the unread bytes to the window's
+   * start and reads on after them. Half the window stays ahead of pos, so an element of up to
+   * that size is whole in buf when its scan starts.
+   */
+  refill(force = false): void {
+    const window = this.window;
+    const readAt = this.readAt;
+    if (window === null || readAt === null || (!force && this.pos <= this.refillAt) || this.atInputEnd) return;
+    const keep = this.len - this.pos;
+    window.copyWithin(0, this.pos, this.len);
+    const base = this.base + this.pos;
+    let filled = keep;
+    let size = this.size;
+    while (filled < window.length && base + filled < size) {
+      const n = readAt(window.subarray(filled, Math.min(window.length, size - base)), base + filled);
+      // The input got shorter than it was said to be: it ends here.
+      if (n <= 0) size = base + filled;
+      filled += Math.max(0, n);
+    }
+    if (size !== this.size) (this as { size: number }).size = size;
+    this.base = base;
+    this.pos = 0;
+    this.len = filled;
+    this.buf = window.subarray(0, filled);
+    this.refillAt = this.atInputEnd ? Infinity : filled - (window.length >> 1);
+  }
+
+  /** Offset in the input of buf[at]: what error messages say. */
+  offset(at = this.pos): number {
+    return this.base + at;
   }
 
   /** Throws 'truncated' when the input ended early, 'invalid-json' otherwise. */
   fail(expected: string, at = this.pos): never {
     if (at >= this.len) {
-      throw new ProfileError('truncated', `The file ends early (after ${this.len} bytes, expected ${expected}): it was probably cut off while being written or copied. Capture or copy the profile again.`);
+      if (!this.atInputEnd) throw new NeedsWholeInput(`a value runs past the ${this.window?.length ?? 0}-byte window`);
+      throw new ProfileError('truncated', `The file ends early (after ${this.size} bytes, expected ${expected}): it was probably cut off while being written or copied. Capture or copy the profile again.`);
     }
     const found = describeByte(this.buf[at] ?? 0);
-    throw new ProfileError('invalid-json', `Not valid JSON: expected ${expected} at byte ${at} but found ${found}.`);
+    throw new ProfileError('invalid-json', `Not valid JSON: expected ${expected} at byte ${this.offset(at)} but found ${found}.`);
   }
 
   skipWs(): number {
@@ -208,7 +299,7 @@ export class JsonScanner {
     try {
       return JSON.parse(`"${raw}"`) as string;
     } catch {
-      throw new ProfileError('invalid-json', `Not valid JSON: bad escape sequence in the string at byte ${strStart - 1}.`);
+      throw new ProfileError('invalid-json', `Not valid JSON: bad escape sequence in the string at byte ${this.offset(strStart - 1)}.`);
     }
   }
 
@@ -248,6 +339,8 @@ export class JsonScanner {
       digits++;
       c = buf[++p];
     }
+    // At the window's end the number may go on in the input: never take a prefix of it.
+    if (c === undefined && !this.atInputEnd) this.fail('the rest of a number', p);
     if (c === 0x2e || c === 0x65 || c === 0x45 || digits > 15) {
       // Fraction, exponent or too many digits for exact integer arithmetic: take the slow path.
       if (c === 0x2e) {
@@ -261,6 +354,7 @@ export class JsonScanner {
         if (c === undefined || c < 0x30 || c > 0x39) this.fail('a digit', p);
         while (c !== undefined && c >= 0x30 && c <= 0x39) c = buf[++p];
       }
+      if (c === undefined && !this.atInputEnd) this.fail('the rest of a number', p);
       let s = '';
       for (let i = start; i < p; i++) s += String.fromCharCode(buf[i]!);
       this.pos = p;
@@ -347,11 +441,12 @@ export class JsonScanner {
     if (c === -1) this.fail(expected);
     const found = c === QUOTE ? 'a string' : c === LBRACE ? 'an object' : c === LBRACKET ? 'an array' : c === 0x6e ? 'null' : c === 0x74 || c === 0x66 ? 'a boolean' : c === MINUS || (c >= 0x30 && c <= 0x39) ? 'a number' : null;
     if (found === null) this.fail('a value');
-    throw new ProfileError('invalid-structure', `Not a valid profile: ${what} should be ${expected} but is ${found} (byte ${this.pos}).`);
+    throw new ProfileError('invalid-structure', `Not a valid profile: ${what} should be ${expected} but is ${found} (byte ${this.offset()}).`);
   }
 
   /** Checks that nothing but whitespace follows the top-level value. */
   end(): void {
+    while (this.skipWs() === -1 && !this.atInputEnd) this.refill(true);
     if (this.skipWs() !== -1) this.fail('the end of the file');
   }
 }
@@ -364,13 +459,17 @@ function describeByte(c: number): string {
 /**
  * Interns strings by their raw bytes: a url repeated on 100 000 nodes is decoded once. Lookup
  * hashes the length and up to 16 bytes (the start and the end, where paths differ) and then
- * confirms the candidate byte for byte, so repeats create no garbage at all.
+ * confirms the candidate byte for byte, so repeats create no garbage at all. Each distinct
+ * spelling's bytes are copied aside once: a windowed scanner's buffer does not keep them.
  */
 export class ByteStringTable {
   readonly strings: string[] = [];
   private readonly byValue = new Map<string, number>();
   private slots: Int32Array = new Int32Array(1024).fill(-1);
-  /** Per raw spelling: where its bytes are in the input, and its string id. */
+  /** The distinct raw spellings, back to back. */
+  private rawBytes = new Uint8Array(4096);
+  private rawBytesUsed = 0;
+  /** Per raw spelling: where its bytes are in rawBytes, and its string id. */
   private rawStart: Int32Array = new Int32Array(256);
   private rawEnd: Int32Array = new Int32Array(256);
   private rawHash: Int32Array = new Int32Array(256);
@@ -386,6 +485,7 @@ export class ByteStringTable {
     for (let i = 0; i < head; i++) h = Math.imul(h ^ buf[strStart + i]!, 0x01000193);
     for (let i = n - 8 > head ? n - 8 : head; i < n; i++) h = Math.imul(h ^ buf[strStart + i]!, 0x01000193);
     const mask = this.slots.length - 1;
+    const raw = this.rawBytes;
     let slot = (h ^ (h >>> 16)) & mask;
     for (;;) {
       const r = this.slots[slot]!;
@@ -395,7 +495,7 @@ export class ByteStringTable {
         if (this.rawEnd[r]! - s === n) {
           // Compare from the end: paths that differ usually differ there.
           let i = n - 1;
-          while (i >= 0 && buf[s + i] === buf[strStart + i]) i--;
+          while (i >= 0 && raw[s + i] === buf[strStart + i]) i--;
           if (i < 0) return this.rawId[r]!;
         }
       }
@@ -404,8 +504,8 @@ export class ByteStringTable {
     const id = this.internValue(sc.decodeString());
     const r = this.rawCount++;
     if (r === this.rawStart.length) this.growRaw();
-    this.rawStart[r] = strStart;
-    this.rawEnd[r] = strEnd;
+    this.rawStart[r] = this.keepBytes(buf, strStart, strEnd);
+    this.rawEnd[r] = this.rawStart[r]! + n;
     this.rawHash[r] = h;
     this.rawId[r] = id;
     this.slots[slot] = r;
@@ -421,6 +521,20 @@ export class ByteStringTable {
       this.byValue.set(value, id);
     }
     return id;
+  }
+
+  /** Copies buf[start..end) to the end of rawBytes; returns where it went. */
+  private keepBytes(buf: Uint8Array, start: number, end: number): number {
+    const at = this.rawBytesUsed;
+    const need = at + end - start;
+    if (need > this.rawBytes.length) {
+      const grownBytes = new Uint8Array(Math.max(need, this.rawBytes.length * 2));
+      grownBytes.set(this.rawBytes.subarray(0, at));
+      this.rawBytes = grownBytes;
+    }
+    this.rawBytes.set(buf.subarray(start, end), at);
+    this.rawBytesUsed = need;
+    return at;
   }
 
   private growRaw(): void {
