@@ -48,11 +48,6 @@ export async function inflateOrCheck(file: string, options: ReadInputOptions = {
   }
 }
 
-/** Reads a profile file: inflated when gzip, refused past the size limit. */
-export async function readInputFile(file: string, options: ReadInputOptions = {}): Promise<Uint8Array> {
-  return (await inflateOrCheck(file, options)) ?? (await fs.promises.readFile(file));
-}
-
 async function readCapped(handle: fs.promises.FileHandle, limit: InflateLimit, maxSize: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let size = 0;

@@ -2,8 +2,8 @@
 // the data behind `report`, `record` and `--json`.
 import { displayLocation as displayIn } from '../profile-location';
 import { createFsSourceReader } from '../fs-source-reader';
-import { parseProfile } from '../model/import';
-import { cliRaiseHint, readInputFile } from '../input-file';
+import { cliRaiseHint } from '../input-file';
+import { parseFile } from '../parse/parse-file';
 import { applySourceMaps } from '../model/sourcemap';
 import { applyViewOptions } from '../model/view';
 import { formatValue } from '../model/format';
@@ -35,13 +35,13 @@ export interface LoadOptions {
   timeRange?: { fromMs?: number; toMs?: number };
 }
 
-/** Reads, un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
+/** Reads (streamed), un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
 export async function loadProfileFile(file: string, options: LoadOptions = {}): Promise<Profile> {
   const shown = options.shownAs ?? file;
   let profile: Profile;
   try {
-    const bytes = await readInputFile(file, { shownAs: shown, raiseHint: cliRaiseHint, ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}) });
-    profile = parseProfile(bytes, { fileName: shown, sampleType: options.sampleType });
+    // Streamed from the file (parse-file.ts): a large .cpuprofile is never in memory whole.
+    profile = await parseFile(file, { shownAs: shown, raiseHint: cliRaiseHint, fileName: shown, sampleType: options.sampleType, ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}) });
   } catch (e) {
     if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
     throw inputErrorOf(e, shown);

@@ -7,11 +7,8 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ProfileError, type Profile, type ProfileErrorCode } from '../model/types';
 
-export interface ParseRequest {
-  id: number;
-  bytes: Uint8Array;
-  fileName: string;
-}
+/** The file's bytes (transferred, not copied), or its path for the worker to stream it from. */
+export type ParseRequest = { id: number; fileName: string } & ({ bytes: Uint8Array } | { path: string });
 
 export type ParseReply = { id: number } & ({ ok: true; profile: Profile } | { ok: false; code: ProfileErrorCode | undefined; message: string });
 
@@ -49,12 +46,13 @@ class ParseWorker {
     this.settleIdle();
   }
 
-  parse(bytes: Uint8Array, fileName: string): Promise<Profile> {
+  parse(input: { bytes: Uint8Array } | { path: string }, fileName: string): Promise<Profile> {
     const id = this.nextId++;
     return new Promise<Profile>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.settleIdle();
-      this.worker.postMessage({ id, bytes, fileName } satisfies ParseRequest);
+      const request: ParseRequest = { id, fileName, ...input };
+      this.worker.postMessage(request, 'bytes' in input ? transferable(input.bytes) : []);
     });
   }
 
@@ -77,16 +75,42 @@ class ParseWorker {
   }
 }
 
+/**
+ * The buffer to move to the worker rather than copy (a copy would hold the file twice): only one
+ * that `bytes` covers whole. A view into a larger buffer (Node's pool, a slice) is cloned instead.
+ */
+function transferable(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+}
+
 let shared: ParseWorker | undefined;
 
-/** Parses `bytes` (gzip or not) in the worker running `script`. Rejects with ProfileError for bad input. */
-export function parseInWorker(script: string, bytes: Uint8Array, fileName: string): Promise<Profile> {
-  if (!existsSync(script)) return Promise.reject(new Error(`parse worker not found at ${script}`));
+function worker(script: string): ParseWorker {
   if (!shared || shared.dead || shared.script !== script) {
     shared?.dispose();
     shared = new ParseWorker(script);
   }
-  return shared.parse(bytes, fileName);
+  return shared;
+}
+
+/**
+ * Parses `bytes` (gzip or not) in the worker running `script`. Rejects with ProfileError for bad
+ * input. The bytes' buffer is transferred: afterwards `bytes` is empty (detached) for the caller.
+ */
+export function parseInWorker(script: string, bytes: Uint8Array, fileName: string): Promise<Profile> {
+  if (!existsSync(script)) return Promise.reject(new Error(`parse worker not found at ${script}`));
+  return worker(script).parse({ bytes }, fileName);
+}
+
+/**
+ * Parses the profile file at `path` in the worker, which streams it (parse-file.ts): the file is
+ * never whole in memory, on either thread. Rejects with ProfileError for bad input, with a plain
+ * Error when the file cannot be read.
+ */
+export function parseFileInWorker(script: string, path: string, fileName: string): Promise<Profile> {
+  if (!existsSync(script)) return Promise.reject(new Error(`parse worker not found at ${script}`));
+  return worker(script).parse({ path }, fileName);
 }
 
 /** Ends the shared worker (extension deactivation, tests). */

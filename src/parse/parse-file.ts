@@ -1,0 +1,36 @@
+// Parses a profile file by its path without holding the file whole: the model's windowed scanner
+// reads it through fs.readSync at the offsets it asks for (parseProfileStream). Gzip and pipes are
+// inflated or read first (input-file.ts applies the size limit either way). Used by the parse
+// worker (a path sent instead of the bytes) and by the CLI.
+import * as fs from 'node:fs';
+import { parseProfile, parseProfileStream, type ParseOptions } from '../model/import';
+import type { WindowedInput } from '../model/scan';
+import type { Profile } from '../model/types';
+import { inflateOrCheck, type ReadInputOptions } from '../input-file';
+
+export interface ParseFileOptions extends ParseOptions, ReadInputOptions {
+  /** Bytes of the scanner's window (tests and benches; default defaultWindowBytes). */
+  windowBytes?: number;
+}
+
+/** Reads and parses the profile at `file`. Throws ProfileError for bad input, fs errors (ENOENT…) as they are. */
+export async function parseFile(file: string, options: ParseFileOptions = {}): Promise<Profile> {
+  const inflated = await inflateOrCheck(file, options);
+  if (inflated !== undefined) return parseProfile(inflated, options);
+  return parsePlainFile(file, options);
+}
+
+/** A plain (not gzip) regular file, streamed through the window. */
+export function parsePlainFile(file: string, options: ParseFileOptions = {}): Profile {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const input: WindowedInput = {
+      size: fs.fstatSync(fd).size,
+      readAt: (into, position) => fs.readSync(fd, into, 0, into.length, position),
+      ...(options.windowBytes !== undefined ? { windowBytes: options.windowBytes } : {}),
+    };
+    return parseProfileStream(input, options);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
