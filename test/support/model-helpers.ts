@@ -2,7 +2,7 @@
 // small helpers to run real Node programs that write profiles.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { functionTable } from '../../src/model/tables';
@@ -151,4 +151,42 @@ export function lineOf(file: string, marker: string): number {
   const i = lines.findIndex((l) => l.includes(marker));
   assert.ok(i >= 0, `marker ${marker} in ${file}`);
   return i + 1;
+}
+
+/**
+ * Writes a real v8-profiler-next dump into `dir` (1-based lines, lineTicks in the call frame,
+ * numeric scriptId, typeId at the top) from a short busy program; returns its path.
+ */
+export function writeV8ProfilerNextDump(dir: string): string {
+  const repo = path.resolve(__dirname, '..', '..');
+  writeFileSync(
+    path.join(dir, 'busy.js'),
+    `'use strict';
+function spin(n) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.sqrt(i) * Math.sin(i);
+  return s;
+}
+exports.run = (ms) => { const end = Date.now() + ms; let t = 0; while (Date.now() < end) t += spin(20000); return t; };
+`,
+  );
+  const dump = path.join(dir, 'v8pn.json');
+  writeFileSync(
+    path.join(dir, 'main.js'),
+    `'use strict';
+const profiler = require(${JSON.stringify(path.join(repo, 'node_modules/v8-profiler-next'))});
+profiler.setGenerateType(1);
+profiler.setSamplingInterval(200);
+profiler.startProfiling('busy', true);
+require('./busy.js').run(300);
+const profile = profiler.stopProfiling('busy');
+profile.export((err, json) => {
+  if (err) throw err;
+  require('node:fs').writeFileSync(${JSON.stringify(dump)}, json);
+  profile.delete();
+});
+`,
+  );
+  execFileSync(process.execPath, [path.join(dir, 'main.js')], { cwd: dir, stdio: 'ignore', timeout: 60_000 });
+  return dump;
 }

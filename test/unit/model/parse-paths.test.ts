@@ -3,13 +3,13 @@
 // Each real profile (the fixtures, and a v8-profiler-next dump made here) and reshaped copies of
 // them (other key orders, parent links instead of children) go through both and are compared whole.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { objectPathMaxBytes, parseProfile } from '../../../src/model/import';
 import { parseProfileObject } from '../../../src/model/parse-object';
+import { writeV8ProfilerNextDump } from '../../support/model-helpers';
 import type { Profile } from '../../../src/model/types';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -102,36 +102,7 @@ test('input the JSON.parse path does not read itself goes to the scanner, which 
 
 let v8pnFile = '';
 before(() => {
-  // A real v8-profiler-next dump (1-based lines, lineTicks in the call frame, numeric scriptId).
-  writeFileSync(
-    path.join(dir, 'busy.js'),
-    `'use strict';
-function spin(n) {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.sqrt(i) * Math.sin(i);
-  return s;
-}
-exports.run = (ms) => { const end = Date.now() + ms; let t = 0; while (Date.now() < end) t += spin(20000); return t; };
-`,
-  );
-  v8pnFile = path.join(dir, 'v8pn.json');
-  writeFileSync(
-    path.join(dir, 'main.js'),
-    `'use strict';
-const profiler = require(${JSON.stringify(path.join(repo, 'node_modules/v8-profiler-next'))});
-profiler.setGenerateType(1);
-profiler.setSamplingInterval(200);
-profiler.startProfiling('busy', true);
-require('./busy.js').run(300);
-const profile = profiler.stopProfiling('busy');
-profile.export((err, json) => {
-  if (err) throw err;
-  require('node:fs').writeFileSync(${JSON.stringify(v8pnFile)}, json);
-  profile.delete();
-});
-`,
-  );
-  execFileSync(process.execPath, [path.join(dir, 'main.js')], { cwd: dir, stdio: 'ignore', timeout: 60_000 });
+  v8pnFile = writeV8ProfilerNextDump(dir);
 });
 
 test('a v8-profiler-next dump (1-based lines, lineTicks): same model on both paths, lines kept 1-based', () => {
