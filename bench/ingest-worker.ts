@@ -1,7 +1,11 @@
 // Measurements in a fresh process (spawned by bench/ingest.ts, run as an esbuild bundle so no
 // TypeScript loader sits in the way). Prints one JSON line.
 //   floor:   fs.readFileSync(file, 'utf8') + JSON.parse — what any JSON-based viewer must pay.
-//   ours:    fs.readFileSync(file) + parseProfile + toFlameTree + lineTable — ingest, end to end.
+//   ours:    the file streamed into parseProfileStream (parse-file.ts, what the parse worker and the
+//            CLI run) + toFlameTree + lineTable — ingest, end to end. BENCH_WINDOW sets the window.
+//   parse:   ours without the tree and line table: the parse worker's share.
+//   whole:   fs.readFileSync(file) + parseProfile + toFlameTree + lineTable — ingest from the whole
+//            bytes, as before the streamed parse (and still for remote files).
 //   scanner: the same, always through the byte scanner; object: always through JSON.parse +
 //            the object walk (parse-object.ts). They show where the size threshold belongs.
 //   sourcemap: ours, then the source-map step with the real fs reader (the profile's scripts
@@ -9,13 +13,15 @@
 // `time <mode> <file> <runs>`: the wall and CPU time of each of `runs` back-to-back runs (the
 // first one is cold: our code has not been compiled by the JIT yet; JSON.parse is native).
 // `mem <mode> <file>`: one run; the peak RSS above the idle baseline.
-// `splits ours <file>`: one cold run, the time of each step (read, parse, tree, lines).
+// `splits <mode> <file>`: one cold run, the time of each step (read, parse, tree, lines).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseProfile } from '../src/model/import';
+import { parsePlainFile } from '../src/parse/parse-file';
 import { toFlameTree } from '../src/model/flame';
 import { lineTable } from '../src/model/tables';
 import { applySourceMaps } from '../src/model/sourcemap';
 import { fsSourceReader } from '../src/fs-source-reader';
+import type { Profile } from '../src/model/types';
 
 const [what, mode, file, runsArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -23,14 +29,22 @@ const gc = (globalThis as { gc?: () => void }).gc;
 let nodes = 0;
 let samples = 0;
 
+const windowBytes = process.env.BENCH_WINDOW ? Number(process.env.BENCH_WINDOW) : undefined;
+
+function parseAsMode(): Profile {
+  if (mode === 'ours' || mode === 'parse') return parsePlainFile(file!, windowBytes === undefined ? {} : { windowBytes });
+  const objectPathMaxBytes = mode === 'scanner' ? -1 : mode === 'object' ? Infinity : undefined;
+  return parseProfile(readFileSync(file!), objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes });
+}
+
 function once(): unknown {
   if (mode === 'floor') return JSON.parse(readFileSync(file!, 'utf8'));
-  const objectPathMaxBytes = mode === 'scanner' ? -1 : mode === 'object' ? Infinity : undefined;
-  const profile = parseProfile(readFileSync(file!), objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes });
-  const tree = toFlameTree(profile);
-  const lines = lineTable(profile);
+  const profile = parseAsMode();
   nodes = profile.nodeCount;
   samples = profile.sampleCount;
+  if (mode === 'parse') return profile;
+  const tree = toFlameTree(profile);
+  const lines = lineTable(profile);
   return { profile, tree, lines };
 }
 
@@ -50,11 +64,12 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`${JSON.stringify({ ms, cpuMs, nodes, samples })}\n`);
   } else if (what === 'splits') {
-    // Where a cold open goes: each step of `ours`, timed on its first and only call.
+    // Where a cold open goes: each step, timed on its first and only call (streamed, the read is
+    // part of the parse).
     const t0 = performance.now();
-    const bytes = readFileSync(file!);
+    const bytes = mode === 'whole' ? readFileSync(file!) : undefined;
     const t1 = performance.now();
-    const profile = parseProfile(bytes);
+    const profile = bytes ? parseProfile(bytes) : parseAsMode();
     const t2 = performance.now();
     const tree = toFlameTree(profile);
     const t3 = performance.now();

@@ -101,6 +101,7 @@ import { ensureCaptures } from './capture-large';
 
 const root = path.resolve(__dirname, '..');
 const workerOut = path.join(root, 'out', 'bench', 'ingest-worker.js');
+const baselineOut = path.join(root, 'out', 'bench', 'ingest-worker-baseline.js');
 
 interface TimeRun {
   ms: number[];
@@ -113,45 +114,73 @@ interface MemRun {
   peakBytes: number;
 }
 
+/** A bundle of ingest-worker.ts and the mode to run in it. */
+interface Side {
+  script: string;
+  mode: string;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function child<T>(args: string[]): T {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', workerOut, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function child<T>(args: string[], script = workerOut): T {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=8192', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out) as T;
 }
 
-/** Median first-run time of `count` fresh processes per mode, the modes interleaved so load hits all alike. */
-function cold(modes: string[], file: string, count: number): number[] {
-  const ms = modes.map(() => [] as number[]);
-  for (let i = 0; i < count; i++) modes.forEach((mode, m) => ms[m]!.push(child<TimeRun>(['time', mode, file, '1']).ms[0]!));
+/** Median first-run time of `count` fresh processes per side, the sides interleaved so load hits all alike. */
+function cold(sides: Side[], file: string, count: number): number[] {
+  const ms = sides.map(() => [] as number[]);
+  for (let i = 0; i < count; i++) sides.forEach((side, m) => ms[m]!.push(child<TimeRun>(['time', side.mode, file, '1'], side.script).ms[0]!));
   return ms.map(median);
 }
 
+/** Median peak RSS (above idle) of `count` fresh processes per side, interleaved, as a multiple of the file size. */
+function peaks(sides: Side[], file: string, count: number, size: number): number[] {
+  const bytes = sides.map(() => [] as number[]);
+  for (let i = 0; i < count; i++) sides.forEach((side, m) => bytes[m]!.push(child<MemRun>(['mem', side.mode, file], side.script).peakBytes));
+  return bytes.map((b) => median(b) / size);
+}
+
+function bundle(entry: string, outfile: string): Promise<unknown> {
+  return esbuild.build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
+}
+
 async function main(): Promise<void> {
-  await esbuild.build({ entryPoints: [path.join(root, 'bench', 'ingest-worker.ts')], outfile: workerOut, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
   const args = process.argv.slice(2);
   const paths = args.includes('--paths');
   const splits = args.includes('--splits');
-  const named = args.filter((a) => a !== '--paths' && a !== '--splits');
+  const baselineAt = args.indexOf('--baseline');
+  const baselineDir = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
+  if (baselineAt >= 0 && !baselineDir) throw new Error('--baseline needs a directory (a checkout of the build to compare with)');
+  await bundle(path.join(root, 'bench', 'ingest-worker.ts'), workerOut);
+  if (baselineDir) await bundle(path.join(path.resolve(baselineDir), 'bench', 'ingest-worker.ts'), baselineOut);
+  // What "ours" is compared with: the baseline tree's `ours`, or this tree's parse of the whole bytes.
+  const before: Side = baselineDir ? { script: baselineOut, mode: 'ours' } : { script: workerOut, mode: 'whole' };
+  const beforeName = baselineDir ? 'baseline' : 'whole bytes';
+  const floorSide: Side = { script: workerOut, mode: 'floor' };
+  const oursSide: Side = { script: workerOut, mode: 'ours' };
+  const named = args.filter((a, i) => a !== '--paths' && a !== '--splits' && (baselineAt < 0 || (i !== baselineAt && i !== baselineAt + 1)));
   const fixtures = ['small-marked-1000us.cpuprofile', 'heap-webpack-16k.heapprofile', 'small-webpack-1000us.cpuprofile'].map((f) => path.join(root, 'test', 'fixtures', f));
   const files = named.length > 0 ? named.map((f) => path.resolve(f)) : [...fixtures, ...ensureCaptures()].sort((a, b) => statSync(a).size - statSync(b).size);
+  const memRuns = Math.max(1, Number(process.env.BENCH_MEM_RUNS ?? 3));
   let ok = true;
+  console.log(`window: ${process.env.BENCH_WINDOW ?? 'default'} bytes; peak memory: median of ${memRuns} fresh processes per side; "before" is ${beforeName}`);
   console.log(
-    `| profile | size | nodes | cold JSON.parse / ours (ms) | cold ratio |${paths ? ' cold scanner | cold JSON.parse path |' : ''} steady JSON.parse / ours (ms) | steady ratio | CPU ratio | peak JSON.parse | peak ours | source maps (ms) | source maps / cold floor |`,
+    `| profile | size | nodes | cold JSON.parse / ours (ms) | cold ratio | cold ours ÷ before |${paths ? ' cold scanner | cold JSON.parse path |' : ''} steady JSON.parse / ours (ms) | steady ratio | CPU ratio | peak ÷ file: JSON.parse / before / ours / parse alone | source maps (ms) | source maps / cold floor |`,
   );
-  console.log(`|---|---:|---:|---:|---:|${paths ? '---:|---:|' : ''}---:|---:|---:|---:|---:|---:|---:|`);
+  console.log(`|---|---:|---:|---:|---:|---:|${paths ? '---:|---:|' : ''}---:|---:|---:|---:|---:|---:|`);
   for (const file of files) {
     const size = statSync(file).size;
     const runs = Math.max(2, Number(process.env.BENCH_RUNS ?? (size > 100e6 ? 3 : size > 20e6 ? 5 : 9)));
-    const [floorCold, oursCold, scannerCold, objectCold] = cold(paths ? ['floor', 'ours', 'scanner', 'object'] : ['floor', 'ours'], file, Math.min(runs, size > 100e6 ? 3 : 7));
+    const forcedSides = paths ? [{ script: workerOut, mode: 'scanner' }, { script: workerOut, mode: 'object' }] : [];
+    const [floorCold, oursCold, beforeCold, scannerCold, objectCold] = cold([floorSide, oursSide, before, ...forcedSides], file, Math.min(runs, size > 100e6 ? 3 : 7));
     const floor = child<TimeRun>(['time', 'floor', file, String(runs)]);
     const ours = child<TimeRun>(['time', 'ours', file, String(runs)]);
-    const floorMem = child<MemRun>(['mem', 'floor', file]).peakBytes / size;
-    const oursMem = child<MemRun>(['mem', 'ours', file]).peakBytes / size;
+    const [floorMem, beforeMem, oursMem, parseMem] = peaks([floorSide, before, oursSide, { script: workerOut, mode: 'parse' }], file, memRuns, size);
     const sourceMapMs = child<{ ms: number }>(['sourcemap', 'ours', file]).ms;
     // Steady state: the median of the runs after the first (cold) one.
     const floorMs = median(floor.ms.slice(1));
@@ -159,16 +188,17 @@ async function main(): Promise<void> {
     const ratio = oursMs / floorMs;
     const cpuRatio = median(ours.cpuMs.slice(1)) / median(floor.cpuMs.slice(1));
     const coldRatio = oursCold! / floorCold!;
-    const pass = ratio <= 1.5 && coldRatio <= 1.5 && (size <= 10e6 || oursMem <= 2);
+    const pass = ratio <= 1.5 && coldRatio <= 1.5 && (size <= 10e6 || oursMem! <= 2);
     ok &&= pass;
     const forced = paths ? ` ${(scannerCold! / floorCold!).toFixed(2)}× | ${(objectCold! / floorCold!).toFixed(2)}× |` : '';
+    const mem = [floorMem, beforeMem, oursMem, parseMem].map((m) => `${m!.toFixed(2)}×`).join(' / ');
     console.log(
-      `| ${path.basename(file)} | ${formatSize(size)} | ${ours.nodes} | ${floorCold!.toFixed(1)} / ${oursCold!.toFixed(1)} | ${coldRatio.toFixed(2)}× |${forced} ${floorMs.toFixed(1)} / ${oursMs.toFixed(1)} | ${ratio.toFixed(2)}× | ${cpuRatio.toFixed(2)}× | ${floorMem.toFixed(2)}× | ${oursMem.toFixed(2)}× | ${sourceMapMs.toFixed(1)} | ${(sourceMapMs / floorCold!).toFixed(2)}× |${pass ? '' : ' ✗'}`,
+      `| ${path.basename(file)} | ${formatSize(size)} | ${ours.nodes} | ${floorCold!.toFixed(1)} / ${oursCold!.toFixed(1)} | ${coldRatio.toFixed(2)}× | ${(oursCold! / beforeCold!).toFixed(2)} |${forced} ${floorMs.toFixed(1)} / ${oursMs.toFixed(1)} | ${ratio.toFixed(2)}× | ${cpuRatio.toFixed(2)}× | ${mem} | ${sourceMapMs.toFixed(1)} | ${(sourceMapMs / floorCold!).toFixed(2)}× |${pass ? '' : ' ✗'}`,
     );
     if (splits) {
       const steps = Array.from({ length: Math.min(runs, size > 100e6 ? 3 : 7) }, () => child<Record<'read' | 'parse' | 'tree' | 'lines', number>>(['splits', 'ours', file]));
       const part = (k: 'read' | 'parse' | 'tree' | 'lines') => median(steps.map((s) => s[k])).toFixed(1);
-      console.log(`|   ↳ ${path.basename(file)} cold steps (ms): read ${part('read')}, parse ${part('parse')}, flame tree ${part('tree')}, line table ${part('lines')} |`);
+      console.log(`|   ↳ ${path.basename(file)} cold steps (ms): read ${part('read')}, parse ${part('parse')} (streamed: the reads are in it), flame tree ${part('tree')}, line table ${part('lines')} |`);
     }
   }
   console.log(ok ? '\nAll within targets (cold and steady ratio ≤ 1.5×, peak ≤ 2× file size above 10 MB).' : '\nSome profiles miss the targets (✗).');

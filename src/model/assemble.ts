@@ -159,10 +159,18 @@ function buildLineTables(parts: TreeParts): { start: Int32Array; line: Int32Arra
   const { nodeFrame, selfValue, frames, tickStart, tickLine, tickCount } = parts;
   const n = selfValue.length;
   const start = new Int32Array(n + 1);
-  const ticksTotal = tickStart ? tickStart[n]! : 0;
-  // A node gets at most max(1, its weight count) entries, so n + ticksTotal always suffices.
-  const line = new Int32Array(n + ticksTotal);
-  const value = new Float64Array(n + ticksTotal);
+  // A node with self value gets at most max(1, its positive weights) entries; the others none.
+  // Counted first, so the tables are allocated once at (nearly) their final size: most nodes of a
+  // large profile have no self value, and room for every node and tick was most of the table.
+  let bound = 0;
+  for (let i = 0; i < n; i++) {
+    if (selfValue[i] === 0) continue;
+    let weights = 0;
+    if (tickStart) for (let t = tickStart[i]!; t < tickStart[i + 1]!; t++) if (tickCount![t]! > 0) weights++;
+    bound += weights > 1 ? weights : 1;
+  }
+  const line = new Int32Array(bound);
+  const value = new Float64Array(bound);
   let k = 0;
   // One node's weights before sorting, in typed scratch grown to the longest list: JS arrays here
   // (a new backing store per node, boxed doubles) were the import's largest source of garbage.
