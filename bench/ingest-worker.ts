@@ -6,6 +6,9 @@
 //   parse:   ours without the tree and line table: the parse worker's share.
 //   whole:   fs.readFileSync(file) + parseProfile + toFlameTree + lineTable — ingest from the whole
 //            bytes, as before the streamed parse (and still for remote files).
+//   worker-path / worker-bytes (mem only): the extension's parse worker (out/bench/parse-worker.js,
+//            warmed on a small fixture first, as the extension keeps it) given the file's path, or
+//            its bytes read here and transferred — the peak of the whole process, both threads.
 //   scanner: the same, always through the byte scanner; object: always through JSON.parse +
 //            the object walk (parse-object.ts). They show where the size threshold belongs.
 //   sourcemap: ours, then the source-map step with the real fs reader (the profile's scripts
@@ -22,6 +25,8 @@ import { lineTable } from '../src/model/tables';
 import { applySourceMaps } from '../src/model/sourcemap';
 import { fsSourceReader } from '../src/fs-source-reader';
 import type { Profile } from '../src/model/types';
+import { disposeParseWorker, parseFileInWorker, parseInWorker } from '../src/parse/parse-in-worker';
+import path from 'node:path';
 
 const [what, mode, file, runsArg] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -85,12 +90,17 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0;
     process.stdout.write(`${JSON.stringify({ ms, notes: mapped.notes.length - profile.notes.length })}\n`);
   } else {
+    const viaWorker = mode === 'worker-path' || mode === 'worker-bytes';
+    const script = path.join(__dirname, 'parse-worker.js');
+    if (viaWorker) await parseFileInWorker(script, path.join(__dirname, '..', '..', 'test', 'fixtures', 'small-marked-1000us.cpuprofile'), 'warm-up');
     gc?.();
     // Linux: writing 5 to clear_refs resets the peak-RSS mark (VmHWM), so the peak measured below
     // belongs to the operation alone, not to start-up.
     const canResetPeak = resetPeak();
     const baseline = process.memoryUsage().rss;
-    const kept = once();
+    const name = path.basename(file!);
+    const kept = !viaWorker ? once() : mode === 'worker-path' ? await parseFileInWorker(script, file!, name) : await parseInWorker(script, new Uint8Array(readFileSync(file!)), name);
+    if (viaWorker) disposeParseWorker();
     // The true peak of the process, including transient garbage.
     const peak = canResetPeak ? peakRss() : process.resourceUsage().maxRSS * 1024;
     process.stdout.write(`${JSON.stringify({ peakBytes: peak - baseline, kept: kept !== undefined })}\n`);

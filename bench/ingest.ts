@@ -153,17 +153,20 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const paths = args.includes('--paths');
   const splits = args.includes('--splits');
+  const viaWorker = args.includes('--worker');
   const baselineAt = args.indexOf('--baseline');
   const baselineDir = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
   if (baselineAt >= 0 && !baselineDir) throw new Error('--baseline needs a directory (a checkout of the build to compare with)');
   await bundle(path.join(root, 'bench', 'ingest-worker.ts'), workerOut);
+  // The extension's parse worker, for --worker (ingest-worker.ts finds it beside itself).
+  await bundle(path.join(root, 'src', 'parse', 'parse-worker.ts'), path.join(path.dirname(workerOut), 'parse-worker.js'));
   if (baselineDir) await bundle(path.join(path.resolve(baselineDir), 'bench', 'ingest-worker.ts'), baselineOut);
   // What "ours" is compared with: the baseline tree's `ours`, or this tree's parse of the whole bytes.
   const before: Side = baselineDir ? { script: baselineOut, mode: 'ours' } : { script: workerOut, mode: 'whole' };
   const beforeName = baselineDir ? 'baseline' : 'whole bytes';
   const floorSide: Side = { script: workerOut, mode: 'floor' };
   const oursSide: Side = { script: workerOut, mode: 'ours' };
-  const named = args.filter((a, i) => a !== '--paths' && a !== '--splits' && (baselineAt < 0 || (i !== baselineAt && i !== baselineAt + 1)));
+  const named = args.filter((a, i) => a !== '--paths' && a !== '--splits' && a !== '--worker' && (baselineAt < 0 || (i !== baselineAt && i !== baselineAt + 1)));
   const fixtures = ['small-marked-1000us.cpuprofile', 'heap-webpack-16k.heapprofile', 'small-webpack-1000us.cpuprofile'].map((f) => path.join(root, 'test', 'fixtures', f));
   const files = named.length > 0 ? named.map((f) => path.resolve(f)) : [...fixtures, ...ensureCaptures()].sort((a, b) => statSync(a).size - statSync(b).size);
   const memRuns = Math.max(1, Number(process.env.BENCH_MEM_RUNS ?? 3));
@@ -195,6 +198,10 @@ async function main(): Promise<void> {
     console.log(
       `| ${path.basename(file)} | ${formatSize(size)} | ${ours.nodes} | ${floorCold!.toFixed(1)} / ${oursCold!.toFixed(1)} | ${coldRatio.toFixed(2)}× | ${(oursCold! / beforeCold!).toFixed(2)} |${forced} ${floorMs.toFixed(1)} / ${oursMs.toFixed(1)} | ${ratio.toFixed(2)}× | ${cpuRatio.toFixed(2)}× | ${mem} | ${sourceMapMs.toFixed(1)} | ${(sourceMapMs / floorCold!).toFixed(2)}× |${pass ? '' : ' ✗'}`,
     );
+    if (viaWorker) {
+      const [byPath, byBytes] = peaks([{ script: workerOut, mode: 'worker-path' }, { script: workerOut, mode: 'worker-bytes' }], file, memRuns, size);
+      console.log(`|   ↳ ${path.basename(file)} the parse worker, peak ÷ file of the process: given the path ${byPath!.toFixed(2)}×, given the bytes ${byBytes!.toFixed(2)}× |`);
+    }
     if (splits) {
       const steps = Array.from({ length: Math.min(runs, size > 100e6 ? 3 : 7) }, () => child<Record<'read' | 'parse' | 'tree' | 'lines', number>>(['splits', 'ours', file]));
       const part = (k: 'read' | 'parse' | 'tree' | 'lines') => median(steps.map((s) => s[k])).toFixed(1);
