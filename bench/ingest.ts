@@ -1,12 +1,19 @@
 // Ingest benchmark. For each profile:
-//   floor = fs.readFileSync(utf8) + JSON.parse      (the least any JSON-based importer pays)
-//   ours  = fs.readFileSync + parseProfile + toFlameTree + lineTable
+//   floor  = fs.readFileSync(utf8) + JSON.parse      (the least any JSON-based importer pays)
+//   ours   = the file streamed into the parse (src/parse/parse-file.ts, as the parse worker and the
+//            CLI read it) + toFlameTree + lineTable
+//   before = fs.readFileSync + parseProfile + toFlameTree + lineTable (the whole-bytes parse), or
+//            with --baseline DIR the `ours` of the tree in DIR (e.g. a checkout of main), in the same run
 // Cold (what opening one profile costs): a fresh process per run and side, interleaved, timing
 // the first and only call — before the JIT has compiled our code, while JSON.parse is native;
 // the median of several processes. Steady state: one process per side runs the operation N times
 // back to back (a long-lived extension host); median of runs 2..N. CPU time is reported too.
-// Memory: a fresh process per side runs the operation once; peak RSS above the idle baseline,
-// as a multiple of the file size.
+// Memory: a fresh process per side runs the operation once; peak RSS above the idle baseline, as
+// a multiple of the file size; the median of BENCH_MEM_RUNS processes per side (default 3), the
+// sides interleaved. Also for the parse alone (what the parse worker runs; the flame tree is built
+// in the webview), and with --worker for the parse worker itself (the whole process, warmed up
+// first as the extension keeps it) given the file's path or its bytes. BENCH_WINDOW sets the
+// streamed parse's window in bytes (default 128 KB, src/model/scan.ts).
 // Source maps: the source-map step alone on the ingested profile (a fresh process), with the real
 // fs reader — the captures' scripts are mostly not on disk, the case of any profile from another
 // machine — in ms and as a multiple of the cold floor.
@@ -20,6 +27,8 @@
 //                                     JSON.parse + object walk): where the size threshold belongs
 //   npm run bench:ingest -- --splits         also where the cold time goes: read / parse / flame tree / line
 //                                     table, each in ms (median of the cold processes)
+//   npm run bench:ingest -- --baseline DIR   "before" is DIR's bench/ingest-worker.ts `ours`
+//   npm run bench:ingest -- --worker         also the parse worker's peak, given the path vs the bytes
 // What a cold open of a small profile spends (72 KB, 279 nodes; --cpu-prof of fresh processes and
 // these splits, Dec 2026): about half is V8 compiling our functions on their first call (`node
 // --no-lazy` halves it), the rest is running them in the interpreter — a dozen passes over the
@@ -93,6 +102,30 @@
 // per-node lists sized once from the bytes per node (each grow-by-copy kept its old copy until a
 // GC), the line split in typed scratch instead of per-node JS arrays, fewer passes and n-sized
 // temporaries; the flame tree's child arrays start exact. JSON.parse alone: 3.86× / 2.90×.
+// Streamed from the file (issue 9, Dec 2026, Node 20; all of the above was with the input resident):
+// the scanner reads the file through a window (JsonScanner over a ReadAt, refilled between nodes,
+// samples, deltas and top-level keys; parseProfileStream), so the input's 1.00× is gone from the
+// peak, and the parse worker gets the path, not the bytes. One run of this bench with --baseline
+// (main) --worker, BENCH_MEM_RUNS=3, load 1–4; peak ÷ file, before (main) → ours, parse alone, and
+// the parse worker's whole process given the bytes (transferred) → given the path:
+//   file                    before → ours   parse alone   worker: bytes → path   cold ours ÷ before
+//   9.0 MB dts-50us         3.82× → 2.76×   1.97×         4.32× → 2.48×          1.16 (0.91 A/B)
+//   11.4 MB checkjs-10000us 2.87× → 1.73×   1.46×         3.72× → 1.74×          1.14
+//   40.5 MB checkjs-1000us  1.96× → 0.89×   0.76×         2.00× → 0.82×          0.99
+//   126.6 MB checkjs-100us  1.69× → 0.71×   0.68×         2.71× → 0.61×          0.88
+//   212.6 MB checkjs-10us   1.59× → 0.56×   0.53×         2.53× → 0.54×          0.85
+// (Cold at 9 MB: 11 interleaved fresh processes each gave 0.91; at 72 KB, 21 each gave 1.00–1.22 in three runs,
+// where the streamed path reads the file whole into JSON.parse as before.) The window: 64 KB,
+// 256 KB and 1 MB parsed the 11 MB, 40 MB and 212 MB captures equally fast (11 fresh processes
+// each: 121 / 124 / 135 ms at 11 MB); at 11 MB ours peaked at 1.74× / 1.90× / 1.91×: 128 KB is the
+// default, nodes of up to 64 KB stream (every node of these captures is far below), a larger one
+// makes the parse read the file whole. Also cut: the line tables were allocated for every node
+// and tick (most nodes have no self time) and kept at that size, 0.6 MB of the 11 MB profile's
+// 3.3 MB. Tried and dropped: a capped young generation for the parse worker (Worker
+// resourceLimits.maxYoungGenerationSizeMb 3, i.e. a 1 MB semi-space): the worker's first parse
+// peaked lower (11.4 MB: 2.63× → 2.02× over two parses of the file, 40 MB 1.21× → 1.02×) at the
+// same speed, but the kept-warm worker's next parse of a big file got slower (40 MB 325 → 372 ms,
+// 127 MB 915 → 1138 ms, 213 MB 1391 → 1804 ms), and 11.4 MB already peaks under 2× without it.
 import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
