@@ -13,7 +13,7 @@ import { createLog, logChannelName, reportErrors, showLogCommandId } from './log
 import { services, type Services } from './commands/services';
 import type { SnapshotEditorProvider } from './views/snapshot-editor';
 import type { RevealTarget } from './editor/hotlines-model';
-import { useParseWorker } from './views/load-profile';
+import { lastParseRoute, useParseWorker, type ParseRoute } from './views/load-profile';
 import { disposeParseWorker } from './parse/parse-in-worker';
 import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
@@ -40,6 +40,8 @@ export interface FlameLensTestApi {
   logFileForTest(): string;
   /** What the most recent Load Run view drew (undefined before the first). */
   lastLoadRunRenderedForTest(): Promise<LoadRendered> | undefined;
+  /** How the last profile loaded was parsed: the worker given its path or its bytes, or inline. */
+  lastParseRouteForTest(): ParseRoute | undefined;
 }
 
 /** Context key: a profile is current (what hot lines and Reveal in Flame Graph use). */
@@ -125,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
     // Where VS Code writes an extension's LogOutputChannel: <logUri>/<channel name>.log.
     logFileForTest: () => vscode.Uri.joinPath(context.logUri, `${logChannelName}.log`).fsPath,
     lastLoadRunRenderedForTest: () => loadRuns.lastRendered(),
+    lastParseRouteForTest: lastParseRoute,
   };
 }
 

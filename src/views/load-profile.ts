@@ -47,6 +47,14 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 const readBytes = (uri: vscode.Uri): Thenable<Uint8Array> => vscode.workspace.fs.readFile(uri);
 
+export type ParseRoute = 'worker-path' | 'worker-bytes' | 'inline';
+let lastRoute: ParseRoute | undefined;
+
+/** How the last profile that parsed was read (the integration suite checks big local files go by path). */
+export function lastParseRoute(): ParseRoute | undefined {
+  return lastRoute;
+}
+
 /**
  * Parses the file at `uri` (`size` bytes, when known): a big local file by its path in the worker,
  * other big ones by their bytes in the worker (transferred: the host's copy is gone after), small
@@ -57,7 +65,9 @@ async function parse(uri: vscode.Uri, size: number | undefined, name: string, re
   const script = parseWorkerScript;
   if (script && uri.scheme === 'file' && size !== undefined && size > pathThresholdBytes) {
     try {
-      return await parseFileInWorker(script, uri.fsPath, name);
+      const profile = await parseFileInWorker(script, uri.fsPath, name);
+      lastRoute = 'worker-path';
+      return profile;
     } catch (err) {
       if (err instanceof ProfileError) throw err;
       // A missing or crashed worker, or a file the worker could not open: read it here instead.
@@ -66,7 +76,9 @@ async function parse(uri: vscode.Uri, size: number | undefined, name: string, re
   let bytes = await read(uri);
   if (script && bytes.byteLength >= workerThresholdBytes) {
     try {
-      return await parseInWorker(script, bytes, name);
+      const profile = await parseInWorker(script, bytes, name);
+      lastRoute = 'worker-bytes';
+      return profile;
     } catch (err) {
       if (err instanceof ProfileError) throw err;
       // A missing or crashed worker: parse here instead (the bytes went to the worker; read again).
@@ -75,7 +87,9 @@ async function parse(uri: vscode.Uri, size: number | undefined, name: string, re
   }
   // Inline, the parse is synchronous: let pending UI messages through before it.
   await yieldToEventLoop();
-  return parseProfile(maybeGunzip(bytes), { fileName: name });
+  const profile = parseProfile(maybeGunzip(bytes), { fileName: name });
+  lastRoute = 'inline';
+  return profile;
 }
 
 async function decode(uri: vscode.Uri, size: number | undefined): Promise<Profile> {

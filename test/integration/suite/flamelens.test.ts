@@ -124,6 +124,28 @@ describe('FlameLens extension', function () {
     const expected = parseProfile(new TextEncoder().encode(original));
     assert.equal(current.nodeCount, expected.nodeCount);
     assert.equal(current.total, expected.totalValue[0]);
+    // Under 6 MB: read here, its bytes moved to the worker.
+    assert.equal(t.lastParseRouteForTest(), 'worker-bytes');
+  });
+
+  it('opens a profile over 6 MB by its path: the worker streams it from disk', async () => {
+    const t = await api();
+    const original = fs.readFileSync(path.join(workspaceDir(), 'busy.cpuprofile'), 'utf8');
+    // 7,000 unknown top-level members of 1 KB (skipped, each far smaller than the scanner's window)
+    // take the file past 6 MB, where a local file goes to the worker by its path.
+    const padding = Array.from({ length: 7000 }, (_, i) => `"pad${i}":"${'x'.repeat(1000)}"`).join(',');
+    const large = path.join(workspaceDir(), 'large-busy.cpuprofile');
+    fs.writeFileSync(large, `{${padding},${original.trimStart().slice(1)}`);
+    assert.ok(fs.statSync(large).size > 6 * 1024 * 1024);
+    await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(large));
+    const current = await until('the large profile to be current', () => {
+      const c = t.currentProfileForTest();
+      return c?.title === 'large-busy.cpuprofile' ? c : undefined;
+    }, 30_000);
+    const expected = parseProfile(new TextEncoder().encode(original));
+    assert.equal(current.nodeCount, expected.nodeCount);
+    assert.equal(current.total, expected.totalValue[0]);
+    assert.equal(t.lastParseRouteForTest(), 'worker-path');
   });
 
   it('refuses a profile larger than it can parse before reading it (sparse file, no disk used)', async () => {
