@@ -131,7 +131,6 @@ function scanWindowed(input: WindowedInput): Profile {
 
 /** The top-level object's members (the scanner sits at its '{'). Windowed: CPU profiles only. */
 function scanTopLevel(sc: JsonScanner, windowed: boolean): Profile {
-
   let cpu: RawCpuNodes | null = null;
   let heap: RawHeapNodes | null = null;
   let cpuSamples: IntList | null = null;
