@@ -43,6 +43,19 @@ function lineOf(doc: vscode.TextDocument, re: RegExp): number {
   throw new Error(`no line matches ${re}`);
 }
 
+/** Opens `file` with Open Profile; once it is current, checks it holds the profile in `original` (nodes, total). */
+async function openAndCompare(t: Awaited<ReturnType<typeof api>>, file: string, original: string): Promise<void> {
+  await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(file));
+  const title = path.basename(file);
+  const current = await until(`${title} to be current`, () => {
+    const c = t.currentProfileForTest();
+    return c?.title === title ? c : undefined;
+  }, 30_000);
+  const expected = parseProfile(new TextEncoder().encode(original));
+  assert.equal(current.nodeCount, expected.nodeCount);
+  assert.equal(current.total, expected.totalValue[0]);
+}
+
 describe('FlameLens extension', function () {
   this.timeout(60_000);
 
@@ -116,14 +129,7 @@ describe('FlameLens extension', function () {
     // Unknown top-level keys are skipped by the importer: pad the file past the worker threshold.
     const big = path.join(workspaceDir(), 'big-busy.cpuprofile');
     fs.writeFileSync(big, `{"padding":"${'x'.repeat(3 * 1024 * 1024)}",${original.trimStart().slice(1)}`);
-    await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(big));
-    const current = await until('the big profile to be current', () => {
-      const c = t.currentProfileForTest();
-      return c?.title === 'big-busy.cpuprofile' ? c : undefined;
-    }, 30_000);
-    const expected = parseProfile(new TextEncoder().encode(original));
-    assert.equal(current.nodeCount, expected.nodeCount);
-    assert.equal(current.total, expected.totalValue[0]);
+    await openAndCompare(t, big, original);
     // Under 6 MB: read here, its bytes moved to the worker.
     assert.equal(t.lastParseRouteForTest(), 'worker-bytes');
   });
@@ -137,14 +143,7 @@ describe('FlameLens extension', function () {
     const large = path.join(workspaceDir(), 'large-busy.cpuprofile');
     fs.writeFileSync(large, `{${padding},${original.trimStart().slice(1)}`);
     assert.ok(fs.statSync(large).size > 6 * 1024 * 1024);
-    await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(large));
-    const current = await until('the large profile to be current', () => {
-      const c = t.currentProfileForTest();
-      return c?.title === 'large-busy.cpuprofile' ? c : undefined;
-    }, 30_000);
-    const expected = parseProfile(new TextEncoder().encode(original));
-    assert.equal(current.nodeCount, expected.nodeCount);
-    assert.equal(current.total, expected.totalValue[0]);
+    await openAndCompare(t, large, original);
     assert.equal(t.lastParseRouteForTest(), 'worker-path');
   });
 
