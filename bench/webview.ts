@@ -59,7 +59,8 @@ import { disposeParseWorker, parseInWorker } from '../src/parse/parse-in-worker'
 import { defaultViewOptions } from '../src/protocol';
 import type { HostMessage, WebviewMessage } from '../src/protocol';
 import { embeddedPreviewSize, initMessage, maxTreeNodes, previewMaxNodes, previewMessage } from '../src/webview-page/payload';
-import { StandInHost, distDir, ensureBuilt, launchChromium, newWebviewPage, settle, startWebviewServer } from '../test/webview/harness';
+import { launchChromium } from '../test/support/chromium-suite';
+import { StandInHost, distDir, ensureBuilt, newWebviewPage, settle, startWebviewServer } from '../test/webview/harness';
 import type { WebviewServer } from '../test/webview/harness';
 import { dataDir, ensureCaptures } from './capture-large';
 

@@ -3,9 +3,9 @@
 // in flame and icicle orientation, zoomed and at a device pixel ratio of 2; the keyboard moves a
 // visible focus outline that the live region names; names only ever reach the canvas as text.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ensureBuilt, launchChromium, loadProfile, openWebview, posted, StandInHost, startWebviewServer } from './harness';
+import { loadProfile, openWebview, posted, StandInHost, useWebviewSuite } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
 import { chartState, chartStill, chartWidth, clickFrame, drawnFrames, hoverFrame, waitZoomed } from './canvas-frames';
 import type { FrameRect } from './canvas-frames';
@@ -53,20 +53,7 @@ describe('canvas flame graph: hit-testing, keyboard, pixels (Chromium)', () => {
     return w;
   }
 
-  before(async () => {
-    ensureBuilt();
-    browser = await launchChromium();
-    server = await startWebviewServer();
-  });
-
-  after(async () => {
-    for (const w of opened) {
-      assert.deepEqual(w.violations, [], 'no Content-Security-Policy violations');
-      assert.deepEqual(w.errors, [], 'no page errors');
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  useWebviewSuite((suite) => ({ browser, server } = suite), opened);
 
   it('a pointer at a frame\'s computed rectangle hits that frame: tooltip names it, click zooms it', async () => {
     const { page } = await open();

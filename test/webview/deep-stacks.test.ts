@@ -13,7 +13,8 @@ import { parseProfile } from '../../src/model/import';
 import { maxTreeDepth } from '../../src/webview-page/payload';
 import { buildBundles } from '../support/capture-helpers';
 import { deepChainProfileJson } from '../support/deep-stacks-profile';
-import { ensureBuilt, launchChromium, openWebview, settle, StandInHost, startWebviewServer } from './harness';
+import { openOfflinePage } from '../support/chromium-suite';
+import { openWebview, settle, StandInHost, useWebviewSuite } from './harness';
 import { chartStill, clickFrame, drawnFrames, waitZoomed } from './canvas-frames';
 import type { WebviewServer } from './harness';
 
@@ -44,18 +45,13 @@ describe('100,000-frame stacks in Chromium', () => {
   let dir: string;
   let profileFile: string;
 
-  before(async () => {
-    ensureBuilt();
-    browser = await launchChromium();
-    server = await startWebviewServer();
+  useWebviewSuite((suite) => ({ browser, server } = suite));
+  before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'flamelens-deep-'));
     profileFile = path.join(dir, 'deep.cpuprofile');
     writeFileSync(profileFile, deepChainProfileJson(depth));
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -64,11 +60,8 @@ describe('100,000-frame stacks in Chromium', () => {
     const out = path.join(dir, 'deep.html');
     const r = spawnSync(process.execPath, [cli, 'report', profileFile, '--html', out, '--no-source-maps'], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, r.stderr);
-    const page = await browser.newPage({ viewport: { width: 1100, height: 850 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const { context, page, errors } = await openOfflinePage(browser, pathToFileURL(out).href, { viewport: { width: 1100, height: 850 } });
     try {
-      await page.goto(pathToFileURL(out).href);
       await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached', timeout: 60_000 });
       await settle(page);
       assert.match(await page.locator('.fl-notes').innerText(), /1 note/);
@@ -76,7 +69,7 @@ describe('100,000-frame stacks in Chromium', () => {
       await exercise(page, markerName);
       assert.deepEqual(errors, []);
     } finally {
-      await page.close();
+      await context.close();
     }
   });
 

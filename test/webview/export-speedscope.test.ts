@@ -3,14 +3,13 @@
 // "Browse" file input) and by `#profileURL=` pointing at the same loopback server.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { speedscopeJson, toSpeedscope } from '../../src/export/speedscope';
 import { parseProfile } from '../../src/model/import';
-import { fixture, launchChromium, repoRoot } from './harness';
+import { openOfflinePage, serveLoopback, useChromium, type LoopbackServer } from '../support/chromium-suite';
+import { fixture, repoRoot } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,13 +25,12 @@ function exportOf(names: string[]): { name: string; json: string } {
 
 describe('speedscope reads the speedscope export (Chromium)', () => {
   let browser: Browser;
-  let server: http.Server;
   let origin = '';
   const served = new Map<string, string>();
 
-  before(async () => {
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  /** speedscope's release build, and the exports in `served` by path. */
+  async function serveSpeedscope(): Promise<LoopbackServer> {
+    const server = await serveLoopback((url, res) => {
       const exported = served.get(url.pathname);
       if (exported !== undefined) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(exported);
@@ -45,27 +43,28 @@ describe('speedscope reads the speedscope export (Chromium)', () => {
       }
       res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
-  });
+    origin = server.origin;
+    return server;
+  }
 
-  after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  useChromium((suite) => (browser = suite.browser), serveSpeedscope);
 
   /** Opens speedscope and records what would tell of a failed import: alerts, page errors, off-origin requests. */
   async function openSpeedscope(hash = ''): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     const problems: string[] = [];
-    page.on('dialog', (d) => {
-      problems.push(`dialog: ${d.message()}`);
-      void d.dismiss();
+    const { context, page } = await openOfflinePage(browser, `${origin}/${hash}`, {
+      viewport: { width: 1200, height: 800 },
+      allow: [origin],
+      errors: problems,
+      beforeLoad: (fresh) => {
+        fresh.on('dialog', (d) => {
+          problems.push(`dialog: ${d.message()}`);
+          void d.dismiss();
+        });
+      },
     });
-    page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
-    await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
-    await page.goto(`${origin}/${hash}`);
+    // The tests close the page; its context goes with it, as with browser.newPage.
+    page.once('close', () => void context.close().catch(() => undefined));
     return { page, problems };
   }
 

@@ -13,7 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { parseProfile } from '../../src/model/import';
 import { functionTable } from '../../src/model/tables';
-import { distDir, fixture, launchChromium, repoRoot } from './harness';
+import { openOfflinePage, useChromium } from '../support/chromium-suite';
+import { distDir, fixture, repoRoot } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,7 +39,7 @@ describe('flamelens export --format svg (real CLI, Chromium)', () => {
   let svgFile = '';
   let svgText = '';
 
-  before(async () => {
+  before(() => {
     ensureSvgBuilt();
     dir = mkdtempSync(path.join(tmpdir(), 'flamelens-svg-cli-'));
     // The fixture's hottest function by self time gets markup and entities in its name.
@@ -55,11 +56,9 @@ describe('flamelens export --format svg (real CLI, Chromium)', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /wrote .*marked\.svg/);
     svgText = readFileSync(svgFile, 'utf8');
-    browser = await launchChromium();
   });
-
-  after(async () => {
-    await browser?.close();
+  useChromium((suite) => (browser = suite.browser));
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -76,17 +75,8 @@ describe('flamelens export --format svg (real CLI, Chromium)', () => {
   });
 
   it('Chromium opens it as an SVG document whose frames have titles, the hottest function among them', async () => {
-    const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
-    const network: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      network.push(url);
-      return route.abort();
-    });
+    const { context, network, page } = await openOfflinePage(browser, pathToFileURL(svgFile).href, { viewport: { width: 1300, height: 900 } });
     try {
-      const page = await context.newPage();
-      await page.goto(pathToFileURL(svgFile).href);
       const doc = await page.evaluate(() => {
         const root = document.documentElement;
         const frames = [...root.querySelectorAll('g.frame')] as { querySelector(s: string): { textContent: string; getAttribute(n: string): string | null } | null }[];

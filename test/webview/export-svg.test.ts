@@ -18,7 +18,8 @@ import type { Profile } from '../../src/model/types';
 import type { WebviewMessage } from '../../src/protocol';
 import { loadWebviewAssets } from '../../src/webview-page/assets';
 import { renderStandaloneReport } from '../../src/webview-page/html';
-import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, posted, StandInHost, startWebviewServer } from './harness';
+import { openOfflinePage, useChromium } from '../support/chromium-suite';
+import { distDir, ensureBuilt, loadProfile, makeInit, openWebview, posted, StandInHost, startWebviewServer } from './harness';
 import { chartStill, chartWidth, clickFrame, drawnFrames, waitZoomed } from './canvas-frames';
 import type { FrameRect } from './canvas-frames';
 
@@ -83,9 +84,9 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
   let hotName: string;
   let profile: Profile;
 
-  before(async () => {
-    ensureBuilt();
-    browser = await launchChromium();
+  before(() => ensureBuilt());
+  useChromium((suite) => (browser = suite.browser));
+  before(() => {
     const plain = loadProfile('small-marked-1000us.cpuprofile');
     // The heaviest named function below the root: its frame is wide enough to carry a label.
     let best = -1;
@@ -104,23 +105,13 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
     reportUrl = pathToFileURL(file).href;
   });
 
-  after(async () => {
-    await browser?.close();
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('downloads an SVG with a title and label per frame, which Chromium opens as an SVG document', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 850 }, acceptDownloads: true });
-    const network: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:') || url.startsWith('blob:')) return route.continue();
-      network.push(url);
-      return route.abort();
-    });
+    const { context, network, page } = await openOfflinePage(browser, reportUrl, { viewport: { width: 1100, height: 850 }, acceptDownloads: true, allow: ['file:', 'blob:'] });
     try {
-      const page = await context.newPage();
-      await page.goto(reportUrl);
       const drawn = await drawnAndStill(page);
       assert.equal(await page.locator('.fl-toolbar button', { hasText: 'Export…' }).isHidden(), true, 'no Export… without VS Code');
       assert.ok(drawn.length > 50, `frames drawn: ${drawn.length}`);

@@ -1,12 +1,11 @@
 // Shared set-up for the webview browser tests: builds dist/ if needed, turns a real profile
 // into the messages the extension host would send, serves the webview page on 127.0.0.1 and
-// drives Debian's Chromium through playwright-core.
+// opens it in Chromium (launched by test/support/chromium-suite.ts) with a stand-in webview API.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseProfile } from '../../src/model/import';
 import { toFlameTree } from '../../src/model/flame';
@@ -16,9 +15,9 @@ import { sliceProfile } from '../../src/model/time-slice';
 import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
-import { renderWebviewHtml } from '../../src/webview-page/html';
 import { flameChartMessage, initMessage, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/webview-page/payload';
 import type { InitMessage } from '../../src/webview-page/html';
+import { servePage, useChromium, type ChromiumSuite, type PageServer } from '../support/chromium-suite';
 
 // Browser globals, used only inside callbacks that Playwright runs in the page (the Node-side
 // tsconfig has no DOM lib, and a shared declaration would be rewritten by the transpiler).
@@ -152,50 +151,26 @@ export class StandInHost {
   }
 }
 
-export interface WebviewServer {
-  url: string;
-  origin: string;
-  /** Translations the page is served with, as the host embeds vscode.l10n.bundle (none: English). */
-  l10n?: Record<string, string>;
-  /** A preview the page is served with, as the extension's controller embeds one (previewMessage; none: the page asks). */
-  preview?: HostMessage;
-  close(): Promise<void>;
+export type WebviewServer = PageServer;
+
+/** Serves the flame-graph page (renderWebviewHtml) plus dist/webview.* on 127.0.0.1, like a webview's resource origin. */
+export function startWebviewServer(): Promise<WebviewServer> {
+  return servePage('webview', 'FlameLens test');
 }
 
-/** Serves the page built by renderWebviewHtml plus dist/ on 127.0.0.1, like a webview's resource origin. */
-export async function startWebviewServer(): Promise<WebviewServer> {
-  let origin = '';
-  // eslint-disable-next-line prefer-const -- assigned once the server listens; read per request
-  let served: WebviewServer | undefined;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
+/**
+ * A flame-graph webview suite's hooks: dist/ built, then Chromium and the page server (useChromium);
+ * at the end, no page in `opened` (filled by the tests) saw a CSP violation or a page error.
+ */
+export function useWebviewSuite(ready: (suite: ChromiumSuite<WebviewServer>) => void, opened?: readonly WebviewPage<PageHost>[]): void {
+  before(() => ensureBuilt());
+  useChromium(ready, startWebviewServer);
+  if (!opened) return;
+  after(() => {
+    for (const w of opened) {
+      assert.deepEqual(w.violations, [], 'no Content-Security-Policy violations');
+      assert.deepEqual(w.errors, [], 'no page errors');
     }
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/dist/webview.css`, nonce: `n${Date.now()}`, title: 'FlameLens test', ...(served?.l10n ? { l10n: served.l10n } : {}), ...(served?.preview ? { preview: served.preview } : {}) }));
-      return;
-    }
-    const file = url.pathname.match(/^\/dist\/(webview\.(?:js|css)(?:\.map)?)$/)?.[1];
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/json' });
-    res.end(readFileSync(path.join(distDir, file)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  served = { url: `${origin}/`, origin, close: () => new Promise((resolve) => server.close(() => resolve())) };
-  return served;
-}
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
 }
 

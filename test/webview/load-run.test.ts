@@ -5,19 +5,17 @@
 // kept; and the compare page.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { LoadDriver } from '../../src/load/driver';
 import { buildLoadRun, type LoadRun } from '../../src/load/run';
 import { parseThreshold } from '../../src/load/thresholds';
 import { loadCompareView, loadRunView } from '../../src/load/view-model';
 import type { LoadHostMessage } from '../../src/load/view-protocol';
-import { renderWebviewHtml } from '../../src/webview-page/html';
-import { distDir, launchChromium, outputDir, repoRoot } from './harness';
+import { openRecordingPage, serveLoopback, servePage, useChromium, type PageServer } from '../support/chromium-suite';
+import { distDir, outputDir, repoRoot } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any, document: any;
@@ -25,14 +23,12 @@ declare const window: any, document: any;
 const hostile = '<img src=x onerror="window.__pwned=1">';
 
 /** A loopback server whose every answer takes about `ms` of CPU. */
-async function target(ms: number): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => {
+function target(ms: number): Promise<{ url: string; close(): Promise<void> }> {
+  return serveLoopback((_url, res) => {
     const end = Date.now() + ms;
     while (Date.now() < end);
     res.end('ok');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 async function measuredRun(ms: number, thresholds: string[]): Promise<LoadRun> {
@@ -57,54 +53,8 @@ async function measuredRun(ms: number, thresholds: string[]): Promise<LoadRun> {
   }
 }
 
-interface LoadPageServer {
-  url: string;
-  /** Translations the page is served with, as the host embeds vscode.l10n.bundle (none: English). */
-  l10n?: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function serve(): Promise<LoadPageServer> {
-  let origin = '';
-  // eslint-disable-next-line prefer-const -- assigned once the server listens; read per request
-  let served: LoadPageServer | undefined;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      const l10n = served?.l10n ? { l10n: served.l10n } : {};
-      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/load.js`, styleUri: `${origin}/dist/load.css`, nonce: `n${Date.now()}`, title: 'load run', ...l10n }));
-      return;
-    }
-    const file = /^\/dist\/(load\.(?:js|css))$/.exec(url.pathname)?.[1];
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
-    res.end(readFileSync(path.join(distDir, file)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  served = { url: `${origin}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-  return served;
-}
-
-async function open(browser: Browser, url: string): Promise<{ page: Page; violations: string[]; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const violations: string[] = [];
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.exposeFunction('__cspViolation', (t: string) => violations.push(t));
-  await page.addInitScript(`
-    window.__posted = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(e.violatedDirective));
-    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => undefined });
-  `);
-  await page.goto(url);
-  await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 });
-  return { page, violations, errors };
-}
+/** The Load Run page, at the size its screenshot is taken. */
+const open = (browser: Browser, url: string) => openRecordingPage(browser, url, { width: 1100, height: 900 });
 
 async function send(page: Page, message: LoadHostMessage): Promise<{ type: string; mode: string; percentiles: number; charts: number; banner: boolean }> {
   const before = await page.evaluate(() => window.__posted.length);
@@ -130,7 +80,7 @@ function inkOf(page: Page, selector: string): Promise<number> {
 
 describe('Load Run webview', () => {
   let browser: Browser;
-  let server: LoadPageServer;
+  let server: PageServer;
   let fast: LoadRun;
   let slow: LoadRun;
 
@@ -138,13 +88,8 @@ describe('Load Run webview', () => {
     if (!existsSync(path.join(distDir, 'load.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
     fast = await measuredRun(1, ['p99<10s', 'p50<0.001ms']);
     slow = await measuredRun(4, []);
-    server = await serve();
-    browser = await launchChromium();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useChromium((suite) => ({ browser, server } = suite), () => servePage('load', 'load run'));
 
   it('shows the percentiles, the broken threshold in a red banner, stages, charts and inert function names', async () => {
     const { page, violations, errors } = await open(browser, server.url);

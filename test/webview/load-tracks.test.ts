@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { fullRecordingOf, measuredWindowRange } from '../../src/load/full-recording';
 import { loadTracksForProfile } from '../../src/load/profile-run';
@@ -31,7 +31,8 @@ import type { ReportRangeData } from '../../src/webview-page/report-range';
 import { formatTrackValue, trackLabel } from '../../webview/track-format';
 import { ReportRange } from '../../webview/report-range';
 import { recordLoadRun, type LoadRunFolder } from '../support/load-run-folder';
-import { ensureBuilt, launchChromium, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, type WebviewServer } from './harness';
+import { openOfflinePage, useChromium } from '../support/chromium-suite';
+import { ensureBuilt, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, type WebviewServer } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any, window: any, getComputedStyle: any;
@@ -131,14 +132,8 @@ describe('load-run tracks and the report range (webview, real Chromium)', { time
     profile = parseProfile(readFileSync(run.profile));
     tracks = loadTracksForProfile(profile, run.profile)!;
     assert.ok(tracks, 'the real run gives tracks');
-    browser = await launchChromium();
-    server = await startWebviewServer();
   });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useChromium((suite) => ({ browser, server } = suite), startWebviewServer);
 
   it('VS Code view: tracks drawn on the strip axis; a drag on a track sets the range chip; hover reads finite values', async () => {
     const host = new LoadRunHost(profile, tracks);
@@ -328,13 +323,7 @@ describe('load-run tracks and the report range (webview, real Chromium)', { time
     const init = embedded('flamelens-data') as InitMessage;
     const data = embedded('flamelens-range') as ReportRangeData;
 
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    const network: string[] = [];
-    await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (network.push(route.request().url()), route.abort())));
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(pathToFileURL(file).href);
+    const { context, network, page, errors } = await openOfflinePage(browser, pathToFileURL(file).href, { viewport: { width: 1100, height: 900 } });
     await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
     await page.waitForSelector(trackCanvas('rps'), { state: 'visible' });
     assert.equal(await page.isHidden('.fl-chart-toggle'), true, 'no flame chart without a host');

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import { embeddedPreviewSize, initMessage, previewMessage } from '../../src/webview-page/payload';
 import { defaultViewOptions } from '../../src/protocol';
-import { ensureBuilt, launchChromium, loadProfile, openWebview, posted, startWebviewServer, StandInHost } from './harness';
+import { loadProfile, openWebview, posted, StandInHost, useWebviewSuite } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
 import { chartState, chartStill, drawnFrames } from './canvas-frames';
 import type { FrameRect } from './canvas-frames';
@@ -56,20 +56,7 @@ describe('first draw from a preview (Chromium)', () => {
   let server: WebviewServer;
   const opened: WebviewPage[] = [];
 
-  before(async () => {
-    ensureBuilt();
-    browser = await launchChromium();
-    server = await startWebviewServer();
-  });
-
-  after(async () => {
-    for (const w of opened) {
-      assert.deepEqual(w.violations, [], 'no Content-Security-Policy violations');
-      assert.deepEqual(w.errors, [], 'no page errors');
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  useWebviewSuite((suite) => ({ browser, server } = suite), opened);
 
   it('paints the rows in view from the preview, then the full view paints the same frames there and adds the table', async () => {
     const host = new HeldHost();

@@ -19,7 +19,8 @@ import type { InitMessage } from '../../src/webview-page/html';
 import { treeAndTable } from '../../src/webview-page/payload';
 import type { ReportRangeData } from '../../src/webview-page/report-range';
 import { ReportRange } from '../../webview/report-range';
-import { distDir, ensureBuilt, fixture, launchChromium, loadProfile, outputDir } from './harness';
+import { openOfflinePage, useChromium } from '../support/chromium-suite';
+import { distDir, ensureBuilt, fixture, loadProfile, outputDir } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
@@ -60,11 +61,9 @@ describe('filtered standalone report: range selection (file://, Chromium)', { ti
     file = path.join(dir, 'filtered.html');
     const r = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), 'report', fixture('small-webpack-1000us.cpuprofile'), '--hide-node-modules', '--html', file], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    browser = await launchChromium();
   });
-
-  after(async () => {
-    await browser?.close();
+  useChromium((suite) => (browser = suite.browser));
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -77,13 +76,7 @@ describe('filtered standalone report: range selection (file://, Chromium)', { ti
     const range = ReportRange.from(init, data);
     assert.ok(range, 'the filtered report embeds range data the page accepts');
 
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-    const network: string[] = [];
-    await context.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : (network.push(route.request().url()), route.abort())));
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(pathToFileURL(file).href);
+    const { context, network, page, errors } = await openOfflinePage(browser, pathToFileURL(file).href, { viewport: { width: 1100, height: 900 } });
     await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
     assert.equal(await page.isChecked('#fl-opt-hideNodeModules'), true, 'the report shows its filter on');
     assert.match((await page.getAttribute(strip, 'aria-label'))!, /Drag, or press Shift with the arrow keys, to select a range/);

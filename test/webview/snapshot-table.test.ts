@@ -3,9 +3,7 @@
 // holding 30000 LeakyThing objects): sorting, filtering, diff mode, names as text.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,9 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { diffSnapshots } from '../../src/heap/diff';
 import { summarizeSnapshotFile } from '../../src/heap/summarize';
 import type { SnapshotSummary } from '../../src/heap/types';
-import { renderWebviewHtml } from '../../src/webview-page/html';
 import type { SnapshotHostMessage } from '../../src/snapshot-protocol';
-import { distDir, launchChromium, repoRoot } from './harness';
+import { openRecordingPage, servePage, useChromium, type PageServer } from '../support/chromium-suite';
+import { distDir, repoRoot } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any;
@@ -32,58 +30,6 @@ function takeSnapshot(dir: string, count: number): string {
   return path.join(dir, `leak-${count}.heapsnapshot`);
 }
 
-interface SnapshotPageServer {
-  url: string;
-  /** Translations the page is served with, as the host embeds vscode.l10n.bundle (none: English). */
-  l10n?: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function serve(): Promise<SnapshotPageServer> {
-  let origin = '';
-  // eslint-disable-next-line prefer-const -- assigned once the server listens; read per request
-  let served: SnapshotPageServer | undefined;
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      const l10n = served?.l10n ? { l10n: served.l10n } : {};
-      res.end(renderWebviewHtml({ cspSource: origin, scriptUri: `${origin}/dist/snapshot.js`, styleUri: `${origin}/dist/snapshot.css`, nonce: `n${Date.now()}`, title: 'snapshot', ...l10n }));
-      return;
-    }
-    const file = /^\/dist\/(snapshot\.(?:js|css))$/.exec(url.pathname)?.[1];
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : 'text/css' });
-    res.end(readFileSync(path.join(distDir, file)));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  served = { url: `${origin}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
-  return served;
-}
-
-async function open(browser: Browser, url: string): Promise<{ page: Page; violations: string[]; errors: string[] }> {
-  const page = await browser.newPage();
-  const violations: string[] = [];
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.exposeFunction('__cspViolation', (t: string) => violations.push(t));
-  // A string, so the transpiler can't add helpers the page doesn't have.
-  await page.addInitScript(`
-    window.__posted = [];
-    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(e.violatedDirective));
-    window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => undefined });
-  `);
-  await page.goto(url);
-  await page.waitForFunction('window.__posted.some((m) => m.type === "ready")', undefined, { timeout: 10_000 }).catch((e: Error) => {
-    throw new Error(`${e.message}; errors: ${errors.join(' | ')}; CSP: ${violations.join(' | ')}`);
-  });
-  return { page, violations, errors };
-}
-
 async function send(page: Page, message: SnapshotHostMessage): Promise<void> {
   await page.evaluate((data) => window.dispatchEvent(new MessageEvent('message', { data })), message);
 }
@@ -94,7 +40,7 @@ const cells = (page: Page, column: number): Promise<string[]> =>
 describe('heap snapshot table webview', () => {
   let dir = '';
   let browser: Browser;
-  let server: SnapshotPageServer;
+  let server: PageServer;
   let before30: SnapshotSummary;
   let after50: SnapshotSummary;
 
@@ -104,17 +50,14 @@ describe('heap snapshot table webview', () => {
     before30 = await summarizeSnapshotFile(takeSnapshot(dir, 30_000), { inProcess: true });
     after50 = await summarizeSnapshotFile(takeSnapshot(dir, 50_000), { inProcess: true });
     assert.equal(readdirSync(dir).length, 2);
-    server = await serve();
-    browser = await launchChromium();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+  useChromium((suite) => ({ browser, server } = suite), () => servePage('snapshot', 'snapshot'));
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('shows every constructor, sorted by retained size, then by any column, and filters', async () => {
-    const { page, violations, errors } = await open(browser, server.url);
+    const { page, violations, errors } = await openRecordingPage(browser, server.url);
     // A hostile constructor name appended to the real summary: it must show as text.
     const summary: SnapshotSummary = { ...before30, constructors: [...before30.constructors, { name: hostile, count: 1, selfSize: 16, retainedSize: 16 }] };
     await send(page, { type: 'progress', message: 'parsing…' });
@@ -149,7 +92,7 @@ describe('heap snapshot table webview', () => {
   it('shows the host’s translations (vscode.l10n.bundle embedded as data), a hostile one as text', async () => {
     server.l10n = { Constructor: 'Konstruktor', 'Filter constructors': `Konstruktoren filtern ${hostile}`, '{0} of {1} rows': '{0} von {1} Zeilen' };
     try {
-      const { page, violations, errors } = await open(browser, server.url);
+      const { page, violations, errors } = await openRecordingPage(browser, server.url);
       await send(page, { type: 'summary', title: 'leak.heapsnapshot', summary: before30 });
       assert.equal(await page.textContent('th:nth-child(1) button'), 'Konstruktor', 'the column title is translated (sorted by retained size, so no arrow)');
       assert.equal(await page.getAttribute('.filter', 'placeholder'), `Konstruktoren filtern ${hostile}`);
@@ -167,7 +110,7 @@ describe('heap snapshot table webview', () => {
   });
 
   it('diff mode: growth per constructor, LeakyThing first, growth marked', async () => {
-    const { page, violations, errors } = await open(browser, server.url);
+    const { page, violations, errors } = await openRecordingPage(browser, server.url);
     const diff = diffSnapshots(before30, after50);
     await send(page, { type: 'diff', title: 'a → b', before: 'a', after: 'b', diff, beforeTotal: before30.totalSize, afterTotal: after50.totalSize });
     const names = await cells(page, 1);

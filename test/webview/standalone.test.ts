@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadWebviewAssets } from '../../src/webview-page/assets';
 import { renderStandaloneReport } from '../../src/webview-page/html';
-import { distDir, ensureBuilt, launchChromium, loadProfile, makeInit, outputDir } from './harness';
+import { openOfflinePage, recordCspViolations, useChromium } from '../support/chromium-suite';
+import { distDir, ensureBuilt, loadProfile, makeInit, outputDir } from './harness';
 import { chartStill, chartWidth, clickFrame, drawnFrames, waitZoomed } from './canvas-frames';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
@@ -28,30 +29,16 @@ describe('standalone HTML report (file://, Chromium)', () => {
   const errors: string[] = [];
 
   async function openReport(colorScheme: 'dark' | 'light'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ colorScheme, viewport: { width: 1100, height: 850 } });
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      network.push(url);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.exposeFunction('__cspViolation', (text: string) => violations.push(text));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
-        window.__cspViolation(`${e.violatedDirective} ${e.blockedURI}`),
-      );
-    });
-    await page.goto(reportUrl);
+    const viewport = { width: 1100, height: 850 };
+    const { context, page } = await openOfflinePage(browser, reportUrl, { colorScheme, viewport, network, errors, beforeLoad: (fresh) => recordCspViolations(fresh, violations) });
     await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
     await chartStill(page);
     return { context, page };
   }
 
-  before(async () => {
-    ensureBuilt();
-    browser = await launchChromium();
+  before(() => ensureBuilt());
+  useChromium((suite) => (browser = suite.browser));
+  before(() => {
     // A real profile whose hottest function name tries to break out of the data element.
     const profile = loadProfile('small-marked-1000us.cpuprofile');
     let best = -1;
@@ -71,8 +58,7 @@ describe('standalone HTML report (file://, Chromium)', () => {
     reportUrl = pathToFileURL(file).href;
   });
 
-  after(async () => {
-    await browser?.close();
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,14 +4,14 @@
 // keyboard selects too.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { formatValue } from '../../src/model/format';
 import { sliceProfile } from '../../src/model/time-slice';
 import type { TimeRange, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/webview-page/payload';
 import { cursorAnnouncement } from '../../webview/timeline-announce';
-import { ensureBuilt, launchChromium, loadProfile, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost } from './harness';
+import { loadProfile, openWebview, outputDir, posted, settle, StandInHost, useWebviewSuite } from './harness';
 import type { WebviewServer } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
@@ -68,16 +68,7 @@ describe('timeline (webview, real Chromium)', () => {
   let browser: Browser;
   let server: WebviewServer;
 
-  before(async () => {
-    ensureBuilt();
-    browser = await launchChromium();
-    server = await startWebviewServer();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  useWebviewSuite((suite) => ({ browser, server } = suite));
 
   it('draws the samples as a stacked area, sized for the device pixel ratio, with a describing label', async () => {
     const { page, errors, violations } = await openWebview(browser, server, new StandInHost(profile, 'small-webpack'));

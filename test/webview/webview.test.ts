@@ -2,14 +2,14 @@
 // from a real CPU profile through the real model functions. Screenshots go to test-output/webview.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { diffProfiles } from '../../src/model/diff';
 import type { FlameNode } from '../../src/model/types';
 import { parseProfile } from '../../src/model/import';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/webview-page/payload';
-import { ensureBuilt, launchChromium, loadProfile, makeInit, openWebview, outputDir, posted, settle, startWebviewServer, StandInHost, themes, timeInPage, viewFrames } from './harness';
+import { loadProfile, makeInit, openWebview, outputDir, posted, settle, StandInHost, themes, timeInPage, useWebviewSuite, viewFrames } from './harness';
 import { chartState, chartStill, chartWidth, clickFrame, drawnFrames, hoverFrame, waitZoomed, widest } from './canvas-frames';
 import type { FrameRect } from './canvas-frames';
 import type { WebviewPage, WebviewServer } from './harness';
@@ -102,19 +102,8 @@ describe('flame-graph webview (Chromium)', () => {
     return w;
   }
 
-  before(async () => {
-    ensureBuilt();
-    browser = await launchChromium();
-    server = await startWebviewServer();
-  });
-
-  after(async () => {
-    for (const w of opened) {
-      assert.deepEqual(w.violations, [], 'no Content-Security-Policy violations');
-      assert.deepEqual(w.errors, [], 'no page errors');
-    }
-    await browser?.close();
-    await server?.close();
+  useWebviewSuite((suite) => ({ browser, server } = suite), opened);
+  after(() => {
     console.log('webview timings (ms):', JSON.stringify(timings));
   });
 
