@@ -22,18 +22,9 @@ export function categoryLabel(category: FrameCategory): string {
   }
 }
 
-/** A lane of the timeline's area as its key, label and live region name it. */
+/** A lane of the timeline's area as its key, label and live region name it: a frame category's name, but GC and idle. */
 export function laneLabel(lane: TimelineLane): string {
-  switch (lane) {
-    case 'user':
-      return l10n.t('Your code');
-    case 'node_modules':
-      return 'node_modules';
-    case 'node':
-      return l10n.t('Node internals');
-    case 'gc':
-      return l10n.t('GC');
-    case 'idle':
-      return l10n.t('Idle / program');
-  }
+  if (lane === 'gc') return l10n.t('GC');
+  if (lane === 'idle') return l10n.t('Idle / program');
+  return categoryLabel(lane);
 }
