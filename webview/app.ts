@@ -419,7 +419,7 @@ export class App {
       return;
     }
     info.textContent =
-      result.count === 0 ? 'no match' : `matched ${formatValue(result.matchedValue, this.unit())} · ${formatPercent(result.matchedValue, result.total)}`;
+      result.count === 0 ? l10n.t('no match') : l10n.t('matched {0} · {1}', formatValue(result.matchedValue, this.unit()), formatPercent(result.matchedValue, result.total));
   }
 
   private zoomed(node: GraphNode | undefined): void {
@@ -434,8 +434,8 @@ export class App {
     const isRoot = node === this.chart.tree;
     this.detailsText.textContent = isRoot
       ? this.host.capabilities.openSource
-        ? 'Click a frame (or press Enter on it) to zoom in and open its source; Alt+click only zooms. Escape resets.'
-        : 'Click a frame (or press Enter on it) to zoom in. Escape resets.'
+        ? l10n.t('Click a frame (or press Enter on it) to zoom in and open its source; Alt+click only zooms. Escape resets.')
+        : l10n.t('Click a frame (or press Enter on it) to zoom in. Escape resets.')
       : describeNode(node, this.tooltip.context).join('  ·  ');
     this.openButton.disabled = isRoot;
     this.sandwichButton.disabled = isRoot;
@@ -453,9 +453,9 @@ export class App {
   private answerSvg(requestId: number): void {
     try {
       const svg = flameGraphSvg(this.graphBox, this.tooltip.context, this.summary?.title ?? 'profile');
-      this.host.post(svg !== undefined ? { type: 'svg', requestId, svg } : { type: 'svg', requestId, error: 'the flame graph has nothing drawn yet' });
+      this.host.post(svg !== undefined ? { type: 'svg', requestId, svg } : { type: 'svg', requestId, error: l10n.t('the flame graph has nothing drawn yet') });
     } catch (err) {
-      this.host.post({ type: 'svg', requestId, error: `the flame graph could not be saved as SVG: ${String((err as Error).message)}` });
+      this.host.post({ type: 'svg', requestId, error: l10n.t('the flame graph could not be saved as SVG: {0}', String((err as Error).message)) });
     }
   }
 
@@ -472,7 +472,7 @@ export class App {
     const key = frameKey(frame);
     const node = heaviestNodeOf(tree, (f) => frameKey(f) === key);
     if (!node) {
-      this.showBanner(`${frame.name} is not drawn in the current view (hidden by a filter or folded into a larger frame).`);
+      this.showBanner(l10n.t('{0} is not drawn in the current view (hidden by a filter or folded into a larger frame).', frame.name));
       return;
     }
     this.chart.zoomTo(node.id);
@@ -488,7 +488,7 @@ export class App {
       heaviestNodeOf(tree, (f) => f.url === url && f.name === name) ??
       heaviestNodeOf(tree, (f) => f.name === name);
     if (!node) {
-      this.showBanner(`${name} is not drawn in the current view.`);
+      this.showBanner(l10n.t('{0} is not drawn in the current view.', name));
       return;
     }
     this.chart.zoomTo(node.id);
@@ -604,8 +604,8 @@ function groupDigits(n: number): string {
 }
 
 function describeSummary(summary: ProfileSummary): string {
-  const kind = summary.diff ? 'Comparison' : summary.kind === 'cpu' ? 'CPU profile' : 'Heap profile';
+  const kind = summary.diff ? l10n.t('Comparison') : summary.kind === 'cpu' ? l10n.t('CPU profile') : l10n.t('Heap profile');
   const parts = [kind, formatValue(summary.total, summary.unit)];
-  if (summary.sampleCount) parts.push(`${groupDigits(summary.sampleCount)} samples`);
+  if (summary.sampleCount) parts.push(l10n.t('{0} samples', groupDigits(summary.sampleCount)));
   return parts.join(' · ');
 }

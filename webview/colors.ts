@@ -4,14 +4,6 @@
 // label text stays readable on every theme.
 import type { FrameCategory } from '../src/model/types';
 
-export const categoryLabels: Record<FrameCategory, string> = {
-  user: 'Your code',
-  node_modules: 'node_modules',
-  node: 'Node internals',
-  native: 'Native / V8',
-  meta: 'Idle / GC / program',
-};
-
 const categoryVariables: Record<FrameCategory, string> = {
   user: '--fl-user',
   node_modules: '--fl-modules',

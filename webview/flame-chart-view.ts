@@ -1,6 +1,7 @@
 // The flame chart: calls as they happened in the selected range, time on the x-axis, callers
 // above callees, drawn on a canvas from the host's rectangles (FlameChartPayload). Hit-testing
 // is a binary search per row; labels are fillText clipped to their rectangle (inert text).
+import * as l10n from '@vscode/l10n';
 import type { FlameChartPayload, ViewFrame } from '../src/protocol';
 import type { Palette } from './colors';
 import { h } from './dom';
@@ -23,9 +24,9 @@ export class FlameChartView {
   private rows: number[][] = [];
 
   constructor(private readonly options: FlameChartViewOptions) {
-    this.canvas = h('canvas', { className: 'fl-flame-chart-canvas', attrs: { 'aria-label': 'Flame chart: calls as they happened, time from left to right' } });
+    this.canvas = h('canvas', { className: 'fl-flame-chart-canvas', attrs: { 'aria-label': l10n.t('Flame chart: calls as they happened, time from left to right') } });
     this.status = h('div', { className: 'fl-flame-chart-status', attrs: { 'aria-live': 'polite' } });
-    this.element = h('section', { className: 'fl-flame-chart', attrs: { 'aria-label': 'Flame chart' } }, this.status, this.canvas);
+    this.element = h('section', { className: 'fl-flame-chart', attrs: { 'aria-label': l10n.t('Flame chart') } }, this.status, this.canvas);
     this.element.hidden = true;
     this.canvas.addEventListener('mousemove', (e) => this.hover(e));
     this.canvas.addEventListener('click', (e) => {
@@ -45,7 +46,11 @@ export class FlameChartView {
     this.rows = Array.from({ length: chart.maxDepth + 1 }, () => []);
     for (let k = 0; k < chart.depth.length; k++) this.rows[chart.depth[k]!]?.push(k);
     this.canvas.style.height = `${(chart.maxDepth + 1) * rowPx}px`;
-    this.status.textContent = `${chart.depth.length.toLocaleString('en-US')} calls over ${formatValue(chart.end - chart.start, 'us')}${chart.truncated ? ' (the shortest left out)' : ''}. Hover for details; click opens the source.`;
+    const calls = chart.depth.length.toLocaleString('en-US');
+    const span = formatValue(chart.end - chart.start, 'us');
+    this.status.textContent = chart.truncated
+      ? l10n.t('{0} calls over {1} (the shortest left out). Hover for details; click opens the source.', calls, span)
+      : l10n.t('{0} calls over {1}. Hover for details; click opens the source.', calls, span);
     this.draw();
   }
 
@@ -80,7 +85,8 @@ export class FlameChartView {
       return;
     }
     const f = chart.frames[chart.frame[k]!]!;
-    this.canvas.title = `${f.name}\n${formatValue(chart.to[k]! - chart.from[k]!, 'us')} from ${formatValue(chart.from[k]! - chart.start, 'us')}\n${formatLocation(f.url, f.line)}`;
+    const when = l10n.t('{0} from {1}', formatValue(chart.to[k]! - chart.from[k]!, 'us'), formatValue(chart.from[k]! - chart.start, 'us'));
+    this.canvas.title = `${f.name}\n${when}\n${formatLocation(f.url, f.line)}`;
   }
 
   private draw(): void {

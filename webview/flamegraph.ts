@@ -11,6 +11,7 @@
 // `document`, and has no flame (root-at-bottom) orientation, no focusable frames or ARIA, and no
 // search share — each of which FlameLens would have to rebuild around it. d3-flame-graph stays for
 // SVG output (svg-export.ts). Speed on 127k/305k-node tsc profiles: see README "Flame graph speed".
+import * as l10n from '@vscode/l10n';
 import type { FrameRect } from './frame-rect';
 import type { Palette } from './colors';
 import { h } from './dom';
@@ -189,7 +190,7 @@ export class FlameChart {
       this.layouts.clear();
       this.sizer.hidden = true;
       delete this.container.dataset.drawn;
-      this.container.append(h('p', { className: 'fl-empty', text: 'Nothing to draw: this view has no samples (are all frames hidden by a filter?).' }));
+      this.container.append(h('p', { className: 'fl-empty', text: l10n.t('Nothing to draw: this view has no samples (are all frames hidden by a filter?).') }));
       this.options.onSearch?.(undefined);
       return;
     }
@@ -286,7 +287,8 @@ export class FlameChart {
     const node = this.layout!.nodes[i]!;
     this.focusedId = node.id;
     const total = this.root?.value ?? 0;
-    this.live.textContent = `${node.name}, ${formatPercent(node.value, total)} of the total${node.folded ? `, ${node.folded} smaller frames folded` : ''}`;
+    const share = formatPercent(node.value, total);
+    this.live.textContent = node.folded ? l10n.t('{0}, {1} of the total, {2} smaller frames folded', node.name, share, node.folded) : l10n.t('{0}, {1} of the total', node.name, share);
     this.drawOverlay();
   }
 

@@ -1,6 +1,7 @@
 // Display formatting for the webview: values, percentages and short source locations.
 // Values and percentages are formatted by the model's formatter, so the webview, the CLI and the
 // editor annotations all say the same thing.
+import * as l10n from '@vscode/l10n';
 import { fileUrlToPath } from '../src/model/file-url';
 
 export { formatPercent, formatValue } from '../src/model/format';
@@ -10,7 +11,7 @@ export { formatPercent, formatValue } from '../src/model/format';
  * display path (workspace-relative where the script is in the workspace), preferred over the url.
  */
 export function formatLocation(url: string, line: number, file?: string): string {
-  if (!url) return '(no source)';
+  if (!url) return l10n.t('(no source)');
   let name = file || url;
   try {
     // file:// URLs through the one converter; other URLs (webpack://, http://) show their path.

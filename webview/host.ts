@@ -1,5 +1,6 @@
 // The webview's link to whoever feeds it: the extension host inside VS Code, or — in the
 // CLI's standalone HTML report — a local stand-in that answers from data embedded in the page.
+import * as l10n from '@vscode/l10n';
 import type { HostMessage, TimeRange, WebviewMessage } from '../src/protocol';
 import type { ReportRangeData } from '../src/webview-page/report-range';
 import { ReportRange } from './report-range';
@@ -121,5 +122,5 @@ export function connectHost(): Host {
     const range = rangeData && init.type === 'init' ? ReportRange.from(init, rangeData) : undefined;
     return standaloneHost(init, Array.isArray(extra) ? extra : [], range);
   }
-  throw new Error('FlameLens: no VS Code API and no embedded profile data');
+  throw new Error(l10n.t('FlameLens: no VS Code API and no embedded profile data'));
 }

@@ -1,5 +1,6 @@
 // The sandwich view of one function: who calls it (drawn above, root at the bottom) and what it
 // calls (drawn below, as an icicle), each a small flame graph of its own.
+import * as l10n from '@vscode/l10n';
 import type { HostMessage } from '../src/protocol';
 import type { Palette } from './colors';
 import { h } from './dom';
@@ -23,29 +24,29 @@ export class SandwichView {
 
   constructor(options: SandwichOptions) {
     this.heading = h('h2', { className: 'fl-sandwich-title' });
-    const close = h('button', { text: 'Close', title: 'Close the sandwich view', attrs: { type: 'button' } });
+    const close = h('button', { text: l10n.t('Close'), title: l10n.t('Close the sandwich view'), attrs: { type: 'button' } });
     close.addEventListener('click', () => options.onClose());
     const callersBox = h('div', { className: 'fl-sandwich-callers' });
     const calleesBox = h('div', { className: 'fl-sandwich-callees' });
     this.element = h(
       'section',
-      { className: 'fl-sandwich', attrs: { 'aria-label': 'Sandwich view' } },
+      { className: 'fl-sandwich', attrs: { 'aria-label': l10n.t('Sandwich view') } },
       h('div', { className: 'fl-sandwich-head' }, this.heading, close),
-      h('div', { className: 'fl-caption', text: 'Callers' }),
+      h('div', { className: 'fl-caption', text: l10n.t('Callers') }),
       callersBox,
-      h('div', { className: 'fl-caption', text: 'Callees' }),
+      h('div', { className: 'fl-caption', text: l10n.t('Callees') }),
       calleesBox,
     );
     this.element.hidden = true;
     const common = { palette: options.palette, tooltip: options.tooltip, onActivate: (n: GraphNode) => options.onActivate(n) };
-    this.callers = new FlameChart(callersBox, { ...common, ariaLabel: 'Callers of the selected function' });
-    this.callees = new FlameChart(calleesBox, { ...common, ariaLabel: 'Callees of the selected function' });
+    this.callers = new FlameChart(callersBox, { ...common, ariaLabel: l10n.t('Callers of the selected function') });
+    this.callees = new FlameChart(calleesBox, { ...common, ariaLabel: l10n.t('Callees of the selected function') });
     this.callees.setInverted(true);
   }
 
   show(message: Extract<HostMessage, { type: 'sandwich' }>): void {
     this.element.hidden = false;
-    this.heading.textContent = `Sandwich: ${message.frame.name}`;
+    this.heading.textContent = l10n.t('Sandwich: {0}', message.frame.name);
     this.callers.setTree(adoptTree(message.callers));
     this.callees.setTree(adoptTree(message.callees));
   }

@@ -5,6 +5,7 @@
 // draws them as HTML in <foreignObject>, which SVG viewers other than browsers ignore) and every
 // frame gets a <title> with the tooltip's lines, so hovering in a browser or viewer shows them.
 // Text goes in through textContent only: names are profile data.
+import * as l10n from '@vscode/l10n';
 import flamegraph, { colorMapper } from 'd3-flame-graph';
 import type { FlameHierarchyNode } from 'd3-flame-graph';
 import { select } from 'd3-selection';
@@ -132,7 +133,7 @@ export function svgDocument(svg: SVGSVGElement, view: ExportView, context: Toolt
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
   const svgTitle = document.createElementNS(svgNs, 'title');
-  svgTitle.textContent = `${title} — FlameLens flame graph`;
+  svgTitle.textContent = l10n.t('{0} — FlameLens flame graph', title);
   const caption = document.createElementNS(svgNs, 'text');
   caption.setAttribute('class', 'fl-svg-title');
   caption.setAttribute('x', '4');

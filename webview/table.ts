@@ -115,7 +115,7 @@ export class FunctionTable {
     const generation = ++this.generation;
     this.body.replaceChildren(this.buildRows(shown, 0, firstRows));
     this.caption.textContent =
-      rows.length > rowLimit ? `Showing ${rowLimit} of ${rows.length} functions` : `${rows.length} function${rows.length === 1 ? '' : 's'}`;
+      rows.length > rowLimit ? l10n.t('Showing {0} of {1} functions', rowLimit, rows.length) : rows.length === 1 ? l10n.t('1 function') : l10n.t('{0} functions', rows.length);
     // The rest after the frame is painted (a task queued from a rAF callback runs after its paint).
     const more = (from: number) => {
       if (from >= shown.length) return;

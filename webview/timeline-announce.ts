@@ -4,17 +4,9 @@
 // numbers are read out. No DOM: the browser tests compute the expected text with it.
 import * as l10n from '@vscode/l10n';
 import type { LoadTrackKind, TimelineLane } from '../src/protocol';
+import { laneLabel } from './category-label';
 import { formatPercent } from './format';
 import { formatTrackValue, trackLabel } from './track-format';
-
-/** The area's lanes as the timeline's key and label name them. */
-export const laneLabels: Record<TimelineLane, string> = {
-  user: 'Your code',
-  node_modules: 'node_modules',
-  node: 'Node internals',
-  gc: 'GC',
-  idle: 'Idle / program',
-};
 
 export interface CursorReadout {
   /** The cursor's place as shown ("1.20 s"). */
@@ -35,5 +27,5 @@ export function cursorAnnouncement(r: CursorReadout): string {
   const lanes = r.lanes.filter((l) => finite(l.value) && l.value > 0);
   const all = lanes.reduce((a, l) => a + l.value!, 0);
   if (!(all > 0)) return l10n.t('{0}: no samples', r.at);
-  return l10n.t('{0}: {1}', r.at, lanes.map((l) => `${laneLabels[l.lane]} ${formatPercent(l.value!, all)}`).join(', '));
+  return l10n.t('{0}: {1}', r.at, lanes.map((l) => l10n.t('{0} {1}', laneLabel(l.lane), formatPercent(l.value!, all))).join(', '));
 }

@@ -16,13 +16,19 @@ import { h } from './dom';
 import { legendItem } from './legend';
 import { formatPercent, formatValue } from './format';
 import { formatTrackValue, trackKinds, trackLabel } from './track-format';
-import { cursorAnnouncement, laneLabels } from './timeline-announce';
-
+import { cursorAnnouncement } from './timeline-announce';
+import { laneLabel } from './category-label';
 
 /** The frame colour each lane borrows (GC gets the native/V8 colour, which no lane uses). */
 const laneCategory: Record<TimelineLane, FrameCategory> = { user: 'user', node_modules: 'node_modules', node: 'node', gc: 'native', idle: 'meta' };
 
 const heightPx = 56;
+/**
+ * The grey laid over what is outside a selected range, on the area and every track alike. 0.45: the
+ * range keeps its full colours and the outside stays legible behind the grey, in light and dark
+ * themes (test/webview/timeline.test.ts saves both as screenshots).
+ */
+const dimAlpha = 0.45;
 const trackHeightPx = 26;
 
 /** Each track's colour: a VS Code chart colour (fallbacks for the standalone report in style.css). */
@@ -261,14 +267,14 @@ export class Timeline {
   /** The lanes' colours (GC borrows a frame colour, so the flame graph's legend does not say it). */
   private renderKey(): void {
     const lanes = this.data?.lanes ?? [];
-    this.key.replaceChildren(...lanes.map((lane) => legendItem(this.options.palette.swatch(laneCategory[lane]), laneLabels[lane])));
+    this.key.replaceChildren(...lanes.map((lane) => legendItem(this.options.palette.swatch(laneCategory[lane]), laneLabel(lane))));
   }
 
   /** "1.20 s – 3.45 s" from the profile's start (heap: sample numbers in allocation order). */
   label(range: TimeRange): string {
     const d = this.data;
     if (!d) return '';
-    if (d.axis === 'order') return `samples ${Math.round(range.from - d.start) + 1} – ${Math.round(range.to - d.start)}`;
+    if (d.axis === 'order') return l10n.t('samples {0} – {1}', Math.round(range.from - d.start) + 1, Math.round(range.to - d.start));
     return `${seconds(range.from - d.start)} – ${seconds(range.to - d.start)}`;
   }
 
@@ -294,7 +300,7 @@ export class Timeline {
     if (!d) return;
     const totals = d.values.map((v) => v.reduce((a, b) => a + b, 0));
     const all = totals.reduce((a, b) => a + b, 0);
-    const shares = d.lanes.map((lane, i) => `${laneLabels[lane]} ${formatPercent(totals[i]!, all)}`).join(', ');
+    const shares = d.lanes.map((lane, i) => l10n.t('{0} {1}', laneLabel(lane), formatPercent(totals[i]!, all))).join(', ');
     const span = d.axis === 'order' ? l10n.t('{0} allocation samples', Math.round(d.end - d.start)) : formatValue(d.end - d.start, 'us');
     const how = this.selectable ? l10n.t(' Drag, or press Shift with the arrow keys, to select a range; Escape clears it.') : '';
     const read = this.trackRows.length > 0 ? l10n.t(' The arrow keys move a cursor that reads out the load run\'s values at that time.') : l10n.t(' The arrow keys move a cursor that reads out what ran at that time.');
@@ -453,10 +459,7 @@ export class Timeline {
     if (shown) {
       const x0 = this.xOf(shown.from, width);
       const x1 = this.xOf(shown.to, width);
-      // Dim what is outside the range, outline the range.
-      ctx.fillStyle = 'rgba(128, 128, 128, 0.55)';
-      ctx.fillRect(0, 0, x0, height);
-      ctx.fillRect(x1, 0, width - x1, height);
+      dimOutside(ctx, x0, x1, width, height);
       ctx.strokeStyle = focus;
       ctx.lineWidth = Math.max(1, dpr);
       ctx.strokeRect(x0, ctx.lineWidth / 2, Math.max(1, x1 - x0), height - ctx.lineWidth);
@@ -515,11 +518,7 @@ export class Timeline {
     }
     const shown = this.shownRange();
     if (shown) {
-      const x0 = this.xOf(shown.from, width);
-      const x1 = this.xOf(shown.to, width);
-      ctx.fillStyle = 'rgba(128, 128, 128, 0.45)';
-      ctx.fillRect(0, 0, x0, height);
-      ctx.fillRect(x1, 0, width - x1, height);
+      dimOutside(ctx, this.xOf(shown.from, width), this.xOf(shown.to, width), width, height);
     }
     const at = this.pointAt();
     if (at !== undefined) {
@@ -530,6 +529,13 @@ export class Timeline {
   }
 }
 
+/** Greys out what is left of `x0` and right of `x1` on a canvas `width` × `height` pixels (the range outlines itself). */
+function dimOutside(ctx: CanvasRenderingContext2D, x0: number, x1: number, width: number, height: number): void {
+  ctx.fillStyle = `rgba(128, 128, 128, ${dimAlpha})`;
+  ctx.fillRect(0, 0, x0, height);
+  ctx.fillRect(x1, 0, width - x1, height);
+}
+
 function seconds(us: number): string {
-  return `${(Math.max(0, us) / 1e6).toFixed(2)} s`;
+  return l10n.t('{0} s', (Math.max(0, us) / 1e6).toFixed(2));
 }

@@ -20,13 +20,16 @@ export interface Toolbar {
   options: Record<OptionToggle, HTMLInputElement>;
 }
 
-const optionToggles: [OptionToggle, string, string][] = [
-  ['hideNodeModules', 'Hide node_modules', 'Fold dependency frames into their callers'],
-  ['hideInternals', 'Hide Node internals', 'Fold node:… and internal frames into their callers'],
-  ['hideMeta', 'Hide idle/GC', 'Drop (idle), (program) and (garbage collector)'],
-  ['groupByPackage', 'Group by package', 'One frame per npm package instead of per function'],
-  ['mergeRecursion', 'Merge recursion', 'Collapse recursive calls of a function into one frame'],
-];
+/** The view filters: key, label and tooltip, in the page's language (a function: translations load first). */
+function optionToggles(): [OptionToggle, string, string][] {
+  return [
+    ['hideNodeModules', l10n.t('Hide node_modules'), l10n.t('Fold dependency frames into their callers')],
+    ['hideInternals', l10n.t('Hide Node internals'), l10n.t('Fold node:… and internal frames into their callers')],
+    ['hideMeta', l10n.t('Hide idle/GC'), l10n.t('Drop (idle), (program) and (garbage collector)')],
+    ['groupByPackage', l10n.t('Group by package'), l10n.t('One frame per npm package instead of per function')],
+    ['mergeRecursion', l10n.t('Merge recursion'), l10n.t('Collapse recursive calls of a function into one frame')],
+  ];
+}
 
 export function buildToolbar(): Toolbar {
   const search = h('input', {
@@ -35,8 +38,8 @@ export function buildToolbar(): Toolbar {
   });
   const matchInfo = h('span', { className: 'fl-match-info', attrs: { 'aria-live': 'polite' } });
   const reset = h('button', { text: l10n.t('Reset zoom'), title: l10n.t('Show the whole profile (Escape)'), attrs: { type: 'button' } });
-  const icicle = toggle('fl-icicle', 'Icicle', 'Draw the root at the top');
-  const leftHeavy = toggle('fl-left-heavy', 'Left-heavy', 'Sort frames by value, heaviest first (otherwise by name)');
+  const icicle = toggle('fl-icicle', l10n.t('Icicle'), l10n.t('Draw the root at the top'));
+  const leftHeavy = toggle('fl-left-heavy', l10n.t('Left-heavy'), l10n.t('Sort frames by value, heaviest first (otherwise by name)'));
   const direction = h(
     'select',
     { title: l10n.t('Top-down: callers below callees. Bottom-up: the functions that spend the time at the root.'), attrs: { 'aria-label': l10n.t('Tree direction') } },
@@ -47,7 +50,7 @@ export function buildToolbar(): Toolbar {
   const svgButton = h('button', { text: l10n.t('Save SVG'), title: l10n.t('Save the flame graph as drawn, as an SVG file (frame details as tooltips)'), attrs: { type: 'button' } });
   const options = {} as Record<OptionToggle, HTMLInputElement>;
   const filterRow = h('div', { className: 'fl-row fl-filters', attrs: { role: 'group', 'aria-label': l10n.t('View filters') } });
-  for (const [key, label, title] of optionToggles) {
+  for (const [key, label, title] of optionToggles()) {
     const t = toggle(`fl-opt-${key}`, label, title);
     options[key] = t.input;
     filterRow.append(t.root);
@@ -84,6 +87,6 @@ export function disableOptions(toolbar: Toolbar): void {
     input.disabled = true;
     const holder = input.closest('label') ?? input;
     holder.classList.add('fl-disabled');
-    (holder as HTMLElement).title = 'Available in VS Code (this report holds one precomputed view)';
+    (holder as HTMLElement).title = l10n.t('Available in VS Code (this report holds one precomputed view)');
   }
 }

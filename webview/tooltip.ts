@@ -2,7 +2,7 @@
 // Built with textContent only — function names and paths come from the profile.
 import * as l10n from '@vscode/l10n';
 import type { ValueUnit } from '../src/model/types';
-import { categoryLabels } from './colors';
+import { categoryLabel } from './category-label';
 import { h } from './dom';
 import { formatLocation, formatPercent, formatValue } from './format';
 import type { GraphNode } from './nodes';
@@ -50,7 +50,7 @@ export function describeNode(node: GraphNode, { unit, total, diff }: TooltipCont
   ];
   if (diff && node.delta !== undefined) lines.push(l10n.t('Change: {0}{1}', node.delta > 0 ? '+' : '', formatValue(node.delta, unit)));
   lines.push(formatLocation(node.vf.url, node.vf.line, node.vf.file));
-  lines.push(node.vf.packageName ? `${categoryLabels[node.vf.category]} · ${node.vf.packageName}` : categoryLabels[node.vf.category]);
+  lines.push(node.vf.packageName ? `${categoryLabel(node.vf.category)} · ${node.vf.packageName}` : categoryLabel(node.vf.category));
   if (node.folded) lines.push(l10n.t('{0} smaller frames folded — zoom in for detail', node.folded));
   return lines;
 }

@@ -9,6 +9,10 @@
 // live region reads out, Shift+arrows select a range the table re-scopes to, Escape clears it. The
 // run's whole recording (NAME.full.cpuprofile), opened as Open Full Recording opens it (init with the
 // measured window as its range), shows that window selected and the table scoped to it at once.
+import { canvasColumn, dimAlphas, median } from '../support/canvas-dim';
+import { de, germanBundle, withGerman } from '../support/l10n-de';
+import { laneLabel } from '../../webview/category-label';
+import { cursorAnnouncement } from '../../webview/timeline-announce';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -353,5 +357,67 @@ describe('load-run tracks and the report range (webview, real Chromium)', { time
     assert.deepEqual(errors, []);
     assert.deepEqual(network, []);
     await context.close();
+  });
+
+  it('speaks the host’s language: track labels, readouts, live region and the strip’s key (German test bundle); strip and tracks dim alike', async () => {
+    server.l10n = germanBundle();
+    try {
+      const host = new LoadRunHost(profile, tracks);
+      const { page, errors, violations } = await openWebview(browser, server, host);
+      await page.waitForSelector(trackCanvas('rps'), { state: 'visible' });
+      await page.waitForFunction(() => document.querySelector('.fl-timeline-canvas')?.getContext('2d').getImageData(0, 0, 1, 40).data.some((v: number) => v > 0));
+      await settle(page);
+      const init = host.sent.find((m) => m.type === 'init') as InitMessage;
+      const axis = init.timeline as TimelinePayload;
+
+      // Each track's label, its min – max readout and its canvas's label, as the page's formatters say them in German.
+      for (const t of tracks.tracks) {
+        const row = `.fl-track[data-track="${t.kind}"]`;
+        const [label, summary] = await page.$eval(`${row} .fl-track-label`, (l: { firstChild: { textContent: string } | null; querySelector(s: string): { textContent: string } | null }) => [l.firstChild?.textContent, l.querySelector('.fl-track-value')?.textContent]);
+        assert.equal(label, withGerman(() => trackLabel(t.kind)));
+        assert.equal(await page.getAttribute(`${row} .fl-track-canvas`, 'aria-label'), de('{0} per second of the load run: {1}', label!, summary!));
+      }
+      assert.match((await page.textContent('.fl-track[data-track="rps"] .fl-track-label'))!, /^Anfragen\/s\d[\d,]* Anf\.\/s – \d[\d,]* Anf\.\/s$/);
+      // The strip: its lane key and its label, which says the arrow keys read out the run's values.
+      assert.deepEqual(await page.$$eval('.fl-timeline-key .fl-legend-item', (items) => items.map((i) => i.textContent)), withGerman(() => axis.lanes.map(laneLabel)));
+      assert.match((await page.getAttribute('.fl-timeline-canvas', 'aria-label'))!, /^Zeitleiste über .*Eigener Code [\d.<]+%.*\. Die Pfeiltasten bewegen einen Cursor, der die Werte des Lastlaufs zu der Zeit vorliest\. Ziehen/);
+
+      // Before any range: a column late in the run on the strip and on each track.
+      const late = 0.8;
+      const surfaces = ['.fl-timeline-canvas', ...tracks.tracks.map((t) => trackCanvas(t.kind))];
+      const before = await Promise.all(surfaces.map((s) => canvasColumn(page, s, late)));
+
+      // The keyboard cursor in the run's second second: the live region reads time and values in German.
+      const step = (axis.end - axis.start) / 50;
+      const k = 1;
+      const presses = Math.ceil((tracks.from[k]! - axis.start) / step + 1e-9);
+      const cursor = axis.start + presses * step;
+      await page.focus('.fl-timeline-canvas');
+      await page.keyboard.press('Home');
+      for (let i = 0; i < presses; i++) await page.keyboard.press('ArrowRight');
+      const live = (await page.textContent('.fl-timeline-live'))!;
+      const at = de('{0} s', ((cursor - axis.start) / 1e6).toFixed(2));
+      assert.equal(live, withGerman(() => cursorAnnouncement({ at, lanes: [], tracks: tracks.tracks.map((t) => ({ kind: t.kind, value: t.values[k] })) })));
+      assert.match(live, /^\d+\.\d\d Sek\.: Anfragen\/s \d[\d,]* Anf\.\/s, p99-Latenz \d/);
+
+      // A range from there: the chip in German; outside it the strip and every track are greyed alike.
+      for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
+      await page.waitForSelector(chip, { state: 'visible' });
+      assert.match((await page.textContent(chip))!, /^\d+\.\d\d Sek\. – \d+\.\d\d Sek\. ×$/);
+      await page.evaluate(() => document.activeElement?.blur());
+      const after = await Promise.all(surfaces.map((s) => canvasColumn(page, s, late)));
+      const dims = surfaces.map((s, i) => {
+        const alphas = dimAlphas(before[i]!, after[i]!);
+        assert.ok(alphas.length > 10, `${s}: ${alphas.length} measurable pixels`);
+        return median(alphas);
+      });
+      for (const [i, dim] of dims.entries()) assert.ok(Math.abs(dim - 0.45) < 0.02, `${surfaces[i]} dimmed by ${dim.toFixed(3)}, not 0.45`);
+      await page.screenshot({ path: path.join(outputDir, 'load-tracks-de.png') });
+      assert.deepEqual(errors, []);
+      assert.deepEqual(violations, []);
+      await page.context().close();
+    } finally {
+      delete server.l10n;
+    }
   });
 });

@@ -2,6 +2,8 @@
 // a range and the function table re-scopes to it (the stand-in host slices with the real
 // sliceProfile), the chip shows and clears the range, the range survives a reload, and the
 // keyboard selects too.
+import { canvasColumn, dimAlphas, median } from '../support/canvas-dim';
+import { de, germanBundle } from '../support/l10n-de';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -230,4 +232,87 @@ describe('timeline (webview, real Chromium)', () => {
     assert.deepEqual(errors, []);
     await page.context().close();
   });
+
+  it('a selected range keeps its colours and the outside is greyed by one alpha (0.45), in light and dark themes', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const { page, errors, violations } = await openWebview(browser, server, new StandInHost(profile, 'small-webpack'), theme);
+      await page.waitForSelector(canvas, { state: 'visible' });
+      await waitForArea(page);
+      // Columns well inside the range [0, 30 %) and well outside it (clear of its outline and the cursor).
+      const before = { inside: await canvasColumn(page, canvas, 0.15), outside: await canvasColumn(page, canvas, 0.65) };
+      await page.focus(canvas);
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 15; i++) await page.keyboard.press('Shift+ArrowRight');
+      await page.waitForSelector(chip, { state: 'visible' });
+      // Without focus the keyboard cursor is not drawn: only the range shows.
+      await page.evaluate(() => document.activeElement?.blur());
+      const after = { inside: await canvasColumn(page, canvas, 0.15), outside: await canvasColumn(page, canvas, 0.65) };
+      await page.locator('.fl-timeline').screenshot({ path: path.join(outputDir, `timeline-range-${theme}.png`) });
+
+      // Inside: every pixel as without a range (but the outline's top and bottom rows).
+      const rows = before.inside.length / 4;
+      assert.deepEqual(after.inside.slice(12, -12), before.inside.slice(12, -12), `${theme}: the range is drawn as without one`);
+      // Outside: the grey laid over each pixel at alpha 0.45.
+      const alphas = dimAlphas(before.outside, after.outside);
+      assert.ok(alphas.length > rows / 2, `${theme}: ${alphas.length} measurable pixels of ${rows}`);
+      assert.ok(Math.abs(median(alphas) - 0.45) < 0.02, `${theme}: outside dimmed by ${median(alphas).toFixed(3)}, not 0.45`);
+      assert.ok(alphas.every((x) => Math.abs(x - 0.45) < 0.05), `${theme}: dim alphas ${Math.min(...alphas)} – ${Math.max(...alphas)}`);
+      assert.deepEqual(errors, []);
+      assert.deepEqual(violations, []);
+      await page.context().close();
+    }
+  });
+
+  it('speaks the host’s language: lane key, strip label, live region, range chip and flame chart (German test bundle)', async () => {
+    server.l10n = germanBundle();
+    try {
+      const host = new StandInHost(profile, 'small-webpack');
+      const { page, errors, violations } = await openWebview(browser, server, host);
+      await page.waitForSelector(canvas, { state: 'visible' });
+      const init = host.sent.find((m) => m.type === 'init');
+      assert.ok(init?.type === 'init' && init.timeline);
+      const german = { user: de('Your code'), node_modules: 'node_modules', node: de('Node internals'), gc: de('GC'), idle: de('Idle / program') };
+      assert.deepEqual(await page.$$eval('.fl-timeline-key .fl-legend-item', (items) => items.map((i) => i.textContent)), init.timeline.lanes.map((lane) => german[lane]));
+      const label = (await page.getAttribute(canvas, 'aria-label'))!;
+      assert.match(label, /^Zeitleiste über 6\.1 s: Eigener Code [\d.<]+%, node_modules [\d.]+%, Node-Interna [\d.]+%, Speicherbereinigung [\d.]+%, Leerlauf \/ Programm [\d.]+%\. Die Pfeiltasten bewegen einen Cursor, der vorliest, was zu der Zeit lief\. Ziehen/);
+
+      await page.focus(canvas);
+      await page.keyboard.press('Home');
+      const live = (await page.textContent('.fl-timeline-live'))!;
+      assert.match(live, /^0\.00 Sek\.: (Eigener Code|node_modules|Node-Interna|Speicherbereinigung|Leerlauf \/ Programm) [\d.<]+%/);
+      for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+      await page.waitForSelector(chip, { state: 'visible' });
+      const shown = (await page.textContent(chip))!;
+      assert.match(shown, /^0\.00 Sek\. – 0\.\d\d Sek\. ×$/);
+      const range = shown.slice(0, -2);
+      assert.equal(await page.getAttribute(chip, 'aria-label'), de('Time range {0}; clear it', range));
+      assert.equal(await page.textContent('.fl-timeline-status'), de('Showing {0} only', range));
+
+      assert.equal(await page.textContent('.fl-chart-toggle'), de('Flame chart'));
+      await page.click('.fl-chart-toggle');
+      await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('Aufrufe in'));
+      assert.match((await page.textContent('.fl-flame-chart-status'))!, /^\d[\d,]* Aufrufe in [\d.]+ m?s( \(die kürzesten ausgelassen\))?\. Zeigen für Details; ein Klick öffnet die Quelle\.$/);
+      assert.equal(await page.getAttribute('.fl-flame-chart', 'aria-label'), de('Flame chart'));
+      assert.equal(await page.getAttribute('.fl-flame-chart-canvas', 'aria-label'), de('Flame chart: calls as they happened, time from left to right'));
+      // Nothing of the strip is left in English.
+      assert.doesNotMatch(await page.locator('.fl-timeline').innerText(), /Your code|Node internals|Idle|samples| s\b/);
+      await page.screenshot({ path: path.join(outputDir, 'timeline-de.png') });
+      assert.deepEqual(errors, []);
+      assert.deepEqual(violations, []);
+      await page.context().close();
+    } finally {
+      delete server.l10n;
+    }
+  });
 });
+
+/** Waits until the strip's canvas is drawn (it is drawn after the first paint). */
+async function waitForArea(page: Page): Promise<void> {
+  await page.waitForFunction((selector) => {
+    const c = document.querySelector(selector);
+    if (!c || c.width === 0) return false;
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
+    return false;
+  }, canvas);
+}

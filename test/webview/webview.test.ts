@@ -1,5 +1,6 @@
 // The flame-graph webview in headless Chromium, fed by a stand-in extension host that answers
 // from a real CPU profile through the real model functions. Screenshots go to test-output/webview.
+import { de, germanBundle } from '../support/l10n-de';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -585,6 +586,72 @@ describe('flame-graph webview (Chromium)', () => {
       timings[`${name}5k_best`] = Math.round(values[0]!);
       timings[`${name}5k_median`] = Math.round(values[1]!);
       assert.ok(values[0]! < 5000, `${name} took ${values[0]} ms`);
+    }
+  });
+
+  it('speaks the host’s language: toggles, filters, legend, heading, details, table, search, live region, tooltip, sandwich and SVG title (German test bundle)', async () => {
+    server.l10n = germanBundle();
+    try {
+      const host = new StandInHost(profile, 'small-webpack');
+      const { page } = await open(host);
+      const texts = (selector: string) => page.$$eval(selector, (els) => els.map((e) => e.textContent));
+      assert.deepEqual(await texts('.fl-toolbar .fl-row:first-child label.toggle'), [de('Icicle'), de('Left-heavy')]);
+      assert.deepEqual(await texts('.fl-filters label.toggle'), ['Hide node_modules', 'Hide Node internals', 'Hide idle/GC', 'Group by package', 'Merge recursion'].map((m) => de(m)));
+      assert.equal(await page.getAttribute('label[for="fl-opt-hideNodeModules"]', 'title'), de('Fold dependency frames into their callers'));
+      assert.deepEqual(await texts('div.fl-legend .fl-legend-item'), [de('Your code'), 'node_modules', de('Node internals'), de('Native / V8'), de('Idle / GC / program'), de('Search match')]);
+      assert.match(await page.locator('.fl-heading-meta').innerText(), /^CPU-Profil · [\d.]+ s · 2,175 Stichproben$/);
+      assert.equal(await page.textContent('.fl-details-text'), de('Click a frame (or press Enter on it) to zoom in and open its source; Alt+click only zooms. Escape resets.'));
+      const functions = host.lastTree().table.rows.filter((r) => host.lastTree().table.frames[r.frame]!.name !== '(root)').length;
+      assert.equal(await page.textContent('.fl-table-caption'), functions > 300 ? de('Showing {0} of {1} functions', 300, functions) : de('{0} functions', functions));
+      const locations = await texts('.fl-table td.loc');
+      assert.ok(locations.includes(de('(no source)')) && !locations.includes('(no source)'), 'frames without a source say so in German');
+
+      // Search: no match, then a match with its share.
+      await page.fill('.fl-search', 'no-such-function-anywhere');
+      await page.press('.fl-search', 'Enter');
+      await settle(page);
+      assert.equal(await page.locator('.fl-match-info').innerText(), de('no match'));
+      await page.fill('.fl-search', 'walk');
+      await page.press('.fl-search', 'Enter');
+      await settle(page);
+      assert.match(await page.locator('.fl-match-info').innerText(), /^Treffer .+ · [\d.]+%$/);
+      await page.fill('.fl-search', '');
+      await page.press('.fl-search', 'Enter');
+
+      // The live region names the focused frame; the tooltip names the root's category.
+      await page.focus('.fl-graph');
+      await page.keyboard.press('ArrowUp');
+      assert.match((await chartState(page)).label, /^.+, [\d.<]+% des Ganzen$/);
+      const root = (await drawnFrames(page)).find((f) => f.depth === 0)!;
+      await hoverFrame(page, root);
+      await page.waitForSelector('.fl-tooltip:not([hidden])');
+      const tip = await texts('.fl-tooltip > div');
+      assert.match(tip[1]!, /^Selbst: /);
+      assert.equal(tip.at(-1), de('Idle / GC / program'));
+
+      // The sandwich of a table row's function.
+      const hot = hotTableFunction();
+      await page.fill('.fl-search', hot);
+      await page.press('.fl-search', 'Enter');
+      await page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${escapeRegExp(hot)}$`) }) }).first().click();
+      await page.waitForSelector('.fl-sandwich:not([hidden]) .fl-sandwich-callers[data-drawn]');
+      assert.equal(await page.textContent('.fl-sandwich-title'), de('Sandwich: {0}', hot));
+      assert.equal(await page.getAttribute('.fl-sandwich', 'aria-label'), de('Sandwich view'));
+      assert.deepEqual(await texts('.fl-sandwich .fl-caption'), [de('Callers'), de('Callees')]);
+      assert.equal(await page.textContent('.fl-sandwich-head button'), de('Close'));
+      assert.equal(await page.getAttribute('.fl-sandwich-callers', 'aria-label'), de('Callers of the selected function'));
+      assert.equal(await page.getAttribute('.fl-sandwich-callees', 'aria-label'), de('Callees of the selected function'));
+      await page.screenshot({ path: path.join(outputDir, 'webview-de.png'), fullPage: true });
+
+      // Export Profile… as SVG: the file's title and frame titles in German too.
+      await page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 4242 } })));
+      await page.waitForFunction(() => (window as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'svg'));
+      const svg = (await posted(page)).find((m) => m.type === 'svg');
+      assert.ok(svg?.type === 'svg' && svg.svg, `svg answer: ${JSON.stringify(svg).slice(0, 200)}`);
+      assert.ok(svg.svg.includes(`<title>${de('{0} — FlameLens flame graph', 'small-webpack')}</title>`), 'the SVG title is German');
+      assert.match(svg.svg, /<title>[^<]*\nSelbst: /);
+    } finally {
+      delete server.l10n;
     }
   });
 });
