@@ -154,6 +154,9 @@ function scanTopLevel(sc: JsonScanner, windowed: boolean): Profile {
         sc.pos++;
         const c = sc.peek();
         sc.pos = save;
+        // Windowed, blank space can hide the first element past the window's end: unseen, the
+        // samples could be a heap profile's objects, which the CPU path would refuse as bad ids.
+        if (windowed && c === -1) throw new NeedsWholeInput('the first sample is past the window');
         if (c === 0x7b) {
           if (windowed) throw new NeedsWholeInput('a heap profile');
           heap ??= new RawHeapNodes();

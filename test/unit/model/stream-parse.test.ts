@@ -10,36 +10,12 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import { parseProfile, parseProfileStream, parseProfileWindowed } from '../../../src/model/import';
-import { NeedsWholeInput, type WindowedInput } from '../../../src/model/scan';
+import { NeedsWholeInput } from '../../../src/model/scan';
 import { fixtures, readFixture, removeDir, tempDir, writeV8ProfilerNextDump } from '../../support/model-helpers';
+import { errorOf, windowedInput } from '../../support/stream-helpers';
 
 /** Always the byte scanner (the fixtures are under the JSON.parse path's size). */
 const scanner = { objectPathMaxBytes: -1 };
-
-/** `bytes` as a windowed input, counting the reads and recording where each one ended. */
-function inputOf(bytes: Uint8Array, windowBytes: number): WindowedInput & { readEnds: number[] } {
-  const readEnds: number[] = [];
-  return {
-    size: bytes.length,
-    windowBytes,
-    readEnds,
-    readAt(into, position) {
-      const part = bytes.subarray(position, position + into.length);
-      into.set(part);
-      readEnds.push(position + part.length);
-      return part.length;
-    },
-  };
-}
-
-function errorOf(parse: () => unknown): Error {
-  try {
-    parse();
-  } catch (err) {
-    return err as Error;
-  }
-  assert.fail('expected an error');
-}
 
 const cpuFixtures = readdirSync(fixtures).filter((f) => f.endsWith('.cpuprofile'));
 let dir = '';
@@ -58,7 +34,7 @@ test('every CPU fixture and a v8-profiler-next dump: the windowed scan reads the
     const whole = parseProfile(bytes, scanner);
     // 4 KB holds any node of these profiles in half of it; 4099 puts every read end somewhere new.
     for (const windowBytes of [4096, 4099, 65536]) {
-      const input = inputOf(bytes, windowBytes);
+      const input = windowedInput(bytes, windowBytes);
       const streamed = parseProfileWindowed(input, scanner);
       assert.deepEqual(streamed, whole, `${path.basename(file)}, ${windowBytes}-byte window`);
       // No read covered the file: it went through the window piece by piece.
@@ -66,7 +42,7 @@ test('every CPU fixture and a v8-profiler-next dump: the windowed scan reads the
       // Reads end where the window is full, not where an element ends: elements straddle them.
       const straddled = input.readEnds.filter((end) => end < bytes.length && !/[,\]}]/.test(String.fromCharCode(bytes[end - 1]!)));
       if (bytes.length > 4 * windowBytes) assert.ok(straddled.length > 0, `${path.basename(file)}: some read ends inside an element`);
-      assert.deepEqual(parseProfileStream(inputOf(bytes, windowBytes), scanner), whole);
+      assert.deepEqual(parseProfileStream(windowedInput(bytes, windowBytes), scanner), whole);
     }
   }
 });
@@ -75,8 +51,8 @@ test('a window smaller than a node: the windowed scan asks for the whole input, 
   const bytes = readFixture('small-webpack-1000us.cpuprofile');
   const whole = parseProfile(bytes, scanner);
   for (const windowBytes of [16, 100, 257]) {
-    assert.throws(() => parseProfileWindowed(inputOf(bytes, windowBytes), scanner), NeedsWholeInput);
-    assert.deepEqual(parseProfileStream(inputOf(bytes, windowBytes), scanner), whole, `${windowBytes}-byte window`);
+    assert.throws(() => parseProfileWindowed(windowedInput(bytes, windowBytes), scanner), NeedsWholeInput);
+    assert.deepEqual(parseProfileStream(windowedInput(bytes, windowBytes), scanner), whole, `${windowBytes}-byte window`);
   }
 });
 
@@ -97,7 +73,7 @@ test('windows around the size of an element: each one reads the profile right or
   for (let windowBytes = 24; windowBytes <= 400; windowBytes += 7) {
     let streamed;
     try {
-      streamed = parseProfileWindowed(inputOf(bytes, windowBytes), scanner);
+      streamed = parseProfileWindowed(windowedInput(bytes, windowBytes), scanner);
     } catch (err) {
       assert.ok(err instanceof NeedsWholeInput, `${windowBytes}: ${String(err)}`);
       handedBack++;
@@ -115,7 +91,7 @@ test('a truncated file fails with the same clear message as the whole-bytes pars
     const truncated = bytes.subarray(0, cut);
     const expected = errorOf(() => parseProfile(truncated, { ...scanner, fileName: 'cut.cpuprofile' }));
     assert.match(expected.message, /^cut\.cpuprofile: The file ends early \(after \d+ bytes/);
-    const streamed = errorOf(() => parseProfileStream(inputOf(truncated, 4096), { ...scanner, fileName: 'cut.cpuprofile' }));
+    const streamed = errorOf(() => parseProfileStream(windowedInput(truncated, 4096), { ...scanner, fileName: 'cut.cpuprofile' }));
     assert.equal(streamed.message, expected.message, `cut at ${cut}`);
     assert.equal((streamed as { code?: string }).code, 'truncated');
   }
@@ -128,27 +104,27 @@ test('a bad byte deep in the file: the same message, at the same file offset', (
   bytes[at] = 0x23;
   const expected = errorOf(() => parseProfile(bytes, scanner));
   assert.match(expected.message, new RegExp(`at byte ${at} `));
-  assert.equal(errorOf(() => parseProfileStream(inputOf(bytes, 4096), scanner)).message, expected.message);
+  assert.equal(errorOf(() => parseProfileStream(windowedInput(bytes, 4096), scanner)).message, expected.message);
 });
 
 test('what the window does not take is read whole: heap profile, gzip, leading blank space, small files', () => {
   const heap = readFixture('heap-webpack-16k.heapprofile');
-  assert.throws(() => parseProfileWindowed(inputOf(heap, 4096), scanner), NeedsWholeInput);
-  assert.deepEqual(parseProfileStream(inputOf(heap, 4096), scanner), parseProfile(heap, scanner));
+  assert.throws(() => parseProfileWindowed(windowedInput(heap, 4096), scanner), NeedsWholeInput);
+  assert.deepEqual(parseProfileStream(windowedInput(heap, 4096), scanner), parseProfile(heap, scanner));
 
   const cpu = readFixture('small-marked-1000us.cpuprofile');
   const gzipped = gzipSync(cpu);
-  assert.equal(errorOf(() => parseProfileStream(inputOf(gzipped, 4096), scanner)).message, errorOf(() => parseProfile(gzipped, scanner)).message);
+  assert.equal(errorOf(() => parseProfileStream(windowedInput(gzipped, 4096), scanner)).message, errorOf(() => parseProfile(gzipped, scanner)).message);
 
   // More blank space than the window before the '{': not an empty file.
   const padded = Buffer.concat([Buffer.alloc(10_000, 0x20), cpu]);
-  assert.deepEqual(parseProfileStream(inputOf(padded, 4096), scanner), parseProfile(padded, scanner));
+  assert.deepEqual(parseProfileStream(windowedInput(padded, 4096), scanner), parseProfile(padded, scanner));
   // And blank space after it, more than a window of it.
   const trailing = Buffer.concat([cpu, Buffer.alloc(10_000, 0x0a)]);
-  assert.deepEqual(parseProfileWindowed(inputOf(trailing, 4096), scanner), parseProfile(trailing, scanner));
+  assert.deepEqual(parseProfileWindowed(windowedInput(trailing, 4096), scanner), parseProfile(trailing, scanner));
   const garbage = Buffer.concat([cpu, Buffer.alloc(10_000, 0x0a), Buffer.from('x')]);
-  assert.equal(errorOf(() => parseProfileStream(inputOf(garbage, 4096), scanner)).message, errorOf(() => parseProfile(garbage, scanner)).message);
+  assert.equal(errorOf(() => parseProfileStream(windowedInput(garbage, 4096), scanner)).message, errorOf(() => parseProfile(garbage, scanner)).message);
 
   // Under objectPathMaxBytes, the default: the JSON.parse path, on the whole bytes.
-  assert.deepEqual(parseProfileStream(inputOf(cpu, 4096)), parseProfile(cpu));
+  assert.deepEqual(parseProfileStream(windowedInput(cpu, 4096)), parseProfile(cpu));
 });

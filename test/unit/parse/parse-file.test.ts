@@ -7,11 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildSync } from 'esbuild';
-import { objectPathMaxBytes, parseProfile } from '../../../src/model/import';
+import { encodePprof } from '../../../src/export/pprof';
+import { objectPathMaxBytes, parseProfile, parseProfileStream } from '../../../src/model/import';
 import { ProfileError } from '../../../src/model/types';
-import { parseFile } from '../../../src/parse/parse-file';
+import { parseFile, parsePlainFile } from '../../../src/parse/parse-file';
 import { parseFileInWorker, parseInWorker } from '../../../src/parse/parse-in-worker';
 import { repoRoot, scratchDir } from '../../support/capture-helpers';
+import { errorOf } from '../../support/stream-helpers';
 
 describe('parse by path', () => {
   const fixture = fs.readFileSync(path.join(repoRoot, 'test/fixtures/small-webpack-1000us.cpuprofile'));
@@ -85,5 +87,67 @@ describe('parse by path', () => {
     const fromView = parseInWorker(script, view, 'view.cpuprofile');
     assert.equal(view.byteLength, fixture.length);
     assert.deepEqual(await fromView, expected);
+  });
+  it('a big .cpuprofile that is really a heap profile, or pprof (plain or gzip): read whole and parsed as what it is, here and in the worker', async () => {
+    const heapJson = fs.readFileSync(path.join(repoRoot, 'test/fixtures/heap-webpack-16k.heapprofile'));
+    // Pretty-printed past objectPathMaxBytes, under a .cpuprofile name: the streamed route tries it first.
+    const bigHeap = path.join(dir, 'heap-really.cpuprofile');
+    fs.writeFileSync(bigHeap, JSON.stringify(JSON.parse(heapJson.toString('utf8')), null, 2));
+    assert.ok(fs.statSync(bigHeap).size > objectPathMaxBytes);
+    const heap = parseProfile(heapJson);
+    assert.equal(heap.kind, 'heap');
+    assert.deepEqual(await parseFile(bigHeap), heap);
+    assert.deepEqual(await parseFile(bigHeap, { windowBytes: 4096 }), heap);
+    assert.deepEqual(await parseFileInWorker(script, bigHeap, 'heap-really.cpuprofile'), heap);
+
+    // pprof (binary) named .cpuprofile, with the window forced on (a real one is rarely past 6 MB):
+    // its sample type is still chosen as asked, plain or gzip'd.
+    const pprof = encodePprof(heap);
+    const pprofFile = path.join(dir, 'pprof-really.cpuprofile');
+    fs.writeFileSync(pprofFile, pprof);
+    const gzFile = path.join(dir, 'pprof-really.pb.gz');
+    fs.writeFileSync(gzFile, gzipSync(pprof));
+    const forced = { objectPathMaxBytes: -1, windowBytes: 4096 };
+    for (const sampleType of ['objects', 'space']) {
+      const expectedPprof = parseProfile(pprof, { sampleType });
+      assert.deepEqual(await parseFile(pprofFile, { ...forced, sampleType }), expectedPprof, sampleType);
+      assert.deepEqual(await parseFile(gzFile, { ...forced, sampleType }), expectedPprof, `${sampleType}, gzip`);
+    }
+    assert.notDeepEqual(parseProfile(pprof, { sampleType: 'objects' }).totalValue, parseProfile(pprof, { sampleType: 'space' }).totalValue, 'the sample types differ');
+    assert.deepEqual(await parseFileInWorker(script, pprofFile, 'pprof-really.cpuprofile'), parseProfile(pprof));
+  });
+
+  it('a file that shrinks or grows while it is read: the bytes up to its size when it was opened, or the truncated error', () => {
+    const file = path.join(dir, 'changing.cpuprofile');
+    const bytes = fs.readFileSync(big);
+    /** Streams `file` as parsePlainFile does, running `change` before the `at`-th read. */
+    const streamChanging = (at: number, change: () => void) => {
+      const fd = fs.openSync(file, 'r');
+      try {
+        let reads = 0;
+        return parseProfileStream({
+          size: fs.fstatSync(fd).size,
+          windowBytes: 65536,
+          readAt: (into, position) => {
+            if (++reads === at) change();
+            return fs.readSync(fd, into, 0, into.length, position);
+          },
+        }, { fileName: 'changing.cpuprofile' });
+      } finally {
+        fs.closeSync(fd);
+      }
+    };
+    // Cut short mid-read (a copy still in progress, a writer that truncated it): 'truncated', never a profile.
+    for (const [at, keep] of [[3, bytes.length >> 1], [3, 100], [40, bytes.length - 7]] as const) {
+      fs.writeFileSync(file, bytes);
+      const err = errorOf(() => streamChanging(at, () => fs.truncateSync(file, keep)));
+      assert.ok(err instanceof ProfileError && err.code === 'truncated', `cut to ${keep} before read ${at}: ${err.message}`);
+      assert.match(err.message, /^changing\.cpuprofile: The file ends early/);
+    }
+    // Appended to after it was opened: the profile it held then.
+    fs.writeFileSync(file, bytes);
+    assert.deepEqual(streamChanging(2, () => fs.appendFileSync(file, '{"more":')), expected);
+    // Read afresh, it is what it now holds: not a profile.
+    assert.match(errorOf(() => parsePlainFile(file, { windowBytes: 65536 })).message, /expected the end of the file at byte \d+ but found '\{'/);
   });
 });
