@@ -1,7 +1,7 @@
 // Benchmark (not a test): how fast the flame-graph webview opens and responds on large real profiles.
 // The issue's targets: first draw ≤ the read + JSON.parse floor + 300 ms; zoom, unzoom, search, clear
 // search, reset and the view toggles ≤ 50 ms from input to the frame painted; hover ≤ 16 ms.
-// Measured end to end the way the extension does it: read + parseProfile on the host, the preview
+// Measured end to end the way the extension does it: read + parse as the parse worker does (parse-file.ts), timed on the bench's thread, the preview
 // (src/webview-page/payload.ts previewMessage) embedded in the page from renderWebviewHtml, served on
 // 127.0.0.1 in Debian's Chromium (the webview tests' harness), until the canvas is painted; then the
 // init the page's `ready` asks for. Prints medians of several runs; asserts nothing.
@@ -52,10 +52,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { FrameRect } from '../webview/frame-rect';
-import { parseProfile } from '../src/model/import';
+import { parsePlainFile } from '../src/parse/parse-file';
 import { mergeProfiles, mergeWithBuilder } from '../src/model/merge';
 import type { FlameNode, Profile } from '../src/model/types';
-import { disposeParseWorker, parseInWorker } from '../src/parse/parse-in-worker';
+import { disposeParseWorker, parseFileInWorker, parseInWorker } from '../src/parse/parse-in-worker';
+import { objectPathMaxBytes } from '../src/model/import';
 import { defaultViewOptions } from '../src/protocol';
 import type { HostMessage, WebviewMessage } from '../src/protocol';
 import { embeddedPreviewSize, initMessage, maxTreeNodes, previewMaxNodes, previewMessage } from '../src/webview-page/payload';
@@ -196,10 +197,14 @@ function partsOf(file: string): string[] {
   return file.split('+').map((p) => path.resolve(p));
 }
 
-/** read + parseProfile of a FILE argument (merged when it names several: by `merge`, mergeProfiles unless told). */
+/**
+ * read + parse of a FILE argument as the parse worker does it (parse-file.ts: streamed through the
+ * scanner's window above objectPathMaxBytes, whole below), here on the bench's thread so it can be
+ * timed; merged when it names several (by `merge`, mergeProfiles unless told).
+ */
 function openInput(file: string, merge: typeof mergeProfiles = mergeProfiles): Profile {
   const parts = partsOf(file);
-  const profiles = parts.map((p) => parseProfile(readFileSync(p)));
+  const profiles = parts.map((p) => parsePlainFile(p));
   return profiles.length === 1 ? profiles[0]! : merge(profiles.map((profile, i) => ({ label: path.basename(parts[i]!), profile })));
 }
 
@@ -207,10 +212,18 @@ function displayName(file: string): string {
   return partsOf(file).map((p) => path.basename(p)).join('+');
 }
 
-/** read + parse the way the extension's loadProfile does: the bytes read, parsed in the kept-warm worker (dist/parse-worker.js), merged on the main thread when several. */
+/**
+ * read + parse the way the extension's loadProfile does, in the kept-warm worker (dist/parse-worker.js):
+ * a file above objectPathMaxBytes by its path (streamed there), a smaller one by its bytes; merged on
+ * the main thread when several.
+ */
 async function loadLikeTheHost(file: string): Promise<Profile> {
   const parts = partsOf(file);
-  const profiles = await Promise.all(parts.map(async (p) => parseInWorker(parseWorkerScript, await readFile(p), path.basename(p))));
+  const profiles = await Promise.all(
+    parts.map(async (p) =>
+      statSync(p).size > objectPathMaxBytes ? parseFileInWorker(parseWorkerScript, p, path.basename(p)) : parseInWorker(parseWorkerScript, await readFile(p), path.basename(p)),
+    ),
+  );
   return profiles.length === 1 ? profiles[0]! : mergeProfiles(profiles.map((profile, i) => ({ label: path.basename(parts[i]!), profile })));
 }
 
@@ -499,7 +512,7 @@ async function main(): Promise<void> {
       const stepKeys = [...new Set(samples.flatMap((x) => Object.keys(x).filter((k) => k.startsWith('step:'))))];
       const rows: [string, string, string][] = [
         ['host: read + JSON.parse (floor)', fmt(m('jsonParse')), ''],
-        [parallel ? 'host: read + parse in the worker (+ merge), while the page boots' : 'host: read + parseProfile', fmt(m('readParse')), `${(m('readParse') / m('jsonParse')).toFixed(2)}× JSON.parse`],
+        [parallel ? 'host: read + parse in the worker (+ merge), while the page boots' : 'host: read + parse (as the worker: parseFile)', fmt(m('readParse')), `${(m('readParse') / m('jsonParse')).toFixed(2)}× JSON.parse`],
         [`host: preview payload (≤ ${previewMaxNodes} nodes ≥ 1 px of 1360, 35 rows)`, fmt(m('previewPayload')), `${Math.round(m('previewNodes'))} nodes, ${Math.round(m('previewKb'))} KB as JSON`],
         [`host: embedded preview (${embeddedPreviewSize.width} px, ${embeddedPreviewSize.rows} rows), before the page`, fmt(m('embedPreview')), `${Math.round(m('embeddedNodes'))} nodes, ${Math.round(m('embeddedKb'))} KB as JSON${order === 'embedded' ? '' : ' (not sent in this order)'}`],
         [`host: init payload (prune to ≤ ${maxTreeNodes} nodes + table)`, fmt(m('payload')), `${(m('payload') / m('jsonParse')).toFixed(2)}× JSON.parse; ${Math.round(m('sentNodes'))} nodes sent, ${Math.round(m('initKb'))} KB as JSON`],
@@ -542,7 +555,7 @@ async function main(): Promise<void> {
         'FIRST DRAW (read + parse + navigation → painted)': 'firstDraw',
         'FULL VIEW (→ init tree painted)': 'fullView',
         'page: navigation start → first canvas painted': 'navToDrawn',
-        [parallel ? 'host: read + parse in the worker (+ merge), while the page boots' : 'host: read + parseProfile']: 'readParse',
+        [parallel ? 'host: read + parse in the worker (+ merge), while the page boots' : 'host: read + parse (as the worker: parseFile)']: 'readParse',
         '  boot → ready posted': 'bootToReady',
         '  script compiled + evaluated': 'scriptEval',
         '  handled → setTree starts': 'initToDraw',
