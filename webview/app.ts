@@ -68,6 +68,8 @@ export class App {
   private readonly timeline: Timeline;
   private readonly chartView: FlameChartView;
   private pendingChart = 0;
+  /** The flame chart's finer chart of a zoomed window, asked for and not yet come. */
+  private pendingChartDetail = 0;
 
   constructor(
     private readonly host: Host,
@@ -111,7 +113,13 @@ export class App {
     });
     this.chartView = new FlameChartView({
       palette: this.palette,
+      tooltip: this.tooltip,
       onActivate: (f) => this.host.capabilities.openSource && this.host.post({ type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name }),
+      requestDetail: (range, width) => {
+        this.pendingChartDetail = this.nextRequest++;
+        this.host.post({ type: 'flameChart', requestId: this.pendingChartDetail, range, width });
+      },
+      onWindow: (window) => this.save({ chartWindow: window }),
     });
     this.graphBox.before(this.timeline.element, this.chartView.element);
     this.chart = new FlameChart(this.graphBox, {
@@ -264,7 +272,8 @@ export class App {
         this.timeline.setTracks(message.tracks);
         break;
       case 'flameChart':
-        if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart);
+        if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart, this.state.chartWindow);
+        else if (message.requestId === this.pendingChartDetail) this.chartView.setDetail(message.chart);
         break;
       case 'sandwich':
         if (message.requestId !== this.pendingSandwich) return;
@@ -277,6 +286,8 @@ export class App {
         this.answerSvg(message.requestId);
         break;
       case 'error':
+        // A finer flame chart that failed: the coarser one stays drawn.
+        if (message.requestId !== undefined && message.requestId === this.pendingChartDetail) return;
         if (message.requestId !== undefined && message.requestId === this.pendingOptions) {
           this.pendingOptions = 0;
           document.body.classList.remove('fl-busy');
@@ -384,6 +395,8 @@ export class App {
 
   private requestChart(): void {
     this.pendingChart = this.nextRequest++;
+    this.pendingChartDetail = 0;
+    this.chartView.invalidate();
     this.host.post({ type: 'flameChart', requestId: this.pendingChart, range: this.state.range ?? null, width: this.chartView.widthPx });
   }
 
@@ -530,7 +543,8 @@ export class App {
     this.chart.zoomedId = undefined;
     this.pendingOptions = this.nextRequest++;
     document.body.classList.add('fl-busy');
-    this.save({ range: range ?? undefined });
+    // A new range shows its whole span in the flame chart.
+    this.save({ range: range ?? undefined, chartWindow: undefined });
     this.host.post({ type: 'setRange', requestId: this.pendingOptions, range });
     if (this.state.flameChart) this.requestChart();
   }

@@ -823,7 +823,7 @@ export class FlameChart {
 }
 
 /** Cuts a name to about `room` pixels with an ellipsis (fillText's maxWidth then guarantees the fit). */
-function fitLabel(ctx: CanvasRenderingContext2D, name: string, room: number): string {
+export function fitLabel(ctx: CanvasRenderingContext2D, name: string, room: number): string {
   const full = measure(ctx, name);
   if (full <= room) return name;
   const keep = Math.max(1, Math.floor((name.length * room) / full) - 1);

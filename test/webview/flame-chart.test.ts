@@ -1,0 +1,258 @@
+// The flame chart in headless Chromium, fed by the real host payload (flameChartMessage) of real
+// profiles: it zooms (Ctrl+wheel about the pointer, keys, double-click) and pans (drag,
+// Shift+wheel, arrows) on the page, then asks the host for a finer chart of the window, which
+// shows calls the whole range's chart left out; clicks after zooming still land on the right
+// call; a 20,000-deep stack draws at its deepest rows; names stay inert text in the tooltip.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { parseProfile } from '../../src/model/import';
+import type { FlameChartPayload, WebviewMessage } from '../../src/protocol';
+import type { ChartRect } from '../../webview/frame-rect';
+import { deepChainProfileJson } from '../support/deep-stacks-profile';
+import { loadProfile, openWebview, outputDir, posted, settle, StandInHost, useWebviewSuite } from './harness';
+import type { WebviewServer } from './harness';
+
+// Browser globals for the callbacks Playwright runs in the page (see harness.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any, window: any;
+
+interface ViewState {
+  from: number;
+  to: number;
+  start: number;
+  end: number;
+  detail?: { from: number; to: number };
+  asked?: { from: number; to: number };
+  animating: boolean;
+  rects: ChartRect[];
+}
+
+const profile = loadProfile('small-webpack-1000us.cpuprofile');
+const canvasSel = '.fl-flame-chart canvas.fl-canvas';
+const boxSel = '.fl-flame-chart-canvas';
+
+async function state(page: Page): Promise<ViewState> {
+  return page.evaluate(() => window.__flamelensChart.testState());
+}
+
+/** Waits until the chart has drawn with no animation or finer chart pending, then two more frames. */
+async function still(page: Page): Promise<ViewState> {
+  await page.waitForFunction(() => {
+    const s = window.__flamelensChart?.testState();
+    return s && !s.animating && s.asked === undefined && document.querySelector('.fl-flame-chart-canvas')?.dataset.drawn !== undefined;
+  });
+  // The refine timer (150 ms) may still be about to ask: wait past it, then for the answer.
+  await page.waitForTimeout(200);
+  await page.waitForFunction(() => window.__flamelensChart.testState().asked === undefined);
+  await settle(page);
+  return state(page);
+}
+
+async function openChart(browser: Browser, server: WebviewServer, host: StandInHost): Promise<{ page: Page; errors: string[]; violations: string[] }> {
+  const opened = await openWebview(browser, server, host);
+  await opened.page.click('.fl-chart-toggle');
+  await opened.page.waitForSelector(boxSel, { state: 'visible' });
+  await opened.page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
+  await still(opened.page);
+  return opened;
+}
+
+function charts(messages: WebviewMessage[]): Extract<WebviewMessage, { type: 'flameChart' }>[] {
+  return messages.filter((m): m is Extract<WebviewMessage, { type: 'flameChart' }> => m.type === 'flameChart');
+}
+
+/** Rectangles of `chart` inside [from, to). */
+function callsWithin(chart: FlameChartPayload, from: number, to: number): number {
+  let n = 0;
+  for (let k = 0; k < chart.depth.length; k++) if (chart.from[k]! >= from && chart.to[k]! <= to) n++;
+  return n;
+}
+
+async function paintedPixels(page: Page, rows?: { from: number; to: number }): Promise<number> {
+  return page.$eval(
+    canvasSel,
+    (c: { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }, r?: { from: number; to: number }) => {
+      const dpr = window.devicePixelRatio || 1;
+      const y0 = r ? Math.round(r.from * dpr) : 0;
+      const y1 = r ? Math.round(r.to * dpr) : c.height;
+      const data = c.getContext('2d').getImageData(0, y0, c.width, Math.max(1, y1 - y0)).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    },
+    rows,
+  );
+}
+
+describe('flame chart navigation (webview, real Chromium)', () => {
+  let browser: Browser;
+  let server: WebviewServer;
+
+  useWebviewSuite((suite) => ({ browser, server } = suite));
+
+  it('Ctrl+wheel zooms about the pointer; once still, a finer chart of the window shows calls the whole range left out', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors, violations } = await openChart(browser, server, host);
+    const whole = await state(page);
+    const base = host.sent.filter((m) => m.type === 'flameChart').at(-1);
+    assert.ok(base?.type === 'flameChart');
+    const box = (await page.locator(canvasSel).boundingBox())!;
+    // Whole pixels: the pointer events carry integer coordinates.
+    const px = Math.round(box.x + box.width * 0.3) - box.x;
+    const at = whole.from + (px / box.width) * (whole.to - whole.from);
+    await page.mouse.move(box.x + px, box.y + 20);
+    await page.keyboard.down('Control');
+    for (let i = 0; i < 8; i++) await page.mouse.wheel(0, -250);
+    await page.keyboard.up('Control');
+    const zoomed = await still(page);
+    const span = zoomed.to - zoomed.from;
+    assert.ok(span < (whole.to - whole.from) / 5, `zoomed in: ${span} of ${whole.to - whole.from} µs`);
+    // The time under the pointer stayed under it.
+    const atNow = zoomed.from + (px / box.width) * span;
+    assert.ok(Math.abs(atNow - at) < span / box.width * 2, `anchored: ${atNow} vs ${at}`);
+    // A finer chart of the window (and a margin) was asked for, laid out for the window's pixels.
+    const ask = charts(await posted(page)).at(-1)!;
+    assert.ok(ask.range && ask.range.from <= zoomed.from && ask.range.to >= zoomed.to && ask.range.to - ask.range.from < whole.to - whole.from);
+    const fine = host.sent.filter((m) => m.type === 'flameChart').at(-1);
+    assert.ok(fine?.type === 'flameChart' && fine.chart.start === ask.range.from);
+    assert.deepEqual(zoomed.detail, { from: ask.range.from, to: ask.range.to });
+    const before = callsWithin(base.chart, zoomed.from, zoomed.to);
+    const after = callsWithin(fine.chart, zoomed.from, zoomed.to);
+    assert.ok(after > before, `the finer chart has more calls in the window: ${after} vs ${before}`);
+    // What is drawn comes from the finer chart: more rectangles than the whole range's chart has there.
+    assert.ok(zoomed.rects.length > before, `drawn ${zoomed.rects.length}, whole-range chart had ${before}`);
+    assert.ok(zoomed.rects.every((r) => r.to > zoomed.from && r.from < zoomed.to));
+    assert.ok((await paintedPixels(page)) > 1000);
+    await page.screenshot({ path: path.join(outputDir, 'flame-chart-zoomed.png') });
+    // Zoom out all the way: back to the whole range, the finer chart dropped.
+    await page.mouse.move(box.x + px, box.y + 20);
+    await page.keyboard.down('Control');
+    for (let i = 0; i < 20; i++) await page.mouse.wheel(0, 400);
+    await page.keyboard.up('Control');
+    const out = await still(page);
+    assert.equal(out.from, whole.from);
+    assert.equal(out.to, whole.to);
+    assert.equal(out.detail, undefined);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('a drag pans without opening anything; a click after zooming opens the call under the pointer', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors } = await openChart(browser, server, host);
+    await page.focus(boxSel);
+    for (let i = 0; i < 6; i++) await page.keyboard.press('+');
+    const zoomed = await still(page);
+    const box = (await page.locator(canvasSel).boundingBox())!;
+    const sent = (await posted(page)).length;
+    await page.mouse.move(box.x + 400, box.y + 30);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 300, box.y + 30, { steps: 5 });
+    await page.mouse.up();
+    const panned = await still(page);
+    const perPx = (zoomed.to - zoomed.from) / box.width;
+    assert.ok(Math.abs(panned.from - zoomed.from - 100 * perPx) < 2 * perPx, `dragged 100 px left: the window moved ${(panned.from - zoomed.from) / perPx} px later`);
+    assert.equal(panned.to - panned.from, zoomed.to - zoomed.from);
+    assert.equal((await posted(page)).slice(sent).filter((m) => m.type === 'openLocation').length, 0, 'a drag opens nothing');
+    // Click the middle of the widest drawn call two rows down: that function opens.
+    const target = panned.rects.filter((r) => r.depth === 2).sort((a, b) => b.width - a.width)[0]!;
+    await page.mouse.click(box.x + target.x + target.width / 2, box.y + target.y + target.height / 2);
+    const opened = (await posted(page)).slice(sent).find((m) => m.type === 'openLocation');
+    assert.ok(opened?.type === 'openLocation', 'a click opens the source');
+    assert.equal(opened.name, target.name);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('keys zoom and pan, Shift+wheel pans, a double-click zooms to a call, 0 shows the whole range; the window survives a reload', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors } = await openChart(browser, server, host);
+    const whole = await state(page);
+    await page.focus(boxSel);
+    await page.keyboard.press('+');
+    let s = await still(page);
+    assert.ok(Math.abs((s.to - s.from) * 1.25 - (whole.to - whole.from)) < 1, 'one + zooms in by 1.25');
+    const spanIn = s.to - s.from;
+    await page.keyboard.press('ArrowRight');
+    const right = await still(page);
+    assert.ok(Math.abs(right.from - s.from - spanIn * 0.1) < 1, '→ pans a tenth of the window later');
+    const box = (await page.locator(canvasSel).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 10);
+    await page.keyboard.down('Shift');
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Shift');
+    s = await still(page);
+    assert.ok(s.from < right.from, 'Shift+wheel up pans earlier');
+    assert.equal(s.to - s.from, spanIn);
+    // Double-click a narrow call: the window closes in on it.
+    const call = s.rects.filter((r) => r.width > 6 && r.width < 60).sort((a, b) => b.depth - a.depth)[0]!;
+    await page.mouse.dblclick(box.x + call.x + call.width / 2, box.y + call.y + call.height / 2);
+    s = await still(page);
+    assert.ok(s.from <= call.from && s.to >= call.to && s.to - s.from <= (call.to - call.from) * 1.2 + 1, `zoomed to the call [${call.from}, ${call.to}): [${s.from}, ${s.to})`);
+    // The zoom is part of the view state.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
+    const restored = await still(page);
+    assert.ok(Math.abs(restored.from - s.from) < 1 && Math.abs(restored.to - s.to) < 1, 'the window is restored');
+    assert.match((await page.textContent('.fl-flame-chart-window-text')) ?? '', /^Showing [\d.]+ m?s to [\d.]+ m?s of 6\.1 s$/);
+    // The button goes back to the whole range as 0 does; zoom in again to try the key.
+    await page.click('.fl-flame-chart-window button');
+    s = await still(page);
+    assert.equal(s.from, whole.from);
+    assert.equal(s.to, whole.to);
+    assert.equal(await page.isHidden('.fl-flame-chart-window'), true);
+    await page.focus(boxSel);
+    await page.keyboard.press('+');
+    await still(page);
+    await page.focus(boxSel);
+    await page.keyboard.press('0');
+    s = await still(page);
+    assert.equal(s.from, whole.from);
+    assert.equal(s.to, whole.to);
+    assert.match((await page.textContent('.fl-flame-chart .fl-sr-only')) ?? '', /^Showing the whole range/);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('draws a 20,000-deep stack: the canvas covers only the box, the deepest rows draw when scrolled to', { timeout: 60_000 }, async () => {
+    const deep = parseProfile(Buffer.from(deepChainProfileJson(20_000)));
+    const { page, errors } = await openChart(browser, server, new StandInHost(deep, 'deep'));
+    const size = await page.$eval(canvasSel, (c: { height: number }) => c.height);
+    const boxHeight = await page.$eval(boxSel, (b: { clientHeight: number }) => b.clientHeight);
+    assert.ok(size <= Math.ceil(boxHeight * 2) && boxHeight < 1000, `canvas ${size} px tall for a ${boxHeight} px box`);
+    assert.ok((await paintedPixels(page)) > 1000, 'the top rows are painted');
+    await page.$eval(boxSel, (b: { scrollTop: number; scrollHeight: number }) => (b.scrollTop = b.scrollHeight));
+    const s = await still(page);
+    const deepest = Math.max(...s.rects.map((r) => r.depth));
+    assert.ok(deepest >= 19_990, `deepest row drawn: ${deepest}`);
+    const last = s.rects.filter((r) => r.depth === deepest)[0]!;
+    assert.ok((await paintedPixels(page, { from: last.y, to: last.y + last.height })) > 0, 'the deepest row is painted');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('the tooltip shows a call\'s name as text, its time and location', async () => {
+    const named = loadProfile('small-webpack-1000us.cpuprofile', (json) => {
+      for (const n of json.nodes) if (n.callFrame.functionName === 'compile') n.callFrame.functionName = '<img src=x onerror="window.__pwned=1">compile';
+    });
+    const { page, errors, violations } = await openChart(browser, server, new StandInHost(named, 'named'));
+    const s = await state(page);
+    const box = (await page.locator(canvasSel).boundingBox())!;
+    const target = s.rects.filter((r) => r.name.startsWith('<img') && r.width > 2).sort((a, b) => b.width - a.width)[0];
+    assert.ok(target, 'the renamed function is drawn');
+    await page.mouse.move(box.x + target.x + target.width / 2, box.y + target.y + target.height / 2);
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
+    assert.equal(await page.textContent('.fl-tooltip .fl-tooltip-name'), target.name);
+    assert.equal(await page.$$eval('.fl-tooltip img', (x) => x.length), 0);
+    assert.match((await page.innerText('.fl-tooltip'))!, /\d.* from \d/);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    await page.mouse.move(box.x + box.width / 2, box.y - 40);
+    await page.waitForSelector('.fl-tooltip', { state: 'hidden' });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+});
