@@ -1,7 +1,7 @@
 // The flame chart: calls as they happened in the selected range, time on the x-axis, callers
 // above callees, drawn on a canvas from the host's rectangles (FlameChartPayload).
 // The canvas covers only what the box shows (a 100,000-deep recursion is 1.8M px tall, past any
-// canvas limit): the box scrolls over a sizer, and each frame draws the rows in view, each row's
+// canvas limit): the box scrolls over a sizer (canvas-stage.ts), and each frame draws the rows in view, each row's
 // rectangles found by binary search on time. Within the range the chart zooms (Ctrl/⌘ + wheel,
 // + / −, double-click) and pans (drag, Shift + wheel, ← / →) on the client at once; when the view
 // settles, a finer chart of the window is asked for, since the host leaves out calls under a
@@ -9,6 +9,8 @@
 import * as l10n from '@vscode/l10n';
 import type { FlameChartPayload, TimeRange, ViewFrame } from '../src/protocol';
 import type { Palette } from './colors';
+import { canvasStage, clearedContext, fitStage } from './canvas-stage';
+import type { CanvasStage } from './canvas-stage';
 import { h } from './dom';
 import { fitLabel } from './flamegraph';
 import { formatLocation, formatValue } from './format';
@@ -52,10 +54,9 @@ interface Indexed {
 export class FlameChartView {
   readonly element: HTMLElement;
   private readonly box: HTMLElement;
+  private readonly stages: CanvasStage;
   private readonly sizer: HTMLElement;
-  private readonly stage: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
-  private readonly overlay: HTMLCanvasElement;
   private readonly status: HTMLElement;
   private readonly live: HTMLElement;
   /** When zoomed in: the window shown, and a button back to the whole range. */
@@ -82,10 +83,8 @@ export class FlameChartView {
   private theme = { fg: '#000', label: '#1b1b1b', border: '', font: '11.5px sans-serif' };
 
   constructor(private readonly options: FlameChartViewOptions) {
-    this.canvas = h('canvas', { className: 'fl-canvas', attrs: { 'aria-hidden': 'true' } });
-    this.overlay = h('canvas', { className: 'fl-canvas-overlay', attrs: { 'aria-hidden': 'true' } });
-    this.stage = h('div', { className: 'fl-stage' }, this.canvas, this.overlay);
-    this.sizer = h('div', { className: 'fl-sizer' }, this.stage);
+    this.stages = canvasStage();
+    ({ canvas: this.canvas, sizer: this.sizer } = this.stages);
     this.live = h('div', { className: 'fl-sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
     this.box = h(
       'div',
@@ -300,26 +299,13 @@ export class FlameChartView {
     const height = Math.max(rowPx, Math.min(content, this.box.clientHeight || content));
     this.width = width;
     this.viewHeight = height;
-    const dpr = window.devicePixelRatio || 1;
-    for (const canvas of [this.canvas, this.overlay]) {
-      const w = Math.round(width * dpr);
-      const hgt = Math.round(height * dpr);
-      if (canvas.width !== w) canvas.width = w;
-      if (canvas.height !== hgt) canvas.height = hgt;
-      if (canvas.style.width !== `${width}px`) canvas.style.width = `${width}px`;
-      if (canvas.style.height !== `${height}px`) canvas.style.height = `${height}px`;
-    }
-    if (this.stage.style.height !== `${height}px`) this.stage.style.height = `${height}px`;
+    fitStage(this.stages, width, height);
   }
 
   private draw(): void {
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.width, this.viewHeight);
+    const ctx = clearedContext(this.canvas, this.width, this.viewHeight);
     const source = this.source();
-    if (!source) return;
+    if (!ctx || !source) return;
     const chart = source.chart;
     const scrollTop = this.box.scrollTop;
     const scale = this.width / (this.to - this.from);
@@ -373,13 +359,9 @@ export class FlameChartView {
   }
 
   private drawOverlay(): void {
-    const ctx = this.overlay.getContext('2d');
-    if (!ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.width, this.viewHeight);
+    const ctx = clearedContext(this.stages.overlay, this.width, this.viewHeight);
     const hover = this.hovered;
-    if (!hover || hover.source !== this.source()) return;
+    if (!ctx || !hover || hover.source !== this.source()) return;
     const chart = hover.source.chart;
     const scale = this.width / (this.to - this.from);
     const x = (chart.from[hover.k]! - this.from) * scale;
