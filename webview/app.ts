@@ -119,7 +119,18 @@ export class App {
         this.pendingChartDetail = this.nextRequest++;
         this.host.post({ type: 'flameChart', requestId: this.pendingChartDetail, range, width });
       },
-      onWindow: (window) => this.save({ chartWindow: window }),
+      onWindow: (window) => {
+        this.save({ chartWindow: window });
+        this.timeline.setViewWindow(window);
+      },
+      ...(host.capabilities.range
+        ? {
+            onUseWindow: (window: TimeRange) => {
+              const shown = this.timeline.setRange(window);
+              if (shown) this.requestRange(shown);
+            },
+          }
+        : {}),
     });
     this.graphBox.before(this.timeline.element, this.chartView.element);
     this.chart = new FlameChart(this.graphBox, {
@@ -389,6 +400,7 @@ export class App {
   private setChartMode(on: boolean): void {
     this.graphBox.hidden = on;
     this.chartView.show(on);
+    this.timeline.setViewWindow(on ? this.chartView.window : undefined);
     this.save({ flameChart: on || undefined });
     if (on) this.requestChart();
   }

@@ -43,6 +43,8 @@ export interface FlameChartViewOptions {
   requestDetail(range: TimeRange, width: number): void;
   /** The window zoomed to within the range changed (undefined: the whole range), to save with the view state. */
   onWindow(window: TimeRange | undefined): void;
+  /** Scope every view to the window shown (the button beside it); absent where ranges cannot be set. */
+  onUseWindow?(window: TimeRange): void;
 }
 
 /** A chart and its rectangle indexes per depth, by start time (a row's calls never overlap, so ends are sorted too). */
@@ -100,9 +102,14 @@ export class FlameChartView {
     );
     this.status = h('div', { className: 'fl-flame-chart-status', attrs: { 'aria-live': 'polite' } });
     this.windowText = h('span', { className: 'fl-flame-chart-window-text' });
-    const whole = h('button', { text: l10n.t('Whole range'), title: l10n.t('Show the whole range again (0)'), attrs: { type: 'button' } });
+    const whole = h('button', { className: 'fl-flame-chart-whole', text: l10n.t('Whole range'), title: l10n.t('Show the whole range again (0)'), attrs: { type: 'button' } });
     whole.addEventListener('click', () => this.reset());
-    this.windowBar = h('div', { className: 'fl-flame-chart-window' }, this.windowText, whole);
+    const use = options.onUseWindow && h('button', { className: 'fl-flame-chart-use', text: l10n.t('Select this range'), title: l10n.t('Scope the flame graph, the table and the hot lines to the time shown'), attrs: { type: 'button' } });
+    use?.addEventListener('click', () => {
+      const window = this.window;
+      if (window) options.onUseWindow!(window);
+    });
+    this.windowBar = h('div', { className: 'fl-flame-chart-window' }, this.windowText, use, whole);
     this.windowBar.hidden = true;
     const head = h('div', { className: 'fl-flame-chart-head' }, this.status, this.windowBar);
     this.element = h('section', { className: 'fl-flame-chart', attrs: { 'aria-label': l10n.t('Flame chart') } }, head, this.box, this.live);
@@ -238,8 +245,8 @@ export class FlameChartView {
     const shown = l10n.t('Showing {0} to {1} of {2}', formatValue(this.from - base.start, 'us'), formatValue(this.to - base.start, 'us'), formatValue(base.end - base.start, 'us'));
     this.windowText.textContent = shown;
     this.windowBar.hidden = !window;
+    this.options.onWindow(window);
     if (userMoved) {
-      this.options.onWindow(window);
       this.live.textContent = window ? shown : l10n.t('Showing the whole range, {0}', formatValue(base.end - base.start, 'us'));
     }
     if (!window) {

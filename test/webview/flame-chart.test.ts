@@ -199,7 +199,7 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     assert.ok(Math.abs(restored.from - s.from) < 1 && Math.abs(restored.to - s.to) < 1, 'the window is restored');
     assert.match((await page.textContent('.fl-flame-chart-window-text')) ?? '', /^Showing [\d.]+ m?s to [\d.]+ m?s of 6\.1 s$/);
     // The button goes back to the whole range as 0 does; zoom in again to try the key.
-    await page.click('.fl-flame-chart-window button');
+    await page.click('.fl-flame-chart-whole');
     s = await still(page);
     assert.equal(s.from, whole.from);
     assert.equal(s.to, whole.to);
@@ -214,6 +214,47 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     assert.equal(s.to, whole.to);
     assert.match((await page.textContent('.fl-flame-chart .fl-sr-only')) ?? '', /^Showing the whole range/);
     assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('the timeline outlines the zoomed window; "Select this range" scopes every view to it', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors, violations } = await openChart(browser, server, host);
+    const strip = () =>
+      page.$eval('.fl-timeline-canvas', (c: { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }) => ({
+        width: c.width,
+        height: c.height,
+        data: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data),
+      }));
+    const before = await strip();
+    await page.focus(boxSel);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('+');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    const s = await still(page);
+    const after = await strip();
+    await page.screenshot({ path: path.join(outputDir, 'flame-chart-window.png') });
+    // Columns of the strip whose pixels changed: the window's edges, and nothing far outside it.
+    const changed = new Set<number>();
+    for (let i = 0; i < before.data.length; i += 4) if (before.data.slice(i, i + 4).join() !== after.data.slice(i, i + 4).join()) changed.add((i / 4) % before.width);
+    const xOf = (t: number) => ((t - s.start) / (s.end - s.start)) * before.width;
+    const [x0, x1] = [xOf(s.from), xOf(s.to)];
+    assert.ok(changed.size > 0, 'the strip changed');
+    assert.ok([...changed].some((x) => Math.abs(x - x0) <= 3), `an edge at ${x0.toFixed(0)} is drawn`);
+    assert.ok([...changed].some((x) => Math.abs(x - x1) <= 3), `an edge at ${x1.toFixed(0)} is drawn`);
+    assert.ok([...changed].every((x) => x >= x0 - 3 && x <= x1 + 3), 'nothing outside the window changed');
+    // Scope every view to the window: the range is set, the chip shows it, the chart shows all of it.
+    await page.click('.fl-flame-chart-use');
+    await page.waitForSelector('.fl-range-chip', { state: 'visible' });
+    const range = (await posted(page)).filter((m) => m.type === 'setRange').at(-1);
+    assert.ok(range?.type === 'setRange' && range.range);
+    assert.ok(Math.abs(range.range.from - s.from) < 1e-6 * (s.end - s.start) + 1 && Math.abs(range.range.to - s.to) < 1e-6 * (s.end - s.start) + 1, 'the range is the window');
+    const scoped = await still(page);
+    assert.equal(scoped.start, range.range.from);
+    assert.equal(scoped.end, range.range.to);
+    assert.equal(scoped.from, scoped.start, 'the chart shows the whole new range');
+    assert.equal(await page.isHidden('.fl-flame-chart-window'), true);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(violations, []);
     await page.context().close();
   });
 
