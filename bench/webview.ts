@@ -460,7 +460,17 @@ async function measureOnce(browser: Browser, server: WebviewServer, file: string
   s.scrollable = await page.evaluate(() => document.querySelector('.fl-graph').scrollHeight - document.querySelector('.fl-graph').clientHeight);
   // The flame chart of the whole profile: zoom (Ctrl+wheel at the middle, in then out) and pan
   // (Shift+wheel, zoomed in 20×, back and forth), one wheel event a frame.
-  await page.evaluate(() => document.querySelector('.fl-chart-toggle').click());
+  // (A merged profile keeps no sample times: no timeline, no flame chart.)
+  const chartShown = await page.evaluate(() => {
+    const toggle = document.querySelector('.fl-chart-toggle');
+    if (!toggle || toggle.hidden || document.querySelector('.fl-timeline').hidden) return false;
+    toggle.click();
+    return true;
+  });
+  if (!chartShown) {
+    await page.context().close();
+    return s;
+  }
   await page.waitForFunction(() => (window.__flamelensChart?.testState().rects.length ?? 0) > 0, undefined, { timeout: 120_000 });
   await settle(page);
   const wheel = (opts: string) =>

@@ -119,6 +119,7 @@ export class App {
         this.pendingChartDetail = this.nextRequest++;
         this.host.post({ type: 'flameChart', requestId: this.pendingChartDetail, range, width });
       },
+      origin: () => this.timeline.origin,
       onWindow: (window) => {
         this.save({ chartWindow: window });
         this.timeline.setViewWindow(window);

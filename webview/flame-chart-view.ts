@@ -43,6 +43,8 @@ export interface FlameChartViewOptions {
   requestDetail(range: TimeRange, width: number): void;
   /** The window zoomed to within the range changed (undefined: the whole range), to save with the view state. */
   onWindow(window: TimeRange | undefined): void;
+  /** The time the timeline counts from (its chip's origin), so the window reads as the chip does. */
+  origin(): number | undefined;
   /** Scope every view to the window shown (the button beside it); absent where ranges cannot be set. */
   onUseWindow?(window: TimeRange): void;
 }
@@ -242,7 +244,7 @@ export class FlameChartView {
     const base = this.base?.chart;
     if (!base || this.animation) return;
     const window = this.window;
-    const shown = l10n.t('Showing {0} to {1} of {2}', formatValue(this.from - base.start, 'us'), formatValue(this.to - base.start, 'us'), formatValue(base.end - base.start, 'us'));
+    const shown = this.windowLabel();
     this.windowText.textContent = shown;
     this.windowBar.hidden = !window;
     this.options.onWindow(window);
@@ -262,6 +264,15 @@ export class FlameChartView {
     const to = Math.min(base.end, this.to + span * refineMargin);
     this.asked = { from, to };
     this.options.requestDetail(this.asked, Math.round((this.widthPx * (to - from)) / span));
+  }
+
+  /** "Showing 1.523 s – 1.604 s (81 ms)": times from the timeline's origin, with digits enough for the window. */
+  private windowLabel(): string {
+    const origin = this.options.origin() ?? this.base!.chart.start;
+    const span = this.to - this.from;
+    const digits = Math.min(6, Math.max(2, Math.ceil(-Math.log10(span / 1e6)) + 1));
+    const at = (t: number) => l10n.t('{0} s', (Math.max(0, t - origin) / 1e6).toFixed(digits));
+    return l10n.t('Showing {0} – {1} ({2})', at(this.from), at(this.to), formatValue(span, 'us'));
   }
 
   /** The chart to draw the window from: the finer one when it covers the window. */

@@ -261,6 +261,11 @@ export class Timeline {
     return this.range;
   }
 
+  /** Where the axis starts (the profile's first sample time), the origin of every time the strip shows. */
+  get origin(): number | undefined {
+    return this.data?.start;
+  }
+
   /** Outlines the window the flame chart is zoomed to (undefined: none). */
   setViewWindow(window: TimeRange | undefined): void {
     if (window?.from === this.viewWindow?.from && window?.to === this.viewWindow?.to) return;

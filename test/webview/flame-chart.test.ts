@@ -197,7 +197,7 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
     const restored = await still(page);
     assert.ok(Math.abs(restored.from - s.from) < 1 && Math.abs(restored.to - s.to) < 1, 'the window is restored');
-    assert.match((await page.textContent('.fl-flame-chart-window-text')) ?? '', /^Showing [\d.]+ m?s to [\d.]+ m?s of 6\.1 s$/);
+    assert.match((await page.textContent('.fl-flame-chart-window-text')) ?? '', /^Showing \d\.\d{2,6} s – \d\.\d{2,6} s \([\d.]+ m?s\)$/);
     // The button goes back to the whole range as 0 does; zoom in again to try the key.
     await page.click('.fl-flame-chart-whole');
     s = await still(page);
