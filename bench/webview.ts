@@ -564,7 +564,8 @@ async function main(): Promise<void> {
       const b = (key: string) => median(baseSamples.map((s) => s[key]!));
       const target = (key: string, limit: number) => `target ≤ ${limit} ms: ${m(key) <= limit ? 'met' : 'missed'}`;
       // 60 frames per second: each frame as fast as the display's own (within a millisecond of jitter).
-      const pace = (key: string) => `${(1000 / m(key)).toFixed(0)} fps; target 60 fps: ${m(key) <= Math.max(16.7, m('idleFrame')) + 1 ? 'met' : 'missed'}`;
+      const pace = (key: string) =>
+        Number.isFinite(m(key)) ? `${(1000 / m(key)).toFixed(0)} fps; target 60 fps: ${m(key) <= Math.max(16.7, m('idleFrame')) + 1 ? 'met' : 'missed'}` : 'not measured (no timeline: no flame chart)';
       const firstDrawLimit = m('jsonParse') + 300;
       const parallel = order === 'parallel';
       console.log(`  host order: ${order}${baseline ? `; baseline build ${baseline}, host order ${baselineOrder}` : ''}`);
