@@ -33,6 +33,8 @@ const keyZoom = 1.25;
 /** Movement (px) after which a press is a drag, not a click. */
 const dragSlop = 3;
 const animationMs = 160;
+/** A click opens the source only when no second click follows within this (a double-click zooms instead). */
+const doubleClickMs = 250;
 
 export interface FlameChartViewOptions {
   palette: Palette;
@@ -81,6 +83,8 @@ export class FlameChartView {
   private animation: { start: number; from: TimeRange; to: TimeRange } | undefined;
   private refineTimer: ReturnType<typeof setTimeout> | undefined;
   private hovered: { source: Indexed; k: number } | undefined;
+  /** A click's source opening, held back for a possible double-click. */
+  private pendingOpen: ReturnType<typeof setTimeout> | undefined;
   private press: { x: number; y: number; from: number; to: number; scrollTop: number; dragged: boolean; id: number } | undefined;
   /** The last draw: rectangles (chart index) in view, for the test API. */
   private drawn: { source: Indexed; ks: number[] } | undefined;
@@ -483,7 +487,9 @@ export class FlameChartView {
   }
 
   private onPointerMove(e: PointerEvent): void {
-    const press = this.press;
+    let press = this.press;
+    // The button came up outside the canvas (no capture before a drag): that press is over.
+    if (press && (e.buttons & 1) === 0) press = this.press = undefined;
     if (!press || press.id !== e.pointerId) {
       this.setHovered(this.hit(e), e);
       return;
@@ -508,11 +514,22 @@ export class FlameChartView {
     if (!press || press.id !== e.pointerId) return;
     this.canvas.classList.remove('fl-dragging');
     if (press.dragged) return;
+    // A second click: the double-click zooms, nothing opens.
+    if (this.pendingOpen !== undefined) {
+      clearTimeout(this.pendingOpen);
+      this.pendingOpen = undefined;
+      return;
+    }
     const hit = this.hit(e);
-    if (hit) this.options.onActivate(hit.source.chart.frames[hit.source.chart.frame[hit.k]!]!);
+    if (!hit) return;
+    const frame = hit.source.chart.frames[hit.source.chart.frame[hit.k]!]!;
+    this.pendingOpen = setTimeout(() => {
+      this.pendingOpen = undefined;
+      this.options.onActivate(frame);
+    }, doubleClickMs);
   }
 
-  /** Zooms to the call under the pointer (a little room around it). */
+  /** Zooms to the call under the pointer (a little room around it); the first click's opening is cancelled. */
   private onDoubleClick(e: MouseEvent): void {
     const hit = this.hit(e);
     if (!hit) return;

@@ -160,6 +160,8 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     // Click the middle of the widest drawn call two rows down: that function opens.
     const target = panned.rects.filter((r) => r.depth === 2).sort((a, b) => b.width - a.width)[0]!;
     await page.mouse.click(box.x + target.x + target.width / 2, box.y + target.y + target.height / 2);
+    // The click opens once no second click has followed (a double-click zooms instead).
+    await page.waitForFunction((n) => window.__posted.slice(n).some((m: { type: string }) => m.type === 'openLocation'), sent);
     const opened = (await posted(page)).slice(sent).find((m) => m.type === 'openLocation');
     assert.ok(opened?.type === 'openLocation', 'a click opens the source');
     assert.equal(opened.name, target.name);
@@ -189,8 +191,10 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     assert.equal(s.to - s.from, spanIn);
     // Double-click a narrow call: the window closes in on it.
     const call = s.rects.filter((r) => r.width > 6 && r.width < 60).sort((a, b) => b.depth - a.depth)[0]!;
+    const sentBefore = (await posted(page)).length;
     await page.mouse.dblclick(box.x + call.x + call.width / 2, box.y + call.y + call.height / 2);
     s = await still(page);
+    assert.equal((await posted(page)).slice(sentBefore).filter((m) => m.type === 'openLocation').length, 0, 'a double-click opens nothing');
     assert.ok(s.from <= call.from && s.to >= call.to && s.to - s.from <= (call.to - call.from) * 1.2 + 1, `zoomed to the call [${call.from}, ${call.to}): [${s.from}, ${s.to})`);
     // The zoom is part of the view state.
     await page.reload();

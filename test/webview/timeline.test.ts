@@ -168,6 +168,7 @@ describe('timeline (webview, real Chromium)', () => {
     const mid = (chart.from[widest]! + chart.to[widest]!) / 2;
     const before = (await posted(page)).length;
     await page.mouse.click(cbox.x + ((mid - chart.start) / (chart.end - chart.start)) * cbox.width, cbox.y + 2 * 18 + 9);
+    await page.waitForFunction((n) => window.__posted.slice(n).some((m: { type: string }) => m.type === 'openLocation'), before);
     const opened = (await posted(page)).slice(before).find((m) => m.type === 'openLocation');
     assert.ok(opened?.type === 'openLocation', 'a click posts openLocation');
     assert.equal(opened.name, chart.frames[chart.frame[widest]!]!.name);
