@@ -117,7 +117,7 @@ export class App {
       onActivate: (f) => this.host.capabilities.openSource && this.host.post({ type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name }),
       requestDetail: (range, width) => {
         this.pendingChartDetail = this.nextRequest++;
-        this.host.post({ type: 'flameChart', requestId: this.pendingChartDetail, range, width });
+        this.host.post({ type: 'flameChart', requestId: this.pendingChartDetail, range, width, detail: true });
       },
       origin: () => this.timeline.origin,
       onWindow: (window) => {
@@ -212,7 +212,7 @@ export class App {
     // Escape resets the zoom from anywhere but text fields (the graph handles its own keys).
     document.addEventListener('keydown', (event) => {
       const target = event.target as HTMLElement | null;
-      if (event.key !== 'Escape' || event.defaultPrevented || target?.closest('input, select, .fl-chart')) return;
+      if (event.key !== 'Escape' || event.defaultPrevented || target?.closest('input, select, .fl-chart, .fl-flame-chart')) return;
       this.chart.resetZoom();
     });
   }
@@ -387,7 +387,7 @@ export class App {
       this.restoreZoom = savedZoom;
     }
     if (savedRange) {
-      this.requestRange(savedRange);
+      this.requestRange(savedRange, true);
       this.restoreZoom = savedZoom;
     }
     if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId);
@@ -543,7 +543,8 @@ export class App {
   }
 
   /** Scopes every view to a timeline range (null: the whole profile); the host answers with a `tree`. */
-  private requestRange(range: TimeRange | null): void {
+  /** `restoring`: the saved range re-applied on init, which keeps the flame chart's saved window. */
+  private requestRange(range: TimeRange | null, restoring = false): void {
     if (!this.host.capabilities.range) return;
     if (this.previewing) {
       // As a filter toggled on the preview: init re-applies the saved range to the host's whole-profile view.
@@ -556,10 +557,11 @@ export class App {
     this.chart.zoomedId = undefined;
     this.pendingOptions = this.nextRequest++;
     document.body.classList.add('fl-busy');
-    // A new range shows its whole span in the flame chart.
-    this.save({ range: range ?? undefined, chartWindow: undefined });
+    // A range the user chose shows its whole span in the flame chart.
+    this.save(restoring ? { range: range ?? undefined } : { range: range ?? undefined, chartWindow: undefined });
     this.host.post({ type: 'setRange', requestId: this.pendingOptions, range });
-    if (this.state.flameChart) this.requestChart();
+    // On init the chart is asked for once, by setChartMode, after the range.
+    if (this.state.flameChart && !restoring) this.requestChart();
   }
 
   private requestExpand(nodeId: number): void {

@@ -34,7 +34,7 @@ const keyZoom = 1.25;
 const dragSlop = 3;
 const animationMs = 160;
 /** A click opens the source only when no second click follows within this (a double-click zooms instead). */
-const doubleClickMs = 250;
+const doubleClickMs = 300;
 
 export interface FlameChartViewOptions {
   palette: Palette;
@@ -55,6 +55,8 @@ export interface FlameChartViewOptions {
 interface Indexed {
   chart: FlameChartPayload;
   rows: Int32Array[];
+  /** Each frame's fill (by `frames` index), worked out once per palette rather than per rectangle and frame. */
+  fills?: string[];
 }
 
 export class FlameChartView {
@@ -74,6 +76,10 @@ export class FlameChartView {
   private detail: Indexed | undefined;
   /** The detail asked for and not yet come. */
   private asked: TimeRange | undefined;
+  /** A chart of another range was asked for: the one shown is on its way out (no detail, no saved window). */
+  private replacing = false;
+  /** A drag ended: the click that follows it opens nothing. */
+  private dragEnded = false;
   /** The time window drawn across the canvas, within the base chart's span. */
   private from = 0;
   private to = 1;
@@ -127,7 +133,9 @@ export class FlameChartView {
     this.canvas.addEventListener('pointerdown', (e) => this.onPointerDown(e));
     this.canvas.addEventListener('pointermove', (e) => this.onPointerMove(e));
     this.canvas.addEventListener('pointerup', (e) => this.onPointerUp(e));
-    this.canvas.addEventListener('pointercancel', () => (this.press = undefined));
+    this.canvas.addEventListener('click', (e) => this.onClick(e));
+    this.canvas.addEventListener('pointercancel', () => this.endPress());
+    this.canvas.addEventListener('lostpointercapture', () => this.endPress());
     this.canvas.addEventListener('dblclick', (e) => this.onDoubleClick(e));
     this.canvas.addEventListener('mouseleave', () => this.setHovered(undefined));
     new ResizeObserver(() => this.requestDraw()).observe(this.element);
@@ -153,12 +161,12 @@ export class FlameChartView {
     this.base = index(chart);
     this.detail = undefined;
     this.asked = undefined;
+    this.replacing = false;
     this.animation = undefined;
     this.hovered = undefined;
     const keep = window && window.from >= chart.start && window.to <= chart.end && window.from < window.to;
     this.from = keep ? window.from : chart.start;
     this.to = keep ? window.to : chart.end;
-    this.sizer.style.height = `${(chart.maxDepth + 1) * rowPx}px`;
     const calls = chart.depth.length.toLocaleString('en-US');
     const span = formatValue(chart.end - chart.start, 'us');
     this.status.textContent = chart.truncated
@@ -180,16 +188,19 @@ export class FlameChartView {
   invalidate(): void {
     clearTimeout(this.refineTimer);
     this.asked = undefined;
+    this.replacing = true;
   }
 
   recolour(): void {
     this.readTheme();
+    for (const c of [this.base, this.detail]) if (c) c.fills = undefined;
     this.requestDraw();
   }
 
   show(on: boolean): void {
     this.element.hidden = !on;
     if (on) this.readTheme();
+    else clearTimeout(this.refineTimer);
     this.requestDraw();
   }
 
@@ -206,6 +217,11 @@ export class FlameChartView {
   /** Pans by `dt` microseconds (positive: later). */
   pan(dt: number): void {
     this.setWindow(this.from + dt, this.to + dt, false);
+  }
+
+  /** Shows [from, to) at once (tests and benches). */
+  setWindowForTest(from: number, to: number): void {
+    this.setWindow(from, to, false);
   }
 
   /** Back to the whole range. */
@@ -246,7 +262,7 @@ export class FlameChartView {
   /** The view has been still: save the window, announce it, and ask for detail if the chart drawn is too coarse. */
   private settled(userMoved: boolean): void {
     const base = this.base?.chart;
-    if (!base || this.animation) return;
+    if (!base || this.animation || this.replacing || this.element.hidden) return;
     const window = this.window;
     const shown = this.windowLabel();
     this.windowText.textContent = shown;
@@ -261,9 +277,10 @@ export class FlameChartView {
       return;
     }
     const span = this.to - this.from;
-    const covers = (r: { start: number; end: number } | TimeRange | undefined) =>
-      r !== undefined && ('start' in r ? r.start <= this.from && r.end >= this.to && r.end - r.start <= span * (1 + 2 * refineMargin) + 1e-6 : r.from <= this.from && r.to >= this.to && r.to - r.from <= span * (1 + 2 * refineMargin) + 1e-6);
-    if (covers(this.detail?.chart) || covers(this.asked)) return;
+    // Fine enough: it holds the window and is at most the window plus both margins wide (relative slack: µs times are ~1e10).
+    const covers = (r: TimeRange | undefined) => r !== undefined && r.from <= this.from && r.to >= this.to && r.to - r.from <= span * (1 + 2 * refineMargin) * (1 + 1e-9);
+    const detail = this.detail?.chart;
+    if (covers(detail && { from: detail.start, to: detail.end }) || covers(this.asked)) return;
     const from = Math.max(base.start, this.from - span * refineMargin);
     const to = Math.min(base.end, this.to + span * refineMargin);
     this.asked = { from, to };
@@ -317,7 +334,9 @@ export class FlameChartView {
   /** Canvases cover the box's visible part (width × min(content, box height)) at the device pixel ratio. */
   private resize(): void {
     const width = Math.max(1, Math.floor(this.box.clientWidth));
-    const content = this.base ? (this.base.chart.maxDepth + 1) * rowPx : rowPx;
+    // As tall as the chart drawn: a finer one reaches deeper (shorter calls) than the whole range's.
+    const content = ((this.source()?.chart.maxDepth ?? 0) + 1) * rowPx;
+    if (this.sizer.style.height !== `${content}px`) this.sizer.style.height = `${content}px`;
     const height = Math.max(rowPx, Math.min(content, this.box.clientHeight || content));
     this.width = width;
     this.viewHeight = height;
@@ -342,6 +361,7 @@ export class FlameChartView {
     }
     const ks: number[] = [];
     const labels: number[] = [];
+    const fills = (source.fills ??= chart.frames.map((f) => this.options.palette.colour(f.category, f.name)));
     for (let d = firstRow; d <= lastRow; d++) {
       const row = source.rows[d]!;
       const y = d * rowPx - scrollTop;
@@ -355,8 +375,7 @@ export class FlameChartView {
         const x1 = (chart.to[k]! - this.from) * scale;
         const w = x1 - x0;
         if (w < minRectPx && x1 < paintedTo + 1) continue;
-        const f = chart.frames[chart.frame[k]!]!;
-        ctx.fillStyle = this.options.palette.colour(f.category, f.name);
+        ctx.fillStyle = fills[chart.frame[k]!]!;
         const x = Math.max(x0, -1);
         const right = Math.min(x1, this.width + 1);
         ctx.fillRect(x, y, Math.max(1, right - x - (w > 3 ? 0.5 : 0)), rowPx - 1);
@@ -375,8 +394,7 @@ export class FlameChartView {
       ctx.fillText(fitLabel(ctx, name, room), left + 3, chart.depth[k]! * rowPx - scrollTop + (rowPx - 1) / 2, room);
     }
     this.drawn = { source, ks };
-    this.box.dataset.drawn = String(ks.length);
-    performance.mark('flamelens:chart-painted');
+    if (this.box.dataset.drawn !== String(ks.length)) this.box.dataset.drawn = String(ks.length);
     this.drawOverlay();
   }
 
@@ -423,10 +441,11 @@ export class FlameChartView {
       const f = chart.frames[chart.frame[hit.k]!]!;
       const start = chart.from[hit.k]!;
       const end = chart.to[hit.k]!;
-      const base = this.base!.chart;
+      // "from" counts from the timeline's origin, as the window bar and the range chip do.
+      const origin = this.options.origin() ?? this.base!.chart.start;
       this.options.tooltip.showLines(e, [
         f.name,
-        l10n.t('{0} from {1}', formatValue(end - start, 'us'), formatValue(start - base.start, 'us')),
+        l10n.t('{0} from {1}', formatValue(end - start, 'us'), formatValue(start - origin, 'us')),
         formatLocation(f.url, f.line, f.file),
         f.packageName ? `${categoryLabel(f.category)} · ${f.packageName}` : categoryLabel(f.category),
       ]);
@@ -483,13 +502,14 @@ export class FlameChartView {
 
   private onPointerDown(e: PointerEvent): void {
     if (e.button !== 0) return;
+    this.dragEnded = false;
     this.press = { x: e.clientX, y: e.clientY, from: this.from, to: this.to, scrollTop: this.box.scrollTop, dragged: false, id: e.pointerId };
   }
 
   private onPointerMove(e: PointerEvent): void {
     let press = this.press;
     // The button came up outside the canvas (no capture before a drag): that press is over.
-    if (press && (e.buttons & 1) === 0) press = this.press = undefined;
+    if (press && (e.buttons & 1) === 0) press = this.endPress();
     if (!press || press.id !== e.pointerId) {
       this.setHovered(this.hit(e), e);
       return;
@@ -510,16 +530,26 @@ export class FlameChartView {
 
   private onPointerUp(e: PointerEvent): void {
     const press = this.press;
-    this.press = undefined;
     if (!press || press.id !== e.pointerId) return;
+    this.dragEnded = press.dragged;
+    this.endPress();
+  }
+
+  private endPress(): undefined {
+    this.press = undefined;
     this.canvas.classList.remove('fl-dragging');
-    if (press.dragged) return;
-    // A second click: the double-click zooms, nothing opens.
-    if (this.pendingOpen !== undefined) {
-      clearTimeout(this.pendingOpen);
-      this.pendingOpen = undefined;
+    return undefined;
+  }
+
+  /** A click opens the call's source once no second click has followed; the second (detail 2) cancels it. */
+  private onClick(e: MouseEvent): void {
+    if (this.dragEnded) {
+      this.dragEnded = false;
       return;
     }
+    clearTimeout(this.pendingOpen);
+    this.pendingOpen = undefined;
+    if (e.detail > 1) return;
     const hit = this.hit(e);
     if (!hit) return;
     const frame = hit.source.chart.frames[hit.source.chart.frame[hit.k]!]!;
@@ -531,6 +561,8 @@ export class FlameChartView {
 
   /** Zooms to the call under the pointer (a little room around it); the first click's opening is cancelled. */
   private onDoubleClick(e: MouseEvent): void {
+    clearTimeout(this.pendingOpen);
+    this.pendingOpen = undefined;
     const hit = this.hit(e);
     if (!hit) return;
     const from = hit.source.chart.from[hit.k]!;

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseProfile } from '../../src/model/import';
-import type { FlameChartPayload, WebviewMessage } from '../../src/protocol';
+import type { FlameChartPayload, HostMessage, WebviewMessage } from '../../src/protocol';
+import { ChartTickets } from '../../src/webview-page/chart-tickets';
+import { flameChartMessage } from '../../src/webview-page/payload';
 import type { ChartRect } from '../../webview/frame-rect';
 import { deepChainProfileJson } from '../support/deep-stacks-profile';
 import { loadProfile, openWebview, outputDir, posted, settle, StandInHost, useWebviewSuite } from './harness';
@@ -84,6 +86,26 @@ async function paintedPixels(page: Page, rows?: { from: number; to: number }): P
     },
     rows,
   );
+}
+
+/**
+ * A host that lays charts out as slowly as the extension's on a big profile (each answer after `delayMs`) and drops
+ * the ones a newer request made stale, by the controller's own rule (ChartTickets): requests overlap as they do there.
+ */
+class SlowChartHost extends StandInHost {
+  private readonly tickets = new ChartTickets();
+  constructor(
+    title: string,
+    private readonly delayMs: number,
+  ) {
+    super(profile, title);
+  }
+  async reply(message: WebviewMessage): Promise<HostMessage[]> {
+    if (message.type !== 'flameChart') return this.handle(message);
+    const stale = this.tickets.take(message.detail === true);
+    await new Promise((r) => setTimeout(r, this.delayMs));
+    return stale() ? [] : this.handle(message);
+  }
 }
 
 describe('flame chart navigation (webview, real Chromium)', () => {
@@ -257,8 +279,78 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     assert.equal(scoped.end, range.range.to);
     assert.equal(scoped.from, scoped.start, 'the chart shows the whole new range');
     assert.equal(await page.isHidden('.fl-flame-chart-window'), true);
+    // Zoomed within the selected range, the window survives a reload (the saved range is re-applied first).
+    await page.focus(boxSel);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('+');
+    const inRange = await still(page);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('calls over'));
+    const reloaded = await still(page);
+    assert.equal(reloaded.start, range.range.from);
+    assert.ok(Math.abs(reloaded.from - inRange.from) < 1 && Math.abs(reloaded.to - inRange.to) < 1, `restored [${reloaded.from}, ${reloaded.to}) vs [${inRange.from}, ${inRange.to})`);
+    assert.equal(host.received.filter((m) => m.type === 'flameChart' && !m.detail).length, 3, 'one whole-range chart per page load and range');
     assert.deepEqual(errors, []);
     assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('a new range\'s chart is not stopped by a finer chart of the old range asked for while it is laid out', async () => {
+    const slow = new SlowChartHost('slow', 600);
+    const { page, errors } = await openChart(browser, server, { handle: (m: WebviewMessage) => slow.reply(m) } as unknown as StandInHost);
+    await page.focus(boxSel);
+    for (let i = 0; i < 4; i++) await page.keyboard.press('+');
+    const zoomed = await still(page);
+    await page.click('.fl-flame-chart-use');
+    // While the new range's chart is on its way, the old chart is still moved: no finer chart of it may be asked for.
+    await page.focus(boxSel);
+    await page.keyboard.press('+');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(1500);
+    const s = await still(page);
+    const range = (await posted(page)).filter((m) => m.type === 'setRange').at(-1);
+    assert.ok(range?.type === 'setRange' && range.range);
+    assert.ok(Math.abs(range.range.from - zoomed.from) < 1);
+    assert.equal(s.start, range.range.from, 'the chart is the new range\'s');
+    assert.equal(s.end, range.range.to);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('a finer chart that reaches deeper than the whole range\'s can be scrolled to its deepest row', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors } = await openChart(browser, server, host);
+    const base = host.sent.filter((m) => m.type === 'flameChart').at(-1)!;
+    assert.ok(base.type === 'flameChart');
+    // A fortieth of the profile where the finer chart (as the page will ask for it: the window and half its span on
+    // each side, at the window's pixels) holds calls deeper than the whole range's chart.
+    const { start, end } = base.chart;
+    const span = (end - start) / 40;
+    const width = await page.$eval(boxSel, (b: { clientWidth: number }) => b.clientWidth);
+    let from = NaN;
+    for (let a = start; a + span <= end && Number.isNaN(from); a += span / 2) {
+      const r = { from: Math.max(start, a - span / 2), to: Math.min(end, a + 1.5 * span) };
+      const m = flameChartMessage(profile, 0, r, Math.round((width * (r.to - r.from)) / span));
+      if (m.type !== 'flameChart' || m.chart.maxDepth <= base.chart.maxDepth) continue;
+      // Centred on that deepest call.
+      const k = m.chart.depth.indexOf(m.chart.maxDepth);
+      from = Math.max(start, Math.min(end - span, (m.chart.from[k]! + m.chart.to[k]!) / 2 - span / 2));
+    }
+    assert.ok(!Number.isNaN(from), 'the fixture has a stretch deeper than its whole-range chart shows');
+    await page.evaluate(({ from, to }) => window.__flamelensChart.setWindowForTest(from, to), { from, to: from + span });
+    const s = await still(page);
+    const fine = host.sent.filter((m) => m.type === 'flameChart').at(-1)!;
+    assert.ok(fine.type === 'flameChart' && fine !== base && s.detail);
+    assert.ok(fine.chart.maxDepth > base.chart.maxDepth, `the finer chart is deeper: ${fine.chart.maxDepth} vs ${base.chart.maxDepth}`);
+    await page.$eval(boxSel, (b: { scrollTop: number; scrollHeight: number }) => (b.scrollTop = b.scrollHeight));
+    const bottom = await still(page);
+    const drawnDepth = Math.max(...bottom.rects.map((r) => r.depth));
+    // The deepest row of the finer chart inside the window is drawn.
+    let want = 0;
+    for (let k = 0; k < fine.chart.depth.length; k++) if (fine.chart.to[k]! > bottom.from && fine.chart.from[k]! < bottom.to) want = Math.max(want, fine.chart.depth[k]!);
+    assert.equal(drawnDepth, want);
+    assert.ok(want > base.chart.maxDepth);
+    assert.deepEqual(errors, []);
     await page.context().close();
   });
 
