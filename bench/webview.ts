@@ -25,7 +25,9 @@
 // (flamelens:boot when the bundle is evaluated, flamelens:first-* measures of the steps before
 // its first paint), printed as rows.
 // --json OUT writes one object per file: {file, nodes, order, load, floorMs, firstDrawMs, fullViewMs, zoomMs,
-// unzoomMs, searchMs, clearSearchMs, resetMs, hoverMs, leftHeavyMs, icicleMs, heapMb} (medians), and with
+// unzoomMs, searchMs, clearSearchMs, resetMs, hoverMs, leftHeavyMs, icicleMs, heapMb, scrollFps, chartZoomFps,
+// chartPanFps (1000 / the median frame interval while scrolling / zooming / panning, one input a frame) and their
+// p95 frame intervals} (medians), and with
 // --baseline the baseline's medians, for tools to compare runs.
 //
 // What was measured (issue 9, this machine: 2 cores shared with other work; `--baseline` = the webview
@@ -139,6 +141,29 @@ async function timePaint(page: Page, action: string): Promise<number> {
     await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     return performance.now() - start;
   }, action);
+}
+
+/**
+ * Runs `step(i)` in each of `frames` animation frames in a row (what a scroll or a drag does: one
+ * input per frame) and returns the frames' pace: the median and 95th-percentile rAF-to-rAF interval
+ * in ms. A display refreshing at 60 Hz gives 16.7 ms as long as each frame's work (the input, the
+ * redraw it asks for, the paint) fits in it; a frame that does not fit shows as a 33 ms interval.
+ */
+async function paced(page: Page, step: string, frames = 60): Promise<{ median: number; p95: number }> {
+  return page.evaluate(
+    async ({ code, n }) => {
+      // No named functions in here (see `draw` above): a loop of awaited frames instead.
+      const run = new Function('i', code) as (i: number) => void;
+      const times: number[] = [];
+      for (let i = 0; i <= n; i++) {
+        times.push(await new Promise<number>((r) => requestAnimationFrame(r)));
+        if (i < n) run(i);
+      }
+      const gaps = times.slice(2).map((t, k) => t - times[k + 1]!).sort((a, b) => a - b);
+      return { median: gaps[gaps.length >> 1]!, p95: gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * 0.95))]! };
+    },
+    { code: step, n: frames },
+  );
 }
 
 /** Ms the synchronous part of an action takes, up to a forced layout of the tooltip (hover paints nothing else). */
@@ -425,6 +450,43 @@ async function measureOnce(browser: Browser, server: WebviewServer, file: string
   s.zoomFolded = (await zoomIntoFolded(page, host)) ?? NaN;
   await quiesce(page, host);
   s.resetAfterGraft = await timePaint(page, resetButton);
+  await quiesce(page, host);
+  // The display's own pace first (nothing done in the frames), then scrolling the flame graph 6 rows
+  // a frame, up then down from the root (new rows drawn each frame).
+  const idle = await paced(page, '');
+  s.idleFrame = idle.median;
+  const scroll = await paced(page, "const b = document.querySelector('.fl-graph'); b.scrollTop = b.scrollHeight - b.clientHeight - (i % 40 < 20 ? i % 20 : 20 - (i % 20)) * 108;");
+  [s.scrollFrame, s.scrollFrameP95] = [scroll.median, scroll.p95];
+  s.scrollable = await page.evaluate(() => document.querySelector('.fl-graph').scrollHeight - document.querySelector('.fl-graph').clientHeight);
+  // The flame chart of the whole profile: zoom (Ctrl+wheel at the middle, in then out) and pan
+  // (Shift+wheel, zoomed in 20×, back and forth), one wheel event a frame.
+  // (A merged profile keeps no sample times: no timeline, no flame chart; an older build has no chart test API.)
+  const chartShown = await page.evaluate(() => {
+    const toggle = document.querySelector('.fl-chart-toggle');
+    if (!window.__flamelensChart || !toggle || toggle.hidden || document.querySelector('.fl-timeline').hidden) return false;
+    toggle.click();
+    return true;
+  });
+  if (!chartShown) {
+    await page.context().close();
+    return s;
+  }
+  await page.waitForFunction(() => (window.__flamelensChart?.testState().rects.length ?? 0) > 0, undefined, { timeout: 120_000 });
+  await settle(page);
+  const wheel = (opts: string) =>
+    `const b = document.querySelector('.fl-flame-chart-canvas'); const r = b.getBoundingClientRect(); b.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: r.left + r.width / 2, clientY: r.top + 40, ${opts} }));`;
+  const chartZoom = await paced(page, wheel('ctrlKey: true, deltaY: i < 30 ? -120 : 120'));
+  [s.chartZoomFrame, s.chartZoomFrameP95] = [chartZoom.median, chartZoom.p95];
+  await page.evaluate(() => window.__flamelensChart.zoom(0.05));
+  // Once still, the host lays the window out in full detail: pan over that (within its margin).
+  await page.waitForFunction(() => {
+    const st = window.__flamelensChart.testState();
+    return st.detail !== undefined && st.asked === undefined;
+  }, undefined, { timeout: 120_000 });
+  await settle(page);
+  const chartPan = await paced(page, wheel('shiftKey: true, deltaY: i % 30 < 15 ? 20 : -20'));
+  [s.chartPanFrame, s.chartPanFrameP95] = [chartPan.median, chartPan.p95];
+  s.chartRects = await page.evaluate(() => window.__flamelensChart.testState().rects.length as number);
   await page.context().close();
   return s;
 }
@@ -506,6 +568,9 @@ async function main(): Promise<void> {
       const m = (key: string) => median(samples.map((s) => s[key]!));
       const b = (key: string) => median(baseSamples.map((s) => s[key]!));
       const target = (key: string, limit: number) => `target ≤ ${limit} ms: ${m(key) <= limit ? 'met' : 'missed'}`;
+      // 60 frames per second: each frame as fast as the display's own (within a millisecond of jitter).
+      const pace = (key: string) =>
+        Number.isFinite(m(key)) ? `${(1000 / m(key)).toFixed(0)} fps; target 60 fps: ${m(key) <= Math.max(16.7, m('idleFrame')) + 1 ? 'met' : 'missed'}` : 'not measured (no timeline: no flame chart)';
       const firstDrawLimit = m('jsonParse') + 300;
       const parallel = order === 'parallel';
       console.log(`  host order: ${order}${baseline ? `; baseline build ${baseline}, host order ${baselineOrder}` : ''}`);
@@ -546,6 +611,10 @@ async function main(): Promise<void> {
         ['hover (mousemove → tooltip laid out)', fmt(m('hover')), target('hover', 16)],
         ['zoom into a pruned frame (host subtree round trip)', fmt(m('zoomFolded')), ''],
         ['reset after graft', fmt(m('resetAfterGraft')), ''],
+        ['frame pace, nothing done (the display)', fmt(m('idleFrame')), 'median rAF-to-rAF interval: 16.7 ms = 60 fps'],
+        ['frame pace, scrolling the flame graph (6 rows a frame)', fmt(m('scrollFrame')), `${pace('scrollFrame')}; p95 ${fmt(m('scrollFrameP95'))}; the box scrolls over ${Math.round(m('scrollable'))} px`],
+        ['frame pace, flame chart Ctrl+wheel zoom (a wheel event a frame)', fmt(m('chartZoomFrame')), `${pace('chartZoomFrame')}; p95 ${fmt(m('chartZoomFrameP95'))}`],
+        ["frame pace, flame chart Shift+wheel pan (zoomed in 20×, the host's finer chart)", fmt(m('chartPanFrame')), `${pace('chartPanFrame')}; p95 ${fmt(m('chartPanFrameP95'))}; ${Math.round(m('chartRects'))} rectangles drawn`],
       ];
       const w0 = Math.max(...rows.map((r) => r[0].length));
       const w1 = Math.max(...rows.map((r) => r[1].length), 'median'.length);
@@ -570,6 +639,9 @@ async function main(): Promise<void> {
         'hover (mousemove → tooltip laid out)': 'hover',
         'zoom into a pruned frame (host subtree round trip)': 'zoomFolded',
         'reset after graft': 'resetAfterGraft',
+        'frame pace, scrolling the flame graph (6 rows a frame)': 'scrollFrame',
+        'frame pace, flame chart Ctrl+wheel zoom (a wheel event a frame)': 'chartZoomFrame',
+        "frame pace, flame chart Shift+wheel pan (zoomed in 20×, the host's finer chart)": 'chartPanFrame',
       };
       keyOf[`search "${term}"`] = 'search';
       for (const [a, v, c] of rows) {
@@ -607,6 +679,12 @@ async function main(): Promise<void> {
         leftHeavyMs: r1('leftHeavy'),
         icicleMs: r1('icicle'),
         heapMb: r1('memoryMb'),
+        scrollFps: Math.round(1000 / m('scrollFrame')),
+        chartZoomFps: Math.round(1000 / m('chartZoomFrame')),
+        chartPanFps: Math.round(1000 / m('chartPanFrame')),
+        scrollFrameP95Ms: r1('scrollFrameP95'),
+        chartZoomFrameP95Ms: r1('chartZoomFrameP95'),
+        chartPanFrameP95Ms: r1('chartPanFrameP95'),
         ...(baseline
           ? {
               baselineOrder,

@@ -117,8 +117,12 @@ export type WebviewMessage =
   | { type: 'setOptions'; requestId: number; options: ViewOptions }
   /** Re-scope every view (tree, table, sandwich, hot lines) to a timeline range, or back to the whole profile; answered with `tree`. */
   | { type: 'setRange'; requestId: number; range: TimeRange | null }
-  /** The flame chart of a range (null: the whole profile), laid out for `width` pixels. */
-  | { type: 'flameChart'; requestId: number; range: TimeRange | null; width: number }
+  /**
+   * The flame chart of a range (null: the whole profile), laid out for `width` pixels. `detail`: a finer chart
+   * of the window the chart is zoomed to; a newer request of either kind stops an older detail one, but only a
+   * newer whole-range request stops a whole-range one.
+   */
+  | { type: 'flameChart'; requestId: number; range: TimeRange | null; width: number; detail?: boolean }
   /** Detail of a zoomed node, when the tree sent was pruned below it. */
   | { type: 'expand'; requestId: number; nodeId: number }
   | { type: 'sandwich'; requestId: number; nodeId: number }

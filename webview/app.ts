@@ -68,6 +68,8 @@ export class App {
   private readonly timeline: Timeline;
   private readonly chartView: FlameChartView;
   private pendingChart = 0;
+  /** The flame chart's finer chart of a zoomed window, asked for and not yet come. */
+  private pendingChartDetail = 0;
 
   constructor(
     private readonly host: Host,
@@ -111,7 +113,25 @@ export class App {
     });
     this.chartView = new FlameChartView({
       palette: this.palette,
+      tooltip: this.tooltip,
       onActivate: (f) => this.host.capabilities.openSource && this.host.post({ type: 'openLocation', url: f.url, line: f.line, column: f.column, name: f.name }),
+      requestDetail: (range, width) => {
+        this.pendingChartDetail = this.nextRequest++;
+        this.host.post({ type: 'flameChart', requestId: this.pendingChartDetail, range, width, detail: true });
+      },
+      origin: () => this.timeline.origin,
+      onWindow: (window) => {
+        this.save({ chartWindow: window });
+        this.timeline.setViewWindow(window);
+      },
+      ...(host.capabilities.range
+        ? {
+            onUseWindow: (window: TimeRange) => {
+              const shown = this.timeline.setRange(window);
+              if (shown) this.requestRange(shown);
+            },
+          }
+        : {}),
     });
     this.graphBox.before(this.timeline.element, this.chartView.element);
     this.chart = new FlameChart(this.graphBox, {
@@ -192,7 +212,7 @@ export class App {
     // Escape resets the zoom from anywhere but text fields (the graph handles its own keys).
     document.addEventListener('keydown', (event) => {
       const target = event.target as HTMLElement | null;
-      if (event.key !== 'Escape' || event.defaultPrevented || target?.closest('input, select, .fl-chart')) return;
+      if (event.key !== 'Escape' || event.defaultPrevented || target?.closest('input, select, .fl-chart, .fl-flame-chart')) return;
       this.chart.resetZoom();
     });
   }
@@ -264,7 +284,8 @@ export class App {
         this.timeline.setTracks(message.tracks);
         break;
       case 'flameChart':
-        if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart);
+        if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart, this.state.chartWindow);
+        else if (message.requestId === this.pendingChartDetail) this.chartView.setDetail(message.chart);
         break;
       case 'sandwich':
         if (message.requestId !== this.pendingSandwich) return;
@@ -277,6 +298,8 @@ export class App {
         this.answerSvg(message.requestId);
         break;
       case 'error':
+        // A finer flame chart that failed: the coarser one stays drawn.
+        if (message.requestId !== undefined && message.requestId === this.pendingChartDetail) return;
         if (message.requestId !== undefined && message.requestId === this.pendingOptions) {
           this.pendingOptions = 0;
           document.body.classList.remove('fl-busy');
@@ -364,7 +387,7 @@ export class App {
       this.restoreZoom = savedZoom;
     }
     if (savedRange) {
-      this.requestRange(savedRange);
+      this.requestRange(savedRange, true);
       this.restoreZoom = savedZoom;
     }
     if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId);
@@ -378,12 +401,15 @@ export class App {
   private setChartMode(on: boolean): void {
     this.graphBox.hidden = on;
     this.chartView.show(on);
+    this.timeline.setViewWindow(on ? this.chartView.window : undefined);
     this.save({ flameChart: on || undefined });
     if (on) this.requestChart();
   }
 
   private requestChart(): void {
     this.pendingChart = this.nextRequest++;
+    this.pendingChartDetail = 0;
+    this.chartView.invalidate();
     this.host.post({ type: 'flameChart', requestId: this.pendingChart, range: this.state.range ?? null, width: this.chartView.widthPx });
   }
 
@@ -517,7 +543,8 @@ export class App {
   }
 
   /** Scopes every view to a timeline range (null: the whole profile); the host answers with a `tree`. */
-  private requestRange(range: TimeRange | null): void {
+  /** `restoring`: the saved range re-applied on init, which keeps the flame chart's saved window. */
+  private requestRange(range: TimeRange | null, restoring = false): void {
     if (!this.host.capabilities.range) return;
     if (this.previewing) {
       // As a filter toggled on the preview: init re-applies the saved range to the host's whole-profile view.
@@ -530,9 +557,11 @@ export class App {
     this.chart.zoomedId = undefined;
     this.pendingOptions = this.nextRequest++;
     document.body.classList.add('fl-busy');
-    this.save({ range: range ?? undefined });
+    // A range the user chose shows its whole span in the flame chart.
+    this.save(restoring ? { range: range ?? undefined } : { range: range ?? undefined, chartWindow: undefined });
     this.host.post({ type: 'setRange', requestId: this.pendingOptions, range });
-    if (this.state.flameChart) this.requestChart();
+    // On init the chart is asked for once, by setChartMode, after the range.
+    if (this.state.flameChart && !restoring) this.requestChart();
   }
 
   private requestExpand(nodeId: number): void {

@@ -14,6 +14,8 @@
 import * as l10n from '@vscode/l10n';
 import type { FrameRect } from './frame-rect';
 import type { Palette } from './colors';
+import { canvasStage, clearedContext, fitStage } from './canvas-stage';
+import type { CanvasStage } from './canvas-stage';
 import { h } from './dom';
 import { byName, byValueDescending, hitRow, isWithin, layoutTree, rowSlice } from './flame-layout';
 import type { FlameLayout } from './flame-layout';
@@ -111,8 +113,8 @@ export class FlameChart {
   /** A scroll position to apply in the next frame (batched with the draw so a zoom forces no extra layout). */
   private pendingScroll: number | 'root' | undefined;
   private theme = { fg: '#000', bg: '#fff', focus: '#0078d4', font: '11.5px sans-serif', label: '#1b1b1b', border: '' };
+  private readonly stages: CanvasStage;
   private readonly sizer: HTMLDivElement;
-  private readonly stage: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly overlay: HTMLCanvasElement;
   private readonly live: HTMLDivElement;
@@ -129,10 +131,8 @@ export class FlameChart {
     container.tabIndex = 0;
     container.setAttribute('role', 'application');
     container.setAttribute('aria-label', options.ariaLabel);
-    this.canvas = h('canvas', { className: 'fl-canvas', attrs: { 'aria-hidden': 'true' } });
-    this.overlay = h('canvas', { className: 'fl-canvas-overlay', attrs: { 'aria-hidden': 'true' } });
-    this.stage = h('div', { className: 'fl-stage' }, this.canvas, this.overlay);
-    this.sizer = h('div', { className: 'fl-sizer' }, this.stage);
+    this.stages = canvasStage();
+    ({ canvas: this.canvas, overlay: this.overlay, sizer: this.sizer } = this.stages);
     this.live = h('div', { className: 'fl-sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
     container.append(this.sizer, this.live);
     charts.set(container, this);
@@ -514,16 +514,7 @@ export class FlameChart {
     }
     // The box is as tall as its content up to its CSS max-height; the canvases cover what shows.
     this.viewHeight = Math.max(cellHeight, Math.min(this.contentHeight, this.maxBox));
-    const dpr = window.devicePixelRatio || 1;
-    for (const canvas of [this.canvas, this.overlay]) {
-      const w = Math.round(this.width * dpr);
-      const hgt = Math.round(this.viewHeight * dpr);
-      if (canvas.width !== w) canvas.width = w;
-      if (canvas.height !== hgt) canvas.height = hgt;
-      if (canvas.style.width !== `${this.width}px`) canvas.style.width = `${this.width}px`;
-      if (canvas.style.height !== `${this.viewHeight}px`) canvas.style.height = `${this.viewHeight}px`;
-    }
-    if (this.stage.style.height !== `${this.viewHeight}px`) this.stage.style.height = `${this.viewHeight}px`;
+    fitStage(this.stages, this.width, this.viewHeight);
   }
 
   /** Top of row `depth` in content pixels. */
@@ -595,12 +586,8 @@ export class FlameChart {
 
   private draw(): void {
     const layout = this.layout;
-    const ctx = this.canvas.getContext('2d');
-    if (!ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.width, this.viewHeight);
-    if (!layout || this.sizer.hidden) return;
+    const ctx = clearedContext(this.canvas, this.width, this.viewHeight);
+    if (!ctx || !layout || this.sizer.hidden) return;
     const scrollTop = this.container.scrollTop;
     ctx.font = this.theme.font;
     ctx.textBaseline = 'middle';
@@ -647,13 +634,9 @@ export class FlameChart {
 
   /** Hover and focus outlines on the overlay canvas: cheap to redraw on every pointer move. */
   private drawOverlay(): void {
-    const ctx = this.overlay.getContext('2d');
-    if (!ctx) return;
-    const dpr = window.devicePixelRatio || 1;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, this.width, this.viewHeight);
+    const ctx = clearedContext(this.overlay, this.width, this.viewHeight);
     const layout = this.layout;
-    if (!layout || this.sizer.hidden) return;
+    if (!ctx || !layout || this.sizer.hidden) return;
     const outline = (i: number, colour: string, lineWidth: number) => {
       const box = this.boxOf(i);
       if (!box) return;
@@ -823,7 +806,7 @@ export class FlameChart {
 }
 
 /** Cuts a name to about `room` pixels with an ellipsis (fillText's maxWidth then guarantees the fit). */
-function fitLabel(ctx: CanvasRenderingContext2D, name: string, room: number): string {
+export function fitLabel(ctx: CanvasRenderingContext2D, name: string, room: number): string {
   const full = measure(ctx, name);
   if (full <= room) return name;
   const keep = Math.max(1, Math.floor((name.length * room) / full) - 1);

@@ -18,3 +18,15 @@ export interface FrameRect {
   matched: boolean;
   fill: string;
 }
+
+/** One drawn rectangle, in CSS px relative to the canvas (the test API). */
+export interface ChartRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  depth: number;
+  name: string;
+  from: number;
+  to: number;
+}

@@ -24,6 +24,8 @@ export interface UiState {
   range?: TimeRange;
   /** The flame chart is shown instead of the flame graph. */
   flameChart?: boolean;
+  /** The flame chart's zoomed-in window within the range. */
+  chartWindow?: TimeRange;
 }
 
 export const defaultUiState: UiState = {
@@ -53,6 +55,7 @@ export function readUiState(raw: unknown): UiState {
     sandwichId: typeof s.sandwichId === 'number' ? s.sandwichId : undefined,
     range: readRange(s.range),
     flameChart: s.flameChart === true ? true : undefined,
+    chartWindow: readRange(s.chartWindow),
   };
 }
 

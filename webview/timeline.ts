@@ -70,6 +70,8 @@ export class Timeline {
   private readonly chartToggle = h('button', { className: 'fl-chart-toggle', text: l10n.t('Flame chart'), title: l10n.t('Show calls as they happened (time from left to right) instead of the flame graph'), attrs: { type: 'button', 'aria-pressed': 'false' } });
   private data: TimelinePayload | undefined;
   private range: TimeRange | null = null;
+  /** The flame chart's zoomed-in window, outlined on the strip (undefined: not zoomed, or no chart shown). */
+  private viewWindow: TimeRange | undefined;
   /** A drag in progress: where it started (axis units) and where it is now. */
   private drag: { anchor: number; at: number; startX: number } | undefined;
   private cursor = 0;
@@ -257,6 +259,18 @@ export class Timeline {
     this.showChip();
     this.draw();
     return this.range;
+  }
+
+  /** Where the axis starts (the profile's first sample time), the origin of every time the strip shows. */
+  get origin(): number | undefined {
+    return this.data?.start;
+  }
+
+  /** Outlines the window the flame chart is zoomed to (undefined: none). */
+  setViewWindow(window: TimeRange | undefined): void {
+    if (window?.from === this.viewWindow?.from && window?.to === this.viewWindow?.to) return;
+    this.viewWindow = window;
+    this.draw();
   }
 
   recolour(): void {
@@ -463,6 +477,19 @@ export class Timeline {
       ctx.strokeStyle = focus;
       ctx.lineWidth = Math.max(1, dpr);
       ctx.strokeRect(x0, ctx.lineWidth / 2, Math.max(1, x1 - x0), height - ctx.lineWidth);
+    }
+    const view = this.viewWindow;
+    if (view) {
+      // The flame chart's window: a dashed frame in the text colour, inside the range's solid one.
+      const x0 = this.xOf(view.from, width);
+      const x1 = this.xOf(view.to, width);
+      const line = Math.max(1, dpr);
+      ctx.save();
+      ctx.setLineDash([3 * dpr, 2 * dpr]);
+      ctx.strokeStyle = style.getPropertyValue('--fl-fg').trim() || '#000';
+      ctx.lineWidth = line;
+      ctx.strokeRect(x0 + line / 2, line * 1.5, Math.max(1, x1 - x0 - line), height - line * 3);
+      ctx.restore();
     }
     if (this.keyboardCursor && document.activeElement === this.canvas) {
       const x = this.xOf(this.cursor, width);

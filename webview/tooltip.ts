@@ -24,7 +24,12 @@ export class Tooltip {
   }
 
   show(event: MouseEvent, node: GraphNode): void {
-    this.element.replaceChildren(...describeNode(node, this.context).map((line, i) => h('div', { className: i === 0 ? 'fl-tooltip-name' : 'fl-tooltip-line', text: line })));
+    this.showLines(event, describeNode(node, this.context));
+  }
+
+  /** Shows `lines` (the first is the name) beside the pointer. */
+  showLines(event: MouseEvent, lines: string[]): void {
+    this.element.replaceChildren(...lines.map((line, i) => h('div', { className: i === 0 ? 'fl-tooltip-name' : 'fl-tooltip-line', text: line })));
     this.element.hidden = false;
     const pad = 12;
     const { offsetWidth: width, offsetHeight: height } = this.element;

@@ -16,6 +16,7 @@ import { webviewL10n } from './webview-l10n';
 import type { Log } from '../log';
 import { loadTracksForProfile } from '../load/profile-run';
 import type { LoadTracksPayload } from '../model/timeline';
+import { ChartTickets } from '../webview-page/chart-tickets';
 
 /** How long Export Profile… waits for the webview's SVG before telling the user. */
 export const svgReplyTimeoutMs = 10_000;
@@ -79,7 +80,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   /** Bumped by every range request (and reload): a slice still being cut for an older one stops. */
   private rangeTicket = 0;
   /** Bumped by every flame chart request (and on dispose): a layout still in progress for an older one stops. */
-  private chartTicket = 0;
+  private readonly chartTickets = new ChartTickets();
   /** setOptions and setRange run one after another: a slice is cut in chunks, and options apply to its result. */
   private work: Promise<void> = Promise.resolve();
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
@@ -229,9 +230,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
       case 'flameChart': {
         const range = message.range;
         if (range !== null && !isTimeRange(range)) throw new Error('the timeline range is not a pair of times with from < to');
-        // Laid out in chunks (a wide range of a big profile took 1.7 s in one go); a newer request stops an older one.
-        const ticket = ++this.chartTicket;
-        const stale = () => ticket !== this.chartTicket;
+        // Laid out in chunks (a wide range of a big profile took 1.7 s in one go); which newer requests stop it: ChartTickets.
+        const stale = this.chartTickets.take(message.detail === true);
         flameChartMessageInChunks(this.entry.profile, message.requestId, range, message.width, yieldToEventLoop, stale).then(
           (reply) => reply && !stale() && this.post(reply),
           (err: unknown) => this.post({ type: 'error', requestId: message.requestId, message: (err as Error).message }),
@@ -290,7 +290,7 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
 
   dispose(): void {
     this.rangeTicket++;
-    this.chartTicket++;
+    this.chartTickets.stopAll();
     this.registry.setScope(this.entry, undefined);
     this.loaded = false;
     for (const d of this.disposables.splice(0)) d.dispose();

@@ -25,7 +25,7 @@ const german: Record<string, string> = {
   '{0}: no samples': '{0}: keine Stichproben',
   '{0}: outside the load run': '{0}: außerhalb des Lastlaufs',
   'Flame chart': 'Flammendiagramm',
-  'Flame chart: calls as they happened, time from left to right': 'Flammendiagramm: Aufrufe, wie sie geschahen, Zeit von links nach rechts',
+  'Flame chart: calls as they happened, time from left to right. Ctrl+wheel or + and − zoom, drag, Shift+wheel or the arrow keys pan, 0 shows the whole range.': 'Flammendiagramm: Aufrufe, wie sie geschahen, Zeit von links nach rechts. Strg+Mausrad oder + und − zoomen, Ziehen, Umschalt+Mausrad oder die Pfeiltasten verschieben, 0 zeigt den ganzen Bereich.',
   '{0} calls over {1}. Hover for details; click opens the source.': '{0} Aufrufe in {1}. Zeigen für Details; ein Klick öffnet die Quelle.',
   '{0} calls over {1} (the shortest left out). Hover for details; click opens the source.': '{0} Aufrufe in {1} (die kürzesten ausgelassen). Zeigen für Details; ein Klick öffnet die Quelle.',
   // Load-run tracks.

@@ -164,14 +164,15 @@ describe('timeline (webview, real Chromium)', () => {
     let widest = -1;
     for (let k = 0; k < chart.depth.length; k++) if (chart.depth[k] === 2 && (widest < 0 || chart.to[k]! - chart.from[k]! > chart.to[widest]! - chart.from[widest]!)) widest = k;
     assert.ok(widest >= 0);
-    const cbox = (await page.locator('.fl-flame-chart-canvas').boundingBox())!;
+    const cbox = (await page.locator('.fl-flame-chart canvas.fl-canvas').boundingBox())!;
     const mid = (chart.from[widest]! + chart.to[widest]!) / 2;
     const before = (await posted(page)).length;
     await page.mouse.click(cbox.x + ((mid - chart.start) / (chart.end - chart.start)) * cbox.width, cbox.y + 2 * 18 + 9);
+    await page.waitForFunction((n) => window.__posted.slice(n).some((m: { type: string }) => m.type === 'openLocation'), before);
     const opened = (await posted(page)).slice(before).find((m) => m.type === 'openLocation');
     assert.ok(opened?.type === 'openLocation', 'a click posts openLocation');
     assert.equal(opened.name, chart.frames[chart.frame[widest]!]!.name);
-    const painted = await page.$eval('.fl-flame-chart-canvas', (c: CanvasLike) => {
+    const painted = await page.$eval('.fl-flame-chart canvas.fl-canvas', (c: CanvasLike) => {
       const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
@@ -293,7 +294,7 @@ describe('timeline (webview, real Chromium)', () => {
       await page.waitForFunction(() => document.querySelector('.fl-flame-chart-status')?.textContent?.includes('Aufrufe in'));
       assert.match((await page.textContent('.fl-flame-chart-status'))!, /^\d[\d,]* Aufrufe in [\d.]+ m?s( \(die kürzesten ausgelassen\))?\. Zeigen für Details; ein Klick öffnet die Quelle\.$/);
       assert.equal(await page.getAttribute('.fl-flame-chart', 'aria-label'), de('Flame chart'));
-      assert.equal(await page.getAttribute('.fl-flame-chart-canvas', 'aria-label'), de('Flame chart: calls as they happened, time from left to right'));
+      assert.equal(await page.getAttribute('.fl-flame-chart-canvas', 'aria-label'), de('Flame chart: calls as they happened, time from left to right. Ctrl+wheel or + and − zoom, drag, Shift+wheel or the arrow keys pan, 0 shows the whole range.'));
       // Nothing of the strip is left in English.
       assert.doesNotMatch(await page.locator('.fl-timeline').innerText(), /Your code|Node internals|Idle|samples| s\b/);
       await page.screenshot({ path: path.join(outputDir, 'timeline-de.png') });

@@ -46,6 +46,24 @@ export async function run(ui: Workbench): Promise<void> {
   await status.filter({ hasText: 'calls over' }).waitFor({ timeout: 30_000 });
   ui.log(`flame chart: ${await status.innerText()}`);
   assert.match(await status.innerText(), /\d[\d,]* calls over/);
+  // Zoomed in from the keyboard, the chart asks the extension host for a finer chart of the window.
+  const chartBox = view.locator('.fl-flame-chart-canvas');
+  await chartBox.focus();
+  for (let i = 0; i < 5; i++) await ui.page.keyboard.press('+');
+  await view.locator('.fl-flame-chart-window').waitFor({ state: 'visible', timeout: 10_000 });
+  const fine = await chartBox.evaluate(async () => {
+    const chart = (globalThis as unknown as { __flamelensChart: { testState(): { from: number; to: number; start: number; end: number; detail?: { from: number; to: number }; asked?: unknown; rects: unknown[] } } }).__flamelensChart;
+    for (let i = 0; i < 300; i++) {
+      const s = chart.testState();
+      if (s.detail && !s.asked) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('no finer chart came from the host');
+  });
+  ui.log(`flame chart zoomed to ${Math.round(fine.to - fine.from)} µs of ${Math.round(fine.end - fine.start)}; ${fine.rects.length} calls drawn`);
+  assert.ok(fine.detail!.from <= fine.from && fine.detail!.to >= fine.to && fine.rects.length > 0);
+  assert.ok(fine.to - fine.from < (fine.end - fine.start) / 2);
+  await ui.screenshot('flame-chart-zoomed');
   await view.locator('.fl-chart-toggle').click();
   await view.locator('.fl-flame-chart').waitFor({ state: 'hidden', timeout: 10_000 });
 
