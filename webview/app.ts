@@ -120,6 +120,7 @@ export class App {
         this.host.post({ type: 'flameChart', requestId: this.pendingChartDetail, range, width, detail: true });
       },
       origin: () => this.timeline.origin,
+      onRelayout: () => this.state.flameChart && this.requestChart(),
       onWindow: (window) => {
         this.save({ chartWindow: window });
         this.timeline.setViewWindow(window);

@@ -47,6 +47,8 @@ export interface FlameChartViewOptions {
   onWindow(window: TimeRange | undefined): void;
   /** The time the timeline counts from (its chip's origin), so the window reads as the chip does. */
   origin(): number | undefined;
+  /** The view got much wider or narrower than the chart was laid out for: ask for the whole range's chart again. */
+  onRelayout?(): void;
   /** Scope every view to the window shown (the button beside it); absent where ranges cannot be set. */
   onUseWindow?(window: TimeRange): void;
 }
@@ -85,6 +87,9 @@ export class FlameChartView {
   private to = 1;
   private width = 0;
   private viewHeight = 0;
+  /** The width the whole range's chart was laid out for (CSS px). */
+  private layoutWidth = 0;
+  private relayoutTimer: ReturnType<typeof setTimeout> | undefined;
   private frameRequested = false;
   private animation: { start: number; from: TimeRange; to: TimeRange } | undefined;
   private refineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -144,7 +149,8 @@ export class FlameChartView {
 
   /** Canvas width the host should lay the chart out for (one rectangle ≥ one pixel). */
   get widthPx(): number {
-    return Math.max(100, Math.round(this.element.clientWidth || this.element.parentElement?.clientWidth || 1000));
+    // The box's inner width (without its scrollbar) once it is laid out: what the canvas covers.
+    return Math.max(100, Math.round(this.box.clientWidth || this.element.clientWidth || this.element.parentElement?.clientWidth || 1000));
   }
 
   /** The window shown, when zoomed in (undefined: the whole range). */
@@ -159,6 +165,7 @@ export class FlameChartView {
    */
   setChart(chart: FlameChartPayload, window?: TimeRange): void {
     this.base = index(chart);
+    this.layoutWidth = this.widthPx;
     this.detail = undefined;
     this.asked = undefined;
     this.replacing = false;
@@ -341,6 +348,13 @@ export class FlameChartView {
     this.width = width;
     this.viewHeight = height;
     fitStage(this.stages, width, height);
+    // A quarter wider or narrower than laid out for: the whole range's chart again, once the resizing stops.
+    if (this.base && !this.replacing && this.options.onRelayout && Math.abs(width - this.layoutWidth) > this.layoutWidth / 4) {
+      clearTimeout(this.relayoutTimer);
+      this.relayoutTimer = setTimeout(() => {
+        if (!this.replacing && !this.element.hidden && Math.abs(this.box.clientWidth - this.layoutWidth) > this.layoutWidth / 4) this.options.onRelayout!();
+      }, 300);
+    }
   }
 
   private draw(): void {

@@ -15,6 +15,12 @@ export interface LineEdit {
   keepsTouchedLine: boolean;
   /** For keepsTouchedLine edits at a line's start: the touched line itself moves down. */
   atLineStart: boolean;
+  /**
+   * Lines startLine..endLine are replaced whole by insertedLines new lines (a range from a line's first column to
+   * another's, with text that is empty or ends in a newline: deleting whole lines, or undoing their insertion);
+   * the line after them keeps its text and moves.
+   */
+  wholeLines?: boolean;
 }
 
 /**
@@ -25,7 +31,7 @@ export function shiftLines<T>(lines: ReadonlyMap<number, T>, edits: readonly Lin
   let current = new Map(lines);
   for (const e of edits) {
     const next = new Map<number, T>();
-    const delta = e.insertedLines - (e.endLine - e.startLine);
+    const delta = e.insertedLines - (e.endLine - e.startLine + (e.wholeLines ? 1 : 0));
     for (const [line, value] of current) {
       if (line < e.startLine) next.set(line, value);
       else if (line > e.endLine) next.set(line + delta, value);
@@ -62,6 +68,11 @@ export function toLineEdit(
   const before = empty && insertedLines > 0 && atStart && /\n$/.test(text) && !(atEnd && /^\r?\n/.test(text));
   const after = empty && insertedLines > 0 && atEnd && /^\r?\n/.test(text);
   const keeps = before || after;
+  // From a line's first column to a later line's first column, with whole lines put back (or none): the line the
+  // range ends on is not touched (undoing an insertion of lines at the top reports just such a deletion).
+  if (atStart && range.end.character === 0 && range.end.line > range.start.line && (text === '' || /\n$/.test(text))) {
+    return { startLine: range.start.line + 1, endLine: range.end.line, insertedLines, keepsTouchedLine: false, atLineStart: false, wholeLines: true };
+  }
   return {
     startLine: range.start.line + 1,
     endLine: range.end.line + 1,

@@ -354,6 +354,25 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     await page.context().close();
   });
 
+  it('a much wider view asks for the whole range\'s chart again at its width, keeping the window', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors } = await openChart(browser, server, host);
+    const wholeAsked = () => host.received.filter((m) => m.type === 'flameChart' && !m.detail);
+    const first = wholeAsked().at(-1)!;
+    assert.ok(first.type === 'flameChart');
+    await page.focus(boxSel);
+    await page.keyboard.press('+');
+    const zoomed = await still(page);
+    await page.setViewportSize({ width: 1800, height: 900 });
+    await page.waitForFunction((n) => window.__posted.filter((m: { type: string; detail?: boolean }) => m.type === 'flameChart' && !m.detail).length > n, wholeAsked().length);
+    const again = wholeAsked().at(-1)!;
+    assert.ok(again.type === 'flameChart' && again.width > first.width * 1.25, `laid out again for ${again.type === 'flameChart' ? again.width : NaN} px (was ${first.width})`);
+    const s = await still(page);
+    assert.ok(Math.abs(s.from - zoomed.from) < 1 && Math.abs(s.to - zoomed.to) < 1, 'the window is kept');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('draws a 20,000-deep stack: the canvas covers only the box, the deepest rows draw when scrolled to', { timeout: 60_000 }, async () => {
     const deep = parseProfile(Buffer.from(deepChainProfileJson(20_000)));
     const { page, errors } = await openChart(browser, server, new StandInHost(deep, 'deep'));

@@ -29,6 +29,23 @@ describe('line shifting', () => {
     assert.deepEqual([...out], [[2, 'a'], [5, 'c']]);
   });
 
+  it('deleting whole lines above an annotated line keeps it and moves it up (the undo of inserted lines)', () => {
+    // Lines 3..4 deleted from (2,0) to (4,0): line 5 is untouched, now line 3.
+    const out = shiftLines(lines(), [toLineEdit(r(2, 0, 4, 0), '', 5)]);
+    assert.deepEqual([...out], [[2, 'a'], [3, 'b'], [7, 'c']]);
+    // Two lines inserted at the top, then the undo (VS Code reports it as deleting (0,0)–(2,0)): back where they were.
+    const top = new Map([[1, 'w'], [5, 'b']]);
+    const inserted = shiftLines(top, [toLineEdit(r(0, 0, 0, 0), '// one\n// two\n', 10)]);
+    assert.deepEqual([...inserted], [[3, 'w'], [7, 'b']]);
+    assert.deepEqual([...shiftLines(inserted, [toLineEdit(r(0, 0, 2, 0), '', 6)])], [...top]);
+  });
+
+  it('replacing whole lines with other whole lines drops theirs and moves the next line by the difference', () => {
+    // Lines 2..5 (from (1,0) to (5,0)) replaced by three lines: 2 and 5 are gone, 9 moves to 8.
+    const out = shiftLines(lines(), [toLineEdit(r(1, 0, 5, 0), 'x\ny\nz\n', 4)]);
+    assert.deepEqual([...out], [[8, 'c']]);
+  });
+
   it('pasting multi-line text into a line drops it and shifts below', () => {
     const out = shiftLines(lines(), [toLineEdit(r(5, 2, 5, 4), 'foo\nbar\nbaz', 20)]);
     assert.deepEqual([...out], [[2, 'a'], [5, 'b'], [11, 'c']]);
