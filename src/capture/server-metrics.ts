@@ -23,6 +23,14 @@ export interface MetricsSample {
   cpuPct: number;
   heapUsedMB: number;
   rssMB: number;
+  /**
+   * The span's delay distribution, so any run of seconds (the measured phase) merges exactly at
+   * these points: how many delays were seen, their mean (ms), and [percentile, ms] steps of the
+   * histogram's cumulative distribution. Absent in files of older agents.
+   */
+  eventLoopDelayCount?: number;
+  eventLoopDelayMean?: number;
+  eventLoopDelayCdf?: [number, number][];
 }
 
 /** The whole recording: the event-loop delay over every second, merged exactly. */
@@ -61,10 +69,25 @@ const toMB = (bytes: number): number => Math.round(fin(bytes) / 1024 / 10.24) / 
  * interval between two ticks of its `resolution` timer, so an idle loop reads `resolution`: that
  * is taken off, leaving how late the loop was (as a user means "delay").
  */
+const late = (ns: number): number => Math.max(0, nsToMs(ns - loopDelayResolutionMs * 1e6));
+
 function delayOf(h: IntervalHistogram): { p50: number; p99: number; max: number; mean: number } {
   if (h.count === 0) return { p50: 0, p99: 0, max: 0, mean: 0 };
-  const late = (ns: number): number => Math.max(0, nsToMs(ns - loopDelayResolutionMs * 1e6));
   return { p50: late(h.percentile(50)), p99: late(h.percentile(99)), max: late(h.max), mean: late(h.mean) };
+}
+
+/** The histogram's percentile steps as [percentile, delay ms], finite and rising (see MetricsSample). */
+function cdfOf(h: IntervalHistogram): [number, number][] {
+  const out: [number, number][] = [];
+  if (h.count === 0) return out;
+  for (const [pct, ns] of h.percentiles) {
+    if (!Number.isFinite(pct) || !Number.isFinite(ns)) continue;
+    const ms = late(ns);
+    // Steps with the same delay: the highest percentile says it all.
+    if (out.length > 0 && out[out.length - 1]![1] === ms) out[out.length - 1]![0] = pct;
+    else out.push([pct, ms]);
+  }
+  return out;
 }
 
 /** Samples this process once a second into `file` until stop(); stop() writes the last part and the total. */
@@ -115,6 +138,8 @@ export class MetricsSampler {
       const cpu = process.cpuUsage(this.lastCpu);
       this.lastCpu = process.cpuUsage();
       const d = delayOf(this.loop);
+      const count = this.loop.count;
+      const cdf = cdfOf(this.loop);
       this.loop.reset();
       const mem = process.memoryUsage();
       const s: MetricsSample = {
@@ -127,6 +152,9 @@ export class MetricsSampler {
         cpuPct: spanMs > 0 ? Math.round(((cpu.user + cpu.system) / 1000 / spanMs) * 1000) / 10 : 0,
         heapUsedMB: toMB(mem.heapUsed),
         rssMB: toMB(mem.rss),
+        eventLoopDelayCount: count,
+        eventLoopDelayMean: d.mean,
+        eventLoopDelayCdf: cdf,
       };
       this.lastAt = now;
       this.append(s);
@@ -182,7 +210,14 @@ export function parseMetrics(text: string, pid: number, threadId: number): Proce
     if (r.total === true) {
       if (totalKeys.every((k) => isNum(r[k]))) out.total = Object.fromEntries([['total', true], ...totalKeys.map((k) => [k, r[k]])]) as MetricsTotal;
     } else if (sampleKeys.every((k) => isNum(r[k]))) {
-      out.samples.push(Object.fromEntries(sampleKeys.map((k) => [k, r[k]])) as unknown as MetricsSample);
+      const sample = Object.fromEntries(sampleKeys.map((k) => [k, r[k]])) as unknown as MetricsSample;
+      const cdf = r.eventLoopDelayCdf;
+      if (isNum(r.eventLoopDelayCount) && r.eventLoopDelayCount >= 0 && isNum(r.eventLoopDelayMean) && Array.isArray(cdf) && cdf.every((p) => Array.isArray(p) && p.length === 2 && isNum(p[0]) && isNum(p[1]))) {
+        sample.eventLoopDelayCount = r.eventLoopDelayCount;
+        sample.eventLoopDelayMean = r.eventLoopDelayMean;
+        sample.eventLoopDelayCdf = cdf as [number, number][];
+      }
+      out.samples.push(sample);
     }
   }
   return out;

@@ -1,6 +1,6 @@
 // Where the CLI writes: results to stdout, progress and warnings to stderr, files atomically.
 import { describeFsError, outputErrorCodes, probeWritableDir, writeFileWhole } from '../fs-output';
-import { escapeControlText, escapeControlTextJsonSafe } from '../model/escape-text';
+import { escapeControlText, escapeControlTextIndented, escapeControlTextJsonSafe } from '../model/escape-text';
 
 export { describeFsError, outputErrorCodes } from '../fs-output';
 
@@ -55,8 +55,9 @@ export function info(text: string): void {
   process.stderr.write(`flamelens: ${escapeControlText(text)}\n`);
 }
 
+/** A warning; lines after the first (a server's last output) stay lines, indented. */
 export function warn(text: string): void {
-  process.stderr.write(`flamelens: warning: ${escapeControlText(text)}\n`);
+  process.stderr.write(`flamelens: warning: ${escapeControlTextIndented(text)}\n`);
 }
 
 /** An OutputError naming `target` and the real cause of `e`; other errors are returned as they are. */

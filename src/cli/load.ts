@@ -45,7 +45,9 @@ Load:
   --stage TIME:N        instead of --duration: TIME at N connections; repeat for a ramp, run in order
   --warmup TIME         load first, left out of the report (default 2s; 0 for none)
   --warmup-url URL      what the warm-up loads (repeatable; default: the --url list)
-  --timeout TIME        a request slower than this counts as a timeout (default 10s)
+  --timeout TIME        a request slower than this counts as a timeout, with this as its
+                        latency (default 10s); requests in flight when a stage ends are
+                        waited for, up to this long
   --ready-timeout TIME  how long the server may take to answer at all (default 30s)
   --allow-remote        allow a URL that is not this machine (a load run floods its target)
 
@@ -84,9 +86,10 @@ Recording and output:
 Exit codes: 0 the run finished and every gate held; 1 a threshold broke, --fail-above was
 exceeded, the --load-cmd tool failed (non-zero exit), or the server exited during the load (what
 was measured and recorded until then is still reported and written); 2 usage error, unreadable input, a server that could not start or
-never answered; 130 cancelled (Ctrl+C; 143 SIGTERM, 129 SIGHUP) after reporting what was
-measured. Every run stops by itself: the load is bounded by --warmup and --duration/--stage
-(a --load-cmd tool ends when it does, or at --duration if given).`;
+never answered, or a URL whose port another process already holds; 130 cancelled (Ctrl+C; 143 SIGTERM, 129 SIGHUP) after reporting what was
+measured. Every run stops by itself: the load is bounded by --warmup, --duration/--stage and
+--timeout (a --load-cmd tool ends when it does, or at --duration if given). A gate never passes
+on nothing: with no request made, or none answered, every threshold it could not measure breaks.`;
 
 /** Options that may be given several times (args.ts keeps one value per name). */
 const repeatable = ['url', 'warmup-url', 'header', 'stage', 'threshold'] as const;
@@ -282,6 +285,11 @@ export async function loadCommand(argv: string[]): Promise<number> {
           info(`measuring for ${totalMs / 1000} s${stages.length > 1 ? ` in ${stages.length} stages` : ''} at ${stages.map((s) => s.connections).join(' → ')} connection${stages.length === 1 && stages[0]!.connections === 1 ? '' : 's'}${rate !== undefined ? `, ${rate} req/s` : ''}`);
         },
         ...(progress ? { onProgress: progress } : {}),
+        waiting: (n, upToMs) => {
+          if (progressShown) process.stderr.write('\n');
+          progressShown = false;
+          info(`waiting for ${n} request${n === 1 ? '' : 's'} still in flight (at most ${upToMs / 1000} s, --timeout; an unanswered one counts as a timeout)`);
+        },
       },
     );
     if (progressShown) process.stderr.write('\n');
@@ -293,9 +301,13 @@ export async function loadCommand(argv: string[]): Promise<number> {
 
   // The server's profile during the load: its busiest main thread; with --heap, who allocated.
   const best = await serverHotspots(recorded, top, cwd);
-  const hotText = best.best ? renderHotspots(best.best.hot, `== server: ${best.best.label}, during the measured load ==`) : undefined;
+  // What each profile covers: the measured load, or (cancelled before it) only the start and warm-up;
+  // a launched server's heap profile cannot be cut to the measured phase (its samples carry no time).
+  const cpuSpan = session.measured ? 'during the measured load' : 'start and warm-up only, no load was measured';
+  const heapSpan = !session.measured ? cpuSpan : session.mode === 'attached' ? 'allocations during the measured load' : 'allocations over the whole run, warm-up included';
+  const hotText = best.best ? renderHotspots(best.best.hot, `== server: ${best.best.label}, ${cpuSpan} ==`) : undefined;
   const allocators = await serverAllocators(recorded, top, cwd);
-  const heapText = allocators.heaviest ? renderHotspots(allocators.heaviest.hot, `== server: ${allocators.heaviest.label}, allocations during the measured load ==`) : undefined;
+  const heapText = allocators.heaviest ? renderHotspots(allocators.heaviest.hot, `== server: ${allocators.heaviest.label}, ${heapSpan} ==`) : undefined;
   const extraProblems = heap && !allocators.heaviest && recorded.profiles.length > 0 ? ['--heap: the server left no heap profile'] : [];
   const run = loadRunOf(session, { config, thresholds, hot: best, allocators, problems: extraProblems });
   if (baseline && baselineFile !== undefined) {
@@ -330,7 +342,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
     return 1;
   }
   if (!runPassed(run)) {
-    const broken = run.thresholds.filter((t) => !t.ok).map((t) => t.expr);
+    const broken = run.thresholds.filter((t) => !t.ok).map((t) => `${t.expr} (${t.note ?? `actual ${t.actual} ${t.unit}`})`);
     const tool = run.external && externalToolFailed(run) ? `the load command ${run.external.signal ? `was ended by ${run.external.signal}` : `exited with code ${run.external.exitCode}`}` : '';
     warn([broken.length > 0 ? `threshold broken: ${broken.join(', ')}` : '', run.baseline?.regressions.length ? `regression against the baseline: ${run.baseline.regressions.join(', ')}` : '', tool].filter(Boolean).join('; '));
     return 1;

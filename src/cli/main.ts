@@ -14,7 +14,7 @@ import { AttachError } from '../capture/attach-errors';
 import { SnapshotError } from '../heap/summarize';
 import { CaptureError } from '../capture/launcher';
 import { exitCodeAfterOutput, guardStandardStreams, OutputError, outputErrorCodes, describeFsError } from './io';
-import { escapeControlText, escapeControlTextKeepNewlines } from '../model/escape-text';
+import { escapeControlText, escapeControlTextIndented, escapeControlTextKeepNewlines } from '../model/escape-text';
 
 export const mainHelp = `FlameLens — CPU and heap profiles of Node.js programs, in the terminal.
 
@@ -76,7 +76,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof InputError || e instanceof CaptureError || e instanceof AttachError || e instanceof SnapshotError || e instanceof OutputError || e instanceof PushError) {
-      process.stderr.write(`flamelens ${name}: ${escapeControlText(e.message)}\n`);
+      // A failed start quotes the program's last output lines: kept as lines, indented.
+      process.stderr.write(`flamelens ${name}: ${escapeControlTextIndented(e.message)}\n`);
       return 2;
     }
     // A file-system refusal that escaped a command's own handling is still the user's to fix.

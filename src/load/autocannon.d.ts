@@ -16,6 +16,10 @@ declare module 'autocannon' {
     overallRate?: number;
     connectionRate?: number;
     ignoreCoordinatedOmission?: boolean;
+    /** Milliseconds between its samples — also how often it looks whether the run has ended (default 1000). */
+    sampleInt?: number;
+    /** Called with each connection's client as it is made. */
+    setupClient?: (client: never) => void;
   }
   interface AutocannonInstance extends EventEmitter {
     stop(): void;

@@ -1,6 +1,9 @@
 // Drives HTTP load with autocannon, one autocannon run per stage, and measures every response
 // itself: into an HDR histogram per stage (merged exactly for the totals) and per second of the
-// measured phase (the timeline). Every run is bounded by its duration; stop() ends it early.
+// measured phase (the timeline). A stage ends on its own timer (autocannon alone would only look
+// at its end once a second): no new requests are sent, and the ones in flight are waited for — a
+// request the server never answers counts as a timeout after the request timeout, so every run is
+// bounded by its stages plus that timeout. stop() ends a run at once.
 import autocannon from 'autocannon';
 import { newHistogram, recordLatency, summarizeLatency } from './histogram';
 import { emptyCounts, type Measured, type Measurement, type StageMeasurement } from './run';
@@ -18,6 +21,18 @@ export interface RequestSpec {
   /** Seconds before a request counts as a timeout (default 10). */
   timeoutS?: number;
 }
+
+/** autocannon's per-connection client, as far as the driver reads and steers it. */
+interface LoadClient {
+  reqsMade: number;
+  responseMax?: number;
+  destroyed: boolean;
+  pipelinedRequests: { size(): number };
+  destroy(): void;
+}
+
+/** How often autocannon looks whether its run has ended (its default is once a second). */
+const checkEndMs = 25;
 
 export interface Progress {
   stage: number;
@@ -48,14 +63,17 @@ export class LoadDriver {
     return this.stopped;
   }
 
-  /** Load that is not measured (JIT, caches, connection pools): results are dropped. */
+  /** Load that is not measured (JIT, caches, connection pools): results are dropped, requests in flight at its end too. */
   async warmup(spec: RequestSpec, durationMs: number, connections: number): Promise<void> {
     if (durationMs <= 0 || this.stopped) return;
-    await this.runOnce(spec, { durationMs, connections }, () => undefined, () => undefined);
+    await this.runOnce(spec, { durationMs, connections }, false, () => undefined, () => undefined);
   }
 
-  /** The measured phase: every stage in turn. */
-  async measure(spec: RequestSpec, stages: readonly Stage[], onProgress?: (p: Progress) => void): Promise<Measurement> {
+  /**
+   * The measured phase: every stage in turn. `onWaiting` is told once per stage when requests are
+   * still in flight a second after it ended (a slow or hung server): how many, and the most it waits.
+   */
+  async measure(spec: RequestSpec, stages: readonly Stage[], onProgress?: (p: Progress) => void, onWaiting?: (inFlight: number, upToMs: number) => void): Promise<Measurement> {
     const t0 = performance.now();
     const startedAtEpochMs = Date.now();
     const seconds: Measured[] = [];
@@ -74,9 +92,11 @@ export class LoadDriver {
       const effective = spec.rate !== undefined ? Math.max(1, Math.min(stage.connections, Math.floor(spec.rate))) : stage.connections;
       const expectedMs = spec.rate !== undefined && spec.rate > 0 ? (1000 * effective) / spec.rate : undefined;
       let lastSecond = -1;
+      const timeoutMs = (spec.timeoutS ?? 10) * 1000;
       await this.runOnce(
         spec,
         stage,
+        true,
         (status, bytes, ms) => {
           const s = second();
           for (const into of [m, s]) {
@@ -99,9 +119,14 @@ export class LoadDriver {
           for (const into of [m, s]) {
             into.requests.total++;
             into.requests.errors++;
-            if (timeout) into.requests.timeouts++;
+            if (timeout) {
+              into.requests.timeouts++;
+              // It took at least the timeout: a percentile must not read as if it had not been asked.
+              recordLatency(into.histogram, timeoutMs);
+            }
           }
         },
+        onWaiting && ((inFlight) => onWaiting(inFlight, timeoutMs)),
       );
       done.push({ ...m, stage, elapsedMs: performance.now() - started });
     }
@@ -114,11 +139,40 @@ export class LoadDriver {
   private runOnce(
     spec: RequestSpec,
     stage: Stage,
+    drain: boolean,
     onResponse: (status: number, bytes: number, ms: number) => void,
     onError: (timeout: boolean) => void,
+    onWaiting?: (inFlight: number) => void,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let instance: autocannon.AutocannonInstance;
+      const clients: LoadClient[] = [];
+      const timeoutMs = (spec.timeoutS ?? 10) * 1000;
+      const timers: NodeJS.Timeout[] = [];
+      const inFlight = () => clients.reduce((a, c) => a + (c.destroyed ? 0 : c.pipelinedRequests.size()), 0);
+      const end = () => {
+        if (!drain) {
+          instance.stop();
+          return;
+        }
+        // No new requests: each connection ends once it holds no request; one whose request the
+        // server never answers ends at its timeout (counted as one), so this is bounded too.
+        for (const c of clients) {
+          if (c.destroyed) continue;
+          if (c.reqsMade === 0 || c.pipelinedRequests.size() === 0) c.destroy();
+          else c.responseMax = c.reqsMade;
+        }
+        if (onWaiting) {
+          timers.push(
+            setTimeout(() => {
+              const n = inFlight();
+              if (n > 0) onWaiting(n);
+            }, 1000),
+          );
+        }
+        // Whatever autocannon does, the run ends: the timeout of the last request, and a margin.
+        timers.push(setTimeout(() => instance.stop(), timeoutMs + 2000));
+      };
       try {
         instance = autocannon(
           {
@@ -128,11 +182,15 @@ export class LoadDriver {
             ...(spec.body !== undefined ? { body: spec.body } : {}),
             connections: stage.connections,
             pipelining: spec.pipelining,
-            duration: stage.durationMs / 1000,
+            // The stage's own timer (below) ends it; autocannon's bound only backs that up.
+            duration: (stage.durationMs + timeoutMs) / 1000 + 5,
+            sampleInt: checkEndMs,
             timeout: spec.timeoutS ?? 10,
+            setupClient: (c: LoadClient) => clients.push(c),
             ...(spec.rate !== undefined ? { overallRate: spec.rate } : {}),
           },
           (err) => {
+            for (const t of timers) clearTimeout(t);
             if (this.current === instance) this.current = undefined;
             if (err) reject(err);
             else resolve();
@@ -147,6 +205,7 @@ export class LoadDriver {
       // Connection errors and timeouts are counted, never thrown (autocannon reconnects).
       instance.on('reqError', (e: Error) => onError(e?.message === 'request timed out'));
       if (this.stopped) instance.stop();
+      else timers.push(setTimeout(end, stage.durationMs));
     });
   }
 }

@@ -6,6 +6,7 @@
 // again). No terminal output here.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as net from 'node:net';
 import { CaptureError, startCapture, type CaptureHandle, type CaptureOptions, type CaptureResult } from '../capture/launcher';
 import { attach, type AttachResult, type AttachSession, type AttachTarget } from '../capture/attach';
 import { isAlive } from '../capture/attach-endpoint';
@@ -65,11 +66,11 @@ export class Tail {
   }
 }
 
-/** One request; resolves true on any HTTP answer, false when refused or timed out. */
-function probe(url: URL, method: string): Promise<boolean> {
+/** One request; resolves true on any HTTP answer, false when refused or not answered within `timeoutMs`. */
+function probe(url: URL, method: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const mod = url.protocol === 'https:' ? https : http;
-    const req = mod.request(url, { method: method === 'GET' || method === 'HEAD' ? method : 'GET', agent: false, timeout: 2000, rejectUnauthorized: false }, (res) => {
+    const req = mod.request(url, { method: method === 'GET' || method === 'HEAD' ? method : 'GET', agent: false, timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
       res.resume();
       resolve(true);
     });
@@ -86,12 +87,31 @@ export async function waitUntilAnswering(server: ServerRecording, url: URL, meth
     const gone = server.gone();
     if (gone !== undefined) throw new CaptureError(`${gone} before it answered ${url.href}${server.lastOutput()}`);
     if (signal?.aborted) return;
-    if (await probe(url, method)) return;
+    // A server slow to answer still answers: each try may take what is left of the timeout.
+    if (await probe(url, method, Math.max(500, deadline - Date.now()))) return;
     if (Date.now() >= deadline) {
       throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${server.lastOutput()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Whether something already accepts connections on `url`'s port — before FlameLens starts the
+ * server, that is another process, which the load would measure instead of the server.
+ */
+export function portTaken(url: URL, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port });
+    const done = (taken: boolean) => {
+      socket.destroy();
+      resolve(taken);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 function exitText(child: CaptureHandle['child']): string {
@@ -169,7 +189,9 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
         result = await end(10_000);
       }
       const cut = cutProfiles(result, window);
-      return { profiles: result.profiles, problems: [...result.problems, ...cut.problems], notes: cut.notes, sessionDir: result.sessionDir };
+      // Ended before the measured phase began (a cancel in the warm-up): say what the profiles hold.
+      const unmeasured = !window && result.profiles.length > 0 ? ['no load was measured: the profiles cover the server\'s start and warm-up only'] : [];
+      return { profiles: result.profiles, problems: [...result.problems, ...cut.problems, ...unmeasured], notes: cut.notes, sessionDir: result.sessionDir };
     },
     async abandon() {
       unlisten();

@@ -4,7 +4,7 @@ import { table } from '../cli/text';
 import { escapeControlText, escapeControlTextKeepNewlines, escapeMarkdown } from '../model/escape-text';
 import type { LatencySummary } from './histogram';
 import { formatValue } from '../model/format';
-import type { LoadRun } from './run';
+import { runPassed, type LoadRun } from './run';
 
 const latencyKeys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
 const latencyLabel: Record<keyof LatencySummary, string> = { p50: 'p50', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p99.9', max: 'max', mean: 'mean' };
@@ -138,7 +138,8 @@ function mdTable(header: string[], rows: string[][]): string {
 /** A markdown report fit for a CI job summary ($GITHUB_STEP_SUMMARY). */
 export function renderLoadMarkdown(run: LoadRun): string {
   const out: string[] = [];
-  const passed = run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0;
+  // As the CLI's exit code: a run cut short (the server exited, a cancel) or a failed load tool is not a pass.
+  const passed = runPassed(run) && run.cutShort === undefined;
   out.push(`## FlameLens load run: ${passed ? 'passed' : 'FAILED'}`, '');
   const counts = run.requests && run.throughput ? `, ${run.requests.total} requests, ${num(run.throughput.rps)} req/s` : '';
   out.push(`${run.config.urls.map((u) => `\`${u.replace(/`/g, '')}\``).join(', ')} — ${num(run.durationMs / 1000)} s measured${counts}`);

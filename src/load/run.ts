@@ -3,7 +3,7 @@
 // node:fs, no vscode. Field names follow issue 8's contract; fields may be added, not renamed.
 import { finite, mergeHistograms, ratio, summarizeLatency, type Histogram, type LatencySummary } from './histogram';
 import type { Stage } from './stages';
-import { evaluateThresholds, type Threshold, type ThresholdVerdict } from './thresholds';
+import { evaluateThresholds, unitOf, type Threshold, type ThresholdVerdict } from './thresholds';
 import { healthTimeline, summarizeHealth, type ServerHealth } from './server-health';
 import type { ProcessMetrics } from '../capture/server-metrics';
 import type { ParsedToolResult } from './external';
@@ -280,12 +280,14 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     }
     timeline.push({ t: i + 1, rps: round3(ratio(sec.requests.total, Math.max(span, 0.001))), p50: l.p50, p99: l.p99, errors: sec.requests.errors, non2xx: sec.requests.non2xx, ...h });
   }
-  all.destroy();
   const measured = ext ? ext.parsed : { latency, requests, throughput, statusCodes };
   const errPct = measured ? round3(ratio(measured.requests.errors + measured.requests.non2xx, measured.requests.total) * 100) : null;
+  // What has a latency: FlameLens's own histogram count; an external tool's answered requests.
+  const timed = ext ? (measured ? measured.requests.total - measured.requests.errors : 0) : all.totalCount;
   const thresholds = measured
-    ? evaluateThresholds(inputs.thresholds, { latency: measured.latency, errorPercent: errPct ?? 0, rps: measured.throughput.rps })
+    ? evaluateThresholds(inputs.thresholds, { latency: measured.latency, errorPercent: errPct ?? 0, rps: measured.throughput.rps, requests: measured.requests.total, timed })
     : inputs.thresholds.map((t) => ({ ...notMeasuredVerdict(t) }));
+  all.destroy();
   return {
     kind: 'flamelens-load-run',
     version: 1,
@@ -316,7 +318,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
 
 /** A threshold on a load FlameLens did not measure: broken (a gate must not pass on nothing), and says why. */
 function notMeasuredVerdict(t: Threshold): ThresholdVerdict {
-  return { expr: t.expr, ok: false, actual: 0, unit: t.metric === 'errors' ? '%' : t.metric === 'rps' ? 'req/s' : 'ms', note: 'not measured: an external tool drove the load and its output could not be read' };
+  return { expr: t.expr, ok: false, actual: 0, unit: unitOf(t), note: 'not measured: an external tool drove the load and its output could not be read' };
 }
 
 function delta(before: number, after: number): Delta {
@@ -369,7 +371,10 @@ export function asLoadRun(data: unknown): LoadRun | undefined {
   return { ...(r as LoadRun), driver: r.driver ?? 'flamelens', serverMode: r.serverMode ?? 'launched', topFunctions, ...(unmeasured ? { latency: null, throughput: null, requests: null } : {}) };
 }
 
-/** Whether the run passes its gates: every threshold held, no regression past --fail-above, and an external load tool succeeded. */
+/**
+ * Whether the run passes its gates: every threshold held, no regression past --fail-above, and an
+ * external load tool succeeded. (A run cut short fails too; callers say that first, as its reason.)
+ */
 export function runPassed(run: LoadRun): boolean {
   return run.thresholds.every((t) => t.ok) && (run.baseline?.regressions.length ?? 0) === 0 && !externalToolFailed(run);
 }

@@ -15,7 +15,7 @@ export interface HealthPoint {
 export interface ServerHealth {
   /** Processes whose agent reported (main threads). */
   processes: number;
-  /** Event-loop delay over the whole recording, ms (the worst process). */
+  /** Event-loop delay over the measured phase, ms (the worst process; over the whole recording for files of older agents). */
   eventLoopDelay: { p50: number; p99: number; max: number; mean: number };
   /** The worst second's event-loop delay p99, ms. */
   worstSecondP99: number;
@@ -65,6 +65,30 @@ export function healthTimeline(metrics: readonly ProcessMetrics[], t0: number, s
   return points;
 }
 
+type Delay = ServerHealth['eventLoopDelay'];
+
+/**
+ * One process's delay over its seconds in the measured phase, merged from each second's
+ * distribution (exact at the recorded percentile steps); undefined when a second lacks one.
+ */
+export function mergedDelay(samples: readonly MetricsSample[]): Delay | undefined {
+  if (samples.length === 0 || samples.some((s) => s.eventLoopDelayCdf === undefined)) return undefined;
+  const total = samples.reduce((a, s) => a + s.eventLoopDelayCount!, 0);
+  if (total === 0) return { p50: 0, p99: 0, max: 0, mean: 0 };
+  // The share of all delays at or under `ms`: each second's step function, weighted by its count.
+  const shareAtMost = (ms: number): number =>
+    samples.reduce((a, s) => {
+      let pct = 0;
+      for (const [p, v] of s.eventLoopDelayCdf!) if (v <= ms) pct = p;
+      return a + (s.eventLoopDelayCount! * pct) / 100;
+    }, 0) / total;
+  const steps = [...new Set(samples.flatMap((s) => s.eventLoopDelayCdf!.map(([, v]) => v)))].sort((a, b) => a - b);
+  const max = Math.max(...samples.map((s) => s.eventLoopDelayMax));
+  const at = (p: number): number => Math.min(steps.find((v) => shareAtMost(v) >= p / 100 - 1e-9) ?? max, max);
+  const mean = samples.reduce((a, s) => a + s.eventLoopDelayCount! * s.eventLoopDelayMean!, 0) / total;
+  return { p50: at(50), p99: at(99), max, mean };
+}
+
 /** The summary over the measured phase [t0, t0 + durationMs); undefined when no process reported. */
 export function summarizeHealth(metrics: readonly ProcessMetrics[], t0: number, durationMs: number, resolutionMs: number): ServerHealth | undefined {
   const reporting = metrics.filter((m) => m.samples.length > 0 || m.total);
@@ -76,14 +100,22 @@ export function summarizeHealth(metrics: readonly ProcessMetrics[], t0: number, 
   const worstSecondP99 = secondsP99.length > 0 ? Math.max(...secondsP99) : 0;
   const pick = (f: (t: NonNullable<ProcessMetrics['total']>) => number) => (totals.length > 0 ? Math.max(...totals.map(f)) : 0);
   const heaps = inRun.map((p) => (p.length > 0 ? Math.max(...p.map((s) => s.heapUsedMB)) : 0));
+  // The measured seconds' own distributions (the worst process); an older agent's files only have
+  // the whole recording's totals.
+  const merged = inRun.filter((p) => p.length > 0).map(mergedDelay);
+  const measured = merged.length > 0 && merged.every((d) => d !== undefined) ? merged : undefined;
+  const worst = (f: (d: Delay) => number) => Math.max(...measured!.map(f));
+  const eventLoopDelay = measured
+    ? { p50: round(worst((d) => d.p50), 3), p99: round(worst((d) => d.p99), 3), max: round(worst((d) => d.max), 3), mean: round(worst((d) => d.mean), 3) }
+    : {
+        p50: round(pick((t) => t.eventLoopDelayP50), 3),
+        p99: round(totals.length > 0 ? pick((t) => t.eventLoopDelayP99) : worstSecondP99, 3),
+        max: round(Math.max(pick((t) => t.eventLoopDelayMax), ...inRun.flat().map((s) => s.eventLoopDelayMax)), 3),
+        mean: round(pick((t) => t.eventLoopDelayMean), 3),
+      };
   return {
     processes: reporting.length,
-    eventLoopDelay: {
-      p50: round(pick((t) => t.eventLoopDelayP50), 3),
-      p99: round(totals.length > 0 ? pick((t) => t.eventLoopDelayP99) : worstSecondP99, 3),
-      max: round(Math.max(pick((t) => t.eventLoopDelayMax), ...inRun.flat().map((s) => s.eventLoopDelayMax)), 3),
-      mean: round(pick((t) => t.eventLoopDelayMean), 3),
-    },
+    eventLoopDelay,
     worstSecondP99: round(worstSecondP99, 3),
     eventLoopUtilization: round(Math.max(0, ...inRun.map((p) => mean(p.map((s) => s.eventLoopUtilization)))), 3),
     cpuPct: round(inRun.reduce((a, p) => a + mean(p.map((s) => s.cpuPct)), 0), 1),

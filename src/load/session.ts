@@ -7,13 +7,13 @@
 // Callers get progress through callbacks and cancel with an AbortSignal; what was measured and
 // recorded until a cancel or a server exit is still returned. No vscode, no terminal output here.
 import { displayLocation, hotspots, InputError, loadProfileFile, type Hotspots } from '../cli/analyze';
-import type { CaptureOptions } from '../capture/launcher';
+import { CaptureError, type CaptureOptions } from '../capture/launcher';
 import { loopDelayResolutionMs, metricsEnv, readSessionMetrics } from '../capture/server-metrics';
 import type { Profile } from '../model/types';
 import { LoadDriver, type Progress, type RequestSpec } from './driver';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from './external';
 import { newHistogram } from './histogram';
-import { attachedServer, launchServer, waitUntilAnswering, type AttachServerOptions, type RecordedServer, type ServerProfile, type ServerRecording } from './recording';
+import { attachedServer, launchServer, portTaken, waitUntilAnswering, type AttachServerOptions, type RecordedServer, type ServerProfile, type ServerRecording } from './recording';
 import { buildLoadRun, emptyCounts, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from './run';
 import type { Stage } from './stages';
 import type { Threshold } from './thresholds';
@@ -45,12 +45,16 @@ export interface LoadSessionEvents {
   /** Recording began in `threads` threads; the measured phase starts now. */
   measuring?(threads: number): void;
   onProgress?(p: Progress): void;
+  /** Requests still in flight a second after a stage ended (a slow or hung server): how many, and the most the run waits for them. */
+  waiting?(inFlight: number, upToMs: number): void;
   warn?(text: string): void;
 }
 
 export interface LoadSessionResult {
   startedAt: Date;
   mode: 'launched' | 'attached';
+  /** Whether the measured phase began (not when the run was cancelled or the server exited before it). */
+  measured: boolean;
   measurement: Measurement;
   /** What the server left: profiles, problems, notes, its session folder (launched) or how it was left (attached). */
   recorded: RecordedServer;
@@ -81,6 +85,12 @@ async function openServer(opts: LoadSessionOptions, events: LoadSessionEvents): 
  */
 export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessionEvents = {}): Promise<LoadSessionResult> {
   const signal = opts.signal;
+  // Before a server is started on it, the port must be free: else the load measures whatever holds it.
+  if (opts.capture && opts.readyUrl && (await portTaken(opts.readyUrl))) {
+    throw new CaptureError(
+      `something already accepts connections on ${opts.readyUrl.host}, before the server was started: another process holds that port, and the load would measure it instead. Stop it, point the URL at the port your server listens on, or attach to the server that runs there instead`,
+    );
+  }
   const server = await openServer(opts, events);
   events.started?.(server);
   const driver = new LoadDriver();
@@ -106,7 +116,8 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
     // Cancelled before the measured phase: nothing to report, the (empty) run still is.
     const recording = server.gone() !== undefined || signal?.aborted ? 0 : await server.start();
     if (recording === 0 && server.gone() === undefined && !signal?.aborted) events.warn?.('no thread of the server began recording (is it a Node.js program that keeps NODE_OPTIONS?)');
-    events.measuring?.(recording);
+    const measured = server.gone() === undefined && !signal?.aborted;
+    if (measured) events.measuring?.(recording);
     let measurement: Measurement;
     let externalResult: ExternalLoadResult | undefined;
     if (opts.loadCommand) {
@@ -122,10 +133,10 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
         ...(externalResult.stoppedBecause !== undefined && !externalResult.stoppedBecause.startsWith('--duration') ? { cutShort: externalResult.stoppedBecause } : {}),
       };
     } else {
-      measurement = await driver.measure(opts.spec, opts.stages, events.onProgress);
+      measurement = await driver.measure(opts.spec, opts.stages, events.onProgress, events.waiting);
     }
     const recorded = await server.finish();
-    return { startedAt, mode: server.mode, measurement, recorded, ...(externalResult ? { external: externalResult } : {}), lastOutput: server.lastOutput() };
+    return { startedAt, mode: server.mode, measured, measurement, recorded, ...(externalResult ? { external: externalResult } : {}), lastOutput: server.lastOutput() };
   } catch (e) {
     // Whatever went wrong, a server FlameLens started does not outlive it; an attached one is left as found.
     stopLoad('failed');

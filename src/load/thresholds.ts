@@ -33,6 +33,9 @@ export interface ThresholdInputs {
   /** Failed requests (errors, timeouts, non-2xx) as a percentage of all. */
   errorPercent: number;
   rps: number;
+  /** Requests made (answered or failed), and how many of them have a latency (answered, or timed out). */
+  requests: number;
+  timed: number;
 }
 
 const latencyNames: Record<string, LatencyMetric> = {
@@ -83,10 +86,19 @@ function compare(actual: number, op: Comparison, limit: number): boolean {
   }
 }
 
+export function unitOf(t: Threshold): ThresholdVerdict['unit'] {
+  return t.metric === 'errors' ? '%' : t.metric === 'rps' ? 'req/s' : 'ms';
+}
+
+/** Each threshold against the run. A gate never passes on nothing: no request, or no latency for a latency threshold, breaks it. */
 export function evaluateThresholds(thresholds: readonly Threshold[], inputs: ThresholdInputs): ThresholdVerdict[] {
   return thresholds.map((t) => {
+    const unit = unitOf(t);
+    if (inputs.requests === 0) return { expr: t.expr, ok: false, actual: 0, unit, note: 'nothing measured: no request was made' };
+    const latency = t.metric !== 'errors' && t.metric !== 'rps';
+    if (latency && inputs.timed === 0) return { expr: t.expr, ok: false, actual: 0, unit, note: 'no latency measured: every request failed before an answer' };
     const actual = t.metric === 'errors' ? inputs.errorPercent : t.metric === 'rps' ? inputs.rps : inputs.latency[t.metric];
     const value = Number.isFinite(actual) ? actual : 0;
-    return { expr: t.expr, ok: compare(value, t.op, t.limit), actual: Math.round(value * 1000) / 1000, unit: t.metric === 'errors' ? '%' : t.metric === 'rps' ? 'req/s' : 'ms' };
+    return { expr: t.expr, ok: compare(value, t.op, t.limit), actual: Math.round(value * 1000) / 1000, unit };
   });
 }

@@ -31,13 +31,28 @@ test('thresholds: malformed ones are usage errors that say what is accepted', ()
 
 test('thresholds: evaluated against the totals, with the actual value', () => {
   const latency = { p50: 5, p90: 9, p95: 12, p99: 40, p999: 80, max: 100, mean: 6 };
-  const verdicts = evaluateThresholds(['p95<20ms', 'p99<20ms', 'errors<1%', 'rps>500', 'mean<=6'].map(parseThreshold), { latency, errorPercent: 2.5, rps: 800 });
+  const verdicts = evaluateThresholds(['p95<20ms', 'p99<20ms', 'errors<1%', 'rps>500', 'mean<=6'].map(parseThreshold), { latency, errorPercent: 2.5, rps: 800, requests: 4000, timed: 3900 });
   assert.deepEqual(verdicts.map((v) => [v.expr, v.ok, v.actual, v.unit]), [
     ['p95<20ms', true, 12, 'ms'],
     ['p99<20ms', false, 40, 'ms'],
     ['errors<1%', false, 2.5, '%'],
     ['rps>500', true, 800, 'req/s'],
     ['mean<=6', true, 6, 'ms'],
+  ]);
+});
+
+test('thresholds: a gate never passes on nothing — no request breaks every one, no latency breaks the latency ones', () => {
+  const zero = { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 };
+  const gates = ['p99<100ms', 'errors<1%', 'rps<1000'].map(parseThreshold);
+  const none = evaluateThresholds(gates, { latency: zero, errorPercent: 0, rps: 0, requests: 0, timed: 0 });
+  assert.deepEqual(none.map((v) => v.ok), [false, false, false]);
+  assert.ok(none.every((v) => v.note === 'nothing measured: no request was made'));
+  // Every request refused: errors and rps are measured, latency is not.
+  const refused = evaluateThresholds(gates, { latency: zero, errorPercent: 100, rps: 50, requests: 100, timed: 0 });
+  assert.deepEqual(refused.map((v) => [v.ok, v.note]), [
+    [false, 'no latency measured: every request failed before an answer'],
+    [false, undefined],
+    [true, undefined],
   ]);
 });
 
@@ -96,7 +111,19 @@ test('a run with nothing measured (elapsed 0) still reports only finite numbers'
   JSON.stringify(run, (_k, v: unknown) => (typeof v === 'number' && numbers.push(v), v));
   assert.ok(numbers.length > 10);
   assert.ok(numbers.every(Number.isFinite));
-  assert.deepEqual(run.thresholds.map((t) => t.ok), [true, false, true]);
+  // Nothing measured passes no gate (a latency of 0 ms and 0 % errors are not measurements).
+  assert.deepEqual(run.thresholds.map((t) => t.ok), [false, false, false]);
+});
+
+test('markdown: a run cut short, or whose load tool failed, is not reported as passed', () => {
+  const s1 = measured([1, 2, 3]);
+  const inputs = { startedAt: new Date(0), config, thresholds: [parseThreshold('p99<100ms')] };
+  const whole = buildLoadRun({ ...inputs, measurement: { stages: [{ ...s1, stage: { durationMs: 1000, connections: 1 }, elapsedMs: 1000 }], seconds: [s1], elapsedMs: 1000 } });
+  assert.match(renderLoadMarkdown(whole), /^## FlameLens load run: passed/);
+  const cut = { ...whole, cutShort: 'the server exited with code 3 during the load' };
+  assert.match(renderLoadMarkdown(cut), /^## FlameLens load run: FAILED/);
+  const tool = { ...whole, driver: 'external' as const, external: { command: 'k6 run x.js', exitCode: 99, signal: null, stdout: '', stdoutTruncated: false, notes: [] } };
+  assert.match(renderLoadMarkdown(tool), /^## FlameLens load run: FAILED/);
 });
 
 test('a run: totals over stages, counts that add up, a per-second timeline', () => {

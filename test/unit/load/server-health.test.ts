@@ -41,6 +41,29 @@ test('server metrics: torn and invalid lines are skipped; seconds line up with t
   assert.equal(summarizeHealth([], 0, 1000, 10), undefined);
 });
 
+test('server metrics: the summary covers the measured seconds only, merged from each second\'s distribution', () => {
+  // A warm-up second blocked 600 ms (in the whole recording's total), then two quiet measured seconds.
+  const second = (at: number, count: number, mean: number, cdf: [number, number][], max: number): MetricsSample =>
+    sample(at, cdf.find(([p]) => p >= 99)![1], { eventLoopDelayCount: count, eventLoopDelayMean: mean, eventLoopDelayCdf: cdf, eventLoopDelayMax: max });
+  const warm = second(1000, 2, 300, [[50, 0], [100, 600]], 600);
+  const m1 = second(2000, 100, 0.2, [[50, 0.1], [99, 1], [100, 2]], 2);
+  const m2 = second(3000, 100, 0.6, [[50, 0.5], [99, 3], [100, 4]], 4);
+  const text = [warm, m1, m2].map((x) => JSON.stringify(x)).concat(JSON.stringify({ total: true, at: 3000, spanMs: 3000, eventLoopDelayP50: 0.3, eventLoopDelayP99: 600, eventLoopDelayMax: 600, eventLoopDelayMean: 6 })).join('\n');
+  const proc = parseMetrics(text, 1, 0);
+  assert.deepEqual(proc.samples[1]!.eventLoopDelayCdf, [[50, 0.1], [99, 1], [100, 2]], 'the distribution is read back');
+  // Measured phase: [1000, 3000) holds the seconds ending at 2000 and 3000 (middles 1500, 2500).
+  const s = summarizeHealth([proc], 1000, 2000, 10);
+  assert.ok(s);
+  // Half the delays are ≤ 0.1 ms (m1's half) + … : the merged median is m1's 0.1 or m2's 0.5 step.
+  assert.ok(s.eventLoopDelay.p50 >= 0.1 && s.eventLoopDelay.p50 <= 0.5, JSON.stringify(s.eventLoopDelay));
+  assert.equal(s.eventLoopDelay.p99, 3, '99 % of the 200 delays: under m2\'s p99 step, far from the warm-up\'s 600 ms');
+  assert.equal(s.eventLoopDelay.max, 4);
+  assert.equal(s.eventLoopDelay.mean, 0.4);
+  // An older agent's files (no distributions) keep the whole recording's totals.
+  const old = parseMetrics([sample(2000, 1), sample(3000, 3)].map((x) => JSON.stringify(x)).concat(JSON.stringify({ total: true, at: 3000, spanMs: 3000, eventLoopDelayP50: 0.3, eventLoopDelayP99: 600, eventLoopDelayMax: 600, eventLoopDelayMean: 6 })).join('\n'), 2, 0);
+  assert.equal(summarizeHealth([old], 1000, 2000, 10)!.eventLoopDelay.p99, 600);
+});
+
 test('load: the event-loop delay of a server that blocks its loop 150 ms per request is reported; a fast one is not', { timeout: 180_000 }, async () => {
   const dir = scratchDir('load-health');
   const runs: Record<string, ReturnType<typeof readRun>> = {};

@@ -6,6 +6,9 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CaptureError } from '../../../src/capture/launcher';
 import { buildBundles, busyFunction, isAlive, scratchDir, writeFiles } from '../../support/capture-helpers';
 import { runLoadSession } from '../../../src/load/session';
 import { freePort } from '../../support/load-helpers';
@@ -69,4 +72,61 @@ http.createServer((req, res) => { handlerWork(); res.end('ok'); }).listen(${port
   assert.equal(cpu.length, 1, 'the server saved its profile');
   assert.ok(fs.existsSync(cpu[0]!.path));
   assert.ok(!isAlive(pid), 'the server FlameLens started was ended');
+});
+
+test('session: a port another process already holds is refused before the server starts (else the load would measure that process)', { timeout: 60_000 }, async () => {
+  const dir = scratchDir('load-port-taken');
+  const other = http.createServer((_req, res) => res.end('someone else'));
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  const port = (other.address() as AddressInfo).port;
+  writeFiles(dir, { 'server.js': "require('node:fs').writeFileSync('started', '1');" });
+  try {
+    await assert.rejects(
+      runLoadSession({
+        capture: { command: [process.execPath, 'server.js'], cwd: dir, outDir: path.join(dir, 'out'), cpu: true, agentPath: agent, waitForOthersMs: 2000 },
+        readyUrl: new URL(`http://127.0.0.1:${port}/`),
+        readyTimeoutMs: 10_000,
+        spec: { urls: [`http://127.0.0.1:${port}/`], method: 'GET', headers: {}, pipelining: 1 },
+        warmupMs: 0,
+        stages: [{ durationMs: 1000, connections: 1 }],
+      }),
+      (e: unknown) => e instanceof CaptureError && new RegExp(`already accepts connections on 127\\.0\\.0\\.1:${port}.*another process holds that port`).test(e.message),
+    );
+    assert.ok(!fs.existsSync(path.join(dir, 'started')), 'the server was never started');
+  } finally {
+    await new Promise((r) => other.close(r));
+  }
+});
+
+test('session: a server slow to answer is waited for within --ready-timeout; cancelled in the warm-up, no load is measured and the profile says so', { timeout: 90_000 }, async () => {
+  const dir = scratchDir('load-slow-ready');
+  const port = await freePort();
+  // Each answer takes 2.5 s: longer than a fixed per-try timeout of 2 s, well within 8 s.
+  writeFiles(dir, {
+    'server.js': `require('node:http').createServer((req, res) => setTimeout(() => res.end('ok'), 2500)).listen(${port}, '127.0.0.1');`,
+  });
+  const abort = new AbortController();
+  const events: string[] = [];
+  const session = await runLoadSession(
+    {
+      capture: { command: [process.execPath, 'server.js'], cwd: dir, outDir: path.join(dir, 'out'), cpu: true, agentPath: agent, waitForOthersMs: 2000 },
+      readyUrl: new URL(`http://127.0.0.1:${port}/`),
+      readyTimeoutMs: 8000,
+      spec: { urls: [`http://127.0.0.1:${port}/`], method: 'GET', headers: {}, pipelining: 1 },
+      warmupMs: 20_000,
+      stages: [{ durationMs: 5000, connections: 1 }],
+      signal: abort.signal,
+    },
+    {
+      warmingUp: () => {
+        events.push('warmup');
+        setTimeout(() => abort.abort('cancelled'), 500);
+      },
+      measuring: () => events.push('measuring'),
+    },
+  );
+  assert.deepEqual(events, ['warmup'], 'ready after its slow answer; no measured phase announced after the cancel');
+  assert.equal(session.measured, false);
+  assert.equal(session.measurement.stages.length, 0);
+  assert.ok(session.recorded.problems.some((p) => /no load was measured: the profiles cover the server's start and warm-up only/.test(p)), session.recorded.problems.join('; '));
 });
