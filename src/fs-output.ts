@@ -43,7 +43,7 @@ export function probeWritableDir(dir: string): string | undefined {
   let created: string | undefined;
   const probe = path.join(resolved, `.flamelens-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    created = fs.mkdirSync(resolved, { recursive: true });
+    created = makeFolders(resolved);
     fs.writeFileSync(probe, 'probe\n', { flag: 'wx' });
   } catch (e) {
     removeEmptyFolders(resolved, created);
@@ -52,6 +52,38 @@ export function probeWritableDir(dir: string): string | undefined {
     removeQuietly(probe);
   }
   return created;
+}
+
+/**
+ * `mkdir -p`: creates `dir` and its missing parents, one by one; returns the topmost one it
+ * created (undefined when `dir` existed). Not fs.mkdirSync's recursive mode: under /proc (and
+ * similar pseudo file systems) Node 20's never returns when a parent is missing.
+ */
+export function makeFolders(dir: string): string | undefined {
+  const missing: string[] = [];
+  const target = path.resolve(dir);
+  for (let d = target; ; d = path.dirname(d)) {
+    try {
+      if (!fs.statSync(d).isDirectory()) {
+        // As mkdir -p says it: the folder itself is a file (EEXIST), or one of its parents is (ENOTDIR).
+        const code = d === target ? 'EEXIST' : 'ENOTDIR';
+        throw Object.assign(new Error(`${code}: mkdir '${dir}'`), { code, syscall: 'mkdir', path: dir });
+      }
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || path.dirname(d) === d) throw e;
+      missing.push(d);
+    }
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      fs.mkdirSync(missing[i]!);
+    } catch (e) {
+      // Made meanwhile by someone else: fine; anything else is the caller's to report.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  return missing.length > 0 ? missing[missing.length - 1] : undefined;
 }
 
 /** Removes `dir` and its parents up to and including `created` (what a mkdir -p made), while empty. */
@@ -89,7 +121,7 @@ export function writeFileWhole(target: string, data: string | Uint8Array): void 
   }
   const final = existing ? fs.realpathSync(resolved) : resolved;
   const dir = path.dirname(final);
-  fs.mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const temp = tempSibling(final);
   let fd: number | undefined;
   try {

@@ -3,6 +3,7 @@
 // editor annotations all say the same thing.
 import * as l10n from '@vscode/l10n';
 import { fileUrlToPath } from '../src/model/file-url';
+import { escapeControlText } from '../src/model/escape-text';
 
 export { formatPercent, formatValue } from '../src/model/format';
 
@@ -19,6 +20,9 @@ export function formatLocation(url: string, line: number, file?: string): string
   } catch {
     // keep the raw url
   }
+  // A path holds no control or bidi characters; one that does is shown escaped, so an override in
+  // it cannot reorder the ":line" after it.
+  name = escapeControlText(name);
   const short = name.length > 60 ? '…' + name.slice(-59) : name;
   return line > 0 ? `${short}:${line}` : short;
 }

@@ -101,6 +101,8 @@ export function svgDocument(svg: SVGSVGElement, view: ExportView, context: Toolt
     const width = Number(rect?.getAttribute('width') ?? 0);
     const height = Number(rect?.getAttribute('height') ?? 0);
     target.querySelector('foreignObject')?.remove();
+    // d3-flame-graph's own title ("N samples", whatever the unit) gives way to ours.
+    for (const child of [...target.children]) if (child.tagName.toLowerCase() === 'title') child.remove();
     const tip = document.createElementNS(svgNs, 'title');
     tip.textContent = describeNode(datum, context).join('\n');
     target.prepend(tip);

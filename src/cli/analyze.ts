@@ -56,7 +56,11 @@ function sliceByTime(p: Profile, range: { fromMs?: number; toMs?: number }, show
   if (!span || span.axis !== 'time') throw new InputError(`${shown}: --from/--to need a CPU profile that kept its samples (this one has no per-sample times)`);
   const from = span.start + (range.fromMs ?? 0) * 1000;
   const to = range.toMs !== undefined ? Math.min(span.end, span.start + range.toMs * 1000) : span.end;
-  if (!(to > from)) throw new InputError(`${shown}: the profile's samples span ${formatValue(span.end - span.start, 'us')}; --from ${formatValue((range.fromMs ?? 0) * 1000, 'us')} is past its end`);
+  if (!(to > from)) {
+    // Name the option that leaves nothing: --from past the end, or --to at the very start.
+    const why = from >= span.end ? `--from ${formatValue((range.fromMs ?? 0) * 1000, 'us')} is past its end` : `--to ${formatValue((range.toMs ?? 0) * 1000, 'us')} leaves no time before it`;
+    throw new InputError(`${shown}: the profile's samples span ${formatValue(span.end - span.start, 'us')}; ${why}`);
+  }
   return sliceProfile(p, from, to);
 }
 

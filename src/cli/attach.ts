@@ -293,10 +293,16 @@ export function renderSnapshotDiff(diff: SnapshotDiff, top: number, title: strin
   const signed = (v: number, text: string): string => (v > 0 ? `+${text}` : text);
   const lines = [title, `heap ${signed(diff.totalSizeDelta, formatValue(diff.totalSizeDelta, 'bytes'))}, objects ${signed(diff.objectCountDelta, diff.objectCountDelta.toLocaleString('en-US'))}`, ''];
   lines.push('Growth by constructor:');
+  // Only what grew: unchanged and shrunk constructors are not growth.
+  const grown = diff.growth.filter((g) => g.selfSizeDelta > 0 || g.countDelta > 0);
+  if (grown.length === 0) {
+    lines.push('  (none)');
+    return lines.join('\n');
+  }
   lines.push(
     table(
       ['count', 'Δ count', 'self', 'Δ self', 'constructor'],
-      diff.growth
+      grown
         .slice(0, top)
         .map((g) => [g.countAfter.toLocaleString('en-US'), signed(g.countDelta, g.countDelta.toLocaleString('en-US')), formatValue(g.selfSizeAfter, 'bytes'), signed(g.selfSizeDelta, formatValue(g.selfSizeDelta, 'bytes')), g.name]),
       new Set([0, 1, 2, 3]),

@@ -6,7 +6,7 @@ import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
 import { escapeControlText } from '../model/escape-text';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
-import { diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
+import { baseScale, diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
 import { formatValue } from '../model/format';
 import { ProfileError, type Profile } from '../model/types';
 
@@ -103,7 +103,9 @@ export async function diffCommand(argv: string[]): Promise<number> {
   }
   const baseBusy = busyTotal(base);
   checkGateInputs(base, next, baseBusy, functions, baseFile, newFile, failAbove);
-  const pctOf = (v: number) => (baseBusy > 0 ? (v / baseBusy) * 100 : 0);
+  // Shares of the base as compared: with --normalize the deltas are against the scaled base, so is the share.
+  const comparedBusy = baseBusy * baseScale(base, next, options);
+  const pctOf = (v: number) => (comparedBusy > 0 ? (v / comparedBusy) * 100 : 0);
   const worst = functions.reduce<FunctionDelta | undefined>((w, d) => (d.selfDelta > (w?.selfDelta ?? 0) ? d : w), undefined);
   // Fails closed: a comparison that is not a clear "at most the limit" (NaN included) fails.
   const failed = failAbove !== undefined && worst !== undefined && !(pctOf(worst.selfDelta) <= failAbove);
@@ -155,13 +157,13 @@ export async function diffCommand(argv: string[]): Promise<number> {
         `base ${escapeControlText(baseFile)}: ${formatValue(base.totalValue[0] ?? 0, unit)} (${formatValue(baseBusy, unit)} busy)`,
         `new  ${escapeControlText(newFile)}: ${formatValue(next.totalValue[0] ?? 0, unit)} (${formatValue(busyTotal(next), unit)} busy)`,
         '',
-        renderFunctionDeltas(`Regressions by function (${what}):`, regressions, unit, baseBusy, cwd),
+        renderFunctionDeltas(`Regressions by function (${what}):`, regressions, unit, comparedBusy, cwd),
         '',
-        renderFunctionDeltas(`Improvements by function (${what}):`, improvements, unit, baseBusy, cwd),
+        renderFunctionDeltas(`Improvements by function (${what}):`, improvements, unit, comparedBusy, cwd),
         '',
-        renderLineDeltas(`Regressions by line:`, lineUp, unit, baseBusy, cwd),
+        renderLineDeltas(`Regressions by line:`, lineUp, unit, comparedBusy, cwd),
         '',
-        renderLineDeltas(`Improvements by line:`, lineDown, unit, baseBusy, cwd),
+        renderLineDeltas(`Improvements by line:`, lineDown, unit, comparedBusy, cwd),
       ].join('\n'),
     );
     if (failAbove !== undefined) {

@@ -9,7 +9,7 @@ import { buildInitMessage, findWebviewAssetDir, webviewAssetDirs, writeHtmlRepor
 import { InputError } from './analyze';
 import { loadSvgRenderer } from './svg-renderer';
 import { loadWebviewAssets } from '../webview-page/assets';
-import { info, out, writeFileAtomic } from './io';
+import { info, out, refuseInputAsOutput, writeFileAtomic } from './io';
 import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';
 import { foldedUnits, toFolded, type FoldedUnit } from '../export/folded';
@@ -36,7 +36,6 @@ Options:
                         with the format's extension (.pb.gz, .speedscope.json, .folded, .svg, .html)
   --unit U              folded counts: samples or us (CPU; default samples), bytes or samples
                         (heap; default bytes)
-  --sample-type T       pprof input: which sample type to read (e.g. cpu, alloc_space)
 ${profileLoadHelp}
   -h, --help            show this help
 
@@ -48,7 +47,7 @@ const formats: ViewExportFormat[] = [...exportFormats.map((f) => f.format), svgE
 export async function exportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(
     argv.map((a) => (a === '-o' ? '--out' : a)),
-    { values: ['format', 'out', 'unit', 'sample-type', ...profileLoadValues], flags: [...profileLoadFlags] },
+    { values: ['format', 'out', 'unit', ...profileLoadValues], flags: [...profileLoadFlags] },
   );
   if (args.flags.has('help')) {
     out(exportHelp);
@@ -62,11 +61,10 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (files.length > 1 && format !== 'speedscope') throw new UsageError(`--format ${format} takes one profile file (only speedscope combines several)`);
   const unit = args.values.get('unit');
   if (unit !== undefined && format !== 'folded') throw new UsageError('--unit applies to --format folded only');
-  const sampleType = args.values.get('sample-type');
-  const loadOptions = { ...profileLoadOptions(args), ...(sampleType !== undefined ? { sampleType } : {}) };
+  const loadOptions = profileLoadOptions(args);
   const load = (file: string) => loadProfileFile(file, loadOptions);
   const target = args.values.get('out') ?? path.join(path.dirname(files[0]!), defaultExportFileName(path.basename(files[0]!), format));
-  if (files.some((f) => path.resolve(f) === path.resolve(target))) throw new UsageError(`${target} is the input file; choose another with -o`);
+  refuseInputAsOutput(target, files, '-o');
   if (target === '-' && (format === 'pprof' || format === 'html')) throw new UsageError(`-o - (stdout) is for text formats; give --format ${format} a file`);
 
   const profiles: Profile[] = [];
@@ -97,6 +95,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       const title = path.basename(files[0]!);
       const init = buildInitMessage(first, title);
       const { unit, total, diff } = init.summary;
+      if (!(total > 0)) throw new InputError(`${files[0]!} has no samples: there is no flame graph to draw (its other formats can still be exported)`);
       data = await renderer.renderFlameGraphSvg({ tree: init.tree, context: { unit, total, diff }, title, styleSheet: loadWebviewAssets(assets).style });
       break;
     }

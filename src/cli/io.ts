@@ -1,4 +1,7 @@
 // Where the CLI writes: results to stdout, progress and warnings to stderr, files atomically.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from './args';
 import { describeFsError, outputErrorCodes, probeWritableDir, writeFileWhole } from '../fs-output';
 import { escapeControlText, escapeControlTextIndented, escapeControlTextJsonSafe } from '../model/escape-text';
 
@@ -88,3 +91,22 @@ export function ensureWritableDir(dir: string): void {
     throw toOutputError(dir, e);
   }
 }
+
+/** Whether `a` and `b` are one file: the same path, or (through a symbolic or hard link) the same inode. */
+export function isSameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    const sa = fs.statSync(a);
+    const sb = fs.statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false; // One does not exist (yet): not the same file.
+  }
+}
+
+/** A UsageError when the output `target` is one of the `inputs` (writing it would destroy the input). */
+export function refuseInputAsOutput(target: string, inputs: readonly string[], option: string): void {
+  if (target === '-') return;
+  if (inputs.some((f) => isSameFile(f, target))) throw new UsageError(`${target} is the input file${inputs.length > 1 ? ' (or one of them)' : ''}; writing it would replace the profile: choose another with ${option}`);
+}
+

@@ -1,6 +1,6 @@
 // The options every command that reads profiles shares (documented in each command's help):
-// --no-source-maps, --max-source-size (largest script or map read for source mapping) and
-// --max-size (largest profile, once un-gzipped).
+// --no-source-maps, --max-source-size (largest script or map read for source mapping),
+// --max-size (largest profile, once un-gzipped), --from/--to and --sample-type (which of a pprof's).
 import { parseSize } from '../model/size';
 import { parseDuration, sizeOption, UsageError, type ParsedArgs } from './args';
 import type { LoadOptions } from './analyze';
@@ -15,14 +15,18 @@ export const profileLoadHelp = `  --no-source-maps      keep generated (compiled
                         eighth of the machine's memory, at most 2 GB)
   --from TIME, --to TIME
                         only the samples between these times, counted from the first sample
-                        (e.g. --from 1.2s --to 3400ms; CPU profiles that kept their samples)`;
+                        (e.g. --from 1.2s --to 3400ms; CPU profiles that kept their samples)
+  --sample-type T       pprof input: which sample type to read (e.g. cpu, alloc_space,
+                        inuse_space; default: the profile's own default)`;
 
 export const profileLoadFlags = ['no-source-maps'] as const;
-export const profileLoadValues = ['max-source-size', 'max-size', 'from', 'to'] as const;
+export const profileLoadValues = ['max-source-size', 'max-size', 'from', 'to', 'sample-type'] as const;
 
 /** The LoadOptions the flags ask for. */
 export function profileLoadOptions(args: ParsedArgs): LoadOptions {
   const options: LoadOptions = { sourceMaps: !args.flags.has('no-source-maps') };
+  const sampleType = args.values.get('sample-type');
+  if (sampleType !== undefined) options.sampleType = sampleType;
   const maxSize = sizeOption(args, 'max-size');
   if (maxSize !== undefined) options.maxSize = maxSize;
   const text = args.values.get('max-source-size');

@@ -4,7 +4,7 @@ import { intOption, parseArgs, UsageError } from './args';
 import { hotspots, loadProfileFile, type Hotspots } from './analyze';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
-import { out, info } from './io';
+import { out, info, refuseInputAsOutput } from './io';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { defaultViewOptions } from '../protocol';
 
@@ -60,6 +60,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
     hideNodeModules: args.flags.has('hide-node-modules'),
     hideInternals: args.flags.has('hide-internals'),
   };
+  const html = args.values.get('html');
+  if (html !== undefined) refuseInputAsOutput(html, [file], '--html');
   const profile = await loadProfileFile(file, profileLoadOptions(args));
   const h = hotspots(profile, { top, cwd: process.cwd(), view });
   if (args.flags.has('json')) {
@@ -68,7 +70,6 @@ export async function reportCommand(argv: string[]): Promise<number> {
   } else {
     out(renderHotspots(h, `${file} (${h.kind === 'cpu' ? 'CPU profile' : 'heap profile'})`));
   }
-  const html = args.values.get('html');
   if (html !== undefined) {
     writeHtmlReport(html, profile, path.basename(file), view, path.resolve(file));
     info(`wrote ${html}`);

@@ -30,7 +30,7 @@ export function renderHotspots(h: Hotspots, title?: string): string {
   const out: string[] = [];
   if (title) out.push(escapeControlText(title));
   if (h.kind === 'cpu') {
-    out.push(`${v(h.total)} recorded, ${h.sampleCount} samples${h.idle > 0 ? `, ${formatPercent(h.idle, h.total)} idle` : ''}`);
+    out.push(`${v(h.total)} recorded, ${h.sampleCount} sample${h.sampleCount === 1 ? '' : 's'}${h.idle > 0 ? `, ${formatPercent(h.idle, h.total)} idle` : ''}`);
   } else {
     out.push(`${v(h.total)} sampled (live and collected allocations)`);
   }

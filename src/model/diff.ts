@@ -44,7 +44,18 @@ export interface LineDelta {
 const functionKey = (f: Frame) => `${f.functionName}\u0000${f.url}\u0000${f.line}`;
 const looseKey = (f: Frame) => `${f.functionName}\u0000${f.url}`;
 
-function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
+/**
+ * after − before, and 0 where they differ by less than half a unit (µs or byte: below any
+ * profiler's resolution; a pprof round trip rounds each sample to whole ns) or by floating-point
+ * rounding (a baseline scaled by --normalize): such noise is no change, and must not trip a gate.
+ */
+function change(after: number, before: number): number {
+  const d = after - before;
+  return Math.abs(d) < 0.5 || Math.abs(d) <= 1e-9 * Math.max(Math.abs(after), Math.abs(before)) ? 0 : d;
+}
+
+/** What the baseline's values are multiplied by before comparing: 1, or with `normalize` new total ÷ base total. */
+export function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
   if (base.kind !== next.kind || base.unit !== next.unit) {
     throw new ProfileError('invalid-structure', `cannot compare a ${base.kind} profile with a ${next.kind} profile`);
   }
@@ -205,10 +216,10 @@ export function diffFunctions(base: Profile, next: Profile, options: DiffOptions
       frame: (a ?? bv)?.frame as Frame,
       selfBefore,
       selfAfter,
-      selfDelta: selfAfter - selfBefore,
+      selfDelta: change(selfAfter, selfBefore),
       totalBefore,
       totalAfter,
-      totalDelta: totalAfter - totalBefore,
+      totalDelta: change(totalAfter, totalBefore),
     });
   }
   return rows.sort(
@@ -251,7 +262,7 @@ export function diffLines(base: Profile, next: Profile, options: DiffOptions = {
     const row = (a ?? bv) as { url: string; line: number };
     const b = (bv?.value ?? 0) * scale;
     const v = a?.value ?? 0;
-    rows.push({ url: row.url, line: row.line, before: b, after: v, delta: v - b });
+    rows.push({ url: row.url, line: row.line, before: b, after: v, delta: change(v, b) });
   }
   return rows.sort((x, y) => byMagnitude(x.delta, y.delta) || compareText(x.url, y.url) || x.line - y.line);
 }

@@ -116,7 +116,8 @@ export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): 
     if (sample.value.length !== types.length) {
       throw new ProfileError('invalid-structure', `Not a valid pprof: a sample has ${sample.value.length} values for ${types.length} sample types.`);
     }
-    const value = num(sample.value[chosen]!) * scale;
+    // Dividing by 1000 keeps whole ns counts exact in µs (× 1e-3 gives 70675.99999… for 70676000).
+    const value = scale === 1e-3 ? num(sample.value[chosen]!) / 1000 : num(sample.value[chosen]!) * scale;
     const count = countIndex >= 0 ? num(sample.value[countIndex]!) : 0;
     if (value === 0 && count === 0) continue;
     if (value < 0 || count < 0) {

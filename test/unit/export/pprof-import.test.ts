@@ -25,6 +25,12 @@ before(async () => {
 
 const flamelens = (args: string[], cwd = repoRoot) => runCli(cli, args, cwd);
 
+function flamelensOk(args: string[]): string {
+  const r = flamelens(args);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
 function reportJson(file: string): ReportJson {
   const r = flamelens(['report', file, '--json', '--top', '30', '--no-source-maps']);
   assert.equal(r.status, 0, r.stderr);
@@ -142,6 +148,10 @@ test('pprof import: CPU and heap profiles written by Go\'s runtime/pprof open wi
   assertProfileInvariants(inuse);
   const allocBig = functionTable(inuse).find((r) => inuse.frames[r.frame]!.functionName === 'main.allocBig');
   assert.ok(allocBig && allocBig.self >= 64 * 1024 && allocBig.self < 200 * 64 * 1024, `inuse allocBig ${allocBig?.self}`);
+  // The same choice from the CLI's report and diff (not only export): in-use memory of a Go heap profile.
+  const inuseCli = JSON.parse(flamelensOk(['report', heapFile, '--json', '--no-source-maps', '--sample-type', 'inuse_space'])) as ReportJson;
+  assert.ok(inuseCli.notes.some((n) => n.includes('inuse_space/bytes')) && inuseCli.total < heap.total, `inuse ${inuseCli.total} < alloc ${heap.total}`);
+  assert.match(flamelensOk(['diff', heapFile, heapFile, '--sample-type', 'inuse_space', '--no-source-maps']), /Regressions by function \(self bytes\):\n\s+\(none\)/);
   assert.throws(() => parseProfile(bytes, { sampleType: 'wall' }), (e: unknown) => e instanceof ProfileError && /no sample type "wall".*alloc_objects\/count/.test(e.message));
 });
 
