@@ -99,6 +99,8 @@ export async function attachCommand(argv: string[]): Promise<number> {
 
   const controller = new AbortController();
   let shownPercent = -1;
+  /** The target is busy and we wait for it to leave it as found. */
+  let waiting = false;
   const options: AttachOptions = {
     cpu,
     heap,
@@ -109,7 +111,12 @@ export async function attachCommand(argv: string[]): Promise<number> {
     ...(durationMs !== undefined ? { durationMs } : {}),
     onProgress: (p) => {
       if (p.phase === 'resolving' || p.phase === 'connecting') info(p.message);
-      else if (p.phase === 'snapshot' && p.done !== undefined && p.total) {
+      else if (p.phase === 'waiting') {
+        // Ends a snapshot progress line cut short by a cancel.
+        if (process.stderr.isTTY && shownPercent >= 0 && shownPercent < 100) process.stderr.write('\n');
+        waiting = true;
+        info(p.message);
+      } else if (p.phase === 'snapshot' && p.done !== undefined && p.total) {
         const percent = Math.floor((p.done / p.total) * 100);
         if (percent === shownPercent) return;
         shownPercent = percent;
@@ -128,7 +135,9 @@ export async function attachCommand(argv: string[]): Promise<number> {
   let cancelledBy: NodeJS.Signals | undefined;
   const cancel = (by: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
-      info('leaving the target as found first (a few seconds at most)…');
+      // Exiting now would leave the inspector FlameLens opened listening: the leave has to finish.
+      if (waiting) info('still waiting for the target to finish (see above); killing FlameLens now would leave the inspector it opened listening');
+      else info('leaving the target as found first (a few seconds at most)…');
       return;
     }
     cancelledBy = by;
