@@ -36,6 +36,8 @@ import {
 } from './worker-relay';
 import { MetricsSampler, metricsEnv, metricsFileName } from './server-metrics';
 import { preloadIntoWorkersWithOwnEnv } from './worker-env';
+import { cpuProfileWithout, heapProfileWithout } from './agent-frames';
+import { pathToFileURL } from 'node:url';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -331,7 +333,7 @@ class Recorder {
     }
     try {
       const file = profileFileName(process.pid, threadId, kind);
-      writeAtomic(path.join(this.config.dir, file), JSON.stringify(profile));
+      writeAtomic(path.join(this.config.dir, file), JSON.stringify(withoutAgentFrames(kind, profile)));
       this.sidecar.files.push({ kind, file });
     } catch (e) {
       this.sidecar.errors.push(`${kind}: ${errorText(e)}`);
@@ -351,6 +353,20 @@ class Recorder {
     } catch {
       // Nowhere left to report to; the launcher will see the thread as missing.
     }
+  }
+}
+
+/** The agent's own file as a profile names it (a path for CommonJS; as a URL, to be safe). */
+const agentUrls = new Set([__filename, pathToFileURL(__filename).href]);
+
+/** The profile without the agent's frames (see ./agent-frames.ts); as it was if that fails: never lose a profile. */
+function withoutAgentFrames(kind: CaptureKind, profile: object): object {
+  try {
+    return kind === 'cpu'
+      ? cpuProfileWithout(profile as Parameters<typeof cpuProfileWithout>[0], agentUrls)
+      : heapProfileWithout(profile as Parameters<typeof heapProfileWithout>[0], agentUrls);
+  } catch {
+    return profile;
   }
 }
 
