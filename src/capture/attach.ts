@@ -288,17 +288,16 @@ class Session implements AttachSession {
       const left = await detach(connection, endpoint, this.context.token, (message) => this.report('waiting', message));
       inspectorClosed = left.closed;
       otherSessions = left.others;
-      if (left.mayBeOpen && left.busy && isAlivePid(endpoint.pid)) {
+      if (left.mayBeOpen && left.busy) {
         warnings.push(
           `the target was still busy after ${BUSY_GIVE_UP_MS / 1000} s without progress, so the inspector FlameLens opened on port ${endpoint.port} ` +
             'may still be open; attaching again with FlameLens once it is idle closes it when that session ends',
         );
       } else if (left.mayBeOpen) {
-        warnings.push(
-          isAlivePid(endpoint.pid)
-            ? `could not confirm that the inspector FlameLens opened on port ${endpoint.port} closed again`
-            : `pid ${endpoint.pid} exited while the inspector was being closed`,
-        );
+        warnings.push(`could not confirm that the inspector FlameLens opened on port ${endpoint.port} closed again`);
+      } else if (left.targetGone && this.ended?.code !== 'target-exited') {
+        // (Having exited earlier, during the capture, it is the capture's error already.)
+        warnings.push(`pid ${endpoint.pid} exited while FlameLens was leaving it; its inspector ended with it`);
       }
     }
 
@@ -545,6 +544,8 @@ interface Left {
   others: number;
   /** It should have closed and we could not confirm it did. */
   mayBeOpen: boolean;
+  /** The target exited (before or while we left): its inspector ended with it. */
+  targetGone?: boolean;
   /** The target stayed busy (a heap snapshot, a long synchronous task) past BUSY_GIVE_UP_MS and never answered the leave. */
   busy?: boolean;
 }
@@ -581,8 +582,10 @@ async function detach(connection: Connection | undefined, endpoint: Endpoint, to
   if (isLeaveAnswer(answer) && !answer.closing) return { closed: false, others: answer.others, mayBeOpen: false };
   // Without an answer, whether we opened it decides.
   if (!isLeaveAnswer(answer) && !endpoint.openedInspector) return { closed: false, others: 0, mayBeOpen: false };
-  const closed = await confirmClosed(endpoint);
-  return { closed, others: 0, mayBeOpen: !closed, ...(busy ? { busy } : {}) };
+  const state = await confirmClosed(endpoint);
+  // A target that ended took its inspector with it: nothing may be open.
+  if (state === 'gone') return { closed: false, others: 0, mayBeOpen: false, targetGone: true };
+  return { closed: state === 'closed', others: 0, mayBeOpen: state !== 'closed', ...(busy ? { busy } : {}) };
 }
 
 /**
@@ -633,15 +636,19 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
   }
 }
 
-/** Closed means nothing listens on the port any more (not merely "doesn't answer HTTP right now"), and the target still runs. */
-async function confirmClosed(endpoint: Endpoint): Promise<boolean> {
+/**
+ * 'closed': nothing listens on the port any more (not merely "doesn't answer HTTP right now"), and
+ * the target still runs; 'gone': the target exited; 'open': it still listens after the close was due.
+ */
+async function confirmClosed(endpoint: Endpoint): Promise<'closed' | 'gone' | 'open'> {
   const deadline = Date.now() + CLOSE_DELAY_MS + 5000;
+  const gone = (): boolean => endpoint.pid !== undefined && !isAlive(endpoint.pid);
   while (Date.now() < deadline) {
-    if (endpoint.pid !== undefined && !isAlive(endpoint.pid)) return false;
-    if (!(await stillListening(endpoint))) return endpoint.pid === undefined || isAlive(endpoint.pid);
+    if (gone()) return 'gone';
+    if (!(await stillListening(endpoint))) return gone() ? 'gone' : 'closed';
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return false;
+  return gone() ? 'gone' : 'open';
 }
 
 async function stillListening(endpoint: Endpoint): Promise<boolean> {
@@ -682,10 +689,6 @@ async function goneWithin(pid: number, ms: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return true;
-}
-
-function isAlivePid(pid: number | undefined): boolean {
-  return pid === undefined || isAlive(pid);
 }
 
 function formatSeconds(ms: number): string {
