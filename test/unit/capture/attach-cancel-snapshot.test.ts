@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { attach } from '../../../src/capture/attach';
 import type { AttachProgress } from '../../../src/capture/attach';
-import { findInspector } from '../../../src/capture/processes';
-import { bundleCli, connectionRefused, isRunning, killAllTargets, scratchDir, startCli, startTarget } from '../../support/attach-targets';
+import { assertLeftAsFound, bundleCli, killAllTargets, openedPort, scratchDir, startCli, startTarget } from '../../support/attach-targets';
 import type { Target } from '../../support/attach-targets';
 
 after(killAllTargets);
@@ -28,16 +27,6 @@ before(async () => {
 
 function startBigHeap(name: string): Promise<Target> {
   return startTarget(BIG_HEAP, { nodeArgs: ['--inspect-port=0'], name });
-}
-
-async function openedPort(target: Target): Promise<number> {
-  return Number((await target.waitFor(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
-}
-
-async function assertLeftAsFound(target: Target, port: number): Promise<void> {
-  assert.ok(isRunning(target.child), 'the target still runs');
-  assert.ok(await connectionRefused('127.0.0.1', port), `the inspector port ${port} refuses connections`);
-  assert.equal(await findInspector(target.pid), undefined, 'the target has no inspector socket');
 }
 
 describe('cancel while a heap snapshot is being written', () => {
