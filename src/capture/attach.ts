@@ -556,7 +556,7 @@ const LEAVE_ANSWER_MS = 3000;
  * How long a busy target may go without a sign of progress (snapshot chunks or progress) before
  * we give up on the leave. A 400 MB snapshot showed gaps of up to 9 s between its events.
  */
-export const BUSY_GIVE_UP_MS = 60_000;
+const BUSY_GIVE_UP_MS = 60_000;
 
 /**
  * Disconnects, after unregistering from the target's list of FlameLens sessions. The last session

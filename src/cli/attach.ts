@@ -43,7 +43,9 @@ Options:
   -h, --help             show this help
 
 Ctrl+C stops recording and writes the files; a second Ctrl+C cancels without writing. SIGTERM
-or SIGHUP cancels like a second Ctrl+C. Either way FlameLens first leaves the target as it found it.
+or SIGHUP cancels like a second Ctrl+C. Either way FlameLens first leaves the target as it found it;
+a target that is busy (V8 cannot stop a heap snapshot midway) is waited for, with a message, until
+it can close the inspector FlameLens opened (up to 60 s without progress).
 The output folder is created and checked before the target is touched. If the target exits while
 recording (process.exit(), or nothing left to run), what was recorded until then is saved and
 FlameLens disconnects at once so the target can end.
