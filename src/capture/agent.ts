@@ -12,7 +12,7 @@
 import * as inspector from 'node:inspector';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread, threadId } from 'node:worker_threads';
+import { getEnvironmentData, isMainThread, setEnvironmentData, threadId } from 'node:worker_threads';
 import {
   agentEnv,
   profileFileName,
@@ -35,6 +35,9 @@ import {
   type Registration,
 } from './worker-relay';
 import { MetricsSampler, metricsEnv, metricsFileName } from './server-metrics';
+import { preloadIntoWorkersWithOwnEnv } from './worker-env';
+import { cpuProfileWithout, heapProfileWithout } from './agent-frames';
+import { pathToFileURL } from 'node:url';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -64,6 +67,29 @@ function readConfig(env: NodeJS.ProcessEnv): AgentConfig | undefined {
     durationMs: positiveInt(env[agentEnv.durationMs], 0),
     waitForStart: env[agentEnv.waitForStart] === '1',
   };
+}
+
+/**
+ * Environment data key under which an agent publishes its config: every worker created afterwards
+ * inherits it, also one given its own `env` (`new Worker(file, { env: {} })`), which has no
+ * FLAMELENS_* variables (see ./worker-env.ts). Child processes still get the environment.
+ */
+const configKey = 'flamelens.agent.config';
+
+/** This thread's config: from its environment, else from the thread that created it. */
+function findConfig(): AgentConfig | undefined {
+  const fromEnv = readConfig(process.env);
+  if (fromEnv) {
+    setEnvironmentData(configKey, fromEnv);
+    return fromEnv;
+  }
+  const inherited = isMainThread ? undefined : getEnvironmentData(configKey);
+  return isAgentConfig(inherited) ? inherited : undefined;
+}
+
+function isAgentConfig(value: unknown): value is AgentConfig {
+  const c = value as Partial<AgentConfig> | undefined;
+  return typeof c?.dir === 'string' && typeof c.cpu === 'boolean' && typeof c.heap === 'boolean';
 }
 
 function positiveInt(text: string | undefined, fallback: number): number {
@@ -307,7 +333,7 @@ class Recorder {
     }
     try {
       const file = profileFileName(process.pid, threadId, kind);
-      writeAtomic(path.join(this.config.dir, file), JSON.stringify(profile));
+      writeAtomic(path.join(this.config.dir, file), JSON.stringify(withoutAgentFrames(kind, profile)));
       this.sidecar.files.push({ kind, file });
     } catch (e) {
       this.sidecar.errors.push(`${kind}: ${errorText(e)}`);
@@ -330,12 +356,27 @@ class Recorder {
   }
 }
 
+/** The agent's own file as a profile names it (a path for CommonJS; as a URL, to be safe). */
+const agentUrls = new Set([__filename, pathToFileURL(__filename).href]);
+
+/** The profile without the agent's frames (see ./agent-frames.ts); as it was if that fails: never lose a profile. */
+function withoutAgentFrames(kind: CaptureKind, profile: object): object {
+  try {
+    return kind === 'cpu'
+      ? cpuProfileWithout(profile as Parameters<typeof cpuProfileWithout>[0], agentUrls)
+      : heapProfileWithout(profile as Parameters<typeof heapProfileWithout>[0], agentUrls);
+  } catch {
+    return profile;
+  }
+}
+
 function main(): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[loadedKey]) return; // loaded twice (e.g. --require given twice): one recorder per thread
   g[loadedKey] = true;
-  const config = readConfig(process.env);
+  const config = findConfig();
   if (!config) return;
+  preloadIntoWorkersWithOwnEnv(__filename);
   // A process started after a manual stop stays unrecorded.
   if (fs.existsSync(path.join(config.dir, stopFileName))) return;
   // Nor does a worker starting while its parent thread exits: it would be torn down unsaved.

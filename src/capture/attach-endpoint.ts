@@ -11,6 +11,7 @@ import {
   isPortListening,
   listeningSocketsOf,
   looksLikeNode,
+  nodeFlagGiven,
   readProcessBasics,
 } from './processes';
 
@@ -159,10 +160,15 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
   }
   // Someone may have taken the port between our check and the signal.
   if (expectedPort !== 0 && (await isPortListening(expectedPort))) throw await portInUse(expectedPort, pid);
+  // SigCgt cannot tell Node's own SIGUSR1 handler from a program's process.on('SIGUSR1'), which replaces it.
+  const why = (await nodeFlagGiven(pid, basics.argv, '--disable-sigusr1').catch(() => false))
+    ? 'it was started with --disable-sigusr1'
+    : "most likely the program handles SIGUSR1 itself (process.on('SIGUSR1') replaces the handler that opens the inspector), " +
+      'or its inspector is disabled (a Node.js built without it), or its main thread is blocked in a long synchronous call';
   throw new AttachError(
     'inspector-not-opened',
-    `pid ${pid} did not open an inspector within ${openTimeoutMs} ms of SIGUSR1 ` +
-      '(was it started with --disable-sigusr1, or is it stuck in a long synchronous task?)',
+    `pid ${pid} did not open an inspector within ${openTimeoutMs} ms of SIGUSR1: ${why}. ` +
+      'Start it with --inspect (--inspect=0 for any free port) and attach by PID or host:port',
   );
 }
 

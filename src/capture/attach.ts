@@ -50,7 +50,8 @@ export interface AttachOptions {
   openTimeoutMs?: number;
 }
 
-export type AttachPhase = 'resolving' | 'connecting' | 'recording' | 'stopping' | 'snapshot' | 'detaching' | 'done';
+/** 'waiting': the target is busy (e.g. writing a heap snapshot) and FlameLens waits for it before it can leave it as found. */
+export type AttachPhase = 'resolving' | 'connecting' | 'recording' | 'stopping' | 'snapshot' | 'detaching' | 'waiting' | 'done';
 
 export interface AttachProgress {
   phase: AttachPhase;
@@ -151,7 +152,7 @@ export async function attach(target: AttachTarget, options: AttachOptions): Prom
     throwIfAborted(options.signal);
   } catch (error) {
     // A failed attach leaves the target as found.
-    const left = await detach(connection, endpoint, token);
+    const left = await detach(connection, endpoint, token, (m) => report('waiting', m));
     removeIfEmpty(output);
     const mapped = mapError(error, endpoint, 'attaching');
     if (left.mayBeOpen) mapped.message += `; the inspector FlameLens opened on port ${endpoint.port} may still be open`;
@@ -284,15 +285,19 @@ class Session implements AttachSession {
       }
     } else {
       this.report('detaching', endpoint.openedInspector ? 'closing the inspector we opened' : 'disconnecting');
-      const left = await detach(connection, endpoint, this.context.token);
+      const left = await detach(connection, endpoint, this.context.token, (message) => this.report('waiting', message));
       inspectorClosed = left.closed;
       otherSessions = left.others;
-      if (left.mayBeOpen) {
+      if (left.mayBeOpen && left.busy) {
         warnings.push(
-          isAlivePid(endpoint.pid)
-            ? `could not confirm that the inspector FlameLens opened on port ${endpoint.port} closed again`
-            : `pid ${endpoint.pid} exited while the inspector was being closed`,
+          `the target was still busy after ${BUSY_GIVE_UP_MS / 1000} s without progress, so the inspector FlameLens opened on port ${endpoint.port} ` +
+            'may still be open; attaching again with FlameLens once it is idle closes it when that session ends',
         );
+      } else if (left.mayBeOpen) {
+        warnings.push(`could not confirm that the inspector FlameLens opened on port ${endpoint.port} closed again`);
+      } else if (left.targetGone && this.ended?.code !== 'target-exited') {
+        // (Having exited earlier, during the capture, it is the capture's error already.)
+        warnings.push(`pid ${endpoint.pid} exited while FlameLens was leaving it; its inspector ended with it`);
       }
     }
 
@@ -391,9 +396,13 @@ class Session implements AttachSession {
       });
     }
     // Profiler.disable etc. only when the connection still works and the target is not waiting to exit.
+    // After a cancel they are not awaited: queued behind a snapshot still being written, they would
+    // only delay the leave, which detach() waits for.
     if (!connection.isClosed && !this.targetExiting) {
-      if (cpu) await connection.send('Profiler.disable').catch(() => undefined);
-      if (options.heap || options.snapshot) await connection.send('HeapProfiler.disable').catch(() => undefined);
+      const disable = (method: 'Profiler.disable' | 'HeapProfiler.disable'): Promise<unknown> =>
+        connection.send(method, undefined, { timeoutMs: this.ended ? 0 : undefined }).catch(() => undefined);
+      const disabled = [cpu && disable('Profiler.disable'), (options.heap || options.snapshot) && disable('HeapProfiler.disable')];
+      if (!this.ended) await Promise.all(disabled);
     }
   }
 
@@ -450,11 +459,19 @@ class Session implements AttachSession {
     const offProgress = connection.on('HeapProfiler.reportHeapSnapshotProgress', ({ done, total }) => {
       this.report('snapshot', `heap snapshot: ${done} of ${total}`, done, total);
     });
-    const onAbort = (): void => connection.dispose();
+    // A snapshot of a big heap takes long: no timeout, but a closed connection or cancel ends the wait.
+    const taking = connection.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }, { timeoutMs: 0 });
+    taking.catch(() => undefined);
+    // A cancel stops the wait but keeps the connection: V8 cannot stop a snapshot midway, and a
+    // session that disconnects now loses every command queued behind it, the leave that closes the
+    // inspector included. detach() waits for the snapshot to end instead.
+    let onAbort!: () => void;
+    const cancelled = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new AttachError('cancelled', 'cancelled by the user; nothing was written'));
+    });
     this.options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      // A snapshot of a big heap takes long: no timeout, but a closed connection or cancel ends it.
-      await connection.send('HeapProfiler.takeHeapSnapshot', { reportProgress: true, captureNumericValue: false }, { timeoutMs: 0 });
+      await Promise.race([taking, cancelled]);
     } catch (error) {
       stream.abort();
       throw error;
@@ -527,13 +544,25 @@ interface Left {
   others: number;
   /** It should have closed and we could not confirm it did. */
   mayBeOpen: boolean;
+  /** The target exited (before or while we left): its inspector ended with it. */
+  targetGone?: boolean;
+  /** The target stayed busy (a heap snapshot, a long synchronous task) past BUSY_GIVE_UP_MS and never answered the leave. */
+  busy?: boolean;
 }
+
+/** A target that is not busy answers the leave at once; past this, we say we are waiting. */
+const LEAVE_ANSWER_MS = 3000;
+/**
+ * How long a busy target may go without a sign of progress (snapshot chunks or progress) before
+ * we give up on the leave. A 400 MB snapshot showed gaps of up to 9 s between its events.
+ */
+const BUSY_GIVE_UP_MS = 60_000;
 
 /**
  * Disconnects, after unregistering from the target's list of FlameLens sessions. The last session
  * to leave an inspector FlameLens opened has the target close it, and confirms it no longer listens.
  */
-async function detach(connection: Connection | undefined, endpoint: Endpoint, token: string): Promise<Left> {
+async function detach(connection: Connection | undefined, endpoint: Endpoint, token: string, report?: (message: string) => void): Promise<Left> {
   let conn = connection;
   if ((!conn || conn.isClosed) && endpoint.openedInspector) {
     // Reconnect just to leave (e.g. the first connect failed after SIGUSR1 opened it).
@@ -542,36 +571,84 @@ async function detach(connection: Connection | undefined, endpoint: Endpoint, to
       .catch(() => undefined);
   }
   let answer: unknown;
+  let busy = false;
   if (conn && !conn.isClosed) {
     // The target only schedules the close and answers; we disconnect at once, so when its timer
     // fires no session is left (closing with one attached can crash it, nodejs/node#18761).
-    const evaluated = await conn
-      .send(
-        'Runtime.evaluate',
-        { expression: leaveExpression(token, endpoint.openedInspector), includeCommandLineAPI: true, silent: true, returnByValue: true },
-        { timeoutMs: 3000 },
-      )
-      .catch(() => undefined);
-    answer = evaluated?.result.value;
+    ({ answer, busy } = await leave(conn, endpoint, token, report));
     conn.dispose();
   }
   connection?.dispose();
   if (isLeaveAnswer(answer) && !answer.closing) return { closed: false, others: answer.others, mayBeOpen: false };
   // Without an answer, whether we opened it decides.
   if (!isLeaveAnswer(answer) && !endpoint.openedInspector) return { closed: false, others: 0, mayBeOpen: false };
-  const closed = await confirmClosed(endpoint);
-  return { closed, others: 0, mayBeOpen: !closed };
+  const state = await confirmClosed(endpoint);
+  // A target that ended took its inspector with it: nothing may be open.
+  if (state === 'gone') return { closed: false, others: 0, mayBeOpen: false, targetGone: true };
+  return { closed: state === 'closed', others: 0, mayBeOpen: state !== 'closed', ...(busy ? { busy } : {}) };
 }
 
-/** Closed means nothing listens on the port any more (not merely "doesn't answer HTTP right now"), and the target still runs. */
-async function confirmClosed(endpoint: Endpoint): Promise<boolean> {
+/**
+ * Sends the leave and waits for its answer. A target writing a heap snapshot (or in a long
+ * synchronous task) answers only when done, and a disconnect drops the queued leave with it, so
+ * we wait for as long as it shows progress, and give up after BUSY_GIVE_UP_MS without any.
+ */
+async function leave(conn: Connection, endpoint: Endpoint, token: string, report?: (message: string) => void): Promise<{ answer: unknown; busy: boolean }> {
+  const answered = conn
+    .send(
+      'Runtime.evaluate',
+      { expression: leaveExpression(token, endpoint.openedInspector), includeCommandLineAPI: true, silent: true, returnByValue: true },
+      { timeoutMs: 0 },
+    )
+    .then(
+      (evaluated): { value: unknown } => ({ value: evaluated.result.value }),
+      (): { value: unknown } => ({ value: undefined }),
+    );
+  let lastSign = Date.now();
+  const sign = (): void => void (lastSign = Date.now());
+  const offs = [conn.on('HeapProfiler.addHeapSnapshotChunk', sign), conn.on('HeapProfiler.reportHeapSnapshotProgress', sign)];
+  try {
+    const first = await within(answered, LEAVE_ANSWER_MS);
+    if (first) return { answer: first.value, busy: false };
+    const who = endpoint.pid !== undefined ? `pid ${endpoint.pid}` : `the target at ${endpoint.host}:${endpoint.port}`;
+    report?.(
+      `${who} is busy (writing a heap snapshot, which V8 cannot stop midway, or in a long synchronous task): ` +
+        `waiting for it, to leave it as found (giving up after ${BUSY_GIVE_UP_MS / 1000} s without progress)…`,
+    );
+    for (;;) {
+      const later = await within(answered, 500);
+      if (later) return { answer: later.value, busy: false };
+      if (Date.now() - lastSign > BUSY_GIVE_UP_MS) return { answer: undefined, busy: true };
+    }
+  } finally {
+    for (const off of offs) off();
+  }
+}
+
+/** The promise's value, or undefined when it has not settled within `ms` (the timer is cleared either way). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * 'closed': nothing listens on the port any more (not merely "doesn't answer HTTP right now"), and
+ * the target still runs; 'gone': the target exited; 'open': it still listens after the close was due.
+ */
+async function confirmClosed(endpoint: Endpoint): Promise<'closed' | 'gone' | 'open'> {
   const deadline = Date.now() + CLOSE_DELAY_MS + 5000;
+  const gone = (): boolean => endpoint.pid !== undefined && !isAlive(endpoint.pid);
   while (Date.now() < deadline) {
-    if (endpoint.pid !== undefined && !isAlive(endpoint.pid)) return false;
-    if (!(await stillListening(endpoint))) return endpoint.pid === undefined || isAlive(endpoint.pid);
+    if (gone()) return 'gone';
+    if (!(await stillListening(endpoint))) return gone() ? 'gone' : 'closed';
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return false;
+  return gone() ? 'gone' : 'open';
 }
 
 async function stillListening(endpoint: Endpoint): Promise<boolean> {
@@ -612,10 +689,6 @@ async function goneWithin(pid: number, ms: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return true;
-}
-
-function isAlivePid(pid: number | undefined): boolean {
-  return pid === undefined || isAlive(pid);
 }
 
 function formatSeconds(ms: number): string {

@@ -135,6 +135,13 @@ export function inspectPortFromArgs(args: readonly string[]): number | undefined
   return port;
 }
 
+/** Whether Node was given `flag` (e.g. --disable-sigusr1) on its command line, before the script, or in NODE_OPTIONS. */
+export async function nodeFlagGiven(pid: number, argv: readonly string[], flag: string): Promise<boolean> {
+  const script = argv.findIndex((a, i) => i > 0 && !a.startsWith('-'));
+  const options = script < 0 ? argv : argv.slice(0, script);
+  return options.includes(flag) || splitNodeOptions(await readEnvVar(pid, 'NODE_OPTIONS')).includes(flag);
+}
+
 function splitNodeOptions(value: string | undefined): string[] {
   return value ? ['node', ...value.split(/\s+/).filter(Boolean)] : [];
 }

@@ -43,7 +43,9 @@ Options:
   -h, --help             show this help
 
 Ctrl+C stops recording and writes the files; a second Ctrl+C cancels without writing. SIGTERM
-or SIGHUP cancels like a second Ctrl+C. Either way FlameLens first leaves the target as it found it.
+or SIGHUP cancels like a second Ctrl+C. Either way FlameLens first leaves the target as it found it;
+a target that is busy (V8 cannot stop a heap snapshot midway) is waited for, with a message, until
+it can close the inspector FlameLens opened (up to 60 s without progress).
 The output folder is created and checked before the target is touched. If the target exits while
 recording (process.exit(), or nothing left to run), what was recorded until then is saved and
 FlameLens disconnects at once so the target can end.
@@ -99,6 +101,8 @@ export async function attachCommand(argv: string[]): Promise<number> {
 
   const controller = new AbortController();
   let shownPercent = -1;
+  /** The target is busy and we wait for it to leave it as found. */
+  let waiting = false;
   const options: AttachOptions = {
     cpu,
     heap,
@@ -109,7 +113,12 @@ export async function attachCommand(argv: string[]): Promise<number> {
     ...(durationMs !== undefined ? { durationMs } : {}),
     onProgress: (p) => {
       if (p.phase === 'resolving' || p.phase === 'connecting') info(p.message);
-      else if (p.phase === 'snapshot' && p.done !== undefined && p.total) {
+      else if (p.phase === 'waiting') {
+        // Ends a snapshot progress line cut short by a cancel.
+        if (process.stderr.isTTY && shownPercent >= 0 && shownPercent < 100) process.stderr.write('\n');
+        waiting = true;
+        info(p.message);
+      } else if (p.phase === 'snapshot' && p.done !== undefined && p.total) {
         const percent = Math.floor((p.done / p.total) * 100);
         if (percent === shownPercent) return;
         shownPercent = percent;
@@ -128,7 +137,9 @@ export async function attachCommand(argv: string[]): Promise<number> {
   let cancelledBy: NodeJS.Signals | undefined;
   const cancel = (by: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
-      info('leaving the target as found first (a few seconds at most)…');
+      // Exiting now would leave the inspector FlameLens opened listening: the leave has to finish.
+      if (waiting) info('still waiting for the target to finish (see above); killing FlameLens now would leave the inspector it opened listening');
+      else info('leaving the target as found first (a few seconds at most)…');
       return;
     }
     cancelledBy = by;

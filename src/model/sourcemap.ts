@@ -71,6 +71,8 @@ interface ScriptMap {
   notes: string[];
   /** Files the reader refused while loading it: [location, reason]. */
   skipped: [string, string][];
+  /** TypeScript with no map anywhere on disk: run through an in-memory transpiler, its lines are the output's. */
+  transpiledInMemory?: boolean;
 }
 
 /**
@@ -243,11 +245,16 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
     });
   });
   const maps: (LoadedMap | undefined)[] = scripts.map((s) => (s === TIMED_OUT ? undefined : s.loaded));
-  for (const s of scripts) {
-    if (s === TIMED_OUT) continue;
+  const transpiled: string[] = [];
+  scripts.forEach((s, id) => {
+    if (s === TIMED_OUT) return;
     notes.push(...s.notes);
     for (const [location, reason] of s.skipped) skipped.set(location, reason);
-  }
+    if (s.transpiledInMemory) transpiled.push(urls[id]!);
+  });
+  // First, so that the summary of many script notes never hides it.
+  const transpiledNote = describeTranspiled(transpiled);
+  if (transpiledNote) notes.unshift(transpiledNote);
   checks.forEach((c, id) => {
     if (isSkipped(c)) skipped.set(sources[id]!, c.skipped);
   });
@@ -525,7 +532,8 @@ async function loadMap(url: string, files: StepFiles): Promise<ScriptMap> {
     return undefined;
   };
   const loaded = await loadMapInto(url, read, notes, () => skipped.length > 0);
-  return { loaded, notes, skipped };
+  const transpiledInMemory = !loaded && notes.length === 0 && skipped.length === 0 && typeScriptUrl.test(url);
+  return { loaded, notes, skipped, ...(transpiledInMemory ? { transpiledInMemory } : {}) };
 }
 
 async function loadMapInto(
@@ -653,6 +661,26 @@ function describeSkipped(skipped: ReadonlyMap<string, string>): string | undefin
   });
   const n = skipped.size;
   return `skipped ${n} source file${n === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+/** .ts, .tsx, .mts, .cts (a loader may add a query: file:///a.ts?tsx-namespace=…). */
+const typeScriptUrl = /\.[cm]?tsx?(?:[?#].*)?$/i;
+
+/**
+ * TypeScript run through a loader that transpiles in memory (tsx, ts-node) keeps its source map in
+ * memory too: the profile's lines and columns are then the transpiled JavaScript's, silently off.
+ * (Node's own type stripping keeps positions, so this says "if".)
+ */
+function describeTranspiled(urls: readonly string[]): string | undefined {
+  if (urls.length === 0) return undefined;
+  const shown = urls.slice(0, MAX_SKIPPED_SHOWN).map(displayPath).join(', ');
+  const more = urls.length > MAX_SKIPPED_SHOWN ? `, … ${urls.length - MAX_SKIPPED_SHOWN} more` : '';
+  const files = urls.length === 1 ? 'TypeScript file' : `${urls.length} TypeScript files`;
+  return (
+    `no source map for the ${files} ${shown}${more}: if a loader such as tsx or ts-node transpiled ${urls.length === 1 ? 'it' : 'them'} in memory, ` +
+    'the lines and columns shown are those of the transpiled JavaScript, not of the .ts source; ' +
+    'for real lines, compile with source maps (e.g. tsc --sourceMap) and profile the compiled output'
+  );
 }
 
 function summariseNotes(notes: string[]): string[] {

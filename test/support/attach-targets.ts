@@ -1,11 +1,13 @@
 // Real target programs for the attach/inspector/heap tests: written to a scratch folder, started
 // as child processes, and always killed by killAllTargets() in an after hook.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findInspector } from '../../src/capture/processes';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -285,4 +287,16 @@ export function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
     const onExit = (): void => (clearTimeout(timer), resolve(true));
     child.once('exit', onExit);
   });
+}
+
+/** The port of the inspector SIGUSR1 opened, from the target's "Debugger listening on …" line. */
+export async function openedPort(target: Target): Promise<number> {
+  return Number((await target.waitFor(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+}
+
+/** Running, nothing listening on the inspector port any more, and /proc shows no inspector socket. */
+export async function assertLeftAsFound(target: Target, port: number): Promise<void> {
+  assert.ok(isRunning(target.child), 'the target still runs');
+  assert.ok(await connectionRefused('127.0.0.1', port), `the inspector port ${port} refuses connections`);
+  assert.equal(await findInspector(target.pid), undefined, 'the target has no inspector socket');
 }

@@ -106,6 +106,31 @@ Promise.all([up(a), up(b)])
   }
 });
 
+test('a worker given its own env (no FLAMELENS_* variables) is recorded too, with the main thread\'s settings', async () => {
+  const dir = scratchDir('capture-worker-env');
+  writeFiles(dir, {
+    'main.js': `const { Worker } = require('node:worker_threads');
+${busyFunction('envMainHot', 250)}
+const w = new Worker(__dirname + '/w.js', { env: {} });
+w.on('message', (m) => console.log(m));
+envMainHot();
+`,
+    'w.js': `${busyFunction('envWorkerHot', 300)}
+require('node:worker_threads').parentPort.postMessage('worker env: ' + Object.keys(process.env).join(','));
+envWorkerHot();
+`,
+  });
+  const h = await startCapture({ command: ['node', 'main.js'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe', cpu: true, heap: true });
+  let out = '';
+  h.child.stdout!.on('data', (d: Buffer) => (out += d));
+  const r = await h.done;
+  assert.equal(out, 'worker env: \n', 'the worker sees only the env it was given');
+  assert.deepEqual(r.problems, []);
+  const worker = r.profiles.filter((p) => !p.isMainThread);
+  assert.deepEqual(worker.map((p) => p.kind).sort(), ['cpu', 'heap'], 'the worker recorded what the main thread records');
+  assert.equal(hottestCpuFunction(worker.find((p) => p.kind === 'cpu')!.path), 'envWorkerHot');
+});
+
 test('an ES module program and its module worker are captured with --require alone', async () => {
   const dir = scratchDir('capture-esm');
   writeFiles(dir, {

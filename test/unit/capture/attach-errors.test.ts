@@ -39,6 +39,20 @@ describe('attach errors', () => {
     await assert.rejects(attach({ pid: 999_999_999 }, { outDir: scratchDir('err') }), isAttachError('pid-not-found', /no process with pid 999999999/));
   });
 
+  it('a program that handles SIGUSR1 itself: the timeout names that as the likely cause, and the program runs on', async () => {
+    const target = await startTarget(`process.on('SIGUSR1', () => console.log('got SIGUSR1')); setInterval(() => {}, 1000); console.log('ready');`, {
+      nodeArgs: ['--inspect-port=0'],
+      name: 'own-sigusr1',
+    });
+    await assert.rejects(
+      attach({ pid: target.pid }, { outDir: scratchDir('err'), openTimeoutMs: 1500 }),
+      isAttachError('inspector-not-opened', /did not open an inspector within 1500 ms of SIGUSR1: most likely the program handles SIGUSR1 itself \(process\.on\('SIGUSR1'\)/),
+    );
+    await target.waitFor(/got SIGUSR1/);
+    assert.ok(isRunning(target.child));
+    assert.equal(await findInspector(target.pid), undefined);
+  });
+
   it('our own PID', async () => {
     await assert.rejects(attach({ pid: process.pid }, { outDir: scratchDir('err') }), isAttachError('self'));
   });

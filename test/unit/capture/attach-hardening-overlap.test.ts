@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { attach } from '../../../src/capture/attach';
 import { findInspector } from '../../../src/capture/processes';
-import { BUSY_SERVER, bundleCli, connectionRefused, isRunning, killAllTargets, scratchDir, startCli, startTarget } from '../../support/attach-targets';
+import { BUSY_SERVER, bundleCli, connectionRefused, isRunning, killAllTargets, openedPort, scratchDir, startCli, startTarget } from '../../support/attach-targets';
 import type { Target } from '../../support/attach-targets';
 
 after(killAllTargets);
@@ -19,10 +19,6 @@ before(async () => {
 
 function startServer(name: string): Promise<Target> {
   return startTarget(BUSY_SERVER, { nodeArgs: ['--inspect-port=0'], name });
-}
-
-async function openedPort(target: Target): Promise<number> {
-  return Number((await target.waitFor(/Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//))[1]);
 }
 
 function profilesIn(dir: string): string[] {

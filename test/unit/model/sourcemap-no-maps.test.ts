@@ -1,7 +1,8 @@
 // The source-map step when nothing maps (a profile from another machine, or scripts without maps):
 // no rebuild of the tree — the same arrays come back, and the notes still say why nothing mapped.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -59,4 +60,50 @@ test('scripts on disk without any source map: the very same profile object comes
   const mapped = await applySourceMaps(p, fsSourceReader);
   assert.equal(mapped, p);
   assert.deepEqual(mapped.notes, []);
+});
+
+test('TypeScript transpiled in memory (node --import tsx): a note says its lines are the transpiled JavaScript\'s and how to get real ones', async () => {
+  const script = path.join(dir, 'hot.ts');
+  // Type-only lines above the function: tsx drops them, so its transpiled lines differ from the file's.
+  writeFileSync(
+    script,
+    'interface Box {\n  n: number;\n}\ntype Num = number;\nfunction hot(box: Box): Num {\n  let acc = 0;\n  const end = Date.now() + 100;\n' +
+      '  while (Date.now() < end) acc += Math.sqrt(box.n + acc);\n  return acc;\n}\nhot({ n: 1 });\n',
+  );
+  const profDir = path.join(dir, 'tsx-prof');
+  // Run from the repository, where tsx resolves; a clean environment without the test runner's loader.
+  execFileSync(process.execPath, ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${profDir}`, script], {
+    cwd: path.resolve(__dirname, '../../..'),
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+  });
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  assert.ok(file, 'node wrote a CPU profile');
+  const p = parseProfile(readFileSync(path.join(profDir, file)));
+  const hot = p.frames.find((f) => f.functionName === 'hot');
+  assert.ok(hot, 'hot() is in the profile');
+  assert.equal(hot.url, pathToFileURL(script).href);
+  const mapped = await applySourceMaps(p, fsSourceReader);
+  const note = mapped.notes.find((n) => n.includes(script));
+  assert.ok(note, `a note names ${script}: ${mapped.notes.join(' | ')}`);
+  assert.match(note, /^no source map for the TypeScript file .*hot\.ts: if a loader such as tsx or ts-node transpiled it in memory, the lines and columns shown are those of the transpiled JavaScript/);
+  assert.match(note, /compile with source maps \(e\.g\. tsc --sourceMap\)/);
+});
+
+test('many TypeScript files without maps: one note naming a few, first among the notes', async () => {
+  const frames = ['a.ts', 'b.mts', 'c.cts', 'd.tsx', 'e.ts'].map((name, i) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, 'export function f(): number {\n  return 1;\n}\n');
+    return { id: i + 2, callFrame: { functionName: `f${i}`, scriptId: String(i + 1), url: pathToFileURL(file).href, lineNumber: 0, columnNumber: 0 }, hitCount: 1 };
+  });
+  const raw = {
+    nodes: [{ id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, hitCount: 0, children: frames.map((f) => f.id) }, ...frames],
+    startTime: 0,
+    endTime: 5000,
+    samples: frames.map((f) => f.id),
+    timeDeltas: frames.map(() => 1000),
+  };
+  const p = parseProfile(Buffer.from(JSON.stringify(raw)));
+  const mapped = await applySourceMaps(p, fsSourceReader);
+  assert.equal(mapped.notes.length, 1, mapped.notes.join(' | '));
+  assert.match(mapped.notes[0]!, /^no source map for the 5 TypeScript files .*a\.ts, .*b\.mts, .*c\.cts, … 2 more: if a loader .* transpiled them in memory/);
 });
