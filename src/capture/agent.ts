@@ -37,6 +37,7 @@ import {
 import { MetricsSampler, metricsEnv, metricsFileName } from './server-metrics';
 import { preloadIntoWorkersWithOwnEnv } from './worker-env';
 import { cpuProfileWithout, heapProfileWithout } from './agent-frames';
+import { callFramesOf, embeddedMapsKey, inMemorySourceMaps } from './agent-source-maps';
 import { pathToFileURL } from 'node:url';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
@@ -333,7 +334,9 @@ class Recorder {
     }
     try {
       const file = profileFileName(process.pid, threadId, kind);
-      writeAtomic(path.join(this.config.dir, file), JSON.stringify(withoutAgentFrames(kind, profile)));
+      const written = withoutAgentFrames(kind, profile);
+      const maps = inMemorySourceMaps(callFramesOf(written));
+      writeAtomic(path.join(this.config.dir, file), JSON.stringify(maps ? { ...written, [embeddedMapsKey]: maps } : written));
       this.sidecar.files.push({ kind, file });
     } catch (e) {
       this.sidecar.errors.push(`${kind}: ${errorText(e)}`);

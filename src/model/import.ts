@@ -7,6 +7,7 @@ import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './p
 import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
 import { parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
 import { parseProfileObject } from './parse-object';
+import { embeddedMapsKey, withEmbeddedMaps } from './embedded-maps';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
@@ -26,6 +27,9 @@ const K_ENDTIME = keyBytes('endTime');
 const K_TYPEID = keyBytes('typeId');
 const K_TRACEEVENTS = keyBytes('traceEvents');
 const K_SNAPSHOT = keyBytes('snapshot');
+const K_EMBEDDED_MAPS = keyBytes(embeddedMapsKey);
+
+const utf8 = new TextDecoder();
 
 /** What a .heapsnapshot given as a profile gets told. */
 export const heapSnapshotMessage =
@@ -139,6 +143,7 @@ function scanTopLevel(sc: JsonScanner, windowed: boolean): Profile {
   let endTime: number | null = null;
   let hasTypeId = false;
   let otherKind: string | null = null;
+  let embeddedMaps: unknown;
 
   if (sc.openObject()) {
     do {
@@ -180,6 +185,17 @@ function scanTopLevel(sc: JsonScanner, windowed: boolean): Profile {
       } else if (sc.keyIs(K_TYPEID)) {
         hasTypeId = true;
         sc.skipValue();
+      } else if (sc.keyIs(K_EMBEDDED_MAPS)) {
+        // The recording process's in-memory source maps (embedded-maps.ts): small, read with JSON.parse.
+        if (windowed) throw new NeedsWholeInput('embedded source maps');
+        sc.skipWs();
+        const start = sc.pos;
+        sc.skipValue();
+        try {
+          embeddedMaps = JSON.parse(utf8.decode(sc.buf.subarray(start, sc.pos)));
+        } catch {
+          // Unreadable maps are no maps: the profile itself is fine.
+        }
       } else {
         // A heap snapshot starts with "snapshot" and has a flat "nodes" array of numbers: say what
         // it is before the "nodes" scan would call it a broken CPU profile.
@@ -193,9 +209,9 @@ function scanTopLevel(sc: JsonScanner, windowed: boolean): Profile {
   sc.end();
 
   if (cpu !== null) {
-    return buildCpuProfile({ nodes: cpu, samples: cpuSamples, timeDeltas, startTime, endTime, hasTypeId });
+    return withEmbeddedMaps(buildCpuProfile({ nodes: cpu, samples: cpuSamples, timeDeltas, startTime, endTime, hasTypeId }), embeddedMaps);
   }
-  if (heap !== null && heap.ids.length > 0) return buildHeapProfile(heap);
+  if (heap !== null && heap.ids.length > 0) return withEmbeddedMaps(buildHeapProfile(heap), embeddedMaps);
   if (otherKind !== null) throw new ProfileError('unknown-format', `This is ${otherKind}.`);
   throw new ProfileError('unknown-format', 'This JSON is not a profile FlameLens knows: expected a CPU profile (a "nodes" array, as in .cpuprofile) or a sampling heap profile (a "head" object, as in .heapprofile).');
 }

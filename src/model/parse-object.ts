@@ -19,6 +19,7 @@ import { RawCpuNodes, addTick, buildCpuProfile, type CpuTopLevel } from './parse
 import { RawHeapNodes, buildHeapProfile } from './parse-heapprofile';
 import { MAX_VALUE, assembleProfile, type TreeParts } from './assemble';
 import type { Profile } from './types';
+import { embeddedMapsKey, withEmbeddedMaps } from './embedded-maps';
 
 /** Thrown inside the walk when the input needs the scanner. */
 const GIVE_UP = Symbol('give up');
@@ -48,6 +49,12 @@ function giveUp(): never {
 
 /** The profile in `bytes` (a JSON object), or undefined when the scanner must read it. */
 export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
+  let embedded: unknown;
+  const profile = parseMembers(bytes, (maps) => (embedded = maps));
+  return profile && withEmbeddedMaps(profile, embedded);
+}
+
+function parseMembers(bytes: Uint8Array, onEmbeddedMaps: (maps: unknown) => void): Profile | undefined {
   let top: unknown;
   try {
     top = JSON.parse(decode(bytes));
@@ -100,6 +107,9 @@ export function parseProfileObject(bytes: Uint8Array): Profile | undefined {
           break;
         case 'typeId':
           hasTypeId = true;
+          break;
+        case embeddedMapsKey:
+          onEmbeddedMaps(v);
           break;
         case 'snapshot':
         case 'traceEvents':

@@ -209,7 +209,10 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   const sourceIds = new Map<string, number>();
   const checks: (boolean | SkippedFile | TimedOut | undefined)[] = [];
   await mapLimited([...urls.keys()], async (id) => {
-    const script = await budget.race(() => cached(cache.scripts, urls[id]!, () => loadMap(urls[id]!, files)));
+    // A map the profile carries (the recording process had it in memory) comes first; it is this
+    // profile's own, so it is not cached for others.
+    const carried = p.embeddedSourceMaps?.get(urls[id]!);
+    const script = await budget.race(() => (carried ? Promise.resolve(embeddedMap(urls[id]!, carried)) : cached(cache.scripts, urls[id]!, () => loadMap(urls[id]!, files))));
     scripts[id] = script;
     const frames = scriptFrames.subarray(scriptStart[id]!, scriptStart[id + 1]!);
     if (script === TIMED_OUT) {
@@ -299,7 +302,11 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   }
   // Nothing moved (scripts from another machine, or no maps): the tree is unchanged, so skip the
   // rebuild — on big profiles it cost seconds only to attach notes. Arrays are shared, never mutated.
-  if (!anyOriginal) return notes.length === 0 ? p : { ...p, notes: [...p.notes, ...summariseNotes(notes)] };
+  if (!anyOriginal) {
+    // Mapped (or not) once: the result carries no maps, so mapping it again changes nothing.
+    const { embeddedSourceMaps: _applied, ...rest } = p;
+    return notes.length === 0 && !p.embeddedSourceMaps ? p : { ...rest, notes: [...p.notes, ...summariseNotes(notes)] };
+  }
 
   const frameOut = canonicalFrames(mappedFrames, origins, sourceIds, checks);
   const lineOf = (f: number, line: number): number => {
@@ -580,6 +587,17 @@ async function loadMapInto(
     notes.push(`broken source map for ${shown} (${where}: invalid JSON)`);
     return undefined;
   }
+  return traceMapOf(json, mapLocation, shown, where, notes);
+}
+
+/** A map the profile carries for `url` (see embedded-maps.ts), as a loaded script map. */
+function embeddedMap(url: string, json: object): ScriptMap {
+  const notes: string[] = [];
+  const loaded = traceMapOf(json, toLocation(url), displayPath(url), 'the map recorded with the profile', notes);
+  return { loaded, notes, skipped: [] };
+}
+
+function traceMapOf(json: unknown, mapLocation: string, shown: string, where: string, notes: string[]): LoadedMap | undefined {
   try {
     const map = new TraceMap(json as ConstructorParameters<typeof TraceMap>[0], toMapUrl(mapLocation));
     const lines = decodedMappings(map).length; // decode now so a corrupt mappings string is reported here

@@ -87,6 +87,12 @@ export interface Profile {
   readonly baseTotalValue?: Float64Array;
   /** Things worth telling the user (e.g. "3 frames kept their generated location: no source map for x.js"). */
   readonly notes: readonly string[];
+  /**
+   * Source maps the recording process held in memory, by script url (FlameLens's agent embeds
+   * them under `flamelensSourceMaps`: TypeScript a loader such as tsx transpiled in memory).
+   * Source mapping uses them before looking on disk, and its result no longer carries them.
+   */
+  readonly embeddedSourceMaps?: ReadonlyMap<string, object>;
 }
 
 /** Error codes for input that is not a usable profile. */
