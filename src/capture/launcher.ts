@@ -110,8 +110,15 @@ export interface CaptureHandle {
 
 /** A command that could not be started, or bad options. The message is meant for the user. */
 export class CaptureError extends Error {
-  constructor(message: string) {
-    super(message);
+  /**
+   * `summary`, then `quoted` (a program's last output lines) one per line: `message` has both, for
+   * logs; a terminal prints the summary and the quoted lines, each escaped on its own line.
+   */
+  constructor(
+    readonly summary: string,
+    readonly quoted: readonly string[] = [],
+  ) {
+    super(quoted.length > 0 ? `${summary}\n${quoted.map((l) => `    ${l}`).join('\n')}` : summary);
     this.name = 'CaptureError';
   }
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './args';
 import { describeFsError, outputErrorCodes, probeWritableDir, writeFileWhole } from '../fs-output';
-import { escapeControlText, escapeControlTextIndented, escapeControlTextJsonSafe } from '../model/escape-text';
+import { escapeControlText, escapeControlTextJsonSafe } from '../model/escape-text';
 
 export { describeFsError, outputErrorCodes } from '../fs-output';
 
@@ -58,9 +58,13 @@ export function info(text: string): void {
   process.stderr.write(`flamelens: ${escapeControlText(text)}\n`);
 }
 
-/** A warning; lines after the first (a server's last output) stay lines, indented. */
 export function warn(text: string): void {
-  process.stderr.write(`flamelens: warning: ${escapeControlTextIndented(text)}\n`);
+  process.stderr.write(`flamelens: warning: ${escapeControlText(text)}\n`);
+}
+
+/** A program's own output lines after a message about it: each escaped on its own line, indented. */
+export function quote(lines: readonly string[]): void {
+  for (const line of lines) process.stderr.write(`    ${escapeControlText(line)}\n`);
 }
 
 /** An OutputError naming `target` and the real cause of `e`; other errors are returned as they are. */

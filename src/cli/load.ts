@@ -8,7 +8,7 @@ import { constants as osConstants } from 'node:os';
 import { intOption, numberOption, parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
 import { displayLocation, InputError } from './analyze';
 import { renderHotspots } from './text';
-import { ensureWritableDir, info, out, warn, writeFileAtomic } from './io';
+import { ensureWritableDir, info, out, quote, warn, writeFileAtomic } from './io';
 import { parseTarget } from './attach';
 import type { Progress, RequestSpec } from '../load/driver';
 import { asLoadRun, compareRuns, externalToolFailed, runPassed, type LoadConfig, type LoadRun } from '../load/run';
@@ -338,7 +338,8 @@ export async function loadCommand(argv: string[]): Promise<number> {
     return 128 + (osConstants.signals[cancelled] ?? 2);
   }
   if (run.cutShort) {
-    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${session.lastOutput}`);
+    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${session.lastOutput.length > 0 ? '; the server\'s last output:' : ''}`);
+    quote(session.lastOutput);
     return 1;
   }
   if (!runPassed(run)) {

@@ -13,8 +13,8 @@ import { attachCommand, attachHelp, snapshotDiffCommand, snapshotDiffHelp } from
 import { AttachError } from '../capture/attach-errors';
 import { SnapshotError } from '../heap/summarize';
 import { CaptureError } from '../capture/launcher';
-import { exitCodeAfterOutput, guardStandardStreams, OutputError, outputErrorCodes, describeFsError } from './io';
-import { escapeControlText, escapeControlTextIndented, escapeControlTextKeepNewlines } from '../model/escape-text';
+import { exitCodeAfterOutput, guardStandardStreams, OutputError, outputErrorCodes, describeFsError, quote } from './io';
+import { escapeControlText, escapeControlTextKeepNewlines } from '../model/escape-text';
 
 export const mainHelp = `FlameLens — CPU and heap profiles of Node.js programs, in the terminal.
 
@@ -76,8 +76,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof InputError || e instanceof CaptureError || e instanceof AttachError || e instanceof SnapshotError || e instanceof OutputError || e instanceof PushError) {
-      // A failed start quotes the program's last output lines: kept as lines, indented.
-      process.stderr.write(`flamelens ${name}: ${escapeControlTextIndented(e.message)}\n`);
+      // A failed start quotes the program's last output: its lines stay lines, each escaped.
+      const quoted = e instanceof CaptureError ? e.quoted : [];
+      process.stderr.write(`flamelens ${name}: ${escapeControlText(e instanceof CaptureError ? e.summary : e.message)}\n`);
+      quote(quoted);
       return 2;
     }
     // A file-system refusal that escaped a command's own handling is still the user's to fix.

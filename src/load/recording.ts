@@ -45,8 +45,8 @@ export interface ServerRecording {
   finish(): Promise<RecordedServer>;
   /** Something failed: leave nothing behind (a launched server ended, an attached one left as found). */
   abandon(): Promise<void>;
-  /** The server's last output lines, for messages about it ("; its last output: …"), or ''. */
-  lastOutput(): string;
+  /** The server's last output lines (for messages about its exit; none for an attached server). */
+  lastOutput(): string[];
 }
 
 /** The last lines a child wrote to one of its streams, for error messages. */
@@ -60,9 +60,8 @@ export class Tail {
     this.lines.push(...parts.filter((l) => l.trim() !== ''));
     if (this.lines.length > this.keep) this.lines = this.lines.slice(-this.keep);
   }
-  text(): string {
-    const all = [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].slice(-this.keep);
-    return all.length > 0 ? `; its last output:\n${all.map((l) => `    ${l}`).join('\n')}` : '';
+  all(): string[] {
+    return [...this.lines, ...(this.partial.trim() ? [this.partial] : [])].slice(-this.keep);
   }
 }
 
@@ -85,12 +84,12 @@ export async function waitUntilAnswering(server: ServerRecording, url: URL, meth
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const gone = server.gone();
-    if (gone !== undefined) throw new CaptureError(`${gone} before it answered ${url.href}${server.lastOutput()}`);
+    if (gone !== undefined) throw new CaptureError(`${gone} before it answered ${url.href}${lastOutputIntro(server)}`, server.lastOutput());
     if (signal?.aborted) return;
     // A server slow to answer still answers: each try may take what is left of the timeout.
     if (await probe(url, method, Math.max(500, deadline - Date.now()))) return;
     if (Date.now() >= deadline) {
-      throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${server.lastOutput()}`);
+      throw new CaptureError(`the server did not answer ${url.href} within ${timeoutMs / 1000} s (is it listening on that port? --ready-timeout gives it longer)${lastOutputIntro(server)}`, server.lastOutput());
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -112,6 +111,11 @@ export function portTaken(url: URL, timeoutMs = 1000): Promise<boolean> {
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/** "; its last output:" when the server wrote something (the lines follow the message). */
+export function lastOutputIntro(server: { lastOutput(): string[] }): string {
+  return server.lastOutput().length > 0 ? '; its last output:' : '';
 }
 
 function exitText(child: CaptureHandle['child']): string {
@@ -197,7 +201,7 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
       unlisten();
       if (!exited()) await end(5000);
     },
-    lastOutput: () => tail.text(),
+    lastOutput: () => tail.all(),
   };
 }
 
@@ -276,6 +280,6 @@ export function attachedServer(opts: AttachServerOptions): ServerRecording {
       if (watch) clearInterval(watch);
       await session?.stop();
     },
-    lastOutput: () => '',
+    lastOutput: () => [],
   };
 }

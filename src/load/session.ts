@@ -60,8 +60,8 @@ export interface LoadSessionResult {
   recorded: RecordedServer;
   /** `loadCommand`: the tool's run. */
   external?: ExternalLoadResult;
-  /** The server's last output lines (for messages about its exit), or ''. */
-  lastOutput: string;
+  /** The server's last output lines (for messages about its exit; none for an attached server). */
+  lastOutput: string[];
 }
 
 function abortReason(signal: AbortSignal): string {

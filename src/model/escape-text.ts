@@ -36,14 +36,6 @@ export function escapeControlTextKeepNewlines(text: string): string {
 }
 
 /**
- * Like escapeControlTextKeepNewlines, for messages that end in quoted output (a server's last
- * lines): each line after the first starts indented, so no quoted line can pass for one of ours.
- */
-export function escapeControlTextIndented(text: string): string {
-  return escapeControlTextKeepNewlines(text).replace(/\n(?! {4})/g, '\n    ');
-}
-
-/**
  * Keeps `\n` and writes every other unsafe character as `\uXXXX`, a form that is also a valid
  * JSON escape: JSON.stringify leaves DEL, C1, U+2028/9 and the bidi controls raw, so a JSON
  * document passed through this stays JSON (those characters only occur inside its strings) and

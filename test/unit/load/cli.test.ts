@@ -166,7 +166,8 @@ test('load: a server that never answers is a clear error with its last output, a
   const r = flamelens(['--url', `http://127.0.0.1:${port}/`, '--ready-timeout', '2s', '--out', 'out', '--', 'node', 'quiet.js'], dir);
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /did not answer http:\/\/127\.0\.0\.1:\d+\/ within 2 s/);
-  assert.match(r.stderr, /not listening on purpose/);
+  // Its output lines are lines (each escaped), not one line with literal "\n"s.
+  assert.match(r.stderr, /; its last output:\n {4}not listening on purpose\n/);
   const pid = Number(fs.readFileSync(path.join(dir, 'server.pid'), 'utf8'));
   assert.equal(isAlive(pid), false, 'the server FlameLens started was stopped');
 });

@@ -1,7 +1,7 @@
 // Escaping untrusted profile text for terminals, CI logs and markdown hovers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeControlText, escapeControlTextIndented, escapeControlTextJsonSafe, escapeControlTextKeepNewlines, escapeNotificationText, hasControlText } from '../../../src/model/escape-text';
+import { escapeControlText, escapeControlTextJsonSafe, escapeControlTextKeepNewlines, escapeNotificationText, hasControlText } from '../../../src/model/escape-text';
 import { escapeMarkdown, hoverBodyMarkdown, hoverMarkdown, revealCommandUri, revealLinkMarkdown, type HoverInfo } from '../../../src/editor/hotlines-model';
 import { table } from '../../../src/cli/text';
 import { renderSnapshotDiff } from '../../../src/cli/attach';
@@ -139,9 +139,3 @@ describe('escapeNotificationText', () => {
   });
 });
 
-describe('escapeControlTextIndented', () => {
-  it('keeps a message\'s quoted output as lines, each indented, control characters escaped', () => {
-    const message = 'the server exited with code 1 before it answered; its last output:\n    Error: listen EADDRINUSE\nflamelens: fake line \u001b[31mred';
-    assert.equal(escapeControlTextIndented(message), 'the server exited with code 1 before it answered; its last output:\n    Error: listen EADDRINUSE\n    flamelens: fake line \\x1b[31mred');
-  });
-});
