@@ -12,7 +12,8 @@ export { formatPercent, formatValue } from '../src/model/format';
  * display path (workspace-relative where the script is in the workspace), preferred over the url.
  */
 export function formatLocation(url: string, line: number, file?: string): string {
-  if (!url) return l10n.t('(no source)');
+  // No url: eval'd code (it has a line) or native and V8 code.
+  if (!url) return line > 0 ? `(eval):${line}` : l10n.t('(no source)');
   let name = file || url;
   try {
     // file:// URLs through the one converter; other URLs (webpack://, http://) show their path.

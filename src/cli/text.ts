@@ -3,6 +3,7 @@
 // print a raw function name or url (see src/model/escape-text.ts).
 import { escapeControlText } from '../model/escape-text';
 import { formatPercent, formatValue } from '../model/format';
+import { describeLocation } from '../model/frames';
 import type { FunctionDelta, LineDelta } from '../model/diff';
 import type { ValueUnit } from '../model/types';
 import { displayLocation, type Hotspots } from './analyze';
@@ -19,10 +20,7 @@ export function table(rawHeader: string[], rawRows: string[][], right: ReadonlyS
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function location(file: string, line: number): string {
-  if (file === '') return '(native)';
-  return line > 0 ? `${file}:${line}` : file;
-}
+export const location = describeLocation;
 
 export function renderHotspots(h: Hotspots, title?: string): string {
   const v = (x: number) => formatValue(x, h.unit);
@@ -32,7 +30,9 @@ export function renderHotspots(h: Hotspots, title?: string): string {
   if (h.kind === 'cpu') {
     out.push(`${v(h.total)} recorded, ${h.sampleCount} sample${h.sampleCount === 1 ? '' : 's'}${h.idle > 0 ? `, ${formatPercent(h.idle, h.total)} idle` : ''}`);
   } else {
-    out.push(`${v(h.total)} sampled (live and collected allocations)`);
+    // Whether collected objects count depends on the recorder (FlameLens's agent includes them;
+    // `node --heap-prof` keeps only what was still live), which the file does not say.
+    out.push(`${v(h.total)} allocated (sampled)`);
   }
   out.push('', `Top functions by ${what}:`);
   if (h.functions.length === 0) out.push('  (none)');

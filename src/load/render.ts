@@ -4,6 +4,7 @@ import { table } from '../cli/text';
 import { escapeControlText, escapeControlTextKeepNewlines, escapeMarkdown } from '../model/escape-text';
 import type { LatencySummary } from './histogram';
 import { formatValue } from '../model/format';
+import { describeLocation } from '../model/frames';
 import { runPassed, type LoadRun } from './run';
 
 const latencyKeys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
@@ -126,10 +127,7 @@ function deltaRows(b: NonNullable<LoadRun['baseline']>): string[][] {
   return rows;
 }
 
-function where(url: string, line: number): string {
-  if (url === '') return '(native)';
-  return line > 0 ? `${url}:${line}` : url;
-}
+const where = describeLocation;
 
 function mdTable(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');

@@ -11,6 +11,7 @@
 // total first, so only shifts in proportion show.
 import { ProfileBuilder, copyValues } from './builder';
 import { ProfileError } from './types';
+import { fileUrlToPath } from './file-url';
 import type { Frame, Profile } from './types';
 
 export interface DiffOptions {
@@ -41,8 +42,23 @@ export interface LineDelta {
   readonly delta: number;
 }
 
-const functionKey = (f: Frame) => `${f.functionName}\u0000${f.url}\u0000${f.line}`;
-const looseKey = (f: Frame) => `${f.functionName}\u0000${f.url}`;
+/**
+ * A script as both sides name it: DevTools and `--cpu-prof` write file:// URLs, v8-profiler-next
+ * plain paths — one file either way.
+ */
+function fileKey(url: string): string {
+  // Frames share a few hundred scripts: each URL is parsed once.
+  let key = fileKeys.get(url);
+  if (key === undefined) {
+    if (fileKeys.size > 50_000) fileKeys.clear();
+    key = fileUrlToPath(url) ?? url;
+    fileKeys.set(url, key);
+  }
+  return key;
+}
+const fileKeys = new Map<string, string>();
+const functionKey = (f: Frame) => `${f.functionName}\u0000${fileKey(f.url)}\u0000${f.line}`;
+const looseKey = (f: Frame) => `${f.functionName}\u0000${fileKey(f.url)}`;
 
 /**
  * after − before, and 0 where they differ by less than half a unit (µs or byte: below any
@@ -241,7 +257,7 @@ function lineValues(p: Profile): Map<string, { url: string; line: number; value:
     for (let k = p.lineStart[n]!; k < p.lineStart[n + 1]!; k++) {
       const line = p.lineNumber[k]!;
       if (line <= 0) continue;
-      const key = `${url}\u0000${line}`;
+      const key = `${fileKey(url)}\u0000${line}`;
       const row = out.get(key);
       if (row) row.value += p.lineValue[k]!;
       else out.set(key, { url, line, value: p.lineValue[k]! });

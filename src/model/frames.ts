@@ -54,7 +54,15 @@ export function frameOfClass(functionName: string, url: string, line: number, co
   const name = functionName === '' ? '(anonymous)' : functionName;
   const l = line > 0 ? line : 0;
   const c = column > 0 ? column : 0;
+  // No url but a line: JavaScript from eval() or new Function(), not native code (which has no line).
+  const category = url === '' && l > 0 && cls.category === 'native' ? 'user' : cls.category;
   // Two literals rather than a spread: the same objects, without a copy per frame.
-  if (cls.packageName !== undefined) return { functionName: name, url, line: l, column: c, category: cls.category, packageName: cls.packageName };
-  return { functionName: name, url, line: l, column: c, category: cls.category };
+  if (cls.packageName !== undefined) return { functionName: name, url, line: l, column: c, category, packageName: cls.packageName };
+  return { functionName: name, url, line: l, column: c, category };
+}
+
+/** "file:line" in reports; code with no file says what it is: eval'd code (it has a line) or native. */
+export function describeLocation(file: string, line: number): string {
+  if (file === '') return line > 0 ? `(eval):${line}` : '(native)';
+  return line > 0 ? `${file}:${line}` : file;
 }

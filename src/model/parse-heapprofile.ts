@@ -2,6 +2,8 @@
 // HeapProfiler.getSamplingProfile): a nested tree under `head` — {callFrame, selfSize, id,
 // children: [...]} — and optionally `samples` [{size, nodeId, ordinal}]. Line numbers are
 // 0-based as in DevTools. The value of a node is the bytes allocated there and still live.
+// v8-profiler-next writes the same tree from V8's C++ API: numeric scriptIds, 1-based lines
+// (0: none), and no ids or samples — ids only link samples to nodes, so without samples none are needed.
 import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
 import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
@@ -21,6 +23,7 @@ const K_COLUMNNUMBER = keyBytes('columnNumber');
 const K_SIZE = keyBytes('size');
 const K_ORDINAL = keyBytes('ordinal');
 const K_NODEID = keyBytes('nodeId');
+const K_SCRIPTID = keyBytes('scriptId');
 
 /** The heap tree as scanned, in document order (which is parent-first). */
 export class RawHeapNodes {
@@ -35,6 +38,11 @@ export class RawHeapNodes {
   /** Allocation order of each sample (V8 lists them unordered); the timeline's axis. */
   readonly sampleOrdinal = new FloatList(1024);
   hasSamples = false;
+  /** Nodes without an "id" (v8-profiler-next writes none): fine unless samples refer to nodes. */
+  missingIds = 0;
+  /** scriptId types seen: numbers mean v8-profiler-next (1-based lines), strings DevTools. */
+  numericScriptId = false;
+  stringScriptId = false;
 }
 
 /** Scans `head` (the scanner sits at its '{'). Iterative: deep allocation stacks cannot overflow. */
@@ -104,7 +112,7 @@ export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
   }
 
   function finish(i: number): void {
-    if (raw.ids.data[i]! < 0) throw new ProfileError('invalid-structure', `Not a valid heap profile: heap node #${i} has no "id".`);
+    if (raw.ids.data[i]! < 0) raw.missingIds++;
     if (raw.frame.data[i]! < 0) throw new ProfileError('invalid-structure', `Not a valid heap profile: heap node #${i} (id ${raw.ids.data[i]}) has no "callFrame".`);
   }
 
@@ -129,6 +137,10 @@ export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
           line = position(sc.readNumber('callFrame.lineNumber'));
         } else if (sc.keyIs(K_COLUMNNUMBER)) {
           col = position(sc.readNumber('callFrame.columnNumber'));
+        } else if (sc.keyIs(K_SCRIPTID)) {
+          if (sc.peek() === 0x22) raw.stringScriptId = true;
+          else raw.numericScriptId = true;
+          sc.skipValue();
         } else {
           sc.skipValue();
         }
@@ -169,7 +181,13 @@ export function scanHeapSamples(sc: JsonScanner, raw: RawHeapNodes): void {
 export function buildHeapProfile(raw: RawHeapNodes): Profile {
   const n = raw.ids.length;
   const ids = raw.ids.view();
-  const index = new IdIndex(ids, 'heap nodes');
+  if (raw.missingIds > 0 && raw.sampleNode.length > 0) {
+    const i = ids.indexOf(-1);
+    throw new ProfileError('invalid-structure', `Not a valid heap profile: heap node #${i} has no "id", which its samples need to name their nodes.`);
+  }
+  // Without ids (and so without samples), positions stand in for them.
+  const index = new IdIndex(raw.missingIds > 0 ? Int32Array.from(ids, (_id, i) => i) : ids, 'heap nodes');
+  const profilerNext = raw.numericScriptId && !raw.stringScriptId;
   const selfSamples = new Float64Array(n);
   const count = raw.sampleNode.length;
   // V8 keeps samples whose node was pruned from the tree (nothing live left there): skip them.
@@ -190,8 +208,8 @@ export function buildHeapProfile(raw: RawHeapNodes): Profile {
   return assembleProfile({
     kind: 'heap',
     unit: 'bytes',
-    format: 'heapprofile',
-    frames: raw.frames.toFrames((v) => (v >= 0 ? v + 1 : 0)),
+    format: profilerNext ? 'v8-profiler-next' : 'heapprofile',
+    frames: raw.frames.toFrames(profilerNext ? (v) => (v > 0 ? v : 0) : (v) => (v >= 0 ? v + 1 : 0)),
     parent: Int32Array.from(raw.parent.view()),
     nodeFrame: Int32Array.from(raw.frame.view()),
     selfValue,

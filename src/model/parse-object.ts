@@ -366,6 +366,8 @@ function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
           break;
         case 'callFrame': {
           if (!isObject(v)) giveUp();
+          if (typeof v.scriptId === 'string') raw.stringScriptId = true;
+          else if (typeof v.scriptId === 'number') raw.numericScriptId = true;
           const fn = stringId(v.functionName, names, emptyName);
           const url = stringId(v.url, urls, emptyUrl);
           raw.frame.data[i] = raw.frames.intern(fn, url, position(v.lineNumber), position(v.columnNumber));
@@ -385,7 +387,8 @@ function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
           giveUp();
       }
     }
-    if (raw.ids.data[i]! < 0 || raw.frame.data[i]! < 0) giveUp();
+    if (raw.frame.data[i]! < 0) giveUp();
+    if (raw.ids.data[i]! < 0) raw.missingIds++;
   }
 }
 

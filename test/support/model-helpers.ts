@@ -140,7 +140,7 @@ export function removeDir(dir: string): void {
 export function runNode(args: string[], cwd: string, profDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   execFileSync(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   return readdirSync(profDir)
-    .filter((f) => f.endsWith('.cpuprofile') || f.endsWith('.json'))
+    .filter((f) => f.endsWith('.cpuprofile') || f.endsWith('.heapprofile') || f.endsWith('.json'))
     .sort()
     .map((f) => path.join(profDir, f));
 }

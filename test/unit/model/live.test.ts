@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseProfile } from '../../../src/model/import';
 import { functionTable, lineTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
+import { describeLocation } from '../../../src/model/frames';
 import { assertClose, assertProfileInvariants, lineOf, removeDir, runNode, sum, tempDir } from '../../support/model-helpers';
 
 const busy = `'use strict';
@@ -88,6 +89,23 @@ profile.export((err, json) => {
 });
 `;
 
+// v8-profiler-next's sampling heap profile: V8's C++ tree as is — numeric scriptIds, 1-based lines,
+// no node ids and no samples.
+const allocScript = `'use strict';
+const keep = [];
+function allocHot() {
+  for (let i = 0; i < 2000; i++) keep.push({ a: i, b: 'x' + i, c: new Array(16).fill(i) }); // ALLOC-LINE
+}
+exports.run = (ms) => { const t0 = Date.now(); while (Date.now() - t0 < ms) { allocHot(); if (keep.length > 1e5) keep.length = 0; } };
+if (require.main === module) exports.run(300);
+`;
+const profilerNextHeapScript = `'use strict';
+const profiler = require(process.argv[2]);
+profiler.startSamplingHeapProfiling(4096);
+require('./alloc.js').run(300);
+require('node:fs').writeFileSync(process.argv[3], JSON.stringify(profiler.stopSamplingHeapProfiling()));
+`;
+
 function topUserFunction(p: Profile): string {
   const row = functionTable(p).find((r) => p.frames[r.frame]!.category !== 'meta')!;
   return p.frames[row.frame]!.functionName;
@@ -110,7 +128,7 @@ describe('live profiles from real Node programs', () => {
   let dir = '';
   before(() => {
     dir = tempDir('flamelens-live-');
-    for (const [name, text] of Object.entries({ 'busy.js': busy, 'main.js': workerMain, 'worker.js': workerScript, 'parent.js': parentScript, 'child.js': childScript, 'profiler-next.js': profilerNextScript })) {
+    for (const [name, text] of Object.entries({ 'busy.js': busy, 'main.js': workerMain, 'worker.js': workerScript, 'parent.js': parentScript, 'child.js': childScript, 'profiler-next.js': profilerNextScript, 'alloc.js': allocScript, 'profiler-next-heap.js': profilerNextHeapScript })) {
       writeFileSync(path.join(dir, name), text);
     }
   });
@@ -160,6 +178,57 @@ describe('live profiles from real Node programs', () => {
     assert.equal(hottestLineIn(p, 'busy.js'), hottestLineIn(cpuProf, 'busy.js'));
     // Plain paths (no file://) are kept as urls.
     assert.ok(b.url.startsWith('/') && b.url.endsWith('busy.js'), b.url);
+  });
+
+  it('a v8-profiler-next heap profile (no ids, 1-based lines) opens with the allocating line of `node --heap-prof`', () => {
+    const outFile = path.join(dir, 'profiler-next.heapprofile');
+    runNode(['profiler-next-heap.js', require.resolve('v8-profiler-next'), outFile], dir, dir);
+    const bytes = readFileSync(outFile);
+    const raw = JSON.parse(bytes.toString('utf8')) as { head: { id?: number; callFrame: { scriptId: unknown } }; samples?: unknown };
+    // What the dump looks like: no ids, no samples, numeric scriptIds.
+    assert.equal(raw.head.id, undefined);
+    assert.equal(raw.samples, undefined);
+    assert.equal(typeof raw.head.callFrame.scriptId, 'number');
+    const allocLine = lineOf(path.join(dir, 'alloc.js'), 'ALLOC-LINE');
+    const fnLine = lineOf(path.join(dir, 'alloc.js'), 'function allocHot');
+    for (const objectPathMaxBytes of [undefined, -1]) {
+      const p = parseProfile(bytes, objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes });
+      assert.equal(p.format, 'v8-profiler-next');
+      assert.equal(p.kind, 'heap');
+      assertProfileInvariants(p);
+      assert.equal(topUserFunction(p), 'allocHot');
+      assert.equal(p.frames.find((f) => f.functionName === 'allocHot')!.line, fnLine, 'frame line: 1-based as written');
+      assert.equal(hottestLineIn(p, 'alloc.js'), fnLine, 'no per-line ticks in heap profiles: the function\'s line');
+    }
+    // The same program under `node --heap-prof` (0-based lines, ids): the same function and line.
+    const out = path.join(dir, 'heap-prof');
+    const files = runNode(['--heap-prof', `--heap-prof-dir=${out}`, '--heap-prof-interval=4096', 'alloc.js'], dir, out);
+    const devtools = parseProfile(readFileSync(files[0]!));
+    assert.equal(devtools.format, 'heapprofile');
+    assert.equal(devtools.frames.find((f) => f.functionName === 'allocHot')!.line, fnLine);
+    assert.ok(allocLine > fnLine);
+  });
+
+  it('code from eval() and new Function() is JavaScript (user code with a line), not native', () => {
+    writeFileSync(
+      path.join(dir, 'evals.js'),
+      "const evalHot = eval('(function evalHot(n) { let s = 0; for (let i = 0; i < n; i++) s += Math.exp(-i); return s; })');\n" +
+        "const fnHot = new Function('n', 'let s = 0; for (let i = 0; i < n; i++) s += Math.sqrt(i); return s;');\n" +
+        'const t0 = Date.now(); while (Date.now() - t0 < 400) { evalHot(1e4); fnHot(1e4); }\n',
+    );
+    const out = path.join(dir, 'eval-prof');
+    const [file] = runNode(['--cpu-prof', `--cpu-prof-dir=${out}`, '--cpu-prof-interval=200', 'evals.js'], dir, out);
+    const p = parseProfile(readFileSync(file!));
+    const evalHot = p.frames.find((f) => f.functionName === 'evalHot');
+    const fnHot = p.frames.find((f) => f.functionName !== 'evalHot' && f.url === '' && f.line > 0);
+    assert.ok(evalHot && fnHot, p.frames.map((f) => f.functionName).join(', '));
+    for (const f of [evalHot, fnHot]) {
+      assert.equal(f.url, '', 'V8 gives such code no url');
+      assert.ok(f.line > 0, 'but a line');
+      assert.equal(f.category, 'user');
+      assert.equal(describeLocation(f.url, f.line), `(eval):${f.line}`);
+    }
+    assert.equal(describeLocation('', 0), '(native)');
   });
 
   it('a worker_thread writes its own profile, with its own hot function', () => {

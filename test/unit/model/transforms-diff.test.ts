@@ -97,6 +97,24 @@ test('frames match on name + url + line, not column; a moved function still matc
   );
 });
 
+test('a script named by a path on one side and by its file:// URL on the other is one script', () => {
+  // v8-profiler-next writes plain paths, DevTools and --cpu-prof file:// URLs.
+  const build = (url: string, self: number) => {
+    const b = new ProfileBuilder({ kind: 'cpu', unit: 'us', format: 'devtools-cpuprofile', startTime: 0, endTime: 0 });
+    const main = b.addNode(0, b.frame({ ...frameOf('main'), url }));
+    const hot = b.addNode(main, b.frame({ ...frameOf('hot'), url, line: 2 }));
+    b.addSelf(hot, self, 1);
+    b.addLine(hot, 3, self);
+    return b.finish();
+  };
+  const before = build('/srv/app/hot lib.js', 100);
+  const after = build('file:///srv/app/hot%20lib.js', 150);
+  assert.equal(diffProfiles(before, after).nodeCount, 3, 'matched: no second "hot" under main');
+  const rows = diffFunctions(before, after).filter((r) => r.frame.functionName === 'hot');
+  assert.deepEqual(rows.map((r) => [r.selfBefore, r.selfAfter, r.selfDelta]), [[100, 150, 50]]);
+  assert.deepEqual(diffLines(before, after).map((r) => [r.line, r.before, r.after]), [[3, 100, 150]]);
+});
+
 test('diffFunctions and diffLines sort by the size of the change', () => {
   const rows = diffFunctions(base(), next());
   assert.deepEqual(
