@@ -1,7 +1,7 @@
 // summarizeSnapshotFile: parse a .heapsnapshot in a worker thread so neither the extension host nor
 // the CLI blocks, with a time limit on the retained-size computation (the parser's dominator pass
 // can take minutes on heaps with long linked chains; the counts are ready long before).
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SnapshotSummary } from './types';
@@ -47,8 +47,44 @@ export async function summarizeSnapshotFile(file: string, options: SummarizeOpti
     if (error instanceof ProfileError) throw new SnapshotError(error.code === 'too-large' ? error.message : `${file}: ${error.message}`, { cause: error });
     throw new SnapshotError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
+  // What the file is, when it is plainly not a snapshot: said before the parser's generic error.
+  const wrong = notASnapshot(file, inflated);
+  if (wrong !== undefined) throw new SnapshotError(`${file} ${wrong}`);
   if (options.inProcess) return summarizeInProcess(file, inflated, options);
   return summarizeInWorker(file, inflated, options);
+}
+
+/** Why the file cannot be a heap snapshot, from its first and last bytes; undefined when it may be one. */
+export function notASnapshot(file: string, inflated: Uint8Array | undefined): string | undefined {
+  let head: string;
+  let tail: string;
+  if (inflated) {
+    head = Buffer.from(inflated.subarray(0, 256)).toString('latin1');
+    tail = Buffer.from(inflated.subarray(Math.max(0, inflated.length - 64))).toString('latin1');
+  } else {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const a = Buffer.alloc(Math.min(256, size));
+      readSync(fd, a, 0, a.length, 0);
+      const b = Buffer.alloc(Math.min(64, size));
+      readSync(fd, b, 0, b.length, Math.max(0, size - b.length));
+      head = a.toString('latin1');
+      tail = b.toString('latin1');
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const start = head.replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  if (start === '') return 'is empty: no snapshot was written into it (did the process end while it was being taken?)';
+  // A snapshot's first member is "snapshot"; profiles start with theirs.
+  const first = /^\{\s*"([^"]*)"/.exec(start)?.[1];
+  if (first === 'nodes' || first === 'head' || first === 'typeId') {
+    return `is a ${first === 'head' ? 'sampling heap' : 'CPU'} profile, not a heap snapshot: read it with \`flamelens report\` (snapshot-diff compares two .heapsnapshot files)`;
+  }
+  if (!start.startsWith('{')) return 'is not a heap snapshot (a .heapsnapshot file is JSON starting with {"snapshot": …)';
+  if (first === 'snapshot' && !tail.trimEnd().endsWith('}')) return 'is cut off: the snapshot was not written to its end (the process may have ended, or the disk filled, while it was being taken)';
+  return undefined;
 }
 
 async function summarizeInProcess(file: string, inflated: Uint8Array | undefined, options: SummarizeOptions): Promise<SnapshotSummary> {

@@ -71,6 +71,26 @@ v8.writeHeapSnapshot('after.heapsnapshot');
     fs.writeFileSync(path.join(dir, 'text.heapsnapshot.gz'), gzipSync(Buffer.from('hello, not a snapshot')));
     const r = flamelens(dir, ['snapshot-diff', 'text.heapsnapshot.gz', 'after.heapsnapshot.gz']);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /text\.heapsnapshot\.gz is not a readable heap snapshot/);
+    assert.match(r.stderr, /text\.heapsnapshot\.gz is not a heap snapshot \(a \.heapsnapshot file is JSON starting with \{"snapshot"/);
+  });
+
+  it('snapshot-diff says what a wrong file is: empty, a CPU or heap profile, a snapshot cut off', () => {
+    const fixtures = path.resolve(__dirname, '../../fixtures');
+    fs.writeFileSync(path.join(dir, 'empty.heapsnapshot'), '');
+    fs.copyFileSync(path.join(fixtures, 'small-marked-1000us.cpuprofile'), path.join(dir, 'cpu.heapsnapshot'));
+    fs.copyFileSync(path.join(fixtures, 'heap-webpack-16k.heapprofile'), path.join(dir, 'sampled.heapsnapshot'));
+    const whole = fs.readFileSync(path.join(dir, 'before.heapsnapshot'));
+    fs.writeFileSync(path.join(dir, 'cut.heapsnapshot'), whole.subarray(0, whole.length >> 1));
+    const cases: [string, RegExp][] = [
+      ['empty.heapsnapshot', /empty\.heapsnapshot is empty: no snapshot was written into it/],
+      ['cpu.heapsnapshot', /cpu\.heapsnapshot is a CPU profile, not a heap snapshot: read it with `flamelens report`/],
+      ['sampled.heapsnapshot', /sampled\.heapsnapshot is a sampling heap profile, not a heap snapshot/],
+      ['cut.heapsnapshot', /cut\.heapsnapshot is cut off: the snapshot was not written to its end/],
+    ];
+    for (const [file, message] of cases) {
+      const r = flamelens(dir, ['snapshot-diff', file, 'after.heapsnapshot.gz']);
+      assert.equal(r.status, 2, `${file}: ${r.stderr}`);
+      assert.match(r.stderr, message, file);
+    }
   });
 });
