@@ -75,6 +75,21 @@ export const bundleStubs = [
     why: "ws's server and stream adapter; FlameLens is only a client (src/capture/inspector/transport.ts)",
   })),
   {
+    module: 'lodash.clonedeep/',
+    importedBy: ['autocannon/lib/httpClient.js', 'autocannon/lib/requestIterator.js', 'autocannon/lib/subargAliases.js'],
+    why: 'autocannon copies its plain option objects per connection; a small deep copy does',
+    file: 'clone-deep.cjs',
+  },
+  ...[
+    ['lodash.chunk/', 'lodash-chunk.cjs'],
+    ['lodash.flatten/', 'lodash-flatten.cjs'],
+  ].map(([module, file]) => ({
+    module,
+    importedBy: ['autocannon/lib/requestIterator.js'],
+    why: "pairing a response's raw headers and joining repeated ones: a few lines each",
+    file,
+  })),
+  {
     module: 'semver/index.js',
     importedBy: ['autocannon/lib/util.js'],
     why: 'autocannon only compares the Node version',
