@@ -1,2 +1,6 @@
+// Replaces lodash.flatten where autocannon's requestIterator.js joins repeated header values (one level).
 'use strict';
-module.exports = require('./chunk-flatten.cjs').flatten;
+
+module.exports = function flatten(array) {
+  return (array ?? []).flat(1);
+};
