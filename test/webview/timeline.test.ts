@@ -239,15 +239,19 @@ describe('timeline (webview, real Chromium)', () => {
       const { page, errors, violations } = await openWebview(browser, server, new StandInHost(profile, 'small-webpack'), theme);
       await page.waitForSelector(canvas, { state: 'visible' });
       await waitForArea(page);
-      // Columns well inside the range [0, 30 %) and well outside it (clear of its outline and the cursor).
-      const before = { inside: await canvasColumn(page, canvas, 0.15), outside: await canvasColumn(page, canvas, 0.65) };
+      // Columns well inside the range [0, 30 %) and well outside it (clear of its outline and the
+      // cursor): several outside, so that enough pixels are far enough from the grey to measure it
+      // whatever the profile's lanes look like there.
+      const outsideAt = [0.55, 0.65, 0.75, 0.85, 0.95];
+      const columns = async () => ({ inside: await canvasColumn(page, canvas, 0.15), outside: (await Promise.all(outsideAt.map((x) => canvasColumn(page, canvas, x)))).flat() });
+      const before = await columns();
       await page.focus(canvas);
       await page.keyboard.press('Home');
       for (let i = 0; i < 15; i++) await page.keyboard.press('Shift+ArrowRight');
       await page.waitForSelector(chip, { state: 'visible' });
       // Without focus the keyboard cursor is not drawn: only the range shows.
       await page.evaluate(() => document.activeElement?.blur());
-      const after = { inside: await canvasColumn(page, canvas, 0.15), outside: await canvasColumn(page, canvas, 0.65) };
+      const after = await columns();
       await page.locator('.fl-timeline').screenshot({ path: path.join(outputDir, `timeline-range-${theme}.png`) });
 
       // Inside: every pixel as without a range (but the outline's top and bottom rows).
@@ -255,7 +259,7 @@ describe('timeline (webview, real Chromium)', () => {
       assert.deepEqual(after.inside.slice(12, -12), before.inside.slice(12, -12), `${theme}: the range is drawn as without one`);
       // Outside: the grey laid over each pixel at alpha 0.45.
       const alphas = dimAlphas(before.outside, after.outside);
-      assert.ok(alphas.length > rows / 2, `${theme}: ${alphas.length} measurable pixels of ${rows}`);
+      assert.ok(alphas.length > (rows * outsideAt.length) / 2, `${theme}: ${alphas.length} measurements in ${rows * outsideAt.length} pixels`);
       assert.ok(Math.abs(median(alphas) - 0.45) < 0.02, `${theme}: outside dimmed by ${median(alphas).toFixed(3)}, not 0.45`);
       assert.ok(alphas.every((x) => Math.abs(x - 0.45) < 0.05), `${theme}: dim alphas ${Math.min(...alphas)} – ${Math.max(...alphas)}`);
       assert.deepEqual(errors, []);
