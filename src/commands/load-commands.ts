@@ -208,6 +208,11 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
         }),
       measuring: () => progress.report({ message: vscode.l10n.t('measuring for {0} s…', totalMs / 1000) }),
       warn: (text: string) => log.warn(text),
+      // A slow or hung server: the stage is over, its requests in flight are waited for (up to --timeout's worth).
+      waiting: (inFlight: number, upToMs: number) => {
+        log.info(`waiting up to ${upToMs / 1000} s for ${inFlight} request(s) still in flight; an unanswered one counts as a timeout`);
+        progress.report({ message: vscode.l10n.t('waiting up to {0} s for {1} requests still in flight…', upToMs / 1000, inFlight) });
+      },
       onProgress: (p) => {
         const done = Math.min(100, (100 * p.elapsedMs) / Math.max(1, p.totalMs));
         const left = Math.max(0, (p.totalMs - p.elapsedMs) / 1000);
