@@ -31,6 +31,11 @@ interface LoadClient {
   destroy(): void;
 }
 
+/** Milliseconds before a request counts as a timeout (spec.timeoutS, default 10 s). */
+function requestTimeoutMs(spec: RequestSpec): number {
+  return (spec.timeoutS ?? 10) * 1000;
+}
+
 /** How often autocannon looks whether its run has ended (its default is once a second). */
 const checkEndMs = 25;
 
@@ -92,7 +97,7 @@ export class LoadDriver {
       const effective = spec.rate !== undefined ? Math.max(1, Math.min(stage.connections, Math.floor(spec.rate))) : stage.connections;
       const expectedMs = spec.rate !== undefined && spec.rate > 0 ? (1000 * effective) / spec.rate : undefined;
       let lastSecond = -1;
-      const timeoutMs = (spec.timeoutS ?? 10) * 1000;
+      const timeoutMs = requestTimeoutMs(spec);
       await this.runOnce(
         spec,
         stage,
@@ -147,7 +152,7 @@ export class LoadDriver {
     return new Promise<void>((resolve, reject) => {
       let instance: autocannon.AutocannonInstance;
       const clients: LoadClient[] = [];
-      const timeoutMs = (spec.timeoutS ?? 10) * 1000;
+      const timeoutMs = requestTimeoutMs(spec);
       const timers: NodeJS.Timeout[] = [];
       const inFlight = () => clients.reduce((a, c) => a + (c.destroyed ? 0 : c.pipelinedRequests.size()), 0);
       const end = () => {
@@ -185,7 +190,7 @@ export class LoadDriver {
             // The stage's own timer (below) ends it; autocannon's bound only backs that up.
             duration: (stage.durationMs + timeoutMs) / 1000 + 5,
             sampleInt: checkEndMs,
-            timeout: spec.timeoutS ?? 10,
+            timeout: timeoutMs / 1000,
             setupClient: (c: LoadClient) => clients.push(c),
             ...(spec.rate !== undefined ? { overallRate: spec.rate } : {}),
           },
