@@ -90,7 +90,8 @@ const up = (w) => new Promise((r) => w.once('message', r));
     const t0 = performance.now();
     const done = w.terminate();
     blocked.push(performance.now() - t0);
-    // The save is a round trip to the worker thread: it cannot have happened inside a non-blocking terminate().
+    // The save is a round trip to the worker thread: a terminate() that waited for it would find it
+    // done every time; one that does not finds it done only if the worker thread won a race with us.
     if (require('node:fs').existsSync(saved)) console.log('saved before terminate() returned');
     console.log('terminate resolved with ' + await done);
   }
@@ -110,7 +111,9 @@ const up = (w) => new Promise((r) => w.once('message', r));
   blocked.sort((a, b) => a - b);
   const median = blocked[blocked.length >> 1]!;
 
-  // The agent's share of the main thread's (non-idle) self time, from the captured profile.
+  // The agent's share of the main thread's (non-idle) self time, from the captured profile. Since the
+  // agent takes its own frames out of what it writes (agent-frames.ts), this reads 0: its time counts
+  // under its callers; the figure stays for profiles written by older agents.
   const main = result.profiles.find((p) => p.isMainThread)!;
   const prof = readJson<{ nodes: { id: number; callFrame: { functionName: string; url: string } }[]; samples: number[]; timeDeltas: number[] }>(main.path);
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
@@ -127,6 +130,9 @@ const up = (w) => new Promise((r) => w.once('message', r));
   t.diagnostic(`agent share of main-thread self time ${share.toFixed(2)}%; terminate() blocked median ${median.toFixed(2)} ms, max ${blocked[blocked.length - 1]!.toFixed(2)} ms`);
   // Figures, not assertions (speed belongs in benchmarks): before the fix 24-32% (the exit wait was
   // profiled) and 11-16 ms (terminate() waited for the save); after, about 1-4% and 1 ms here.
-  assert.ok(!stdout.includes('saved before terminate() returned'), 'terminate() waited for the worker to save');
+  // Not "never": the worker thread runs in parallel, and on a loaded machine it can finish its save
+  // between terminate() returning and the check (seen once in CI). A waiting terminate() would make it always.
+  const savedFirst = stdout.match(/saved before terminate\(\) returned/g)?.length ?? 0;
+  assert.ok(savedFirst < 12, `terminate() waited for the worker to save (${savedFirst} of 12 saved before it returned)`);
   assert.ok(Number.isFinite(share) && Number.isFinite(median));
 });
