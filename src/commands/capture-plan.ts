@@ -1,5 +1,6 @@
 // Pure helpers for the capture commands: which recorded profile to open first, how to list the
 // others, and how a launch.json configuration becomes a command line.
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { CapturedProfile } from '../capture/launcher';
 import type { Translator } from '../translator';
@@ -148,6 +149,15 @@ export function withChosenNode(command: string[] | string, setting: string, isFi
   if (choice.from === 'path') return { command };
   const resolved = [choice.node, ...command.slice(1)];
   return choice.from === 'editor' ? { command: resolved, editor: { node: choice.node, env: choice.env } } : { command: resolved };
+}
+
+/** The version of the node a launch would run ("v22.18.0"); undefined when it does not answer within 5 s. */
+export function chosenNodeVersion(setting: string): Promise<string | undefined> {
+  const choice = chooseNode(setting, process.env.PATH, process.execPath, isExistingFile);
+  if (choice.from === 'editor') return Promise.resolve(process.versions.node);
+  return new Promise((resolve) => {
+    execFile(choice.node, ['--version'], { timeout: 5000, windowsHide: true }, (err, stdout) => resolve(err ? undefined : stdout.trim()));
+  });
 }
 
 function isExistingFile(p: string): boolean {

@@ -3,7 +3,9 @@
 // which Profile Under Load… asks with too).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
+import { chosenNodeVersion, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
+import { isTypeScriptFile, typeScriptRun } from './typescript-run';
+import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
 import { services } from './services';
 import type { Log } from '../log';
@@ -27,15 +29,28 @@ export async function pickCurrentFile(target?: vscode.Uri): Promise<CaptureReque
     void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: open a JavaScript file to profile it.'));
     return undefined;
   }
-  if (!runnable.test(doc.uri.fsPath)) {
+  const file = doc.uri.fsPath;
+  let command = ['node', file];
+  if (isTypeScriptFile(file)) {
+    const run = await typeScriptRun(file, () => chosenNodeVersion(readConfig().nodePath));
+    if (run.how === 'none') {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'FlameLens: to run {0}, add tsx to its package (npm install --save-dev tsx) or use Node.js 22.18 or later (it runs TypeScript itself; set flamelens.nodePath to pick one). "Profile npm Script…" and "Profile Command…" run a build step first.',
+          path.basename(file),
+        ),
+      );
+      return undefined;
+    }
+    command = run.command;
+  } else if (!runnable.test(file)) {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('FlameLens: {0} is not a JavaScript file Node can run directly. Use "Profile npm Script…" or "Profile Command…" for TypeScript or build steps.', path.basename(doc.uri.fsPath)),
+      vscode.l10n.t('FlameLens: {0} is not a JavaScript or TypeScript file Node can run. Use "Profile npm Script…" or "Profile Command…" for build steps.', path.basename(file)),
     );
     return undefined;
   }
   if (doc.isDirty) await doc.save();
-  const file = doc.uri.fsPath;
-  return { name: path.basename(file), command: ['node', file], cwd: folderFor(doc.uri) ?? path.dirname(file) };
+  return { name: path.basename(file), command, cwd: folderFor(doc.uri) ?? path.dirname(file) };
 }
 
 interface ScriptItem extends vscode.QuickPickItem {

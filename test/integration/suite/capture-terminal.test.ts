@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptureOutcome } from '../../../src/commands/capture-session';
-import { api, nodeExecutable, until } from './helpers';
+import { api, EXTENSION_ID, nodeExecutable, until } from './helpers';
 
 function workspaceDir(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -87,5 +87,38 @@ describe('Programs in a real terminal', function () {
     assert.ok(fs.existsSync(marker), 'the nodePath script ran');
     assert.equal(fs.readFileSync(marker, 'utf8').trim(), file);
     assert.ok(fs.existsSync(note), 'the program ran');
+  });
+
+  it('Profile Current File runs a TypeScript file through its package\'s tsx, and hot lines land on the .ts', async () => {
+    // A package with tsx installed (this repo's node_modules) and a .ts file Node's own type
+    // stripping would refuse (an enum); busy() is on lines 3-7.
+    const app = path.join(workspaceDir(), 'ts-app');
+    fs.mkdirSync(path.join(app, 'src'), { recursive: true });
+    const repoModules = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'node_modules');
+    if (!fs.existsSync(path.join(app, 'node_modules'))) fs.symlinkSync(repoModules, path.join(app, 'node_modules'));
+    const file = path.join(app, 'src', 'main.ts');
+    fs.writeFileSync(
+      file,
+      'enum Mode { Sum, Xor }\n\n' +
+        'function busy(mode: Mode): number {\n' +
+        '  const end = Date.now() + 600; let x = 0;\n' +
+        '  while (Date.now() < end) x = mode === Mode.Sum ? x + Math.sqrt(x + 1) : x;\n' +
+        '  return x;\n' +
+        '}\n' +
+        'console.log(busy(Mode.Sum));\n',
+    );
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    const outcome = await capture(() => vscode.commands.executeCommand('flamelens.profileCurrentFile'));
+    assert.ok(outcome.opened, `nothing opened; problems: ${outcome.result.problems.join('; ')}`);
+    assert.equal(outcome.result.exitCode, 0);
+    const log = fs.readFileSync((await api()).logFileForTest(), 'utf8');
+    assert.match(log, /recording \S*node\S* --import file:\/\/\S*\/node_modules\/tsx\/\S+ \S*main\.ts/, log.slice(-2000));
+    const t = await api();
+    const anns = await until('hot lines in main.ts', () => {
+      const a = t.getHotLinesForTest(editor.document.uri);
+      return a.length > 0 ? a : undefined;
+    });
+    const hottest = anns.reduce((a, b) => (b.heat > a.heat ? b : a));
+    assert.ok(hottest.line >= 3 && hottest.line <= 7, `the hottest line is in busy() (3-7), not ${hottest.line}: ${JSON.stringify(anns)}`);
   });
 });
