@@ -57,6 +57,15 @@ export function profilePickItem(l10n: Translator, p: CapturedProfile): { label: 
   };
 }
 
+/**
+ * `npm run <script>` as one line for the terminal's shell (sh on POSIX, cmd.exe on Windows, where
+ * npm is a .cmd that needs a shell): a script name with spaces or shell characters stays one argument.
+ */
+export function npmRunCommand(script: string, platform: NodeJS.Platform = process.platform): string {
+  if (/^[\w@%+=:,./-]+$/.test(script)) return `npm run ${script}`;
+  return platform === 'win32' ? `npm run "${script.replace(/"/g, '""')}"` : `npm run '${script.replace(/'/g, `'\\''`)}'`;
+}
+
 export interface LaunchConfig {
   type?: string;
   request?: string;

@@ -3,7 +3,7 @@
 // which Profile Under Load… asks with too).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chosenNodeVersion, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
+import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
 import { isTypeScriptFile, typeScriptRun } from './typescript-run';
 import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
@@ -84,7 +84,7 @@ export async function pickNpmScript(): Promise<CaptureRequest | undefined> {
   }
   const picked = await services.pickOne(items, { title: vscode.l10n.t('FlameLens: profile which npm script?'), matchOnDetail: true });
   if (!picked) return undefined;
-  return { name: `npm run ${picked.script}`, command: `npm run ${picked.script}`, cwd: picked.dir };
+  return { name: `npm run ${picked.script}`, command: npmRunCommand(picked.script), cwd: picked.dir };
 }
 
 export async function profileCommand(capture: CaptureService, commandLine?: string): Promise<CaptureRun | undefined> {

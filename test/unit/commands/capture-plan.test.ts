@@ -2,7 +2,11 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CapturedProfile } from '../../../src/capture/launcher';
-import { capturedProfileTitle, chooseNode, isNodeLaunch, mainProfile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { capturedProfileTitle, chooseNode, isNodeLaunch, mainProfile, npmRunCommand, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
 
 const profile = (over: Partial<CapturedProfile>): CapturedProfile => ({
@@ -79,5 +83,26 @@ describe('chooseNode', () => {
     assert.deepEqual(chooseNode('', 'C:\\Windows;C:\\node', 'C:\\Code.exe', isFile, 'win32'), { from: 'path', node: 'node' });
     assert.deepEqual(chooseNode('', '/usr/bin', '/code', isFile, 'linux'), { from: 'editor', node: '/code', env: { ELECTRON_RUN_AS_NODE: '1' } });
     assert.deepEqual(chooseNode('', undefined, '/code', isFile, 'linux').from, 'editor');
+  });
+});
+
+describe('npmRunCommand', () => {
+  it('runs scripts whose names have spaces, quotes or shell characters, through a real sh and npm', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flamelens-npm-run-'));
+    try {
+      const names = ['build', 'my script', "it's", 'a;touch pwned', 'test:unit'];
+      const scripts = Object.fromEntries(names.map((n, i) => [n, `node -e "require('fs').writeFileSync('ran-${i}', '')"`]));
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', version: '1.0.0', scripts }));
+      for (const [i, name] of names.entries()) {
+        const r = spawnSync('/bin/sh', ['-c', npmRunCommand(name, 'linux')], { cwd: dir, encoding: 'utf8' });
+        assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+        assert.ok(fs.existsSync(path.join(dir, `ran-${i}`)), `${name} ran`);
+      }
+      assert.ok(!fs.existsSync(path.join(dir, 'pwned')), 'the name is one argument, not shell code');
+      assert.equal(npmRunCommand('build', 'win32'), 'npm run build');
+      assert.equal(npmRunCommand('my "x"', 'win32'), 'npm run "my ""x"""');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
