@@ -245,6 +245,26 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(last && 'name' in last ? last.name : undefined, second);
   });
 
+  it('keyboard: after a filter change the arrows still move (the focus is not left on a frame of the old view)', async () => {
+    const { page } = await open();
+    await page.focus('.fl-graph');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowUp');
+    const before = await chartState(page);
+    const gone = (await drawnFrames(page)).find((f) => f.id === before.focusedId)!;
+    assert.equal(frames.find((f) => f.name === gone.name)?.category, 'node_modules', `${gone.name} is a node_modules frame the filter hides`);
+    await page.check('#fl-opt-hideNodeModules');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    await chartStill(page);
+    assert.ok(!(await drawnFrames(page)).some((f) => f.id === before.focusedId && f.name === gone.name), 'the focused frame is gone');
+    assert.doesNotMatch((await chartState(page)).label, new RegExp(`^${escapeRegExp(gone.name)}, `), 'the live region no longer names it');
+    await page.focus('.fl-graph'); // back from the checkbox
+    await page.keyboard.press('ArrowUp');
+    const after = await chartState(page);
+    const moved = (await drawnFrames(page)).find((f) => f.id === after.focusedId);
+    assert.ok(moved && moved.depth === 1, `ArrowUp moved from the root to a drawn child (${moved?.name})`);
+    assert.match(after.label, new RegExp(`^${escapeRegExp(moved.name)}, `));
+  });
+
   it('icicle toggle flips the orientation', async () => {
     const { page } = await open();
     const rootY = async () => {
