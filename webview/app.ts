@@ -3,6 +3,7 @@
 // `openLocation` when a frame is clicked, answers `svgRequest` with the drawing, and persists the UI
 // state across reloads.
 import * as l10n from '@vscode/l10n';
+import { escapeControlText } from '../src/model/escape-text';
 import type { ValueUnit } from '../src/model/types';
 import type { HostMessage, ProfileSummary, TablePayload, TimeRange, ViewFrame, ViewOptions, WebviewMessage } from '../src/protocol';
 import { embeddedPreviewId } from '../src/webview-page/html';
@@ -499,7 +500,7 @@ export class App {
     const key = frameKey(frame);
     const node = heaviestNodeOf(tree, (f) => frameKey(f) === key);
     if (!node) {
-      this.showBanner(l10n.t('{0} is not drawn in the current view (hidden by a filter or folded into a larger frame).', frame.name));
+      this.showBanner(l10n.t('{0} is not drawn in the current view (hidden by a filter or folded into a larger frame).', escapeControlText(frame.name)));
       return;
     }
     this.chart.zoomTo(node.id);
@@ -515,7 +516,7 @@ export class App {
       heaviestNodeOf(tree, (f) => f.url === url && f.name === name) ??
       heaviestNodeOf(tree, (f) => f.name === name);
     if (!node) {
-      this.showBanner(l10n.t('{0} is not drawn in the current view.', name));
+      this.showBanner(l10n.t('{0} is not drawn in the current view.', escapeControlText(name)));
       return;
     }
     this.chart.zoomTo(node.id);

@@ -1,6 +1,7 @@
 // The frame tooltip: name, self, total (with % of the whole profile), file:line, category.
 // Built with textContent only — function names and paths come from the profile.
 import * as l10n from '@vscode/l10n';
+import { escapeControlText } from '../src/model/escape-text';
 import type { ValueUnit } from '../src/model/types';
 import { categoryLabel } from './category-label';
 import { h } from './dom';
@@ -49,7 +50,9 @@ export class Tooltip {
 /** The lines shown for a frame, first the name; shared by the tooltip and the details bar. */
 export function describeNode(node: GraphNode, { unit, total, diff }: TooltipContext): string[] {
   const lines = [
-    node.name,
+    // Escaped like paths (formatLocation): a bidi override in a name would reorder the figures after it
+    // where the lines are joined into one (the details bar).
+    escapeControlText(node.name),
     l10n.t('Self: {0} ({1})', formatValue(node.self, unit), formatPercent(node.self, total)),
     l10n.t('Total: {0} ({1})', formatValue(node.value, unit), formatPercent(node.value, total)),
   ];

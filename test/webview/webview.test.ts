@@ -440,6 +440,25 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(await page.locator('.fl-heading-title').innerText(), evil, 'the title is text too');
   });
 
+  it('a bidi override in a function name cannot reorder the figures after it in the details bar or tooltip', async () => {
+    const hot = { name: hotTableFunction() };
+    // An unterminated right-to-left override: raw, it turns "Self: 2.5 ms" after it into "sm 5.2 :fleS".
+    const tricky = `\u202e${hot.name}`;
+    const tainted = loadProfile(fixtureName, (json) => {
+      for (const node of json.nodes) if (node.callFrame.functionName === hot.name) node.callFrame.functionName = tricky;
+    });
+    const { page } = await open(new StandInHost(tainted, 'bidi'));
+    const frame = await frameOf(page, tricky);
+    await clickFrame(page, frame, ['Alt']);
+    await waitZoomed(page, frame.id);
+    const details = (await page.locator('.fl-details-text').textContent()) ?? '';
+    assert.ok(details.startsWith(`\\u202e${hot.name}  ·  Self: `), details);
+    assert.doesNotMatch(details, /[\u202a-\u202e\u2066-\u2069]/, 'no raw bidi control in the details line');
+    await hoverFrame(page, (await drawnFrames(page)).find((f) => f.id === frame.id)!);
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
+    assert.equal(await page.locator('.fl-tooltip-name').textContent(), `\\u202e${hot.name}`);
+  });
+
   it('shows heap profiles in bytes', async () => {
     const heap = loadProfile('heap-webpack-16k.heapprofile');
     const { page } = await open(new StandInHost(heap, 'heap-webpack'));
