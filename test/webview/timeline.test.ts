@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { formatValue } from '../../src/model/format';
+import { parseProfile } from '../../src/model/import';
 import { sliceProfile } from '../../src/model/time-slice';
 import type { TimeRange, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/webview-page/payload';
@@ -189,6 +190,29 @@ describe('timeline (webview, real Chromium)', () => {
     assert.equal(await page.isVisible('.fl-graph'), true);
     assert.deepEqual(errors, []);
     assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('the chip of a range in a short profile has digits enough to tell its ends apart (not "0.00 s – 0.01 s")', async () => {
+    // 60 samples 100 µs apart: a 6 ms profile, as a micro-benchmark's.
+    const frame = (id: number, functionName: string, children?: number[]) => ({ id, callFrame: { functionName, scriptId: '1', url: 'file:///bench.js', lineNumber: id, columnNumber: 0 }, ...(children ? { children } : {}) });
+    const samples = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 3 : 4));
+    const short = parseProfile(Buffer.from(JSON.stringify({ nodes: [frame(1, '(root)', [2]), frame(2, 'main', [3, 4]), frame(3, 'hash'), frame(4, 'parse')], startTime: 0, endTime: 6100, samples, timeDeltas: samples.map(() => 100) })));
+    const { page, errors } = await openWebview(browser, server, new StandInHost(short, 'short'));
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, y, { steps: 5 });
+    await page.mouse.up();
+    const range = lastRange(await posted(page))!;
+    assert.ok(range && range.to - range.from < 1000, `a range under a millisecond: ${JSON.stringify(range)}`);
+    const start = short.sampleTimes![0]!;
+    const at = (t: number) => `${((t - start) / 1e6).toFixed(5)} s`;
+    assert.equal(await page.textContent(chip), `${at(range.from)} – ${at(range.to)} ×`);
+    assert.match((await page.textContent(chip))!, /^0\.00[1-9]\d\d s – 0\.00[1-9]\d\d s ×$/);
+    assert.deepEqual(errors, []);
     await page.context().close();
   });
 
