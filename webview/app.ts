@@ -37,6 +37,8 @@ export class App {
   private nextRequest = 1;
   private pendingOptions = 0;
   private pendingSandwich = 0;
+  /** The function (frame key) of the sandwich shown. */
+  private sandwichKey: string | undefined;
   /** Nodes whose detail was requested (pruned subtrees are fetched once). */
   private readonly expanded = new Set<number>();
   /** Zoom to restore once the tree for the saved filters arrives. */
@@ -258,12 +260,14 @@ export class App {
         performance.mark('flamelens:preview');
         this.showPreview(message);
         break;
-      case 'tree':
+      case 'tree': {
         if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
         this.pendingOptions = 0;
         document.body.classList.remove('fl-busy');
         this.expanded.clear();
-        // Node ids belong to one view of the profile; the sandwich shown was for the old one.
+        // Node ids belong to one view of the profile; the sandwich shown was for the old one: it is
+        // asked for again below, for the same function in the new view (a range or filter re-scopes it).
+        const sandwichKey = this.sandwich.element.hidden ? undefined : this.sandwichKey;
         this.sandwich.hide();
         if (this.state.sandwichId !== undefined) this.save({ sandwichId: undefined });
         if (this.restoreZoom !== undefined) {
@@ -278,7 +282,13 @@ export class App {
           const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === key);
           if (again) this.chart.zoomTo(again.id);
         }
+        if (sandwichKey !== undefined) {
+          const tree = this.chart.tree;
+          const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === sandwichKey);
+          if (again) this.requestSandwich(again.id);
+        }
         break;
+      }
       case 'subtree':
         this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
         break;
@@ -291,6 +301,7 @@ export class App {
         break;
       case 'sandwich':
         if (message.requestId !== this.pendingSandwich) return;
+        this.sandwichKey = frameKey(message.frame);
         this.sandwich.show(message);
         break;
       case 'reveal':
