@@ -475,7 +475,7 @@ export class App {
       ? this.host.capabilities.openSource
         ? l10n.t('Click a frame (or press Enter on it) to zoom in and open its source; Alt+click only zooms. Escape resets.')
         : l10n.t('Click a frame (or press Enter on it) to zoom in. Escape resets.')
-      : describeNode(node, this.tooltip.context).join('  ·  ');
+      : describeNode(node, this.tooltip.context, true).join('  ·  ');
     this.openButton.disabled = isRoot;
     this.sandwichButton.disabled = isRoot;
   }

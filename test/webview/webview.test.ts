@@ -459,6 +459,31 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(await page.locator('.fl-tooltip-name').textContent(), `\\u202e${hot.name}`);
   });
 
+  it('a function name thousands of characters long neither pushes the graph down when selected nor overflows the tooltip', async () => {
+    const hot = { name: hotTableFunction() };
+    const long = 'generatedName'.repeat(300); // 3,900 characters
+    const tainted = loadProfile(fixtureName, (json) => {
+      for (const node of json.nodes) if (node.callFrame.functionName === hot.name) node.callFrame.functionName = long;
+    });
+    const { page } = await open(new StandInHost(tainted, 'long'));
+    const top = async () => (await page.locator('.fl-graph').boundingBox())!.y;
+    const before = await top();
+    const frame = await frameOf(page, long);
+    await clickFrame(page, frame, ['Alt']);
+    await waitZoomed(page, frame.id);
+    const details = (await page.locator('.fl-details-text').textContent()) ?? '';
+    assert.ok(details.startsWith(`${long.slice(0, 199)}…  ·  Self: `), `the name is cut: ${details.slice(0, 300)}`);
+    assert.ok((await top()) - before < 40, `the graph moved down ${(await top()) - before} px`);
+    await hoverFrame(page, (await drawnFrames(page)).find((f) => f.id === frame.id)!);
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
+    const tip = (await page.locator('.fl-tooltip').boundingBox())!;
+    assert.ok(tip.y >= 0 && tip.y + tip.height <= 900, `the tooltip fits the window: ${JSON.stringify(tip)}`);
+    assert.equal(await page.locator('.fl-tooltip-name').textContent(), `${long.slice(0, 199)}…`);
+    // The table still has the whole name.
+    await page.click('.fl-table th button[data-sort="total"]');
+    assert.equal(await page.locator('.fl-table td.name', { hasText: 'generatedName' }).first().getAttribute('title'), long);
+  });
+
   it('shows heap profiles in bytes', async () => {
     const heap = loadProfile('heap-webpack-16k.heapprofile');
     const { page } = await open(new StandInHost(heap, 'heap-webpack'));
