@@ -574,6 +574,10 @@ describe('flame-graph webview (Chromium)', () => {
     await hoverFrame(page, drawn.filter((f) => f.visible && f.depth === 3).sort((a, b) => b.width - a.width)[0]!);
     await page.waitForSelector('.fl-tooltip:not([hidden])');
     assert.match(await page.locator('.fl-tooltip').innerText(), /Change: [+−-]?[\d.]+ (µs|ms|s)/);
+    // The table's Δ Self column: the change of each function's self, signed as the tooltip's.
+    const deltas = await page.locator('.fl-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[3].textContent));
+    assert.ok(deltas.length > 50 && deltas.every((d) => /^([+-][\d.]+ (µs|ms|s)|0 µs)$/.test(d)), `Δ Self cells: ${deltas.slice(0, 8).join(' | ')}`);
+    assert.ok(deltas.some((d) => d.startsWith('+')) && deltas.some((d) => d.startsWith('-')), 'some grew, some shrank');
     await page.screenshot({ path: path.join(outputDir, 'webview-diff.png') });
   });
 
