@@ -267,9 +267,13 @@ export class App {
         this.expanded.clear();
         // Node ids belong to one view of the profile; the sandwich shown was for the old one: it is
         // asked for again below, for the same function in the new view (a range or filter re-scopes it).
-        const sandwichKey = this.sandwich.element.hidden ? undefined : this.sandwichKey;
-        this.sandwich.hide();
-        if (this.state.sandwichId !== undefined) this.save({ sandwichId: undefined });
+        // A sandwich asked for after this view (the saved one, re-opened on init) belongs to it: kept.
+        const sandwichOfThisView = this.pendingSandwich > message.requestId;
+        const sandwichKey = this.sandwich.element.hidden || sandwichOfThisView ? undefined : this.sandwichKey;
+        if (!sandwichOfThisView) {
+          this.sandwich.hide();
+          if (this.state.sandwichId !== undefined) this.save({ sandwichId: undefined });
+        }
         if (this.restoreZoom !== undefined) {
           this.chart.zoomedId = this.restoreZoom;
           this.restoreZoom = undefined;

@@ -193,7 +193,7 @@ describe('timeline (webview, real Chromium)', () => {
     await page.context().close();
   });
 
-  it('a range re-scopes the open sandwich view to the same function', async () => {
+  it('a range re-scopes the open sandwich view to the same function; both survive reloads', async () => {
     const host = new StandInHost(profile, 'small-webpack');
     const { page, errors } = await openWebview(browser, server, host);
     await page.waitForSelector(canvas, { state: 'visible' });
@@ -233,6 +233,15 @@ describe('timeline (webview, real Chromium)', () => {
     const inRange = table.rows.find((r) => table.frames[r.frame]!.name === name && table.frames[r.frame]!.url === scoped.frame.url)!;
     assert.equal(scoped.callers.root.value, inRange.total);
     assert.ok(inRange.total < whole.callers.root.value, `the range holds less of it than the whole profile: ${inRange.total} vs ${whole.callers.root.value}`);
+    // Range and sandwich come back after a reload, and after another one (the first restore must not forget the sandwich).
+    for (const reload of [1, 2]) {
+      await page.reload();
+      await page.waitForSelector(chip, { state: 'visible' });
+      await page.waitForFunction(() => !document.body.classList.contains('fl-busy') && document.querySelector('.fl-graph[data-drawn]'));
+      await page.waitForSelector('.fl-sandwich:not([hidden])', { timeout: 10_000 }).catch(() => assert.fail(`the sandwich is open after reload ${reload}`));
+      assert.equal(await page.textContent('.fl-sandwich-title'), `Sandwich: ${name}`);
+      await page.waitForTimeout(200); // the view state is written after the frame
+    }
     assert.deepEqual(errors, []);
     await page.context().close();
   });
