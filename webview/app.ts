@@ -3,6 +3,7 @@
 // `openLocation` when a frame is clicked, answers `svgRequest` with the drawing, and persists the UI
 // state across reloads.
 import * as l10n from '@vscode/l10n';
+import { escapeControlText } from '../src/model/escape-text';
 import type { ValueUnit } from '../src/model/types';
 import type { HostMessage, ProfileSummary, TablePayload, TimeRange, ViewFrame, ViewOptions, WebviewMessage } from '../src/protocol';
 import { embeddedPreviewId } from '../src/webview-page/html';
@@ -36,6 +37,8 @@ export class App {
   private nextRequest = 1;
   private pendingOptions = 0;
   private pendingSandwich = 0;
+  /** The function (frame key) of the sandwich shown. */
+  private sandwichKey: string | undefined;
   /** Nodes whose detail was requested (pruned subtrees are fetched once). */
   private readonly expanded = new Set<number>();
   /** Zoom to restore once the tree for the saved filters arrives. */
@@ -257,14 +260,20 @@ export class App {
         performance.mark('flamelens:preview');
         this.showPreview(message);
         break;
-      case 'tree':
+      case 'tree': {
         if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
         this.pendingOptions = 0;
         document.body.classList.remove('fl-busy');
         this.expanded.clear();
-        // Node ids belong to one view of the profile; the sandwich shown was for the old one.
-        this.sandwich.hide();
-        if (this.state.sandwichId !== undefined) this.save({ sandwichId: undefined });
+        // Node ids belong to one view of the profile; the sandwich shown was for the old one: it is
+        // asked for again below, for the same function in the new view (a range or filter re-scopes it).
+        // A sandwich asked for after this view (the saved one, re-opened on init) belongs to it: kept.
+        const sandwichOfThisView = this.pendingSandwich > message.requestId;
+        const sandwichKey = this.sandwich.element.hidden || sandwichOfThisView ? undefined : this.sandwichKey;
+        if (!sandwichOfThisView) {
+          this.sandwich.hide();
+          if (this.state.sandwichId !== undefined) this.save({ sandwichId: undefined });
+        }
         if (this.restoreZoom !== undefined) {
           this.chart.zoomedId = this.restoreZoom;
           this.restoreZoom = undefined;
@@ -277,7 +286,13 @@ export class App {
           const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === key);
           if (again) this.chart.zoomTo(again.id);
         }
+        if (sandwichKey !== undefined) {
+          const tree = this.chart.tree;
+          const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === sandwichKey);
+          if (again) this.requestSandwich(again.id);
+        }
         break;
+      }
       case 'subtree':
         this.measure('graft', () => this.chart.graft(message.nodeId, adoptTree(message.tree)));
         break;
@@ -290,6 +305,7 @@ export class App {
         break;
       case 'sandwich':
         if (message.requestId !== this.pendingSandwich) return;
+        this.sandwichKey = frameKey(message.frame);
         this.sandwich.show(message);
         break;
       case 'reveal':
@@ -463,7 +479,7 @@ export class App {
       ? this.host.capabilities.openSource
         ? l10n.t('Click a frame (or press Enter on it) to zoom in and open its source; Alt+click only zooms. Escape resets.')
         : l10n.t('Click a frame (or press Enter on it) to zoom in. Escape resets.')
-      : describeNode(node, this.tooltip.context).join('  ·  ');
+      : describeNode(node, this.tooltip.context, true).join('  ·  ');
     this.openButton.disabled = isRoot;
     this.sandwichButton.disabled = isRoot;
   }
@@ -499,7 +515,7 @@ export class App {
     const key = frameKey(frame);
     const node = heaviestNodeOf(tree, (f) => frameKey(f) === key);
     if (!node) {
-      this.showBanner(l10n.t('{0} is not drawn in the current view (hidden by a filter or folded into a larger frame).', frame.name));
+      this.showBanner(l10n.t('{0} is not drawn in the current view (hidden by a filter or folded into a larger frame).', escapeControlText(frame.name)));
       return;
     }
     this.chart.zoomTo(node.id);
@@ -515,7 +531,7 @@ export class App {
       heaviestNodeOf(tree, (f) => f.url === url && f.name === name) ??
       heaviestNodeOf(tree, (f) => f.name === name);
     if (!node) {
-      this.showBanner(l10n.t('{0} is not drawn in the current view.', name));
+      this.showBanner(l10n.t('{0} is not drawn in the current view.', escapeControlText(name)));
       return;
     }
     this.chart.zoomTo(node.id);

@@ -16,7 +16,7 @@ import { fitLabel } from './flamegraph';
 import { formatLocation, formatValue } from './format';
 import { categoryLabel } from './category-label';
 import type { ChartRect } from './frame-rect';
-import type { Tooltip } from './tooltip';
+import { shortName, type Tooltip } from './tooltip';
 
 const rowPx = 18;
 /** Rectangles narrower than this (CSS px) are not drawn. */
@@ -458,7 +458,7 @@ export class FlameChartView {
       // "from" counts from the timeline's origin, as the window bar and the range chip do.
       const origin = this.options.origin() ?? this.base!.chart.start;
       this.options.tooltip.showLines(e, [
-        f.name,
+        shortName(f.name),
         l10n.t('{0} from {1}', formatValue(end - start, 'us'), formatValue(start - origin, 'us')),
         formatLocation(f.url, f.line, f.file),
         f.packageName ? `${categoryLabel(f.category)} · ${f.packageName}` : categoryLabel(f.category),

@@ -186,6 +186,7 @@ export class FlameChart {
     this.hovered = -1;
     this.animation = undefined;
     if (!(root.value > 0)) {
+      this.clearFocus();
       this.layout = undefined;
       this.layouts.clear();
       this.sizer.hidden = true;
@@ -196,8 +197,12 @@ export class FlameChart {
     }
     this.sizer.hidden = false;
     this.markPaint = true;
+    const focused = this.focusedId !== undefined ? this.node(this.focusedId) : undefined;
     this.forgetLayouts();
     this.relayout();
+    // Node ids belong to one view (filters and ranges number them afresh): keep the keyboard focus only
+    // on the same frame, else the arrow keys would start from a frame that is gone (and do nothing).
+    if (focused && this.node(focused.id)?.name !== focused.name) this.clearFocus();
     const zoom = this.zoomedId !== undefined ? this.layout!.index.get(this.zoomedId) : undefined;
     this.setZoomIndex(zoom ?? 0, false);
     this.zoomedId = zoom !== undefined && zoom > 0 ? this.zoomedId : undefined;
@@ -290,6 +295,11 @@ export class FlameChart {
     const share = formatPercent(node.value, total);
     this.live.textContent = node.folded ? l10n.t('{0}, {1} of the total, {2} smaller frames folded', node.name, share, node.folded) : l10n.t('{0}, {1} of the total', node.name, share);
     this.drawOverlay();
+  }
+
+  private clearFocus(): void {
+    this.focusedId = undefined;
+    this.live.textContent = '';
   }
 
   /** The frames drawn now, for tests and benches (see installTestApi). */

@@ -9,6 +9,7 @@ import * as l10n from '@vscode/l10n';
 import flamegraph, { colorMapper } from 'd3-flame-graph';
 import type { FlameHierarchyNode } from 'd3-flame-graph';
 import { select } from 'd3-selection';
+import { escapeControlText } from '../src/model/escape-text';
 import { cellHeight, chartOf } from './flamegraph';
 import type { ExportView } from './flamegraph';
 import { describeNode, type TooltipContext } from './tooltip';
@@ -142,7 +143,19 @@ export function svgDocument(svg: SVGSVGElement, view: ExportView, context: Toolt
   caption.setAttribute('y', String(-heading / 3));
   caption.textContent = title;
   copy.prepend(svgTitle, style, background, caption);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${xmlSafe(new XMLSerializer().serializeToString(copy))}\n`;
+}
+
+// eslint-disable-next-line no-control-regex -- matching the characters XML 1.0 forbids is the point
+const notXml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The serializer writes names as they are, and a control character (a function named by a computed
+ * key such as "\x01") is not allowed anywhere in an XML document: the file would not open. Such
+ * characters become visible escapes (as in the tooltip), lone surrogates U+FFFD.
+ */
+function xmlSafe(xml: string): string {
+  return xml.replace(notXml, (c) => (c.length === 1 && c.charCodeAt(0) < 0xd800 ? escapeControlText(c) : '\ufffd'));
 }
 
 /** Offers `text` as a download named `fileName` (the standalone page is a file: no host to save it). */

@@ -170,7 +170,7 @@ export class FunctionTable {
           h('td', { className: `name cat-${frame.category}`, text: frame.name, title: frame.name }),
           this.valueCell(row.self),
           this.valueCell(row.total),
-          this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : formatValue(row.selfDelta, this.unit) }),
+          this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : `${row.selfDelta > 0 ? '+' : ''}${formatValue(row.selfDelta, this.unit)}` }),
           h('td', { className: 'loc', text: formatLocation(frame.url, frame.line, frame.file), title: frame.url }),
         );
         this.built.set(row, tr);

@@ -289,7 +289,9 @@ export class Timeline {
     const d = this.data;
     if (!d) return '';
     if (d.axis === 'order') return l10n.t('samples {0} – {1}', Math.round(range.from - d.start) + 1, Math.round(range.to - d.start));
-    return `${seconds(range.from - d.start)} – ${seconds(range.to - d.start)}`;
+    // Digits enough for the range (as the flame chart's window label): a 5 ms range is not "0.01 s – 0.01 s".
+    const digits = Math.min(6, Math.max(2, Math.ceil(-Math.log10((range.to - range.from) / 1e6)) + 1));
+    return `${seconds(range.from - d.start, digits)} – ${seconds(range.to - d.start, digits)}`;
   }
 
   private choose(range: TimeRange | null): void {
@@ -563,6 +565,6 @@ function dimOutside(ctx: CanvasRenderingContext2D, x0: number, x1: number, width
   ctx.fillRect(x1, 0, width - x1, height);
 }
 
-function seconds(us: number): string {
-  return l10n.t('{0} s', (Math.max(0, us) / 1e6).toFixed(2));
+function seconds(us: number, digits = 2): string {
+  return l10n.t('{0} s', (Math.max(0, us) / 1e6).toFixed(digits));
 }

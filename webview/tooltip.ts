@@ -1,6 +1,7 @@
 // The frame tooltip: name, self, total (with % of the whole profile), file:line, category.
 // Built with textContent only — function names and paths come from the profile.
 import * as l10n from '@vscode/l10n';
+import { escapeControlText } from '../src/model/escape-text';
 import type { ValueUnit } from '../src/model/types';
 import { categoryLabel } from './category-label';
 import { h } from './dom';
@@ -24,7 +25,7 @@ export class Tooltip {
   }
 
   show(event: MouseEvent, node: GraphNode): void {
-    this.showLines(event, describeNode(node, this.context));
+    this.showLines(event, describeNode(node, this.context, true));
   }
 
   /** Shows `lines` (the first is the name) beside the pointer. */
@@ -46,10 +47,15 @@ export class Tooltip {
   }
 }
 
-/** The lines shown for a frame, first the name; shared by the tooltip and the details bar. */
-export function describeNode(node: GraphNode, { unit, total, diff }: TooltipContext): string[] {
+/**
+ * The lines shown for a frame, first the name; shared by the tooltip, the details bar and the SVG's
+ * titles. `cutName`: a very long name is cut (see shortName), for the tooltip and the details bar.
+ */
+export function describeNode(node: GraphNode, { unit, total, diff }: TooltipContext, cutName = false): string[] {
   const lines = [
-    node.name,
+    // Escaped like paths (formatLocation): a bidi override in a name would reorder the figures after it
+    // where the lines are joined into one (the details bar).
+    escapeControlText(cutName ? shortName(node.name) : node.name),
     l10n.t('Self: {0} ({1})', formatValue(node.self, unit), formatPercent(node.self, total)),
     l10n.t('Total: {0} ({1})', formatValue(node.value, unit), formatPercent(node.value, total)),
   ];
@@ -58,4 +64,14 @@ export function describeNode(node: GraphNode, { unit, total, diff }: TooltipCont
   lines.push(node.vf.packageName ? `${categoryLabel(node.vf.category)} · ${node.vf.packageName}` : categoryLabel(node.vf.category));
   if (node.folded) lines.push(l10n.t('{0} smaller frames folded — zoom in for detail', node.folded));
   return lines;
+}
+
+/** Names longer than this are cut in the tooltip and the details bar (the table, the sandwich heading and the SVG show them whole). */
+const maxNameLength = 200;
+
+/** A name cut to maxNameLength characters with an ellipsis: a generated name thousands of characters long would fill the window. */
+export function shortName(name: string): string {
+  if (name.length <= maxNameLength) return name;
+  const chars = [...name];
+  return chars.length <= maxNameLength ? name : `${chars.slice(0, maxNameLength - 1).join('')}…`;
 }

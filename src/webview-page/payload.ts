@@ -152,7 +152,20 @@ function tableOf(p: Profile, slots: FrameSlots): TablePayload {
     if (rows.length >= maxTableRows) break;
     if (!chosen.has(r.frame)) rows.push(r);
   }
-  return { rows: rows.map((r) => ({ frame: slots.slot(r.frame), self: r.self, total: r.total })), frames: slots.frames };
+  const baseSelf = baseSelfByFrame(p);
+  return {
+    rows: rows.map((r) => ({ frame: slots.slot(r.frame), self: r.self, total: r.total, ...(baseSelf ? { selfDelta: r.self - baseSelf[r.frame]! } : {}) })),
+    frames: slots.frames,
+  };
+}
+
+/** Diff views: the baseline's self per profile frame (the table's Δ Self is self − this), else undefined. */
+function baseSelfByFrame(p: Profile): Float64Array | undefined {
+  const base = p.baseSelfValue;
+  if (!base) return undefined;
+  const out = new Float64Array(p.frames.length);
+  for (let i = 0; i < p.nodeCount; i++) out[p.nodeFrame[i]!]! += base[i]!;
+  return out;
 }
 
 /** Tree and table of a (view) profile, sharing one frame list. */

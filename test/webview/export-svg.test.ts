@@ -159,6 +159,32 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       await server.close();
     }
   });
+  it('a function name with control characters (forbidden in XML) still gives an SVG file that opens, the characters shown escaped', async () => {
+    const controlled = `${hotName.replace(marked, '')}\x01\x1b[31m`;
+    const tainted = loadProfile('small-marked-1000us.cpuprofile', (json) => {
+      for (const node of json.nodes) if (node.callFrame.functionName === hotName.replace(marked, '')) node.callFrame.functionName = controlled;
+    });
+    const server = await startWebviewServer();
+    const w = await openWebview(browser, server, new StandInHost(tainted, 'controls.cpuprofile'));
+    try {
+      await drawnAndStill(w.page);
+      await w.page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 43 } })));
+      await w.page.waitForFunction(() => (window.__posted as { type: string }[]).some((m) => m.type === 'svg'), undefined, { timeout: 30_000 });
+      const reply = (await posted(w.page)).find((m): m is Extract<WebviewMessage, { type: 'svg' }> => m.type === 'svg')!;
+      const saved = path.join(dir, 'controls.svg');
+      writeFileSync(saved, checkWebviewSvg(reply.svg));
+      const doc = await openSvgFile(w.page.context(), saved);
+      assert.equal(doc.tag, 'svg', 'Chromium opens the file as SVG (not an XML parse error page)');
+      const shown = `${hotName.replace(marked, '')}\\x01\\x1b[31m`;
+      const hot = doc.titles.findIndex((t) => t.split('\n')[0] === shown);
+      assert.ok(hot >= 0, `the frame's title names it with the controls escaped: ${shown}`);
+      assert.ok(shown.startsWith(doc.labels[hot]!.replace(/…$/, '')), `label ${doc.labels[hot]}`);
+    } finally {
+      await w.page.context().close();
+      await server.close();
+    }
+  });
+
   it('in VS Code (stand-in webview API), svgRequest is answered with the drawing as SVG: it passes the host\'s check and opens as an SVG document', async () => {
     const server = await startWebviewServer();
     const w = await openWebview(browser, server, new StandInHost(profile, 'marked.cpuprofile'));

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { formatValue } from '../../src/model/format';
+import { parseProfile } from '../../src/model/import';
 import { sliceProfile } from '../../src/model/time-slice';
 import type { TimeRange, WebviewMessage } from '../../src/protocol';
 import { treeAndTable } from '../../src/webview-page/payload';
@@ -189,6 +190,82 @@ describe('timeline (webview, real Chromium)', () => {
     assert.equal(await page.isVisible('.fl-graph'), true);
     assert.deepEqual(errors, []);
     assert.deepEqual(violations, []);
+    await page.context().close();
+  });
+
+  it('a range re-scopes the open sandwich view to the same function; both survive reloads', async () => {
+    const host = new StandInHost(profile, 'small-webpack');
+    const { page, errors } = await openWebview(browser, server, host);
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const start = profile.sampleTimes![0]!;
+    const span = profile.endTime - start;
+    // A named function that runs both in the middle of the profile, where the range will be, and outside it.
+    const totals = (view: typeof profile) => {
+      const { table } = treeAndTable(view);
+      return new Map(table.rows.map((r) => [table.frames[r.frame]!.name, r.total]));
+    };
+    const [all, middle] = [totals(profile), totals(sliceProfile(profile, start + 0.35 * span, start + 0.65 * span))];
+    const name = [...middle].sort((a, b) => b[1] - a[1]).find(([n, t]) => !n.startsWith('(') && all.get(n)! > 1.5 * t)![0];
+    await page.click('.fl-table th button[data-sort="total"]');
+    const row = page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${name.replace(/[$()*+.?[\]^{|}\\]/g, '\\$&')}$`) }) }).first();
+    await row.click();
+    await page.waitForSelector('.fl-sandwich:not([hidden])');
+    assert.equal(await page.textContent('.fl-sandwich-title'), `Sandwich: ${name}`);
+    const sandwiches = () => host.sent.filter((m) => m.type === 'sandwich');
+    const whole = sandwiches().at(-1)!;
+    assert.ok(whole.type === 'sandwich');
+
+    await page.locator(canvas).scrollIntoViewIfNeeded(); // the row's zoom scrolled the page
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await page.mouse.up();
+    const range = lastRange(await posted(page))!;
+    assert.ok(range, 'a range was selected');
+    await page.waitForFunction(() => !document.querySelector('.fl-sandwich').hidden && !document.body.classList.contains('fl-busy'), undefined, { timeout: 10_000 });
+    assert.equal(await page.textContent('.fl-sandwich-title'), `Sandwich: ${name}`);
+    const scoped = sandwiches().at(-1)!;
+    assert.ok(scoped.type === 'sandwich' && scoped !== whole, 'the sandwich was asked for again after the range');
+    // Its callers' root is the function's total in the range (the host's table of the real slice says it).
+    const { table } = treeAndTable(sliceProfile(profile, range.from, range.to));
+    const inRange = table.rows.find((r) => table.frames[r.frame]!.name === name && table.frames[r.frame]!.url === scoped.frame.url)!;
+    assert.equal(scoped.callers.root.value, inRange.total);
+    assert.ok(inRange.total < whole.callers.root.value, `the range holds less of it than the whole profile: ${inRange.total} vs ${whole.callers.root.value}`);
+    // Range and sandwich come back after a reload, and after another one (the first restore must not forget the sandwich).
+    for (const reload of [1, 2]) {
+      await page.reload();
+      await page.waitForSelector(chip, { state: 'visible' });
+      await page.waitForFunction(() => !document.body.classList.contains('fl-busy') && document.querySelector('.fl-graph[data-drawn]'));
+      await page.waitForSelector('.fl-sandwich:not([hidden])', { timeout: 10_000 }).catch(() => assert.fail(`the sandwich is open after reload ${reload}`));
+      assert.equal(await page.textContent('.fl-sandwich-title'), `Sandwich: ${name}`);
+      await page.waitForTimeout(200); // the view state is written after the frame
+    }
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
+  it('the chip of a range in a short profile has digits enough to tell its ends apart (not "0.00 s – 0.01 s")', async () => {
+    // 60 samples 100 µs apart: a 6 ms profile, as a micro-benchmark's.
+    const frame = (id: number, functionName: string, children?: number[]) => ({ id, callFrame: { functionName, scriptId: '1', url: 'file:///bench.js', lineNumber: id, columnNumber: 0 }, ...(children ? { children } : {}) });
+    const samples = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? 3 : 4));
+    const short = parseProfile(Buffer.from(JSON.stringify({ nodes: [frame(1, '(root)', [2]), frame(2, 'main', [3, 4]), frame(3, 'hash'), frame(4, 'parse')], startTime: 0, endTime: 6100, samples, timeDeltas: samples.map(() => 100) })));
+    const { page, errors } = await openWebview(browser, server, new StandInHost(short, 'short'));
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, y, { steps: 5 });
+    await page.mouse.up();
+    const range = lastRange(await posted(page))!;
+    assert.ok(range && range.to - range.from < 1000, `a range under a millisecond: ${JSON.stringify(range)}`);
+    const start = short.sampleTimes![0]!;
+    const at = (t: number) => `${((t - start) / 1e6).toFixed(5)} s`;
+    assert.equal(await page.textContent(chip), `${at(range.from)} – ${at(range.to)} ×`);
+    assert.match((await page.textContent(chip))!, /^0\.00[1-9]\d\d s – 0\.00[1-9]\d\d s ×$/);
+    assert.deepEqual(errors, []);
     await page.context().close();
   });
 

@@ -245,6 +245,26 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(last && 'name' in last ? last.name : undefined, second);
   });
 
+  it('keyboard: after a filter change the arrows still move (the focus is not left on a frame of the old view)', async () => {
+    const { page } = await open();
+    await page.focus('.fl-graph');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowUp');
+    const before = await chartState(page);
+    const gone = (await drawnFrames(page)).find((f) => f.id === before.focusedId)!;
+    assert.equal(frames.find((f) => f.name === gone.name)?.category, 'node_modules', `${gone.name} is a node_modules frame the filter hides`);
+    await page.check('#fl-opt-hideNodeModules');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    await chartStill(page);
+    assert.ok(!(await drawnFrames(page)).some((f) => f.id === before.focusedId && f.name === gone.name), 'the focused frame is gone');
+    assert.doesNotMatch((await chartState(page)).label, new RegExp(`^${escapeRegExp(gone.name)}, `), 'the live region no longer names it');
+    await page.focus('.fl-graph'); // back from the checkbox
+    await page.keyboard.press('ArrowUp');
+    const after = await chartState(page);
+    const moved = (await drawnFrames(page)).find((f) => f.id === after.focusedId);
+    assert.ok(moved && moved.depth === 1, `ArrowUp moved from the root to a drawn child (${moved?.name})`);
+    assert.match(after.label, new RegExp(`^${escapeRegExp(moved.name)}, `));
+  });
+
   it('icicle toggle flips the orientation', async () => {
     const { page } = await open();
     const rootY = async () => {
@@ -420,6 +440,50 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(await page.locator('.fl-heading-title').innerText(), evil, 'the title is text too');
   });
 
+  it('a bidi override in a function name cannot reorder the figures after it in the details bar or tooltip', async () => {
+    const hot = { name: hotTableFunction() };
+    // An unterminated right-to-left override: raw, it turns "Self: 2.5 ms" after it into "sm 5.2 :fleS".
+    const tricky = `\u202e${hot.name}`;
+    const tainted = loadProfile(fixtureName, (json) => {
+      for (const node of json.nodes) if (node.callFrame.functionName === hot.name) node.callFrame.functionName = tricky;
+    });
+    const { page } = await open(new StandInHost(tainted, 'bidi'));
+    const frame = await frameOf(page, tricky);
+    await clickFrame(page, frame, ['Alt']);
+    await waitZoomed(page, frame.id);
+    const details = (await page.locator('.fl-details-text').textContent()) ?? '';
+    assert.ok(details.startsWith(`\\u202e${hot.name}  ·  Self: `), details);
+    assert.doesNotMatch(details, /[\u202a-\u202e\u2066-\u2069]/, 'no raw bidi control in the details line');
+    await hoverFrame(page, (await drawnFrames(page)).find((f) => f.id === frame.id)!);
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
+    assert.equal(await page.locator('.fl-tooltip-name').textContent(), `\\u202e${hot.name}`);
+  });
+
+  it('a function name thousands of characters long neither pushes the graph down when selected nor overflows the tooltip', async () => {
+    const hot = { name: hotTableFunction() };
+    const long = 'generatedName'.repeat(300); // 3,900 characters
+    const tainted = loadProfile(fixtureName, (json) => {
+      for (const node of json.nodes) if (node.callFrame.functionName === hot.name) node.callFrame.functionName = long;
+    });
+    const { page } = await open(new StandInHost(tainted, 'long'));
+    const top = async () => (await page.locator('.fl-graph').boundingBox())!.y;
+    const before = await top();
+    const frame = await frameOf(page, long);
+    await clickFrame(page, frame, ['Alt']);
+    await waitZoomed(page, frame.id);
+    const details = (await page.locator('.fl-details-text').textContent()) ?? '';
+    assert.ok(details.startsWith(`${long.slice(0, 199)}…  ·  Self: `), `the name is cut: ${details.slice(0, 300)}`);
+    assert.ok((await top()) - before < 40, `the graph moved down ${(await top()) - before} px`);
+    await hoverFrame(page, (await drawnFrames(page)).find((f) => f.id === frame.id)!);
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
+    const tip = (await page.locator('.fl-tooltip').boundingBox())!;
+    assert.ok(tip.y >= 0 && tip.y + tip.height <= 900, `the tooltip fits the window: ${JSON.stringify(tip)}`);
+    assert.equal(await page.locator('.fl-tooltip-name').textContent(), `${long.slice(0, 199)}…`);
+    // The table still has the whole name.
+    await page.click('.fl-table th button[data-sort="total"]');
+    assert.equal(await page.locator('.fl-table td.name', { hasText: 'generatedName' }).first().getAttribute('title'), long);
+  });
+
   it('shows heap profiles in bytes', async () => {
     const heap = loadProfile('heap-webpack-16k.heapprofile');
     const { page } = await open(new StandInHost(heap, 'heap-webpack'));
@@ -510,6 +574,10 @@ describe('flame-graph webview (Chromium)', () => {
     await hoverFrame(page, drawn.filter((f) => f.visible && f.depth === 3).sort((a, b) => b.width - a.width)[0]!);
     await page.waitForSelector('.fl-tooltip:not([hidden])');
     assert.match(await page.locator('.fl-tooltip').innerText(), /Change: [+−-]?[\d.]+ (µs|ms|s)/);
+    // The table's Δ Self column: the change of each function's self, signed as the tooltip's.
+    const deltas = await page.locator('.fl-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[3].textContent));
+    assert.ok(deltas.length > 50 && deltas.every((d) => /^([+-][\d.]+ (µs|ms|s)|0 µs)$/.test(d)), `Δ Self cells: ${deltas.slice(0, 8).join(' | ')}`);
+    assert.ok(deltas.some((d) => d.startsWith('+')) && deltas.some((d) => d.startsWith('-')), 'some grew, some shrank');
     await page.screenshot({ path: path.join(outputDir, 'webview-diff.png') });
   });
 

@@ -10,6 +10,7 @@ import type { FlameNode } from '../../../src/model/types';
 import { defaultViewOptions } from '../../../src/protocol';
 import type { HostMessage, TreePayload } from '../../../src/protocol';
 import { functionTable } from '../../../src/model/tables';
+import { diffFunctions, diffProfiles } from '../../../src/model/diff';
 import { initMessage, maxTableRows, maxTreeNodes, previewMaxNodes, previewMessage, sandwichMessage, setDisplayRoots, subtreeMessage, treeAndTable, viewFrame } from '../../../src/webview-page/payload';
 import { makeFrame } from '../../../src/model/frames';
 
@@ -32,6 +33,33 @@ function checkFrames(tree: TreePayload): number {
 
 describe('webview payloads', () => {
   const profile = fixture('small-webpack-1000us.cpuprofile');
+
+  it('a comparison\'s table rows carry the change of self (the Δ Self column), as diffFunctions computes it', () => {
+    const base = fixture('small-marked-1000us.cpuprofile');
+    const diff = diffProfiles(base, profile);
+    const m = initMessage(diff, diff, 'diff', defaultViewOptions) as Extract<HostMessage, { type: 'init' }>;
+    assert.equal(m.summary.diff, true);
+    // diffFunctions pairs a function that moved (same name and url, another line) with its old self; the
+    // union tree (and so the table) keeps the two apart: compare the functions that did not move.
+    const lines = new Map<string, Set<number>>();
+    for (const f of [...base.frames, ...profile.frames]) lines.set(`${f.functionName}\u0000${f.url}`, (lines.get(`${f.functionName}\u0000${f.url}`) ?? new Set()).add(f.line));
+    const unmoved = diffFunctions(base, profile).filter((d) => lines.get(`${d.frame.functionName}\u0000${d.frame.url}`)!.size === 1);
+    const expected = new Map(unmoved.map((d) => [`${d.frame.functionName}\u0000${d.frame.url}\u0000${d.frame.line}`, d.selfDelta]));
+    let compared = 0;
+    for (const row of m.table.rows) {
+      assert.ok(Number.isFinite(row.selfDelta), `${m.table.frames[row.frame]!.name} has a change of self`);
+      const f = m.table.frames[row.frame]!;
+      const want = expected.get(`${f.name}\u0000${f.url}\u0000${f.line}`);
+      if (want === undefined) continue;
+      assert.ok(Math.abs(row.selfDelta! - want) < 1e-6, `${f.name}: ${row.selfDelta} vs ${want}`);
+      compared++;
+    }
+    assert.ok(compared > 100, `compared ${compared} rows`);
+    assert.ok(m.table.rows.some((r) => r.selfDelta! > 0) && m.table.rows.some((r) => r.selfDelta! < 0), 'some grew, some shrank');
+    // A plain profile's rows carry none.
+    const plain = initMessage(profile, profile, 'p', defaultViewOptions) as Extract<HostMessage, { type: 'init' }>;
+    assert.ok(plain.table.rows.every((r) => r.selfDelta === undefined));
+  });
 
   it('init carries a summary, a pruned tree and at most 500 table rows sharing one frame list', () => {
     const m = initMessage(profile, profile, 'webpack', defaultViewOptions) as Extract<HostMessage, { type: 'init' }>;
