@@ -195,7 +195,7 @@ export class App {
         this.search('');
       }
     });
-    t.reset.addEventListener('click', () => this.chart.resetZoom());
+    t.reset.addEventListener('click', () => this.resetZoom());
     t.icicle.addEventListener('change', () => {
       this.chart.setInverted(t.icicle.checked);
       this.graphBox.classList.toggle('fl-icicle', t.icicle.checked);
@@ -217,8 +217,14 @@ export class App {
     document.addEventListener('keydown', (event) => {
       const target = event.target as HTMLElement | null;
       if (event.key !== 'Escape' || event.defaultPrevented || target?.closest('input, select, .fl-chart, .fl-flame-chart')) return;
-      this.chart.resetZoom();
+      this.resetZoom();
     });
+  }
+
+  /** Reset zoom (and Escape) acts on the view shown: the flame chart's window in chart mode, else the graph's zoom. */
+  private resetZoom(): void {
+    if (this.graphBox.hidden) this.chartView.reset();
+    else this.chart.resetZoom();
   }
 
   private applyUiState(): void {

@@ -239,6 +239,17 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     assert.equal(s.from, whole.from);
     assert.equal(s.to, whole.to);
     assert.match((await page.textContent('.fl-flame-chart .fl-sr-only')) ?? '', /^Showing the whole range/);
+    // The toolbar's Reset zoom, and Escape from outside the chart, act on the chart shown (not on the hidden graph).
+    for (const reset of [() => page.click('.fl-toolbar button:has-text("Reset zoom")'), () => page.focus('.fl-toolbar input[type=search], .fl-toolbar input').then(() => page.keyboard.press('Tab')).then(() => page.keyboard.press('Escape'))]) {
+      await page.focus(boxSel);
+      await page.keyboard.press('+');
+      s = await still(page);
+      assert.ok(s.to - s.from < whole.to - whole.from, 'zoomed in');
+      await reset();
+      s = await still(page);
+      assert.equal(s.from, whole.from);
+      assert.equal(s.to, whole.to);
+    }
     assert.deepEqual(errors, []);
     await page.context().close();
   });
