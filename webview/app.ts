@@ -15,7 +15,7 @@ import type { SearchResult } from './flamegraph';
 import { formatPercent, formatValue } from './format';
 import type { Host } from './host';
 import { renderLegend } from './legend';
-import { adoptTree, frameKey, heaviestNodeOf } from './nodes';
+import { adoptTree, findNode, frameKey, heaviestNodeOf } from './nodes';
 import type { GraphNode } from './nodes';
 import { SandwichView } from './sandwich';
 import { readUiState } from './state';
@@ -39,6 +39,8 @@ export class App {
   private pendingSandwich = 0;
   /** The function (frame key) of the sandwich shown. */
   private sandwichKey: string | undefined;
+  /** A sandwich asked for on the old view while a new one is on its way: asked again, by function, once it is drawn. */
+  private deferredSandwichKey: string | undefined;
   /** Nodes whose detail was requested (pruned subtrees are fetched once). */
   private readonly expanded = new Set<number>();
   /** Zoom to restore once the tree for the saved filters arrives. */
@@ -292,9 +294,11 @@ export class App {
           const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === key);
           if (again) this.chart.zoomTo(again.id);
         }
-        if (sandwichKey !== undefined) {
+        const askAgain = this.deferredSandwichKey ?? sandwichKey;
+        this.deferredSandwichKey = undefined;
+        if (askAgain !== undefined) {
           const tree = this.chart.tree;
-          const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === sandwichKey);
+          const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === askAgain);
           if (again) this.requestSandwich(again.id);
         }
         break;
@@ -325,6 +329,7 @@ export class App {
         if (message.requestId !== undefined && message.requestId === this.pendingChartDetail) return;
         if (message.requestId !== undefined && message.requestId === this.pendingOptions) {
           this.pendingOptions = 0;
+          this.deferredSandwichKey = undefined;
           document.body.classList.remove('fl-busy');
         }
         // An error before init means there is no profile to show (it failed to load): the banner
@@ -413,7 +418,7 @@ export class App {
       this.requestRange(savedRange, true);
       this.restoreZoom = savedZoom;
     }
-    if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId);
+    if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId, true);
     if (this.state.flameChart && this.timeline.chartAvailable) {
       this.timeline.setChartMode(true);
       this.setChartMode(true);
@@ -594,8 +599,15 @@ export class App {
     this.host.post({ type: 'expand', requestId: this.nextRequest++, nodeId });
   }
 
-  private requestSandwich(nodeId: number): void {
+  /** `ofNextView`: the id is of the view asked for (a saved one, restored), not of the one drawn. */
+  private requestSandwich(nodeId: number, ofNextView = false): void {
     if (!this.host.capabilities.sandwich) return;
+    if (this.pendingOptions !== 0 && !ofNextView) {
+      // Node ids are the drawn view's; the host answers from the view it is about to send.
+      const node = this.chart.tree && findNode(this.chart.tree, nodeId);
+      if (node) this.deferredSandwichKey = frameKey(node.vf);
+      return;
+    }
     this.pendingSandwich = this.nextRequest++;
     this.save({ sandwichId: nodeId });
     this.host.post({ type: 'sandwich', requestId: this.pendingSandwich, nodeId });

@@ -246,6 +246,49 @@ describe('timeline (webview, real Chromium)', () => {
     await page.context().close();
   });
 
+  it('a function clicked in the table while a range is on its way gets its sandwich in the new view (not an old view\'s node id)', async () => {
+    // The host holds the range's tree back until the click is made; node ids are per view.
+    const inner = new StandInHost(profile, 'small-webpack');
+    let release: (() => void) | undefined;
+    const host = {
+      inner,
+      handle(message: WebviewMessage) {
+        const replies = inner.handle(message);
+        if (message.type !== 'setRange') return replies;
+        return new Promise<typeof replies>((resolve) => (release = () => resolve(replies)));
+      },
+    };
+    const { page, errors } = await openWebview(browser, server, host);
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const start = profile.sampleTimes![0]!;
+    const span = profile.endTime - start;
+    const { table } = treeAndTable(sliceProfile(profile, start + 0.3 * span, start + 0.7 * span));
+    // A function deep in the tree that runs in the range too: its node id differs between the views.
+    const inRange = new Set(table.rows.map((r) => table.frames[r.frame]!.name));
+    await page.click('.fl-table th button[data-sort="total"]');
+    const names = await page.locator('.fl-table tbody td.name').allTextContents();
+    const name = names.slice(10).find((n) => inRange.has(n) && !n.startsWith('(') && names.filter((x) => x === n).length === 1)!;
+    assert.ok(name, 'a function to click');
+
+    const box = (await page.locator(canvas).boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await page.mouse.up();
+    for (const deadline = Date.now() + 10_000; !release && Date.now() < deadline; ) await page.waitForTimeout(20);
+    assert.ok(release, 'the range was asked for');
+    const row = page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${name.replace(/[$()*+.?[\]^{|}\\]/g, '\\$&')}$`) }) }).first();
+    await row.click();
+    release!();
+    await page.waitForFunction(() => !document.querySelector('.fl-sandwich').hidden && !document.body.classList.contains('fl-busy'), undefined, { timeout: 10_000 });
+    assert.equal(await page.textContent('.fl-sandwich-title'), `Sandwich: ${name}`);
+    const answered = inner.sent.filter((m) => m.type === 'sandwich');
+    assert.ok(answered.length > 0 && answered.every((m) => m.type === 'sandwich' && m.frame.name === name), `every sandwich the host made is ${name}'s: ${answered.map((m) => m.type === 'sandwich' && m.frame.name).join(', ')}`);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('the chip of a range in a short profile has digits enough to tell its ends apart (not "0.00 s – 0.01 s")', async () => {
     // 60 samples 100 µs apart: a 6 ms profile, as a micro-benchmark's.
     const frame = (id: number, functionName: string, children?: number[]) => ({ id, callFrame: { functionName, scriptId: '1', url: 'file:///bench.js', lineNumber: id, columnNumber: 0 }, ...(children ? { children } : {}) });
