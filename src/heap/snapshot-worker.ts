@@ -2,7 +2,7 @@
 // parses a .heapsnapshot off the main thread and posts a fast summary, then one with retained sizes.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeSnapshot, summarizeGraph } from './summary';
+import { decodeSnapshot, describeParserError, summarizeGraph } from './summary';
 import type { SnapshotWorkerInput } from './summarize';
 import type { SnapshotWorkerMessage } from './worker-protocol';
 
@@ -36,5 +36,5 @@ function run(data: SnapshotWorkerInput): void {
 try {
   run(workerData as SnapshotWorkerInput);
 } catch (error) {
-  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'error', ...describeParserError(error) });
 }
