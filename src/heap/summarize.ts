@@ -91,9 +91,11 @@ async function summarizeInProcess(file: string, inflated: Uint8Array | undefined
   if (options.signal?.aborted) throw new SnapshotError('cancelled');
   options.onProgress?.(`parsing ${file}`);
   // Loaded only here: importing the parser instantiates its WASM module.
-  const { describeParserError, summarizeSnapshotBytes } = await import('./summary');
+  const { blankTraceTree, describeParserError, summarizeSnapshotBytes } = await import('./summary');
   try {
-    return summarizeSnapshotBytes(inflated ?? readFileSync(file), options.retained ?? true);
+    const bytes = inflated ?? readFileSync(file);
+    blankTraceTree(bytes);
+    return summarizeSnapshotBytes(bytes, options.retained ?? true);
   } catch (error) {
     throw new SnapshotError(parserFailure(file, describeParserError(error)), { cause: error });
   }

@@ -18,6 +18,34 @@ export function summarizeSnapshotBytes(bytes: Uint8Array, withRetained: boolean)
   }
 }
 
+const traceTreeKey = Buffer.from('"trace_tree":');
+
+/**
+ * Blanks a snapshot's "trace_tree" to [] in place (spaces where it was). A process run with
+ * --track-heap-objects (or DevTools recording allocations) writes its allocation stacks there as
+ * nested arrays, which the parser refuses as "invalid profile JSON"; the summary does not use them.
+ * The tree holds only numbers and arrays, so its brackets alone say where it ends. For bytes the
+ * caller owns.
+ */
+export function blankTraceTree(bytes: Uint8Array): void {
+  // The key comes before "strings" (after "nodes" and "edges", which are numbers): its first
+  // occurrence is the member, not text inside a string (where its quotes would be escaped).
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf(traceTreeKey);
+  if (key < 0) return;
+  let i = key + traceTreeKey.length;
+  while (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09) i++;
+  if (bytes[i] !== 0x5b) return;
+  const start = i;
+  let depth = 0;
+  for (; i < bytes.length; i++) {
+    if (bytes[i] === 0x5b) depth++;
+    else if (bytes[i] === 0x5d && --depth === 0) break;
+  }
+  if (depth !== 0) return; // cut off: the parser says so
+  bytes.fill(0x20, start + 1, i + 1);
+  bytes[start + 1] = 0x5d;
+}
+
 /** A parsed graph, for callers that want a fast summary first and retained sizes after. */
 export function decodeSnapshot(bytes: Uint8Array): Graph {
   return decode_bytes(bytes);
