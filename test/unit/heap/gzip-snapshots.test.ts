@@ -57,6 +57,8 @@ v8.writeHeapSnapshot('after.heapsnapshot');
     assert.equal(gz.status, 0, gz.stderr);
     const plain = flamelens(dir, ['snapshot-diff', 'before.heapsnapshot', 'after.heapsnapshot', '--json', '--top', '5']);
     assert.equal(plain.status, 0, plain.stderr);
+    // Progress on stderr while each file is parsed (a big one takes a minute), none in the JSON.
+    assert.match(plain.stderr, /^flamelens: reading before\.heapsnapshot\nflamelens: parsing [\d.]+ MB\nflamelens: computing retained sizes\nflamelens: reading after\.heapsnapshot\n/);
     const a = JSON.parse(gz.stdout) as { growth: { name: string; countDelta: number }[] };
     const b = JSON.parse(plain.stdout) as { growth: { name: string; countDelta: number }[] };
     const leaky = a.growth.find((g) => g.name === 'Leaky');
