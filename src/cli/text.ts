@@ -107,5 +107,7 @@ function signed(v: number, unit: ValueUnit): string {
 function signedPct(v: number, whole: number): string {
   if (whole <= 0) return '';
   const p = (v / whole) * 100;
+  // A change too small for one decimal is still a change: "+<0.1%", not "+0.0%".
+  if (v !== 0 && Math.abs(p) < 0.05) return v > 0 ? '+<0.1%' : '-<0.1%';
   return `${p > 0 ? '+' : ''}${p.toFixed(1)}%`;
 }

@@ -91,12 +91,19 @@ async function summarizeInProcess(file: string, inflated: Uint8Array | undefined
   if (options.signal?.aborted) throw new SnapshotError('cancelled');
   options.onProgress?.(`parsing ${file}`);
   // Loaded only here: importing the parser instantiates its WASM module.
-  const { summarizeSnapshotBytes } = await import('./summary');
+  const { blankTraceTree, describeParserError, summarizeSnapshotBytes } = await import('./summary');
   try {
-    return summarizeSnapshotBytes(inflated ?? readFileSync(file), options.retained ?? true);
+    const bytes = inflated ?? readFileSync(file);
+    blankTraceTree(bytes);
+    return summarizeSnapshotBytes(bytes, options.retained ?? true);
   } catch (error) {
-    throw new SnapshotError(`${file} is not a readable heap snapshot: ${(error as Error).message}`, { cause: error });
+    throw new SnapshotError(parserFailure(file, describeParserError(error)), { cause: error });
   }
+}
+
+/** What the parser's failure says about the file: too large for the parser, or not readable. */
+function parserFailure(file: string, failure: { message: string; outOfMemory?: boolean }): string {
+  return failure.outOfMemory ? `${file} is too large for the heap parser: ${failure.message}` : `${file} is not a readable heap snapshot: ${failure.message}`;
 }
 
 function summarizeInWorker(file: string, inflated: Uint8Array | undefined, options: SummarizeOptions): Promise<SnapshotSummary> {
@@ -148,7 +155,7 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
           finish({ summary: message.summary });
           break;
         case 'error':
-          finish({ error: new SnapshotError(`${file} is not a readable heap snapshot: ${message.message}`) });
+          finish({ error: new SnapshotError(parserFailure(file, message)) });
           break;
       }
     });

@@ -13,4 +13,5 @@ export type SnapshotWorkerMessage =
   | { type: 'summary'; summary: SnapshotSummary }
   /** The same with retained sizes. */
   | { type: 'retained'; summary: SnapshotSummary }
-  | { type: 'error'; message: string };
+  /** outOfMemory: the parser's memory could not grow (the snapshot is too large for it), not a broken file. */
+  | { type: 'error'; message: string; outOfMemory?: boolean };

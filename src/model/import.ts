@@ -211,7 +211,11 @@ function scanTopLevel(sc: JsonScanner, windowed: boolean): Profile {
   if (cpu !== null) {
     return withEmbeddedMaps(buildCpuProfile({ nodes: cpu, samples: cpuSamples, timeDeltas, startTime, endTime, hasTypeId }), embeddedMaps);
   }
-  if (heap !== null && heap.ids.length > 0) return withEmbeddedMaps(buildHeapProfile(heap), embeddedMaps);
+  if (heap !== null && heap.ids.length > 0) {
+    // "samples": [] went the CPU way (no first element to tell): a heap profile with no samples yet.
+    if (cpuSamples !== null && cpuSamples.length === 0) heap.hasSamples = true;
+    return withEmbeddedMaps(buildHeapProfile(heap), embeddedMaps);
+  }
   if (otherKind !== null) throw new ProfileError('unknown-format', `This is ${otherKind}.`);
   throw new ProfileError('unknown-format', 'This JSON is not a profile FlameLens knows: expected a CPU profile (a "nodes" array, as in .cpuprofile) or a sampling heap profile (a "head" object, as in .heapprofile).');
 }

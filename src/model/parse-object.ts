@@ -137,7 +137,11 @@ function parseMembers(bytes: Uint8Array, onEmbeddedMaps: (maps: unknown) => void
     if (err === GIVE_UP || err instanceof RangeError) return undefined;
     throw err;
   }
-  if (heap !== null && heap.ids.length > 0) return buildHeapProfile(heap);
+  if (heap !== null && heap.ids.length > 0) {
+    // As the scanner: "samples": [] is a heap profile's sample list, with no samples in it.
+    if (Array.isArray(cpuSamples) && cpuSamples.length === 0) heap.hasSamples = true;
+    return buildHeapProfile(heap);
+  }
   return undefined;
 }
 

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { diffSnapshots } from '../../src/heap/diff';
 import { summarizeSnapshotFile } from '../../src/heap/summarize';
+import { formatValue } from '../../src/model/format';
 import type { SnapshotSummary } from '../../src/heap/types';
 import type { SnapshotHostMessage } from '../../src/snapshot-protocol';
 import { openRecordingPage, servePage, useChromium, type PageServer } from '../support/chromium-suite';
@@ -66,6 +67,10 @@ describe('heap snapshot table webview', () => {
     const names = await cells(page, 1);
     assert.equal(names.length, summary.constructors.length);
     assert.equal(names[0], summary.constructors[0]!.name, 'default order: retained size, as summarised');
+    // Sizes read as the CLI (`flamelens attach --snapshot`) prints the same summary: "820 KB", not "820.0 KB".
+    const [selfCells, retainedCells] = [await cells(page, 3), await cells(page, 4)];
+    const shown = new Map(names.map((name, i) => [name, [selfCells[i], retainedCells[i]]]));
+    assert.deepEqual(shown, new Map(summary.constructors.map((c) => [c.name, [formatValue(c.selfSize, 'bytes'), formatValue(c.retainedSize!, 'bytes')]])));
 
     await page.click('th:nth-child(2) button'); // Count, descending
     assert.equal((await cells(page, 1))[0], 'LeakyThing');
@@ -118,6 +123,9 @@ describe('heap snapshot table webview', () => {
     assert.equal(names.length, diff.growth.length);
     assert.equal((await cells(page, 4))[0], '+20,000');
     assert.equal(await page.getAttribute('tbody tr:first-child td:nth-child(4)', 'class'), 'num grew');
+    assert.equal((await cells(page, 5))[0], `+${formatValue(diff.growth[0]!.selfSizeDelta, 'bytes')}`);
+    const shrank = diff.growth.find((g) => g.selfSizeDelta < 0);
+    if (shrank) assert.equal((await cells(page, 5))[diff.growth.indexOf(shrank)], `−${formatValue(-shrank.selfSizeDelta, 'bytes')}`);
     assert.match((await page.textContent('.info')) ?? '', /^a → b: heap \+/);
     assert.deepEqual(violations, []);
     assert.deepEqual(errors, []);

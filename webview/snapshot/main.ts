@@ -3,6 +3,7 @@
 // filter box; names are untrusted text and only ever set through textContent.
 import * as l10n from '@vscode/l10n';
 import type { SnapshotHostMessage, SnapshotWebviewMessage } from '../../src/snapshot-protocol';
+import { formatValue } from '../../src/model/format';
 import { configureL10n } from '../l10n';
 
 interface VsCodeApi {
@@ -43,10 +44,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return e;
 }
 
+/** As the CLI and the flame graph write bytes (the model's formatter), with a true minus sign. */
 function bytes(v: Cell): string {
   if (typeof v !== 'number') return '—';
-  const a = Math.abs(v);
-  const s = a >= 1 << 30 ? `${(a / (1 << 30)).toFixed(2)} GB` : a >= 1 << 20 ? `${(a / (1 << 20)).toFixed(1)} MB` : a >= 1024 ? `${(a / 1024).toFixed(1)} KB` : `${a} B`;
+  const s = formatValue(Math.abs(v), 'bytes');
   return v < 0 ? `−${s}` : s;
 }
 const count = (v: Cell): string => (typeof v === 'number' ? (v < 0 ? `−${(-v).toLocaleString()}` : v.toLocaleString()) : '—');

@@ -271,6 +271,21 @@ growingWork(Number(process.argv[2]));
   assert.match(firstRow(reverse.stdout, 'Improvements by function'), /growingWork/);
 });
 
+test('diff: a change too small for one decimal of the base reads "<0.1%", never "+0.0%" or "-0.0%"', () => {
+  const dir = scratchDir('cli-diff-small');
+  // The real heap profile, and the same with 400 bytes more in one function and 400 fewer in another.
+  const fixture = path.join(repoRoot, 'test/fixtures/heap-webpack-16k.heapprofile');
+  const text = fs.readFileSync(fixture, 'utf8');
+  const changed = text.replace('"selfSize":436056,', '"selfSize":436456,').replace('"selfSize":66856,', '"selfSize":66456,');
+  assert.notEqual(changed, text);
+  fs.writeFileSync(path.join(dir, 'next.heapprofile'), changed);
+  const r = flamelens(['diff', fixture, 'next.heapprofile'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(firstRow(r.stdout, 'Regressions by function'), /^\s+\+400 B\s+\+<0\.1%\s.*Module\._extensions\.\.json/);
+  assert.match(firstRow(r.stdout, 'Improvements by function'), /^\s+-400 B\s+-<0\.1%\s.*readFileSync/);
+  assert.doesNotMatch(r.stdout, /[+-]0\.0%/);
+});
+
 test('user errors: exit 2, a clear message, never a stack trace', () => {
   const dir = scratchDir('cli-errors');
   writeFiles(dir, { 'broken.cpuprofile': '{"nodes": [{"id": 1, "callFrame": ', 'notes.txt': 'hello' });

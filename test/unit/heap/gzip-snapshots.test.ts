@@ -7,13 +7,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { summarizeSnapshotFile } from '../../../src/heap/summarize';
 import { removeDir, tempDir } from '../../support/model-helpers';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const cli = path.join(repoRoot, 'dist/cli.js');
 
-function flamelens(cwd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+function flamelens(cwd: string, args: string[], nodeArgs: string[] = []): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...nodeArgs, cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -56,6 +57,8 @@ v8.writeHeapSnapshot('after.heapsnapshot');
     assert.equal(gz.status, 0, gz.stderr);
     const plain = flamelens(dir, ['snapshot-diff', 'before.heapsnapshot', 'after.heapsnapshot', '--json', '--top', '5']);
     assert.equal(plain.status, 0, plain.stderr);
+    // Progress on stderr while each file is parsed (a big one takes a minute), none in the JSON.
+    assert.match(plain.stderr, /^flamelens: reading before\.heapsnapshot\nflamelens: parsing [\d.]+ MB\nflamelens: computing retained sizes\nflamelens: reading after\.heapsnapshot\n/);
     const a = JSON.parse(gz.stdout) as { growth: { name: string; countDelta: number }[] };
     const b = JSON.parse(plain.stdout) as { growth: { name: string; countDelta: number }[] };
     const leaky = a.growth.find((g) => g.name === 'Leaky');
@@ -92,5 +95,34 @@ v8.writeHeapSnapshot('after.heapsnapshot');
       assert.equal(r.status, 2, `${file}: ${r.stderr}`);
       assert.match(r.stderr, message, file);
     }
+  });
+
+  it('snapshot-diff on a snapshot too large for the parser says so, not that the file is unreadable', () => {
+    // The parser's WebAssembly memory stops at 4 GB, which a ~650 MB snapshot needs; V8's
+    // --wasm-max-mem-pages brings that limit down to what this small real snapshot needs (300 pages: 18.8 MB).
+    const r = flamelens(dir, ['snapshot-diff', 'before.heapsnapshot', 'after.heapsnapshot'], ['--wasm-max-mem-pages=300']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /before\.heapsnapshot is too large for the heap parser: it ran out of memory \([\d.]+ MB in use; WebAssembly lets it have 18\.8 MB at most\)/);
+    assert.doesNotMatch(r.stderr, /not a readable|unreachable/);
+  });
+
+  it('snapshot-diff on a snapshot whose edges lead nowhere says it is unreadable, in words', () => {
+    const whole = JSON.parse(fs.readFileSync(path.join(dir, 'before.heapsnapshot'), 'utf8')) as { snapshot: { meta: { edge_fields: string[] } }; nodes: number[]; edges: number[] };
+    const fields = whole.snapshot.meta.edge_fields.length;
+    const toNode = whole.snapshot.meta.edge_fields.indexOf('to_node');
+    for (let i = toNode; i < whole.edges.length; i += fields) whole.edges[i] = whole.nodes.length * 2;
+    fs.writeFileSync(path.join(dir, 'broken-edges.heapsnapshot'), JSON.stringify(whole));
+    const r = flamelens(dir, ['snapshot-diff', 'broken-edges.heapsnapshot', 'after.heapsnapshot']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /broken-edges\.heapsnapshot is not a readable heap snapshot: the heap parser stopped on inconsistent contents/);
+    assert.doesNotMatch(r.stderr, /too large/);
+  });
+
+  it('a snapshot the parser cannot read as JSON gets the parser\'s reason in-process too (it throws a string, not an Error)', async () => {
+    fs.writeFileSync(path.join(dir, 'no-members.heapsnapshot'), '{}');
+    await assert.rejects(summarizeSnapshotFile(path.join(dir, 'no-members.heapsnapshot'), { inProcess: true }), (error: Error) => {
+      assert.match(error.message, /no-members\.heapsnapshot is not a readable heap snapshot: invalid profile JSON$/);
+      return true;
+    });
   });
 });

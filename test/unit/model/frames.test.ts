@@ -70,6 +70,17 @@ describe('formatValue / formatPercent', () => {
     assert.equal(formatValue(2048, 'bytes'), '2.0 KB');
     assert.equal(formatValue(5 * 1024 ** 3, 'bytes'), '5.0 GB');
   });
+  it('a value that rounds up to the next unit is shown in it: never "1024 KB" or "1000 ms"', () => {
+    assert.equal(formatValue(1024 ** 2 - 1, 'bytes'), '1.0 MB');
+    assert.equal(formatValue(-(1024 ** 2 - 1), 'bytes'), '-1.0 MB');
+    assert.equal(formatValue(1024 ** 3 - 1, 'bytes'), '1.0 GB');
+    assert.equal(formatValue(1023.6, 'bytes'), '1.0 KB');
+    assert.equal(formatValue(1023.4 * 1024, 'bytes'), '1023 KB');
+    assert.equal(formatValue(1023, 'bytes'), '1023 B');
+    assert.equal(formatValue(999.7, 'us'), '1.0 ms');
+    assert.equal(formatValue(999_700, 'us'), '1.0 s');
+    assert.equal(formatValue(999_400, 'us'), '999 ms');
+  });
   it('percentages', () => {
     assert.equal(formatPercent(1, 8), '12.5%');
     assert.equal(formatPercent(1, 10000), '<0.1%');

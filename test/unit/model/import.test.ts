@@ -2,11 +2,12 @@
 // against an independent straightforward reading of the same JSON, key order/whitespace/escapes
 // not mattering, gzip, heap profiles with and without samples.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseProfile } from '../../../src/model/import';
 import { maybeGunzip } from '../../../src/model/gunzip';
-import { assertClose, assertProfileInvariants, readFixture, sum } from '../../support/model-helpers';
+import { assertClose, assertProfileInvariants, readFixture, removeDir, runNode, sum, tempDir } from '../../support/model-helpers';
 
 interface RawCpu {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number; children?: number[]; positionTicks?: { line: number; ticks: number }[] }[];
@@ -248,5 +249,23 @@ describe('parseProfile: sampling heap profile', () => {
     assert.deepEqual([...p.nodeParent], [...withSamples.nodeParent]);
     assert.equal(sum(p.selfSamples), 0);
     assert.equal(p.sampleCount, 0);
+  });
+
+  it('a profile whose sample list is empty (`node --heap-prof` that sampled nothing) is not said to have no sample list', () => {
+    const dir = tempDir('flamelens-heap-prof-empty-');
+    try {
+      // An interval past everything the program allocates: V8 takes no sample.
+      const [file] = runNode(['--heap-prof', `--heap-prof-dir=${dir}`, `--heap-prof-interval=${2 ** 30}`, '-e', '0'], dir, dir);
+      const bytes = readFileSync(file!);
+      assert.deepEqual((JSON.parse(bytes.toString('utf8')) as { samples: unknown }).samples, []);
+      for (const objectPathMaxBytes of [undefined, -1]) {
+        const p = parseProfile(bytes, objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes });
+        assert.equal(p.kind, 'heap');
+        assert.equal(p.sampleCount, 0);
+        assert.deepEqual(p.notes, [], `objectPathMaxBytes ${objectPathMaxBytes}`);
+      }
+    } finally {
+      removeDir(dir);
+    }
   });
 });
