@@ -5,7 +5,10 @@ import { profileEditorViewType } from '../views/profile-editor';
 import { snapshotEditorViewType } from '../views/snapshot-editor';
 import { loadPanelSource, type ProfilePanels } from '../views/profile-panel';
 
-const profileFilters = () => ({ [vscode.l10n.t('Profiles (.cpuprofile, .heapprofile, pprof, .gz)')]: ['cpuprofile', 'heapprofile', 'pprof', 'pb', 'gz', 'json'], [vscode.l10n.t('All files')]: ['*'] });
+const profileFilters = () => ({
+  [vscode.l10n.t('Profiles (.cpuprofile, .heapprofile, pprof, .heapsnapshot, .gz)')]: ['cpuprofile', 'heapprofile', 'pprof', 'pb', 'heapsnapshot', 'gz', 'json'],
+  [vscode.l10n.t('All files')]: ['*'],
+});
 
 function fileName(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.toString();
@@ -16,14 +19,15 @@ export async function openProfile(uri?: vscode.Uri): Promise<void> {
     uri ??
     (await vscode.window.showOpenDialog({ title: vscode.l10n.t('FlameLens: open a profile'), canSelectMany: false, filters: profileFilters(), openLabel: vscode.l10n.t('Open Flame Graph') }))?.[0];
   if (!target) return;
-  await vscode.commands.executeCommand('vscode.openWith', target, profileEditorViewType);
+  // A heap snapshot picked here (it is a profile to the user) opens in the snapshot table.
+  await vscode.commands.executeCommand('vscode.openWith', target, flameLensEditorFor(target));
 }
 
 export const openWithCommandId = 'flamelens.openWith';
 
 /** The FlameLens editor for a file: the heap snapshot table or the flame graph. */
 export function flameLensEditorFor(uri: vscode.Uri): string {
-  return /\.heapsnapshot$/i.test(uri.path) ? snapshotEditorViewType : profileEditorViewType;
+  return /\.heapsnapshot(?:\.gz)?$/i.test(uri.path) ? snapshotEditorViewType : profileEditorViewType;
 }
 
 /** The file shown in the active editor tab (a text or custom editor). */

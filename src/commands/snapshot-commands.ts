@@ -15,7 +15,7 @@ export interface SnapshotCompareRun {
   rendered(): Promise<RenderedInfo>;
 }
 
-const filters = () => ({ [vscode.l10n.t('Heap snapshots')]: ['heapsnapshot'], [vscode.l10n.t('All files')]: ['*'] });
+const filters = () => ({ [vscode.l10n.t('Heap snapshots')]: ['heapsnapshot', 'gz'], [vscode.l10n.t('All files')]: ['*'] });
 
 export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vscode.Uri, after?: vscode.Uri): Promise<SnapshotCompareRun | undefined> {
   const pick = async (title: string) => (await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: filters(), openLabel: vscode.l10n.t('Select') }))?.[0];

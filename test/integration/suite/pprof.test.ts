@@ -67,7 +67,7 @@ describe('pprof profiles in VS Code', function () {
     const when = /resourceFilename =~ \/(.+)\/$/.exec(open.when)?.[1];
     assert.ok(when, open.when);
     const re = new RegExp(when);
-    for (const name of ['cpu.pprof', 'profile.pb.gz', 'x.pprof.gz', 'a.cpuprofile', 'a.heapprofile.gz', 'a.heapsnapshot']) assert.ok(re.test(name), `${name} matches ${when}`);
+    for (const name of ['cpu.pprof', 'profile.pb.gz', 'x.pprof.gz', 'a.cpuprofile', 'a.heapprofile.gz', 'a.heapsnapshot', 'a.heapsnapshot.gz']) assert.ok(re.test(name), `${name} matches ${when}`);
     for (const name of ['a.gz', 'a.pb', 'pprof.txt']) assert.ok(!re.test(name), `${name} does not match ${when}`);
   });
 

@@ -7,13 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { SnapshotRun } from '../../../src/commands/attach-commands';
 import type { SnapshotCompareRun } from '../../../src/commands/snapshot-commands';
 import type { SnapshotSummary } from '../../../src/heap/types';
 import { topConstructors } from '../../../src/heap/types';
 import type { RenderedInfo } from '../../../src/views/snapshot-view';
-import { EXTENSION_ID, api, nodeExecutable } from './helpers';
+import { EXTENSION_ID, api, nodeExecutable, until } from './helpers';
 
 const LEAKY = `
 class LeakyThing { constructor(id) { this.id = id; this.label = 'leak'; this.a = id * 2; } }
@@ -92,6 +93,20 @@ describe('attach: Take Heap Snapshot and the snapshot editor', function () {
     assert.equal(seen.rendered.mode, 'summary');
     assert.equal(seen.rendered.rows, Math.min(seen.summary.constructors.length, 2000));
     assert.equal(seen.rendered.first, seen.summary.constructors[0]!.name);
+  });
+
+  it('Open Profile… on a gzipped snapshot opens it in the snapshot table (not the flame graph)', async () => {
+    assert.ok(first, 'needs the first snapshot');
+    const gz = path.join(dir, 'leaky.heapsnapshot.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(first.file), { level: 1 }));
+    await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(gz));
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    const tab = await until('the .gz snapshot tab', () => tabs().find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === gz));
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'flamelens.snapshotEditor');
+    const seen = await (await api()).inspectSnapshotForTest(vscode.Uri.file(gz));
+    assert.ok(seen, 'the editor holds the document');
+    assert.equal(topConstructors(seen.summary, 'count', 1)[0]!.name, 'LeakyThing');
+    assert.equal(seen.rendered.mode, 'summary');
   });
 
   it('compares two snapshots: LeakyThing tops the growth after the target adds 20000', async () => {
