@@ -213,19 +213,37 @@ export class HotLineIndex {
       }
       return file;
     };
-    const rows = lineTable(this.profile);
-    const hottest = rows.reduce((m, r) => Math.max(m, r.self), 0);
-    for (const row of rows) {
+    // One annotation per file and line: a file can be named twice (a source map's path for the frames
+    // it mapped there, the profile's file:// URL for the rest), so rows of one line are summed here.
+    const perLine = new Map<FileIndex, Map<number, { self: number; frame: number; frameSelf: number }>>();
+    for (const row of lineTable(this.profile)) {
       const file = fileOf(row.url);
       if (!file) continue;
-      file.lines.push({
-        line: row.line,
-        self: row.self,
-        percent: this.total > 0 ? (row.self / this.total) * 100 : 0,
-        heat: hottest > 0 ? row.self / hottest : 0,
-        text: this.valueText(row.self),
-        frame: row.frame,
-      });
+      let lines = perLine.get(file);
+      if (!lines) perLine.set(file, (lines = new Map()));
+      const sum = lines.get(row.line);
+      if (!sum) lines.set(row.line, { self: row.self, frame: row.frame, frameSelf: row.self });
+      else {
+        sum.self += row.self;
+        if (row.self > sum.frameSelf) {
+          sum.frame = row.frame;
+          sum.frameSelf = row.self;
+        }
+      }
+    }
+    let hottest = 0;
+    for (const lines of perLine.values()) for (const { self } of lines.values()) hottest = Math.max(hottest, self);
+    for (const [file, lines] of perLine) {
+      for (const [line, { self, frame }] of lines) {
+        file.lines.push({
+          line,
+          self,
+          percent: this.total > 0 ? (self / this.total) * 100 : 0,
+          heat: hottest > 0 ? self / hottest : 0,
+          text: this.valueText(self),
+          frame,
+        });
+      }
     }
     this.profile.frames.forEach((frame, f) => {
       if (frame.category === 'meta' || frame.category === 'native') return;

@@ -89,6 +89,31 @@ describe('HotLineIndex on the marked fixture', () => {
     assert.equal(index.hover(markedFile, 999_999), undefined);
   });
 
+  it('a file named both as a file:// URL and as a path (source-mapped frames) gets one annotation per line, summed', () => {
+    // Source mapping names the files it maps frames into by path; the frames it leaves (outside the
+    // map) keep the profile's file:// URL. Under tsx the script is its own source, so one .ts is named
+    // both ways: here the hottest line's frame moves to the path spelling and the other frames stay.
+    const hottest = lineTable(profile)[0]!;
+    const respelled: Profile = {
+      ...profile,
+      frames: profile.frames.map((f, i) => (i === hottest.frame ? { ...f, url: fileURLToPath(f.url) } : f)),
+    };
+    const both = new HotLineIndex(respelled).linesFor(markedFile, { thresholdPercent: 0 });
+    const once = index.linesFor(markedFile, { thresholdPercent: 0 });
+    assert.ok(lineTable(respelled).filter((r) => r.line === hottest.line && profileUrlToPath(r.url) === markedFile).length > 1, 'the line has rows under both spellings');
+    assert.deepEqual(
+      both.map((l) => l.line),
+      [...new Set(both.map((l) => l.line))],
+      'one annotation per line',
+    );
+    assert.equal(both.length, once.length);
+    for (const [i, l] of both.entries()) {
+      assert.ok(Math.abs(l.self - once[i]!.self) < 1e-6, `line ${l.line}: ${l.self} vs ${once[i]!.self}`);
+      assert.equal(l.text, once[i]!.text);
+      assert.ok(Math.abs(l.heat - once[i]!.heat) < 1e-9);
+    }
+  });
+
   it('functionAt picks the nearest function start at or above the line', () => {
     const lenses = index.functionsFor(markedFile, { thresholdPercent: 0 });
     const target = lenses[Math.floor(lenses.length / 2)]!;
