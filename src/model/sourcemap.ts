@@ -599,13 +599,31 @@ function embeddedMap(url: string, json: object): ScriptMap {
 
 function traceMapOf(json: unknown, mapLocation: string, shown: string, where: string, notes: string[]): LoadedMap | undefined {
   try {
-    const map = new TraceMap(json as ConstructorParameters<typeof TraceMap>[0], toMapUrl(mapLocation));
+    const map = new TraceMap(withWindowsPathsAsUrls(json) as ConstructorParameters<typeof TraceMap>[0], toMapUrl(mapLocation));
     const lines = decodedMappings(map).length; // decode now so a corrupt mappings string is reported here
     return { map, lineCache: new Array<Original | null | undefined>(lines) };
   } catch (error) {
     notes.push(`broken source map for ${shown} (${where}: ${shorten(error instanceof Error ? error.message : String(error))})`);
     return undefined;
   }
+}
+
+/**
+ * The map with absolute Windows paths in `sources` and `sourceRoot` ("C:\\src\\a.ts", as webpack's
+ * [absolute-resource-path] writes them) as file:// URLs: resolved as URLs they would be relative paths
+ * under the map's folder ("C:/out/C:/src/a.ts"). Other maps come back as they are; the input is not changed.
+ */
+function withWindowsPathsAsUrls(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null) return json;
+  const { sources, sourceRoot } = json as { sources?: unknown; sourceRoot?: unknown };
+  const isWindowsPath = (s: unknown): s is string => typeof s === 'string' && windowsDrivePath.test(s);
+  const rootIsPath = isWindowsPath(sourceRoot);
+  if (!rootIsPath && !(Array.isArray(sources) && sources.some(isWindowsPath))) return json;
+  return {
+    ...json,
+    ...(Array.isArray(sources) ? { sources: sources.map((s) => (isWindowsPath(s) ? pathToFileUrl(s) : s)) } : {}),
+    ...(rootIsPath ? { sourceRoot: pathToFileUrl(sourceRoot) } : {}),
+  };
 }
 
 function decodeDataUrl(ref: string): string | undefined {

@@ -311,6 +311,35 @@ test('Windows paths: file:///C:/… scripts resolve their map and sources', asyn
   assert.equal(hottestLines(mapped)[0]?.line, hotLine);
 });
 
+test('Windows paths in the map: absolute sources (C:\\…) and an absolute sourceRoot resolve to those files', async () => {
+  // webpack's [absolute-resource-path] and tools given an absolute --sourceRoot write Windows paths
+  // into the map; taken as URLs relative to the map they named C:/proj/out/C:/proj/src/app.ts.
+  const generated = externalProfile();
+  const realMap = JSON.parse(readFileSync(path.join(dir, 'out/app.js.map'), 'utf8')) as { sources: string[]; sourceRoot?: string };
+  const scriptUrl = pathToFileURL(path.join(dir, 'out/app.js')).href;
+  const moved: Profile = {
+    ...generated,
+    frames: generated.frames.map((f) => (f.url === scriptUrl ? { ...f, url: 'file:///C:/proj/out/app.js' } : f)),
+  };
+  for (const map of [
+    { ...realMap, sourceRoot: '', sources: ['C:\\proj\\src\\app.ts'] },
+    { ...realMap, sourceRoot: '', sources: ['C:/proj/src/app.ts'] },
+    { ...realMap, sourceRoot: 'C:\\proj\\src\\', sources: ['app.ts'] },
+    { ...realMap, sourceRoot: 'C:\\proj', sources: ['src\\app.ts'] },
+  ]) {
+    const files = new Map([
+      ['C:/proj/out/app.js', readFileSync(path.join(dir, 'out/app.js'), 'utf8')],
+      ['C:/proj/out/app.js.map', JSON.stringify(map)],
+      ['C:/proj/src/app.ts', appSource],
+    ]);
+    const mapped = await applySourceMaps(moved, { read: async (p) => files.get(p) });
+    assert.deepEqual(mapped.notes, generated.notes, JSON.stringify([map.sourceRoot, map.sources]));
+    const hotFrame = mapped.frames.find((f) => f.functionName === 'hot');
+    assert.deepEqual([hotFrame?.url, hotFrame?.line], ['C:/proj/src/app.ts', hotDecl]);
+    assert.equal(hottestLines(mapped)[0]?.line, hotLine);
+  }
+});
+
 test('a script without sourceMappingURL is left alone, silently', async () => {
   const plain = path.join(dir, 'plain');
   mkdirSync(plain);
