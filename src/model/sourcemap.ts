@@ -17,7 +17,7 @@
 // step has a time budget after which the remaining frames keep their generated location (noted).
 // Nothing is keyed per node (JS Maps hold at most 2^24 entries; profiles can have more nodes):
 // per-node work uses typed arrays, and the Maps are per script, source file or mapped frame.
-import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, decodedMappings, originalPositionFor } from '@jridgewell/trace-mapping';
+import { FlattenMap, GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, decodedMappings, originalPositionFor, type TraceMap } from '@jridgewell/trace-mapping';
 import { frameKey } from './builder';
 import { makeFrame } from './frames';
 import { renumberSamples } from './time-slice';
@@ -599,7 +599,8 @@ function embeddedMap(url: string, json: object): ScriptMap {
 
 function traceMapOf(json: unknown, mapLocation: string, shown: string, where: string, notes: string[]): LoadedMap | undefined {
   try {
-    const map = new TraceMap(withWindowsPathsAsUrls(json) as ConstructorParameters<typeof TraceMap>[0], toMapUrl(mapLocation));
+    // FlattenMap: plain maps as TraceMap does, and index maps (`sections`) flattened into one.
+    const map = new FlattenMap(withWindowsPathsAsUrls(json) as ConstructorParameters<typeof FlattenMap>[0], toMapUrl(mapLocation));
     const lines = decodedMappings(map).length; // decode now so a corrupt mappings string is reported here
     return { map, lineCache: new Array<Original | null | undefined>(lines) };
   } catch (error) {
@@ -615,7 +616,12 @@ function traceMapOf(json: unknown, mapLocation: string, shown: string, where: st
  */
 function withWindowsPathsAsUrls(json: unknown): unknown {
   if (typeof json !== 'object' || json === null) return json;
-  const { sources, sourceRoot } = json as { sources?: unknown; sourceRoot?: unknown };
+  const { sources, sourceRoot, sections } = json as { sources?: unknown; sourceRoot?: unknown; sections?: unknown };
+  if (Array.isArray(sections)) {
+    // An index map: the same in each section's map.
+    const section = (s: unknown) => (typeof s === 'object' && s !== null ? { ...s, map: withWindowsPathsAsUrls((s as { map?: unknown }).map) } : s);
+    return { ...json, sections: sections.map(section) };
+  }
   const isWindowsPath = (s: unknown): s is string => typeof s === 'string' && windowsDrivePath.test(s);
   const rootIsPath = isWindowsPath(sourceRoot);
   if (!rootIsPath && !(Array.isArray(sources) && sources.some(isWindowsPath))) return json;
