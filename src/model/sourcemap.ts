@@ -229,7 +229,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
         for (let j = k; j < frames.length; j++) late[frames[j]!] = 1;
         break;
       }
-      const position = mapPosition(script.loaded.map, frame.line, frame.column);
+      const position = mapPosition(script.loaded.map, frame.line, frame.column, frame.functionName);
       if (!position) continue;
       let sourceId = sourceIds.get(position.source);
       if (sourceId === undefined) {
@@ -475,8 +475,8 @@ function firstMappingOnLine(map: TraceMap, line: number): Original | null {
   return null;
 }
 
-/** Maps a 1-based line and 1-based column (0 = unknown) to the original position. */
-function mapPosition(map: TraceMap, line: number, column: number): Original | undefined {
+/** Maps a function's 1-based line and 1-based column (0 = unknown) to the original position. */
+function mapPosition(map: TraceMap, line: number, column: number, functionName: string): Original | undefined {
   // trace-mapping: 1-based lines, 0-based columns.
   const needle = { line, column: Math.max(0, column - 1) };
   if (line === 1 && column <= 1) {
@@ -489,12 +489,40 @@ function mapPosition(map: TraceMap, line: number, column: number): Original | un
   let pos = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
   if (pos.source === null) pos = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
   if (pos.source === null) return undefined;
+  const own = functionNameAt(map, line, needle.column, functionName);
+  const name = own === undefined ? pos.name : own;
   return {
     source: sourcePath(pos.source),
     line: pos.line,
     column: pos.column + 1,
-    ...(pos.name ? { name: pos.name } : {}),
+    ...(name ? { name } : {}),
   };
+}
+
+/**
+ * The map's name for a function V8 places at generated `line` (1-based) and `column` (0-based), when a
+ * segment starts exactly there; undefined to take the name of the segment at or before it. V8 places
+ * a function at its parameters: for `function m(n)` that is the `(`, after the name `m`; but a minified
+ * arrow function `u=n=>…` starts at its parameter `n`, whose segment names the parameter ("items"),
+ * not the function. So a segment at the very start gives no name, and the function's own is the one
+ * just before it — V8's name of it (`u`, from the variable) followed by at most ` = ` — when V8 gave
+ * it a name at all (`xs.map(n=>…)` is anonymous).
+ */
+function functionNameAt(map: TraceMap, line: number, column: number, functionName: string): string | null | undefined {
+  const segments = decodedMappings(map)[line - 1];
+  if (!segments) return undefined;
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segments[mid]![0] < column) lo = mid + 1;
+    else hi = mid;
+  }
+  if (segments[lo]?.[0] !== column) return undefined;
+  const before = segments[lo - 1];
+  const gap = before ? column - before[0] - functionName.length : -1;
+  if (functionName === '(anonymous)' || !before || before.length !== 5 || gap < 0 || gap > 3) return null;
+  return map.names[before[4]] ?? null;
 }
 
 const mappingUrlPattern = /^[ \t]*\/\/[#@][ \t]+sourceMappingURL=[ \t]*(\S+)[ \t]*$/gm;

@@ -246,6 +246,43 @@ test('a minified bundle: original names come from the map’s names', async () =
   assert.equal(hottestLines(mapped)[0]?.line, crunch?.line);
 });
 
+test('a minified bundle of arrow functions: names are the functions’, never a parameter’s', async () => {
+  // V8 places an arrow function at its parameters (\`u=n=>…\` at \`n\`), where the map names the
+  // parameter: processItems came out as "items" and the anonymous callback as "value".
+  const source = `// Arrow functions only (line 1 is the module's top level).
+export const processItems = (items: number) => {
+  let s = 0;
+  for (let i = 0; i < items; i++) s += Math.sqrt(i) * Math.sin(i);
+  return s;
+};
+export const crunchAll = (count: number, scale: number) => {
+  let s = 0;
+  for (let i = 0; i < count; i++) s += Math.cos(i) * scale;
+  return s;
+};
+const values = Array.from({ length: 2000 }, (_, i) => i);
+const end = Date.now() + 500;
+let total = 0;
+while (Date.now() < end) {
+  total += processItems(5000) + crunchAll(5000, 2);
+  total += values.map((value) => Math.sqrt(value) * Math.atan(value)).length;
+}
+if (total === 1) console.log(total);
+`;
+  const ts = path.join(dir, 'src/arrows.ts');
+  writeFileSync(ts, source);
+  const outfile = path.join(dir, 'arrows-min/arrows.js');
+  buildSync({ entryPoints: [ts], bundle: true, platform: 'node', sourcemap: true, minify: true, outfile, logLevel: 'silent' });
+  const generated = cpuProf(outfile, 'arrows-min');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  const names = (line: number) => [...new Set(mapped.frames.filter((f) => f.url === ts && f.line === line).map((f) => f.functionName))];
+  assert.deepEqual(names(lineOf(source, 'processItems =')), ['processItems']);
+  assert.deepEqual(names(lineOf(source, 'crunchAll =')), ['crunchAll']);
+  assert.deepEqual(names(lineOf(source, '(value) =>')), ['(anonymous)'], 'the callback stays anonymous');
+  assert.ok(!mapped.frames.some((f) => ['items', 'count', 'value', 'scale'].includes(f.functionName)), mapped.frames.map((f) => f.functionName).join(', '));
+});
+
 test('v8-profiler-next profile (1-based lines in the file) maps the same', async () => {
   const runner = path.join(dir, 'v8pn-runner.js');
   const outFile = path.join(dir, 'v8pn.cpuprofile');
