@@ -7,7 +7,7 @@ import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
 import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
 import { escapeControlText } from '../model/escape-text';
 import { HotLineIndex, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type FunctionLens, type LineAnnotation, type RevealTarget } from './hotlines-model';
-import { countNewlines, shiftLines, toLineEdit } from './line-shift';
+import { lineEditsOf, shiftLines } from './line-shift';
 
 export const revealCommandId = 'flamelens.revealInFlameGraph';
 /** Heat buckets; each has its own decoration type because a type's colours are fixed. */
@@ -186,19 +186,7 @@ export class HotLines implements vscode.Disposable {
     const key = e.document.uri.toString();
     const t = this.tracked.get(key);
     if (!t || e.contentChanges.length === 0) return;
-    const edits = e.contentChanges.map((c) => {
-      // toLineEdit needs the start line's length before the change. For an insertion with newlines the
-      // rest of that line now sits after the inserted text's last line, so it can be measured there.
-      const inserted = countNewlines(c.text);
-      let before = 0;
-      if (inserted > 0) {
-        const restLine = c.range.start.line + inserted;
-        const tail = c.text.length - c.text.lastIndexOf('\n') - 1;
-        const restLength = restLine < e.document.lineCount ? e.document.lineAt(restLine).text.length - tail : 0;
-        before = c.range.start.character + Math.max(0, restLength);
-      }
-      return toLineEdit(c.range, c.text, before);
-    });
+    const edits = lineEditsOf(e.contentChanges, e.document.lineCount, (line) => e.document.lineAt(line).text.length);
     t.lines = shiftLines(t.lines, edits);
     t.lenses = shiftLines(t.lenses, edits);
     // Debounced: typing fires a change per key.
