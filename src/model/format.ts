@@ -6,14 +6,15 @@ export function formatValue(value: number, unit: ValueUnit): string {
   if (!Number.isFinite(value)) return String(value);
   const sign = value < 0 ? '-' : '';
   const v = Math.abs(value);
+  // Each unit up to where its rounded figure would reach the next one ("1000 µs" is "1.0 ms").
   if (unit === 'us') {
-    if (v < 1000) return `${sign}${Math.round(v)} µs`;
-    if (v < 1_000_000) return `${sign}${scaled(v / 1000)} ms`;
+    if (v < 999.5) return `${sign}${Math.round(v)} µs`;
+    if (v < 999_500) return `${sign}${scaled(v / 1000)} ms`;
     return `${sign}${scaled(v / 1_000_000)} s`;
   }
-  if (v < 1024) return `${sign}${Math.round(v)} B`;
-  if (v < 1024 * 1024) return `${sign}${scaled(v / 1024)} KB`;
-  if (v < 1024 * 1024 * 1024) return `${sign}${scaled(v / (1024 * 1024))} MB`;
+  if (v < 1023.5) return `${sign}${Math.round(v)} B`;
+  if (v < 1023.5 * 1024) return `${sign}${scaled(v / 1024)} KB`;
+  if (v < 1023.5 * 1024 * 1024) return `${sign}${scaled(v / (1024 * 1024))} MB`;
   return `${sign}${scaled(v / (1024 * 1024 * 1024))} GB`;
 }
 
