@@ -488,7 +488,8 @@ function mapPosition(map: TraceMap, line: number, column: number, functionName: 
   }
   let pos = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
   if (pos.source === null) pos = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
-  if (pos.source === null) return undefined;
+  // No source: none mapped, or (a corrupt map) a source index past `sources`, which gives undefined.
+  if (typeof pos.source !== 'string') return undefined;
   const own = functionNameAt(map, line, needle.column, functionName);
   const name = own === undefined ? pos.name : own;
   return {

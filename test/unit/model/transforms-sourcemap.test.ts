@@ -342,6 +342,28 @@ test('a map whose original sources are not there: generated location kept, with 
   assert.ok(note?.includes(path.join(shipped, 'app.js')), mapped.notes.join('\n'));
 });
 
+test('a corrupt map whose mappings name a source past its sources: those frames keep their location, with a note', async () => {
+  // The bundle of work.ts and main.ts, its map cut to its first source: main.ts's mappings now
+  // point at a source index the map does not have (trace-mapping answers with no source at all).
+  const cut = path.join(dir, 'cut');
+  mkdirSync(cut);
+  copyFileSync(path.join(dir, 'bundle/main.js'), path.join(cut, 'main.js'));
+  const map = JSON.parse(readFileSync(path.join(dir, 'bundle/main.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+  assert.deepEqual(map.sources.map((s) => path.basename(s)), ['work.ts', 'main.ts']);
+  writeFileSync(path.join(cut, 'main.js.map'), JSON.stringify({ ...map, sources: map.sources.slice(0, 1), sourcesContent: map.sourcesContent?.slice(0, 1) }));
+  const generated = cpuProf(path.join(cut, 'main.js'), 'cut');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  const crunch = mapped.frames.find((f) => f.functionName === 'crunchNumbers');
+  assert.deepEqual([crunch?.url, crunch?.line], [path.join(dir, 'src/work.ts'), lineOf(workSource, 'export function crunchNumbers')]);
+  const drive = mapped.frames.find((f) => f.functionName === 'driveLoop');
+  assert.deepEqual(drive, generated.frames.find((f) => f.functionName === 'driveLoop'), 'driveLoop keeps its generated location');
+  assert.ok(
+    mapped.notes.some((n) => n.includes(`of ${path.join(cut, 'main.js')} kept the generated location (outside its source map)`)),
+    mapped.notes.join('\n'),
+  );
+});
+
 test('a SourceMapCache reads each script and map once across profiles', async () => {
   const generated = cpuProf(path.join(dir, 'out/app.js'), 'cached');
   const reads: string[] = [];
