@@ -158,23 +158,42 @@ export class HotLineIndex {
     };
   }
 
-  /** Callers and callees of a frame, each summed over every node of the frame (recursive self-calls left out). */
+  /**
+   * Callers and callees of a frame, each summed over every node of the frame (recursive self-calls left out).
+   * A call counts once per stack, as a recursive function's total does: with mutual recursion
+   * (isEven → isOdd → isEven → …) the inner isOdd → isEven calls are inside the outer one's time.
+   */
   private edgesOf(f: number): { callers: CallEdge[]; callees: CallEdge[] } {
     const p = this.profile;
     const callers = new Map<number, number>();
     const callees = new Map<number, number>();
-    for (let i = 0; i < p.nodeCount; i++) {
-      if (p.nodeFrame[i] !== f) continue;
-      const parent = p.nodeParent[i]!;
-      if (parent >= 0) {
-        const pf = p.nodeFrame[parent]!;
-        if (pf !== f) callers.set(pf, (callers.get(pf) ?? 0) + p.totalValue[i]!);
+    // Depth-first walk keeping how many calls g → f (callerActive[g]) and f → h (calleeActive[h]) are
+    // on the current stack; ~node marks the end of a call's subtree.
+    const callerActive = new Int32Array(p.frames.length);
+    const calleeActive = new Int32Array(p.frames.length);
+    const stack: number[] = p.nodeCount > 0 ? [0] : [];
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (v < 0) {
+        const i = ~v;
+        const pf = p.nodeFrame[p.nodeParent[i]!]!;
+        if (p.nodeFrame[i] === f) callerActive[pf]!--;
+        else calleeActive[p.nodeFrame[i]!]!--;
+        continue;
       }
-      for (let c = p.childStart[i]!; c < p.childStart[i + 1]!; c++) {
-        const child = p.childNodes[c]!;
-        const cf = p.nodeFrame[child]!;
-        if (cf !== f) callees.set(cf, (callees.get(cf) ?? 0) + p.totalValue[child]!);
+      const parent = p.nodeParent[v]!;
+      const pf = parent >= 0 ? p.nodeFrame[parent]! : -1;
+      const cf = p.nodeFrame[v]!;
+      if (pf >= 0 && cf === f && pf !== f) {
+        if (callerActive[pf] === 0) callers.set(pf, (callers.get(pf) ?? 0) + p.totalValue[v]!);
+        callerActive[pf]!++;
+        stack.push(~v);
+      } else if (pf === f && cf !== f) {
+        if (calleeActive[cf] === 0) callees.set(cf, (callees.get(cf) ?? 0) + p.totalValue[v]!);
+        calleeActive[cf]!++;
+        stack.push(~v);
       }
+      for (let c = p.childStart[v + 1]! - 1; c >= p.childStart[v]!; c--) stack.push(p.childNodes[c]!);
     }
     const edges = (m: Map<number, number>): CallEdge[] =>
       [...m]

@@ -4,6 +4,7 @@ import { describe, it, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseProfile } from '../../../src/model/import';
 import { lineTable } from '../../../src/model/tables';
@@ -200,5 +201,38 @@ describe('HotLineIndex on a live capture of busy.js', () => {
     assert.match(source[fib.line - 1]!, /function fibonacci/);
     // a line inside fibonacci reveals fibonacci
     assert.equal(index.functionAt(busy, fib.line + 1)?.name, 'fibonacci');
+  });
+});
+
+describe('HotLineIndex hover on mutual recursion (node --cpu-prof)', () => {
+  it('callers and callees count a call once per stack: none exceeds the function’s own total', () => {
+    const dir = scratchDir('editor-hotlines-recursion');
+    const script = path.join(dir, 'parity.js');
+    fs.writeFileSync(
+      script,
+      `function isEven(n) { if (n === 0) return true; let s = 0; for (let i = 0; i < 200; i++) s += Math.sqrt(i); return s < 0 ? false : isOdd(n - 1); }
+function isOdd(n) { if (n === 0) return false; let s = 0; for (let i = 0; i < 200; i++) s += Math.sin(i); return s > 1e9 ? true : isEven(n - 1); }
+function main() { const end = Date.now() + 400; let c = 0; while (Date.now() < end) if (isEven(60)) c++; return c; }
+main();
+`,
+    );
+    const out = path.join(dir, 'prof');
+    execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '500', '--cpu-prof-dir', out, script]);
+    const profile = parseProfile(fs.readFileSync(path.join(out, fs.readdirSync(out)[0]!)));
+    const index = new HotLineIndex(profile);
+    const total = profile.totalValue[0]!;
+    for (const [line, name, other] of [[1, 'isEven', 'isOdd'], [2, 'isOdd', 'isEven']] as const) {
+      const info = index.hover(script, line);
+      assert.ok(info, `no hover on line ${line}`);
+      assert.equal(info.functionName, name);
+      const own = info.functionLens!.total;
+      assert.ok(own <= total + 1e-6);
+      const edges = [...info.callers, ...info.callees];
+      assert.ok(edges.some((e) => e.name === other), `${other} among ${edges.map((e) => e.name).join(', ')}`);
+      for (const e of edges) {
+        assert.ok(e.value <= own + 1e-6, `${name} ↔ ${e.name}: ${e.text}, more than ${name}'s total ${info.functionLens!.text}`);
+        assert.doesNotMatch(e.text, /\d{3,}(\.\d)?%/);
+      }
+    }
   });
 });
