@@ -701,9 +701,12 @@ function resolveLocation(ref: string, scriptLocation: string): string {
   }
 }
 
-/** Original sources as absolute paths when they are files; other URLs (webpack://…) as they are. */
+/**
+ * Original sources as absolute paths when they are files; other URLs (webpack://…) as they are. A `%`
+ * that starts no escape is a `%` of the name: tsc writes sources as paths ("../src/50% off.ts").
+ */
 function sourcePath(source: string): string {
-  return toLocation(source);
+  return fileUrlToPath(source) ?? fileUrlToPath(source.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')) ?? source;
 }
 
 /** A url or path for a note: file:// URLs as paths, and at most ~160 characters. */

@@ -364,6 +364,24 @@ test('a corrupt map whose mappings name a source past its sources: those frames 
   );
 });
 
+test('a source whose name has a % (tsc writes the path as it is): frames land on it', async () => {
+  // tsc writes "sources":["../src/50% off.ts"], not a valid URL escape; the script's own url and
+  // its sourceMappingURL are escaped (50%25%20off.js).
+  const root = path.join(dir, 'percent');
+  mkdirSync(path.join(root, 'src'), { recursive: true });
+  const ts = path.join(root, 'src/50% off.ts');
+  writeFileSync(ts, appSource);
+  await run(process.execPath, [tsc, '--target', 'es2020', '--module', 'commonjs', '--sourceMap', '--outDir', path.join(root, 'out'), ts]);
+  assert.deepEqual((JSON.parse(readFileSync(path.join(root, 'out/50% off.js.map'), 'utf8')) as { sources: string[] }).sources, ['../src/50% off.ts']);
+  const generated = cpuProf(path.join(root, 'out/50% off.js'), 'percent');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  assert.deepEqual(mapped.notes, generated.notes);
+  const hotFrame = mapped.frames.find((f) => f.functionName === 'hot');
+  assert.deepEqual([hotFrame?.url, hotFrame?.line], [ts, hotDecl]);
+  assert.equal(hottestLines(mapped)[0]?.line, hotLine);
+});
+
 test('a SourceMapCache reads each script and map once across profiles', async () => {
   const generated = cpuProf(path.join(dir, 'out/app.js'), 'cached');
   const reads: string[] = [];
