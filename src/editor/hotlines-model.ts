@@ -11,6 +11,7 @@ import type { Frame, Profile } from '../model/types';
 import { normalizePath } from './paths';
 import { locationPath } from '../profile-location';
 import { englishText, type Translator } from '../translator';
+import { shiftLines, type LineEdit } from './line-shift';
 
 export interface LineAnnotation {
   /** 1-based line. */
@@ -110,6 +111,18 @@ export class HotLineIndex {
       if (isModuleWrapper(this.profile.frames[f]!)) continue;
       const lens = this.lensOf(f);
       if (lens && lens.line > 0 && (lens.total / (this.total || 1)) * 100 >= options.thresholdPercent) out.push(lens);
+    }
+    return out;
+  }
+
+  /** Every function of `filePath` with a line, as reveal targets (the profile's lines). */
+  functionStarts(filePath: string): RevealTarget[] {
+    const file = this.index().get(normalizePath(filePath));
+    if (!file) return [];
+    const out: RevealTarget[] = [];
+    for (const f of file.frames) {
+      const frame = this.profile.frames[f]!;
+      if (frame.line > 0) out.push({ name: frame.functionName, url: frame.url, line: frame.line });
     }
     return out;
   }
@@ -274,6 +287,69 @@ export class HotLineIndex {
     }
     this.files = files;
     return files;
+  }
+}
+
+/**
+ * One document's annotations, lenses and function starts, keyed by their current (1-based) line while the
+ * user edits it (see line-shift.ts). It holds all of them, whatever the threshold, so that a change of
+ * settings applies to where the code is now rather than starting over from the profile's lines.
+ */
+export class TrackedDocument {
+  private lines = new Map<number, LineAnnotation>();
+  private lenses = new Map<number, FunctionLens[]>();
+  /** Frames of the file starting on each line (for the function at a position). */
+  private starts = new Map<number, RevealTarget>();
+
+  /** `lineCount`: the document's lines; the profile's lines past its end are left out. */
+  constructor(
+    private readonly index: HotLineIndex,
+    filePath: string,
+    lineCount: number,
+  ) {
+    for (const a of index.linesFor(filePath, { thresholdPercent: 0 })) if (a.line <= lineCount) this.lines.set(a.line, a);
+    for (const l of index.functionsFor(filePath, { thresholdPercent: 0 })) {
+      if (l.line <= lineCount) this.lenses.set(l.line, [...(this.lenses.get(l.line) ?? []), l]);
+    }
+    for (const target of index.functionStarts(filePath)) {
+      if (target.line <= lineCount && !this.starts.has(target.line)) this.starts.set(target.line, target);
+    }
+  }
+
+  /** Moves everything with the user's edits (lines they changed lose theirs). */
+  edited(edits: readonly LineEdit[]): void {
+    this.lines = shiftLines(this.lines, edits);
+    this.lenses = shiftLines(this.lenses, edits);
+    this.starts = shiftLines(this.starts, edits);
+  }
+
+  /** Annotated lines at or above the threshold (percent of the profile), by their current line. */
+  shownLines(options: HotLineOptions): [number, LineAnnotation][] {
+    return [...this.lines].filter(([, a]) => a.percent >= options.thresholdPercent);
+  }
+
+  /** The annotation shown on a current line, if any. */
+  lineAt(line: number, options: HotLineOptions): LineAnnotation | undefined {
+    const a = this.lines.get(line);
+    return a && a.percent >= options.thresholdPercent ? a : undefined;
+  }
+
+  /** Lenses of functions whose total is at or above the threshold, by their current line. */
+  shownLenses(options: HotLineOptions): [number, FunctionLens[]][] {
+    const total = this.index.total || 1;
+    const out: [number, FunctionLens[]][] = [];
+    for (const [line, lenses] of this.lenses) {
+      const shown = lenses.filter((l) => (l.total / total) * 100 >= options.thresholdPercent);
+      if (shown.length > 0) out.push([line, shown]);
+    }
+    return out;
+  }
+
+  /** The function whose start is the nearest at or above a current line (1-based). */
+  functionAt(line: number): RevealTarget | undefined {
+    let best = 0;
+    for (const start of this.starts.keys()) if (start <= line && start > best) best = start;
+    return best > 0 ? this.starts.get(best) : undefined;
   }
 }
 

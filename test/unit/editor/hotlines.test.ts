@@ -10,7 +10,8 @@ import { parseProfile } from '../../../src/model/import';
 import { lineTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
 import { startCapture } from '../../../src/capture/launcher';
-import { HotLineIndex, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../../src/editor/hotlines-model';
+import { HotLineIndex, TrackedDocument, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../../src/editor/hotlines-model';
+import { toLineEdit } from '../../../src/editor/line-shift';
 import { normalizePath } from '../../../src/editor/paths';
 import { locationPath } from '../../../src/profile-location';
 
@@ -113,6 +114,34 @@ describe('HotLineIndex on the marked fixture', () => {
       assert.equal(l.text, once[i]!.text);
       assert.ok(Math.abs(l.heat - once[i]!.heat) < 1e-9);
     }
+  });
+
+  it('a tracked document keeps its edits when the threshold changes, and finds functions where their code now is', () => {
+    // The editor tracks each document from the profile's lines on; a settings change (any flamelens.*
+    // one) used to start over from the profile's lines, undoing every edit made since.
+    const doc = new TrackedDocument(index, markedFile, 100_000);
+    const inserted = 3;
+    doc.edited([toLineEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '// a\n// b\n// c\n', 0)]);
+    for (const threshold of [5, 0.5, 0]) {
+      const expected = index.linesFor(markedFile, { thresholdPercent: threshold }).map((a) => [a.line + inserted, a.line]);
+      assert.deepEqual(doc.shownLines({ thresholdPercent: threshold }).map(([line, a]) => [line, a.line]), expected, `threshold ${threshold}`);
+      const lenses = index.functionsFor(markedFile, { thresholdPercent: threshold });
+      assert.deepEqual(doc.shownLenses({ thresholdPercent: threshold }).flatMap(([line, ls]) => ls.map((l) => [line, l.frame])).sort(), lenses.map((l) => [l.line + inserted, l.frame]).sort());
+    }
+    const hottest = lineTable(profile)[0]!;
+    assert.equal(doc.lineAt(hottest.line + inserted, { thresholdPercent: 5 })?.line, hottest.line);
+    assert.equal(doc.lineAt(hottest.line, { thresholdPercent: 5 }), undefined);
+    // The function at a line of the edited text is the one whose code is there now.
+    const lenses = index.functionsFor(markedFile, { thresholdPercent: 0 });
+    for (const target of [lenses[1]!, lenses[Math.floor(lenses.length / 2)]!]) {
+      const found = doc.functionAt(target.line + inserted);
+      assert.equal(found?.line, target.line);
+      assert.deepEqual(found, index.functionAt(markedFile, target.line));
+    }
+    assert.equal(doc.functionAt(inserted), undefined, 'the inserted lines are above every function');
+    // The profile's own lookup at the current line (what Reveal in Flame Graph used) is wrong for most.
+    const off = lenses.filter((l) => doc.functionAt(l.line + inserted)?.line !== index.functionAt(markedFile, l.line + inserted)?.line);
+    assert.ok(off.length > lenses.length / 2, `${off.length} of ${lenses.length}`);
   });
 
   it('functionAt picks the nearest function start at or above the line', () => {
