@@ -507,7 +507,7 @@ function mapPosition(map: TraceMap, line: number, column: number, functionName: 
  * arrow function `u=n=>…` starts at its parameter `n`, whose segment names the parameter ("items"),
  * not the function. So a segment at the very start gives no name, and the function's own is the one
  * just before it — V8's name of it (`u`, from the variable) followed by at most ` = ` — when V8 gave
- * it a name at all (`xs.map(n=>…)` is anonymous).
+ * it a name at all (`xs.map(n=>…)` is anonymous). A segment that starts its line keeps its name.
  */
 function functionNameAt(map: TraceMap, line: number, column: number, functionName: string): string | null | undefined {
   const segments = decodedMappings(map)[line - 1];
@@ -519,10 +519,11 @@ function functionNameAt(map: TraceMap, line: number, column: number, functionNam
     if (segments[mid]![0] < column) lo = mid + 1;
     else hi = mid;
   }
-  if (segments[lo]?.[0] !== column) return undefined;
-  const before = segments[lo - 1];
-  const gap = before ? column - before[0] - functionName.length : -1;
-  if (functionName === '(anonymous)' || !before || before.length !== 5 || gap < 0 || gap > 3) return null;
+  // Nothing before it on the line: the map's name at the start is all there is.
+  if (segments[lo]?.[0] !== column || lo === 0) return undefined;
+  const before = segments[lo - 1]!;
+  const gap = column - before[0] - functionName.length;
+  if (functionName === '(anonymous)' || before.length !== 5 || gap < 0 || gap > 3) return null;
   return map.names[before[4]] ?? null;
 }
 
