@@ -20,7 +20,8 @@ export function displayLocation(location: string, roots: readonly string[]): str
   const api = windowsDrivePath.test(file) ? path.win32 : path;
   for (const root of roots) {
     const rel = api.relative(root, file);
-    if (rel !== '' && !rel.startsWith('..') && !api.isAbsolute(rel)) return rel;
+    const outside = rel === '..' || rel.startsWith(`..${api.sep}`);
+    if (rel !== '' && !outside && !api.isAbsolute(rel)) return rel;
   }
   return file;
 }

@@ -11,6 +11,7 @@ import type { Frame, Profile } from '../model/types';
 import { normalizePath } from './paths';
 import { locationPath } from '../profile-location';
 import { englishText, type Translator } from '../translator';
+import { shiftLines, type LineEdit } from './line-shift';
 
 export interface LineAnnotation {
   /** 1-based line. */
@@ -114,6 +115,18 @@ export class HotLineIndex {
     return out;
   }
 
+  /** Every function of `filePath` with a line, as reveal targets (the profile's lines). */
+  functionStarts(filePath: string): RevealTarget[] {
+    const file = this.index().get(normalizePath(filePath));
+    if (!file) return [];
+    const out: RevealTarget[] = [];
+    for (const f of file.frames) {
+      const frame = this.profile.frames[f]!;
+      if (frame.line > 0) out.push({ name: frame.functionName, url: frame.url, line: frame.line });
+    }
+    return out;
+  }
+
   /** The function whose start is the nearest at or above `line` (1-based) in `filePath`. */
   functionAt(filePath: string, line: number): RevealTarget | undefined {
     const file = this.index().get(normalizePath(filePath));
@@ -158,23 +171,42 @@ export class HotLineIndex {
     };
   }
 
-  /** Callers and callees of a frame, each summed over every node of the frame (recursive self-calls left out). */
+  /**
+   * Callers and callees of a frame, each summed over every node of the frame (recursive self-calls left out).
+   * A call counts once per stack, as a recursive function's total does: with mutual recursion
+   * (isEven → isOdd → isEven → …) the inner isOdd → isEven calls are inside the outer one's time.
+   */
   private edgesOf(f: number): { callers: CallEdge[]; callees: CallEdge[] } {
     const p = this.profile;
     const callers = new Map<number, number>();
     const callees = new Map<number, number>();
-    for (let i = 0; i < p.nodeCount; i++) {
-      if (p.nodeFrame[i] !== f) continue;
-      const parent = p.nodeParent[i]!;
-      if (parent >= 0) {
-        const pf = p.nodeFrame[parent]!;
-        if (pf !== f) callers.set(pf, (callers.get(pf) ?? 0) + p.totalValue[i]!);
+    // Depth-first walk keeping how many calls g → f (callerActive[g]) and f → h (calleeActive[h]) are
+    // on the current stack; ~node marks the end of a call's subtree.
+    const callerActive = new Int32Array(p.frames.length);
+    const calleeActive = new Int32Array(p.frames.length);
+    const stack: number[] = p.nodeCount > 0 ? [0] : [];
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (v < 0) {
+        const i = ~v;
+        const pf = p.nodeFrame[p.nodeParent[i]!]!;
+        if (p.nodeFrame[i] === f) callerActive[pf]!--;
+        else calleeActive[p.nodeFrame[i]!]!--;
+        continue;
       }
-      for (let c = p.childStart[i]!; c < p.childStart[i + 1]!; c++) {
-        const child = p.childNodes[c]!;
-        const cf = p.nodeFrame[child]!;
-        if (cf !== f) callees.set(cf, (callees.get(cf) ?? 0) + p.totalValue[child]!);
+      const parent = p.nodeParent[v]!;
+      const pf = parent >= 0 ? p.nodeFrame[parent]! : -1;
+      const cf = p.nodeFrame[v]!;
+      if (pf >= 0 && cf === f && pf !== f) {
+        if (callerActive[pf] === 0) callers.set(pf, (callers.get(pf) ?? 0) + p.totalValue[v]!);
+        callerActive[pf]!++;
+        stack.push(~v);
+      } else if (pf === f && cf !== f) {
+        if (calleeActive[cf] === 0) callees.set(cf, (callees.get(cf) ?? 0) + p.totalValue[v]!);
+        calleeActive[cf]!++;
+        stack.push(~v);
       }
+      for (let c = p.childStart[v + 1]! - 1; c >= p.childStart[v]!; c--) stack.push(p.childNodes[c]!);
     }
     const edges = (m: Map<number, number>): CallEdge[] =>
       [...m]
@@ -213,19 +245,37 @@ export class HotLineIndex {
       }
       return file;
     };
-    const rows = lineTable(this.profile);
-    const hottest = rows.reduce((m, r) => Math.max(m, r.self), 0);
-    for (const row of rows) {
+    // One annotation per file and line: a file can be named twice (a source map's path for the frames
+    // it mapped there, the profile's file:// URL for the rest), so rows of one line are summed here.
+    const perLine = new Map<FileIndex, Map<number, { self: number; frame: number; frameSelf: number }>>();
+    for (const row of lineTable(this.profile)) {
       const file = fileOf(row.url);
       if (!file) continue;
-      file.lines.push({
-        line: row.line,
-        self: row.self,
-        percent: this.total > 0 ? (row.self / this.total) * 100 : 0,
-        heat: hottest > 0 ? row.self / hottest : 0,
-        text: this.valueText(row.self),
-        frame: row.frame,
-      });
+      let lines = perLine.get(file);
+      if (!lines) perLine.set(file, (lines = new Map()));
+      const sum = lines.get(row.line);
+      if (!sum) lines.set(row.line, { self: row.self, frame: row.frame, frameSelf: row.self });
+      else {
+        sum.self += row.self;
+        if (row.self > sum.frameSelf) {
+          sum.frame = row.frame;
+          sum.frameSelf = row.self;
+        }
+      }
+    }
+    let hottest = 0;
+    for (const lines of perLine.values()) for (const { self } of lines.values()) hottest = Math.max(hottest, self);
+    for (const [file, lines] of perLine) {
+      for (const [line, { self, frame }] of lines) {
+        file.lines.push({
+          line,
+          self,
+          percent: this.total > 0 ? (self / this.total) * 100 : 0,
+          heat: hottest > 0 ? self / hottest : 0,
+          text: this.valueText(self),
+          frame,
+        });
+      }
     }
     this.profile.frames.forEach((frame, f) => {
       if (frame.category === 'meta' || frame.category === 'native') return;
@@ -237,6 +287,69 @@ export class HotLineIndex {
     }
     this.files = files;
     return files;
+  }
+}
+
+/**
+ * One document's annotations, lenses and function starts, keyed by their current (1-based) line while the
+ * user edits it (see line-shift.ts). It holds all of them, whatever the threshold, so that a change of
+ * settings applies to where the code is now rather than starting over from the profile's lines.
+ */
+export class TrackedDocument {
+  private lines = new Map<number, LineAnnotation>();
+  private lenses = new Map<number, FunctionLens[]>();
+  /** Frames of the file starting on each line (for the function at a position). */
+  private starts = new Map<number, RevealTarget>();
+
+  /** `lineCount`: the document's lines; the profile's lines past its end are left out. */
+  constructor(
+    private readonly index: HotLineIndex,
+    filePath: string,
+    lineCount: number,
+  ) {
+    for (const a of index.linesFor(filePath, { thresholdPercent: 0 })) if (a.line <= lineCount) this.lines.set(a.line, a);
+    for (const l of index.functionsFor(filePath, { thresholdPercent: 0 })) {
+      if (l.line <= lineCount) this.lenses.set(l.line, [...(this.lenses.get(l.line) ?? []), l]);
+    }
+    for (const target of index.functionStarts(filePath)) {
+      if (target.line <= lineCount && !this.starts.has(target.line)) this.starts.set(target.line, target);
+    }
+  }
+
+  /** Moves everything with the user's edits (lines they changed lose theirs). */
+  edited(edits: readonly LineEdit[]): void {
+    this.lines = shiftLines(this.lines, edits);
+    this.lenses = shiftLines(this.lenses, edits);
+    this.starts = shiftLines(this.starts, edits);
+  }
+
+  /** Annotated lines at or above the threshold (percent of the profile), by their current line. */
+  shownLines(options: HotLineOptions): [number, LineAnnotation][] {
+    return [...this.lines].filter(([, a]) => a.percent >= options.thresholdPercent);
+  }
+
+  /** The annotation shown on a current line, if any. */
+  lineAt(line: number, options: HotLineOptions): LineAnnotation | undefined {
+    const a = this.lines.get(line);
+    return a && a.percent >= options.thresholdPercent ? a : undefined;
+  }
+
+  /** Lenses of functions whose total is at or above the threshold, by their current line. */
+  shownLenses(options: HotLineOptions): [number, FunctionLens[]][] {
+    const total = this.index.total || 1;
+    const out: [number, FunctionLens[]][] = [];
+    for (const [line, lenses] of this.lenses) {
+      const shown = lenses.filter((l) => (l.total / total) * 100 >= options.thresholdPercent);
+      if (shown.length > 0) out.push([line, shown]);
+    }
+    return out;
+  }
+
+  /** The function whose start is the nearest at or above a current line (1-based). */
+  functionAt(line: number): RevealTarget | undefined {
+    let best = 0;
+    for (const start of this.starts.keys()) if (start <= line && start > best) best = start;
+    return best > 0 ? this.starts.get(best) : undefined;
   }
 }
 

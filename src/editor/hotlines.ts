@@ -6,19 +6,13 @@ import * as vscode from 'vscode';
 import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
 import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
 import { escapeControlText } from '../model/escape-text';
-import { HotLineIndex, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type FunctionLens, type LineAnnotation, type RevealTarget } from './hotlines-model';
-import { countNewlines, shiftLines, toLineEdit } from './line-shift';
+import { HotLineIndex, TrackedDocument, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type HotLineOptions, type RevealTarget } from './hotlines-model';
+import { lineEditsOf } from './line-shift';
 
 export const revealCommandId = 'flamelens.revealInFlameGraph';
 /** Heat buckets; each has its own decoration type because a type's colours are fixed. */
 const heatColors = ['flamelens.hotLine1Background', 'flamelens.hotLine2Background', 'flamelens.hotLine3Background', 'flamelens.hotLine4Background'];
 const updateDelayMs = 150;
-
-/** Per-document annotations, keyed by their current (1-based) line after the user's edits. */
-interface Tracked {
-  lines: Map<number, LineAnnotation>;
-  lenses: Map<number, FunctionLens[]>;
-}
 
 export class HotLines implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -27,7 +21,8 @@ export class HotLines implements vscode.Disposable {
   /** Shown unless the user chose Clear Hot Lines (or the setting is off). */
   private shown: boolean;
   private index: HotLineIndex | undefined;
-  private readonly tracked = new Map<string, Tracked>();
+  /** Per document, annotations keyed by their current line after the user's edits. */
+  private readonly tracked = new Map<string, TrackedDocument>();
   private readonly pendingDocs = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
@@ -55,7 +50,7 @@ export class HotLines implements vscode.Disposable {
         const enabledChanged = config.hotLines.enabled !== this.config.hotLines.enabled;
         this.config = config;
         if (enabledChanged) this.shown = config.hotLines.enabled;
-        this.tracked.clear(); // the threshold may have changed
+        // Tracked documents stay: they follow the user's edits, and the threshold applies when shown.
         this.clearDecorations();
         this.createDecorationTypes();
         this.updateAll();
@@ -89,7 +84,7 @@ export class HotLines implements vscode.Disposable {
   annotationsFor(uri: vscode.Uri): { line: number; text: string; heat: number; bucket: number; gutterIcon: string }[] {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (!doc || !this.active()) return [];
-    return [...this.trackedFor(doc).lines].map(([line, a]) => {
+    return (this.trackedFor(doc)?.shownLines(this.options()) ?? []).map(([line, a]) => {
       const bucket = heatBucket(a.heat, heatColors.length);
       return { line, text: a.text, heat: a.heat, bucket, gutterIcon: this.gutterIcon(bucket).fsPath };
     });
@@ -97,7 +92,7 @@ export class HotLines implements vscode.Disposable {
 
   /** The function under a position of a document, for Reveal in Flame Graph. */
   functionAt(document: vscode.TextDocument, position: vscode.Position): RevealTarget | undefined {
-    return this.index?.functionAt(document.uri.fsPath, position.line + 1);
+    return this.trackedFor(document)?.functionAt(position.line + 1);
   }
 
   private active(): boolean {
@@ -133,21 +128,17 @@ export class HotLines implements vscode.Disposable {
     for (const editor of vscode.window.visibleTextEditors) for (const t of this.decorationTypes) editor.setDecorations(t, []);
   }
 
-  private trackedFor(doc: vscode.TextDocument): Tracked {
+  private options(): HotLineOptions {
+    return { thresholdPercent: this.config.hotLines.threshold };
+  }
+
+  /** The document's tracked annotations (made on first use); undefined without a profile or a file. */
+  private trackedFor(doc: vscode.TextDocument): TrackedDocument | undefined {
+    if (!this.index || doc.uri.scheme !== 'file') return undefined;
     const key = doc.uri.toString();
     let t = this.tracked.get(key);
     if (!t) {
-      const opts = { thresholdPercent: this.config.hotLines.threshold };
-      const lines = new Map<number, LineAnnotation>();
-      const lenses = new Map<number, FunctionLens[]>();
-      if (this.index && doc.uri.scheme === 'file') {
-        for (const a of this.index.linesFor(doc.uri.fsPath, opts)) if (a.line <= doc.lineCount) lines.set(a.line, a);
-        for (const l of this.index.functionsFor(doc.uri.fsPath, opts)) {
-          if (l.line > doc.lineCount) continue;
-          lenses.set(l.line, [...(lenses.get(l.line) ?? []), l]);
-        }
-      }
-      t = { lines, lenses };
+      t = new TrackedDocument(this.index, doc.uri.fsPath, doc.lineCount);
       this.tracked.set(key, t);
     }
     return t;
@@ -169,8 +160,8 @@ export class HotLines implements vscode.Disposable {
 
   private updateEditor(editor: vscode.TextEditor): void {
     const buckets: vscode.DecorationOptions[][] = heatColors.map(() => []);
-    if (this.active() && editor.document.uri.scheme === 'file') {
-      for (const [line, a] of this.trackedFor(editor.document).lines) {
+    if (this.active()) {
+      for (const [line, a] of this.trackedFor(editor.document)?.shownLines(this.options()) ?? []) {
         if (line > editor.document.lineCount) continue;
         const end = editor.document.lineAt(line - 1).range.end;
         buckets[heatBucket(a.heat, heatColors.length)]!.push({
@@ -186,21 +177,8 @@ export class HotLines implements vscode.Disposable {
     const key = e.document.uri.toString();
     const t = this.tracked.get(key);
     if (!t || e.contentChanges.length === 0) return;
-    const edits = e.contentChanges.map((c) => {
-      // toLineEdit needs the start line's length before the change. For an insertion with newlines the
-      // rest of that line now sits after the inserted text's last line, so it can be measured there.
-      const inserted = countNewlines(c.text);
-      let before = 0;
-      if (inserted > 0) {
-        const restLine = c.range.start.line + inserted;
-        const tail = c.text.length - c.text.lastIndexOf('\n') - 1;
-        const restLength = restLine < e.document.lineCount ? e.document.lineAt(restLine).text.length - tail : 0;
-        before = c.range.start.character + Math.max(0, restLength);
-      }
-      return toLineEdit(c.range, c.text, before);
-    });
-    t.lines = shiftLines(t.lines, edits);
-    t.lenses = shiftLines(t.lenses, edits);
+    const edits = lineEditsOf(e.contentChanges, e.document.lineCount, (line) => e.document.lineAt(line).text.length);
+    t.edited(edits);
     // Debounced: typing fires a change per key.
     this.pendingDocs.add(key);
     clearTimeout(this.timer);
@@ -217,7 +195,7 @@ export class HotLines implements vscode.Disposable {
   private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.active() || doc.uri.scheme !== 'file') return [];
     const out: vscode.CodeLens[] = [];
-    for (const [line, lenses] of this.trackedFor(doc).lenses) {
+    for (const [line, lenses] of this.trackedFor(doc)?.shownLenses(this.options()) ?? []) {
       if (line > doc.lineCount) continue;
       const range = doc.lineAt(line - 1).range;
       for (const l of lenses) {
@@ -237,7 +215,7 @@ export class HotLines implements vscode.Disposable {
 
   private hover(doc: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     if (!this.active()) return undefined;
-    const ann = this.trackedFor(doc).lines.get(position.line + 1);
+    const ann = this.trackedFor(doc)?.lineAt(position.line + 1, this.options());
     if (!ann) return undefined;
     const info = this.index!.hover(doc.uri.fsPath, ann.line);
     if (!info) return undefined;

@@ -50,6 +50,37 @@ export function countNewlines(text: string): number {
   return n;
 }
 
+/** A change as VS Code reports it: a 0-based range of the document before it, and the text put there. */
+export interface LineChange {
+  readonly range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  readonly text: string;
+}
+
+/**
+ * The LineEdits of one change event, given the document after all of its changes (`lineLength` of a 0-based
+ * line). toLineEdit needs the start line's length before each change. For an insertion with newlines the
+ * rest of that line now sits after the inserted text's last line, so it can be measured there — past the
+ * lines that the event's later changes added or removed above it (several cursors: VS Code lists the
+ * changes bottom to top, each relative to the document after the previous ones).
+ */
+export function lineEditsOf(changes: readonly LineChange[], lineCount: number, lineLength: (line: number) => number): LineEdit[] {
+  return changes.map((c, k) => {
+    const inserted = countNewlines(c.text);
+    let before = 0;
+    if (inserted > 0) {
+      let restLine = c.range.start.line + inserted;
+      for (let j = k + 1; j < changes.length; j++) {
+        const { range, text } = changes[j]!;
+        if (range.end.line < restLine) restLine += countNewlines(text) - (range.end.line - range.start.line);
+      }
+      const tail = c.text.length - c.text.lastIndexOf('\n') - 1;
+      const restLength = restLine < lineCount ? lineLength(restLine) - tail : 0;
+      before = c.range.start.character + Math.max(0, restLength);
+    }
+    return toLineEdit(c.range, c.text, before);
+  });
+}
+
 /**
  * A LineEdit from a change's 0-based range, its text and the length of the line it starts on.
  */

@@ -17,7 +17,7 @@
 // step has a time budget after which the remaining frames keep their generated location (noted).
 // Nothing is keyed per node (JS Maps hold at most 2^24 entries; profiles can have more nodes):
 // per-node work uses typed arrays, and the Maps are per script, source file or mapped frame.
-import { GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, TraceMap, decodedMappings, originalPositionFor } from '@jridgewell/trace-mapping';
+import { FlattenMap, GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, decodedMappings, originalPositionFor, type TraceMap } from '@jridgewell/trace-mapping';
 import { frameKey } from './builder';
 import { makeFrame } from './frames';
 import { renumberSamples } from './time-slice';
@@ -229,7 +229,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
         for (let j = k; j < frames.length; j++) late[frames[j]!] = 1;
         break;
       }
-      const position = mapPosition(script.loaded.map, frame.line, frame.column);
+      const position = mapPosition(script.loaded.map, frame.line, frame.column, frame.functionName);
       if (!position) continue;
       let sourceId = sourceIds.get(position.source);
       if (sourceId === undefined) {
@@ -475,8 +475,8 @@ function firstMappingOnLine(map: TraceMap, line: number): Original | null {
   return null;
 }
 
-/** Maps a 1-based line and 1-based column (0 = unknown) to the original position. */
-function mapPosition(map: TraceMap, line: number, column: number): Original | undefined {
+/** Maps a function's 1-based line and 1-based column (0 = unknown) to the original position. */
+function mapPosition(map: TraceMap, line: number, column: number, functionName: string): Original | undefined {
   // trace-mapping: 1-based lines, 0-based columns.
   const needle = { line, column: Math.max(0, column - 1) };
   if (line === 1 && column <= 1) {
@@ -488,13 +488,43 @@ function mapPosition(map: TraceMap, line: number, column: number): Original | un
   }
   let pos = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
   if (pos.source === null) pos = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
-  if (pos.source === null) return undefined;
+  // No source: none mapped, or (a corrupt map) a source index past `sources`, which gives undefined.
+  if (typeof pos.source !== 'string') return undefined;
+  const own = functionNameAt(map, line, needle.column, functionName);
+  const name = own === undefined ? pos.name : own;
   return {
     source: sourcePath(pos.source),
     line: pos.line,
     column: pos.column + 1,
-    ...(pos.name ? { name: pos.name } : {}),
+    ...(name ? { name } : {}),
   };
+}
+
+/**
+ * The map's name for a function V8 places at generated `line` (1-based) and `column` (0-based), when a
+ * segment starts exactly there; undefined to take the name of the segment at or before it. V8 places
+ * a function at its parameters: for `function m(n)` that is the `(`, after the name `m`; but a minified
+ * arrow function `u=n=>…` starts at its parameter `n`, whose segment names the parameter ("items"),
+ * not the function. So a segment at the very start gives no name, and the function's own is the one
+ * just before it — V8's name of it (`u`, from the variable) followed by at most ` = ` — when V8 gave
+ * it a name at all (`xs.map(n=>…)` is anonymous). A segment that starts its line keeps its name.
+ */
+function functionNameAt(map: TraceMap, line: number, column: number, functionName: string): string | null | undefined {
+  const segments = decodedMappings(map)[line - 1];
+  if (!segments) return undefined;
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segments[mid]![0] < column) lo = mid + 1;
+    else hi = mid;
+  }
+  // Nothing before it on the line: the map's name at the start is all there is.
+  if (segments[lo]?.[0] !== column || lo === 0) return undefined;
+  const before = segments[lo - 1]!;
+  const gap = column - before[0] - functionName.length;
+  if (functionName === '(anonymous)' || before.length !== 5 || gap < 0 || gap > 3) return null;
+  return map.names[before[4]] ?? null;
 }
 
 const mappingUrlPattern = /^[ \t]*\/\/[#@][ \t]+sourceMappingURL=[ \t]*(\S+)[ \t]*$/gm;
@@ -599,13 +629,37 @@ function embeddedMap(url: string, json: object): ScriptMap {
 
 function traceMapOf(json: unknown, mapLocation: string, shown: string, where: string, notes: string[]): LoadedMap | undefined {
   try {
-    const map = new TraceMap(json as ConstructorParameters<typeof TraceMap>[0], toMapUrl(mapLocation));
+    // FlattenMap: plain maps as TraceMap does, and index maps (`sections`) flattened into one.
+    const map = new FlattenMap(withWindowsPathsAsUrls(json) as ConstructorParameters<typeof FlattenMap>[0], toMapUrl(mapLocation));
     const lines = decodedMappings(map).length; // decode now so a corrupt mappings string is reported here
     return { map, lineCache: new Array<Original | null | undefined>(lines) };
   } catch (error) {
     notes.push(`broken source map for ${shown} (${where}: ${shorten(error instanceof Error ? error.message : String(error))})`);
     return undefined;
   }
+}
+
+/**
+ * The map with absolute Windows paths in `sources` and `sourceRoot` ("C:\\src\\a.ts", as webpack's
+ * [absolute-resource-path] writes them) as file:// URLs: resolved as URLs they would be relative paths
+ * under the map's folder ("C:/out/C:/src/a.ts"). Other maps come back as they are; the input is not changed.
+ */
+function withWindowsPathsAsUrls(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null) return json;
+  const { sources, sourceRoot, sections } = json as { sources?: unknown; sourceRoot?: unknown; sections?: unknown };
+  if (Array.isArray(sections)) {
+    // An index map: the same in each section's map.
+    const section = (s: unknown) => (typeof s === 'object' && s !== null ? { ...s, map: withWindowsPathsAsUrls((s as { map?: unknown }).map) } : s);
+    return { ...json, sections: sections.map(section) };
+  }
+  const isWindowsPath = (s: unknown): s is string => typeof s === 'string' && windowsDrivePath.test(s);
+  const rootIsPath = isWindowsPath(sourceRoot);
+  if (!rootIsPath && !(Array.isArray(sources) && sources.some(isWindowsPath))) return json;
+  return {
+    ...json,
+    ...(Array.isArray(sources) ? { sources: sources.map((s) => (isWindowsPath(s) ? pathToFileUrl(s) : s)) } : {}),
+    ...(rootIsPath ? { sourceRoot: pathToFileUrl(sourceRoot) } : {}),
+  };
 }
 
 function decodeDataUrl(ref: string): string | undefined {
@@ -648,9 +702,12 @@ function resolveLocation(ref: string, scriptLocation: string): string {
   }
 }
 
-/** Original sources as absolute paths when they are files; other URLs (webpack://…) as they are. */
+/**
+ * Original sources as absolute paths when they are files; other URLs (webpack://…) as they are. A `%`
+ * that starts no escape is a `%` of the name: tsc writes sources as paths ("../src/50% off.ts").
+ */
 function sourcePath(source: string): string {
-  return toLocation(source);
+  return fileUrlToPath(source) ?? fileUrlToPath(source.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')) ?? source;
 }
 
 /** A url or path for a note: file:// URLs as paths, and at most ~160 characters. */

@@ -4,12 +4,14 @@ import { describe, it, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseProfile } from '../../../src/model/import';
 import { lineTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
 import { startCapture } from '../../../src/capture/launcher';
-import { HotLineIndex, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../../src/editor/hotlines-model';
+import { HotLineIndex, TrackedDocument, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../../src/editor/hotlines-model';
+import { toLineEdit } from '../../../src/editor/line-shift';
 import { normalizePath } from '../../../src/editor/paths';
 import { locationPath } from '../../../src/profile-location';
 
@@ -87,6 +89,59 @@ describe('HotLineIndex on the marked fixture', () => {
     assert.match(md, /\[Reveal in flame graph\]\(command:flamelens\.revealInFlameGraph\?x\)/);
     assert.match(md, /Called from:/);
     assert.equal(index.hover(markedFile, 999_999), undefined);
+  });
+
+  it('a file named both as a file:// URL and as a path (source-mapped frames) gets one annotation per line, summed', () => {
+    // Source mapping names the files it maps frames into by path; the frames it leaves (outside the
+    // map) keep the profile's file:// URL. Under tsx the script is its own source, so one .ts is named
+    // both ways: here the hottest line's frame moves to the path spelling and the other frames stay.
+    const hottest = lineTable(profile)[0]!;
+    const respelled: Profile = {
+      ...profile,
+      frames: profile.frames.map((f, i) => (i === hottest.frame ? { ...f, url: fileURLToPath(f.url) } : f)),
+    };
+    const both = new HotLineIndex(respelled).linesFor(markedFile, { thresholdPercent: 0 });
+    const once = index.linesFor(markedFile, { thresholdPercent: 0 });
+    assert.ok(lineTable(respelled).filter((r) => r.line === hottest.line && profileUrlToPath(r.url) === markedFile).length > 1, 'the line has rows under both spellings');
+    assert.deepEqual(
+      both.map((l) => l.line),
+      [...new Set(both.map((l) => l.line))],
+      'one annotation per line',
+    );
+    assert.equal(both.length, once.length);
+    for (const [i, l] of both.entries()) {
+      assert.ok(Math.abs(l.self - once[i]!.self) < 1e-6, `line ${l.line}: ${l.self} vs ${once[i]!.self}`);
+      assert.equal(l.text, once[i]!.text);
+      assert.ok(Math.abs(l.heat - once[i]!.heat) < 1e-9);
+    }
+  });
+
+  it('a tracked document keeps its edits when the threshold changes, and finds functions where their code now is', () => {
+    // The editor tracks each document from the profile's lines on; a settings change (any flamelens.*
+    // one) used to start over from the profile's lines, undoing every edit made since.
+    const doc = new TrackedDocument(index, markedFile, 100_000);
+    const inserted = 3;
+    doc.edited([toLineEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '// a\n// b\n// c\n', 0)]);
+    for (const threshold of [5, 0.5, 0]) {
+      const expected = index.linesFor(markedFile, { thresholdPercent: threshold }).map((a) => [a.line + inserted, a.line]);
+      assert.deepEqual(doc.shownLines({ thresholdPercent: threshold }).map(([line, a]) => [line, a.line]), expected, `threshold ${threshold}`);
+      const lenses = index.functionsFor(markedFile, { thresholdPercent: threshold });
+      assert.deepEqual(doc.shownLenses({ thresholdPercent: threshold }).flatMap(([line, ls]) => ls.map((l) => [line, l.frame])).sort(), lenses.map((l) => [l.line + inserted, l.frame]).sort());
+    }
+    const hottest = lineTable(profile)[0]!;
+    assert.equal(doc.lineAt(hottest.line + inserted, { thresholdPercent: 5 })?.line, hottest.line);
+    assert.equal(doc.lineAt(hottest.line, { thresholdPercent: 5 }), undefined);
+    // The function at a line of the edited text is the one whose code is there now.
+    const lenses = index.functionsFor(markedFile, { thresholdPercent: 0 });
+    for (const target of [lenses[1]!, lenses[Math.floor(lenses.length / 2)]!]) {
+      const found = doc.functionAt(target.line + inserted);
+      assert.equal(found?.line, target.line);
+      assert.deepEqual(found, index.functionAt(markedFile, target.line));
+    }
+    assert.equal(doc.functionAt(inserted), undefined, 'the inserted lines are above every function');
+    // The profile's own lookup at the current line (what Reveal in Flame Graph used) is wrong for most.
+    const off = lenses.filter((l) => doc.functionAt(l.line + inserted)?.line !== index.functionAt(markedFile, l.line + inserted)?.line);
+    assert.ok(off.length > lenses.length / 2, `${off.length} of ${lenses.length}`);
   });
 
   it('functionAt picks the nearest function start at or above the line', () => {
@@ -175,5 +230,38 @@ describe('HotLineIndex on a live capture of busy.js', () => {
     assert.match(source[fib.line - 1]!, /function fibonacci/);
     // a line inside fibonacci reveals fibonacci
     assert.equal(index.functionAt(busy, fib.line + 1)?.name, 'fibonacci');
+  });
+});
+
+describe('HotLineIndex hover on mutual recursion (node --cpu-prof)', () => {
+  it('callers and callees count a call once per stack: none exceeds the function’s own total', () => {
+    const dir = scratchDir('editor-hotlines-recursion');
+    const script = path.join(dir, 'parity.js');
+    fs.writeFileSync(
+      script,
+      `function isEven(n) { if (n === 0) return true; let s = 0; for (let i = 0; i < 200; i++) s += Math.sqrt(i); return s < 0 ? false : isOdd(n - 1); }
+function isOdd(n) { if (n === 0) return false; let s = 0; for (let i = 0; i < 200; i++) s += Math.sin(i); return s > 1e9 ? true : isEven(n - 1); }
+function main() { const end = Date.now() + 400; let c = 0; while (Date.now() < end) if (isEven(60)) c++; return c; }
+main();
+`,
+    );
+    const out = path.join(dir, 'prof');
+    execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '500', '--cpu-prof-dir', out, script]);
+    const profile = parseProfile(fs.readFileSync(path.join(out, fs.readdirSync(out)[0]!)));
+    const index = new HotLineIndex(profile);
+    const total = profile.totalValue[0]!;
+    for (const [line, name, other] of [[1, 'isEven', 'isOdd'], [2, 'isOdd', 'isEven']] as const) {
+      const info = index.hover(script, line);
+      assert.ok(info, `no hover on line ${line}`);
+      assert.equal(info.functionName, name);
+      const own = info.functionLens!.total;
+      assert.ok(own <= total + 1e-6);
+      const edges = [...info.callers, ...info.callees];
+      assert.ok(edges.some((e) => e.name === other), `${other} among ${edges.map((e) => e.name).join(', ')}`);
+      for (const e of edges) {
+        assert.ok(e.value <= own + 1e-6, `${name} ↔ ${e.name}: ${e.text}, more than ${name}'s total ${info.functionLens!.text}`);
+        assert.doesNotMatch(e.text, /\d{3,}(\.\d)?%/);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Annotations follow their code through edits; edited lines lose theirs.
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { shiftLines, toLineEdit, countNewlines } from '../../../src/editor/line-shift';
+import { shiftLines, toLineEdit, countNewlines, lineEditsOf } from '../../../src/editor/line-shift';
 
 const r = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
 const lines = () => new Map([[2, 'a'], [5, 'b'], [9, 'c']]);
@@ -83,5 +83,33 @@ describe('line shifting of inserted whole lines', () => {
   it('code pasted after the end of a hot line, starting with a newline, keeps it', () => {
     const out = shiftLines(lines(), [toLineEdit(r(1, 10, 1, 10), '\nfoo();', 10)]);
     assert.deepEqual([...out], [[2, 'a'], [6, 'b'], [10, 'c']]);
+  });
+});
+
+describe('line shifting of a change event with several cursors', () => {
+  it('Enter at the start of two hot lines moves both down, each onto its own code', () => {
+    const before = ['const a = 1;', 'const b = 2;', 'hot1();', 'x();', '', 'hot2();', 'end();'];
+    // Both cursors at a line start, Enter: VS Code reports the lower change first, each relative to
+    // the document after the previous one. The event comes with the document after both.
+    const after = ['const a = 1;', 'const b = 2;', '', 'hot1();', 'x();', '', '', 'hot2();', 'end();'];
+    const changes = [
+      { range: r(5, 0, 5, 0), text: '\n' },
+      { range: r(2, 0, 2, 0), text: '\n' },
+    ];
+    const edits = lineEditsOf(changes, after.length, (line) => after[line]!.length);
+    const out = shiftLines(new Map([[3, 'hot1();'], [6, 'hot2();']]), edits);
+    assert.deepEqual([...out], [[4, 'hot1();'], [8, 'hot2();']]);
+    for (const [line, text] of out) assert.equal(after[line - 1], text);
+    assert.equal(before.length + 2, after.length);
+  });
+
+  it('Enter at the end of two lines keeps them and moves the lines after', () => {
+    const after = ['hot1();', '', 'x();', 'hot2();', '', 'end();'];
+    const changes = [
+      { range: r(2, 7, 2, 7), text: '\n' },
+      { range: r(0, 7, 0, 7), text: '\n' },
+    ];
+    const out = shiftLines(new Map([[1, 'hot1();'], [3, 'hot2();'], [4, 'end();']]), lineEditsOf(changes, after.length, (line) => after[line]!.length));
+    assert.deepEqual([...out], [[1, 'hot1();'], [4, 'hot2();'], [6, 'end();']]);
   });
 });

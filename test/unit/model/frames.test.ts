@@ -63,12 +63,20 @@ describe('formatValue / formatPercent', () => {
     assert.equal(formatValue(1_200_000, 'us'), '1.2 s');
     assert.equal(formatValue(0, 'us'), '0 µs');
     assert.equal(formatValue(-2500, 'us'), '-2.5 ms');
+    // rounding never shows a unit's worth in the smaller unit
+    assert.equal(formatValue(999.4, 'us'), '999 µs');
+    assert.equal(formatValue(999.6, 'us'), '1.0 ms');
+    assert.equal(formatValue(999_499, 'us'), '999 ms');
+    assert.equal(formatValue(999_960, 'us'), '1.0 s');
   });
   it('bytes', () => {
     assert.equal(formatValue(512, 'bytes'), '512 B');
     assert.equal(formatValue(3.4 * 1024 * 1024, 'bytes'), '3.4 MB');
     assert.equal(formatValue(2048, 'bytes'), '2.0 KB');
     assert.equal(formatValue(5 * 1024 ** 3, 'bytes'), '5.0 GB');
+    assert.equal(formatValue(1023.6, 'bytes'), '1.0 KB');
+    assert.equal(formatValue(1023.9 * 1024, 'bytes'), '1.0 MB');
+    assert.equal(formatValue(1023.9 * 1024 ** 2, 'bytes'), '1.0 GB');
   });
   it('a value that rounds up to the next unit is shown in it: never "1024 KB" or "1000 ms"', () => {
     assert.equal(formatValue(1024 ** 2 - 1, 'bytes'), '1.0 MB');

@@ -201,6 +201,38 @@ test('a bundle of two sources: each frame lands in its own .ts', async () => {
   assert.deepEqual(mapped.notes, generated.notes);
 });
 
+test('an index map (sections, as concatenating bundlers such as Turbopack write): frames land in each .ts', async () => {
+  // The readable bundle after a two-line banner, mapped by a map of two sections: the banner's and,
+  // from line 3 on, the bundle's own map.
+  const indexed = path.join(dir, 'indexed');
+  mkdirSync(indexed);
+  const bundle = readFileSync(path.join(dir, 'bundle/main.js'), 'utf8').replace(/\/\/# sourceMappingURL=.*$/m, '');
+  writeFileSync(path.join(indexed, 'main.js'), `"use strict";\n// banner\n${bundle}//# sourceMappingURL=main.js.map\n`);
+  writeFileSync(
+    path.join(indexed, 'main.js.map'),
+    JSON.stringify({
+      version: 3,
+      file: 'main.js',
+      sections: [
+        { offset: { line: 0, column: 0 }, map: { version: 3, sources: ['banner.js'], names: [], mappings: 'AAAA;AACA' } },
+        { offset: { line: 2, column: 0 }, map: JSON.parse(readFileSync(path.join(dir, 'bundle/main.js.map'), 'utf8')) as object },
+      ],
+    }),
+  );
+  const generated = cpuProf(path.join(indexed, 'main.js'), 'indexed');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  assert.deepEqual(mapped.notes, generated.notes);
+  const crunch = mapped.frames.find((f) => f.functionName === 'crunchNumbers');
+  const drive = mapped.frames.find((f) => f.functionName === 'driveLoop');
+  assert.deepEqual([crunch?.url, crunch?.line], [path.join(dir, 'src/work.ts'), lineOf(workSource, 'export function crunchNumbers')]);
+  assert.deepEqual([drive?.url, drive?.line], [path.join(dir, 'src/main.ts'), lineOf(mainSource, 'function driveLoop')]);
+  assert.deepEqual(
+    [hottestLines(mapped)[0]?.url, hottestLines(mapped)[0]?.line],
+    [path.join(dir, 'src/work.ts'), lineOf(workSource, '// CRUNCH')],
+  );
+});
+
 test('a minified bundle: original names come from the map’s names', async () => {
   const generated = cpuProf(path.join(dir, 'bundle-min/main.js'), 'bundle-min');
   assert.ok(!generated.frames.some((f) => f.functionName === 'crunchNumbers'), 'minified names in the profile');
@@ -212,6 +244,43 @@ test('a minified bundle: original names come from the map’s names', async () =
   // One generated line holds everything and ticks carry no column: a node's lines all land on
   // its function's own line.
   assert.equal(hottestLines(mapped)[0]?.line, crunch?.line);
+});
+
+test('a minified bundle of arrow functions: names are the functions’, never a parameter’s', async () => {
+  // V8 places an arrow function at its parameters (\`u=n=>…\` at \`n\`), where the map names the
+  // parameter: processItems came out as "items" and the anonymous callback as "value".
+  const source = `// Arrow functions only (line 1 is the module's top level).
+export const processItems = (items: number) => {
+  let s = 0;
+  for (let i = 0; i < items; i++) s += Math.sqrt(i) * Math.sin(i);
+  return s;
+};
+export const crunchAll = (count: number, scale: number) => {
+  let s = 0;
+  for (let i = 0; i < count; i++) s += Math.cos(i) * scale;
+  return s;
+};
+const values = Array.from({ length: 2000 }, (_, i) => i);
+const end = Date.now() + 500;
+let total = 0;
+while (Date.now() < end) {
+  total += processItems(5000) + crunchAll(5000, 2);
+  total += values.map((value) => Math.sqrt(value) * Math.atan(value)).length;
+}
+if (total === 1) console.log(total);
+`;
+  const ts = path.join(dir, 'src/arrows.ts');
+  writeFileSync(ts, source);
+  const outfile = path.join(dir, 'arrows-min/arrows.js');
+  buildSync({ entryPoints: [ts], bundle: true, platform: 'node', sourcemap: true, minify: true, outfile, logLevel: 'silent' });
+  const generated = cpuProf(outfile, 'arrows-min');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  const names = (line: number) => [...new Set(mapped.frames.filter((f) => f.url === ts && f.line === line).map((f) => f.functionName))];
+  assert.deepEqual(names(lineOf(source, 'processItems =')), ['processItems']);
+  assert.deepEqual(names(lineOf(source, 'crunchAll =')), ['crunchAll']);
+  assert.deepEqual(names(lineOf(source, '(value) =>')), ['(anonymous)'], 'the callback stays anonymous');
+  assert.ok(!mapped.frames.some((f) => ['items', 'count', 'value', 'scale'].includes(f.functionName)), mapped.frames.map((f) => f.functionName).join(', '));
 });
 
 test('v8-profiler-next profile (1-based lines in the file) maps the same', async () => {
@@ -273,6 +342,46 @@ test('a map whose original sources are not there: generated location kept, with 
   assert.ok(note?.includes(path.join(shipped, 'app.js')), mapped.notes.join('\n'));
 });
 
+test('a corrupt map whose mappings name a source past its sources: those frames keep their location, with a note', async () => {
+  // The bundle of work.ts and main.ts, its map cut to its first source: main.ts's mappings now
+  // point at a source index the map does not have (trace-mapping answers with no source at all).
+  const cut = path.join(dir, 'cut');
+  mkdirSync(cut);
+  copyFileSync(path.join(dir, 'bundle/main.js'), path.join(cut, 'main.js'));
+  const map = JSON.parse(readFileSync(path.join(dir, 'bundle/main.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: string[] };
+  assert.deepEqual(map.sources.map((s) => path.basename(s)), ['work.ts', 'main.ts']);
+  writeFileSync(path.join(cut, 'main.js.map'), JSON.stringify({ ...map, sources: map.sources.slice(0, 1), sourcesContent: map.sourcesContent?.slice(0, 1) }));
+  const generated = cpuProf(path.join(cut, 'main.js'), 'cut');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  const crunch = mapped.frames.find((f) => f.functionName === 'crunchNumbers');
+  assert.deepEqual([crunch?.url, crunch?.line], [path.join(dir, 'src/work.ts'), lineOf(workSource, 'export function crunchNumbers')]);
+  const drive = mapped.frames.find((f) => f.functionName === 'driveLoop');
+  assert.deepEqual(drive, generated.frames.find((f) => f.functionName === 'driveLoop'), 'driveLoop keeps its generated location');
+  assert.ok(
+    mapped.notes.some((n) => n.includes(`of ${path.join(cut, 'main.js')} kept the generated location (outside its source map)`)),
+    mapped.notes.join('\n'),
+  );
+});
+
+test('a source whose name has a % (tsc writes the path as it is): frames land on it', async () => {
+  // tsc writes "sources":["../src/50% off.ts"], not a valid URL escape; the script's own url and
+  // its sourceMappingURL are escaped (50%25%20off.js).
+  const root = path.join(dir, 'percent');
+  mkdirSync(path.join(root, 'src'), { recursive: true });
+  const ts = path.join(root, 'src/50% off.ts');
+  writeFileSync(ts, appSource);
+  await run(process.execPath, [tsc, '--target', 'es2020', '--module', 'commonjs', '--sourceMap', '--outDir', path.join(root, 'out'), ts]);
+  assert.deepEqual((JSON.parse(readFileSync(path.join(root, 'out/50% off.js.map'), 'utf8')) as { sources: string[] }).sources, ['../src/50% off.ts']);
+  const generated = cpuProf(path.join(root, 'out/50% off.js'), 'percent');
+  const mapped = await applySourceMaps(generated, fsReader);
+  assertValidProfile(mapped);
+  assert.deepEqual(mapped.notes, generated.notes);
+  const hotFrame = mapped.frames.find((f) => f.functionName === 'hot');
+  assert.deepEqual([hotFrame?.url, hotFrame?.line], [ts, hotDecl]);
+  assert.equal(hottestLines(mapped)[0]?.line, hotLine);
+});
+
 test('a SourceMapCache reads each script and map once across profiles', async () => {
   const generated = cpuProf(path.join(dir, 'out/app.js'), 'cached');
   const reads: string[] = [];
@@ -309,6 +418,36 @@ test('Windows paths: file:///C:/… scripts resolve their map and sources', asyn
   const hotFrame = mapped.frames.find((f) => f.functionName === 'hot');
   assert.deepEqual([hotFrame?.url, hotFrame?.line], ['C:/proj/src/app.ts', hotDecl]);
   assert.equal(hottestLines(mapped)[0]?.line, hotLine);
+});
+
+test('Windows paths in the map: absolute sources (C:\\…) and an absolute sourceRoot resolve to those files', async () => {
+  // webpack's [absolute-resource-path] and tools given an absolute --sourceRoot write Windows paths
+  // into the map; taken as URLs relative to the map they named C:/proj/out/C:/proj/src/app.ts.
+  const generated = externalProfile();
+  const realMap = JSON.parse(readFileSync(path.join(dir, 'out/app.js.map'), 'utf8')) as { sources: string[]; sourceRoot?: string };
+  const scriptUrl = pathToFileURL(path.join(dir, 'out/app.js')).href;
+  const moved: Profile = {
+    ...generated,
+    frames: generated.frames.map((f) => (f.url === scriptUrl ? { ...f, url: 'file:///C:/proj/out/app.js' } : f)),
+  };
+  for (const map of [
+    { ...realMap, sourceRoot: '', sources: ['C:\\proj\\src\\app.ts'] },
+    { ...realMap, sourceRoot: '', sources: ['C:/proj/src/app.ts'] },
+    { ...realMap, sourceRoot: 'C:\\proj\\src\\', sources: ['app.ts'] },
+    { ...realMap, sourceRoot: 'C:\\proj', sources: ['src\\app.ts'] },
+    { version: 3, sections: [{ offset: { line: 0, column: 0 }, map: { ...realMap, sourceRoot: '', sources: ['C:\\proj\\src\\app.ts'] } }] },
+  ]) {
+    const files = new Map([
+      ['C:/proj/out/app.js', readFileSync(path.join(dir, 'out/app.js'), 'utf8')],
+      ['C:/proj/out/app.js.map', JSON.stringify(map)],
+      ['C:/proj/src/app.ts', appSource],
+    ]);
+    const mapped = await applySourceMaps(moved, { read: async (p) => files.get(p) });
+    assert.deepEqual(mapped.notes, generated.notes, JSON.stringify(map).slice(0, 200));
+    const hotFrame = mapped.frames.find((f) => f.functionName === 'hot');
+    assert.deepEqual([hotFrame?.url, hotFrame?.line], ['C:/proj/src/app.ts', hotDecl]);
+    assert.equal(hottestLines(mapped)[0]?.line, hotLine);
+  }
 });
 
 test('a script without sourceMappingURL is left alone, silently', async () => {

@@ -30,6 +30,10 @@ describe('displayLocation', () => {
     assert.equal(displayLocation('/ws/app', ['/ws/app']), '/ws/app');
     assert.equal(displayLocation('C:\\ws\\app\\src\\a.js', ['C:\\ws\\app']), 'src\\a.js');
     assert.equal(displayLocation('/ws/app/a.js', []), '/ws/app/a.js');
+    // a folder or file whose name starts with two dots is inside the root
+    assert.equal(displayLocation('/ws/app/..cache/a.js', ['/ws/app']), '..cache/a.js');
+    assert.equal(displayLocation('C:\\ws\\app\\..cache\\a.js', ['C:\\ws\\app']), '..cache\\a.js');
+    assert.equal(displayLocation('/ws/..app/a.js', ['/ws/app']), '/ws/..app/a.js');
   });
   it('other locations as they are', () => {
     assert.equal(displayLocation('node:fs', ['/ws']), 'node:fs');
