@@ -20,7 +20,8 @@ export const mainHelp = `FlameLens — CPU and heap profiles of Node.js programs
 
 Usage:
   flamelens record [options] -- <command…>   run a program and profile it (+ workers and children)
-  flamelens report FILE [options]            hotspots of a .cpuprofile / .heapprofile (.gz too)
+  flamelens report FILE [options]            hotspots of a .cpuprofile / .heapprofile (.gz too);
+                                             a .heapsnapshot's largest constructors
   flamelens diff BASE NEW [options]          regressions and improvements between two profiles
   flamelens attach TARGET [options]          profile an already running Node.js process (PID, host:port)
   flamelens snapshot-diff BEFORE AFTER       what grew between two .heapsnapshot files

@@ -1,10 +1,15 @@
 // `flamelens report FILE`: hotspots of an existing profile, as text, JSON or an HTML flame graph.
 import * as path from 'node:path';
-import { intOption, parseArgs, UsageError } from './args';
-import { hotspots, loadProfileFile, type Hotspots } from './analyze';
+import { intOption, parseArgs, UsageError, type ParsedArgs } from './args';
+import { hotspots, InputError, loadProfileFile, type Hotspots } from './analyze';
+import { renderSnapshotSummary } from './attach';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
 import { out, info, refuseInputAsOutput } from './io';
+import { SnapshotError, summarizeSnapshotFile } from '../heap/summarize';
+import { cliRaiseHint } from '../input-file';
+import { escapeControlText } from '../model/escape-text';
+import { heapSnapshotMessage } from '../model/import';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { defaultViewOptions } from '../protocol';
 
@@ -13,6 +18,8 @@ export const reportHelp = `Usage: flamelens report FILE [options]
 Prints the hottest functions and source lines of a profile: a .cpuprofile (DevTools / Node
 --cpu-prof / FlameLens), a v8-profiler-next export, a .heapprofile, or a pprof (.pb.gz, .pprof);
 gzip-compressed files (.gz) are read too. Locations are mapped through source maps when the scripts have them.
+A heap snapshot (.heapsnapshot, .gz too) is summarized instead: objects, self and retained size per
+constructor, largest retained first (--json: the summary with the top N constructors).
 
 Options:
   --top N               rows per table (default 10)
@@ -61,8 +68,14 @@ export async function reportCommand(argv: string[]): Promise<number> {
     hideInternals: args.flags.has('hide-internals'),
   };
   const html = args.values.get('html');
+  if (/\.heapsnapshot(?:\.gz)?$/i.test(file)) return reportSnapshot(file, args, top);
   if (html !== undefined) refuseInputAsOutput(html, [file], '--html');
-  const profile = await loadProfileFile(file, profileLoadOptions(args));
+  const profile = await loadProfileFile(file, profileLoadOptions(args)).catch((error: unknown) => {
+    // A snapshot under another name is told apart by its contents.
+    if (error instanceof InputError && error.message.endsWith(heapSnapshotMessage)) return undefined;
+    throw error;
+  });
+  if (!profile) return reportSnapshot(file, args, top);
   const h = hotspots(profile, { top, cwd: process.cwd(), view });
   if (args.flags.has('json')) {
     const json: ReportJson = { file, ...h };
@@ -74,5 +87,25 @@ export async function reportCommand(argv: string[]): Promise<number> {
     writeHtmlReport(html, profile, path.basename(file), view, path.resolve(file));
     info(`wrote ${html}`);
   }
+  return 0;
+}
+
+/** `report X.heapsnapshot`: what `attach --snapshot` prints of the snapshot it takes. */
+async function reportSnapshot(file: string, args: ParsedArgs, top: number): Promise<number> {
+  if (args.values.has('html')) throw new UsageError('--html draws the flame graph of a CPU or heap profile; a heap snapshot has no stacks to draw (open it in VS Code with FlameLens for its table)');
+  const maxSize = profileLoadOptions(args).maxSize;
+  let summary;
+  try {
+    // A big snapshot takes long (460 MB: about a minute): say on stderr what is being read, parsed, computed.
+    summary = await summarizeSnapshotFile(file, { raiseHint: cliRaiseHint, onProgress: info, ...(maxSize !== undefined ? { maxSize } : {}) });
+  } catch (error) {
+    if (error instanceof SnapshotError) {
+      process.stderr.write(`flamelens report: ${escapeControlText(error.message)}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.flags.has('json')) out(JSON.stringify({ file, ...summary, constructors: summary.constructors.slice(0, top) }, null, 2));
+  else out(renderSnapshotSummary(summary, top, `${file} (heap snapshot)`));
   return 0;
 }

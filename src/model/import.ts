@@ -33,7 +33,7 @@ const utf8 = new TextDecoder();
 
 /** What a .heapsnapshot given as a profile gets told. */
 export const heapSnapshotMessage =
-  'This is a heap snapshot (.heapsnapshot), not a CPU or sampling heap profile: compare two with `flamelens snapshot-diff BEFORE AFTER`, or open it in VS Code with FlameLens.';
+  'This is a heap snapshot (.heapsnapshot), not a CPU or sampling heap profile: summarize it with `flamelens report`, compare two with `flamelens snapshot-diff BEFORE AFTER`, or open it in VS Code with FlameLens.';
 
 /** Parses a .cpuprofile / v8-profiler-next dump / .heapprofile / pprof. Throws ProfileError for anything else. */
 export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Profile {

@@ -1,5 +1,5 @@
-// Formats are told apart after decompression: a heap snapshot (plain or .gz) given to `report`
-// gets the heap-snapshot message, and `snapshot-diff` reads .heapsnapshot.gz. The snapshots are
+// Formats are told apart after decompression: a heap snapshot (plain or .gz) given to `report` is
+// summarized, to `diff` gets the heap-snapshot message, and `snapshot-diff` reads .heapsnapshot.gz. The snapshots are
 // real ones, written by v8.writeHeapSnapshot in a child process.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,14 +42,32 @@ v8.writeHeapSnapshot('after.heapsnapshot');
     if (dir) removeDir(dir);
   });
 
-  it('report on a .heapsnapshot.gz (and a .heapsnapshot) says it is a heap snapshot and what to use instead', () => {
-    for (const file of ['after.heapsnapshot.gz', 'after.heapsnapshot']) {
+  it('report on a .heapsnapshot.gz, a .heapsnapshot and one under another name summarizes it: Leaky among the largest, as text and JSON', () => {
+    fs.copyFileSync(path.join(dir, 'after.heapsnapshot'), path.join(dir, 'renamed.cpuprofile'));
+    for (const file of ['after.heapsnapshot.gz', 'after.heapsnapshot', 'renamed.cpuprofile']) {
       const r = flamelens(dir, ['report', file]);
-      assert.equal(r.status, 2, r.stderr);
-      assert.match(r.stderr, new RegExp(`${file.replace(/\./g, '\\.')}: This is a heap snapshot \\(\\.heapsnapshot\\)`));
-      assert.match(r.stderr, /flamelens snapshot-diff/);
-      assert.doesNotMatch(r.stderr, /node #0/);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^Top constructors by retained size:$/m);
+      const row = r.stdout.split('\n').find((l) => / Leaky$/.test(l));
+      assert.ok(row, `a Leaky row:\n${r.stdout}`);
+      assert.match(row, /^\s*20,000\s/, 'its 20,000 objects');
+      assert.match(r.stderr, /parsing [\d.]+ MB/, 'progress on stderr');
+      const json = flamelens(dir, ['report', file, '--json', '--top', '50']);
+      assert.equal(json.status, 0, json.stderr);
+      const summary = JSON.parse(json.stdout) as { file: string; constructors: { name: string; count: number; retainedSize: number }[] };
+      assert.equal(summary.file, file);
+      assert.ok(summary.constructors.length <= 50);
+      assert.equal(summary.constructors.find((c) => c.name === 'Leaky')?.count, 20_000);
     }
+    const html = flamelens(dir, ['report', 'after.heapsnapshot', '--html', 'x.html']);
+    assert.equal(html.status, 2);
+    assert.match(html.stderr, /a heap snapshot has no stacks to draw/);
+    assert.ok(!fs.existsSync(path.join(dir, 'x.html')));
+    // The other commands that take profiles still say what a snapshot is and where it goes.
+    const diff = flamelens(dir, ['diff', 'after.heapsnapshot.gz', 'after.heapsnapshot']);
+    assert.equal(diff.status, 2, diff.stderr);
+    assert.match(diff.stderr, /This is a heap snapshot \(\.heapsnapshot\)/);
+    assert.match(diff.stderr, /flamelens snapshot-diff/);
   });
 
   it('snapshot-diff reads .heapsnapshot.gz and finds what grew, as from the plain files', () => {
