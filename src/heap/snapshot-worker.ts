@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeSnapshot, summarizeGraph } from './summary';
 import type { SnapshotWorkerInput } from './summarize';
-import type { SnapshotWorkerMessage } from './worker-protocol';
+import { SnapshotInspector } from './inspect';
+import type { SnapshotWorkerMessage, SnapshotWorkerRequest } from './worker-protocol';
 
 function post(message: SnapshotWorkerMessage): void {
   parentPort?.postMessage(message);
@@ -26,11 +27,26 @@ function run(data: SnapshotWorkerInput): void {
   if (!data.withRetained) return;
   post({ type: 'progress', message: 'computing retained sizes' });
   const full = decodeSnapshot(bytes);
+  let kept = false;
   try {
     post({ type: 'retained', summary: summarizeGraph(full, true) });
+    if (data.keep) kept = keep(SnapshotInspector.of(full, bytes), data);
   } finally {
-    full.free();
+    if (!kept) full.free();
   }
+}
+
+/** Answers the host's questions about the kept graph until the host ends this thread. */
+function keep(inspector: SnapshotInspector, data: SnapshotWorkerInput): boolean {
+  delete data.bytes;
+  parentPort?.on('message', ({ seq, query }: SnapshotWorkerRequest) => {
+    try {
+      post({ type: 'answer', seq, result: inspector.answer(query) });
+    } catch (error) {
+      post({ type: 'answer', seq, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  return true;
 }
 
 try {
