@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeSnapshot, summarizeGraph } from './summary';
 import type { SnapshotWorkerInput } from './summarize';
-import { SnapshotInspector } from './inspect';
+import { snapshotInspector } from './inspect';
 import type { SnapshotWorkerMessage, SnapshotWorkerRequest } from './worker-protocol';
 
 function post(message: SnapshotWorkerMessage): void {
@@ -30,18 +30,18 @@ function run(data: SnapshotWorkerInput): void {
   let kept = false;
   try {
     post({ type: 'retained', summary: summarizeGraph(full, true) });
-    if (data.keep) kept = keep(SnapshotInspector.of(full, bytes), data);
+    if (data.keep) kept = keep(snapshotInspector(full, bytes), data);
   } finally {
     if (!kept) full.free();
   }
 }
 
 /** Answers the host's questions about the kept graph until the host ends this thread. */
-function keep(inspector: SnapshotInspector, data: SnapshotWorkerInput): boolean {
+function keep(answer: ReturnType<typeof snapshotInspector>, data: SnapshotWorkerInput): boolean {
   delete data.bytes;
   parentPort?.on('message', ({ seq, query }: SnapshotWorkerRequest) => {
     try {
-      post({ type: 'answer', seq, result: inspector.answer(query) });
+      post({ type: 'answer', seq, result: answer(query) });
     } catch (error) {
       post({ type: 'answer', seq, error: error instanceof Error ? error.message : String(error) });
     }

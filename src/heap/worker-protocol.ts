@@ -1,5 +1,5 @@
 // Messages between summarizeSnapshotFile (main thread) and the snapshot worker.
-import type { InstancePage, RetainerReport } from './retainers';
+import type { InstancePage, RetainerReport } from './retainer-types';
 import type { SnapshotSummary } from './types';
 
 export interface SnapshotWorkerData {
@@ -20,7 +20,7 @@ export type SnapshotWorkerMessage =
   | { type: 'answer'; seq: number; result?: InstancePage | RetainerReport; error?: string };
 
 /** Questions about a kept snapshot: a constructor's largest objects, or what keeps one object alive. */
-export type SnapshotQuery = { type: 'instances'; name: string; start: number; count: number } | { type: 'retainers'; index: number };
+export type SnapshotQuery = { type: 'instances'; name: string; count: number } | { type: 'retainers'; index: number };
 export type SnapshotAnswer<Q extends SnapshotQuery> = Q extends { type: 'instances' } ? InstancePage : RetainerReport;
 export interface SnapshotWorkerRequest {
   seq: number;
