@@ -10,6 +10,7 @@ import { maxNameLength, type InstancePage, type RetainerPath, type RetainerStep 
 import { openSnapshotFile, type SnapshotSession } from '../../../src/heap/session';
 import { SnapshotError } from '../../../src/heap/summarize';
 import type { SnapshotSummary } from '../../../src/heap/types';
+import { isSnapshotWebviewMessage } from '../../../src/snapshot-protocol';
 import { scratchDir } from '../../support/attach-targets';
 import { leakyCount, writeLeakySnapshot } from '../../support/leaky-snapshot';
 
@@ -115,5 +116,15 @@ describe('retainers of a leaking cache', () => {
   it('keeps nothing when asked for a summary only', async () => {
     const { session: none } = await openSnapshotFile(file, { retained: false });
     assert.equal(none, undefined);
+  });
+});
+
+describe('questions from the snapshot page', () => {
+  it('are accepted only well formed (the page is not trusted)', () => {
+    assert.ok(isSnapshotWebviewMessage({ type: 'instances', name: 'LeakyThing' }));
+    assert.ok(isSnapshotWebviewMessage({ type: 'retainers', index: 42 }));
+    for (const bad of [{ type: 'instances' }, { type: 'instances', name: 3 }, { type: 'retainers', index: -1 }, { type: 'retainers', index: 1.5 }, { type: 'retainers', index: '7' }, { type: 'retainers' }]) {
+      assert.equal(isSnapshotWebviewMessage(bad), false, JSON.stringify(bad));
+    }
   });
 });
