@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { blankTraceTree, decodeSnapshot, describeParserError, summarizeGraph } from './summary';
 import type { SnapshotWorkerInput } from './summarize';
-import type { SnapshotWorkerMessage } from './worker-protocol';
+import { snapshotInspector } from './inspect';
+import type { SnapshotWorkerMessage, SnapshotWorkerRequest } from './worker-protocol';
 
 function post(message: SnapshotWorkerMessage): void {
   parentPort?.postMessage(message);
@@ -27,11 +28,26 @@ function run(data: SnapshotWorkerInput): void {
   if (!data.withRetained) return;
   post({ type: 'progress', message: 'computing retained sizes' });
   const full = decodeSnapshot(bytes);
+  let kept = false;
   try {
     post({ type: 'retained', summary: summarizeGraph(full, true) });
+    if (data.keep) kept = keep(snapshotInspector(full, bytes), data);
   } finally {
-    full.free();
+    if (!kept) full.free();
   }
+}
+
+/** Answers the host's questions about the kept graph until the host ends this thread. */
+function keep(answer: ReturnType<typeof snapshotInspector>, data: SnapshotWorkerInput): boolean {
+  delete data.bytes;
+  parentPort?.on('message', ({ seq, query }: SnapshotWorkerRequest) => {
+    try {
+      post({ type: 'answer', seq, result: answer(query) });
+    } catch (error) {
+      post({ type: 'answer', seq, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  return true;
 }
 
 try {

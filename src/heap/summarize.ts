@@ -28,6 +28,8 @@ export interface SummarizeOptions {
   maxSize?: number;
   /** Appended to the too-large message (the CLI names its --max-size option). */
   raiseHint?: string;
+  /** Keep the worker and its decoded snapshot for questions (see SnapshotSession): handed over once retained sizes are in. */
+  keep?: (worker: Worker) => void;
 }
 
 export class SnapshotError extends Error {
@@ -115,7 +117,7 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
       return;
     }
     const { script, execArgv } = workerScript(options.workerPath);
-    const data: SnapshotWorkerInput = { file, withRetained, ...(inflated ? { bytes: inflated } : {}) };
+    const data: SnapshotWorkerInput = { file, withRetained, keep: !!options.keep, ...(inflated ? { bytes: inflated } : {}) };
     // Inflated bytes that own their whole buffer move to the worker instead of being copied.
     const movable = inflated && inflated.byteOffset === 0 && inflated.buffer instanceof ArrayBuffer && inflated.byteLength === inflated.buffer.byteLength;
     const transferList = movable ? [inflated.buffer as ArrayBuffer] : [];
@@ -123,12 +125,13 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
     let fast: SnapshotSummary | undefined;
     let retainedTimer: NodeJS.Timeout | undefined;
     let settled = false;
-    const finish = (outcome: { summary: SnapshotSummary } | { error: Error }): void => {
+    const finish = (outcome: { summary: SnapshotSummary; kept?: boolean } | { error: Error }): void => {
       if (settled) return;
       settled = true;
       clearTimeout(retainedTimer);
       signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      if ('summary' in outcome && outcome.kept && options.keep) options.keep(worker);
+      else void worker.terminate();
       if ('summary' in outcome) resolve(outcome.summary);
       else reject(outcome.error);
     };
@@ -152,7 +155,7 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
           }
           break;
         case 'retained':
-          finish({ summary: message.summary });
+          finish({ summary: message.summary, kept: true });
           break;
         case 'error':
           finish({ error: new SnapshotError(parserFailure(file, message)) });

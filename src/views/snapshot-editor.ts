@@ -3,11 +3,15 @@
 // of it shows the per-constructor table.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { summarizeSnapshotFile } from '../heap/summarize';
+import { snapshotSession, type SnapshotSession } from '../heap/session';
+import { summarizeSnapshotFile, type SummarizeOptions } from '../heap/summarize';
+import type { InstancePage, RetainerReport } from '../heap/retainer-types';
 import type { SnapshotSummary } from '../heap/types';
 import { SnapshotView, type RenderedInfo } from './snapshot-view';
 
 export const snapshotEditorViewType = 'flamelens.snapshotEditor';
+/** A constructor's objects are listed this many at a time, largest first. */
+const instancesPage = 20;
 
 /** The worker that parses snapshots, inside the installed extension. */
 export function heapWorkerPath(extensionUri: vscode.Uri): string {
@@ -18,7 +22,7 @@ export function heapWorkerPath(extensionUri: vscode.Uri): string {
  * Summarises a snapshot file with a cancellable progress notification. `onProgress` also gets the
  * worker's messages (shown in the webview while it waits).
  */
-export function summarizeWithProgress(extensionUri: vscode.Uri, file: string, onProgress?: (message: string) => void): Promise<SnapshotSummary> {
+export function summarizeWithProgress(extensionUri: vscode.Uri, file: string, onProgress?: (message: string) => void, keep?: SummarizeOptions['keep']): Promise<SnapshotSummary> {
   return new Promise<SnapshotSummary>((resolve, reject) => {
     void vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FlameLens: reading {0}', path.basename(file)), cancellable: true },
@@ -28,6 +32,7 @@ export function summarizeWithProgress(extensionUri: vscode.Uri, file: string, on
       return summarizeSnapshotFile(file, {
         workerPath: heapWorkerPath(extensionUri),
         signal: controller.signal,
+        keep,
         onProgress: (message) => {
           progress.report({ message });
           onProgress?.(message);
@@ -42,6 +47,9 @@ export class SnapshotDocument implements vscode.CustomDocument {
   private summaryPromise: Promise<SnapshotSummary> | undefined;
   private readonly progressListeners = new Set<(message: string) => void>();
   readonly views = new Set<SnapshotView>();
+  /** The snapshot kept open in its worker while the document is (one per document, shared by its editors). */
+  session: SnapshotSession | undefined;
+  private disposed = false;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -51,9 +59,18 @@ export class SnapshotDocument implements vscode.CustomDocument {
   /** Parsed once, on first use. */
   summary(): Promise<SnapshotSummary> {
     if (!this.summaryPromise) {
-      const pending = summarizeWithProgress(this.extensionUri, this.uri.fsPath, (m) => {
-        for (const l of this.progressListeners) l(m);
-      });
+      const pending = summarizeWithProgress(
+        this.extensionUri,
+        this.uri.fsPath,
+        (m) => {
+          for (const l of this.progressListeners) l(m);
+        },
+        (worker) => {
+          this.session?.dispose();
+          this.session = snapshotSession(worker);
+          if (this.disposed) this.session.dispose();
+        },
+      );
       this.summaryPromise = pending;
       // A cancelled or failed parse is not cached: the next editor of this file tries again.
       pending.catch(() => {
@@ -70,6 +87,8 @@ export class SnapshotDocument implements vscode.CustomDocument {
 
   dispose(): void {
     this.progressListeners.clear();
+    this.disposed = true;
+    this.session?.dispose();
   }
 }
 
@@ -97,8 +116,16 @@ export class SnapshotEditorProvider implements vscode.CustomReadonlyEditorProvid
     document.views.add(view);
     const progress = document.onProgress((message) => view.post({ type: 'progress', message }));
     view.post({ type: 'progress', message: vscode.l10n.t('reading the snapshot…') });
+    view.onQuestion = (question) => {
+      const answer = (a: { result?: InstancePage | RetainerReport; error?: string }): void => view.answer({ type: 'answer', question, ...a });
+      // No session, no question: the page offers objects only when the summary said the snapshot was kept.
+      document.session?.query(question.type === 'instances' ? { ...question, count: instancesPage } : question).then(
+        (result) => answer({ result }),
+        (err: Error) => answer({ error: err.message }),
+      );
+    };
     document.summary().then(
-      (summary) => view.post({ type: 'summary', title, summary }),
+      (summary) => view.post({ type: 'summary', title, summary, inspect: document.session !== undefined }),
       (err: Error) => view.post({ type: 'error', message: `${title}: ${err.message}` }),
     );
     panel.onDidDispose(() => {
@@ -106,6 +133,8 @@ export class SnapshotEditorProvider implements vscode.CustomReadonlyEditorProvid
       view.dispose();
       document.views.delete(view);
       if (document.views.size === 0 && this.documents.get(document.uri.toString()) === document) this.documents.delete(document.uri.toString());
+      // The last editor of the snapshot frees its graph (VS Code disposes the document too, later).
+      if (document.views.size === 0) document.dispose();
     });
   }
 

@@ -2,7 +2,7 @@
 // CSP builder, queues messages until the webview says `ready`, and remembers what it last rendered.
 import * as vscode from 'vscode';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
-import { isSnapshotWebviewMessage, type SnapshotHostMessage, type SnapshotWebviewMessage } from '../snapshot-protocol';
+import { isSnapshotWebviewMessage, type SnapshotHostMessage, type SnapshotQuestion, type SnapshotWebviewMessage } from '../snapshot-protocol';
 import { webviewL10n } from './webview-l10n';
 
 export type RenderedInfo = Extract<SnapshotWebviewMessage, { type: 'rendered' }>;
@@ -15,6 +15,8 @@ export class SnapshotView implements vscode.Disposable {
   private lastRendered: RenderedInfo | undefined;
   private readonly renderedWaiters: ((info: RenderedInfo) => void)[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  /** Answers the page's questions about the snapshot (the custom editor's, when it kept the snapshot). */
+  onQuestion: ((question: SnapshotQuestion) => void) | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -39,6 +41,8 @@ export class SnapshotView implements vscode.Disposable {
           const pending = this.queue.splice(0);
           if (pending.length === 0 && this.latest) pending.push(this.latest);
           for (const msg of pending) void this.webview.postMessage(msg);
+        } else if (m.type !== 'rendered') {
+          this.onQuestion?.(m);
         } else {
           this.lastRendered = m;
           for (const w of this.renderedWaiters.splice(0)) w(m);
@@ -51,6 +55,11 @@ export class SnapshotView implements vscode.Disposable {
     if (message.type !== 'progress') this.latest = message;
     if (this.ready) void this.webview.postMessage(message);
     else this.queue.push(message);
+  }
+
+  /** An answer to the page's question: not kept to re-send, dropped while the page is (re)loading. */
+  answer(message: Extract<SnapshotHostMessage, { type: 'answer' }>): void {
+    if (this.ready) void this.webview.postMessage(message);
   }
 
   /** What the webview last drew (for the integration tests), waiting for the first render if needed. */

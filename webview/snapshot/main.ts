@@ -2,7 +2,8 @@
 // (summary mode), or growth per constructor between two snapshots (diff mode). Sortable columns, a
 // filter box; names are untrusted text and only ever set through textContent.
 import * as l10n from '@vscode/l10n';
-import type { SnapshotHostMessage, SnapshotWebviewMessage } from '../../src/snapshot-protocol';
+import type { InstancePage, RetainerReport } from '../../src/heap/retainer-types';
+import type { SnapshotHostMessage, SnapshotQuestion, SnapshotWebviewMessage } from '../../src/snapshot-protocol';
 import { formatValue } from '../../src/model/format';
 import { configureL10n } from '../l10n';
 
@@ -74,6 +75,11 @@ app.append(header, status, table, footer);
 let columns: Column[] = [];
 let rows: Row[] = [];
 let mode: 'summary' | 'diff' = 'summary';
+/** The host kept the snapshot: constructors open to their largest objects, an object to its retainers. */
+let inspect = false;
+/** Expanded rows and the host's answers, by row key: `c` + a constructor's name, `i` + an object's index. */
+const opened = new Set<string>();
+const answers = new Map<string, Extract<SnapshotHostMessage, { type: 'answer' }>>();
 
 filter.addEventListener('input', () => {
   state.filter = filter.value;
@@ -92,6 +98,7 @@ function setSort(key: string): void {
 }
 
 function render(): void {
+  const focused = (document.activeElement as HTMLElement | null)?.dataset.key;
   table.replaceChildren();
   const head = el('tr');
   for (const c of columns) {
@@ -128,8 +135,10 @@ function render(): void {
       tr.append(td);
     }
     tbody.append(tr);
+    if (inspect && mode === 'summary') addInstances(tr, r.name, tbody);
   }
   table.append(thead, tbody);
+  for (const b of focused ? tbody.querySelectorAll('button') : []) if (b.dataset.key === focused) b.focus();
   footer.textContent =
     visible.length > maxRows
       ? l10n.t('Showing {0} of {1} rows; filter to narrow.', maxRows.toLocaleString(), visible.length.toLocaleString())
@@ -137,8 +146,69 @@ function render(): void {
   vscode.postMessage({ type: 'rendered', rows: Math.min(visible.length, maxRows), first: visible[0]?.name, mode });
 }
 
+/** An expander for a row; opening it asks the host `question` unless answered already. The key finds it again for focus. */
+function toggle(key: string, label: string, question: SnapshotQuestion): HTMLButtonElement {
+  const b = el('button', 'toggle', label);
+  b.type = 'button';
+  b.dataset.key = key;
+  b.setAttribute('aria-expanded', String(opened.has(key)));
+  b.addEventListener('click', () => {
+    if (!opened.delete(key)) {
+      opened.add(key);
+      if (!answers.get(key)?.result) vscode.postMessage(question);
+    }
+    render();
+  });
+  return b;
+}
+
+/** The constructor's name becomes an expander; when open, its largest objects follow it, and an open one's retainers. */
+function addInstances(tr: HTMLTableRowElement, name: string, tbody: HTMLElement): void {
+  const key = `c${name}`;
+  tr.firstElementChild?.replaceChildren(toggle(key, name, { type: 'instances', name }));
+  if (!opened.has(key)) return;
+  const row = (className: string, ...cells: HTMLElement[]): void => {
+    const r = el('tr', className);
+    r.append(...cells);
+    tbody.append(r);
+  };
+  /** A full-width cell: the answer's error, Loading… before it, else `content`. */
+  const wide = (answer: { error?: string } | undefined, ...content: (string | HTMLElement)[]): HTMLTableCellElement => {
+    const td = el('td', answer?.error === undefined ? 'note' : 'error');
+    td.colSpan = columns.length;
+    td.append(...(answer?.error !== undefined ? [answer.error] : answer ? content : [l10n.t('Loading…')]));
+    return td;
+  };
+  const answer = answers.get(key);
+  const page = answer?.result as InstancePage | undefined;
+  for (const i of page?.instances ?? []) {
+    const td = el('td', 'name');
+    td.append(toggle(`i${i.index}`, `${i.name} @${i.id}`, { type: 'retainers', index: i.index }));
+    // Sizes as the constructor's columns show them (the same formatter).
+    row('instance', td, ...columns.slice(1).map((c) => el('td', 'num', c.key === 'selfSize' || c.key === 'retainedSize' ? c.format(i[c.key]) : '')));
+    if (!opened.has(`i${i.index}`)) continue;
+    // Per reference to the object, the shortest path on towards the GC roots.
+    const retainers = answers.get(`i${i.index}`);
+    const report = retainers?.result as RetainerReport | undefined;
+    const list = el('ol', 'paths');
+    for (const p of report?.paths ?? []) {
+      const steps = p.steps.map((s) => l10n.t('{0} ({1}) in {2}', s.edge, s.edgeType, `${s.name} @${s.id}`));
+      if (p.end !== 'root') steps.push(p.end === 'depth' ? '…' : l10n.t('(not reachable from the GC roots)'));
+      list.append(el('li', undefined, steps.join(' ← ')));
+    }
+    row('retainers', wide(retainers, l10n.t('References to it: {0}. Shortest paths to the GC roots first:', (report?.retainers ?? 0).toLocaleString()), list));
+  }
+  if (!page || page.instances.length < page.total) row('instance', wide(answer, l10n.t('The largest {0} of {1}', page?.instances.length ?? 0, (page?.total ?? 0).toLocaleString())));
+}
+
 function show(message: SnapshotHostMessage): void {
   switch (message.type) {
+    case 'answer': {
+      const q = message.question;
+      answers.set(q.type === 'instances' ? `c${q.name}` : `i${q.index}`, message);
+      render();
+      return;
+    }
     case 'progress':
       status.textContent = message.message;
       status.hidden = false;
@@ -151,6 +221,7 @@ function show(message: SnapshotHostMessage): void {
     case 'summary': {
       const s = message.summary;
       mode = 'summary';
+      inspect = message.inspect === true;
       titleEl.textContent = message.title;
       info.textContent = s.hasRetainedSizes
         ? l10n.t('{0} objects · {1}', s.objectCount.toLocaleString(), bytes(s.totalSize))
