@@ -65,15 +65,27 @@ export const bundleStubs = [
     why: 'interval recorders and histogram log files, which neither FlameLens nor autocannon uses',
   })),
   {
-    module: 'pako/',
-    importedBy: ['hdr-histogram-js/dist/JsHistogram.encoding.js'],
-    why: "hdr-histogram-js's browser fallback: in Node it (de)compresses histograms with zlib",
+    module: 'hdr-histogram-js/dist/encoding.js',
+    importedBy: ['hdr-histogram-js/dist/index.js'],
+    why: "histograms as compressed base64: autocannon encodes its three when a run ends and decodes them at once, in the same process; a token per histogram makes that round trip",
+    file: 'hdr-histogram-token.cjs',
+  },
+  {
+    module: 'hdr-histogram-js/dist/ByteBuffer.js',
+    importedBy: ['hdr-histogram-js/dist/index.js'],
+    why: "the byte buffer of the histogram encoding (left out above); hdr-histogram-js only re-exports it",
   },
   ...['websocket-server.js', 'stream.js'].map((file) => ({
     module: `ws/lib/${file}`,
     importedBy: ['ws/wrapper.mjs', 'ws/index.js'],
     why: "ws's server and stream adapter; FlameLens is only a client (src/capture/inspector/transport.ts)",
   })),
+  {
+    module: 'ws/lib/permessage-deflate.js',
+    importedBy: ['ws/lib/websocket.js', 'ws/lib/receiver.js', 'ws/lib/sender.js', 'ws/index.js', 'ws/wrapper.mjs'],
+    why: "ws's compression extension: FlameLens's client turns it off (perMessageDeflate: false), so ws only reads its name",
+    file: 'ws-no-deflate.cjs',
+  },
   {
     module: 'lodash.clonedeep/',
     importedBy: ['autocannon/lib/httpClient.js', 'autocannon/lib/requestIterator.js', 'autocannon/lib/subargAliases.js'],

@@ -1,7 +1,7 @@
 // summarizeSnapshotFile: parse a .heapsnapshot in a worker thread so neither the extension host nor
 // the CLI blocks, with a time limit on the retained-size computation (the parser's dominator pass
 // can take minutes on heaps with long linked chains; the counts are ready long before).
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SnapshotSummary } from './types';
@@ -22,8 +22,11 @@ export interface SummarizeOptions {
   retainedTimeoutMs?: number;
   /** The worker script; default dist/heap-worker.js beside this bundle (or the .ts source under tsx). */
   workerPath?: string;
-  /** Parse on the calling thread (tests, scripts): blocks it, and has no retained-size time limit. */
-  inProcess?: boolean;
+  /**
+   * Parse on the calling thread (tests, scripts) with this: `summarizeInProcess` of ./summarize-in-process,
+   * passed in so that the parser's WASM glue is not in the bundles that only use the worker.
+   */
+  inProcess?: InProcessSummarizer;
   /** Refuse snapshots larger than this many bytes once un-gzipped (default: from the machine's memory). */
   maxSize?: number;
   /** Appended to the too-large message (the CLI names its --max-size option). */
@@ -31,6 +34,8 @@ export interface SummarizeOptions {
   /** Keep the worker and its decoded snapshot for questions (see SnapshotSession): handed over once retained sizes are in. */
   keep?: (worker: Worker) => void;
 }
+
+export type InProcessSummarizer = (file: string, inflated: Uint8Array | undefined, options: SummarizeOptions) => Promise<SnapshotSummary>;
 
 export class SnapshotError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -52,7 +57,7 @@ export async function summarizeSnapshotFile(file: string, options: SummarizeOpti
   // What the file is, when it is plainly not a snapshot: said before the parser's generic error.
   const wrong = notASnapshot(file, inflated);
   if (wrong !== undefined) throw new SnapshotError(`${file} ${wrong}`);
-  if (options.inProcess) return summarizeInProcess(file, inflated, options);
+  if (options.inProcess) return options.inProcess(file, inflated, options);
   return summarizeInWorker(file, inflated, options);
 }
 
@@ -89,22 +94,8 @@ export function notASnapshot(file: string, inflated: Uint8Array | undefined): st
   return undefined;
 }
 
-async function summarizeInProcess(file: string, inflated: Uint8Array | undefined, options: SummarizeOptions): Promise<SnapshotSummary> {
-  if (options.signal?.aborted) throw new SnapshotError('cancelled');
-  options.onProgress?.(`parsing ${file}`);
-  // Loaded only here: importing the parser instantiates its WASM module.
-  const { blankTraceTree, describeParserError, summarizeSnapshotBytes } = await import('./summary');
-  try {
-    const bytes = inflated ?? readFileSync(file);
-    blankTraceTree(bytes);
-    return summarizeSnapshotBytes(bytes, options.retained ?? true);
-  } catch (error) {
-    throw new SnapshotError(parserFailure(file, describeParserError(error)), { cause: error });
-  }
-}
-
 /** What the parser's failure says about the file: too large for the parser, or not readable. */
-function parserFailure(file: string, failure: { message: string; outOfMemory?: boolean }): string {
+export function parserFailure(file: string, failure: { message: string; outOfMemory?: boolean }): string {
   return failure.outOfMemory ? `${file} is too large for the heap parser: ${failure.message}` : `${file} is not a readable heap snapshot: ${failure.message}`;
 }
 

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { diffSnapshots } from '../../src/heap/diff';
 import { summarizeSnapshotFile } from '../../src/heap/summarize';
+import { summarizeInProcess } from '../../src/heap/summarize-in-process';
 import { formatValue } from '../../src/model/format';
 import type { SnapshotSummary } from '../../src/heap/types';
 import type { SnapshotHostMessage } from '../../src/snapshot-protocol';
@@ -48,8 +49,8 @@ describe('heap snapshot table webview', () => {
   before(async () => {
     if (!existsSync(path.join(distDir, 'snapshot.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
     dir = mkdtempSync(path.join(tmpdir(), 'flamelens-snaptable-'));
-    before30 = await summarizeSnapshotFile(takeSnapshot(dir, 30_000), { inProcess: true });
-    after50 = await summarizeSnapshotFile(takeSnapshot(dir, 50_000), { inProcess: true });
+    before30 = await summarizeSnapshotFile(takeSnapshot(dir, 30_000), { inProcess: summarizeInProcess });
+    after50 = await summarizeSnapshotFile(takeSnapshot(dir, 50_000), { inProcess: summarizeInProcess });
     assert.equal(readdirSync(dir).length, 2);
   });
   useChromium((suite) => ({ browser, server } = suite), () => servePage('snapshot', 'snapshot'));

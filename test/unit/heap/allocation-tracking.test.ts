@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { summarizeSnapshotFile } from '../../../src/heap/summarize';
+import { summarizeInProcess } from '../../../src/heap/summarize-in-process';
 import { blankTraceTree } from '../../../src/heap/summary';
 import { removeDir, tempDir } from '../../support/model-helpers';
 
@@ -30,10 +31,10 @@ require('node:v8').writeHeapSnapshot(${JSON.stringify(file)});`;
   it('are summarized, in the worker and in-process, with the tracked objects counted', async () => {
     const text = fs.readFileSync(file, 'utf8');
     assert.match(text, /"trace_tree":\[\d/, 'the snapshot has allocation stacks');
-    for (const inProcess of [false, true]) {
-      const summary = await summarizeSnapshotFile(file, { inProcess });
+    for (const inProcess of [undefined, summarizeInProcess]) {
+      const summary = await summarizeSnapshotFile(file, inProcess ? { inProcess } : {});
       const tracked = summary.constructors.find((c) => c.name === 'Tracked');
-      assert.equal(tracked?.count, 3000, `inProcess ${inProcess}`);
+      assert.equal(tracked?.count, 3000, inProcess ? 'in-process' : 'in the worker');
       assert.equal(summary.hasRetainedSizes, true);
     }
   });

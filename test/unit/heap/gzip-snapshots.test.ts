@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { summarizeSnapshotFile } from '../../../src/heap/summarize';
+import { summarizeInProcess } from '../../../src/heap/summarize-in-process';
 import { removeDir, tempDir } from '../../support/model-helpers';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -138,7 +139,7 @@ v8.writeHeapSnapshot('after.heapsnapshot');
 
   it('a snapshot the parser cannot read as JSON gets the parser\'s reason in-process too (it throws a string, not an Error)', async () => {
     fs.writeFileSync(path.join(dir, 'no-members.heapsnapshot'), '{}');
-    await assert.rejects(summarizeSnapshotFile(path.join(dir, 'no-members.heapsnapshot'), { inProcess: true }), (error: Error) => {
+    await assert.rejects(summarizeSnapshotFile(path.join(dir, 'no-members.heapsnapshot'), { inProcess: summarizeInProcess }), (error: Error) => {
       assert.match(error.message, /no-members\.heapsnapshot is not a readable heap snapshot: invalid profile JSON$/);
       return true;
     });

@@ -10,6 +10,7 @@ import type { AttachProgress } from '../../../src/capture/attach';
 import { findInspector } from '../../../src/capture/processes';
 import { diffSnapshots } from '../../../src/heap/diff';
 import { SnapshotError, summarizeSnapshotFile } from '../../../src/heap/summarize';
+import { summarizeInProcess } from '../../../src/heap/summarize-in-process';
 import { topConstructors } from '../../../src/heap/types';
 import type { SnapshotSummary } from '../../../src/heap/types';
 import { LEAKY_PROGRAM, isRunning, killAllTargets, repoRoot, scratchDir, startTarget } from '../../support/attach-targets';
@@ -84,7 +85,7 @@ describe('heap snapshots', () => {
     const wasm = path.join(repoRoot, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
     fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
     const bundled = await summarizeSnapshotFile(fileA, { workerPath: path.join(dir, 'heap-worker.js') });
-    const inProcess = await summarizeSnapshotFile(fileA, { inProcess: true });
+    const inProcess = await summarizeSnapshotFile(fileA, { inProcess: summarizeInProcess });
     assert.deepEqual(bundled.constructors, summaryA.constructors);
     assert.deepEqual(inProcess.constructors, summaryA.constructors);
 

@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import * as esbuild from 'esbuild';
 import { nodeBundleOptions, shippedHeapParserWasm, writeHeapParserWasm } from '../../../scripts/node-bundle.mjs';
 import { SnapshotError, summarizeSnapshotFile } from '../../../src/heap/summarize';
+import { summarizeInProcess } from '../../../src/heap/summarize-in-process';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
 const wasm = path.join(repo, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
@@ -47,7 +48,7 @@ describe('the heap parser in the production bundles', () => {
     const marker = bundled.constructors.find((c) => c.name === 'FlameLensMarker');
     assert.ok(marker && marker.count === 5000, JSON.stringify(marker));
     assert.equal(bundled.hasRetainedSizes, true);
-    const fromPackage = await summarizeSnapshotFile(snapshot, { inProcess: true });
+    const fromPackage = await summarizeSnapshotFile(snapshot, { inProcess: summarizeInProcess });
     assert.deepEqual(bundled.constructors, fromPackage.constructors);
 
     // Without the .br beside it, the bundled worker fails with an error, not a hang.
