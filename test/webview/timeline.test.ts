@@ -37,6 +37,16 @@ const profile = loadProfile('small-webpack-1000us.cpuprofile');
 const canvas = '.fl-timeline-canvas';
 const chip = '.fl-range-chip';
 
+/** Drags across the timeline from `from` to `to` (fractions of its width), at mid-height, in `steps` moves. */
+async function dragOnTimeline(page: Page, from: number, to: number, steps: number): Promise<void> {
+  const box = (await page.locator(canvas).boundingBox())!;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * to, y, { steps });
+  await page.mouse.up();
+}
+
 /** The function table as shown: name and self text of the first rows. */
 async function tableRows(page: Page, count = 8): Promise<string[]> {
   return page.$$eval('.fl-table tbody tr', (rows, n) => rows.slice(0, n).map((r) => `${r.querySelector('td.name')?.textContent} ${r.querySelector('td.num')?.firstChild?.textContent}`), count);
@@ -143,12 +153,7 @@ describe('timeline (webview, real Chromium)', () => {
     const host = new StandInHost(profile, 'small-webpack');
     const { page, errors, violations } = await openWebview(browser, server, host);
     await page.waitForSelector(canvas, { state: 'visible' });
-    const box = (await page.locator(canvas).boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.4, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 4 });
-    await page.mouse.up();
+    await dragOnTimeline(page, 0.4, 0.6, 4);
     await page.waitForSelector(chip, { state: 'visible' });
     await page.click('.fl-chart-toggle');
     await page.waitForSelector('.fl-flame-chart-canvas', { state: 'visible' });
@@ -216,12 +221,7 @@ describe('timeline (webview, real Chromium)', () => {
     assert.ok(whole.type === 'sandwich');
 
     await page.locator(canvas).scrollIntoViewIfNeeded(); // the row's zoom scrolled the page
-    const box = (await page.locator(canvas).boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.3, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
-    await page.mouse.up();
+    await dragOnTimeline(page, 0.3, 0.7, 5);
     const range = lastRange(await posted(page))!;
     assert.ok(range, 'a range was selected');
     await page.waitForFunction(() => !document.querySelector('.fl-sandwich').hidden && !document.body.classList.contains('fl-busy'), undefined, { timeout: 10_000 });
@@ -270,12 +270,7 @@ describe('timeline (webview, real Chromium)', () => {
     const name = names.slice(10).find((n) => inRange.has(n) && !n.startsWith('(') && names.filter((x) => x === n).length === 1)!;
     assert.ok(name, 'a function to click');
 
-    const box = (await page.locator(canvas).boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.3, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
-    await page.mouse.up();
+    await dragOnTimeline(page, 0.3, 0.7, 5);
     for (const deadline = Date.now() + 10_000; !release && Date.now() < deadline; ) await page.waitForTimeout(20);
     assert.ok(release, 'the range was asked for');
     const row = page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${name.replace(/[$()*+.?[\]^{|}\\]/g, '\\$&')}$`) }) }).first();
@@ -296,12 +291,7 @@ describe('timeline (webview, real Chromium)', () => {
     const short = parseProfile(Buffer.from(JSON.stringify({ nodes: [frame(1, '(root)', [2]), frame(2, 'main', [3, 4]), frame(3, 'hash'), frame(4, 'parse')], startTime: 0, endTime: 6100, samples, timeDeltas: samples.map(() => 100) })));
     const { page, errors } = await openWebview(browser, server, new StandInHost(short, 'short'));
     await page.waitForSelector(canvas, { state: 'visible' });
-    const box = (await page.locator(canvas).boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.3, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.4, y, { steps: 5 });
-    await page.mouse.up();
+    await dragOnTimeline(page, 0.3, 0.4, 5);
     const range = lastRange(await posted(page))!;
     assert.ok(range && range.to - range.from < 1000, `a range under a millisecond: ${JSON.stringify(range)}`);
     const start = short.sampleTimes![0]!;
@@ -316,14 +306,10 @@ describe('timeline (webview, real Chromium)', () => {
     const host = new StandInHost(profile, 'small-webpack');
     const { page, errors } = await openWebview(browser, server, host);
     await page.waitForSelector(canvas, { state: 'visible' });
-    const box = (await page.locator(canvas).boundingBox())!;
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.1, y);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.2, y, { steps: 4 });
-    await page.mouse.up();
+    await dragOnTimeline(page, 0.1, 0.2, 4);
     await page.waitForSelector(chip, { state: 'visible' });
-    await page.mouse.click(box.x + box.width * 0.7, y);
+    const box = (await page.locator(canvas).boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.7, box.y + box.height / 2);
     await page.waitForSelector(chip, { state: 'hidden' });
     assert.equal(lastRange(await posted(page)), null);
 
