@@ -139,10 +139,10 @@ export class SnapshotEditorProvider implements vscode.CustomReadonlyEditorProvid
   }
 
   /** Tests: the summary and what the first editor of `uri` rendered. */
-  async inspectForTest(uri: vscode.Uri): Promise<{ summary: SnapshotSummary; rendered: RenderedInfo } | undefined> {
+  async inspectForTest(uri: vscode.Uri): Promise<{ summary: SnapshotSummary; rendered: RenderedInfo; ask: SnapshotView['askForTest'] } | undefined> {
     const doc = this.documents.get(uri.toString());
     const view = doc && [...doc.views][0];
     if (!doc || !view) return undefined;
-    return { summary: await doc.summary(), rendered: await view.rendered() };
+    return { summary: await doc.summary(), rendered: await view.rendered(), ask: (question) => view.askForTest(question) };
   }
 }

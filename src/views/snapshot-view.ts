@@ -14,6 +14,7 @@ export class SnapshotView implements vscode.Disposable {
   private latest: SnapshotHostMessage | undefined;
   private lastRendered: RenderedInfo | undefined;
   private readonly renderedWaiters: ((info: RenderedInfo) => void)[] = [];
+  private readonly answerWaiters: ((message: Extract<SnapshotHostMessage, { type: 'answer' }>) => void)[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   /** Answers the page's questions about the snapshot (the custom editor's, when it kept the snapshot). */
   onQuestion: ((question: SnapshotQuestion) => void) | undefined;
@@ -60,6 +61,14 @@ export class SnapshotView implements vscode.Disposable {
   /** An answer to the page's question: not kept to re-send, dropped while the page is (re)loading. */
   answer(message: Extract<SnapshotHostMessage, { type: 'answer' }>): void {
     if (this.ready) void this.webview.postMessage(message);
+    for (const w of this.answerWaiters.splice(0)) w(message);
+  }
+
+  /** The integration tests: asks as the page does (a click on a row) and resolves with the answer sent back to it. */
+  askForTest(question: SnapshotQuestion): Promise<Extract<SnapshotHostMessage, { type: 'answer' }>> {
+    const answered = new Promise<Extract<SnapshotHostMessage, { type: 'answer' }>>((resolve) => this.answerWaiters.push(resolve));
+    this.onQuestion?.(question);
+    return answered;
   }
 
   /** What the webview last drew (for the integration tests), waiting for the first render if needed. */

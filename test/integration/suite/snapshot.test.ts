@@ -95,6 +95,30 @@ describe('attach: Take Heap Snapshot and the snapshot editor', function () {
     assert.equal(seen.rendered.first, seen.summary.constructors[0]!.name);
   });
 
+  it('the open snapshot answers the page: LeakyThing\'s largest objects, and what keeps one alive (the module\'s `kept` array)', async () => {
+    assert.ok(first, 'needs the first snapshot');
+    const seen = await (await api()).inspectSnapshotForTest(vscode.Uri.file(first.file));
+    assert.ok(seen, 'the editor holds the document');
+    const page = await seen.ask({ type: 'instances', name: 'LeakyThing' });
+    assert.equal(page.error, undefined);
+    const instances = page.result && 'instances' in page.result ? page.result : undefined;
+    assert.ok(instances, JSON.stringify(page).slice(0, 500));
+    assert.ok(instances.total >= 30_000, `total ${instances.total}`);
+    assert.ok(instances.instances.length > 0 && instances.instances.length <= 20, `${instances.instances.length} objects`);
+    const largest = instances.instances[0]!;
+    assert.equal(largest.name, 'LeakyThing');
+    assert.ok(Number.isFinite(largest.retainedSize) && largest.retainedSize >= largest.selfSize && largest.selfSize > 0);
+    const answer = await seen.ask({ type: 'retainers', index: largest.index });
+    assert.equal(answer.error, undefined);
+    const report = answer.result && 'paths' in answer.result ? answer.result : undefined;
+    assert.ok(report && report.paths.length > 0, JSON.stringify(answer).slice(0, 500));
+    const path0 = report.paths[0]!;
+    const shown = path0.steps.map((st) => `${st.edge} (${st.edgeType}) in ${st.name}`).join(' ← ');
+    assert.equal(path0.end, 'root', shown);
+    assert.equal(path0.steps[0]!.edgeType, 'element', `held as an element of the array first: ${shown}`);
+    assert.ok(path0.steps.some((st) => st.edge === 'kept' && st.edgeType === 'context'), `through the module's kept variable: ${shown}`);
+  });
+
   it('Open Profile… on a gzipped snapshot opens it in the snapshot table (not the flame graph)', async () => {
     assert.ok(first, 'needs the first snapshot');
     const gz = path.join(dir, 'leaky.heapsnapshot.gz');
