@@ -6,11 +6,12 @@
 // relative to the script, an absolute URL, or a data:application/json;base64 URL); without one,
 // try `<script>.map`. Frames then point at the original file (absolute path), line and column,
 // with the function name from the map's `names` when the map has one, provided the original
-// file can be read (packages often publish maps without their sources; webpack:// sources are
-// not files). Line tables are mapped line by line (see mapLine). A missing or broken map never
-// fails the whole profile: the script's frames keep their generated location and a note says
-// why. Scripts without any source map are left alone, silently. Values never change; nodes
-// whose frames map to the same original frame under one parent merge.
+// file can be read (packages often publish maps without their sources; webpack:// and
+// turbopack:// sources are looked for under the bundle's folders, bundler-sources.ts). Line
+// tables are mapped line by line (see mapLine). A missing or broken map never fails the whole
+// profile: the script's frames keep their generated location and a note says why. Scripts
+// without any source map are left alone, silently. Values never change; nodes whose frames map
+// to the same original frame under one parent merge.
 //
 // The profile chooses which files are read, so the step is bounded: the reader may refuse a file
 // (not a regular file, over its size cap; noted), each file is read once per step, and the whole
@@ -23,6 +24,7 @@ import { makeFrame } from './frames';
 import { renumberSamples } from './time-slice';
 import { assembleProfile } from './assemble';
 import { fileUrlToPath, isAbsolutePath, pathToFileUrl, windowsDrivePath } from './file-url';
+import { bundlerSourceCandidates } from './bundler-sources';
 import type { Frame, Profile } from './types';
 
 /** A file the reader refused to read, with a short reason for the notes ("not a regular file"). */
@@ -208,6 +210,8 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   const sources: string[] = [];
   const sourceIds = new Map<string, number>();
   const checks: (boolean | SkippedFile | TimedOut | undefined)[] = [];
+  /** The file a bundler's source URL turned out to be (bundler-sources.ts), by source id. */
+  const located: (string | undefined)[] = [];
   await mapLimited([...urls.keys()], async (id) => {
     // A map the profile carries (the recording process had it in memory) comes first; it is this
     // profile's own, so it is not cached for others.
@@ -242,9 +246,19 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
       positions[f] = position;
       sourceOf[f] = sourceId;
     }
+    const bundle = fileUrlToPath(urls[id]!) ?? urls[id]!;
     await mapLimited(mine, async (sourceId) => {
       const source = sources[sourceId]!;
-      checks[sourceId] = await budget.race(() => cached(cache.sources, source, () => files.exists(source)));
+      // webpack://… and turbopack://… name no file: the first of the files they may be that exists.
+      const candidates = isAbsolutePath(bundle) ? bundlerSourceCandidates(source, bundle) : undefined;
+      for (const candidate of candidates ?? [source]) {
+        const check = await budget.race(() => cached(cache.sources, candidate, () => files.exists(candidate)));
+        checks[sourceId] = check;
+        if (check !== false) {
+          if (candidate !== source) located[sourceId] = candidate;
+          return;
+        }
+      }
     });
   });
   const maps: (LoadedMap | undefined)[] = scripts.map((s) => (s === TIMED_OUT ? undefined : s.loaded));
@@ -259,7 +273,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   const transpiledNote = describeTranspiled(transpiled);
   if (transpiledNote) notes.unshift(transpiledNote);
   checks.forEach((c, id) => {
-    if (isSkipped(c)) skipped.set(sources[id]!, c.skipped);
+    if (isSkipped(c)) skipped.set(located[id] ?? sources[id]!, c.skipped);
   });
 
   // Frame f of the output is the mapped version of frame f of the input.
@@ -273,7 +287,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
     if (position && check === true) {
       origins[f] = position;
       anyOriginal = true;
-      return makeFrame(position.name ?? frame.functionName, position.source, position.line, position.column);
+      return makeFrame(position.name ?? frame.functionName, located[sourceOf[f]!] ?? position.source, position.line, position.column);
     }
     const s = scriptOf[f]!;
     if (late[f] || check === TIMED_OUT) {
