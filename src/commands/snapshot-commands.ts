@@ -3,8 +3,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { diffSnapshots, type SnapshotDiff } from '../heap/diff';
+import { SnapshotError, cancelledMessage } from '../heap/summarize';
 import { summarizeWithProgress } from '../views/snapshot-editor';
 import { SnapshotView, type RenderedInfo } from '../views/snapshot-view';
+import type { SnapshotHostMessage } from '../snapshot-protocol';
 
 export const compareSnapshotsCommandId = 'flamelens.compareHeapSnapshots';
 const comparePanelViewType = 'flamelens.snapshotCompare';
@@ -28,18 +30,31 @@ export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vs
   const title = `${nameA} → ${nameB}`;
   const panel = vscode.window.createWebviewPanel(comparePanelViewType, title, vscode.ViewColumn.Active);
   const view = new SnapshotView(panel.webview, extensionUri, title);
-  panel.onDidDispose(() => view.dispose());
-  view.post({ type: 'progress', message: vscode.l10n.t('reading {0} and {1}…', nameA, nameB) });
+  // Closing the tab while the snapshots are read stops reading them.
+  const closed = new AbortController();
+  panel.onDidDispose(() => {
+    closed.abort();
+    view.dispose();
+  });
+  const post = (message: SnapshotHostMessage) => {
+    if (!closed.signal.aborted) view.post(message);
+  };
+  post({ type: 'progress', message: vscode.l10n.t('reading {0} and {1}…', nameA, nameB) });
   try {
     // One after the other: each parse is memory-hungry.
-    const sa = await summarizeWithProgress(extensionUri, a.fsPath, (m) => view.post({ type: 'progress', message: `${nameA}: ${m}` }));
-    const sb = await summarizeWithProgress(extensionUri, b.fsPath, (m) => view.post({ type: 'progress', message: `${nameB}: ${m}` }));
+    const sa = await summarizeWithProgress(extensionUri, a.fsPath, (m) => post({ type: 'progress', message: `${nameA}: ${m}` }), undefined, closed.signal);
+    const sb = await summarizeWithProgress(extensionUri, b.fsPath, (m) => post({ type: 'progress', message: `${nameB}: ${m}` }), undefined, closed.signal);
     const diff = diffSnapshots(sa, sb, 'size');
+    if (closed.signal.aborted) return undefined;
     view.post({ type: 'diff', title, before: nameA, after: nameB, diff, beforeTotal: sa.totalSize, afterTotal: sb.totalSize });
     return { diff, rendered: () => view.rendered() };
   } catch (err) {
-    view.post({ type: 'error', message: (err as Error).message });
-    void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: could not compare {0}: {1}', title, (err as Error).message));
+    if (closed.signal.aborted) return undefined;
+    post({ type: 'error', message: `${title}: ${(err as Error).message}` });
+    // Cancelled (the notification's Cancel, or the tab closed): what the user asked for, not an error.
+    if (!(err instanceof SnapshotError && err.message === cancelledMessage)) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: could not compare {0}: {1}', title, (err as Error).message));
+    }
     return undefined;
   }
 }

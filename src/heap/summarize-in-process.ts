@@ -2,11 +2,11 @@
 // use the worker): a module of its own so that the parser is bundled only where it is imported.
 import { readFileSync } from 'node:fs';
 import { blankTraceTree, describeParserError, summarizeSnapshotBytes } from './summary';
-import { parserFailure, SnapshotError, type InProcessSummarizer } from './summarize';
+import { cancelledMessage, parserFailure, SnapshotError, type InProcessSummarizer } from './summarize';
 
 /** Pass as `inProcess` to summarizeSnapshotFile: blocks the thread, and has no retained-size time limit. */
 export const summarizeInProcess: InProcessSummarizer = async (file, inflated, options) => {
-  if (options.signal?.aborted) throw new SnapshotError('cancelled');
+  if (options.signal?.aborted) throw new SnapshotError(cancelledMessage);
   options.onProgress?.(`parsing ${file}`);
   try {
     const bytes = inflated ?? readFileSync(file);

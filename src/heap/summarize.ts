@@ -37,6 +37,9 @@ export interface SummarizeOptions {
 
 export type InProcessSummarizer = (file: string, inflated: Uint8Array | undefined, options: SummarizeOptions) => Promise<SnapshotSummary>;
 
+/** The message of the SnapshotError a cancelled parse rejects with. */
+export const cancelledMessage = 'cancelled';
+
 export class SnapshotError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -104,7 +107,7 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
   const withRetained = options.retained ?? true;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new SnapshotError('cancelled'));
+      reject(new SnapshotError(cancelledMessage));
       return;
     }
     const { script, execArgv } = workerScript(options.workerPath);
@@ -126,7 +129,7 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
       if ('summary' in outcome) resolve(outcome.summary);
       else reject(outcome.error);
     };
-    const onAbort = (): void => finish({ error: new SnapshotError('cancelled') });
+    const onAbort = (): void => finish({ error: new SnapshotError(cancelledMessage) });
     signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (message: SnapshotWorkerMessage) => {

@@ -22,13 +22,22 @@ export function heapWorkerPath(extensionUri: vscode.Uri): string {
  * Summarises a snapshot file with a cancellable progress notification. `onProgress` also gets the
  * worker's messages (shown in the webview while it waits).
  */
-export function summarizeWithProgress(extensionUri: vscode.Uri, file: string, onProgress?: (message: string) => void, keep?: SummarizeOptions['keep']): Promise<SnapshotSummary> {
+export function summarizeWithProgress(
+  extensionUri: vscode.Uri,
+  file: string,
+  onProgress?: (message: string) => void,
+  keep?: SummarizeOptions['keep'],
+  signal?: AbortSignal,
+): Promise<SnapshotSummary> {
   return new Promise<SnapshotSummary>((resolve, reject) => {
     void vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('FlameLens: reading {0}', path.basename(file)), cancellable: true },
     (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
+      // The caller's own cancel (its view was closed) stops the parse as the notification's does.
+      if (signal?.aborted) controller.abort();
+      signal?.addEventListener('abort', () => controller.abort(), { once: true });
       return summarizeSnapshotFile(file, {
         workerPath: heapWorkerPath(extensionUri),
         signal: controller.signal,

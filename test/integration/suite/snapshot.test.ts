@@ -64,6 +64,7 @@ describe('attach: Take Heap Snapshot and the snapshot editor', function () {
   });
 
   let first: SnapshotResult | undefined;
+  let second: SnapshotResult | undefined;
 
   it('saves <outDir>/<name>-<pid>-<time>.heapsnapshot, opens it, and the table shows LeakyThing first by count', async () => {
     const pid = child!.pid!;
@@ -137,7 +138,7 @@ describe('attach: Take Heap Snapshot and the snapshot editor', function () {
     assert.ok(first, 'needs the first snapshot');
     child!.stdin!.write('grow 20000\n');
     await waitForLine(child!, /grown 50000/);
-    const second = await vscode.commands.executeCommand<SnapshotResult | undefined>('flamelens.takeHeapSnapshot', { pid: child!.pid });
+    second = await vscode.commands.executeCommand<SnapshotResult | undefined>('flamelens.takeHeapSnapshot', { pid: child!.pid });
     assert.ok(second);
     const run = await vscode.commands.executeCommand<SnapshotCompareRun | undefined>(
       'flamelens.compareHeapSnapshots',
@@ -152,5 +153,16 @@ describe('attach: Take Heap Snapshot and the snapshot editor', function () {
     const rendered = await run.rendered();
     assert.equal(rendered.mode, 'diff');
     assert.equal(rendered.first, 'LeakyThing');
+  });
+
+  it('closing the comparison tab while the snapshots are read stops reading them', async () => {
+    assert.ok(first && second, 'needs both snapshots');
+    const label = `${path.basename(first.file)} → ${path.basename(second.file)}`;
+    const tabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    for (const t of tabs().filter((t) => t.label === label)) await vscode.window.tabGroups.close(t);
+    const running = vscode.commands.executeCommand<SnapshotCompareRun | undefined>('flamelens.compareHeapSnapshots', vscode.Uri.file(first.file), vscode.Uri.file(second.file));
+    const tab = await until('the comparison tab', () => tabs().find((t) => t.label === label));
+    await vscode.window.tabGroups.close(tab);
+    assert.equal(await running, undefined, 'the comparison stopped when its tab closed');
   });
 });
