@@ -69,3 +69,12 @@ export function escapeNotificationText(text: string): string {
 export function escapeMarkdown(text: string): string {
   return escapeControlText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => `\\${c}`);
 }
+
+/**
+ * Untrusted text for a quick-pick row or the status bar (another process's command line, a
+ * profile's label): escaped as for a notification, and `$(` written `\$(`, which VS Code shows as
+ * typed instead of drawing `$(name)` as an icon.
+ */
+export function escapeLabelText(text: string): string {
+  return escapeNotificationText(text).replace(/\$\(/g, '\\$(');
+}
