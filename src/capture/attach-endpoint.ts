@@ -1,6 +1,7 @@
 // Finds (or opens) the inspector of an attach target and says whether we opened it, so the
 // session can leave the target as it found it.
 import { readFileSync } from 'node:fs';
+import { escapeNotificationText } from '../model/escape-text';
 import { AttachError } from './attach-errors';
 import { webSocketUrlFor } from './inspector/endpoints';
 import {
@@ -81,7 +82,9 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
     }
     throw error;
   });
-  const commandLine = basics.argv.join(' ') || '(no command line)';
+  // Quoted in errors that VS Code shows as notifications: whoever started the process chose it.
+  const commandLine = escapeNotificationText(basics.argv.join(' ')) || '(no command line)';
+  const executable = escapeNotificationText(basics.exe || basics.argv[0] || 'unknown executable');
 
   // An inspector that is already open is used as is, whatever the executable is called.
   const existing = await findInspector(pid);
@@ -98,7 +101,7 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
   if (!looksLikeNode(basics.exe, basics.argv)) {
     throw new AttachError(
       'not-node',
-      `pid ${pid} is not a Node.js process (${basics.exe || basics.argv[0] || 'unknown executable'}: ${commandLine}); ` +
+      `pid ${pid} is not a Node.js process (${executable}: ${commandLine}); ` +
         'FlameLens only sends the inspector signal to node executables',
     );
   }
@@ -110,7 +113,7 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
     const why = handled === undefined ? `its signal handlers could not be read from /proc/${pid}/status` : 'it has no SIGUSR1 handler (SigCgt in /proc/PID/status)';
     throw new AttachError(
       'no-sigusr1-handler',
-      `pid ${pid} (${basics.exe || basics.argv[0] || 'unknown executable'}) is named like Node.js, but ${why}, so SIGUSR1 could kill it ` +
+      `pid ${pid} (${executable}) is named like Node.js, but ${why}, so SIGUSR1 could kill it ` +
         'instead of opening an inspector; FlameLens did not send it. If it is Node.js, start it with --inspect and attach by host:port',
     );
   }
@@ -174,7 +177,7 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
 
 async function portInUse(port: number, pid: number): Promise<AttachError> {
   const owner = await findPortOwner(port).catch(() => undefined);
-  const who = owner && owner.pid > 0 ? `pid ${owner.pid} (${owner.commandLine})` : 'another process';
+  const who = owner && owner.pid > 0 ? `pid ${owner.pid} (${escapeNotificationText(owner.commandLine)})` : 'another process';
   return new AttachError(
     'port-in-use',
     `port ${port} is in use by ${who}, so pid ${pid} cannot open its inspector there; ` +

@@ -8,10 +8,24 @@ import type { FunctionDelta, LineDelta } from '../model/diff';
 import type { ValueUnit } from '../model/types';
 import { displayLocation, type Hotspots } from './analyze';
 
-/** Left-aligned columns except those listed in `right`. Cells are escaped (they may hold profile text). */
+/** Longest cell shown: a longer name or url (generated code, data: URLs) would pad its whole column to its width. */
+const maxCell = 160;
+
+/** `text` cut in the middle with `…` when longer than maxCell: both ends of a name or path say the most. */
+function clip(text: string): string {
+  if (text.length <= maxCell) return text;
+  let head = 100;
+  let tail = text.length - (maxCell - head - 1);
+  // Never split a surrogate pair (it would print as U+FFFD).
+  if (/[\ud800-\udbff]/.test(text[head - 1]!)) head--;
+  if (/[\udc00-\udfff]/.test(text[tail]!)) tail++;
+  return `${text.slice(0, head)}…${text.slice(tail)}`;
+}
+
+/** Left-aligned columns except those listed in `right`. Cells are escaped (they may hold profile text) and clipped. */
 export function table(rawHeader: string[], rawRows: string[][], right: ReadonlySet<number>): string {
   const header = rawHeader.map(escapeControlText);
-  const rows = rawRows.map((r) => header.map((_h, i) => escapeControlText(r[i] ?? '')));
+  const rows = rawRows.map((r) => header.map((_h, i) => clip(escapeControlText(r[i] ?? ''))));
   const widths = header.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const line = (cells: string[]) =>
     `  ${cells

@@ -12,7 +12,7 @@ import { readConfig } from '../config';
 import { timeStamp } from '../capture/time-stamp';
 import { showErrorWithLog, type Log } from '../log';
 import type { ProfilePanels } from '../views/profile-panel';
-import { attachableProcesses, fileSlug, processRow, shortProcessName } from './attach-items';
+import { attachableProcesses, fileSlug, processDisplayName, processRow } from './attach-items';
 import { outputBase, sessionFolder } from './output-folder';
 import { services } from './services';
 import { openRecordedProfile, RecordingLifecycle, type RecordingSummary } from './recording-lifecycle';
@@ -298,7 +298,7 @@ export async function chooseTarget(args: AttachCommandArgs, title: string): Prom
 }
 
 function fromProcess(p: NodeProcessInfo): Chosen {
-  return { target: { pid: p.pid }, name: shortProcessName(p.argv), cwd: p.cwd || undefined };
+  return { target: { pid: p.pid }, name: processDisplayName(p.argv), cwd: p.cwd || undefined };
 }
 
 function fromText(text: string): Chosen | undefined {

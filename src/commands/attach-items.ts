@@ -1,6 +1,7 @@
 // Pure helpers for the attach and snapshot commands: which Node processes to offer, how each row
 // reads, and the short name used in titles and file names. No vscode import, so unit-testable.
 import type { NodeProcessInfo } from '../capture/processes';
+import { escapeLabelText } from '../model/escape-text';
 import type { Translator } from '../translator';
 
 /**
@@ -27,6 +28,15 @@ export function shortProcessName(argv: readonly string[]): string {
   return base || 'node';
 }
 
+/**
+ * The name FlameLens calls a picked process by in notifications, progress titles and the status
+ * bar: its script's name, which whoever started the process chose (a `[x](command:…)` link, escape
+ * sequences, `$(icon)`), so escaped for all three.
+ */
+export function processDisplayName(argv: readonly string[]): string {
+  return escapeLabelText(shortProcessName(argv));
+}
+
 /** A file-name-safe stem: letters, digits, dot, dash, underscore (`fallback` when none is left). */
 export function fileSlug(text: string, fallback = 'node'): string {
   return text.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || fallback;
@@ -39,10 +49,12 @@ export interface ProcessRow {
 }
 
 export function processRow(l10n: Translator, p: NodeProcessInfo): ProcessRow {
-  const command = p.commandLine.length > 120 ? `${p.commandLine.slice(0, 117)}…` : p.commandLine;
+  // Another user's process chooses its own command line: escaped before it is shortened.
+  const line = escapeLabelText(p.commandLine);
+  const command = line.length > 120 ? `${line.slice(0, 117)}…` : line;
   return {
     label: `${p.pid}  ${command}`,
-    description: p.cwd,
+    description: escapeLabelText(p.cwd),
     detail: p.inspector
       ? l10n.t('inspector open on {0}:{1}', p.inspector.host, p.inspector.port)
       : l10n.t('no inspector (will open one and close it afterwards)'),

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { CapturedProfile } from '../capture/launcher';
 import type { Translator } from '../translator';
+import { escapeLabelText } from '../model/escape-text';
 
 /** npm/npx/yarn/pnpm themselves load the agent too (NODE_OPTIONS reaches every Node process): never the main profile. */
 const packageManager = /(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$|[\\/](?:npm|yarn|pnpm|corepack)[\\/]bin[\\/]/;
@@ -53,7 +54,7 @@ export function profilePickItem(l10n: Translator, p: CapturedProfile): { label: 
   return {
     label: p.kind === 'cpu' ? `$(pulse) ${l10n.t('CPU · pid {0} · {1}', p.pid, thread)}` : `$(database) ${l10n.t('Heap · pid {0} · {1}', p.pid, thread)}`,
     description: `${seconds} s`,
-    detail: p.label,
+    detail: escapeLabelText(p.label),
   };
 }
 

@@ -14,12 +14,12 @@ export function parseTargetUrl(text: string, option: string): URL {
   return url;
 }
 
-/** localhost, 127.0.0.0/8 and ::1. */
+/** localhost, 127.0.0.0/8, ::1 and 127.0.0.0/8 mapped into IPv6 (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1). */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(host);
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:(?:127\.|7f[0-9a-f]{2}:)/.test(host);
   return false;
 }
 

@@ -7,12 +7,15 @@
 
 /**
  * C0 controls (TAB, LF, CR, ESC…), DEL, C1 controls, the line/paragraph separators some log
- * viewers break lines at, and the bidi embedding/override/isolate controls.
+ * viewers break lines at, every bidi control (embeddings, overrides, isolates and the LRM, RLM
+ * and ALM marks), the invisible characters that make two different names look alike (zero-width
+ * space/joiners, word joiner, invisible operators, BOM, Mongolian vowel separator), and lone
+ * surrogates (printed as U+FFFD otherwise; a valid pair is one character and stays).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const unsafe = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex -- as above
-const unsafeExceptNewline = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const invisible = String.raw`\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff`;
+const loneSurrogate = String.raw`[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]`;
+const unsafe = new RegExp(String.raw`[\u0000-\u001f\u007f-\u009f${invisible}]|${loneSurrogate}`, 'g');
+const unsafeExceptNewline = new RegExp(String.raw`[\u0000-\u0009\u000b-\u001f\u007f-\u009f${invisible}]|${loneSurrogate}`, 'g');
 
 const unsafeOne = new RegExp(unsafe.source);
 
@@ -65,4 +68,13 @@ export function escapeNotificationText(text: string): string {
  */
 export function escapeMarkdown(text: string): string {
   return escapeControlText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Untrusted text for a quick-pick row or the status bar (another process's command line, a
+ * profile's label): escaped as for a notification, and `$(` written `\$(`, which VS Code shows as
+ * typed instead of drawing `$(name)` as an icon.
+ */
+export function escapeLabelText(text: string): string {
+  return escapeNotificationText(text).replace(/\$\(/g, '\\$(');
 }

@@ -5,9 +5,13 @@
 /** "C:\…" or "C:/…": an absolute Windows path. */
 export const windowsDrivePath = /^[A-Za-z]:[\\/]/;
 
-/** An absolute local path: POSIX ("/…") or Windows ("C:\…"). */
+/**
+ * An absolute local path: POSIX ("/…") or Windows ("C:\…"). Not "//host/share/…": Windows reads that
+ * as a UNC path (as it does "\\host\…"), and opening it connects to that host with the user's
+ * credentials — profiles and source maps name their files themselves.
+ */
 export function isAbsolutePath(location: string): boolean {
-  return location.startsWith('/') || windowsDrivePath.test(location);
+  return (location.startsWith('/') && !location.startsWith('//')) || windowsDrivePath.test(location);
 }
 
 /**
@@ -32,6 +36,7 @@ export function fileUrlToPath(url: string): string | undefined {
   } catch {
     return undefined;
   }
+  if (path.startsWith('//')) return undefined; // file:////host/share: a UNC path on Windows (see isAbsolutePath)
   return /^\/[A-Za-z]:\//.test(path) ? path.slice(1) : path;
 }
 

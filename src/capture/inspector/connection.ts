@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { ProtocolMapping } from 'devtools-protocol/types/protocol-mapping';
 import type { Transport } from './transport';
 import { CommandTimeoutError, ConnectionClosedError, ProtocolError } from './errors';
+import { escapeNotificationText } from '../../model/escape-text';
 import type { NodeProtocolCommands, NodeProtocolEvents } from './node-protocol';
 
 type Commands = ProtocolMapping.Commands & NodeProtocolCommands;
@@ -122,8 +123,10 @@ export class Connection {
       this.pending.delete(parsed.id);
       clearTimeout(pending.timer);
       if (parsed.error) {
-        const detail = parsed.error.data ? ` (${parsed.error.data})` : '';
-        pending.reject(withStack(new ProtocolError(pending.method, parsed.error.code, `${pending.method}: ${parsed.error.message}${detail}`), pending.error));
+        // Whatever listens on the port wrote this text, and it reaches notifications: quoted inertly.
+        const detail = parsed.error.data ? ` (${escapeNotificationText(String(parsed.error.data))})` : '';
+        const message = escapeNotificationText(String(parsed.error.message));
+        pending.reject(withStack(new ProtocolError(pending.method, parsed.error.code, `${pending.method}: ${message}${detail}`), pending.error));
       } else {
         pending.resolve(parsed.result ?? {});
       }

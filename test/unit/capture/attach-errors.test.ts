@@ -2,7 +2,8 @@
 // message, and the target is left running and unchanged.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -63,6 +64,26 @@ describe('attach errors', () => {
     await assert.rejects(attach({ pid: sleep.pid! }, { outDir: scratchDir('err') }), isAttachError('not-node', /not a Node\.js process .*sleep/));
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(isRunning(sleep), 'sleep is still running');
+  });
+
+  it('a non-Node process whose command line holds a command link and escape sequences is named inertly (the message reaches notifications)', async () => {
+    // Whoever starts a process chooses its argv; a notification turns [x](command:…) into a link that runs a command.
+    const link = '[Fix it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)';
+    const sleep = spawn('sleep', ['30'], { argv0: `${link}\x1b]0;t\x07\u202e`, stdio: 'ignore' });
+    try {
+      await once(sleep, 'spawn');
+      await new Promise((r) => setTimeout(r, 100));
+      await assert.rejects(attach({ pid: sleep.pid! }, { outDir: scratchDir('err') }), (e: unknown) => {
+        assert.ok(e instanceof AttachError && e.code === 'not-node', String(e));
+        assert.ok(!e.message.includes(']('), e.message);
+        // eslint-disable-next-line no-control-regex -- finding control characters is the point
+        assert.ok(!/[\x00-\x1f\u202e]/.test(e.message), e.message);
+        assert.match(e.message, /\[Fix it\] \(command:.*\\x1b\]0;t\\x07\\u202e 30\)/);
+        return true;
+      });
+    } finally {
+      sleep.kill();
+    }
   });
 
   it('port 9229 in use: names the port and its owner, and leaves the target running without an inspector', async () => {

@@ -2,7 +2,13 @@
 // Rows are built from the real process list of this machine (this test's own process among them).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { attachableProcesses, fileSlug, isEditorProcess, processRow, shortProcessName } from '../../../src/commands/attach-items';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { attachableProcesses, fileSlug, isEditorProcess, processDisplayName, processRow, shortProcessName } from '../../../src/commands/attach-items';
+import { profilePickItem } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
 import { timeStamp } from '../../../src/capture/time-stamp';
 import { listNodeProcesses, type NodeProcessInfo } from '../../../src/capture/processes';
@@ -52,5 +58,50 @@ describe('attach quick-pick items', () => {
     const offered = attachableProcesses(all);
     assert.ok(!offered.some((p) => p.pid === process.pid));
     assert.deepEqual(offered.map((p) => p.pid), [...offered.map((p) => p.pid)].sort((a, b) => b - a));
+  });
+});
+
+describe('process text is untrusted', () => {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const rawControl = /[\x00-\x1f\u202e]/;
+  // Whoever starts a process chooses its command line: a markdown command link (notifications run
+  // it when clicked), escape sequences, a bidi override that hides what runs, `$(icon)` syntax.
+  const script = '[Update now](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)$(pass)\u202esj.x\x1b]0;t\x07';
+
+  it('a real process with a hostile command line and folder gets an escaped pick row and name', { skip: process.platform !== 'linux' }, async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'fl-$(zap)\u202e-'));
+    fs.writeFileSync(path.join(cwd, script), 'setInterval(() => {}, 1000);\n');
+    const child = spawn(process.execPath, [script], { cwd, stdio: 'ignore' });
+    try {
+      await once(child, 'spawn');
+      let listed: NodeProcessInfo | undefined;
+      for (let i = 0; i < 100 && !listed?.argv.includes(script); i++) {
+        listed = (await listNodeProcesses()).find((p) => p.pid === child.pid);
+        if (!listed?.argv.includes(script)) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(listed?.argv.includes(script), 'the process is listed with its own argv');
+      if (!listed) throw new Error('not listed');
+      const hostileRow = listed;
+      const row = processRow(englishText, hostileRow);
+      const safe = (text: string) => {
+        assert.ok(!rawControl.test(text), `raw control or bidi character in ${JSON.stringify(text)}`);
+        assert.ok(!/(?<!\\)\$\(/.test(text), `an unescaped $( in ${JSON.stringify(text)}`);
+        assert.ok(!text.includes(']('), `a markdown link in ${JSON.stringify(text)}`);
+      };
+      safe(row.label);
+      safe(row.description);
+      const name = processDisplayName(hostileRow.argv);
+      safe(name);
+      assert.match(name, /\] \(command:.*\\\$\(pass\)\\u202esj\.x\\x1b\]0;t\\x07$/);
+      assert.match(row.description, /fl-\\\$\(zap\)\\u202e-/);
+    } finally {
+      child.kill();
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('a captured profile’s label (its process’s command line) is escaped in the pick row', () => {
+    const item = profilePickItem(englishText, { path: '/s/1.cpuprofile', kind: 'cpu', pid: 1, ppid: 0, threadId: 0, isMainThread: true, argv: [], label: `process 1 (node ${script})`, durationMs: 1, stopReason: 'exit' });
+    assert.ok(!rawControl.test(item.detail) && !/(?<!\\)\$\(/.test(item.detail) && !item.detail.includes(']('), item.detail);
   });
 });

@@ -192,6 +192,10 @@ test('targets: loopback only unless --allow-remote, with the reason in the messa
   const remote = parseTargetUrl('http://example.com/x', '--url');
   assert.throws(() => checkTargets([remote], false, '--url'), (e: unknown) => e instanceof UsageError && /not this machine/.test(e.message) && /--allow-remote/.test(e.message));
   checkTargets([remote], true, '--url');
+  // An IPv4-mapped loopback address, which the URL parser writes in hex (::ffff:7f00:1), is this machine.
+  checkTargets([parseTargetUrl('http://[::ffff:127.0.0.1]:3000/', '--url'), parseTargetUrl('http://[::ffff:127.1.2.3]/', '--url')], false, '--url');
+  assert.throws(() => checkTargets([parseTargetUrl('http://[::ffff:10.0.0.1]/', '--url')], false, '--url'), UsageError);
+  assert.throws(() => checkTargets([parseTargetUrl('http://[::ffff:128.0.0.1]/', '--url')], false, '--url'), UsageError);
   assert.throws(() => parseTargetUrl('ftp://127.0.0.1/', '--url'), UsageError);
   assert.throws(() => parseTargetUrl('127.0.0.1:3000', '--url'), UsageError);
 });

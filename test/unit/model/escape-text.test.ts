@@ -30,6 +30,22 @@ describe('escapeControlText', () => {
     assert.ok(!escaped.split('\n').some((l) => l.startsWith('::')), 'no forged workflow command line');
   });
 
+  it('also escapes the implicit bidi marks, invisible characters and lone surrogates', () => {
+    // LRM, RLM and ALM are bidi controls too; zero-width characters and the BOM make two names that
+    // differ look the same; a lone surrogate would be printed as U+FFFD, losing what the name held.
+    const sneaky = 'a\u200eb\u200fc\u061cd\u200be\u200cf\u200dg\u2060h\u2064i\ufeffj\u180ek\ud800l\udc00m';
+    assert.equal(
+      escapeControlText(sneaky),
+      'a\\u200eb\\u200fc\\u061cd\\u200be\\u200cf\\u200dg\\u2060h\\u2064i\\ufeffj\\u180ek\\ud800l\\udc00m',
+    );
+    assert.equal(hasControlText('x\u200b'), true);
+    // A surrogate pair (an emoji, an astral letter) is one character and stays as it is.
+    assert.equal(escapeControlText('😀𝒜\ud83d\ude00'), '😀𝒜😀');
+    const doc = JSON.stringify({ name: sneaky });
+    assert.deepEqual(JSON.parse(escapeControlTextJsonSafe(doc)), { name: sneaky });
+    assert.ok(!/[\u200b-\u200f\u061c\u2060\ufeff]/.test(escapeControlTextJsonSafe(doc)));
+  });
+
   it('leaves ordinary text, paths and non-Latin names alone', () => {
     for (const ok of ['sortOrdersByTotal', 'C:\\src\\app.js', 'file:///home/ü/π.js', 'λ → 名前 😀', '(anonymous)', '']) {
       assert.equal(escapeControlText(ok), ok);

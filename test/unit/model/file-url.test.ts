@@ -46,6 +46,18 @@ describe('fileUrlToPath', () => {
     }
   });
 
+  it('never names a network share: on Windows //host/share/… is a UNC path, and reading it sends the user\'s credentials to that host', () => {
+    // A profile's url, a script's sourceMappingURL and a map's sources are all read without a click (source mapping).
+    for (const url of ['file:////evil.example/share/a.js', 'file://///evil.example/share/a.js', 'file:///\\\\evil.example\\share\\a.js']) {
+      assert.equal(fileUrlToPath(url), undefined, url);
+    }
+    for (const p of ['//evil.example/share/a.js', '\\\\evil.example\\share\\a.js', '//?/UNC/evil/share/a.js', '\\\\?\\C:\\a.js']) {
+      assert.equal(isAbsolutePath(p), false, p);
+    }
+    assert.equal(isAbsolutePath('/srv/a.js'), true);
+    assert.equal(isAbsolutePath('C:/src/a.js'), true);
+  });
+
   it('agrees with node:url on POSIX paths', () => {
     for (const p of ['/a/b.js', '/tmp/with space/ü.js', '/x/100%/#hash?.js', '/a/[b]/{c}.js', '/a/b;c=d.js', '/.hidden/x', '/']) {
       const url = pathToFileURL(p).href;
