@@ -2,6 +2,7 @@
 // handed to the services. It records what was run, where profiles went, load timings and errors;
 // error notifications offer "Show Log" to open it.
 import * as vscode from 'vscode';
+import { escapeNotificationLines } from './model/escape-text';
 
 /** The part of a LogOutputChannel the services write to. */
 export type Log = Pick<vscode.LogOutputChannel, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'show'>;
@@ -14,8 +15,13 @@ export function createLog(): vscode.LogOutputChannel {
   return vscode.window.createOutputChannel(logChannelName, { log: true });
 }
 
-/** An error notification with a "Show Log" button; the message is logged too. */
-export function showErrorWithLog(log: Log, message: string, ...actions: string[]): Thenable<string | undefined> {
+/**
+ * An error notification with a "Show Log" button; the message is logged too. Error messages quote
+ * profile text, file names and other processes' command lines: escaped here too, line by line, so
+ * none can become a command link or an escape sequence (escaping is idempotent).
+ */
+export function showErrorWithLog(log: Log, rawMessage: string, ...actions: string[]): Thenable<string | undefined> {
+  const message = escapeNotificationLines(rawMessage);
   log.error(message);
   return vscode.window.showErrorMessage(message, ...actions, showLogLabel).then((choice) => {
     if (choice !== showLogLabel) return choice;

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { diffSnapshots, type SnapshotDiff } from '../heap/diff';
+import { escapeNotificationText } from '../model/escape-text';
 import { SnapshotError, cancelledMessage } from '../heap/summarize';
 import { summarizeWithProgress } from '../views/snapshot-editor';
 import { SnapshotView, type RenderedInfo } from '../views/snapshot-view';
@@ -53,7 +54,8 @@ export async function compareHeapSnapshots(extensionUri: vscode.Uri, before?: vs
     post({ type: 'error', message: `${title}: ${(err as Error).message}` });
     // Cancelled (the notification's Cancel, or the tab closed): what the user asked for, not an error.
     if (!(err instanceof SnapshotError && err.message === cancelledMessage)) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: could not compare {0}: {1}', title, (err as Error).message));
+      // File names are anybody's (a cloned repository's snapshots): quoted inertly.
+      void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: could not compare {0}: {1}', escapeNotificationText(title), escapeNotificationText((err as Error).message)));
     }
     return undefined;
   }

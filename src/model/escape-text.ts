@@ -70,6 +70,11 @@ export function escapeMarkdown(text: string): string {
   return escapeControlText(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&:"'=$]/g, (c) => `\\${c}`);
 }
 
+/** escapeNotificationText line by line, for messages of several lines; idempotent, so a backstop for text escaped before. */
+export function escapeNotificationLines(text: string): string {
+  return text.split('\n').map(escapeNotificationText).join('\n');
+}
+
 /**
  * Untrusted text for a quick-pick row or the status bar (another process's command line, a
  * profile's label): escaped as for a notification, and `$(` written `\$(`, which VS Code shows as

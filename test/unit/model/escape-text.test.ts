@@ -1,7 +1,7 @@
 // Escaping untrusted profile text for terminals, CI logs and markdown hovers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeControlText, escapeControlTextJsonSafe, escapeControlTextKeepNewlines, escapeNotificationText, hasControlText } from '../../../src/model/escape-text';
+import { escapeControlText, escapeControlTextJsonSafe, escapeControlTextKeepNewlines, escapeNotificationLines, escapeNotificationText, hasControlText } from '../../../src/model/escape-text';
 import { escapeMarkdown, hoverBodyMarkdown, hoverMarkdown, revealCommandUri, revealLinkMarkdown, type HoverInfo } from '../../../src/editor/hotlines-model';
 import { table } from '../../../src/cli/text';
 import { renderSnapshotDiff } from '../../../src/cli/attach';
@@ -152,6 +152,18 @@ describe('escapeNotificationText', () => {
     assert.equal(notificationLink.test(shown), false, shown);
     assert.ok(inert(shown), shown);
     assert.ok(shown.includes('Run me'), 'the text itself stays readable');
+  });
+
+  it('line by line (every error notification, src/log.ts): links and escapes go, our own line breaks stay, and escaping twice changes nothing', () => {
+    const message = 'FlameLens: could not open [x](command:workbench.action.reloadWindow).cpuprofile\nthe file \u001b[2Jis empty';
+    notificationLink.lastIndex = 0;
+    assert.ok(notificationLink.test(message), 'a link as it stands');
+    const shown = escapeNotificationLines(message);
+    notificationLink.lastIndex = 0;
+    assert.equal(notificationLink.test(shown), false, shown);
+    assert.equal(shown.split('\n').length, 2, 'our line break stays a line break');
+    assert.ok(!shown.includes('\u001b'), 'no raw ESC');
+    assert.equal(escapeNotificationLines(shown), shown, 'idempotent: text escaped before is not escaped again');
   });
 });
 
