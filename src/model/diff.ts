@@ -19,6 +19,8 @@ import type { Frame, Profile } from './types';
 export interface DiffOptions {
   /** Scale the baseline so its total equals the new profile's total. Default false. */
   readonly normalize?: boolean;
+  /** Multiply the baseline by this instead (load runs: per request, see src/load/run.ts). */
+  readonly scale?: number;
 }
 
 /** Per-function change of self value (and of total, recursion counted once). */
@@ -152,11 +154,12 @@ function change(after: number, before: number): number {
   return Math.abs(d) < 0.5 || Math.abs(d) <= 1e-9 * Math.max(Math.abs(after), Math.abs(before)) ? 0 : d;
 }
 
-/** What the baseline's values are multiplied by before comparing: 1, or with `normalize` new total ÷ base total. */
+/** What the baseline's values are multiplied by before comparing: `scale`, or with `normalize` new total ÷ base total, else 1. */
 export function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
   if (base.kind !== next.kind || base.unit !== next.unit) {
     throw new ProfileError('invalid-structure', `cannot compare a ${base.kind} profile with a ${next.kind} profile`);
   }
+  if (options.scale !== undefined) return options.scale;
   if (!options.normalize) return 1;
   const total = base.totalValue[0] ?? 0;
   return total > 0 ? (next.totalValue[0] ?? 0) / total : 1;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { buildBundles, scratchDir } from '../../support/capture-helpers';
+import { buildBundles, cpuSelfMicros, scratchDir } from '../../support/capture-helpers';
 import { parseProfile } from '../../../src/model/import';
 import { diffProfiles } from '../../../src/model/diff';
 
@@ -21,28 +21,6 @@ function main() { for (let i = 0; i < 3; i++) { parse(); render(); } }
 main();
 `;
 const spinLib = `exports.spin = function spin(ms) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; };\n`;
-
-interface RawCpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string } }[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
-
-/** Self µs of one function straight from the file: each sample lasts until the next (the last until endTime). */
-function rawSelf(file: string, name: string): number {
-  const p = JSON.parse(fs.readFileSync(file, 'utf8')) as RawCpuProfile;
-  const names = new Map(p.nodes.map((n) => [n.id, n.callFrame.functionName]));
-  let clock = p.startTime;
-  const times = p.timeDeltas.map((d) => (clock += d));
-  let self = 0;
-  for (let i = 0; i < p.samples.length; i++) {
-    const end = i + 1 < times.length ? times[i + 1]! : Math.max(p.endTime, times[i]!);
-    if (names.get(p.samples[i]!) === name) self += Math.max(0, end - times[i]!);
-  }
-  return self;
-}
 
 test('diff matches scripts across two checkouts of the program: the real change, not everything added and removed', () => {
   const dir = scratchDir('cli-diff-checkouts');
@@ -65,8 +43,8 @@ test('diff matches scripts across two checkouts of the program: the real change,
   assert.equal(spin.length, 1, `spin is one function, not one removed and one added: ${JSON.stringify(spin)}`);
   // Its numbers are the two files' own, computed here from the raw samples.
   assert.equal(spin[0]!.file, 'v2/lib/spin.js');
-  assert.ok(Math.abs(spin[0]!.before - rawSelf(base, 'spin')) < 1, `${spin[0]!.before} vs ${rawSelf(base, 'spin')}`);
-  assert.ok(Math.abs(spin[0]!.after - rawSelf(next, 'spin')) < 1, `${spin[0]!.after} vs ${rawSelf(next, 'spin')}`);
+  assert.ok(Math.abs(spin[0]!.before - cpuSelfMicros(base, 'spin')) < 1, `${spin[0]!.before} vs ${cpuSelfMicros(base, 'spin')}`);
+  assert.ok(Math.abs(spin[0]!.after - cpuSelfMicros(next, 'spin')) < 1, `${spin[0]!.after} vs ${cpuSelfMicros(next, 'spin')}`);
   // parse() went from 3 × 50 to 3 × 100 ms of spinning: +150 ms of a ~300 ms base, not the whole new run.
   assert.ok(spin[0]!.delta > 100_000 && spin[0]!.delta < 250_000, String(spin[0]!.delta));
   assert.ok(spin[0]!.percentOfBase < 100, String(spin[0]!.percentOfBase));
