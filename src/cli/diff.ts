@@ -35,7 +35,7 @@ command fails. Example: BASE busy 800 ms, parse() went from 100 ms to 180 ms →
 --fail-above 5 fails, --fail-above 12 passes.
 
 JSON shape: { "base": { "file", "total", "busy" }, "new": { "file", "total", "busy" },
-  "kind", "unit", "failAbove": number|null, "failed": boolean,
+  "kind", "unit", "failAbove": number|null, "failed": boolean, "movedScripts": { BASE path: NEW path },
   "functions": [{ "name", "url", "file", "line", "before", "after", "delta", "percentOfBase" }],
   "lines": [{ "url", "file", "line", "before", "after", "delta", "percentOfBase" }] }
   functions/lines hold the largest changes either way (regressions are positive deltas), at most
@@ -133,6 +133,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
           base: { file: baseFile, total: base.totalValue[0], busy: baseBusy },
           new: { file: newFile, total: next.totalValue[0], busy: busyTotal(next) },
           kind: next.kind,
+          // Scripts matched across folders (two checkouts): BASE's path → NEW's.
+          movedScripts: Object.fromEntries(movedScripts(base, next)),
           unit: next.unit,
           failAbove: failAbove ?? null,
           failed,

@@ -38,7 +38,12 @@ test('diff matches scripts across two checkouts of the program: the real change,
   const run = (args: string[]) => spawnSync(process.execPath, [cli, 'diff', base, next, ...args], { cwd: dir, encoding: 'utf8' });
   const json = run(['--json']);
   assert.equal(json.status, 0, json.stderr);
-  const d = JSON.parse(json.stdout) as { base: { busy: number }; functions: { name: string; file: string; before: number; after: number; delta: number; percentOfBase: number }[] };
+  const d = JSON.parse(json.stdout) as {
+    base: { busy: number };
+    movedScripts: Record<string, string>;
+    functions: { name: string; file: string; before: number; after: number; delta: number; percentOfBase: number }[];
+  };
+  assert.deepEqual(d.movedScripts, { [path.join(dir, 'v1/app.js')]: path.join(dir, 'v2/app.js'), [path.join(dir, 'v1/lib/spin.js')]: path.join(dir, 'v2/lib/spin.js') });
   const spin = d.functions.filter((f) => f.name === 'spin');
   assert.equal(spin.length, 1, `spin is one function, not one removed and one added: ${JSON.stringify(spin)}`);
   // Its numbers are the two files' own, computed here from the raw samples.
