@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { registerAttachFeatures } from './commands/attach-features';
 import { compareProfiles, openProfile, openWithCommandId, openWithFlameLens } from './commands/open-commands';
+import { comparedPair } from './commands/explorer-selection';
 import { exportProfileCommand } from './commands/export-commands';
 import { compareLoadRuns, openLoadRun, profileUnderLoad, type ProfileUnderLoadArgs } from './commands/load-commands';
 import { CaptureService, type CaptureOutcome } from './commands/capture-session';
@@ -75,8 +76,8 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   command(showLogCommandId, vscode.l10n.t('Show Log'), () => log.show());
   command('flamelens.openProfile', vscode.l10n.t('Open Profile'), (uri?: vscode.Uri) => openProfile(uri instanceof vscode.Uri ? uri : undefined));
   command(openWithCommandId, vscode.l10n.t('Open With FlameLens'), (uri?: vscode.Uri) => openWithFlameLens(uri instanceof vscode.Uri ? uri : undefined));
-  command('flamelens.compareProfiles', vscode.l10n.t('Compare Profiles'), (base?: vscode.Uri, next?: vscode.Uri) =>
-    compareProfiles(panels, base instanceof vscode.Uri ? base : undefined, next instanceof vscode.Uri ? next : undefined),
+  command('flamelens.compareProfiles', vscode.l10n.t('Compare Profiles'), (base?: unknown, next?: unknown) =>
+    compareProfiles(panels, ...comparedPair(base, next, (u): u is vscode.Uri => u instanceof vscode.Uri)),
   );
   command('flamelens.exportProfile', vscode.l10n.t('Export Profile'), (arg?: unknown) => exportProfileCommand(registry, context.extensionUri, arg));
   // Commands that run programs: refused at run time too in an untrusted workspace (see commands/trust.ts).

@@ -5,7 +5,7 @@ import * as l10n from '@vscode/l10n';
 import { fileUrlToPath } from '../src/model/file-url';
 import { escapeControlText } from '../src/model/escape-text';
 
-export { formatPercent, formatValue } from '../src/model/format';
+export { formatChange, formatPercent, formatValue } from '../src/model/format';
 
 /**
  * Short "file:line" for a frame; node internals and native frames say so. `file` is the host's

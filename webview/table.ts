@@ -4,7 +4,7 @@ import * as l10n from '@vscode/l10n';
 import type { ValueUnit } from '../src/model/types';
 import type { TablePayload, TableRow, ViewFrame } from '../src/protocol';
 import { h } from './dom';
-import { formatLocation, formatPercent, formatValue } from './format';
+import { formatChange, formatLocation, formatPercent, formatValue } from './format';
 import type { SortKey, TableSort } from './state';
 
 /** Rows drawn at most; sorting and filtering still see every row. */
@@ -170,7 +170,7 @@ export class FunctionTable {
           h('td', { className: `name cat-${frame.category}`, text: frame.name, title: frame.name }),
           this.valueCell(row.self),
           this.valueCell(row.total),
-          this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : `${row.selfDelta > 0 ? '+' : ''}${formatValue(row.selfDelta, this.unit)}` }),
+          this.diff && h('td', { className: 'num', text: row.selfDelta === undefined ? '' : formatChange(row.selfDelta, this.unit) }),
           h('td', { className: 'loc', text: formatLocation(frame.url, frame.line, frame.file), title: frame.url }),
         );
         this.built.set(row, tr);

@@ -5,7 +5,7 @@ import { escapeControlText } from '../src/model/escape-text';
 import type { ValueUnit } from '../src/model/types';
 import { categoryLabel } from './category-label';
 import { h } from './dom';
-import { formatLocation, formatPercent, formatValue } from './format';
+import { formatChange, formatLocation, formatPercent, formatValue } from './format';
 import type { GraphNode } from './nodes';
 
 export interface TooltipContext {
@@ -59,7 +59,7 @@ export function describeNode(node: GraphNode, { unit, total, diff }: TooltipCont
     l10n.t('Self: {0} ({1})', formatValue(node.self, unit), formatPercent(node.self, total)),
     l10n.t('Total: {0} ({1})', formatValue(node.value, unit), formatPercent(node.value, total)),
   ];
-  if (diff && node.delta !== undefined) lines.push(l10n.t('Change: {0}{1}', node.delta > 0 ? '+' : '', formatValue(node.delta, unit)));
+  if (diff && node.delta !== undefined) lines.push(l10n.t('Change: {0}', formatChange(node.delta, unit)));
   lines.push(formatLocation(node.vf.url, node.vf.line, node.vf.file));
   lines.push(node.vf.packageName ? `${categoryLabel(node.vf.category)} · ${node.vf.packageName}` : categoryLabel(node.vf.category));
   if (node.folded) lines.push(l10n.t('{0} smaller frames folded — zoom in for detail', node.folded));

@@ -12,7 +12,7 @@ import { AttachError } from '../capture/attach-errors';
 import { parseAttachTarget } from '../capture/attach-parse';
 import { listNodeProcesses, UnsupportedPlatformError } from '../capture/processes';
 import { diffSnapshots } from '../heap/diff';
-import type { SnapshotDiff } from '../heap/diff';
+import type { ConstructorGrowth, SnapshotDiff } from '../heap/diff';
 import { SnapshotError, summarizeSnapshotFile } from '../heap/summarize';
 import type { SnapshotSummary } from '../heap/types';
 import { formatValue } from '../model/format';
@@ -63,12 +63,14 @@ terminated (SIGTERM); 129 hung up (SIGHUP).`;
 
 export const snapshotDiffHelp = `Usage: flamelens snapshot-diff BEFORE.heapsnapshot AFTER.heapsnapshot [options]
 
-Summarizes both heap snapshots by constructor and lists what grew from BEFORE to AFTER.
+Summarizes both heap snapshots by constructor and lists what grew from BEFORE to AFTER, then
+what shrank (what a fix freed).
 
 Options:
   --by size|count        sort by self-size growth (default) or object-count growth
   --top N                rows (default 15)
-  --json                 print the diff as JSON
+  --json                 print the diff as JSON: "growth" (the top N constructors, most growth
+                         first) and "shrank" (the top N that only shrank, most first)
   --max-size SIZE        refuse snapshots larger than SIZE once un-gzipped (e.g. 8GB; default: an
                          eighth of the machine's memory, at most 2 GB)
   -h, --help             show this help
@@ -274,7 +276,7 @@ export async function snapshotDiffCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const diff = diffSnapshots(summaries[0]!, summaries[1]!, by);
-  if (args.flags.has('json')) out(JSON.stringify({ before, after, ...diff, growth: diff.growth.slice(0, top) }, null, 2));
+  if (args.flags.has('json')) out(JSON.stringify({ before, after, ...diff, growth: diff.growth.slice(0, top), shrank: shrankOf(diff).slice(0, top) }, null, 2));
   else out(renderSnapshotDiff(diff, top, `${before} → ${after}`));
   return 0;
 }
@@ -288,7 +290,8 @@ export function parseTarget(text: string): AttachTarget {
 
 export function renderSnapshotSummary(summary: SnapshotSummary, top: number, title: string): string {
   const b = (v: number): string => formatValue(v, 'bytes');
-  const lines = [title, `${b(summary.totalSize)} in ${summary.objectCount.toLocaleString('en-US')} objects`, ''];
+  // The title holds file names: one line, escaped (a newline in a name would forge a CI log line).
+  const lines = [escapeControlText(title), `${b(summary.totalSize)} in ${summary.objectCount.toLocaleString('en-US')} objects`, ''];
   lines.push(summary.hasRetainedSizes ? 'Top constructors by retained size:' : 'Top constructors by self size:');
   lines.push(
     table(
@@ -297,30 +300,37 @@ export function renderSnapshotSummary(summary: SnapshotSummary, top: number, tit
       new Set([0, 1, 2]),
     ),
   );
-  for (const n of summary.notes) lines.push(`note: ${n}`);
+  for (const n of summary.notes) lines.push(`note: ${escapeControlText(n)}`);
   return lines.join('\n');
 }
 
 export function renderSnapshotDiff(diff: SnapshotDiff, top: number, title: string): string {
   const signed = (v: number, text: string): string => (v > 0 ? `+${text}` : text);
-  const lines = [title, `heap ${signed(diff.totalSizeDelta, formatValue(diff.totalSizeDelta, 'bytes'))}, objects ${signed(diff.objectCountDelta, diff.objectCountDelta.toLocaleString('en-US'))}`, ''];
-  lines.push('Growth by constructor:');
-  // Only what grew: unchanged and shrunk constructors are not growth.
-  const grown = diff.growth.filter((g) => g.selfSizeDelta > 0 || g.countDelta > 0);
-  if (grown.length === 0) {
-    lines.push('  (none)');
-    return lines.join('\n');
-  }
-  lines.push(
-    table(
-      ['count', 'Δ count', 'self', 'Δ self', 'constructor'],
-      grown
-        .slice(0, top)
-        .map((g) => [g.countAfter.toLocaleString('en-US'), signed(g.countDelta, g.countDelta.toLocaleString('en-US')), formatValue(g.selfSizeAfter, 'bytes'), signed(g.selfSizeDelta, formatValue(g.selfSizeDelta, 'bytes')), g.name]),
-      new Set([0, 1, 2, 3]),
-    ),
-  );
+  const lines = [escapeControlText(title), `heap ${signed(diff.totalSizeDelta, formatValue(diff.totalSizeDelta, 'bytes'))}, objects ${signed(diff.objectCountDelta, diff.objectCountDelta.toLocaleString('en-US'))}`];
+  const section = (heading: string, rows: readonly ConstructorGrowth[]) => {
+    lines.push('', heading);
+    if (rows.length === 0) lines.push('  (none)');
+    else {
+      lines.push(
+        table(
+          ['count', 'Δ count', 'self', 'Δ self', 'constructor'],
+          rows.slice(0, top).map((g) => [g.countAfter.toLocaleString('en-US'), signed(g.countDelta, g.countDelta.toLocaleString('en-US')), formatValue(g.selfSizeAfter, 'bytes'), signed(g.selfSizeDelta, formatValue(g.selfSizeDelta, 'bytes')), g.name]),
+          new Set([0, 1, 2, 3]),
+        ),
+      );
+    }
+  };
+  // What grew (the leak), then what shrank (what a fix freed); unchanged constructors are neither.
+  section('Growth by constructor:', diff.growth.filter(grew));
+  section('Shrank by constructor:', shrankOf(diff));
   return lines.join('\n');
+}
+
+const grew = (g: ConstructorGrowth) => g.selfSizeDelta > 0 || g.countDelta > 0;
+
+/** The constructors that only shrank, most first (growth is sorted most growth first). */
+function shrankOf(diff: SnapshotDiff): ConstructorGrowth[] {
+  return diff.growth.filter((g) => !grew(g) && (g.selfSizeDelta < 0 || g.countDelta < 0)).reverse();
 }
 
 async function listCommand(): Promise<number> {

@@ -6,7 +6,7 @@ import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
 import { escapeControlText } from '../model/escape-text';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
-import { baseScale, diffFunctions, diffLines, type FunctionDelta, type LineDelta } from '../model/diff';
+import { baseScale, diffFunctions, diffLines, movedScripts, type FunctionDelta, type LineDelta } from '../model/diff';
 import { formatValue } from '../model/format';
 import { ProfileError, type Profile } from '../model/types';
 
@@ -14,7 +14,9 @@ export const diffHelp = `Usage: flamelens diff BASE NEW [options]
 
 Compares two profiles of the same program (both CPU or both heap): the functions and source
 lines whose self time (or self bytes) grew the most, and those that shrank. Functions are
-matched by name, file and line — not by V8's ids — so captures of separate runs compare.
+matched by name, file and line — not by V8's ids — so captures of separate runs compare; a
+script found only in BASE is matched with NEW's at the same relative path in another folder
+(two checkouts or build folders), and a note says so.
 
 Options:
   --top N               rows per table (default 10)
@@ -33,7 +35,7 @@ command fails. Example: BASE busy 800 ms, parse() went from 100 ms to 180 ms →
 --fail-above 5 fails, --fail-above 12 passes.
 
 JSON shape: { "base": { "file", "total", "busy" }, "new": { "file", "total", "busy" },
-  "kind", "unit", "failAbove": number|null, "failed": boolean,
+  "kind", "unit", "failAbove": number|null, "failed": boolean, "movedScripts": { BASE path: NEW path },
   "functions": [{ "name", "url", "file", "line", "before", "after", "delta", "percentOfBase" }],
   "lines": [{ "url", "file", "line", "before", "after", "delta", "percentOfBase" }] }
   functions/lines hold the largest changes either way (regressions are positive deltas), at most
@@ -73,6 +75,15 @@ function checkGateInputs(base: Profile, next: Profile, baseBusy: number, functio
   if (failAbove !== undefined && !(baseBusy > 0)) {
     throw new InputError(`--fail-above needs a base profile with busy time, but ${baseFile} has none (total ${base.totalValue[0] ?? 0}, all of it idle or empty), so no change can be measured as a percentage of it.`);
   }
+}
+
+/** Says when scripts were matched across folders (the program ran from another checkout). */
+function movedNote(base: Profile, next: Profile): string[] {
+  const moved = [...movedScripts(base, next)];
+  if (moved.length === 0) return [];
+  const [from, to] = moved[0]!;
+  const more = moved.length > 1 ? ` and ${moved.length - 1} more script${moved.length === 2 ? '' : 's'}` : '';
+  return [`note: base scripts at other paths compared as the new ones: ${escapeControlText(from)} as ${escapeControlText(to)}${more}`];
 }
 
 export async function diffCommand(argv: string[]): Promise<number> {
@@ -122,6 +133,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
           base: { file: baseFile, total: base.totalValue[0], busy: baseBusy },
           new: { file: newFile, total: next.totalValue[0], busy: busyTotal(next) },
           kind: next.kind,
+          // Scripts matched across folders (two checkouts): BASE's path → NEW's.
+          movedScripts: Object.fromEntries(movedScripts(base, next)),
           unit: next.unit,
           failAbove: failAbove ?? null,
           failed,
@@ -156,6 +169,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       [
         `base ${escapeControlText(baseFile)}: ${formatValue(base.totalValue[0] ?? 0, unit)} (${formatValue(baseBusy, unit)} busy)`,
         `new  ${escapeControlText(newFile)}: ${formatValue(next.totalValue[0] ?? 0, unit)} (${formatValue(busyTotal(next), unit)} busy)`,
+        ...movedNote(base, next),
         '',
         renderFunctionDeltas(`Regressions by function (${what}):`, regressions, unit, comparedBusy, cwd),
         '',

@@ -11,7 +11,7 @@ import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, quote, warn, writeFileAtomic } from './io';
 import { parseTarget } from './attach';
 import type { Progress, RequestSpec } from '../load/driver';
-import { asLoadRun, compareRuns, externalToolFailed, runPassed, type LoadConfig, type LoadRun } from '../load/run';
+import { asLoadRun, compareRuns, externalToolFailed, requestScale, runPassed, type LoadConfig, type LoadRun } from '../load/run';
 import { loadRunOf, runLoadSession, serverAllocators, serverHotspots, type LoadSessionResult } from '../load/session';
 import { grownFromProfiles } from '../load/baseline-profiles';
 import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
@@ -70,7 +70,7 @@ Gates:
                         is ms), errors<PCT% (errors, timeouts and non-2xx of all requests), rps>N
                         (repeatable); a broken one exits 1
   --baseline RUN.json   a previous run (load-run.json or --json): latency and throughput deltas and
-                        the functions whose self time grew
+                        the functions whose self time per request grew
   --fail-above PCT      with --baseline: exit 1 when p95 or p99 grew, or req/s dropped, by more
                         than PCT percent
 
@@ -313,7 +313,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
   if (baseline && baselineFile !== undefined) {
     run.baseline = compareRuns(baseline, run, baselineFile, failAbove);
     // The full profiles when the baseline's are still on disk; else the two top-N lists (above).
-    const grown = best.best ? await grownFromProfiles(baseline, baselineFile, best.best.profile, cwd) : undefined;
+    const grown = best.best ? await grownFromProfiles(baseline, baselineFile, best.best.profile, cwd, requestScale(baseline, run)) : undefined;
     if (grown) run.baseline.grown = grown;
     run.baseline.grownFrom = grown ? 'profiles' : 'topFunctions';
   }

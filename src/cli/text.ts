@@ -2,7 +2,7 @@
 // and every quoted piece of profile text goes through escapeControlText here, so no caller can
 // print a raw function name or url (see src/model/escape-text.ts).
 import { escapeControlText } from '../model/escape-text';
-import { formatPercent, formatValue } from '../model/format';
+import { formatChange, formatPercent, formatValue } from '../model/format';
 import { describeLocation } from '../model/frames';
 import type { FunctionDelta, LineDelta } from '../model/diff';
 import type { ValueUnit } from '../model/types';
@@ -114,9 +114,7 @@ export function renderLineDeltas(title: string, rows: readonly LineDelta[], unit
   )}`;
 }
 
-function signed(v: number, unit: ValueUnit): string {
-  return v > 0 ? `+${formatValue(v, unit)}` : formatValue(v, unit);
-}
+const signed = formatChange;
 
 function signedPct(v: number, whole: number): string {
   if (whole <= 0) return '';

@@ -10,6 +10,7 @@ import { SnapshotEditorProvider } from '../views/snapshot-editor';
 import { AttachService, attachCommandId, snapshotCommandId, stopAttachCommandId, takeHeapSnapshot, type AttachCommandArgs } from './attach-commands';
 import { CaptureProfileLists, showCaptureProfilesCommandId } from './capture-list';
 import { compareHeapSnapshots, compareSnapshotsCommandId } from './snapshot-commands';
+import { comparedPair } from './explorer-selection';
 import { requireTrust } from './trust';
 import { reportErrors, type Log } from '../log';
 
@@ -44,12 +45,9 @@ export function registerAttachFeatures(context: vscode.ExtensionContext, deps: A
     if (!requireTrust(vscode.l10n.t('Take Heap Snapshot'))) return undefined;
     return takeHeapSnapshot(asArgs(args), deps.log);
   });
-  register(compareSnapshotsCommandId, vscode.l10n.t('Compare Heap Snapshots'), (a?: unknown, b?: unknown) => {
-    // From the explorer with two files selected: (clicked, [first, second]).
-    const selected = Array.isArray(b) ? b.filter((u): u is vscode.Uri => u instanceof vscode.Uri) : [];
-    if (selected.length === 2) return compareHeapSnapshots(context.extensionUri, selected[0], selected[1]);
-    return compareHeapSnapshots(context.extensionUri, a instanceof vscode.Uri ? a : undefined, b instanceof vscode.Uri ? b : undefined);
-  });
+  register(compareSnapshotsCommandId, vscode.l10n.t('Compare Heap Snapshots'), (a?: unknown, b?: unknown) =>
+    compareHeapSnapshots(context.extensionUri, ...comparedPair(a, b, (u): u is vscode.Uri => u instanceof vscode.Uri)),
+  );
   register(showCaptureProfilesCommandId, vscode.l10n.t('Show Capture Profiles'), async (sessionDir?: unknown) => {
     let dir = typeof sessionDir === 'string' ? sessionDir : undefined;
     dir ??= (await deps.capture.lastOutcome())?.sessionDir;

@@ -34,10 +34,11 @@ function existingCpuProfiles(base: LoadRun, baselineFile: string, cwd: string): 
 }
 
 /**
- * The functions whose self time grew most from the baseline's busiest profile to `next` (µs
- * profiles), or undefined when none of the baseline's profiles can be read any more.
+ * The functions whose self time grew most from the baseline's busiest profile (its self times
+ * × `scale`: per request, see requestScale) to `next` (µs profiles), or undefined when none of
+ * the baseline's profiles can be read any more.
  */
-export async function grownFromProfiles(base: LoadRun, baselineFile: string, next: Profile, cwd: string, limit = 10): Promise<Grown[] | undefined> {
+export async function grownFromProfiles(base: LoadRun, baselineFile: string, next: Profile, cwd: string, scale = 1, limit = 10): Promise<Grown[] | undefined> {
   let best: { busy: number; profile: Profile } | undefined;
   for (const file of existingCpuProfiles(base, baselineFile, cwd)) {
     try {
@@ -50,7 +51,7 @@ export async function grownFromProfiles(base: LoadRun, baselineFile: string, nex
     }
   }
   if (!best || best.profile.kind !== next.kind) return undefined;
-  return diffFunctions(best.profile, next)
+  return diffFunctions(best.profile, next, { scale })
     .filter((d) => d.selfDelta > 0 && (d.frame.category !== 'meta' || d.frame.functionName === '(garbage collector)'))
     .sort((a, b) => b.selfDelta - a.selfDelta)
     .slice(0, limit)

@@ -83,7 +83,7 @@ export function renderLoadText(run: LoadRun): string {
     if (rows.length > 0) out.push(table(['metric', 'before', 'after', 'change'], rows, new Set([1, 2, 3])));
     else out.push('  latency and req/s not compared: one of the runs did not measure its load (an external tool drove it)');
     if (b.grown.length > 0) {
-      out.push('', `Functions whose self time grew most${b.grownFrom === 'profiles' ? ' (full profile diff)' : b.grownFrom === 'topFunctions' ? ' (from the top functions: the baseline\'s profiles are gone)' : ''}:`);
+      out.push('', `Functions whose self time grew most${b.grownFrom === 'profiles' ? ' (full profile diff)' : b.grownFrom === 'topFunctions' ? ' (from the top functions: the baseline\'s profiles are gone)' : ''}${perRequestText(b)}:`);
       out.push(table(['change', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, g.name, where(g.url, g.line)]), new Set([0])));
     }
     if (b.failAbovePct !== undefined) {
@@ -117,6 +117,12 @@ function externalLines(run: LoadRun): string[] {
   lines.push(e.parsed ? `Latency and requests are read from its ${e.parsed} --json output.` : 'FlameLens did not drive this load: latency, requests and throughput are not measured (see its output below).');
   lines.push(...e.notes);
   return lines;
+}
+
+/** How the grown functions were measured: per request, the baseline scaled to this run's request count. */
+function perRequestText(b: NonNullable<LoadRun['baseline']>): string {
+  const p = b.perRequest;
+  return p ? `, per request (the baseline's ${p.before} requests scaled to this run's ${p.after})` : '';
 }
 
 function deltaRows(b: NonNullable<LoadRun['baseline']>): string[][] {
@@ -164,7 +170,7 @@ export function renderLoadMarkdown(run: LoadRun): string {
   if (b) {
     const rows = deltaRows(b);
     out.push('', `### Against the baseline`, '', rows.length > 0 ? mdTable(['metric', 'before', 'after', 'change'], rows) : 'Latency and req/s not compared: one of the runs did not measure its load.');
-    if (b.grown.length > 0) out.push('', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, escapeMarkdown(g.name), escapeMarkdown(where(g.url, g.line))])));
+    if (b.grown.length > 0) out.push('', `Functions whose self time grew most${perRequestText(b)}:`, '', mdTable(['grown', 'function', 'location'], b.grown.map((g) => [`+${ms(g.deltaMs)}`, escapeMarkdown(g.name), escapeMarkdown(where(g.url, g.line))])));
     if (b.regressions.length > 0) out.push('', `**Regression above ${b.failAbovePct}%:** ${b.regressions.join(', ')}`);
   }
   if (run.external && run.external.stdout.trim() !== '') {

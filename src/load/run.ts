@@ -134,6 +134,11 @@ export interface BaselineComparison {
   grown: { name: string; url: string; line: number; deltaMs: number }[];
   /** Where `grown` comes from: the full profile diff (the baseline's profiles still exist) or the two top-N lists. */
   grownFrom?: 'profiles' | 'topFunctions';
+  /**
+   * The answered requests of each run when `grown` is per request: the baseline's self times
+   * scaled to this run's request count first (see requestScale). Absent: raw self times.
+   */
+  perRequest?: { before: number; after: number };
   /** With --fail-above: the metrics that regressed by more than it ("p95 +35.2%"). */
   regressions: string[];
   failAbovePct?: number;
@@ -327,6 +332,21 @@ function delta(before: number, after: number): Delta {
   return { before: b, after: a, delta: round3(a - b), deltaPct: round3(ratio(a - b, b) * 100) };
 }
 
+const answered = (r: LoadRun) => (r.requests ? r.requests.ok + r.requests.non2xx : 0);
+
+/**
+ * What the baseline's self times are multiplied by before the grown functions are picked: this
+ * run's answered requests ÷ the baseline's, so a function grows only when it costs more per
+ * request. Raw self times mislead both ways: a server that is busy all through the load spends
+ * the same CPU time whatever each request costs (a handler twice as slow serves half as many),
+ * and a faster server (or a longer run) does more of everything. 1 when a run answered nothing
+ * FlameLens counted (an external load tool).
+ */
+export function requestScale(base: LoadRun, run: LoadRun): number {
+  const [b, a] = [answered(base), answered(run)];
+  return b > 0 && a > 0 ? a / b : 1;
+}
+
 /**
  * This run against an earlier one: latency and throughput deltas, the functions whose self time
  * grew most, and — with `failAbovePct` — which of p95, p99 (growth) and rps (drop) moved past it.
@@ -337,7 +357,8 @@ export function compareRuns(base: LoadRun, run: LoadRun, file: string, failAbove
   const latencyDelta = bl && rl ? (Object.fromEntries(keys.map((k) => [k, delta(bl[k], rl[k])])) as Record<keyof LatencySummary, Delta>) : null;
   const rpsDelta = base.throughput && run.throughput ? delta(base.throughput.rps, run.throughput.rps) : null;
   const key = (f: { name: string; url: string; line: number }) => `${f.name}\u0000${f.url}\u0000${f.line}`;
-  const before = new Map(base.topFunctions.map((f) => [key(f), f.selfMs]));
+  const scale = requestScale(base, run);
+  const before = new Map(base.topFunctions.map((f) => [key(f), f.selfMs * scale]));
   const grown = run.topFunctions
     .map((f) => ({ name: f.name, url: f.url, line: f.line, deltaMs: round3(f.selfMs - (before.get(key(f)) ?? 0)) }))
     .filter((g) => g.deltaMs > 0)
@@ -353,7 +374,8 @@ export function compareRuns(base: LoadRun, run: LoadRun, file: string, failAbove
     }
     if (rpsDelta && rpsDelta.before > 0 && -rpsDelta.deltaPct > failAbovePct) regressions.push(`rps ${rpsDelta.deltaPct.toFixed(1)}%`);
   }
-  return { file, latencyDelta, rpsDelta, grown, regressions, ...(failAbovePct !== undefined ? { failAbovePct } : {}) };
+  const perRequest = answered(base) > 0 && answered(run) > 0 ? { perRequest: { before: answered(base), after: answered(run) } } : {};
+  return { file, latencyDelta, rpsDelta, grown, ...perRequest, regressions, ...(failAbovePct !== undefined ? { failAbovePct } : {}) };
 }
 
 /** A previous run read back from its JSON; undefined when `data` is not one. */

@@ -4,7 +4,9 @@
 // (function name + url + start line), never on scriptId, node ids or columns, which change
 // from run to run. When no sibling matches exactly, a sibling with the same name and url is
 // taken if it is the only candidate on both sides: an edit above a function shifts its start
-// line, and the function should still be compared with itself.
+// line, and the function should still be compared with itself. Scripts are matched by path, and
+// a baseline script that only the baseline has is taken as the new profile's script at the same
+// relative path in another folder (movedScripts: the same program run from another checkout).
 //
 // Values: by default raw (µs or bytes as measured), so a run that took longer shows as a
 // regression everywhere. With { normalize: true } the baseline is scaled to the new profile's
@@ -17,6 +19,8 @@ import type { Frame, Profile } from './types';
 export interface DiffOptions {
   /** Scale the baseline so its total equals the new profile's total. Default false. */
   readonly normalize?: boolean;
+  /** Multiply the baseline by this instead (load runs: per request, see src/load/run.ts). */
+  readonly scale?: number;
 }
 
 /** Per-function change of self value (and of total, recursion counted once). */
@@ -57,8 +61,88 @@ function fileKey(url: string): string {
   return key;
 }
 const fileKeys = new Map<string, string>();
-const functionKey = (f: Frame) => `${f.functionName}\u0000${fileKey(f.url)}\u0000${f.line}`;
-const looseKey = (f: Frame) => `${f.functionName}\u0000${fileKey(f.url)}`;
+
+/**
+ * How one side's frames are keyed: by script (see fileKey), and for the baseline, with its
+ * scripts renamed to the new profile's where the program was run from another folder.
+ */
+interface Keys {
+  file(url: string): string;
+  fn(f: Frame): string;
+  loose(f: Frame): string;
+}
+function keysOf(renamed?: ReadonlyMap<string, string>): Keys {
+  const file = (url: string) => {
+    const key = fileKey(url);
+    return renamed?.get(key) ?? key;
+  };
+  return { file, fn: (f) => `${f.functionName}\u0000${file(f.url)}\u0000${f.line}`, loose: (f) => `${f.functionName}\u0000${file(f.url)}` };
+}
+const nextKeys = keysOf();
+const isLocalPath = (key: string) => key.startsWith('/') || /^[A-Za-z]:[\\/]/.test(key);
+
+/**
+ * The same program profiled from two folders (two checkouts, CI build folders, v1/ and v2/):
+ * each baseline script found only in the baseline, named as the new profile's script that only
+ * the new profile has under the same relative path. The folder pairs are tried most-shared first
+ * (so …/build-1/ → …/build-2/ wins over a lone same-named file elsewhere); scripts present on
+ * both sides are never renamed.
+ */
+export function movedScripts(base: Profile, next: Profile): Map<string, string> {
+  const scripts = (p: Profile) => new Set(p.frames.filter((f) => f.url !== '').map((f) => fileKey(f.url)).filter(isLocalPath));
+  const [before, after] = [scripts(base), scripts(next)];
+  const onlyBefore = [...before].filter((k) => !after.has(k));
+  const onlyAfter = new Set([...after].filter((k) => !before.has(k)));
+  const renamed = new Map<string, string>();
+  if (onlyBefore.length === 0 || onlyAfter.size === 0) return renamed;
+  // Every tail of whole segments of the new-only paths ("x.js", "src/x.js", …) → the paths ending so.
+  const byTail = new Map<string, string[]>();
+  for (const a of onlyAfter) {
+    for (const at of tailStarts(a)) {
+      const list = byTail.get(a.slice(at));
+      if (!list) byTail.set(a.slice(at), [a]);
+      else if (list.length < maxCandidates) list.push(a);
+    }
+  }
+  // Folder pair (the paths without their longest common tail) → the scripts it would rename.
+  const pairs = new Map<string, { from: string; to: string; members: [string, string][] }>();
+  for (const b of onlyBefore) {
+    // The longest tail that a new-only path shares: src/x.js over x.js, so each script looks at its
+    // own few candidates, not at every x.js of the other side.
+    for (const at of tailStarts(b)) {
+      const same = byTail.get(b.slice(at));
+      if (!same) continue;
+      for (const a of same) {
+        const from = b.slice(0, at);
+        const to = a.slice(0, a.length - (b.length - at));
+        const key = `${from}\u0000${to}`;
+        const pair = pairs.get(key);
+        if (pair) pair.members.push([b, a]);
+        else pairs.set(key, { from, to, members: [[b, a]] });
+      }
+      break;
+    }
+  }
+  const taken = new Set<string>();
+  const ranked = [...pairs.values()].sort((x, y) => y.members.length - x.members.length || compareText(x.from, y.from) || compareText(x.to, y.to));
+  for (const { members } of ranked) {
+    for (const [b, a] of members) {
+      if (renamed.has(b) || taken.has(a)) continue;
+      renamed.set(b, a);
+      taken.add(a);
+    }
+  }
+  return renamed;
+}
+
+const maxCandidates = 16;
+
+/** Where each tail of whole path segments starts, longest first (the file name last). */
+function tailStarts(path: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < path.length - 1; i++) if (path[i] === '/' || path[i] === '\\') out.push(i + 1);
+  return out;
+}
 
 /**
  * after − before, and 0 where they differ by less than half a unit (µs or byte: below any
@@ -70,11 +154,12 @@ function change(after: number, before: number): number {
   return Math.abs(d) < 0.5 || Math.abs(d) <= 1e-9 * Math.max(Math.abs(after), Math.abs(before)) ? 0 : d;
 }
 
-/** What the baseline's values are multiplied by before comparing: 1, or with `normalize` new total ÷ base total. */
+/** What the baseline's values are multiplied by before comparing: `scale`, or with `normalize` new total ÷ base total, else 1. */
 export function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
   if (base.kind !== next.kind || base.unit !== next.unit) {
     throw new ProfileError('invalid-structure', `cannot compare a ${base.kind} profile with a ${next.kind} profile`);
   }
+  if (options.scale !== undefined) return options.scale;
   if (!options.normalize) return 1;
   const total = base.totalValue[0] ?? 0;
   return total > 0 ? (next.totalValue[0] ?? 0) / total : 1;
@@ -109,8 +194,9 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
   for (let i = 0; i < next.nodeCount; i++) copyValues(next, i, b, nextMap[i]!);
 
   const unionKeys: string[] = [];
-  const unionKey = (frame: number) => (unionKeys[frame] ??= functionKey(b.frameAt(frame)));
-  const baseKeys = base.frames.map(functionKey);
+  const unionKey = (frame: number) => (unionKeys[frame] ??= nextKeys.fn(b.frameAt(frame)));
+  const baseSide = keysOf(movedScripts(base, next));
+  const baseKeys = base.frames.map(baseSide.fn);
   const baseMap = new Int32Array(base.nodeCount);
   for (let bp = 0; bp < base.nodeCount; bp++) {
     const u = baseMap[bp]!;
@@ -130,10 +216,10 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
     }
     if (pending.length === 0) continue;
     // Second chance: same name and url, unique on both sides (the function moved).
-    const looseUnion = groupBy(kids[u]!.filter((k) => !matched.has(k)), (k) => looseKey(b.frameAt(b.frameOf(k))));
-    const looseBase = groupBy(pending, (c) => looseKey(base.frames[base.nodeFrame[c]!]!));
+    const looseUnion = groupBy(kids[u]!.filter((k) => !matched.has(k)), (k) => nextKeys.loose(b.frameAt(b.frameOf(k))));
+    const looseBase = groupBy(pending, (c) => baseSide.loose(base.frames[base.nodeFrame[c]!]!));
     for (const c of pending) {
-      const key = looseKey(base.frames[base.nodeFrame[c]!]!);
+      const key = baseSide.loose(base.frames[base.nodeFrame[c]!]!);
       const candidates = looseUnion.get(key);
       if (candidates?.length === 1 && looseBase.get(key)?.length === 1) baseMap[c] = candidates[0]!;
       else baseMap[c] = add(u, b.frame(base.frames[base.nodeFrame[c]!]!));
@@ -162,8 +248,8 @@ interface FunctionValues {
 
 // Self and total per function identity; a function's total counts nested (recursive)
 // activations once, like the function table.
-function functionValues(p: Profile): Map<string, FunctionValues> {
-  const keys = p.frames.map(functionKey);
+function functionValues(p: Profile, side: Keys): Map<string, FunctionValues> {
+  const keys = p.frames.map(side.fn);
   const out = new Map<string, FunctionValues>();
   const onStack = new Map<string, number>();
   const stack: number[] = [0];
@@ -205,15 +291,16 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Per-function self (and total) before/after, largest |selfDelta| first. The root is left out. */
 export function diffFunctions(base: Profile, next: Profile, options: DiffOptions = {}): FunctionDelta[] {
   const scale = baseScale(base, next, options);
-  const before = functionValues(base);
-  const after = functionValues(next);
+  const baseSide = keysOf(movedScripts(base, next));
+  const before = functionValues(base, baseSide);
+  const after = functionValues(next, nextKeys);
   // Node 0 is always the root, and its frame is one of the profile's own.
-  const rootKeys = new Set([functionKey(base.frames[base.nodeFrame[0]!]!), functionKey(next.frames[next.nodeFrame[0]!]!)]);
+  const rootKeys = new Set([baseSide.fn(base.frames[base.nodeFrame[0]!]!), nextKeys.fn(next.frames[next.nodeFrame[0]!]!)]);
   // A function that moved (same name and url, another start line) is still itself when it is
   // the only such function on both sides, as in diffProfiles.
   const moved = new Map<string, string>(); // after key → before key
-  const onlyAfter = groupBy([...after.keys()].filter((k) => !before.has(k)), (k) => looseKey(after.get(k)!.frame));
-  const onlyBefore = groupBy([...before.keys()].filter((k) => !after.has(k)), (k) => looseKey(before.get(k)!.frame));
+  const onlyAfter = groupBy([...after.keys()].filter((k) => !before.has(k)), (k) => nextKeys.loose(after.get(k)!.frame));
+  const onlyBefore = groupBy([...before.keys()].filter((k) => !after.has(k)), (k) => baseSide.loose(before.get(k)!.frame));
   for (const [loose, keys] of onlyAfter) {
     const old = onlyBefore.get(loose);
     if (keys.length === 1 && old?.length === 1) moved.set(keys[0]!, old[0]!);
@@ -248,7 +335,7 @@ export function diffFunctions(base: Profile, next: Profile, options: DiffOptions
   );
 }
 
-function lineValues(p: Profile): Map<string, { url: string; line: number; value: number }> {
+function lineValues(p: Profile, side: Keys): Map<string, { url: string; line: number; value: number }> {
   const out = new Map<string, { url: string; line: number; value: number }>();
   // n < nodeCount and k runs over n's own line entries: always in range.
   for (let n = 0; n < p.nodeCount; n++) {
@@ -257,7 +344,7 @@ function lineValues(p: Profile): Map<string, { url: string; line: number; value:
     for (let k = p.lineStart[n]!; k < p.lineStart[n + 1]!; k++) {
       const line = p.lineNumber[k]!;
       if (line <= 0) continue;
-      const key = `${fileKey(url)}\u0000${line}`;
+      const key = `${side.file(url)}\u0000${line}`;
       const row = out.get(key);
       if (row) row.value += p.lineValue[k]!;
       else out.set(key, { url, line, value: p.lineValue[k]! });
@@ -269,8 +356,8 @@ function lineValues(p: Profile): Map<string, { url: string; line: number; value:
 /** Per url:line self before/after, largest |delta| first. Lines of frames without a url are left out. */
 export function diffLines(base: Profile, next: Profile, options: DiffOptions = {}): LineDelta[] {
   const scale = baseScale(base, next, options);
-  const before = lineValues(base);
-  const after = lineValues(next);
+  const before = lineValues(base, keysOf(movedScripts(base, next)));
+  const after = lineValues(next, nextKeys);
   const rows: LineDelta[] = [];
   for (const key of new Set([...after.keys(), ...before.keys()])) {
     const a = after.get(key);

@@ -4,8 +4,9 @@ import type { ValueUnit } from './types';
 /** "850 µs", "12.4 ms", "1.2 s" for microseconds; "512 B", "3.4 KB", "3.4 MB" for bytes (1024-based). */
 export function formatValue(value: number, unit: ValueUnit): string {
   if (!Number.isFinite(value)) return String(value);
-  const sign = value < 0 ? '-' : '';
   const v = Math.abs(value);
+  // Below half a unit it reads "0 µs" / "0 B", never "-0 µs".
+  const sign = value < 0 && v >= 0.5 ? '-' : '';
   // A unit holds what still reads below the next one once rounded: 1,048,575 B is "1.0 MB", not "1024 KB".
   if (unit === 'us') {
     if (v < 999.5) return `${sign}${Math.round(v)} µs`;
@@ -16,6 +17,11 @@ export function formatValue(value: number, unit: ValueUnit): string {
   if (v < 1023.5 * 1024) return `${sign}${scaled(v / 1024)} KB`;
   if (v < 1023.5 * 1024 * 1024) return `${sign}${scaled(v / (1024 * 1024))} MB`;
   return `${sign}${scaled(v / (1024 * 1024 * 1024))} GB`;
+}
+
+/** A change: "+1.2 ms", "-300 B", and "0 µs" (no sign) for what reads as zero. */
+export function formatChange(value: number, unit: ValueUnit): string {
+  return value >= 0.5 ? `+${formatValue(value, unit)}` : formatValue(value, unit);
 }
 
 /** One decimal below 100, none above: "12.4", "123". */

@@ -140,19 +140,27 @@ function treeOf(p: Profile, slots: FrameSlots, root = 0, prune: { maxNodes: numb
   return { root: slots.remap(tree.root, levels), frames: slots.frames, total: p.totalValue[0] ?? 0 };
 }
 
-/** The heaviest functions by self AND by total, so sorting the table by Total still finds callers with little self time. */
+/**
+ * The heaviest functions by self AND by total, so sorting the table by Total still finds callers
+ * with little self time; in a comparison also the largest changes of self, so sorting by Δ Self
+ * finds a function that is gone (no self or total left in the new profile) however many there are.
+ */
 function tableOf(p: Profile, slots: FrameSlots): TablePayload {
   const all = functionTable(p);
+  const baseSelf = baseSelfByFrame(p);
   const half = maxTableRows / 2;
-  const bySelf = all.slice(0, half);
-  const chosen = new Set(bySelf.map((r) => r.frame));
-  const byTotal = all.slice(half).sort((a, b) => b.total - a.total);
-  const rows = [...bySelf];
+  const rows = all.slice(0, half);
+  const rest = all.slice(half);
+  if (baseSelf) {
+    const change = (r: (typeof all)[number]) => Math.abs(r.self - baseSelf[r.frame]!);
+    rows.push(...[...rest].sort((a, b) => change(b) - change(a)).slice(0, maxTableRows / 4).filter((r) => change(r) > 0));
+  }
+  const chosen = new Set(rows.map((r) => r.frame));
+  const byTotal = rest.sort((a, b) => b.total - a.total);
   for (const r of byTotal) {
     if (rows.length >= maxTableRows) break;
     if (!chosen.has(r.frame)) rows.push(r);
   }
-  const baseSelf = baseSelfByFrame(p);
   return {
     rows: rows.map((r) => ({ frame: slots.slot(r.frame), self: r.self, total: r.total, ...(baseSelf ? { selfDelta: r.self - baseSelf[r.frame]! } : {}) })),
     frames: slots.frames,

@@ -98,6 +98,23 @@ export function cpuSelfByFunction(file: string): Map<string, number> {
 }
 
 /**
+ * Self µs of the function(s) named `name` in a raw .cpuprofile, as DevTools counts it (independent of
+ * the model, on purpose): each sample lasts until the next one, the last until endTime.
+ */
+export function cpuSelfMicros(file: string, name: string): number {
+  const p = readJson<RawCpuProfile>(file);
+  const names = new Map(p.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let clock = p.startTime;
+  const times = p.timeDeltas.map((d) => (clock += d));
+  let self = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    const end = i + 1 < times.length ? times[i + 1]! : Math.max(p.endTime, times[i]!);
+    if (names.get(p.samples[i]!) === name) self += Math.max(0, end - times[i]!);
+  }
+  return self;
+}
+
+/**
  * The program's function with the most self samples: V8's meta nodes, Node's internals and the agent
  * itself are left out (under load, their many small anonymous functions, merged by name, can outweigh
  * a short busy loop).

@@ -228,6 +228,8 @@ describe('Load Run webview', () => {
     assert.equal(await page.getAttribute('table.deltas tbody tr:first-child td:nth-child(4) span', 'class'), 'worse');
     assert.match((await page.textContent('table.deltas tbody tr:first-child td:nth-child(4)')) ?? '', /^\+/);
     assert.doesNotMatch(await bodyText(page), /NaN|Infinity|undefined/);
+    // The grown functions are per request (compareRuns scales the earlier run to this one's requests).
+    assert.match(await bodyText(page), /Functions whose self time per request grew/);
     assert.deepEqual(violations, []);
     assert.deepEqual(errors, []);
     await page.close();

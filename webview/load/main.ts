@@ -292,7 +292,7 @@ function renderCompare(v: LoadCompareView): void {
   });
   app.append(section(l10n.t('Latency and throughput'), table('deltas', ['', l10n.t('before'), l10n.t('after'), l10n.t('change')], rows, [1, 2, 3])));
   if (v.grown.length > 0) {
-    app.append(section(l10n.t('Functions whose self time grew'), table('functions', [l10n.t('function'), l10n.t('grew by'), l10n.t('location')], v.grown.map((g) => [g.location ? sourceLink(g.name, g.url, g.line) : g.name || anonymous(), `+${ms(g.deltaMs)}`, g.location]), [1])));
+    app.append(section(l10n.t('Functions whose self time per request grew'), table('functions', [l10n.t('function'), l10n.t('grew by'), l10n.t('location')], v.grown.map((g) => [g.location ? sourceLink(g.name, g.url, g.line) : g.name || anonymous(), `+${ms(g.deltaMs)}`, g.location]), [1])));
   }
 }
 

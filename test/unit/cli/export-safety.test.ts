@@ -124,13 +124,14 @@ test('diff --normalize: a function\'s growth is a share of the base as scaled, n
   assert.equal(flamelens(['diff', 'base.cpuprofile', 'new.cpuprofile', '--normalize', '--fail-above', '8', '--no-source-maps'], dir).status, 1, 'over an 8% limit');
 });
 
-test('snapshot-diff lists only constructors that grew; a location with a bidi override shows it escaped', async () => {
+test('snapshot-diff lists the constructors that grew, then those that shrank, never the unchanged; a location with a bidi override shows it escaped', async () => {
   const { renderSnapshotDiff } = await import('../../../src/cli/attach');
   const row = (name: string, countDelta: number, selfSizeDelta: number) => ({ name, countBefore: 10, countAfter: 10 + countDelta, countDelta, selfSizeBefore: 100, selfSizeAfter: 100 + selfSizeDelta, selfSizeDelta });
   const same = renderSnapshotDiff({ totalSizeDelta: 0, objectCountDelta: 0, growth: [row('Array', 0, 0), row('Map', -2, -40)] }, 10, 'a → a');
-  assert.match(same, /Growth by constructor:\n {2}\(none\)$/);
+  assert.match(same, /Growth by constructor:\n {2}\(none\)\n\nShrank by constructor:\n.*\n\s+8\s+-2\s+60 B\s+-40 B\s+Map$/);
+  assert.doesNotMatch(same, /Array/);
   const grew = renderSnapshotDiff({ totalSizeDelta: 60, objectCountDelta: 3, growth: [row('Leak', 3, 60), row('Array', 0, 0)] }, 10, 'a → b');
-  assert.match(grew, /Leak/);
+  assert.match(grew, /Leak\n\nShrank by constructor:\n {2}\(none\)$/);
   assert.doesNotMatch(grew, /Array/);
   const { formatLocation } = await import('../../../webview/format');
   // U+202E would display "…/x.js:12" reversed ("21:sj.x/…"); escaped, the line number stays where it is.

@@ -119,7 +119,7 @@ test('load: --baseline reports the p95 growth and the grown function; --fail-abo
   assert.ok(run.baseline.latencyDelta!.p95.deltaPct > 20, JSON.stringify(run.baseline.latencyDelta!.p95));
   assert.ok(run.baseline.grown.some((g) => g.name === 'addedWork'), JSON.stringify(run.baseline.grown));
   assert.match(second.stdout, /REGRESSION above 20%/);
-  assert.match(second.stdout, /Functions whose self time grew most \(full profile diff\):[\s\S]*addedWork/);
+  assert.match(second.stdout, /Functions whose self time grew most \(full profile diff\), per request \(the baseline's \d+ requests scaled to this run's \d+\):[\s\S]*addedWork/);
   assert.equal(run.baseline.grownFrom, 'profiles', 'the baseline\'s profiles are still on disk');
   // Without the baseline's profiles, the grown functions come from the two top-N lists.
   for (const p of readRun(path.join(dir, 'base.json')).profiles) fs.rmSync(p, { force: true });

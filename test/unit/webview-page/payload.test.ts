@@ -39,10 +39,11 @@ describe('webview payloads', () => {
     const diff = diffProfiles(base, profile);
     const m = initMessage(diff, diff, 'diff', defaultViewOptions) as Extract<HostMessage, { type: 'init' }>;
     assert.equal(m.summary.diff, true);
-    // diffFunctions pairs a function that moved (same name and url, another line) with its old self; the
-    // union tree (and so the table) keeps the two apart: compare the functions that did not move.
-    const lines = new Map<string, Set<number>>();
-    for (const f of [...base.frames, ...profile.frames]) lines.set(`${f.functionName}\u0000${f.url}`, (lines.get(`${f.functionName}\u0000${f.url}`) ?? new Set()).add(f.line));
+    // diffFunctions pairs a function that moved (same name and url, another line) with its old self, and
+    // merges same-named functions on one line (marked.esm.js:86 has two parse); the union tree (and so
+    // the table) keeps them apart: compare the functions that did not move and share no line.
+    const lines = new Map<string, Set<string>>();
+    for (const f of [...base.frames, ...profile.frames]) lines.set(`${f.functionName}\u0000${f.url}`, (lines.get(`${f.functionName}\u0000${f.url}`) ?? new Set()).add(`${f.line}:${f.column}`));
     const unmoved = diffFunctions(base, profile).filter((d) => lines.get(`${d.frame.functionName}\u0000${d.frame.url}`)!.size === 1);
     const expected = new Map(unmoved.map((d) => [`${d.frame.functionName}\u0000${d.frame.url}\u0000${d.frame.line}`, d.selfDelta]));
     let compared = 0;
