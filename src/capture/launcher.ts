@@ -9,6 +9,7 @@ import {
   describeThread,
   commandLabel,
   exitCodeFileName,
+  isPackageManagerProcess,
   isSidecarFileName,
   startFileName,
   stopFileName,
@@ -450,6 +451,13 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
     }
     else if (s.state === 'failed') problems.push(`${label} could not save its profile: ${s.errors.join('; ') || 'unknown error'}`);
     else if (s.errors.length > 0) problems.push(`${label}: ${s.errors.join('; ')}`);
+  }
+  // `npm run x` where only npm itself recorded: the program it ran never loaded the agent.
+  const mains = threads.filter((s) => s.isMainThread);
+  if (root && mains.length > 0 && mains.every((s) => isPackageManagerProcess(s.argv))) {
+    problems.push(
+      `only the package manager was profiled (${mains.map(describeThread).join(', ')}): if the script it ran starts Node.js, that process did not load the agent — a script that sets NODE_OPTIONS replaces FlameLens's; add to it instead: NODE_OPTIONS="$NODE_OPTIONS --your-option"`,
+    );
   }
   if (threads.length === 0 && root) {
     const folder = folderProblem();

@@ -133,3 +133,10 @@ export function commandLabel(argv: readonly string[], cwd?: string): string {
 function quoteArg(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }
+
+/** npm/npx/yarn/pnpm themselves load the agent too (NODE_OPTIONS reaches every Node process): never the profile to show first. */
+const packageManager = /(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$|[\\/](?:npm|yarn|pnpm|corepack)[\\/]bin[\\/]/;
+
+export function isPackageManagerProcess(argv: readonly string[]): boolean {
+  return argv.slice(0, 2).some((a) => packageManager.test(a));
+}

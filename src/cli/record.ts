@@ -13,6 +13,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions } from '../protocol';
 import { pushFileQuietly, pushOptionsHelp, pushSettings, pushValueOptions, takeRepeated } from './push';
 import { timeStamp } from '../capture/time-stamp';
+import { isPackageManagerProcess } from '../capture/session';
 
 export const recordHelp = `Usage: flamelens record [options] -- <command> [args…]
 
@@ -153,13 +154,15 @@ export async function recordCommand(argv: string[]): Promise<number> {
     }
   }
 
-  // The busiest main thread is the one to show in full (with `npm run x`, npm itself mostly waits).
+  // The busiest main thread of the program is the one to show in full: not npm's own (with
+  // `npm run x`, npm spends more time starting than a short program runs).
   const byKind = (k: 'cpu' | 'heap') => analysed.filter((a) => a.captured.kind === k);
   for (const kind of ['cpu', 'heap'] as const) {
     const list = byKind(kind);
     if (list.length === 0) continue;
     const mains = list.filter((a) => a.captured.isMainThread);
-    const primary = (mains.length > 0 ? mains : list).reduce((a, b) => (b.busy > a.busy ? b : a));
+    const programs = mains.filter((a) => !isPackageManagerProcess(a.captured.argv));
+    const primary = (programs.length > 0 ? programs : mains.length > 0 ? mains : list).reduce((a, b) => (b.busy > a.busy ? b : a));
     out('');
     out(renderHotspots(primary.hot, `== ${primary.captured.label}: ${kind === 'cpu' ? 'CPU' : 'heap'} ==`));
     const others = list.filter((a) => a !== primary);

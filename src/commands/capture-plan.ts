@@ -3,14 +3,8 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { CapturedProfile } from '../capture/launcher';
+import { isPackageManagerProcess } from '../capture/session';
 import type { Translator } from '../translator';
-
-/** npm/npx/yarn/pnpm themselves load the agent too (NODE_OPTIONS reaches every Node process): never the main profile. */
-const packageManager = /(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$|[\\/](?:npm|yarn|pnpm|corepack)[\\/]bin[\\/]/;
-
-export function isPackageManagerProcess(argv: readonly string[]): boolean {
-  return argv.slice(0, 2).some((a) => packageManager.test(a));
-}
 
 /**
  * The profile to open first: CPU before heap, the program's main thread rather than a package
