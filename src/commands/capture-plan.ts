@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import type { CapturedProfile } from '../capture/launcher';
 import { isPackageManagerProcess } from '../capture/session';
 import type { Translator } from '../translator';
+import { describeFsError } from '../fs-output';
 
 /**
  * The profile to open first: CPU before heap, the program's main thread rather than a package
@@ -70,6 +71,8 @@ export interface LaunchConfig {
   runtimeExecutable?: string;
   runtimeArgs?: string[];
   env?: Record<string, string | null>;
+  /** A dotenv file of variables; `env` wins over it. */
+  envFile?: string;
 }
 
 export interface CommandPlan {
@@ -84,6 +87,8 @@ export interface VariableContext {
   workspaceFolder: string;
   file?: string;
   env: Record<string, string | undefined>;
+  /** Reads a launch's envFile (throws when it cannot). */
+  readFile?: (file: string) => string;
 }
 
 /** Launch configurations FlameLens can run: Node launches (not attach, not browsers). */
@@ -114,11 +119,44 @@ export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
   const command = [sub(c.runtimeExecutable ?? 'node'), ...(c.runtimeArgs ?? []).map(sub), ...(c.program ? [sub(c.program)] : []), ...args.map(sub)];
   const env: Record<string, string> = {};
   const unset: string[] = [];
+  if (typeof c.envFile === 'string' && ctx.readFile) {
+    const file = sub(c.envFile);
+    let text: string;
+    try {
+      text = ctx.readFile(file);
+    } catch (e) {
+      throw new Error(`cannot read the envFile ${file} of "${c.name ?? 'launch'}": ${describeFsError(e)}`);
+    }
+    Object.assign(env, parseEnvFile(text));
+  }
   for (const [k, v] of Object.entries(c.env ?? {})) {
-    if (v === null) unset.push(k);
-    else env[k] = sub(String(v));
+    if (v === null) {
+      unset.push(k);
+      delete env[k];
+    } else env[k] = sub(String(v));
   }
   return { command, cwd: sub(c.cwd ?? ctx.workspaceFolder), env, unset };
+}
+
+/**
+ * A dotenv file as the debugger reads a launch's envFile: `KEY=value` lines (`export ` allowed),
+ * `#` comments, values in single or double quotes (`\n` a newline in double quotes), others trimmed.
+ */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const raw = m[2]!.trim();
+    const quote = raw[0];
+    if ((quote === '"' || quote === "'") && raw.length > 1 && raw.lastIndexOf(quote) > 0) {
+      const inner = raw.slice(1, raw.lastIndexOf(quote));
+      env[m[1]!] = quote === '"' ? inner.replace(/\\n/g, '\n') : inner;
+    } else {
+      env[m[1]!] = raw.replace(/\s+#.*$/, '');
+    }
+  }
+  return env;
 }
 
 /** How a launch finds `node`: the setting, else `node` on PATH, else the editor's own runtime. */

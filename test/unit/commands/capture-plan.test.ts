@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capturedProfileTitle, chooseNode, isNodeLaunch, mainProfile, npmRunCommand, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+import { capturedProfileTitle, chooseNode, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
 
 const profile = (over: Partial<CapturedProfile>): CapturedProfile => ({
@@ -65,6 +65,21 @@ describe('launch configurations', () => {
     assert.equal(plan.cwd, '/w/proj/sub');
     assert.deepEqual(plan.env, { A: '1' });
     assert.deepEqual(plan.unset, ['B']);
+  });
+
+  it("reads envFile (a real file, as the debugger would) under env, which wins; a missing one is an error naming it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flamelens-envfile-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.env'), '# db\nDB_URL=postgres://u@h/db # local\nexport PORT=8080\nA=from-file\nB=gone\nMSG="two\\nlines"\nRAW=\'$HOME #x\'\n');
+      const real = { ...ctx, workspaceFolder: dir, readFile: (f: string) => fs.readFileSync(f, 'utf8') };
+      const plan = planLaunch({ name: 'api', type: 'node', request: 'launch', program: 'a.js', envFile: '${workspaceFolder}/.env', env: { A: '1', B: null } }, real);
+      assert.deepEqual(plan.env, { DB_URL: 'postgres://u@h/db', PORT: '8080', A: '1', MSG: 'two\nlines', RAW: '$HOME #x' });
+      assert.deepEqual(plan.unset, ['B']);
+      assert.throws(() => planLaunch({ name: 'api', type: 'node', request: 'launch', program: 'a.js', envFile: '${workspaceFolder}/missing.env' }, real), (e: Error) => e.message.includes(`${dir}/missing.env`) && e.message.includes('ENOENT'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(parseEnvFile('X=1\r\n  Y = spaced  \r\nnot a line\n'), { X: '1', Y: 'spaced' });
   });
 
   it('keeps only Node launches', () => {
