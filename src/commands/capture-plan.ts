@@ -159,6 +159,29 @@ export function parseEnvFile(text: string): Record<string, string> {
   return env;
 }
 
+/**
+ * The NODE_OPTIONS a debugger launch gets with the agent: added to the configuration's own — from
+ * its `env` (`null`: none), else its envFile (which `env` would replace), else the editor's.
+ */
+export function debugLaunchNodeOptions(
+  config: { env?: Record<string, string | null>; envFile?: unknown },
+  requireOption: string,
+  readFile: (file: string) => string,
+  inherited: string | undefined,
+): string {
+  let base = inherited;
+  if (config.env && Object.prototype.hasOwnProperty.call(config.env, 'NODE_OPTIONS')) base = config.env.NODE_OPTIONS ?? undefined;
+  else if (typeof config.envFile === 'string') {
+    try {
+      const fromFile = parseEnvFile(readFile(config.envFile)).NODE_OPTIONS;
+      if (fromFile !== undefined) base = fromFile;
+    } catch {
+      // The debugger reports an unreadable envFile itself.
+    }
+  }
+  return [base, requireOption].filter(Boolean).join(' ');
+}
+
 /** How a launch finds `node`: the setting, else `node` on PATH, else the editor's own runtime. */
 export type NodeChoice = { from: 'setting' | 'path'; node: string } | { from: 'editor'; node: string; env: Record<string, string> };
 

@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capturedProfileTitle, chooseNode, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+import { capturedProfileTitle, chooseNode, debugLaunchNodeOptions, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
+import { agentRequireOption, agentVariables } from '../../../src/capture/launcher';
+import { buildBundles, scratchDir, writeFiles } from '../../support/capture-helpers';
 
 const profile = (over: Partial<CapturedProfile>): CapturedProfile => ({
   path: '/s/1-0.cpuprofile',
@@ -119,5 +121,32 @@ describe('npmRunCommand', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('debugLaunchNodeOptions', () => {
+  it("keeps the envFile's NODE_OPTIONS (which the debugger would let env replace): a real node loads both its preload and the agent", async () => {
+    const { agent } = await buildBundles();
+    const dir = scratchDir('debug-node-options');
+    writeFiles(dir, {
+      '.env': `NODE_OPTIONS="--require ${path.join(dir, 'pre.js')}"\n`,
+      'pre.js': 'globalThis.preloaded = true;\n',
+      'app.js': 'console.log(globalThis.preloaded === true ? "preloaded" : "not preloaded");\n',
+    });
+    const read = (f: string) => fs.readFileSync(f, 'utf8');
+    const nodeOptions = debugLaunchNodeOptions({ env: { PORT: '1' }, envFile: path.join(dir, '.env') }, agentRequireOption(agent), read, undefined);
+    const out = path.join(dir, 'p');
+    const r = spawnSync(process.execPath, ['app.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...agentVariables({ outDir: out }), NODE_OPTIONS: nodeOptions } });
+    assert.equal(r.stdout.trim(), 'preloaded', r.stderr);
+    assert.ok(fs.readdirSync(out).some((f) => f.endsWith('.cpuprofile')), 'the agent recorded too');
+  });
+
+  it("env's NODE_OPTIONS wins over the envFile's, null means none; without either, the editor's", () => {
+    const read = () => 'NODE_OPTIONS=--from-file\n';
+    assert.equal(debugLaunchNodeOptions({ env: { NODE_OPTIONS: '--own' }, envFile: '/x/.env' }, '--require a', read, '--host'), '--own --require a');
+    assert.equal(debugLaunchNodeOptions({ env: { NODE_OPTIONS: null } }, '--require a', read, '--host'), '--require a');
+    assert.equal(debugLaunchNodeOptions({ envFile: '/x/.env' }, '--require a', read, '--host'), '--from-file --require a');
+    assert.equal(debugLaunchNodeOptions({ envFile: '/missing' }, '--require a', () => { throw new Error('ENOENT'); }, '--host'), '--host --require a');
+    assert.equal(debugLaunchNodeOptions({}, '--require a', read, undefined), '--require a');
   });
 });
