@@ -66,6 +66,11 @@ describe('terminalCommand (Windows) and parseExitStatus', () => {
     assert.equal(t.env.NODE_OPTIONS, '--x --require "a.js"');
     assert.equal(terminalCommand('npm start', {}, '--require "a.js"', 'win32', undefined).shellPath, 'cmd.exe');
   });
+  it("Windows adds the agent to the program's own NODE_OPTIONS (launch.json env, envFile); null means none", () => {
+    const own = terminalCommand(['node.exe', 'app.js'], { FLAMELENS_DIR: 'C:\\s' }, '--require "a.js"', 'win32', '--editor', { NODE_OPTIONS: '--max-old-space-size=4096', PORT: '3000', DROP: null });
+    assert.deepEqual(own.env, { NODE_OPTIONS: '--max-old-space-size=4096 --require "a.js"', PORT: '3000', DROP: null, FLAMELENS_DIR: 'C:\\s' });
+    assert.equal(terminalCommand(['node.exe'], {}, '--require "a.js"', 'win32', '--editor', { NODE_OPTIONS: null }).env.NODE_OPTIONS, '--require "a.js"');
+  });
   it('parses codes and signals; junk is undefined', () => {
     assert.deepEqual(parseExitStatus('0\n', os.constants.signals), { code: 0, signal: null });
     assert.deepEqual(parseExitStatus('130\n', os.constants.signals), { code: null, signal: 'SIGINT' });
