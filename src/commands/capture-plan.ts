@@ -87,6 +87,8 @@ export interface VariableContext {
   workspaceFolder: string;
   file?: string;
   env: Record<string, string | undefined>;
+  /** For ${userHome}. */
+  home?: string;
   /** Reads a launch's envFile (throws when it cannot). */
   readFile?: (file: string) => string;
 }
@@ -101,21 +103,54 @@ export function isDebuggerNodeLaunch(c: LaunchConfig): boolean {
   return (c.type === 'node' || c.type === 'pwa-node' || c.type === 'node-terminal') && c.request === 'launch';
 }
 
-/** ${workspaceFolder}, ${workspaceFolderBasename}, ${file}, ${fileDirname}, ${env:NAME}, ${cwd}; unknown variables stay as written. */
+/**
+ * VS Code's predefined variables (${workspaceFolder}, ${file}, ${fileBasenameNoExtension},
+ * ${relativeFile}, ${userHome}, ${/}, ${env:NAME}, …); unknown ones (and ${file…} with no file) stay as written.
+ */
 export function substitute(text: string, ctx: VariableContext): string {
+  const sep = /^[A-Za-z]:[\\/]|\\/.test(ctx.workspaceFolder) ? '\\' : '/';
+  const base = (p: string) => p.split(/[\\/]/).pop() ?? '';
+  const dir = (p: string) => p.replace(/[\\/][^\\/]*$/, '');
+  const relative = (p: string) => {
+    const root = ctx.workspaceFolder.replace(/[\\/]+$/, '');
+    return p.startsWith(root) && /[\\/]/.test(p[root.length] ?? '') ? p.slice(root.length + 1) : p;
+  };
   return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
     if (name === 'workspaceFolder' || name === 'workspaceRoot' || name === 'cwd') return ctx.workspaceFolder;
-    if (name === 'workspaceFolderBasename') return ctx.workspaceFolder.split(/[\\/]/).pop() ?? '';
-    if (name === 'file' && ctx.file) return ctx.file;
-    if (name === 'fileDirname' && ctx.file) return ctx.file.replace(/[\\/][^\\/]*$/, '');
+    if (name === 'workspaceFolderBasename') return base(ctx.workspaceFolder);
+    if (name === 'pathSeparator' || name === '/') return sep;
+    if (name === 'userHome' && ctx.home) return ctx.home;
     if (name.startsWith('env:')) return ctx.env[name.slice(4)] ?? '';
-    return whole;
+    const file = ctx.file;
+    if (!file) return whole;
+    const fileName = base(file);
+    const dot = fileName.lastIndexOf('.');
+    switch (name) {
+      case 'file':
+        return file;
+      case 'fileDirname':
+        return dir(file);
+      case 'fileBasename':
+        return fileName;
+      case 'fileBasenameNoExtension':
+        return dot > 0 ? fileName.slice(0, dot) : fileName;
+      case 'fileExtname':
+        return dot > 0 ? fileName.slice(dot) : '';
+      case 'fileDirnameBasename':
+        return base(dir(file));
+      case 'relativeFile':
+        return relative(file);
+      case 'relativeFileDirname':
+        return relative(dir(file));
+      default:
+        return whole;
+    }
   });
 }
 
 export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
   const sub = (s: string) => substitute(s, ctx);
-  const args = typeof c.args === 'string' ? c.args.split(/\s+/).filter(Boolean) : (c.args ?? []);
+  const args = typeof c.args === 'string' ? splitWords(c.args) : (c.args ?? []);
   const command = [sub(c.runtimeExecutable ?? 'node'), ...(c.runtimeArgs ?? []).map(sub), ...(c.program ? [sub(c.program)] : []), ...args.map(sub)];
   const env: Record<string, string> = {};
   const unset: string[] = [];
@@ -136,6 +171,33 @@ export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
     } else env[k] = sub(String(v));
   }
   return { command, cwd: sub(c.cwd ?? ctx.workspaceFolder), env, unset };
+}
+
+/** A command line's words as a shell splits them: quotes keep spaces (`--name "a b"`), a backslash escapes outside single quotes. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === '\\')) word += line[++i]!;
+      else word += ch;
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (ch === '\\' && i + 1 < line.length && line[i + 1] !== '\\' && /[\s"'$]/.test(line[i + 1]!)) {
+      word = (word ?? '') + line[++i]!;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
 }
 
 /**

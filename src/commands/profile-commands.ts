@@ -2,6 +2,7 @@
 // launch configuration. Each turns the user's choice into a CaptureRequest (the pick* functions,
 // which Profile Under Load… asks with too).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type CommandPlan, type LaunchConfig } from './capture-plan';
@@ -142,6 +143,7 @@ function requestFromLaunchItem(picked: LaunchItem): CaptureRequest | undefined {
       workspaceFolder: picked.folder.uri.fsPath,
       file: vscode.window.activeTextEditor?.document.uri.fsPath,
       env: process.env,
+      home: os.homedir(),
       readFile: (file) => fs.readFileSync(path.resolve(picked.folder.uri.fsPath, file), 'utf8'),
     });
   } catch (e) {

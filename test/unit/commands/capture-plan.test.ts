@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capturedProfileTitle, chooseNode, debugLaunchNodeOptions, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+import { capturedProfileTitle, chooseNode, debugLaunchNodeOptions, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planLaunch, profilePickItem, splitWords, substitute } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
 import { agentRequireOption, agentVariables } from '../../../src/capture/launcher';
 import { buildBundles, scratchDir, writeFiles } from '../../support/capture-helpers';
@@ -58,6 +58,17 @@ describe('launch configurations', () => {
     assert.equal(substitute('${workspaceFolder}/x ${workspaceFolderBasename} ${fileDirname} ${env:HOME} ${input:foo}', ctx), '/w/proj/x proj /w/proj/src /home/u ${input:foo}');
   });
 
+  it('substitutes the file variables launch.json templates use, on POSIX and Windows paths', () => {
+    assert.equal(
+      substitute('${fileBasename}|${fileBasenameNoExtension}|${fileExtname}|${relativeFile}|${relativeFileDirname}|${fileDirnameBasename}|${userHome}${/}x', { ...ctx, home: '/home/u' }),
+      'a.js|a|.js|src/a.js|src|src|/home/u/x',
+    );
+    const win = { workspaceFolder: 'C:\\w\\my proj', file: 'C:\\w\\my proj\\src\\app.test.ts', env: {} };
+    assert.equal(substitute('${relativeFile} ${fileBasenameNoExtension} ${fileDirname}${pathSeparator}dist', win), 'src\\app.test.ts app.test C:\\w\\my proj\\src\\dist');
+    // No open file: left as written (the program then names what is missing).
+    assert.equal(substitute('${fileBasename}', { workspaceFolder: '/w', env: {} }), '${fileBasename}');
+  });
+
   it('builds runtime, runtimeArgs, program and args; env with nulls unset', () => {
     const plan = planLaunch(
       { type: 'node', request: 'launch', program: '${workspaceFolder}/server.js', args: ['--port', '3000'], runtimeArgs: ['--max-old-space-size=512'], cwd: '${workspaceFolder}/sub', env: { A: '1', B: null } },
@@ -82,6 +93,13 @@ describe('launch configurations', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     assert.deepEqual(parseEnvFile('X=1\r\n  Y = spaced  \r\nnot a line\n'), { X: '1', Y: 'spaced' });
+  });
+
+  it('a string of args is split as a shell would: quoted words keep their spaces', () => {
+    const plan = planLaunch({ type: 'node', request: 'launch', program: '/w/a.js', args: `--name "my app" --glob='src/**/*.js' plain\\ word "" C:\\dir\\x` }, ctx);
+    assert.deepEqual(plan.command, ['node', '/w/a.js', '--name', 'my app', '--glob=src/**/*.js', 'plain word', '', 'C:\\dir\\x']);
+    assert.deepEqual(splitWords('  a   b  '), ['a', 'b']);
+    assert.deepEqual(splitWords(`"say \\"hi\\""`), ['say "hi"']);
   });
 
   it('keeps only Node launches', () => {
