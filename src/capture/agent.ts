@@ -41,7 +41,8 @@ import { callFramesOf, embeddedMapsKey, inMemorySourceMaps } from './agent-sourc
 import { pathToFileURL } from 'node:url';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
-const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+// SIGUSR2 too: nodemon (and other restarters) end the program with it by default.
+const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR2'] as const;
 type HandledSignal = (typeof handledSignals)[number];
 
 interface AgentConfig {

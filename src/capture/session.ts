@@ -6,7 +6,7 @@
 //   <pid>-<threadId>.json         sidecar (AgentSidecar), written at start and rewritten when saved
 //   <pid>-<threadId>.cpuprofile   DevTools CPU profile          (when CPU profiling)
 //   <pid>-<threadId>.heapprofile  DevTools sampling heap profile (when heap profiling)
-//   <pid>.signals                 one line per SIGINT/SIGTERM/SIGHUP the process received ("SIGINT <epoch ms>"):
+//   <pid>.signals                 one line per SIGINT/SIGTERM/SIGHUP/SIGUSR2 the process received ("SIGINT <epoch ms>"):
 //                                 tells the launcher a signal reached the program, so it is not sent twice
 //   stop                          control file: its existence asks every agent to stop recording; its
 //                                 first word is the reason ('duration' when the launcher's time limit ran out)
@@ -62,7 +62,8 @@ export type StopReason =
   | 'duration' // FLAMELENS_DURATION_MS elapsed
   | 'SIGINT'
   | 'SIGTERM'
-  | 'SIGHUP';
+  | 'SIGHUP'
+  | 'SIGUSR2';
 
 export interface SidecarFile {
   kind: CaptureKind;

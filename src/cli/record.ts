@@ -40,7 +40,7 @@ ${pushOptionsHelp}
 
 The command may also be one quoted shell command line: flamelens record -- "npm run build".
 Profiles are saved when each process or thread ends (normally, process.exit(), uncaught
-exception, SIGINT/SIGTERM/SIGHUP) or when --duration elapses. A process killed with SIGKILL
+exception, SIGINT/SIGTERM/SIGHUP/SIGUSR2) or when --duration elapses. A process killed with SIGKILL
 cannot save and is listed as missing. Ctrl+C stops the program as usual and keeps its profile
 (the program gets it once); a signal sent to flamelens alone is passed on to the program.
 

@@ -197,6 +197,26 @@ test('SIGTERM: the profile is written and the program still dies by the signal',
   assert.deepEqual(r.problems, []);
 });
 
+test("SIGUSR2 (nodemon's restart signal) to a child without a handler: it saves, then dies by the signal as before", async () => {
+  const dir = scratchDir('capture-sigusr2');
+  writeFiles(dir, {
+    'watcher.js': `const child = require('node:child_process').fork(__dirname + '/app.js');
+child.on('message', () => child.kill('SIGUSR2'));
+child.on('exit', (code, signal) => console.log('app ended by ' + signal));
+`,
+    'app.js': `${busyFunction('appWork', 150)}appWork();\nprocess.send('ready');\nsetInterval(() => {}, 1000);\n`,
+  });
+  const h = await startCapture({ command: ['node', 'watcher.js'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe' });
+  let out = '';
+  h.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const r = await h.done;
+  assert.equal(out.trim(), 'app ended by SIGUSR2');
+  const p = mainProfileOf(r, 'app.js');
+  assert.equal(p.stopReason, 'SIGUSR2');
+  assert.equal(hottestCpuFunction(p.path), 'appWork');
+  assert.deepEqual(r.problems, []);
+});
+
 test('a child killed with SIGKILL is reported as missing; the others are kept', async () => {
   const dir = scratchDir('capture-sigkill');
   writeFiles(dir, {
