@@ -9,6 +9,7 @@ import { intOption, numberOption, parseArgs, parseDuration, UsageError, type Par
 import { displayLocation, InputError } from './analyze';
 import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, quote, warn, writeFileAtomic } from './io';
+import { claimNewFolder } from '../fs-output';
 import { parseTarget } from './attach';
 import type { Progress, RequestSpec } from '../load/driver';
 import { asLoadRun, compareRuns, externalToolFailed, runPassed, type LoadConfig, type LoadRun } from '../load/run';
@@ -150,8 +151,10 @@ function readBaseline(file: string): LoadRun {
   return run;
 }
 
+/** A new folder per run (see record's). */
 function defaultOutDir(): string {
-  return path.join('flamelens-profiles', `load-${timeStamp()}`);
+  const base = path.join('flamelens-profiles', `load-${timeStamp()}`);
+  return claimNewFolder(base) ?? base;
 }
 
 function durationOption(args: ParsedArgs, name: string, fallbackMs: number, allowZero = false): number {

@@ -6,6 +6,7 @@ import { hotspots, loadProfileFile, displayLocation, InputError, type Hotspots }
 import { writeHtmlReport } from './html-report';
 import { renderHotspots, location } from './text';
 import { ensureWritableDir, info, out, warn } from './io';
+import { claimNewFolder } from '../fs-output';
 import { escapeControlText } from '../model/escape-text';
 import { startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { formatValue } from '../model/format';
@@ -52,8 +53,10 @@ A failed --push is a warning: the profiles stay in --out and the exit code stays
 /** How long a program stopped by --stop-after-duration gets between SIGTERM and SIGKILL. */
 const stopGraceMs = 10_000;
 
+/** A new folder per run: another run started in the same second must not share it (it would wait for and report that run's programs). */
 function defaultOutDir(): string {
-  return path.join('flamelens-profiles', `${timeStamp()}`);
+  const base = path.join('flamelens-profiles', `${timeStamp()}`);
+  return claimNewFolder(base) ?? base;
 }
 
 interface Analysed {
@@ -89,7 +92,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   if (stopAfterDuration && durationMs === undefined) throw new UsageError('--stop-after-duration needs --duration');
   const waitText = args.values.get('wait');
   const waitMs = waitText === undefined ? 30_000 : parseDuration(waitText, 's', '--wait');
-  const outDir = args.values.get('out') ?? defaultOutDir();
+  const outOption = args.values.get('out');
   const pushUrl = args.values.get('push');
   // The push target is checked before anything runs; nothing is sent without --push.
   const push = pushUrl !== undefined ? pushSettings(pushUrl, args, labels.values) : undefined;
@@ -109,6 +112,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
 
   const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
   // Before anything runs: an --out that cannot be written fails now, with its real cause.
+  const outDir = outOption ?? defaultOutDir();
   ensureWritableDir(outDir);
   info(`recording ${kinds} of \`${command.join(' ')}\` into ${displayLocation(path.resolve(outDir), cwd)}/`);
   const handle = await startCapture({
