@@ -131,6 +131,36 @@ envWorkerHot();
   assert.equal(hottestCpuFunction(worker.find((p) => p.kind === 'cpu')!.path), 'envWorkerHot');
 });
 
+test('node --max-old-space-size (flags a worker refuses when given explicitly) with workers given their own env: the program runs as without the agent, and the workers are recorded', async () => {
+  const dir = scratchDir('capture-worker-env-flags');
+  writeFiles(dir, {
+    'main.js': `const { Worker } = require('node:worker_threads');
+class Pool extends Worker { kind() { return 'pool'; } }
+const a = new Worker(__dirname + '/w.js', { env: {} });
+const b = new Pool(__dirname + '/w.js', { env: { A: '1' } });
+console.log(b.kind(), b instanceof Worker, a.constructor === Worker);
+for (const w of [a, b]) w.on('message', (m) => console.log(m)).on('error', (e) => console.log('error ' + e.message));
+`,
+    'w.js': `${busyFunction('flagWorkerHot', 200)}
+flagWorkerHot();
+require('node:worker_threads').parentPort.postMessage('worker done');
+`,
+  });
+  const command = ['node', '--max-old-space-size=200', '--stack-size=900', 'main.js'];
+  const plain = spawnSync(process.execPath, command.slice(1), { cwd: dir, encoding: 'utf8' });
+  assert.equal(plain.stdout, 'pool true true\nworker done\nworker done\n', plain.stderr);
+  const h = await startCapture({ command, cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe' });
+  let out = '';
+  h.child.stdout!.on('data', (d: Buffer) => (out += d));
+  const r = await h.done;
+  assert.equal(out, plain.stdout);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.problems, []);
+  const workers = r.profiles.filter((p) => !p.isMainThread);
+  assert.equal(workers.length, 2);
+  for (const w of workers) assert.equal(hottestCpuFunction(w.path), 'flagWorkerHot');
+});
+
 test('an ES module program and its module worker are captured with --require alone', async () => {
   const dir = scratchDir('capture-esm');
   writeFiles(dir, {
