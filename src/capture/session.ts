@@ -3,7 +3,8 @@
 // and files: the agent has no port, no socket and no way to talk back.
 //
 // Session folder layout, one set per JavaScript thread (main thread or worker) of every process:
-//   <pid>-<threadId>.json         sidecar (AgentSidecar), written at start and rewritten when saved
+//   <pid>-<threadId>.json         sidecar (AgentSidecar), written at start and rewritten when saved; a thread
+//                                 whose name is taken (a reused pid) adds -2, -3…: nothing is overwritten
 //   <pid>-<threadId>.cpuprofile   DevTools CPU profile          (when CPU profiling)
 //   <pid>-<threadId>.heapprofile  DevTools sampling heap profile (when heap profiling)
 //   <pid>.signals                 one line per SIGINT/SIGTERM/SIGHUP/SIGUSR2 the process received ("SIGINT <epoch ms>"):
@@ -97,19 +98,23 @@ export interface AgentSidecar {
   errors: string[];
 }
 
-export function threadBaseName(pid: number, threadId: number): string {
-  return `${pid}-${threadId}`;
+/**
+ * `<pid>-<threadId>`, or `<pid>-<threadId>-<n>` for the n-th thread of that name in one folder: a
+ * pid the system reused (long sessions, pid_max 32768 in containers), or an earlier run's files.
+ */
+export function threadBaseName(pid: number, threadId: number, n = 1): string {
+  return n > 1 ? `${pid}-${threadId}-${n}` : `${pid}-${threadId}`;
 }
 
-export function profileFileName(pid: number, threadId: number, kind: CaptureKind): string {
-  return `${threadBaseName(pid, threadId)}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;
+export function profileFileName(base: string, kind: CaptureKind): string {
+  return `${base}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;
 }
 
-export function sidecarFileName(pid: number, threadId: number): string {
-  return `${threadBaseName(pid, threadId)}.json`;
+export function sidecarFileName(base: string): string {
+  return `${base}.json`;
 }
 
-const sidecarPattern = /^(\d+)-(\d+)\.json$/;
+const sidecarPattern = /^(\d+)-(\d+)(?:-\d+)?\.json$/;
 
 export function isSidecarFileName(name: string): boolean {
   return sidecarPattern.test(name);

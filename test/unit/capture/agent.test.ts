@@ -390,6 +390,27 @@ setTimeout(() => { console.log('later'); process.exitCode = 3; }, 50);
   assert.equal(r.profiles.length, 1);
 });
 
+test('a process whose pid already has files in the folder (a reused pid, an earlier run) writes beside them, never over them', async () => {
+  const dir = scratchDir('capture-pid-reuse');
+  writeFiles(dir, { 'app.js': `${busyFunction('reusedPidWork', 150)}reusedPidWork();\n` });
+  const sessionDir = path.join(dir, 's');
+  // Recording waits for the start file, so the earlier files can be put under this very pid first.
+  const h = await startCapture({ command: ['node', 'app.js'], cwd: dir, outDir: sessionDir, agentPath, stdio: 'pipe', waitForStart: true });
+  const earlier = { json: path.join(sessionDir, `${h.pid}-0.json`), profile: path.join(sessionDir, `${h.pid}-0.cpuprofile`) };
+  const sidecar = { version: 1, pid: h.pid, ppid: 1, threadId: 0, isMainThread: true, argv: ['node', 'earlier.js'], execArgv: [], cwd: dir, nodeVersion: process.version, kinds: ['cpu'], startTime: 1, endTime: 2, state: 'saved', files: [{ kind: 'cpu', file: path.basename(earlier.profile) }], errors: [] };
+  fs.writeFileSync(earlier.json, JSON.stringify(sidecar));
+  fs.writeFileSync(earlier.profile, '{"earlier":true}');
+  assert.equal(await h.start(), 1);
+  const r = await h.done;
+  assert.deepEqual(r.problems, []);
+  assert.equal(fs.readFileSync(earlier.profile, 'utf8'), '{"earlier":true}', 'the earlier profile is untouched');
+  assert.equal(readJson<AgentSidecar>(earlier.json).argv[1], 'earlier.js');
+  const p = mainProfileOf(r, 'app.js');
+  assert.equal(path.basename(p.path), `${h.pid}-0-2.cpuprofile`);
+  assert.equal(hottestCpuFunction(p.path), 'reusedPidWork');
+  assert.deepEqual(collectSession(sessionDir).profiles.map((x) => path.basename(x.path)).sort(), [`${h.pid}-0-2.cpuprofile`, `${h.pid}-0.cpuprofile`]);
+});
+
 test('a shell command line profiles every node process it runs', async () => {
   const dir = scratchDir('capture-shell');
   writeFiles(dir, { 'a.js': `${busyFunction('stepA', 300)}stepA();\n`, 'b.js': `${busyFunction('stepB', 300)}stepB();\n` });
