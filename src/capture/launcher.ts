@@ -159,7 +159,8 @@ export function agentVariables(opts: Pick<CaptureOptions, 'outDir' | 'cpu' | 'he
 export function agentEnvironment(opts: Omit<CaptureOptions, 'command'>, agentPath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
   env.NODE_OPTIONS = [env.NODE_OPTIONS, agentRequireOption(agentPath)].filter(Boolean).join(' ');
-  delete env[agentEnv.waitForStart];
+  // An outer recording's settings (flamelens run inside a recorded program) are not this one's.
+  for (const name of Object.values(agentEnv)) delete env[name];
   return Object.assign(env, agentVariables(opts));
 }
 

@@ -47,9 +47,11 @@ export function terminalCommand(
   programEnv: Record<string, string | null> = {},
 ): TerminalCommand {
   const argv = typeof command === 'string' ? undefined : [...command];
+  // The editor's environment may carry an outer recording's settings: unset those not given here.
+  const vars: Record<string, string | null> = { ...Object.fromEntries(Object.values(agentEnv).map((name) => [name, null])), ...agentVars };
   if (platform === 'win32') {
     const base = Object.prototype.hasOwnProperty.call(programEnv, 'NODE_OPTIONS') ? programEnv.NODE_OPTIONS : nodeOptions;
-    const env = { ...programEnv, ...agentVars, NODE_OPTIONS: [base, requireOption].filter(Boolean).join(' ') };
+    const env = { ...programEnv, ...vars, NODE_OPTIONS: [base, requireOption].filter(Boolean).join(' ') };
     if (argv && argv[0] !== undefined) return { shellPath: argv[0], shellArgs: argv.slice(1), env };
     return { shellPath: 'cmd.exe', shellArgs: ['/d', '/s', '/c', typeof command === 'string' ? command : ''], env };
   }
@@ -59,7 +61,7 @@ export function terminalCommand(
     shellPath: '/bin/sh',
     shellArgs: ['-c', posixWrapper, 'flamelens', ...program],
     // The wrapper adds the agent to the NODE_OPTIONS it finds (the program's, else the terminal's).
-    env: { ...programEnv, ...agentVars, [requireVar]: requireOption, [labelVar]: label },
+    env: { ...programEnv, ...vars, [requireVar]: requireOption, [labelVar]: label },
   };
 }
 

@@ -411,6 +411,22 @@ test('a process whose pid already has files in the folder (a reused pid, an earl
   assert.deepEqual(collectSession(sessionDir).profiles.map((x) => path.basename(x.path)).sort(), [`${h.pid}-0-2.cpuprofile`, `${h.pid}-0.cpuprofile`]);
 });
 
+test("an outer recording's settings in the environment (flamelens run inside a recorded program) do not apply to this one", async () => {
+  const dir = scratchDir('capture-outer-env');
+  writeFiles(dir, { 'ticks.js': `${busyFunction('tickWork', 15)}\nlet n = 0;\nconst t = setInterval(() => { tickWork(); if (++n === 20) clearInterval(t); }, 20);\n` });
+  const h = await startCapture({
+    command: ['node', 'ticks.js'],
+    cwd: dir,
+    outDir: path.join(dir, 's'),
+    agentPath,
+    stdio: 'pipe',
+    env: { ...process.env, FLAMELENS_DURATION_MS: '50', FLAMELENS_HEAP: '1', FLAMELENS_WAIT_FOR_START: '1' },
+  });
+  const r = await h.done;
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.profiles.map((p) => [p.kind, p.stopReason]), [['cpu', 'exit']], 'CPU only, recorded to the end');
+});
+
 test('a shell command line profiles every node process it runs', async () => {
   const dir = scratchDir('capture-shell');
   writeFiles(dir, { 'a.js': `${busyFunction('stepA', 300)}stepA();\n`, 'b.js': `${busyFunction('stepB', 300)}stepB();\n` });
