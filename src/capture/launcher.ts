@@ -245,8 +245,12 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         awaited = [];
         return result;
       });
+      // A shell command line's shell is only a wrapper: ending it alone leaves the program it runs
+      // (`node a.js && node b.js`) orphaned and running. Its Node.js children get the signal too.
+      const shellChildren = (): number[] =>
+        typeof opts.command === 'string' ? readSidecars(sessionDir, since).filter((s) => s.isMainThread && s.ppid === pid && isAlive(s.pid)).map((s) => s.pid) : [];
       const relay = new SignalRelay(sessionDir, {
-        targets: () => (rootRunning() ? [pid] : awaited.filter(isAlive)),
+        targets: () => (rootRunning() ? [pid, ...shellChildren()] : awaited.filter(isAlive)),
         recorded: () => readSidecars(sessionDir, since).filter((s) => s.isMainThread && isAlive(s.pid)).map((s) => s.pid),
       });
       resolve({
