@@ -98,7 +98,7 @@ export interface CaptureHandle {
   start(timeoutMs?: number): Promise<number>;
   /** What the session folder holds now (profiles saved so far; the program may still run). */
   collect(): CaptureResult;
-  /** Sends a signal (default SIGTERM) to the launched process. */
+  /** Sends a signal (default SIGTERM) to the launched process (and, for a shell command line, to the Node.js processes its shell runs). */
   kill(signal?: NodeJS.Signals): void;
   /**
    * Passes on a signal the caller itself received, unless the program already got it (same process
@@ -262,7 +262,15 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         start: (timeoutMs = 10_000) => requestStart(sessionDir, timeoutMs),
         collect: () => collectSession(sessionDir, undefined, since),
         kill: (sig: NodeJS.Signals = 'SIGTERM') => {
+          const children = shellChildren();
           if (rootRunning()) child.kill(sig);
+          for (const p of children) {
+            try {
+              process.kill(p, sig);
+            } catch {
+              // Ended meanwhile.
+            }
+          }
         },
         relaySignal: (sig) => relay.relay(sig),
         done,
