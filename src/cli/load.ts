@@ -248,7 +248,8 @@ export async function loadCommand(argv: string[]): Promise<number> {
 
   const heap = args.flags.has('heap');
   const only = command.length === 1 ? command[0] : undefined;
-  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
+  // (Unless it names a file: an executable whose path has a space is run as it is.)
+  const shellLine = only !== undefined && /\s/.test(only) && !fs.existsSync(only) ? only : undefined;
   if (attachTarget) info(`recording ${attachText} (already running) during the measured load only, into ${displayLocation(path.resolve(outDir), cwd)}/; it is left running`);
   else info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/; reported over the measured load only)`);
   // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.

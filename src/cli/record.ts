@@ -1,4 +1,5 @@
 // `flamelens record -- <command…>`: runs a program with the capture agent, then reports.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { intOption, parseArgs, parseDuration, UsageError } from './args';
@@ -108,7 +109,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   // One argument with spaces is a shell command line ("npm run build"); otherwise an argv.
   const only = command.length === 1 ? command[0] : undefined;
-  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
+  // (Unless it names a file: an executable whose path has a space is run as it is.)
+  const shellLine = only !== undefined && /\s/.test(only) && !fs.existsSync(only) ? only : undefined;
 
   const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
   // Before anything runs: an --out that cannot be written fails now, with its real cause.
