@@ -13,11 +13,12 @@ import {
   isSidecarFileName,
   startFileName,
   stopFileName,
+  stopPollMs,
   type AgentSidecar,
   type CaptureKind,
   type StopReason,
 } from './session';
-import { describeFsError, probeWritableDir } from '../fs-output';
+import { describeFsError, makeFolders, probeWritableDir } from '../fs-output';
 
 export interface CaptureOptions {
   /** argv to run directly, or one string run through the system shell. */
@@ -315,11 +316,17 @@ function unwritableReason(sessionDir: string): string | undefined {
 
 /** Asks every agent of the session to stop recording; the programs keep running. */
 export async function requestStop(sessionDir: string, timeoutMs = 10_000, since = 0, reason: 'manual' | 'duration' = 'manual'): Promise<void> {
+  // A session folder removed meanwhile (a clean step, the user) is made again: the agents still
+  // hold their profiles and save them there once they see the stop file.
+  const remade = makeFolders(sessionDir) !== undefined;
   fs.writeFileSync(path.join(sessionDir, stopFileName), `${reason} ${Date.now()}\n`);
   const deadline = Date.now() + timeoutMs;
+  // Remade, it names no thread until they save: give them a few of their polls to.
+  const quietUntil = remade ? Date.now() + Math.min(timeoutMs, 10 * stopPollMs) : 0;
   while (Date.now() < deadline) {
-    const live = readSidecars(sessionDir, since).filter((s) => s.state === 'recording' && isAlive(s.pid));
-    if (live.length === 0) return;
+    const sidecars = readSidecars(sessionDir, since);
+    const live = sidecars.filter((s) => s.state === 'recording' && isAlive(s.pid));
+    if (live.length === 0 && (sidecars.length > 0 || Date.now() >= quietUntil)) return;
     await sleep(50);
   }
 }

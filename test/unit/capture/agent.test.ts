@@ -310,6 +310,25 @@ const end = Date.now() + 2000;
   assert.ok((prof.endTime - prof.startTime) / 1000 < 1900, `recorded ${(prof.endTime - prof.startTime) / 1000} ms of a 2000 ms run`);
 });
 
+test('a manual stop after the session folder was removed (a clean step, the user) still saves the profile there', async () => {
+  const dir = scratchDir('capture-folder-removed');
+  writeFiles(dir, { 'serve.js': `${busyFunction('keptWork', 10)}setInterval(keptWork, 20);\nconsole.log('ready');\n` });
+  const h = await startCapture({ command: ['node', 'serve.js'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe' });
+  try {
+    await new Promise<void>((res) => h.child.stdout!.once('data', () => res()));
+    await new Promise((res) => setTimeout(res, 300));
+    fs.rmSync(h.sessionDir, { recursive: true, force: true });
+    await h.stop();
+    const mid = collectSession(h.sessionDir);
+    assert.equal(mid.profiles.length, 1, mid.problems.join(' | '));
+    assert.equal(mid.profiles[0]!.stopReason, 'manual');
+    assert.equal(hottestCpuFunction(mid.profiles[0]!.path), 'keptWork');
+  } finally {
+    h.kill('SIGKILL');
+    await h.done;
+  }
+});
+
 test('a duration limit stops recording early', async () => {
   const dir = scratchDir('capture-duration');
   writeFiles(dir, { 'run.js': `${busyFunction('chunk', 10)}\nconst end = Date.now() + 2000;\n(function loop() { chunk(); if (Date.now() < end) setImmediate(loop); })();\n` });
