@@ -86,6 +86,35 @@ export function makeFolders(dir: string): string | undefined {
   return missing.length > 0 ? missing[missing.length - 1] : undefined;
 }
 
+/**
+ * A new folder of its own: `base`, else `base-2`, `base-3`… (created here, atomically, so two runs
+ * started in the same second by different processes never share one and mistake each other's
+ * programs for their own). Undefined when none could be made: the caller's writability check says why.
+ */
+export function claimNewFolder(base: string): string | undefined {
+  try {
+    makeFolders(path.dirname(path.resolve(base)));
+    for (let n = 1; n < 1000; n++) {
+      const candidate = n === 1 ? base : `${base}-${n}`;
+      try {
+        fs.mkdirSync(candidate);
+        return candidate;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+      }
+    }
+  } catch {
+    // Reported by the caller's writability check.
+  }
+  return undefined;
+}
+
+/** `base`, else `base-2`, `base-3`…: the first that does not exist yet (one process: nothing races it). */
+export function unusedPath(base: string, exists: (p: string) => boolean = fs.existsSync): string {
+  for (let n = 2; exists(base) && n < 1000; n++) if (!exists(`${base}-${n}`)) return `${base}-${n}`;
+  return base;
+}
+
 /** Removes `dir` and its parents up to and including `created` (what a mkdir -p made), while empty. */
 export function removeEmptyFolders(dir: string, created: string | undefined): void {
   if (!created) return;

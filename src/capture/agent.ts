@@ -18,6 +18,7 @@ import {
   profileFileName,
   sidecarFileName,
   signalsFileName,
+  threadBaseName,
   startFileName,
   stopFileName,
   stopPollMs,
@@ -41,7 +42,8 @@ import { callFramesOf, embeddedMapsKey, inMemorySourceMaps } from './agent-sourc
 import { pathToFileURL } from 'node:url';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
-const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+// SIGUSR2 too: nodemon (and other restarters) end the program with it by default.
+const handledSignals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR2'] as const;
 type HandledSignal = (typeof handledSignals)[number];
 
 interface AgentConfig {
@@ -122,6 +124,8 @@ class Recorder {
   private readonly session = new inspector.Session();
   private readonly sidecar: AgentSidecar;
   private readonly sidecarPath: string;
+  /** This thread's file names (see threadBaseName), claimed in the session folder. */
+  private readonly baseName: string;
   private stopped = false;
   private readonly relay: WorkerRelay;
   private readonly registry = new WorkerRegistry();
@@ -143,6 +147,7 @@ class Recorder {
     const kinds: CaptureKind[] = [];
     if (config.cpu) kinds.push('cpu');
     if (config.heap) kinds.push('heap');
+    this.baseName = claimBaseName(config.dir);
     this.sidecar = {
       version: 1,
       pid: process.pid,
@@ -159,7 +164,7 @@ class Recorder {
       files: [],
       errors: [],
     };
-    this.sidecarPath = path.join(config.dir, sidecarFileName(process.pid, threadId));
+    this.sidecarPath = path.join(config.dir, sidecarFileName(this.baseName));
     this.relay = new WorkerRelay(this.session, (message) => this.sidecar.errors.push(message));
   }
 
@@ -333,7 +338,7 @@ class Recorder {
       return;
     }
     try {
-      const file = profileFileName(process.pid, threadId, kind);
+      const file = profileFileName(this.baseName, kind);
       const written = withoutAgentFrames(kind, profile);
       const maps = inMemorySourceMaps(callFramesOf(written));
       writeAtomic(path.join(this.config.dir, file), JSON.stringify(maps ? { ...written, [embeddedMapsKey]: maps } : written));
@@ -357,6 +362,30 @@ class Recorder {
       // Nowhere left to report to; the launcher will see the thread as missing.
     }
   }
+}
+
+/**
+ * Claims this thread's file names in the session folder by creating its sidecar (exclusively): a
+ * process that got the pid of an earlier one (same session, or an earlier run into the folder)
+ * must not overwrite that one's profile.
+ */
+function claimBaseName(dir: string): string {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch {
+    // Reported by the writes that follow.
+  }
+  for (let n = 1; n < 1000; n++) {
+    const base = threadBaseName(process.pid, threadId, n);
+    try {
+      fs.closeSync(fs.openSync(path.join(dir, sidecarFileName(base)), 'wx'));
+      return base;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') break;
+    }
+  }
+  // An unwritable folder: the first name, and the failure is the writes' to report.
+  return threadBaseName(process.pid, threadId);
 }
 
 /** The agent's own file as a profile names it (a path for CommonJS; as a URL, to be safe). */

@@ -9,14 +9,16 @@ import {
   describeThread,
   commandLabel,
   exitCodeFileName,
+  isPackageManagerProcess,
   isSidecarFileName,
   startFileName,
   stopFileName,
+  stopPollMs,
   type AgentSidecar,
   type CaptureKind,
   type StopReason,
 } from './session';
-import { describeFsError, probeWritableDir } from '../fs-output';
+import { describeFsError, makeFolders, probeWritableDir } from '../fs-output';
 
 export interface CaptureOptions {
   /** argv to run directly, or one string run through the system shell. */
@@ -97,7 +99,7 @@ export interface CaptureHandle {
   start(timeoutMs?: number): Promise<number>;
   /** What the session folder holds now (profiles saved so far; the program may still run). */
   collect(): CaptureResult;
-  /** Sends a signal (default SIGTERM) to the launched process. */
+  /** Sends a signal (default SIGTERM) to the launched process (and, for a shell command line, to the Node.js processes its shell runs). */
   kill(signal?: NodeJS.Signals): void;
   /**
    * Passes on a signal the caller itself received, unless the program already got it (same process
@@ -158,7 +160,8 @@ export function agentVariables(opts: Pick<CaptureOptions, 'outDir' | 'cpu' | 'he
 export function agentEnvironment(opts: Omit<CaptureOptions, 'command'>, agentPath: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...(opts.env ?? process.env) };
   env.NODE_OPTIONS = [env.NODE_OPTIONS, agentRequireOption(agentPath)].filter(Boolean).join(' ');
-  delete env[agentEnv.waitForStart];
+  // An outer recording's settings (flamelens run inside a recorded program) are not this one's.
+  for (const name of Object.values(agentEnv)) delete env[name];
   return Object.assign(env, agentVariables(opts));
 }
 
@@ -243,8 +246,12 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         awaited = [];
         return result;
       });
+      // A shell command line's shell is only a wrapper: ending it alone leaves the program it runs
+      // (`node a.js && node b.js`) orphaned and running. Its Node.js children get the signal too.
+      const shellChildren = (): number[] =>
+        typeof opts.command === 'string' ? readSidecars(sessionDir, since).filter((s) => s.isMainThread && s.ppid === pid && isAlive(s.pid)).map((s) => s.pid) : [];
       const relay = new SignalRelay(sessionDir, {
-        targets: () => (rootRunning() ? [pid] : awaited.filter(isAlive)),
+        targets: () => (rootRunning() ? [pid, ...shellChildren()] : awaited.filter(isAlive)),
         recorded: () => readSidecars(sessionDir, since).filter((s) => s.isMainThread && isAlive(s.pid)).map((s) => s.pid),
       });
       resolve({
@@ -256,7 +263,15 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         start: (timeoutMs = 10_000) => requestStart(sessionDir, timeoutMs),
         collect: () => collectSession(sessionDir, undefined, since),
         kill: (sig: NodeJS.Signals = 'SIGTERM') => {
+          const children = shellChildren();
           if (rootRunning()) child.kill(sig);
+          for (const p of children) {
+            try {
+              process.kill(p, sig);
+            } catch {
+              // Ended meanwhile.
+            }
+          }
         },
         relaySignal: (sig) => relay.relay(sig),
         done,
@@ -301,11 +316,17 @@ function unwritableReason(sessionDir: string): string | undefined {
 
 /** Asks every agent of the session to stop recording; the programs keep running. */
 export async function requestStop(sessionDir: string, timeoutMs = 10_000, since = 0, reason: 'manual' | 'duration' = 'manual'): Promise<void> {
+  // A session folder removed meanwhile (a clean step, the user) is made again: the agents still
+  // hold their profiles and save them there once they see the stop file.
+  const remade = makeFolders(sessionDir) !== undefined;
   fs.writeFileSync(path.join(sessionDir, stopFileName), `${reason} ${Date.now()}\n`);
   const deadline = Date.now() + timeoutMs;
+  // Remade, it names no thread until they save: give them a few of their polls to.
+  const quietUntil = remade ? Date.now() + Math.min(timeoutMs, 10 * stopPollMs) : 0;
   while (Date.now() < deadline) {
-    const live = readSidecars(sessionDir, since).filter((s) => s.state === 'recording' && isAlive(s.pid));
-    if (live.length === 0) return;
+    const sidecars = readSidecars(sessionDir, since);
+    const live = sidecars.filter((s) => s.state === 'recording' && isAlive(s.pid));
+    if (live.length === 0 && (sidecars.length > 0 || Date.now() >= quietUntil)) return;
     await sleep(50);
   }
 }
@@ -450,6 +471,13 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
     }
     else if (s.state === 'failed') problems.push(`${label} could not save its profile: ${s.errors.join('; ') || 'unknown error'}`);
     else if (s.errors.length > 0) problems.push(`${label}: ${s.errors.join('; ')}`);
+  }
+  // `npm run x` where only npm itself recorded: the program it ran never loaded the agent.
+  const mains = threads.filter((s) => s.isMainThread);
+  if (root && mains.length > 0 && mains.every((s) => isPackageManagerProcess(s.argv))) {
+    problems.push(
+      `only the package manager was profiled (${mains.map(describeThread).join(', ')}): if the script it ran starts Node.js, that process did not load the agent — a script that sets NODE_OPTIONS replaces FlameLens's; add to it instead: NODE_OPTIONS="$NODE_OPTIONS --your-option"`,
+    );
   }
   if (threads.length === 0 && root) {
     const folder = folderProblem();

@@ -3,10 +3,11 @@
 // and files: the agent has no port, no socket and no way to talk back.
 //
 // Session folder layout, one set per JavaScript thread (main thread or worker) of every process:
-//   <pid>-<threadId>.json         sidecar (AgentSidecar), written at start and rewritten when saved
+//   <pid>-<threadId>.json         sidecar (AgentSidecar), written at start and rewritten when saved; a thread
+//                                 whose name is taken (a reused pid) adds -2, -3…: nothing is overwritten
 //   <pid>-<threadId>.cpuprofile   DevTools CPU profile          (when CPU profiling)
 //   <pid>-<threadId>.heapprofile  DevTools sampling heap profile (when heap profiling)
-//   <pid>.signals                 one line per SIGINT/SIGTERM/SIGHUP the process received ("SIGINT <epoch ms>"):
+//   <pid>.signals                 one line per SIGINT/SIGTERM/SIGHUP/SIGUSR2 the process received ("SIGINT <epoch ms>"):
 //                                 tells the launcher a signal reached the program, so it is not sent twice
 //   stop                          control file: its existence asks every agent to stop recording; its
 //                                 first word is the reason ('duration' when the launcher's time limit ran out)
@@ -62,7 +63,8 @@ export type StopReason =
   | 'duration' // FLAMELENS_DURATION_MS elapsed
   | 'SIGINT'
   | 'SIGTERM'
-  | 'SIGHUP';
+  | 'SIGHUP'
+  | 'SIGUSR2';
 
 export interface SidecarFile {
   kind: CaptureKind;
@@ -96,19 +98,23 @@ export interface AgentSidecar {
   errors: string[];
 }
 
-export function threadBaseName(pid: number, threadId: number): string {
-  return `${pid}-${threadId}`;
+/**
+ * `<pid>-<threadId>`, or `<pid>-<threadId>-<n>` for the n-th thread of that name in one folder: a
+ * pid the system reused (long sessions, pid_max 32768 in containers), or an earlier run's files.
+ */
+export function threadBaseName(pid: number, threadId: number, n = 1): string {
+  return n > 1 ? `${pid}-${threadId}-${n}` : `${pid}-${threadId}`;
 }
 
-export function profileFileName(pid: number, threadId: number, kind: CaptureKind): string {
-  return `${threadBaseName(pid, threadId)}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;
+export function profileFileName(base: string, kind: CaptureKind): string {
+  return `${base}.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;
 }
 
-export function sidecarFileName(pid: number, threadId: number): string {
-  return `${threadBaseName(pid, threadId)}.json`;
+export function sidecarFileName(base: string): string {
+  return `${base}.json`;
 }
 
-const sidecarPattern = /^(\d+)-(\d+)\.json$/;
+const sidecarPattern = /^(\d+)-(\d+)(?:-\d+)?\.json$/;
 
 export function isSidecarFileName(name: string): boolean {
   return sidecarPattern.test(name);
@@ -132,4 +138,11 @@ export function commandLabel(argv: readonly string[], cwd?: string): string {
 
 function quoteArg(a: string): string {
   return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** npm/npx/yarn/pnpm themselves load the agent too (NODE_OPTIONS reaches every Node process): never the profile to show first. */
+const packageManager = /(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$|[\\/](?:npm|yarn|pnpm|corepack)[\\/]bin[\\/]/;
+
+export function isPackageManagerProcess(argv: readonly string[]): boolean {
+  return argv.slice(0, 2).some((a) => packageManager.test(a));
 }

@@ -35,7 +35,8 @@ const posixWrapper = [
 /**
  * The terminal's process for `command` (argv, or one line for the shell) with the agent loaded:
  * `agentVars` are the FLAMELENS_* variables, `requireOption` the `--require …` for NODE_OPTIONS,
- * `nodeOptions` the NODE_OPTIONS to start from where the terminal's own cannot be read (Windows).
+ * `nodeOptions` the NODE_OPTIONS to start from where the terminal's own cannot be read (Windows),
+ * `programEnv` the program's own variables (null removes one; its NODE_OPTIONS is the one to add to).
  */
 export function terminalCommand(
   command: readonly string[] | string,
@@ -43,10 +44,14 @@ export function terminalCommand(
   requireOption: string,
   platform: NodeJS.Platform = process.platform,
   nodeOptions = process.env.NODE_OPTIONS,
+  programEnv: Record<string, string | null> = {},
 ): TerminalCommand {
   const argv = typeof command === 'string' ? undefined : [...command];
+  // The editor's environment may carry an outer recording's settings: unset those not given here.
+  const vars: Record<string, string | null> = { ...Object.fromEntries(Object.values(agentEnv).map((name) => [name, null])), ...agentVars };
   if (platform === 'win32') {
-    const env = { ...agentVars, NODE_OPTIONS: [nodeOptions, requireOption].filter(Boolean).join(' ') };
+    const base = Object.prototype.hasOwnProperty.call(programEnv, 'NODE_OPTIONS') ? programEnv.NODE_OPTIONS : nodeOptions;
+    const env = { ...programEnv, ...vars, NODE_OPTIONS: [base, requireOption].filter(Boolean).join(' ') };
     if (argv && argv[0] !== undefined) return { shellPath: argv[0], shellArgs: argv.slice(1), env };
     return { shellPath: 'cmd.exe', shellArgs: ['/d', '/s', '/c', typeof command === 'string' ? command : ''], env };
   }
@@ -55,7 +60,8 @@ export function terminalCommand(
   return {
     shellPath: '/bin/sh',
     shellArgs: ['-c', posixWrapper, 'flamelens', ...program],
-    env: { ...agentVars, [requireVar]: requireOption, [labelVar]: label },
+    // The wrapper adds the agent to the NODE_OPTIONS it finds (the program's, else the terminal's).
+    env: { ...programEnv, ...vars, [requireVar]: requireOption, [labelVar]: label },
   };
 }
 

@@ -14,16 +14,57 @@ export function preloadIntoWorkersWithOwnEnv(agentFile: string): void {
   const exports = workerThreads as unknown as Record<string | symbol, unknown>;
   if (exports[patchedKey]) return;
   const Original = workerThreads.Worker;
-  class Worker extends Original {
-    constructor(filename: string | URL, options?: WorkerOptions) {
-      super(filename, withAgent(options, agentFile));
-    }
-  }
+  // A constructor function rather than a subclass: it returns the worker it constructs, which a
+  // first try refused may have to construct twice. `new.target` keeps the program's subclasses.
+  const Worker = function Worker(filename: string | URL, options?: WorkerOptions): workerThreads.Worker {
+    if (!new.target) throw new TypeError("Class constructor Worker cannot be invoked without 'new'");
+    return construct(Original, new.target, filename, options, agentFile);
+  } as unknown as WorkerClass;
+  Object.setPrototypeOf(Worker, Original);
+  Worker.prototype = Object.create(Original.prototype, { constructor: { value: Worker, writable: true, configurable: true } }) as workerThreads.Worker;
   Object.defineProperty(Worker, 'name', { value: Original.name });
   Object.defineProperty(exports, 'Worker', { value: Worker, writable: true, configurable: true, enumerable: true });
   Object.defineProperty(exports, patchedKey, { value: true });
   // `import { Worker } from 'node:worker_threads'` sees the new class too.
   syncBuiltinESMExports();
+}
+
+/**
+ * This thread's execArgv flags a worker refuses when given them explicitly (V8 and per-process
+ * options such as --max-old-space-size, which it silently skips when it inherits them), learnt
+ * from the first refusal.
+ */
+let refusedFlags: ReadonlySet<string> = new Set();
+
+type WorkerClass = typeof workerThreads.Worker;
+
+function construct(Original: WorkerClass, target: object, filename: string | URL, options: WorkerOptions | undefined, agentFile: string): workerThreads.Worker {
+  const make = (o: WorkerOptions | undefined) => Reflect.construct(Original, [filename, o], target as WorkerClass) as workerThreads.Worker;
+  const given = withAgent(options, agentFile);
+  // The program's own execArgv (or no agent needed): its errors are its own.
+  if (given === options || options?.execArgv !== undefined) return make(given);
+  try {
+    return make(given);
+  } catch (e) {
+    const refused = refusedIn(e);
+    if (!refused) throw e;
+    refusedFlags = new Set([...refusedFlags, ...refused]);
+    const retry = withAgent(options, agentFile);
+    // Still refused: the worker runs as the program asked, unrecorded, rather than not at all.
+    try {
+      return make(retry);
+    } catch {
+      return make(options);
+    }
+  }
+}
+
+/** The flags an ERR_WORKER_INVALID_EXEC_ARGV names, when they all came from this thread's execArgv. */
+function refusedIn(e: unknown): string[] | undefined {
+  const err = e as { code?: unknown; message?: unknown };
+  if (err?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV' || typeof err.message !== 'string') return undefined;
+  const list = err.message.slice(err.message.indexOf(': ') + 2).split(', ');
+  return list.length > 0 && list.every((f) => process.execArgv.includes(f)) ? list : undefined;
 }
 
 function withAgent(options: WorkerOptions | undefined, agentFile: string): WorkerOptions | undefined {
@@ -32,5 +73,7 @@ function withAgent(options: WorkerOptions | undefined, agentFile: string): Worke
   if (!options || typeof env !== 'object' || env === null || env === process.env) return options;
   const nodeOptions = (env as Record<string, unknown>).NODE_OPTIONS;
   if (typeof nodeOptions === 'string' && nodeOptions.includes(agentFile)) return options;
-  return { ...options, execArgv: [...(options.execArgv ?? process.execArgv), '--require', agentFile] };
+  // Inherited flags the worker would have skipped are left out: given explicitly, they are refused.
+  const inherited = options.execArgv ?? process.execArgv.filter((f) => !refusedFlags.has(f));
+  return { ...options, execArgv: [...inherited, '--require', agentFile] };
 }

@@ -9,6 +9,7 @@ import { intOption, numberOption, parseArgs, parseDuration, UsageError, type Par
 import { displayLocation, InputError } from './analyze';
 import { renderHotspots } from './text';
 import { ensureWritableDir, info, out, quote, warn, writeFileAtomic } from './io';
+import { claimNewFolder } from '../fs-output';
 import { parseTarget } from './attach';
 import type { Progress, RequestSpec } from '../load/driver';
 import { asLoadRun, compareRuns, externalToolFailed, requestScale, runPassed, type LoadConfig, type LoadRun } from '../load/run';
@@ -150,8 +151,10 @@ function readBaseline(file: string): LoadRun {
   return run;
 }
 
+/** A new folder per run (see record's). */
 function defaultOutDir(): string {
-  return path.join('flamelens-profiles', `load-${timeStamp()}`);
+  const base = path.join('flamelens-profiles', `load-${timeStamp()}`);
+  return claimNewFolder(base) ?? base;
 }
 
 function durationOption(args: ParsedArgs, name: string, fallbackMs: number, allowZero = false): number {
@@ -245,7 +248,8 @@ export async function loadCommand(argv: string[]): Promise<number> {
 
   const heap = args.flags.has('heap');
   const only = command.length === 1 ? command[0] : undefined;
-  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
+  // (Unless it names a file: an executable whose path has a space is run as it is.)
+  const shellLine = only !== undefined && /\s/.test(only) && !fs.existsSync(only) ? only : undefined;
   if (attachTarget) info(`recording ${attachText} (already running) during the measured load only, into ${displayLocation(path.resolve(outDir), cwd)}/; it is left running`);
   else info(`starting \`${command.join(' ')}\` (recording into ${displayLocation(path.resolve(outDir), cwd)}/; reported over the measured load only)`);
   // Live progress on a terminal only (numbers alone: nothing to escape); CI logs get the summary.

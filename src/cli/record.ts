@@ -1,4 +1,5 @@
 // `flamelens record -- <command…>`: runs a program with the capture agent, then reports.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { intOption, parseArgs, parseDuration, UsageError } from './args';
@@ -6,6 +7,7 @@ import { hotspots, loadProfileFile, displayLocation, InputError, type Hotspots }
 import { writeHtmlReport } from './html-report';
 import { renderHotspots, location } from './text';
 import { ensureWritableDir, info, out, warn } from './io';
+import { claimNewFolder } from '../fs-output';
 import { escapeControlText } from '../model/escape-text';
 import { startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { formatValue } from '../model/format';
@@ -13,6 +15,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions } from '../protocol';
 import { pushFileQuietly, pushOptionsHelp, pushSettings, pushValueOptions, takeRepeated } from './push';
 import { timeStamp } from '../capture/time-stamp';
+import { isPackageManagerProcess } from '../capture/session';
 
 export const recordHelp = `Usage: flamelens record [options] -- <command> [args…]
 
@@ -39,7 +42,7 @@ ${pushOptionsHelp}
 
 The command may also be one quoted shell command line: flamelens record -- "npm run build".
 Profiles are saved when each process or thread ends (normally, process.exit(), uncaught
-exception, SIGINT/SIGTERM/SIGHUP) or when --duration elapses. A process killed with SIGKILL
+exception, SIGINT/SIGTERM/SIGHUP/SIGUSR2) or when --duration elapses. A process killed with SIGKILL
 cannot save and is listed as missing. Ctrl+C stops the program as usual and keeps its profile
 (the program gets it once); a signal sent to flamelens alone is passed on to the program.
 
@@ -51,8 +54,10 @@ A failed --push is a warning: the profiles stay in --out and the exit code stays
 /** How long a program stopped by --stop-after-duration gets between SIGTERM and SIGKILL. */
 const stopGraceMs = 10_000;
 
+/** A new folder per run: another run started in the same second must not share it (it would wait for and report that run's programs). */
 function defaultOutDir(): string {
-  return path.join('flamelens-profiles', `${timeStamp()}`);
+  const base = path.join('flamelens-profiles', `${timeStamp()}`);
+  return claimNewFolder(base) ?? base;
 }
 
 interface Analysed {
@@ -88,7 +93,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   if (stopAfterDuration && durationMs === undefined) throw new UsageError('--stop-after-duration needs --duration');
   const waitText = args.values.get('wait');
   const waitMs = waitText === undefined ? 30_000 : parseDuration(waitText, 's', '--wait');
-  const outDir = args.values.get('out') ?? defaultOutDir();
+  const outOption = args.values.get('out');
   const pushUrl = args.values.get('push');
   // The push target is checked before anything runs; nothing is sent without --push.
   const push = pushUrl !== undefined ? pushSettings(pushUrl, args, labels.values) : undefined;
@@ -104,10 +109,12 @@ export async function recordCommand(argv: string[]): Promise<number> {
   const cwd = process.cwd();
   // One argument with spaces is a shell command line ("npm run build"); otherwise an argv.
   const only = command.length === 1 ? command[0] : undefined;
-  const shellLine = only !== undefined && /\s/.test(only) ? only : undefined;
+  // (Unless it names a file: an executable whose path has a space is run as it is.)
+  const shellLine = only !== undefined && /\s/.test(only) && !fs.existsSync(only) ? only : undefined;
 
   const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
   // Before anything runs: an --out that cannot be written fails now, with its real cause.
+  const outDir = outOption ?? defaultOutDir();
   ensureWritableDir(outDir);
   info(`recording ${kinds} of \`${command.join(' ')}\` into ${displayLocation(path.resolve(outDir), cwd)}/`);
   const handle = await startCapture({
@@ -153,13 +160,15 @@ export async function recordCommand(argv: string[]): Promise<number> {
     }
   }
 
-  // The busiest main thread is the one to show in full (with `npm run x`, npm itself mostly waits).
+  // The busiest main thread of the program is the one to show in full: not npm's own (with
+  // `npm run x`, npm spends more time starting than a short program runs).
   const byKind = (k: 'cpu' | 'heap') => analysed.filter((a) => a.captured.kind === k);
   for (const kind of ['cpu', 'heap'] as const) {
     const list = byKind(kind);
     if (list.length === 0) continue;
     const mains = list.filter((a) => a.captured.isMainThread);
-    const primary = (mains.length > 0 ? mains : list).reduce((a, b) => (b.busy > a.busy ? b : a));
+    const programs = mains.filter((a) => !isPackageManagerProcess(a.captured.argv));
+    const primary = (programs.length > 0 ? programs : mains.length > 0 ? mains : list).reduce((a, b) => (b.busy > a.busy ? b : a));
     out('');
     out(renderHotspots(primary.hot, `== ${primary.captured.label}: ${kind === 'cpu' ? 'CPU' : 'heap'} ==`));
     const others = list.filter((a) => a !== primary);

@@ -3,15 +3,10 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { CapturedProfile } from '../capture/launcher';
+import { isPackageManagerProcess } from '../capture/session';
 import type { Translator } from '../translator';
 import { escapeLabelText } from '../model/escape-text';
-
-/** npm/npx/yarn/pnpm themselves load the agent too (NODE_OPTIONS reaches every Node process): never the main profile. */
-const packageManager = /(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:-cli)?(?:\.c?js)?$|[\\/](?:npm|yarn|pnpm|corepack)[\\/]bin[\\/]/;
-
-export function isPackageManagerProcess(argv: readonly string[]): boolean {
-  return argv.slice(0, 2).some((a) => packageManager.test(a));
-}
+import { describeFsError } from '../fs-output';
 
 /**
  * The profile to open first: CPU before heap, the program's main thread rather than a package
@@ -77,6 +72,8 @@ export interface LaunchConfig {
   runtimeExecutable?: string;
   runtimeArgs?: string[];
   env?: Record<string, string | null>;
+  /** A dotenv file of variables; `env` wins over it. */
+  envFile?: string;
 }
 
 export interface CommandPlan {
@@ -91,6 +88,10 @@ export interface VariableContext {
   workspaceFolder: string;
   file?: string;
   env: Record<string, string | undefined>;
+  /** For ${userHome}. */
+  home?: string;
+  /** Reads a launch's envFile (throws when it cannot). */
+  readFile?: (file: string) => string;
 }
 
 /** Launch configurations FlameLens can run: Node launches (not attach, not browsers). */
@@ -103,29 +104,145 @@ export function isDebuggerNodeLaunch(c: LaunchConfig): boolean {
   return (c.type === 'node' || c.type === 'pwa-node' || c.type === 'node-terminal') && c.request === 'launch';
 }
 
-/** ${workspaceFolder}, ${workspaceFolderBasename}, ${file}, ${fileDirname}, ${env:NAME}, ${cwd}; unknown variables stay as written. */
+/**
+ * VS Code's predefined variables (${workspaceFolder}, ${file}, ${fileBasenameNoExtension},
+ * ${relativeFile}, ${userHome}, ${/}, ${env:NAME}, …); unknown ones (and ${file…} with no file) stay as written.
+ */
 export function substitute(text: string, ctx: VariableContext): string {
+  const sep = /^[A-Za-z]:[\\/]|\\/.test(ctx.workspaceFolder) ? '\\' : '/';
+  const base = (p: string) => p.split(/[\\/]/).pop() ?? '';
+  const dir = (p: string) => p.replace(/[\\/][^\\/]*$/, '');
+  const relative = (p: string) => {
+    const root = ctx.workspaceFolder.replace(/[\\/]+$/, '');
+    return p.startsWith(root) && /[\\/]/.test(p[root.length] ?? '') ? p.slice(root.length + 1) : p;
+  };
   return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
     if (name === 'workspaceFolder' || name === 'workspaceRoot' || name === 'cwd') return ctx.workspaceFolder;
-    if (name === 'workspaceFolderBasename') return ctx.workspaceFolder.split(/[\\/]/).pop() ?? '';
-    if (name === 'file' && ctx.file) return ctx.file;
-    if (name === 'fileDirname' && ctx.file) return ctx.file.replace(/[\\/][^\\/]*$/, '');
+    if (name === 'workspaceFolderBasename') return base(ctx.workspaceFolder);
+    if (name === 'pathSeparator' || name === '/') return sep;
+    if (name === 'userHome' && ctx.home) return ctx.home;
     if (name.startsWith('env:')) return ctx.env[name.slice(4)] ?? '';
-    return whole;
+    const file = ctx.file;
+    if (!file) return whole;
+    const fileName = base(file);
+    const dot = fileName.lastIndexOf('.');
+    switch (name) {
+      case 'file':
+        return file;
+      case 'fileDirname':
+        return dir(file);
+      case 'fileBasename':
+        return fileName;
+      case 'fileBasenameNoExtension':
+        return dot > 0 ? fileName.slice(0, dot) : fileName;
+      case 'fileExtname':
+        return dot > 0 ? fileName.slice(dot) : '';
+      case 'fileDirnameBasename':
+        return base(dir(file));
+      case 'relativeFile':
+        return relative(file);
+      case 'relativeFileDirname':
+        return relative(dir(file));
+      default:
+        return whole;
+    }
   });
 }
 
 export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
   const sub = (s: string) => substitute(s, ctx);
-  const args = typeof c.args === 'string' ? c.args.split(/\s+/).filter(Boolean) : (c.args ?? []);
+  const args = typeof c.args === 'string' ? splitWords(c.args) : (c.args ?? []);
   const command = [sub(c.runtimeExecutable ?? 'node'), ...(c.runtimeArgs ?? []).map(sub), ...(c.program ? [sub(c.program)] : []), ...args.map(sub)];
   const env: Record<string, string> = {};
   const unset: string[] = [];
+  if (typeof c.envFile === 'string' && ctx.readFile) {
+    const file = sub(c.envFile);
+    let text: string;
+    try {
+      text = ctx.readFile(file);
+    } catch (e) {
+      throw new Error(`cannot read the envFile ${file} of "${c.name ?? 'launch'}": ${describeFsError(e)}`);
+    }
+    Object.assign(env, parseEnvFile(text));
+  }
   for (const [k, v] of Object.entries(c.env ?? {})) {
-    if (v === null) unset.push(k);
-    else env[k] = sub(String(v));
+    if (v === null) {
+      unset.push(k);
+      delete env[k];
+    } else env[k] = sub(String(v));
   }
   return { command, cwd: sub(c.cwd ?? ctx.workspaceFolder), env, unset };
+}
+
+/** A command line's words as a shell splits them: quotes keep spaces (`--name "a b"`), a backslash escapes outside single quotes. */
+export function splitWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      else if (ch === '\\' && quote === '"' && (line[i + 1] === '"' || line[i + 1] === '\\')) word += line[++i]!;
+      else word += ch;
+    } else if (/\s/.test(ch)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      word ??= '';
+    } else if (ch === '\\' && i + 1 < line.length && line[i + 1] !== '\\' && /[\s"'$]/.test(line[i + 1]!)) {
+      word = (word ?? '') + line[++i]!;
+    } else {
+      word = (word ?? '') + ch;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/**
+ * A dotenv file as the debugger reads a launch's envFile: `KEY=value` lines (`export ` allowed),
+ * `#` comments, values in single or double quotes (`\n` a newline in double quotes), others trimmed.
+ */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([\w.-]+)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const raw = m[2]!.trim();
+    const quote = raw[0];
+    if ((quote === '"' || quote === "'") && raw.length > 1 && raw.lastIndexOf(quote) > 0) {
+      const inner = raw.slice(1, raw.lastIndexOf(quote));
+      env[m[1]!] = quote === '"' ? inner.replace(/\\n/g, '\n') : inner;
+    } else {
+      env[m[1]!] = raw.replace(/\s+#.*$/, '');
+    }
+  }
+  return env;
+}
+
+/**
+ * The NODE_OPTIONS a debugger launch gets with the agent: added to the configuration's own — from
+ * its `env` (`null`: none), else its envFile (which `env` would replace), else the editor's.
+ */
+export function debugLaunchNodeOptions(
+  config: { env?: Record<string, string | null>; envFile?: unknown },
+  requireOption: string,
+  readFile: (file: string) => string,
+  inherited: string | undefined,
+): string {
+  let base = inherited;
+  if (config.env && Object.prototype.hasOwnProperty.call(config.env, 'NODE_OPTIONS')) base = config.env.NODE_OPTIONS ?? undefined;
+  else if (typeof config.envFile === 'string') {
+    try {
+      const fromFile = parseEnvFile(readFile(config.envFile)).NODE_OPTIONS;
+      if (fromFile !== undefined) base = fromFile;
+    } catch {
+      // The debugger reports an unreadable envFile itself.
+    }
+  }
+  return [base, requireOption].filter(Boolean).join(' ');
 }
 
 /** How a launch finds `node`: the setting, else `node` on PATH, else the editor's own runtime. */

@@ -3,7 +3,9 @@
 // ${input:…}, runtimeExecutable, compounds and folder variables exactly as Run would; a debug
 // configuration provider adds the agent (NODE_OPTIONS, FLAMELENS_*) to each Node launch resolved
 // for that start. The recording ends with the debug session(s), or when Stop asks the agents to save.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { debugLaunchNodeOptions } from './capture-plan';
 import { agentRequireOption, agentVariables, CaptureError, collectAfterExit, prepareSession, requestStop, type CaptureOptions, type CaptureResult } from '../capture/launcher';
 import type { ProgramRun } from './program-run';
 
@@ -49,8 +51,8 @@ export class DebugLaunches implements vscode.Disposable {
     const p = this.pending;
     if (!p || !nodeTypes.has(config.type) || config.request !== 'launch') return config;
     const env: Record<string, string | null> = { ...(config.env as Record<string, string | null> | undefined) };
-    const base = typeof env.NODE_OPTIONS === 'string' ? env.NODE_OPTIONS : process.env.NODE_OPTIONS;
-    env.NODE_OPTIONS = [base, p.requireOption].filter(Boolean).join(' ');
+    // (The envFile's NODE_OPTIONS would be replaced by env's: it is carried over.)
+    env.NODE_OPTIONS = debugLaunchNodeOptions({ env: config.env as Record<string, string | null> | undefined, envFile: config.envFile }, p.requireOption, (f) => fs.readFileSync(f, 'utf8'), process.env.NODE_OPTIONS);
     Object.assign(env, p.vars);
     return {
       ...config,

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { timeStamp } from '../capture/time-stamp';
 import { fileSlug } from './attach-items';
+import { unusedPath } from '../fs-output';
 
 /**
  * The output folder: the setting itself when absolute, else inside the workspace folder holding
@@ -16,7 +17,10 @@ export function outputBase(outputDirectory: string, cwd?: string): string {
   return path.join(folder?.uri.fsPath ?? cwd ?? os.homedir(), outputDirectory);
 }
 
-/** A new session folder for one recording: `<output folder>/<time stamp>-<name>`. */
+/**
+ * A new session folder for one recording: `<output folder>/<time stamp>-<name>`, `-2` added when
+ * that exists (a recording of the same name in the same second must not take the other's files).
+ */
 export function sessionFolder(outputDirectory: string, name: string, cwd?: string): string {
-  return path.join(outputBase(outputDirectory, cwd), `${timeStamp()}-${fileSlug(name, 'capture')}`);
+  return unusedPath(path.join(outputBase(outputDirectory, cwd), `${timeStamp()}-${fileSlug(name, 'capture')}`));
 }

@@ -1,9 +1,11 @@
 // The palette commands that start a capture: current file, npm script, free command line,
 // launch configuration. Each turns the user's choice into a CaptureRequest (the pick* functions,
 // which Profile Under Load… asks with too).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type LaunchConfig } from './capture-plan';
+import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type CommandPlan, type LaunchConfig } from './capture-plan';
 import { isTypeScriptFile, typeScriptRun } from './typescript-run';
 import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
@@ -133,13 +135,21 @@ async function pickLaunchItem(viaDebugger: boolean): Promise<LaunchItem | undefi
   return services.pickOne(items, { title: vscode.l10n.t('FlameLens: profile which launch configuration?') });
 }
 
-/** A launch configuration as FlameLens runs it without the debugger (planLaunch reads launch.json's program, args, cwd, env, runtime). */
-function requestFromLaunchItem(picked: LaunchItem): CaptureRequest {
-  const plan = planLaunch(picked.config, {
-    workspaceFolder: picked.folder.uri.fsPath,
-    file: vscode.window.activeTextEditor?.document.uri.fsPath,
-    env: process.env,
-  });
+/** A launch configuration as FlameLens runs it without the debugger (planLaunch reads launch.json's program, args, cwd, env, envFile, runtime). */
+function requestFromLaunchItem(picked: LaunchItem): CaptureRequest | undefined {
+  let plan: CommandPlan;
+  try {
+    plan = planLaunch(picked.config, {
+      workspaceFolder: picked.folder.uri.fsPath,
+      file: vscode.window.activeTextEditor?.document.uri.fsPath,
+      env: process.env,
+      home: os.homedir(),
+      readFile: (file) => fs.readFileSync(path.resolve(picked.folder.uri.fsPath, file), 'utf8'),
+    });
+  } catch (e) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: {0}', (e as Error).message));
+    return undefined;
+  }
   return { name: picked.label, command: plan.command, cwd: plan.cwd, env: plan.env, unset: plan.unset };
 }
 
@@ -153,15 +163,16 @@ export async function profileLaunchConfig(capture: CaptureService, log: Log): Pr
   if (!picked) return undefined;
   if (viaDebugger) return capture.startLaunchConfig(picked.folder, picked.label);
   log.warn(
-    'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, runtimeExecutable, runtimeArgs; not envFile, preLaunchTask, ${input:…} or compounds)',
+    'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, envFile, runtimeExecutable, runtimeArgs; not preLaunchTask, ${input:…} or compounds)',
   );
-  return capture.start(requestFromLaunchItem(picked));
+  const request = requestFromLaunchItem(picked);
+  return request && capture.start(request);
 }
 
 /**
  * A launch configuration as a program FlameLens starts itself (Profile Under Load needs the server
  * with its agent waiting for the measured phase, which a debugger launch cannot give): always the
- * hand-read plan, never the debugger, so envFile, preLaunchTask, ${input:…} and compounds do not apply.
+ * hand-read plan, never the debugger, so preLaunchTask, ${input:…} and compounds do not apply.
  */
 export async function pickLaunchConfig(): Promise<CaptureRequest | undefined> {
   const picked = await pickLaunchItem(false);

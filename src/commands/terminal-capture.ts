@@ -40,13 +40,13 @@ type ExitStatus = { code: number | null; signal: NodeJS.Signals | null };
 export function runInTerminal(opts: TerminalRunOptions): TerminalRun {
   const prepared = prepareSession(opts);
   const { sessionDir, since } = prepared;
-  const launch = terminalCommand(opts.command, agentVariables(opts), agentRequireOption(prepared.agentPath));
+  const launch = terminalCommand(opts.command, agentVariables(opts), agentRequireOption(prepared.agentPath), process.platform, process.env.NODE_OPTIONS, opts.env);
   const terminal = vscode.window.createTerminal({
     name: vscode.l10n.t('FlameLens: {0}', opts.name),
     shellPath: launch.shellPath,
     shellArgs: launch.shellArgs,
     cwd: opts.cwd,
-    env: { ...opts.env, ...launch.env },
+    env: launch.env,
     iconPath: new vscode.ThemeIcon('flame'),
     // A recording does not survive a window reload: do not bring the terminal back.
     isTransient: true,

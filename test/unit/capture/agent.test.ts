@@ -131,6 +131,36 @@ envWorkerHot();
   assert.equal(hottestCpuFunction(worker.find((p) => p.kind === 'cpu')!.path), 'envWorkerHot');
 });
 
+test('node --max-old-space-size (flags a worker refuses when given explicitly) with workers given their own env: the program runs as without the agent, and the workers are recorded', async () => {
+  const dir = scratchDir('capture-worker-env-flags');
+  writeFiles(dir, {
+    'main.js': `const { Worker } = require('node:worker_threads');
+class Pool extends Worker { kind() { return 'pool'; } }
+const a = new Worker(__dirname + '/w.js', { env: {} });
+const b = new Pool(__dirname + '/w.js', { env: { A: '1' } });
+console.log(b.kind(), b instanceof Worker, a.constructor === Worker);
+for (const w of [a, b]) w.on('message', (m) => console.log(m)).on('error', (e) => console.log('error ' + e.message));
+`,
+    'w.js': `${busyFunction('flagWorkerHot', 200)}
+flagWorkerHot();
+require('node:worker_threads').parentPort.postMessage('worker done');
+`,
+  });
+  const command = ['node', '--max-old-space-size=200', '--stack-size=900', 'main.js'];
+  const plain = spawnSync(process.execPath, command.slice(1), { cwd: dir, encoding: 'utf8' });
+  assert.equal(plain.stdout, 'pool true true\nworker done\nworker done\n', plain.stderr);
+  const h = await startCapture({ command, cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe' });
+  let out = '';
+  h.child.stdout!.on('data', (d: Buffer) => (out += d));
+  const r = await h.done;
+  assert.equal(out, plain.stdout);
+  assert.equal(r.exitCode, 0);
+  assert.deepEqual(r.problems, []);
+  const workers = r.profiles.filter((p) => !p.isMainThread);
+  assert.equal(workers.length, 2);
+  for (const w of workers) assert.equal(hottestCpuFunction(w.path), 'flagWorkerHot');
+});
+
 test('an ES module program and its module worker are captured with --require alone', async () => {
   const dir = scratchDir('capture-esm');
   writeFiles(dir, {
@@ -197,6 +227,26 @@ test('SIGTERM: the profile is written and the program still dies by the signal',
   assert.deepEqual(r.problems, []);
 });
 
+test("SIGUSR2 (nodemon's restart signal) to a child without a handler: it saves, then dies by the signal as before", async () => {
+  const dir = scratchDir('capture-sigusr2');
+  writeFiles(dir, {
+    'watcher.js': `const child = require('node:child_process').fork(__dirname + '/app.js');
+child.on('message', () => child.kill('SIGUSR2'));
+child.on('exit', (code, signal) => console.log('app ended by ' + signal));
+`,
+    'app.js': `${busyFunction('appWork', 150)}appWork();\nprocess.send('ready');\nsetInterval(() => {}, 1000);\n`,
+  });
+  const h = await startCapture({ command: ['node', 'watcher.js'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe' });
+  let out = '';
+  h.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  const r = await h.done;
+  assert.equal(out.trim(), 'app ended by SIGUSR2');
+  const p = mainProfileOf(r, 'app.js');
+  assert.equal(p.stopReason, 'SIGUSR2');
+  assert.equal(hottestCpuFunction(p.path), 'appWork');
+  assert.deepEqual(r.problems, []);
+});
+
 test('a child killed with SIGKILL is reported as missing; the others are kept', async () => {
   const dir = scratchDir('capture-sigkill');
   writeFiles(dir, {
@@ -258,6 +308,25 @@ const end = Date.now() + 2000;
   assert.equal(last.stopReason, 'manual');
   const prof = readJson<{ startTime: number; endTime: number }>(last.path);
   assert.ok((prof.endTime - prof.startTime) / 1000 < 1900, `recorded ${(prof.endTime - prof.startTime) / 1000} ms of a 2000 ms run`);
+});
+
+test('a manual stop after the session folder was removed (a clean step, the user) still saves the profile there', async () => {
+  const dir = scratchDir('capture-folder-removed');
+  writeFiles(dir, { 'serve.js': `${busyFunction('keptWork', 10)}setInterval(keptWork, 20);\nconsole.log('ready');\n` });
+  const h = await startCapture({ command: ['node', 'serve.js'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe' });
+  try {
+    await new Promise<void>((res) => h.child.stdout!.once('data', () => res()));
+    await new Promise((res) => setTimeout(res, 300));
+    fs.rmSync(h.sessionDir, { recursive: true, force: true });
+    await h.stop();
+    const mid = collectSession(h.sessionDir);
+    assert.equal(mid.profiles.length, 1, mid.problems.join(' | '));
+    assert.equal(mid.profiles[0]!.stopReason, 'manual');
+    assert.equal(hottestCpuFunction(mid.profiles[0]!.path), 'keptWork');
+  } finally {
+    h.kill('SIGKILL');
+    await h.done;
+  }
 });
 
 test('a duration limit stops recording early', async () => {
@@ -338,6 +407,43 @@ setTimeout(() => { console.log('later'); process.exitCode = 3; }, 50);
   // The only visible difference: the agent's own exit listener (one, even though loaded twice).
   assert.equal(out, plain.stdout.replace('exit listeners 0', 'exit listeners 1'));
   assert.equal(r.profiles.length, 1);
+});
+
+test('a process whose pid already has files in the folder (a reused pid, an earlier run) writes beside them, never over them', async () => {
+  const dir = scratchDir('capture-pid-reuse');
+  writeFiles(dir, { 'app.js': `${busyFunction('reusedPidWork', 150)}reusedPidWork();\n` });
+  const sessionDir = path.join(dir, 's');
+  // Recording waits for the start file, so the earlier files can be put under this very pid first.
+  const h = await startCapture({ command: ['node', 'app.js'], cwd: dir, outDir: sessionDir, agentPath, stdio: 'pipe', waitForStart: true });
+  const earlier = { json: path.join(sessionDir, `${h.pid}-0.json`), profile: path.join(sessionDir, `${h.pid}-0.cpuprofile`) };
+  const sidecar = { version: 1, pid: h.pid, ppid: 1, threadId: 0, isMainThread: true, argv: ['node', 'earlier.js'], execArgv: [], cwd: dir, nodeVersion: process.version, kinds: ['cpu'], startTime: 1, endTime: 2, state: 'saved', files: [{ kind: 'cpu', file: path.basename(earlier.profile) }], errors: [] };
+  fs.writeFileSync(earlier.json, JSON.stringify(sidecar));
+  fs.writeFileSync(earlier.profile, '{"earlier":true}');
+  assert.equal(await h.start(), 1);
+  const r = await h.done;
+  assert.deepEqual(r.problems, []);
+  assert.equal(fs.readFileSync(earlier.profile, 'utf8'), '{"earlier":true}', 'the earlier profile is untouched');
+  assert.equal(readJson<AgentSidecar>(earlier.json).argv[1], 'earlier.js');
+  const p = mainProfileOf(r, 'app.js');
+  assert.equal(path.basename(p.path), `${h.pid}-0-2.cpuprofile`);
+  assert.equal(hottestCpuFunction(p.path), 'reusedPidWork');
+  assert.deepEqual(collectSession(sessionDir).profiles.map((x) => path.basename(x.path)).sort(), [`${h.pid}-0-2.cpuprofile`, `${h.pid}-0.cpuprofile`]);
+});
+
+test("an outer recording's settings in the environment (flamelens run inside a recorded program) do not apply to this one", async () => {
+  const dir = scratchDir('capture-outer-env');
+  writeFiles(dir, { 'ticks.js': `${busyFunction('tickWork', 15)}\nlet n = 0;\nconst t = setInterval(() => { tickWork(); if (++n === 20) clearInterval(t); }, 20);\n` });
+  const h = await startCapture({
+    command: ['node', 'ticks.js'],
+    cwd: dir,
+    outDir: path.join(dir, 's'),
+    agentPath,
+    stdio: 'pipe',
+    env: { ...process.env, FLAMELENS_DURATION_MS: '50', FLAMELENS_HEAP: '1', FLAMELENS_WAIT_FOR_START: '1' },
+  });
+  const r = await h.done;
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(r.profiles.map((p) => [p.kind, p.stopReason]), [['cpu', 'exit']], 'CPU only, recorded to the end');
 });
 
 test('a shell command line profiles every node process it runs', async () => {

@@ -58,6 +58,18 @@ describe('terminalCommand (POSIX wrapper)', { skip: !onPosix }, () => {
   });
 });
 
+describe('terminalCommand: an outer recording\'s settings in the editor\'s environment', { skip: !onPosix }, () => {
+  it('do not reach the program: a duration the editor inherited is unset', () => {
+    const session = path.join(dir, 'stale');
+    fs.mkdirSync(session, { recursive: true });
+    const t = terminalCommand([process.execPath, '-e', 'console.log("duration=" + process.env.FLAMELENS_DURATION_MS + " dir=" + process.env.FLAMELENS_DIR)'], agentVariables({ outDir: session }), '--no-warnings', 'linux');
+    const env: NodeJS.ProcessEnv = { ...process.env, FLAMELENS_DURATION_MS: '100', FLAMELENS_HEAP_INTERVAL: '64' };
+    for (const [k, v] of Object.entries(t.env)) if (v === null) delete env[k]; else env[k] = v;
+    const r = spawnSync(t.shellPath, t.shellArgs, { env, input: '\n', encoding: 'utf8', timeout: 30_000 });
+    assert.match(r.stdout, new RegExp(`duration=undefined dir=${session.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+});
+
 describe('terminalCommand (Windows) and parseExitStatus', () => {
   it('Windows runs the program itself with NODE_OPTIONS computed here', () => {
     const t = terminalCommand(['node.exe', 'app.js'], { FLAMELENS_DIR: 'C:\\s' }, '--require "a.js"', 'win32', '--x');
@@ -65,6 +77,14 @@ describe('terminalCommand (Windows) and parseExitStatus', () => {
     assert.deepEqual(t.shellArgs, ['app.js']);
     assert.equal(t.env.NODE_OPTIONS, '--x --require "a.js"');
     assert.equal(terminalCommand('npm start', {}, '--require "a.js"', 'win32', undefined).shellPath, 'cmd.exe');
+  });
+  it("Windows adds the agent to the program's own NODE_OPTIONS (launch.json env, envFile); null means none", () => {
+    const own = terminalCommand(['node.exe', 'app.js'], { FLAMELENS_DIR: 'C:\\s' }, '--require "a.js"', 'win32', '--editor', { NODE_OPTIONS: '--max-old-space-size=4096', PORT: '3000', DROP: null });
+    assert.deepEqual(
+      { NODE_OPTIONS: own.env.NODE_OPTIONS, PORT: own.env.PORT, DROP: own.env.DROP, FLAMELENS_DIR: own.env.FLAMELENS_DIR },
+      { NODE_OPTIONS: '--max-old-space-size=4096 --require "a.js"', PORT: '3000', DROP: null, FLAMELENS_DIR: 'C:\\s' },
+    );
+    assert.equal(terminalCommand(['node.exe'], {}, '--require "a.js"', 'win32', '--editor', { NODE_OPTIONS: null }).env.NODE_OPTIONS, '--require "a.js"');
   });
   it('parses codes and signals; junk is undefined', () => {
     assert.deepEqual(parseExitStatus('0\n', os.constants.signals), { code: 0, signal: null });

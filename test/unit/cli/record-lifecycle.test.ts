@@ -98,6 +98,50 @@ test('SIGTERM sent to flamelens alone ends a program without handlers, which sti
   assert.match(run.stdout(), /== process \d+ \(node plain\.js\): CPU ==/);
 });
 
+/** Whether `pid` ends within moments (it saved first; an orphaned zombie counts as ended). */
+async function endsSoon(pid: number): Promise<boolean> {
+  const ended = () => {
+    try {
+      return !isAlive(pid) || /^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return true; // gone meanwhile
+    }
+  };
+  for (let i = 0; i < 100 && !ended(); i++) await new Promise((r) => setTimeout(r, 50));
+  return ended();
+}
+
+test('SIGTERM sent to flamelens alone, with a shell command line: the program the shell runs ends too (not orphaned) and saves', async () => {
+  const dir = scratchDir('record-sigterm-shell');
+  writeFiles(dir, {
+    'serve.js': `${busyFunction('serveTick', 5)}setInterval(serveTick, 20);\nconsole.log('serving ' + process.pid);\n`,
+    'after.js': `console.log('after ran');\n`,
+  });
+  const run = record(['--out', 'p', '--', 'node serve.js && node after.js'], dir);
+  const [, pid] = await run.waitFor(/serving (\d+)/);
+  strays.push(Number(pid));
+  await new Promise((r) => setTimeout(r, 300));
+  process.kill(run.child.pid!, 'SIGTERM');
+  const { code } = await run.exited;
+  assert.equal(code, 128 + 15, run.stderr());
+  assert.ok(await endsSoon(Number(pid)), 'the program the shell ran is still running');
+  assert.doesNotMatch(run.stdout(), /after ran/);
+  assert.match(run.stdout(), /== process \d+ \(node serve\.js\): CPU ==/);
+  assert.doesNotMatch(run.stderr(), /waiting for/);
+});
+
+test('--stop-after-duration with a shell command line ends the program the shell runs, not only the shell', async () => {
+  const dir = scratchDir('record-duration-stop-shell');
+  writeFiles(dir, { 'serve.js': `${busyFunction('serveTick', 5)}setInterval(serveTick, 20);\nconsole.log('serving ' + process.pid);\n` });
+  const run = record(['--duration', '1s', '--stop-after-duration', '--wait', '3s', '--out', 'p', '--', 'node serve.js && true'], dir);
+  const [, pid] = await run.waitFor(/serving (\d+)/);
+  strays.push(Number(pid));
+  const { code } = await run.exited;
+  assert.equal(code, 0, run.stderr());
+  assert.ok(await endsSoon(Number(pid)), 'the program the shell ran is still running');
+  assert.match(run.stdout(), /== process \d+ \(node serve\.js\): CPU ==/);
+});
+
 // A real HTTP server on a free loopback port; each request burns a little CPU in `handleRequest`.
 const serverProgram = `const http = require('node:http');
 ${busyFunction('handleRequest', 3)}

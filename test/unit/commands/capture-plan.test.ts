@@ -6,8 +6,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capturedProfileTitle, chooseNode, isNodeLaunch, mainProfile, npmRunCommand, planLaunch, profilePickItem, substitute } from '../../../src/commands/capture-plan';
+import { capturedProfileTitle, chooseNode, debugLaunchNodeOptions, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planLaunch, profilePickItem, splitWords, substitute } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
+import { agentRequireOption, agentVariables } from '../../../src/capture/launcher';
+import { buildBundles, scratchDir, writeFiles } from '../../support/capture-helpers';
 
 const profile = (over: Partial<CapturedProfile>): CapturedProfile => ({
   path: '/s/1-0.cpuprofile',
@@ -56,6 +58,17 @@ describe('launch configurations', () => {
     assert.equal(substitute('${workspaceFolder}/x ${workspaceFolderBasename} ${fileDirname} ${env:HOME} ${input:foo}', ctx), '/w/proj/x proj /w/proj/src /home/u ${input:foo}');
   });
 
+  it('substitutes the file variables launch.json templates use, on POSIX and Windows paths', () => {
+    assert.equal(
+      substitute('${fileBasename}|${fileBasenameNoExtension}|${fileExtname}|${relativeFile}|${relativeFileDirname}|${fileDirnameBasename}|${userHome}${/}x', { ...ctx, home: '/home/u' }),
+      'a.js|a|.js|src/a.js|src|src|/home/u/x',
+    );
+    const win = { workspaceFolder: 'C:\\w\\my proj', file: 'C:\\w\\my proj\\src\\app.test.ts', env: {} };
+    assert.equal(substitute('${relativeFile} ${fileBasenameNoExtension} ${fileDirname}${pathSeparator}dist', win), 'src\\app.test.ts app.test C:\\w\\my proj\\src\\dist');
+    // No open file: left as written (the program then names what is missing).
+    assert.equal(substitute('${fileBasename}', { workspaceFolder: '/w', env: {} }), '${fileBasename}');
+  });
+
   it('builds runtime, runtimeArgs, program and args; env with nulls unset', () => {
     const plan = planLaunch(
       { type: 'node', request: 'launch', program: '${workspaceFolder}/server.js', args: ['--port', '3000'], runtimeArgs: ['--max-old-space-size=512'], cwd: '${workspaceFolder}/sub', env: { A: '1', B: null } },
@@ -65,6 +78,28 @@ describe('launch configurations', () => {
     assert.equal(plan.cwd, '/w/proj/sub');
     assert.deepEqual(plan.env, { A: '1' });
     assert.deepEqual(plan.unset, ['B']);
+  });
+
+  it("reads envFile (a real file, as the debugger would) under env, which wins; a missing one is an error naming it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flamelens-envfile-'));
+    try {
+      fs.writeFileSync(path.join(dir, '.env'), '# db\nDB_URL=postgres://u@h/db # local\nexport PORT=8080\nA=from-file\nB=gone\nMSG="two\\nlines"\nRAW=\'$HOME #x\'\n');
+      const real = { ...ctx, workspaceFolder: dir, readFile: (f: string) => fs.readFileSync(f, 'utf8') };
+      const plan = planLaunch({ name: 'api', type: 'node', request: 'launch', program: 'a.js', envFile: '${workspaceFolder}/.env', env: { A: '1', B: null } }, real);
+      assert.deepEqual(plan.env, { DB_URL: 'postgres://u@h/db', PORT: '8080', A: '1', MSG: 'two\nlines', RAW: '$HOME #x' });
+      assert.deepEqual(plan.unset, ['B']);
+      assert.throws(() => planLaunch({ name: 'api', type: 'node', request: 'launch', program: 'a.js', envFile: '${workspaceFolder}/missing.env' }, real), (e: Error) => e.message.includes(`${dir}/missing.env`) && e.message.includes('ENOENT'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(parseEnvFile('X=1\r\n  Y = spaced  \r\nnot a line\n'), { X: '1', Y: 'spaced' });
+  });
+
+  it('a string of args is split as a shell would: quoted words keep their spaces', () => {
+    const plan = planLaunch({ type: 'node', request: 'launch', program: '/w/a.js', args: `--name "my app" --glob='src/**/*.js' plain\\ word "" C:\\dir\\x` }, ctx);
+    assert.deepEqual(plan.command, ['node', '/w/a.js', '--name', 'my app', '--glob=src/**/*.js', 'plain word', '', 'C:\\dir\\x']);
+    assert.deepEqual(splitWords('  a   b  '), ['a', 'b']);
+    assert.deepEqual(splitWords(`"say \\"hi\\""`), ['say "hi"']);
   });
 
   it('keeps only Node launches', () => {
@@ -104,5 +139,32 @@ describe('npmRunCommand', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('debugLaunchNodeOptions', () => {
+  it("keeps the envFile's NODE_OPTIONS (which the debugger would let env replace): a real node loads both its preload and the agent", async () => {
+    const { agent } = await buildBundles();
+    const dir = scratchDir('debug-node-options');
+    writeFiles(dir, {
+      '.env': `NODE_OPTIONS="--require ${path.join(dir, 'pre.js')}"\n`,
+      'pre.js': 'globalThis.preloaded = true;\n',
+      'app.js': 'console.log(globalThis.preloaded === true ? "preloaded" : "not preloaded");\n',
+    });
+    const read = (f: string) => fs.readFileSync(f, 'utf8');
+    const nodeOptions = debugLaunchNodeOptions({ env: { PORT: '1' }, envFile: path.join(dir, '.env') }, agentRequireOption(agent), read, undefined);
+    const out = path.join(dir, 'p');
+    const r = spawnSync(process.execPath, ['app.js'], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...agentVariables({ outDir: out }), NODE_OPTIONS: nodeOptions } });
+    assert.equal(r.stdout.trim(), 'preloaded', r.stderr);
+    assert.ok(fs.readdirSync(out).some((f) => f.endsWith('.cpuprofile')), 'the agent recorded too');
+  });
+
+  it("env's NODE_OPTIONS wins over the envFile's, null means none; without either, the editor's", () => {
+    const read = () => 'NODE_OPTIONS=--from-file\n';
+    assert.equal(debugLaunchNodeOptions({ env: { NODE_OPTIONS: '--own' }, envFile: '/x/.env' }, '--require a', read, '--host'), '--own --require a');
+    assert.equal(debugLaunchNodeOptions({ env: { NODE_OPTIONS: null } }, '--require a', read, '--host'), '--require a');
+    assert.equal(debugLaunchNodeOptions({ envFile: '/x/.env' }, '--require a', read, '--host'), '--from-file --require a');
+    assert.equal(debugLaunchNodeOptions({ envFile: '/missing' }, '--require a', () => { throw new Error('ENOENT'); }, '--host'), '--host --require a');
+    assert.equal(debugLaunchNodeOptions({}, '--require a', read, undefined), '--require a');
   });
 });
