@@ -454,8 +454,13 @@ function rebuild(
   });
 }
 
+/**
+ * A script that can have a map: a path or a URL. Node's names for code that is no file —
+ * `[eval]`, `[eval]-wrapper`, `[stdin]`, `[worker eval]`, vm's `evalmachine.<anonymous>` — are
+ * neither, and would only add a "could not be read" note.
+ */
 function isScriptUrl(f: Frame): boolean {
-  return (f.category === 'user' || f.category === 'node_modules') && f.url !== '';
+  return (f.category === 'user' || f.category === 'node_modules') && (isAbsolutePath(f.url) || hasScheme.test(f.url));
 }
 
 /**

@@ -107,3 +107,15 @@ test('many TypeScript files without maps: one note naming a few, first among the
   assert.equal(mapped.notes.length, 1, mapped.notes.join(' | '));
   assert.match(mapped.notes[0]!, /^no source map for the 5 TypeScript files .*a\.ts, .*b\.mts, .*c\.cts, … 2 more: if a loader .* transpiled them in memory/);
 });
+
+test('code that is no file (node -e, [eval]-wrapper, vm scripts) is not looked up, so it adds no note', async () => {
+  const out = path.join(dir, 'eval');
+  const program = "const vm = require('vm'); let s = 0; const t = Date.now(); while (Date.now() - t < 300) s += vm.runInThisContext('Math.sqrt(' + (s % 7) + ' + 1)');";
+  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '200', '--cpu-prof-dir', out, '-e', program]);
+  const p = parseProfile(readFileSync(path.join(out, readdirSync(out)[0]!)));
+  const pseudo = [...new Set(p.frames.map((f) => f.url))].filter((u) => /^\[eval\]|^evalmachine/.test(u));
+  assert.ok(pseudo.includes('[eval]'), `the profile has frames of -e code: ${pseudo.join(', ')}`);
+  const mapped = await applySourceMaps(p, fsSourceReader);
+  assert.deepEqual(mapped.notes, p.notes, 'no "no source map for [eval]" note');
+  assertSameTree(mapped, p);
+});
