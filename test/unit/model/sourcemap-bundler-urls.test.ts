@@ -16,29 +16,8 @@ import { bundlerSourceCandidates } from '../../../src/model/bundler-sources';
 import { createFsSourceReader } from '../../../src/fs-source-reader';
 import type { Profile } from '../../../src/model/types';
 import { assertValidProfile } from '../../support/transforms-support';
+import { mainSource, workSource } from '../../support/bundle-sources';
 
-const workSource = `// Work helpers.
-export function crunchNumbers(size: number): number {
-  let s = 0;
-  for (let i = 0; i < size; i++) {
-    s += Math.sqrt(i) * Math.cos(i); // CRUNCH
-  }
-  return s;
-}
-`;
-const mainSource = `import { crunchNumbers } from './work';
-
-interface Totals { value: number }
-
-function driveLoop(totals: Totals): void {
-  const end = Date.now() + 400;
-  while (Date.now() < end) totals.value += crunchNumbers(20000);
-}
-
-const totals: Totals = { value: 0 };
-driveLoop(totals);
-if (totals.value === 42) console.log('never');
-`;
 const lineOf = (text: string, marker: string) => text.split('\n').findIndex((l) => l.includes(marker)) + 1;
 
 let dir = '';

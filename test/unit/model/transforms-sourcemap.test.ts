@@ -16,6 +16,7 @@ import { SourceMapCache, applySourceMaps, findSourceMappingUrl } from '../../../
 import type { SourceReader } from '../../../src/model/sourcemap';
 import type { Profile } from '../../../src/model/types';
 import { assertValidProfile, frameOfNode } from '../../support/transforms-support';
+import { mainSource, workSource } from '../../support/bundle-sources';
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, '../../..');
@@ -44,28 +45,6 @@ export function run(options: Options): number {
 }
 
 run({ rounds: 400, size: 20000 });
-`;
-const workSource = `// Work helpers.
-export function crunchNumbers(size: number): number {
-  let s = 0;
-  for (let i = 0; i < size; i++) {
-    s += Math.sqrt(i) * Math.cos(i); // CRUNCH
-  }
-  return s;
-}
-`;
-const mainSource = `import { crunchNumbers } from './work';
-
-interface Totals { value: number }
-
-function driveLoop(totals: Totals): void {
-  const end = Date.now() + 400;
-  while (Date.now() < end) totals.value += crunchNumbers(20000);
-}
-
-const totals: Totals = { value: 0 };
-driveLoop(totals);
-if (totals.value === 42) console.log('never');
 `;
 const lineOf = (text: string, marker: string) => text.split('\n').findIndex((l) => l.includes(marker)) + 1;
 const hotLine = appSource.split('\n').findIndex((l) => l.includes('// HOT')) + 1;
