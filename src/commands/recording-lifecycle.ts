@@ -47,6 +47,8 @@ export interface Finished<R> {
 
 interface Running<R> {
   recording: Recording<R>;
+  /** When it started (ms since the epoch): the status bar's timer counts from it. */
+  startedAt: number;
   stopping?: Promise<unknown>;
   finished: Promise<Finished<R>>;
 }
@@ -86,9 +88,11 @@ export class RecordingLifecycle<R> implements vscode.Disposable {
 
   /** Shows the recording in the status bar until it ends, then reports and opens what it left. */
   track(recording: Recording<R>): Promise<Finished<R>> {
-    this.status.show(Date.now(), recording.statusLabel);
+    const startedAt = Date.now();
+    this.status.show(startedAt, recording.statusLabel);
     const entry: Running<R> = {
       recording,
+      startedAt,
       finished: recording.ended.then(async (result) => {
         this.release(entry);
         return { result, opened: await this.report(recording.summarize(result)) };
@@ -109,7 +113,15 @@ export class RecordingLifecycle<R> implements vscode.Disposable {
     if (!running || (which && running.recording !== which)) return undefined;
     if (!running.stopping) {
       this.status.saving();
-      running.stopping = running.recording.stop();
+      const stopping = running.recording.stop();
+      running.stopping = stopping;
+      // A stop that failed (a folder it could not write to…) leaves the recording running: back to
+      // its timer, and Stop can be tried again, rather than "saving…" and "already recording" for ever.
+      stopping.catch(() => {
+        if (this.running !== running || running.stopping !== stopping) return;
+        running.stopping = undefined;
+        this.status.show(running.startedAt, running.recording.statusLabel);
+      });
     }
     await running.stopping;
     return running.finished;
