@@ -6,8 +6,9 @@
 // model knows no workspace, but it knows where the bundle is: the project root is one of the
 // bundle's folders or their parents, nearest first (dist/main.js → dist/src/a.ts, then src/a.ts).
 
+import { windowsDrivePath } from './file-url';
+
 const bundlerScheme = /^(?:webpack|turbopack):\/\/([^/]*)\/(.*)$/i;
-const windowsDrive = /^[A-Za-z]:\//;
 /** Parents of the bundle's folder tried, at most. */
 const MAX_DEPTH = 32;
 
@@ -24,7 +25,7 @@ export function bundlerSourceCandidates(source: string, bundlePath: string): str
   if (m[1]!.startsWith('@')) rest = rest.slice(rest.indexOf('/') + 1);
   rest = rest.replace(/^\[project\]\//, '').replace(/^(?:\.\/)+/, '').replace(/^~\//, 'node_modules/');
   if (rest === '' || rest.split('/').includes('..')) return undefined;
-  if (windowsDrive.test(rest)) return [rest];
+  if (windowsDrivePath.test(rest)) return [rest];
   const folders = bundlePath.replace(/\\/g, '/').split('/').slice(0, -1);
   if (folders.length === 0) return undefined;
   const candidates: string[] = [];

@@ -13,7 +13,7 @@
 // total first, so only shifts in proportion show.
 import { ProfileBuilder, copyValues } from './builder';
 import { ProfileError } from './types';
-import { fileUrlToPath } from './file-url';
+import { fileUrlToPath, isAbsolutePath } from './file-url';
 import type { Frame, Profile } from './types';
 
 export interface DiffOptions {
@@ -79,7 +79,6 @@ function keysOf(renamed?: ReadonlyMap<string, string>): Keys {
   return { file, fn: (f) => `${f.functionName}\u0000${file(f.url)}\u0000${f.line}`, loose: (f) => `${f.functionName}\u0000${file(f.url)}` };
 }
 const nextKeys = keysOf();
-const isLocalPath = (key: string) => key.startsWith('/') || /^[A-Za-z]:[\\/]/.test(key);
 
 /**
  * The same program profiled from two folders (two checkouts, CI build folders, v1/ and v2/):
@@ -89,7 +88,7 @@ const isLocalPath = (key: string) => key.startsWith('/') || /^[A-Za-z]:[\\/]/.te
  * both sides are never renamed.
  */
 export function movedScripts(base: Profile, next: Profile): Map<string, string> {
-  const scripts = (p: Profile) => new Set(p.frames.filter((f) => f.url !== '').map((f) => fileKey(f.url)).filter(isLocalPath));
+  const scripts = (p: Profile) => new Set(p.frames.filter((f) => f.url !== '').map((f) => fileKey(f.url)).filter(isAbsolutePath));
   const [before, after] = [scripts(base), scripts(next)];
   const onlyBefore = [...before].filter((k) => !after.has(k));
   const onlyAfter = new Set([...after].filter((k) => !before.has(k)));
