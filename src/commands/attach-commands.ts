@@ -163,6 +163,7 @@ export class AttachService implements vscode.Disposable {
     return {
       files: Object.values(result.files).filter((f): f is string => typeof f === 'string'),
       problems: [...result.lost, ...result.warnings],
+      problemsInDone: true,
       main: main ? { path: main, title: title(main) } : undefined,
       nothing: vscode.l10n.t('FlameLens: no profile from {0}: {1}.{2}', name, why, closedNote),
       // {2}: the error that ended it, in brackets; {3}: the further notes, each a sentence of its own.

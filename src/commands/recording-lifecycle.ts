@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { RecordingStatus, type RecordingStatusOptions } from './recording-status';
 import { loadProfile } from '../views/load-profile';
 import type { ProfilePanels } from '../views/profile-panel';
-import { showErrorWithLog, timed, type Log } from '../log';
+import { showErrorWithLog, showLogLabel, timed, type Log } from '../log';
+import { completionNotice } from './recording-notice';
 
 /** What a finished recording left, as the lifecycle reports it. */
 export interface RecordingSummary {
@@ -22,6 +23,8 @@ export interface RecordingSummary {
   done: string;
   /** A button on that message. */
   action?: { label: string; run: () => unknown };
+  /** `done` already words every problem (else the first ones are appended to it). */
+  problemsInDone?: boolean;
   /** Why the recording ended early (shown as an error besides the profile). */
   error?: string;
 }
@@ -149,14 +152,15 @@ export class RecordingLifecycle<R> implements vscode.Disposable {
       void showErrorWithLog(this.log, vscode.l10n.t('FlameLens: could not open {0}: {1}', main.path, (err as Error).message));
       return undefined;
     }
+    const notice = completionNotice(summary.done, summary.problems, vscode.l10n, summary.problemsInDone);
     const action = summary.action;
-    if (action) {
-      void vscode.window.showInformationMessage(summary.done, action.label).then((choice) => {
-        if (choice) void action.run();
-      });
-    } else {
-      void vscode.window.showInformationMessage(summary.done);
-    }
+    const buttons = [...(action ? [action.label] : []), ...(notice.severity === 'warning' ? [showLogLabel] : [])];
+    const shown =
+      notice.severity === 'warning' ? vscode.window.showWarningMessage(notice.message, ...buttons) : vscode.window.showInformationMessage(notice.message, ...buttons);
+    void shown.then((choice) => {
+      if (choice === showLogLabel) this.log.show(true);
+      else if (choice !== undefined) void action?.run();
+    });
     return main.path;
   }
 
