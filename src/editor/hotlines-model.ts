@@ -11,7 +11,8 @@ import type { Frame, Profile } from '../model/types';
 import { normalizePath } from './paths';
 import { locationPath } from '../profile-location';
 import { englishText, type Translator } from '../translator';
-import { shiftLines, type LineEdit } from './line-shift';
+import { remapLines, shiftLines, type LineEdit } from './line-shift';
+import { matchLines } from './line-diff';
 
 export interface LineAnnotation {
   /** 1-based line. */
@@ -321,6 +322,23 @@ export class TrackedDocument {
     this.lines = shiftLines(this.lines, edits);
     this.lenses = shiftLines(this.lenses, edits);
     this.starts = shiftLines(this.starts, edits);
+  }
+
+  /**
+   * The document was closed with the text `before` and is open again with `after` (1 line per
+   * entry): what it carries moves to where its line is now; lines changed meanwhile lose theirs.
+   */
+  reopened(before: readonly string[], after: readonly string[]): void {
+    const at = matchLines(before, after);
+    const to = (line: number) => (line <= at.length && at[line - 1]! >= 0 ? at[line - 1]! + 1 : undefined);
+    this.lines = remapLines(this.lines, to);
+    this.lenses = remapLines(this.lenses, to);
+    this.starts = remapLines(this.starts, to);
+  }
+
+  /** Whether anything is annotated (a closed document worth remembering). */
+  get isEmpty(): boolean {
+    return this.lines.size === 0 && this.lenses.size === 0 && this.starts.size === 0;
   }
 
   /** Annotated lines at or above the threshold (percent of the profile), by their current line. */

@@ -7,12 +7,22 @@ import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
 import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
 import { escapeControlText } from '../model/escape-text';
 import { HotLineIndex, TrackedDocument, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type HotLineOptions, type RevealTarget } from './hotlines-model';
-import { lineEditsOf } from './line-shift';
+import { lineCountChange, lineEditsOf } from './line-shift';
 
 export const revealCommandId = 'flamelens.revealInFlameGraph';
 /** Heat buckets; each has its own decoration type because a type's colours are fixed. */
 const heatColors = ['flamelens.hotLine1Background', 'flamelens.hotLine2Background', 'flamelens.hotLine3Background', 'flamelens.hotLine4Background'];
 const updateDelayMs = 150;
+/** Closed documents whose annotations are kept to follow them when reopened (most recent first out). */
+const maxClosedDocuments = 64;
+/** Larger documents are not remembered when closed: their annotations start over from the profile. */
+const maxClosedLines = 200_000;
+
+/** A document closed while annotated: its text then, to see where each line went when it reopens. */
+interface ClosedDocument {
+  lines: string[];
+  tracked: TrackedDocument;
+}
 
 export class HotLines implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -23,6 +33,11 @@ export class HotLines implements vscode.Disposable {
   private index: HotLineIndex | undefined;
   /** Per document, annotations keyed by their current line after the user's edits. */
   private readonly tracked = new Map<string, TrackedDocument>();
+  /**
+   * Closed documents, by uri: the file may change before it is opened again (a checkout, a
+   * formatter, another editor), and its annotations then follow its lines as they follow edits.
+   */
+  private readonly closed = new Map<string, ClosedDocument>();
   private readonly pendingDocs = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
@@ -57,7 +72,11 @@ export class HotLines implements vscode.Disposable {
       }),
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.updateEditor(e))),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.tracked.delete(d.uri.toString())),
+      // A document closed while annotated takes its annotations back as it reopens, before any edit.
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (this.closed.has(d.uri.toString())) this.trackedFor(d);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.documentClosed(d)),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (d, p) => this.hover(d, p) }),
     );
     this.updateAll();
@@ -102,6 +121,7 @@ export class HotLines implements vscode.Disposable {
   private setProfile(entry: ProfileEntry | undefined): void {
     this.index = entry ? new HotLineIndex(this.registry.profileOf(entry), vscode.l10n) : undefined;
     this.tracked.clear();
+    this.closed.clear();
   }
 
   private createDecorationTypes(): void {
@@ -132,16 +152,38 @@ export class HotLines implements vscode.Disposable {
     return { thresholdPercent: this.config.hotLines.threshold };
   }
 
-  /** The document's tracked annotations (made on first use); undefined without a profile or a file. */
-  private trackedFor(doc: vscode.TextDocument): TrackedDocument | undefined {
+  /**
+   * The document's tracked annotations (made on first use); undefined without a profile or a file.
+   * `lineCount`: the document's lines as the profile's lines are placed (before the edit that
+   * made the first use, when one did).
+   */
+  private trackedFor(doc: vscode.TextDocument, lineCount = doc.lineCount): TrackedDocument | undefined {
     if (!this.index || doc.uri.scheme !== 'file') return undefined;
     const key = doc.uri.toString();
     let t = this.tracked.get(key);
     if (!t) {
-      t = new TrackedDocument(this.index, doc.uri.fsPath, doc.lineCount);
+      const closed = this.closed.get(key);
+      this.closed.delete(key);
+      if (closed) {
+        t = closed.tracked;
+        t.reopened(closed.lines, linesOf(doc));
+      } else {
+        t = new TrackedDocument(this.index, doc.uri.fsPath, lineCount);
+      }
       this.tracked.set(key, t);
     }
     return t;
+  }
+
+  private documentClosed(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    const t = this.tracked.get(key);
+    this.tracked.delete(key);
+    if (!t || t.isEmpty || doc.lineCount > maxClosedLines) return;
+    this.closed.delete(key);
+    this.closed.set(key, { lines: linesOf(doc), tracked: t });
+    // Map order is insertion order: the first key is the longest closed.
+    if (this.closed.size > maxClosedDocuments) this.closed.delete(this.closed.keys().next().value!);
   }
 
   private updateAll(): void {
@@ -175,9 +217,12 @@ export class HotLines implements vscode.Disposable {
 
   private documentChanged(e: vscode.TextDocumentChangeEvent): void {
     const key = e.document.uri.toString();
-    const t = this.tracked.get(key);
-    if (!t || e.contentChanges.length === 0) return;
+    if (e.contentChanges.length === 0) return;
     const edits = lineEditsOf(e.contentChanges, e.document.lineCount, (line) => e.document.lineAt(line).text.length);
+    // A document never shown since the profile came (a background tab edited by a rename across
+    // files, a refactoring) is tracked from this edit on: its profile lines describe the text before it.
+    const t = this.tracked.get(key) ?? this.trackedFor(e.document, e.document.lineCount - lineCountChange(edits));
+    if (!t) return;
     t.edited(edits);
     // Debounced: typing fires a change per key.
     this.pendingDocs.add(key);
@@ -231,9 +276,16 @@ export class HotLines implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.closed.clear();
     this.lensProvider?.dispose();
     for (const t of this.decorationTypes) t.dispose();
     this.decorationTypes = [];
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function linesOf(doc: vscode.TextDocument): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < doc.lineCount; i++) lines.push(doc.lineAt(i).text);
+  return lines;
 }

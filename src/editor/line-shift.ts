@@ -23,6 +23,17 @@ export interface LineEdit {
   wholeLines?: boolean;
 }
 
+/** Lines the edits add to the document (negative: remove). */
+export function lineCountChange(edits: readonly LineEdit[]): number {
+  let change = 0;
+  for (const e of edits) change += lineDelta(e);
+  return change;
+}
+
+function lineDelta(e: LineEdit): number {
+  return e.insertedLines - (e.endLine - e.startLine + (e.wholeLines ? 1 : 0));
+}
+
 /**
  * Applies edits (in the order VS Code reports them; each relative to the document after the
  * previous ones) to a line → value map. Returns a new map; the input is not changed.
@@ -31,7 +42,7 @@ export function shiftLines<T>(lines: ReadonlyMap<number, T>, edits: readonly Lin
   let current = new Map(lines);
   for (const e of edits) {
     const next = new Map<number, T>();
-    const delta = e.insertedLines - (e.endLine - e.startLine + (e.wholeLines ? 1 : 0));
+    const delta = lineDelta(e);
     for (const [line, value] of current) {
       if (line < e.startLine) next.set(line, value);
       else if (line > e.endLine) next.set(line + delta, value);
@@ -41,6 +52,16 @@ export function shiftLines<T>(lines: ReadonlyMap<number, T>, edits: readonly Lin
     current = next;
   }
   return current;
+}
+
+/** Moves each line to `to(line)` (1-based lines); lines it maps to nothing are dropped. */
+export function remapLines<T>(lines: ReadonlyMap<number, T>, to: (line: number) => number | undefined): Map<number, T> {
+  const next = new Map<number, T>();
+  for (const [line, value] of lines) {
+    const moved = to(line);
+    if (moved !== undefined) next.set(moved, value);
+  }
+  return next;
 }
 
 /** Counts '\n' in inserted text (\r\n counts once). */

@@ -267,6 +267,59 @@ describe('FlameLens extension', function () {
     );
   });
 
+  it('hot lines follow a file that changed on disk while it was closed (a checkout, a formatter)', async () => {
+    const t = await api();
+    const dir = workspaceDir();
+    // A copy of busy.js and the workspace's profile of busy.js with its script renamed to the copy: a
+    // file that no API call has opened, so closing its editor closes the document (VS Code keeps
+    // documents an extension opened for minutes), as when the user closes a tab.
+    const copy = path.join(dir, 'busy-closed.js');
+    const renamedProfile = path.join(dir, 'busy-closed.cpuprofile');
+    const original = fs.readFileSync(path.join(dir, 'busy.js'), 'utf8');
+    const profileText = fs.readFileSync(path.join(dir, 'busy.cpuprofile'), 'utf8');
+    assert.ok(profileText.includes('/busy.js"'), 'the profile names busy.js');
+    fs.writeFileSync(copy, original);
+    fs.writeFileSync(renamedProfile, profileText.split('/busy.js"').join('/busy-closed.js"'));
+    const uri = vscode.Uri.file(copy);
+    try {
+      await vscode.commands.executeCommand('flamelens.openProfile', vscode.Uri.file(renamedProfile));
+      await until('the renamed profile to be current', () => (t.currentProfileForTest()?.title === 'busy-closed.cpuprofile' ? true : undefined), 30_000);
+      await vscode.commands.executeCommand('vscode.open', uri, vscode.ViewColumn.One);
+      const before = await until('hot lines in busy-closed.js', () => {
+        const a = t.getHotLinesForTest(uri);
+        return a.length > 1 ? a : undefined;
+      });
+      const closed = new Promise<void>((resolve) => {
+        const sub = vscode.workspace.onDidCloseTextDocument((d) => {
+          if (d.uri.toString() !== uri.toString()) return;
+          sub.dispose();
+          resolve();
+        });
+      });
+      assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('busy-closed.js was never closed')), 30_000))]);
+      // Changed on disk while closed: three lines above, and the hottest line itself edited.
+      const hottest = before.reduce((x, y) => (y.heat > x.heat ? y : x));
+      const lines = original.split('\n');
+      lines[hottest.line - 1] = `${lines[hottest.line - 1]} // changed while closed`;
+      fs.writeFileSync(copy, ['// added 1', '// added 2', '// added 3', ...lines].join('\n'));
+      await vscode.commands.executeCommand('vscode.open', uri, vscode.ViewColumn.One);
+      const after = await until('hot lines in the changed busy-closed.js', () => {
+        const a = t.getHotLinesForTest(uri);
+        return a.length > 0 ? a : undefined;
+      });
+      assert.deepEqual(
+        after.map((a) => [a.line, a.text]),
+        before.filter((a) => a.line !== hottest.line).map((a) => [a.line + 3, a.text]),
+      );
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(copy, { force: true });
+      fs.rmSync(renamedProfile, { force: true });
+    }
+  });
+
   it('Profile Current File records busy.js in a terminal, opens the flame graph panel, and annotates busy.js', async () => {
     const t = await api();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -231,6 +231,30 @@ describe('HotLineIndex on a live capture of busy.js', () => {
     // a line inside fibonacci reveals fibonacci
     assert.equal(index.functionAt(busy, fib.line + 1)?.name, 'fibonacci');
   });
+
+  it('a document reopened after it changed on disk: annotations move to where their lines are now, changed lines lose theirs', () => {
+    // Closed in VS Code, then changed by a checkout or a formatter: no edit events, only the text before and after.
+    const index = new HotLineIndex(profile);
+    const before = fs.readFileSync(busy, 'utf8').split('\n');
+    const doc = new TrackedDocument(index, busy, before.length);
+    const shown = doc.shownLines({ thresholdPercent: 0 });
+    const hottest = shown.reduce((a, b) => (b[1].self > a[1].self ? b : a))[0];
+    const after = [...before];
+    after[hottest - 1] = `${after[hottest - 1]} // edited`;
+    after.unshift('// header 1', '// header 2', '// header 3');
+    doc.reopened(before, after);
+    assert.deepEqual(
+      doc.shownLines({ thresholdPercent: 0 }).map(([line, a]) => [line, a.line]),
+      shown.filter(([line]) => line !== hottest).map(([line, a]) => [line + 3, a.line]),
+    );
+    const fib = index.functionsFor(busy, { thresholdPercent: 0 }).find((l) => l.name === 'fibonacci')!;
+    assert.match(after[fib.line + 3 - 1]!, /function fibonacci/);
+    assert.ok(doc.shownLenses({ thresholdPercent: 0 }).some(([line, ls]) => line === fib.line + 3 && ls.some((l) => l.name === 'fibonacci')));
+    assert.equal(doc.functionAt(fib.line + 4)?.name, 'fibonacci');
+    // Rewritten whole, nothing is left to show.
+    doc.reopened(after, after.map((l, i) => `${i}: ${l}`));
+    assert.equal(doc.isEmpty, true);
+  });
 });
 
 describe('HotLineIndex hover on mutual recursion (node --cpu-prof)', () => {
