@@ -747,8 +747,12 @@ export class FlameChart {
     const current = layout.index.get(this.focusedId ?? this.zoomedId ?? this.root.id);
     if (current === undefined) return;
     const top = this.zoomIndex;
-    // Frames a key can move to: the zoomed subtree and the (faded) ancestors above it.
-    const reachable = (i: number) => (isWithin(layout, i, top) || isWithin(layout, top, i)) && layout.nodes[i]!.value > 0;
+    // Frames a key can move to: the (faded) ancestors of the zoomed frame and the frames of its
+    // subtree wide enough to draw at its scale — the frames a pointer can reach, so the focus
+    // outline never lands on a frame that is not there.
+    const scale = this.width / (layout.x1[top]! - layout.x0[top]! || 1);
+    const reachable = (i: number) =>
+      layout.nodes[i]!.value > 0 && (isWithin(layout, top, i) || (isWithin(layout, i, top) && (layout.x1[i]! - layout.x0[i]!) * scale >= minFrameWidth));
     const heaviestChild = (i: number) => {
       let best = -1;
       const d = layout.depth[i]! + 1;

@@ -137,6 +137,29 @@ describe('canvas flame graph: hit-testing, keyboard, pixels (Chromium)', () => {
     await waitZoomed(page, undefined);
   });
 
+  it('keyboard: the arrows move only between frames that are drawn (never onto one narrower than a pixel)', async () => {
+    const { page } = await open();
+    await page.focus('.fl-graph');
+    await page.keyboard.press('ArrowUp');
+    const drawn = new Map((await drawnFrames(page)).map((f) => [f.id, f]));
+    const row = [...drawn.values()].filter((f) => f.depth === 1 && f.value > 0);
+    // Walk the root's children from the leftmost to the rightmost by ArrowLeft, then ArrowRight.
+    const walk = async (key: string) => {
+      const seen: number[] = [(await chartState(page)).focusedId!];
+      for (;;) {
+        await page.keyboard.press(key);
+        const id = (await chartState(page)).focusedId!;
+        if (id === seen.at(-1)) return seen;
+        seen.push(id);
+      }
+    };
+    await walk('ArrowLeft');
+    const visited = await walk('ArrowRight');
+    for (const id of visited) assert.ok(drawn.get(id)?.depth === 1, `focus went to frame ${id}, which is not drawn in the row`);
+    assert.deepEqual(visited, row.sort((a, b) => a.x - b.x).map((f) => f.id), 'every drawn child of the root, left to right, and nothing else');
+    assert.ok((await focusOutlinePixels(page)) > 20, 'the outline shows on the last one');
+  });
+
   it('high-contrast themes outline every frame in the theme\'s contrast border colour', async () => {
     const { page } = await open();
     const pixelAtRootEdge = () =>
