@@ -328,7 +328,7 @@ export class TrackedDocument {
    * The document was closed with the text `before` and is open again with `after` (1 line per
    * entry): what it carries moves to where its line is now; lines changed meanwhile lose theirs.
    */
-  reopened(before: readonly string[], after: readonly string[]): void {
+  reopened<T extends string | number>(before: ArrayLike<T>, after: ArrayLike<T>): void {
     const at = matchLines(before, after);
     const to = (line: number) => (line <= at.length && at[line - 1]! >= 0 ? at[line - 1]! + 1 : undefined);
     this.lines = remapLines(this.lines, to);

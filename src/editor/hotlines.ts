@@ -7,6 +7,7 @@ import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
 import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
 import { escapeControlText } from '../model/escape-text';
 import { HotLineIndex, TrackedDocument, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type HotLineOptions, type RevealTarget } from './hotlines-model';
+import { lineHashes } from './line-diff';
 import { lineCountChange, lineEditsOf } from './line-shift';
 
 export const revealCommandId = 'flamelens.revealInFlameGraph';
@@ -15,12 +16,15 @@ const heatColors = ['flamelens.hotLine1Background', 'flamelens.hotLine2Backgroun
 const updateDelayMs = 150;
 /** Closed documents whose annotations are kept to follow them when reopened (most recent first out). */
 const maxClosedDocuments = 64;
-/** Larger documents are not remembered when closed: their annotations start over from the profile. */
-const maxClosedLines = 200_000;
+/**
+ * Lines (4 bytes each) remembered across all closed documents; the longest closed are forgotten first, and a
+ * larger document is not remembered at all: its annotations start over from the profile when it reopens.
+ */
+const maxClosedLines = 1_000_000;
 
-/** A document closed while annotated: its text then, to see where each line went when it reopens. */
+/** A document closed while annotated: its lines then (hashed), to see where each went when it reopens. */
 interface ClosedDocument {
-  lines: string[];
+  lines: Int32Array;
   tracked: TrackedDocument;
 }
 
@@ -38,6 +42,7 @@ export class HotLines implements vscode.Disposable {
    * formatter, another editor), and its annotations then follow its lines as they follow edits.
    */
   private readonly closed = new Map<string, ClosedDocument>();
+  private closedLines = 0;
   private readonly pendingDocs = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
@@ -122,6 +127,7 @@ export class HotLines implements vscode.Disposable {
     this.index = entry ? new HotLineIndex(this.registry.profileOf(entry), vscode.l10n) : undefined;
     this.tracked.clear();
     this.closed.clear();
+    this.closedLines = 0;
   }
 
   private createDecorationTypes(): void {
@@ -162,8 +168,7 @@ export class HotLines implements vscode.Disposable {
     const key = doc.uri.toString();
     let t = this.tracked.get(key);
     if (!t) {
-      const closed = this.closed.get(key);
-      this.closed.delete(key);
+      const closed = this.forgetClosed(key);
       if (closed) {
         t = closed.tracked;
         t.reopened(closed.lines, linesOf(doc));
@@ -180,10 +185,19 @@ export class HotLines implements vscode.Disposable {
     const t = this.tracked.get(key);
     this.tracked.delete(key);
     if (!t || t.isEmpty || doc.lineCount > maxClosedLines) return;
-    this.closed.delete(key);
+    this.forgetClosed(key);
     this.closed.set(key, { lines: linesOf(doc), tracked: t });
+    this.closedLines += doc.lineCount;
     // Map order is insertion order: the first key is the longest closed.
-    if (this.closed.size > maxClosedDocuments) this.closed.delete(this.closed.keys().next().value!);
+    while (this.closed.size > maxClosedDocuments || this.closedLines > maxClosedLines) this.forgetClosed(this.closed.keys().next().value!);
+  }
+
+  private forgetClosed(key: string): ClosedDocument | undefined {
+    const closed = this.closed.get(key);
+    if (!closed) return undefined;
+    this.closed.delete(key);
+    this.closedLines -= closed.lines.length;
+    return closed;
   }
 
   private updateAll(): void {
@@ -277,6 +291,7 @@ export class HotLines implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.timer);
     this.closed.clear();
+    this.closedLines = 0;
     this.lensProvider?.dispose();
     for (const t of this.decorationTypes) t.dispose();
     this.decorationTypes = [];
@@ -284,8 +299,6 @@ export class HotLines implements vscode.Disposable {
   }
 }
 
-function linesOf(doc: vscode.TextDocument): string[] {
-  const lines: string[] = [];
-  for (let i = 0; i < doc.lineCount; i++) lines.push(doc.lineAt(i).text);
-  return lines;
+function linesOf(doc: vscode.TextDocument): Int32Array {
+  return lineHashes(doc.lineCount, (i) => doc.lineAt(i).text);
 }

@@ -40,18 +40,16 @@ function lineDelta(e: LineEdit): number {
  */
 export function shiftLines<T>(lines: ReadonlyMap<number, T>, edits: readonly LineEdit[]): Map<number, T> {
   let current = new Map(lines);
-  for (const e of edits) {
-    const next = new Map<number, T>();
-    const delta = lineDelta(e);
-    for (const [line, value] of current) {
-      if (line < e.startLine) next.set(line, value);
-      else if (line > e.endLine) next.set(line + delta, value);
-      else if (e.keepsTouchedLine && e.startLine === e.endLine) next.set(e.atLineStart ? line + delta : line, value);
-      // else: the line was edited — its measurement no longer describes it
-    }
-    current = next;
-  }
+  for (const e of edits) current = remapLines(current, (line) => shiftedLine(line, e));
   return current;
+}
+
+/** Where `line` sits after edit `e`; undefined when the edit changed it (its measurement no longer describes it). */
+function shiftedLine(line: number, e: LineEdit): number | undefined {
+  if (line < e.startLine) return line;
+  if (line > e.endLine) return line + lineDelta(e);
+  if (e.keepsTouchedLine && e.startLine === e.endLine) return e.atLineStart ? line + lineDelta(e) : line;
+  return undefined;
 }
 
 /** Moves each line to `to(line)` (1-based lines); lines it maps to nothing are dropped. */

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { matchLines } from '../../../src/editor/line-diff';
+import { lineHashes, matchLines } from '../../../src/editor/line-diff';
 import { repoRoot } from '../../support/capture-helpers';
 
 function lcsLength(a: readonly string[], b: readonly string[]): number {
@@ -78,5 +78,17 @@ describe('matchLines', () => {
   it('maps nothing from or to an empty text', () => {
     assert.deepEqual([...matchLines(['a', 'b'], [])], [-1, -1]);
     assert.deepEqual([...matchLines([], ['a'])], []);
+  });
+
+  it('matches the same lines through their hashes as through their text (what a closed document keeps)', () => {
+    const before = fs.readFileSync(path.join(repoRoot, 'src/editor/hotlines.ts'), 'utf8').split('\n');
+    const after = [...before];
+    after.splice(150, 2, '    const changed = 1;');
+    after.splice(30, 0, '// inserted');
+    const hashes = (lines: string[]) => lineHashes(lines.length, (i) => lines[i]!);
+    const h = hashes(before);
+    assert.equal(h.length, before.length);
+    assert.notEqual(h[0], hashes(['x' + before[0]])[0], 'a changed line hashes differently');
+    assert.deepEqual([...matchLines(h, hashes(after))], [...matchLines(before, after)]);
   });
 });
