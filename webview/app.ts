@@ -29,6 +29,10 @@ import { FlameChartView } from './flame-chart-view';
 
 type InitMessage = Extract<HostMessage, { type: 'init' }>;
 type PreviewMessage = Extract<HostMessage, { type: 'preview' }>;
+interface RequestedView {
+  options: ViewOptions;
+  range: TimeRange | null;
+}
 
 export class App {
   private state: UiState;
@@ -36,6 +40,13 @@ export class App {
   private options: ViewOptions = { ...defaultViewOptions };
   private nextRequest = 1;
   private pendingOptions = 0;
+  /** The filters and range of the tree drawn (what a failed request falls back to), and of the last one asked for. */
+  private shownView: RequestedView = { options: { ...defaultViewOptions }, range: null };
+  private requestedView: RequestedView = { options: { ...defaultViewOptions }, range: null };
+  /** Requests sent since the drawn tree was answered: more than one means the host applied some the page never drew. */
+  private unansweredViews = 0;
+  /** A request sent to put the host back on the drawn view after one failed (it is not repeated if it fails too). */
+  private resyncing = false;
   private pendingSandwich = 0;
   /** The function (frame key) of the sandwich shown. */
   private sandwichKey: string | undefined;
@@ -271,6 +282,9 @@ export class App {
       case 'tree': {
         if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
         this.pendingOptions = 0;
+        this.shownView = this.requestedView;
+        this.unansweredViews = 0;
+        this.resyncing = false;
         document.body.classList.remove('fl-busy');
         this.expanded.clear();
         // Node ids belong to one view of the profile; the sandwich shown was for the old one: it is
@@ -327,11 +341,7 @@ export class App {
       case 'error':
         // A finer flame chart that failed: the coarser one stays drawn.
         if (message.requestId !== undefined && message.requestId === this.pendingChartDetail) return;
-        if (message.requestId !== undefined && message.requestId === this.pendingOptions) {
-          this.pendingOptions = 0;
-          this.deferredSandwichKey = undefined;
-          document.body.classList.remove('fl-busy');
-        }
+        if (message.requestId !== undefined && message.requestId === this.pendingOptions) this.viewFailed();
         // An error before init means there is no profile to show (it failed to load): the banner
         // stands alone, without the empty controls around it and without Dismiss (nothing is behind it).
         if (!this.summary) document.body.classList.add('fl-failed');
@@ -395,6 +405,9 @@ export class App {
     this.loaded = true;
     const { summary } = message;
     this.showSummary(summary, message.options);
+    // The host (re)started from these filters on the whole profile; saved ones are asked for below.
+    this.shownView = this.requestedView = { options: { ...this.options }, range: null };
+    this.unansweredViews = 0;
     // Re-apply the filters that were on before the reload (the host starts from its defaults);
     // node ids differ between filtered trees, so the saved zoom waits for that tree.
     const saved = this.state.options;
@@ -550,6 +563,44 @@ export class App {
     this.graphBox.focus();
   }
 
+  /**
+   * The filters or range asked for could not be applied: the controls go back to the tree still
+   * drawn, and so does the host when it applied requests sent since (their trees were never drawn).
+   */
+  private viewFailed(): void {
+    this.pendingOptions = 0;
+    this.deferredSandwichKey = undefined;
+    const shown = this.shownView;
+    const asked = this.requestedView.range;
+    const rangeChanged = asked?.from !== shown.range?.from || asked?.to !== shown.range?.to;
+    this.options = { ...shown.options };
+    writeOptions(this.toolbar, this.options);
+    this.timeline.setRange(shown.range);
+    this.save({ options: this.options, range: shown.range ?? undefined });
+    // The flame chart was asked for the failed range: it shows the drawn one again.
+    if (rangeChanged && this.state.flameChart) this.requestChart();
+    if (this.rezoomKey !== undefined && this.chart.zoomedId === undefined) {
+      const tree = this.chart.tree;
+      const key = this.rezoomKey;
+      const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === key);
+      if (again) this.chart.zoomTo(again.id);
+    }
+    this.rezoomKey = undefined;
+    const superseded = this.unansweredViews > 1;
+    this.requestedView = shown;
+    this.unansweredViews = 0;
+    if (!superseded || this.resyncing) {
+      this.resyncing = false;
+      document.body.classList.remove('fl-busy');
+      return;
+    }
+    this.resyncing = true;
+    this.host.post({ type: 'setRange', requestId: this.nextRequest++, range: shown.range });
+    this.pendingOptions = this.nextRequest++;
+    this.unansweredViews = 2;
+    this.host.post({ type: 'setOptions', requestId: this.pendingOptions, options: this.options });
+  }
+
   private requestOptions(options: ViewOptions): void {
     if (!this.host.capabilities.options) return;
     if (this.previewing) {
@@ -565,6 +616,8 @@ export class App {
     this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;
     this.chart.zoomedId = undefined;
     this.pendingOptions = this.nextRequest++;
+    this.requestedView = { ...this.requestedView, options: { ...options } };
+    this.unansweredViews++;
     document.body.classList.add('fl-busy');
     this.save({ options: this.options });
     this.host.post({ type: 'setOptions', requestId: this.pendingOptions, options: this.options });
@@ -584,6 +637,8 @@ export class App {
     this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;
     this.chart.zoomedId = undefined;
     this.pendingOptions = this.nextRequest++;
+    this.requestedView = { ...this.requestedView, range };
+    this.unansweredViews++;
     document.body.classList.add('fl-busy');
     // A range the user chose shows its whole span in the flame chart.
     this.save(restoring ? { range: range ?? undefined } : { range: range ?? undefined, chartWindow: undefined });

@@ -197,10 +197,13 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         return;
       case 'setOptions': {
         const options = { ...defaultViewOptions, ...message.options };
+        // Built before anything changes: a view that fails leaves the one the page still shows in place.
         this.enqueue(message.requestId, () => {
+          const view = applyViewOptions(this.scoped, options);
+          const payload = treeAndTable(view);
           this.options = options;
-          this.view = applyViewOptions(this.scoped, this.options);
-          this.post({ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) });
+          this.view = view;
+          this.post({ type: 'tree', requestId: message.requestId, ...payload });
         });
         return;
       }
@@ -213,9 +216,11 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
           // A slice of a multi-million-sample profile takes a while: cut it in chunks between other work.
           const scoped = range ? await sliceProfileInChunks(profile, range.from, range.to, yieldToEventLoop, () => ticket !== this.rangeTicket) : profile;
           if (!scoped || ticket !== this.rangeTicket) return;
+          const view = applyViewOptions(scoped, this.options);
+          const payload = treeAndTable(view);
           this.setRange(range, scoped);
-          this.view = applyViewOptions(this.scoped, this.options);
-          this.post({ type: 'tree', requestId: message.requestId, ...treeAndTable(this.view) });
+          this.view = view;
+          this.post({ type: 'tree', requestId: message.requestId, ...payload });
         });
         return;
       }

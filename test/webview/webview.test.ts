@@ -13,11 +13,11 @@ import { treeAndTable } from '../../src/webview-page/payload';
 import { loadProfile, makeInit, openWebview, outputDir, posted, settle, StandInHost, themes, timeInPage, useWebviewSuite, viewFrames } from './harness';
 import { chartState, chartStill, chartWidth, clickFrame, drawnFrames, hoverFrame, waitZoomed, widest } from './canvas-frames';
 import type { FrameRect } from './canvas-frames';
-import type { WebviewPage, WebviewServer } from './harness';
+import type { PageHost, WebviewPage, WebviewServer } from './harness';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const window: any, document: any, performance: any, getComputedStyle: any, MessageEvent: any;
+declare const window: any, document: any, performance: any, getComputedStyle: any, MessageEvent: any, sessionStorage: any;
 
 const fixtureName = 'small-webpack-1000us.cpuprofile';
 const profile = loadProfile(fixtureName);
@@ -35,6 +35,30 @@ class UnreadableHost extends StandInHost {
     this.received.push(message);
     const replies: HostMessage[] = [{ type: 'error', message: this.failure }];
     this.sent.push(...replies);
+    return replies;
+  }
+}
+
+/**
+ * A host that cannot build the view with internals hidden (as the real controller, it changes nothing
+ * then); with `hold`, its answer to hiding node_modules waits until the next request has arrived.
+ */
+class FailingFilterHost implements PageHost {
+  readonly standIn = new StandInHost(profile, 'failing-filter');
+  private release: (() => void) | undefined;
+
+  constructor(private readonly hold = false) {}
+
+  async handle(message: WebviewMessage): Promise<HostMessage[]> {
+    if (message.type === 'setOptions' || message.type === 'setRange') {
+      this.release?.();
+      this.release = undefined;
+    }
+    if (message.type === 'setOptions' && message.options.hideInternals) {
+      return [{ type: 'error', requestId: message.requestId, message: 'the view could not be built' }];
+    }
+    const replies = this.standIn.handle(message);
+    if (this.hold && message.type === 'setOptions' && message.options.hideNodeModules) await new Promise<void>((resolve) => (this.release = resolve));
     return replies;
   }
 }
@@ -93,10 +117,10 @@ const clickAt = (f: FrameRect) =>
 describe('flame-graph webview (Chromium)', () => {
   let browser: Browser;
   let server: WebviewServer;
-  const opened: WebviewPage[] = [];
+  const opened: WebviewPage<PageHost>[] = [];
   const timings: Record<string, number> = {};
 
-  async function open(host = new StandInHost(profile, 'small-webpack'), theme: 'dark' | 'light' = 'dark', viewport?: { width: number; height: number }) {
+  async function open<H extends PageHost = StandInHost>(host: H = new StandInHost(profile, 'small-webpack') as unknown as H, theme: 'dark' | 'light' = 'dark', viewport?: { width: number; height: number }) {
     const w = await openWebview(browser, server, host, theme, viewport);
     opened.push(w);
     await chartStill(w.page);
@@ -364,6 +388,43 @@ describe('flame-graph webview (Chromium)', () => {
     await page.waitForFunction(() => !document.body.classList.contains('fl-busy') && window.__flamelens.frames('.fl-graph').length > 0);
     const last = (await posted(page)).filter((m) => m.type === 'setOptions').at(-1);
     assert.ok(last && last.type === 'setOptions' && last.options.invert && last.options.hideNodeModules);
+  });
+
+  it('a filter the host fails to apply goes back off, with the drawn view, and the host is put back on it', async () => {
+    // Alone: the toolbar shows the view still drawn, nothing is saved, the page is not left busy.
+    const single = await open(new FailingFilterHost());
+    const drawnBefore = (await drawnFrames(single.page)).length;
+    // click, not check: the failure unchecks it before Playwright looks.
+    await single.page.click('#fl-opt-hideInternals');
+    await single.page.waitForSelector('.fl-banner:not([hidden])');
+    assert.equal(await single.page.locator('.fl-banner span').innerText(), 'the view could not be built');
+    await single.page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    assert.equal(await single.page.isChecked('#fl-opt-hideInternals'), false, 'the failed filter is unchecked again');
+    assert.equal((await drawnFrames(single.page)).length, drawnBefore);
+    await settle(single.page);
+    await single.page.waitForTimeout(150); // the state is saved after a paint (or 100 ms)
+    const saved = await single.page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}'));
+    assert.equal(saved.options?.hideInternals, false, 'the saved filters are the drawn ones');
+    assert.equal((await posted(single.page)).filter((m) => m.type === 'setOptions').length, 1, 'nothing to re-sync: the host kept the drawn view');
+
+    // After a request the page never drew (superseded, but applied by the host): the host is asked for the drawn view again.
+    const host = new FailingFilterHost(true);
+    const { page } = await open(host);
+    await page.check('#fl-opt-hideNodeModules');
+    await page.click('#fl-opt-hideInternals');
+    await page.waitForSelector('.fl-banner:not([hidden])');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    assert.equal(await page.isChecked('#fl-opt-hideNodeModules'), false);
+    assert.equal(await page.isChecked('#fl-opt-hideInternals'), false);
+    const sets = (await posted(page)).filter((m) => m.type === 'setOptions');
+    const last = sets.at(-1);
+    assert.equal(sets.length, 3, 'hide node_modules, hide internals, then the drawn view again');
+    assert.ok(last?.type === 'setOptions' && !last.options.hideNodeModules && !last.options.hideInternals);
+    const moduleFrame = hotNamedNode();
+    assert.ok((await drawnFrames(page)).some((f) => f.name === moduleFrame.name), 'node_modules frames are drawn (the view the toolbar shows)');
+    // The host's view is the drawn one: the last tree it sent has the node_modules function.
+    const { table } = host.standIn.lastTree();
+    assert.ok(table.rows.some((r) => table.frames[r.frame]!.category === 'node_modules'));
   });
 
   it('restores search, icicle, zoom, table sort and filters after a reload', async () => {
