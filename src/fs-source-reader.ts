@@ -8,6 +8,7 @@
 // with O_NONBLOCK and fstat the handle (the path may have been swapped in between), then read at
 // most cap + 1 bytes (procfs files claim size 0 and still have content).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { SkippedFile, SourceReader } from './model/sourcemap';
 import { formatSize } from './model/size';
 import { locationPath } from './profile-location';
@@ -27,19 +28,30 @@ const notRegular: SkippedFile = { skipped: 'not a regular file' };
 
 /** Reads local regular files up to a size cap; anything remote (node:, http:, …) is simply not available. */
 export function createFsSourceReader(options: FsSourceReaderOptions = {}): SourceReader {
-  const cap = validCap(options.maxFileSize);
+  return readerWith(validCap(options.maxFileSize), undefined);
+}
+
+/** `missing`: the folders one mapping step found missing (forStep), else none remembered. */
+function readerWith(cap: number, missing: MissingFolders | undefined): SourceReader {
   const tooLarge: SkippedFile = { skipped: `larger than ${formatSize(cap)}` };
+  /** The path's stat, or undefined when there is nothing there (its folder is then checked, once per step). */
+  const statOf = async (file: string): Promise<fs.Stats | undefined> => {
+    if (missing?.holds(file)) return undefined;
+    try {
+      return await fs.promises.stat(file);
+    } catch (err) {
+      if (missing && isNotFound(err)) await missing.check(path.dirname(file));
+      return undefined;
+    }
+  };
   return {
     async read(location: string): Promise<string | undefined | SkippedFile> {
       const file = locationPath(location);
       if (file === undefined) return undefined;
-      try {
-        const before = await fs.promises.stat(file);
-        if (!before.isFile()) return notRegular;
-        if (before.size > cap) return tooLarge;
-      } catch {
-        return undefined;
-      }
+      const before = await statOf(file);
+      if (!before) return undefined;
+      if (!before.isFile()) return notRegular;
+      if (before.size > cap) return tooLarge;
       let handle: fs.promises.FileHandle;
       try {
         handle = await fs.promises.open(file, openFlags);
@@ -63,16 +75,65 @@ export function createFsSourceReader(options: FsSourceReaderOptions = {}): Sourc
     async exists(location: string): Promise<boolean | SkippedFile> {
       const file = locationPath(location);
       if (file === undefined) return false;
+      const st = await statOf(file);
+      if (!st) return false;
+      if (!st.isFile()) return notRegular;
       try {
-        const st = await fs.promises.stat(file);
-        if (!st.isFile()) return notRegular;
         await fs.promises.access(file, fs.constants.R_OK);
         return true;
       } catch {
         return false;
       }
     },
+
+    forStep: () => readerWith(cap, new MissingFolders()),
   };
+}
+
+/**
+ * Folders found missing during one mapping step. A profile from another machine names hundreds of
+ * scripts under folders this disk does not have: after the first miss, the folder and its parents are
+ * checked once, and every later script under a missing one costs no system call (a step is short, so
+ * a folder created meanwhile is seen by the next one).
+ */
+class MissingFolders {
+  private readonly known = new Set<string>();
+  private readonly checks = new Map<string, Promise<boolean>>();
+
+  /** Whether `file` is under a folder known to be missing. */
+  holds(file: string): boolean {
+    if (this.known.size === 0) return false;
+    for (let dir = path.dirname(file), up = path.dirname(dir); ; dir = up, up = path.dirname(dir)) {
+      if (this.known.has(dir)) return true;
+      if (up === dir) return false;
+    }
+  }
+
+  /** Whether `dir` is missing: its parent first (a missing parent settles it), then the folder itself. */
+  check(dir: string): Promise<boolean> {
+    let check = this.checks.get(dir);
+    if (!check) {
+      check = (async () => {
+        const up = path.dirname(dir);
+        if (up !== dir && (await this.check(up))) return true;
+        try {
+          await fs.promises.stat(dir);
+          return false;
+        } catch (err) {
+          if (!isNotFound(err)) return false;
+          this.known.add(dir);
+          return true;
+        }
+      })();
+      this.checks.set(dir, check);
+    }
+    return check;
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 /** The reader with the default size cap. */

@@ -38,6 +38,8 @@ export interface SourceReader {
   read(pathOrUrl: string): Promise<string | undefined | SkippedFile>;
   /** Whether an original source is there, without reading it. Optional: read() stands in. */
   exists?(pathOrUrl: string): Promise<boolean | SkippedFile>;
+  /** A reader for one mapping step, which may remember what it found (folders that are missing). Optional. */
+  forStep?(): SourceReader;
 }
 
 /** Where a generated position lands: an original source (absolute path or URL) and 1-based line/column. */
@@ -159,7 +161,7 @@ function isSkipped(r: unknown): r is SkippedFile {
 export async function applySourceMaps(p: Profile, reader: SourceReader, options: SourceMapOptions = {}): Promise<Profile> {
   const budget = new Budget(options.timeBudgetMs ?? defaultTimeBudgetMs);
   try {
-    return await mapProfile(p, new StepFiles(reader), options.cache ?? new SourceMapCache(), budget);
+    return await mapProfile(p, new StepFiles(reader.forStep?.() ?? reader), options.cache ?? new SourceMapCache(), budget);
   } finally {
     budget.dispose();
   }

@@ -1,13 +1,14 @@
 // The source-map step when nothing maps (a profile from another machine, or scripts without maps):
 // no rebuild of the tree — the same arrays come back, and the notes still say why nothing mapped.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as fs from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
-import { fsSourceReader } from '../../../src/fs-source-reader';
+import { createFsSourceReader, fsSourceReader } from '../../../src/fs-source-reader';
 import { parseProfile } from '../../../src/model/import';
 import { applySourceMaps } from '../../../src/model/sourcemap';
 import type { Profile } from '../../../src/model/types';
@@ -118,4 +119,48 @@ test('code that is no file (node -e, [eval]-wrapper, vm scripts) is not looked u
   const mapped = await applySourceMaps(p, fsSourceReader);
   assert.deepEqual(mapped.notes, p.notes, 'no "no source map for [eval]" note');
   assertSameTree(mapped, p);
+});
+
+test('scripts under a folder this disk does not have: the step checks the folder once, not every script (same notes)', async (t) => {
+  const p = parseProfile(readFileSync(path.join(fixtures, 'small-webpack-1000us.cpuprofile')));
+  assert.ok(!existsSync('/tmp/perf-probe'), "the fixture's scripts are not on this disk");
+  // A spy on the real fs (every stat still runs): how many paths one step looks at.
+  const realStat = fs.promises.stat;
+  let stats = 0;
+  t.mock.method(fs.promises, 'stat', (...args: Parameters<typeof realStat>) => {
+    stats++;
+    return realStat(...args);
+  });
+  const reader = createFsSourceReader();
+  const perScript = await applySourceMaps(p, { read: (l) => reader.read(l), exists: (l) => reader.exists!(l) });
+  const perScriptStats = stats;
+  stats = 0;
+  const perFolder = await applySourceMaps(p, reader);
+  assert.deepEqual(perFolder.notes, perScript.notes);
+  assert.ok(perScriptStats > 500, `a reader without a step memory stats each script and its .map: ${perScriptStats}`);
+  // The first batch (16 reads at once) stats before any folder is known missing; then /, /tmp, /tmp/perf-probe.
+  assert.ok(stats <= 40, `${stats} stats`);
+});
+
+test('a folder missing in one step and created before the next is seen by the next', async () => {
+  const root = path.join(dir, 'later');
+  const script = path.join(root, 'lib', 'app.js');
+  const raw = {
+    nodes: [
+      { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, hitCount: 0, children: [2] },
+      { id: 2, callFrame: { functionName: 'hot', scriptId: '1', url: pathToFileURL(script).href, lineNumber: 0, columnNumber: 0 }, hitCount: 1 },
+    ],
+    startTime: 0,
+    endTime: 1000,
+    samples: [2],
+    timeDeltas: [1000],
+  };
+  const p = parseProfile(Buffer.from(JSON.stringify(raw)));
+  const reader = createFsSourceReader();
+  const first = await applySourceMaps(p, reader);
+  assert.match(first.notes.join('\n'), /the script could not be read/);
+  mkdirSync(path.dirname(script), { recursive: true });
+  writeFileSync(script, 'function hot() {}\n');
+  const second = await applySourceMaps(p, reader);
+  assert.deepEqual(second.notes, [], 'the script is read now (it has no map: nothing to say)');
 });
