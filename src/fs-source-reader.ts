@@ -36,11 +36,14 @@ function readerWith(cap: number, missing: MissingFolders | undefined): SourceRea
   const tooLarge: SkippedFile = { skipped: `larger than ${formatSize(cap)}` };
   /** The path's stat, or undefined when there is nothing there (its folder is then checked, once per step). */
   const statOf = async (file: string): Promise<fs.Stats | undefined> => {
-    if (missing?.holds(file)) return undefined;
+    // A path with . or .. segments is left to the system: Windows drops "gone\.." by text, so a file can
+    // exist under a folder that does not.
+    const remembered = missing && !dotSegment.test(file) ? missing : undefined;
+    if (remembered?.holds(file)) return undefined;
     try {
       return await fs.promises.stat(file);
     } catch (err) {
-      if (missing && isNotFound(err)) await missing.check(path.dirname(file));
+      if (remembered && isNotFound(err)) await remembered.check(path.dirname(file));
       return undefined;
     }
   };
@@ -130,6 +133,8 @@ class MissingFolders {
     return check;
   }
 }
+
+const dotSegment = /(^|[\\/])\.\.?([\\/]|$)/;
 
 function isNotFound(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

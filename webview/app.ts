@@ -34,19 +34,32 @@ interface RequestedView {
   range: TimeRange | null;
 }
 
+function sameRange(a: TimeRange | null, b: TimeRange | null): boolean {
+  return a === b || (a !== null && b !== null && a.from === b.from && a.to === b.to);
+}
+
+function sameView(a: RequestedView, b: RequestedView): boolean {
+  return sameRange(a.range, b.range) && sameOptions(a.options, b.options);
+}
+
 export class App {
   private state: UiState;
   private summary?: ProfileSummary;
   private options: ViewOptions = { ...defaultViewOptions };
   private nextRequest = 1;
   private pendingOptions = 0;
-  /** The filters and range of the tree drawn (what a failed request falls back to), and of the last one asked for. */
+  /**
+   * The filters and range of the tree drawn, of the last one asked for, and of the host's view: it applies
+   * setOptions/setRange in order and answers each (a tree, even one the page no longer waits for, or an
+   * error, which changes nothing; a range cut short by a later one changes nothing and is not answered).
+   */
   private shownView: RequestedView = { options: { ...defaultViewOptions }, range: null };
   private requestedView: RequestedView = { options: { ...defaultViewOptions }, range: null };
-  /** Requests sent since the drawn tree was answered: more than one means the host applied some the page never drew. */
-  private unansweredViews = 0;
-  /** A request sent to put the host back on the drawn view after one failed (it is not repeated if it fails too). */
-  private resyncing = false;
+  private hostView: RequestedView = { options: { ...defaultViewOptions }, range: null };
+  /** What each view request not yet answered changes. */
+  private readonly viewRequests = new Map<number, Partial<RequestedView>>();
+  /** The request that asks the host for the tree of its own view after a failure (not repeated if it fails). */
+  private resyncRequest = 0;
   private pendingSandwich = 0;
   /** The function (frame key) of the sandwich shown. */
   private sandwichKey: string | undefined;
@@ -280,11 +293,12 @@ export class App {
         this.showPreview(message);
         break;
       case 'tree': {
+        this.viewAnswered(message.requestId, true);
         if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
         this.pendingOptions = 0;
-        this.shownView = this.requestedView;
-        this.unansweredViews = 0;
-        this.resyncing = false;
+        // A request before this one failed (its error is shown): the controls show what is drawn.
+        if (!sameView(this.hostView, this.requestedView)) this.showControls(this.hostView);
+        this.shownView = this.hostView;
         document.body.classList.remove('fl-busy');
         this.expanded.clear();
         // Node ids belong to one view of the profile; the sandwich shown was for the old one: it is
@@ -341,7 +355,8 @@ export class App {
       case 'error':
         // A finer flame chart that failed: the coarser one stays drawn.
         if (message.requestId !== undefined && message.requestId === this.pendingChartDetail) return;
-        if (message.requestId !== undefined && message.requestId === this.pendingOptions) this.viewFailed();
+        if (message.requestId !== undefined) this.viewAnswered(message.requestId, false);
+        if (message.requestId !== undefined && message.requestId === this.pendingOptions) this.viewFailed(message.requestId === this.resyncRequest);
         // An error before init means there is no profile to show (it failed to load): the banner
         // stands alone, without the empty controls around it and without Dismiss (nothing is behind it).
         if (!this.summary) document.body.classList.add('fl-failed');
@@ -406,8 +421,8 @@ export class App {
     const { summary } = message;
     this.showSummary(summary, message.options);
     // The host (re)started from these filters on the whole profile; saved ones are asked for below.
-    this.shownView = this.requestedView = { options: { ...this.options }, range: null };
-    this.unansweredViews = 0;
+    this.shownView = this.requestedView = this.hostView = { options: { ...this.options }, range: null };
+    this.viewRequests.clear();
     // Re-apply the filters that were on before the reload (the host starts from its defaults);
     // node ids differ between filtered trees, so the saved zoom waits for that tree.
     const saved = this.state.options;
@@ -563,22 +578,33 @@ export class App {
     this.graphBox.focus();
   }
 
+  /** A view request's answer: a tree means the host's view now has its change; an error, that nothing changed. */
+  private viewAnswered(requestId: number, applied: boolean): void {
+    const change = this.viewRequests.get(requestId);
+    if (!change) return;
+    if (applied) this.hostView = { ...this.hostView, ...change };
+    // Older ones still unanswered were ranges cut short by a later one: they changed nothing.
+    for (const id of this.viewRequests.keys()) if (id <= requestId) this.viewRequests.delete(id);
+  }
+
   /**
-   * The filters or range asked for could not be applied: the controls go back to the tree still
-   * drawn, and so does the host when it applied requests sent since (their trees were never drawn).
+   * The filters or range asked for last could not be applied. The host's view keeps the requests before it
+   * that worked: the page asks for that view's tree when it is not the one drawn (once), and the controls,
+   * the timeline's range and the saved state show it.
    */
-  private viewFailed(): void {
+  private viewFailed(resyncFailed: boolean): void {
     this.pendingOptions = 0;
     this.deferredSandwichKey = undefined;
-    const shown = this.shownView;
-    const asked = this.requestedView.range;
-    const rangeChanged = asked?.from !== shown.range?.from || asked?.to !== shown.range?.to;
-    this.options = { ...shown.options };
-    writeOptions(this.toolbar, this.options);
-    this.timeline.setRange(shown.range);
-    this.save({ options: this.options, range: shown.range ?? undefined });
-    // The flame chart was asked for the failed range: it shows the drawn one again.
-    if (rangeChanged && this.state.flameChart) this.requestChart();
+    this.restoreZoom = undefined;
+    const target = this.hostView;
+    this.showControls(target);
+    if (!sameView(target, this.shownView) && !resyncFailed) {
+      // The tree of the host's view, asked for with its own filters (nothing to cut; a page without
+      // filters, its range): the zoom follows by function.
+      const options = this.host.capabilities.options;
+      this.resyncRequest = this.postView(options ? { options: target.options } : { range: target.range }, options ? 'setOptions' : 'setRange');
+      return;
+    }
     if (this.rezoomKey !== undefined && this.chart.zoomedId === undefined) {
       const tree = this.chart.tree;
       const key = this.rezoomKey;
@@ -586,19 +612,34 @@ export class App {
       if (again) this.chart.zoomTo(again.id);
     }
     this.rezoomKey = undefined;
-    const superseded = this.unansweredViews > 1;
-    this.requestedView = shown;
-    this.unansweredViews = 0;
-    if (!superseded || this.resyncing) {
-      this.resyncing = false;
-      document.body.classList.remove('fl-busy');
-      return;
-    }
-    this.resyncing = true;
-    this.host.post({ type: 'setRange', requestId: this.nextRequest++, range: shown.range });
-    this.pendingOptions = this.nextRequest++;
-    this.unansweredViews = 2;
-    this.host.post({ type: 'setOptions', requestId: this.pendingOptions, options: this.options });
+    if (this.chart.zoomedId === undefined) this.save({ zoomId: undefined });
+    document.body.classList.remove('fl-busy');
+  }
+
+  /**
+   * The toolbar and the timeline show `view`, now the one asked for (the state saves it); the flame
+   * chart follows a range that changed.
+   */
+  private showControls(view: RequestedView): void {
+    const rangeChanged = !sameRange(this.requestedView.range, view.range);
+    this.requestedView = view;
+    this.options = { ...view.options };
+    writeOptions(this.toolbar, this.options);
+    this.timeline.setRange(view.range);
+    this.save({ options: this.options, range: view.range ?? undefined });
+    if (rangeChanged && this.state.flameChart) this.requestChart();
+  }
+
+  /** Posts a view request (its change is remembered until answered) and waits for its tree; returns its id. */
+  private postView(change: Partial<RequestedView>, type: 'setOptions' | 'setRange'): number {
+    const requestId = this.nextRequest++;
+    this.pendingOptions = requestId;
+    this.viewRequests.set(requestId, change);
+    this.requestedView = { ...this.requestedView, ...change };
+    document.body.classList.add('fl-busy');
+    if (type === 'setOptions') this.host.post({ type, requestId, options: { ...this.requestedView.options } });
+    else this.host.post({ type, requestId, range: this.requestedView.range });
+    return requestId;
   }
 
   private requestOptions(options: ViewOptions): void {
@@ -615,12 +656,8 @@ export class App {
     const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
     this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;
     this.chart.zoomedId = undefined;
-    this.pendingOptions = this.nextRequest++;
-    this.requestedView = { ...this.requestedView, options: { ...options } };
-    this.unansweredViews++;
-    document.body.classList.add('fl-busy');
     this.save({ options: this.options });
-    this.host.post({ type: 'setOptions', requestId: this.pendingOptions, options: this.options });
+    this.postView({ options: { ...options } }, 'setOptions');
   }
 
   /** Scopes every view to a timeline range (null: the whole profile); the host answers with a `tree`. */
@@ -636,13 +673,9 @@ export class App {
     const zoomed = this.chart.zoomedId !== undefined ? this.chart.node(this.chart.zoomedId) : undefined;
     this.rezoomKey = zoomed ? frameKey(zoomed.vf) : undefined;
     this.chart.zoomedId = undefined;
-    this.pendingOptions = this.nextRequest++;
-    this.requestedView = { ...this.requestedView, range };
-    this.unansweredViews++;
-    document.body.classList.add('fl-busy');
     // A range the user chose shows its whole span in the flame chart.
     this.save(restoring ? { range: range ?? undefined } : { range: range ?? undefined, chartWindow: undefined });
-    this.host.post({ type: 'setRange', requestId: this.pendingOptions, range });
+    this.postView({ range }, 'setRange');
     // On init the chart is asked for once, by setChartMode, after the range.
     if (this.state.flameChart && !restoring) this.requestChart();
   }

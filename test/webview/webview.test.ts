@@ -40,28 +40,44 @@ class UnreadableHost extends StandInHost {
 }
 
 /**
- * A host that cannot build the view with internals hidden (as the real controller, it changes nothing
- * then); with `hold`, its answer to hiding node_modules waits until the next request has arrived.
+ * The stand-in host, except that it answers the view requests `fails` picks with an error (and, as the real
+ * controller, changes nothing then), and holds its answer to those `holds` picks until the next view
+ * request has arrived (so that one supersedes it). Answers leave in request order, as the controller's queue.
  */
-class FailingFilterHost implements PageHost {
-  readonly standIn = new StandInHost(profile, 'failing-filter');
+class FailingViewHost implements PageHost {
+  readonly standIn = new StandInHost(profile, 'failing-view');
   private release: (() => void) | undefined;
+  private last: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly hold = false) {}
+  constructor(
+    private readonly fails: (m: WebviewMessage) => boolean,
+    private readonly holds: (m: WebviewMessage) => boolean = () => false,
+  ) {}
 
-  async handle(message: WebviewMessage): Promise<HostMessage[]> {
+  handle(message: WebviewMessage): Promise<HostMessage[]> {
     if (message.type === 'setOptions' || message.type === 'setRange') {
       this.release?.();
       this.release = undefined;
     }
-    if (message.type === 'setOptions' && message.options.hideInternals) {
-      return [{ type: 'error', requestId: message.requestId, message: 'the view could not be built' }];
-    }
-    const replies = this.standIn.handle(message);
-    if (this.hold && message.type === 'setOptions' && message.options.hideNodeModules) await new Promise<void>((resolve) => (this.release = resolve));
-    return replies;
+    const before = this.last;
+    const answer = (async () => {
+      await before;
+      const replies: HostMessage[] =
+        this.fails(message) && 'requestId' in message ? [{ type: 'error', requestId: message.requestId, message: 'the view could not be built' }] : this.standIn.handle(message);
+      if (this.holds(message)) await new Promise<void>((resolve) => (this.release = resolve));
+      return replies;
+    })();
+    this.last = answer;
+    return answer;
   }
 }
+
+const hidingInternals = (m: WebviewMessage) => m.type === 'setOptions' && m.options.hideInternals;
+/** True for the first message `pick` picks only. */
+const firstOf = (pick: (m: WebviewMessage) => boolean) => {
+  let seen = false;
+  return (m: WebviewMessage) => !seen && pick(m) && (seen = true);
+};
 
 function walkTree(root: FlameNode, visit: (node: FlameNode, matchedAbove: boolean) => boolean, above = false): void {
   const matched = visit(root, above);
@@ -390,41 +406,65 @@ describe('flame-graph webview (Chromium)', () => {
     assert.ok(last && last.type === 'setOptions' && last.options.invert && last.options.hideNodeModules);
   });
 
-  it('a filter the host fails to apply goes back off, with the drawn view, and the host is put back on it', async () => {
-    // Alone: the toolbar shows the view still drawn, nothing is saved, the page is not left busy.
-    const single = await open(new FailingFilterHost());
-    const drawnBefore = (await drawnFrames(single.page)).length;
+  it('a filter the host fails to apply goes back off: the toolbar and saved state show the view drawn', async () => {
+    const { page } = await open(new FailingViewHost(hidingInternals));
+    const drawnBefore = (await drawnFrames(page)).length;
     // click, not check: the failure unchecks it before Playwright looks.
-    await single.page.click('#fl-opt-hideInternals');
-    await single.page.waitForSelector('.fl-banner:not([hidden])');
-    assert.equal(await single.page.locator('.fl-banner span').innerText(), 'the view could not be built');
-    await single.page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
-    assert.equal(await single.page.isChecked('#fl-opt-hideInternals'), false, 'the failed filter is unchecked again');
-    assert.equal((await drawnFrames(single.page)).length, drawnBefore);
-    await settle(single.page);
-    await single.page.waitForTimeout(150); // the state is saved after a paint (or 100 ms)
-    const saved = await single.page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}'));
+    await page.click('#fl-opt-hideInternals');
+    await page.waitForSelector('.fl-banner:not([hidden])');
+    assert.equal(await page.locator('.fl-banner span').innerText(), 'the view could not be built');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    assert.equal(await page.isChecked('#fl-opt-hideInternals'), false, 'the failed filter is unchecked again');
+    assert.equal((await drawnFrames(page)).length, drawnBefore);
+    await settle(page);
+    await page.waitForTimeout(150); // the state is saved after a paint (or 100 ms)
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}'));
     assert.equal(saved.options?.hideInternals, false, 'the saved filters are the drawn ones');
-    assert.equal((await posted(single.page)).filter((m) => m.type === 'setOptions').length, 1, 'nothing to re-sync: the host kept the drawn view');
+    assert.equal((await posted(page)).filter((m) => m.type === 'setOptions').length, 1, 'nothing more to ask: the host kept the drawn view');
+  });
 
-    // After a request the page never drew (superseded, but applied by the host): the host is asked for the drawn view again.
-    const host = new FailingFilterHost(true);
+  it('a filter that fails after one the page never drew (but the host applied): the page asks for the host\'s view and shows it', async () => {
+    const host = new FailingViewHost(hidingInternals, firstOf((m) => m.type === 'setOptions' && m.options.hideNodeModules));
     const { page } = await open(host);
     await page.check('#fl-opt-hideNodeModules');
     await page.click('#fl-opt-hideInternals');
     await page.waitForSelector('.fl-banner:not([hidden])');
     await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
-    assert.equal(await page.isChecked('#fl-opt-hideNodeModules'), false);
+    assert.equal(await page.isChecked('#fl-opt-hideNodeModules'), true, 'the filter the host applied stays on');
     assert.equal(await page.isChecked('#fl-opt-hideInternals'), false);
     const sets = (await posted(page)).filter((m) => m.type === 'setOptions');
     const last = sets.at(-1);
-    assert.equal(sets.length, 3, 'hide node_modules, hide internals, then the drawn view again');
-    assert.ok(last?.type === 'setOptions' && !last.options.hideNodeModules && !last.options.hideInternals);
+    assert.equal(sets.length, 3, 'hide node_modules, hide internals, then the tree of the host\'s view');
+    assert.ok(last?.type === 'setOptions' && last.options.hideNodeModules && !last.options.hideInternals);
     const moduleFrame = hotNamedNode();
-    assert.ok((await drawnFrames(page)).some((f) => f.name === moduleFrame.name), 'node_modules frames are drawn (the view the toolbar shows)');
-    // The host's view is the drawn one: the last tree it sent has the node_modules function.
+    assert.ok(!(await drawnFrames(page)).some((f) => f.name === moduleFrame.name), 'node_modules functions are hidden, as the toolbar says');
     const { table } = host.standIn.lastTree();
-    assert.ok(table.rows.some((r) => table.frames[r.frame]!.category === 'node_modules'));
+    assert.ok(!table.rows.some((r) => table.frames[r.frame]!.category === 'node_modules'), "the host's last tree is the one drawn");
+  });
+
+  it('a range that fails while a filter after it works: the range goes away and the filter stays, with no request more', async () => {
+    const isRange = (m: WebviewMessage) => m.type === 'setRange';
+    const { page } = await open(new FailingViewHost(isRange, firstOf(isRange)));
+    const box = (await page.locator('.fl-timeline-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => window.__posted.some((m: WebviewMessage) => m.type === 'setRange'));
+    assert.equal(await page.isHidden('.fl-range-chip'), false, 'the chip shows the range asked for');
+    await page.check('#fl-opt-hideNodeModules');
+    await page.waitForSelector('.fl-banner:not([hidden])');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    await page.waitForSelector('.fl-range-chip', { state: 'hidden' });
+    assert.equal(await page.isChecked('#fl-opt-hideNodeModules'), true);
+    const moduleFrame = hotNamedNode();
+    assert.ok(!(await drawnFrames(page)).some((f) => f.name === moduleFrame.name));
+    await settle(page);
+    await page.waitForTimeout(150);
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}'));
+    assert.equal(saved.range, undefined, 'no range saved: a reload would not ask for it again');
+    const views = (await posted(page)).filter((m) => m.type === 'setOptions' || m.type === 'setRange');
+    assert.deepEqual(views.map((m) => m.type), ['setRange', 'setOptions'], 'the tree drawn is the host\'s view: nothing to ask again');
   });
 
   it('restores search, icicle, zoom, table sort and filters after a reload', async () => {
