@@ -594,7 +594,6 @@ export class App {
    */
   private viewFailed(resyncFailed: boolean): void {
     this.pendingOptions = 0;
-    this.deferredSandwichKey = undefined;
     this.restoreZoom = undefined;
     const target = this.hostView;
     this.showControls(target);
@@ -614,6 +613,12 @@ export class App {
     this.rezoomKey = undefined;
     if (this.chart.zoomedId === undefined) this.save({ zoomId: undefined });
     document.body.classList.remove('fl-busy');
+    // A sandwich asked for meanwhile waited for the new view; the drawn one stays, so it is asked for there.
+    const sandwichKey = this.deferredSandwichKey;
+    this.deferredSandwichKey = undefined;
+    const tree = this.chart.tree;
+    const node = sandwichKey !== undefined && tree ? heaviestNodeOf(tree, (f) => frameKey(f) === sandwichKey) : undefined;
+    if (node) this.requestSandwich(node.id);
   }
 
   /**

@@ -54,11 +54,16 @@ class FailingViewHost implements PageHost {
     private readonly holds: (m: WebviewMessage) => boolean = () => false,
   ) {}
 
+  /** Lets a held answer go (else the next view request does). */
+  releaseHeld(): boolean {
+    const release = this.release;
+    this.release = undefined;
+    release?.();
+    return release !== undefined;
+  }
+
   handle(message: WebviewMessage): Promise<HostMessage[]> {
-    if (message.type === 'setOptions' || message.type === 'setRange') {
-      this.release?.();
-      this.release = undefined;
-    }
+    if (message.type === 'setOptions' || message.type === 'setRange') this.releaseHeld();
     const before = this.last;
     const answer = (async () => {
       await before;
@@ -421,6 +426,23 @@ describe('flame-graph webview (Chromium)', () => {
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}'));
     assert.equal(saved.options?.hideInternals, false, 'the saved filters are the drawn ones');
     assert.equal((await posted(page)).filter((m) => m.type === 'setOptions').length, 1, 'nothing more to ask: the host kept the drawn view');
+  });
+
+  it('a function clicked in the table while a filter is on its way, which fails, gets its sandwich in the view drawn', async () => {
+    const host = new FailingViewHost(hidingInternals, firstOf(hidingInternals));
+    const { page } = await open(host);
+    const hot = { name: hotTableFunction() };
+    await page.fill('.fl-search', hot.name);
+    await page.press('.fl-search', 'Enter');
+    await page.click('#fl-opt-hideInternals');
+    await page.waitForFunction(() => document.body.classList.contains('fl-busy'));
+    const row = page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${escapeRegExp(hot.name)}$`) }) }).first();
+    await row.click();
+    await page.waitForTimeout(100); // the page takes the click while the filter is still on its way
+    assert.ok(host.releaseHeld(), 'the failing answer was held until now');
+    await page.waitForFunction(() => !document.querySelector('.fl-sandwich').hidden && !document.body.classList.contains('fl-busy'), undefined, { timeout: 10_000 });
+    assert.equal(await page.textContent('.fl-sandwich-title'), `Sandwich: ${hot.name}`);
+    assert.equal(await page.isChecked('#fl-opt-hideInternals'), false);
   });
 
   it('a filter that fails after one the page never drew (but the host applied): the page asks for the host\'s view and shows it', async () => {
