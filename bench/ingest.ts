@@ -37,6 +37,15 @@
 // nodes, each cold — while JSON.parse is native from the start. From ~1 MB on, the passes
 // dominate: the object walk, the flame tree (a FlameNode per kept node, up to 16,000) and the line
 // table take most; the tree and table are now cheaper per node but not free.
+// Also measured (Dec 2026): a V8 code cache of the parse bundle (vm.Script cachedData made after a
+// warm run) takes the 72 KB cold parse + tree + lines from 6.6 to 4.6 ms against a 1.0–1.3 ms floor:
+// compiling is ~2 ms, the rest is the first run through cold inline caches — a second, compiled
+// call still costs 3–4× the floor, so no cache reaches 1.5×; V8 flags (--always-sparkplug, --maglev,
+// --no-lazy-feedback-allocation, --max-lazy) did not move it. Tried and dropped: decoding an ASCII
+// file as Latin-1 (a copy) instead of UTF-8, which Node 20 decodes a character at a time: 4 ms less
+// for 1.4 MB in a probe, but the cold parse of small-webpack did not move (alternated fresh
+// processes, medians of 21 and 31 pairs: 62.5 → 58.9 ms, then 51.4 → 55.0): allocating the string,
+// not decoding it, is what that step costs here.
 // Cold opens of 72 KB – 4.2 MB after the preorder walk (parse-object.ts), the heap-free flame tree
 // and urls categorised once (issue 9, Dec 2026, Node 20). A shared 2-core machine at load 1–9 moved
 // wall times ±30%, so each change was judged by instructions: valgrind (callgrind) of `node

@@ -81,6 +81,10 @@ test('a byte-order mark and escaped names read the same on both paths', () => {
   const { scanned, walked } = bothPaths(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(raw))]));
   assertSameModel(walked, scanned);
   assert.ok(scanned.frames.some((f) => f.functionName === 'x<"é\u0000\\\ud83d\ude00'));
+  // Without the mark too.
+  const plain = bothPaths(Buffer.from(JSON.stringify(raw)));
+  assertSameModel(plain.walked, plain.scanned);
+  assert.ok(plain.walked.frames.some((f) => f.functionName === 'x<"é\u0000\\\ud83d\ude00'), 'UTF-8 names decoded as UTF-8');
 });
 
 test('input the JSON.parse path does not read itself goes to the scanner, which words the error', () => {

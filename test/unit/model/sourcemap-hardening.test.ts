@@ -215,6 +215,19 @@ test('a size cap: a file of exactly the cap is read, one byte more is skipped un
   assert.deepEqual(await createFsSourceReader({ maxFileSize: 64 * 1024 }).read(path.join(dir, 'big.js')), { skipped: 'larger than 64 KB' });
 });
 
+test('the fs reader returns the text of ASCII and of UTF-8 files as written, a byte-order mark kept', async () => {
+  const reader = createFsSourceReader();
+  const ascii = path.join(dir, 'ascii.js');
+  const unicode = path.join(dir, 'unicode.js');
+  const bom = path.join(dir, 'bom.js');
+  writeFileSync(ascii, 'function f() { return "plain"; }\n');
+  writeFileSync(unicode, 'function café() { return "名前 😀"; }\n');
+  writeFileSync(bom, '\ufeffexport const x = "é";\n');
+  assert.equal(await reader.read(ascii), 'function f() { return "plain"; }\n');
+  assert.equal(await reader.read(unicode), 'function café() { return "名前 😀"; }\n');
+  assert.equal(await reader.read(bom), '\ufeffexport const x = "é";\n');
+});
+
 test('a size cap holds for files whose size fstat does not know (procfs): at most cap + 1 bytes are read', { skip: !onLinux }, async () => {
   // /proc files are regular files of size 0 with content: only the read itself can enforce the cap.
   assert.deepEqual(await createFsSourceReader({ maxFileSize: 16 }).read('/proc/self/status'), { skipped: 'larger than 16 bytes' });
