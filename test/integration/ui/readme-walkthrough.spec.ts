@@ -32,7 +32,7 @@ export async function run(ui: Workbench): Promise<void> {
   const shownSrc = await image.evaluate((img) => (img as unknown as { currentSrc: string }).currentSrc);
   ui.log(`picture: ${shownSrc}`);
   // code-server serves it as vscode-remote-resource?path=<url-encoded path>.
-  assert.match(decodeURIComponent(shownSrc), /\/flamelens\.flamelens-[^/]+\/media\/readme\/flame-graph\.png\b/);
+  assert.match(decodeURIComponent(shownSrc), /\/flamelens\.flamelens-[^/]+\/media\/readme\/flame-graph\.webp\b/);
   assert.equal(await image.getAttribute('alt'), 'busy.js beside its flame graph in VS Code');
   await ui.screenshot('steps');
 }

@@ -241,7 +241,10 @@ describe('package.json manifest', () => {
     const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1] ?? '');
     assert.ok(pictures.length >= 3, `${pictures.length} pictures`);
     for (const picture of pictures) {
-      assert.match(picture, /^media\/readme\/[\w-]+\.png$/, picture);
+      assert.match(picture, /^media\/readme\/[\w-]+\.webp$/, picture);
+      // Lossless WebP (RIFF….WEBPVP8L): what the refresh script writes, and what VS Code shows.
+      const head = readFileSync(repoFile(picture)).subarray(0, 16).toString('latin1');
+      assert.match(head, /^RIFF[\s\S]{4}WEBPVP8L$/, `${picture} is not a lossless WebP`);
       assert.ok(refresh.includes(`'${picture.slice('media/readme/'.length)}'`), `${picture} is not made by scripts/refresh-readme-images.mjs`);
       const size = statSync(repoFile(picture)).size;
       assert.ok(size < 80 * 1024, `${picture} is ${size} bytes (it ships in the .vsix)`);
