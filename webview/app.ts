@@ -46,7 +46,11 @@ export class App {
   private state: UiState;
   private summary?: ProfileSummary;
   private options: ViewOptions = { ...defaultViewOptions };
-  private nextRequest = 1;
+  /**
+   * Request ids; a reloaded page starts elsewhere, so an answer the host sends to the page before the
+   * reload (an expand, a flame chart) never matches one this page waits for.
+   */
+  private nextRequest = 1 + Math.floor(Math.random() * 0x3fffffff);
   private pendingOptions = 0;
   /**
    * The filters and range of the tree drawn, of the last one asked for, and of the host's view: it applies
@@ -69,6 +73,8 @@ export class App {
   private readonly expanded = new Set<number>();
   /** Zoom to restore once the tree for the saved filters arrives. */
   private restoreZoom: number | undefined;
+  /** The saved sandwich (a node of the saved view), asked for once that view's tree is drawn. */
+  private restoreSandwichId: number | undefined;
   private saveQueued = false;
   /** After a filter change: the function (frame key) to zoom back to. */
   private rezoomKey: string | undefined;
@@ -296,20 +302,24 @@ export class App {
         this.viewAnswered(message.requestId, true);
         if (message.requestId !== this.pendingOptions) return; // superseded by a later toggle
         this.pendingOptions = 0;
-        // A request before this one failed (its error is shown): the controls show what is drawn.
-        if (!sameView(this.hostView, this.requestedView)) this.showControls(this.hostView);
+        // A request before this one failed (its error is shown): the controls show what is drawn, and
+        // a zoom or sandwich saved for the view asked for does not belong to it.
+        const asked = sameView(this.hostView, this.requestedView);
+        if (!asked) {
+          this.showControls(this.hostView);
+          this.restoreZoom = undefined;
+        }
+        const restoredSandwich = asked ? this.restoreSandwichId : undefined;
+        this.restoreSandwichId = undefined;
         this.shownView = this.hostView;
         document.body.classList.remove('fl-busy');
         this.expanded.clear();
         // Node ids belong to one view of the profile; the sandwich shown was for the old one: it is
         // asked for again below, for the same function in the new view (a range or filter re-scopes it).
-        // A sandwich asked for after this view (the saved one, re-opened on init) belongs to it: kept.
-        const sandwichOfThisView = this.pendingSandwich > message.requestId;
-        const sandwichKey = this.sandwich.element.hidden || sandwichOfThisView ? undefined : this.sandwichKey;
-        if (!sandwichOfThisView) {
-          this.sandwich.hide();
-          if (this.state.sandwichId !== undefined) this.save({ sandwichId: undefined });
-        }
+        // A sandwich asked for meanwhile waited for this view (deferredSandwichKey), as the saved one did.
+        const sandwichKey = this.sandwich.element.hidden ? undefined : this.sandwichKey;
+        this.sandwich.hide();
+        if (this.state.sandwichId !== undefined && restoredSandwich === undefined) this.save({ sandwichId: undefined });
         if (this.restoreZoom !== undefined) {
           this.chart.zoomedId = this.restoreZoom;
           this.restoreZoom = undefined;
@@ -328,6 +338,8 @@ export class App {
           const tree = this.chart.tree;
           const again = tree && heaviestNodeOf(tree, (f) => frameKey(f) === askAgain);
           if (again) this.requestSandwich(again.id);
+        } else if (restoredSandwich !== undefined) {
+          this.requestSandwich(restoredSandwich);
         }
         break;
       }
@@ -446,7 +458,11 @@ export class App {
       this.requestRange(savedRange, true);
       this.restoreZoom = savedZoom;
     }
-    if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) this.requestSandwich(this.state.sandwichId, true);
+    if (this.state.sandwichId !== undefined && this.host.capabilities.sandwich) {
+      // A node of the saved view: asked for once its tree is drawn (the host answers from the view it has then).
+      if (this.pendingOptions !== 0) this.restoreSandwichId = this.state.sandwichId;
+      else this.requestSandwich(this.state.sandwichId);
+    }
     if (this.state.flameChart && this.timeline.chartAvailable) {
       this.timeline.setChartMode(true);
       this.setChartMode(true);
@@ -595,6 +611,10 @@ export class App {
   private viewFailed(resyncFailed: boolean): void {
     this.pendingOptions = 0;
     this.restoreZoom = undefined;
+    if (this.restoreSandwichId !== undefined) {
+      this.restoreSandwichId = undefined;
+      this.save({ sandwichId: undefined });
+    }
     const target = this.hostView;
     this.showControls(target);
     if (!sameView(target, this.shownView) && !resyncFailed) {
@@ -692,10 +712,9 @@ export class App {
     this.host.post({ type: 'expand', requestId: this.nextRequest++, nodeId });
   }
 
-  /** `ofNextView`: the id is of the view asked for (a saved one, restored), not of the one drawn. */
-  private requestSandwich(nodeId: number, ofNextView = false): void {
+  private requestSandwich(nodeId: number): void {
     if (!this.host.capabilities.sandwich) return;
-    if (this.pendingOptions !== 0 && !ofNextView) {
+    if (this.pendingOptions !== 0) {
       // Node ids are the drawn view's; the host answers from the view it is about to send.
       const node = this.chart.tree && findNode(this.chart.tree, nodeId);
       if (node) this.deferredSandwichKey = frameKey(node.vf);

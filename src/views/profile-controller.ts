@@ -81,6 +81,8 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   private rangeTicket = 0;
   /** Bumped by every flame chart request (and on dispose): a layout still in progress for an older one stops. */
   private readonly chartTickets = new ChartTickets();
+  /** Bumped by every `ready` (a reloaded page): view work queued for the page before it is dropped. */
+  private viewGeneration = 0;
   /** setOptions and setRange run one after another: a slice is cut in chunks, and options apply to its result. */
   private work: Promise<void> = Promise.resolve();
   /** True between the webview's `ready` (answered with init) and it being hidden (it is then unloaded). */
@@ -176,7 +178,9 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
   private handle(message: WebviewMessage): void {
     switch (message.type) {
       case 'ready': {
-        // A (re)loaded webview starts from the defaults and re-sends its saved options itself.
+        // A (re)loaded webview starts from the defaults and re-sends its saved options itself; what the
+        // page before it asked for and is still queued is dropped (it would change the view under the new page).
+        this.viewGeneration++;
         this.options = defaultViewOptions;
         this.view = this.entry.profile;
         this.rangeTicket++;
@@ -288,9 +292,15 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
     this.registry.setScope(this.entry, range ? scoped : undefined);
   }
 
-  /** Runs `task` after the view work before it; its failure is answered as an error of `requestId`. */
+  /**
+   * Runs `task` after the view work before it, unless the page reloaded meanwhile; its failure is answered
+   * as an error of `requestId`.
+   */
   private enqueue(requestId: number, task: () => void | Promise<void>): void {
-    this.work = this.work.then(task).catch((err: unknown) => this.post({ type: 'error', requestId, message: (err as Error).message }));
+    const generation = this.viewGeneration;
+    this.work = this.work
+      .then(() => (generation === this.viewGeneration ? task() : undefined))
+      .catch((err: unknown) => this.post({ type: 'error', requestId, message: (err as Error).message }));
   }
 
   dispose(): void {

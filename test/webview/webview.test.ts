@@ -445,6 +445,36 @@ describe('flame-graph webview (Chromium)', () => {
     assert.equal(await page.isChecked('#fl-opt-hideInternals'), false);
   });
 
+  it('after a reload, saved filters the host fails to apply take the saved sandwich with them (its node is of that view)', async () => {
+    let failing = false;
+    const host = new FailingViewHost((m) => failing && hidingInternals(m));
+    const { page } = await open(host);
+    await page.check('#fl-opt-hideInternals');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    const name = hotTableFunction();
+    await page.fill('.fl-search', name);
+    await page.press('.fl-search', 'Enter');
+    await page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first().click();
+    await page.waitForSelector('.fl-sandwich:not([hidden]) .fl-sandwich-callers[data-drawn]');
+    await settle(page);
+    await page.waitForTimeout(150); // the state is saved after a paint (or 100 ms)
+    assert.notEqual(await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}').sandwichId), undefined, 'the sandwich is saved');
+
+    failing = true;
+    await page.reload();
+    await page.waitForSelector('.fl-banner:not([hidden])');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    await settle(page);
+    await page.waitForTimeout(150);
+    assert.equal(await page.isChecked('#fl-opt-hideInternals'), false, 'the toolbar shows the view the host has');
+    const after = await posted(page);
+    assert.deepEqual(after.filter((m) => m.type === 'sandwich'), [], "no sandwich asked for with a node id of the view that failed");
+    assert.ok(await page.locator('.fl-sandwich').isHidden());
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}'));
+    assert.equal(saved.sandwichId, undefined);
+    assert.equal(saved.options?.hideInternals, false);
+  });
+
   it('a filter that fails after one the page never drew (but the host applied): the page asks for the host\'s view and shows it', async () => {
     const host = new FailingViewHost(hidingInternals, firstOf((m) => m.type === 'setOptions' && m.options.hideNodeModules));
     const { page } = await open(host);
