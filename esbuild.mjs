@@ -8,6 +8,12 @@ import { nodeBundleOptions, sharedModelEntry, sharedModelPlugin, writeHeapParser
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const option = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+// `--only=NAME,…` builds just the bundles written as dist/NAME.js (or .css), and `--dist=DIR` writes
+// them to DIR instead: bench/webview.ts measures the page as it ships (--production) this way,
+// without touching dist/.
+const only = option('only')?.split(',');
+const outDir = option('dist') ?? 'dist';
 
 function integrationSuites() {
   const dir = 'test/integration/suite';
@@ -50,11 +56,13 @@ const builds = [
   // `--production` (vscode:prepublish): what ships is minified, without source maps, with NODE_ENV set
   // for the libraries that check it; the integration suite is not shipped, so it is not built.
   .filter((b) => !production || !b.outdir?.startsWith('out/test'))
-  .map((b) => production ? { ...b, minify: true, sourcemap: false, define: { ...b.define, 'process.env.NODE_ENV': '"production"' } } : b);
+  .map((b) => production ? { ...b, minify: true, sourcemap: false, define: { ...b.define, 'process.env.NODE_ENV': '"production"' } } : b)
+  .filter((b) => !only || (b.outfile && only.includes(path.basename(b.outfile).replace(/\.(js|css)$/, ''))))
+  .map((b) => b.outfile && outDir !== 'dist' ? { ...b, outfile: path.join(outDir, path.relative('dist', b.outfile)) } : b);
 
-mkdirSync('dist', { recursive: true });
+mkdirSync(outDir, { recursive: true });
 // The heap-snapshot parser is WASM; its binary ships (brotli-compressed) beside the bundles that load it.
-writeHeapParserWasm('dist');
+if (!only) writeHeapParserWasm(outDir);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
@@ -64,7 +72,7 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
 }
 // Maps left by an earlier development build would not describe the minified files.
-if (production) for (const f of readdirSync('dist')) if (f.endsWith('.map')) rmSync(path.join('dist', f), { force: true });
+if (production) for (const f of readdirSync(outDir)) if (f.endsWith('.map')) rmSync(path.join(outDir, f), { force: true });
 // A deleted suite file must not keep running from a stale bundle (pruned after the build rather than
 // wiping the folder first, so a suite run already under way never sees it empty).
 const outSuites = 'out/test/integration/suite';

@@ -8,23 +8,37 @@ export interface CanvasStage {
   stage: HTMLDivElement;
   canvas: HTMLCanvasElement;
   overlay: HTMLCanvasElement;
+  /** Nothing drawn on the overlay since it was last cleared or sized (see overlayContext). */
+  overlayBlank: boolean;
+  /** The overlay's pixels are allocated (it was drawn or cleared since it was last sized). */
+  overlayReady: boolean;
+  /** A paint-time-free allocation of the overlay's pixels is scheduled. */
+  overlayWarming: boolean;
 }
 
 export function canvasStage(): CanvasStage {
   const canvas = h('canvas', { className: 'fl-canvas', attrs: { 'aria-hidden': 'true' } });
   const overlay = h('canvas', { className: 'fl-canvas-overlay', attrs: { 'aria-hidden': 'true' } });
   const stage = h('div', { className: 'fl-stage' }, canvas, overlay);
-  return { sizer: h('div', { className: 'fl-sizer' }, stage), stage, canvas, overlay };
+  return { sizer: h('div', { className: 'fl-sizer' }, stage), stage, canvas, overlay, overlayBlank: true, overlayReady: false, overlayWarming: false };
 }
 
 /** Sizes both canvases (and the stage) to `width` × `height` CSS px; only what changed is written. */
-export function fitStage({ stage, canvas, overlay }: CanvasStage, width: number, height: number): void {
+export function fitStage(stages: CanvasStage, width: number, height: number): void {
+  const { stage, canvas, overlay } = stages;
   const dpr = window.devicePixelRatio || 1;
   for (const c of [canvas, overlay]) {
     const w = Math.round(width * dpr);
     const hgt = Math.round(height * dpr);
-    if (c.width !== w) c.width = w;
-    if (c.height !== hgt) c.height = hgt;
+    // Setting a canvas's size clears it.
+    if (c.width !== w || c.height !== hgt) {
+      c.width = w;
+      c.height = hgt;
+      if (c === overlay) {
+        stages.overlayBlank = true;
+        stages.overlayReady = false;
+      }
+    }
     if (c.style.width !== `${width}px`) c.style.width = `${width}px`;
     if (c.style.height !== `${height}px`) c.style.height = `${height}px`;
   }
@@ -39,4 +53,34 @@ export function clearedContext(canvas: HTMLCanvasElement, width: number, height:
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, width, height);
   return ctx;
+}
+
+/**
+ * The overlay's context, cleared, when something is to be drawn on it (`draws`); otherwise the
+ * overlay is cleared if it needs to be, and undefined returned. A canvas's first operation after
+ * it is sized allocates its pixels (15–20 ms a megapixel in Chromium's software canvas): a blank
+ * overlay is not touched while a frame is drawn (the first paint has nothing hovered or focused),
+ * but after that frame is painted, so the first hover or zoom does not pay for it either.
+ */
+export function overlayContext(stages: CanvasStage, width: number, height: number, draws: boolean): CanvasRenderingContext2D | undefined {
+  if (draws || !stages.overlayBlank) {
+    const ctx = clearedContext(stages.overlay, width, height);
+    stages.overlayBlank = !draws;
+    stages.overlayReady = true;
+    return draws ? ctx : undefined;
+  }
+  if (!stages.overlayReady && !stages.overlayWarming) {
+    stages.overlayWarming = true;
+    // A task queued from a rAF callback runs after that frame's paint.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        stages.overlayWarming = false;
+        if (stages.overlayReady) return;
+        const dpr = window.devicePixelRatio || 1;
+        clearedContext(stages.overlay, stages.overlay.width / dpr, stages.overlay.height / dpr);
+        stages.overlayReady = true;
+      }, 0),
+    );
+  }
+  return undefined;
 }

@@ -9,7 +9,7 @@
 import * as l10n from '@vscode/l10n';
 import type { FlameChartPayload, TimeRange, ViewFrame } from '../src/protocol';
 import type { Palette } from './colors';
-import { canvasStage, clearedContext, fitStage } from './canvas-stage';
+import { canvasStage, clearedContext, fitStage, overlayContext } from './canvas-stage';
 import type { CanvasStage } from './canvas-stage';
 import { h } from './dom';
 import { fitLabel } from './flamegraph';
@@ -413,9 +413,9 @@ export class FlameChartView {
   }
 
   private drawOverlay(): void {
-    const ctx = clearedContext(this.stages.overlay, this.width, this.viewHeight);
     const hover = this.hovered;
-    if (!ctx || !hover || hover.source !== this.source()) return;
+    const ctx = overlayContext(this.stages, this.width, this.viewHeight, hover !== undefined && hover.source === this.source());
+    if (!ctx || !hover) return;
     const chart = hover.source.chart;
     const scale = this.width / (this.to - this.from);
     const x = (chart.from[hover.k]! - this.from) * scale;

@@ -14,7 +14,7 @@
 import * as l10n from '@vscode/l10n';
 import type { FrameRect } from './frame-rect';
 import type { Palette } from './colors';
-import { canvasStage, clearedContext, fitStage } from './canvas-stage';
+import { canvasStage, clearedContext, fitStage, overlayContext } from './canvas-stage';
 import type { CanvasStage } from './canvas-stage';
 import { h } from './dom';
 import { byName, byValueDescending, hitRow, isWithin, layoutTree, rowSlice } from './flame-layout';
@@ -116,7 +116,6 @@ export class FlameChart {
   private readonly stages: CanvasStage;
   private readonly sizer: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
-  private readonly overlay: HTMLCanvasElement;
   private readonly live: HTMLDivElement;
   zoomedId: number | undefined;
   /** Colour by change (red grew, blue shrank) instead of by category. */
@@ -132,7 +131,7 @@ export class FlameChart {
     container.setAttribute('role', 'application');
     container.setAttribute('aria-label', options.ariaLabel);
     this.stages = canvasStage();
-    ({ canvas: this.canvas, overlay: this.overlay, sizer: this.sizer } = this.stages);
+    ({ canvas: this.canvas, sizer: this.sizer } = this.stages);
     this.live = h('div', { className: 'fl-sr-only', attrs: { 'aria-live': 'polite', 'aria-atomic': 'true' } });
     container.append(this.sizer, this.live);
     charts.set(container, this);
@@ -644,9 +643,10 @@ export class FlameChart {
 
   /** Hover and focus outlines on the overlay canvas: cheap to redraw on every pointer move. */
   private drawOverlay(): void {
-    const ctx = clearedContext(this.overlay, this.width, this.viewHeight);
     const layout = this.layout;
-    if (!ctx || !layout || this.sizer.hidden) return;
+    const focused = layout && this.focusedId !== undefined ? layout.index.get(this.focusedId) : undefined;
+    const ctx = overlayContext(this.stages, this.width, this.viewHeight, layout !== undefined && !this.sizer.hidden && (this.hovered >= 0 || focused !== undefined));
+    if (!ctx || !layout) return;
     const outline = (i: number, colour: string, lineWidth: number) => {
       const box = this.boxOf(i);
       if (!box) return;
@@ -656,7 +656,6 @@ export class FlameChart {
       ctx.strokeRect(box.x + inset, box.y - this.container.scrollTop + inset, Math.max(1, box.w - lineWidth), cellHeight - 1 - lineWidth);
     };
     if (this.hovered >= 0) outline(this.hovered, this.theme.fg, 1);
-    const focused = this.focusedId !== undefined ? layout.index.get(this.focusedId) : undefined;
     if (focused !== undefined) outline(focused, this.theme.focus, 2);
   }
 

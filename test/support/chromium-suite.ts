@@ -53,11 +53,13 @@ export interface PageServer extends LoopbackServer {
   l10n?: Record<string, string>;
   /** A preview the page is served with, as the extension's controller embeds one (previewMessage; none: the page asks). */
   preview?: HostMessage;
+  /** Where NAME.js and NAME.css are read from (none: dist/); bench/webview.ts serves the production build. */
+  assetDir?: string;
 }
 
 /**
  * Serves the page renderWebviewHtml builds for `bundle`, and the bundle from dist/, on 127.0.0.1: the
- * page's CSP names that origin as a webview's names its resource origin. l10n and preview are read
+ * page's CSP names that origin as a webview's names its resource origin. l10n, preview and assetDir are read
  * per request, so a test can set them before it opens a page.
  */
 export async function servePage(bundle: PageBundle, title: string): Promise<PageServer> {
@@ -81,7 +83,7 @@ export async function servePage(bundle: PageBundle, title: string): Promise<Page
       return;
     }
     res.writeHead(200, { 'content-type': file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/json' });
-    res.end(readFileSync(path.join(distDir, file)));
+    res.end(readFileSync(path.join(served?.assetDir ?? distDir, file)));
   });
   served = { ...loopback };
   return served;

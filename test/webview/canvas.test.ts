@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { loadProfile, openWebview, posted, StandInHost, useWebviewSuite } from './harness';
+import { loadProfile, newWebviewPage, openWebview, posted, StandInHost, useWebviewSuite } from './harness';
 import type { WebviewPage, WebviewServer } from './harness';
 import { chartState, chartStill, chartWidth, clickFrame, drawnFrames, hoverFrame, waitZoomed } from './canvas-frames';
 import type { FrameRect } from './canvas-frames';
 
 // Browser globals for the callbacks Playwright runs in the page (see harness.ts).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-declare const document: any;
+declare const document: any, window: any;
 
 const profile = loadProfile('small-webpack-1000us.cpuprofile');
 
@@ -104,6 +104,59 @@ describe('canvas flame graph: hit-testing, keyboard, pixels (Chromium)', () => {
       await hoverFrame(page, aim);
       assert.equal((await chartState(page)).hoveredId, aim.id, `icicle hover hits ${aim.name}`);
     }
+  });
+
+  it('the overlay is not touched in the frame that first paints the graph, and still outlines a hover and clears after it', async () => {
+    // A canvas's first operation allocates its pixels: the overlay (hover and focus outlines) has
+    // nothing to show at first, so the first paint leaves it for a later frame. Animation frames
+    // are counted from before the page's script runs; each canvas's first getContext is noted.
+    const w = await newWebviewPage(browser, new StandInHost(profile, 'small-webpack'), 'dark', { width: 1200, height: 900 });
+    opened.push(w);
+    const { page } = w;
+    // A string: the transpiler would wrap named functions in a helper the page does not have.
+    await page.addInitScript(`
+      window.__frame = 0;
+      window.__firstContext = {};
+      requestAnimationFrame(function tick() {
+        window.__frame++;
+        requestAnimationFrame(tick);
+      });
+      const getContext = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (...args) {
+        if (this.closest('.fl-graph')) window.__firstContext[this.className] ??= window.__frame;
+        return getContext.apply(this, args);
+      };
+    `);
+    await page.goto(server.url);
+    await page.waitForSelector('.fl-graph[data-drawn]', { state: 'attached' });
+    await chartStill(page);
+    await page.waitForFunction(() => 'fl-canvas-overlay' in window.__firstContext);
+    const first = await page.evaluate(() => window.__firstContext as Record<string, number>);
+    assert.ok(first['fl-canvas']! >= 1, 'the frames canvas is drawn from an animation frame');
+    assert.ok(first['fl-canvas-overlay']! > first['fl-canvas']!, `the overlay is first touched after the frame that painted the graph (${JSON.stringify(first)})`);
+    const outlinePixels = () =>
+      page.evaluate(() => {
+        const overlay = document.querySelector('.fl-graph .fl-canvas-overlay');
+        const data = overlay.getContext('2d').getImageData(0, 0, overlay.width, overlay.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+      });
+    const aim = targets(await drawnFrames(page), 1)[0]!;
+    await hoverFrame(page, aim);
+    await page.waitForFunction(() => document.querySelector('.fl-tooltip:not([hidden])') !== null);
+    assert.ok((await outlinePixels()) > 20, 'the hover outline is painted');
+    await page.mouse.move(1, 1);
+    await page.waitForFunction(() => document.querySelector('.fl-tooltip:not([hidden])') === null);
+    await chartStill(page);
+    assert.equal(await outlinePixels(), 0, 'the outline is cleared once the pointer leaves');
+    // Resized: both canvases are sized anew (which clears them); a hover still outlines.
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.waitForFunction(() => document.querySelector('.fl-graph .fl-canvas-overlay').width === document.querySelector('.fl-graph .fl-canvas').width && document.querySelector('.fl-graph .fl-canvas').width < 900);
+    await chartStill(page);
+    await hoverFrame(page, targets(await drawnFrames(page), 1)[0]!);
+    await page.waitForFunction(() => document.querySelector('.fl-tooltip:not([hidden])') !== null);
+    assert.ok((await outlinePixels()) > 20, 'after a resize the hover outline is painted');
   });
 
   it('keyboard: arrows walk parent, heaviest child and siblings with a visible outline the live region names', async () => {
