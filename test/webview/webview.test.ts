@@ -201,6 +201,41 @@ describe('flame-graph webview (Chromium)', () => {
     assert.notEqual((await drawnFrames(page)).map((f) => f.fill).join(), fillsBefore, 'the canvas frames are recoloured');
   });
 
+  it('recolours when the theme or its colours change, not when the page marks itself busy or a class list is rewritten as it was', async () => {
+    const { page } = await open();
+    const recolours = () => page.evaluate(() => performance.getEntriesByName('flamelens:recolour').length as number);
+    assert.equal(await recolours(), 0, 'the first paint (the page sets its own fl-* classes) does not recolour');
+    // A filter: the page is busy (body.fl-busy) until the host's tree comes.
+    await page.click('#fl-opt-hideInternals');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    await chartStill(page);
+    assert.equal(await recolours(), 0, 'fl-busy on and off does not recolour');
+    // VS Code re-applies a theme by removing its classes and adding the active one: the same one, nothing changed.
+    const reapply = (vars: Record<string, string>, themeId: string) =>
+      page.evaluate(({ vars, themeId }) => {
+        const body = document.body;
+        const kind = ['vscode-light', 'vscode-dark', 'vscode-high-contrast'].find((c) => body.classList.contains(c));
+        body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast');
+        body.classList.add(kind);
+        body.dataset.vscodeThemeId = themeId;
+        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      }, { vars, themeId });
+    await reapply({}, '');
+    await settle(page);
+    assert.equal(await recolours(), 0, 'a class list rewritten as it was does not recolour');
+    await page.evaluate(() => document.body.classList.add('vscode-context-menu-visible'));
+    await settle(page);
+    await page.evaluate(() => document.body.classList.remove('vscode-context-menu-visible'));
+    await settle(page);
+    assert.equal(await recolours(), 0, "VS Code's context-menu class does not recolour");
+    // Another dark theme: the same body class, a new theme id and new colours.
+    const fillsBefore = (await drawnFrames(page)).map((f) => f.fill).join();
+    await reapply({ '--vscode-charts-orange': '#ff00aa', '--vscode-charts-blue': '#aa00ff', '--vscode-charts-green': '#00aaff', '--vscode-charts-purple': '#aaff00' }, 'another-dark-theme');
+    await page.waitForFunction(() => performance.getEntriesByName('flamelens:recolour').length === 1);
+    await chartStill(page);
+    assert.notEqual((await drawnFrames(page)).map((f) => f.fill).join(), fillsBefore, 'the frames take the new theme\'s colours');
+  });
+
   it('search highlights matching frames and shows their share of the total', async () => {
     const host = new StandInHost(profile, 'small-webpack');
     const { page } = await open(host);
