@@ -764,7 +764,6 @@ export class App {
   }
 }
 
-/** The preview the host embedded in the page (renderWebviewHtml), if any and well-formed enough to draw. */
 const themeKinds = ['vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'];
 
 /**
@@ -776,6 +775,7 @@ function themeOf(doc: Document): string {
   return `${classes}\n${doc.body.dataset.vscodeThemeId ?? ''}\n${doc.documentElement.getAttribute('style') ?? ''}`;
 }
 
+/** The preview the host embedded in the page (renderWebviewHtml), if any and well-formed enough to draw. */
 function embeddedPreview(): PreviewMessage | undefined {
   const text = document.getElementById(embeddedPreviewId)?.textContent;
   if (!text) return undefined;

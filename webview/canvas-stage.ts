@@ -8,11 +8,12 @@ export interface CanvasStage {
   stage: HTMLDivElement;
   canvas: HTMLCanvasElement;
   overlay: HTMLCanvasElement;
-  /** Nothing drawn on the overlay since it was last cleared or sized (see overlayContext). */
-  overlayBlank: boolean;
-  /** The overlay's pixels are allocated (it was drawn or cleared since it was last sized). */
-  overlayReady: boolean;
-  /** A paint-time-free allocation of the overlay's pixels is scheduled. */
+  /**
+   * The overlay since it was last sized: `unallocated` (never touched: no pixels yet), `clear` or
+   * `drawn` (see overlayContext).
+   */
+  overlayState: 'unallocated' | 'clear' | 'drawn';
+  /** An allocation of the overlay's pixels after the coming paint is scheduled. */
   overlayWarming: boolean;
 }
 
@@ -20,7 +21,7 @@ export function canvasStage(): CanvasStage {
   const canvas = h('canvas', { className: 'fl-canvas', attrs: { 'aria-hidden': 'true' } });
   const overlay = h('canvas', { className: 'fl-canvas-overlay', attrs: { 'aria-hidden': 'true' } });
   const stage = h('div', { className: 'fl-stage' }, canvas, overlay);
-  return { sizer: h('div', { className: 'fl-sizer' }, stage), stage, canvas, overlay, overlayBlank: true, overlayReady: false, overlayWarming: false };
+  return { sizer: h('div', { className: 'fl-sizer' }, stage), stage, canvas, overlay, overlayState: 'unallocated', overlayWarming: false };
 }
 
 /** Sizes both canvases (and the stage) to `width` × `height` CSS px; only what changed is written. */
@@ -34,10 +35,7 @@ export function fitStage(stages: CanvasStage, width: number, height: number): vo
     if (c.width !== w || c.height !== hgt) {
       c.width = w;
       c.height = hgt;
-      if (c === overlay) {
-        stages.overlayBlank = true;
-        stages.overlayReady = false;
-      }
+      if (c === overlay) stages.overlayState = 'unallocated';
     }
     if (c.style.width !== `${width}px`) c.style.width = `${width}px`;
     if (c.style.height !== `${height}px`) c.style.height = `${height}px`;
@@ -63,22 +61,21 @@ export function clearedContext(canvas: HTMLCanvasElement, width: number, height:
  * but after that frame is painted, so the first hover or zoom does not pay for it either.
  */
 export function overlayContext(stages: CanvasStage, width: number, height: number, draws: boolean): CanvasRenderingContext2D | undefined {
-  if (draws || !stages.overlayBlank) {
+  if (draws || stages.overlayState === 'drawn') {
     const ctx = clearedContext(stages.overlay, width, height);
-    stages.overlayBlank = !draws;
-    stages.overlayReady = true;
+    stages.overlayState = draws ? 'drawn' : 'clear';
     return draws ? ctx : undefined;
   }
-  if (!stages.overlayReady && !stages.overlayWarming) {
+  if (stages.overlayState === 'unallocated' && !stages.overlayWarming) {
     stages.overlayWarming = true;
     // A task queued from a rAF callback runs after that frame's paint.
     requestAnimationFrame(() =>
       setTimeout(() => {
         stages.overlayWarming = false;
-        if (stages.overlayReady) return;
+        if (stages.overlayState !== 'unallocated') return;
         const dpr = window.devicePixelRatio || 1;
         clearedContext(stages.overlay, stages.overlay.width / dpr, stages.overlay.height / dpr);
-        stages.overlayReady = true;
+        stages.overlayState = 'clear';
       }, 0),
     );
   }
