@@ -615,7 +615,9 @@ export class App {
   /**
    * The filters or range asked for last could not be applied. The host's view keeps the requests before it
    * that worked: the page asks for that view's tree when it is not the one drawn (once), and the controls,
-   * the timeline's range and the saved state show it.
+   * the timeline's range and the saved state show it. When that request fails too, they show the view
+   * drawn: the tree and table on screen are what the controls describe (each request carries whole
+   * filters or a whole range, so the next one is asked for from there).
    */
   private viewFailed(resyncFailed: boolean): void {
     this.pendingOptions = 0;
@@ -624,9 +626,9 @@ export class App {
       this.restoreSandwichId = undefined;
       this.save({ sandwichId: undefined });
     }
-    const target = this.hostView;
+    const target = resyncFailed ? this.shownView : this.hostView;
     this.showControls(target);
-    if (!sameView(target, this.shownView) && !resyncFailed) {
+    if (!sameView(target, this.shownView)) {
       // The tree of the host's view, asked for with its own filters (nothing to cut; a page without
       // filters, its range): the zoom follows by function.
       const options = this.host.capabilities.options;

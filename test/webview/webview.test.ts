@@ -529,6 +529,36 @@ describe('flame-graph webview (Chromium)', () => {
     assert.ok(!table.rows.some((r) => table.frames[r.frame]!.category === 'node_modules'), "the host's last tree is the one drawn");
   });
 
+  it('when the request for the host\'s view fails too, the toolbar and saved state show the view drawn, and the next filter starts there', async () => {
+    // hide node_modules is applied by the host but never drawn (held, then superseded); hide internals
+    // fails; the page asks for the host's view (node_modules hidden) and that fails as well.
+    let modulesAsked = 0;
+    const failing = (m: WebviewMessage) => hidingInternals(m) || (m.type === 'setOptions' && m.options.hideNodeModules && ++modulesAsked === 2);
+    const host = new FailingViewHost(failing, firstOf((m) => m.type === 'setOptions' && m.options.hideNodeModules));
+    const { page } = await open(host);
+    const moduleFrame = hotNamedNode();
+    await page.check('#fl-opt-hideNodeModules');
+    await page.click('#fl-opt-hideInternals');
+    await page.waitForFunction(() => window.__posted.filter((m: WebviewMessage) => m.type === 'setOptions').length === 3);
+    await page.waitForSelector('.fl-banner:not([hidden])');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    assert.equal(modulesAsked, 2, 'the page asked for the host\'s view once, and that failed');
+    assert.ok((await drawnFrames(page)).some((f) => f.name === moduleFrame.name), 'the graph drawn still has node_modules');
+    assert.equal(await page.isChecked('#fl-opt-hideNodeModules'), false, 'the toolbar says what the graph shows');
+    assert.equal(await page.isChecked('#fl-opt-hideInternals'), false);
+    await settle(page);
+    await page.waitForTimeout(150); // the state is saved after a paint (or 100 ms)
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? '{}'));
+    assert.equal(saved.options?.hideNodeModules, false, 'the saved filters are the drawn ones');
+    // The next filter asks for whole filters from the view drawn, and its tree is drawn.
+    await page.selectOption('.fl-toolbar select', 'bottom-up');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy') && window.__posted.filter((m: WebviewMessage) => m.type === 'setOptions').length === 4);
+    const last = (await posted(page)).filter((m) => m.type === 'setOptions').at(-1);
+    assert.ok(last?.type === 'setOptions' && last.options.invert && !last.options.hideNodeModules && !last.options.hideInternals);
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    assert.equal(await page.isChecked('#fl-opt-hideNodeModules'), false);
+  });
+
   it('a range that fails while a filter after it works: the range goes away and the filter stays, with no request more', async () => {
     const isRange = (m: WebviewMessage) => m.type === 'setRange';
     const { page } = await open(new FailingViewHost(isRange, firstOf(isRange)));
