@@ -9,7 +9,7 @@ import { buildInitMessage, findWebviewAssetDir, webviewAssetDirs, writeHtmlRepor
 import { InputError } from './analyze';
 import { loadSvgRenderer } from './svg-renderer';
 import { loadWebviewAssets } from '../webview-page/assets';
-import { info, out, refuseInputAsOutput, writeFileAtomic } from './io';
+import { fileTarget, info, out, refuseInputAsOutput, writeFileAtomic } from './io';
 import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';
 import { foldedUnits, toFolded, type FoldedUnit } from '../export/folded';
@@ -33,7 +33,8 @@ Writes a profile (.cpuprofile, .heapprofile, pprof; .gz too) in another format, 
 Options:
   --format F            pprof | speedscope | folded | svg | html (required)
   -o, --out OUT         where to write ("-" = stdout for speedscope, folded and svg); default: FILE
-                        with the format's extension (.pb.gz, .speedscope.json, .folded, .svg, .html)
+                        with the format's extension (.pb.gz, .speedscope.json, .folded, .svg, .html),
+                        also the name in OUT when OUT is a folder or ends in /
   --unit U              folded counts: samples or us (CPU; default samples), bytes or samples
                         (heap; default bytes)
 ${profileLoadHelp}
@@ -63,7 +64,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (unit !== undefined && format !== 'folded') throw new UsageError('--unit applies to --format folded only');
   const loadOptions = profileLoadOptions(args);
   const load = (file: string) => loadProfileFile(file, loadOptions);
-  const target = args.values.get('out') ?? path.join(path.dirname(files[0]!), defaultExportFileName(path.basename(files[0]!), format));
+  const defaultName = defaultExportFileName(path.basename(files[0]!), format);
+  const given = args.values.get('out');
+  const target = given === undefined ? path.join(path.dirname(files[0]!), defaultName) : fileTarget(given, defaultName);
   refuseInputAsOutput(target, files, '-o');
   if (target === '-' && (format === 'pprof' || format === 'html')) throw new UsageError(`-o - (stdout) is for text formats; give --format ${format} a file`);
 

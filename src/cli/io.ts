@@ -75,6 +75,21 @@ export function toOutputError(target: string, e: unknown): unknown {
   return new OutputError(`cannot write to ${escapeControlText(target)}: ${describeFsError(err)}`, err.code);
 }
 
+/**
+ * The file an output option names: a folder — one that exists, or a path ending in a separator, as
+ * `-o out/` — means `defaultName` in it (else `-o out/` wrote a file named `out`); `-` stays stdout.
+ */
+export function fileTarget(given: string, defaultName: string): string {
+  if (given === '-') return given;
+  if (given.endsWith('/') || given.endsWith(path.sep)) return path.join(given, defaultName);
+  try {
+    if (fs.statSync(given).isDirectory()) return path.join(given, defaultName);
+  } catch {
+    // Not there yet: a file to create.
+  }
+  return given;
+}
+
 /** writeFileWhole (whole or nothing; see fs-output.ts), with failures as OutputError. */
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   try {

@@ -8,7 +8,7 @@ import { constants as osConstants } from 'node:os';
 import { intOption, numberOption, parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
 import { displayLocation, InputError } from './analyze';
 import { renderHotspots } from './text';
-import { ensureWritableDir, info, out, quote, warn, writeFileAtomic } from './io';
+import { ensureWritableDir, fileTarget, info, out, quote, warn, writeFileAtomic } from './io';
 import { claimNewFolder } from '../fs-output';
 import { parseTarget } from './attach';
 import type { Progress, RequestSpec } from '../load/driver';
@@ -79,8 +79,9 @@ Recording and output:
   --heap                record a sampling heap profile too
   --interval TIME       CPU sampling interval (default 100us)
   --out DIR             where to write (default flamelens-profiles/load-<date>-<time>)
-  --json FILE           also write the run as JSON to FILE
-  --markdown FILE       also write a markdown report to FILE (for a CI job summary)
+  --json FILE           also write the run as JSON to FILE (a folder: load-run.json in it)
+  --markdown FILE       also write a markdown report to FILE (for a CI job summary; a folder:
+                        load-run.md in it)
   --top N               functions listed (default 10)
   -h, --help            show this help
 
@@ -329,8 +330,10 @@ export async function loadCommand(argv: string[]): Promise<number> {
   const mdPath = path.join(outDir, 'load-run.md');
   writeFileAtomic(jsonPath, renderLoadJson(run));
   writeFileAtomic(mdPath, renderLoadMarkdown(run));
-  const jsonOut = args.values.get('json');
-  const mdOut = args.values.get('markdown');
+  const givenJson = args.values.get('json');
+  const givenMd = args.values.get('markdown');
+  const jsonOut = givenJson === undefined ? undefined : fileTarget(givenJson, 'load-run.json');
+  const mdOut = givenMd === undefined ? undefined : fileTarget(givenMd, 'load-run.md');
   if (jsonOut !== undefined) writeFileAtomic(jsonOut, renderLoadJson(run));
   if (mdOut !== undefined) writeFileAtomic(mdOut, renderLoadMarkdown(run));
   out('');

@@ -5,13 +5,14 @@ import { hotspots, InputError, loadProfileFile, type Hotspots } from './analyze'
 import { renderSnapshotSummary } from './attach';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
-import { out, info, refuseInputAsOutput } from './io';
+import { fileTarget, out, info, refuseInputAsOutput } from './io';
 import { SnapshotError, summarizeSnapshotFile } from '../heap/summarize';
 import { cliRaiseHint } from '../input-file';
 import { escapeControlText } from '../model/escape-text';
 import { heapSnapshotMessage } from '../model/import';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { defaultViewOptions } from '../protocol';
+import { defaultExportFileName } from '../export/formats';
 
 export const reportHelp = `Usage: flamelens report FILE [options]
 
@@ -26,7 +27,8 @@ Options:
   --json                print machine-readable JSON instead of tables (shape below)
   --hide-node-modules   charge dependency code to the app function that called it
   --hide-internals      charge Node.js internals (node:…) to their caller
-  --html OUT            also write a standalone HTML flame graph to OUT
+  --html OUT            also write a standalone HTML flame graph to OUT (a folder, or a path
+                        ending in /: FILE's name with .html, in it)
 ${profileLoadHelp}
   -h, --help            show this help
 
@@ -67,7 +69,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
     hideNodeModules: args.flags.has('hide-node-modules'),
     hideInternals: args.flags.has('hide-internals'),
   };
-  const html = args.values.get('html');
+  const givenHtml = args.values.get('html');
+  const html = givenHtml === undefined ? undefined : fileTarget(givenHtml, defaultExportFileName(path.basename(file), 'html'));
   if (/\.heapsnapshot(?:\.gz)?$/i.test(file)) return reportSnapshot(file, args, top);
   if (html !== undefined) refuseInputAsOutput(html, [file], '--html');
   const profile = await loadProfileFile(file, profileLoadOptions(args)).catch((error: unknown) => {

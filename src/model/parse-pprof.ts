@@ -71,11 +71,15 @@ export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): 
   if (types.length === 0) {
     throw new ProfileError('invalid-structure', 'Not a usable pprof: it declares no sample types, so its samples have no meaning.');
   }
-  const chosen = chooseSampleType(types, options.sampleType, num(pb.defaultSampleType) > 0 ? s(pb.defaultSampleType, 'default_sample_type') : '');
-  const { type, unit } = types[chosen]!;
-  const timeScale = timeUnits[unit];
   const period = num(pb.period);
   const periodUnit = pb.periodType ? s(pb.periodType.unit, 'the period unit') : '';
+  // A heap pprof (sampled by bytes: Go's, pprof-nodejs's) also counts objects; FlameLens shows heap
+  // profiles in bytes, so its count types are not read as times.
+  const heapPprof = periodUnit === 'bytes' || (types.some((t) => t.unit === 'bytes') && !types.some((t) => timeUnits[t.unit] !== undefined));
+  const usable = (t: PprofSampleType) => !heapPprof || t.unit === 'bytes';
+  const chosen = chooseSampleType(types, options.sampleType, num(pb.defaultSampleType) > 0 ? s(pb.defaultSampleType, 'default_sample_type') : '', usable);
+  const { type, unit } = types[chosen]!;
+  const timeScale = timeUnits[unit];
   // Counts (e.g. samples/count as the only type) are worth count × period when the period is a time.
   const countScale = unit === 'count' && timeUnits[periodUnit] !== undefined && period > 0 ? period * timeUnits[periodUnit]! : undefined;
   const kind = unit === 'bytes' ? 'heap' : 'cpu';
@@ -177,20 +181,31 @@ function stringsOf(pb: PprofProfile): (index: number | bigint, what: string) => 
   };
 }
 
-function chooseSampleType(types: readonly PprofSampleType[], wanted: string | undefined, defaultType: string): number {
+function chooseSampleType(types: readonly PprofSampleType[], wanted: string | undefined, defaultType: string, usable: (t: PprofSampleType) => boolean): number {
+  const names = (list: readonly PprofSampleType[]) => list.map((t) => `${t.type}/${t.unit}`).join(', ');
   if (wanted !== undefined && wanted !== '') {
     const i = types.findIndex((t) => t.type === wanted || `${t.type}/${t.unit}` === wanted);
     if (i < 0) {
-      throw new ProfileError('invalid-structure', `The pprof has no sample type "${wanted}"; it has ${types.map((t) => `${t.type}/${t.unit}`).join(', ')}.`);
+      throw new ProfileError('invalid-structure', `The pprof has no sample type "${wanted}"; it has ${names(types)}.`);
+    }
+    if (!usable(types[i]!)) {
+      const bytes = types.filter(usable);
+      throw new ProfileError(
+        'invalid-structure',
+        `The pprof's sample type ${names([types[i]!])} counts objects of a heap profile, which FlameLens shows in bytes; choose ${bytes.length ? names(bytes) : 'a type in bytes'}.`,
+      );
     }
     return i;
   }
-  const byDefault = defaultType === '' ? -1 : types.findIndex((t) => t.type === defaultType);
+  const byDefault = defaultType === '' ? -1 : types.findIndex((t) => t.type === defaultType && usable(t));
   if (byDefault >= 0) return byDefault;
   const time = types.findIndex((t) => timeUnits[t.unit] !== undefined);
   if (time >= 0) return time;
-  const space = types.findIndex((t) => t.type.includes('space') || t.unit === 'bytes');
-  return space >= 0 ? space : 0;
+  const space = types.findIndex((t) => usable(t) && (t.type.includes('space') || t.unit === 'bytes'));
+  if (space >= 0) return space;
+  const any = types.findIndex(usable);
+  if (any < 0) throw new ProfileError('invalid-structure', `Not a usable pprof: a heap profile with no sample type in bytes (it has ${names(types)}).`);
+  return any;
 }
 
 /** A decoded varint as a number; 64-bit values are int64 in profile.proto (negatives arrive as 2^64 − x). */

@@ -42,12 +42,23 @@ test('report --html under a regular file: exit 2 naming ENOTDIR, before-existing
   assert.deepEqual(fs.readdirSync(dir), ['afile']);
 });
 
-test('report --html to a folder: exit 2 naming EISDIR', () => {
-  const dir = scratchDir('out-eisdir');
+test('an output option naming a folder writes the default file name in it: an existing folder, or a new one given with a trailing slash', () => {
+  const dir = scratchDir('out-folder');
   fs.mkdirSync(path.join(dir, 'reports'));
   const r = flamelens(['report', fixture, '--html', 'reports'], dir);
-  assertUserError(r, /cannot write to reports: EISDIR \(it is a folder\)/);
-  assert.deepEqual(fs.readdirSync(path.join(dir, 'reports')), []);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'reports')), ['small-marked-1000us.html']);
+  assert.match(r.stderr, /wrote reports\/small-marked-1000us\.html/);
+  // Not there yet, with a trailing slash: created as a folder (it used to become a file named "new").
+  const e = flamelens(['export', fixture, '--format', 'folded', '-o', 'new/'], dir);
+  assert.equal(e.status, 0, e.stderr);
+  assert.ok(fs.statSync(path.join(dir, 'new')).isDirectory());
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'new')), ['small-marked-1000us.folded']);
+  assert.match(fs.readFileSync(path.join(dir, 'new', 'small-marked-1000us.folded'), 'utf8'), /^\S.*;.* \d+$/m);
+  // Without the slash, a name that is not there is a file.
+  const f = flamelens(['export', fixture, '--format', 'folded', '-o', 'plain'], dir);
+  assert.equal(f.status, 0, f.stderr);
+  assert.ok(fs.statSync(path.join(dir, 'plain')).isFile());
 });
 
 test('report --html /dev/full: exit 2 naming ENOSPC; the device is written in place, never renamed over', () => {

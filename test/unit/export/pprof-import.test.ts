@@ -318,3 +318,33 @@ test('format detection: JSON profiles and JSON that is not a profile are still t
     assert.ok(err.code === 'unknown-format' || err.code === 'invalid-json', `${text}: ${err.code}`);
   }
 });
+
+test('a heap pprof\'s object counts are never read as time: bytes by default (also when the default type is objects), a clear error when asked for', () => {
+  const heap = parseProfile(readFixture('heap-webpack-16k.heapprofile'));
+  const bytes = encodePprof(heap);
+  const types = PprofProfile.decode(bytes).sampleType.length;
+  assert.ok(types >= 2, 'our heap export writes objects/count beside space/bytes');
+  const read = parseProfile(bytes);
+  assert.equal(read.kind, 'heap');
+  assert.equal(read.unit, 'bytes');
+  assert.equal(read.totalValue[0], heap.totalValue[0]);
+  assert.throws(
+    () => parseProfile(bytes, { sampleType: 'objects' }),
+    (e: unknown) => e instanceof ProfileError && /objects\/count counts objects of a heap profile.*choose space\/bytes/.test(e.message),
+  );
+  // Its default sample type set to the counts (as `go tool pprof -sample_index` can leave it): still bytes.
+  const decoded = PprofProfile.decode(bytes);
+  decoded.defaultSampleType = decoded.stringTable.dedup('objects');
+  const countsFirst = parseProfile(decoded.encode());
+  assert.equal(countsFirst.kind, 'heap');
+  assert.equal(countsFirst.totalValue[0], heap.totalValue[0]);
+  // A heap pprof that has only counts has nothing FlameLens can show in bytes.
+  const onlyCounts = tinyPprof((s) => ({
+    sampleType: [new ValueType({ type: s.dedup('objects'), unit: s.dedup('count') })],
+    periodType: new ValueType({ type: s.dedup('space'), unit: s.dedup('bytes') }),
+    function: [new PprofFunction({ id: 1, name: s.dedup('f') })],
+    location: [new Location({ id: 1, line: [new Line({ functionId: 1, line: 3 })] })],
+    sample: [new Sample({ locationId: [1], value: [5] })],
+  }));
+  assert.match(errorOf(onlyCounts).message, /heap profile with no sample type in bytes \(it has objects\/count\)/);
+});
