@@ -54,7 +54,8 @@ export function renderHotspots(h: Hotspots, title?: string): string {
     out.push(
       table(
         ['self', '%', 'total', '%', 'function', 'location'],
-        h.functions.map((f) => [v(f.self), pctText(f.selfPercent), v(f.total), pctText(f.totalPercent), f.name, location(f.file, f.line)]),
+        // (garbage collector), (program), the hidden-frames placeholders: no code, so no location.
+        h.functions.map((f) => [v(f.self), pctText(f.selfPercent), v(f.total), pctText(f.totalPercent), f.name, f.category === 'meta' ? '' : location(f.file, f.line)]),
         new Set([0, 1, 2, 3]),
       ),
     );

@@ -3,7 +3,10 @@
 // Semantics shared by the "hide" filters (hideNodeModules, hideInternals):
 // - A hidden frame is cut out of the stack. Its self value (and samples) go to the nearest visible
 //   ancestor, so every total above it is preserved; its children attach to that ancestor and
-//   merge with same-frame siblings.
+//   merge with same-frame siblings. Where no frame above it is visible (a library's timer, an
+//   internal tick), its self value goes to one frame under the root that says what was hidden
+//   ("(node_modules, hidden)"), so tables and reports still add up to the total; its visible
+//   children still attach to the root.
 // - Its line entries belong to the hidden frame's file, so they can't stay as they are. They are
 //   credited to the ancestor's own declaration line (frame.line): a CPU profile records no call
 //   sites, and this keeps "each node's lines sum to its self value" true.
@@ -23,7 +26,20 @@ export interface MappedProfile {
 
 /** Removes node_modules frames (see the module comment for where their time goes). */
 export function hideNodeModules(p: Profile): Profile {
-  return hideFrames(p, isNodeModulesFrame);
+  return hideNodeModulesMapped(p).profile;
+}
+
+/** Where node_modules time with no visible caller goes once they are hidden. */
+export const hiddenNodeModulesFrame: Frame = { functionName: '(node_modules, hidden)', url: '', line: 0, column: 0, category: 'meta' };
+/** Where Node-internal time with no visible caller goes once internals are hidden. */
+export const hiddenInternalsFrame: Frame = { functionName: '(Node internals, hidden)', url: '', line: 0, column: 0, category: 'meta' };
+
+export function hideNodeModulesMapped(p: Profile): MappedProfile {
+  return hideFramesMapped(p, isNodeModulesFrame, hiddenNodeModulesFrame);
+}
+
+export function hideInternalsMapped(p: Profile): MappedProfile {
+  return hideFramesMapped(p, isInternalFrame, hiddenInternalsFrame);
 }
 
 export function isNodeModulesFrame(f: Frame): boolean {
@@ -32,7 +48,7 @@ export function isNodeModulesFrame(f: Frame): boolean {
 
 /** Removes Node internals: node:… URLs and internal/… frames (category 'node'). */
 export function hideInternals(p: Profile): Profile {
-  return hideFrames(p, isInternalFrame);
+  return hideInternalsMapped(p).profile;
 }
 
 export function isInternalFrame(f: Frame): boolean {
@@ -75,18 +91,32 @@ export function hideMetaMapped(p: Profile): MappedProfile {
 }
 
 /** Cuts frames matching `hidden` out of the stack, keeping totals (see the module comment). */
-export function hideFrames(p: Profile, hidden: (f: Frame) => boolean): Profile {
-  return hideFramesMapped(p, hidden).profile;
+export function hideFrames(p: Profile, hidden: (f: Frame) => boolean, placeholder = hiddenFrame): Profile {
+  return hideFramesMapped(p, hidden, placeholder).profile;
 }
 
-export function hideFramesMapped(p: Profile, hidden: (f: Frame) => boolean): MappedProfile {
+const hiddenFrame: Frame = { functionName: '(hidden)', url: '', line: 0, column: 0, category: 'meta' };
+
+export function hideFramesMapped(p: Profile, hidden: (f: Frame) => boolean, placeholder = hiddenFrame): MappedProfile {
   const hide = p.frames.map(hidden);
   const b = ProfileBuilder.like(p);
+  // `attach`: where a node's children go (its own node, or its nearest visible ancestor's);
+  // `map`: where its self value goes — the same, except under the root (the placeholder).
+  const attach = new Int32Array(p.nodeCount);
   const map = new Int32Array(p.nodeCount);
+  let placeholderNode = -1;
   // In these loops i < nodeCount, parents precede children and frame ids are this profile's own: all indexes are in range.
   for (let i = 1; i < p.nodeCount; i++) {
-    const parent = map[p.nodeParent[i]!]!;
-    map[i] = hide[p.nodeFrame[i]!] ? parent : b.addNode(parent, p.nodeFrame[i]!);
+    const parent = attach[p.nodeParent[i]!]!;
+    if (!hide[p.nodeFrame[i]!]) {
+      map[i] = attach[i] = b.addNode(parent, p.nodeFrame[i]!);
+      continue;
+    }
+    attach[i] = map[i] = parent;
+    if (parent === 0 && (p.selfValue[i]! > 0 || p.selfSamples[i]! > 0 || (p.baseSelfValue?.[i] ?? 0) > 0)) {
+      if (placeholderNode < 0) placeholderNode = b.addNode(0, b.frame(placeholder));
+      map[i] = placeholderNode;
+    }
   }
   for (let i = 0; i < p.nodeCount; i++) copyValues(p, i, b, map[i]!);
   return { profile: b.finish(), map };

@@ -9,7 +9,7 @@
 //                        frames were cut out of the stack is merged too;
 //   6. invert          — the bottom-up tree of the result.
 import { bottomUpMapped } from './bottom-up';
-import { groupByPackageMapped, hideFramesMapped, hideMetaMapped, isInternalFrame, isNodeModulesFrame, mergeRecursionMapped, type MappedProfile } from './filters';
+import { groupByPackageMapped, hideInternalsMapped, hideMetaMapped, hideNodeModulesMapped, mergeRecursionMapped, type MappedProfile } from './filters';
 import type { Profile } from './types';
 
 /** The view toggles; the host applies them to the model and answers with a new tree. */
@@ -36,8 +36,8 @@ export const defaultViewOptions: ViewOptions = {
 /** The steps in the order above. */
 const steps: [keyof ViewOptions, (p: Profile) => MappedProfile][] = [
   ['hideMeta', hideMetaMapped],
-  ['hideInternals', (p) => hideFramesMapped(p, isInternalFrame)],
-  ['hideNodeModules', (p) => hideFramesMapped(p, isNodeModulesFrame)],
+  ['hideInternals', hideInternalsMapped],
+  ['hideNodeModules', hideNodeModulesMapped],
   ['groupByPackage', groupByPackageMapped],
   ['mergeRecursion', mergeRecursionMapped],
   ['invert', bottomUpMapped],

@@ -10,6 +10,8 @@ import { diffFunctions, diffLines, diffProfiles } from '../../../src/model/diff'
 import {
   focusOn,
   groupByPackage,
+  hiddenInternalsFrame,
+  hiddenNodeModulesFrame,
   hideInternals,
   hideMeta,
   hideNodeModules,
@@ -175,15 +177,20 @@ for (const name of names) {
       assert.deepEqual(snapshotOf(p), before, 'input unchanged');
     });
 
-    test(
-      'invert keeps the root’s own value (time of hidden frames with no visible caller)',
-      () => {
-        const all = Object.fromEntries(Object.keys(defaultViewOptions).map((t) => [t, true])) as unknown as ViewOptions;
-        const topDown = applyViewOptions(p, { ...all, invert: false });
-        assert.ok(topDown.selfValue[0]! > 0, 'the root has self value after hiding');
-        near(applyViewOptions(p, all).totalValue[0]!, topDown.totalValue[0]!, 'inverted total');
-      },
-    );
+    test('time of hidden frames with no visible caller is on one frame that says so, which the table lists and invert keeps', () => {
+      const all = Object.fromEntries(Object.keys(defaultViewOptions).map((t) => [t, true])) as unknown as ViewOptions;
+      const topDown = applyViewOptions(p, { ...all, invert: false });
+      assert.equal(topDown.selfValue[0], 0, 'nothing is left on the root');
+      const placeholders = [hiddenInternalsFrame, hiddenNodeModulesFrame].map((f) => topDown.frames.findIndex((g) => g.functionName === f.functionName));
+      const underRoot = (frame: number) => [...Array(topDown.nodeCount).keys()].filter((i) => i > 0 && topDown.nodeFrame[i] === frame);
+      const onPlaceholders = placeholders.flatMap(underRoot);
+      assert.ok(onPlaceholders.length > 0, 'hiding left time with no visible caller');
+      for (const i of onPlaceholders) assert.equal(topDown.nodeParent[i], 0, 'a placeholder sits under the root');
+      for (const f of placeholders) assert.ok(underRoot(f).length <= 1, 'one node per placeholder');
+      // The function table adds up to the whole view, placeholders included.
+      near(functionTable(topDown).reduce((sum, r) => sum + r.self, 0), topDown.totalValue[0]!, 'table self sum');
+      near(applyViewOptions(p, all).totalValue[0]!, topDown.totalValue[0]!, 'inverted total');
+    });
   });
 }
 
