@@ -39,7 +39,7 @@ JSON shape: { "base": { "file", "total", "busy" }, "new": { "file", "total", "bu
   "functions": [{ "name", "url", "file", "line", "before", "after", "delta", "percentOfBase" }],
   "lines": [{ "url", "file", "line", "before", "after", "delta", "percentOfBase" }] }
   functions/lines hold the largest changes either way (regressions are positive deltas), at most
-  2×top each. Values are µs (CPU) or bytes (heap).
+  2×top each; percentOfBase is null when BASE has no busy time. Values are µs (CPU) or bytes (heap).
 
 Exit codes: 0 no regression above the threshold (or no threshold), 1 regression above
 --fail-above, 2 usage error or unreadable/invalid/mismatched profiles (including times that are
@@ -117,6 +117,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
   // Shares of the base as compared: with --normalize the deltas are against the scaled base, so is the share.
   const comparedBusy = baseBusy * baseScale(base, next, options);
   const pctOf = (v: number) => (comparedBusy > 0 ? (v / comparedBusy) * 100 : 0);
+  // In the JSON a share of nothing is null (as the text leaves the column blank), not 0 %.
+  const shareOfBase = (v: number) => (comparedBusy > 0 ? round(pctOf(v), 3) : null);
   const worst = functions.reduce<FunctionDelta | undefined>((w, d) => (d.selfDelta > (w?.selfDelta ?? 0) ? d : w), undefined);
   // Fails closed: a comparison that is not a clear "at most the limit" (NaN included) fails.
   const failed = failAbove !== undefined && worst !== undefined && !(pctOf(worst.selfDelta) <= failAbove);
@@ -146,7 +148,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
             before: d.selfBefore,
             after: d.selfAfter,
             delta: d.selfDelta,
-            percentOfBase: round(pctOf(d.selfDelta), 3),
+            percentOfBase: shareOfBase(d.selfDelta),
           })),
           lines: [...lineUp, ...lineDown].map((d) => ({
             url: d.url,
@@ -155,7 +157,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
             before: d.before,
             after: d.after,
             delta: d.delta,
-            percentOfBase: round(pctOf(d.delta), 3),
+            percentOfBase: shareOfBase(d.delta),
           })),
         },
         null,

@@ -101,11 +101,12 @@ export function writeFileAtomic(target: string, data: string | Uint8Array): void
 
 /**
  * Creates `dir` (with its parents) and proves a file can be written in it, before anything runs
- * that would write there: an unwritable --out fails at once with the real cause.
+ * that would write there: an unwritable --out fails at once with the real cause. Returns the
+ * topmost folder it created (for removeEmptyFolders when nothing was written after all).
  */
-export function ensureWritableDir(dir: string): void {
+export function ensureWritableDir(dir: string): string | undefined {
   try {
-    probeWritableDir(dir);
+    return probeWritableDir(dir);
   } catch (e) {
     throw toOutputError(dir, e);
   }

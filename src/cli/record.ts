@@ -7,7 +7,7 @@ import { hotspots, loadProfileFile, displayLocation, InputError, type Hotspots }
 import { writeHtmlReport } from './html-report';
 import { renderHotspots, location } from './text';
 import { ensureWritableDir, info, out, warn } from './io';
-import { claimNewFolder } from '../fs-output';
+import { claimNewFolder, removeEmptyFolders } from '../fs-output';
 import { escapeControlText } from '../model/escape-text';
 import { startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
 import { formatValue } from '../model/format';
@@ -115,7 +115,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
   const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
   // Before anything runs: an --out that cannot be written fails now, with its real cause.
   const outDir = outOption ?? defaultOutDir();
-  ensureWritableDir(outDir);
+  // The default folder was claimed (made) just now, so it is ours too.
+  const createdOut = ensureWritableDir(outDir) ?? (outOption === undefined ? path.resolve(outDir) : undefined);
+  // A run that writes no profile (a command that cannot start, a program that exits first) leaves no empty folder.
+  const dropIfEmpty = () => removeEmptyFolders(outDir, createdOut);
   info(`recording ${kinds} of \`${command.join(' ')}\` into ${displayLocation(path.resolve(outDir), cwd)}/`);
   const handle = await startCapture({
     command: shellLine ?? command,
@@ -128,6 +131,9 @@ export async function recordCommand(argv: string[]): Promise<number> {
     stdio: 'inherit',
     waitForOthersMs: waitMs,
     onWaiting: (pids) => info(`waiting for ${plural(pids.length, 'child process', 'child processes')} (pid ${pids.join(', ')}) to save ${pids.length === 1 ? 'its profile' : 'their profiles'}…`),
+  }).catch((e: unknown) => {
+    dropIfEmpty();
+    throw e;
   });
   // Ctrl+C in a terminal reaches the program too (same process group): let it end and save, and
   // stay alive to report. A signal that reached us alone is passed on, once (see signal-relay.ts).
@@ -136,6 +142,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   for (const s of signals) process.on(s, relay);
   const lifecycle = await runUntilReport(handle, durationMs, stopAfterDuration).catch((e: unknown) => {
     for (const s of signals) process.removeListener(s, relay);
+    dropIfEmpty();
     throw e;
   });
   const result = lifecycle.result;
@@ -184,7 +191,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
   }
 
   out('');
-  out(`Files written (${escapeControlText(displayLocation(result.sessionDir, cwd))}/):`);
+  if (result.profiles.length === 0) {
+    out('No profile was written.');
+    if (lifecycle.state !== 'running') dropIfEmpty();
+  } else out(`Files written (${escapeControlText(displayLocation(result.sessionDir, cwd))}/):`);
   for (const a of analysed) {
     const shown = displayLocation(a.captured.path, cwd);
     let htmlNote = '';

@@ -5,7 +5,7 @@
 import { FloatList, IntList, JsonScanner, NeedsWholeInput, keyBytes, type WindowedInput } from './scan';
 import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
-import { parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
+import { isPprofKey, parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
 import { parseProfileObject } from './parse-object';
 import { embeddedMapsKey, withEmbeddedMaps } from './embedded-maps';
 import type { Profile } from './types';
@@ -49,6 +49,7 @@ export function parseProfile(bytes: Uint8Array, options: ParseOptions = {}): Pro
 export function parseProfileStream(input: WindowedInput, options: ParseOptions = {}): Profile {
   return withProfileErrors(options, () => {
     if (input.size > (options.objectPathMaxBytes ?? objectPathMaxBytes)) {
+      refuseByStart(input, options);
       try {
         return scanWindowed(input);
       } catch (err) {
@@ -63,6 +64,24 @@ export function parseProfileStream(input: WindowedInput, options: ParseOptions =
 export function parseProfileWindowed(input: WindowedInput, options: ParseOptions = {}): Profile {
   return withProfileErrors(options, () => scanWindowed(input));
 }
+
+/**
+ * A big input whose start is neither JSON (nor whitespace before it) nor a pprof field gets
+ * parseBytes's error for that start at once: a file of zeros a crash left, binary junk or UTF-16
+ * was read whole first (600 MB of zeros: 4.7 s and 676 MB to say "found 0x00 at byte 0").
+ */
+function refuseByStart(input: WindowedInput, options: ParseOptions): void {
+  const head = new Uint8Array(Math.min(input.size, 4096));
+  const n = Math.max(0, input.readAt(head, 0));
+  const prefix = head.subarray(0, n);
+  const sc = new JsonScanner(prefix);
+  const first = sc.peek();
+  if (first === -1 || isPprofKey(prefix[0]!) || isPprofKey(prefix[sc.pos]!) || jsonStarts.has(first) || (first === 0x1f && prefix[sc.pos + 1] === 0x8b)) return;
+  parseBytes(prefix, options);
+}
+
+/** Bytes a JSON text can start with (after whitespace): { [ " - digits t f n. */
+const jsonStarts = new Set([0x7b, 0x5b, 0x22, 0x2d, 0x74, 0x66, 0x6e, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39]);
 
 function readWhole(input: WindowedInput): Uint8Array {
   const bytes = new Uint8Array(input.size);
@@ -115,6 +134,12 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
       sc.skipValue();
       sc.end();
       throw new ProfileError('unknown-format', 'This JSON is a single value, not a profile (.cpuprofile or .heapprofile).');
+    }
+    if (sc.pos === 0 && ((first === 0xff && bytes[1] === 0xfe) || (first === 0xfe && bytes[1] === 0xff))) {
+      throw new ProfileError('invalid-json', 'The file is UTF-16 text (as PowerShell\'s > writes it), not UTF-8: save it as UTF-8 (for example Out-File -Encoding utf8) or capture it again.');
+    }
+    if (first === 0 && bytes.subarray(0, 64).every((b) => b === 0)) {
+      throw new ProfileError('invalid-json', 'The file starts with zero bytes, not a profile: it was probably never written (a crash or a full disk while saving). Capture the profile again.');
     }
     sc.fail("a JSON object ('{')");
   }

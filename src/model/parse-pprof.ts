@@ -32,12 +32,8 @@ export function sniffPprof(bytes: Uint8Array): 'ok' | 'truncated' | 'no' {
   let fields = 0;
   while (pos < bytes.length) {
     const key = bytes[pos++]!;
-    const field = key >> 3;
+    if (!isPprofKey(key)) return 'no';
     const wire = key & 7;
-    // Fields 1-6, 11 and 13 (packed) are length-delimited; 7-10, 12, 14, 15 and 13 (unpacked) varints.
-    const delimited = field <= 6 || field === 11 || field === 13;
-    const varint = (field >= 7 && field <= 10) || field === 12 || field >= 13;
-    if (field === 0 || field > 15 || !((wire === 2 && delimited) || (wire === 0 && varint))) return 'no';
     let n = 0;
     let shift = 0;
     for (;;) {
@@ -55,6 +51,16 @@ export function sniffPprof(bytes: Uint8Array): 'ok' | 'truncated' | 'no' {
     fields++;
   }
   return fields > 0 ? 'ok' : 'no';
+}
+
+/** Whether `key` is the one-byte key of a Profile field (what a pprof's first byte must be). */
+export function isPprofKey(key: number): boolean {
+  const field = key >> 3;
+  const wire = key & 7;
+  // Fields 1-6, 11 and 13 (packed) are length-delimited; 7-10, 12, 14, 15 and 13 (unpacked) varints.
+  const delimited = field <= 6 || field === 11 || field === 13;
+  const varint = (field >= 7 && field <= 10) || field === 12 || field >= 13;
+  return field !== 0 && field <= 15 && ((wire === 2 && delimited) || (wire === 0 && varint));
 }
 
 /** The sample types of a pprof, for a picker (the bytes must be a pprof, un-gzip'd). */

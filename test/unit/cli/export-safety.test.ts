@@ -138,3 +138,23 @@ test('snapshot-diff lists the constructors that grew, then those that shrank, ne
   assert.equal(formatLocation('/app/\u202ex.js', 12), '/app/\\u202ex.js:12');
   assert.equal(formatLocation('/app/x.js', 12), '/app/x.js:12');
 });
+
+test('diff --json: a base with no busy time gives no share (null), as the text leaves it blank', () => {
+  const dir = scratchDir('diff-idle-base');
+  // The base's only samples are (idle): busy 0 µs.
+  const idle = JSON.parse(profile(0, 0, 1000)) as { nodes: { id: number; callFrame: object; children: number[] }[]; samples: number[]; timeDeltas: number[]; endTime: number };
+  idle.nodes[0]!.children.push(9);
+  idle.nodes.push({ id: 9, callFrame: { functionName: '(idle)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, children: [] });
+  idle.samples = [9, 9, 9];
+  idle.timeDeltas = [1000, 1000, 1000];
+  idle.endTime = 4000;
+  fs.writeFileSync(path.join(dir, 'idle.cpuprofile'), JSON.stringify(idle));
+  fs.writeFileSync(path.join(dir, 'new.cpuprofile'), profile(5, 0, 1000));
+  const r = flamelens(['diff', 'idle.cpuprofile', 'new.cpuprofile', '--json', '--no-source-maps'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as { base: { busy: number }; functions: { name: string; delta: number; percentOfBase: number | null }[] };
+  assert.equal(json.base.busy, 0);
+  const f = json.functions.find((x) => x.name === 'f');
+  assert.ok(f && f.delta > 0, JSON.stringify(json.functions));
+  assert.equal(f.percentOfBase, null);
+});

@@ -55,3 +55,21 @@ test('claimNewFolder gives every caller its own folder; unusedPath skips the tak
   fs.writeFileSync(path.join(dir, 'file'), '');
   assert.equal(claimNewFolder(path.join(dir, 'file', 'x')), undefined);
 });
+
+test('a record that writes no profile says so and leaves no empty folder behind (a command that cannot start, a program that is not Node); a folder that was there stays', async () => {
+  const dir = scratchDir('record-nothing');
+  const notNode = await run(['record', '--out', 'out/shell', '--', 'exit 5'], dir);
+  assert.equal(notNode.code, 5, notNode.stderr);
+  assert.match(notNode.stdout, /^No profile was written\.$/m);
+  assert.doesNotMatch(notNode.stdout, /Files written/);
+  const missing = await run(['record', '--out', 'out/missing', '--', 'nosuchcommand-flamelens'], dir);
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /command not found/);
+  const byDefault = await run(['record', '--', 'nosuchcommand-flamelens'], dir);
+  assert.equal(byDefault.code, 2, byDefault.stderr);
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['flamelens-profiles'], 'no out/ left');
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'flamelens-profiles')), [], 'no time-stamped folder left');
+  fs.mkdirSync(path.join(dir, 'mine'));
+  assert.equal((await run(['record', '--out', 'mine', '--', 'exit 0'], dir)).code, 3, 'exit 0 but no profile: 3');
+  assert.ok(fs.statSync(path.join(dir, 'mine')).isDirectory(), "the user's own folder stays");
+});

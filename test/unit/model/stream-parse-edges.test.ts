@@ -244,3 +244,25 @@ test('heap samples behind more blank space than the window shows: read whole as 
   // Pretty-printed, through the smallest windows.
   assertSweep('pretty heap', Buffer.from(JSON.stringify({ samples: heap.samples.slice(0, 50), head: heap.head }, null, 2)), 16, 64, 8);
 });
+
+test('a big input that starts with no profile format is refused from its first bytes, with the whole-input error (zeros, UTF-16, junk); a big pprof-looking or JSON start is read on', () => {
+  const size = 8 * 1024 * 1024; // above objectPathMaxBytes: the streamed path
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['zeros', new Uint8Array(size), /starts with zero bytes.*never written/],
+    ['UTF-16', Uint8Array.from({ length: size }, (_, i) => (i === 0 ? 0xff : i === 1 ? 0xfe : i % 2 ? 0 : 0x7b)), /UTF-16 text.*save it as UTF-8/],
+    ['junk', Uint8Array.from({ length: size }, (_, i) => (i * 7919 + 0x80) & 0xff | 0x80), /expected a JSON object \('\{'\) at byte 0 but found byte 0x80/],
+  ];
+  for (const [label, bytes, message] of cases) {
+    const input = windowedInput(bytes, undefined);
+    const streamed = errorOf(() => parseProfileStream(input));
+    assert.ok(streamed instanceof ProfileError, `${label}: ${String(streamed)}`);
+    assert.match(streamed.message, message, label);
+    assert.equal(streamed.message, errorOf(() => parseProfile(bytes)).message, `${label}: the whole input's error`);
+    assert.ok(Math.max(...input.readEnds) <= 64 * 1024, `${label}: read up to byte ${Math.max(...input.readEnds)}, not the whole ${size}`);
+  }
+  // A start that could be JSON (whitespace, then a string) is read on to give its real error.
+  const text = new TextEncoder().encode(`  "${'x'.repeat(size)}"`);
+  const input = windowedInput(text, undefined);
+  assert.match(errorOf(() => parseProfileStream(input)).message, /single value, not a profile/);
+  assert.ok(Math.max(...input.readEnds) >= text.length);
+});

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Profile as PprofProfile, ValueType } from 'pprof-format';
 import { buildSync } from 'esbuild';
 import { encodePprof } from '../../../src/export/pprof';
 import { objectPathMaxBytes, parseProfile, parseProfileStream } from '../../../src/model/import';
@@ -101,19 +102,30 @@ describe('parse by path', () => {
     assert.deepEqual(await parseFileInWorker(script, bigHeap, 'heap-really.cpuprofile'), heap);
 
     // pprof (binary) named .cpuprofile, with the window forced on (a real one is rarely past 6 MB):
-    // its sample type is still chosen as asked, plain or gzip'd.
+    // its sample type is still chosen as asked, plain or gzip'd (a heap pprof's counts are refused the same way).
     const pprof = encodePprof(heap);
     const pprofFile = path.join(dir, 'pprof-really.cpuprofile');
     fs.writeFileSync(pprofFile, pprof);
     const gzFile = path.join(dir, 'pprof-really.pb.gz');
     fs.writeFileSync(gzFile, gzipSync(pprof));
     const forced = { objectPathMaxBytes: -1, windowBytes: 4096 };
-    for (const sampleType of ['objects', 'space']) {
-      const expectedPprof = parseProfile(pprof, { sampleType });
-      assert.deepEqual(await parseFile(pprofFile, { ...forced, sampleType }), expectedPprof, sampleType);
-      assert.deepEqual(await parseFile(gzFile, { ...forced, sampleType }), expectedPprof, `${sampleType}, gzip`);
-    }
-    assert.notDeepEqual(parseProfile(pprof, { sampleType: 'objects' }).totalValue, parseProfile(pprof, { sampleType: 'space' }).totalValue, 'the sample types differ');
+    const expectedPprof = parseProfile(pprof, { sampleType: 'space' });
+    assert.deepEqual(await parseFile(pprofFile, { ...forced, sampleType: 'space' }), expectedPprof);
+    assert.deepEqual(await parseFile(gzFile, { ...forced, sampleType: 'space' }), expectedPprof, 'gzip');
+    const refused = errorOf(() => parseProfile(pprof, { sampleType: 'objects' })).message;
+    assert.match(refused, /counts objects/);
+    await assert.rejects(parseFile(pprofFile, { ...forced, sampleType: 'objects' }), (e: Error) => e.message === refused);
+    await assert.rejects(parseFile(gzFile, { ...forced, sampleType: 'objects' }), (e: Error) => e.message === refused);
+    // The choice reaches the parse: a pprof with a second bytes type gives that type's values.
+    const twoSpaces = PprofProfile.decode(pprof);
+    const inuse = twoSpaces.stringTable.dedup('inuse_space');
+    twoSpaces.sampleType.push(new ValueType({ type: inuse, unit: twoSpaces.stringTable.dedup('bytes') }));
+    for (const sample of twoSpaces.sample) sample.value.push(1);
+    const twoFile = path.join(dir, 'pprof-two.cpuprofile');
+    fs.writeFileSync(twoFile, twoSpaces.encode());
+    const inuseProfile = await parseFile(twoFile, { ...forced, sampleType: 'inuse_space' });
+    assert.ok(inuseProfile.totalValue[0]! > 0 && inuseProfile.totalValue[0]! <= twoSpaces.sample.length, 'at most one byte a sample');
+    assert.notDeepEqual(inuseProfile.totalValue, expectedPprof.totalValue, 'the sample types differ');
     assert.deepEqual(await parseFileInWorker(script, pprofFile, 'pprof-really.cpuprofile'), parseProfile(pprof));
   });
 
