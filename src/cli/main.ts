@@ -15,6 +15,8 @@ import { SnapshotError } from '../heap/summarize';
 import { CaptureError } from '../capture/launcher';
 import { exitCodeAfterOutput, guardStandardStreams, OutputError, outputErrorCodes, describeFsError, quote } from './io';
 import { escapeControlText, escapeControlTextKeepNewlines } from '../model/escape-text';
+// The bundle inlines the version alone (esbuild keeps only the JSON fields imported).
+import { version } from '../../package.json';
 
 export const mainHelp = `FlameLens — CPU and heap profiles of Node.js programs, in the terminal.
 
@@ -29,6 +31,7 @@ Usage:
   flamelens push FILE --server URL --app N   send a profile to Grafana Pyroscope
   flamelens load --url URL [options] -- <cmd> drive HTTP load at a server, profile it meanwhile
   flamelens <command> --help                 options of one command
+  flamelens --version                        the version of FlameLens
 
 Exit codes:
   0   success
@@ -57,6 +60,10 @@ const commands: Record<string, { run: (argv: string[]) => Promise<number>; help?
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`flamelens ${version}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
     const help = topic !== undefined ? commands[topic]?.help : undefined;

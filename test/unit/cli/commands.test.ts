@@ -328,3 +328,12 @@ test('--help for every command documents options and exit codes', () => {
   assert.equal(helpTopic.status, 0);
   assert.match(helpTopic.stdout, /^Usage: flamelens diff/);
 });
+
+test('--version prints the package version, exit 0', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) {
+    const r = flamelens([flag]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `flamelens ${pkg.version}\n`);
+  }
+});
