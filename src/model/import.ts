@@ -6,6 +6,7 @@ import { FloatList, IntList, JsonScanner, NeedsWholeInput, keyBytes, type Window
 import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
 import { isPprofKey, parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
+import { LegacyCpuProfile, legacyCpuToFlat } from './parse-legacy-cpu';
 import { parseProfileObject } from './parse-object';
 import { embeddedMapsKey, withEmbeddedMaps } from './embedded-maps';
 import type { Profile } from './types';
@@ -149,7 +150,14 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
     const parsed = parseProfileObject(bytes);
     if (parsed !== undefined) return parsed;
   }
-  return scanTopLevel(sc, false);
+  try {
+    return scanTopLevel(sc, false);
+  } catch (err) {
+    if (!(err instanceof LegacyCpuProfile)) throw err;
+  }
+  // v8-profiler-next's default (legacy "head") CPU format, rewritten as its flat one and read as that.
+  const flat = new TextEncoder().encode(legacyCpuToFlat(utf8.decode(bytes)));
+  return parseBytes(flat, options);
 }
 
 function scanWindowed(input: WindowedInput): Profile {

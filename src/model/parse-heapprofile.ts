@@ -4,6 +4,7 @@
 // 0-based as in DevTools. The value of a node is the bytes allocated there and still live.
 // v8-profiler-next writes the same tree from V8's C++ API: numeric scriptIds, 1-based lines
 // (0: none), and no ids or samples — ids only link samples to nodes, so without samples none are needed.
+import { LegacyCpuProfile } from './parse-legacy-cpu';
 import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
 import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
@@ -79,7 +80,7 @@ export function scanHeapHead(sc: JsonScanner, raw: RawHeapNodes): void {
       } else if (sc.keyIs(K_ID)) {
         raw.ids.data[cur] = readId(sc, 'the id of heap node #%d', cur);
       } else if (sc.keyIs(K_HITCOUNT)) {
-        throw new ProfileError('unknown-format', 'This is a CPU profile in the legacy "head" format (what v8-profiler-next writes by default, or Chrome before version 57). FlameLens reads the current format: with v8-profiler-next, call profiler.setGenerateType(1) before startProfiling; otherwise re-capture with a current Node.js or Chrome.');
+        throw new LegacyCpuProfile(); // parseProfile reads it through parse-legacy-cpu.ts
       } else {
         sc.skipValue();
       }

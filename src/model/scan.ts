@@ -142,7 +142,7 @@ export class JsonScanner {
   fail(expected: string, at = this.pos): never {
     if (at >= this.len) {
       if (!this.atInputEnd) throw new NeedsWholeInput(`a value runs past the ${this.window?.length ?? 0}-byte window`);
-      throw new ProfileError('truncated', `The file ends early (after ${this.size} bytes, expected ${expected}): it was probably cut off while being written or copied. Capture or copy the profile again.`);
+      throw new ProfileError('truncated', `The file ends early (after ${this.size} byte${this.size === 1 ? '' : 's'}, expected ${expected}): it was probably cut off while being written or copied. Capture or copy the profile again.`);
     }
     const found = describeByte(this.buf[at] ?? 0);
     throw new ProfileError('invalid-json', `Not valid JSON: expected ${expected} at byte ${this.offset(at)} but found ${found}.`);

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseProfile } from '../../../src/model/import';
 import { maybeGunzip } from '../../../src/model/gunzip';
+import { lineTable } from '../../../src/model/tables';
 import { assertClose, assertProfileInvariants, readFixture, removeDir, runNode, sum, tempDir } from '../../support/model-helpers';
 
 interface RawCpu {
@@ -184,9 +185,52 @@ describe('parseProfile: DevTools .cpuprofile fixtures', () => {
     assert.deepEqual([...b.selfValue], [...a.selfValue]);
   });
 
-  it('the legacy "head" CPU format is refused with advice', () => {
-    const legacy = { typeId: 'CPU', uid: '1', title: 'p', head: { functionName: '(root)', url: '', lineNumber: 0, callUID: 1, id: 1, hitCount: 0, children: [] }, startTime: 1, endTime: 2, samples: [], timestamps: [] };
-    assert.throws(() => parseProfile(Buffer.from(JSON.stringify(legacy))), { name: 'ProfileError', code: 'unknown-format', message: /setGenerateType\(1\)/ });
+  it('the legacy "head" CPU format (v8-profiler-next\'s default, Chrome before 57) reads as its flat twin: a real profile rewritten nested', () => {
+    // small-marked as Chrome's old format would hold it: nested under head, 1-based lines and
+    // columns, positionTicks, absolute timestamps, start and end in (fractional) seconds.
+    const flat = JSON.parse(readFixture('small-marked-1000us.cpuprofile').toString('utf8')) as {
+      nodes: { id: number; callFrame: { functionName: string; url: string; scriptId: string; lineNumber: number; columnNumber: number }; hitCount?: number; children?: number[]; positionTicks?: { line: number; ticks: number }[] }[];
+      startTime: number;
+      endTime: number;
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const byId = new Map(flat.nodes.map((n) => [n.id, n]));
+    type Legacy = { functionName: string; url: string; scriptId: number; lineNumber: number; columnNumber: number; id: number; hitCount: number; children: Legacy[]; positionTicks?: { line: number; ticks: number }[] };
+    const nest = (id: number): Legacy => {
+      const n = byId.get(id)!;
+      const out: Legacy = { functionName: n.callFrame.functionName, url: n.callFrame.url, scriptId: Number(n.callFrame.scriptId), lineNumber: n.callFrame.lineNumber + 1, columnNumber: n.callFrame.columnNumber + 1, id, hitCount: n.hitCount ?? 0, children: [] };
+      if (n.positionTicks) out.positionTicks = n.positionTicks;
+      // Iteratively would be kinder, but the fixture is shallow enough for a test.
+      out.children = (n.children ?? []).map(nest);
+      return out;
+    };
+    let t = flat.startTime;
+    const timestamps = flat.timeDeltas.map((d) => (t += d));
+    const legacy = { typeId: 'CPU', uid: '1', title: 'p', head: nest(flat.nodes[0]!.id), startTime: flat.startTime / 1e6, endTime: flat.endTime / 1e6, samples: flat.samples, timestamps };
+    const a = parseProfile(readFixture('small-marked-1000us.cpuprofile'));
+    const b = parseProfile(Buffer.from(JSON.stringify(legacy)));
+    assert.equal(b.format, 'v8-profiler-next');
+    assertProfileInvariants(b);
+    assert.deepEqual(b.frames, a.frames);
+    assert.deepEqual([...b.nodeParent], [...a.nodeParent]);
+    assert.deepEqual([...b.nodeFrame], [...a.nodeFrame]);
+    assert.equal(b.sampleCount, a.sampleCount);
+    for (let i = 0; i < a.nodeCount; i++) assert.ok(Math.abs(b.selfValue[i]! - a.selfValue[i]!) < 1e-3, `node ${i}: ${b.selfValue[i]} vs ${a.selfValue[i]}`);
+    assert.deepEqual(lineTable(b), lineTable(a));
+    // The windowed scanner's path (a big file) gets the same.
+    assert.deepEqual(parseProfile(Buffer.from(JSON.stringify(legacy)), { objectPathMaxBytes: -1 }), b);
+    // A tree deeper than any call stack: walked without recursion.
+    // (Written out by hand: JSON.stringify itself recurses.)
+    const depth = 200_000;
+    const opens = Array.from({ length: depth }, (_, i) => `{"functionName":"f${i + 1}","url":"/x.js","scriptId":1,"lineNumber":1,"columnNumber":1,"id":${i + 1},"hitCount":0,"children":[`).join('');
+    const leaf = `{"functionName":"leaf","url":"/x.js","scriptId":1,"lineNumber":3,"columnNumber":1,"id":${depth + 1},"hitCount":1,"children":[]}`;
+    const deepText = `{"typeId":"CPU","head":${opens}${leaf}${']}'.repeat(depth)},"startTime":1,"endTime":1.5,"samples":[${depth + 1}],"timestamps":[1100000]}`;
+    const deepProfile = parseProfile(Buffer.from(deepText));
+    assert.equal(deepProfile.nodeCount, depth + 1);
+    assert.equal(deepProfile.sampleCount, 1);
+    // Broken ones say what is wrong.
+    assert.throws(() => parseProfile(Buffer.from(JSON.stringify({ head: { functionName: 'a', id: 1, hitCount: 0, children: [{ functionName: 'b', id: 1, hitCount: 1, children: [] }] } }))), { name: 'ProfileError', message: /node id 1 appears twice/ });
   });
 
   it('without samples, falls back to hitCount × average interval', () => {

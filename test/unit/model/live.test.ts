@@ -128,7 +128,7 @@ describe('live profiles from real Node programs', () => {
   let dir = '';
   before(() => {
     dir = tempDir('flamelens-live-');
-    for (const [name, text] of Object.entries({ 'busy.js': busy, 'main.js': workerMain, 'worker.js': workerScript, 'parent.js': parentScript, 'child.js': childScript, 'profiler-next.js': profilerNextScript, 'alloc.js': allocScript, 'profiler-next-heap.js': profilerNextHeapScript })) {
+    for (const [name, text] of Object.entries({ 'busy.js': busy, 'main.js': workerMain, 'worker.js': workerScript, 'parent.js': parentScript, 'child.js': childScript, 'profiler-next.js': profilerNextScript, 'profiler-next-legacy.js': profilerNextScript.replace('profiler.setGenerateType(1);\n', ''), 'alloc.js': allocScript, 'profiler-next-heap.js': profilerNextHeapScript })) {
       writeFileSync(path.join(dir, name), text);
     }
   });
@@ -178,6 +178,27 @@ describe('live profiles from real Node programs', () => {
     assert.equal(hottestLineIn(p, 'busy.js'), hottestLineIn(cpuProf, 'busy.js'));
     // Plain paths (no file://) are kept as urls.
     assert.ok(b.url.startsWith('/') && b.url.endsWith('busy.js'), b.url);
+  });
+
+  it("v8-profiler-next's default (legacy \"head\") dump of the same workload: read, with the same hot function, line and frame position", () => {
+    const outFile = path.join(dir, 'profiler-next-legacy.json');
+    runNode(['profiler-next-legacy.js', require.resolve('v8-profiler-next'), outFile], dir, dir);
+    const bytes = readFileSync(outFile);
+    const raw = JSON.parse(bytes.toString('utf8')) as { head?: { children: unknown[] }; timestamps?: number[]; nodes?: unknown };
+    assert.ok(raw.head && Array.isArray(raw.timestamps) && raw.nodes === undefined, 'the dump is the legacy nested format');
+    const p = parseProfile(bytes);
+    assert.equal(p.format, 'v8-profiler-next');
+    assertProfileInvariants(p);
+    assert.equal(p.sampleCount, raw.timestamps.length);
+    assert.equal(topUserFunction(p), 'hotLoop');
+    assert.equal(hottestLineIn(p, 'busy.js'), lineOf(path.join(dir, 'busy.js'), 'HOT-LINE'));
+    const a = cpuProf!.frames.find((f) => f.functionName === 'hotLoop')!;
+    const b = p.frames.find((f) => f.functionName === 'hotLoop')!;
+    assert.equal(b.line, a.line);
+    assert.equal(b.column, a.column);
+    // The samples' own times: the profile spans about the 500 ms the workload ran, not whole seconds.
+    const spanMs = (p.endTime - p.startTime) / 1000;
+    assert.ok(spanMs > 400 && spanMs < 1500, `span ${spanMs} ms`);
   });
 
   it('a v8-profiler-next heap profile (no ids, 1-based lines) opens with the allocating line of `node --heap-prof`', () => {

@@ -93,7 +93,7 @@ test('input the JSON.parse path does not read itself goes to the scanner, which 
     ['{"nodes":[{"id":-1,"callFrame":{}}]}', /not a usable node id/],
     ['{"nodes":[{"callFrame":{}}]}', /node #0 has no "id"/],
     ['{"nodes":[{"id":1,"callFrame":{}}],"samples":[1,"x"]}', /should be a number but is a string/],
-    ['{"head":{"callFrame":{},"id":1,"hitCount":3}}', /legacy "head" format/],
+    ['{"head":{"id":1,"hitCount":3,"children":{}}}', /legacy CPU profile: the children of node 1 are not an array/],
     ['{"snapshot":{},"nodes":[1,2]}', /heap snapshot/],
     ['{"nodes":[{"id":1,"callFrame":{}}],', /ends early/],
   ];
