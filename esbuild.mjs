@@ -41,6 +41,10 @@ const builds = [
   // dist/webview.css comes out of this bundle: main.ts imports style.css (after d3-flame-graph's CSS).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
+  // The SVG export (d3-flame-graph + d3), loaded by the page the first time it saves an SVG (svg-loader.ts).
+  { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
+    // (d3-flame-graph imports its stylesheet; the page has it in webview.css, the file inlines its own.)
+    loader: { '.css': 'empty' }, entryPoints: ['webview/svg-entry.ts'], outfile: 'dist/webview-svg.js' },
   // The heap-snapshot table (custom editor for *.heapsnapshot and the snapshot comparison).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/snapshot/main.ts'], outfile: 'dist/snapshot.js' },

@@ -22,7 +22,8 @@ import { readUiState } from './state';
 import type { UiState } from './state';
 import { FunctionTable } from './table';
 import { buildToolbar, disableOptions, readOptions, writeOptions } from './toolbar';
-import { downloadText, flameGraphSvg } from './svg-export';
+import { loadSvgExport } from './svg-loader';
+import { svgText } from './svg-text';
 import { describeNode, Tooltip } from './tooltip';
 import { Timeline } from './timeline';
 import { FlameChartView } from './flame-chart-view';
@@ -251,7 +252,7 @@ export class App {
     t.exportButton.hidden = !this.host.capabilities.export;
     t.exportButton.addEventListener('click', () => this.host.post({ type: 'export' }));
     t.svgButton.hidden = !this.host.capabilities.saveSvg;
-    t.svgButton.addEventListener('click', () => this.saveSvg());
+    t.svgButton.addEventListener('click', () => void this.saveSvg());
     this.openButton.addEventListener('click', () => this.selected && this.openSource(this.selected));
     this.sandwichButton.addEventListener('click', () => this.selected && this.requestSandwich(this.selected.id));
     // Escape resets the zoom from anywhere but text fields (the graph handles its own keys).
@@ -371,7 +372,7 @@ export class App {
         this.reveal(message.name, message.url, message.line);
         break;
       case 'svgRequest':
-        this.answerSvg(message.requestId);
+        void this.answerSvg(message.requestId);
         break;
       case 'error':
         // A finer flame chart that failed: the coarser one stays drawn.
@@ -548,18 +549,29 @@ export class App {
     this.sandwichButton.disabled = isRoot;
   }
 
-  private saveSvg(): void {
+  private async saveSvg(): Promise<void> {
     const title = this.summary?.title ?? 'profile';
-    const svg = flameGraphSvg(this.graphBox, this.tooltip.context, title);
-    if (svg === undefined) return;
-    const base = title.replace(/\.gz$/i, '').replace(/\.(cpuprofile|heapprofile|pb|pprof)$/i, '');
-    downloadText(svg, `${base.replace(/[\\/:*?"<>|\s]+/g, '-') || 'flame-graph'}.svg`, 'image/svg+xml');
+    // The view as it is now (the export bundle may take a moment to load).
+    const view = this.chart.exportView();
+    const text = svgText(this.tooltip.context, title);
+    try {
+      const { downloadText, flameGraphSvg } = await loadSvgExport();
+      const svg = flameGraphSvg(view, text);
+      if (svg === undefined) return;
+      const base = title.replace(/\.gz$/i, '').replace(/\.(cpuprofile|heapprofile|pb|pprof)$/i, '');
+      downloadText(svg, `${base.replace(/[\\/:*?"<>|\s]+/g, '-') || 'flame-graph'}.svg`, 'image/svg+xml');
+    } catch (err) {
+      this.showBanner(l10n.t('the flame graph could not be saved as SVG: {0}', String((err as Error).message)));
+    }
   }
 
   /** Export Profile… as SVG: the same file as Save SVG, handed to the host, which writes it. */
-  private answerSvg(requestId: number): void {
+  private async answerSvg(requestId: number): Promise<void> {
+    const view = this.chart.exportView();
+    const text = svgText(this.tooltip.context, this.summary?.title ?? 'profile');
     try {
-      const svg = flameGraphSvg(this.graphBox, this.tooltip.context, this.summary?.title ?? 'profile');
+      const { flameGraphSvg } = await loadSvgExport();
+      const svg = flameGraphSvg(view, text);
       this.host.post(svg !== undefined ? { type: 'svg', requestId, svg } : { type: 'svg', requestId, error: l10n.t('the flame graph has nothing drawn yet') });
     } catch (err) {
       this.host.post({ type: 'svg', requestId, error: l10n.t('the flame graph could not be saved as SVG: {0}', String((err as Error).message)) });

@@ -11,6 +11,7 @@
 // `document`, and has no flame (root-at-bottom) orientation, no focusable frames or ARIA, and no
 // search share — each of which FlameLens would have to rebuild around it. d3-flame-graph stays for
 // SVG output (svg-export.ts). Speed on 127k/305k-node tsc profiles: see README "Flame graph speed".
+import { cellHeight } from './frame-metrics';
 import * as l10n from '@vscode/l10n';
 import type { FrameRect } from './frame-rect';
 import type { Palette } from './colors';
@@ -57,7 +58,7 @@ export interface ExportView {
   minFrameWidth: number;
 }
 
-export const cellHeight = 18;
+export { cellHeight };
 /** Frames narrower than this many CSS pixels are not drawn (nor hit). */
 const minFrameWidth = 1;
 /** Frames at least this wide carry a label. */

@@ -5,14 +5,12 @@
 // draws them as HTML in <foreignObject>, which SVG viewers other than browsers ignore) and every
 // frame gets a <title> with the tooltip's lines, so hovering in a browser or viewer shows them.
 // Text goes in through textContent only: names are profile data.
-import * as l10n from '@vscode/l10n';
 import flamegraph, { colorMapper } from 'd3-flame-graph';
 import type { FlameHierarchyNode } from 'd3-flame-graph';
 import { select } from 'd3-selection';
 import { escapeControlText } from '../src/model/escape-text';
-import { cellHeight, chartOf } from './flamegraph';
+import { cellHeight } from './frame-metrics';
 import type { ExportView } from './flamegraph';
-import { describeNode, type TooltipContext } from './tooltip';
 import type { GraphNode } from './nodes';
 
 type HNode = FlameHierarchyNode<GraphNode>;
@@ -83,15 +81,27 @@ export function drawWithD3(view: ExportView): SVGSVGElement | undefined {
   return svg;
 }
 
-/** The SVG markup of the flame graph drawn in `container`, or undefined when nothing is drawn. */
-export function flameGraphSvg(container: HTMLElement, context: TooltipContext, title: string): string | undefined {
-  const view = chartOf(container)?.exportView();
+/**
+ * What the file says besides the drawing, from the page that asks (this module is a bundle of its
+ * own in the webview, webview-svg.js: the page's tooltip text and translations stay the page's).
+ */
+export interface SvgText {
+  /** The tooltip's lines for a frame. */
+  describe(node: GraphNode): string[];
+  /** The document's <title>. */
+  documentTitle: string;
+  /** The caption above the graph. */
+  title: string;
+}
+
+/** The SVG markup of `view` (the chart's exportView()), or undefined when nothing is drawn. */
+export function flameGraphSvg(view: ExportView | undefined, text: SvgText): string | undefined {
   const svg = view && drawWithD3(view);
-  return svg ? svgDocument(svg, view, context, title) : undefined;
+  return svg ? svgDocument(svg, view, text) : undefined;
 }
 
 /** d3-flame-graph's drawing of `view` as one self-contained SVG file (titles, text labels, inline style). */
-export function svgDocument(svg: SVGSVGElement, view: ExportView, context: TooltipContext, title: string): string {
+export function svgDocument(svg: SVGSVGElement, view: ExportView, text: SvgText): string {
   const copy = svg;
   const frames = [...copy.querySelectorAll<SVGGElement>('g.frame')];
   frames.forEach((target) => {
@@ -105,7 +115,7 @@ export function svgDocument(svg: SVGSVGElement, view: ExportView, context: Toolt
     // d3-flame-graph's own title ("N samples", whatever the unit) gives way to ours.
     for (const child of [...target.children]) if (child.tagName.toLowerCase() === 'title') child.remove();
     const tip = document.createElementNS(svgNs, 'title');
-    tip.textContent = describeNode(datum, context).join('\n');
+    tip.textContent = text.describe(datum).join('\n');
     target.prepend(tip);
     const room = Math.floor((width - 8) / charWidth);
     if (room >= 3) {
@@ -136,12 +146,12 @@ export function svgDocument(svg: SVGSVGElement, view: ExportView, context: Toolt
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
   const svgTitle = document.createElementNS(svgNs, 'title');
-  svgTitle.textContent = l10n.t('{0} — FlameLens flame graph', title);
+  svgTitle.textContent = text.documentTitle;
   const caption = document.createElementNS(svgNs, 'text');
   caption.setAttribute('class', 'fl-svg-title');
   caption.setAttribute('x', '4');
   caption.setAttribute('y', String(-heading / 3));
-  caption.textContent = title;
+  caption.textContent = text.title;
   copy.prepend(svgTitle, style, background, caption);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${xmlSafe(new XMLSerializer().serializeToString(copy))}\n`;
 }

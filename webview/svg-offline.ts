@@ -11,6 +11,7 @@ import { Palette } from './colors';
 import type { ExportView } from './flamegraph';
 import { adoptTree } from './nodes';
 import { drawWithD3, svgDocument } from './svg-export';
+import { svgText } from './svg-text';
 import type { TooltipContext } from './tooltip';
 
 /** d3-flame-graph leaves out frames this narrow (px): too thin to read on a page. */
@@ -54,7 +55,7 @@ export async function renderFlameGraphSvg({ tree, context, title, styleSheet, wi
     container.append(drawing);
     // d3 still runs its (zero-length) transitions on timers: let them end while linkedom is the DOM.
     await settled(container);
-    const svg = svgDocument(drawing, view, context, title);
+    const svg = svgDocument(drawing, view, svgText(context, title));
     return svg;
   } finally {
     for (const [k, v] of saved) globals[k] = v;

@@ -31,6 +31,8 @@ export interface WebviewAssets {
   script: string;
   /** Contents of dist/webview.css */
   style: string;
+  /** Contents of dist/webview-svg.js (the SVG export, which the page otherwise loads on first use), when built. */
+  svgScript?: string;
 }
 
 /** The id of the <script type="application/json"> element holding the standalone report's data. */
@@ -128,6 +130,7 @@ export function renderStandaloneReport(init: InitMessage, assets: WebviewAssets,
 <div id="app"></div>
 <script type="application/json" id="${embeddedDataId}">${jsonForScript(init)}</script>
 ${messages}${range}<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
+${assets.svgScript !== undefined ? `<script nonce="${nonce}">${inlineSafe(assets.svgScript, 'script')}</script>\n` : ''}
 </body>
 </html>
 `;

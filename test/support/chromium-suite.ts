@@ -63,7 +63,8 @@ export interface PageServer extends LoopbackServer {
  * per request, so a test can set them before it opens a page.
  */
 export async function servePage(bundle: PageBundle, title: string): Promise<PageServer> {
-  const asset = new RegExp(`^/dist/(${bundle}\\.(?:js|css)(?:\\.map)?)$`);
+  // (and NAME-svg.js, which the flame-graph page loads when it saves an SVG)
+  const asset = new RegExp(`^/dist/(${bundle}(?:-svg)?\\.(?:js|css)(?:\\.map)?)$`);
   // eslint-disable-next-line prefer-const -- assigned once the server listens; read per request
   let served: PageServer | undefined;
   const loopback = await serveLoopback((url, res) => {

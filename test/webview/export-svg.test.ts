@@ -191,6 +191,10 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
     try {
       const drawn = await drawnAndStill(w.page);
       assert.ok(drawn.length > 50, `frames drawn: ${drawn.length}`);
+      // The SVG export (d3) is not part of the page until it is asked for: then its bundle loads, under the page's nonce.
+      const svgBundle = () => w.page.evaluate(() => performance.getEntriesByType('resource').filter((e: { name: string }) => /\/webview-svg\.js$/.test(e.name)).length as number);
+      assert.equal(await svgBundle(), 0, 'webview-svg.js is not loaded as the page boots');
+      assert.equal(await w.page.evaluate(() => typeof window.__flamelensSvgExport), 'undefined');
       // As the extension host would post it (ProfileViewController.requestSvg).
       await w.page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 41 } })));
       await w.page.waitForFunction(() => (window.__posted as { type: string }[]).some((m) => m.type === 'svg'), undefined, { timeout: 30_000 });
@@ -199,6 +203,7 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       const reply = replies[0]!;
       assert.equal(reply.requestId, 41, 'answers with the request\'s id');
       assert.equal(reply.error, undefined);
+      assert.equal(await svgBundle(), 1, 'loaded once, when asked for');
       const svg = checkWebviewSvg(reply.svg);
       assert.match(svg, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg /);
       assert.doesNotMatch(svg, /<script|foreignObject|xhtml|href=/i, 'self-contained, no HTML islands');
@@ -224,6 +229,7 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       await w.page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 42 } })));
       await w.page.waitForFunction(() => (window.__posted as { type: string; requestId?: number }[]).some((m) => m.type === 'svg' && m.requestId === 42));
       const zoomedReply = (await posted(w.page)).filter((m): m is Extract<WebviewMessage, { type: 'svg' }> => m.type === 'svg').at(-1)!;
+      assert.equal(await svgBundle(), 1, 'not loaded again');
       const zoomedFile = path.join(dir, 'zoomed.svg');
       writeFileSync(zoomedFile, checkWebviewSvg(zoomedReply.svg));
       const zoomedDoc = await openSvgFile(w.page.context(), zoomedFile);

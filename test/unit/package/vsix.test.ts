@@ -114,7 +114,7 @@ describe('npm run package (.vsix)', () => {
     }
     // vsce stores README.md and CHANGELOG.md as readme.md and changelog.md (the Extensions view's tabs).
     named.push('readme.md', 'changelog.md');
-    const loaded = ['dist/extension.js', 'dist/model.js', 'dist/agent.js', 'dist/parse-worker.js', 'dist/heap-worker.js', 'dist/webview.js', 'dist/webview.css', 'dist/snapshot.js', 'dist/snapshot.css', 'dist/v8_heap_parser_bg.wasm.br'];
+    const loaded = ['dist/extension.js', 'dist/model.js', 'dist/agent.js', 'dist/parse-worker.js', 'dist/heap-worker.js', 'dist/webview.js', 'dist/webview-svg.js', 'dist/webview.css', 'dist/snapshot.js', 'dist/snapshot.css', 'dist/v8_heap_parser_bg.wasm.br'];
     for (const f of [...loaded, ...named.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^\.\//, ''))]) {
       assert.ok(files.includes(f), `${f} is missing from the .vsix`);
     }
@@ -131,7 +131,7 @@ describe('npm run package (.vsix)', () => {
   });
 
   it('ships minified production bundles without source-map comments', () => {
-    for (const f of ['dist/extension.js', 'dist/model.js', 'dist/webview.js']) {
+    for (const f of ['dist/extension.js', 'dist/model.js', 'dist/webview.js', 'dist/webview-svg.js']) {
       const text = read(f).toString('utf8');
       assert.ok(!/^\/\/# sourceMappingURL=/m.test(text), `${f} names a source map`);
       // esbuild's development output has a line per statement; minified, a few very long lines.
