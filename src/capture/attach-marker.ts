@@ -36,14 +36,15 @@ export interface LeaveAnswer {
  * Unregisters `token`, forgets sessions whose attaching process is gone, and when none is left and
  * FlameLens opened the inspector, closes it CLOSE_DELAY_MS later, once our session has disconnected
  * (closing with a session attached can crash the target, nodejs/node#18761). The timer checks again
- * before closing, in case another session joined meanwhile. Without a register (the join failed),
- * `opened` decides. process.getBuiltinModule exists from Node 20.16/22.3; `require` comes from the
+ * before closing, in case another session joined meanwhile. A session that opened the inspector says
+ * so here too: cancelled before it joined, it finds the register an earlier session left (opened: false)
+ * and would otherwise leave the inspector it opened open for good. process.getBuiltinModule exists from Node 20.16/22.3; `require` comes from the
  * command-line API (includeCommandLineAPI).
  */
 export function leaveExpression(token: string, opened: boolean): string {
   return (
     `(() => { const m = globalThis[${MARKER}] || { users: Object.create(null), opened: ${opened} }; ` +
-    `delete m.users[${JSON.stringify(token)}]; ` +
+    `delete m.users[${JSON.stringify(token)}]; if (${opened}) m.opened = true; ` +
     `for (const t of Object.keys(m.users)) { try { process.kill(m.users[t], 0); } catch (e) { if (e.code === 'ESRCH') delete m.users[t]; } } ` +
     `const others = Object.keys(m.users).length; if (others > 0 || !m.opened) return { others, closing: false }; ` +
     "const inspector = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule('inspector') : require('inspector'); " +
