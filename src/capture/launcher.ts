@@ -246,12 +246,23 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         awaited = [];
         return result;
       });
-      // A shell command line's shell is only a wrapper: ending it alone leaves the program it runs
-      // (`node a.js && node b.js`) orphaned and running. Its Node.js children get the signal too.
-      const shellChildren = (): number[] =>
-        typeof opts.command === 'string' ? readSidecars(sessionDir, since).filter((s) => s.isMainThread && s.ppid === pid && isAlive(s.pid)).map((s) => s.pid) : [];
+      // The launched command may be only a wrapper — a shell command line, `npm start`, `sh -c "…"` —
+      // and ending it alone leaves the program it runs orphaned and running (a server holding its
+      // port, which the run then waits for). The Node.js processes of this session below it get the
+      // signal too: found through their ancestry where /proc has it, else (a shell command line) the
+      // shell's direct children; once found they are remembered, since a wrapper that dies first
+      // leaves them re-parented.
+      const known = new Set<number>();
+      const descendants = (): number[] => {
+        for (const s of readSidecars(sessionDir, since)) {
+          if (!s.isMainThread || s.pid === pid || known.has(s.pid) || !isAlive(s.pid)) continue;
+          const below = descendsFrom(s.pid, pid);
+          if (below === true || (below === undefined && typeof opts.command === 'string' && s.ppid === pid)) known.add(s.pid);
+        }
+        return [...known].filter(isAlive);
+      };
       const relay = new SignalRelay(sessionDir, {
-        targets: () => (rootRunning() ? [pid, ...shellChildren()] : awaited.filter(isAlive)),
+        targets: () => (rootRunning() ? [pid, ...descendants()] : awaited.filter(isAlive)),
         recorded: () => readSidecars(sessionDir, since).filter((s) => s.isMainThread && isAlive(s.pid)).map((s) => s.pid),
       });
       resolve({
@@ -263,7 +274,7 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         start: (timeoutMs = 10_000) => requestStart(sessionDir, timeoutMs),
         collect: () => collectSession(sessionDir, undefined, since),
         kill: (sig: NodeJS.Signals = 'SIGTERM') => {
-          const children = shellChildren();
+          const children = descendants();
           if (rootRunning()) child.kill(sig);
           for (const p of children) {
             try {
@@ -278,6 +289,31 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
       });
     });
   });
+}
+
+/** The parent of `pid` from /proc (Linux), or undefined where there is none to read. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (command name, which may hold spaces and parentheses) state ppid …"
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(parent) ? parent : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` runs below `root` (true/false), or undefined when its ancestry cannot be read. */
+function descendsFrom(pid: number, root: number): boolean | undefined {
+  let current = pid;
+  for (let level = 0; level < 64; level++) {
+    const parent = parentOf(current);
+    if (parent === undefined) return level === 0 ? undefined : false;
+    if (parent === root) return true;
+    if (parent <= 1) return false;
+    current = parent;
+  }
+  return false;
 }
 
 function spawnErrorMessage(err: NodeJS.ErrnoException, exe: string, cwd: string): string {
