@@ -17,7 +17,7 @@ import { loadRunOf, runLoadSession, serverAllocators, serverHotspots, type LoadS
 import { grownFromProfiles } from '../load/baseline-profiles';
 import { renderLoadJson, renderLoadMarkdown, renderLoadText } from '../load/render';
 import { planStages } from '../load/stages';
-import { checkTargets, parseTargetUrl } from '../load/targets';
+import { checkTargets, parseTargetUrl, shownUrl } from '../load/targets';
 import { parseThreshold } from '../load/thresholds';
 import { timeStamp } from '../capture/time-stamp';
 
@@ -38,7 +38,7 @@ Load:
   --method M            HTTP method (default GET)
   --header 'K: V'       a request header (repeatable)
   --body STR|@FILE      the request body, or the contents of FILE
-  --connections N       concurrent connections (default 10)
+  --connections N       concurrent connections (default 10, at most 10000)
   --pipelining N        requests in flight per connection (default 1)
   --rate RPS            a fixed rate over all connections (latency corrected for coordinated
                         omission: a late response counts the requests it held back)
@@ -221,7 +221,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
   ensureWritableDir(outDir);
 
   const config: LoadConfig = {
-    urls: urls.map((u) => u.href),
+    urls: urls.map(shownUrl),
     method,
     headerNames: Object.keys(headers),
     bodyBytes: body === undefined ? 0 : Buffer.byteLength(body),
@@ -229,13 +229,14 @@ export async function loadCommand(argv: string[]): Promise<number> {
     pipelining,
     ...(rate !== undefined ? { rate } : {}),
     warmupMs,
-    warmupUrls: (warmupUrls.length > 0 ? warmupUrls : urls).map((u) => u.href),
+    warmupUrls: (warmupUrls.length > 0 ? warmupUrls : urls).map(shownUrl),
     stages,
     ...(command.length > 0 ? { command } : {}),
     ...(attachText !== undefined ? { attach: attachText } : {}),
     ...(loadCmd !== undefined ? { loadCommand: loadCmd } : {}),
   };
-  const spec: RequestSpec = { urls: config.urls, method, headers, ...(body !== undefined ? { body } : {}), pipelining, ...(rate !== undefined ? { rate } : {}), timeoutS: timeoutMs / 1000 };
+  // The requests go to the URLs as given (the config, which reports show, has their credentials hidden).
+  const spec: RequestSpec = { urls: urls.map((u) => u.href), method, headers, ...(body !== undefined ? { body } : {}), pipelining, ...(rate !== undefined ? { rate } : {}), timeoutS: timeoutMs / 1000 };
 
   // Ctrl+C (or SIGTERM/SIGHUP sent to flamelens): stop the load, keep what was measured and recorded.
   const abort = new AbortController();
@@ -272,7 +273,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
         ...(urls[0] ? { readyUrl: urls[0] } : {}),
         readyTimeoutMs,
         spec,
-        warmupUrls: config.warmupUrls,
+        warmupUrls: (warmupUrls.length > 0 ? warmupUrls : urls).map((u) => u.href),
         warmupMs,
         stages,
         ...(loadCmd !== undefined ? { loadCommand: { command: loadCmd, cwd, ...(args.values.has('duration') ? { maxMs: durationMs } : {}) } } : {}),

@@ -13,6 +13,7 @@ import { renderLoadJson, renderLoadMarkdown } from '../load/render';
 import type { LoadConfig, LoadRun } from '../load/run';
 import { loadRunOf, runLoadSession, serverAllocators, serverHotspots, type LoadSessionEvents, type LoadSessionOptions } from '../load/session';
 import { answerProblem, defaultAnswers, planLoad, type LoadAnswers, type LoadSetting } from '../load/settings';
+import { shownUrl } from '../load/targets';
 import { showErrorWithLog, type Log } from '../log';
 import { escapeNotificationText } from '../model/escape-text';
 import type { LoadRunPanels } from '../views/load-run-panel';
@@ -167,7 +168,7 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
   const outDir = sessionFolder(config.outputDirectory, `load-${program.name}`, program.cwd);
   const { options: serverSource, shown } = serverOptions(program, deps, config, outDir);
   const loadConfig: LoadConfig = {
-    urls: plan.spec.urls,
+    urls: plan.urls.map(shownUrl),
     method: 'GET',
     headerNames: [],
     bodyBytes: 0,

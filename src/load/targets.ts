@@ -35,3 +35,15 @@ export function checkTargets(urls: readonly URL[], allowRemote: boolean, option:
     }
   }
 }
+
+/**
+ * A target URL as reports show it: credentials in it (http://user:password@host/) become `***`, as
+ * header values are never shown; the requests still use the URL as given.
+ */
+export function shownUrl(url: URL): string {
+  if (url.username === '' && url.password === '') return url.href;
+  const copy = new URL(url.href);
+  copy.username = '***';
+  copy.password = '';
+  return copy.href;
+}

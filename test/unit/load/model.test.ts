@@ -8,7 +8,7 @@ import { parseThreshold, evaluateThresholds } from '../../../src/load/thresholds
 import { parseStage, planStages } from '../../../src/load/stages';
 import { mergeHistograms, newHistogram, recordLatency, summarizeLatency } from '../../../src/load/histogram';
 import { asLoadRun, buildLoadRun, compareRuns, emptyCounts, runPassed, type LoadConfig, type LoadRun, type Measured } from '../../../src/load/run';
-import { checkTargets, isLoopbackHost, parseTargetUrl } from '../../../src/load/targets';
+import { checkTargets, isLoopbackHost, parseTargetUrl, shownUrl } from '../../../src/load/targets';
 import { renderLoadMarkdown, renderLoadText } from '../../../src/load/render';
 import { escapeMarkdown } from '../../../src/model/escape-text';
 
@@ -62,7 +62,10 @@ test('stages: DURATION:CONNECTIONS in order; bad ones are usage errors', () => {
   assert.deepEqual(parseStage('1m:100'), { durationMs: 60_000, connections: 100 });
   assert.deepEqual(planStages(['1s:1', '2s:4'], 10_000, 10), [{ durationMs: 1000, connections: 1 }, { durationMs: 2000, connections: 4 }]);
   assert.deepEqual(planStages([], 5000, 3), [{ durationMs: 5000, connections: 3 }]);
-  for (const bad of ['30s', ':5', '30s:0', '30s:-1', '0s:5', 'xs:5', '30s:1.5']) assert.throws(() => parseStage(bad), UsageError, bad);
+  for (const bad of ['30s', ':5', '30s:0', '30s:-1', '0s:5', 'xs:5', '30s:1.5', '30s:10001']) assert.throws(() => parseStage(bad), UsageError, bad);
+  // --connections has the stages' limit (100,000 grew the driver to 4.8 GB before).
+  assert.deepEqual(planStages([], 5000, 10_000), [{ durationMs: 5000, connections: 10_000 }]);
+  assert.throws(() => planStages([], 5000, 100_000), /--connections must be at most 10000, got 100000/);
 });
 
 test('histograms: merging stages gives the percentiles of all values together', () => {
@@ -212,4 +215,11 @@ test('renderings: profile text is escaped in markdown and in the terminal', () =
   const text = renderLoadText(run);
   assert.match(text, /BROKEN\s+p95<1ms\s+10\.0 ms/);
   assert.ok(!text.includes('\u001b'));
+});
+
+test('targets: credentials in a URL are hidden where reports show it, kept for the requests', () => {
+  const url = parseTargetUrl('http://user:s3cret@127.0.0.1:3100/x?q=1', '--url');
+  assert.equal(shownUrl(url), 'http://***@127.0.0.1:3100/x?q=1');
+  assert.equal(shownUrl(parseTargetUrl('http://127.0.0.1:3100/', '--url')), 'http://127.0.0.1:3100/');
+  assert.equal(url.href, 'http://user:s3cret@127.0.0.1:3100/x?q=1', 'the URL itself is unchanged');
 });
