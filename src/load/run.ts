@@ -368,6 +368,8 @@ export function compareRuns(base: LoadRun, run: LoadRun, file: string, failAbove
   if (failAbovePct !== undefined) {
     // Fails closed: a gate cannot pass on latency that one of the runs did not measure.
     if (!latencyDelta || !rpsDelta) regressions.push('p95 not comparable (a run whose load FlameLens did not measure)');
+    // A baseline that answered nothing (its server crashed in the warm-up) has zeros, not a measurement.
+    else if (rpsDelta.before === 0) regressions.push('not comparable: the baseline measured no responses (0 req/s)');
     for (const k of ['p95', 'p99'] as const) {
       const d = latencyDelta?.[k];
       if (d && d.before > 0 && d.deltaPct > failAbovePct) regressions.push(`${k} +${d.deltaPct.toFixed(1)}%`);

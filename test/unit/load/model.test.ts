@@ -174,10 +174,13 @@ test('baseline: latency and throughput deltas, grown functions, --fail-above on 
   assert.equal(runPassed({ ...after, baseline: c }), false);
   assert.deepEqual(compareRuns(before, after, 'base.json', 40).regressions, []);
   assert.deepEqual(compareRuns(before, runWith(10, 500, []), 'base.json', 40).regressions, ['rps -50.0%']);
-  // A baseline of zeros: no division by zero, no regression claimed.
+  // A baseline of zeros (its server crashed before answering): no division by zero, and the gate
+  // fails closed instead of passing on numbers nobody measured.
   const zero = compareRuns(runWith(0, 0, []), after, 'z.json', 1);
   assert.equal(zero.latencyDelta!.p95.deltaPct, 0);
-  assert.deepEqual(zero.regressions, []);
+  assert.deepEqual(zero.regressions, ['not comparable: the baseline measured no responses (0 req/s)']);
+  assert.equal(runPassed({ ...after, baseline: zero }), false);
+  assert.deepEqual(compareRuns(runWith(0, 0, []), after, 'z.json').regressions, [], 'without a gate, nothing to fail');
 });
 
 test('baseline files: only a load run is accepted', () => {
