@@ -299,6 +299,13 @@ export async function loadCommand(argv: string[]): Promise<number> {
       },
     );
     if (progressShown) process.stderr.write('\n');
+  } catch (e) {
+    // Cancelled before there was anything to report (while attaching or starting): still the
+    // documented 128 + signal, not a failure's 2.
+    if (cancelled === undefined || e instanceof UsageError) throw e;
+    if (progressShown) process.stderr.write('\n');
+    info(`${(e as Error).message}; nothing was measured`);
+    return 128 + (osConstants.signals[cancelled] ?? 2);
   } finally {
     for (const s of signals) process.removeListener(s, onSignal);
   }
