@@ -316,9 +316,21 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     topFunctions: inputs.topFunctions ?? [],
     ...(inputs.topAllocators ? { topAllocators: inputs.topAllocators } : {}),
     ...(server ? { server } : { serverNote: inputs.serverNote ?? 'the server reported no metrics (no process loaded the agent, or none lived a full second)' }),
-    problems: inputs.problems ?? [],
+    problems: [...(inputs.problems ?? []), ...rateMissed(inputs.config.rate, ext ? undefined : measured?.throughput.rps, m.cutShort)],
     ...(m.cutShort !== undefined ? { cutShort: m.cutShort } : {}),
   };
+}
+
+/**
+ * A fixed --rate that was not reached (the server or the connections could not keep up): said, since
+ * requests that were never sent have no latency, so the percentiles alone look better than the service
+ * the rate asked for would have had. A run cut short is not judged.
+ */
+function rateMissed(rate: number | undefined, rps: number | undefined, cutShort: string | undefined): string[] {
+  if (rate === undefined || rps === undefined || cutShort !== undefined || !(rps < rate * 0.9)) return [];
+  return [
+    `the rate asked for was not reached: ${rps.toFixed(1)} of ${rate} req/s (${((rps / rate) * 100).toFixed(0)}%); requests never sent are not in the latency figures — add connections, or the server is saturated below that rate`,
+  ];
 }
 
 /** A threshold on a load FlameLens did not measure: broken (a gate must not pass on nothing), and says why. */

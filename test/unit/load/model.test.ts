@@ -129,6 +129,23 @@ test('markdown: a run cut short, or whose load tool failed, is not reported as p
   assert.match(renderLoadMarkdown(tool), /^## FlameLens load run: FAILED/);
 });
 
+test('a fixed --rate that was not reached is a problem the report states (requests never sent have no latency); reached, or cut short, it is not', () => {
+  const s1 = measured([1, 2, 3]);
+  const at = (rate: number, cutShort?: string) =>
+    buildLoadRun({
+      startedAt: new Date(0),
+      config: { ...config, rate },
+      measurement: { stages: [{ ...s1, stage: { durationMs: 1000, connections: 1 }, elapsedMs: 1000 }], seconds: [s1], elapsedMs: 1000, ...(cutShort ? { cutShort } : {}) },
+      thresholds: [],
+    });
+  const missed = at(200);
+  assert.equal(missed.throughput!.rps, 3);
+  assert.deepEqual(missed.problems, ['the rate asked for was not reached: 3.0 of 200 req/s (2%); requests never sent are not in the latency figures — add connections, or the server is saturated below that rate']);
+  assert.match(renderLoadText(missed), /problem: the rate asked for was not reached: 3\.0 of 200 req\/s/);
+  assert.deepEqual(at(3).problems, []);
+  assert.deepEqual(at(200, 'cancelled (Ctrl+C)').problems, []);
+});
+
 test('a run: totals over stages, counts that add up, a per-second timeline', () => {
   const s1 = measured([1, 1, 2], { non2xx: 1 });
   const s2 = measured([10, 20], { errors: 2, timeouts: 1 });
