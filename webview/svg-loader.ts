@@ -3,6 +3,7 @@
 // of webview.js, the page compiles about half as much code as it boots: bench/webview.ts, tsc-dts-50us,
 // 7 alternated runs: script compiled + evaluated ×0.66 (51.7 → 33.9 ms), navigation → first canvas
 // painted ×0.93. Only types come from svg-export.ts here, so none of its code is in this bundle.
+import * as l10n from '@vscode/l10n';
 import type { downloadText, flameGraphSvg } from './svg-export';
 
 export interface SvgExportModule {
@@ -25,7 +26,7 @@ export function loadSvgExport(): Promise<SvgExportModule> {
   loading ??= new Promise<SvgExportModule>((resolve, reject) => {
     const page = [...document.querySelectorAll<HTMLScriptElement>('script[src]')].find((s) => /\/webview\.js(?:[?#].*)?$/.test(s.src));
     if (!page) {
-      reject(new Error('the SVG export is not part of this page'));
+      reject(new Error(l10n.t('the SVG export is not part of this page')));
       return;
     }
     const script = document.createElement('script');
@@ -34,9 +35,9 @@ export function loadSvgExport(): Promise<SvgExportModule> {
     script.onload = () => {
       const module = loaded();
       if (module) resolve(module);
-      else reject(new Error('webview-svg.js did not load'));
+      else reject(new Error(l10n.t('{0} did not load', 'webview-svg.js')));
     };
-    script.onerror = () => reject(new Error('webview-svg.js could not be loaded'));
+    script.onerror = () => reject(new Error(l10n.t('{0} could not be loaded', 'webview-svg.js')));
     document.head.append(script);
   }).catch((err: unknown) => {
     loading = undefined; // a later attempt may work

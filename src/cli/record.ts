@@ -183,7 +183,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
       out('');
       out(`Other ${kind === 'cpu' ? 'threads and processes' : 'heap profiles'} (hottest function of each):`);
       for (const o of others) {
-        const f = o.hot.functions[0];
+        // A function: (garbage collector) and (program) are not, and can top a short process.
+        const f = o.hot.functions.find((x) => x.category !== 'meta') ?? o.hot.functions[0];
         const hotText = f ? `${escapeControlText(f.name)} ${f.selfPercent.toFixed(1)}% at ${escapeControlText(location(f.file, f.line))}` : '(no samples)';
         out(`  ${escapeControlText(o.captured.label)}: ${formatValue(o.hot.total, o.hot.unit)}, ${hotText}`);
       }
