@@ -89,16 +89,17 @@ export function makeFolders(dir: string): string | undefined {
 /**
  * A new folder of its own: `base`, else `base-2`, `base-3`… (created here, atomically, so two runs
  * started in the same second by different processes never share one and mistake each other's
- * programs for their own). Undefined when none could be made: the caller's writability check says why.
+ * programs for their own), with the topmost folder made for it (its parent when that was missing
+ * too), for removeEmptyFolders. Undefined when none could be made: the caller's writability check says why.
  */
-export function claimNewFolder(base: string): string | undefined {
+export function claimNewFolder(base: string): { dir: string; created: string } | undefined {
   try {
-    makeFolders(path.dirname(path.resolve(base)));
+    const parent = makeFolders(path.dirname(path.resolve(base)));
     for (let n = 1; n < 1000; n++) {
       const candidate = n === 1 ? base : `${base}-${n}`;
       try {
         fs.mkdirSync(candidate);
-        return candidate;
+        return { dir: candidate, created: parent ?? path.resolve(candidate) };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
       }
@@ -135,7 +136,7 @@ export function removeEmptyFolders(dir: string, created: string | undefined): vo
  * device such as /dev/stdout or /dev/full, a FIFO) is written in place: renaming over it would
  * replace the device node. A symbolic link is written through, so the link stays. Throws fs errors.
  */
-export function writeFileWhole(target: string, data: string | Uint8Array): void {
+export function writeFileWhole(target: string, data: string | Uint8Array | Iterable<string>): void {
   const resolved = path.resolve(target);
   let existing: fs.Stats | undefined;
   try {
@@ -145,7 +146,12 @@ export function writeFileWhole(target: string, data: string | Uint8Array): void 
   }
   if (existing?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${resolved} is a folder`), { code: 'EISDIR' });
   if (existing && !existing.isFile()) {
-    fs.writeFileSync(resolved, data);
+    const fd = fs.openSync(resolved, 'w');
+    try {
+      writeData(fd, data);
+    } finally {
+      closeQuietly(fd);
+    }
     return;
   }
   const final = existing ? fs.realpathSync(resolved) : resolved;
@@ -156,7 +162,7 @@ export function writeFileWhole(target: string, data: string | Uint8Array): void 
   try {
     // A replaced file keeps its permissions; a new one gets the usual 0666 minus umask.
     fd = fs.openSync(temp, 'wx', existing ? existing.mode & 0o7777 : 0o666);
-    writeAll(fd, data);
+    writeData(fd, data);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
@@ -228,6 +234,12 @@ function tempSibling(file: string): string {
 }
 
 /** write(2) may write less than asked (a full disk, a signal): loop until all of it is written. */
+/** The data whole, or chunk by chunk (a large export, never held as one string). */
+function writeData(fd: number, data: string | Uint8Array | Iterable<string>): void {
+  if (typeof data === 'string' || data instanceof Uint8Array) writeAll(fd, data);
+  else for (const chunk of data) writeAll(fd, chunk);
+}
+
 function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);

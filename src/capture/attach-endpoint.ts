@@ -14,6 +14,7 @@ import {
   looksLikeNode,
   nodeFlagGiven,
   readProcessBasics,
+  type ProcessBasics,
 } from './processes';
 
 export type AttachTarget = { pid: number } | { host: string; port: number } | { wsUrl: string };
@@ -58,8 +59,22 @@ export async function resolveEndpoint(target: AttachTarget, options: EndpointOpt
   return resolvePid(target.pid, options);
 }
 
-async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoint> {
-  const { signal, openTimeoutMs = 5000, report } = options;
+/** What checkPid learnt about a process that can be attached to. */
+interface CheckedPid {
+  basics: ProcessBasics;
+  /** Its inspector, when one is already open. */
+  existing?: { host: string; port: number };
+  /** The port SIGUSR1 would open the inspector on (0: any), when none is open. */
+  expectedPort: number;
+}
+
+/**
+ * Whether FlameLens can attach to `pid`, without touching it: it runs, may be inspected, and
+ * either has an inspector open or is Node.js that opens one on SIGUSR1 on a free port. Throws the
+ * AttachError that attaching would throw. Run before anything slow (a load run's warm-up), so a
+ * wrong PID fails at once.
+ */
+export async function checkPid(pid: number): Promise<CheckedPid> {
   if (!Number.isInteger(pid) || pid <= 0) throw new AttachError('pid-not-found', `"${pid}" is not a process id`);
   if (pid === process.pid) throw new AttachError('self', `pid ${pid} is FlameLens itself; attach to another process`);
   if (process.platform === 'win32') {
@@ -88,14 +103,7 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
 
   // An inspector that is already open is used as is, whatever the executable is called.
   const existing = await findInspector(pid);
-  if (existing) {
-    report?.(`pid ${pid} already has an inspector on ${existing.host}:${existing.port}`);
-    const wsUrl = await webSocketUrlFor(existing.host, existing.port, { signal }).catch((error: Error) => {
-      throwIfAborted(signal);
-      throw new AttachError('connect-failed', `the inspector of pid ${pid} on ${existing.host}:${existing.port} did not answer: ${error.message}`, { cause: error });
-    });
-    return { wsUrl, host: existing.host, port: existing.port, pid, openedInspector: false };
-  }
+  if (existing) return { basics, existing, expectedPort: existing.port };
 
   // SIGUSR1 opens Node's inspector, but its default action kills any other program.
   if (!looksLikeNode(basics.exe, basics.argv)) {
@@ -122,6 +130,20 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
   const expectedPort = info.inspectPortFlag ?? DEFAULT_INSPECTOR_PORT;
   if (expectedPort !== 0 && (await isPortListening(expectedPort))) {
     throw await portInUse(expectedPort, pid);
+  }
+  return { basics, expectedPort };
+}
+
+async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoint> {
+  const { signal, openTimeoutMs = 5000, report } = options;
+  const { basics, existing, expectedPort } = await checkPid(pid);
+  if (existing) {
+    report?.(`pid ${pid} already has an inspector on ${existing.host}:${existing.port}`);
+    const wsUrl = await webSocketUrlFor(existing.host, existing.port, { signal }).catch((error: Error) => {
+      throwIfAborted(signal);
+      throw new AttachError('connect-failed', `the inspector of pid ${pid} on ${existing.host}:${existing.port} did not answer: ${error.message}`, { cause: error });
+    });
+    return { wsUrl, host: existing.host, port: existing.port, pid, openedInspector: false };
   }
 
   throwIfAborted(signal);

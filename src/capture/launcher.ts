@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { descendsFrom } from './processes';
 import { isAlive, SignalRelay, type RelayOutcome } from './signal-relay';
 import {
   agentEnv,
@@ -12,6 +13,7 @@ import {
   isPackageManagerProcess,
   isSidecarFileName,
   startFileName,
+  signalsFilePid,
   stopFileName,
   stopPollMs,
   type AgentSidecar,
@@ -244,6 +246,7 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
           opts.onWaiting?.(pids);
         });
         awaited = [];
+        removeControlFiles(sessionDir, since);
         return result;
       });
       // The launched command may be only a wrapper — a shell command line, `npm start`, `sh -c "…"` —
@@ -291,31 +294,6 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
   });
 }
 
-/** The parent of `pid` from /proc (Linux), or undefined where there is none to read. */
-function parentOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (command name, which may hold spaces and parentheses) state ppid …"
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return Number.isInteger(parent) ? parent : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether `pid` runs below `root` (true/false), or undefined when its ancestry cannot be read. */
-function descendsFrom(pid: number, root: number): boolean | undefined {
-  let current = pid;
-  for (let level = 0; level < 64; level++) {
-    const parent = parentOf(current);
-    if (parent === undefined) return level === 0 ? undefined : false;
-    if (parent === root) return true;
-    if (parent <= 1) return false;
-    current = parent;
-  }
-  return false;
-}
-
 function spawnErrorMessage(err: NodeJS.ErrnoException, exe: string, cwd: string): string {
   if (err.code === 'ENOENT') {
     return fs.existsSync(cwd) ? `command not found: ${exe}` : `working directory does not exist: ${cwd}`;
@@ -347,6 +325,27 @@ function unwritableReason(sessionDir: string): string | undefined {
     return undefined;
   } catch (e) {
     return describeFsError(e);
+  }
+}
+
+/**
+ * The session's control files (stop, start, each process's signal notes) are FlameLens's own,
+ * not results: once its processes have ended they are removed, so the folder holds only what was
+ * recorded. While an agent still records (a process that outlived the wait), stop stays: it is
+ * what ends that recording.
+ */
+function removeControlFiles(sessionDir: string, since: number): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(sessionDir);
+  } catch {
+    return;
+  }
+  const stillRecording = readSidecars(sessionDir, since).some((s) => s.state === 'recording' && isAlive(s.pid));
+  for (const name of names) {
+    const pid = signalsFilePid(name);
+    const control = pid !== undefined ? !isAlive(pid) : !stillRecording && (name === stopFileName || name === startFileName);
+    if (control) fs.rmSync(path.join(sessionDir, name), { force: true });
   }
 }
 

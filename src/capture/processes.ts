@@ -1,6 +1,7 @@
 // Discovery of running Node processes, Linux only: everything comes from /proc. On macOS and
 // Windows listNodeProcesses() throws UnsupportedPlatformError; attaching by host:port or ws:// URL
 // works everywhere (that needs no discovery).
+import { readFileSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
@@ -248,4 +249,29 @@ function decodeAddress(hex: string): string {
   if (text === '0:0:0:0:0:0:0:0') return '::';
   if (text === '0:0:0:0:0:0:0:1') return '::1';
   return text;
+}
+
+/** The parent of `pid` from /proc (Linux), or undefined where there is none to read. */
+export function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (command name, which may hold spaces and parentheses) state ppid …"
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(parent) ? parent : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` runs below `root` (true/false), or undefined when its ancestry cannot be read. */
+export function descendsFrom(pid: number, root: number): boolean | undefined {
+  let current = pid;
+  for (let level = 0; level < 64; level++) {
+    const parent = parentOf(current);
+    if (parent === undefined) return level === 0 ? undefined : false;
+    if (parent === root) return true;
+    if (parent <= 1) return false;
+    current = parent;
+  }
+  return false;
 }

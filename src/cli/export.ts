@@ -12,7 +12,7 @@ import { loadWebviewAssets } from '../webview-page/assets';
 import { fileTarget, info, out, refuseInputAsOutput, writeFileAtomic } from './io';
 import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';
-import { foldedUnits, toFolded, type FoldedUnit } from '../export/folded';
+import { foldedChunks, foldedUnits, type FoldedUnit } from '../export/folded';
 import type { Profile } from '../model/types';
 import { defaultExportFileName, exportFormats, svgExportFormat, type ViewExportFormat } from '../export/formats';
 import { captureTimeRange } from '../capture-time-range';
@@ -73,7 +73,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const profiles: Profile[] = [];
   for (const file of files) profiles.push(await load(file));
   const first = profiles[0]!;
-  let data: string | Uint8Array;
+  let data: string | Uint8Array | Iterable<string>;
   switch (format) {
     case 'pprof': {
       data = gzipSync(encodePprof(first, { startedAtMs: captureTimeRange(files[0]!, first).startMs }));
@@ -87,7 +87,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
       if (unit !== undefined && !units.includes(unit as FoldedUnit)) {
         throw new UsageError(`--unit ${unit} does not fit a ${first.kind === 'cpu' ? 'CPU' : 'heap'} profile (use ${units.join(' or ')})`);
       }
-      data = toFolded(first, (unit as FoldedUnit | undefined) ?? units[0]!);
+      // In chunks: a deep profile's folded text can be several times the profile's size.
+      data = foldedChunks(first, (unit as FoldedUnit | undefined) ?? units[0]!);
       break;
     }
     case 'svg': {
@@ -109,7 +110,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   }
   if (target === '-') {
     // Text formats only (checked above); out() keeps control characters in names inert on a terminal.
-    out(typeof data === 'string' ? data : Buffer.from(data).toString('utf8'));
+    if (typeof data === 'string') out(data);
+    else if (data instanceof Uint8Array) out(Buffer.from(data).toString('utf8'));
+    else for (const chunk of data) out(chunk);
     return 0;
   }
   writeFileAtomic(target, data);

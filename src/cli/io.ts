@@ -91,7 +91,7 @@ export function fileTarget(given: string, defaultName: string): string {
 }
 
 /** writeFileWhole (whole or nothing; see fs-output.ts), with failures as OutputError. */
-export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+export function writeFileAtomic(target: string, data: string | Uint8Array | Iterable<string>): void {
   try {
     writeFileWhole(target, data);
   } catch (e) {

@@ -9,7 +9,7 @@ import { intOption, numberOption, parseArgs, parseDuration, UsageError, type Par
 import { displayLocation, InputError } from './analyze';
 import { renderHotspots } from './text';
 import { ensureWritableDir, fileTarget, info, out, quote, warn, writeFileAtomic } from './io';
-import { claimNewFolder } from '../fs-output';
+import { claimNewFolder, removeEmptyFolders } from '../fs-output';
 import { parseTarget } from './attach';
 import type { Progress, RequestSpec } from '../load/driver';
 import { asLoadRun, compareRuns, externalToolFailed, requestScale, runPassed, type LoadConfig, type LoadRun } from '../load/run';
@@ -153,9 +153,10 @@ function readBaseline(file: string): LoadRun {
 }
 
 /** A new folder per run (see record's). */
-function defaultOutDir(): string {
+/** A new timestamped folder under ./flamelens-profiles, with the topmost folder made for it. */
+function defaultOutDir(): { dir: string; created?: string } {
   const base = path.join('flamelens-profiles', `load-${timeStamp()}`);
-  return claimNewFolder(base) ?? base;
+  return claimNewFolder(base) ?? { dir: base };
 }
 
 function durationOption(args: ParsedArgs, name: string, fallbackMs: number, allowZero = false): number {
@@ -216,9 +217,31 @@ export async function loadCommand(argv: string[]): Promise<number> {
   const top = intOption(args, 'top', 10);
   const body = readBody(args.values.get('body'));
   const baseline = baselineFile !== undefined ? readBaseline(baselineFile) : undefined;
-  const outDir = args.values.get('out') ?? defaultOutDir();
+  const outOption = args.values.get('out');
+  const claimed = outOption === undefined ? defaultOutDir() : undefined;
+  const outDir = outOption ?? claimed!.dir;
   const cwd = process.cwd();
-  ensureWritableDir(outDir);
+  const createdOut = ensureWritableDir(outDir) ?? claimed?.created;
+  // --json/--markdown are checked before the run too: an unwritable one must not cost the run.
+  const givenJson = args.values.get('json');
+  const givenMd = args.values.get('markdown');
+  const jsonOut = givenJson === undefined ? undefined : fileTarget(givenJson, 'load-run.json');
+  const mdOut = givenMd === undefined ? undefined : fileTarget(givenMd, 'load-run.md');
+  const createdElsewhere = [jsonOut, mdOut].flatMap((f) => {
+    if (f === undefined || f === '-') return [];
+    const dir = path.dirname(path.resolve(f));
+    try {
+      return [{ dir, created: ensureWritableDir(dir) }];
+    } catch (e) {
+      removeEmptyFolders(outDir, createdOut);
+      throw e;
+    }
+  });
+  // A run that fails before it measured anything leaves no empty folders behind.
+  const dropEmptyFolders = () => {
+    removeEmptyFolders(outDir, createdOut);
+    for (const c of createdElsewhere) removeEmptyFolders(c.dir, c.created);
+  };
 
   const config: LoadConfig = {
     urls: urls.map(shownUrl),
@@ -300,6 +323,7 @@ export async function loadCommand(argv: string[]): Promise<number> {
     );
     if (progressShown) process.stderr.write('\n');
   } catch (e) {
+    dropEmptyFolders();
     // Cancelled before there was anything to report (while attaching or starting): still the
     // documented 128 + signal, not a failure's 2.
     if (cancelled === undefined || e instanceof UsageError) throw e;
@@ -338,10 +362,6 @@ export async function loadCommand(argv: string[]): Promise<number> {
   const mdPath = path.join(outDir, 'load-run.md');
   writeFileAtomic(jsonPath, renderLoadJson(run));
   writeFileAtomic(mdPath, renderLoadMarkdown(run));
-  const givenJson = args.values.get('json');
-  const givenMd = args.values.get('markdown');
-  const jsonOut = givenJson === undefined ? undefined : fileTarget(givenJson, 'load-run.json');
-  const mdOut = givenMd === undefined ? undefined : fileTarget(givenMd, 'load-run.md');
   if (jsonOut !== undefined) writeFileAtomic(jsonOut, renderLoadJson(run));
   if (mdOut !== undefined) writeFileAtomic(mdOut, renderLoadMarkdown(run));
   out('');

@@ -55,9 +55,10 @@ A failed --push is a warning: the profiles stay in --out and the exit code stays
 const stopGraceMs = 10_000;
 
 /** A new folder per run: another run started in the same second must not share it (it would wait for and report that run's programs). */
-function defaultOutDir(): string {
+/** A new timestamped folder under ./flamelens-profiles, with the topmost folder made for it. */
+function defaultOutDir(): { dir: string; created?: string } {
   const base = path.join('flamelens-profiles', `${timeStamp()}`);
-  return claimNewFolder(base) ?? base;
+  return claimNewFolder(base) ?? { dir: base };
 }
 
 interface Analysed {
@@ -114,9 +115,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
 
   const kinds = [cpu ? `CPU (${formatValue(intervalUs, 'us')} sampling)` : '', heap ? 'heap' : ''].filter(Boolean).join(' + ');
   // Before anything runs: an --out that cannot be written fails now, with its real cause.
-  const outDir = outOption ?? defaultOutDir();
-  // The default folder was claimed (made) just now, so it is ours too.
-  const createdOut = ensureWritableDir(outDir) ?? (outOption === undefined ? path.resolve(outDir) : undefined);
+  const claimed = outOption === undefined ? defaultOutDir() : undefined;
+  const outDir = outOption ?? claimed!.dir;
+  // The default folder (and flamelens-profiles/ when it was missing) was made just now, so it is ours too.
+  const createdOut = ensureWritableDir(outDir) ?? claimed?.created;
   // A run that writes no profile (a command that cannot start, a program that exits first) leaves no empty folder.
   const dropIfEmpty = () => removeEmptyFolders(outDir, createdOut);
   info(`recording ${kinds} of \`${command.join(' ')}\` into ${displayLocation(path.resolve(outDir), cwd)}/`);

@@ -13,6 +13,7 @@ import type { Profile } from '../model/types';
 import { LoadDriver, type Progress, type RequestSpec } from './driver';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from './external';
 import { newHistogram } from './histogram';
+import { checkAttachTarget } from './attach-check';
 import { attachedServer, launchServer, portTaken, waitUntilAnswering, type AttachServerOptions, type RecordedServer, type ServerProfile, type ServerRecording } from './recording';
 import { buildLoadRun, emptyCounts, type ExternalLoadInfo, type LoadConfig, type LoadRun, type Measurement, type TopAllocator, type TopFunction } from './run';
 import type { Stage } from './stages';
@@ -91,6 +92,8 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
       `something already accepts connections on ${opts.readyUrl.host}, before the server was started: another process holds that port, and the load would measure it instead. Stop it, point the URL at the port your server listens on, or attach to the server that runs there instead`,
     );
   }
+  // A wrong --attach PID fails (or is named) before readiness and warm-up spend any time on it.
+  if (opts.attach) for (const warning of await checkAttachTarget(opts.attach.target, opts.spec.urls)) events.warn?.(warning);
   const server = await openServer(opts, events);
   events.started?.(server);
   const driver = new LoadDriver();

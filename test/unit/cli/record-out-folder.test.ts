@@ -46,9 +46,10 @@ test('two records started together without --out write to folders of their own a
 test('claimNewFolder gives every caller its own folder; unusedPath skips the taken names', () => {
   const dir = scratchDir('claim-folder');
   const base = path.join(dir, 'out', '20260101-000000');
-  assert.equal(claimNewFolder(base), base);
-  assert.equal(claimNewFolder(base), `${base}-2`);
-  assert.equal(claimNewFolder(base), `${base}-3`);
+  // The first made its parent too (the topmost folder it made); the others made only their own.
+  assert.deepEqual(claimNewFolder(base), { dir: base, created: path.join(dir, 'out') });
+  assert.deepEqual(claimNewFolder(base), { dir: `${base}-2`, created: `${base}-2` });
+  assert.deepEqual(claimNewFolder(base), { dir: `${base}-3`, created: `${base}-3` });
   assert.equal(unusedPath(base), `${base}-4`);
   assert.equal(unusedPath(path.join(dir, 'free')), path.join(dir, 'free'));
   // A folder that cannot be made: undefined (the caller's writability check names why).
@@ -67,8 +68,12 @@ test('a record that writes no profile says so and leaves no empty folder behind 
   assert.match(missing.stderr, /command not found/);
   const byDefault = await run(['record', '--', 'nosuchcommand-flamelens'], dir);
   assert.equal(byDefault.code, 2, byDefault.stderr);
-  assert.deepEqual(fs.readdirSync(dir).sort(), ['flamelens-profiles'], 'no out/ left');
+  assert.deepEqual(fs.readdirSync(dir).sort(), [], 'no out/ left, nor the flamelens-profiles/ made for the run');
+  // A flamelens-profiles/ that was there already stays (without the run's empty folder).
+  fs.mkdirSync(path.join(dir, 'flamelens-profiles'));
+  assert.equal((await run(['record', '--', 'nosuchcommand-flamelens'], dir)).code, 2);
   assert.deepEqual(fs.readdirSync(path.join(dir, 'flamelens-profiles')), [], 'no time-stamped folder left');
+  fs.rmdirSync(path.join(dir, 'flamelens-profiles'));
   fs.mkdirSync(path.join(dir, 'mine'));
   assert.equal((await run(['record', '--out', 'mine', '--', 'exit 0'], dir)).code, 3, 'exit 0 but no profile: 3');
   assert.ok(fs.statSync(path.join(dir, 'mine')).isDirectory(), "the user's own folder stays");

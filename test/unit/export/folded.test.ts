@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { foldedLabel, toFolded } from '../../../src/export/folded';
+import { foldedChunks, foldedLabel, toFolded } from '../../../src/export/folded';
 import { parseProfile } from '../../../src/model/import';
 import type { Profile } from '../../../src/model/types';
 import { buildBundles, repoRoot, scratchDir } from '../../support/capture-helpers';
@@ -103,4 +103,24 @@ test('folded through the CLI: -o - prints to stdout, --unit us; a unit that does
   const noFormat = spawnSync(process.execPath, [cli, 'export', heap], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(noFormat.status, 2);
   assert.match(noFormat.stderr, /export needs --format/);
+});
+
+test('folded: lines come byte-wise sorted, each stack once, and in chunks of whole lines that add up to the same text', () => {
+  for (const name of ['small-webpack-1000us.cpuprofile', 'heap-webpack-16k.heapprofile']) {
+    const p = parseProfile(readFixture(name));
+    const text = toFolded(p);
+    const lines = text.slice(0, -1).split('\n');
+    assert.deepEqual(lines, [...lines].sort(), `${name}: sorted as sort(1) with LC_ALL=C would`);
+    const stacks = lines.map((l) => l.slice(0, l.lastIndexOf(' ')));
+    assert.equal(new Set(stacks).size, stacks.length, `${name}: equal stacks merged`);
+    // Each stack's count is the sum over the nodes that print as it (a naive fold, by path).
+    const naive = new Map<string, number>();
+    const values = p.kind === 'cpu' ? p.selfSamples : p.selfValue;
+    for (let i = 1; i < p.nodeCount; i++) if (values[i]! > 0) naive.set(pathOf(p, i).join(';'), (naive.get(pathOf(p, i).join(';')) ?? 0) + values[i]!);
+    for (const l of parseFolded(text)) assert.ok(Math.abs(l.count - (naive.get(l.stack.join(';')) ?? 0)) <= 1, `${name}: ${l.stack.join(';')}`);
+    const chunks = [...foldedChunks(p, undefined, 4096)];
+    assert.ok(chunks.length > 10, `${name}: ${chunks.length} chunks`);
+    assert.ok(chunks.every((c) => c.endsWith('\n')), 'whole lines');
+    assert.equal(chunks.join(''), text);
+  }
 });

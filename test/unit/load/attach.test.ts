@@ -179,6 +179,39 @@ test('load --attach: a server command as well, or no URL without --load-cmd, is 
   assert.match(bad.stderr, /cannot read target "nonsense"/);
 });
 
+test('load --attach checks its target first: a non-Node PID fails before any warm-up and leaves no --out folder; a PID that does not serve the URL is named', { timeout: 120_000 }, async () => {
+  const dir = scratchDir('load-attach-check');
+  const server = await startServer();
+  const url = `http://127.0.0.1:${server.port}/fast`;
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  servers.push(sleeper);
+  const wrong = runLoad(cli, ['--url', url, '--attach', String(sleeper.pid), '--warmup', '5s', '--duration', '1s', '--out', 'never'], dir);
+  assert.notEqual(wrong.status, 0);
+  assert.match(wrong.stderr, new RegExp(`pid ${sleeper.pid} is not a Node.js process`));
+  assert.doesNotMatch(wrong.stderr, /warming up|measuring/);
+  assert.equal(fs.existsSync(path.join(dir, 'never')), false, 'the --out folder made for the run is removed again');
+  assert.equal(sleeper.exitCode, null, 'the non-Node process was not signalled');
+  sleeper.kill('SIGKILL');
+
+  // An unwritable --markdown (its folder is a file) fails before the run, not after it.
+  fs.writeFileSync(path.join(dir, 'afile'), 'x');
+  const unwritable = runLoad(cli, ['--url', url, '--attach', String(server.child.pid), '--warmup', '0', '--duration', '1s', '--out', 'never', '--markdown', 'afile/run.md'], dir);
+  assert.notEqual(unwritable.status, 0);
+  assert.match(unwritable.stderr, /afile/);
+  assert.doesNotMatch(unwritable.stderr, /measuring/);
+  assert.equal(fs.existsSync(path.join(dir, 'never')), false);
+
+  // A Node process that is not the server: recorded as asked, with a warning naming the one that serves the port.
+  const other = spawn(process.execPath, ['--inspect-port=0', '-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  servers.push(other);
+  await new Promise((r) => setTimeout(r, 300));
+  const elsewhere = runLoad(cli, ['--url', url, '--attach', String(other.pid), '--warmup', '0', '--duration', '1s', '--out', 'out'], dir);
+  assert.equal(elsewhere.status, 0, elsewhere.stderr);
+  assert.match(elsewhere.stderr, new RegExp(`port ${server.port} is served by pid ${server.child.pid} .*not by pid ${other.pid}`));
+  other.kill('SIGKILL');
+  server.child.kill('SIGTERM');
+});
+
 test('load --load-cmd: autocannon\'s own CLI drives the measured load; its --json result is read, its output kept, the server recorded', { timeout: 180_000 }, async () => {
   const dir = scratchDir('load-cmd');
   const port = await freePort();

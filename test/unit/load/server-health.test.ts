@@ -92,8 +92,11 @@ test('load: the event-loop delay of a server that blocks its loop 150 ms per req
   assert.ok(measured.some((p) => p.eventLoopDelayP99! >= 100), JSON.stringify(block.timeline));
   assert.ok(measured.every((p) => p.eventLoopUtilization !== null && p.cpuPct !== null && p.heapUsedMB !== null && p.heapUsedMB > 0));
   assert.ok(fast.server!.eventLoopDelay.p99 < block.server!.eventLoopDelay.p99, `fast ${fast.server!.eventLoopDelay.p99} ms vs blocked ${block.server!.eventLoopDelay.p99} ms`);
-  // The agent's metrics stay in the session folder beside the profile.
-  assert.ok(fs.readdirSync(path.join(dir, 'out-block')).some((f) => f.endsWith('.metrics.jsonl')));
+  // The agent's metrics stay in the session folder beside the profile; the control files that
+  // stopped the recording (stop, each process's signal notes) are not left among the results.
+  const files = fs.readdirSync(path.join(dir, 'out-block'));
+  assert.ok(files.some((f) => f.endsWith('.metrics.jsonl')), files.join(' '));
+  assert.ok(!files.some((f) => f === 'stop' || f === 'start' || f.endsWith('.signals')), files.join(' '));
 });
 
 test('other recordings pay nothing: `flamelens record` writes no metrics file (only load runs ask the agent for them)', { timeout: 60_000 }, () => {
