@@ -13,6 +13,8 @@ export interface ReadInputOptions {
   shownAs?: string;
   /** Appended to the too-large message, e.g. "use --max-size to raise it". */
   raiseHint?: string;
+  /** For gzip input: sees the first inflated bytes and throws to refuse the rest (InflateLimit.checkHead). */
+  checkHead?: (head: Uint8Array) => void;
 }
 
 /** The CLI's advice in a too-large message. */
@@ -24,7 +26,7 @@ export const cliRaiseHint = 'use --max-size to raise it';
  */
 export async function inflateOrCheck(file: string, options: ReadInputOptions = {}): Promise<Uint8Array | undefined> {
   const maxSize = options.maxSize ?? defaultMaxInputSize();
-  const limit: InflateLimit = { maxSize, name: options.shownAs ?? file, ...(options.raiseHint ? { raiseHint: options.raiseHint } : {}) };
+  const limit: InflateLimit = { maxSize, name: options.shownAs ?? file, ...(options.raiseHint ? { raiseHint: options.raiseHint } : {}), ...(options.checkHead ? { checkHead: options.checkHead } : {}) };
   const handle = await fs.promises.open(file, 'r');
   try {
     const stat = await handle.stat();

@@ -34,6 +34,12 @@ export interface InflateLimit {
   name?: string;
   /** Appended to the too-large message, e.g. "use --max-size to raise it". */
   raiseHint?: string;
+  /**
+   * Sees the first `headBytes` inflated bytes (or all, when fewer) and throws to stop there: what
+   * cannot be a profile is refused without inflating the rest (a gzip of 600 MB of zeros).
+   */
+  checkHead?: (head: Uint8Array) => void;
+  headBytes?: number;
 }
 
 function tooLarge(limit: InflateLimit, maxSize: number, progress: string): ProfileError {
@@ -81,6 +87,17 @@ export async function gunzipCapped(source: AsyncIterable<Uint8Array> | Iterable<
       yield chunk;
     }
   };
+  const headBytes = limit.headBytes ?? 4096;
+  let headChecked = limit.checkHead === undefined;
+  const checkHead = (): ProfileError | undefined => {
+    headChecked = true;
+    try {
+      limit.checkHead!(Buffer.concat(chunks, produced).subarray(0, headBytes));
+      return undefined;
+    } catch (err) {
+      return err instanceof ProfileError ? err : inflateError(err);
+    }
+  };
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       produced += chunk.length;
@@ -91,7 +108,12 @@ export async function gunzipCapped(source: AsyncIterable<Uint8Array> | Iterable<
         return;
       }
       chunks.push(chunk);
-      done();
+      if (!headChecked && produced >= headBytes) refused = checkHead();
+      done(refused);
+    },
+    final(done) {
+      if (!headChecked) refused = checkHead();
+      done(refused);
     },
   });
   try {

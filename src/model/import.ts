@@ -72,9 +72,25 @@ export function parseProfileWindowed(input: WindowedInput, options: ParseOptions
  * was read whole first (600 MB of zeros: 4.7 s and 676 MB to say "found 0x00 at byte 0").
  */
 function refuseByStart(input: WindowedInput, options: ParseOptions): void {
-  const head = new Uint8Array(Math.min(input.size, 4096));
+  const head = new Uint8Array(Math.min(input.size, startCheckBytes));
   const n = Math.max(0, input.readAt(head, 0));
-  const prefix = head.subarray(0, n);
+  refuseByPrefix(head.subarray(0, n), options);
+}
+
+/** How much of an input's start refuseNonProfileStart needs. */
+export const startCheckBytes = 4096;
+
+/**
+ * Throws parseBytes's error for `prefix` (an input's first startCheckBytes) when it can start
+ * neither JSON nor pprof: the same check for a big plain file and for what a gzip file inflates
+ * to, which is then refused after its first few KB instead of after inflating whole.
+ */
+export function refuseNonProfileStart(prefix: Uint8Array, options: ParseOptions = {}): void {
+  withProfileErrors(options, () => refuseByPrefix(prefix, options));
+}
+
+function refuseByPrefix(prefix: Uint8Array, options: ParseOptions): void {
+  if (prefix.length === 0) return;
   const sc = new JsonScanner(prefix);
   const first = sc.peek();
   if (first === -1 || isPprofKey(prefix[0]!) || isPprofKey(prefix[sc.pos]!) || jsonStarts.has(first) || (first === 0x1f && prefix[sc.pos + 1] === 0x8b)) return;
@@ -95,7 +111,7 @@ function readWhole(input: WindowedInput): Uint8Array {
   return bytes;
 }
 
-function withProfileErrors(options: ParseOptions, parse: () => Profile): Profile {
+function withProfileErrors<T>(options: ParseOptions, parse: () => T): T {
   try {
     return parse();
   } catch (err) {

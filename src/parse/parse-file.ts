@@ -3,7 +3,7 @@
 // inflated or read first (input-file.ts applies the size limit either way). Used by the parse
 // worker (a path sent instead of the bytes) and by the CLI.
 import * as fs from 'node:fs';
-import { parseProfile, parseProfileStream, type ParseOptions } from '../model/import';
+import { parseProfile, parseProfileStream, refuseNonProfileStart, type ParseOptions } from '../model/import';
 import type { WindowedInput } from '../model/scan';
 import type { Profile } from '../model/types';
 import { inflateOrCheck, type ReadInputOptions } from '../input-file';
@@ -15,7 +15,8 @@ export interface ParseFileOptions extends ParseOptions, ReadInputOptions {
 
 /** Reads and parses the profile at `file`. Throws ProfileError for bad input, fs errors (ENOENT…) as they are. */
 export async function parseFile(file: string, options: ParseFileOptions = {}): Promise<Profile> {
-  const inflated = await inflateOrCheck(file, options);
+  // A gzip file whose start cannot be a profile is refused from its first few KB, not inflated whole.
+  const inflated = await inflateOrCheck(file, { ...options, checkHead: (head) => refuseNonProfileStart(head, options) });
   if (inflated !== undefined) return parseProfile(inflated, options);
   return parsePlainFile(file, options);
 }

@@ -74,6 +74,25 @@ describe('gzip and size limits on input files', () => {
     assert.ok(r.peakRssMb < 200, `peak RSS ${r.peakRssMb.toFixed(0)} MB`);
   });
 
+  it('a gzip file that inflates to something that is not a profile (zeros a crash left) is refused from its first few KB', async () => {
+    // 300 MB of zeros, under the default limit: it used to be inflated whole, then refused.
+    const zeros = path.join(dir, 'zeros.cpuprofile.gz');
+    const block = Buffer.alloc(MB);
+    async function* body(): AsyncGenerator<Buffer> {
+      for (let i = 0; i < 300; i++) yield block;
+    }
+    await pipeline(Readable.from(body()), createGzip({ level: 1 }), fs.createWriteStream(zeros));
+    const r = runMeasured(dir, ['report', zeros, '--max-size', '1GB']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /zeros\.cpuprofile\.gz: The file starts with zero bytes, not a profile/);
+    assert.ok(r.peakRssMb < 150, `peak RSS ${r.peakRssMb.toFixed(0)} MB (inflated whole it would be over 300 MB)`);
+    // A real gzip profile still loads (its start is JSON).
+    const real = path.join(dir, 'real.cpuprofile.gz');
+    fs.writeFileSync(real, gzipSync(readFixture('small-marked-1000us.cpuprofile')));
+    const ok = spawnSync(process.execPath, [cli, 'report', real], { encoding: 'utf8' });
+    assert.equal(ok.status, 0, ok.stderr);
+  });
+
   it('diff and snapshot-diff refuse the same gzip bomb with exit 2', () => {
     const snapshotBomb = path.join(dir, 'bomb.heapsnapshot.gz');
     fs.copyFileSync(bomb, snapshotBomb);
