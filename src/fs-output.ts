@@ -233,13 +233,13 @@ function tempSibling(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** write(2) may write less than asked (a full disk, a signal): loop until all of it is written. */
 /** The data whole, or chunk by chunk (a large export, never held as one string). */
 function writeData(fd: number, data: string | Uint8Array | Iterable<string>): void {
   if (typeof data === 'string' || data instanceof Uint8Array) writeAll(fd, data);
   else for (const chunk of data) writeAll(fd, chunk);
 }
 
+/** write(2) may write less than asked (a full disk, a signal): loop until all of it is written. */
 function writeAll(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   for (let offset = 0; offset < bytes.length; ) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);

@@ -152,8 +152,7 @@ function readBaseline(file: string): LoadRun {
   return run;
 }
 
-/** A new folder per run (see record's). */
-/** A new timestamped folder under ./flamelens-profiles, with the topmost folder made for it. */
+/** A new folder per run (see record's) under ./flamelens-profiles, with the topmost folder made for it. */
 function defaultOutDir(): { dir: string; created?: string } {
   const base = path.join('flamelens-profiles', `load-${timeStamp()}`);
   return claimNewFolder(base) ?? { dir: base };

@@ -54,8 +54,10 @@ A failed --push is a warning: the profiles stay in --out and the exit code stays
 /** How long a program stopped by --stop-after-duration gets between SIGTERM and SIGKILL. */
 const stopGraceMs = 10_000;
 
-/** A new folder per run: another run started in the same second must not share it (it would wait for and report that run's programs). */
-/** A new timestamped folder under ./flamelens-profiles, with the topmost folder made for it. */
+/**
+ * A new folder per run under ./flamelens-profiles, with the topmost folder made for it: another run
+ * started in the same second must not share it (it would wait for and report that run's programs).
+ */
 function defaultOutDir(): { dir: string; created?: string } {
   const base = path.join('flamelens-profiles', `${timeStamp()}`);
   return claimNewFolder(base) ?? { dir: base };

@@ -7,6 +7,7 @@ import { totalmem } from 'node:os';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { startCheckBytes } from './import';
 import { ProfileError } from './types';
 import { formatSize } from './size';
 
@@ -35,11 +36,10 @@ export interface InflateLimit {
   /** Appended to the too-large message, e.g. "use --max-size to raise it". */
   raiseHint?: string;
   /**
-   * Sees the first `headBytes` inflated bytes (or all, when fewer) and throws to stop there: what
-   * cannot be a profile is refused without inflating the rest (a gzip of 600 MB of zeros).
+   * Sees the first startCheckBytes inflated bytes (or all, when fewer) and throws to stop there:
+   * what cannot be a profile is refused without inflating the rest (a gzip of 600 MB of zeros).
    */
   checkHead?: (head: Uint8Array) => void;
-  headBytes?: number;
 }
 
 function tooLarge(limit: InflateLimit, maxSize: number, progress: string): ProfileError {
@@ -87,12 +87,11 @@ export async function gunzipCapped(source: AsyncIterable<Uint8Array> | Iterable<
       yield chunk;
     }
   };
-  const headBytes = limit.headBytes ?? 4096;
   let headChecked = limit.checkHead === undefined;
   const checkHead = (): ProfileError | undefined => {
     headChecked = true;
     try {
-      limit.checkHead!(Buffer.concat(chunks, produced).subarray(0, headBytes));
+      limit.checkHead!(Buffer.concat(chunks, produced).subarray(0, startCheckBytes));
       return undefined;
     } catch (err) {
       return err instanceof ProfileError ? err : inflateError(err);
@@ -108,7 +107,7 @@ export async function gunzipCapped(source: AsyncIterable<Uint8Array> | Iterable<
         return;
       }
       chunks.push(chunk);
-      if (!headChecked && produced >= headBytes) refused = checkHead();
+      if (!headChecked && produced >= startCheckBytes) refused = checkHead();
       done(refused);
     },
     final(done) {
