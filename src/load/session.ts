@@ -93,7 +93,9 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
     );
   }
   // A wrong --attach PID fails (or is named) before readiness and warm-up spend any time on it.
-  if (opts.attach) for (const warning of await checkAttachTarget(opts.attach.target, opts.spec.urls)) events.warn?.(warning);
+  // A PID that does not serve the URL is also a problem of the run: its profile holds none of the load.
+  const targetProblems = opts.attach ? await checkAttachTarget(opts.attach.target, opts.spec.urls) : [];
+  for (const problem of targetProblems) events.warn?.(problem);
   const server = await openServer(opts, events);
   events.started?.(server);
   const driver = new LoadDriver();
@@ -138,7 +140,8 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
     } else {
       measurement = await driver.measure(opts.spec, opts.stages, events.onProgress, events.waiting);
     }
-    const recorded = await server.finish();
+    const finished = await server.finish();
+    const recorded = targetProblems.length > 0 ? { ...finished, problems: [...targetProblems, ...finished.problems] } : finished;
     return { startedAt, mode: server.mode, measured, measurement, recorded, ...(externalResult ? { external: externalResult } : {}), lastOutput: server.lastOutput() };
   } catch (e) {
     // Whatever went wrong, a server FlameLens started does not outlive it; an attached one is left as found.

@@ -207,7 +207,10 @@ test('load --attach checks its target first: a non-Node PID fails before any war
   await new Promise((r) => setTimeout(r, 300));
   const elsewhere = runLoad(cli, ['--url', url, '--attach', String(other.pid), '--warmup', '0', '--duration', '1s', '--out', 'out'], dir);
   assert.equal(elsewhere.status, 0, elsewhere.stderr);
-  assert.match(elsewhere.stderr, new RegExp(`port ${server.port} is served by pid ${server.child.pid} .*not by pid ${other.pid}`));
+  const wrongServer = new RegExp(`port ${server.port} is served by pid ${server.child.pid} .*not by pid ${other.pid}`);
+  assert.match(elsewhere.stderr, wrongServer);
+  // Also among the run's problems, which every report shows (the VS Code view, markdown, JSON).
+  assert.ok(readRun(path.join(dir, 'out', 'load-run.json')).problems.some((p) => wrongServer.test(p)));
   other.kill('SIGKILL');
   server.child.kill('SIGTERM');
 });
