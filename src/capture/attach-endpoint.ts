@@ -1,12 +1,13 @@
 // Finds (or opens) the inspector of an attach target and says whether we opened it, so the
 // session can leave the target as it found it.
-import { readFileSync } from 'node:fs';
 import { escapeNotificationText } from '../model/escape-text';
 import { AttachError } from './attach-errors';
 import { webSocketUrlFor } from './inspector/endpoints';
+import { LATE_WATCH_MS, lateWatchNote } from './late-inspector';
 import {
   catchesSignal,
   describeProcess,
+  isAlive,
   findInspector,
   findPortOwner,
   isPortListening,
@@ -180,7 +181,8 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
     throw new AttachError(
       'inspector-not-opened',
       `pid ${pid} opened an inspector on ${openedOn.host}:${openedOn.port} after SIGUSR1, but it did not name its WebSocket URL ` +
-        `within ${openTimeoutMs} ms; that inspector may still be open (the target can close it with require('node:inspector').close())`,
+        `within ${openTimeoutMs} ms; FlameLens keeps trying to close it for ${LATE_WATCH_MS / 60_000} minutes`,
+      { signalledPid: pid },
     );
   }
   // Someone may have taken the port between our check and the signal.
@@ -193,7 +195,8 @@ async function resolvePid(pid: number, options: EndpointOptions): Promise<Endpoi
   throw new AttachError(
     'inspector-not-opened',
     `pid ${pid} did not open an inspector within ${openTimeoutMs} ms of SIGUSR1: ${why}. ` +
-      'Start it with --inspect (--inspect=0 for any free port) and attach by PID or host:port',
+      `Start it with --inspect (--inspect=0 for any free port) and attach by PID or host:port. ${lateWatchNote}`,
+    { signalledPid: pid },
   );
 }
 
@@ -220,22 +223,7 @@ function parseWsUrl(text: string): URL {
   return url;
 }
 
-/** True while the process runs; a zombie (exited, not yet reaped by its parent) counts as gone. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (process.platform !== 'linux') return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from './processes';
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AttachError('cancelled', 'cancelled', { cause: signal.reason });

@@ -19,13 +19,17 @@ export type AttachErrorCode =
   | 'protocol';
 
 export class AttachError extends Error {
+  /** The target was sent SIGUSR1 and its inspector was not seen: it may still open it (late-inspector.ts). */
+  readonly signalledPid?: number;
+
   constructor(
     readonly code: AttachErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; signalledPid?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'AttachError';
+    if (options?.signalledPid !== undefined) this.signalledPid = options.signalledPid;
   }
 }
 

@@ -17,6 +17,7 @@ import { Connection } from './inspector/connection';
 import { ConnectionClosedError } from './inspector/errors';
 import { WebSocketTransport } from './inspector/transport';
 import { listeningSocketsOf } from './processes';
+import { closeLateInspector, setLateInspectorWatcher, watchIfSignalled } from './late-inspector';
 
 export type { AttachTarget } from './attach-endpoint';
 
@@ -127,6 +128,7 @@ export async function attach(target: AttachTarget, options: AttachOptions): Prom
     });
   } catch (error) {
     removeIfEmpty(output);
+    watchIfSignalled(error);
     throw error;
   }
 
@@ -587,6 +589,15 @@ async function detach(connection: Connection | undefined, endpoint: Endpoint, to
   if (state === 'gone') return { closed: false, others: 0, mayBeOpen: false, targetGone: true };
   return { closed: state === 'closed', others: 0, mayBeOpen: state !== 'closed', ...(busy ? { busy } : {}) };
 }
+
+/** Leaves an inspector FlameLens opened and found again later (late-inspector.ts), as a session that opened it would. */
+export async function closeOpenedInspector(endpoint: Endpoint): Promise<'closed' | 'others' | 'open' | 'gone'> {
+  const left = await detach(undefined, endpoint, randomUUID());
+  return left.targetGone ? 'gone' : left.closed ? 'closed' : left.others > 0 ? 'others' : 'open';
+}
+
+// By default a late inspector is watched for here (the extension host outlives any attach).
+setLateInspectorWatcher((pid) => void closeLateInspector(pid, closeOpenedInspector));
 
 /**
  * Sends the leave and waits for its answer. A target writing a heap snapshot (or in a long

@@ -46,6 +46,9 @@ Ctrl+C stops recording and writes the files; a second Ctrl+C cancels without wri
 or SIGHUP cancels like a second Ctrl+C. Either way FlameLens first leaves the target as it found it;
 a target that is busy (V8 cannot stop a heap snapshot midway) is waited for, with a message, until
 it can close the inspector FlameLens opened (up to 60 s without progress).
+A target whose main thread is blocked in a synchronous call opens its inspector only once free:
+if that is after FlameLens stopped waiting (5 s), a detached FlameLens process closes it as soon
+as it opens (watching for 15 minutes).
 The output folder is created and checked before the target is touched. If the target exits while
 recording (process.exit(), or nothing left to run), what was recorded until then is saved and
 FlameLens disconnects at once so the target can end.

@@ -10,7 +10,10 @@ import { exportCommand, exportHelp } from './export';
 import { pushCommand, pushHelp, PushError } from './push';
 import { loadCommand, loadHelp } from './load';
 import { attachCommand, attachHelp, snapshotDiffCommand, snapshotDiffHelp } from './attach';
+import { spawn } from 'node:child_process';
 import { AttachError } from '../capture/attach-errors';
+import { closeOpenedInspector } from '../capture/attach';
+import { closeLateInspector, setLateInspectorWatcher } from '../capture/late-inspector';
 import { SnapshotError } from '../heap/summarize';
 import { CaptureError } from '../capture/launcher';
 import { exitCodeAfterOutput, guardStandardStreams, OutputError, outputErrorCodes, describeFsError, quote } from './io';
@@ -70,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help ?? mainHelp}\n`);
     return name === undefined ? 2 : 0;
   }
+  if (name === lateInspectorCommand) return watchLateInspector(rest);
   const command = commands[name];
   if (!command) {
     process.stderr.write(`flamelens: unknown command "${escapeControlText(name)}"\n\n${mainHelp}\n`);
@@ -106,8 +110,30 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Not in the help: the detached process that closes an inspector a target opens after `attach` gave up on it. */
+const lateInspectorCommand = '__close-late-inspector';
+
+async function watchLateInspector([pidArg]: string[]): Promise<number> {
+  const pid = Number(pidArg);
+  if (!Number.isInteger(pid) || pid <= 0) return 2;
+  await closeLateInspector(pid, closeOpenedInspector, { keepAlive: true });
+  return 0;
+}
+
+/** The CLI exits with its error at once: a process of its own watches the target (late-inspector.ts). */
+function watchInDetachedProcess(pid: number): void {
+  // Node flags carry over (a loader, in tests), but not this run's inspector or profiler.
+  const nodeArgs = process.execArgv.filter((a) => !/^--(inspect|debug|cpu-prof|heap-prof|prof)/.test(a));
+  try {
+    spawn(process.execPath, [...nodeArgs, process.argv[1]!, lateInspectorCommand, String(pid)], { detached: true, stdio: 'ignore' }).unref();
+  } catch {
+    // Cannot start it (out of processes): the error already says the inspector may open later.
+  }
+}
+
 // Run when bundled as dist/cli.js (not when imported by tests).
 if (require.main === module) {
+  setLateInspectorWatcher(watchInDetachedProcess);
   guardStandardStreams();
   main(process.argv.slice(2)).then(
     (code) => {
