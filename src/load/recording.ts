@@ -140,6 +140,9 @@ function cutProfiles(result: CaptureResult, window: MeasuredWindow | undefined):
   return { problems, notes };
 }
 
+/** How long a launched server may take to exit on SIGTERM once its profiles are saved. */
+export const serverExitGraceMs = 5000;
+
 /**
  * Starts the server with the agent recording from its start (see cutProfiles); start() and
  * finish() mark the measured phase. Its output is kept for messages and passed to `onOutput`.
@@ -158,10 +161,14 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
   });
   const exited = () => handle.child.exitCode !== null || handle.child.signalCode !== null;
   const gone = () => (exited() ? `the server ${exitText(handle.child)}` : undefined);
+  let killed = false;
   /** SIGTERM, then SIGKILL after `graceMs`. */
   const end = async (graceMs: number): Promise<CaptureResult> => {
     handle.kill('SIGTERM');
-    const timer = setTimeout(() => handle.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => {
+      killed = !exited();
+      handle.kill('SIGKILL');
+    }, graceMs);
     return handle.done.finally(() => clearTimeout(timer));
   };
   const exitListeners: (() => void)[] = [];
@@ -189,17 +196,20 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
       let result: CaptureResult;
       if (exited()) result = await handle.done;
       else {
+        // The agents save first; the server then gets a short grace to exit on SIGTERM.
         await handle.stop(10_000, 'manual');
-        result = await end(10_000);
+        result = await end(serverExitGraceMs);
       }
       const cut = cutProfiles(result, window);
+      // A server that ignores SIGTERM costs the run that grace: say why it took longer.
+      if (killed) cut.notes.push(`the server did not exit within ${serverExitGraceMs / 1000} s of SIGTERM and was ended with SIGKILL, after its profiles were saved`);
       // Ended before the measured phase began (a cancel in the warm-up): say what the profiles hold.
       const unmeasured = !window && result.profiles.length > 0 ? ['no load was measured: the profiles cover the server\'s start and warm-up only'] : [];
       return { profiles: result.profiles, problems: [...result.problems, ...cut.problems, ...unmeasured], notes: cut.notes, sessionDir: result.sessionDir };
     },
     async abandon() {
       unlisten();
-      if (!exited()) await end(5000);
+      if (!exited()) await end(serverExitGraceMs);
     },
     lastOutput: () => tail.all(),
   };

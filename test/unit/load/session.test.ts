@@ -130,3 +130,38 @@ test('session: a server slow to answer is waited for within --ready-timeout; can
   assert.equal(session.measurement.stages.length, 0);
   assert.ok(session.recorded.problems.some((p) => /no load was measured: the profiles cover the server's start and warm-up only/.test(p)), session.recorded.problems.join('; '));
 });
+
+test('session: a server that ignores SIGTERM is ended with SIGKILL after a short grace, once its profile is saved, and the run says so', { timeout: 60_000 }, async () => {
+  const dir = scratchDir('load-session-sigterm');
+  const port = await freePort();
+  writeFiles(dir, {
+    'server.js': `process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
+require('node:http').createServer((req, res) => res.end('ok')).listen(${port}, '127.0.0.1', () => console.log('listening'));
+`,
+  });
+  const url = new URL(`http://127.0.0.1:${port}/`);
+  let pid = 0;
+  let measuredAt = 0;
+  const session = await runLoadSession(
+    {
+      capture: { command: [process.execPath, 'server.js'], cwd: dir, outDir: path.join(dir, 'out'), cpu: true, agentPath: agent, waitForOthersMs: 2000 },
+      readyUrl: url,
+      readyTimeoutMs: 30_000,
+      spec: { urls: [url.href], method: 'GET', headers: {}, pipelining: 1 },
+      warmupMs: 0,
+      stages: [{ durationMs: 1000, connections: 2 }],
+    },
+    {
+      started: (h) => (pid = h.pid ?? 0),
+      measuring: () => (measuredAt = Date.now()),
+    },
+  );
+  const finishMs = Date.now() - measuredAt - session.measurement.elapsedMs;
+  assert.ok(!isAlive(pid), 'the server was ended');
+  assert.ok(session.recorded.notes.some((n) => /did not exit within 5 s of SIGTERM and was ended with SIGKILL, after its profiles were saved/.test(n)), session.recorded.notes.join('\n'));
+  const cpu = session.recorded.profiles.filter((p) => p.kind === 'cpu');
+  assert.equal(cpu.length, 1, 'the profile was saved before the kill');
+  assert.deepEqual(session.recorded.problems, []);
+  // The grace (5 s), not the old 10 s: what finishing cost after the measured load.
+  assert.ok(finishMs >= 4500 && finishMs < 9000, `finishing took ${finishMs} ms`);
+});
