@@ -145,7 +145,7 @@ export async function attach(target: AttachTarget, options: AttachOptions): Prom
     connection = new Connection(transport);
     // Registered first, so that from now on an overlapping FlameLens session leaving never closes the inspector under us.
     await connection
-      .send('Runtime.evaluate', { expression: joinExpression(token, process.pid, endpoint.openedInspector), silent: true, returnByValue: true }, { timeoutMs: 5000 })
+      .send('Runtime.evaluate', { expression: joinExpression(token, process.pid, endpoint.openedInspector), includeCommandLineAPI: true, silent: true, returnByValue: true }, { timeoutMs: 5000 })
       .catch((error: unknown) => {
         if (error instanceof ConnectionClosedError) throw error;
       });

@@ -55,7 +55,8 @@ FlameLens disconnects at once so the target can end.
 The only code FlameLens runs in the target is one small call when it connects and one when it
 leaves: they keep a count of the FlameLens sessions attached (a hidden global), so that the last
 one to leave closes an inspector FlameLens opened, and overlapping attaches never close it under
-each other.
+each other. While it holds an inspector it opened, a timer there (once a second, it never keeps
+the target alive) closes it if every attaching FlameLens process is gone (killed, crashed).
 
 Exit codes: 0 success (also when the target exited during recording and what it recorded before
 was saved); 2 usage error, the process could not be attached (not found, not Node.js, no SIGUSR1

@@ -8,6 +8,8 @@ import { isLeaveAnswer, joinExpression, leaveExpression, type LeaveAnswer } from
 
 function target() {
   const timers: (() => void)[] = [];
+  const intervals = new Map<number, () => void>();
+  let nextInterval = 1;
   let closed = 0;
   const alive = new Set<number>([process.pid]);
   const context = vm.createContext({
@@ -18,9 +20,20 @@ function target() {
       getBuiltinModule: () => ({ close: () => closed++ }),
     },
     setTimeout: (f: () => void) => (timers.push(f), { unref() {} }),
+    setInterval: (f: () => void) => {
+      const id = nextInterval++;
+      intervals.set(id, f);
+      return { id, unref() {} };
+    },
+    clearInterval: (handle: { id: number } | undefined) => handle && intervals.delete(handle.id),
   });
   return {
-    join: (token: string, opened: boolean) => vm.runInContext(joinExpression(token, process.pid, opened), context) as number,
+    join: (token: string, opened: boolean, attacherPid = process.pid) => vm.runInContext(joinExpression(token, attacherPid, opened), context) as number,
+    /** Attaching processes the target can see (the test's own pid from the start). */
+    alive,
+    /** One tick of each watchdog: its interval fires. */
+    tickWatchdogs: () => [...intervals.values()].forEach((f) => f()),
+    watchdogs: () => intervals.size,
     leave: (token: string, opened: boolean): LeaveAnswer => {
       const answer: unknown = vm.runInContext(leaveExpression(token, opened), context);
       assert.ok(isLeaveAnswer(answer));
@@ -57,4 +70,52 @@ test('a session cancelled before it joined, which opened the inspector, closes i
   assert.deepEqual(t.leave('visitor', false), { others: 0, closing: false });
   t.runTimers();
   assert.equal(t.closed(), 2);
+});
+
+test('a FlameLens killed mid-capture (no leave) does not leave the inspector it opened open: the watchdog closes it once no attacher is left', () => {
+  const t = target();
+  t.alive.add(101).add(102);
+  assert.equal(t.join('a', true, 101), 1);
+  assert.equal(t.join('b', false, 102), 2);
+  assert.equal(t.watchdogs(), 1, 'one watchdog while FlameLens holds an inspector it opened');
+  t.tickWatchdogs();
+  assert.equal(t.closed(), 0, 'both attachers run');
+  t.alive.delete(101);
+  t.tickWatchdogs();
+  assert.equal(t.closed(), 0, 'b still runs: it stays open for b');
+  t.alive.delete(102);
+  t.tickWatchdogs();
+  assert.equal(t.closed(), 1, 'both are gone (SIGKILL): closed');
+  assert.equal(t.watchdogs(), 0);
+  t.tickWatchdogs();
+  assert.equal(t.closed(), 1);
+});
+
+test('the watchdog is only for an inspector FlameLens opened, gives way to a normal leave, and never closes for an attacher the target cannot see', () => {
+  const t = target();
+  // Found open (--inspect): no watchdog, nothing closed even when the attacher dies.
+  t.alive.add(201);
+  t.join('visitor', false, 201);
+  assert.equal(t.watchdogs(), 0);
+  t.alive.delete(201);
+  t.leave('visitor', false);
+  t.runTimers();
+  assert.equal(t.closed(), 0);
+  // Opened, then left normally: the delayed close replaces the watchdog (which would close under our session).
+  const u = target();
+  u.join('a', true);
+  assert.equal(u.watchdogs(), 1);
+  assert.deepEqual(u.leave('a', true), { others: 0, closing: true });
+  assert.equal(u.watchdogs(), 0);
+  assert.equal(u.closed(), 0);
+  u.runTimers();
+  assert.equal(u.closed(), 1);
+  // An attacher in another PID namespace (its pid does not exist here) is kept as 0: taken as alive.
+  const v = target();
+  v.join('far', true, 999_999);
+  for (let i = 0; i < 3; i++) v.tickWatchdogs();
+  assert.equal(v.closed(), 0, 'not closed under a live session the target cannot see');
+  assert.deepEqual(v.leave('far', true), { others: 0, closing: true });
+  v.runTimers();
+  assert.equal(v.closed(), 1);
 });

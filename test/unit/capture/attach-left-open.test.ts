@@ -1,9 +1,12 @@
-// A target whose main thread is blocked in a synchronous call when it gets SIGUSR1 opens its
-// inspector only once free, after the attach gave up waiting. FlameLens must not leave that
-// inspector open (any local user could run code through it): it watches and closes it, in-process
-// for the extension host and from a detached process for the CLI, which exits with its error at once.
-// Real processes throughout: the target blocks in execSync('sleep N').
+// An inspector FlameLens opened must not stay open after it is done with the target (any local user
+// could connect and run code in it), even when the attach goes wrong:
+// - a target whose main thread is blocked in a synchronous call when it gets SIGUSR1 opens its
+//   inspector only once free, after the attach gave up waiting: FlameLens watches and closes it,
+//   in-process for the extension host, from a detached process for the CLI (which exits at once);
+// - FlameLens killed mid-capture (SIGKILL: no leave) — a watchdog left in the target closes it.
+// Real processes throughout: targets block in execSync('sleep N'); the CLI is a real bundle.
 import { after, describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { attach } from '../../../src/capture/attach';
 import { AttachError } from '../../../src/capture/attach-errors';
@@ -65,6 +68,28 @@ describe('an inspector opened after attach gave up', () => {
     await target.waitFor(/Debugger listening on/, 15_000);
     await target.waitFor(/Debugger ending on/, 10_000);
     assert.ok(await inspectorGoneWithin(target.pid, 5000), 'the late inspector was closed by the detached watcher');
+    assert.ok(isRunning(target.child));
+  });
+});
+
+describe('FlameLens killed while attached', () => {
+  it('the inspector it opened is closed by the watchdog it left in the target; the target runs on', async () => {
+    const { cli } = await buildBundles();
+    const target = await startTarget(`console.log('ready'); setInterval(() => { let s = 0; for (let i = 0; i < 1e5; i++) s += i; }, 10);`, { nodeArgs: ['--inspect-port=0'], name: 'killed-attacher' });
+    await target.waitFor(/ready/);
+    const attacher = spawn(process.execPath, [cli, 'attach', String(target.pid), '--out', scratchDir('killed-attacher-out')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    await new Promise<void>((resolve, reject) => {
+      attacher.stderr!.setEncoding('utf8').on('data', (t: string) => {
+        err += t;
+        if (/recording CPU profile of pid/.test(err)) resolve();
+      });
+      attacher.once('exit', () => reject(new Error(`the CLI exited before recording:\n${err}`)));
+    });
+    assert.ok(await findInspector(target.pid), 'recording through the inspector FlameLens opened');
+    attacher.kill('SIGKILL');
+    // The watchdog looks every second; the session's socket closes with the process.
+    assert.ok(await inspectorGoneWithin(target.pid, 6000), 'the inspector was closed after its attacher died');
     assert.ok(isRunning(target.child));
   });
 });
