@@ -112,6 +112,8 @@ export function svgDocument(svg: SVGSVGElement, view: ExportView, text: SvgText)
     const width = Number(rect?.getAttribute('width') ?? 0);
     const height = Number(rect?.getAttribute('height') ?? 0);
     target.querySelector('foreignObject')?.remove();
+    // d3-flame-graph writes the raw name into an attribute too: escaped like the label.
+    if (target.hasAttribute('name')) target.setAttribute('name', escapeControlText(datum.name));
     // d3-flame-graph's own title ("N samples", whatever the unit) gives way to ours.
     for (const child of [...target.children]) if (child.tagName.toLowerCase() === 'title') child.remove();
     const tip = document.createElementNS(svgNs, 'title');
@@ -122,7 +124,9 @@ export function svgDocument(svg: SVGSVGElement, view: ExportView, text: SvgText)
       const label = document.createElementNS(svgNs, 'text');
       label.setAttribute('x', '4');
       label.setAttribute('y', String(Math.round(height * 0.72)));
-      label.textContent = datum.name.length > room ? `${datum.name.slice(0, room - 1)}…` : datum.name;
+      // Untrusted text: bidi overrides and control characters shown as escapes, as in the tooltip and terminal.
+      const name = escapeControlText(datum.name);
+      label.textContent = name.length > room ? `${name.slice(0, room - 1)}…` : name;
       target.append(label);
     }
   });

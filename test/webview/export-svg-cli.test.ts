@@ -109,7 +109,7 @@ describe('flamelens export --format svg (real CLI, Chromium)', () => {
     }
   });
 
-  it('characters XML cannot hold (control characters, lone surrogates) in a name become U+FFFD', () => {
+  it('characters XML cannot hold (control characters, lone surrogates) in a name are shown as escapes', () => {
     const json = JSON.parse(readFileSync(fixture('small-marked-1000us.cpuprofile'), 'utf8')) as { nodes: { callFrame: { functionName: string } }[] };
     // marked's entry function: 80 % of the profile, always drawn.
     const named = json.nodes.find((n) => n.callFrame.functionName === 'start')!;
@@ -120,7 +120,21 @@ describe('flamelens export --format svg (real CLI, Chromium)', () => {
     assert.equal(run.status, 0, run.stderr);
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(run.stdout, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])/);
-    assert.ok(run.stdout.includes('odd\ufffd\ufffd\ufffdname'), 'the name is kept, its unusable characters replaced');
+    assert.ok(run.stdout.includes('odd\\x01\\x1f\\ud800name'), 'the name is kept, its unusable characters shown escaped (label, title, attribute)');
+  });
+
+  it('bidi overrides and C1 controls in a name are shown escaped in the drawn labels of a file, not written raw', () => {
+    const json = JSON.parse(readFileSync(fixture('small-marked-1000us.cpuprofile'), 'utf8')) as { nodes: { callFrame: { functionName: string } }[] };
+    const named = json.nodes.find((n) => n.callFrame.functionName === 'start')!;
+    named.callFrame.functionName = 'st\u202eart\u2066x\u009b';
+    const input = path.join(dir, 'bidi.cpuprofile');
+    writeFileSync(input, JSON.stringify(json));
+    const out = path.join(dir, 'bidi.svg');
+    const run = spawnSync(process.execPath, [cli, 'export', input, '--format', 'svg', '-o', out], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const svg = readFileSync(out, 'utf8');
+    assert.doesNotMatch(svg, /[\u202a-\u202e\u2066-\u2069\u0080-\u009f]/, 'no raw bidi or C1 character anywhere');
+    assert.match(svg, /<text[^>]*>st\\u202eart/, 'the label shows the escape');
   });
 
   it('-o - writes the SVG to stdout', () => {
