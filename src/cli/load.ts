@@ -69,7 +69,7 @@ Server and load source:
 Gates:
   --threshold EXPR      k6-style: p50|p90|p95|p99|p999|max|mean <|<=|>|>= TIME (ms, s, us; bare
                         is ms), errors<PCT% (errors, timeouts and non-2xx of all requests), rps>N
-                        (repeatable); a broken one exits 1
+                        (answered requests per second; repeatable); a broken one exits 1
   --baseline RUN.json   a previous run (load-run.json or --json): latency and throughput deltas and
                         the functions whose self time per request grew
   --fail-above PCT      with --baseline: exit 1 when p95 or p99 grew, or req/s dropped, by more

@@ -290,7 +290,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
   // What has a latency: FlameLens's own histogram count; an external tool's answered requests.
   const timed = ext ? (measured ? measured.requests.total - measured.requests.errors : 0) : all.totalCount;
   const thresholds = measured
-    ? evaluateThresholds(inputs.thresholds, { latency: measured.latency, errorPercent: errPct ?? 0, rps: measured.throughput.rps, requests: measured.requests.total, timed })
+    ? evaluateThresholds(inputs.thresholds, { latency: measured.latency, errorPercent: errPct ?? 0, rps: measured.throughput.rps, requests: measured.requests.total, timed, answered: measured.requests.ok + measured.requests.non2xx })
     : inputs.thresholds.map((t) => ({ ...notMeasuredVerdict(t) }));
   all.destroy();
   return {

@@ -36,6 +36,8 @@ export interface ThresholdInputs {
   /** Requests made (answered or failed), and how many of them have a latency (answered, or timed out). */
   requests: number;
   timed: number;
+  /** Requests that got a response (2xx or not): what `rps` gates count. Default: all requests. */
+  answered?: number;
 }
 
 const latencyNames: Record<string, LatencyMetric> = {
@@ -96,8 +98,13 @@ export function evaluateThresholds(thresholds: readonly Threshold[], inputs: Thr
     const unit = unitOf(t);
     if (inputs.requests === 0) return { expr: t.expr, ok: false, actual: 0, unit, note: 'nothing measured: no request was made' };
     const latency = t.metric !== 'errors' && t.metric !== 'rps';
+    const answered = inputs.answered ?? inputs.requests;
+    // Timed-out requests carry the timeout as their latency, and failed ones count as requests:
+    // neither may make a latency or throughput gate pass when the server answered nothing.
+    if (t.metric !== 'errors' && answered === 0) return { expr: t.expr, ok: false, actual: 0, unit, note: 'nothing answered: every request failed (errors or timeouts)' };
     if (latency && inputs.timed === 0) return { expr: t.expr, ok: false, actual: 0, unit, note: 'no latency measured: every request failed before an answer' };
-    const actual = t.metric === 'errors' ? inputs.errorPercent : t.metric === 'rps' ? inputs.rps : inputs.latency[t.metric];
+    // rps gates answered requests per second: failures (a reset server fails fast) are not throughput.
+    const actual = t.metric === 'errors' ? inputs.errorPercent : t.metric === 'rps' ? (inputs.rps * answered) / inputs.requests : inputs.latency[t.metric];
     const value = Number.isFinite(actual) ? actual : 0;
     return { expr: t.expr, ok: compare(value, t.op, t.limit), actual: Math.round(value * 1000) / 1000, unit };
   });

@@ -56,6 +56,24 @@ test('thresholds: a gate never passes on nothing — no request breaks every one
   ]);
 });
 
+test('thresholds: a server that answered nothing breaks latency and rps gates (timeouts carry the timeout as latency, failures count as requests); rps gates count answered requests', () => {
+  // Every request timed out at 2 s: p99 reads 2000 ms, which would pass p99<3s.
+  const timedOut = { p50: 2000, p90: 2000, p95: 2000, p99: 2000, p999: 2000, max: 2000, mean: 2000 };
+  const gates = ['p99<3s', 'rps>1', 'errors<50%'].map(parseThreshold);
+  const hung = evaluateThresholds(gates, { latency: timedOut, errorPercent: 100, rps: 4.8, requests: 10, timed: 10, answered: 0 });
+  assert.deepEqual(hung.map((v) => [v.ok, v.note]), [
+    [false, 'nothing answered: every request failed (errors or timeouts)'],
+    [false, 'nothing answered: every request failed (errors or timeouts)'],
+    [false, undefined],
+  ]);
+  // Half answered: rps>100 at 180 req/s made is 90 answered per second.
+  const half = evaluateThresholds(['rps>100', 'rps>80'].map(parseThreshold), { latency: timedOut, errorPercent: 50, rps: 180, requests: 1800, timed: 1800, answered: 900 });
+  assert.deepEqual(half.map((v) => [v.ok, v.actual]), [
+    [false, 90],
+    [true, 90],
+  ]);
+});
+
 test('stages: DURATION:CONNECTIONS in order; bad ones are usage errors', () => {
   assert.deepEqual(parseStage('30s:50'), { durationMs: 30_000, connections: 50 });
   assert.deepEqual(parseStage('500ms:2'), { durationMs: 500, connections: 2 });
