@@ -84,13 +84,27 @@ async function openServer(opts: LoadSessionOptions, events: LoadSessionEvents): 
  * one is ended first); a server that exits during the load, or a cancel, ends the run early with
  * `measurement.cutShort` saying why.
  */
+/** The URLs with one per scheme and host:port. */
+function distinctOrigins(urls: readonly (string | URL)[]): URL[] {
+  const seen = new Map<string, URL>();
+  for (const u of urls) {
+    const url = typeof u === 'string' ? new URL(u) : u;
+    const key = `${url.protocol}//${url.host}`;
+    if (!seen.has(key)) seen.set(key, url);
+  }
+  return [...seen.values()];
+}
+
 export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessionEvents = {}): Promise<LoadSessionResult> {
   const signal = opts.signal;
-  // Before a server is started on it, the port must be free: else the load measures whatever holds it.
-  if (opts.capture && opts.readyUrl && (await portTaken(opts.readyUrl))) {
-    throw new CaptureError(
-      `something already accepts connections on ${opts.readyUrl.host}, before the server was started: another process holds that port, and the load would measure it instead. Stop it, point the URL at the port your server listens on, or attach to the server that runs there instead`,
-    );
+  // Before a server is started, the ports of every URL loaded must be free: else the load measures whatever holds one.
+  if (opts.capture && opts.readyUrl) {
+    for (const url of distinctOrigins([opts.readyUrl, ...opts.spec.urls, ...(opts.warmupUrls ?? [])])) {
+      if (!(await portTaken(url))) continue;
+      throw new CaptureError(
+        `something already accepts connections on ${url.host}, before the server was started: another process holds that port, and the load would measure it instead. Stop it, point the URL at the port your server listens on, or attach to the server that runs there instead`,
+      );
+    }
   }
   // A wrong --attach PID fails (or is named) before readiness and warm-up spend any time on it.
   // A PID that does not serve the URL is also a problem of the run: its profile holds none of the load.

@@ -93,6 +93,23 @@ test('session: a port another process already holds is refused before the server
       (e: unknown) => e instanceof CaptureError && new RegExp(`already accepts connections on 127\\.0\\.0\\.1:${port}.*another process holds that port`).test(e.message),
     );
     assert.ok(!fs.existsSync(path.join(dir, 'started')), 'the server was never started');
+    // Held by another process on a second --url (or a --warmup-url): refused as well.
+    const free = await freePort();
+    for (const extra of [{ spec: [`http://127.0.0.1:${free}/`, `http://127.0.0.1:${port}/b`] }, { spec: [`http://127.0.0.1:${free}/`], warmup: [`http://127.0.0.1:${port}/w`] }]) {
+      await assert.rejects(
+        runLoadSession({
+          capture: { command: [process.execPath, 'server.js'], cwd: dir, outDir: path.join(dir, 'out'), cpu: true, agentPath: agent, waitForOthersMs: 2000 },
+          readyUrl: new URL(`http://127.0.0.1:${free}/`),
+          readyTimeoutMs: 10_000,
+          spec: { urls: extra.spec, method: 'GET', headers: {}, pipelining: 1 },
+          ...(extra.warmup ? { warmupUrls: extra.warmup } : {}),
+          warmupMs: 0,
+          stages: [{ durationMs: 1000, connections: 1 }],
+        }),
+        (e: unknown) => e instanceof CaptureError && new RegExp(`already accepts connections on 127\\.0\\.0\\.1:${port}`).test(e.message),
+      );
+    }
+    assert.ok(!fs.existsSync(path.join(dir, 'started')), 'the server was never started');
   } finally {
     await new Promise((r) => other.close(r));
   }
