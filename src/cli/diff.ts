@@ -61,7 +61,7 @@ function busyTotal(p: Profile): number {
  * --fail-above) a base with no busy time to take a percentage of, are input errors (exit 2),
  * never a pass. The importer already refuses such values; this keeps the CI gate closed even so.
  */
-function checkGateInputs(base: Profile, next: Profile, baseBusy: number, functions: readonly FunctionDelta[], baseFile: string, newFile: string, failAbove: number | undefined): void {
+function checkGateInputs(base: Profile, next: Profile, baseBusy: number, functions: readonly FunctionDelta[], baseFile: string, newFile: string, failAbove: number | undefined, normalize: boolean): void {
   const totals: [string, number][] = [
     [`${baseFile}: total`, base.totalValue[0] ?? 0],
     [`${baseFile}: busy total`, baseBusy],
@@ -74,6 +74,15 @@ function checkGateInputs(base: Profile, next: Profile, baseBusy: number, functio
   if (broken) throw new InputError(`the change of ${broken.frame.functionName} is ${broken.selfDelta}, not a number; a profile is corrupt and cannot be compared.`);
   if (failAbove !== undefined && !(baseBusy > 0)) {
     throw new InputError(`--fail-above needs a base profile with busy time, but ${baseFile} has none (total ${base.totalValue[0] ?? 0}, all of it idle or empty), so no change can be measured as a percentage of it.`);
+  }
+  // Fails closed: an empty NEW profile (a capture that recorded nothing) would "improve" everything,
+  // and under --normalize scale the base to nothing, so no function could ever grow.
+  const nextBusy = busyTotal(next);
+  if (normalize && !((next.totalValue[0] ?? 0) > 0)) {
+    throw new InputError(`--normalize scales the base to the new profile's total, but ${newFile} is empty (total ${next.totalValue[0] ?? 0}); record it again, or compare without --normalize.`);
+  }
+  if (failAbove !== undefined && !(nextBusy > 0)) {
+    throw new InputError(`--fail-above needs a new profile with busy time, but ${newFile} has none (total ${next.totalValue[0] ?? 0}, all of it idle or empty): it recorded nothing to judge, so the gate cannot pass.`);
   }
 }
 
@@ -113,7 +122,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     throw e;
   }
   const baseBusy = busyTotal(base);
-  checkGateInputs(base, next, baseBusy, functions, baseFile, newFile, failAbove);
+  checkGateInputs(base, next, baseBusy, functions, baseFile, newFile, failAbove, options.normalize);
   // Shares of the base as compared: with --normalize the deltas are against the scaled base, so is the share.
   const comparedBusy = baseBusy * baseScale(base, next, options);
   const pctOf = (v: number) => (comparedBusy > 0 ? (v / comparedBusy) * 100 : 0);

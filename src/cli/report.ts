@@ -71,14 +71,24 @@ export async function reportCommand(argv: string[]): Promise<number> {
   };
   const givenHtml = args.values.get('html');
   const html = givenHtml === undefined ? undefined : fileTarget(givenHtml, defaultExportFileName(path.basename(file), 'html'));
-  if (/\.heapsnapshot(?:\.gz)?$/i.test(file)) return reportSnapshot(file, args, top);
+  // (With --html the profile path goes first: it tells a snapshot from its first member, and refuses it.)
+  if (/\.heapsnapshot(?:\.gz)?$/i.test(file) && html === undefined) {
+    // A profile saved under a snapshot's name is reported as the profile it is (told by content).
+    const code = await reportSnapshot(file, args, top);
+    if (code !== 'profile') return code;
+  }
   if (html !== undefined) refuseInputAsOutput(html, [file], '--html');
   const profile = await loadProfileFile(file, profileLoadOptions(args)).catch((error: unknown) => {
     // A snapshot under another name is told apart by its contents.
     if (error instanceof InputError && error.message.endsWith(heapSnapshotMessage)) return undefined;
     throw error;
   });
-  if (!profile) return reportSnapshot(file, args, top);
+  if (!profile) {
+    if (html !== undefined) throw new UsageError('--html draws the flame graph of a CPU or heap profile; a heap snapshot has no stacks to draw (open it in VS Code with FlameLens for its table)');
+    const code = await reportSnapshot(file, args, top);
+    if (code === 'profile') throw new InputError(`${file} could not be read as a profile or as a heap snapshot`);
+    return code;
+  }
   const h = hotspots(profile, { top, cwd: process.cwd(), view });
   if (args.flags.has('json')) {
     const json: ReportJson = { file, ...h };
@@ -93,15 +103,18 @@ export async function reportCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `report X.heapsnapshot`: what `attach --snapshot` prints of the snapshot it takes. */
-async function reportSnapshot(file: string, args: ParsedArgs, top: number): Promise<number> {
-  if (args.values.has('html')) throw new UsageError('--html draws the flame graph of a CPU or heap profile; a heap snapshot has no stacks to draw (open it in VS Code with FlameLens for its table)');
+/**
+ * `report X.heapsnapshot`: what `attach --snapshot` prints of the snapshot it takes; 'profile' when
+ * the file is a CPU or sampling heap profile instead (nothing printed: the caller reports it).
+ */
+async function reportSnapshot(file: string, args: ParsedArgs, top: number): Promise<number | 'profile'> {
   const maxSize = profileLoadOptions(args).maxSize;
   let summary;
   try {
     // A big snapshot takes long (460 MB: about a minute): say on stderr what is being read, parsed, computed.
     summary = await summarizeSnapshotFile(file, { raiseHint: cliRaiseHint, onProgress: info, ...(maxSize !== undefined ? { maxSize } : {}) });
   } catch (error) {
+    if (error instanceof SnapshotError && error.profileKind !== undefined) return 'profile';
     if (error instanceof SnapshotError) {
       process.stderr.write(`flamelens report: ${escapeControlText(error.message)}\n`);
       return 2;

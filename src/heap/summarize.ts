@@ -41,9 +41,12 @@ export type InProcessSummarizer = (file: string, inflated: Uint8Array | undefine
 export const cancelledMessage = 'cancelled';
 
 export class SnapshotError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Set when the file is a CPU or sampling heap profile under a snapshot's name: callers may read it as one. */
+  readonly profileKind: 'cpu' | 'heap' | undefined;
+  constructor(message: string, options?: { cause?: unknown; profileKind?: 'cpu' | 'heap' }) {
     super(message, options);
     this.name = 'SnapshotError';
+    this.profileKind = options?.profileKind;
   }
 }
 
@@ -59,7 +62,10 @@ export async function summarizeSnapshotFile(file: string, options: SummarizeOpti
   }
   // What the file is, when it is plainly not a snapshot: said before the parser's generic error.
   const wrong = notASnapshot(file, inflated);
-  if (wrong !== undefined) throw new SnapshotError(`${file} ${wrong}`);
+  if (wrong !== undefined) {
+    const profileKind = /^is a CPU profile/.test(wrong) ? 'cpu' : /^is a sampling heap profile/.test(wrong) ? 'heap' : undefined;
+    throw new SnapshotError(`${file} ${wrong}`, profileKind ? { profileKind } : {});
+  }
   if (options.inProcess) return options.inProcess(file, inflated, options);
   return summarizeInWorker(file, inflated, options);
 }
@@ -90,7 +96,8 @@ export function notASnapshot(file: string, inflated: Uint8Array | undefined): st
   // A snapshot's first member is "snapshot"; profiles start with theirs.
   const first = /^\{\s*"([^"]*)"/.exec(start)?.[1];
   if (first === 'nodes' || first === 'head' || first === 'typeId') {
-    return `is a ${first === 'head' ? 'sampling heap' : 'CPU'} profile, not a heap snapshot: read it with \`flamelens report\` (snapshot-diff compares two .heapsnapshot files)`;
+    // Worded for every caller: the CLI's report reads such a file as the profile it is, by content.
+    return `is a ${first === 'head' ? 'sampling heap' : 'CPU'} profile, not a heap snapshot: open it as a profile (\`flamelens report\` reads it whatever its name, and so does FlameLens: Open Profile…; \`flamelens diff\` compares two profiles)`;
   }
   if (!start.startsWith('{')) return 'is not a heap snapshot (a .heapsnapshot file is JSON starting with {"snapshot": …)';
   if (first === 'snapshot' && !tail.trimEnd().endsWith('}')) return 'is cut off: the snapshot was not written to its end (the process may have ended, or the disk filled, while it was being taken)';

@@ -2,7 +2,7 @@
 // file name): a top-level `nodes` array is a CPU profile (DevTools or v8-profiler-next), a
 // `head` object is a sampling heap profile. Everything else becomes a ProfileError with a
 // message that says what was wrong. Gzip is handled by gunzip.ts (kept apart: it needs zlib).
-import { FloatList, IntList, JsonScanner, NeedsWholeInput, keyBytes, type WindowedInput } from './scan';
+import { FloatList, IntList, JsonScanner, NeedsWholeInput, describeByte, keyBytes, type WindowedInput } from './scan';
 import { RawCpuNodes, buildCpuProfile, scanCpuNodes, scanNumberArray } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile, scanHeapHead, scanHeapSamples } from './parse-heapprofile';
 import { isPprofKey, parsePprof, sniffPprof, type PprofParseOptions } from './parse-pprof';
@@ -15,6 +15,8 @@ import { ProfileError } from './types';
 export interface ParseOptions extends PprofParseOptions {
   /** Used only to word error messages. */
   fileName?: string;
+  /** The bytes were inflated from a gzip file (words error messages only). */
+  inflated?: boolean;
   /** Tests and benches: overrides objectPathMaxBytes (-1: always the byte scanner). */
   objectPathMaxBytes?: number;
 }
@@ -158,7 +160,7 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
     if (first === 0 && bytes.subarray(0, 64).every((b) => b === 0)) {
       throw new ProfileError('invalid-json', 'The file starts with zero bytes, not a profile: it was probably never written (a crash or a full disk while saving). Capture the profile again.');
     }
-    sc.fail("a JSON object ('{')");
+    throw new ProfileError('unknown-format', `${options.inflated ? 'This gzip file holds no profile FlameLens reads' : 'This file is not a profile FlameLens reads'}: those are JSON (.cpuprofile, .heapprofile, v8-profiler-next dumps) or pprof (profile.proto), and ${options.inflated ? 'what it inflates to' : 'this one'} starts with ${describeByte(first)} at byte ${sc.pos}, which begins neither. Check that the right file was chosen, or capture or download it again.`);
   }
 
   // Small files: JSON.parse is faster cold (see parse-object.ts); it hands unusual input back here.

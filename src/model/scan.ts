@@ -455,7 +455,7 @@ export class JsonScanner {
   }
 }
 
-function describeByte(c: number): string {
+export function describeByte(c: number): string {
   if (c >= 0x21 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
   return `byte 0x${c.toString(16).padStart(2, '0')}`;
 }

@@ -16,8 +16,9 @@ export interface ParseFileOptions extends ParseOptions, ReadInputOptions {
 /** Reads and parses the profile at `file`. Throws ProfileError for bad input, fs errors (ENOENT…) as they are. */
 export async function parseFile(file: string, options: ParseFileOptions = {}): Promise<Profile> {
   // A gzip file whose start cannot be a profile is refused from its first few KB, not inflated whole.
-  const inflated = await inflateOrCheck(file, { ...options, checkHead: (head) => refuseNonProfileStart(head, options) });
-  if (inflated !== undefined) return parseProfile(inflated, options);
+  const inflatedOptions = { ...options, inflated: true };
+  const inflated = await inflateOrCheck(file, { ...options, checkHead: (head) => refuseNonProfileStart(head, inflatedOptions) });
+  if (inflated !== undefined) return parseProfile(inflated, inflatedOptions);
   return parsePlainFile(file, options);
 }
 

@@ -158,3 +158,21 @@ test('diff --json: a base with no busy time gives no share (null), as the text l
   assert.ok(f && f.delta > 0, JSON.stringify(json.functions));
   assert.equal(f.percentOfBase, null);
 });
+
+test('diff fails closed on an empty NEW profile: --fail-above and --normalize refuse it (exit 2) instead of passing', () => {
+  const dir = scratchDir('diff-empty-new');
+  fs.writeFileSync(path.join(dir, 'base.cpuprofile'), profile(10, 5, 1000));
+  fs.writeFileSync(path.join(dir, 'empty.cpuprofile'), profile(0, 0, 1000));
+  // Before: --normalize scaled the base by 0 and --fail-above 0 passed (exit 0, "OK: no function grew").
+  const norm = flamelens(['diff', 'base.cpuprofile', 'empty.cpuprofile', '--normalize', '--fail-above', '0', '--no-source-maps'], dir);
+  assert.equal(norm.status, 2, norm.stdout + norm.stderr);
+  assert.match(norm.stderr, /empty\.cpuprofile is empty/);
+  assert.doesNotMatch(norm.stdout, /OK:/);
+  const gate = flamelens(['diff', 'base.cpuprofile', 'empty.cpuprofile', '--fail-above', '5', '--no-source-maps'], dir);
+  assert.equal(gate.status, 2, gate.stdout + gate.stderr);
+  assert.match(gate.stderr, /needs a new profile with busy time, but empty\.cpuprofile has none/);
+  // Without a gate or normalizing, the comparison is still shown: everything went away.
+  const plain = flamelens(['diff', 'base.cpuprofile', 'empty.cpuprofile', '--no-source-maps'], dir);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /Improvements by function[^\n]*\n[^\n]*\n[^\n]*\bf\b/);
+});

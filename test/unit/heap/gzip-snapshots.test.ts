@@ -105,7 +105,7 @@ v8.writeHeapSnapshot('after.heapsnapshot');
     fs.writeFileSync(path.join(dir, 'cut.heapsnapshot'), whole.subarray(0, whole.length >> 1));
     const cases: [string, RegExp][] = [
       ['empty.heapsnapshot', /empty\.heapsnapshot is empty: no snapshot was written into it/],
-      ['cpu.heapsnapshot', /cpu\.heapsnapshot is a CPU profile, not a heap snapshot: read it with `flamelens report`/],
+      ['cpu.heapsnapshot', /cpu\.heapsnapshot is a CPU profile, not a heap snapshot: open it as a profile \(`flamelens report` reads it whatever its name/],
       ['sampled.heapsnapshot', /sampled\.heapsnapshot is a sampling heap profile, not a heap snapshot/],
       ['cut.heapsnapshot', /cut\.heapsnapshot is cut off: the snapshot was not written to its end/],
     ];
@@ -114,6 +114,27 @@ v8.writeHeapSnapshot('after.heapsnapshot');
       assert.equal(r.status, 2, `${file}: ${r.stderr}`);
       assert.match(r.stderr, message, file);
     }
+  });
+
+  it('report on a profile saved under a snapshot\'s name (plain or gzip) reports it as the profile it is, --html too', () => {
+    const fixtures = path.resolve(__dirname, '../../fixtures');
+    fs.copyFileSync(path.join(fixtures, 'small-marked-1000us.cpuprofile'), path.join(dir, 'cpu2.heapsnapshot'));
+    fs.writeFileSync(path.join(dir, 'cpu2.heapsnapshot.gz'), gzipSync(fs.readFileSync(path.join(fixtures, 'small-marked-1000us.cpuprofile'))));
+    fs.copyFileSync(path.join(fixtures, 'heap-webpack-16k.heapprofile'), path.join(dir, 'sampled2.heapsnapshot'));
+    // Before: exit 2, "read it with `flamelens report`", which was the command that refused it.
+    for (const [file, kind] of [['cpu2.heapsnapshot', 'CPU profile'], ['cpu2.heapsnapshot.gz', 'CPU profile'], ['sampled2.heapsnapshot', 'heap profile']] as const) {
+      const r = flamelens(dir, ['report', file, '--no-source-maps']);
+      assert.equal(r.status, 0, `${file}: ${r.stderr}`);
+      assert.ok(r.stdout.startsWith(`${file} (${kind})\n`), r.stdout.slice(0, 200));
+      assert.match(r.stdout, /Top functions by self/);
+    }
+    const html = flamelens(dir, ['report', 'cpu2.heapsnapshot.gz', '--html', 'cpu2.html', '--no-source-maps']);
+    assert.equal(html.status, 0, html.stderr);
+    assert.ok(fs.statSync(path.join(dir, 'cpu2.html')).size > 1000);
+    // A real snapshot with --html is still refused, before it is parsed.
+    const refused = flamelens(dir, ['report', 'after.heapsnapshot', '--html', 'y.html']);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /a heap snapshot has no stacks to draw/);
   });
 
   it('snapshot-diff on a snapshot too large for the parser says so, not that the file is unreadable', () => {

@@ -103,17 +103,21 @@ describe('parseProfile: corrupted input', () => {
     expectCode('  \n\t ', 'empty');
   });
 
-  it('not JSON at all → invalid-json', () => {
-    expectCode('hello world', 'invalid-json');
-    expectCode('<html><body>502</body></html>', 'invalid-json');
+  it('JSON gone wrong → invalid-json', () => {
     expectCode('{"samples": [1, 2,, 3]}', 'invalid-json', /byte 18/);
     expectCode('{"nodes": []} trailing', 'invalid-json');
     expectCode('{"nodes" [] }', 'invalid-json');
     expectCode('{"a": tru}', 'invalid-json');
     expectCode('{"a": "bad \\x escape"}', 'unknown-format'); // skipped strings are scanned, not decoded
     expectCode(`{"nodes":[{"id":1,"callFrame":{"functionName":"bad \\x","url":""}}]}`, 'invalid-json', /escape/);
+  });
+
+  it('no JSON or pprof start at all (text, HTML, binary junk) → unknown-format, naming the byte', () => {
+    expectCode('hello world', 'unknown-format', /starts with 'h' at byte 0, which begins neither/);
+    expectCode('  <html><body>502</body></html>', 'unknown-format', /starts with '<' at byte 2/);
     const err = errorOf(Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00]));
-    assert.equal(err.code, 'invalid-json');
+    assert.equal(err.code, 'unknown-format');
+    assert.match(err.message, /starts with byte 0xde at byte 0/);
   });
 
   it('JSON that is something else → unknown-format', () => {
