@@ -37,6 +37,7 @@ import {
 } from './worker-relay';
 import { MetricsSampler, metricsEnv, metricsFileName } from './server-metrics';
 import { preloadIntoWorkersWithOwnEnv } from './worker-env';
+import { watchChildrenWithoutAgent } from './child-env';
 import { cpuProfileWithout, heapProfileWithout } from './agent-frames';
 import { callFramesOf, embeddedMapsKey, inMemorySourceMaps } from './agent-source-maps';
 import { pathToFileURL } from 'node:url';
@@ -163,6 +164,7 @@ class Recorder {
       state: 'recording',
       files: [],
       errors: [],
+      unprofiledChildren,
     };
     this.sidecarPath = path.join(config.dir, sidecarFileName(this.baseName));
     this.relay = new WorkerRelay(this.session, (message) => this.sidecar.errors.push(message));
@@ -355,6 +357,11 @@ class Recorder {
     if (this.durationTimer) clearTimeout(this.durationTimer);
   }
 
+  /** A child started without the agent: said in the sidecar now, so a thread killed later still tells. */
+  noteUnprofiledChild(): void {
+    if (!this.stopped) this.writeSidecar();
+  }
+
   private writeSidecar(): void {
     try {
       writeAtomic(this.sidecarPath, JSON.stringify(this.sidecar, null, 2));
@@ -388,6 +395,9 @@ function claimBaseName(dir: string): string {
   return threadBaseName(process.pid, threadId);
 }
 
+/** This thread's children started without the agent (the sidecar shares the array). */
+const unprofiledChildren: string[] = [];
+
 /** The agent's own file as a profile names it (a path for CommonJS; as a URL, to be safe). */
 const agentUrls = new Set([__filename, pathToFileURL(__filename).href]);
 
@@ -420,6 +430,10 @@ function main(): void {
     if (thread.recorder) thread.recorder.requestStop(reason);
     else thread.stopBeforeStart ??= reason;
   };
+  watchChildrenWithoutAgent(__filename, (commandLine) => {
+    unprofiledChildren.push(commandLine);
+    thread.recorder?.noteUnprofiledChild();
+  });
   const begin = (): void => {
     const registration = registerWithParent();
     if (!registration.record) return;

@@ -506,6 +506,9 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
     }
     else if (s.state === 'failed') problems.push(`${label} could not save its profile: ${s.errors.join('; ') || 'unknown error'}`);
     else if (s.errors.length > 0) problems.push(`${label}: ${s.errors.join('; ')}`);
+    for (const child of s.unprofiledChildren ?? []) {
+      problems.push(`${label} started \`${child}\` with an environment whose NODE_OPTIONS lacks FlameLens's agent, so that process was not profiled: pass the parent's environment on (env: { ...process.env, … })`);
+    }
   }
   // `npm run x` where only npm itself recorded: the program it ran never loaded the agent.
   const mains = threads.filter((s) => s.isMainThread);

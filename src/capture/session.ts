@@ -96,6 +96,8 @@ export interface AgentSidecar {
   files: SidecarFile[];
   /** The agent's own errors, swallowed here so the program never sees them. */
   errors: string[];
+  /** Node.js children this thread started with an env that drops the agent from NODE_OPTIONS (see child-env.ts). */
+  unprofiledChildren?: string[];
 }
 
 /**
