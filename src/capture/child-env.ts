@@ -5,6 +5,7 @@
 // the child's command line is only remembered, and the launcher names it in its summary.
 import childProcess from 'node:child_process';
 import path from 'node:path';
+import { syncBuiltinESMExports } from 'node:module';
 
 const patchedKey = Symbol.for('flamelens.agent.childPatched');
 /** Most command lines remembered per thread: the note names a few, not a fork bomb's thousands. */
@@ -62,6 +63,8 @@ export function watchChildrenWithoutAgent(agentFile: string, found: (commandLine
     Object.defineProperty(wrapped, 'name', { value: name });
     exports[name] = wrapped;
   }
+  // `import { execSync } from 'node:child_process'` sees them too.
+  syncBuiltinESMExports();
 }
 
 /** Whether NODE_OPTIONS in `env` (an object, or Node's "K=V" pairs) still loads the agent. */

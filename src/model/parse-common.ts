@@ -196,3 +196,14 @@ function hashId(id: number): number {
 function duplicate(what: string, id: number): never {
   throw new ProfileError('invalid-structure', `Not a valid profile: two ${what} have the id ${id}; node ids must be unique.`);
 }
+
+/**
+ * The note for samples recorded before an earlier one (negative timeDeltas). V8 writes a few now
+ * and then, and they cost nothing on a clock that never runs backwards; past 1 % of the samples
+ * (at least 10) the deltas are corrupt, and the times shown cannot be trusted.
+ */
+export function outOfOrderNote(outOfOrder: number, sampleCount: number): string | undefined {
+  if (outOfOrder < 10 || outOfOrder <= sampleCount / 100) return undefined;
+  const pct = (outOfOrder / sampleCount) * 100;
+  return `${outOfOrder} of ${sampleCount} samples (${pct < 99.95 ? pct.toFixed(1) : '100'} %) are timed before an earlier sample (negative timeDeltas): their time went to the samples around them. The profile's timing is corrupt; times here are not reliable, sample counts are.`;
+}

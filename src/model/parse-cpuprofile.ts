@@ -6,7 +6,7 @@
 //   v8-profiler-next:  lineNumber/columnNumber 1-based (0 = none), scriptId a number, per-line
 //                      ticks in callFrame.lineTicks [{line, hitCount}] (1-based), plus typeId/uid/title.
 import { FloatList, IntList, keyBytes, keyCode, type JsonScanner } from './scan';
-import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
+import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId, outOfOrderNote } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
 import { evenSampleTimes, sampleTimesOf } from './time-slice';
 import type { Profile } from './types';
@@ -348,7 +348,10 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
     }
     const deltas = top.timeDeltas;
     if (deltas !== null && deltas.length === sampleCount) {
-      endTime = attributeTime(sampleNode, deltas.data, startTime, top.endTime, selfValue);
+      const timed = attributeTime(sampleNode, deltas.data, startTime, top.endTime, selfValue);
+      endTime = timed.end;
+      const late = outOfOrderNote(timed.outOfOrder, sampleCount);
+      if (late) notes.push(late);
       sampleTimes = sampleTimesOf(deltas.data, sampleCount, startTime);
     } else {
       if (deltas !== null && deltas.length > 0) {
@@ -428,15 +431,17 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
  * charged timeDeltas[i + 1]; the last sample is charged up to endTime. V8 occasionally records a
  * sample slightly out of order (a negative delta); time is measured on a clock that never runs
  * backwards, so no node gets negative time and the total is the span from the first sample to the
- * end. Returns the end time used.
+ * end. Returns the end time used, and how many samples were timed
+ * before an earlier one.
  */
-function attributeTime(sampleNode: Int32Array, deltas: Float64Array, startTime: number, endTime: number | null, selfValue: Float64Array): number {
+function attributeTime(sampleNode: Int32Array, deltas: Float64Array, startTime: number, endTime: number | null, selfValue: Float64Array): { end: number; outOfOrder: number } {
   const count = sampleNode.length;
   const max = MAX_VALUE; // a local: the loop below runs once per sample
   checkDelta(deltas, 0);
   let ts = startTime + deltas[0]!;
   const first = ts;
   let clock = ts;
+  let outOfOrder = 0;
   for (let i = 1; i < count; i++) {
     const d = deltas[i]!;
     if (!(d >= -max && d <= max)) checkDelta(deltas, i);
@@ -444,6 +449,8 @@ function attributeTime(sampleNode: Int32Array, deltas: Float64Array, startTime: 
     if (ts > clock) {
       selfValue[sampleNode[i - 1]!]! += ts - clock;
       clock = ts;
+    } else if (ts < clock) {
+      outOfOrder++;
     }
   }
   const end = endTime !== null && endTime > clock ? endTime : clock;
@@ -451,7 +458,7 @@ function attributeTime(sampleNode: Int32Array, deltas: Float64Array, startTime: 
     throw new ProfileError('invalid-value', `Not a usable profile: the samples span ${end - first} µs (from the first sample to ${endTime !== null && endTime > clock ? '"endTime"' : 'the last sample'}), more than 285 years; the timeDeltas or "endTime" are corrupt.`);
   }
   selfValue[sampleNode[count - 1]!]! += end - clock;
-  return end;
+  return { end, outOfOrder };
 }
 
 // Times are µs on a monotonic clock; V8 writes them well below 2^53 (285 years).

@@ -83,6 +83,9 @@ export function legacyCpuToFlat(text: string): string {
   for (const key of ['uid', 'title']) if (top[key] !== undefined) flat[key] = top[key];
   const samples = top.samples;
   const timestamps = top.timestamps;
+  if (Array.isArray(samples) && Array.isArray(timestamps) && samples.length !== timestamps.length && samples.length > 0 && timestamps.length > 0) {
+    invalid(`it has ${samples.length} samples but ${timestamps.length} timestamps; there must be one timestamp per sample (the dump was cut or altered)`);
+  }
   if (Array.isArray(samples) && Array.isArray(timestamps) && samples.length === timestamps.length && samples.length > 0) {
     const times = timestamps.map(Number);
     if (!times.every(Number.isFinite)) invalid('a timestamp is not a number');

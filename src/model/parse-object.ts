@@ -14,7 +14,7 @@
 // scanner then gives the result or its precise error. One difference remains by design: JSON.parse
 // keeps the last of duplicate keys, which no profiler writes.
 import { FloatList, IntList } from './scan';
-import { NO_POSITION, RawFrameTable, rawPosition, isNodeId } from './parse-common';
+import { NO_POSITION, RawFrameTable, rawPosition, isNodeId, outOfOrderNote } from './parse-common';
 import { RawCpuNodes, addTick, buildCpuProfile, type CpuTopLevel } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile } from './parse-heapprofile';
 import { MAX_VALUE, assembleProfile, type TreeParts } from './assemble';
@@ -543,6 +543,7 @@ function preorderCpuNodes(
   let ts = start;
   let clock = 0;
   let first = 0;
+  let outOfOrder = 0;
   for (let i = 0; i < sampleCount; i++) {
     const s: unknown = samples[i];
     const d: unknown = deltas[i];
@@ -558,6 +559,8 @@ function preorderCpuNodes(
     } else if (ts > clock) {
       selfValue[prev]! += ts - clock;
       clock = ts;
+    } else if (ts < clock) {
+      outOfOrder++;
     }
     sampleTimes[i] = clock;
     prev = k;
@@ -585,5 +588,7 @@ function preorderCpuNodes(
     sampleNodes,
     sampleTimes,
   };
+  const late = outOfOrderNote(outOfOrder, sampleCount);
+  if (late) parts.notes.push(late);
   return { parts, frames: rawFrames, profilerNext };
 }

@@ -131,7 +131,7 @@ envWorkerHot();
   assert.equal(hottestCpuFunction(worker.find((p) => p.kind === 'cpu')!.path), 'envWorkerHot');
 });
 
-test('Node.js children started with an env that drops NODE_OPTIONS are named in the problems (spawn, execFileSync, execSync, a shell); children keeping it, and non-Node ones, are not', async () => {
+test('Node.js children started with an env that drops NODE_OPTIONS are named in the problems (spawn, execFileSync, execSync, a shell, an ES module importing by name); children keeping it, and non-Node ones, are not', async () => {
   const dir = scratchDir('capture-child-env');
   writeFiles(dir, {
     'main.js': `const { spawn, execFileSync, execSync, fork } = require('node:child_process');
@@ -139,6 +139,7 @@ const bare = { PATH: process.env.PATH };
 execFileSync(process.execPath, ['kid.js', 'viaExecFileSync'], { env: bare });
 execSync('node kid.js viaExecSync', { env: bare });
 execFileSync('/bin/sh', ['-c', 'node kid.js viaShell'], { env: bare });
+execFileSync(process.execPath, ['esm.mjs'], { stdio: 'inherit' });
 execFileSync('/bin/sh', ['-c', 'true'], { env: bare }); // not Node: nothing to say
 execFileSync(process.execPath, ['kid.js', 'keptEnv'], { env: { ...process.env, EXTRA: '1' } });
 const a = spawn('node', ['kid.js', 'viaSpawn'], { env: bare, stdio: 'inherit' });
@@ -147,16 +148,22 @@ a.on('exit', () => fork('kid.js', ['forked']).on('exit', () => console.log('done
     'kid.js': `${busyFunction('kidHot', 60)}
 kidHot();
 `,
+    // An ES module importing the Sync form by name.
+    'esm.mjs': `import { execSync } from 'node:child_process';
+execSync('node kid.js viaEsm', { env: { PATH: process.env.PATH } });
+`,
   });
   const r = await capture(dir, { command: ['node', 'main.js'] });
   const named = r.problems.filter((p) => /NODE_OPTIONS lacks FlameLens's agent/.test(p));
   const said = (arg: string) => named.some((p) => p.includes(`kid.js ${arg}\``));
-  for (const arg of ['viaExecFileSync', 'viaExecSync', 'viaShell', 'viaSpawn']) assert.ok(said(arg), `${arg} named; problems: ${r.problems.join(' | ')}`);
-  assert.equal(named.length, 4, named.join(' | '));
-  assert.ok(named.every((p) => p.startsWith(`process ${mainProfileOf(r, 'main.js').pid} (node main.js) started`)), named[0]);
+  for (const arg of ['viaExecFileSync', 'viaExecSync', 'viaShell', 'viaSpawn', 'viaEsm']) assert.ok(said(arg), `${arg} named; problems: ${r.problems.join(' | ')}`);
+  assert.equal(named.length, 5, named.join(' | '));
+  const mainPid = mainProfileOf(r, 'main.js').pid;
+  assert.equal(named.filter((p) => p.startsWith(`process ${mainPid} (node main.js) started`)).length, 4, named.join(' | '));
   // The children that kept it were recorded, and are not named.
   const kids = r.profiles.filter((p) => p.isMainThread && p.kind === 'cpu' && p.argv.some((x) => x.endsWith('kid.js')));
   assert.deepEqual(kids.map((p) => p.argv[p.argv.length - 1]).sort(), ['forked', 'keptEnv']);
+  assert.ok(mainProfileOf(r, 'esm.mjs'), 'the ES module was recorded');
 });
 
 test('node --max-old-space-size (flags a worker refuses when given explicitly) with workers given their own env: the program runs as without the agent, and the workers are recorded', async () => {

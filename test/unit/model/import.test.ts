@@ -231,6 +231,36 @@ describe('parseProfile: DevTools .cpuprofile fixtures', () => {
     assert.equal(deepProfile.sampleCount, 1);
     // Broken ones say what is wrong.
     assert.throws(() => parseProfile(Buffer.from(JSON.stringify({ head: { functionName: 'a', id: 1, hitCount: 0, children: [{ functionName: 'b', id: 1, hitCount: 1, children: [] }] } }))), { name: 'ProfileError', message: /node id 1 appears twice/ });
+    // A timestamp short (the samples' times no longer line up): refused, not read from hit counts.
+    for (const objectPathMaxBytes of [undefined, -1]) {
+      assert.throws(() => parseProfile(Buffer.from(JSON.stringify({ ...legacy, timestamps: timestamps.slice(1) })), objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes }), {
+        name: 'ProfileError',
+        message: new RegExp(`it has ${flat.samples.length} samples but ${flat.samples.length - 1} timestamps`),
+      });
+    }
+    // Timestamps running backwards: read (nothing is lost), with a note that the timing is corrupt.
+    const backwards = parseProfile(Buffer.from(JSON.stringify({ ...legacy, timestamps: [...timestamps].reverse() })));
+    assert.equal(backwards.sampleCount, a.sampleCount);
+    assert.ok(backwards.notes.some((n) => new RegExp(`^${flat.samples.length - 1} of ${flat.samples.length} samples \\(99\\.8 %\\) are timed before an earlier sample.*timing is corrupt`).test(n)), backwards.notes.join(' | '));
+    assert.ok(!a.notes.some((n) => /timed before/.test(n)) && !b.notes.some((n) => /timed before/.test(n)), 'the real profile gets no such note');
+  });
+
+  it('negative timeDeltas: a few (as V8 writes now and then) pass quietly; many get a note that the timing is corrupt, on both parse paths', () => {
+    const raw = JSON.parse(readFixture('small-marked-1000us.cpuprofile').toString('utf8')) as RawCpu;
+    const n = raw.timeDeltas.length;
+    // Every sample after a negative delta is timed before the one it follows (if the delta outweighs the previous step).
+    const withNegatives = (count: number) => ({ ...raw, timeDeltas: raw.timeDeltas.map((d, i) => (i > 0 && i % Math.floor(n / count) === 0 && count-- > 0 ? -Math.abs(d) - 1 : d)) });
+    for (const objectPathMaxBytes of [undefined, -1]) {
+      const options = objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes };
+      const few = parseProfile(Buffer.from(JSON.stringify(withNegatives(3))), options);
+      assert.ok(!few.notes.some((x) => /timed before/.test(x)), few.notes.join(' | '));
+      const many = parseProfile(Buffer.from(JSON.stringify(withNegatives(60))), options);
+      assertProfileInvariants(many);
+      const note = many.notes.find((x) => /timed before an earlier sample/.test(x));
+      assert.ok(note, `${objectPathMaxBytes ?? 'object'} path: ${many.notes.join(' | ')}`);
+      assert.match(note, new RegExp(`^(\\d+) of ${n} samples`));
+      assert.ok(Number(/^(\d+)/.exec(note)![1]) >= 30, note);
+    }
   });
 
   it('without samples, falls back to hitCount × average interval', () => {
