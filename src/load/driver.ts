@@ -4,6 +4,7 @@
 // at its end once a second): no new requests are sent, and the ones in flight are waited for — a
 // request the server never answers counts as a timeout after the request timeout, so every run is
 // bounded by its stages plus that timeout. stop() ends a run at once.
+import type { Socket } from 'node:net';
 import autocannon from 'autocannon';
 import { newHistogram, recordLatency, summarizeLatency } from './histogram';
 import { emptyCounts, type Measured, type Measurement, type StageMeasurement } from './run';
@@ -27,8 +28,45 @@ interface LoadClient {
   reqsMade: number;
   responseMax?: number;
   destroyed: boolean;
-  pipelinedRequests: { size(): number };
+  pipelinedRequests: { size(): number; clear(): void };
   destroy(): void;
+  /** Its connection, replaced by _connect() on every reconnect. */
+  conn: Socket;
+  _connect(): void;
+  on(event: 'headers', listener: (info: { shouldKeepAlive?: boolean }) => void): void;
+}
+
+/** Why requests failed: a connection error's code, 'timeout', or that the server closed without answering. */
+export const closedUnanswered = 'closed by the server without a response';
+
+/**
+ * autocannon reconnects when the server ends a connection and keeps the requests written on it
+ * in its queue: they are never counted (a server that drops every request read as "no request
+ * made"), and the next response is timed from the stale one's start. Each connection's end clears
+ * them, counted as failed unless the server had said it would close (Connection: close, HTTP/1.0):
+ * then they were written after its last answer and never read. An error clears them too
+ * (autocannon counts those itself).
+ */
+function countUnanswered(c: LoadClient, onClosed: (n: number) => void): void {
+  let closing = false;
+  c.on('headers', (info) => {
+    if (info?.shouldKeepAlive === false) closing = true;
+  });
+  const connect = c._connect;
+  c._connect = function (this: LoadClient) {
+    connect.call(this);
+    closing = false;
+    const conn = this.conn;
+    conn.prependListener('end', () => {
+      if (c.destroyed || c.conn !== conn) return;
+      const n = c.pipelinedRequests.size();
+      c.pipelinedRequests.clear();
+      if (n > 0 && !closing) onClosed(n);
+    });
+    conn.prependListener('error', () => {
+      if (!c.destroyed && c.conn === conn) c.pipelinedRequests.clear();
+    });
+  };
 }
 
 /** Milliseconds before a request counts as a timeout (spec.timeoutS, default 10 s). */
@@ -50,7 +88,7 @@ export interface Progress {
 }
 
 function newMeasured(): Measured {
-  return { histogram: newHistogram(), requests: emptyCounts(), bytes: 0, statusCodes: {} };
+  return { histogram: newHistogram(), requests: emptyCounts(), bytes: 0, statusCodes: {}, errorCauses: {} };
 }
 
 /** A load run that can be stopped from outside (the server exited, Ctrl+C). */
@@ -119,11 +157,14 @@ export class LoadDriver {
             onProgress({ stage: index, elapsedMs: performance.now() - t0, totalMs, rps: prev.requests.total, p99: summarizeLatency(prev.histogram).p99, errors: prev.requests.errors });
           }
         },
-        (timeout) => {
+        (cause) => {
           const s = second();
+          const timeout = cause === 'timeout';
           for (const into of [m, s]) {
             into.requests.total++;
             into.requests.errors++;
+            const causes = (into.errorCauses ??= {});
+            causes[cause] = (causes[cause] ?? 0) + 1;
             if (timeout) {
               into.requests.timeouts++;
               // It took at least the timeout: a percentile must not read as if it had not been asked.
@@ -146,7 +187,7 @@ export class LoadDriver {
     stage: Stage,
     drain: boolean,
     onResponse: (status: number, bytes: number, ms: number) => void,
-    onError: (timeout: boolean) => void,
+    onError: (cause: string) => void,
     onWaiting?: (inFlight: number) => void,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -191,7 +232,12 @@ export class LoadDriver {
             duration: (stage.durationMs + timeoutMs) / 1000 + 5,
             sampleInt: checkEndMs,
             timeout: timeoutMs / 1000,
-            setupClient: (c: LoadClient) => clients.push(c),
+            setupClient: (c: LoadClient) => {
+              clients.push(c);
+              countUnanswered(c, (n) => {
+                for (let i = 0; i < n; i++) onError(closedUnanswered);
+              });
+            },
             ...(spec.rate !== undefined ? { overallRate: spec.rate } : {}),
           },
           (err) => {
@@ -208,9 +254,16 @@ export class LoadDriver {
       this.current = instance;
       instance.on('response', (_client: unknown, status: number, bytes: number, ms: number) => onResponse(status, bytes, ms));
       // Connection errors and timeouts are counted, never thrown (autocannon reconnects).
-      instance.on('reqError', (e: Error) => onError(e?.message === 'request timed out'));
+      instance.on('reqError', (e: Error & { code?: unknown }) => onError(errorCause(e)));
       if (this.stopped) instance.stop();
       else timers.push(setTimeout(end, stage.durationMs));
     });
   }
+}
+
+/** A short name for why a request failed: 'timeout', the error's code (ECONNRESET), or its message. */
+function errorCause(e: (Error & { code?: unknown }) | undefined): string {
+  if (e?.message === 'request timed out') return 'timeout';
+  if (typeof e?.code === 'string' && e.code !== '') return e.code.slice(0, 40);
+  return (e?.message || 'error').slice(0, 80);
 }

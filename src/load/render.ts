@@ -5,7 +5,7 @@ import { escapeControlText, escapeControlTextKeepNewlines, escapeMarkdown } from
 import type { LatencySummary } from './histogram';
 import { formatValue } from '../model/format';
 import { describeLocation } from '../model/frames';
-import { runPassed, type LoadRun } from './run';
+import { describeErrorCauses, runPassed, type LoadRun } from './run';
 
 const latencyKeys: (keyof LatencySummary)[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
 const latencyLabel: Record<keyof LatencySummary, string> = { p50: 'p50', p90: 'p90', p95: 'p95', p99: 'p99', p999: 'p99.9', max: 'max', mean: 'mean' };
@@ -61,6 +61,8 @@ export function renderLoadText(run: LoadRun): string {
   }
   const codes = Object.entries(run.statusCodes);
   if (codes.length > 0) out.push(`  status codes: ${codes.map(([c, n]) => `${escapeControlText(c)}: ${n}`).join(', ')}`);
+  const causes = describeErrorCauses(run);
+  if (causes) out.push(`  errors: ${escapeControlText(causes)}`);
   if (run.stages.length > 1) {
     out.push('', 'Stages:');
     out.push(
@@ -153,6 +155,8 @@ export function renderLoadMarkdown(run: LoadRun): string {
   if (lat) out.push('', '### Latency', '', mdTable(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(lat[k]))]));
   const r = run.requests;
   if (r && run.throughput) out.push('', '### Requests', '', mdTable(['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'], [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]]));
+  const causes = describeErrorCauses(run);
+  if (causes) out.push('', `Errors: ${escapeMarkdown(causes)}`);
   if (run.stages.length > 1) {
     out.push('', '### Stages', '', mdTable(['#', 'duration', 'connections', 'requests', 'req/s', 'p50', 'p99', 'errors'], run.stages.map((s) => [String(s.index + 1), `${num(s.elapsedMs / 1000)} s`, String(s.connections), String(s.requests.total), num(s.throughput.rps), ms(s.latency.p50), ms(s.latency.p99), String(s.requests.errors)])));
   }

@@ -23,6 +23,8 @@ export interface Measured {
   requests: RequestCounts;
   bytes: number;
   statusCodes: Record<string, number>;
+  /** Failed requests by cause (a connection error's code, 'timeout', closed without a response). */
+  errorCauses?: Record<string, number>;
 }
 
 export interface StageMeasurement extends Measured {
@@ -190,6 +192,8 @@ export interface LoadRun {
   requests: RequestCounts | null;
   throughput: Throughput | null;
   statusCodes: Record<string, number>;
+  /** Failed requests (the errors) by cause, when any failed: 'timeout', a code (ECONNRESET), or 'closed by the server without a response'. */
+  errorCauses?: Record<string, number>;
   /** Failed requests (errors + non-2xx) as % of all; null when not measured. */
   errorPercent: number | null;
   stages: StageResult[];
@@ -207,6 +211,13 @@ export interface LoadRun {
   /** The run did not finish as planned (why), or the server had trouble. */
   problems: string[];
   cutShort?: string;
+}
+
+/** The failed requests by cause, most first ("3 closed by the server without a response, 2 ECONNRESET"); plain text, the caller escapes. */
+export function describeErrorCauses(run: Pick<LoadRun, 'errorCauses'>): string {
+  const causes = Object.entries(run.errorCauses ?? {}).filter(([, n]) => Number.isFinite(n) && n > 0);
+  causes.sort((a, b) => b[1] - a[1]);
+  return causes.map(([cause, n]) => `${n} ${cause === 'timeout' ? 'timed out' : cause}`).join(', ');
 }
 
 export function emptyCounts(): RequestCounts {
@@ -250,10 +261,12 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
   let requests = emptyCounts();
   let bytes = 0;
   const statusCodes: Record<string, number> = {};
+  const errorCauses: Record<string, number> = {};
   for (const s of m.stages) {
     requests = addCounts(requests, s.requests);
     bytes += s.bytes;
     addCodes(statusCodes, s.statusCodes);
+    addCodes(errorCauses, s.errorCauses ?? {});
   }
   const seconds = m.elapsedMs / 1000;
   const throughput = { rps: round3(ratio(requests.total, seconds)), bytesPerSec: round3(ratio(bytes, seconds)) };
@@ -308,6 +321,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     requests: measured?.requests ?? null,
     throughput: measured?.throughput ?? null,
     statusCodes: measured?.statusCodes ?? {},
+    ...(!ext && Object.keys(errorCauses).length > 0 ? { errorCauses } : {}),
     errorPercent: errPct,
     stages: ext ? [] : stages,
     timeline,

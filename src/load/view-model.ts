@@ -3,7 +3,7 @@
 // renders like one just measured, and the unit tests check the numbers without a webview.
 import { displayLocation } from '../profile-location';
 import { ms } from './render';
-import { compareRuns, type LoadRun } from './run';
+import { compareRuns, describeErrorCauses, type LoadRun } from './run';
 import type { Chart, DeltaRow, FunctionRow, LoadCompareView, LoadRunView, PercentileKey, PercentileRow } from './view-protocol';
 
 const percentileKeys: PercentileKey[] = ['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean'];
@@ -82,6 +82,7 @@ export function loadRunView(run: LoadRun, title: string, root?: string): LoadRun
     ...(run.cutShort ? [`The run was cut short: ${run.cutShort}.`] : []),
     ...(run.latency === null ? ['Latency, requests and throughput were not measured: an external tool drove the load and FlameLens could not read its result.'] : []),
     ...(run.problems ?? []).map(String),
+    ...(describeErrorCauses(run) ? [`Failed requests: ${describeErrorCauses(run)}.`] : []),
   ];
   const r = run.requests;
   const h = run.server;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LoadDriver, type RequestSpec } from '../../../src/load/driver';
+import { closedUnanswered, LoadDriver, type RequestSpec } from '../../../src/load/driver';
 import { summarizeLatency } from '../../../src/load/histogram';
 
 /** A server answering each request after `delayMs` (never, when undefined); closed by the returned function. */
@@ -101,6 +101,71 @@ test('driver: stop() ends a run at once, waiting for nothing', { timeout: 30_000
     const took = performance.now() - t0;
     assert.equal(m.cutShort, 'cancelled');
     assert.ok(took < 800, `${took.toFixed(0)} ms`);
+  } finally {
+    await s.close();
+  }
+});
+
+/** A server that handles each request with `handle`; closed by the returned function. */
+async function serverWith(handle: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const s = http.createServer(handle);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise<void>((r) => {
+        s.closeAllConnections();
+        s.close(() => r());
+      }),
+  };
+}
+
+test('driver: a server that closes connections without answering fails every request, named as such (autocannon forgot them: 0 requests)', { timeout: 30_000 }, async () => {
+  let seen = 0;
+  const s = await serverWith((req) => {
+    seen++;
+    req.socket.destroy();
+  });
+  try {
+    const m = await new LoadDriver().measure(spec(s.url), [{ durationMs: 500, connections: 2 }]);
+    const st = m.stages[0]!;
+    assert.ok(seen > 10, `${seen} requests reached the server`);
+    assert.equal(st.requests.ok, 0);
+    assert.ok(st.requests.errors > 10 && st.requests.errors === st.requests.total, JSON.stringify(st.requests));
+    assert.equal(st.errorCauses?.[closedUnanswered], st.requests.errors, JSON.stringify(st.errorCauses));
+    // Every request the server saw is failed once (the last ones may be cut by the stage's end).
+    assert.ok(st.requests.errors <= seen && st.requests.errors >= seen - 2, `${st.requests.errors} failed of ${seen} seen`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('driver: a server that answers and says Connection: close is not failing; answers are timed from their own request', { timeout: 30_000 }, async () => {
+  const s = await serverWith((_req, res) => {
+    res.setHeader('connection', 'close');
+    setTimeout(() => res.end('ok'), 20);
+  });
+  try {
+    const m = await new LoadDriver().measure(spec(s.url), [{ durationMs: 600, connections: 2 }]);
+    const st = m.stages[0]!;
+    assert.ok(st.requests.ok > 10, JSON.stringify(st.requests));
+    assert.equal(st.requests.errors, 0, JSON.stringify(st.errorCauses));
+    const l = summarizeLatency(st.histogram);
+    // A stale request left in autocannon's queue timed the next answer from its own start (~2×).
+    assert.ok(l.p50 >= 19 && l.p50 < 35, `p50 ${l.p50} ms for 20 ms answers`);
+  } finally {
+    await s.close();
+  }
+});
+
+test('driver: a connection reset is counted under its code', { timeout: 30_000 }, async () => {
+  const s = await serverWith((req) => req.socket.resetAndDestroy());
+  try {
+    const m = await new LoadDriver().measure(spec(s.url), [{ durationMs: 400, connections: 2 }]);
+    const st = m.stages[0]!;
+    assert.equal(st.requests.ok, 0);
+    assert.ok(st.requests.errors > 5, JSON.stringify(st.requests));
+    assert.ok((st.errorCauses?.ECONNRESET ?? 0) > 0, JSON.stringify(st.errorCauses));
   } finally {
     await s.close();
   }

@@ -190,6 +190,23 @@ test('a run: totals over stages, counts that add up, a per-second timeline', () 
   assert.equal(run.stages[1]!.connections, 2);
   assert.deepEqual(run.timeline.map((p) => [p.t, p.rps]), [[1, 4], [2, 4]]);
   assert.equal(run.throughput!.rps, Math.round((8 / 2.1) * 1000) / 1000);
+  assert.equal(run.errorCauses, undefined, 'no causes measured, none reported');
+});
+
+test('failed requests are reported by cause, most first, summed over stages; the cause is escaped', () => {
+  const s1 = { ...measured([1], { errors: 3, timeouts: 1 }), errorCauses: { timeout: 1, ECONNRESET: 2 } };
+  const s2 = { ...measured([1], { errors: 4 }), errorCauses: { 'closed by the server without a response': 3, '\u001b[31mx': 1 } };
+  const run = buildLoadRun({
+    startedAt: new Date(0),
+    config,
+    measurement: { stages: [{ ...s1, stage: { durationMs: 1000, connections: 1 }, elapsedMs: 1000 }, { ...s2, stage: { durationMs: 1000, connections: 1 }, elapsedMs: 1000 }], seconds: [s1, s2], elapsedMs: 2000 },
+    thresholds: [],
+  });
+  assert.deepEqual(run.errorCauses, { timeout: 1, ECONNRESET: 2, 'closed by the server without a response': 3, '\u001b[31mx': 1 });
+  const text = renderLoadText(run);
+  assert.match(text, /errors: 3 closed by the server without a response, 2 ECONNRESET, 1 timed out, 1 \\x1b\[31mx/);
+  assert.ok(!text.includes('\u001b'), 'no raw escape reaches the terminal');
+  assert.match(renderLoadMarkdown(run), /Errors: 3 closed by the server without a response, 2 ECONNRESET, 1 timed out/);
 });
 
 function runWith(p95: number, rps: number, fns: [string, number][]): LoadRun {
