@@ -14,6 +14,7 @@ import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';
 import { foldedChunks, foldedUnits, type FoldedUnit } from '../export/folded';
 import type { Profile } from '../model/types';
+import { formatValue } from '../model/format';
 import { defaultExportFileName, exportFormats, svgExportFormat, type ViewExportFormat } from '../export/formats';
 import { captureTimeRange } from '../capture-time-range';
 
@@ -66,7 +67,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const load = (file: string) => loadProfileFile(file, loadOptions);
   const defaultName = defaultExportFileName(path.basename(files[0]!), format);
   const given = args.values.get('out');
-  const target = given === undefined ? path.join(path.dirname(files[0]!), defaultName) : fileTarget(given, defaultName);
+  const target = given === undefined ? path.join(path.dirname(files[0]!), defaultName) : fileTarget(given, defaultName, '-o');
   refuseInputAsOutput(target, files, '-o');
   if (target === '-' && (format === 'pprof' || format === 'html')) throw new UsageError(`-o - (stdout) is for text formats; give --format ${format} a file`);
 
@@ -99,7 +100,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
       const title = path.basename(files[0]!);
       const init = buildInitMessage(first, title);
       const { unit, total, diff } = init.summary;
-      if (!(total > 0)) throw new InputError(`${files[0]!} has no samples: there is no flame graph to draw (its other formats can still be exported)`);
+      // A CPU profile whose samples carry no time is weighed by sample count (the model's note says
+      // so), so only a profile with no samples, or samples of no size, has nothing to draw.
+      if (!(total > 0)) {
+        const why = first.sampleCount > 0 ? `'s ${first.sampleCount} samples add up to ${formatValue(0, unit)}` : ' has no samples';
+        throw new InputError(`${files[0]!}${why}: there is no flame graph to draw (its other formats can still be exported)`);
+      }
       data = await renderer.renderFlameGraphSvg({ tree: init.tree, context: { unit, total, diff }, title, styleSheet: loadWebviewAssets(assets).style });
       break;
     }

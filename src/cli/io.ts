@@ -78,8 +78,10 @@ export function toOutputError(target: string, e: unknown): unknown {
 /**
  * The file an output option names: a folder — one that exists, or a path ending in a separator, as
  * `-o out/` — means `defaultName` in it (else `-o out/` wrote a file named `out`); `-` stays stdout.
+ * An empty path (`-o ''`, an unset variable) is a usage error naming `option`, not a write to ''.
  */
-export function fileTarget(given: string, defaultName: string): string {
+export function fileTarget(given: string, defaultName: string, option?: string): string {
+  if (given === '') throw new UsageError(option ? `${option} needs a file path, not an empty string` : 'an output path is empty: give a file path');
   if (given === '-') return given;
   if (given.endsWith('/') || given.endsWith(path.sep)) return path.join(given, defaultName);
   try {

@@ -368,11 +368,11 @@ export async function loadCommand(argv: string[]): Promise<number> {
   for (const f of [jsonPath, mdPath, ...(jsonOut ? [jsonOut] : []), ...(mdOut ? [mdOut] : []), ...run.profiles]) out(`  ${displayLocation(path.resolve(f), cwd)}`);
 
   if (cancelled) {
-    warn(`${run.cutShort ?? 'cancelled'}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then`);
+    warn(`${run.cutShort ?? 'cancelled'}: ${coverage(run)}`);
     return 128 + (osConstants.signals[cancelled] ?? 2);
   }
   if (run.cutShort) {
-    warn(`${run.cutShort}: the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then${session.lastOutput.length > 0 ? '; the server\'s last output:' : ''}`);
+    warn(`${run.cutShort}: ${coverage(run)}${session.lastOutput.length > 0 ? '; the server\'s last output:' : ''}`);
     quote(session.lastOutput);
     return 1;
   }
@@ -383,4 +383,9 @@ export async function loadCommand(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** What the report of a run cut short covers. */
+function coverage(run: LoadRun): string {
+  return run.loadMeasured === false ? 'it ended before the measured load began, so nothing was measured' : `the results above cover the ${(run.durationMs / 1000).toFixed(1)} s measured until then`;
 }

@@ -70,7 +70,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     hideInternals: args.flags.has('hide-internals'),
   };
   const givenHtml = args.values.get('html');
-  const html = givenHtml === undefined ? undefined : fileTarget(givenHtml, defaultExportFileName(path.basename(file), 'html'));
+  const html = givenHtml === undefined ? undefined : fileTarget(givenHtml, defaultExportFileName(path.basename(file), 'html'), '--html');
   // (With --html the profile path goes first: it tells a snapshot from its first member, and refuses it.)
   if (/\.heapsnapshot(?:\.gz)?$/i.test(file) && html === undefined) {
     // A profile saved under a snapshot's name is reported as the profile it is (told by content).

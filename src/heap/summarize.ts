@@ -9,6 +9,7 @@ import { finishSummary } from './types';
 import type { SnapshotWorkerData, SnapshotWorkerMessage } from './worker-protocol';
 import { inflateOrCheck } from '../input-file';
 import { ProfileError } from '../model/types';
+import { describeUtf16, utf16Advice, utf16Text } from '../model/text-encoding';
 
 /** What the worker gets: the file, or its bytes already un-gzipped (moved, not copied). */
 export type SnapshotWorkerInput = SnapshotWorkerData & { bytes?: Uint8Array };
@@ -72,10 +73,10 @@ export async function summarizeSnapshotFile(file: string, options: SummarizeOpti
 
 /** Why the file cannot be a heap snapshot, from its first and last bytes; undefined when it may be one. */
 export function notASnapshot(file: string, inflated: Uint8Array | undefined): string | undefined {
-  let head: string;
+  let headBytes: Uint8Array;
   let tail: string;
   if (inflated) {
-    head = Buffer.from(inflated.subarray(0, 256)).toString('latin1');
+    headBytes = inflated.subarray(0, 256);
     tail = Buffer.from(inflated.subarray(Math.max(0, inflated.length - 64))).toString('latin1');
   } else {
     const fd = openSync(file, 'r');
@@ -85,12 +86,16 @@ export function notASnapshot(file: string, inflated: Uint8Array | undefined): st
       readSync(fd, a, 0, a.length, 0);
       const b = Buffer.alloc(Math.min(64, size));
       readSync(fd, b, 0, b.length, Math.max(0, size - b.length));
-      head = a.toString('latin1');
+      headBytes = a;
       tail = b.toString('latin1');
     } finally {
       closeSync(fd);
     }
   }
+  // UTF-16 JSON is no snapshot the parser reads either, but the fix is the encoding, so say that.
+  const utf16 = utf16Text(headBytes);
+  if (utf16) return `${inflated ? 'holds text' : 'is'} saved as ${describeUtf16(utf16)}, not UTF-8: ${utf16Advice} or take the snapshot again`;
+  const head = Buffer.from(headBytes).toString('latin1');
   const start = head.replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
   if (start === '') return 'is empty: no snapshot was written into it (did the process end while it was being taken?)';
   // A snapshot's first member is "snapshot"; profiles start with theirs.

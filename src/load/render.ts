@@ -41,15 +41,15 @@ export function renderLoadText(run: LoadRun): string {
   const out: string[] = [];
   const r = run.requests;
   const what = run.config.urls.length > 0 ? run.config.urls.map(escapeControlText).join(', ') : `load from \`${escapeControlText(run.external?.command ?? '?')}\``;
-  out.push(`Load: ${what} — ${num(run.durationMs / 1000)} s measured` + (run.config.warmupMs > 0 ? ` after a ${num(run.config.warmupMs / 1000)} s warm-up` : ''));
+  out.push(`Load: ${what} — ${measuredText(run)}`);
   if (run.cutShort) out.push(`CUT SHORT: ${escapeControlText(run.cutShort)}`);
   out.push(...externalLines(run).map(escapeControlText));
-  if (run.latency) {
+  if (run.latency && run.loadMeasured !== false) {
     const l = run.latency;
     out.push('', 'Latency:');
     out.push(table(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(l[k]))], new Set(latencyKeys.map((_k, i) => i))));
   }
-  if (r && run.throughput) {
+  if (r && run.throughput && run.loadMeasured !== false) {
     out.push('', 'Requests:');
     out.push(
       table(
@@ -97,6 +97,12 @@ export function renderLoadText(run: LoadRun): string {
   }
   for (const p of run.problems) out.push(`problem: ${escapeControlText(p)}`);
   return out.join('\n');
+}
+
+/** How long the load was measured, and after what warm-up; or that it never began. */
+function measuredText(run: LoadRun): string {
+  if (run.loadMeasured === false) return 'nothing measured: the run ended before its measured load began';
+  return `${num(run.durationMs / 1000)} s measured` + (run.config.warmupMs > 0 ? ` after a ${num(run.config.warmupMs / 1000)} s warm-up` : '');
 }
 
 /** The server's health in a line or two (names no profile text: numbers and our own words only). */
@@ -147,14 +153,14 @@ export function renderLoadMarkdown(run: LoadRun): string {
   // As the CLI's exit code: a run cut short (the server exited, a cancel) or a failed load tool is not a pass.
   const passed = runPassed(run) && run.cutShort === undefined;
   out.push(`## FlameLens load run: ${passed ? 'passed' : 'FAILED'}`, '');
-  const counts = run.requests && run.throughput ? `, ${run.requests.total} requests, ${num(run.throughput.rps)} req/s` : '';
-  out.push(`${run.config.urls.map((u) => `\`${u.replace(/`/g, '')}\``).join(', ')} — ${num(run.durationMs / 1000)} s measured${counts}`);
+  const counts = run.requests && run.throughput && run.loadMeasured !== false ? `, ${run.requests.total} requests, ${num(run.throughput.rps)} req/s` : '';
+  out.push(`${run.config.urls.map((u) => `\`${u.replace(/`/g, '')}\``).join(', ')} — ${measuredText(run)}${counts}`);
   if (run.cutShort) out.push('', `**Cut short:** ${escapeMarkdown(run.cutShort)}`);
   for (const l of externalLines(run)) out.push('', escapeMarkdown(l));
   const lat = run.latency;
-  if (lat) out.push('', '### Latency', '', mdTable(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(lat[k]))]));
+  if (lat && run.loadMeasured !== false) out.push('', '### Latency', '', mdTable(latencyKeys.map((k) => latencyLabel[k]), [latencyKeys.map((k) => ms(lat[k]))]));
   const r = run.requests;
-  if (r && run.throughput) out.push('', '### Requests', '', mdTable(['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'], [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]]));
+  if (r && run.throughput && run.loadMeasured !== false) out.push('', '### Requests', '', mdTable(['total', 'ok (2xx)', 'non-2xx', 'errors', 'timeouts', 'req/s', 'throughput'], [[String(r.total), String(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), num(run.throughput.rps), bytesPerSec(run.throughput.bytesPerSec)]]));
   const causes = describeErrorCauses(run);
   if (causes) out.push('', `Errors: ${escapeMarkdown(causes)}`);
   if (run.stages.length > 1) {

@@ -185,6 +185,8 @@ export interface LoadRun {
   serverMode: 'launched' | 'attached';
   attached?: AttachedServer;
   durationMs: number;
+  /** false when the run ended (cancelled, the server exited) before its measured load began; absent otherwise. */
+  loadMeasured?: false;
   /** Epoch ms when the measured phase began: lines the run's seconds up with the server's profile. */
   measuredFromEpochMs?: number;
   /** null when an external tool drove the load and its output could not be read (see `external`). */
@@ -251,6 +253,8 @@ export interface BuildInputs {
   /** `--load-cmd`: the tool that drove the load instead of FlameLens, and its result if it could be read. */
   external?: { info: ExternalLoadInfo; parsed?: ParsedToolResult };
   attached?: AttachedServer;
+  /** false: the run ended before its measured load began (the server's metrics then describe no load). */
+  measured?: boolean;
 }
 
 /** The run's result from what the driver measured: totals over every measured stage, merged exactly. */
@@ -283,8 +287,11 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
   const timeline: TimelinePoint[] = [];
   const ext = inputs.external;
   const t0 = m.startedAtEpochMs;
-  const health = inputs.serverMetrics && t0 !== undefined ? healthTimeline(inputs.serverMetrics, t0, m.seconds.length) : [];
-  const server = inputs.serverMetrics && t0 !== undefined ? summarizeHealth(inputs.serverMetrics, t0, m.elapsedMs, inputs.serverMetricsResolutionMs ?? 10) : undefined;
+  const unmeasured = inputs.measured === false;
+  const metrics = unmeasured ? undefined : inputs.serverMetrics;
+  const health = metrics && t0 !== undefined ? healthTimeline(metrics, t0, m.seconds.length) : [];
+  const server = metrics && t0 !== undefined ? summarizeHealth(metrics, t0, m.elapsedMs, inputs.serverMetricsResolutionMs ?? 10) : undefined;
+  const serverNote = unmeasured ? 'the run ended before its measured load began' : (inputs.serverNote ?? 'the server reported no metrics (no process loaded the agent, or none lived a full second)');
   for (const [i, sec] of m.seconds.entries()) {
     // The last second may be partial: a sliver of one would extrapolate a few requests into a
     // spike, so it stays out of the timeline (its requests are in the totals).
@@ -316,6 +323,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     serverMode: inputs.attached ? 'attached' : 'launched',
     ...(inputs.attached ? { attached: inputs.attached } : {}),
     durationMs: Math.round(m.elapsedMs),
+    ...(unmeasured ? { loadMeasured: false as const } : {}),
     ...(t0 !== undefined && Number.isFinite(t0) ? { measuredFromEpochMs: t0 } : {}),
     latency: measured?.latency ?? null,
     requests: measured?.requests ?? null,
@@ -329,7 +337,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     profiles: inputs.profiles ?? [],
     topFunctions: inputs.topFunctions ?? [],
     ...(inputs.topAllocators ? { topAllocators: inputs.topAllocators } : {}),
-    ...(server ? { server } : { serverNote: inputs.serverNote ?? 'the server reported no metrics (no process loaded the agent, or none lived a full second)' }),
+    ...(server ? { server } : { serverNote }),
     problems: [...(inputs.problems ?? []), ...rateMissed(inputs.config.rate, ext ? undefined : measured?.throughput.rps, m.cutShort)],
     ...(m.cutShort !== undefined ? { cutShort: m.cutShort } : {}),
   };

@@ -265,6 +265,7 @@ export function loadRunOf(session: LoadSessionResult, inputs: SessionRunInputs):
       : { serverNote: 'an attached server runs without the FlameLens agent: its event-loop delay, CPU and heap are not measured' }),
     ...(external ? { external: { info: externalInfo(external, parsed), ...(parsed ? { parsed } : {}) } } : {}),
     ...(recorded.attached ? { attached: recorded.attached } : {}),
+    measured: session.measured,
     ...(inputs.allocators?.topAllocators ? { topAllocators: inputs.allocators.topAllocators } : {}),
   });
 }

@@ -80,6 +80,7 @@ export function loadRunView(run: LoadRun, title: string, root?: string): LoadRun
   const thresholds = (run.thresholds ?? []).map((v) => ({ expr: String(v.expr), ok: v.ok === true, actual: thresholdActual(v.unit, v.actual) }));
   const notes = [
     ...(run.cutShort ? [`The run was cut short: ${run.cutShort}.`] : []),
+    ...(run.loadMeasured === false ? ['Nothing was measured: the run ended before its measured load began (its figures are empty, its profiles cover the server\'s start and warm-up only).'] : []),
     ...(run.latency === null ? ['Latency, requests and throughput were not measured: an external tool drove the load and FlameLens could not read its result.'] : []),
     ...(run.problems ?? []).map(String),
     ...(describeErrorCauses(run) ? [`Failed requests: ${describeErrorCauses(run)}.`] : []),

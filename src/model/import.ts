@@ -11,6 +11,7 @@ import { parseProfileObject } from './parse-object';
 import { embeddedMapsKey, withEmbeddedMaps } from './embedded-maps';
 import type { Profile } from './types';
 import { ProfileError } from './types';
+import { describeUtf16, utf16Advice, utf16Text } from './text-encoding';
 
 export interface ParseOptions extends PprofParseOptions {
   /** Used only to word error messages. */
@@ -95,6 +96,7 @@ function refuseByPrefix(prefix: Uint8Array, options: ParseOptions): void {
   if (prefix.length === 0) return;
   const sc = new JsonScanner(prefix);
   const first = sc.peek();
+  if (utf16Text(prefix)) parseBytes(prefix, options);
   if (first === -1 || isPprofKey(prefix[0]!) || isPprofKey(prefix[sc.pos]!) || jsonStarts.has(first) || (first === 0x1f && prefix[sc.pos + 1] === 0x8b)) return;
   parseBytes(prefix, options);
 }
@@ -140,6 +142,11 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
   const sc = new JsonScanner(bytes);
   const first = sc.peek();
   if (first === -1) throw new ProfileError('empty', 'The file is empty: there is no profile in it. The profiled program may have been killed before it wrote the profile.');
+  // Before the JSON checks: UTF-16 JSON without a byte-order mark starts with '{' too.
+  const utf16 = utf16Text(bytes);
+  if (utf16) {
+    throw new ProfileError('invalid-json', `${options.inflated ? 'This gzip file holds text' : 'The file is'} saved as ${describeUtf16(utf16)}, not UTF-8: ${utf16Advice} or capture it again.`);
+  }
   if (first === 0x1f && bytes[sc.pos + 1] === 0x8b) {
     throw new ProfileError('unknown-format', 'The file is gzip-compressed; decompress it first (maybeGunzip).');
   }
@@ -153,9 +160,6 @@ function parseBytes(bytes: Uint8Array, options: ParseOptions): Profile {
       sc.skipValue();
       sc.end();
       throw new ProfileError('unknown-format', 'This JSON is a single value, not a profile (.cpuprofile or .heapprofile).');
-    }
-    if (sc.pos === 0 && ((first === 0xff && bytes[1] === 0xfe) || (first === 0xfe && bytes[1] === 0xff))) {
-      throw new ProfileError('invalid-json', 'The file is UTF-16 text (as PowerShell\'s > writes it), not UTF-8: save it as UTF-8 (for example Out-File -Encoding utf8) or capture it again.');
     }
     if (first === 0 && bytes.subarray(0, 64).every((b) => b === 0)) {
       throw new ProfileError('invalid-json', 'The file starts with zero bytes, not a profile: it was probably never written (a crash or a full disk while saving). Capture the profile again.');

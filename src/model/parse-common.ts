@@ -207,3 +207,19 @@ export function outOfOrderNote(outOfOrder: number, sampleCount: number): string 
   const pct = (outOfOrder / sampleCount) * 100;
   return `${outOfOrder} of ${sampleCount} samples (${pct < 99.95 ? pct.toFixed(1) : '100'} %) are timed before an earlier sample (negative timeDeltas): their time went to the samples around them. The profile's timing is corrupt; times here are not reliable, sample counts are.`;
 }
+
+/**
+ * A CPU profile whose samples carry no time — it spans 0 µs (every timeDelta 0 and endTime at the
+ * last sample, a single sample with nothing after it, or hit counts with endTime = startTime) — is
+ * weighed by sample count, 1 µs per sample, so its flame graph, tables and exports show where the
+ * samples are instead of nothing. Sets `selfValue` (the importer's own array) from `selfSamples`
+ * and returns the note that says so; undefined, changing nothing, when the samples have time or
+ * there are none. Its samples have no times either, so the importer drops their per-sample arrays.
+ */
+export function weighTimelessSamples(selfValue: Float64Array, selfSamples: Float64Array, sampleCount: number): string | undefined {
+  if (!(sampleCount > 0)) return undefined;
+  for (let i = 0; i < selfValue.length; i++) if (selfValue[i] !== 0) return undefined;
+  selfValue.set(selfSamples);
+  const each = sampleCount === 1 ? 'its one sample counts' : `each of its ${sampleCount} samples counts`;
+  return `The profile's samples carry no time (it spans 0 µs): ${each} as 1 µs, so times here are sample counts.`;
+}

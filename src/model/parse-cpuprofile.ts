@@ -6,7 +6,7 @@
 //   v8-profiler-next:  lineNumber/columnNumber 1-based (0 = none), scriptId a number, per-line
 //                      ticks in callFrame.lineTicks [{line, hitCount}] (1-based), plus typeId/uid/title.
 import { FloatList, IntList, keyBytes, keyCode, type JsonScanner } from './scan';
-import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId, outOfOrderNote } from './parse-common';
+import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId, outOfOrderNote, weighTimelessSamples } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
 import { evenSampleTimes, sampleTimesOf } from './time-slice';
 import type { Profile } from './types';
@@ -384,6 +384,11 @@ export function buildCpuProfile(top: CpuTopLevel): Profile {
     }
     sampleCount = totalHits;
     if (totalHits > 0) notes.push('The profile has no samples: times are hit counts × the average sampling interval.');
+  }
+  const timeless = weighTimelessSamples(selfValue, selfSamples, sampleCount);
+  if (timeless) {
+    notes.push(timeless);
+    sampleNodes = sampleTimes = undefined;
   }
 
   // Ticks per node, reordered to the new node order.

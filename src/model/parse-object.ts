@@ -14,7 +14,7 @@
 // scanner then gives the result or its precise error. One difference remains by design: JSON.parse
 // keeps the last of duplicate keys, which no profiler writes.
 import { FloatList, IntList } from './scan';
-import { NO_POSITION, RawFrameTable, rawPosition, isNodeId, outOfOrderNote } from './parse-common';
+import { NO_POSITION, RawFrameTable, rawPosition, isNodeId, outOfOrderNote, weighTimelessSamples } from './parse-common';
 import { RawCpuNodes, addTick, buildCpuProfile, type CpuTopLevel } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile } from './parse-heapprofile';
 import { MAX_VALUE, assembleProfile, type TreeParts } from './assemble';
@@ -590,5 +590,11 @@ function preorderCpuNodes(
   };
   const late = outOfOrderNote(outOfOrder, sampleCount);
   if (late) parts.notes.push(late);
+  const timeless = weighTimelessSamples(selfValue, selfSamples, sampleCount);
+  if (timeless) {
+    parts.notes.push(timeless);
+    delete parts.sampleNodes;
+    delete parts.sampleTimes;
+  }
   return { parts, frames: rawFrames, profilerNext };
 }

@@ -243,3 +243,29 @@ test('load: Ctrl+C stops the load, keeps the profile and reports what was measur
     p.kill();
   }
 });
+
+test('load: Ctrl+C during the warm-up reports that nothing was measured, with no server figures from the warm-up (exit 130)', { timeout: 120_000 }, async () => {
+  const dir = serverDir('load-cancel-warmup');
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, 'port'), String(port));
+  const p = startProcess([cli, 'load', '--url', `http://127.0.0.1:${port}/slow`, '--warmup', '60s', '--duration', '5s', '--connections', '1', '--out', 'out', '--', ...serverCommand], dir, { detached: true });
+  try {
+    await p.waitFor(/warming up for 60 s/, 'stderr');
+    await new Promise((res) => setTimeout(res, 1500));
+    process.kill(-p.child.pid!, 'SIGINT');
+    const end = await p.exited;
+    assert.equal(end.code, 130, p.stderr());
+    const run = readRun(path.join(dir, 'out', 'load-run.json'));
+    assert.equal(run.loadMeasured, false);
+    // The warm-up's seconds are not the measured load: before, "utilisation 0.0%, CPU 0.0%, heap up to 0.0 MB".
+    assert.equal(run.server, undefined);
+    assert.match(run.serverNote ?? '', /ended before its measured load began/);
+    assert.match(p.stdout(), /— nothing measured: the run ended before its measured load began/);
+    assert.doesNotMatch(p.stdout(), /after a [\d.]+ s warm-up/, 'the warm-up was not completed');
+    assert.doesNotMatch(p.stdout(), /Latency:|Requests:/, 'no table of zeros for a load never measured');
+    assert.match(p.stderr(), /nothing was measured/);
+    assert.match(fs.readFileSync(path.join(dir, 'out', 'load-run.md'), 'utf8'), /nothing measured/);
+  } finally {
+    p.kill();
+  }
+});
