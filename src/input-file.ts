@@ -21,10 +21,22 @@ export interface ReadInputOptions {
 export const cliRaiseHint = 'use --max-size to raise it';
 
 /**
- * For a gzip file: its inflated bytes. For a plain regular file within the limit: undefined (read
- * it as you like). Throws ProfileError('too-large') past the limit, or the fs error (ENOENT…).
+ * For a gzip file: its inflated bytes. For a pipe or device: its bytes (inflated when gzip). For a
+ * plain regular file within the limit: undefined (read it as you like). Throws
+ * ProfileError('too-large') past the limit, or the fs error (ENOENT…).
  */
 export async function inflateOrCheck(file: string, options: ReadInputOptions = {}): Promise<Uint8Array | undefined> {
+  return (await readInput(file, options))?.bytes;
+}
+
+/** What readInput read: the bytes, and whether they were inflated from gzip (for messages). */
+export interface InputBytes {
+  bytes: Uint8Array;
+  gzip: boolean;
+}
+
+/** inflateOrCheck, also saying whether the input was gzip (a pipe may be either). */
+export async function readInput(file: string, options: ReadInputOptions = {}): Promise<InputBytes | undefined> {
   const maxSize = options.maxSize ?? defaultMaxInputSize();
   const limit: InflateLimit = { maxSize, name: options.shownAs ?? file, ...(options.raiseHint ? { raiseHint: options.raiseHint } : {}), ...(options.checkHead ? { checkHead: options.checkHead } : {}) };
   const handle = await fs.promises.open(file, 'r');
@@ -38,7 +50,7 @@ export async function inflateOrCheck(file: string, options: ReadInputOptions = {
     const head = Buffer.alloc(2);
     const { bytesRead } = await handle.read(head, 0, 2, 0);
     if (isGzip(head.subarray(0, bytesRead))) {
-      return await gunzipCapped(handle.createReadStream({ start: 0, autoClose: false }), { ...limit, compressedSize: stat.size });
+      return { bytes: await gunzipCapped(handle.createReadStream({ start: 0, autoClose: false }), { ...limit, compressedSize: stat.size }), gzip: true };
     }
     if (stat.size > maxSize) {
       const hint = options.raiseHint ? `; ${options.raiseHint}` : '';
@@ -50,7 +62,7 @@ export async function inflateOrCheck(file: string, options: ReadInputOptions = {
   }
 }
 
-async function readCapped(handle: fs.promises.FileHandle, limit: InflateLimit, maxSize: number): Promise<Uint8Array> {
+async function readCapped(handle: fs.promises.FileHandle, limit: InflateLimit, maxSize: number): Promise<InputBytes> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>) {
@@ -62,5 +74,5 @@ async function readCapped(handle: fs.promises.FileHandle, limit: InflateLimit, m
     chunks.push(chunk);
   }
   const bytes = Buffer.concat(chunks, size);
-  return isGzip(bytes) ? gunzipCapped([bytes], { ...limit, compressedSize: bytes.length }) : bytes;
+  return isGzip(bytes) ? { bytes: await gunzipCapped([bytes], { ...limit, compressedSize: bytes.length }), gzip: true } : { bytes, gzip: false };
 }

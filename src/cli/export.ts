@@ -9,7 +9,7 @@ import { buildInitMessage, findWebviewAssetDir, webviewAssetDirs, writeHtmlRepor
 import { InputError } from './analyze';
 import { loadSvgRenderer } from './svg-renderer';
 import { loadWebviewAssets } from '../webview-page/assets';
-import { fileTarget, info, out, refuseInputAsOutput, writeFileAtomic } from './io';
+import { fileTarget, info, out, refuseInputAsOutput, warn, writeFileAtomic } from './io';
 import { encodePprof } from '../export/pprof';
 import { speedscopeJson, toSpeedscope } from '../export/speedscope';
 import { foldedChunks, foldedUnits, type FoldedUnit } from '../export/folded';
@@ -74,6 +74,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const profiles: Profile[] = [];
   for (const file of files) profiles.push(await load(file));
   const first = profiles[0]!;
+  // A comparison (a difference pprof) keeps its baseline only where it is drawn.
+  if (format !== 'svg' && format !== 'html') {
+    profiles.forEach((p, i) => {
+      if (p.baseTotalValue) warn(`${files[i]!} is a comparison (a difference profile): the ${format} file holds its new profile only, without the baseline`);
+    });
+  }
   let data: string | Uint8Array | Iterable<string>;
   switch (format) {
     case 'pprof': {

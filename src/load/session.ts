@@ -7,8 +7,8 @@
 // Callers get progress through callbacks and cancel with an AbortSignal; what was measured and
 // recorded until a cancel or a server exit is still returned. No vscode, no terminal output here.
 import { displayLocation, hotspots, InputError, loadProfileFile, type Hotspots } from '../cli/analyze';
-import { CaptureError, type CaptureOptions } from '../capture/launcher';
-import { loopDelayResolutionMs, metricsEnv, readSessionMetrics } from '../capture/server-metrics';
+import { CaptureError, readSidecars, type CaptureOptions } from '../capture/launcher';
+import { loopDelayResolutionMs, metricsEnv, readSessionMetrics, type ProcessMetrics } from '../capture/server-metrics';
 import type { Profile } from '../model/types';
 import { LoadDriver, type Progress, type RequestSpec } from './driver';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from './external';
@@ -248,6 +248,14 @@ export interface SessionRunInputs {
   problems?: string[];
 }
 
+/** The metrics of this run's threads only: a reused --out folder still holds an earlier run's files (they counted as more processes). */
+function sessionMetrics(sessionDir: string, since: number | undefined): ProcessMetrics[] {
+  const all = readSessionMetrics(sessionDir);
+  if (since === undefined) return all;
+  const ours = new Set(readSidecars(sessionDir, since).map((t) => `${t.pid}-${t.threadId}`));
+  return all.filter((m) => ours.has(`${m.pid}-${m.threadId}`));
+}
+
 /** The LoadRun of a finished session: measurement, the server's metrics (through the agent), profiles, hot functions, the external tool's result. */
 export function loadRunOf(session: LoadSessionResult, inputs: SessionRunInputs): LoadRun {
   const { recorded, external } = session;
@@ -261,7 +269,7 @@ export function loadRunOf(session: LoadSessionResult, inputs: SessionRunInputs):
     topFunctions: inputs.hot.topFunctions,
     problems: [...recorded.problems, ...inputs.hot.problems, ...(inputs.allocators?.problems ?? []), ...(inputs.problems ?? [])],
     ...(recorded.sessionDir !== undefined
-      ? { serverMetrics: readSessionMetrics(recorded.sessionDir), serverMetricsResolutionMs: loopDelayResolutionMs }
+      ? { serverMetrics: sessionMetrics(recorded.sessionDir, recorded.since), serverMetricsResolutionMs: loopDelayResolutionMs }
       : { serverNote: 'an attached server runs without the FlameLens agent: its event-loop delay, CPU and heap are not measured' }),
     ...(external ? { external: { info: externalInfo(external, parsed), ...(parsed ? { parsed } : {}) } } : {}),
     ...(recorded.attached ? { attached: recorded.attached } : {}),

@@ -3,6 +3,9 @@
 // option, else the profile's default_sample_type, else the first time-valued type (CPU/wall),
 // else the first `space` type (heap). Each sample's stack becomes a path in the call tree and the
 // leaf Line's line number an entry of the node's line table, so hot lines survive the trip.
+// Negative values are legal in pprof: a difference profile (`pprof -diff_base`, `-base`) holds the
+// baseline's samples negated, and Go's pprof shows them as decreases. Here they become the
+// baseline of a comparison profile (baseSelfValue), with a note; values past 2^53 get a note too.
 import { Profile as PprofProfile, type Location } from 'pprof-format';
 import { ProfileBuilder } from './builder';
 import { makeFrame } from './frames';
@@ -134,21 +137,23 @@ export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): 
   };
   let total = 0;
   let sampleCount = 0;
+  // Difference profiles (pprof -diff_base, -base) hold negative values: the baseline's samples,
+  // negated. They become the baseline of a comparison, as FlameLens's own diffs have one.
   let negative = 0;
+  let markedBase = 0;
+  let imprecise = 0;
   const frames: number[] = [];
   for (const sample of pb.sample) {
     if (sample.value.length !== types.length) {
       throw new ProfileError('invalid-structure', `Not a valid pprof: a sample has ${sample.value.length} values for ${types.length} sample types.`);
     }
+    const raw = sample.value[chosen]!;
+    const rawCount = countIndex >= 0 ? sample.value[countIndex]! : 0;
+    if (!isSafe(raw) || !isSafe(rawCount)) imprecise++;
     // Dividing by 1000 keeps whole ns counts exact in µs (× 1e-3 gives 70675.99999… for 70676000).
-    const value = scale === 1e-3 ? num(sample.value[chosen]!) / 1000 : num(sample.value[chosen]!) * scale;
-    const count = countIndex >= 0 ? num(sample.value[countIndex]!) : 0;
-    if (value === 0 && count === 0) continue;
-    if (value < 0 || count < 0) {
-      // Only difference profiles (pprof -diff_base) hold negative values; a call tree cannot.
-      negative++;
-      continue;
-    }
+    const value = scale === 1e-3 ? num(raw) / 1000 : num(raw) * scale;
+    const count = num(rawCount);
+    if (value === 0 && count <= 0) continue;
     // Leaf first in pprof; within a location, inlined functions come before their caller.
     frames.length = 0;
     let leafLine = 0;
@@ -162,12 +167,26 @@ export function parsePprof(bytes: Uint8Array, options: PprofParseOptions = {}): 
     }
     let node = 0;
     for (let k = frames.length - 1; k >= 0; k--) node = b.addNode(node, frames[k]!);
-    b.addSelf(node, value, count);
+    if (value < 0) {
+      negative++;
+      if (sample.label.some((l) => s(l.key, 'a label key') === 'pprof::base' && s(l.str, 'a label value') === 'true')) markedBase++;
+      b.addBaseSelf(node, -value);
+      continue;
+    }
+    // A merged difference (pprof -base) can net a positive value against more base samples.
+    const samples = count > 0 ? count : 0;
+    b.addSelf(node, value, samples);
     if (leafLine > 0) b.addLine(node, leafLine, value);
     total += value;
-    sampleCount += count;
+    sampleCount += samples;
   }
-  if (negative > 0) b.note(`${negative} samples with negative values (a difference profile?) were left out.`);
+  if (negative > 0) {
+    const by = markedBase === negative ? '`pprof -diff_base` writes' : '`pprof -base` and `-diff_base` write';
+    b.note(`This pprof is a difference profile (${negative} sample${negative === 1 ? ' has a negative value' : 's have negative values'}, as ${by}): read as a comparison whose baseline is the negative samples. Tables and exports show the new profile (the other samples); the flame graph shows the change.`);
+  }
+  if (imprecise > 0) {
+    b.note(`${imprecise} sample${imprecise === 1 ? ' has' : 's have'} a value beyond 2^53 (9,007,199,254,740,991), which a JavaScript number cannot hold exactly: rounded to the nearest one it holds (within 1 part in 10^15).`);
+  }
   const durationUs = num(pb.durationNanos) / 1000;
   const header = kind === 'heap' ? { startTime: 0, endTime: total } : { startTime: startUs, endTime: startUs + (durationUs > 0 ? durationUs : total) };
   const p = b.finish();
@@ -230,6 +249,13 @@ function chooseSampleType(types: readonly PprofSampleType[], wanted: string | un
   const any = types.findIndex(usable);
   if (any < 0) throw new ProfileError('invalid-structure', `Not a usable pprof: a heap profile with no sample type in bytes (it has ${names(types)}).`);
   return any;
+}
+
+/** Whether a decoded int64 (see num) is a number a double holds exactly. */
+function isSafe(v: number | bigint): boolean {
+  if (typeof v !== 'bigint') return Number.isSafeInteger(v);
+  const n = BigInt.asIntN(64, v);
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) && n >= -BigInt(Number.MAX_SAFE_INTEGER);
 }
 
 /** A decoded varint as a number; 64-bit values are int64 in profile.proto (negatives arrive as 2^64 − x). */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { parseProfile, parseProfileStream, refuseNonProfileStart, type ParseOptions } from '../model/import';
 import type { WindowedInput } from '../model/scan';
 import type { Profile } from '../model/types';
-import { inflateOrCheck, type ReadInputOptions } from '../input-file';
+import { readInput, type ReadInputOptions } from '../input-file';
 
 export interface ParseFileOptions extends ParseOptions, ReadInputOptions {
   /** Bytes of the scanner's window (tests and benches; default defaultWindowBytes). */
@@ -17,8 +17,9 @@ export interface ParseFileOptions extends ParseOptions, ReadInputOptions {
 export async function parseFile(file: string, options: ParseFileOptions = {}): Promise<Profile> {
   // A gzip file whose start cannot be a profile is refused from its first few KB, not inflated whole.
   const inflatedOptions = { ...options, inflated: true };
-  const inflated = await inflateOrCheck(file, { ...options, checkHead: (head) => refuseNonProfileStart(head, inflatedOptions) });
-  if (inflated !== undefined) return parseProfile(inflated, inflatedOptions);
+  const read = await readInput(file, { ...options, checkHead: (head) => refuseNonProfileStart(head, inflatedOptions) });
+  // A pipe is read whole too, gzip or not: only gzip input is worded as such.
+  if (read !== undefined) return parseProfile(read.bytes, read.gzip ? inflatedOptions : options);
   return parsePlainFile(file, options);
 }
 

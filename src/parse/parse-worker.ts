@@ -3,16 +3,15 @@
 // hands the typed arrays back without copying them. A request names a file by its path (streamed
 // from disk, parse-file.ts) or carries the bytes (transferred by the sender).
 import { parentPort } from 'node:worker_threads';
-import { maybeGunzip } from '../model/gunzip';
-import { parseProfile } from '../model/import';
 import { ProfileError, type Profile } from '../model/types';
 import { parseFile } from './parse-file';
+import { parseProfileBytes } from './parse-bytes';
 import type { ParseRequest, ParseReply } from './parse-in-worker';
 
 async function parseRequest(request: ParseRequest): Promise<Profile> {
   const { fileName } = request;
   if ('path' in request) return parseFile(request.path, { fileName, shownAs: fileName });
-  return parseProfile(maybeGunzip(request.bytes), { fileName });
+  return parseProfileBytes(request.bytes, { fileName });
 }
 
 parentPort?.on('message', (request: ParseRequest) => {

@@ -5,11 +5,12 @@
 import * as vscode from 'vscode';
 import { readConfig } from '../config';
 import { createFsSourceReader } from '../fs-source-reader';
-import { defaultMaxInputSize, maybeGunzip } from '../model/gunzip';
+import { defaultMaxInputSize } from '../model/gunzip';
 import { formatSize } from '../model/size';
-import { objectPathMaxBytes, parseProfile } from '../model/import';
+import { objectPathMaxBytes } from '../model/import';
 import { applySourceMaps } from '../model/sourcemap';
 import { ProfileError, type Profile } from '../model/types';
+import { parseProfileBytes } from '../parse/parse-bytes';
 import { parseFileInWorker, parseInWorker } from '../parse/parse-in-worker';
 import { locationPath } from '../profile-location';
 
@@ -87,7 +88,7 @@ async function parse(uri: vscode.Uri, size: number | undefined, name: string, re
   }
   // Inline, the parse is synchronous: let pending UI messages through before it.
   await yieldToEventLoop();
-  const profile = parseProfile(maybeGunzip(bytes), { fileName: name });
+  const profile = parseProfileBytes(bytes, { fileName: name });
   lastRoute = 'inline';
   return profile;
 }

@@ -269,3 +269,20 @@ test('load: Ctrl+C during the warm-up reports that nothing was measured, with no
     p.kill();
   }
 });
+
+test('load: a second run into the same --out reports its own server only (the first run\'s metrics files counted as more processes)', { timeout: 120_000 }, async () => {
+  const dir = serverDir('load-reuse-out');
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const port = await freePort();
+    const r = flamelens(['--url', `http://127.0.0.1:${port}/slow`, '--warmup', '0', '--duration', '2s', '--connections', '1', '--out', 'out', '--', ...serverCommand], dir, { PORT: String(port) });
+    assert.equal(r.status, 0, r.stderr);
+    runs.push(readRun(path.join(dir, 'out', 'load-run.json')));
+  }
+  assert.equal(fs.readdirSync(path.join(dir, 'out')).filter((f) => f.endsWith('.metrics.jsonl')).length, 2, 'both runs\' files are kept');
+  for (const run of runs) {
+    assert.equal(run.profiles.length, 1);
+    assert.equal(run.server?.processes, 1, JSON.stringify(run.server));
+  }
+  assert.notEqual(runs[0]!.profiles[0], runs[1]!.profiles[0]);
+});
