@@ -1,11 +1,13 @@
 // Before/after on whole profiles: when the baseline run's CPU profiles are still on disk, the
 // functions whose self time grew come from the full profile diff (src/model/diff.ts) of the
-// server's busiest main thread in each run, not only from the two runs' top-N lists.
+// server in each run (its threads and processes that worked, merged: busy-profiles.ts), not only
+// from the two runs' top-N lists.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { displayLocation, hotspots, InputError, loadProfileFile } from '../cli/analyze';
 import { diffFunctions } from '../model/diff';
 import type { Profile } from '../model/types';
+import { serverProfile, type BusyProfile } from './busy-profiles';
 import type { LoadRun } from './run';
 
 export interface Grown {
@@ -34,22 +36,22 @@ function existingCpuProfiles(base: LoadRun, baselineFile: string, cwd: string): 
 }
 
 /**
- * The functions whose self time grew most from the baseline's busiest profile (its self times
+ * The functions whose self time grew most from the baseline server's profile (busy-profiles.ts; its self times
  * × `scale`: per request, see requestScale) to `next` (µs profiles), or undefined when none of
  * the baseline's profiles can be read any more.
  */
 export async function grownFromProfiles(base: LoadRun, baselineFile: string, next: Profile, cwd: string, scale = 1, limit = 10): Promise<Grown[] | undefined> {
-  let best: { busy: number; profile: Profile } | undefined;
+  const loaded: BusyProfile[] = [];
   for (const file of existingCpuProfiles(base, baselineFile, cwd)) {
     try {
       const profile = await loadProfileFile(file, { shownAs: displayLocation(file, cwd) });
       const hot = hotspots(profile, { top: 1, cwd });
-      const busy = hot.total - hot.idle;
-      if (!best || busy > best.busy) best = { busy, profile };
+      loaded.push({ label: path.basename(file), profile, busy: hot.total - hot.idle, main: false });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
     }
   }
+  const best = serverProfile(loaded);
   if (!best || best.profile.kind !== next.kind) return undefined;
   return diffFunctions(best.profile, next, { scale })
     .filter((d) => d.selfDelta > 0 && (d.frame.category !== 'meta' || d.frame.functionName === '(garbage collector)'))

@@ -10,6 +10,7 @@ import { displayLocation, hotspots, InputError, loadProfileFile, type Hotspots }
 import { CaptureError, readSidecars, type CaptureOptions } from '../capture/launcher';
 import { loopDelayResolutionMs, metricsEnv, readSessionMetrics, type ProcessMetrics } from '../capture/server-metrics';
 import type { Profile } from '../model/types';
+import { busiestFirst, serverProfile } from './busy-profiles';
 import { LoadDriver, type Progress, type RequestSpec } from './driver';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from './external';
 import { newHistogram } from './histogram';
@@ -169,31 +170,43 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
 
 export interface ServerHotspots {
   topFunctions: TopFunction[];
-  /** The profile they come from (the server's busiest main thread), its hotspot table and model. */
+  /**
+   * What they come from: the server's busy threads and processes merged (a cluster's workers, a
+   * worker pool), or its one busy thread; `path` is the busiest one's profile file.
+   */
   best?: { label: string; path: string; hot: Hotspots; profile: Profile };
   /** Profiles that could not be read. */
   problems: string[];
 }
 
-/** The server's profile during the load: the top functions of its busiest main thread. */
+/**
+ * The server's profile during the load: the top functions of every thread and process that worked
+ * in it, merged (only the busiest main thread's were reported: half a two-worker cluster, none of a
+ * worker pool's work).
+ */
 export async function serverHotspots(recorded: { profiles: readonly ServerProfile[] }, top: number, cwd: string): Promise<ServerHotspots> {
   const problems: string[] = [];
-  let best: { busy: number; label: string; path: string; hot: Hotspots; profile: Profile } | undefined;
+  const loaded: { busy: number; main: boolean; label: string; path: string; hot: Hotspots; profile: Profile }[] = [];
   for (const p of recorded.profiles.filter((x) => x.kind === 'cpu')) {
     try {
       const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
       const hot = hotspots(profile, { top, cwd });
-      const busy = hot.total - hot.idle;
-      if (!best || (p.isMainThread && busy > best.busy)) best = { busy, label: p.label, path: p.path, hot, profile };
+      loaded.push({ busy: hot.total - hot.idle, main: p.isMainThread, label: p.label, path: p.path, hot, profile });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push(`could not read ${p.label}'s profile: ${e.message}`);
     }
   }
-  if (!best) return { topFunctions: [], problems };
+  const busiest = busiestFirst(loaded)[0];
+  const merged = serverProfile(loaded);
+  if (!busiest || !merged) return { topFunctions: [], problems };
+  const best =
+    merged.count > 1
+      ? { label: `${merged.count} threads and processes merged (the busiest: ${busiest.label})`, path: busiest.path, hot: hotspots(merged.profile, { top, cwd }), profile: merged.profile }
+      : { label: busiest.label, path: busiest.path, hot: busiest.hot, profile: busiest.profile };
   const total = best.hot.total;
   const topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
-  return { topFunctions, best: { label: best.label, path: best.path, hot: best.hot, profile: best.profile }, problems };
+  return { topFunctions, best, problems };
 }
 
 export interface ServerAllocators {

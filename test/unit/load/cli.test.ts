@@ -286,3 +286,42 @@ test('load: a second run into the same --out reports its own server only (the fi
   }
   assert.notEqual(runs[0]!.profiles[0], runs[1]!.profiles[0]);
 });
+
+test('load: a server whose work runs in a worker thread or in cluster workers is reported whole (only the busiest main thread was)', { timeout: 120_000 }, async () => {
+  const dir = scratchDir('load-threads');
+  writeFiles(dir, {
+    // The main thread hands each request to a worker thread, which does the work.
+    'pool.js': `const { Worker, isMainThread, parentPort } = require('node:worker_threads');
+if (isMainThread) {
+  const http = require('node:http');
+  const w = new Worker(__filename);
+  const pending = new Map();
+  let id = 0;
+  w.on('message', ({ id, r }) => { pending.get(id).end(String(r)); pending.delete(id); });
+  const s = http.createServer((_q, res) => { const i = id++; pending.set(i, res); w.postMessage(i); }).listen(Number(process.env.PORT), '127.0.0.1');
+  process.on('SIGTERM', () => { s.close(); w.terminate(); });
+} else {
+${busyFunction('poolWork', 2)}
+  parentPort.on('message', (id) => parentPort.postMessage({ id, r: poolWork() }));
+}
+`,
+    'cluster.js': `const cluster = require('node:cluster');
+if (cluster.isPrimary) { for (let i = 0; i < 2; i++) cluster.fork(); }
+else {
+${busyFunction('clusterWork', 2)}
+  require('node:http').createServer((_q, res) => res.end(String(clusterWork()))).listen(Number(process.env.PORT), '127.0.0.1');
+}
+`,
+  });
+  for (const [file, fn, threads] of [['pool.js', 'poolWork', 2], ['cluster.js', 'clusterWork', 3]] as const) {
+    const port = await freePort();
+    const out = `out-${file}`;
+    const r = flamelens(['--url', `http://127.0.0.1:${port}/`, '--warmup', '500ms', '--duration', '2s', '--connections', '4', '--out', out, '--', 'node', '--no-turbo-inlining', file], dir, { PORT: String(port) });
+    assert.equal(r.status, 0, r.stderr);
+    const run = readRun(path.join(dir, out, 'load-run.json'));
+    assert.ok(run.profiles.length >= threads, run.profiles.join(', '));
+    const top = run.topFunctions.find((f) => f.name === fn);
+    assert.ok(top && top.selfMs > 100, `${fn} among the top functions: ${JSON.stringify(run.topFunctions.slice(0, 5))}`);
+    assert.match(r.stdout, new RegExp(`== server: ${threads} threads and processes merged`));
+  }
+});
