@@ -121,8 +121,10 @@ export class CaptureError extends Error {
   constructor(
     readonly summary: string,
     readonly quoted: readonly string[] = [],
+    /** Lines said after the quoted output (what was kept of the run). */
+    readonly after: readonly string[] = [],
   ) {
-    super(quoted.length > 0 ? `${summary}\n${quoted.map((l) => `    ${l}`).join('\n')}` : summary);
+    super([summary, ...quoted.map((l) => `    ${l}`), ...after].join('\n'));
     this.name = 'CaptureError';
   }
 }

@@ -92,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       const quoted = e instanceof CaptureError ? e.quoted : [];
       process.stderr.write(`flamelens ${name}: ${escapeControlText(e instanceof CaptureError ? e.summary : e.message)}\n`);
       quote(quoted);
+      if (e instanceof CaptureError) for (const line of e.after) process.stderr.write(`flamelens ${name}: ${escapeControlText(line)}\n`);
       return 2;
     }
     // A file-system refusal that escaped a command's own handling is still the user's to fix.

@@ -45,8 +45,11 @@ export interface ServerRecording {
   start(): Promise<number>;
   /** The measured phase ended: stops recording; a launched server is ended, an attached one left running. */
   finish(): Promise<RecordedServer>;
-  /** Something failed: leave nothing behind (a launched server ended, an attached one left as found). */
-  abandon(): Promise<void>;
+  /**
+   * Something failed: leave nothing behind (a launched server ended, an attached one left as found).
+   * Resolves with the profiles the server saved until then (a launched server's agent saves on exit).
+   */
+  abandon(): Promise<string[]>;
   /** The server's last output lines (for messages about its exit; none for an attached server). */
   lastOutput(): string[];
 }
@@ -211,7 +214,8 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
     },
     async abandon() {
       unlisten();
-      if (!exited()) await end(serverExitGraceMs);
+      const result = exited() ? await handle.done : await end(serverExitGraceMs);
+      return result.profiles.map((p) => p.path);
     },
     lastOutput: () => tail.all(),
   };
@@ -291,6 +295,7 @@ export function attachedServer(opts: AttachServerOptions): ServerRecording {
     async abandon() {
       if (watch) clearInterval(watch);
       await session?.stop();
+      return [];
     },
     lastOutput: () => [],
   };

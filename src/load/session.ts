@@ -161,7 +161,12 @@ export async function runLoadSession(opts: LoadSessionOptions, events: LoadSessi
   } catch (e) {
     // Whatever went wrong, a server FlameLens started does not outlive it; an attached one is left as found.
     stopLoad('failed');
-    await server.abandon();
+    const kept = await server.abandon();
+    // What the server recorded until it failed stays on disk: say where (the start may be what is wrong).
+    if (e instanceof CaptureError && kept.length > 0) {
+      const shown = kept.map((f) => displayLocation(f, opts.capture?.cwd ?? process.cwd()));
+      throw new CaptureError(e.summary, e.quoted, [...e.after, `the server's recording until then is kept: ${shown.join(', ')}`]);
+    }
     throw e;
   } finally {
     signal?.removeEventListener('abort', onAbort);

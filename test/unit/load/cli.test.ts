@@ -170,6 +170,9 @@ test('load: a server that never answers is a clear error with its last output, a
   assert.match(r.stderr, /; its last output:\n {4}not listening on purpose\n/);
   const pid = Number(fs.readFileSync(path.join(dir, 'server.pid'), 'utf8'));
   assert.equal(isAlive(pid), false, 'the server FlameLens started was stopped');
+  // What it recorded until then is kept, and named (after its output).
+  assert.match(r.stderr, new RegExp(`not listening on purpose\\n(.*\\n)*flamelens load: the server's recording until then is kept: out/${pid}-0\\.cpuprofile\\n`));
+  assert.ok(fs.existsSync(path.join(dir, 'out', `${pid}-0.cpuprofile`)));
 });
 
 test('load: a server that exits before it listens is a clear error with its output (exit 2)', async () => {
@@ -180,6 +183,8 @@ test('load: a server that exits before it listens is a clear error with its outp
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /the server exited with code 3 before it answered/);
   assert.match(r.stderr, /boom: missing config/);
+  const kept = /the server's recording until then is kept: (out\/\d+-0\.cpuprofile)$/m.exec(r.stderr);
+  assert.ok(kept && fs.existsSync(path.join(dir, kept[1]!)), r.stderr);
 });
 
 test('load: a server that crashes during the load: what was measured and recorded is reported (exit 1)', { timeout: 120_000 }, async () => {
