@@ -18,7 +18,7 @@
 // step has a time budget after which the remaining frames keep their generated location (noted).
 // Nothing is keyed per node (JS Maps hold at most 2^24 entries; profiles can have more nodes):
 // per-node work uses typed arrays, and the Maps are per script, source file or mapped frame.
-import { FlattenMap, GREATEST_LOWER_BOUND, LEAST_UPPER_BOUND, decodedMappings, originalPositionFor, type TraceMap } from '@jridgewell/trace-mapping';
+import { FlattenMap, GREATEST_LOWER_BOUND, decodedMappings, originalPositionFor, type TraceMap } from '@jridgewell/trace-mapping';
 import { frameKey } from './builder';
 import { makeFrame } from './frames';
 import { renumberSamples } from './time-slice';
@@ -52,8 +52,18 @@ interface Original {
 
 interface LoadedMap {
   map: TraceMap;
-  /** Original of each generated line's first mapped segment (index: 0-based line), memoised. */
-  lineCache: (Original | null | undefined)[];
+  /** What each generated line maps to (index: 0-based line), memoised; null: no mapped segment. */
+  lineCache: (GeneratedLine | null | undefined)[];
+}
+
+/** A generated line's mapped segments, and from which of them on it holds one original line only. */
+interface GeneratedLine {
+  /** The mapped segments' generated columns (0-based), ascending. */
+  columns: Int32Array;
+  /** Each one's original position. */
+  origins: Original[];
+  /** 1 where this segment and every later one on the line map to the same source and line. */
+  single: Uint8Array;
 }
 
 /** Wall-clock budget of one mapping step by default, ms. */
@@ -325,12 +335,27 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   }
 
   const frameOut = canonicalFrames(mappedFrames, origins, sourceIds, checks);
+  // Functions with line ticks whose original line is not known, per script.
+  const unknownLines = new Map<number, Set<number>>();
   const lineOf = (f: number, line: number): number => {
     const original = origins[f];
     const loaded = original ? maps[scriptOf[f]!] : undefined;
-    return loaded && original ? mapLine(loaded, p.frames[f]!, original, line) : line;
+    if (!loaded || !original) return line;
+    const mapped = mapLine(loaded, p.frames[f]!, original, line);
+    if (mapped === 0 && line > 0) {
+      const s = scriptOf[f]!;
+      if (!unknownLines.has(s)) unknownLines.set(s, new Set());
+      unknownLines.get(s)!.add(f);
+    }
+    return mapped;
   };
-  return rebuild(p, mappedFrames, frameOut, lineOf, [...p.notes, ...summariseNotes(notes)]);
+  const mapped = rebuild(p, mappedFrames, frameOut, lineOf, [...p.notes, ...summariseNotes(notes)]);
+  if (unknownLines.size === 0) return mapped;
+  const lineNotes = [...unknownLines].map(
+    ([s, fs]) =>
+      `${fs.size} function${fs.size === 1 ? '' : 's'} of ${displayPath(urls[s]!)} ran on a generated line that holds several of ${fs.size === 1 ? 'its' : 'their'} source lines (minified, or a function body on one line as tsx emits it): which of them is not known, so that time is in ${fs.size === 1 ? 'its' : 'their'} totals but on no source line`,
+  );
+  return { ...mapped, notes: [...mapped.notes, ...summariseNotes(lineNotes)] };
 }
 
 /**
@@ -466,34 +491,57 @@ function isScriptUrl(f: Frame): boolean {
 }
 
 /**
- * The original line of a line-table entry (generated line `line` of frame `f`). Position ticks
- * carry no column: on the frame's own start line the frame's column is used (the line may start
- * with other code); elsewhere the first mapping on that generated line. Lines that land in
- * another original file, or have no mapping, go to the frame's original start line, since the
- * node's line table can only hold lines of its own file.
+ * The original line of a line-table entry (generated line `line` of frame `f`), or 0 when it is not
+ * known. Position ticks carry no column. On the frame's own start line, the code from the frame's
+ * column on must map to one original line: when it spans several (minified output, tsx's one line
+ * per function body) the tick could be on any of them — charged to the function's first line, it
+ * painted the declaration as the hot line. Elsewhere the first mapping on that generated line;
+ * lines that land in another original file, or have no mapping, go to the frame's original start
+ * line, since the node's line table can only hold lines of its own file.
  */
 function mapLine(loaded: LoadedMap, f: Frame, frameOrigin: Original, line: number): number {
-  if (line === f.line) return frameOrigin.line;
   if (line < 1 || line > loaded.lineCache.length) return frameOrigin.line;
-  let hit = loaded.lineCache[line - 1];
-  if (hit === undefined) {
-    hit = firstMappingOnLine(loaded.map, line);
-    loaded.lineCache[line - 1] = hit;
+  let info = loaded.lineCache[line - 1];
+  if (info === undefined) {
+    info = generatedLine(loaded.map, line);
+    loaded.lineCache[line - 1] = info;
   }
-  return hit && hit.source === frameOrigin.source ? hit.line : frameOrigin.line;
+  if (info === null) return frameOrigin.line;
+  if (line !== f.line) {
+    const first = info.origins[0]!;
+    return first.source === frameOrigin.source ? first.line : frameOrigin.line;
+  }
+  // The last segment at or before the frame's column (0-based): where its code starts.
+  const column = Math.max(0, f.column - 1);
+  let lo = 0;
+  let hi = info.columns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (info.columns[mid]! <= column) lo = mid + 1;
+    else hi = mid;
+  }
+  return info.single[Math.max(0, lo - 1)] === 1 ? frameOrigin.line : 0;
 }
 
-function firstMappingOnLine(map: TraceMap, line: number): Original | null {
+function generatedLine(map: TraceMap, line: number): GeneratedLine | null {
   const segments = decodedMappings(map)[line - 1];
   if (!segments) return null;
+  const columns: number[] = [];
+  const origins: Original[] = [];
   for (const seg of segments) {
-    if (seg.length === 4 || seg.length === 5) {
-      const source = map.resolvedSources[seg[1]];
-      if (source === undefined) continue;
-      return { source: sourcePath(source), line: seg[2] + 1, column: seg[3] + 1 };
-    }
+    if (seg.length !== 4 && seg.length !== 5) continue;
+    const source = map.resolvedSources[seg[1]];
+    if (source === undefined || seg[2] < 0) continue;
+    columns.push(seg[0]);
+    origins.push({ source: sourcePath(source), line: seg[2] + 1, column: seg[3] + 1 });
   }
-  return null;
+  if (origins.length === 0) return null;
+  const single = new Uint8Array(origins.length);
+  single[origins.length - 1] = 1;
+  for (let i = origins.length - 2; i >= 0; i--) {
+    single[i] = single[i + 1] === 1 && origins[i]!.line === origins[i + 1]!.line && origins[i]!.source === origins[i + 1]!.source ? 1 : 0;
+  }
+  return { columns: Int32Array.from(columns), origins, single };
 }
 
 /** Maps a function's 1-based line and 1-based column (0 = unknown) to the original position. */
@@ -507,10 +555,12 @@ function mapPosition(map: TraceMap, line: number, column: number, functionName: 
     const sources = new Set(map.resolvedSources);
     return sources.size === 1 ? { source: sourcePath(map.resolvedSources[0]!), line: 1, column: 1 } : undefined;
   }
-  let pos = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
-  if (pos.source === null) pos = originalPositionFor(map, { ...needle, bias: LEAST_UPPER_BOUND });
-  // No source: none mapped, or (a corrupt map) a source index past `sources`, which gives undefined.
-  if (typeof pos.source !== 'string') return undefined;
+  // Only a segment at or before the position: code before a line's first mapping (a bundler's
+  // helper) belongs to no source — the next segment's would charge it to whatever comes after.
+  const pos = originalPositionFor(map, { ...needle, bias: GREATEST_LOWER_BOUND });
+  // No source: none mapped, or (a corrupt map) a source index past `sources`, which gives undefined;
+  // a line before the first (a corrupt map) is no position either.
+  if (typeof pos.source !== 'string' || !(pos.line >= 1)) return undefined;
   const own = functionNameAt(map, line, needle.column, functionName);
   const name = own === undefined ? pos.name : own;
   return {
@@ -653,7 +703,7 @@ function traceMapOf(json: unknown, mapLocation: string, shown: string, where: st
     // FlattenMap: plain maps as TraceMap does, and index maps (`sections`) flattened into one.
     const map = new FlattenMap(withWindowsPathsAsUrls(json) as ConstructorParameters<typeof FlattenMap>[0], toMapUrl(mapLocation));
     const lines = decodedMappings(map).length; // decode now so a corrupt mappings string is reported here
-    return { map, lineCache: new Array<Original | null | undefined>(lines) };
+    return { map, lineCache: new Array<GeneratedLine | null | undefined>(lines) };
   } catch (error) {
     notes.push(`broken source map for ${shown} (${where}: ${shorten(error instanceof Error ? error.message : String(error))})`);
     return undefined;
