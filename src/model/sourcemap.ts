@@ -675,6 +675,12 @@ async function loadMapInto(
   } else {
     mapLocation = resolveLocation(ref, scriptLocation);
     text = await read(mapLocation);
+    if (text === undefined && /[#?]/.test(ref)) {
+      // tsc writes a file name as it is ("a#b.js.map"): read as a URL, `#` and `?` began a fragment or query.
+      const literal = resolveLocation(ref.replace(/#/g, '%23').replace(/\?/g, '%3F'), scriptLocation);
+      text = await read(literal);
+      if (text !== undefined) mapLocation = literal;
+    }
     if (text === undefined) {
       if (!wasSkipped()) notes.push(`no source map for ${shown} (//# sourceMappingURL=${shorten(ref)} not found)`);
       return undefined;
@@ -683,7 +689,8 @@ async function loadMapInto(
   const where = ref?.startsWith('data:') ? 'inline map' : displayPath(mapLocation);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark, or the `)]}'` line the source-map spec allows against XSSI, before the JSON.
+    json = JSON.parse(text.replace(/^\uFEFF/, '').replace(/^\)\]\}'[^\n]*\n/, ''));
   } catch {
     notes.push(`broken source map for ${shown} (${where}: invalid JSON)`);
     return undefined;
@@ -699,6 +706,11 @@ function embeddedMap(url: string, json: object): ScriptMap {
 }
 
 function traceMapOf(json: unknown, mapLocation: string, shown: string, where: string, notes: string[]): LoadedMap | undefined {
+  const wrong = notASourceMap(json);
+  if (wrong) {
+    notes.push(`broken source map for ${shown} (${where}: ${wrong})`);
+    return undefined;
+  }
   try {
     // FlattenMap: plain maps as TraceMap does, and index maps (`sections`) flattened into one.
     const map = new FlattenMap(withWindowsPathsAsUrls(json) as ConstructorParameters<typeof FlattenMap>[0], toMapUrl(mapLocation));
@@ -708,6 +720,31 @@ function traceMapOf(json: unknown, mapLocation: string, shown: string, where: st
     notes.push(`broken source map for ${shown} (${where}: ${shorten(error instanceof Error ? error.message : String(error))})`);
     return undefined;
   }
+}
+
+/**
+ * Why `json` cannot be a source map, in the user's terms; undefined when its shape is right. Checked
+ * first: the library's own errors name its internals ("Cannot read properties of undefined"), and
+ * mappings of characters outside base64 decode without complaint into positions that are not there.
+ */
+function notASourceMap(json: unknown, depth = 0): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return `not a source map: it holds ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}, not an object with version, sources and mappings`;
+  const m = json as { sections?: unknown; mappings?: unknown; sources?: unknown };
+  if (m.sections !== undefined) {
+    if (!Array.isArray(m.sections) || depth > 0) return 'its "sections" is not a list of maps';
+    for (const section of m.sections) {
+      const inner = typeof section === 'object' && section !== null ? (section as { map?: unknown }).map : undefined;
+      const why = notASourceMap(inner, depth + 1);
+      if (why) return `a section ${why.replace(/^not a source map: /, 'is no map: ')}`;
+    }
+    return undefined;
+  }
+  if (typeof m.mappings !== 'string') return 'not a source map: it has no "mappings" string';
+  if (!Array.isArray(m.sources)) return 'not a source map: it has no "sources" list';
+  const bad = /[^A-Za-z0-9+/,;]/.exec(m.mappings);
+  if (bad) return `its "mappings" hold ${JSON.stringify(bad[0])} at character ${bad.index + 1}, which is not base64 VLQ: the map is corrupt`;
+  if (m.sources.length === 0 && /[A-Za-z0-9+/]/.test(m.mappings)) return 'its "sources" list is empty, so its mappings point nowhere';
+  return undefined;
 }
 
 /**
@@ -775,10 +812,13 @@ function resolveLocation(ref: string, scriptLocation: string): string {
 
 /**
  * Original sources as absolute paths when they are files; other URLs (webpack://…) as they are. A `%`
- * that starts no escape is a `%` of the name: tsc writes sources as paths ("../src/50% off.ts").
+ * that starts no escape is a `%` of the name: tsc writes sources as paths ("../src/50% off.ts"), and
+ * `#` and `?` too.
  */
 function sourcePath(source: string): string {
-  return fileUrlToPath(source) ?? fileUrlToPath(source.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')) ?? source;
+  // A raw `#` or `?` in a file URL is part of the name too (tsc: "../src/a#b.ts"; esbuild escapes them).
+  const named = /^file:/i.test(source) ? source.replace(/#/g, '%23').replace(/\?/g, '%3F') : source;
+  return fileUrlToPath(named) ?? fileUrlToPath(named.replace(/%(?![0-9A-Fa-f]{2})/g, '%25')) ?? source;
 }
 
 /** A url or path for a note: file:// URLs as paths, and at most ~160 characters. */
