@@ -157,7 +157,9 @@ export function hotspots(original: Profile, options: HotspotOptions): Hotspots {
       samples: r.samples,
     });
   }
-  const lines: HotLine[] = lineTable(p)
+  // A V8 heap profile records the allocating function, not the line: its table would only list
+  // each function's first line, as if measured there.
+  const lines: HotLine[] = (p.format === 'heapprofile' ? [] : lineTable(p))
     .slice(0, options.top)
     .map((r) => ({
       url: r.url,

@@ -61,7 +61,7 @@ export function renderHotspots(h: Hotspots, title?: string): string {
     );
   }
   out.push('', `Top lines by ${what}:`);
-  if (h.lines.length === 0) out.push('  (no line information)');
+  if (h.lines.length === 0) out.push(h.format === 'heapprofile' ? '  (none: a V8 heap profile records the allocating functions, not their lines)' : '  (no line information)');
   else {
     out.push(
       table(

@@ -168,7 +168,12 @@ test('report of a heap profile, with --html', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Top functions by self bytes allocated/);
   assert.match(r.stdout, /\d+(\.\d)? (KB|MB) /);
+  // No line data in a V8 heap profile: no table of the functions' first lines dressed as hot lines.
+  assert.match(r.stdout, /Top lines by self bytes allocated:\n {2}\(none: a V8 heap profile records the allocating functions, not their lines\)/);
   assert.ok(fs.statSync(html).size > 10_000);
+  const json = JSON.parse(flamelens(['report', path.join(repoRoot, 'test/fixtures/heap-webpack-16k.heapprofile'), '--json']).stdout) as { lines: unknown[]; functions: unknown[] };
+  assert.deepEqual(json.lines, []);
+  assert.ok(json.functions.length > 0);
 });
 
 test('a v8-profiler-next dump of a workload reports the same hot function as the agent', () => {
