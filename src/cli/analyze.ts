@@ -47,6 +47,11 @@ export async function loadProfileFile(file: string, options: LoadOptions = {}): 
     throw inputErrorOf(e, shown);
   }
   if (options.sourceMaps !== false) profile = await applySourceMaps(profile, createFsSourceReader({ maxFileSize: options.maxSourceSize }));
+  else if (profile.embeddedSourceMaps && profile.embeddedSourceMaps.size > 0) {
+    // Shown under the .ts names they were run as, the transpiled lines would pass for lines of the .ts.
+    const n = profile.embeddedSourceMaps.size;
+    profile = { ...profile, notes: [...profile.notes, `${n} script${n === 1 ? ' was' : 's were'} transpiled in memory when recorded (TypeScript run by a loader such as tsx): with --no-source-maps their lines are the generated JavaScript's, not lines of the .ts files they are named after`] };
+  }
   return options.timeRange ? sliceByTime(profile, options.timeRange, shown) : profile;
 }
 

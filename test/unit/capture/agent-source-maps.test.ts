@@ -85,4 +85,8 @@ test('record of `node --import tsx hot.ts`: the profile carries the in-memory ma
   assert.ok(fn, report.stdout.slice(0, 400));
   assert.equal(fn.line, 5);
   assert.match(fn.file, /hot\.ts$/);
+  // Without the maps the lines are the transpiled JavaScript's under the .ts name: said so.
+  const unmapped = runCli(cli, ['report', file, '--no-source-maps'], dir);
+  assert.equal(unmapped.status, 0, unmapped.stderr);
+  assert.match(unmapped.stdout, /note: 1 script was transpiled in memory when recorded .*: with --no-source-maps their lines are the generated JavaScript's, not lines of the \.ts files/);
 });
