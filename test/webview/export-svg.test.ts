@@ -244,4 +244,31 @@ describe('export buttons of the flame-graph toolbar (Chromium)', () => {
       await server.close();
     }
   });
+  it('in VS Code (stand-in webview API), a profile whose samples carry no time (all timeDeltas 0) is drawn by sample count and exported as SVG', async () => {
+    // Before: "Nothing to draw: this view has no samples", and the export's answer "the flame graph has nothing drawn yet".
+    const timeless = loadProfile('small-marked-1000us.cpuprofile', (json) => {
+      const raw = json as unknown as { timeDeltas: number[]; startTime: number; endTime: number };
+      raw.timeDeltas = raw.timeDeltas.map(() => 0);
+      raw.endTime = raw.startTime;
+    });
+    assert.equal(timeless.totalValue[0], timeless.sampleCount, '1 µs per sample');
+    const server = await startWebviewServer();
+    const w = await openWebview(browser, server, new StandInHost(timeless, 'zerodur.cpuprofile'));
+    try {
+      const drawn = await drawnAndStill(w.page);
+      assert.ok(drawn.length > 20, `frames drawn: ${drawn.length}`);
+      await w.page.evaluate(() => window.dispatchEvent(new MessageEvent('message', { data: { type: 'svgRequest', requestId: 7 } })));
+      await w.page.waitForFunction(() => (window.__posted as { type: string }[]).some((m) => m.type === 'svg'), undefined, { timeout: 30_000 });
+      const reply = (await posted(w.page)).find((m): m is Extract<WebviewMessage, { type: 'svg' }> => m.type === 'svg')!;
+      assert.equal(reply.error, undefined);
+      const saved = path.join(dir, 'zerodur.svg');
+      writeFileSync(saved, checkWebviewSvg(reply.svg));
+      const doc = await openSvgFile(w.page.context(), saved);
+      sameFrames(doc, drawn);
+      assert.deepEqual(w.errors, []);
+    } finally {
+      await w.page.context().close();
+      await server.close();
+    }
+  });
 });

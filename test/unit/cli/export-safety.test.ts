@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import { buildBundles, repoRoot, scratchDir } from '../../support/capture-helpers';
 
 let cli = '';
@@ -77,6 +78,43 @@ test('SVG export: one title per frame (ours, in the profile\'s unit); a profile 
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /zero\.cpuprofile has no samples: there is no flame graph to draw/);
   assert.ok(!fs.existsSync(path.join(dir, 'z.svg')));
+});
+
+test('SVG export draws a profile whose samples carry no time (all timeDeltas 0; one sample) by sample count, and every format agrees', async () => {
+  const { Profile: PprofProfile } = await import('pprof-format');
+  const dir = scratchDir('svg-timeless');
+  const raw = JSON.parse(fs.readFileSync(fixture, 'utf8')) as { samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+  const inputs: [string, object, number][] = [
+    ['zerodur', { ...raw, timeDeltas: raw.timeDeltas.map(() => 0), endTime: raw.startTime }, raw.samples.length],
+    ['one', { ...raw, samples: [raw.samples[300]], timeDeltas: [0], endTime: raw.startTime }, 1],
+  ];
+  for (const [name, json, count] of inputs) {
+    fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(json));
+    // Before: "has no samples: there is no flame graph to draw" (exit 2), though it has `count`.
+    const svg = flamelens(['export', `${name}.cpuprofile`, '--format', 'svg', '-o', `${name}.svg`, '--no-source-maps'], dir);
+    assert.equal(svg.status, 0, `${name}: ${svg.stderr}`);
+    const drawn = fs.readFileSync(path.join(dir, `${name}.svg`), 'utf8');
+    assert.ok(drawn.split('<g class="frame').length - 1 >= 2, `${name}: frames drawn`);
+    assert.doesNotMatch(drawn, /NaN|Infinity/);
+    // The same weights everywhere: 1 µs per sample, as the report says in its note.
+    const report = JSON.parse(flamelens(['report', `${name}.cpuprofile`, '--json', '--no-source-maps'], dir).stdout) as { total: number; sampleCount: number; notes: string[] };
+    assert.equal(report.total, count);
+    assert.equal(report.sampleCount, count);
+    assert.ok(report.notes.some((n) => /samples carry no time \(it spans 0 µs\).*sample counts/.test(n)), report.notes.join(' | '));
+    for (const [format, out] of [['folded', 'f.folded'], ['speedscope', 's.speedscope.json'], ['pprof', 'p.pb.gz'], ['html', 'h.html']] as const) {
+      const r = flamelens(['export', `${name}.cpuprofile`, '--format', format, '-o', `${name}-${out}`, '--no-source-maps'], dir);
+      assert.equal(r.status, 0, `${name} ${format}: ${r.stderr}`);
+    }
+    const folded = fs.readFileSync(path.join(dir, `${name}-f.folded`), 'utf8').trim().split('\n');
+    assert.equal(folded.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0), count, `${name}: folded samples`);
+    const usFolded = flamelens(['export', `${name}.cpuprofile`, '--format', 'folded', '--unit', 'us', '-o', '-', '--no-source-maps'], dir).stdout.trim().split('\n');
+    assert.equal(usFolded.reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0), count, `${name}: folded µs`);
+    const speedscope = JSON.parse(fs.readFileSync(path.join(dir, `${name}-s.speedscope.json`), 'utf8')) as { profiles: { weights: number[] }[] };
+    assert.equal(speedscope.profiles[0]!.weights.reduce((a, w) => a + w, 0), count, `${name}: speedscope weights`);
+    const pprof = PprofProfile.decode(gunzipSync(fs.readFileSync(path.join(dir, `${name}-p.pb.gz`))));
+    assert.equal(pprof.sample.reduce((a, s) => a + Number(s.value[0]), 0), count, `${name}: pprof samples/count`);
+    assert.match(fs.readFileSync(path.join(dir, `${name}-h.html`), 'utf8'), /samples carry no time/, `${name}: the page carries the note`);
+  }
 });
 
 /** A CPU profile: root → main → f and g, with `f` and `g` self samples of `intervalUs` each. */

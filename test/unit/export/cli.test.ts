@@ -40,7 +40,7 @@ test('export --format speedscope of the profiles of one capture: one file, one p
   assert.equal(file.exporter, 'flamelens');
 });
 
-test('export usage errors exit 2 with the reason: unknown format, several files for pprof, pprof to stdout, missing file', () => {
+test('export usage errors exit 2 with the reason: unknown format, several files for pprof, pprof to stdout, missing file, empty -o', () => {
   const cases: [string[], RegExp][] = [
     [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'svgz'], /unknown --format "svgz" \(use pprof, speedscope, folded, html, svg\)/],
     [['export', fixture('small-marked-1000us.cpuprofile'), fixture('small-webpack-1000us.cpuprofile'), '--format', 'pprof'], /--format pprof takes one profile file/],
@@ -48,6 +48,10 @@ test('export usage errors exit 2 with the reason: unknown format, several files 
     [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'pprof', '--unit', 'us'], /--unit applies to --format folded only/],
     [['export', '--format', 'pprof'], /export needs a profile file/],
     [['export', path.join(repoRoot, 'no-such.cpuprofile'), '--format', 'pprof'], /no-such\.cpuprofile: no such file/],
+    // An empty path (an unset shell variable) was written to '' and failed with a raw EISDIR.
+    [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'folded', '-o', ''], /^flamelens export: -o needs a file path, not an empty string\nRun `flamelens export --help` for usage\.\n$/],
+    [['export', fixture('small-marked-1000us.cpuprofile'), '--format', 'svg', '--out='], /^flamelens export: -o needs a file path, not an empty string\n/],
+    [['report', fixture('small-marked-1000us.cpuprofile'), '--html', ''], /^flamelens report: --html needs a file path, not an empty string\nRun `flamelens report --help` for usage\.\n$/],
   ];
   for (const [args, message] of cases) {
     const r = flamelens(args);

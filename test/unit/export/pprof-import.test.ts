@@ -288,7 +288,7 @@ test('bad pprof input: missing string-table entries, zero sample types, truncate
   })));
   assert.match(err.message, /2 values for 1 sample types/);
 
-  // A difference profile's negative values cannot be a call tree: left out, with a note.
+  // A difference profile's negative values are its baseline: a comparison (see the -diff_base test).
   const diff = parseProfile(tinyPprof((s) => ({
     sampleType: [new ValueType({ type: s.dedup('cpu'), unit: s.dedup('nanoseconds') })],
     function: [new PprofFunction({ id: 1, name: s.dedup('f') }), new PprofFunction({ id: 2, name: s.dedup('g') })],
@@ -297,7 +297,8 @@ test('bad pprof input: missing string-table entries, zero sample types, truncate
   })));
   assertProfileInvariants(diff);
   assert.equal(diff.totalValue[0], 7);
-  assert.ok(diff.notes.some((n) => /1 samples with negative values/.test(n)));
+  assert.equal(diff.baseTotalValue?.[0], 5);
+  assert.ok(diff.notes.some((n) => /difference profile \(1 sample has a negative value, as `pprof -base` and `-diff_base` write\)/.test(n)), diff.notes.join(' | '));
 
   // The CLI turns them into a message and exit code 2, nothing else.
   const dir = scratchDir('bad-pprof');
@@ -307,6 +308,59 @@ test('bad pprof input: missing string-table entries, zero sample types, truncate
   assert.equal(r.status, 2);
   assert.match(r.stderr, /cut\.pb\.gz: The gzip-compressed profile ends early/);
   assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+});
+
+test('a difference pprof written by `go tool pprof -diff_base` reads as a comparison: its negative samples are the baseline', (t) => {
+  if (!haveGo(t)) return;
+  const dir = scratchDir('pprof-diff-base');
+  const base = path.join(dir, 'base.pb.gz');
+  const next = path.join(dir, 'new.pb.gz');
+  flamelensOk(['export', path.join(repoRoot, 'test/fixtures/small-marked-1000us.cpuprofile'), '--format', 'pprof', '-o', base, '--no-source-maps']);
+  flamelensOk(['export', path.join(repoRoot, 'test/fixtures/small-webpack-1000us.cpuprofile'), '--format', 'pprof', '-o', next, '--no-source-maps']);
+  const diffFile = path.join(dir, 'diff.pb.gz');
+  go(['tool', 'pprof', '-proto', '-output', diffFile, '-diff_base', base, next], dir);
+  // Go marks the baseline's samples (pprof::base) and negates them.
+  const raw = PprofProfile.decode(gunzipSync(fs.readFileSync(diffFile)));
+  // int64 varints: negatives decode as 2^64 − x.
+  const negative = raw.sample.filter((x) => BigInt.asIntN(64, BigInt(x.value[1]!)) < 0n).length;
+  assert.ok(negative > 0, 'the baseline is in the file, negated');
+
+  const one = (file: string) => parseProfile(maybeGunzip(fs.readFileSync(file)));
+  const [b, n, d] = [one(base), one(next), one(diffFile)];
+  assertProfileInvariants(d);
+  // Before: the negative samples were left out (the baseline gone, only a note said so).
+  assert.ok(d.baseTotalValue, 'a comparison profile');
+  assert.ok(Math.abs(d.baseTotalValue[0]! - b.totalValue[0]!) < 1, `baseline ${d.baseTotalValue[0]} µs = base's ${b.totalValue[0]} µs`);
+  assert.ok(Math.abs(d.totalValue[0]! - n.totalValue[0]!) < 1, `new ${d.totalValue[0]} µs = new's ${n.totalValue[0]} µs`);
+  assert.equal(d.sampleCount, n.sampleCount);
+  assert.ok(d.notes.some((x) => x.startsWith(`This pprof is a difference profile (${negative} samples have negative values, as \`pprof -diff_base\` writes): read as a comparison whose baseline is the negative samples.`)), d.notes.join(' | '));
+  // The CLI says so too, and an export that cannot hold the baseline says what it holds.
+  assert.match(flamelensOk(['report', diffFile, '--no-source-maps']), /note: This pprof is a difference profile/);
+  const folded = flamelens(['export', diffFile, '--format', 'folded', '-o', path.join(dir, 'd.folded')]);
+  assert.equal(folded.status, 0, folded.stderr);
+  assert.match(folded.stderr, /warning: .*diff\.pb\.gz is a comparison \(a difference profile\): the folded file holds its new profile only, without the baseline/);
+  // The flame graph page draws the change.
+  flamelensOk(['export', diffFile, '--format', 'html', '-o', path.join(dir, 'd.html')]);
+  assert.match(fs.readFileSync(path.join(dir, 'd.html'), 'utf8'), /"diff":true/);
+});
+
+test('pprof sample values beyond 2^53 get a note that they were rounded; values up to it do not', () => {
+  const pprofWith = (values: (number | bigint)[]) =>
+    tinyPprof((s) => ({
+      sampleType: [new ValueType({ type: s.dedup('space'), unit: s.dedup('bytes') })],
+      function: [new PprofFunction({ id: 1, name: s.dedup('f') })],
+      location: [new Location({ id: 1, line: [new Line({ functionId: 1, line: 3 })] })],
+      sample: values.map((v) => new Sample({ locationId: [1], value: [v] })),
+    }));
+  const dir = scratchDir('pprof-huge-values');
+  const huge = path.join(dir, 'huge.pb.gz');
+  // 2^60 + 1 is no double: it reads as 2^60. Written as a real file and read by the CLI.
+  fs.writeFileSync(huge, gzipSync(pprofWith([2n ** 60n + 1n, 1024])));
+  const report = reportJson(huge);
+  assert.equal(report.total, 2 ** 60 + 1024);
+  assert.ok(report.notes.some((n) => n === '1 sample has a value beyond 2^53 (9,007,199,254,740,991), which a JavaScript number cannot hold exactly: rounded to the nearest one it holds (within 1 part in 10^15).'), report.notes.join(' | '));
+  const exact = parseProfile(pprofWith([Number.MAX_SAFE_INTEGER, 1024]));
+  assert.ok(!exact.notes.some((n) => n.includes('beyond 2^53')), exact.notes.join(' | '));
 });
 
 test('a corrupt pprof is named as one (not "Not valid JSON"); binary junk, plain or gzip-compressed, is named as no profile', async () => {

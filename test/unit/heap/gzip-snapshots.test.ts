@@ -116,6 +116,36 @@ v8.writeHeapSnapshot('after.heapsnapshot');
     }
   });
 
+  it('a snapshot or profile saved as UTF-16 (with a byte-order mark or without, either byte order, gzip too) is named as such, with the fix', () => {
+    const fixtures = path.resolve(__dirname, '../../fixtures');
+    // What PowerShell's > (and iconv -t utf16) write: a byte-order mark, then little-endian units.
+    const utf16le = (text: string): Buffer => Buffer.from(text, 'utf16le');
+    const swapped = (b: Buffer): Buffer => Buffer.from(b).swap16();
+    const snapshot = fs.readFileSync(path.join(dir, 'before.heapsnapshot'), 'utf8');
+    const profile = fs.readFileSync(path.join(fixtures, 'small-marked-1000us.cpuprofile'), 'utf8');
+    const files: [string, Buffer, string][] = [
+      ['bom.heapsnapshot', utf16le(`\ufeff${snapshot}`), 'little-endian, with a byte-order mark'],
+      ['le.heapsnapshot', utf16le(snapshot), 'little-endian, without a byte-order mark'],
+      ['be.heapsnapshot', swapped(utf16le(snapshot)), 'big-endian, without a byte-order mark'],
+      ['bom.heapsnapshot.gz', gzipSync(utf16le(`\ufeff${snapshot}`)), 'little-endian, with a byte-order mark'],
+      ['bom.cpuprofile', utf16le(`\ufeff${profile}`), 'little-endian, with a byte-order mark'],
+      ['le.cpuprofile', utf16le(profile), 'little-endian, without a byte-order mark'],
+      ['le.cpuprofile.gz', gzipSync(utf16le(profile)), 'little-endian, without a byte-order mark'],
+    ];
+    for (const [file, bytes] of files) fs.writeFileSync(path.join(dir, file), bytes);
+    for (const [file, , encoding] of files) {
+      // Before: "is not a heap snapshot (a .heapsnapshot file is JSON starting with {"snapshot": …)",
+      // and for a profile without a byte-order mark "Not valid JSON: … found byte 0x00".
+      const how = `saved as UTF-16 \\(${encoding}\\), not UTF-8: re-save it as UTF-8 \\(PowerShell's > writes UTF-16; use Out-File -Encoding utf8\\)`;
+      const commands = file.includes('.heapsnapshot') ? [['report', file], ['snapshot-diff', file, 'after.heapsnapshot']] : [['report', file]];
+      for (const args of commands) {
+        const r = flamelens(dir, args);
+        assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`${file.replace(/\./g, '\\.')}(:| is| holds text) .*${how}`), `${args.join(' ')}: ${r.stderr}`);
+      }
+    }
+  });
+
   it('report on a profile saved under a snapshot\'s name (plain or gzip) reports it as the profile it is, --html too', () => {
     const fixtures = path.resolve(__dirname, '../../fixtures');
     fs.copyFileSync(path.join(fixtures, 'small-marked-1000us.cpuprofile'), path.join(dir, 'cpu2.heapsnapshot'));

@@ -277,6 +277,37 @@ describe('parseProfile: DevTools .cpuprofile fixtures', () => {
     for (let i = 0; i < p.nodeCount; i++) assertClose(p.selfValue[i]!, p.selfSamples[i]! * perHit, `node ${i}`);
     assert.ok(p.notes.some((n) => n.includes('hit counts')));
   });
+
+  it('samples that carry no time (every timeDelta 0, one sample, hit counts over 0 µs) are weighed by sample count, on both parse paths', () => {
+    const raw = JSON.parse(readFixture('small-marked-1000us.cpuprofile').toString('utf8')) as RawCpu;
+    const allZero: RawCpu = { ...raw, timeDeltas: raw.timeDeltas.map(() => 0), endTime: raw.startTime };
+    const one: RawCpu = { ...raw, samples: [raw.samples[300]!], timeDeltas: [1000], endTime: raw.startTime + 1000 };
+    const hitsOnly: Partial<RawCpu> = { ...raw, endTime: raw.startTime };
+    delete hitsOnly.samples;
+    delete hitsOnly.timeDeltas;
+    const hits = raw.nodes.reduce((a, n) => a + (n.hitCount ?? 0), 0);
+    const cases: [string, object, number][] = [
+      ['all timeDeltas 0', allZero, raw.samples.length],
+      ['one sample', one, 1],
+      ['hit counts, endTime = startTime', hitsOnly, hits],
+    ];
+    for (const [label, json, count] of cases) {
+      for (const objectPathMaxBytes of [undefined, -1]) {
+        const p = parseProfile(Buffer.from(JSON.stringify(json)), objectPathMaxBytes === undefined ? {} : { objectPathMaxBytes });
+        const where = `${label}, ${objectPathMaxBytes ?? 'object'} path`;
+        assertProfileInvariants(p);
+        assert.equal(p.totalValue[0], count, `${where}: 1 µs per sample`);
+        assert.deepEqual(Array.from(p.selfValue), Array.from(p.selfSamples), where);
+        assert.ok(p.notes.some((n) => n.startsWith("The profile's samples carry no time (it spans 0 µs)") && n.includes('times here are sample counts')), `${where}: ${p.notes.join(' | ')}`);
+        // No per-sample times to draw a timeline or slice a range from.
+        assert.equal(p.sampleTimes, undefined, where);
+      }
+    }
+    // Samples with time keep it, and get no such note.
+    const timed = parseProfile(readFixture('small-marked-1000us.cpuprofile'));
+    assert.ok(!timed.notes.some((n) => n.includes('carry no time')));
+    assert.ok(timed.sampleTimes);
+  });
 });
 
 describe('parseProfile: sampling heap profile', () => {

@@ -108,7 +108,8 @@ function cpuprofileJson(frames: FrameSpec[]): string {
     startTime: 0,
     endTime: frames.length * 1000,
     samples: frames.map((_, i) => i + 2),
-    timeDeltas: frames.map(() => 1000),
+    // The first sample at startTime: each lasts 1000 µs (a lone sample has time, so no "no time" note).
+    timeDeltas: frames.map((_, i) => (i === 0 ? 0 : 1000)),
   });
 }
 

@@ -153,7 +153,8 @@ test('a folder missing in one step and created before the next is seen by the ne
     startTime: 0,
     endTime: 1000,
     samples: [2],
-    timeDeltas: [1000],
+    // At startTime, lasting to endTime: 1000 µs (a sample with no time would get a note of its own).
+    timeDeltas: [0],
   };
   const p = parseProfile(Buffer.from(JSON.stringify(raw)));
   const reader = createFsSourceReader();

@@ -245,11 +245,13 @@ test('heap samples behind more blank space than the window shows: read whole as 
   assertSweep('pretty heap', Buffer.from(JSON.stringify({ samples: heap.samples.slice(0, 50), head: heap.head }, null, 2)), 16, 64, 8);
 });
 
-test('a big input that starts with no profile format is refused from its first bytes, with the whole-input error (zeros, UTF-16, junk); a big pprof-looking or JSON start is read on', () => {
+test('a big input that starts with no profile format is refused from its first bytes, with the whole-input error (zeros, UTF-16 with or without a byte-order mark, junk); a big pprof-looking or JSON start is read on', () => {
   const size = 8 * 1024 * 1024; // above objectPathMaxBytes: the streamed path
   const cases: [string, Uint8Array, RegExp][] = [
     ['zeros', new Uint8Array(size), /starts with zero bytes.*never written/],
-    ['UTF-16', Uint8Array.from({ length: size }, (_, i) => (i === 0 ? 0xff : i === 1 ? 0xfe : i % 2 ? 0 : 0x7b)), /UTF-16 text.*save it as UTF-8/],
+    ['UTF-16', Uint8Array.from({ length: size }, (_, i) => (i === 0 ? 0xff : i === 1 ? 0xfe : i % 2 ? 0 : 0x7b)), /saved as UTF-16 \(little-endian, with a byte-order mark\), not UTF-8: re-save it as UTF-8/],
+    // No byte-order mark: '{' then NULs (was scanned as JSON: "found byte 0x00 at byte 1").
+    ['UTF-16 without a byte-order mark', Buffer.from(`{"nodes":[${' '.repeat(size / 2)}]}`, 'utf16le'), /saved as UTF-16 \(little-endian, without a byte-order mark\), not UTF-8: re-save it as UTF-8/],
     ['junk', Uint8Array.from({ length: size }, (_, i) => (i * 7919 + 0x80) & 0xff | 0x80), /not a profile FlameLens reads.*starts with byte 0x80 at byte 0, which begins neither/],
   ];
   for (const [label, bytes, message] of cases) {

@@ -3,6 +3,7 @@
 // parseProfile reads from its bytes; bytes sent to the worker are moved there, not copied.
 import { before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,6 +13,7 @@ import { encodePprof } from '../../../src/export/pprof';
 import { objectPathMaxBytes, parseProfile, parseProfileStream } from '../../../src/model/import';
 import { ProfileError } from '../../../src/model/types';
 import { parseFile, parsePlainFile } from '../../../src/parse/parse-file';
+import { parseProfileBytes } from '../../../src/parse/parse-bytes';
 import { parseFileInWorker, parseInWorker } from '../../../src/parse/parse-in-worker';
 import { repoRoot, scratchDir } from '../../support/capture-helpers';
 import { errorOf } from '../../support/stream-helpers';
@@ -161,5 +163,34 @@ describe('parse by path', () => {
     assert.deepEqual(streamChanging(2, () => fs.appendFileSync(file, '{"more":')), expected);
     // Read afresh, it is what it now holds: not a profile.
     assert.match(errorOf(() => parsePlainFile(file, { windowBytes: 65536 })).message, /expected the end of the file at byte \d+ but found '\{'/);
+  });
+  it('gzip junk gets the same message from the CLI\'s parseFile, the extension\'s by-bytes parse and the worker (by bytes and by path); a pipe of plain junk is not called gzip', async () => {
+    const junk = Buffer.from('<html>not a profile</html>');
+    const gz = path.join(dir, 'junk.cpuprofile.gz');
+    fs.writeFileSync(gz, gzipSync(junk));
+    const gzipMessage = /^junk\.cpuprofile\.gz: This gzip file holds no profile FlameLens reads: .* what it inflates to starts with '<' at byte 0/;
+    const messageOf = async (p: Promise<unknown>): Promise<string> => {
+      const err = await p.then(() => assert.fail('parsed junk'), (e: unknown) => e);
+      assert.ok(err instanceof ProfileError, String(err));
+      return err.message;
+    };
+    const byPath = await messageOf(parseFile(gz, { fileName: 'junk.cpuprofile.gz' }));
+    assert.match(byPath, gzipMessage);
+    const bytes = () => new Uint8Array(fs.readFileSync(gz));
+    // Before: the extension's inline parse and the worker's by-bytes parse said "This file is not a profile … this one starts with '<'".
+    assert.equal(errorOf(() => parseProfileBytes(bytes(), { fileName: 'junk.cpuprofile.gz' })).message, byPath, 'inline (load-profile.ts)');
+    assert.equal(await messageOf(parseInWorker(script, bytes(), 'junk.cpuprofile.gz')), byPath, 'worker, by bytes');
+    assert.equal(await messageOf(parseFileInWorker(script, gz, 'junk.cpuprofile.gz')), byPath, 'worker, by path');
+    // Plain junk reads as plain everywhere, a pipe too (it was worded as gzip: a pipe is read whole, like gzip).
+    const plain = path.join(dir, 'junk.cpuprofile');
+    fs.writeFileSync(plain, junk);
+    const plainMessage = await messageOf(parseFile(plain, { fileName: 'junk.cpuprofile' }));
+    assert.match(plainMessage, /^junk\.cpuprofile: This file is not a profile FlameLens reads: .* this one starts with '<' at byte 0/);
+    assert.equal(errorOf(() => parseProfileBytes(new Uint8Array(junk), { fileName: 'junk.cpuprofile' })).message, plainMessage);
+    const fifo = path.join(dir, 'junk.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = fs.promises.writeFile(fifo, junk);
+    const [piped] = await Promise.all([messageOf(parseFile(fifo, { fileName: 'junk.cpuprofile' })), writer]);
+    assert.equal(piped, plainMessage);
   });
 });
