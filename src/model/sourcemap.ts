@@ -341,19 +341,17 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
     const original = origins[f];
     const loaded = original ? maps[scriptOf[f]!] : undefined;
     if (!loaded || !original) return line;
-    const mapped = mapLine(loaded, p.frames[f]!, original, line);
-    if (mapped === 0 && line > 0) {
+    return mapLine(loaded, p.frames[f]!, original, line, () => {
       const s = scriptOf[f]!;
       if (!unknownLines.has(s)) unknownLines.set(s, new Set());
       unknownLines.get(s)!.add(f);
-    }
-    return mapped;
+    });
   };
   const mapped = rebuild(p, mappedFrames, frameOut, lineOf, [...p.notes, ...summariseNotes(notes)]);
   if (unknownLines.size === 0) return mapped;
   const lineNotes = [...unknownLines].map(
     ([s, fs]) =>
-      `${fs.size} function${fs.size === 1 ? '' : 's'} of ${displayPath(urls[s]!)} ran on a generated line that holds several of ${fs.size === 1 ? 'its' : 'their'} source lines (minified, or a function body on one line as tsx emits it): which of them is not known, so that time is in ${fs.size === 1 ? 'its' : 'their'} totals but on no source line`,
+      `${fs.size} function${fs.size === 1 ? '' : 's'} of ${displayPath(urls[s]!)} ran on a generated line that holds several of ${fs.size === 1 ? 'its' : 'their'} source lines (minified, or transpiled onto one line as tsx does): which line is not known, so that time is shown on the function's first line`,
   );
   return { ...mapped, notes: [...mapped.notes, ...summariseNotes(lineNotes)] };
 }
@@ -491,15 +489,15 @@ function isScriptUrl(f: Frame): boolean {
 }
 
 /**
- * The original line of a line-table entry (generated line `line` of frame `f`), or 0 when it is not
- * known. Position ticks carry no column. On the frame's own start line, the code from the frame's
- * column on must map to one original line: when it spans several (minified output, tsx's one line
- * per function body) the tick could be on any of them — charged to the function's first line, it
- * painted the declaration as the hot line. Elsewhere the first mapping on that generated line;
- * lines that land in another original file, or have no mapping, go to the frame's original start
- * line, since the node's line table can only hold lines of its own file.
+ * The original line of a line-table entry (generated line `line` of frame `f`). Position ticks
+ * carry no column. On the frame's own start line, the code from the frame's column on may span
+ * several original lines (minified output; tsx emits a whole module on one line): which of them
+ * ran is not known, so the tick stays on the function's own line and `onUnknown` is told (the
+ * profile says so in a note — alone, the declaration looked like the hot line). Elsewhere the first
+ * mapping on that generated line; lines that land in another original file, or have no mapping, go
+ * to the frame's original start line, since the node's line table can only hold lines of its own file.
  */
-function mapLine(loaded: LoadedMap, f: Frame, frameOrigin: Original, line: number): number {
+function mapLine(loaded: LoadedMap, f: Frame, frameOrigin: Original, line: number, onUnknown: () => void): number {
   if (line < 1 || line > loaded.lineCache.length) return frameOrigin.line;
   let info = loaded.lineCache[line - 1];
   if (info === undefined) {
@@ -520,7 +518,8 @@ function mapLine(loaded: LoadedMap, f: Frame, frameOrigin: Original, line: numbe
     if (info.columns[mid]! <= column) lo = mid + 1;
     else hi = mid;
   }
-  return info.single[Math.max(0, lo - 1)] === 1 ? frameOrigin.line : 0;
+  if (info.single[Math.max(0, lo - 1)] !== 1) onUnknown();
+  return frameOrigin.line;
 }
 
 function generatedLine(map: TraceMap, line: number): GeneratedLine | null {

@@ -54,7 +54,7 @@ test('inline UTF-8 map restores non-ASCII names of a minified program', async ()
     assert.ok(frame, mapped.frames.map((f) => f.functionName).join(', '));
     assert.equal(frame.url, original);
     assert.equal(frame.line, 2);
-    // Minified onto one line: its hot lines are unknown, and said to be (only that is noted).
+    // Minified onto one line: which of its lines ran is not known, and said to be (only that is noted).
     assert.deepEqual(mapped.notes.slice(0, generated.notes.length), generated.notes);
     assert.ok(mapped.notes.slice(generated.notes.length).every((n) => n.includes('holds several of')), mapped.notes.join('\n'));
   } finally {
