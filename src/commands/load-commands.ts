@@ -16,7 +16,7 @@ import { answerProblem, defaultAnswers, planLoad, type LoadAnswers, type LoadSet
 import { shownUrl } from '../load/targets';
 import { showErrorWithLog, type Log } from '../log';
 import { escapeNotificationText } from '../model/escape-text';
-import type { LoadRunPanels } from '../views/load-run-panel';
+import { serverFlameSource, type LoadRunPanels } from '../views/load-run-panel';
 import { readLoadRun } from '../views/load-run-restore';
 import type { CaptureRequest } from './capture-session';
 import { chooseTarget, type Chosen } from './attach-commands';
@@ -254,11 +254,13 @@ async function runUnderLoad(deps: LoadCommandDeps, program: LoadServer, plan: Re
   log.info(`load run saved: ${runFile}`);
 
   deps.loadRuns.showRun(run, runFile, { title: program.name, root, column: vscode.ViewColumn.One, ...(server.best ? { serverProfile: server.best.path } : {}) });
-  if (server.best) {
+  // The flame graph of what the run's top functions count: every busy thread and process, merged.
+  const flame = server.best ? serverFlameSource(run, runFile, server.best.path) : undefined;
+  if (flame) {
     try {
-      await deps.loadRuns.openProfile({ kind: 'file', uri: vscode.Uri.file(server.best.path).toString() }, vscode.l10n.t('{0} under load (CPU)', program.name), server.best.path);
+      await deps.loadRuns.openServerFlame(flame, program.name);
     } catch (err) {
-      void showErrorWithLog(log, vscode.l10n.t('FlameLens: could not open {0}: {1}', server.best.path, (err as Error).message));
+      void showErrorWithLog(log, vscode.l10n.t('FlameLens: could not open {0}: {1}', flame.shown, (err as Error).message));
     }
   }
   const broken = run.thresholds.filter((t) => !t.ok).map((t) => t.expr);

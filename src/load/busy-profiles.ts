@@ -17,10 +17,10 @@ export function busiestFirst<T extends BusyProfile>(profiles: readonly T[]): T[]
   return [...profiles].sort((a, b) => b.busy - a.busy || Number(b.main) - Number(a.main));
 }
 
-/** The profiles that worked, merged (`count` of them), or the busiest alone; undefined for none. */
-export function serverProfile(profiles: readonly BusyProfile[]): { profile: Profile; count: number } | undefined {
+/** The profiles that worked, merged (`parts`, busiest first), or the busiest alone; undefined for none. */
+export function serverProfile<T extends BusyProfile>(profiles: readonly T[]): { profile: Profile; parts: T[] } | undefined {
   const sorted = busiestFirst(profiles);
   const busy = sorted.filter((p) => p.busy > 0);
-  if (busy.length > 1) return { profile: mergeProfiles(busy.map((p) => ({ label: p.label, profile: p.profile }))), count: busy.length };
-  return sorted[0] && { profile: sorted[0].profile, count: 1 };
+  if (busy.length > 1) return { profile: mergeProfiles(busy.map((p) => ({ label: p.label, profile: p.profile }))), parts: busy };
+  return sorted[0] && { profile: sorted[0].profile, parts: [sorted[0]] };
 }

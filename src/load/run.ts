@@ -203,6 +203,8 @@ export interface LoadRun {
   thresholds: ThresholdVerdict[];
   profiles: string[];
   topFunctions: TopFunction[];
+  /** The server's CPU profiles `topFunctions` were merged from (each thread or process that worked), when more than one; the flame graph shows them merged. */
+  topFunctionsFrom?: { label: string; path: string }[];
   /** With --heap: the server's top allocators during the load (its busiest main thread's heap profile). */
   topAllocators?: TopAllocator[];
   baseline?: BaselineComparison;
@@ -243,6 +245,7 @@ export interface BuildInputs {
   thresholds: readonly Threshold[];
   profiles?: string[];
   topFunctions?: TopFunction[];
+  topFunctionsFrom?: { label: string; path: string }[];
   topAllocators?: TopAllocator[];
   problems?: string[];
   /** The agent's once-a-second samples of the server (absent: not measured, see `serverNote`). */
@@ -336,6 +339,7 @@ export function buildLoadRun(inputs: BuildInputs): LoadRun {
     thresholds,
     profiles: inputs.profiles ?? [],
     topFunctions: inputs.topFunctions ?? [],
+    ...(inputs.topFunctionsFrom && inputs.topFunctionsFrom.length > 1 ? { topFunctionsFrom: inputs.topFunctionsFrom } : {}),
     ...(inputs.topAllocators ? { topAllocators: inputs.topAllocators } : {}),
     ...(server ? { server } : { serverNote }),
     problems: [...(inputs.problems ?? []), ...rateMissed(inputs.config.rate, ext ? undefined : measured?.throughput.rps, m.cutShort)],
@@ -426,7 +430,17 @@ export function asLoadRun(data: unknown): LoadRun | undefined {
   const topFunctions = Array.isArray(r.topFunctions)
     ? r.topFunctions.filter((f) => f && typeof f.name === 'string' && typeof f.url === 'string' && Number.isFinite(f.line) && Number.isFinite(f.selfMs))
     : [];
-  return { ...(r as LoadRun), driver: r.driver ?? 'flamelens', serverMode: r.serverMode ?? 'launched', topFunctions, ...(unmeasured ? { latency: null, throughput: null, requests: null } : {}) };
+  // A hand-edited or foreign list is dropped whole: the flame graph then shows the busiest profile.
+  const from = r.topFunctionsFrom;
+  const fromOk = Array.isArray(from) && from.length > 1 && from.every((p) => p && typeof p.label === 'string' && typeof p.path === 'string');
+  const { topFunctionsFrom: _dropped, ...rest } = r as LoadRun;
+  return {
+    ...rest,
+    driver: r.driver ?? 'flamelens',
+    serverMode: r.serverMode ?? 'launched',
+    topFunctions,
+    ...(fromOk ? { topFunctionsFrom: from } : {}),
+    ...(unmeasured ? { latency: null, throughput: null, requests: null } : {}) };
 }
 
 /**

@@ -177,9 +177,10 @@ export interface ServerHotspots {
   topFunctions: TopFunction[];
   /**
    * What they come from: the server's busy threads and processes merged (a cluster's workers, a
-   * worker pool), or its one busy thread; `path` is the busiest one's profile file.
+   * worker pool), or its one busy thread; `path` is the busiest one's profile file, `parts` every
+   * profile merged (the busiest alone when one worked).
    */
-  best?: { label: string; path: string; hot: Hotspots; profile: Profile };
+  best?: { label: string; path: string; hot: Hotspots; profile: Profile; parts: { label: string; path: string }[] };
   /** Profiles that could not be read. */
   problems: string[];
 }
@@ -205,10 +206,11 @@ export async function serverHotspots(recorded: { profiles: readonly ServerProfil
   const busiest = busiestFirst(loaded)[0];
   const merged = serverProfile(loaded);
   if (!busiest || !merged) return { topFunctions: [], problems };
+  const parts = merged.parts.map((p) => ({ label: p.label, path: p.path }));
   const best =
-    merged.count > 1
-      ? { label: `${merged.count} threads and processes merged (the busiest: ${busiest.label})`, path: busiest.path, hot: hotspots(merged.profile, { top, cwd }), profile: merged.profile }
-      : { label: busiest.label, path: busiest.path, hot: busiest.hot, profile: busiest.profile };
+    parts.length > 1
+      ? { label: `${parts.length} threads and processes merged (the busiest: ${busiest.label})`, path: busiest.path, hot: hotspots(merged.profile, { top, cwd }), profile: merged.profile, parts }
+      : { label: busiest.label, path: busiest.path, hot: busiest.hot, profile: busiest.profile, parts };
   const total = best.hot.total;
   const topFunctions = best.hot.functions.map((f) => ({ name: f.name, url: f.file, line: f.line, selfMs: Math.round(f.self) / 1000, selfPct: total > 0 ? Math.round((f.self / total) * 10000) / 100 : 0 }));
   return { topFunctions, best, problems };
@@ -285,6 +287,7 @@ export function loadRunOf(session: LoadSessionResult, inputs: SessionRunInputs):
     thresholds: inputs.thresholds,
     profiles: recorded.profiles.map((p) => p.path),
     topFunctions: inputs.hot.topFunctions,
+    ...((inputs.hot.best?.parts.length ?? 0) > 1 ? { topFunctionsFrom: inputs.hot.best!.parts } : {}),
     problems: [...recorded.problems, ...inputs.hot.problems, ...(inputs.allocators?.problems ?? []), ...(inputs.problems ?? [])],
     ...(recorded.sessionDir !== undefined
       ? { serverMetrics: sessionMetrics(recorded.sessionDir, recorded.since), serverMetricsResolutionMs: loopDelayResolutionMs }

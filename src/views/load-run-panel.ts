@@ -30,10 +30,32 @@ export type LoadRendered = Extract<LoadWebviewMessage, { type: 'rendered' }>;
 export function serverProfileOf(run: LoadRun, runFile: string, preferred?: string): string | undefined {
   if (preferred && fs.existsSync(preferred)) return preferred;
   const found = runCpuProfiles(run)
-    .map((p) => (fs.existsSync(p) ? p : path.join(path.dirname(runFile), path.basename(p))))
-    .filter((p) => fs.existsSync(p));
+    .map((p) => foundBeside(p, runFile))
+    .filter((p): p is string => p !== undefined);
   const size = (p: string) => fs.statSync(p).size;
   return found.sort((a, b) => size(b) - size(a))[0];
+}
+
+/** `listed` where the run wrote it, or beside the run file (its folder was moved); undefined when neither exists. */
+function foundBeside(listed: string, runFile: string): string | undefined {
+  if (fs.existsSync(listed)) return listed;
+  const beside = path.join(path.dirname(runFile), path.basename(listed));
+  return fs.existsSync(beside) ? beside : undefined;
+}
+
+/**
+ * The flame graph of a run's top functions: the profiles they were merged from (a cluster's
+ * workers, a worker pool), merged again, when the run lists them and they are all still there;
+ * else the one server profile (serverProfileOf). `shown` names it in the panel and the log.
+ */
+export function serverFlameSource(run: LoadRun, runFile: string, preferred?: string): { source: PanelSource; shown: string } | undefined {
+  const parts = (run.topFunctionsFrom ?? []).map((p) => ({ label: p.label, file: foundBeside(p.path, runFile) }));
+  if (parts.length > 1 && parts.every((p) => p.file !== undefined)) {
+    const files = parts.map((p) => p.file!);
+    return { source: { kind: 'merged', parts: parts.map((p) => ({ label: p.label, uri: vscode.Uri.file(p.file!).toString() })) }, shown: files.join(', ') };
+  }
+  const one = serverProfileOf(run, runFile, preferred);
+  return one ? { source: { kind: 'file', uri: vscode.Uri.file(one).toString() }, shown: one } : undefined;
 }
 
 /**
@@ -66,15 +88,16 @@ export class LoadRunPanels implements vscode.Disposable {
    */
   showRun(run: LoadRun, runFile: string, options: { title: string; serverProfile?: string; root?: string; column?: vscode.ViewColumn; panel?: vscode.WebviewPanel }): vscode.WebviewPanel {
     const profile = serverProfileOf(run, runFile, options.serverProfile);
+    const flame = serverFlameSource(run, runFile, options.serverProfile);
     const full = profile ? fullRecordingOf(profile) : undefined;
     const view = { ...loadRunView(run, options.title, options.root), hasFullRecording: full !== undefined };
     const state: LoadViewState = { kind: 'run', runFile, title: options.title, ...(options.serverProfile ? { serverProfile: options.serverProfile } : {}), ...(options.root ? { root: options.root } : {}) };
     return this.show(`run:${runFile}`, vscode.l10n.t('Load Run: {0}', options.title), { type: 'run', view, state }, options.column, options.root, options.panel, async () => {
-      if (!profile) {
+      if (!flame) {
         void vscode.window.showInformationMessage(vscode.l10n.t('FlameLens: this run has no server CPU profile to show.'));
         return;
       }
-      await this.openProfile({ kind: 'file', uri: vscode.Uri.file(profile).toString() }, vscode.l10n.t('{0} under load (CPU)', options.title), profile);
+      await this.openServerFlame(flame, options.title);
     }, full && profile ? () => this.openFullRecording(full, profile, options.title) : undefined);
   }
 
@@ -118,6 +141,12 @@ export class LoadRunPanels implements vscode.Disposable {
   showUnavailable(panel: vscode.WebviewPanel, view: LoadUnavailableView, state: LoadViewState): void {
     const key = state.kind === 'run' ? `run:${state.runFile}` : `compare:${state.before}\u0000${state.after}`;
     this.show(key, panel.title, { type: 'unavailable', view, state }, undefined, state.root, panel, async () => undefined);
+  }
+
+  /** A run's server flame graph (serverFlameSource) beside its Load Run view. */
+  openServerFlame(flame: { source: PanelSource; shown: string }, title: string): Promise<void> {
+    const merged = flame.source.kind === 'merged' ? flame.source.parts.length : 0;
+    return this.openProfile(flame.source, merged > 0 ? vscode.l10n.t('{0} under load (CPU, {1} threads and processes)', title, merged) : vscode.l10n.t('{0} under load (CPU)', title), flame.shown);
   }
 
   /** The flame graph beside the Load Run view (as CaptureService opens a capture's profile). */

@@ -3,6 +3,7 @@
 // a window reload through the serializer, which re-reads their source files.
 import * as vscode from 'vscode';
 import { diffProfiles } from '../model/diff';
+import { mergeProfiles } from '../model/merge';
 import type { Profile } from '../model/types';
 import { loadProfile } from './load-profile';
 import { controlPanel, type ProfileViewController } from './profile-controller';
@@ -13,16 +14,26 @@ import { timed } from '../log';
 export const profilePanelViewType = 'flamelens.profilePanel';
 
 /** What a panel shows, by reference to files, so it can be rebuilt after a reload. */
-export type PanelSource = { kind: 'file'; uri: string } | { kind: 'diff'; base: string; next: string };
+export type PanelSource =
+  | { kind: 'file'; uri: string }
+  | { kind: 'diff'; base: string; next: string }
+  /** Several threads' or processes' profiles under one root, one top-level frame per part (a load run's busy server threads). */
+  | { kind: 'merged'; parts: { uri: string; label: string }[] };
 
 const stateKey = 'flamelens.panelSources';
 
 export function sourceKey(source: PanelSource): string {
-  return source.kind === 'file' ? `file:${source.uri}` : `diff:${source.base}\u0000${source.next}`;
+  if (source.kind === 'file') return `file:${source.uri}`;
+  if (source.kind === 'diff') return `diff:${source.base}\u0000${source.next}`;
+  return `merged:${source.parts.map((p) => p.uri).join('\u0000')}`;
 }
 
 export async function loadPanelSource(source: PanelSource): Promise<Profile> {
   if (source.kind === 'file') return loadProfile(vscode.Uri.parse(source.uri));
+  if (source.kind === 'merged') {
+    const parts = await Promise.all(source.parts.map(async (p) => ({ label: p.label, profile: await loadProfile(vscode.Uri.parse(p.uri)) })));
+    return mergeProfiles(parts);
+  }
   const [base, next] = await Promise.all([loadProfile(vscode.Uri.parse(source.base)), loadProfile(vscode.Uri.parse(source.next))]);
   return diffProfiles(base, next);
 }

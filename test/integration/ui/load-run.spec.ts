@@ -4,11 +4,11 @@
 // server's flame graph opens beside it; Open Full Recording shows the whole recording (warm-up
 // included) scoped to the measured window.
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { freePort } from '../../support/load-helpers';
 import { webviewShowing, type Workbench } from './workbench';
-import { flameFrames } from './flame-frames';
+import { flameFrames, waitForFlameFrame } from './flame-frames';
 
 export const timeoutMs = 180_000;
 
@@ -109,4 +109,24 @@ export async function run(ui: Workbench): Promise<void> {
   const rows = await compare.locator('table.deltas tbody td:first-child').allInnerTexts();
   assert.deepEqual(rows.slice(0, 4), ['latency p50', 'latency p90', 'latency p95', 'latency p99']);
   await ui.screenshot('compare-load-runs');
+
+  // A run whose work spanned threads (a worker pool, a cluster) lists the profiles its top functions
+  // were merged from; Open Flame Graph shows them merged, one top frame per thread, as the table counts.
+  // Made from this run: its server profile twice, as two threads of one server.
+  const savedRun = JSON.parse(readFileSync(runFile, 'utf8')) as { profiles: string[]; topFunctionsFrom?: unknown };
+  const cpu = savedRun.profiles.find((p) => /\.cpuprofile$/.test(p) && !/\.full\.cpuprofile$/.test(p));
+  assert.ok(cpu && existsSync(cpu), `the run's server profile: ${savedRun.profiles.join(', ')}`);
+  const mergedDir = ui.workspacePath(path.join('.flamelens', 'merged-threads-run'));
+  mkdirSync(mergedDir, { recursive: true });
+  const parts = ['main.cpuprofile', 'worker.cpuprofile'].map((name) => path.join(mergedDir, name));
+  for (const p of parts) copyFileSync(cpu, p);
+  const mergedRun = path.join(mergedDir, 'load-run.json');
+  writeFileSync(mergedRun, JSON.stringify({ ...savedRun, profiles: parts, topFunctionsFrom: [{ label: 'pid 1 · main thread', path: parts[0] }, { label: 'pid 1 · worker 1', path: parts[1] }] }));
+  await ui.runCommand('FlameLens: Open Load Run…');
+  await ui.answerFileDialog(mergedRun);
+  const mergedView = await webviewShowing(ui, 'h1.title:has-text("merged-threads-run")', 30_000);
+  await mergedView.locator('button.open-flame').click();
+  const mergedGraph = await webviewShowing(ui, '.fl-heading-title:has-text("2 threads and processes")', 60_000);
+  for (const label of ['pid 1 · main thread', 'pid 1 · worker 1']) await waitForFlameFrame(mergedGraph, label);
+  await ui.screenshot('load-run-merged-threads');
 }

@@ -328,5 +328,8 @@ ${busyFunction('clusterWork', 2)}
     const top = run.topFunctions.find((f) => f.name === fn);
     assert.ok(top && top.selfMs > 100, `${fn} among the top functions: ${JSON.stringify(run.topFunctions.slice(0, 5))}`);
     assert.match(r.stdout, new RegExp(`== server: ${threads} threads and processes merged`));
+    // The run lists what it merged, so the extension's flame graph shows the same threads merged.
+    assert.equal(run.topFunctionsFrom?.length, threads, JSON.stringify(run.topFunctionsFrom));
+    for (const p of run.topFunctionsFrom!) assert.ok(run.profiles.includes(p.path) && p.label.length > 0, JSON.stringify(p));
   }
 });

@@ -242,6 +242,14 @@ test('baseline files: only a load run is accepted', () => {
   const back = asLoadRun(JSON.parse(JSON.stringify(runWith(5, 10, [['f', 1]]))));
   assert.equal(back?.latency?.p95, 5);
   assert.equal(back?.topFunctions.length, 1);
+  // The profiles the top functions were merged from come back; a malformed list is dropped whole.
+  const parts = [{ label: 'pid 1 · main thread', path: '/r/a.cpuprofile' }, { label: 'pid 1 · worker 1', path: '/r/b.cpuprofile' }];
+  const plain = JSON.parse(JSON.stringify(runWith(5, 10, [['f', 1]]))) as Record<string, unknown>;
+  assert.deepEqual(asLoadRun({ ...plain, topFunctionsFrom: parts })?.topFunctionsFrom, parts);
+  for (const bad of [[parts[0]], [parts[0], { label: 3, path: '/r/b' }], 'a,b', [parts[0], null]]) {
+    const read = asLoadRun({ ...plain, topFunctionsFrom: bad });
+    assert.ok(read && !('topFunctionsFrom' in read), JSON.stringify(bad));
+  }
 });
 
 test('targets: loopback only unless --allow-remote, with the reason in the message', () => {
