@@ -97,6 +97,10 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
   const info = exportFormatInfo(picked.format);
   // The drawing as it is when the format is chosen (before the dialog), checked: it comes from the webview.
   const view = source.view;
+  if (picked.format === 'svg') {
+    const nothing = nothingToDraw(source.profile, source.ranged === true);
+    if (nothing) throw new Error(nothing);
+  }
   const svg =
     picked.format === 'svg' && view
       ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('FlameLens: getting the SVG from the flame graph view') }, () => view.requestSvg())
@@ -155,4 +159,15 @@ function startedAt(source: ExportSource): { startedAtMs?: number } {
   } catch {
     return {}; // The file went away since it was opened: pprof then has no start time.
   }
+}
+
+/**
+ * Why the flame graph of `profile` (the view's, range applied) has nothing to draw, or undefined when
+ * it has: the webview could only say "nothing drawn yet". As the CLI's export --format svg words it.
+ */
+export function nothingToDraw(profile: Profile, ranged: boolean): string | undefined {
+  if (profile.totalValue[0]! > 0) return undefined;
+  if (ranged) return vscode.l10n.t('the selected time range holds no samples: there is no flame graph to draw (clear the range, or export another format)');
+  if (profile.sampleCount > 0) return vscode.l10n.t('the profile has {0} samples, which add up to 0: there is no flame graph to draw (its other formats can still be exported)', profile.sampleCount);
+  return vscode.l10n.t('the profile has no samples: there is no flame graph to draw (its other formats can still be exported)');
 }

@@ -1,7 +1,8 @@
 // End to end: Export Profile… as SVG. From the flame graph's Export… button the quick pick offers SVG;
 // the extension asks the webview for its drawing, the save dialog writes it, and the file is an SVG
 // of that drawing (a <title> per frame, busy.js's functions in it). With the view hidden (another
-// editor in front) the palette's Export Profile… has no view to draw it and does not offer SVG.
+// editor in front) the palette's Export Profile… has no view to draw it and does not offer SVG. A profile
+// with no samples names that as the reason it has no SVG.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { flameFrames, waitForFlameFrame } from './flame-frames';
@@ -52,4 +53,19 @@ export async function run(ui: Workbench): Promise<void> {
   const placeholder = await ui.page.locator('.quick-input-widget input').getAttribute('placeholder');
   assert.match(placeholder ?? '', /SVG: export from the flame graph view/);
   await ui.closeQuickInput();
+
+  // A profile with no samples: SVG is offered, and picking it says why there is nothing to draw
+  // (the webview could only say "nothing drawn yet").
+  const empty = ui.workspacePath('empty.cpuprofile');
+  const root = { id: 1, callFrame: { functionName: '(root)', scriptId: '0', url: '', lineNumber: -1, columnNumber: -1 }, hitCount: 0, children: [2] };
+  const main = { id: 2, callFrame: { functionName: 'main', scriptId: '1', url: 'file:///nowhere/x.js', lineNumber: 1, columnNumber: 0 }, hitCount: 0 };
+  fs.writeFileSync(empty, JSON.stringify({ nodes: [root, main], startTime: 0, endTime: 1000, samples: [], timeDeltas: [] }));
+  await ui.runCommand('FlameLens: Open Profile…');
+  await ui.answerFileDialog(empty);
+  await ui.waitForActiveEditor('empty.cpuprofile');
+  const emptyGraph = await ui.waitForWebview({ selector: '.fl-heading-title:has-text("empty.cpuprofile")', timeoutMs: 60_000 });
+  await emptyGraph.locator('.fl-toolbar button', { hasText: 'Export…' }).click();
+  await ui.pickQuickItem('as drawn in the view');
+  await ui.waitForNotification(/the profile has no samples: there is no flame graph to draw/, { timeoutMs: 30_000 });
+  assert.ok(!fs.existsSync(ui.workspacePath('empty.svg')), 'no file written');
 }
