@@ -4,10 +4,10 @@
 // from the two runs' top-N lists.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { displayLocation, hotspots, InputError, loadProfileFile } from '../cli/analyze';
+import { displayLocation, InputError, loadProfileFile } from '../cli/analyze';
 import { diffFunctions } from '../model/diff';
 import type { Profile } from '../model/types';
-import { serverProfile, type BusyProfile } from './busy-profiles';
+import { busyTime, serverProfile, type BusyProfile } from './busy-profiles';
 import type { LoadRun } from './run';
 
 export interface Grown {
@@ -45,8 +45,7 @@ export async function grownFromProfiles(base: LoadRun, baselineFile: string, nex
   for (const file of existingCpuProfiles(base, baselineFile, cwd)) {
     try {
       const profile = await loadProfileFile(file, { shownAs: displayLocation(file, cwd) });
-      const hot = hotspots(profile, { top: 1, cwd });
-      loaded.push({ label: path.basename(file), profile, busy: hot.total - hot.idle, main: false });
+      loaded.push({ label: path.basename(file), profile, busy: busyTime(profile), main: false });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
     }

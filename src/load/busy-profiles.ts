@@ -12,6 +12,16 @@ export interface BusyProfile {
   main: boolean;
 }
 
+/** Recorded time that was not (idle), µs: what a thread worked. */
+export function busyTime(p: Profile): number {
+  let idle = 0;
+  for (let n = 0; n < p.nodeCount; n++) {
+    const f = p.frames[p.nodeFrame[n]!]!;
+    if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[n]!;
+  }
+  return Math.max(0, (p.totalValue[0] ?? 0) - idle);
+}
+
 /** The busiest first; a main thread before a worker when equally busy (an idle server's one profile). */
 export function busiestFirst<T extends BusyProfile>(profiles: readonly T[]): T[] {
   return [...profiles].sort((a, b) => b.busy - a.busy || Number(b.main) - Number(a.main));

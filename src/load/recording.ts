@@ -28,8 +28,8 @@ export interface RecordedServer {
   notes: string[];
   /** Where the agent left its files (the launched server's session folder). */
   sessionDir?: string;
-  /** Epoch ms when this run's session began: files in sessionDir from threads started earlier are an earlier run's (a reused --out). */
-  since?: number;
+  /** This run's threads (pid, threadId), as their agents described themselves: sessionDir may hold an earlier run's files too (a reused --out). */
+  threads?: { pid: number; threadId: number }[];
   attached?: AttachedServer;
 }
 
@@ -210,7 +210,7 @@ export async function launchServer(opts: Omit<CaptureOptions, 'waitForStart' | '
       if (killed) cut.notes.push(`the server did not exit within ${serverExitGraceMs / 1000} s of SIGTERM and was ended with SIGKILL, after its profiles were saved`);
       // Ended before the measured phase began (a cancel in the warm-up): say what the profiles hold.
       const unmeasured = !window && result.profiles.length > 0 ? ['no load was measured: the profiles cover the server\'s start and warm-up only'] : [];
-      return { profiles: result.profiles, problems: [...result.problems, ...cut.problems, ...unmeasured], notes: cut.notes, sessionDir: result.sessionDir, since: handle.startedAt };
+      return { profiles: result.profiles, problems: [...result.problems, ...cut.problems, ...unmeasured], notes: cut.notes, sessionDir: result.sessionDir, threads: result.threads.map((t) => ({ pid: t.pid, threadId: t.threadId })) };
     },
     async abandon() {
       unlisten();

@@ -7,10 +7,10 @@
 // Callers get progress through callbacks and cancel with an AbortSignal; what was measured and
 // recorded until a cancel or a server exit is still returned. No vscode, no terminal output here.
 import { displayLocation, hotspots, InputError, loadProfileFile, type Hotspots } from '../cli/analyze';
-import { CaptureError, readSidecars, type CaptureOptions } from '../capture/launcher';
+import { CaptureError, type CaptureOptions } from '../capture/launcher';
 import { loopDelayResolutionMs, metricsEnv, readSessionMetrics, type ProcessMetrics } from '../capture/server-metrics';
 import type { Profile } from '../model/types';
-import { busiestFirst, serverProfile } from './busy-profiles';
+import { busiestFirst, busyTime, serverProfile } from './busy-profiles';
 import { LoadDriver, type Progress, type RequestSpec } from './driver';
 import { keptOutputBytes, parseAutocannonJson, runExternalLoad, type ExternalLoad, type ExternalLoadResult, type ParsedToolResult } from './external';
 import { newHistogram } from './histogram';
@@ -197,7 +197,7 @@ export async function serverHotspots(recorded: { profiles: readonly ServerProfil
     try {
       const profile = await loadProfileFile(p.path, { shownAs: displayLocation(p.path, cwd) });
       const hot = hotspots(profile, { top, cwd });
-      loaded.push({ busy: hot.total - hot.idle, main: p.isMainThread, label: p.label, path: p.path, hot, profile });
+      loaded.push({ busy: busyTime(profile), main: p.isMainThread, label: p.label, path: p.path, hot, profile });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       problems.push(`could not read ${p.label}'s profile: ${e.message}`);
@@ -269,10 +269,10 @@ export interface SessionRunInputs {
 }
 
 /** The metrics of this run's threads only: a reused --out folder still holds an earlier run's files (they counted as more processes). */
-function sessionMetrics(sessionDir: string, since: number | undefined): ProcessMetrics[] {
+function sessionMetrics(sessionDir: string, threads: readonly { pid: number; threadId: number }[] | undefined): ProcessMetrics[] {
   const all = readSessionMetrics(sessionDir);
-  if (since === undefined) return all;
-  const ours = new Set(readSidecars(sessionDir, since).map((t) => `${t.pid}-${t.threadId}`));
+  if (threads === undefined) return all;
+  const ours = new Set(threads.map((t) => `${t.pid}-${t.threadId}`));
   return all.filter((m) => ours.has(`${m.pid}-${m.threadId}`));
 }
 
@@ -290,7 +290,7 @@ export function loadRunOf(session: LoadSessionResult, inputs: SessionRunInputs):
     ...((inputs.hot.best?.parts.length ?? 0) > 1 ? { topFunctionsFrom: inputs.hot.best!.parts } : {}),
     problems: [...recorded.problems, ...inputs.hot.problems, ...(inputs.allocators?.problems ?? []), ...(inputs.problems ?? [])],
     ...(recorded.sessionDir !== undefined
-      ? { serverMetrics: sessionMetrics(recorded.sessionDir, recorded.since), serverMetricsResolutionMs: loopDelayResolutionMs }
+      ? { serverMetrics: sessionMetrics(recorded.sessionDir, recorded.threads), serverMetricsResolutionMs: loopDelayResolutionMs }
       : { serverNote: 'an attached server runs without the FlameLens agent: its event-loop delay, CPU and heap are not measured' }),
     ...(external ? { external: { info: externalInfo(external, parsed), ...(parsed ? { parsed } : {}) } } : {}),
     ...(recorded.attached ? { attached: recorded.attached } : {}),

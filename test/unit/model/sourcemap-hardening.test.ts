@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { buildSync } from 'esbuild';
 import { encode } from '@jridgewell/sourcemap-codec';
 import { parseArgs } from '../../../src/cli/args';
 import { diffHelp } from '../../../src/cli/diff';
@@ -22,23 +21,12 @@ import { parseProfile } from '../../../src/model/import';
 import { applySourceMaps, type SourceReader } from '../../../src/model/sourcemap';
 import type { Profile } from '../../../src/model/types';
 import { assertValidProfile } from '../../support/transforms-support';
+import { buildTypeScriptApp, hotFunctionLine } from '../../support/typescript-app';
 
 const repo = path.resolve(__dirname, '../../..');
 const cli = path.join(repo, 'dist/cli.js');
 const onLinux = process.platform === 'linux';
 
-const appSource = `// A hot function in TypeScript.
-interface Options {
-  rounds: number;
-}
-
-export function hot(options: Options): number {
-  let s = 0;
-  for (let i = 0; i < options.rounds; i++) s += Math.sqrt(i);
-  return s;
-}
-`;
-const hotDecl = 6;
 
 let dir = '';
 let appJs = '';
@@ -48,10 +36,7 @@ const fifos: string[] = [];
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'flamelens-srcmap-hard-'));
-  mkdirSync(path.join(dir, 'src'));
-  writeFileSync(path.join(dir, 'src/app.ts'), appSource);
-  appJs = path.join(dir, 'out/app.js');
-  buildSync({ entryPoints: [path.join(dir, 'src/app.ts')], outfile: appJs, sourcemap: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
+  appJs = buildTypeScriptApp(dir);
   const lines = readFileSync(appJs, 'utf8').split('\n');
   const line = lines.findIndex((l) => l.includes('function hot('));
   const hotText = lines[line];
@@ -195,7 +180,7 @@ test('the fs reader refuses /dev/zero, /dev/urandom and folders at once, without
   assertValidProfile(mapped);
   assert.deepEqual(mapped.notes, [`skipped 3 source files: not a regular file (/dev/zero, /dev/urandom, ${path.join(dir, 'folder.js')})`]);
   assert.equal(frameNamed(mapped, 'zero')?.url, '/dev/zero');
-  assert.deepEqual([frameNamed(mapped, 'hot')?.url, frameNamed(mapped, 'hot')?.line], [path.join(dir, 'src/app.ts'), hotDecl]);
+  assert.deepEqual([frameNamed(mapped, 'hot')?.url, frameNamed(mapped, 'hot')?.line], [path.join(dir, 'src/app.ts'), hotFunctionLine]);
 });
 
 test('FIFO urls are refused without opening them, and leave libuv’s threadpool free', { skip: !onLinux }, async () => {
@@ -253,7 +238,7 @@ test('an over-cap source map is skipped with a note and the generated location k
 
   const roomy = await applySourceMaps(generated, createFsSourceReader({ maxFileSize: 1024 * 1024 }));
   assert.deepEqual(roomy.notes, []);
-  assert.deepEqual([frameNamed(roomy, 'hot')?.url, frameNamed(roomy, 'hot')?.line], [path.join(dir, 'src/app.ts'), hotDecl]);
+  assert.deepEqual([frameNamed(roomy, 'hot')?.url, frameNamed(roomy, 'hot')?.line], [path.join(dir, 'src/app.ts'), hotFunctionLine]);
 });
 
 test('a source map that is a FIFO is refused with a note', { skip: !onLinux }, async () => {
@@ -277,7 +262,7 @@ test('the time budget ends the step even when a read hangs: the rest keep genera
     assertValidProfile(mapped);
     assert.deepEqual(mapped.notes, ['source mapping stopped after 3 s (its time limit): 1 frame kept the generated location']);
     assert.deepEqual(frameNamed(mapped, 'stuck'), frameNamed(generated, 'stuck'));
-    assert.deepEqual([frameNamed(mapped, 'hot')?.url, frameNamed(mapped, 'hot')?.line], [path.join(dir, 'src/app.ts'), hotDecl]);
+    assert.deepEqual([frameNamed(mapped, 'hot')?.url, frameNamed(mapped, 'hot')?.line], [path.join(dir, 'src/app.ts'), hotFunctionLine]);
   } finally {
     releaseFifos();
   }

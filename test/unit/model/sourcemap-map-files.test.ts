@@ -10,27 +10,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { buildSync } from 'esbuild';
 import { decode, encode } from '@jridgewell/sourcemap-codec';
 import { parseProfile } from '../../../src/model/import';
 import { applySourceMaps, type SourceReader } from '../../../src/model/sourcemap';
 import type { Profile } from '../../../src/model/types';
+import { buildTypeScriptApp, hotFunctionLine, hotFunctionSource } from '../../support/typescript-app';
 
 const repo = path.resolve(__dirname, '../../..');
-const appSource = `// A hot function in TypeScript.
-interface Options {
-  rounds: number;
-}
-
-export function hot(options: Options): number {
-  let s = 0;
-  for (let i = 0; i < options.rounds; i++) s += Math.sqrt(i);
-  return s;
-}
-const end = Date.now() + 300;
+const driver = `const end = Date.now() + 300;
 while (Date.now() < end) hot({ rounds: 20000 });
 `;
-const hotDecl = 6;
 const reader: SourceReader = { read: (p) => readFile(p, 'utf8').catch(() => undefined) };
 
 let dir = '';
@@ -47,10 +36,7 @@ function capture(script: string, name: string): Profile {
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'flamelens-mapfiles-'));
-  mkdirSync(path.join(dir, 'src'));
-  writeFileSync(path.join(dir, 'src/app.ts'), appSource);
-  const appJs = path.join(dir, 'out/app.js');
-  buildSync({ entryPoints: [path.join(dir, 'src/app.ts')], outfile: appJs, sourcemap: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
+  const appJs = buildTypeScriptApp(dir, driver);
   map = JSON.parse(readFileSync(`${appJs}.map`, 'utf8')) as typeof map;
   scriptUrl = pathToFileURL(appJs).href;
   profile = capture(appJs, 'app');
@@ -74,7 +60,7 @@ const hotFrame = (p: Profile) => p.frames.find((f) => f.functionName === 'hot');
 test('a map with a byte-order mark, or the spec\'s )]}\' first line, is read (it was "invalid JSON")', async () => {
   for (const [name, prefix] of [['bom', '\uFEFF'], ['xssi', ")]}'\n"]] as const) {
     const mapped = await withMap(name, prefix + JSON.stringify(map));
-    assert.deepEqual([hotFrame(mapped)?.url, hotFrame(mapped)?.line], [path.join(dir, 'src/app.ts'), hotDecl], `${name}: ${mapped.notes.join('; ')}`);
+    assert.deepEqual([hotFrame(mapped)?.url, hotFrame(mapped)?.line], [path.join(dir, 'src/app.ts'), hotFunctionLine], `${name}: ${mapped.notes.join('; ')}`);
     assert.ok(!mapped.notes.some((n) => n.includes('broken')), mapped.notes.join('; '));
   }
 });
@@ -107,13 +93,13 @@ test('a map whose mappings point before the first line keeps the generated locat
 test('tsc output named with # and ?: the map and the sources are found (tsc writes the names as they are)', { timeout: 60_000 }, async () => {
   const at = path.join(dir, 'hash');
   mkdirSync(path.join(at, 'src'), { recursive: true });
-  for (const name of ['a#b', 'q?x']) writeFileSync(path.join(at, `src/${name}.ts`), appSource);
+  for (const name of ['a#b', 'q?x']) writeFileSync(path.join(at, `src/${name}.ts`), hotFunctionSource + driver);
   execFileSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '--sourceMap', '--outDir', path.join(at, 'dist'), '--rootDir', path.join(at, 'src'), '--module', 'commonjs', '--target', 'es2020', path.join(at, 'src/a#b.ts'), path.join(at, 'src/q?x.ts')]);
   for (const name of ['a#b', 'q?x']) {
     const js = path.join(at, `dist/${name}.js`);
     assert.ok(readFileSync(js, 'utf8').includes(`//# sourceMappingURL=${name}.js.map`));
     const mapped = await applySourceMaps(capture(js, name.replace(/\W/g, '_')), reader);
-    assert.deepEqual([hotFrame(mapped)?.url, hotFrame(mapped)?.line], [path.join(at, `src/${name}.ts`), hotDecl], mapped.notes.join('; '));
+    assert.deepEqual([hotFrame(mapped)?.url, hotFrame(mapped)?.line], [path.join(at, `src/${name}.ts`), hotFunctionLine], mapped.notes.join('; '));
     assert.ok(!mapped.notes.some((n) => n.includes(name)), mapped.notes.join('; '));
   }
 });
