@@ -18,6 +18,8 @@ import { lastParseRoute, useParseWorker, type ParseRoute } from './views/load-pr
 import { disposeParseWorker } from './parse/parse-in-worker';
 import { ProfileEditorProvider } from './views/profile-editor';
 import { ProfilePanels } from './views/profile-panel';
+import { followEditsWith } from './views/open-location';
+import { sampleSpan, sliceProfile } from './model/time-slice';
 import { setDisplayRoots } from './webview-page/payload';
 import { ProfileRegistry } from './views/profile-registry';
 import { LoadRunPanels, loadRunViewType, type LoadRendered } from './views/load-run-panel';
@@ -33,6 +35,8 @@ export interface FlameLensTestApi {
   currentProfileForTest(): { title: string; source: string; nodeCount: number; total: number } | undefined;
   /** Whether hot lines are shown (Show/Clear Hot Lines). */
   hotLinesShownForTest(): boolean;
+  /** Scopes the current profile to a share of its samples (from, to in 0..1), as a timeline range does; undefined clears it. */
+  scopeCurrentForTest(range: [number, number] | undefined): void;
   /** The UI calls tests answer themselves (quick picks): replace a member, restore it afterwards. */
   services: Services;
   /** What a heap snapshot editor summarised and shows. */
@@ -56,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
   const panels = new ProfilePanels(context.extensionUri, registry, context.workspaceState);
   const capture = new CaptureService(panels, context.extensionUri, log);
   const hotLines = new HotLines(registry, context.extensionUri);
+  context.subscriptions.push(followEditsWith((uri, line) => hotLines.currentLineOf(uri, line)));
   context.subscriptions.push(registry, panels, capture, hotLines, ProfileEditorProvider.register(context.extensionUri, registry));
   // Reveal in Flame Graph and Show/Clear Hot Lines appear in the palette only while a profile is current.
   const setHasProfile = (has: boolean) => void vscode.commands.executeCommand('setContext', hasProfileContextKey, has);
@@ -123,6 +128,13 @@ export function activate(context: vscode.ExtensionContext): FlameLensTestApi {
       return e && { title: e.title, source: e.source, nodeCount: e.profile.nodeCount, total: e.profile.totalValue[0] ?? 0 };
     },
     hotLinesShownForTest: () => hotLines.isShown,
+    scopeCurrentForTest: (range) => {
+      const e = registry.current;
+      const span = e && sampleSpan(e.profile);
+      if (!e || !span) throw new Error('no current profile with samples over time');
+      const at = (f: number) => span.start + (span.end - span.start) * f;
+      registry.setScope(e, range ? sliceProfile(e.profile, at(range[0]), at(range[1])) : undefined);
+    },
     services,
     inspectSnapshotForTest: (uri) => attachFeatures.snapshots.inspectForTest(uri),
     // Where VS Code writes an extension's LogOutputChannel: <logUri>/<channel name>.log.

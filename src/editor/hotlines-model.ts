@@ -141,6 +141,11 @@ export class HotLineIndex {
   }
 
   /** Hover details for a 1-based line; undefined when the profile has nothing on it. */
+  /** Whether the profile has anything in the file. */
+  hasFile(filePath: string): boolean {
+    return this.index().has(normalizePath(filePath));
+  }
+
   hover(filePath: string, line: number): HoverInfo | undefined {
     const file = this.index().get(normalizePath(filePath));
     const ann = file?.lines.find((l) => l.line === line);
@@ -292,6 +297,63 @@ export class HotLineIndex {
 }
 
 /**
+ * What a document went through since its hot lines were first placed: the edits of each change
+ * event, and the line maps of its reopenings. Replayed onto another index of the same profile (a
+ * timeline range picked or cleared, the profile current again after another), the annotations land
+ * where the code is now instead of at the profile's old lines.
+ */
+export class DocumentHistory {
+  private readonly steps: (readonly LineEdit[] | Int32Array)[] = [];
+  private overflowed = false;
+
+  /** `filePath`: as the profile names the file; `lineCount`: the document's lines when placing began. */
+  constructor(
+    readonly filePath: string,
+    readonly lineCount: number,
+    private readonly maxSteps = 20_000,
+  ) {}
+
+  /** False once more steps came than are kept: the history can no longer be replayed. */
+  get replayable(): boolean {
+    return !this.overflowed;
+  }
+
+  /** One change event's edits. Typing within one line repeats the same edit: it is kept once. */
+  edited(edits: readonly LineEdit[]): void {
+    const last = this.steps[this.steps.length - 1];
+    if (last && !(last instanceof Int32Array) && sameEdits(last, edits) && edits.every((e) => e.insertedLines === 0 && e.startLine === e.endLine && !e.wholeLines)) return;
+    this.record(edits);
+  }
+
+  /** A reopening: `at[i]` is where line i (0-based) went, -1 when it changed. */
+  reopened(at: Int32Array): void {
+    this.record(at);
+  }
+
+  /** The steps, oldest first. */
+  replay(apply: (step: readonly LineEdit[] | Int32Array) => void): void {
+    for (const step of this.steps) apply(step);
+  }
+
+  private record(step: readonly LineEdit[] | Int32Array): void {
+    if (this.overflowed) return;
+    if (this.steps.length >= this.maxSteps) {
+      this.overflowed = true;
+      this.steps.length = 0;
+      return;
+    }
+    this.steps.push(step);
+  }
+}
+
+function sameEdits(a: readonly LineEdit[], b: readonly LineEdit[]): boolean {
+  return a.length === b.length && a.every((e, i) => {
+    const f = b[i]!;
+    return e.startLine === f.startLine && e.endLine === f.endLine && e.insertedLines === f.insertedLines && e.keepsTouchedLine === f.keepsTouchedLine && e.atLineStart === f.atLineStart && e.wholeLines === f.wholeLines;
+  });
+}
+
+/**
  * One document's annotations, lenses and function starts, keyed by their current (1-based) line while the
  * user edits it (see line-shift.ts). It holds all of them, whatever the threshold, so that a change of
  * settings applies to where the code is now rather than starting over from the profile's lines.
@@ -301,27 +363,41 @@ export class TrackedDocument {
   private lenses = new Map<number, FunctionLens[]>();
   /** Frames of the file starting on each line (for the function at a position). */
   private starts = new Map<number, RevealTarget>();
+  readonly history: DocumentHistory;
 
-  /** `lineCount`: the document's lines; the profile's lines past its end are left out. */
+  /**
+   * `history`: the document's, to replay onto this index (or a new one: `filePath` and `lineCount`,
+   * the document's lines, with the profile's lines past its end left out).
+   */
+  constructor(index: HotLineIndex, history: DocumentHistory);
+  constructor(index: HotLineIndex, filePath: string, lineCount: number);
   constructor(
     private readonly index: HotLineIndex,
-    filePath: string,
-    lineCount: number,
+    from: DocumentHistory | string,
+    lineCount = 0,
   ) {
-    for (const a of index.linesFor(filePath, { thresholdPercent: 0 })) if (a.line <= lineCount) this.lines.set(a.line, a);
+    const history = typeof from === 'string' ? new DocumentHistory(from, lineCount) : from;
+    const { filePath } = history;
+    for (const a of index.linesFor(filePath, { thresholdPercent: 0 })) if (a.line <= history.lineCount) this.lines.set(a.line, a);
     for (const l of index.functionsFor(filePath, { thresholdPercent: 0 })) {
-      if (l.line <= lineCount) this.lenses.set(l.line, [...(this.lenses.get(l.line) ?? []), l]);
+      if (l.line <= history.lineCount) this.lenses.set(l.line, [...(this.lenses.get(l.line) ?? []), l]);
     }
     for (const target of index.functionStarts(filePath)) {
-      if (target.line <= lineCount && !this.starts.has(target.line)) this.starts.set(target.line, target);
+      if (target.line <= history.lineCount) if (!this.starts.has(target.line)) this.starts.set(target.line, target);
     }
+    this.history = history.replayable ? history : new DocumentHistory(filePath, history.lineCount);
+    history.replay((step) => (step instanceof Int32Array ? this.moveTo(step) : this.shift(step)));
+  }
+
+  /** The file as the profile names it. */
+  get filePath(): string {
+    return this.history.filePath;
   }
 
   /** Moves everything with the user's edits (lines they changed lose theirs). */
   edited(edits: readonly LineEdit[]): void {
-    this.lines = shiftLines(this.lines, edits);
-    this.lenses = shiftLines(this.lenses, edits);
-    this.starts = shiftLines(this.starts, edits);
+    this.history.edited(edits);
+    this.shift(edits);
   }
 
   /**
@@ -330,6 +406,32 @@ export class TrackedDocument {
    */
   reopened<T extends string | number>(before: ArrayLike<T>, after: ArrayLike<T>): void {
     const at = matchLines(before, after);
+    this.history.reopened(at);
+    this.moveTo(at);
+  }
+
+  /**
+   * Where a line of the profile's file is now: its own place when it carries something, else the
+   * nearest one above it that does, moved as that one moved. For opening a clicked frame's line.
+   */
+  currentLineOf(profileLine: number): number {
+    let best: { origin: number; now: number } | undefined;
+    const consider = (now: number, origin: number) => {
+      if (origin <= profileLine && (!best || origin > best.origin)) best = { origin, now };
+    };
+    for (const [now, a] of this.lines) consider(now, a.line);
+    for (const [now, target] of this.starts) consider(now, target.line);
+    for (const [now, lenses] of this.lenses) for (const l of lenses) consider(now, l.line);
+    return best ? Math.max(1, best.now + (profileLine - best.origin)) : profileLine;
+  }
+
+  private shift(edits: readonly LineEdit[]): void {
+    this.lines = shiftLines(this.lines, edits);
+    this.lenses = shiftLines(this.lenses, edits);
+    this.starts = shiftLines(this.starts, edits);
+  }
+
+  private moveTo(at: Int32Array): void {
     const to = (line: number) => (line <= at.length && at[line - 1]! >= 0 ? at[line - 1]! + 1 : undefined);
     this.lines = remapLines(this.lines, to);
     this.lenses = remapLines(this.lenses, to);

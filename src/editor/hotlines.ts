@@ -2,11 +2,13 @@
 // ("12.4 ms · 3.1%"), a flame in the gutter, overview-ruler marks, per-function CodeLenses and
 // hovers, for the current profile (see ProfileRegistry). Decoration types are created once and rebuilt only when the
 // settings change; editors are updated only when their document or the profile changed.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { onConfigChange, readConfig, type FlameLensConfig } from '../config';
 import type { ProfileEntry, ProfileRegistry } from '../views/profile-registry';
 import { escapeControlText } from '../model/escape-text';
-import { HotLineIndex, TrackedDocument, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type HotLineOptions, type RevealTarget } from './hotlines-model';
+import type { Profile } from '../model/types';
+import { HotLineIndex, TrackedDocument, type DocumentHistory, gutterIconFile, heatBucket, hoverBodyMarkdown, revealCommandUri, revealLinkMarkdown, type HotLineOptions, type RevealTarget } from './hotlines-model';
 import { lineHashes } from './line-diff';
 import { lineCountChange, lineEditsOf } from './line-shift';
 
@@ -19,13 +21,48 @@ const maxClosedDocuments = 64;
 /**
  * Lines (4 bytes each) remembered across all closed documents; the longest closed are forgotten first, and a
  * larger document is not remembered at all: its annotations start over from the profile when it reopens.
+ * Hashing and matching lines runs on the extension host's thread: 200,000 lines take about 0.3 s.
  */
-const maxClosedLines = 1_000_000;
+const maxClosedLines = 200_000;
+/** Profiles whose documents' histories are kept, to be replayed when one is current again. */
+const maxProfilesTracked = 4;
 
 /** A document closed while annotated: its lines then (hashed), to see where each went when it reopens. */
 interface ClosedDocument {
   lines: Int32Array;
-  tracked: TrackedDocument;
+  history: DocumentHistory;
+}
+
+/**
+ * What the user did to documents since a profile's hot lines were placed in them: each open document's
+ * history, and the closed ones. Kept per profile (not per time range of it), so a range picked or the
+ * profile current again replays them; a new profile (a new capture, after the fix) starts afresh.
+ */
+class ProfileDocuments {
+  readonly open = new Map<string, DocumentHistory>();
+  readonly closed = new Map<string, ClosedDocument>();
+  closedLines = 0;
+
+  forgetClosed(key: string): ClosedDocument | undefined {
+    const closed = this.closed.get(key);
+    if (!closed) return undefined;
+    this.closed.delete(key);
+    this.closedLines -= closed.lines.length;
+    return closed;
+  }
+
+  close(key: string, lines: () => Int32Array): void {
+    const history = this.open.get(key);
+    if (!history) return;
+    this.open.delete(key);
+    this.forgetClosed(key);
+    const hashed = lines();
+    if (hashed.length > maxClosedLines) return;
+    this.closed.set(key, { lines: hashed, history });
+    this.closedLines += hashed.length;
+    // Map order is insertion order: the first key is the longest closed.
+    while (this.closed.size > maxClosedDocuments || this.closedLines > maxClosedLines) this.forgetClosed(this.closed.keys().next().value!);
+  }
 }
 
 export class HotLines implements vscode.Disposable {
@@ -38,11 +75,14 @@ export class HotLines implements vscode.Disposable {
   /** Per document, annotations keyed by their current line after the user's edits. */
   private readonly tracked = new Map<string, TrackedDocument>();
   /**
-   * Closed documents, by uri: the file may change before it is opened again (a checkout, a
-   * formatter, another editor), and its annotations then follow its lines as they follow edits.
+   * Per profile (most recently current last), its documents' histories. Closed documents are kept
+   * by uri: the file may change before it is opened again (a checkout, a formatter, another editor),
+   * and its annotations then follow its lines as they follow edits.
    */
-  private readonly closed = new Map<string, ClosedDocument>();
-  private closedLines = 0;
+  private readonly documents = new Map<Profile, ProfileDocuments>();
+  private current: ProfileDocuments | undefined;
+  /** Each document's real path, when it differs from its own (a symlinked folder): Node records the real one. */
+  private readonly realPaths = new Map<string, string>();
   private readonly pendingDocs = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
@@ -79,7 +119,7 @@ export class HotLines implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
       // A document closed while annotated takes its annotations back as it reopens, before any edit.
       vscode.workspace.onDidOpenTextDocument((d) => {
-        if (this.closed.has(d.uri.toString())) this.trackedFor(d);
+        if (this.current?.closed.has(d.uri.toString())) this.trackedFor(d);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.documentClosed(d)),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, { provideHover: (d, p) => this.hover(d, p) }),
@@ -123,11 +163,29 @@ export class HotLines implements vscode.Disposable {
     return this.shown && this.index !== undefined;
   }
 
+  /**
+   * Where a line of the current profile's file is now, after the user's edits since the hot lines were
+   * placed (the line itself when the file is not open or not annotated). Clicking a frame opens there.
+   */
+  currentLineOf(uri: vscode.Uri, line: number): number {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return (doc && this.trackedFor(doc)?.currentLineOf(line)) ?? line;
+  }
+
   private setProfile(entry: ProfileEntry | undefined): void {
     this.index = entry ? new HotLineIndex(this.registry.profileOf(entry), vscode.l10n) : undefined;
+    // Rebuilt from each document's history on first use: a time range of the same profile, or the
+    // profile current again, puts its lines where the code is now.
     this.tracked.clear();
-    this.closed.clear();
-    this.closedLines = 0;
+    if (!entry) {
+      this.current = undefined;
+      return;
+    }
+    const docs = this.documents.get(entry.profile) ?? new ProfileDocuments();
+    this.documents.delete(entry.profile);
+    this.documents.set(entry.profile, docs);
+    while (this.documents.size > maxProfilesTracked) this.documents.delete(this.documents.keys().next().value!);
+    this.current = docs;
   }
 
   private createDecorationTypes(): void {
@@ -164,40 +222,55 @@ export class HotLines implements vscode.Disposable {
    * made the first use, when one did).
    */
   private trackedFor(doc: vscode.TextDocument, lineCount = doc.lineCount): TrackedDocument | undefined {
-    if (!this.index || doc.uri.scheme !== 'file') return undefined;
+    if (!this.index || !this.current || doc.uri.scheme !== 'file') return undefined;
     const key = doc.uri.toString();
     let t = this.tracked.get(key);
     if (!t) {
-      const closed = this.forgetClosed(key);
-      if (closed) {
-        t = closed.tracked;
+      const history = this.current.open.get(key);
+      const closed = history ? undefined : this.current.forgetClosed(key);
+      if (history) {
+        t = new TrackedDocument(this.index, history);
+      } else if (closed) {
+        t = new TrackedDocument(this.index, closed.history);
         t.reopened(closed.lines, linesOf(doc));
       } else {
-        t = new TrackedDocument(this.index, doc.uri.fsPath, lineCount);
+        t = new TrackedDocument(this.index, this.profilePath(doc), lineCount);
       }
+      this.current.open.set(key, t.history);
       this.tracked.set(key, t);
     }
     return t;
+  }
+
+  /** The path the profile knows the document by: its own, or its real path (opened through a symlink). */
+  private profilePath(doc: vscode.TextDocument): string {
+    const own = doc.uri.fsPath;
+    if (this.index!.hasFile(own)) return own;
+    let real = this.realPaths.get(own);
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(own);
+      } catch {
+        real = own;
+      }
+      this.realPaths.set(own, real);
+    }
+    return real;
   }
 
   private documentClosed(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
     const t = this.tracked.get(key);
     this.tracked.delete(key);
-    if (!t || t.isEmpty || doc.lineCount > maxClosedLines) return;
-    this.forgetClosed(key);
-    this.closed.set(key, { lines: linesOf(doc), tracked: t });
-    this.closedLines += doc.lineCount;
-    // Map order is insertion order: the first key is the longest closed.
-    while (this.closed.size > maxClosedDocuments || this.closedLines > maxClosedLines) this.forgetClosed(this.closed.keys().next().value!);
-  }
-
-  private forgetClosed(key: string): ClosedDocument | undefined {
-    const closed = this.closed.get(key);
-    if (!closed) return undefined;
-    this.closed.delete(key);
-    this.closedLines -= closed.lines.length;
-    return closed;
+    this.realPaths.delete(doc.uri.fsPath);
+    let lines: Int32Array | undefined;
+    const hashed = () => (lines ??= linesOf(doc));
+    for (const docs of this.documents.values()) {
+      // Nothing annotated in it for the current profile: nothing to follow when it reopens.
+      if (docs === this.current && t?.isEmpty) docs.open.delete(key);
+      else if (doc.lineCount <= maxClosedLines) docs.close(key, hashed);
+      else docs.open.delete(key);
+    }
   }
 
   private updateAll(): void {
@@ -232,7 +305,10 @@ export class HotLines implements vscode.Disposable {
   private documentChanged(e: vscode.TextDocumentChangeEvent): void {
     const key = e.document.uri.toString();
     if (e.contentChanges.length === 0) return;
-    const edits = lineEditsOf(e.contentChanges, e.document.lineCount, (line) => e.document.lineAt(line).text.length);
+    const eol = e.document.eol === vscode.EndOfLine.CRLF ? 2 : 1;
+    const edits = lineEditsOf(e.contentChanges, e.document.lineCount, (line) => e.document.lineAt(line).text.length, eol);
+    // The other profiles kept: their histories of this document take the edits, replayed when one is current again.
+    for (const docs of this.documents.values()) if (docs !== this.current) docs.open.get(key)?.edited(edits);
     // A document never shown since the profile came (a background tab edited by a rename across
     // files, a refactoring) is tracked from this edit on: its profile lines describe the text before it.
     const t = this.tracked.get(key) ?? this.trackedFor(e.document, e.document.lineCount - lineCountChange(edits));
@@ -276,8 +352,10 @@ export class HotLines implements vscode.Disposable {
     if (!this.active()) return undefined;
     const ann = this.trackedFor(doc)?.lineAt(position.line + 1, this.options());
     if (!ann) return undefined;
-    const info = this.index!.hover(doc.uri.fsPath, ann.line);
-    if (!info) return undefined;
+    const found = this.index!.hover(this.trackedFor(doc)!.filePath, ann.line);
+    if (!found) return undefined;
+    // The line as the editor numbers it now (the profile's own line moved with the user's edits).
+    const info = { ...found, line: { ...found.line, line: position.line + 1 } };
     // Profile text goes only into the untrusted part; the trusted part is our link alone.
     const body = new vscode.MarkdownString(hoverBodyMarkdown(info, vscode.l10n));
     body.supportThemeIcons = false;
@@ -290,8 +368,8 @@ export class HotLines implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.closed.clear();
-    this.closedLines = 0;
+    this.documents.clear();
+    this.current = undefined;
     this.lensProvider?.dispose();
     for (const t of this.decorationTypes) t.dispose();
     this.decorationTypes = [];

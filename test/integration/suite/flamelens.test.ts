@@ -207,6 +207,23 @@ describe('FlameLens extension', function () {
       shifted.map((a) => [a.line, a.text]),
       [...before].map(([line, text]) => [line + 2, text]),
     );
+    // A timeline range picked, then cleared: the hot lines of the range, then of the whole profile,
+    // stay where the code is now (they went back to the profile's old lines: 2 above their code).
+    const moved = new Set(shifted.map((a) => a.line));
+    t.scopeCurrentForTest([0.5, 1]);
+    const ranged = await until('hot lines of the range', () => {
+      const a = t.getHotLinesForTest(doc.uri);
+      return a.length > 0 && a.some((x) => !before.has(x.line - 2) || x.text !== before.get(x.line - 2)) ? a : undefined;
+    });
+    for (const a of ranged) assert.ok(moved.has(a.line), `range hot line at ${a.line}: not a line the edit moved a hot line to (${[...moved].join(', ')})`);
+    t.scopeCurrentForTest(undefined);
+    await until('the whole profile again', () => (t.getHotLinesForTest(doc.uri).length === shifted.length ? true : undefined));
+    assert.deepEqual(t.getHotLinesForTest(doc.uri).map((a) => [a.line, a.text]), shifted.map((a) => [a.line, a.text]));
+    // Enter at the end of a hot line, then undo (VS Code deletes that new line from the hot line's end): it keeps its annotation.
+    const other = shifted.find((a) => a.line !== hottest.line + 2)!;
+    await editor.edit((e) => e.insert(doc.lineAt(other.line - 1).range.end, '\n'));
+    await vscode.commands.executeCommand('undo');
+    assert.deepEqual(t.getHotLinesForTest(doc.uri).map((a) => [a.line, a.text]), shifted.map((a) => [a.line, a.text]));
     // Typing inside the hottest line drops its annotation only.
     const hotNow = hottest.line + 2;
     await editor.edit((e) => e.insert(new vscode.Position(hotNow - 1, doc.lineAt(hotNow - 1).firstNonWhitespaceCharacterIndex), ' '));
@@ -265,6 +282,28 @@ describe('FlameLens extension', function () {
         );
       },
     );
+  });
+
+  it('hot lines reach a file opened through a symlink (Node records the real path)', async () => {
+    const t = await api();
+    const dir = workspaceDir();
+    const link = path.join(dir, 'busy-link.js');
+    fs.symlinkSync(path.join(dir, 'busy.js'), link);
+    const uri = vscode.Uri.file(link);
+    try {
+      await vscode.commands.executeCommand('vscode.open', uri, vscode.ViewColumn.One);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, link, 'VS Code keeps the path it was given');
+      const direct = t.getHotLinesForTest(vscode.Uri.file(path.join(dir, 'busy.js')));
+      const viaLink = await until('hot lines in busy-link.js', () => {
+        const a = t.getHotLinesForTest(uri);
+        return a.length > 0 ? a : undefined;
+      });
+      // The edit test above left busy.js's hottest line unannotated; the link is a fresh document with all of them.
+      assert.ok(viaLink.length >= direct.length && viaLink.some((a) => a.heat === 1), `${viaLink.length} via the link, ${direct.length} in busy.js`);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      fs.rmSync(link, { force: true });
+    }
   });
 
   it('hot lines follow a file that changed on disk while it was closed (a checkout, a formatter)', async () => {

@@ -10,8 +10,9 @@ import { parseProfile } from '../../../src/model/import';
 import { lineTable } from '../../../src/model/tables';
 import type { Profile } from '../../../src/model/types';
 import { startCapture } from '../../../src/capture/launcher';
-import { HotLineIndex, TrackedDocument, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../../src/editor/hotlines-model';
+import { DocumentHistory, HotLineIndex, TrackedDocument, escapeMarkdown, gutterIconFile, heatBucket, hoverMarkdown, isModuleWrapper } from '../../../src/editor/hotlines-model';
 import { toLineEdit } from '../../../src/editor/line-shift';
+import { sampleSpan, sliceProfile } from '../../../src/model/time-slice';
 import { normalizePath } from '../../../src/editor/paths';
 import { locationPath } from '../../../src/profile-location';
 
@@ -254,6 +255,56 @@ describe('HotLineIndex on a live capture of busy.js', () => {
     // Rewritten whole, nothing is left to show.
     doc.reopened(after, after.map((l, i) => `${i}: ${l}`));
     assert.equal(doc.isEmpty, true);
+  });
+});
+
+describe('a document\'s history replayed onto another index of the same profile', () => {
+  it('a time range picked after edits puts its hot lines where the code is now, not at the profile\'s old lines', () => {
+    const profile = fixture('small-marked-1000us.cpuprofile');
+    const full = new HotLineIndex(profile);
+    const doc = new TrackedDocument(full, markedFile, 100_000);
+    const before = doc.shownLines({ thresholdPercent: 0 });
+    assert.ok(before.length > 3, `${before.length} hot lines`);
+    // Three lines typed at the top, then typing inside the first hot line (it loses its annotation).
+    doc.edited([toLineEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'a\nb\nc\n', 0)]);
+    const typedAt = before[0]![0] + 3;
+    for (let i = 0; i < 3; i++) doc.edited([toLineEdit({ start: { line: typedAt - 1, character: 2 + i }, end: { line: typedAt - 1, character: 2 + i } }, 'x', 0)]);
+    const now = new Map(doc.shownLines({ thresholdPercent: 0 }).map(([line, a]) => [a.line, line]));
+    assert.equal(now.get(before[1]![1].line), before[1]![0] + 3);
+    assert.equal(now.has(before[0]![1].line), false);
+
+    // The range: the second half of the samples. Its annotations are a subset, each at the place its line has now.
+    const span = sampleSpan(profile)!;
+    const slice = sliceProfile(profile, (span.start + span.end) / 2, span.end);
+    const replayed = new TrackedDocument(new HotLineIndex(slice), doc.history);
+    const ranged = replayed.shownLines({ thresholdPercent: 0 });
+    assert.ok(ranged.length > 0, 'the range has hot lines');
+    for (const [line, a] of ranged) assert.equal(line, now.get(a.line), `profile line ${a.line} shown at ${line}`);
+    // Back to the whole profile: where the edits left it.
+    const again = new TrackedDocument(full, doc.history);
+    assert.deepEqual(again.shownLines({ thresholdPercent: 0 }).map(([line, a]) => [line, a.line]), doc.shownLines({ thresholdPercent: 0 }).map(([line, a]) => [line, a.line]));
+    // A clicked frame's line opens where it is now; an edited line by its nearest neighbour above.
+    assert.equal(again.currentLineOf(before[1]![1].line), before[1]![0] + 3);
+    assert.equal(again.currentLineOf(before[0]![1].line), before[0]![0] + 3);
+  });
+
+  it('typing in one line is kept once; a history past its cap is not replayed (the profile\'s lines are used)', () => {
+    const history = new DocumentHistory(markedFile, 100_000, 3);
+    const typing = [toLineEdit({ start: { line: 9, character: 1 }, end: { line: 9, character: 1 } }, 'x', 0)];
+    for (let i = 0; i < 50; i++) history.edited(typing);
+    let steps = 0;
+    history.replay(() => steps++);
+    assert.equal(steps, 1);
+    const enter = [toLineEdit({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '\n', 0)];
+    history.edited(enter);
+    history.edited(typing);
+    assert.equal(history.replayable, true);
+    history.edited(enter);
+    assert.equal(history.replayable, false);
+    const index = new HotLineIndex(fixture('small-marked-1000us.cpuprofile'));
+    const doc = new TrackedDocument(index, history);
+    assert.deepEqual(doc.shownLines({ thresholdPercent: 0 }).map(([line, a]) => [line, a.line]), index.linesFor(markedFile, { thresholdPercent: 0 }).map((a) => [a.line, a.line]));
+    assert.equal(doc.history.replayable, true, 'it starts a new history');
   });
 });
 

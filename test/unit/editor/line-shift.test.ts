@@ -113,3 +113,61 @@ describe('line shifting of a change event with several cursors', () => {
     assert.deepEqual([...out], [[1, 'hot1();'], [4, 'hot2();'], [6, 'end();']]);
   });
 });
+
+describe('a blank line deleted from the end of a hot line', () => {
+  // The document after the change, and the change as VS Code reports it (rangeLength included).
+  const hot = new Map([[3, 'hot();'], [6, 'end();']]);
+  it('undoing Enter at its end (or Backspace on the blank line) keeps the hot line and moves the next ones up', () => {
+    for (const eol of [1, 2]) {
+      const after = ['a', 'b', 'hot();', 'x', 'y', 'end();'];
+      // Enter at the end of line 3, then its undo: (2,6)–(3,0) deleted, the line break only.
+      const entered = shiftLines(hot, lineEditsOf([{ range: r(2, 6, 2, 6), text: '\n', rangeLength: 0 }], 7, (l) => [...after.slice(0, 3), '', ...after.slice(3)][l]!.length, eol));
+      assert.deepEqual([...entered], [[3, 'hot();'], [7, 'end();']]);
+      const undone = shiftLines(entered, lineEditsOf([{ range: r(2, 6, 3, 0), text: '', rangeLength: eol }], 6, (l) => after[l]!.length, eol));
+      assert.deepEqual([...undone], [...hot], `eol ${eol}`);
+    }
+    // Enter with indentation, undone: the range ends after the new line's indentation.
+    const after = ['a', 'b', 'hot();', 'x', 'y', 'end();'];
+    const undone = shiftLines(new Map([[3, 'hot();'], [7, 'end();']]), lineEditsOf([{ range: r(2, 6, 3, 4), text: '', rangeLength: 5 }], 6, (l) => after[l]!.length));
+    assert.deepEqual([...undone], [...hot]);
+  });
+
+  it('joining a line that had text (Delete at the end of a line) drops both, as before', () => {
+    const after = ['a', 'b', 'hot();x', 'y', 'end();'];
+    const out = shiftLines(new Map([[3, 'hot();'], [4, 'x'], [6, 'end();']]), lineEditsOf([{ range: r(2, 6, 3, 0), text: '', rangeLength: 1 }], 5, (l) => after[l]!.length));
+    assert.deepEqual([...out], [[5, 'end();']]);
+    // Deleting from inside the hot line to the next line's start changed the hot line: dropped too.
+    const cut = ['a', 'b', 'ho', 'end();'];
+    const out2 = shiftLines(new Map([[3, 'hot();'], [5, 'end();']]), lineEditsOf([{ range: r(2, 2, 3, 0), text: '', rangeLength: 5 }], 4, (l) => cut[l]!.length));
+    assert.deepEqual([...out2], [[4, 'end();']]);
+  });
+});
+
+describe('one pass over a change event with many cursors', () => {
+  it('places every line as applying the edits one by one does (random events, bottom to top)', () => {
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      const lines = new Map<number, number>();
+      for (let l = 1; l <= 60; l++) if (rnd(3) === 0) lines.set(l, l);
+      // Edits bottom to top, none sharing a line with the next.
+      const edits = [];
+      let below = 61;
+      while (below > 3 && edits.length < 8) {
+        const end = below - 1 - rnd(4);
+        const start = Math.max(1, end - rnd(3));
+        if (end < 1 || start >= below) break;
+        const text = ['', 'x', '\n', 'a\nb', 'q\n'][rnd(5)]!;
+        const atStart = rnd(2) === 0;
+        edits.push(toLineEdit(r(start - 1, atStart ? 0 : 3, end - 1, atStart && rnd(2) === 0 ? 0 : 2), text, 5));
+        below = start;
+      }
+      let one = new Map(lines);
+      for (const e of edits) one = shiftLines(one, [e]);
+      assert.deepEqual([...shiftLines(lines, edits)].sort((a, b) => a[0] - b[0]), [...one].sort((a, b) => a[0] - b[0]), JSON.stringify(edits));
+    }
+  });
+});
