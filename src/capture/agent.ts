@@ -12,6 +12,7 @@
 import * as inspector from 'node:inspector';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { constants as osConstants } from 'node:os';
 import { getEnvironmentData, isMainThread, setEnvironmentData, threadId } from 'node:worker_threads';
 import {
   agentEnv,
@@ -41,6 +42,7 @@ import { watchChildrenWithoutAgent } from './child-env';
 import { cpuProfileWithout, heapProfileWithout } from './agent-frames';
 import { callFramesOf, embeddedMapsKey, inMemorySourceMaps } from './agent-source-maps';
 import { pathToFileURL } from 'node:url';
+import { SignalWatch, isSignalWatchThread, runSignalWatch } from './signal-watch';
 
 const loadedKey = Symbol.for('flamelens.agent.loaded');
 // SIGUSR2 too: nodemon (and other restarters) end the program with it by default.
@@ -55,6 +57,7 @@ interface AgentConfig {
   heapIntervalBytes: number;
   durationMs: number;
   waitForStart: boolean;
+  signalWatch: boolean;
 }
 
 function readConfig(env: NodeJS.ProcessEnv): AgentConfig | undefined {
@@ -70,6 +73,7 @@ function readConfig(env: NodeJS.ProcessEnv): AgentConfig | undefined {
     heapIntervalBytes: positiveInt(env[agentEnv.heapIntervalBytes], 32768),
     durationMs: positiveInt(env[agentEnv.durationMs], 0),
     waitForStart: env[agentEnv.waitForStart] === '1',
+    signalWatch: env[agentEnv.noSignalWatch] !== '1',
   };
 }
 
@@ -134,8 +138,10 @@ class Recorder {
   private durationTimer: NodeJS.Timeout | undefined;
   /** The process's health once a second, when asked (load runs; main thread only: CPU, heap and RSS are per process). */
   private metrics: MetricsSampler | undefined;
-  private readonly onExit = (code: number): void => this.stop('exit', code);
+  private readonly onExit = (code: number): void => this.exiting(code);
   private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal as HandledSignal);
+  /** The main thread's signals, held by a thread of their own (see ./signal-watch.ts). */
+  private watch: SignalWatch | undefined;
 
   /** Set while start() runs: a stop request arriving then (an inspector interrupt) is applied at its end. */
   private starting = false;
@@ -211,8 +217,7 @@ class Recorder {
     if (isMainThread) this.relay.enable();
     saveBeforeTerminate(() => (this.stopped ? undefined : this.relay));
     process.on('exit', this.onExit);
-    // Never removed (but when re-raising): the launcher reads the notes to avoid sending a signal twice.
-    if (isMainThread) for (const s of handledSignals) process.on(s, this.onSignal);
+    if (isMainThread) this.watchSignals();
     if (isMainThread && process.env[metricsEnv] === '1') {
       try {
         this.metrics = new MetricsSampler(path.join(this.config.dir, metricsFileName(process.pid, threadId)), (m) => this.sidecar.errors.push(m));
@@ -235,6 +240,7 @@ class Recorder {
   }
 
   private pollStopFile(): void {
+    if (this.watch && process.listeners('SIGINT').includes(this.onSignal)) this.dropSignalListener();
     let text: string;
     try {
       text = fs.readFileSync(path.join(this.config.dir, stopFileName), 'utf8');
@@ -244,7 +250,54 @@ class Recorder {
     this.stop(text.startsWith('duration') ? 'duration' : 'manual');
   }
 
+  /**
+   * Signals are held by the watch thread once it runs; until then (and where it cannot run) by a
+   * listener here, which acts only when the event loop turns and counts among the program's
+   * listeners. Either notes each signal: the launcher reads the notes to avoid sending one twice.
+   */
+  private watchSignals(): void {
+    for (const s of handledSignals) process.on(s, this.onSignal);
+    if (!this.config.signalWatch) return;
+    const watch = new SignalWatch(handledSignals, {
+      save: (signal) => {
+        // The watch re-raises next: no listener of ours may catch that.
+        this.dropSignalListener();
+        // Inside the watch's request: the watch waits for the workers (see waitForSiblingWorkers).
+        this.stop(signal as HandledSignal, undefined, false);
+      },
+      ours: (listener) => listener === this.onSignal,
+    });
+    if (watch.start(__filename, path.join(this.config.dir, signalsFileName(process.pid)))) this.watch = watch;
+  }
+
+  /** The watch holds the signals now: the listener here goes (it counts among the program's). */
+  private dropSignalListener(): boolean {
+    if (!this.watch?.ready()) return false;
+    for (const s of handledSignals) process.removeListener(s, this.onSignal);
+    return true;
+  }
+
+  /**
+   * The program is exiting. A signal that reached the watch just before (still on its way here)
+   * would have ended the process without us: it is saved under that signal and re-raised by the
+   * watch once it has its answer (the wait lets that answer through); failing that, the exit code
+   * says it (128 + signal number), never 0.
+   */
+  private exiting(code: number): void {
+    const signal = this.watch?.pendingSignal();
+    if (!signal) return this.stop('exit', code);
+    this.dropSignalListener();
+    this.stop(signal as HandledSignal, code);
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const deadline = Date.now() + pendingSignalWaitMs;
+    while (Date.now() < deadline) Atomics.wait(sleeper, 0, 0, 5);
+    process.exitCode = 128 + (osConstants.signals[signal] ?? 0);
+  }
+
   private handleSignal(signal: HandledSignal): void {
+    // The watch got this signal too, and acts on it. Leaving now (our listener runs first, having
+    // been added first) lets the program's listeners that run next see themselves alone.
+    if (this.dropSignalListener()) return;
     try {
       fs.appendFileSync(path.join(this.config.dir, signalsFileName(process.pid)), `${signal} ${Date.now()}\n`);
     } catch {
@@ -263,7 +316,7 @@ class Recorder {
    * Stops profiling and writes every file. In-process inspector sessions answer synchronously, so
    * this completes inside an 'exit' listener; an answer that has not arrived by the end is recorded.
    */
-  stop(reason: StopReason, exitCode?: number): void {
+  stop(reason: StopReason, exitCode?: number, waitForWorkers = true): void {
     if (this.stopped) return;
     this.stopped = true;
     // Workers are asked first, so they save while this thread does: when it ends they are torn
@@ -322,7 +375,7 @@ class Recorder {
     };
     if (request === undefined) return disconnect();
     try {
-      if (ending) {
+      if (ending && waitForWorkers) {
         this.relay.waitSync(request, workerSaveWaitMs, this.registry);
         disconnect();
       } else {
@@ -416,8 +469,11 @@ function main(): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[loadedKey]) return; // loaded twice (e.g. --require given twice): one recorder per thread
   g[loadedKey] = true;
+  // The agent's own signal thread (see ./signal-watch.ts) is not part of the program.
+  if (isSignalWatchThread()) return runSignalWatch();
   const config = findConfig();
   if (!config) return;
+  hideAgentFlag();
   preloadIntoWorkersWithOwnEnv(__filename);
   // A process started after a manual stop stays unrecorded.
   if (fs.existsSync(path.join(config.dir, stopFileName))) return;
@@ -445,6 +501,17 @@ function main(): void {
 }
 
 /**
+ * A worker given its own env gets the agent through `--require <agent>` in its execArgv (see
+ * ./worker-env.ts); the program asked for no such flag and must not see it.
+ */
+function hideAgentFlag(): void {
+  const argv = process.execArgv;
+  for (let i = argv.length - 2; i >= 0; i--) {
+    if ((argv[i] === '--require' || argv[i] === '-r') && argv[i + 1] === __filename) argv.splice(i, 2);
+  }
+}
+
+/**
  * Begins recording when the start file appears (never, if the stop file comes first). Until then
  * the thread is not registered with its parent, so nothing waits for it to save.
  */
@@ -461,6 +528,9 @@ function waitForStartFile(dir: string, begin: () => void): void {
   }, startPollMs);
   timer.unref();
 }
+
+/** How long an exiting main thread gives the signal watch to re-raise a signal that arrived just before. */
+const pendingSignalWaitMs = 1000;
 
 /** How often a waiting agent looks for the start file: the load driver waits for it before measuring. */
 const startPollMs = 20;

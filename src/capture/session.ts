@@ -32,6 +32,11 @@ export const agentEnv = {
   durationMs: 'FLAMELENS_DURATION_MS',
   /** '1': load, but record nothing until the start file appears in the session folder. */
   waitForStart: 'FLAMELENS_WAIT_FOR_START',
+  /**
+   * '1': signals are caught by a main-thread listener, as before the signal thread (see
+   * ./signal-watch.ts): a way out should that thread misbehave somewhere, and how tests reach that path.
+   */
+  noSignalWatch: 'FLAMELENS_NO_SIGNAL_WATCH',
 } as const;
 
 export const stopFileName = 'stop';
@@ -52,6 +57,9 @@ export function signalsFilePid(name: string): number | undefined {
 }
 /** How often each agent looks for the stop file (an unref'd timer: never keeps the program alive). */
 export const stopPollMs = 100;
+
+/** The name of the agent's signal thread in a process (see ./signal-watch.ts; the worker relay leaves it out). */
+export const signalWatchName = 'FlameLens signal watch';
 
 export type CaptureKind = 'cpu' | 'heap';
 

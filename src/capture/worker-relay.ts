@@ -11,7 +11,7 @@
 // exiting parent knows how many attaches it still has to wait for.
 import type * as inspector from 'node:inspector';
 import { Worker, getEnvironmentData, setEnvironmentData, isMainThread } from 'node:worker_threads';
-import type { StopReason } from './session';
+import { signalWatchName, type StopReason } from './session';
 
 /** Each agent publishes its stop function under this global symbol (invisible to string keys). */
 export const stopFunctionKey = 'flamelens.agent.stop';
@@ -22,7 +22,7 @@ const registryKey = 'flamelens.agent.workerRegistry';
 export const workerSaveWaitMs = 3000;
 
 interface AttachedEvent {
-  params: { sessionId: string; workerInfo: { workerId: string } };
+  params: { sessionId: string; workerInfo: { workerId: string; title?: string } };
 }
 interface DetachedEvent {
   params: { sessionId: string };
@@ -64,6 +64,26 @@ export class WorkerRegistry {
   done(): number {
     return Atomics.load(this.slots, doneSlot);
   }
+}
+
+/**
+ * From a worker of the main thread that does not record (the signal watch): blocks until every
+ * worker registered with the main thread has saved, or `waitMs` passed. The main thread cannot
+ * wait for its workers' answers while it is inside the watch's request (inspector messages are
+ * not dispatched within one another); the registry's counts need no message.
+ */
+export function waitForSiblingWorkers(waitMs: number): void {
+  let buffer: unknown;
+  try {
+    buffer = getEnvironmentData(registryKey);
+  } catch {
+    return;
+  }
+  if (!(buffer instanceof SharedArrayBuffer)) return;
+  const slots = new Int32Array(buffer);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + waitMs;
+  while (Atomics.load(slots, doneSlot) < Atomics.load(slots, startedSlot) && Date.now() < deadline) Atomics.wait(sleeper, 0, 0, 5);
 }
 
 /** A worker's entry in its parent's registry. */
@@ -134,6 +154,8 @@ export class WorkerRelay {
   /** Starts tracking this thread's workers (their attach events arrive even while we are busy). */
   enable(): void {
     this.session.on('NodeWorker.attachedToWorker', (m: AttachedEvent) => {
+      // The agent's own signal thread records nothing, and may be the one waiting for this thread.
+      if (m.params.workerInfo.title?.endsWith(signalWatchName)) return;
       this.workers.set(m.params.workerInfo.workerId, m.params.sessionId);
       this.attachedEver++;
       for (const r of this.requests.values()) if (r.followNew) this.send(r, m.params.sessionId);

@@ -116,7 +116,7 @@ w.on('message', (m) => console.log(m));
 envMainHot();
 `,
     'w.js': `${busyFunction('envWorkerHot', 300)}
-require('node:worker_threads').parentPort.postMessage('worker env: ' + Object.keys(process.env).join(','));
+require('node:worker_threads').parentPort.postMessage('worker env: ' + Object.keys(process.env).join(',') + '; execArgv: ' + JSON.stringify(process.execArgv));
 envWorkerHot();
 `,
   });
@@ -124,7 +124,8 @@ envWorkerHot();
   let out = '';
   h.child.stdout!.on('data', (d: Buffer) => (out += d));
   const r = await h.done;
-  assert.equal(out, 'worker env: \n', 'the worker sees only the env it was given');
+  // Nor does it see the --require that brought the agent in (its execArgv is the main thread's: none).
+  assert.equal(out, 'worker env: ; execArgv: []\n', 'the worker sees only the env and flags it was given');
   assert.deepEqual(r.problems, []);
   const worker = r.profiles.filter((p) => !p.isMainThread);
   assert.deepEqual(worker.map((p) => p.kind).sort(), ['cpu', 'heap'], 'the worker recorded what the main thread records');

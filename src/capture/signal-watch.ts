@@ -1,0 +1,208 @@
+// Part of the agent: catches the signals that end a program (SIGINT, SIGTERM, SIGHUP, SIGUSR2) on
+// a thread of its own, so that
+//   - a signal ends a busy program at once, as it would without us: a listener on the main thread
+//     runs only when the event loop turns, so Ctrl+C did nothing during a long computation, and a
+//     program that then finished exited 0 with the signal lost;
+//   - the program's own signal listeners count as they would without us: signal-exit (execa, ora,
+//     nyc…) re-raises a signal only when its listeners are the only ones, and ours broke that.
+//
+// The watch is a worker thread (this same agent file, started with a marker in its workerData)
+// holding libuv signal handles of its own. Signals reach it whatever the main thread is doing. On
+// one, it notes it for the launcher (see ./signal-relay.ts). If the program listens for it (the
+// main thread keeps the count in shared memory), the program decides, as it would without us.
+// Otherwise the watch asks the main thread to save — through an inspector session, so the request
+// runs at the next interrupt check even inside a busy loop — then re-raises the signal with its
+// default action: the process dies by it. The session is connected only for that request: one
+// left connected makes process.exit() print "Waiting for the debugger to disconnect...".
+//
+// `process.binding('signal_wrap')` is the only way a worker can hold a signal; where it (or the
+// worker) is unavailable, the agent keeps its main-thread listener (see agent.ts).
+import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
+import { constants } from 'node:os';
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
+import { waitForSiblingWorkers, workerSaveWaitMs } from './worker-relay';
+import { signalWatchName } from './session';
+
+/** The workerData key that makes the agent file run as the signal watch. */
+const watchKey = 'flamelens.agent.signalWatch';
+/** The global function (a symbol key, invisible to the program) the watch calls on the main thread. */
+const onSignalKey = 'flamelens.agent.onSignal';
+
+/** Slots of the state shared with the watch; then one per signal: how many listeners the program has for it. */
+const signalSlot = 0; // number of a signal the watch is acting on (0: none)
+const savingSlot = 1; // 1 while the main thread saves for a signal, 2 once it has
+const readySlot = 2; // 1 once the watch holds every signal
+const listenerSlots = 3;
+
+/** How long the watch waits for the main thread to start saving (it may be in native code that never checks for interrupts) before re-raising regardless. */
+const answerWaitMs = 2000;
+/** How long a save already under way may take (a large profile) before the watch re-raises regardless. */
+const saveWaitMs = 60_000;
+
+export type SignalAnswer = 'program' | 'saved';
+
+interface WatchData {
+  signals: string[];
+  notesFile: string;
+  state: SharedArrayBuffer;
+}
+
+/** True in the watch's own thread: the agent must not record it. */
+export function isSignalWatchThread(): boolean {
+  return !isMainThread && typeof workerData === 'object' && workerData !== null && watchKey in workerData;
+}
+
+/** The main thread's side: starts the watch, tells it what the program listens for, and saves when asked. */
+export class SignalWatch {
+  private readonly state: Int32Array;
+
+  /**
+   * `save(signal)` saves the profile for a signal the program does not listen for; `ours` tells
+   * the agent's own listeners apart from the program's.
+   */
+  constructor(
+    private readonly signals: readonly NodeJS.Signals[],
+    private readonly handlers: { save: (signal: NodeJS.Signals) => void; ours: (listener: unknown) => boolean },
+  ) {
+    this.state = new Int32Array(new SharedArrayBuffer(4 * (listenerSlots + signals.length)));
+  }
+
+  /** Starts the watch; false when no worker could be started (the caller keeps its own listener). */
+  start(agentFile: string, notesFile: string): boolean {
+    const g = globalThis as Record<symbol, unknown>;
+    g[Symbol.for(onSignalKey)] = (signal: NodeJS.Signals): SignalAnswer => this.onSignal(signal);
+    this.signals.forEach((s) => this.publish(s, 0));
+    // 'newListener' comes before the listener is added, 'removeListener' after it was removed.
+    process.on('newListener', (event: string | symbol, listener: unknown) => this.publish(event, this.handlers.ours(listener) ? 0 : 1));
+    process.on('removeListener', (event: string | symbol) => this.publish(event, 0));
+    try {
+      const data: WatchData = { signals: [...this.signals], notesFile, state: this.state.buffer as SharedArrayBuffer };
+      const worker = new Worker(agentFile, { name: signalWatchName, workerData: { [watchKey]: data } });
+      // It never keeps the program alive, and ends with it.
+      worker.unref();
+      // A watch that failed (no signal_wrap) simply ends; the main-thread listener stays.
+      worker.on('error', () => undefined);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** True once the watch holds every signal: the agent's main-thread listener can go. */
+  ready(): boolean {
+    return Atomics.load(this.state, readySlot) === 1;
+  }
+
+  /**
+   * At exit: a signal the watch is acting on that has not reached the main thread yet (the
+   * program finished first). Without us it would have ended the process.
+   */
+  pendingSignal(): NodeJS.Signals | undefined {
+    const n = Atomics.load(this.state, signalSlot);
+    const name = this.signals.find((s) => constants.signals[s] === n);
+    return name && !this.programListens(name) ? name : undefined;
+  }
+
+  private publish(event: string | symbol, adding: number): void {
+    const i = this.signals.indexOf(event as NodeJS.Signals);
+    if (i < 0) return;
+    Atomics.store(this.state, listenerSlots + i, process.listeners(event as NodeJS.Signals).filter((l) => !this.handlers.ours(l)).length + adding);
+  }
+
+  private onSignal(signal: NodeJS.Signals): SignalAnswer {
+    // The program may have started listening since the watch looked.
+    if (this.programListens(signal)) return 'program';
+    Atomics.store(this.state, savingSlot, 1);
+    try {
+      this.handlers.save(signal);
+    } finally {
+      Atomics.store(this.state, savingSlot, 2);
+    }
+    return 'saved';
+  }
+
+  private programListens(signal: NodeJS.Signals): boolean {
+    return process.listeners(signal).some((l) => !this.handlers.ours(l));
+  }
+}
+
+/** The watch thread's body (the agent runs it when isSignalWatchThread()). */
+export function runSignalWatch(): void {
+  const data = (workerData as Record<string, WatchData>)[watchKey]!;
+  const state = new Int32Array(data.state);
+  // The binding is deprecated (DEP0111): the warning would go to the program's stderr.
+  process.noDeprecation = true;
+  const { Signal } = (process as unknown as { binding(name: string): { Signal: new () => SignalHandle } }).binding('signal_wrap');
+  const handles = new Map<string, SignalHandle>();
+  let acting = false;
+
+  const reraise = (signal: string): void => {
+    // With no handle left for it, libuv restores the default action: the process dies by the signal
+    // (unless the program started listening meanwhile, and then it is the program's).
+    handles.get(signal)?.close();
+    handles.delete(signal);
+    process.kill(process.pid, signal);
+  };
+
+  const onSignal = (signal: string, index: number): void => {
+    try {
+      fs.appendFileSync(data.notesFile, `${signal} ${Date.now()}\n`);
+    } catch {
+      // The launcher then assumes the signal did not arrive and may send it once more.
+    }
+    // The program's: it decides. A second signal while the first is acted on: that one decides.
+    if (acting || Atomics.load(state, listenerSlots + index) > 0) return;
+    acting = true;
+    Atomics.store(state, signalSlot, constants.signals[signal as NodeJS.Signals] ?? 0);
+    const session = new inspector.Session();
+    const started = Date.now();
+    let settled = false;
+    const settle = (answer: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(timer);
+      if (answer === 'program') {
+        Atomics.store(state, signalSlot, 0);
+        session.disconnect();
+        acting = false;
+        return;
+      }
+      // The main thread asked its workers to save without waiting for them: that wait is here.
+      if (answer === 'saved') waitForSiblingWorkers(workerSaveWaitMs);
+      reraise(signal);
+    };
+    // The main thread may never take the request (stuck in native code): the signal must still act.
+    const timer = setInterval(() => {
+      const saving = Atomics.load(state, savingSlot) === 1;
+      if (Date.now() - started > (saving ? saveWaitMs : answerWaitMs)) settle('timeout');
+    }, 50);
+    try {
+      session.connectToMainThread();
+      const expression = `globalThis[Symbol.for(${JSON.stringify(onSignalKey)})]?.(${JSON.stringify(signal)})`;
+      session.post('Runtime.evaluate', { expression, silent: true, returnByValue: true }, (err, res) => {
+        settle(err ? 'error' : (res?.result?.value as unknown));
+      });
+    } catch {
+      settle('error');
+    }
+  };
+
+  data.signals.forEach((signal, index) => {
+    const handle = new Signal();
+    handle.onsignal = () => onSignal(signal, index);
+    const number = constants.signals[signal as NodeJS.Signals];
+    if (number === undefined || handle.start(number) !== 0) return handle.close();
+    handles.set(signal, handle);
+  });
+  // Partly held is worse than not at all: the main-thread listener covers every signal.
+  if (handles.size !== data.signals.length) for (const h of handles.values()) h.close();
+  else Atomics.store(state, readySlot, 1);
+}
+
+/** libuv's signal handle as Node's internal binding exposes it. */
+interface SignalHandle {
+  onsignal: (signum: number) => void;
+  start(signum: number): number;
+  close(): void;
+}
