@@ -265,12 +265,26 @@ class Recorder {
         // Inside the watch's request: the watch waits for the workers (see waitForSiblingWorkers).
         this.stop(signal as HandledSignal, undefined, false);
       },
+      stop: (reason) => this.stop(reason),
       ours: (listener) => listener === this.onSignal,
     });
-    if (watch.start(__filename, path.join(this.config.dir, signalsFileName(process.pid)))) this.watch = watch;
+    const started = watch.start(__filename, {
+      notesFile: path.join(this.config.dir, signalsFileName(process.pid)),
+      stopFile: path.join(this.config.dir, stopFileName),
+      durationMs: this.config.durationMs,
+    });
+    if (started) this.watch = watch;
   }
 
   /** The watch holds the signals now: the listener here goes (it counts among the program's). */
+  /** Blocks until the watch holds the signals, up to watchReadyWaitMs; true when it does. */
+  private waitForWatch(): boolean {
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const deadline = Date.now() + watchReadyWaitMs;
+    while (!this.watch?.ready() && Date.now() < deadline) Atomics.wait(sleeper, 0, 0, 5);
+    return this.watch?.ready() === true;
+  }
+
   private dropSignalListener(): boolean {
     if (!this.watch?.ready()) return false;
     for (const s of handledSignals) process.removeListener(s, this.onSignal);
@@ -298,6 +312,10 @@ class Recorder {
     // The watch got this signal too, and acts on it. Leaving now (our listener runs first, having
     // been added first) lets the program's listeners that run next see themselves alone.
     if (this.dropSignalListener()) return;
+    // The signal came while the watch was still starting (this thread was busy since it started
+    // it). A program listener such as signal-exit's re-raises only when alone: give the watch a
+    // moment to be ready to catch that, then leave.
+    if (this.watch && process.listenerCount(signal) > 1 && this.waitForWatch() && this.dropSignalListener()) return;
     try {
       fs.appendFileSync(path.join(this.config.dir, signalsFileName(process.pid)), `${signal} ${Date.now()}\n`);
     } catch {
@@ -319,6 +337,7 @@ class Recorder {
   stop(reason: StopReason, exitCode?: number, waitForWorkers = true): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.watch?.stopped();
     // Workers are asked first, so they save while this thread does: when it ends they are torn
     // down without an 'exit' event. Waiting is only needed when this thread is about to end, and
     // happens after this thread's profiler stopped (the wait is not the program's time).
@@ -528,6 +547,9 @@ function waitForStartFile(dir: string, begin: () => void): void {
   }, startPollMs);
   timer.unref();
 }
+
+/** How long a signal that came before the signal watch was ready waits for it (see handleSignal). */
+const watchReadyWaitMs = 1000;
 
 /** How long an exiting main thread gives the signal watch to re-raise a signal that arrived just before. */
 const pendingSignalWaitMs = 1000;

@@ -15,6 +15,9 @@
 // default action: the process dies by it. The session is connected only for that request: one
 // left connected makes process.exit() print "Waiting for the debugger to disconnect...".
 //
+// The watch also follows the stop file and the recording's duration, which the main thread only
+// sees when its event loop turns: a program stuck in a loop can be stopped and keeps its profile.
+//
 // `process.binding('signal_wrap')` is the only way a worker can hold a signal; where it (or the
 // worker) is unavailable, the agent keeps its main-thread listener (see agent.ts).
 import * as fs from 'node:fs';
@@ -22,18 +25,26 @@ import * as inspector from 'node:inspector';
 import { constants } from 'node:os';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { waitForSiblingWorkers, workerSaveWaitMs } from './worker-relay';
-import { signalWatchName } from './session';
+import { signalWatchName, stopPollMs } from './session';
 
 /** The workerData key that makes the agent file run as the signal watch. */
 const watchKey = 'flamelens.agent.signalWatch';
-/** The global function (a symbol key, invisible to the program) the watch calls on the main thread. */
+/** The global functions (symbol keys, invisible to the program) the watch calls on the main thread. */
 const onSignalKey = 'flamelens.agent.onSignal';
+const onStopKey = 'flamelens.agent.onStopRequest';
 
 /** Slots of the state shared with the watch; then one per signal: how many listeners the program has for it. */
 const signalSlot = 0; // number of a signal the watch is acting on (0: none)
 const savingSlot = 1; // 1 while the main thread saves for a signal, 2 once it has
 const readySlot = 2; // 1 once the watch holds every signal
-const listenerSlots = 3;
+const stoppedSlot = 3; // 1 once the main thread stopped recording
+const listenerSlots = 4;
+
+/**
+ * A stop request (the stop file, or the recording's duration) the main thread has not acted on
+ * this long after its own poll would have: it is busy, and the watch makes it stop.
+ */
+const stopGraceMs = 3 * stopPollMs;
 
 /** How long the watch waits for the main thread to start saving (it may be in native code that never checks for interrupts) before re-raising regardless. */
 const answerWaitMs = 2000;
@@ -45,7 +56,16 @@ export type SignalAnswer = 'program' | 'saved';
 interface WatchData {
   signals: string[];
   notesFile: string;
+  /** The session's stop file, and the recording's duration (0: none), as the main thread's agent follows them. */
+  stopFile: string;
+  durationMs: number;
   state: SharedArrayBuffer;
+}
+
+export interface WatchOptions {
+  notesFile: string;
+  stopFile: string;
+  durationMs: number;
 }
 
 /** True in the watch's own thread: the agent must not record it. */
@@ -58,26 +78,32 @@ export class SignalWatch {
   private readonly state: Int32Array;
 
   /**
-   * `save(signal)` saves the profile for a signal the program does not listen for; `ours` tells
-   * the agent's own listeners apart from the program's.
+   * `save(signal)` saves the profile for a signal the program does not listen for; `stop(reason)`
+   * stops recording for a stop request or the duration the main thread was too busy to see;
+   * `ours` tells the agent's own listeners apart from the program's.
    */
   constructor(
     private readonly signals: readonly NodeJS.Signals[],
-    private readonly handlers: { save: (signal: NodeJS.Signals) => void; ours: (listener: unknown) => boolean },
+    private readonly handlers: {
+      save: (signal: NodeJS.Signals) => void;
+      stop: (reason: 'manual' | 'duration') => void;
+      ours: (listener: unknown) => boolean;
+    },
   ) {
     this.state = new Int32Array(new SharedArrayBuffer(4 * (listenerSlots + signals.length)));
   }
 
   /** Starts the watch; false when no worker could be started (the caller keeps its own listener). */
-  start(agentFile: string, notesFile: string): boolean {
+  start(agentFile: string, options: WatchOptions): boolean {
     const g = globalThis as Record<symbol, unknown>;
     g[Symbol.for(onSignalKey)] = (signal: NodeJS.Signals): SignalAnswer => this.onSignal(signal);
+    g[Symbol.for(onStopKey)] = (reason: 'manual' | 'duration') => this.handlers.stop(reason);
     this.signals.forEach((s) => this.publish(s, 0));
     // 'newListener' comes before the listener is added, 'removeListener' after it was removed.
     process.on('newListener', (event: string | symbol, listener: unknown) => this.publish(event, this.handlers.ours(listener) ? 0 : 1));
     process.on('removeListener', (event: string | symbol) => this.publish(event, 0));
     try {
-      const data: WatchData = { signals: [...this.signals], notesFile, state: this.state.buffer as SharedArrayBuffer };
+      const data: WatchData = { signals: [...this.signals], ...options, state: this.state.buffer as SharedArrayBuffer };
       const worker = new Worker(agentFile, { name: signalWatchName, workerData: { [watchKey]: data } });
       // It never keeps the program alive, and ends with it.
       worker.unref();
@@ -87,6 +113,11 @@ export class SignalWatch {
     } catch {
       return false;
     }
+  }
+
+  /** Recording stopped: the watch no longer follows the stop file or the duration. */
+  stopped(): void {
+    Atomics.store(this.state, stoppedSlot, 1);
   }
 
   /** True once the watch holds every signal: the agent's main-thread listener can go. */
@@ -133,9 +164,33 @@ export function runSignalWatch(): void {
   const state = new Int32Array(data.state);
   // The binding is deprecated (DEP0111): the warning would go to the program's stderr.
   process.noDeprecation = true;
-  const { Signal } = (process as unknown as { binding(name: string): { Signal: new () => SignalHandle } }).binding('signal_wrap');
+  let Signal: (new () => SignalHandle) | undefined;
+  try {
+    Signal = (process as unknown as { binding(name: string): { Signal: new () => SignalHandle } }).binding('signal_wrap').Signal;
+  } catch {
+    // Not in this runtime: the main-thread listener keeps the signals; stop requests are still followed.
+  }
   const handles = new Map<string, SignalHandle>();
   let acting = false;
+
+  /**
+   * Runs `expression` on the main thread at its next interrupt check. The session is connected
+   * only for the request: one left connected makes process.exit() print "Waiting for the
+   * debugger to disconnect...". `answer` gets the result's value, or undefined on an error.
+   */
+  const askMain = (expression: string, answer: (value: unknown) => void): void => {
+    const session = new inspector.Session();
+    try {
+      session.connectToMainThread();
+      session.post('Runtime.evaluate', { expression, silent: true, returnByValue: true }, (err, res) => {
+        session.disconnect();
+        answer(err ? undefined : (res?.result?.value as unknown));
+      });
+    } catch {
+      answer(undefined);
+    }
+  };
+  const call = (key: string, arg: string) => `globalThis[Symbol.for(${JSON.stringify(key)})]?.(${JSON.stringify(arg)})`;
 
   const reraise = (signal: string): void => {
     // With no handle left for it, libuv restores the default action: the process dies by the signal
@@ -155,7 +210,6 @@ export function runSignalWatch(): void {
     if (acting || Atomics.load(state, listenerSlots + index) > 0) return;
     acting = true;
     Atomics.store(state, signalSlot, constants.signals[signal as NodeJS.Signals] ?? 0);
-    const session = new inspector.Session();
     const started = Date.now();
     let settled = false;
     const settle = (answer: unknown): void => {
@@ -164,7 +218,6 @@ export function runSignalWatch(): void {
       clearInterval(timer);
       if (answer === 'program') {
         Atomics.store(state, signalSlot, 0);
-        session.disconnect();
         acting = false;
         return;
       }
@@ -177,27 +230,53 @@ export function runSignalWatch(): void {
       const saving = Atomics.load(state, savingSlot) === 1;
       if (Date.now() - started > (saving ? saveWaitMs : answerWaitMs)) settle('timeout');
     }, 50);
-    try {
-      session.connectToMainThread();
-      const expression = `globalThis[Symbol.for(${JSON.stringify(onSignalKey)})]?.(${JSON.stringify(signal)})`;
-      session.post('Runtime.evaluate', { expression, silent: true, returnByValue: true }, (err, res) => {
-        settle(err ? 'error' : (res?.result?.value as unknown));
-      });
-    } catch {
-      settle('error');
-    }
+    askMain(call(onSignalKey, signal), (value) => settle(value ?? 'error'));
   };
 
-  data.signals.forEach((signal, index) => {
-    const handle = new Signal();
-    handle.onsignal = () => onSignal(signal, index);
-    const number = constants.signals[signal as NodeJS.Signals];
-    if (number === undefined || handle.start(number) !== 0) return handle.close();
-    handles.set(signal, handle);
-  });
-  // Partly held is worse than not at all: the main-thread listener covers every signal.
-  if (handles.size !== data.signals.length) for (const h of handles.values()) h.close();
-  else Atomics.store(state, readySlot, 1);
+  if (Signal) {
+    for (const [index, signal] of data.signals.entries()) {
+      const handle = new Signal();
+      handle.onsignal = () => onSignal(signal, index);
+      const number = constants.signals[signal as NodeJS.Signals];
+      if (number === undefined || handle.start(number) !== 0) {
+        handle.close();
+        break;
+      }
+      handles.set(signal, handle);
+    }
+    // Partly held is worse than not at all: the main-thread listener covers every signal.
+    if (handles.size !== data.signals.length) for (const h of handles.values()) h.close();
+    else Atomics.store(state, readySlot, 1);
+  }
+  followStopRequests(data, state, (reason) => askMain(call(onStopKey, reason), () => undefined));
+}
+
+/**
+ * The main thread follows the stop file and its duration on its own event loop, which a busy
+ * thread never turns: a stop asked for while it computes would wait for the computation to end
+ * (a program stuck in a loop could not be stopped at all). The watch asks it instead.
+ */
+function followStopRequests(data: WatchData, state: Int32Array, stop: (reason: 'manual' | 'duration') => void): void {
+  const began = Date.now();
+  let seenAt: number | undefined;
+  const timer = setInterval(() => {
+    if (Atomics.load(state, stoppedSlot) === 1) return clearInterval(timer);
+    const now = Date.now();
+    let reason: 'manual' | 'duration' | undefined;
+    if (data.durationMs > 0 && now - began >= data.durationMs + stopGraceMs) reason = 'duration';
+    else {
+      let text: string | undefined;
+      try {
+        text = fs.readFileSync(data.stopFile, 'utf8');
+      } catch {
+        // No stop request.
+      }
+      if (text !== undefined && now - (seenAt ??= now) >= stopGraceMs) reason = text.startsWith('duration') ? 'duration' : 'manual';
+    }
+    if (!reason) return;
+    clearInterval(timer);
+    stop(reason);
+  }, stopPollMs);
 }
 
 /** libuv's signal handle as Node's internal binding exposes it. */

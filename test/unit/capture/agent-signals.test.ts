@@ -3,6 +3,7 @@
 // program's own listeners when it has some, signal-exit's rule included), and the profile is saved.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startCapture, type CaptureHandle, type CaptureResult } from '../../../src/capture/launcher';
 import { agentEnv } from '../../../src/capture/session';
@@ -179,4 +180,54 @@ test(`${agentEnv.noSignalWatch}=1 keeps the main-thread listener: SIGTERM still 
   const p = mainProfile(r);
   assert.equal(p.stopReason, 'SIGTERM');
   assert.equal(hottestCpuFunction(p.path), 'tick');
+});
+
+test('a stop request reaches a program stuck in a computation: the main thread and its worker save, and the program runs on', async () => {
+  const dir = scratchDir('stop-busy');
+  writeFiles(dir, {
+    'stuck.js': `${busyFunction('stuckLoop', 30000)}
+const { Worker } = require('node:worker_threads');
+new Worker(__dirname + '/worker.js').on('message', () => { console.log('ready'); stuckLoop(); });
+`,
+    'worker.js': `${busyFunction('workerLoop', 30000)}require('node:worker_threads').parentPort.postMessage('up');\nworkerLoop();\n`,
+  });
+  const run = await launch(dir, 'stuck.js');
+  await run.printed('ready');
+  await new Promise((r) => setTimeout(r, 400));
+  // Its own poll of the stop file needs the event loop, which the computation never lets turn.
+  await run.handle.stop(5000);
+  assert.equal(run.handle.child.exitCode, null, 'still running after the stop');
+  run.handle.kill('SIGKILL');
+  const r = await run.handle.done;
+  const main = mainProfile(r);
+  assert.equal(main.stopReason, 'manual');
+  assert.equal(hottestCpuFunction(main.path), 'stuckLoop');
+  const worker = r.profiles.find((p) => !p.isMainThread);
+  assert.ok(worker, `worker profile; got ${r.profiles.map((p) => p.label).join(', ')}; problems: ${r.problems.join(' | ')}`);
+  assert.equal(worker.stopReason, 'manual');
+  assert.equal(hottestCpuFunction(worker.path), 'workerLoop');
+});
+
+test('a recording duration ends on time in a program that computes throughout', async () => {
+  const dir = scratchDir('duration-busy');
+  writeFiles(dir, { 'stuck.js': `${busyFunction('computeAll', 30000)}console.log('ready');\ncomputeAll();\n` });
+  const handle = await startCapture({ command: ['node', 'stuck.js'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe', durationMs: 500 });
+  const sidecar = path.join(handle.sessionDir, `${handle.pid}-0.json`);
+  const saved = (): { state?: string; stopReason?: string } => {
+    try {
+      return JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { state?: string; stopReason?: string };
+    } catch {
+      return {};
+    }
+  };
+  const deadline = Date.now() + 8000;
+  while (saved().state !== 'saved' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(handle.child.exitCode, null, 'the program still computes');
+  handle.kill('SIGKILL');
+  const r = await handle.done;
+  assert.equal(saved().state, 'saved', 'saved before the computation ended');
+  const p = mainProfile(r);
+  assert.equal(p.stopReason, 'duration');
+  assert.equal(hottestCpuFunction(p.path), 'computeAll');
+  assert.ok(p.durationMs < 5000, `recorded ${p.durationMs} ms`);
 });
