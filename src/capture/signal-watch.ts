@@ -29,6 +29,12 @@ import { signalWatchName, stopPollMs } from './session';
 
 /** The workerData key that makes the agent file run as the signal watch. */
 const watchKey = 'flamelens.agent.signalWatch';
+/**
+ * The Worker class as Node made it: the agent wraps the module's own (./worker-env.ts) for the
+ * program's workers, and this module is evaluated before that.
+ */
+const NodeWorker = Worker;
+
 /** The global functions (symbol keys, invisible to the program) the watch calls on the main thread. */
 const onSignalKey = 'flamelens.agent.onSignal';
 const onStopKey = 'flamelens.agent.onStopRequest';
@@ -104,7 +110,9 @@ export class SignalWatch {
     process.on('removeListener', (event: string | symbol) => this.publish(event, 0));
     try {
       const data: WatchData = { signals: [...this.signals], ...options, state: this.state.buffer as SharedArrayBuffer };
-      const worker = new Worker(agentFile, { name: signalWatchName, workerData: { [watchKey]: data } });
+      // None of the program's flags or environment: its loaders (--import tsx) would slow the start,
+      // and the agent needs none of it (it runs as the script).
+      const worker = new NodeWorker(agentFile, { name: signalWatchName, workerData: { [watchKey]: data }, execArgv: [], env: {} });
       // It never keeps the program alive, and ends with it.
       worker.unref();
       // A watch that failed (no signal_wrap) simply ends; the main-thread listener stays.
