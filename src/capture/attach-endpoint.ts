@@ -10,11 +10,13 @@ import {
   isAlive,
   findInspector,
   findPortOwner,
+  isLoopbackHost,
   isPortListening,
   listeningSocketsOf,
   looksLikeNode,
   nodeFlagGiven,
   readProcessBasics,
+  type InspectHostFlag,
   type ProcessBasics,
 } from './processes';
 
@@ -129,6 +131,7 @@ export async function checkPid(pid: number): Promise<CheckedPid> {
 
   const info = await describeProcess(pid, basics);
   const expectedPort = info.inspectPortFlag ?? DEFAULT_INSPECTOR_PORT;
+  if (info.inspectHost && !isLoopbackHost(info.inspectHost.host)) throw notLoopback(pid, info.inspectHost, expectedPort);
   if (expectedPort !== 0 && (await isPortListening(expectedPort))) {
     throw await portInUse(expectedPort, pid);
   }
@@ -207,6 +210,28 @@ async function portInUse(port: number, pid: number): Promise<AttachError> {
     'port-in-use',
     `port ${port} is in use by ${who}, so pid ${pid} cannot open its inspector there; ` +
       `stop that process, or start the target with --inspect=0 (any free port) and attach by PID or host:port`,
+  );
+}
+
+/**
+ * SIGUSR1 opens the inspector on the host the target's flags name; an inspector runs any code it
+ * is sent, so one reachable from other machines is not ours to open.
+ */
+function notLoopback(pid: number, named: InspectHostFlag, port: number): AttachError {
+  const host = escapeNotificationText(named.host.includes(':') ? `[${named.host}]` : named.host);
+  const flag = escapeNotificationText(named.flag);
+  const where =
+    named.from === 'command line'
+      ? flag
+      : named.from === 'NODE_OPTIONS'
+        ? `${flag} in its NODE_OPTIONS`
+        : `${flag} in the NODE_OPTIONS of its env file ${escapeNotificationText(named.from.envFile)}`;
+  return new AttachError(
+    'inspector-host-not-loopback',
+    `pid ${pid} would open its inspector on ${host}:${port} (set by ${where}), which is not a loopback address: ` +
+      'other machines could connect to it and run any code in the process, so FlameLens did not send SIGUSR1. ' +
+      `Restart the target without that host (or with --inspect-port=127.0.0.1:${port}), ` +
+      `or start it with --inspect=127.0.0.1:${port} yourself and attach by PID or host:port`,
   );
 }
 

@@ -9,6 +9,8 @@ export type AttachErrorCode =
   | 'permission-denied'
   | 'unsupported-platform'
   | 'port-in-use'
+  /** SIGUSR1 would open the inspector on a non-loopback host named by the target's flags: not sent. */
+  | 'inspector-host-not-loopback'
   | 'inspector-not-opened'
   | 'connect-failed'
   | 'target-exited'

@@ -28,6 +28,17 @@ export interface NodeProcessInfo {
   inspector?: { host: string; port: number };
   /** The port named by --inspect / --inspect-brk / --inspect-port (argv or NODE_OPTIONS), if any. */
   inspectPortFlag?: number;
+  /** The host those flags name, if any (without one, Node's inspector binds 127.0.0.1). */
+  inspectHost?: InspectHostFlag;
+}
+
+export interface InspectHostFlag {
+  /** As given, without IPv6 brackets ('0.0.0.0', '::', 'example.org'). */
+  host: string;
+  /** The flag that set it, e.g. '--inspect-port=0.0.0.0:0'. */
+  flag: string;
+  /** Where that flag was: the command line, or NODE_OPTIONS from the environment or an --env-file. */
+  from: 'command line' | 'NODE_OPTIONS' | { envFile: string };
 }
 
 export class UnsupportedPlatformError extends Error {
@@ -58,7 +69,12 @@ export async function listNodeProcesses(): Promise<NodeProcessInfo[]> {
 export async function describeProcess(pid: number, basics?: ProcessBasics): Promise<NodeProcessInfo> {
   const b = basics ?? (await readProcessBasics(pid));
   const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
-  const inspectPortFlag = inspectPortFromArgs(b.argv) ?? inspectPortFromArgs(splitNodeOptions(await readEnvVar(pid, 'NODE_OPTIONS')));
+  // Node reads NODE_OPTIONS first: the command line's flags override it.
+  const nodeOptions = await nodeOptionsOf(pid, b.argv, cwd);
+  const fromEnv = nodeOptions ? inspectAddressFromArgs(splitNodeOptions(nodeOptions.value), undefined, nodeOptions.from) : undefined;
+  const address = inspectAddressFromArgs(b.argv, fromEnv);
+  const inspectPortFlag = address.flagged ? (address.port ?? DEFAULT_INSPECTOR_PORT) : undefined;
+  const inspectHost = address.host;
   const inspector = await findInspector(pid);
   return {
     pid,
@@ -69,6 +85,7 @@ export async function describeProcess(pid: number, basics?: ProcessBasics): Prom
     isSelf: pid === process.pid,
     ...(inspector ? { inspector } : {}),
     ...(inspectPortFlag !== undefined ? { inspectPortFlag } : {}),
+    ...(inspectHost ? { inspectHost } : {}),
   };
 }
 
@@ -107,44 +124,199 @@ export async function catchesSignal(pid: number, signal: 'SIGUSR1' | 'SIGINT' | 
   return ((BigInt(`0x${mask}`) >> bit) & 1n) === 1n;
 }
 
+const DEFAULT_INSPECTOR_PORT = 9229;
+
+/**
+ * Node options (v20 to v24) that take a value, which may be the next argument (`-r ./x.js`,
+ * `--import tsx`): that argument is the option's, not the script. Node 20's own table
+ * (internal/options: integer, string, host:port and list options) with their aliases, and later ones.
+ */
+const optionsWithValue = new Set([
+  '-r', '--require', '--import', '--loader', '--experimental-loader', '-C', '--conditions', '-e', '--eval', '-pe',
+  '--inspect-port', '--debug-port', '--inspect-publish-uid', '--title', '--env-file', '--env-file-if-exists',
+  '--input-type', '--experimental-default-type', '--experimental-policy', '--policy-integrity', '--experimental-sea-config',
+  '--build-snapshot-config', '--snapshot-blob', '--disable-warning', '--disable-proto', '--unhandled-rejections',
+  '--dns-result-order', '--icu-data-dir', '--openssl-config', '--tls-cipher-list', '--tls-keylog', '--use-largepages',
+  '--secure-heap', '--secure-heap-min', '--security-revert', '--security-reverts', '--v8-pool-size', '--max-http-header-size',
+  '--network-family-autoselection-attempt-timeout', '--heapsnapshot-near-heap-limit', '--heapsnapshot-signal', '--diagnostic-dir',
+  '--report-dir', '--report-directory', '--report-filename', '--report-signal', '--redirect-warnings', '--trace-event-categories',
+  '--trace-event-file-pattern', '--trace-require-module', '--cpu-prof-dir', '--cpu-prof-name', '--cpu-prof-interval',
+  '--heap-prof-dir', '--heap-prof-name', '--heap-prof-interval', '--allow-fs-read', '--allow-fs-write', '--watch-path',
+  '--test-name-pattern', '--test-skip-pattern', '--test-reporter', '--test-reporter-destination', '--test-concurrency',
+  '--test-timeout', '--test-shard', '--test-isolation', '--experimental-test-isolation', '--test-coverage-include',
+  '--test-coverage-exclude', '--test-coverage-branches', '--test-coverage-functions', '--test-coverage-lines',
+  '--test-global-setup', '--run', '--localstorage-file', '--experimental-config-file', '--watch-kill-signal',
+]);
+
+export interface NodeOption {
+  /** `--` names as Node reads them (`_` as `-`). */
+  name: string;
+  value?: string;
+}
+
+/**
+ * Node's own options in `args` (argv, or NODE_OPTIONS words after a placeholder argv[0]) and the
+ * index of the script: the first argument that is neither an option nor an option's value. No
+ * script with -e/-p (what follows is the program's) or none given (a REPL).
+ */
+export function parseNodeArgs(args: readonly string[]): { options: NodeOption[]; scriptIndex?: number } {
+  const options: NodeOption[] = [];
+  let evaluates = false;
+  const result = (scriptIndex: number) => (evaluates || scriptIndex >= args.length ? { options } : { options, scriptIndex });
+  for (let i = 1; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return result(i + 1);
+    if (arg.length <= 1 || !arg.startsWith('-')) return result(i); // `-` is the script read from stdin
+    // Node splits `name=value` and reads `_` as `-` only in long options (`-r=x` is a bad option).
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq < 0 ? (arg.startsWith('--') ? arg.replace(/_/g, '-') : arg) : arg.slice(0, eq).replace(/_/g, '-');
+    let value = eq < 0 ? undefined : arg.slice(eq + 1);
+    const next = args[i + 1];
+    if (value === undefined && next !== undefined) {
+      // `--print <arg>` is Node's alias for `-pe <arg>`: it takes the next argument unless that is an option.
+      if (optionsWithValue.has(name) || ((name === '-p' || name === '--print') && !next.startsWith('-'))) {
+        value = next;
+        i++;
+      }
+    }
+    if (['-e', '--eval', '-p', '--print', '-pe'].includes(name)) evaluates = true;
+    options.push(value === undefined ? { name } : { name, value });
+  }
+  return { options };
+}
+
+/** The script Node runs for this argv, if any (see parseNodeArgs). */
+export function nodeScript(argv: readonly string[]): string | undefined {
+  const { scriptIndex } = parseNodeArgs(argv);
+  return scriptIndex === undefined ? undefined : argv[scriptIndex];
+}
+
+interface InspectAddress {
+  /** An --inspect* flag was given. */
+  flagged: boolean;
+  host?: InspectHostFlag;
+  port?: number;
+}
+
+/**
+ * Host and port the inspector would use, from the --inspect* flags in `args` applied in order over
+ * `base`, as Node does (HostPort::Update: a flag sets what it names; `--inspect=host` alone also
+ * resets the port to 9229; `--inspect` without a value changes neither).
+ */
+function inspectAddressFromArgs(args: readonly string[], base: InspectAddress = { flagged: false }, from: InspectHostFlag['from'] = 'command line'): InspectAddress {
+  const address = { ...base };
+  for (const { name, value } of parseNodeArgs(args).options) {
+    if (!/^--(inspect|inspect-brk|inspect-wait|inspect-brk-node|inspect-port|debug-port)$/.test(name)) continue;
+    address.flagged = true;
+    if (value === undefined) continue;
+    const { host, port } = splitHostPort(value);
+    if (host) address.host = { host, flag: `${name}=${value}`, from };
+    if (port !== undefined) address.port = port;
+  }
+  return address;
+}
+
+/** Node's SplitHostPort: `[::]`, `host`, `port` or `host:port`; a host alone means port 9229. */
+function splitHostPort(value: string): { host?: string; port?: number } {
+  const unbracketed = value.replace(/^\[(.*)\]$/, '$1');
+  if (unbracketed !== value) return { host: unbracketed, port: DEFAULT_INSPECTOR_PORT };
+  const colon = value.lastIndexOf(':');
+  if (colon < 0) return /^\d+$/.test(value) ? { port: validPort(value) } : { host: value, port: DEFAULT_INSPECTOR_PORT };
+  const host = value.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return { ...(host ? { host } : {}), port: validPort(value.slice(colon + 1)) };
+}
+
+function validPort(text: string): number | undefined {
+  const port = Number(text);
+  // Node refuses to start with any other value, so none reaches a running process.
+  return /^\d+$/.test(text) && port < 65536 ? port : undefined;
+}
+
 /**
  * The inspector port named by Node flags: --inspect[=[host:]port], --inspect-brk…, --inspect-port=…
  * (also the two-argument forms). `--inspect` alone means 9229; port 0 means "any free port".
  */
 export function inspectPortFromArgs(args: readonly string[]): number | undefined {
-  let port: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') break;
-    const m = /^--(inspect|inspect-brk|inspect-wait|inspect-port|debug-port)(?:=(.*))?$/.exec(arg);
-    if (!m) {
-      // The first non-flag argument is the script: what follows belongs to the program.
-      if (!arg.startsWith('-') && i > 0) break;
-      continue;
-    }
-    let value = m[2];
-    if (value === undefined && (m[1] === 'inspect-port' || m[1] === 'debug-port')) value = args[++i];
-    if (value === undefined) {
-      port ??= 9229;
-      continue;
-    }
-    const portText = value.includes(':') ? value.slice(value.lastIndexOf(':') + 1) : value;
-    const parsed = Number(portText);
-    if (Number.isInteger(parsed) && parsed >= 0 && parsed < 65536) port = parsed;
-    else port ??= 9229; // --inspect=host alone keeps the default port.
+  const address = inspectAddressFromArgs(args);
+  return address.flagged ? (address.port ?? DEFAULT_INSPECTOR_PORT) : undefined;
+}
+
+/**
+ * Whether an inspector bound to `host` (as an --inspect flag names it) is reachable only from this
+ * machine: localhost, 127.0.0.0/8 or ::1. Anything else (0.0.0.0, ::, a LAN address, another name)
+ * may be reached from the network, and an inspector runs any code it is sent.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost') return true;
+  let normal: string;
+  try {
+    // The URL parser writes IPv4 and IPv6 addresses one way (127.1 is 127.0.0.1, 0:0:0:0:0:0:0:1 is ::1).
+    normal = new URL(`http://${bare.includes(':') ? `[${bare}]` : bare}/`).hostname;
+  } catch {
+    return false;
   }
-  return port;
+  return normal === '[::1]' || /^127(\.\d+){3}$/.test(normal) || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(normal);
 }
 
 /** Whether Node was given `flag` (e.g. --disable-sigusr1) on its command line, before the script, or in NODE_OPTIONS. */
 export async function nodeFlagGiven(pid: number, argv: readonly string[], flag: string): Promise<boolean> {
-  const script = argv.findIndex((a, i) => i > 0 && !a.startsWith('-'));
-  const options = script < 0 ? argv : argv.slice(0, script);
-  return options.includes(flag) || splitNodeOptions(await readEnvVar(pid, 'NODE_OPTIONS')).includes(flag);
+  const given = (args: readonly string[]) => parseNodeArgs(args).options.some((o) => o.name === flag);
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+  return given(argv) || given(splitNodeOptions((await nodeOptionsOf(pid, argv, cwd))?.value));
 }
 
-function splitNodeOptions(value: string | undefined): string[] {
-  return value ? ['node', ...value.split(/\s+/).filter(Boolean)] : [];
+/**
+ * The NODE_OPTIONS the process started with: its environment's, or else the last --env-file that
+ * sets one (Node applies it at startup, and /proc/PID/environ never shows it). An env file is read
+ * now, relative to the process's current folder: a best guess at what it read then.
+ */
+async function nodeOptionsOf(pid: number, argv: readonly string[], cwd: string): Promise<{ value: string; from: InspectHostFlag['from'] } | undefined> {
+  const fromEnv = await readEnvVar(pid, 'NODE_OPTIONS');
+  if (fromEnv !== undefined) return { value: fromEnv, from: 'NODE_OPTIONS' };
+  let found: { value: string; from: InspectHostFlag['from'] } | undefined;
+  for (const { name, value } of parseNodeArgs(argv).options) {
+    if ((name !== '--env-file' && name !== '--env-file-if-exists') || !value) continue;
+    const envFile = path.resolve(cwd || '/', value);
+    const text = await readFile(`/proc/${pid}/root${envFile}`, 'utf8').catch(() => undefined);
+    const fromFile = text === undefined ? undefined : nodeOptionsInEnvFile(text);
+    if (fromFile !== undefined) found = { value: fromFile, from: { envFile } };
+  }
+  return found;
+}
+
+/** NODE_OPTIONS in a dotenv file (`[export ]NODE_OPTIONS=value`, quoted or with a `# comment`); the last one counts. */
+export function nodeOptionsInEnvFile(text: string): string | undefined {
+  let value: string | undefined;
+  for (const m of text.matchAll(/^[ \t]*(?:export[ \t]+)?NODE_OPTIONS[ \t]*=[ \t]*(?:(["'`])([\s\S]*?)\1|([^\n#]*))/gm)) {
+    value = m[1] ? m[2]! : m[3]!.trim();
+  }
+  return value;
+}
+
+/** NODE_OPTIONS split as Node does: at spaces, except inside double quotes, where `\` escapes a character. */
+export function splitNodeOptions(value: string | undefined): string[] {
+  if (!value) return [];
+  const words: string[] = [];
+  let quoted = false;
+  let startNew = true;
+  for (let i = 0; i < value.length; i++) {
+    let c = value[i]!;
+    if (c === '\\' && quoted) {
+      if (i + 1 === value.length) break; // Node refuses to start with this
+      c = value[++i]!;
+    } else if (c === ' ' && !quoted) {
+      startNew = true;
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (startNew) words.push(c);
+    else words[words.length - 1] += c;
+    startNew = false;
+  }
+  return ['node', ...words];
 }
 
 async function readEnvVar(pid: number, name: string): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 // Pure helpers for the attach and snapshot commands: which Node processes to offer, how each row
 // reads, and the short name used in titles and file names. No vscode import, so unit-testable.
-import type { NodeProcessInfo } from '../capture/processes';
+import { nodeScript, type NodeProcessInfo } from '../capture/processes';
 import { escapeLabelText } from '../model/escape-text';
 import type { Translator } from '../translator';
 
@@ -21,9 +21,12 @@ export function isEditorProcess(p: Pick<NodeProcessInfo, 'argv' | 'isSelf'>): bo
   return p.isSelf || editorHelper.some((re) => re.test(line));
 }
 
-/** "server.js" for `node --inspect server.js --port 3`; the executable's name when there is no script. */
+/**
+ * "server.js" for `node --inspect server.js --port 3` (and `node -r ./setup.js server.js`); the
+ * executable's name when there is no script (`node -e …`, a REPL).
+ */
 export function shortProcessName(argv: readonly string[]): string {
-  const script = argv.slice(1).find((a) => !a.startsWith('-'));
+  const script = nodeScript(argv);
   const base = (script ?? argv[0] ?? 'node').split(/[\\/]/).pop() ?? 'node';
   return base || 'node';
 }

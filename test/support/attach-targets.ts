@@ -90,14 +90,23 @@ export interface Target {
 
 const started: ChildProcess[] = [];
 
-export async function startTarget(source: string, options: { nodeArgs?: string[]; args?: string[]; name?: string } = {}): Promise<Target> {
+/**
+ * Starts `node [nodeArgs] <name>.js [args]` from a new scratch folder; `files` are written beside
+ * the script, and `cwd: 'script'` runs it there (so nodeArgs can name them as ./file).
+ */
+export async function startTarget(
+  source: string,
+  options: { nodeArgs?: string[]; args?: string[]; name?: string; env?: NodeJS.ProcessEnv; files?: Record<string, string>; cwd?: 'script' } = {},
+): Promise<Target> {
   const dir = scratchDir(options.name ?? 'attach-target');
   const script = path.join(dir, `${options.name ?? 'target'}.js`);
   fs.writeFileSync(script, source);
+  for (const [name, text] of Object.entries(options.files ?? {})) fs.writeFileSync(path.join(dir, name), text);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(options.args ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.cwd === 'script' ? { cwd: dir } : {}),
     // A clean environment for the target: no tsx loader or NODE_OPTIONS from the test runner.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...options.env },
   });
   started.push(child);
   let out = '';

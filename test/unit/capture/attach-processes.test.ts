@@ -3,7 +3,19 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { findPortOwner, inspectPortFromArgs, isPortListening, listeningSocketsOf, listNodeProcesses, looksLikeNode } from '../../../src/capture/processes';
+import {
+  findPortOwner,
+  inspectPortFromArgs,
+  isLoopbackHost,
+  isPortListening,
+  listeningSocketsOf,
+  listNodeProcesses,
+  looksLikeNode,
+  nodeOptionsInEnvFile,
+  nodeScript,
+  parseNodeArgs,
+  splitNodeOptions,
+} from '../../../src/capture/processes';
 import { LEAKY_PROGRAM, killAllTargets, startTarget } from '../../support/attach-targets';
 
 after(killAllTargets);
@@ -19,6 +31,54 @@ describe('process discovery', () => {
     assert.equal(inspectPortFromArgs(['node', '--inspect-port=7001', '--inspect', 'app.js']), 7001);
     // Flags after the script belong to the program, not to Node.
     assert.equal(inspectPortFromArgs(['node', 'app.js', '--inspect=1234']), undefined);
+    // The value of an option given as the next argument is not the script: the scan goes on past it.
+    assert.equal(inspectPortFromArgs(['node', '-r', './setup.js', '--inspect-port=0', 'app.js']), 0);
+    assert.equal(inspectPortFromArgs(['node', '--import', 'tsx', '--title', 'api', '--inspect-port', '7002', 'app.js']), 7002);
+    // As Node applies them: a host alone resets the port to 9229, `--inspect` alone changes nothing, `_` reads as `-`.
+    assert.equal(inspectPortFromArgs(['node', '--inspect-port=0', '--inspect=0.0.0.0', 'app.js']), 9229);
+    assert.equal(inspectPortFromArgs(['node', '--inspect-port=0', '--inspect', 'app.js']), 0);
+    assert.equal(inspectPortFromArgs(['node', '--inspect_port=7003', 'app.js']), 7003);
+    assert.equal(inspectPortFromArgs(['node', '--inspect-port=[::]', 'app.js']), 9229);
+  });
+
+  it('finds the script past the values of Node options that take one', () => {
+    assert.equal(nodeScript(['node', 'app.js', '-r', 'x']), 'app.js');
+    assert.equal(nodeScript(['node', '-r', './setup.js', 'app.js']), 'app.js');
+    assert.equal(nodeScript(['node', '--require', './a.js', '-r', 'b', '--import', 'tsx', '--loader', 'l.mjs', 'app.js']), 'app.js');
+    assert.equal(nodeScript(['node', '--experimental-loader', 'l.mjs', '-C', 'dev', '--conditions', 'x', 'app.js']), 'app.js');
+    assert.equal(nodeScript(['node', '--env-file', '.env', '--title', 'api', '--inspect-port', '0', 'app.js', 'arg']), 'app.js');
+    assert.equal(nodeScript(['node', '--require=./a.js', '--max-old-space-size=100', '--expose-gc', 'app.js']), 'app.js');
+    assert.equal(nodeScript(['node', '--', '-weird.js']), '-weird.js');
+    // -e / -p run their code: what follows is the program's, not a script.
+    assert.equal(nodeScript(['node', '-e', 'setInterval(() => {}, 1000)', 'arg']), undefined);
+    assert.equal(nodeScript(['node', '-p', '1 + 1']), undefined);
+    assert.equal(nodeScript(['node']), undefined);
+    assert.deepEqual(parseNodeArgs(['node', '-r', 'a', '--disable_sigusr1', '--inspect=[::1]:0', 'app.js']), {
+      options: [{ name: '-r', value: 'a' }, { name: '--disable-sigusr1' }, { name: '--inspect', value: '[::1]:0' }],
+      scriptIndex: 5,
+    });
+  });
+
+  it('splits NODE_OPTIONS as Node does (double quotes, backslash escapes inside them)', () => {
+    assert.deepEqual(splitNodeOptions('--require "/a dir/agent.js"  --inspect-port=0'), ['node', '--require', '/a dir/agent.js', '--inspect-port=0']);
+    assert.deepEqual(splitNodeOptions('--title "say \\"hi\\""'), ['node', '--title', 'say "hi"']);
+    assert.deepEqual(splitNodeOptions(''), []);
+  });
+
+  it('reads NODE_OPTIONS from an env file as Node does (export, quotes, comments; the last one counts)', () => {
+    assert.equal(nodeOptionsInEnvFile('A=1\nNODE_OPTIONS=--inspect-port=0.0.0.0:0 # all\n'), '--inspect-port=0.0.0.0:0');
+    assert.equal(nodeOptionsInEnvFile('export NODE_OPTIONS="--require ./a.js --inspect-port=[::]:0"\n'), '--require ./a.js --inspect-port=[::]:0');
+    assert.equal(nodeOptionsInEnvFile("NODE_OPTIONS='--x'\nNODE_OPTIONS='--y'\n"), '--y');
+    assert.equal(nodeOptionsInEnvFile('# NODE_OPTIONS=--x\nMY_NODE_OPTIONS=--y\n'), undefined);
+  });
+
+  it('tells loopback inspector hosts from the ones other machines may reach', () => {
+    for (const host of ['127.0.0.1', 'localhost', 'LocalHost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '127.0.0.2', '::ffff:127.0.0.1']) {
+      assert.ok(isLoopbackHost(host), host);
+    }
+    for (const host of ['0.0.0.0', '::', '[::]', '192.168.1.20', '10.0.0.1', 'fe80::1', 'example.org', 'my-laptop', 'localhost.example.org', '', '::ffff:10.0.0.1']) {
+      assert.ok(!isLoopbackHost(host), host);
+    }
   });
 
   it('recognises Node executables and nothing else', () => {

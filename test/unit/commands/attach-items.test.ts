@@ -47,6 +47,9 @@ describe('attach quick-pick items', () => {
   it('short names and file stems', () => {
     assert.equal(shortProcessName(['/usr/bin/node', '--inspect=0', '/srv/app/server.js', '--port', '3']), 'server.js');
     assert.equal(shortProcessName(['/usr/bin/node']), 'node');
+    // A preload's path is the value of -r, not the script.
+    assert.equal(shortProcessName(['/usr/bin/node', '-r', './tracing.js', '--import', 'tsx', 'src/api.ts']), 'api.ts');
+    assert.equal(shortProcessName(['/usr/bin/node', '-e', 'setInterval(() => {}, 1000)']), 'node');
     assert.equal(fileSlug('my app (pid 3)/x'), 'my-app-pid-3-x');
     assert.match(timeStamp(new Date(2026, 10, 24, 4, 30, 12)), /^20261124-043012$/);
     assert.equal(fileSlug('***', 'capture'), 'capture');
