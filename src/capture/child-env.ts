@@ -1,11 +1,14 @@
 // Part of the agent: notices Node.js children started with an environment that drops the agent.
 // The launcher reaches children through NODE_OPTIONS (`--require agent.js`); a program that gives
 // its child its own `env` without it (`spawn('node', [...], { env: { PATH } })`, execa's
-// extendEnv: false) starts that child unrecorded. Nothing is changed in what the program asked for:
-// the child's command line is only remembered, and the launcher names it in its summary.
+// extendEnv: false), or with a NODE_OPTIONS of its own that replaces ours
+// (`{ ...process.env, NODE_OPTIONS: '--max-old-space-size=100' }`), starts that child unrecorded.
+// Nothing is changed in what the program asked for: the child's command line (and that
+// NODE_OPTIONS) is only remembered, and the launcher names it in its summary.
 import childProcess from 'node:child_process';
 import path from 'node:path';
 import { syncBuiltinESMExports } from 'node:module';
+import { unprofiledChildEntry } from './session';
 
 const patchedKey = Symbol.for('flamelens.agent.childPatched');
 /** Most command lines remembered per thread: the note names a few, not a fork bomb's thousands. */
@@ -19,8 +22,8 @@ interface NormalizedSpawnOptions {
 }
 
 /**
- * Calls `found(commandLine)` for each Node.js child this thread starts whose environment lacks
- * `agentFile` in NODE_OPTIONS. Covers spawn, exec, execFile and fork (all through
+ * Calls `found(entry)` (see unprofiledChildEntry) for each Node.js child this thread starts whose
+ * environment lacks `agentFile` in NODE_OPTIONS. Covers spawn, exec, execFile and fork (all through
  * ChildProcess.prototype.spawn) and their Sync forms. Idempotent per thread; never throws into the program.
  */
 export function watchChildrenWithoutAgent(agentFile: string, found: (commandLine: string) => void): void {
@@ -33,10 +36,11 @@ export function watchChildrenWithoutAgent(agentFile: string, found: (commandLine
     try {
       const argv = Array.isArray(args) ? args.map(String) : [];
       const command = typeof file === 'string' ? file : (argv[0] ?? '');
-      if (!startsNode(command, argv) || keepsAgent(env, agentFile)) return;
+      const nodeOptions = nodeOptionsFor(env);
+      if (!startsNode(command, argv) || nodeOptions === inherited || nodeOptions?.includes(agentFile)) return;
       remembered++;
       const line = argv.length > 0 ? argv.join(' ') : command;
-      found(line.length > 200 ? `${line.slice(0, 199)}…` : line);
+      found(unprofiledChildEntry({ commandLine: shortened(line), ...(nodeOptions !== undefined ? { ownNodeOptions: shortened(nodeOptions) } : {}) }));
     } catch {
       // Never the program's problem.
     }
@@ -67,18 +71,24 @@ export function watchChildrenWithoutAgent(agentFile: string, found: (commandLine
   syncBuiltinESMExports();
 }
 
-/** Whether NODE_OPTIONS in `env` (an object, or Node's "K=V" pairs) still loads the agent. */
-function keepsAgent(env: unknown, agentFile: string): boolean {
-  let nodeOptions: unknown;
+const inherited = Symbol('inherited');
+
+/** NODE_OPTIONS in `env` (an object, or Node's "K=V" pairs): `inherited` when no env is given (the child gets this process's, agent included). */
+function nodeOptionsFor(env: unknown): string | undefined | typeof inherited {
   if (Array.isArray(env)) {
     const pair = env.find((p) => typeof p === 'string' && p.startsWith('NODE_OPTIONS='));
-    nodeOptions = typeof pair === 'string' ? pair.slice('NODE_OPTIONS='.length) : undefined;
-  } else if (env && typeof env === 'object') {
-    nodeOptions = (env as Record<string, unknown>).NODE_OPTIONS;
-  } else {
-    return true; // no env given: the child inherits this process's, agent included
+    return typeof pair === 'string' ? pair.slice('NODE_OPTIONS='.length) : undefined;
   }
-  return typeof nodeOptions === 'string' && nodeOptions.includes(agentFile);
+  if (env && typeof env === 'object') {
+    // Node passes a value on as a string (undefined ones are left out).
+    const value = (env as Record<string, unknown>).NODE_OPTIONS;
+    return value === undefined ? undefined : String(value);
+  }
+  return inherited;
+}
+
+function shortened(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 const nodeNames = /^(?:node|nodejs|node\.exe|npm|npx|yarn|pnpm|tsx|ts-node)$/i;

@@ -16,9 +16,11 @@ import {
   signalsFilePid,
   stopFileName,
   stopPollMs,
+  readUnprofiledChild,
   type AgentSidecar,
   type CaptureKind,
   type StopReason,
+  type UnprofiledChild,
 } from './session';
 import { describeFsError, makeFolders, probeWritableDir } from '../fs-output';
 
@@ -508,9 +510,7 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
     }
     else if (s.state === 'failed') problems.push(`${label} could not save its profile: ${s.errors.join('; ') || 'unknown error'}`);
     else if (s.errors.length > 0) problems.push(`${label}: ${s.errors.join('; ')}`);
-    for (const child of s.unprofiledChildren ?? []) {
-      problems.push(`${label} started \`${child}\` with an environment whose NODE_OPTIONS lacks FlameLens's agent, so that process was not profiled: pass the parent's environment on (env: { ...process.env, … })`);
-    }
+    for (const entry of s.unprofiledChildren ?? []) problems.push(`${label} started ${unprofiledChildProblem(readUnprofiledChild(entry))}`);
   }
   // `npm run x` where only npm itself recorded: the program it ran never loaded the agent.
   const mains = threads.filter((s) => s.isMainThread);
@@ -535,6 +535,18 @@ export function collectSession(sessionDir: string, root?: RootOutcome, since = 0
     threads,
     problems,
   };
+}
+
+/** Why a child was not profiled, and what keeps FlameLens's `--require` in its NODE_OPTIONS. */
+function unprofiledChildProblem({ commandLine, ownNodeOptions }: UnprofiledChild): string {
+  if (ownNodeOptions === undefined) {
+    return `\`${commandLine}\` with an environment whose NODE_OPTIONS lacks FlameLens's agent, so that process was not profiled: pass the parent's environment on (env: { ...process.env, … })`;
+  }
+  const own = ownNodeOptions.trim() ? ` ${ownNodeOptions.trim()}` : '';
+  return (
+    `\`${commandLine}\` with its own NODE_OPTIONS (${JSON.stringify(ownNodeOptions)}), which replaced FlameLens's (the --require of its agent), ` +
+    `so that process was not profiled: append to the inherited value rather than replacing it (NODE_OPTIONS: \`\${process.env.NODE_OPTIONS ?? ''}${own}\`)`
+  );
 }
 
 function missingReason(s: AgentSidecar, all: AgentSidecar[], root: RootOutcome | undefined): string {

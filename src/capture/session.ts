@@ -104,8 +104,30 @@ export interface AgentSidecar {
   files: SidecarFile[];
   /** The agent's own errors, swallowed here so the program never sees them. */
   errors: string[];
-  /** Node.js children this thread started with an env that drops the agent from NODE_OPTIONS (see child-env.ts). */
+  /**
+   * Node.js children this thread started with an env that drops the agent from NODE_OPTIONS (see
+   * child-env.ts), each written by unprofiledChildEntry.
+   */
   unprofiledChildren?: string[];
+}
+
+/** A Node.js child started without the agent, and the NODE_OPTIONS its env set instead, if it set one. */
+export interface UnprofiledChild {
+  commandLine: string;
+  /** Absent when the env had no NODE_OPTIONS at all. */
+  ownNodeOptions?: string;
+}
+
+// One string per child, as the sidecar has always held: the command line, then after a NUL (which
+// neither a command line nor an environment variable can hold) the child's own NODE_OPTIONS.
+export function unprofiledChildEntry(child: UnprofiledChild): string {
+  const line = child.commandLine.replace(/\0/g, '');
+  return child.ownNodeOptions === undefined ? line : `${line}\0${child.ownNodeOptions.replace(/\0/g, '')}`;
+}
+
+export function readUnprofiledChild(entry: string): UnprofiledChild {
+  const nul = entry.indexOf('\0');
+  return nul < 0 ? { commandLine: entry } : { commandLine: entry.slice(0, nul), ownNodeOptions: entry.slice(nul + 1) };
 }
 
 /**

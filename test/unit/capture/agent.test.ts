@@ -167,6 +167,30 @@ execSync('node kid.js viaEsm', { env: { PATH: process.env.PATH } });
   assert.ok(mainProfileOf(r, 'esm.mjs'), 'the ES module was recorded');
 });
 
+test('a Node.js child whose env sets its own NODE_OPTIONS (replacing FlameLens\'s) is named with that reason and how to append instead; one that appends is recorded', async () => {
+  const dir = scratchDir('capture-child-own-node-options');
+  writeFiles(dir, {
+    'main.js': `const { spawn, execFileSync } = require('node:child_process');
+execFileSync(process.execPath, ['kid.js', 'appended'], { env: { ...process.env, NODE_OPTIONS: \`\${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=100\` } });
+spawn(process.execPath, ['kid.js', 'replaced'], { env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=100' }, stdio: 'inherit' })
+  .on('exit', () => console.log('done'));
+`,
+    'kid.js': `${busyFunction('kidHot', 60)}
+kidHot();
+`,
+  });
+  const r = await capture(dir, { command: ['node', 'main.js'] });
+  assert.equal(r.exitCode, 0);
+  const mainPid = mainProfileOf(r, 'main.js').pid;
+  assert.deepEqual(r.problems, [
+    `process ${mainPid} (node main.js) started \`${process.execPath} kid.js replaced\` with its own NODE_OPTIONS ("--max-old-space-size=100"), ` +
+      "which replaced FlameLens's (the --require of its agent), so that process was not profiled: append to the inherited value rather than replacing it " +
+      "(NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=100`)",
+  ]);
+  const kids = r.profiles.filter((p) => p.isMainThread && p.kind === 'cpu' && p.argv.some((x) => x.endsWith('kid.js')));
+  assert.deepEqual(kids.map((p) => p.argv[p.argv.length - 1]), ['appended'], 'the child that appended to NODE_OPTIONS was recorded');
+});
+
 test('node --max-old-space-size (flags a worker refuses when given explicitly) with workers given their own env: the program runs as without the agent, and the workers are recorded', async () => {
   const dir = scratchDir('capture-worker-env-flags');
   writeFiles(dir, {
