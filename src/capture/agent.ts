@@ -142,6 +142,8 @@ class Recorder {
   private readonly onSignal = (signal: NodeJS.Signals): void => this.handleSignal(signal as HandledSignal);
   /** The main thread's signals, held by a thread of their own (see ./signal-watch.ts). */
   private watch: SignalWatch | undefined;
+  /** A signal whose listeners the program runs without ours (see stepAside). */
+  private steppedAside: HandledSignal | undefined;
 
   /** Set while start() runs: a stop request arriving then (an inspector interrupt) is applied at its end. */
   private starting = false;
@@ -257,6 +259,10 @@ class Recorder {
    */
   private watchSignals(): void {
     for (const s of handledSignals) process.on(s, this.onSignal);
+    // The program dropped its last listener of a signal it was handling (see stepAside).
+    process.on('removeListener', (event: string | symbol) => {
+      if (event === this.steppedAside && process.listenerCount(event) === 0) this.stepBack(this.steppedAside);
+    });
     if (!this.config.signalWatch) return;
     const watch = new SignalWatch(handledSignals, {
       save: (signal) => {
@@ -277,14 +283,6 @@ class Recorder {
   }
 
   /** The watch holds the signals now: the listener here goes (it counts among the program's). */
-  /** Blocks until the watch holds the signals, up to watchReadyWaitMs; true when it does. */
-  private waitForWatch(): boolean {
-    const sleeper = new Int32Array(new SharedArrayBuffer(4));
-    const deadline = Date.now() + watchReadyWaitMs;
-    while (!this.watch?.ready() && Date.now() < deadline) Atomics.wait(sleeper, 0, 0, 5);
-    return this.watch?.ready() === true;
-  }
-
   private dropSignalListener(): boolean {
     if (!this.watch?.ready()) return false;
     for (const s of handledSignals) process.removeListener(s, this.onSignal);
@@ -312,22 +310,35 @@ class Recorder {
     // The watch got this signal too, and acts on it. Leaving now (our listener runs first, having
     // been added first) lets the program's listeners that run next see themselves alone.
     if (this.dropSignalListener()) return;
-    // The signal came while the watch was still starting (this thread was busy since it started
-    // it). A program listener such as signal-exit's re-raises only when alone: give the watch a
-    // moment to be ready to catch that, then leave.
-    if (this.watch && process.listenerCount(signal) > 1 && this.waitForWatch() && this.dropSignalListener()) return;
     try {
       fs.appendFileSync(path.join(this.config.dir, signalsFileName(process.pid)), `${signal} ${Date.now()}\n`);
     } catch {
       // The launcher then assumes the signal did not arrive and may send it once more.
     }
     // If the program handles this signal itself, it decides whether to end; our exit hook saves then.
-    const programListeners = process.listenerCount(signal) - 1;
-    if (programListeners > 0) return;
+    if (process.listenerCount(signal) > 1) return this.stepAside(signal);
     this.stop(signal);
     // Back to Node's default action for this signal: die by it.
     process.removeListener(signal, this.onSignal);
     process.kill(process.pid, signal);
+  }
+
+  /**
+   * Leaves this signal's listeners to the program while they run: signal-exit (execa, ora, nyc…)
+   * re-raises only when its listeners are the only ones. One that does removes them first; ours
+   * is back by then (see the 'removeListener' hook in watchSignals) and catches the re-raised
+   * signal, to save and die by it. Otherwise ours is back once this signal's listeners have run.
+   */
+  private stepAside(signal: HandledSignal): void {
+    process.removeListener(signal, this.onSignal);
+    this.steppedAside = signal;
+    process.nextTick(() => this.stepBack(signal));
+  }
+
+  private stepBack(signal: HandledSignal): void {
+    if (this.steppedAside !== signal) return;
+    this.steppedAside = undefined;
+    if (!this.watch?.ready()) process.on(signal, this.onSignal);
   }
 
   /**
@@ -547,9 +558,6 @@ function waitForStartFile(dir: string, begin: () => void): void {
   }, startPollMs);
   timer.unref();
 }
-
-/** How long a signal that came before the signal watch was ready waits for it (see handleSignal). */
-const watchReadyWaitMs = 1000;
 
 /** How long an exiting main thread gives the signal watch to re-raise a signal that arrived just before. */
 const pendingSignalWaitMs = 1000;

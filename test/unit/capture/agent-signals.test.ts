@@ -58,7 +58,22 @@ function mainProfile(r: CaptureResult) {
   return p;
 }
 
-test('SIGINT ends a program whose main thread and worker are busy in JavaScript at once, as without the agent; both profiles are saved', async () => {
+/** Whether this Node.js lets a worker thread hold a signal (Node.js 24 removed the binding): see signal-watch.ts. */
+function threadsCanHoldSignals(): boolean {
+  const quiet = process.noDeprecation;
+  process.noDeprecation = true;
+  try {
+    return typeof (process as unknown as { binding(n: string): { Signal?: unknown } }).binding('signal_wrap').Signal === 'function';
+  } catch {
+    return false;
+  } finally {
+    process.noDeprecation = quiet;
+  }
+}
+
+const busySignalSkip = threadsCanHoldSignals() ? false : `Node.js ${process.version}: no thread can hold a signal; a busy program gets it when its loop turns (README)`;
+
+test('SIGINT ends a program whose main thread and worker are busy in JavaScript at once, as without the agent; both profiles are saved', { skip: busySignalSkip }, async () => {
   const dir = scratchDir('signal-busy');
   writeFiles(dir, {
     // Busy far longer than the test waits: without the signal thread, SIGINT waited for the loop to
@@ -166,6 +181,29 @@ setInterval(() => {}, 1000);
   assert.equal(hottestCpuFunction(p.path), 'handle');
   // An inspector session left connected makes process.exit() print "Waiting for the debugger to disconnect...".
   assert.equal(run.err(), '');
+});
+
+test(`${agentEnv.noSignalWatch}=1 (the path where no thread can hold a signal: Node.js 24): a program using signal-exit still ends by SIGTERM and saves`, async () => {
+  const dir = scratchDir('signal-exit-no-watch');
+  writeFiles(dir, {
+    'app.js': `${busyFunction('appWork', 150)}
+const { onExit } = require(${JSON.stringify(signalExit)});
+onExit((code, signal) => { require('node:fs').writeSync(1, 'onExit ' + code + ' ' + signal + '\\n'); });
+appWork();
+console.log('ready');
+setInterval(() => {}, 1000);
+`,
+  });
+  const run = await launch(dir, 'app.js', { [agentEnv.noSignalWatch]: '1' });
+  await run.printed('ready');
+  run.handle.kill('SIGTERM');
+  // The agent's listener steps aside while the program's run, and catches signal-exit's re-raise.
+  const r = await endedWithin(run, 5000, 'signal-exit program without the signal thread');
+  assert.equal(r.signal, 'SIGTERM');
+  assert.match(run.out(), /onExit null SIGTERM/);
+  const p = mainProfile(r);
+  assert.equal(p.stopReason, 'SIGTERM');
+  assert.equal(hottestCpuFunction(p.path), 'appWork');
 });
 
 test(`${agentEnv.noSignalWatch}=1 keeps the main-thread listener: SIGTERM still saves the profile and ends the program by the signal`, async () => {
