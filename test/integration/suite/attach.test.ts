@@ -283,14 +283,14 @@ describe('attach: profiles of a multi-thread capture', function () {
     assert.match(offered[0]!.label, /All processes \(merged\)/);
     assert.equal(offered.length, 3, offered.map((i) => i.label).join(' | '));
     assert.ok(offered.some((i) => /pid \d+ · main thread/.test(i.label)));
-    assert.ok(offered.some((i) => /pid \d+ · worker 1/.test(i.label)));
+    assert.ok(offered.some((i) => /pid \d+ · worker \d+/.test(i.label)));
 
     assert.ok(merged, 'the merged profile opened');
     const tops = Array.from(merged.childNodes.subarray(merged.childStart[0]!, merged.childStart[1]!));
     const labels = tops.map((n) => merged.frames[merged.nodeFrame[n]!]!.functionName).sort();
     assert.equal(labels.length, 2);
     assert.match(labels[0]!, /^pid \d+ · main thread · node .*two-threads\.js$/);
-    assert.match(labels[1]!, /^pid \d+ · worker 1 · .*two-threads\.js$/);
+    assert.match(labels[1]!, /^pid \d+ · worker \d+ · .*two-threads\.js$/);
     const names = (n: number): Set<string> => {
       const out = new Set<string>();
       const stack = [n];
