@@ -1,4 +1,5 @@
 // Where the CLI writes: results to stdout, progress and warnings to stderr, files atomically.
+// `record` is the exception: the program it runs owns stdout, so its report goes to stderr (report()).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError } from './args';
@@ -20,6 +21,7 @@ export class OutputError extends Error {
 
 let stdoutClosed = false;
 let stdoutFailure: NodeJS.ErrnoException | undefined;
+let stderrClosed = false;
 
 /**
  * Stream errors on stdout/stderr must not become uncaught exceptions. A closed pipe
@@ -32,8 +34,10 @@ export function guardStandardStreams(): void {
     stdoutClosed = true;
     if (e.code !== 'EPIPE') stdoutFailure ??= e;
   });
-  // Nowhere left to say anything about a failing stderr.
-  process.stderr.on('error', () => undefined);
+  // Nowhere left to say anything about a failing stderr: writing to it stops (report() checks).
+  process.stderr.on('error', () => {
+    stderrClosed = true;
+  });
 }
 
 /** The command's exit code, or 2 with a message when its results could not be written to stdout. */
@@ -49,8 +53,22 @@ export function exitCodeAfterOutput(code: number): number {
  */
 export function out(text: string): void {
   if (stdoutClosed) return;
+  writeEscaped(process.stdout, text);
+}
+
+/**
+ * The report of a command that runs a program (`record`): escaped as out() does, but on stderr,
+ * since the program's own output owns stdout (`flamelens record -- node gen.js > data.json`
+ * must capture the program's output alone). A closed or failing stderr only stops the report.
+ */
+export function report(text: string): void {
+  if (stderrClosed) return;
+  writeEscaped(process.stderr, text);
+}
+
+function writeEscaped(stream: NodeJS.WriteStream, text: string): void {
   const safe = escapeControlTextJsonSafe(text);
-  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 /** One line of progress on stderr (profile text in it is escaped, newlines included). */

@@ -6,7 +6,7 @@ import { intOption, parseArgs, parseDuration, UsageError } from './args';
 import { hotspots, loadProfileFile, displayLocation, InputError, type Hotspots } from './analyze';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots, location } from './text';
-import { ensureWritableDir, info, out, warn } from './io';
+import { ensureWritableDir, info, out, report, warn } from './io';
 import { claimNewFolder, removeEmptyFolders } from '../fs-output';
 import { escapeControlText } from '../model/escape-text';
 import { startCapture, type CaptureHandle, type CaptureResult, type CapturedProfile } from '../capture/launcher';
@@ -22,6 +22,8 @@ export const recordHelp = `Usage: flamelens record [options] -- <command> [argsâ
 Runs <command> with the FlameLens agent preloaded into every Node.js process and worker thread
 it starts (through NODE_OPTIONS), then prints the hottest functions and source lines (mapped
 through source maps) and writes one profile per thread plus an HTML flame graph for each.
+The program keeps stdin, stdout and stderr; FlameLens writes its report and messages to stderr
+only, so \`flamelens record -- node gen.js > out.json\` captures the program's output alone.
 
 Options:
   --cpu                 record a CPU profile (the default)
@@ -180,26 +182,26 @@ export async function recordCommand(argv: string[]): Promise<number> {
     const mains = list.filter((a) => a.captured.isMainThread);
     const programs = mains.filter((a) => !isPackageManagerProcess(a.captured.argv));
     const primary = (programs.length > 0 ? programs : mains.length > 0 ? mains : list).reduce((a, b) => (b.busy > a.busy ? b : a));
-    out('');
-    out(renderHotspots(primary.hot, `== ${primary.captured.label}: ${kind === 'cpu' ? 'CPU' : 'heap'} ==`));
+    report('');
+    report(renderHotspots(primary.hot, `== ${primary.captured.label}: ${kind === 'cpu' ? 'CPU' : 'heap'} ==`));
     const others = list.filter((a) => a !== primary);
     if (others.length > 0) {
-      out('');
-      out(`Other ${kind === 'cpu' ? 'threads and processes' : 'heap profiles'} (hottest function of each):`);
+      report('');
+      report(`Other ${kind === 'cpu' ? 'threads and processes' : 'heap profiles'} (hottest function of each):`);
       for (const o of others) {
         // A function: (garbage collector) and (program) are not, and can top a short process.
         const f = o.hot.functions.find((x) => x.category !== 'meta') ?? o.hot.functions[0];
         const hotText = f ? `${escapeControlText(f.name)} ${f.selfPercent.toFixed(1)}% at ${escapeControlText(location(f.file, f.line))}` : '(no samples)';
-        out(`  ${escapeControlText(o.captured.label)}: ${formatValue(o.hot.total, o.hot.unit)}, ${hotText}`);
+        report(`  ${escapeControlText(o.captured.label)}: ${formatValue(o.hot.total, o.hot.unit)}, ${hotText}`);
       }
     }
   }
 
-  out('');
+  report('');
   if (result.profiles.length === 0) {
-    out('No profile was written.');
+    report('No profile was written.');
     if (lifecycle.state !== 'running') dropIfEmpty();
-  } else out(`Files written (${escapeControlText(displayLocation(result.sessionDir, cwd))}/):`);
+  } else report(`Files written (${escapeControlText(displayLocation(result.sessionDir, cwd))}/):`);
   for (const a of analysed) {
     const shown = displayLocation(a.captured.path, cwd);
     let htmlNote = '';
@@ -212,7 +214,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
         warn(`no HTML flame graph for ${shown}: ${(e as Error).message}`);
       }
     }
-    out(`  ${escapeControlText(shown)}  (${escapeControlText(a.captured.label)}, ${formatValue(a.captured.durationMs * 1000, 'us')})${escapeControlText(htmlNote)}`);
+    report(`  ${escapeControlText(shown)}  (${escapeControlText(a.captured.label)}, ${formatValue(a.captured.durationMs * 1000, 'us')})${escapeControlText(htmlNote)}`);
   }
   for (const p of result.problems) warn(p);
   if (push !== undefined) {
@@ -232,7 +234,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
     const reported = new Set(result.profiles.map((p) => p.path));
     const later = final.profiles.filter((p) => !reported.has(p.path));
     info(`program ${ended}${later.length > 0 ? `; ${plural(later.length, 'more profile', 'more profiles')} written since the report:` : ''}`);
-    for (const p of later) out(`  ${displayLocation(p.path, cwd)}  (${p.label})`);
+    for (const p of later) report(`  ${displayLocation(p.path, cwd)}  (${p.label})`);
     return programExitCode(final, result.profiles.length + later.length);
   }
   if (lifecycle.state === 'stopped' && (result.signal === 'SIGTERM' || result.signal === 'SIGKILL' || result.exitCode === 128 + 15)) {

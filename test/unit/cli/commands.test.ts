@@ -62,13 +62,13 @@ test('record on the example: hotspots mapped to the .ts sources, profiles and HT
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^shop-api: sorted 14000 orders/m, 'the program output still shows');
   const sortLine = markerLine('examples/shop-api/src/sort.ts', 'flamelens-demo: hot-sort');
-  const topFunction = firstRow(r.stdout, 'Top functions by self time');
+  const topFunction = firstRow(r.stderr, 'Top functions by self time');
   assert.match(topFunction, /\bsortOrdersByTotal\s+examples\/shop-api\/src\/sort\.ts:\d+$/);
-  const topLine = firstRow(r.stdout, 'Top lines by self time');
+  const topLine = firstRow(r.stderr, 'Top lines by self time');
   assert.match(topLine, new RegExp(`examples/shop-api/src/sort\\.ts:${sortLine}\\s+sortOrdersByTotal$`));
   // The worker and the child are listed with their own hot function.
-  assert.match(r.stdout, /worker \d+ of process \d+ \(node examples\/shop-api\/dist\/primes-worker\.js\): .*countPrimes .*primes-worker\.ts:\d+/);
-  assert.match(r.stdout, /process \d+ \(node examples\/shop-api\/dist\/audit-child\.js\): .*checksumLedger/);
+  assert.match(r.stderr, /worker \d+ of process \d+ \(node examples\/shop-api\/dist\/primes-worker\.js\): .*countPrimes .*primes-worker\.ts:\d+/);
+  assert.match(r.stderr, /process \d+ \(node examples\/shop-api\/dist\/audit-child\.js\): .*checksumLedger/);
   const files = fs.readdirSync(out);
   const profiles = files.filter((f) => f.endsWith('.cpuprofile'));
   assert.equal(profiles.length, 3, files.join(' '));
@@ -78,7 +78,7 @@ test('record on the example: hotspots mapped to the .ts sources, profiles and HT
     const text = fs.readFileSync(path.join(out, html), 'utf8');
     assert.match(text, /<script type="application\/json" id="flamelens-data">/);
     assert.ok(!/<script[^>]+src=/.test(text), 'standalone: nothing loaded from elsewhere');
-    assert.ok(r.stdout.includes(html), `${html} listed`);
+    assert.ok(r.stderr.includes(html), `${html} listed`);
   }
   assert.match(r.stderr, /program exited with code 0; 3 profiles written/);
 
@@ -103,10 +103,10 @@ test('record --heap on the example attributes allocations to the cache', () => {
   const heapFiles = fs.readdirSync(out).filter((f) => f.endsWith('.heapprofile'));
   assert.equal(heapFiles.length, 3);
   assert.equal(fs.readdirSync(out).filter((f) => f.endsWith('.html') || f.endsWith('.cpuprofile')).length, 0);
-  assert.match(r.stdout, /Top functions by self bytes allocated/);
+  assert.match(r.stderr, /Top functions by self bytes allocated/);
   // Heap samples carry no line ticks, so rows are functions: the cache (its snapshot code, often
   // inlined into warmCache) allocates the most.
-  const top = firstRow(r.stdout, 'Top functions by self bytes allocated');
+  const top = firstRow(r.stderr, 'Top functions by self bytes allocated');
   assert.match(top, /\b(warmCache|snapshot|\(anonymous\))\s+examples\/shop-api\/src\/cache\.ts:\d+$/);
 });
 
@@ -115,13 +115,28 @@ test('record passes the program exit code through and explains a command that ca
   writeFiles(dir, { 'fail.js': `${busyFunction('beforeFailing', 100)}beforeFailing();\nprocess.exitCode = 4;\n` });
   const r = flamelens(['record', '--no-html', '--out', 'p', '--', 'node', 'fail.js'], dir);
   assert.equal(r.status, 4);
-  assert.match(r.stdout, /beforeFailing/);
+  assert.match(r.stderr, /beforeFailing/);
   const missing = flamelens(['record', '--out', 'p', '--', 'no-such-program-flamelens'], dir);
   assert.equal(missing.status, 2);
   assert.equal(missing.stderr.trim().split('\n').pop(), 'flamelens record: command not found: no-such-program-flamelens');
   const none = flamelens(['record', '--out', 'p2', '--', 'sh', '-c', 'true'], dir);
   assert.equal(none.status, 3);
   assert.match(none.stderr, /no Node\.js process loaded the agent/);
+});
+
+test('record leaves stdout to the program: `record -- node gen.js > data.json` captures only its output, the report goes to stderr', () => {
+  const dir = scratchDir('cli-record-stdout');
+  writeFiles(dir, { 'prog.js': `${busyFunction('generateRows', 150)}generateRows();\nconsole.log(JSON.stringify({ rows: [1, 2, 3], ok: true }));\n` });
+  const r = flamelens(['record', '--out', 'p', '--', 'node', 'prog.js'], dir);
+  assert.equal(r.status, 0, r.stderr);
+  // Byte for byte what the program printed: nothing of FlameLens's before, between or after.
+  assert.equal(r.stdout, '{"rows":[1,2,3],"ok":true}\n');
+  assert.deepEqual(JSON.parse(r.stdout), { rows: [1, 2, 3], ok: true });
+  assert.doesNotMatch(r.stdout, /Files written|==|flamelens/);
+  // The whole report is on stderr: the hotspot table, the files written (profile and HTML).
+  assert.match(r.stderr, /== process \d+ \(node prog\.js\): CPU ==/);
+  assert.match(r.stderr, /Top functions by self time[^]*\bgenerateRows\b/);
+  assert.match(r.stderr, /Files written \(p\/\):\n {2}p\/\d+-0\.cpuprofile {2}\(process \d+ \(node prog\.js\), [\d.]+ m?s\) {2}→ {2}p\/\d+-0\.cpu\.html/);
 });
 
 test('report --json has the documented shape and consistent numbers', () => {

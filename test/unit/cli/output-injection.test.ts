@@ -137,5 +137,6 @@ test('record: a script whose path holds escape sequences and a forged command li
   assertInert('stderr', r.stderr);
   const all = `${r.stdout.toString('utf8')}\n${r.stderr.toString('utf8')}`;
   assert.ok(all.includes('app\\x1b]0;owned\\x07\\n::error::x\\u202e.js'), all);
-  assert.match(r.stdout.toString('utf8'), /\bspin\b/);
+  assert.match(r.stderr.toString('utf8'), /\bspin\b/);
+  assert.equal(r.stdout.length, 0, 'the program prints nothing, and the report goes to stderr');
 });

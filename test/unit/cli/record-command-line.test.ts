@@ -25,5 +25,5 @@ test('an executable whose path has a space runs as it is; a command line still g
   assert.match(spaced.stderr, /1 profile written/);
   const line = runCli(cli, ['record', '--no-html', '--out', 'p2', '--', 'node b.js'], dir);
   assert.equal(line.status, 0, line.stderr);
-  assert.match(line.stdout, /== process \d+ \(node b\.js\): CPU ==/);
+  assert.match(line.stderr, /== process \d+ \(node b\.js\): CPU ==/);
 });

@@ -95,7 +95,7 @@ test('SIGTERM sent to flamelens alone ends a program without handlers, which sti
   const { code } = await run.exited;
   assert.equal(code, 128 + 15, run.stderr());
   assert.match(run.stderr(), /program was ended by SIGTERM; 1 profile written/);
-  assert.match(run.stdout(), /== process \d+ \(node plain\.js\): CPU ==/);
+  assert.match(run.stderr(), /== process \d+ \(node plain\.js\): CPU ==/);
 });
 
 /** Whether `pid` ends within moments (it saved first; an orphaned zombie counts as ended). */
@@ -126,7 +126,7 @@ test('SIGTERM sent to flamelens alone, with a shell command line: the program th
   assert.equal(code, 128 + 15, run.stderr());
   assert.ok(await endsSoon(Number(pid)), 'the program the shell ran is still running');
   assert.doesNotMatch(run.stdout(), /after ran/);
-  assert.match(run.stdout(), /== process \d+ \(node serve\.js\): CPU ==/);
+  assert.match(run.stderr(), /== process \d+ \(node serve\.js\): CPU ==/);
   assert.doesNotMatch(run.stderr(), /waiting for/);
 });
 
@@ -139,7 +139,7 @@ test('--stop-after-duration with a shell command line ends the program the shell
   const { code } = await run.exited;
   assert.equal(code, 0, run.stderr());
   assert.ok(await endsSoon(Number(pid)), 'the program the shell ran is still running');
-  assert.match(run.stdout(), /== process \d+ \(node serve\.js\): CPU ==/);
+  assert.match(run.stderr(), /== process \d+ \(node serve\.js\): CPU ==/);
 });
 
 // A real HTTP server on a free loopback port; each request burns a little CPU in `handleRequest`.
@@ -173,8 +173,8 @@ test('--duration on a server reports when the duration ends and says the server 
   const [, shownPid] = await run.waitFor(/the program \(pid (\d+)\) is still running: press Ctrl\+C or run `kill \d+` to stop it/, 'stderr');
   assert.equal(Number(shownPid), Number(pid));
   // The report is out while the server keeps serving.
-  assert.match(run.stdout(), /== process \d+ \(node server\.js\): CPU ==/);
-  assert.match(run.stdout(), /Files written/);
+  assert.match(run.stderr(), /== process \d+ \(node server\.js\): CPU ==/);
+  assert.match(run.stderr(), /Files written/);
   assert.match(run.stderr(), /recording stopped after 1\.0 s; 1 profile written/);
   assert.equal(await get(Number(port)), 'ok');
   assert.ok(isAlive(Number(pid)));
@@ -200,7 +200,7 @@ test('--stop-after-duration ends the server after the duration (SIGTERM), then r
   const { code } = await run.exited;
   assert.equal(code, 0, run.stderr());
   assert.match(run.stderr(), /program was stopped \(SIGTERM\) after the duration; 1 profile written/);
-  assert.match(run.stdout(), /== process \d+ \(node server\.js\): CPU ==/);
+  assert.match(run.stderr(), /== process \d+ \(node server\.js\): CPU ==/);
   assert.ok(!isAlive(Number(pid)));
   await assert.rejects(get(Number(port)), /ECONNREFUSED/);
 });
@@ -234,8 +234,8 @@ parentWork();
   // The child's profile is reported: in full when it is the busiest process, else on the other-processes
   // line (on a loaded machine the parent's spawn alone can take longer than the child's work).
   const childId = `process ${childPid} \\(node child\\.js\\)`;
-  assert.match(run.stdout(), new RegExp(`== ${childId}: CPU ==[^]*childWork +child\\.js:1|${childId}: [\\d.]+ m?s, childWork [\\d.]+% at child\\.js:1`));
-  assert.match(run.stdout(), new RegExp(`p/${childPid}-0\\.cpuprofile  \\(process ${childPid} \\(node child\\.js\\), [\\d.]+ s\\)`));
+  assert.match(run.stderr(), new RegExp(`== ${childId}: CPU ==[^]*childWork +child\\.js:1|${childId}: [\\d.]+ m?s, childWork [\\d.]+% at child\\.js:1`));
+  assert.match(run.stderr(), new RegExp(`p/${childPid}-0\\.cpuprofile  \\(process ${childPid} \\(node child\\.js\\), [\\d.]+ s\\)`));
   assert.doesNotMatch(run.stderr(), /warning/);
 });
 

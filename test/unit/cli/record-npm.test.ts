@@ -19,8 +19,8 @@ test('the report shows the program npm ran, not npm, even when npm was busier', 
   const r = runCli(cli, ['record', '--no-html', '--out', 'p', '--', 'npm', 'run', 'two'], dir);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /3 profiles written/);
-  const heading = r.stdout.split('\n').find((l) => l.startsWith('== '));
-  assert.match(heading ?? '', /^== process \d+ \(node second\.js\): CPU ==$/, r.stdout);
+  const heading = r.stderr.split('\n').find((l) => l.startsWith('== '));
+  assert.match(heading ?? '', /^== process \d+ \(node second\.js\): CPU ==$/, r.stderr);
   assert.doesNotMatch(r.stderr, /only the package manager/);
 });
 

@@ -36,8 +36,8 @@ test('two records started together without --out write to folders of their own a
   assert.equal(long.code, 0, long.stderr);
   for (const [r, own, other] of [[quick, 'quick.js', 'long.js'], [long, 'long.js', 'quick.js']] as const) {
     assert.match(r.stderr, /1 profile written/, r.stderr);
-    assert.match(r.stdout, new RegExp(`== process \\d+ \\(node ${own.replace('.', '\\.')}\\): CPU ==`));
-    assert.ok(!r.stdout.includes(other), `${own}'s report names ${other}:\n${r.stdout}`);
+    assert.match(r.stderr, new RegExp(`== process \\d+ \\(node ${own.replace('.', '\\.')}\\): CPU ==`));
+    assert.ok(!r.stderr.includes(other), `${own}'s report names ${other}:\n${r.stderr}`);
   }
   const folders = fs.readdirSync(path.join(dir, 'flamelens-profiles'));
   assert.equal(folders.length, 2, folders.join(' '));
@@ -61,8 +61,8 @@ test('a record that writes no profile says so and leaves no empty folder behind 
   const dir = scratchDir('record-nothing');
   const notNode = await run(['record', '--out', 'out/shell', '--', 'exit 5'], dir);
   assert.equal(notNode.code, 5, notNode.stderr);
-  assert.match(notNode.stdout, /^No profile was written\.$/m);
-  assert.doesNotMatch(notNode.stdout, /Files written/);
+  assert.match(notNode.stderr, /^No profile was written\.$/m);
+  assert.doesNotMatch(notNode.stderr, /Files written/);
   const missing = await run(['record', '--out', 'out/missing', '--', 'nosuchcommand-flamelens'], dir);
   assert.equal(missing.code, 2, missing.stderr);
   assert.match(missing.stderr, /command not found/);

@@ -94,7 +94,7 @@ console.log(busy({ mode: Mode.Sum, mod: 7 }));
     // As the extension runs it: `node` resolved to this Node, from the workspace folder.
     const r = runCli(cli, ['record', '--no-html', '--out', 'out', '--', process.execPath, ...run.command.slice(1)], dir);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /\bbusy\b/);
+    assert.match(r.stderr, /\bbusy\b/);
     const main = fs.readdirSync(path.join(dir, 'out')).find((f) => /^\d+-0\.cpuprofile$/.test(f));
     assert.ok(main, 'the main thread\'s profile');
     const profile = await loadProfileFile(path.join(dir, 'out', main));
