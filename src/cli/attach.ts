@@ -73,8 +73,8 @@ what shrank (what a fix freed).
 Options:
   --by size|count        sort by self-size growth (default) or object-count growth
   --top N                rows (default 15)
-  --json                 print the diff as JSON: "growth" (the top N constructors, most growth
-                         first) and "shrank" (the top N that only shrank, most first)
+  --json                 print the diff as JSON: "growth" (the top N constructors that grew, most
+                         growth first) and "shrank" (the top N that only shrank, most first)
   --max-size SIZE        refuse snapshots larger than SIZE once un-gzipped (e.g. 8GB; default: an
                          eighth of the machine's memory, at most 2 GB)
   -h, --help             show this help
@@ -280,7 +280,8 @@ export async function snapshotDiffCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const diff = diffSnapshots(summaries[0]!, summaries[1]!, by);
-  if (args.flags.has('json')) out(JSON.stringify({ before, after, ...diff, growth: diff.growth.slice(0, top), shrank: shrankOf(diff).slice(0, top) }, null, 2));
+  // As the text's sections: "growth" holds only what grew (unchanged constructors are in neither list).
+  if (args.flags.has('json')) out(JSON.stringify({ before, after, ...diff, growth: grewOf(diff).slice(0, top), shrank: shrankOf(diff).slice(0, top) }, null, 2));
   else out(renderSnapshotDiff(diff, top, `${before} → ${after}`));
   return 0;
 }
@@ -325,12 +326,17 @@ export function renderSnapshotDiff(diff: SnapshotDiff, top: number, title: strin
     }
   };
   // What grew (the leak), then what shrank (what a fix freed); unchanged constructors are neither.
-  section('Growth by constructor:', diff.growth.filter(grew));
+  section('Growth by constructor:', grewOf(diff));
   section('Shrank by constructor:', shrankOf(diff));
   return lines.join('\n');
 }
 
 const grew = (g: ConstructorGrowth) => g.selfSizeDelta > 0 || g.countDelta > 0;
+
+/** The constructors that grew in size or count, most growth first. */
+function grewOf(diff: SnapshotDiff): ConstructorGrowth[] {
+  return diff.growth.filter(grew);
+}
 
 /** The constructors that only shrank, most first (growth is sorted most growth first). */
 function shrankOf(diff: SnapshotDiff): ConstructorGrowth[] {

@@ -76,6 +76,23 @@ test('snapshot-diff lists what shrank too, with the snapshots’ own counts', ()
   assert.ok(json.shrank.every((g) => g.countDelta <= 0 && g.selfSizeDelta <= 0));
 });
 
+test('snapshot-diff --json lists in "growth" only the constructors that grew, as the text does', () => {
+  // A large --top, so that nothing but the filter keeps unchanged constructors out.
+  const text = flamelens(['before.heapsnapshot', 'after.heapsnapshot', '--top', '100000']);
+  assert.equal(text.status, 0, text.stderr.toString());
+  const section = text.stdout.toString('utf8').split('\nGrowth by constructor:\n')[1]!.split('\n\nShrank by constructor:\n')[0]!;
+  // Rows are: count, Δ count, self (number and unit), Δ self (number and unit), then the name.
+  const textNames = section.split('\n').slice(1).map((l) => /^\s*\S+\s+\S+\s+\S+ \S+\s+\S+ \S+\s+(.*)$/.exec(l)?.[1]);
+  assert.ok(textNames.includes('LeakyThing'), section);
+
+  const r = flamelens(['before.heapsnapshot', 'after.heapsnapshot', '--json', '--top', '100000']);
+  assert.equal(r.status, 0, r.stderr.toString());
+  const json = JSON.parse(r.stdout.toString('utf8')) as { growth: { name: string; countDelta: number; selfSizeDelta: number }[] };
+  const still = json.growth.filter((g) => !(g.countDelta > 0 || g.selfSizeDelta > 0));
+  assert.deepEqual(still.map((g) => g.name), [], 'constructors that did not grow are not growth');
+  assert.deepEqual(json.growth.map((g) => g.name), textNames);
+});
+
 test('snapshot-diff and report print a snapshot file name with a newline and ESC as one escaped line', () => {
   const hostile = 'a\x1b[2J\n::error::forged.heapsnapshot';
   fs.copyFileSync(path.join(dir, 'before.heapsnapshot'), path.join(dir, hostile));
