@@ -62,6 +62,17 @@ export async function readInput(file: string, options: ReadInputOptions = {}): P
   }
 }
 
+/**
+ * A pipe or device (/dev/stdin, a shell's `<(…)`) can be read only once: for a caller that may read
+ * its input twice (report tries a profile, then a heap snapshot), its bytes as readInput reads them.
+ * Undefined for a regular file, a folder or a missing path: read those by path.
+ */
+export async function readIfPipe(file: string, options: ReadInputOptions = {}): Promise<InputBytes | undefined> {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat || stat.isFile() || stat.isDirectory()) return undefined;
+  return readInput(file, options);
+}
+
 async function readCapped(handle: fs.promises.FileHandle, limit: InflateLimit, maxSize: number): Promise<InputBytes> {
   const chunks: Buffer[] = [];
   let size = 0;

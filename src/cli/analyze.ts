@@ -2,7 +2,7 @@
 // the data behind `report`, `record` and `--json`.
 import { displayLocation as displayIn } from '../profile-location';
 import { createFsSourceReader } from '../fs-source-reader';
-import { cliRaiseHint } from '../input-file';
+import { cliRaiseHint, type InputBytes } from '../input-file';
 import { parseFile } from '../parse/parse-file';
 import { applySourceMaps } from '../model/sourcemap';
 import { applyViewOptions } from '../model/view';
@@ -33,6 +33,8 @@ export interface LoadOptions {
   sampleType?: string;
   /** Keep only the samples in this range, ms since the first sample (--from / --to). */
   timeRange?: { fromMs?: number; toMs?: number };
+  /** The file's bytes when already read (a pipe can be read only once; see readIfPipe). */
+  input?: InputBytes;
 }
 
 /** Reads (streamed), un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
@@ -41,7 +43,7 @@ export async function loadProfileFile(file: string, options: LoadOptions = {}): 
   let profile: Profile;
   try {
     // Streamed from the file (parse-file.ts): a large .cpuprofile is never in memory whole.
-    profile = await parseFile(file, { shownAs: shown, raiseHint: cliRaiseHint, fileName: shown, sampleType: options.sampleType, ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}) });
+    profile = await parseFile(file, { shownAs: shown, raiseHint: cliRaiseHint, fileName: shown, sampleType: options.sampleType, ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}), ...(options.input ? { input: options.input } : {}) });
   } catch (e) {
     if (e instanceof ProfileError) throw new InputError(e.message.startsWith(shown) ? e.message : `${shown}: ${e.message}`);
     throw inputErrorOf(e, shown);

@@ -1,15 +1,16 @@
 // `flamelens report FILE`: hotspots of an existing profile, as text, JSON or an HTML flame graph.
 import * as path from 'node:path';
 import { intOption, parseArgs, UsageError, type ParsedArgs } from './args';
-import { hotspots, InputError, loadProfileFile, type Hotspots } from './analyze';
+import { hotspots, InputError, inputErrorOf, loadProfileFile, type Hotspots } from './analyze';
 import { renderSnapshotSummary } from './attach';
 import { writeHtmlReport } from './html-report';
 import { renderHotspots } from './text';
 import { fileTarget, out, info, refuseInputAsOutput } from './io';
 import { SnapshotError, summarizeSnapshotFile } from '../heap/summarize';
-import { cliRaiseHint } from '../input-file';
+import { cliRaiseHint, readIfPipe, type InputBytes } from '../input-file';
 import { escapeControlText } from '../model/escape-text';
 import { heapSnapshotMessage } from '../model/import';
+import { ProfileError } from '../model/types';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { defaultViewOptions } from '../protocol';
 import { defaultExportFileName } from '../export/formats';
@@ -71,21 +72,26 @@ export async function reportCommand(argv: string[]): Promise<number> {
   };
   const givenHtml = args.values.get('html');
   const html = givenHtml === undefined ? undefined : fileTarget(givenHtml, defaultExportFileName(path.basename(file), 'html'), '--html');
+  const load = profileLoadOptions(args);
+  // A pipe (/dev/stdin, a shell's <(…)) can be read only once, and a snapshot is told from a
+  // profile by reading it: read it here, once, and give both readers its bytes.
+  const input = await readPipeOnce(file, load.maxSize);
+  if (input) load.input = input;
   // (With --html the profile path goes first: it tells a snapshot from its first member, and refuses it.)
   if (/\.heapsnapshot(?:\.gz)?$/i.test(file) && html === undefined) {
     // A profile saved under a snapshot's name is reported as the profile it is (told by content).
-    const code = await reportSnapshot(file, args, top);
+    const code = await reportSnapshot(file, args, top, input?.bytes);
     if (code !== 'profile') return code;
   }
   if (html !== undefined) refuseInputAsOutput(html, [file], '--html');
-  const profile = await loadProfileFile(file, profileLoadOptions(args)).catch((error: unknown) => {
+  const profile = await loadProfileFile(file, load).catch((error: unknown) => {
     // A snapshot under another name is told apart by its contents.
     if (error instanceof InputError && error.message.endsWith(heapSnapshotMessage)) return undefined;
     throw error;
   });
   if (!profile) {
     if (html !== undefined) throw new UsageError('--html draws the flame graph of a CPU or heap profile; a heap snapshot has no stacks to draw (open it in VS Code with FlameLens for its table)');
-    const code = await reportSnapshot(file, args, top);
+    const code = await reportSnapshot(file, args, top, input?.bytes);
     if (code === 'profile') throw new InputError(`${file} could not be read as a profile or as a heap snapshot`);
     return code;
   }
@@ -103,16 +109,26 @@ export async function reportCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** A pipe's or device's bytes (un-gzipped, within the size limit); undefined for a file read by path. */
+async function readPipeOnce(file: string, maxSize: number | undefined): Promise<InputBytes | undefined> {
+  try {
+    return await readIfPipe(file, { raiseHint: cliRaiseHint, ...(maxSize !== undefined ? { maxSize } : {}) });
+  } catch (error) {
+    if (error instanceof ProfileError) throw new InputError(error.message.startsWith(file) ? error.message : `${file}: ${error.message}`);
+    throw inputErrorOf(error, file);
+  }
+}
+
 /**
  * `report X.heapsnapshot`: what `attach --snapshot` prints of the snapshot it takes; 'profile' when
  * the file is a CPU or sampling heap profile instead (nothing printed: the caller reports it).
  */
-async function reportSnapshot(file: string, args: ParsedArgs, top: number): Promise<number | 'profile'> {
+async function reportSnapshot(file: string, args: ParsedArgs, top: number, input: Uint8Array | undefined): Promise<number | 'profile'> {
   const maxSize = profileLoadOptions(args).maxSize;
   let summary;
   try {
     // A big snapshot takes long (460 MB: about a minute): say on stderr what is being read, parsed, computed.
-    summary = await summarizeSnapshotFile(file, { raiseHint: cliRaiseHint, onProgress: info, ...(maxSize !== undefined ? { maxSize } : {}) });
+    summary = await summarizeSnapshotFile(file, { raiseHint: cliRaiseHint, onProgress: info, ...(maxSize !== undefined ? { maxSize } : {}), ...(input ? { input } : {}) });
   } catch (error) {
     if (error instanceof SnapshotError && error.profileKind !== undefined) return 'profile';
     if (error instanceof SnapshotError) {

@@ -34,6 +34,11 @@ export interface SummarizeOptions {
   raiseHint?: string;
   /** Keep the worker and its decoded snapshot for questions (see SnapshotSession): handed over once retained sizes are in. */
   keep?: (worker: Worker) => void;
+  /**
+   * The file's bytes, un-gzipped, when the caller has read them already (a pipe can be read only
+   * once; see readIfPipe): used instead of reading `file`, and may be moved to the worker.
+   */
+  input?: Uint8Array;
 }
 
 export type InProcessSummarizer = (file: string, inflated: Uint8Array | undefined, options: SummarizeOptions) => Promise<SnapshotSummary>;
@@ -52,15 +57,7 @@ export class SnapshotError extends Error {
 }
 
 export async function summarizeSnapshotFile(file: string, options: SummarizeOptions = {}): Promise<SnapshotSummary> {
-  if (!existsSync(file)) throw new SnapshotError(`${file} does not exist`);
-  // Gzip is inflated here, as a stream with the size limit; plain files are checked by size.
-  let inflated: Uint8Array | undefined;
-  try {
-    inflated = await inflateOrCheck(file, { ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}), ...(options.raiseHint ? { raiseHint: options.raiseHint } : {}) });
-  } catch (error) {
-    if (error instanceof ProfileError) throw new SnapshotError(error.code === 'too-large' ? error.message : `${file}: ${error.message}`, { cause: error });
-    throw new SnapshotError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
-  }
+  const inflated = options.input ?? (await readSnapshotInput(file, options));
   // What the file is, when it is plainly not a snapshot: said before the parser's generic error.
   const wrong = notASnapshot(file, inflated);
   if (wrong !== undefined) {
@@ -69,6 +66,17 @@ export async function summarizeSnapshotFile(file: string, options: SummarizeOpti
   }
   if (options.inProcess) return options.inProcess(file, inflated, options);
   return summarizeInWorker(file, inflated, options);
+}
+
+/** Gzip inflated, as a stream with the size limit; a pipe read whole; undefined for a plain file within the limit. */
+async function readSnapshotInput(file: string, options: SummarizeOptions): Promise<Uint8Array | undefined> {
+  if (!existsSync(file)) throw new SnapshotError(`${file} does not exist`);
+  try {
+    return await inflateOrCheck(file, { ...(options.maxSize !== undefined ? { maxSize: options.maxSize } : {}), ...(options.raiseHint ? { raiseHint: options.raiseHint } : {}) });
+  } catch (error) {
+    if (error instanceof ProfileError) throw new SnapshotError(error.code === 'too-large' ? error.message : `${file}: ${error.message}`, { cause: error });
+    throw new SnapshotError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Why the file cannot be a heap snapshot, from its first and last bytes; undefined when it may be one. */

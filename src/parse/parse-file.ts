@@ -6,18 +6,20 @@ import * as fs from 'node:fs';
 import { parseProfile, parseProfileStream, refuseNonProfileStart, type ParseOptions } from '../model/import';
 import type { WindowedInput } from '../model/scan';
 import type { Profile } from '../model/types';
-import { readInput, type ReadInputOptions } from '../input-file';
+import { readInput, type InputBytes, type ReadInputOptions } from '../input-file';
 
 export interface ParseFileOptions extends ParseOptions, ReadInputOptions {
   /** Bytes of the scanner's window (tests and benches; default defaultWindowBytes). */
   windowBytes?: number;
+  /** The file's bytes when already read (a pipe, read once by readIfPipe): parsed instead of reading `file`. */
+  input?: InputBytes;
 }
 
 /** Reads and parses the profile at `file`. Throws ProfileError for bad input, fs errors (ENOENT…) as they are. */
 export async function parseFile(file: string, options: ParseFileOptions = {}): Promise<Profile> {
   // A gzip file whose start cannot be a profile is refused from its first few KB, not inflated whole.
   const inflatedOptions = { ...options, inflated: true };
-  const read = await readInput(file, { ...options, checkHead: (head) => refuseNonProfileStart(head, inflatedOptions) });
+  const read = options.input ?? (await readInput(file, { ...options, checkHead: (head) => refuseNonProfileStart(head, inflatedOptions) }));
   // A pipe is read whole too, gzip or not: only gzip input is worded as such.
   if (read !== undefined) return parseProfile(read.bytes, read.gzip ? inflatedOptions : options);
   return parsePlainFile(file, options);
