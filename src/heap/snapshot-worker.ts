@@ -2,7 +2,7 @@
 // parses a .heapsnapshot off the main thread and posts a fast summary, then one with retained sizes.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { blankTraceTree, decodeSnapshot, describeParserError, summarizeGraph } from './summary';
+import { decodeSnapshot, describeParserError, parsableSnapshot, summarizeGraph } from './summary';
 import type { SnapshotWorkerInput } from './summarize';
 import { snapshotInspector } from './inspect';
 import type { SnapshotWorkerMessage, SnapshotWorkerRequest } from './worker-protocol';
@@ -14,8 +14,7 @@ function post(message: SnapshotWorkerMessage): void {
 function run(data: SnapshotWorkerInput): void {
   post({ type: 'progress', message: `reading ${data.file}` });
   // A gzip snapshot arrives inflated (summarizeSnapshotFile applies the size limit first).
-  const bytes = data.bytes ?? readFileSync(data.file);
-  blankTraceTree(bytes);
+  const bytes = parsableSnapshot(data.bytes ?? readFileSync(data.file));
   post({ type: 'progress', message: `parsing ${(bytes.length / 1048576).toFixed(1)} MB` });
   // The parser caches its class groups on the first query, so the fast pass (no retained sizes)
   // and the full pass each get their own decoded graph, one at a time.

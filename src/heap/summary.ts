@@ -18,6 +18,17 @@ export function summarizeSnapshotBytes(bytes: Uint8Array, withRetained: boolean)
   }
 }
 
+/**
+ * What the parser (and the retainer index) read of a snapshot's bytes: past a UTF-8 byte-order mark,
+ * which an editor may have saved it with and the parser refuses as "invalid profile JSON" (a view,
+ * not a copy), with its trace tree blanked in place (see blankTraceTree). For bytes the caller owns.
+ */
+export function parsableSnapshot(bytes: Uint8Array): Uint8Array {
+  const json = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  blankTraceTree(json);
+  return json;
+}
+
 const traceTreeKey = Buffer.from('"trace_tree":');
 
 /**
