@@ -2,8 +2,10 @@
 // parses a .heapsnapshot off the main thread and posts a fast summary, then one with retained sizes.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeSnapshot, describeParserError, parsableSnapshot, summarizeGraph } from './summary';
+import type { Graph } from '@vscode/v8-heap-parser';
+import { decodeSnapshot, describeParserError, freeAfterFailure, parsableSnapshot, summarizeGraph } from './summary';
 import type { SnapshotWorkerInput } from './summarize';
+import type { SnapshotSummary } from './types';
 import { snapshotInspector } from './inspect';
 import type { SnapshotWorkerMessage, SnapshotWorkerRequest } from './worker-protocol';
 
@@ -19,17 +21,31 @@ function run(data: SnapshotWorkerInput): void {
   // The parser caches its class groups on the first query, so the fast pass (no retained sizes)
   // and the full pass each get their own decoded graph, one at a time.
   const fast = decodeSnapshot(bytes);
+  let counts: SnapshotSummary;
   try {
-    post({ type: 'summary', summary: summarizeGraph(fast, false) });
-  } finally {
-    fast.free();
+    counts = summarizeGraph(fast, false);
+  } catch (error) {
+    freeAfterFailure(fast);
+    throw error;
   }
+  fast.free();
+  post({ type: 'summary', summary: counts });
   if (!data.withRetained) return;
   post({ type: 'progress', message: 'computing retained sizes' });
-  const full = decodeSnapshot(bytes);
+  let full: Graph | undefined;
+  let retained: SnapshotSummary;
+  try {
+    full = decodeSnapshot(bytes);
+    retained = summarizeGraph(full, true);
+  } catch (error) {
+    // The counts are posted already: say why retained sizes are missing rather than fail the whole summary.
+    post({ type: 'retained-failed', ...describeParserError(error) });
+    freeAfterFailure(full);
+    return;
+  }
+  post({ type: 'retained', summary: retained });
   let kept = false;
   try {
-    post({ type: 'retained', summary: summarizeGraph(full, true) });
     if (data.keep) kept = keep(snapshotInspector(full, bytes), data);
   } finally {
     if (!kept) full.free();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describeParserError, parsableSnapshot, summarizeSnapshotBytes } from './summary';
 import { cancelledMessage, parserFailure, SnapshotError, type InProcessSummarizer } from './summarize';
 
-/** Pass as `inProcess` to summarizeSnapshotFile: blocks the thread, and has no retained-size time limit. */
+/** Pass as `inProcess` to summarizeSnapshotFile: blocks the thread, and has no retained-size time limit nor counts-only fallback. */
 export const summarizeInProcess: InProcessSummarizer = async (file, inflated, options) => {
   if (options.signal?.aborted) throw new SnapshotError(cancelledMessage);
   options.onProgress?.(`parsing ${file}`);

@@ -1,6 +1,7 @@
 // summarizeSnapshotFile: parse a .heapsnapshot in a worker thread so neither the extension host nor
 // the CLI blocks, with a time limit on the retained-size computation (the parser's dominator pass
-// can take minutes on heaps with long linked chains; the counts are ready long before).
+// can take minutes on heaps with long linked chains; the counts are ready long before). When that
+// pass times out or fails, the counts are returned with a note saying why.
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -150,6 +151,11 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
       else reject(outcome.error);
     };
     const onAbort = (): void => finish({ error: new SnapshotError(cancelledMessage) });
+    /** The counts and self sizes the worker posted first, with `note` on why retained sizes are missing. */
+    const countsOnly = (note: string): void => {
+      if (fast) finish({ summary: finishSummary(fast.constructors, false, [...fast.notes, note]) });
+      else finish({ error: new SnapshotError(`${file}: ${note}`) });
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (message: SnapshotWorkerMessage) => {
@@ -163,13 +169,15 @@ function summarizeInWorker(file: string, inflated: Uint8Array | undefined, optio
           else {
             retainedTimer = setTimeout(() => {
               const seconds = Math.round(retainedTimeoutMs / 1000);
-              const note = `retained sizes were not computed: it took longer than ${seconds} s (long chains of objects make the dominator pass slow); sorted by self size`;
-              finish({ summary: finishSummary(fast!.constructors, false, [...fast!.notes, note]) });
+              countsOnly(`retained sizes were not computed: it took longer than ${seconds} s (long chains of objects make the dominator pass slow); sorted by self size`);
             }, retainedTimeoutMs);
           }
           break;
         case 'retained':
           finish({ summary: message.summary, kept: true });
+          break;
+        case 'retained-failed':
+          countsOnly(`retained sizes are unavailable: computing them failed: ${message.message}; sorted by self size`);
           break;
         case 'error':
           finish({ error: new SnapshotError(parserFailure(file, message)) });

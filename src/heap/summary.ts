@@ -11,10 +11,27 @@ import { formatSize } from '../model/size';
 /** Parses a decoded snapshot's bytes. `withRetained` runs the dominator computation (the slow part). */
 export function summarizeSnapshotBytes(bytes: Uint8Array, withRetained: boolean): SnapshotSummary {
   const graph = decode_bytes(bytes);
+  let summary: SnapshotSummary;
   try {
-    return summarizeGraph(graph, withRetained);
-  } finally {
-    graph.free();
+    summary = summarizeGraph(graph, withRetained);
+  } catch (error) {
+    freeAfterFailure(graph);
+    throw error;
+  }
+  graph.free();
+  return summary;
+}
+
+/**
+ * Frees a graph whose computation threw. After a trap the parser still marks the graph as in use,
+ * and free() throws an error of its own ("recursive use of an object…") that would hide the trap;
+ * the graph's memory is then left to the thread, which ends.
+ */
+export function freeAfterFailure(graph: Graph | undefined): void {
+  try {
+    graph?.free();
+  } catch {
+    // See above.
   }
 }
 

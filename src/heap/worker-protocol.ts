@@ -16,6 +16,8 @@ export type SnapshotWorkerMessage =
   | { type: 'summary'; summary: SnapshotSummary }
   /** The same with retained sizes. */
   | { type: 'retained'; summary: SnapshotSummary }
+  /** Retained sizes could not be computed (the parser trapped or threw); the counts posted before stand. */
+  | { type: 'retained-failed'; message: string; outOfMemory?: boolean }
   /** outOfMemory: the parser's memory could not grow (the snapshot is too large for it), not a broken file. */
   | { type: 'error'; message: string; outOfMemory?: boolean }
   | { type: 'answer'; seq: number; result?: InstancePage | RetainerReport; error?: string };
