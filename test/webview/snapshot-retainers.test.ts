@@ -12,6 +12,7 @@ import { openSnapshotFile, type SnapshotSession } from '../../src/heap/session';
 import type { SnapshotSummary } from '../../src/heap/types';
 import type { SnapshotHostMessage, SnapshotQuestion } from '../../src/snapshot-protocol';
 import { openRecordingPage, servePage, useChromium, type PageServer } from '../support/chromium-suite';
+import { hostileClass, hostileKey, writeHostileSnapshot } from '../support/hostile-snapshot';
 import { leakyCount, writeLeakySnapshot } from '../support/leaky-snapshot';
 import { distDir, repoRoot } from './harness';
 
@@ -120,6 +121,58 @@ describe('heap snapshot webview: instances and retainers', () => {
     await send(page, { type: 'summary', title: 'leaky-cache.heapsnapshot', summary });
     assert.equal(await page.$$eval('tbody button', (b: unknown[]) => b.length), 0, 'without a kept snapshot, rows are plain');
     assert.equal(await page.textContent('tbody tr:first-child td:first-child'), 'LeakyThing');
+    assert.deepEqual(violations, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe('heap snapshot webview: control and bidi characters in names', () => {
+  let dir = '';
+  let browser: Browser;
+  let server: PageServer;
+  let summary: SnapshotSummary;
+  let session: SnapshotSession | undefined;
+
+  before(async () => {
+    if (!existsSync(path.join(distDir, 'snapshot.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    dir = mkdtempSync(path.join(tmpdir(), 'flamelens-hostile-names-'));
+    ({ summary, session } = await openSnapshotFile(writeHostileSnapshot(dir)));
+    assert.ok(session, 'the worker kept the snapshot');
+  });
+  useChromium((suite) => ({ browser, server } = suite), () => servePage('snapshot', 'snapshot'));
+  after(() => {
+    session?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows them escaped in the constructor toggle, its objects and their retainer paths, and asks by the real name', async () => {
+    const shownClass = 'Evil\\u202eeman\\nForged';
+    const shownKey = 'key\\u202e\\nx';
+    const { page, violations, errors } = await openRecordingPage(browser, server.url);
+    await send(page, { type: 'summary', title: 'hostile-names.heapsnapshot', summary, inspect: true });
+    await page.fill('.filter', 'eman');
+    const toggle = 'tbody tr:first-child td:first-child button';
+    assert.equal(await page.textContent(toggle), shownClass);
+    await page.click(toggle);
+    assert.deepEqual(await question(page, 1), { type: 'instances', name: hostileClass }, 'the host is asked about the name as it is');
+    await relay(page, session!, 1);
+    const labels = await instanceLabels(page);
+    assert.ok(labels.length > 0 && labels.every((l) => l.startsWith(`${shownClass} @`)), labels.join(', '));
+
+    // The object held under the hostile property name: its shortest path goes through that edge.
+    const page1 = await session!.query({ type: 'instances', name: hostileClass, count: 20 });
+    let held: number | undefined;
+    for (const i of page1.instances) {
+      const report = await session!.query({ type: 'retainers', index: i.index });
+      if (report.paths[0]?.steps.some((s) => s.edge === hostileKey)) held = i.index;
+    }
+    assert.ok(held !== undefined, 'an object is retained through the hostile property name');
+    await page.click(`button[data-key="i${held}"]`);
+    await relay(page, session!, 2);
+    const shortest = (await page.textContent('tr.retainers ol.paths li:first-child')) ?? '';
+    assert.ok(shortest.includes(`${shownKey} (property) in Object @`), shortest);
+    for (const part of ['table', '.header']) assert.doesNotMatch((await page.textContent(part)) ?? '', /[\u202e\n]/, `no raw bidi override or newline in ${part}`);
     assert.deepEqual(violations, []);
     assert.deepEqual(errors, []);
     await page.close();

@@ -15,6 +15,7 @@ import { formatValue } from '../../src/model/format';
 import type { SnapshotSummary } from '../../src/heap/types';
 import type { SnapshotHostMessage } from '../../src/snapshot-protocol';
 import { openRecordingPage, servePage, useChromium, type PageServer } from '../support/chromium-suite';
+import { hostileClass, hostileCount, writeHostileSnapshot } from '../support/hostile-snapshot';
 import { distDir, repoRoot } from './harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -45,6 +46,7 @@ describe('heap snapshot table webview', () => {
   let server: PageServer;
   let before30: SnapshotSummary;
   let after50: SnapshotSummary;
+  let tagged: SnapshotSummary;
 
   before(async () => {
     if (!existsSync(path.join(distDir, 'snapshot.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'inherit' });
@@ -52,6 +54,7 @@ describe('heap snapshot table webview', () => {
     before30 = await summarizeSnapshotFile(takeSnapshot(dir, 30_000), { inProcess: summarizeInProcess });
     after50 = await summarizeSnapshotFile(takeSnapshot(dir, 50_000), { inProcess: summarizeInProcess });
     assert.equal(readdirSync(dir).length, 2);
+    tagged = await summarizeSnapshotFile(writeHostileSnapshot(dir), { inProcess: summarizeInProcess });
   });
   useChromium((suite) => ({ browser, server } = suite), () => servePage('snapshot', 'snapshot'));
   after(() => {
@@ -113,6 +116,29 @@ describe('heap snapshot table webview', () => {
     } finally {
       delete server.l10n;
     }
+  });
+
+  it('shows a constructor name’s bidi override and newline as escapes, as the flame graph does, in summary and diff mode', async () => {
+    const shown = 'Evil\\u202eeman\\nForged';
+    const c = tagged.constructors.find((k) => k.name === hostileClass);
+    assert.ok(c && c.count > hostileCount - 1, 'the real snapshot names the objects by their Symbol.toStringTag');
+    const { page, violations, errors } = await openRecordingPage(browser, server.url);
+    await send(page, { type: 'summary', title: `${hostileClass}.heapsnapshot`, summary: tagged });
+    assert.equal(await page.textContent('.title'), `${shown}.heapsnapshot`);
+    await page.fill('.filter', 'eman');
+    assert.deepEqual(await cells(page, 1), [shown]);
+    assert.equal(await page.getAttribute('tbody td.name', 'title'), shown, 'the tooltip too');
+    assert.equal((await cells(page, 2))[0], c.count.toLocaleString());
+    await page.fill('.filter', 'eman\\nforged');
+    assert.deepEqual(await cells(page, 1), [shown], 'found by the text shown');
+
+    await send(page, { type: 'diff', title: 'a → b', before: 'a', after: `${hostileClass}.heapsnapshot`, diff: diffSnapshots(before30, tagged), beforeTotal: before30.totalSize, afterTotal: tagged.totalSize });
+    assert.deepEqual(await cells(page, 1), [shown]);
+    assert.match((await page.textContent('.info')) ?? '', /^a → Evil\\u202eeman\\nForged\.heapsnapshot: heap /);
+    for (const part of ['.header', 'table']) assert.doesNotMatch((await page.textContent(part)) ?? '', /[\u202e\n]/, `no raw bidi override or newline in ${part}`);
+    assert.deepEqual(violations, []);
+    assert.deepEqual(errors, []);
+    await page.close();
   });
 
   it('diff mode: growth per constructor, LeakyThing first, growth marked', async () => {

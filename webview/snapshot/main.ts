@@ -1,9 +1,11 @@
 // The heap-snapshot table: constructors with count, shallow and retained size and share of the heap
 // (summary mode), or growth per constructor between two snapshots (diff mode). Sortable columns, a
-// filter box; names are untrusted text and only ever set through textContent.
+// filter box; names are untrusted text: only ever set through textContent, their control and bidi
+// characters shown as escapes (\n, \u202e) as in the flame graph, so a name cannot reorder or split a row.
 import * as l10n from '@vscode/l10n';
 import type { InstancePage, RetainerReport } from '../../src/heap/retainer-types';
 import type { SnapshotHostMessage, SnapshotQuestion, SnapshotWebviewMessage } from '../../src/snapshot-protocol';
+import { escapeControlText } from '../../src/model/escape-text';
 import { formatValue } from '../../src/model/format';
 import { configureL10n } from '../l10n';
 
@@ -55,7 +57,7 @@ const count = (v: Cell): string => (typeof v === 'number' ? (v < 0 ? `−${(-v).
 const signedBytes = (v: Cell): string => (typeof v === 'number' && v > 0 ? `+${bytes(v)}` : bytes(v));
 const signedCount = (v: Cell): string => (typeof v === 'number' && v > 0 ? `+${count(v)}` : count(v));
 const percent = (v: Cell): string => (typeof v === 'number' ? `${v.toFixed(v >= 10 ? 1 : 2)} %` : '—');
-const text = (v: Cell): string => String(v ?? '');
+const text = (v: Cell): string => escapeControlText(String(v ?? ''));
 
 const app = document.getElementById('app') ?? document.body;
 const header = el('div', 'header');
@@ -113,7 +115,8 @@ function render(): void {
   const thead = el('thead');
   thead.append(head);
   const needle = (state.filter ?? '').trim().toLowerCase();
-  const visible = needle ? rows.filter((r) => r.name.toLowerCase().includes(needle)) : rows.slice();
+  // A name matches as it is or as shown (typing the `\n` seen in a name finds it).
+  const visible = needle ? rows.filter((r) => r.name.toLowerCase().includes(needle) || text(r.name).toLowerCase().includes(needle)) : rows.slice();
   const key = state.sortKey;
   if (key) {
     const sign = state.descending ? -1 : 1;
@@ -131,7 +134,7 @@ function render(): void {
       const v = r[c.key];
       const td = el('td', c.numeric ? 'num' : 'name', c.format(v));
       if (c.signed && typeof v === 'number' && v !== 0) td.classList.add(v > 0 ? 'grew' : 'shrank');
-      if (!c.numeric) td.title = String(v ?? '');
+      if (!c.numeric) td.title = c.format(v);
       tr.append(td);
     }
     tbody.append(tr);
@@ -165,7 +168,7 @@ function toggle(key: string, label: string, question: SnapshotQuestion): HTMLBut
 /** The constructor's name becomes an expander; when open, its largest objects follow it, and an open one's retainers. */
 function addInstances(tr: HTMLTableRowElement, name: string, tbody: HTMLElement): void {
   const key = `c${name}`;
-  tr.firstElementChild?.replaceChildren(toggle(key, name, { type: 'instances', name }));
+  tr.firstElementChild?.replaceChildren(toggle(key, text(name), { type: 'instances', name }));
   if (!opened.has(key)) return;
   const row = (className: string, ...cells: HTMLElement[]): void => {
     const r = el('tr', className);
@@ -183,7 +186,7 @@ function addInstances(tr: HTMLTableRowElement, name: string, tbody: HTMLElement)
   const page = answer?.result as InstancePage | undefined;
   for (const i of page?.instances ?? []) {
     const td = el('td', 'name');
-    td.append(toggle(`i${i.index}`, `${i.name} @${i.id}`, { type: 'retainers', index: i.index }));
+    td.append(toggle(`i${i.index}`, `${text(i.name)} @${i.id}`, { type: 'retainers', index: i.index }));
     // Sizes as the constructor's columns show them (the same formatter).
     row('instance', td, ...columns.slice(1).map((c) => el('td', 'num', c.key === 'selfSize' || c.key === 'retainedSize' ? c.format(i[c.key]) : '')));
     if (!opened.has(`i${i.index}`)) continue;
@@ -192,7 +195,7 @@ function addInstances(tr: HTMLTableRowElement, name: string, tbody: HTMLElement)
     const report = retainers?.result as RetainerReport | undefined;
     const list = el('ol', 'paths');
     for (const p of report?.paths ?? []) {
-      const steps = p.steps.map((s) => l10n.t('{0} ({1}) in {2}', s.edge, s.edgeType, `${s.name} @${s.id}`));
+      const steps = p.steps.map((s) => l10n.t('{0} ({1}) in {2}', text(s.edge), text(s.edgeType), `${text(s.name)} @${s.id}`));
       if (p.end !== 'root') steps.push(p.end === 'depth' ? '…' : l10n.t('(not reachable from the GC roots)'));
       list.append(el('li', undefined, steps.join(' ← ')));
     }
@@ -222,7 +225,7 @@ function show(message: SnapshotHostMessage): void {
       const s = message.summary;
       mode = 'summary';
       inspect = message.inspect === true;
-      titleEl.textContent = message.title;
+      titleEl.textContent = text(message.title);
       info.textContent = s.hasRetainedSizes
         ? l10n.t('{0} objects · {1}', s.objectCount.toLocaleString(), bytes(s.totalSize))
         : l10n.t('{0} objects · {1} · retained sizes not computed', s.objectCount.toLocaleString(), bytes(s.totalSize));
@@ -242,8 +245,8 @@ function show(message: SnapshotHostMessage): void {
     case 'diff': {
       const d = message.diff;
       mode = 'diff';
-      titleEl.textContent = message.title;
-      info.textContent = l10n.t('{0} → {1}: heap {2} ({3} → {4}), objects {5}', message.before, message.after, signedBytes(d.totalSizeDelta), bytes(message.beforeTotal), bytes(message.afterTotal), signedCount(d.objectCountDelta));
+      titleEl.textContent = text(message.title);
+      info.textContent = l10n.t('{0} → {1}: heap {2} ({3} → {4}), objects {5}', text(message.before), text(message.after), signedBytes(d.totalSizeDelta), bytes(message.beforeTotal), bytes(message.afterTotal), signedCount(d.objectCountDelta));
       const withRetained = d.growth.some((g) => g.retainedSizeDelta !== undefined);
       columns = [
         { key: 'name', title: l10n.t('Constructor'), numeric: false, format: text },
