@@ -25,6 +25,7 @@ import { renumberSamples } from './time-slice';
 import { assembleProfile } from './assemble';
 import { fileUrlToPath, isAbsolutePath, pathToFileUrl, windowsDrivePath } from './file-url';
 import { bundlerSourceCandidates } from './bundler-sources';
+import { editorColumn, editorLine, editorLinesOf, type EditorLines } from './line-terminators';
 import type { Frame, Profile } from './types';
 
 /** A file the reader refused to read, with a short reason for the notes ("not a regular file"). */
@@ -87,6 +88,8 @@ interface ScriptMap {
   skipped: [string, string][];
   /** TypeScript with no map anywhere on disk: run through an in-memory transpiler, its lines are the output's. */
   transpiledInMemory?: boolean;
+  /** A script without a map whose V8 lines are not the editor's (it holds U+2028/U+2029). */
+  editorLines?: EditorLines;
 }
 
 /**
@@ -274,9 +277,12 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
     });
   });
   const maps: (LoadedMap | undefined)[] = scripts.map((s) => (s === TIMED_OUT ? undefined : s.loaded));
+  const editorLinesOfScript: (EditorLines | undefined)[] = scripts.map((s) => (s === TIMED_OUT ? undefined : s.editorLines));
   const transpiled: string[] = [];
+  const separated: string[] = [];
   scripts.forEach((s, id) => {
     if (s === TIMED_OUT) return;
+    if (s.editorLines) separated.push(urls[id]!);
     notes.push(...s.notes);
     for (const [location, reason] of s.skipped) skipped.set(location, reason);
     if (s.transpiledInMemory) transpiled.push(urls[id]!);
@@ -284,6 +290,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   // First, so that the summary of many script notes never hides it.
   const transpiledNote = describeTranspiled(transpiled);
   if (transpiledNote) notes.unshift(transpiledNote);
+  if (separated.length > 0) notes.push(describeSeparated(separated));
   checks.forEach((c, id) => {
     if (isSkipped(c)) skipped.set(located[id] ?? sources[id]!, c.skipped);
   });
@@ -293,6 +300,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   const unmapped = new Map<number, number>();
   const missing = new Map<string, { url: string; source: string; count: number }>();
   let anyOriginal = false;
+  let anyRenumbered = false;
   const mappedFrames: Frame[] = p.frames.map((frame, f) => {
     const position = positions[f];
     const check = position ? checks[sourceOf[f]!] : undefined;
@@ -302,6 +310,14 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
       return makeFrame(position.name ?? frame.functionName, located[sourceOf[f]!] ?? position.source, position.line, position.column);
     }
     const s = scriptOf[f]!;
+    const editor = s >= 0 ? editorLinesOfScript[s] : undefined;
+    if (editor && frame.line > 0) {
+      const line = editorLine(editor, frame.line);
+      const column = editorColumn(editor, frame.line, frame.column);
+      if (line === frame.line && column === frame.column) return frame;
+      anyRenumbered = true;
+      return makeFrame(frame.functionName, frame.url, line, column);
+    }
     if (late[f] || check === TIMED_OUT) {
       lateFrames++;
     } else if (position && check === false) {
@@ -328,7 +344,7 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   }
   // Nothing moved (scripts from another machine, or no maps): the tree is unchanged, so skip the
   // rebuild — on big profiles it cost seconds only to attach notes. Arrays are shared, never mutated.
-  if (!anyOriginal) {
+  if (!anyOriginal && !anyRenumbered) {
     // Mapped (or not) once: the result carries no maps, so mapping it again changes nothing.
     const { embeddedSourceMaps: _applied, ...rest } = p;
     return notes.length === 0 && !p.embeddedSourceMaps ? p : { ...rest, notes: [...p.notes, ...summariseNotes(notes)] };
@@ -340,7 +356,10 @@ async function mapProfile(p: Profile, files: StepFiles, cache: SourceMapCache, b
   const lineOf = (f: number, line: number): number => {
     const original = origins[f];
     const loaded = original ? maps[scriptOf[f]!] : undefined;
-    if (!loaded || !original) return line;
+    if (!loaded || !original) {
+      const editor = scriptOf[f]! >= 0 ? editorLinesOfScript[scriptOf[f]!] : undefined;
+      return editor ? editorLine(editor, line) : line;
+    }
     return mapLine(loaded, p.frames[f]!, original, line, () => {
       const s = scriptOf[f]!;
       if (!unknownLines.has(s)) unknownLines.set(s, new Set());
@@ -638,9 +657,12 @@ async function loadMap(url: string, files: StepFiles): Promise<ScriptMap> {
     skipped.push([location, r.skipped]);
     return undefined;
   };
-  const loaded = await loadMapInto(url, read, notes, () => skipped.length > 0);
+  let script: string | undefined;
+  const loaded = await loadMapInto(url, read, notes, () => skipped.length > 0, (text) => (script = text));
   const transpiledInMemory = !loaded && notes.length === 0 && skipped.length === 0 && typeScriptUrl.test(url);
-  return { loaded, notes, skipped, ...(transpiledInMemory ? { transpiledInMemory } : {}) };
+  // With a map, its generated lines are what the bundler counted; without one, the editor's are wanted.
+  const editorLines = loaded || script === undefined ? undefined : editorLinesOf(script);
+  return { loaded, notes, skipped, ...(transpiledInMemory ? { transpiledInMemory } : {}), ...(editorLines ? { editorLines } : {}) };
 }
 
 async function loadMapInto(
@@ -648,9 +670,11 @@ async function loadMapInto(
   read: (location: string) => Promise<string | undefined>,
   notes: string[],
   wasSkipped: () => boolean,
+  onScript: (text: string | undefined) => void,
 ): Promise<LoadedMap | undefined> {
   const scriptLocation = toLocation(url);
   const script = await read(scriptLocation);
+  onScript(script);
   const ref = script === undefined ? undefined : findSourceMappingUrl(script);
   const shown = displayPath(url);
   let text: string | undefined;
@@ -871,4 +895,10 @@ function describeTranspiled(urls: readonly string[]): string | undefined {
 function summariseNotes(notes: string[]): string[] {
   if (notes.length <= MAX_SCRIPT_NOTES) return notes;
   return [...notes.slice(0, MAX_SCRIPT_NOTES), `… and ${notes.length - MAX_SCRIPT_NOTES} more source-map notes`];
+}
+
+function describeSeparated(urls: readonly string[]): string {
+  const shown = urls.slice(0, MAX_SKIPPED_SHOWN).map(displayPath).join(', ');
+  const more = urls.length > MAX_SKIPPED_SHOWN ? `, … ${urls.length - MAX_SKIPPED_SHOWN} more` : '';
+  return `${shown}${more} ${urls.length === 1 ? 'holds' : 'hold'} U+2028 or U+2029, which JavaScript counts as line breaks and editors do not: lines are shown as editors number them`;
 }
