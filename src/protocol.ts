@@ -98,6 +98,8 @@ export type HostMessage =
   | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
+  /** The answer to `search`: the share of the frames whose name holds `term` (trimmed) over the whole view. */
+  | { type: 'searchResult'; requestId: number; term: string; matchedValue: number; total: number; count: number }
   | { type: 'reveal'; name: string; url: string; line: number }
   | { type: 'flameChart'; requestId: number; chart: FlameChartPayload }
   /** Export Profile… as SVG: the webview answers with an `svg` message of the same requestId. */
@@ -126,6 +128,11 @@ export type WebviewMessage =
   /** Detail of a zoomed node, when the tree sent was pruned below it. */
   | { type: 'expand'; requestId: number; nodeId: number }
   | { type: 'sandwich'; requestId: number; nodeId: number }
+  /**
+   * The search share of `term` over the whole view, answered with `searchResult`: the tree the page drew
+   * was pruned (folded frames), so its own count misses the matches inside them.
+   */
+  | { type: 'search'; requestId: number; term: string }
   | { type: 'openLocation'; url: string; line: number; column: number; name: string }
   /** The toolbar's Export…: the host runs Export Profile… with this view's filters. */
   | { type: 'export' }

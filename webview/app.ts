@@ -103,6 +103,14 @@ export class App {
   private readonly sandwich: SandwichView;
   private readonly timeline: Timeline;
   private readonly chartView: FlameChartView;
+  /** Bumped for every tree drawn (a view of its own): a search share the host counted belongs to one. */
+  private treeGeneration = 0;
+  /** The search share asked of the host (the tree drawn is pruned), not yet answered. */
+  private pendingSearch: { requestId: number; term: string; generation: number } | undefined;
+  /** The host's answer for the tree drawn. */
+  private hostSearch: { term: string; generation: number; result: SearchResult } | undefined;
+  /** The share counted in the tree drawn (shown when the host cannot answer). */
+  private localSearch: SearchResult | undefined;
   private pendingChart = 0;
   /** The flame chart's finer chart of a zoomed window, asked for and not yet come. */
   private pendingChartDetail = 0;
@@ -363,6 +371,16 @@ export class App {
         if (message.requestId === this.pendingChart) this.chartView.setChart(message.chart, this.state.chartWindow);
         else if (message.requestId === this.pendingChartDetail) this.chartView.setDetail(message.chart);
         break;
+      case 'searchResult': {
+        const asked = this.pendingSearch;
+        if (!asked || message.requestId !== asked.requestId) return;
+        this.pendingSearch = undefined;
+        if (asked.generation !== this.treeGeneration) return;
+        const { term, matchedValue, total, count } = message;
+        this.hostSearch = { term, generation: asked.generation, result: { term, matchedValue, total, count, partial: false } };
+        if (this.state.search.trim() === term) this.showMatchText(this.hostSearch.result);
+        break;
+      }
       case 'sandwich':
         if (message.requestId !== this.pendingSandwich) return;
         this.sandwichKey = frameKey(message.frame);
@@ -377,6 +395,11 @@ export class App {
       case 'error':
         // A finer flame chart that failed: the coarser one stays drawn.
         if (message.requestId !== undefined && message.requestId === this.pendingChartDetail) return;
+        // A search share the host could not count: the tree's own, with the error.
+        if (message.requestId !== undefined && message.requestId === this.pendingSearch?.requestId) {
+          this.pendingSearch = undefined;
+          if (this.localSearch) this.showMatchText(this.localSearch);
+        }
         if (message.requestId !== undefined) this.viewAnswered(message.requestId, false);
         if (message.requestId !== undefined && message.requestId === this.pendingOptions) this.viewFailed(message.requestId === this.resyncRequest);
         // An error before init means there is no profile to show (it failed to load): the banner
@@ -501,6 +524,7 @@ export class App {
   }
 
   private drawTree(root: GraphNode, total: number, table: TablePayload): void {
+    this.treeGeneration++;
     this.tooltip.context = { unit: this.unit(), total, diff: this.summary?.diff === true };
     this.measure('draw', () => this.chart.setTree(root));
     this.table.setData(table, this.unit(), total, this.summary?.diff === true);
@@ -520,12 +544,43 @@ export class App {
     this.save({ search: term });
   }
 
+  /**
+   * The search share of the tree drawn. A pruned tree (folded frames) hides the matches inside its folded
+   * frames: its own count can be a fraction of the function's total (or "no match" for a function the
+   * table lists), so the host is asked for the share over the whole view, shown once it answers.
+   */
   private showMatch(result: SearchResult | undefined): void {
-    const info = this.toolbar.matchInfo;
+    this.localSearch = result;
     if (!result) {
-      info.textContent = '';
+      this.pendingSearch = undefined;
+      this.toolbar.matchInfo.textContent = '';
       return;
     }
+    if (!result.partial || !this.host.capabilities.search || this.previewing) {
+      this.showMatchText(result);
+      return;
+    }
+    const known = this.hostSearch;
+    if (known && known.term === result.term && known.generation === this.treeGeneration) {
+      this.showMatchText(known.result);
+      return;
+    }
+    // Nothing until the host answers (a partial figure would read as the answer).
+    this.toolbar.matchInfo.textContent = '';
+    const asked = this.pendingSearch;
+    if (asked && asked.term === result.term && asked.generation === this.treeGeneration) return;
+    // A view on its way: its tree is drawn next and asks again.
+    if (this.pendingOptions !== 0) {
+      this.pendingSearch = undefined;
+      return;
+    }
+    const requestId = this.nextRequest++;
+    this.pendingSearch = { requestId, term: result.term, generation: this.treeGeneration };
+    this.host.post({ type: 'search', requestId, term: result.term });
+  }
+
+  private showMatchText(result: SearchResult): void {
+    const info = this.toolbar.matchInfo;
     info.textContent =
       result.count === 0 ? l10n.t('no match') : l10n.t('matched {0} · {1}', formatValue(result.matchedValue, this.unit()), formatPercent(result.matchedValue, result.total));
   }
@@ -656,6 +711,8 @@ export class App {
     this.rezoomKey = undefined;
     if (this.chart.zoomedId === undefined) this.save({ zoomId: undefined });
     document.body.classList.remove('fl-busy');
+    // A search typed meanwhile waited for the new view; the drawn one stays, so its share is asked for now.
+    if (this.localSearch) this.showMatch(this.localSearch);
     // A sandwich asked for meanwhile waited for the new view; the drawn one stays, so it is asked for there.
     const sandwichKey = this.deferredSandwichKey;
     this.deferredSandwichKey = undefined;

@@ -30,6 +30,8 @@ export interface SearchResult {
   matchedValue: number;
   total: number;
   count: number;
+  /** The tree drawn has folded frames: matches inside them are not counted (the host can count them). */
+  partial: boolean;
 }
 
 export interface FlameChartOptions {
@@ -467,7 +469,9 @@ export class FlameChart {
     const under = new Uint8Array(n);
     let sum = 0;
     let count = 0;
+    let partial = false;
     for (let i = 0; i < n; i++) {
+      if (layout.nodes[i]!.folded) partial = true;
       const p = layout.parent[i]!;
       const above = p >= 0 && (under[p] === 1 || matches[p] === 1);
       if (above) under[i] = 1;
@@ -478,7 +482,7 @@ export class FlameChart {
       }
     }
     this.matches = matches;
-    this.options.onSearch?.({ term: this.term, matchedValue: sum, total: this.root!.value, count });
+    this.options.onSearch?.({ term: this.term, matchedValue: sum, total: this.root!.value, count, partial });
     this.requestDraw();
   }
 

@@ -20,6 +20,8 @@ export interface HostCapabilities {
   saveSvg: boolean;
   /** Re-scopes the views to a timeline range (`setRange`); the report can when it embeds per-bucket data. */
   range: boolean;
+  /** Answers `search` with the share over the whole view (the tree sent may be pruned). */
+  search: boolean;
 }
 
 export interface Host {
@@ -66,7 +68,7 @@ function listen(listener: (message: HostMessage) => void): void {
 
 function vscodeHost(api: VsCodeApi): Host {
   return {
-    capabilities: { options: true, expand: true, sandwich: true, openSource: true, export: true, saveSvg: false, range: true },
+    capabilities: { options: true, expand: true, sandwich: true, openSource: true, export: true, saveSvg: false, range: true, search: true },
     post: (message) => api.postMessage(message),
     onMessage: listen,
     getState: <T>() => (api.getState() as T | undefined) ?? undefined,
@@ -84,7 +86,7 @@ function standaloneHost(init: HostMessage, extra: HostMessage[], range: ReportRa
   const listeners: ((message: HostMessage) => void)[] = [];
   const send = (m: HostMessage) => queueMicrotask(() => listeners.forEach((l) => l(m)));
   return {
-    capabilities: { options: false, expand: false, sandwich: false, openSource: false, export: false, saveSvg: true, range: range !== undefined },
+    capabilities: { options: false, expand: false, sandwich: false, openSource: false, export: false, saveSvg: true, range: range !== undefined, search: false },
     post(message) {
       if (message.type === 'ready') [init, ...extra].forEach(send);
       // The report's own answer to a range: the embedded tree and table re-scoped from per-bucket data.

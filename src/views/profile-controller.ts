@@ -7,7 +7,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, isWebviewMessage, type HostMessage, type TimeRange, type ViewOptions, type WebviewMessage } from '../protocol';
 import { makeNonce, renderWebviewHtml } from '../webview-page/html';
 import { openFrameLocation } from './open-location';
-import { embeddedPreviewSize, flameChartMessageInChunks, initMessage, isValidNode, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
+import { embeddedPreviewSize, flameChartMessageInChunks, initMessage, isValidNode, previewMessage, sandwichMessage, searchMessage, subtreeMessage, treeAndTable } from '../webview-page/payload';
 import type { ProfileEntry, ProfileRegistry, ProfileView } from './profile-registry';
 import { escapeNotificationText } from '../model/escape-text';
 import { checkWebviewSvg } from '../export/formats';
@@ -236,6 +236,13 @@ export class ProfileViewController implements ProfileView, vscode.Disposable {
         if (!isValidNode(this.view, message.nodeId)) throw new Error(`no node ${String(message.nodeId)} in this view`);
         this.post(sandwichMessage(this.view, message.requestId, message.nodeId));
         return;
+      case 'search': {
+        if (typeof message.term !== 'string') throw new Error('the search term is not text');
+        const term = message.term;
+        // After the view work queued before it: the page asks about the view whose tree it drew.
+        this.enqueue(message.requestId, () => this.post(searchMessage(this.view, message.requestId, term)));
+        return;
+      }
       case 'flameChart': {
         const range = message.range;
         if (range !== null && !isTimeRange(range)) throw new Error('the timeline range is not a pair of times with from < to');

@@ -3,6 +3,7 @@
 // the panel controller calls it and the tests check it against real profiles.
 import { defaultMaxNodes, toFlameTree } from '../model/flame';
 import { callersOf, calleesOf } from '../model/sandwich';
+import { searchShare } from '../model/search';
 import { functionTable } from '../model/tables';
 import { timelineSeries } from '../model/timeline';
 import { flameChart, flameChartInChunks, type FlameChartLayout } from '../model/flame-chart';
@@ -264,6 +265,11 @@ export function previewMessage(original: Profile, view: Profile, title: string, 
 /** Detail below a node of the view profile (node ids are view-profile node indexes). */
 export function subtreeMessage(view: Profile, requestId: number, nodeId: number): HostMessage {
   return { type: 'subtree', requestId, nodeId, tree: treeOf(view, new FrameSlots(view), nodeId) };
+}
+
+/** The search share of `term` over the whole view (the page's tree is pruned: it asks when it drew folded frames). */
+export function searchMessage(view: Profile, requestId: number, term: string): HostMessage {
+  return { type: 'searchResult', requestId, term, ...searchShare(view, term) };
 }
 
 export function sandwichMessage(view: Profile, requestId: number, nodeId: number): HostMessage {

@@ -15,7 +15,7 @@ import { sliceProfile } from '../../src/model/time-slice';
 import type { Profile } from '../../src/model/types';
 import { defaultViewOptions } from '../../src/protocol';
 import type { HostMessage, TablePayload, TreePayload, ViewFrame, ViewOptions, WebviewMessage } from '../../src/protocol';
-import { flameChartMessage, initMessage, previewMessage, sandwichMessage, subtreeMessage, treeAndTable } from '../../src/webview-page/payload';
+import { flameChartMessage, initMessage, previewMessage, sandwichMessage, searchMessage, subtreeMessage, treeAndTable } from '../../src/webview-page/payload';
 import type { InitMessage } from '../../src/webview-page/html';
 import { servePage, useChromium, type ChromiumSuite, type PageServer } from '../support/chromium-suite';
 
@@ -145,6 +145,8 @@ export class StandInHost {
         return [subtreeMessage(this.view, message.requestId, message.nodeId)];
       case 'sandwich':
         return [sandwichMessage(this.view, message.requestId, message.nodeId)];
+      case 'search':
+        return [searchMessage(this.view, message.requestId, message.term)];
       default:
         return [];
     }

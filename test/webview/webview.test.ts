@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { diffProfiles } from '../../src/model/diff';
+import { formatPercent, formatValue } from '../../src/model/format';
 import type { FlameNode } from '../../src/model/types';
 import { parseProfile } from '../../src/model/import';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
@@ -268,6 +269,59 @@ describe('flame-graph webview (Chromium)', () => {
     await page.press('.fl-search', 'Enter');
     assert.equal(await page.locator('.fl-match-info').innerText(), '');
     assert.ok((await drawnFrames(page)).every((f) => !f.matched), 'no highlight after clearing');
+  });
+
+  it('on a pruned tree, the search share is the whole view\'s (as the table\'s Total), not only the frames drawn', async () => {
+    // A tree pruned to 300 nodes, as a large profile's is to 16,000: most calls of a function sit in folded frames.
+    const maxNodes = 300;
+    const host = new StandInHost(profile, 'pruned', maxNodes);
+    const { page } = await open(host);
+    const sent = host.lastTree();
+    const inTree = (term: string) => {
+      let sum = 0;
+      walkTree(sent.tree.root, (node, above) => {
+        const m = node.name.toLowerCase().includes(term);
+        if (m && !above) sum += node.value;
+        return m;
+      });
+      return sum;
+    };
+    // A function whose name no other function's holds, so its search share is its Total in the table; of those
+    // drawn, the one whose drawn share is furthest below it.
+    const names = sent.table.frames.map((f) => f.name.toLowerCase());
+    const candidates = sent.table.rows
+      .map((r) => ({ name: sent.table.frames[r.frame]!.name, total: r.total, drawn: inTree(sent.table.frames[r.frame]!.name.toLowerCase()) }))
+      .filter((c) => !c.name.startsWith('(') && names.filter((n) => n.includes(c.name.toLowerCase())).length === 1 && c.drawn > 0);
+    const target = candidates.sort((a, b) => (b.total - b.drawn) / b.total - (a.total - a.drawn) / a.total)[0]!;
+    assert.ok(target.drawn < target.total * 0.8, `${target.name}: ${target.drawn} drawn of ${target.total}`);
+    await page.fill('.fl-search', target.name);
+    await page.press('.fl-search', 'Enter');
+    const want = `matched ${formatValue(target.total, 'us')} · ${formatPercent(target.total, sent.tree.total)}`;
+    await page.waitForFunction((text) => document.querySelector('.fl-match-info').textContent === text, want, { timeout: 5000 }).catch(async () => {
+      assert.fail(`match info "${await page.locator('.fl-match-info').innerText()}", want "${want}" (the drawn frames hold ${formatValue(target.drawn, 'us')})`);
+    });
+    // The table row of the function says the same.
+    const row = page.locator('.fl-table tbody tr').filter({ has: page.locator('td.name', { hasText: target.name }) }).first();
+    assert.equal(await row.locator('td.num').nth(1).textContent(), `${formatValue(target.total, 'us')} ${formatPercent(target.total, sent.tree.total)}`);
+    // A function only folded frames hold: the graph shows none of it, the share is still its Total, not "no match".
+    const hidden = sent.table.rows
+      .map((r) => ({ name: sent.table.frames[r.frame]!.name, total: r.total }))
+      .find((c) => !c.name.startsWith('(') && names.filter((n) => n.includes(c.name.toLowerCase())).length === 1 && c.total > 0 && inTree(c.name.toLowerCase()) === 0);
+    assert.ok(hidden, 'a function with no frame in the pruned tree');
+    await page.fill('.fl-search', hidden.name);
+    await page.press('.fl-search', 'Enter');
+    await page.waitForFunction((text) => document.querySelector('.fl-match-info').textContent === text, `matched ${formatValue(hidden.total, 'us')} · ${formatPercent(hidden.total, sent.tree.total)}`, { timeout: 5000 });
+    // A filter re-scopes the share to the new view, asked again once its tree is drawn.
+    await page.fill('.fl-search', target.name);
+    await page.press('.fl-search', 'Enter');
+    await page.click('#fl-opt-hideMeta');
+    await page.waitForFunction(() => !document.body.classList.contains('fl-busy'));
+    const filtered = host.lastTree();
+    const filteredRow = filtered.table.rows.find((r) => filtered.table.frames[r.frame]!.name === target.name)!;
+    await page.waitForFunction((text) => document.querySelector('.fl-match-info').textContent === text, `matched ${formatValue(filteredRow.total, 'us')} · ${formatPercent(filteredRow.total, filtered.tree.total)}`, { timeout: 5000 });
+    await page.fill('.fl-search', '');
+    await page.press('.fl-search', 'Enter');
+    assert.equal(await page.locator('.fl-match-info').innerText(), '');
   });
 
   it('click zooms the frame to full width and posts openLocation; reset and Escape unzoom', async () => {
