@@ -288,7 +288,8 @@ export class Timeline {
   label(range: TimeRange): string {
     const d = this.data;
     if (!d) return '';
-    if (d.axis === 'order') return l10n.t('samples {0} – {1}', Math.round(range.from - d.start) + 1, Math.round(range.to - d.start));
+    // Sample i (0-based, at start + i) is in [from, to) when from ≤ i < to: the first is ⌈from⌉, the last ⌈to⌉ − 1.
+    if (d.axis === 'order') return l10n.t('samples {0} – {1}', Math.ceil(range.from - d.start) + 1, Math.ceil(range.to - d.start));
     // Digits enough for the range (as the flame chart's window label): a 5 ms range is not "0.01 s – 0.01 s".
     const digits = Math.min(6, Math.max(2, Math.ceil(-Math.log10((range.to - range.from) / 1e6)) + 1));
     return `${seconds(range.from - d.start, digits)} – ${seconds(range.to - d.start, digits)}`;

@@ -340,6 +340,36 @@ describe('timeline (webview, real Chromium)', () => {
     await page.context().close();
   });
 
+  it('a heap profile\'s chip names the first and last allocation sample the range holds (as the slice the host shows)', async () => {
+    const heap = loadProfile('heap-webpack-16k.heapprofile');
+    const host = new StandInHost(heap, 'heap');
+    const { page, errors } = await openWebview(browser, server, host);
+    await page.waitForSelector(canvas, { state: 'visible' });
+    const chipShows = async (range: TimeRange) => {
+      const slice = sliceProfile(heap, range.from, range.to);
+      const first = Math.round(slice.sampleTimes![0]! - heap.sampleTimes![0]!) + 1;
+      const want = `samples ${first} – ${first + slice.sampleCount - 1} ×`;
+      await page.waitForFunction((text) => document.querySelector('.fl-range-chip').textContent === text, want, { timeout: 5000 }).catch(async () => {
+        assert.fail(`chip "${await page.textContent(chip)}", want "${want}" for [${range.from}, ${range.to})`);
+      });
+    };
+    // Keyboard steps are a fiftieth of the 985 samples: 19.7, so Shift+→ ×3 from the start selects [0, 59.1), samples 1 – 60.
+    await page.focus(canvas);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.waitForFunction(() => (window as { __posted: { type: string; range?: unknown }[] }).__posted.filter((m) => m.type === 'setRange').at(-1)?.range != null);
+    await chipShows(lastRange(await posted(page))!);
+    // And a range starting past a sample: Shift+← ×2 from the 4th step selects [39.4, 78.8), samples 41 – 79.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 2; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.waitForFunction(() => ((window as { __posted: { type: string; range?: { from: number } }[] }).__posted.filter((m) => m.type === 'setRange').at(-1)?.range?.from ?? 0) > 1);
+    await chipShows(lastRange(await posted(page))!);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('a selected range keeps its colours and the outside is greyed by one alpha (0.45), in light and dark themes', async () => {
     for (const theme of ['light', 'dark'] as const) {
       const { page, errors, violations } = await openWebview(browser, server, new StandInHost(profile, 'small-webpack'), theme);
