@@ -16,6 +16,7 @@ import { fitLabel } from './flamegraph';
 import { formatLocation, formatValue } from './format';
 import { categoryLabel } from './category-label';
 import type { ChartRect } from './frame-rect';
+import { escapeControlText } from '../src/model/escape-text';
 import { shortName, type Tooltip } from './tooltip';
 
 const rowPx = 18;
@@ -458,7 +459,8 @@ export class FlameChartView {
       // "from" counts from the timeline's origin, as the window bar and the range chip do.
       const origin = this.options.origin() ?? this.base!.chart.start;
       this.options.tooltip.showLines(e, [
-        shortName(f.name),
+        // Shown escaped, as the flame graph's tooltip shows it (describeNode): a bidi override or newline stays visible.
+        escapeControlText(shortName(f.name)),
         l10n.t('{0} from {1}', formatValue(end - start, 'us'), formatValue(start - origin, 'us')),
         formatLocation(f.url, f.line, f.file),
         f.packageName ? `${categoryLabel(f.category)} · ${f.packageName}` : categoryLabel(f.category),

@@ -12,6 +12,7 @@
 // search share — each of which FlameLens would have to rebuild around it. d3-flame-graph stays for
 // SVG output (svg-export.ts). Speed on 127k/305k-node tsc profiles: see README "Flame graph speed".
 import { cellHeight } from './frame-metrics';
+import { escapeControlText } from '../src/model/escape-text';
 import * as l10n from '@vscode/l10n';
 import type { FrameRect } from './frame-rect';
 import type { Palette } from './colors';
@@ -295,7 +296,9 @@ export class FlameChart {
     this.focusedId = node.id;
     const total = this.root?.value ?? 0;
     const share = formatPercent(node.value, total);
-    this.live.textContent = node.folded ? l10n.t('{0}, {1} of the total, {2} smaller frames folded', node.name, share, node.folded) : l10n.t('{0}, {1} of the total', node.name, share);
+    // Escaped as in the tooltip: a bidi override in the name would reorder the share read after it.
+    const name = escapeControlText(node.name);
+    this.live.textContent = node.folded ? l10n.t('{0}, {1} of the total, {2} smaller frames folded', name, share, node.folded) : l10n.t('{0}, {1} of the total', name, share);
     this.drawOverlay();
   }
 

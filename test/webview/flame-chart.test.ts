@@ -401,6 +401,23 @@ describe('flame chart navigation (webview, real Chromium)', () => {
     await page.context().close();
   });
 
+  it('the tooltip shows a bidi override or newline in a call\'s name as an escape, as the flame graph\'s tooltip does', async () => {
+    const tricky = '\u202ecompile\nrun';
+    const named = loadProfile('small-webpack-1000us.cpuprofile', (json) => {
+      for (const n of json.nodes) if (n.callFrame.functionName === 'compile') n.callFrame.functionName = tricky;
+    });
+    const { page, errors } = await openChart(browser, server, new StandInHost(named, 'bidi'));
+    const s = await state(page);
+    const box = (await page.locator(canvasSel).boundingBox())!;
+    const target = s.rects.filter((r) => r.name === tricky && r.width > 2).sort((a, b) => b.width - a.width)[0];
+    assert.ok(target, 'the renamed function is drawn');
+    await page.mouse.move(box.x + target.x + target.width / 2, box.y + target.y + target.height / 2);
+    await page.waitForSelector('.fl-tooltip:not([hidden])');
+    assert.equal(await page.textContent('.fl-tooltip .fl-tooltip-name'), '\\u202ecompile\\nrun');
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
+
   it('the tooltip shows a call\'s name as text, its time and location', async () => {
     const named = loadProfile('small-webpack-1000us.cpuprofile', (json) => {
       for (const n of json.nodes) if (n.callFrame.functionName === 'compile') n.callFrame.functionName = '<img src=x onerror="window.__pwned=1">compile';

@@ -726,6 +726,8 @@ describe('flame-graph webview (Chromium)', () => {
     const details = (await page.locator('.fl-details-text').textContent()) ?? '';
     assert.ok(details.startsWith(`\\u202e${hot.name}  ·  Self: `), details);
     assert.doesNotMatch(details, /[\u202a-\u202e\u2066-\u2069]/, 'no raw bidi control in the details line');
+    // The live region names the focused frame the same way, so its share reads in order too.
+    assert.match((await chartState(page)).label, new RegExp(`^\\\\u202e${escapeRegExp(hot.name)}, [\\d.]+% of the total`));
     await hoverFrame(page, (await drawnFrames(page)).find((f) => f.id === frame.id)!);
     await page.waitForSelector('.fl-tooltip:not([hidden])');
     assert.equal(await page.locator('.fl-tooltip-name').textContent(), `\\u202e${hot.name}`);
