@@ -6,7 +6,7 @@ import { renderFunctionDeltas, renderLineDeltas } from './text';
 import { out } from './io';
 import { escapeControlText } from '../model/escape-text';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
-import { baseScale, diffFunctions, diffLines, movedScripts, type FunctionDelta, type LineDelta } from '../model/diff';
+import { baseScale, busyTotal, diffFunctions, diffLines, movedScripts, type FunctionDelta, type LineDelta } from '../model/diff';
 import { formatValue } from '../model/format';
 import { ProfileError, type Profile } from '../model/types';
 
@@ -22,7 +22,8 @@ Options:
   --top N               rows per table (default 10)
   --fail-above PCT      exit 1 when a function regressed by more than PCT percent of the base
                         profile's busy total (see rule below)
-  --normalize           scale BASE to NEW's total first, so only shifts in proportion count
+  --normalize           scale BASE to NEW's busy total first (time minus (idle)), so only
+                        shifts in proportion count
   --json                print machine-readable JSON instead of tables
 ${profileLoadHelp}
   -h, --help            show this help
@@ -44,17 +45,6 @@ JSON shape: { "base": { "file", "total", "busy" }, "new": { "file", "total", "bu
 Exit codes: 0 no regression above the threshold (or no threshold), 1 regression above
 --fail-above, 2 usage error or unreadable/invalid/mismatched profiles (including times that are
 not finite), or --fail-above with a BASE that has no busy time (nothing to take a percentage of).`;
-
-function busyTotal(p: Profile): number {
-  let idle = 0;
-  for (let i = 0; i < p.nodeCount; i++) {
-    // i < nodeCount, and nodeFrame holds this profile's own frame ids: always in range.
-    const f = p.frames[p.nodeFrame[i]!]!;
-    if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[i]!;
-  }
-  // Rounding can leave a hair below zero when everything is idle.
-  return Math.max(0, (p.totalValue[0] ?? 0) - idle);
-}
 
 /**
  * The gate must be able to fail: totals or deltas that are not finite numbers, or (with
@@ -78,8 +68,9 @@ function checkGateInputs(base: Profile, next: Profile, baseBusy: number, functio
   // Fails closed: an empty NEW profile (a capture that recorded nothing) would "improve" everything,
   // and under --normalize scale the base to nothing, so no function could ever grow.
   const nextBusy = busyTotal(next);
-  if (normalize && !((next.totalValue[0] ?? 0) > 0)) {
-    throw new InputError(`--normalize scales the base to the new profile's total, but ${newFile} is empty (total ${next.totalValue[0] ?? 0}); record it again, or compare without --normalize.`);
+  if (normalize && !(nextBusy > 0)) {
+    const what = (next.totalValue[0] ?? 0) > 0 ? `has no busy time (total ${next.totalValue[0]}, all of it idle)` : `is empty (total ${next.totalValue[0] ?? 0})`;
+    throw new InputError(`--normalize scales the base to the new profile's busy time, but ${newFile} ${what}; record it again, or compare without --normalize.`);
   }
   if (failAbove !== undefined && !(nextBusy > 0)) {
     throw new InputError(`--fail-above needs a new profile with busy time, but ${newFile} has none (total ${next.totalValue[0] ?? 0}, all of it idle or empty): it recorded nothing to judge, so the gate cannot pass.`);

@@ -10,14 +10,15 @@
 //
 // Values: by default raw (µs or bytes as measured), so a run that took longer shows as a
 // regression everywhere. With { normalize: true } the baseline is scaled to the new profile's
-// total first, so only shifts in proportion show.
+// busy total first (recorded time minus (idle)), so only shifts in proportion show: time spent
+// waiting (a timer, I/O) is no work, and a run that waited longer must not shrink the baseline.
 import { ProfileBuilder, copyValues } from './builder';
 import { ProfileError } from './types';
 import { fileUrlToPath, isAbsolutePath } from './file-url';
 import type { Frame, Profile } from './types';
 
 export interface DiffOptions {
-  /** Scale the baseline so its total equals the new profile's total. Default false. */
+  /** Scale the baseline so its busy total (see busyTotal) equals the new profile's. Default false. */
   readonly normalize?: boolean;
   /** Multiply the baseline by this instead (load runs: per request, see src/load/run.ts). */
   readonly scale?: number;
@@ -153,15 +154,33 @@ function change(after: number, before: number): number {
   return Math.abs(d) < 0.5 || Math.abs(d) <= 1e-9 * Math.max(Math.abs(after), Math.abs(before)) ? 0 : d;
 }
 
-/** What the baseline's values are multiplied by before comparing: `scale`, or with `normalize` new total ÷ base total, else 1. */
+/**
+ * A profile's total without its (idle) time: what the program worked (µs), or for a heap
+ * profile its total. Time spent waiting is not a cost to compare or to take a share of.
+ */
+export function busyTotal(p: Profile): number {
+  let idle = 0;
+  for (let i = 0; i < p.nodeCount; i++) {
+    const f = p.frames[p.nodeFrame[i]!]!;
+    if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[i]!;
+  }
+  // Rounding can leave a hair below zero when everything is idle.
+  return Math.max(0, (p.totalValue[0] ?? 0) - idle);
+}
+
+/**
+ * What the baseline's values are multiplied by before comparing: `scale`, or with `normalize`
+ * new busy total ÷ base busy total (idle left out on both sides: scaling by totals that include
+ * waiting would make every function of a run that waited less look grown), else 1.
+ */
 export function baseScale(base: Profile, next: Profile, options: DiffOptions): number {
   if (base.kind !== next.kind || base.unit !== next.unit) {
     throw new ProfileError('invalid-structure', `cannot compare a ${base.kind} profile with a ${next.kind} profile`);
   }
   if (options.scale !== undefined) return options.scale;
   if (!options.normalize) return 1;
-  const total = base.totalValue[0] ?? 0;
-  return total > 0 ? (next.totalValue[0] ?? 0) / total : 1;
+  const busy = busyTotal(base);
+  return busy > 0 ? busyTotal(next) / busy : 1;
 }
 
 /**
@@ -173,7 +192,7 @@ export function diffProfiles(base: Profile, next: Profile, options: DiffOptions 
   // The union's baseline comes from `base` only, even if `next` is itself a diff.
   next = { ...next, baseSelfValue: undefined, baseTotalValue: undefined };
   const b = ProfileBuilder.like(next);
-  if (scale !== 1) b.note(`Baseline scaled ×${scale.toPrecision(4)} to the new profile's total.`);
+  if (scale !== 1) b.note(`Baseline scaled ×${scale.toPrecision(4)} to the new profile's busy total.`);
   b.addBaseSelf(0, 0);
   // Indexes in this function are node/frame ids of `next`, `base` or this builder (every builder
   // node gets its `kids` entry when added), and loops stay below nodeCount: always in range.
