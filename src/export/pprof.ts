@@ -46,7 +46,10 @@ export function toPprof(p: Profile, options: PprofExportOptions = {}): PprofProf
     if (functionId[frame] === 0) {
       const f = p.frames[frame]!;
       const id = functions.length + 1;
-      functions.push(new PprofFunction({ id, name: str(f.functionName), systemName: str(f.functionName), filename: str(f.url), startLine: f.line }));
+      // No system_name: pprof takes a function whose name equals its system name for a mangled
+      // C++ symbol and "simplifies" it, dropping <…> and (…) from names that hold < > [ ] or ::,
+      // so V8's <instance_members_initializer> became an empty name (listed as the mapping).
+      functions.push(new PprofFunction({ id, name: str(f.functionName), filename: str(f.url), startLine: f.line }));
       functionId[frame] = id;
     }
     return functionId[frame]!;

@@ -94,7 +94,8 @@ export function parseRaw(stdout: string): { header: string; sampleTypes: string[
   }
   const locations: RawLocation[] = [];
   for (; i < lines.length && !/^Mappings/.test(lines[i]!); i++) {
-    const m = /^\s*(\d+): 0x[0-9a-f]+ M=\d+ (.*) (\S*):(\d+) s=\d+$/.exec(lines[i]!);
+    // "(system name)" follows when it differs from the name: "()" for our functions, which have none.
+    const m = /^\s*(\d+): 0x[0-9a-f]+ M=\d+ (.*) (\S*):(\d+) s=\d+(?:\(.*\))?$/.exec(lines[i]!);
     if (m) locations.push({ id: Number(m[1]), name: m[2]!, file: m[3]!, line: Number(m[4]) });
   }
   return { header: lines.slice(0, s).join('\n'), sampleTypes, samples, locations };

@@ -113,7 +113,7 @@ test('pprof export: go tool pprof -raw shows the hot lines as locations, one per
   }
 });
 
-test('pprof export: the message itself — sample types, period, duration, functions with name/system name/file/start line', () => {
+test('pprof export: the message itself — sample types, period, duration, functions with name/file/start line', () => {
   const dir = scratchDir('export-pprof-message');
   const file = fixturePath('small-webpack-1000us.cpuprofile');
   const pb = PprofProfile.decode(gunzipSync(fs.readFileSync(exportPprof(file, dir))));
@@ -127,12 +127,39 @@ test('pprof export: the message itself — sample types, period, duration, funct
   assert.ok(Math.abs(Number(pb.timeNanos) + Number(pb.durationNanos) - mtimeNs) < 1e9, 'time_nanos: the capture ended when the file was written');
   const wrapSafe = p.frames.find((f) => f.functionName === 'wrapSafe')!;
   const fn = pb.function.find((f) => s[Number(f.name)] === 'wrapSafe')!;
-  assert.equal(s[Number(fn.systemName)], 'wrapSafe');
+  // No system name: pprof would take name = system name for a mangled symbol (see the -top test of names below).
+  assert.equal(s[Number(fn.systemName)], '');
   assert.equal(s[Number(fn.filename)], wrapSafe.url);
   assert.equal(Number(fn.startLine), wrapSafe.line);
   // Column is written where known (the function's own line).
   const own = pb.location.find((l) => Number(l.line[0]!.functionId) === Number(fn.id) && Number(l.line[0]!.line) === wrapSafe.line);
   assert.equal(Number(own?.line[0]!.column), wrapSafe.column);
+});
+
+test('pprof export: go tool pprof shows names with < > [ ] ( ) :: as FlameLens does (no C++ demangling heuristic)', (t) => {
+  if (!haveGo(t)) return;
+  const dir = scratchDir('export-pprof-names');
+  // V8's name for a class's field initializers, in the real webpack capture (node:internal/modules/esm/loader).
+  const webpack = fixturePath('small-webpack-1000us.cpuprofile');
+  const report = JSON.parse(flamelens(['report', webpack, '--json', '--top', '1000000', '--no-source-maps'])) as ReportJson;
+  const init = report.functions.find((f) => f.name === '<instance_members_initializer>');
+  assert.ok(init && init.total > 0, 'the fixture has <instance_members_initializer> on the stack');
+  const top = (file: string) => parseTop(go(['tool', 'pprof', '-top', '-nodefraction=0', '-nodecount=100000', '-unit=us', exportPprof(file, dir)], dir));
+  const rows = top(webpack);
+  const row = rows.find((r) => r.name === '<instance_members_initializer>');
+  // Before: pprof "simplified" it to an empty name, listed as the mapping ([devtools-cpuprofile]).
+  assert.ok(row, `go tool pprof lists <instance_members_initializer>: ${rows.filter((r) => r.name.startsWith('[')).map((r) => r.name).join(', ')}`);
+  assert.ok(Math.abs(row.cum - init.total) <= 1, `cum ${row.cum} µs vs FlameLens's total ${init.total} µs`);
+  assert.ok(!rows.some((r) => r.name === '[devtools-cpuprofile]'), 'no function is shown by its mapping');
+  // A name that looks like C++ keeps its parameters and brackets: the hottest function of marked, renamed.
+  const marked = JSON.parse(readFixture('small-marked-1000us.cpuprofile').toString('utf8')) as { nodes: { callFrame: { functionName: string } }[] };
+  const hottest = [...reportSelfByName(fixturePath('small-marked-1000us.cpuprofile'))].filter(([n]) => !n.startsWith('(')).sort((a, b) => b[1] - a[1])[0]![0];
+  const odd = 'Parser<Token>::parse(tokens) [hot]';
+  for (const n of marked.nodes) if (n.callFrame.functionName === hottest) n.callFrame.functionName = odd;
+  const renamed = path.join(dir, 'renamed.cpuprofile');
+  fs.writeFileSync(renamed, JSON.stringify(marked));
+  const renamedRows = top(renamed);
+  assert.ok(renamedRows.some((r) => r.name === odd), `"${odd}" is listed as is: ${renamedRows.slice(0, 5).map((r) => r.name).join(', ')}`);
 });
 
 test('pprof export of a live capture: go tool pprof -top puts the busy function first', (t) => {
