@@ -25,3 +25,15 @@ export function captureTimeRange(file: string, p: Profile): { startMs: number; e
   return { startMs: endMs - spanMs, endMs };
 }
 
+
+/**
+ * The wall-clock span of `part`, a time slice of `whole` (--from/--to, a timeline range: the same
+ * V8 clock), given `range`, the span of the whole recording: it starts as far into the recording
+ * as the slice does and lasts as long. Anything else (`part` is `whole`, a heap profile) keeps `range`.
+ */
+export function sliceTimeRange(range: { startMs: number; endMs: number }, whole: Profile, part: Profile): { startMs: number; endMs: number } {
+  if (part === whole || part.kind !== 'cpu' || whole.kind !== 'cpu') return range;
+  const startMs = Math.min(range.endMs, range.startMs + Math.max(0, part.startTime - whole.startTime) / 1000);
+  const endMs = Math.min(range.endMs, startMs + Math.max(0, part.endTime - part.startTime) / 1000);
+  return { startMs, endMs: Math.max(startMs, endMs) };
+}

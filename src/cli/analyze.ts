@@ -39,6 +39,14 @@ export interface LoadOptions {
 
 /** Reads (streamed), un-gzips, parses and source-maps a profile file. Throws InputError for unusable input. */
 export async function loadProfileFile(file: string, options: LoadOptions = {}): Promise<Profile> {
+  return (await loadProfileParts(file, options)).profile;
+}
+
+/**
+ * loadProfileFile, also giving the whole profile when --from/--to cut a slice of it (`whole` is
+ * `profile` otherwise): where the slice lies in the recording (see sliceTimeRange) needs both.
+ */
+export async function loadProfileParts(file: string, options: LoadOptions = {}): Promise<{ profile: Profile; whole: Profile }> {
   const shown = options.shownAs ?? file;
   let profile: Profile;
   try {
@@ -54,7 +62,7 @@ export async function loadProfileFile(file: string, options: LoadOptions = {}): 
     const n = profile.embeddedSourceMaps.size;
     profile = { ...profile, notes: [...profile.notes, `${n} script${n === 1 ? ' was' : 's were'} transpiled in memory when recorded (TypeScript run by a loader such as tsx): with --no-source-maps their lines are the generated JavaScript's, not lines of the .ts files they are named after`] };
   }
-  return options.timeRange ? sliceByTime(profile, options.timeRange, shown) : profile;
+  return { profile: options.timeRange ? sliceByTime(profile, options.timeRange, shown) : profile, whole: profile };
 }
 
 /** The profile restricted to --from/--to (ms since its first sample), through the same slice as the timeline's. */

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parseArgs, UsageError } from './args';
-import { loadProfileFile } from './analyze';
+import { loadProfileParts } from './analyze';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { buildInitMessage, findWebviewAssetDir, webviewAssetDirs, writeHtmlReport } from './html-report';
 import { InputError } from './analyze';
@@ -16,7 +16,7 @@ import { foldedChunks, foldedUnits, type FoldedUnit } from '../export/folded';
 import type { Profile } from '../model/types';
 import { formatValue } from '../model/format';
 import { defaultExportFileName, exportFormats, svgExportFormat, type ViewExportFormat } from '../export/formats';
-import { captureTimeRange } from '../capture-time-range';
+import { captureTimeRange, sliceTimeRange } from '../capture-time-range';
 
 export const exportHelp = `Usage: flamelens export FILE… --format FORMAT [-o OUT] [options]
 
@@ -64,7 +64,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const unit = args.values.get('unit');
   if (unit !== undefined && format !== 'folded') throw new UsageError('--unit applies to --format folded only');
   const loadOptions = profileLoadOptions(args);
-  const load = (file: string) => loadProfileFile(file, loadOptions);
+  const load = (file: string) => loadProfileParts(file, loadOptions);
   const defaultName = defaultExportFileName(path.basename(files[0]!), format);
   const given = args.values.get('out');
   const target = given === undefined ? path.join(path.dirname(files[0]!), defaultName) : fileTarget(given, defaultName, '-o');
@@ -72,7 +72,13 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (target === '-' && (format === 'pprof' || format === 'html')) throw new UsageError(`-o - (stdout) is for text formats; give --format ${format} a file`);
 
   const profiles: Profile[] = [];
-  for (const file of files) profiles.push(await load(file));
+  // The recording the first profile was cut from (--from/--to): pprof's start time is the slice's.
+  let firstWhole: Profile | undefined;
+  for (const file of files) {
+    const { profile, whole } = await load(file);
+    profiles.push(profile);
+    firstWhole ??= whole;
+  }
   const first = profiles[0]!;
   // A comparison (a difference pprof) keeps its baseline only where it is drawn.
   if (format !== 'svg' && format !== 'html') {
@@ -83,7 +89,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
   let data: string | Uint8Array | Iterable<string>;
   switch (format) {
     case 'pprof': {
-      data = gzipSync(encodePprof(first, { startedAtMs: captureTimeRange(files[0]!, first).startMs }));
+      const whole = firstWhole ?? first;
+      data = gzipSync(encodePprof(first, { startedAtMs: sliceTimeRange(captureTimeRange(files[0]!, whole), whole, first).startMs }));
       break;
     }
     case 'speedscope':

@@ -6,13 +6,13 @@ import * as https from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { parseArgs, parseDuration, UsageError, type ParsedArgs } from './args';
-import { InputError, loadProfileFile } from './analyze';
+import { InputError, loadProfileFile, loadProfileParts } from './analyze';
 import { profileLoadFlags, profileLoadHelp, profileLoadOptions, profileLoadValues } from './load-options';
 import { info, out } from './io';
 import { encodePprof } from '../export/pprof';
 import { describeIngestUrl, ingestRequest, parseLabel, PushTargetError, type IngestRequest, type PyroscopeTarget } from '../export/pyroscope';
 import { escapeControlText } from '../model/escape-text';
-import { captureTimeRange } from '../capture-time-range';
+import { captureTimeRange, sliceTimeRange } from '../capture-time-range';
 import type { Profile } from '../model/types';
 
 export const pushHelp = `Usage: flamelens push FILE --server URL --app NAME [options]
@@ -117,14 +117,17 @@ export async function pushCommand(argv: string[]): Promise<number> {
   const server = args.values.get('server');
   if (server === undefined) throw new UsageError('push needs --server URL (e.g. http://localhost:4040)');
   const settings = pushSettings(server, args, labelTexts);
-  const profile = await loadProfileFile(file, profileLoadOptions(args));
-  await pushProfile(file, profile, settings);
+  const { profile, whole } = await loadProfileParts(file, profileLoadOptions(args));
+  await pushProfile(file, profile, settings, whole);
   return 0;
 }
 
-/** Sends one loaded profile; throws PushError when it did not get through. */
-export async function pushProfile(file: string, profile: Profile, settings: PushSettings): Promise<void> {
-  const range = captureTimeRange(file, profile);
+/**
+ * Sends one loaded profile; throws PushError when it did not get through. `whole`: the recording
+ * `profile` was cut from (--from/--to), so that it is sent as covering its own time, not all of it.
+ */
+export async function pushProfile(file: string, profile: Profile, settings: PushSettings, whole: Profile = profile): Promise<void> {
+  const range = sliceTimeRange(captureTimeRange(file, whole), whole, profile);
   const pprofGz = gzipSync(encodePprof(profile, { startedAtMs: range.startMs }));
   const request = ingestRequest(settings.target, pprofGz, range.startMs, range.endMs, `flamelens-${randomBytes(16).toString('hex')}`);
   const where = describeIngestUrl(request.url);

@@ -227,6 +227,37 @@ test('record --push sends each profile of the run at its end; without --push not
   assert.equal(server.received.length, 1, 'only the run with --push sent anything');
 });
 
+test('push and export --format pprof of a --from/--to slice: the time range is the slice\'s, not the whole recording\'s', async () => {
+  const { server, url } = await standIn();
+  const dir = scratchDir('export-push-slice');
+  writeFiles(dir, { 'phases.js': `${busyFunction('early', 1500)}${busyFunction('late', 1500)}early();\nlate();\n` });
+  const rec = await flamelens(['record', '--no-html', '--out', 'out', '--', 'node', 'phases.js'], dir);
+  assert.equal(rec.code, 0, rec.stderr);
+  const files = fs.readdirSync(path.join(dir, 'out'));
+  const profile = path.join(dir, 'out', files.find((f) => f.endsWith('.cpuprofile'))!);
+  const { startTime, endTime } = JSON.parse(fs.readFileSync(profile.replace(/\.cpuprofile$/, '.json'), 'utf8')) as { startTime: number; endTime: number };
+  assert.ok(endTime - startTime > 2800, `the recording lasts ${endTime - startTime} ms`);
+  for (const [from, to] of [[0, 1], [1.6, 2.6]] as const) {
+    const range = ['--from', `${from}s`, '--to', `${to}s`, '--no-source-maps'];
+    const r = await flamelens(['push', profile, '--server', url, '--app', 'phases', ...range], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const got = server.received.at(-1)!;
+    // The slice starts `from` after the first sample (which follows the recording's start by a few ms).
+    const startMs = Number(got.profile.timeNanos) / 1e6;
+    assert.ok(Math.abs(startMs - (startTime + from * 1000)) < 300, `--from ${from}s: pushed as starting ${startMs - startTime} ms into the recording`);
+    assert.equal(Number(got.url.searchParams.get('from')), Math.floor(startMs / 1000));
+    const until = Number(got.url.searchParams.get('until'));
+    assert.ok(until <= Math.ceil((startMs + 1000) / 1000) && until > Number(got.url.searchParams.get('from')), `until ${until} for a 1 s slice from ${startMs}`);
+    assert.ok(Math.abs(Number(got.profile.durationNanos) - 1e9) < 1e6, `duration ${got.profile.durationNanos} ns`);
+    // The exported file says the same.
+    const out = path.join(dir, `slice-${from}.pb.gz`);
+    const e = await flamelens(['export', profile, '--format', 'pprof', '-o', out, ...range], dir);
+    assert.equal(e.code, 0, e.stderr);
+    assert.equal(PprofProfile.decode(gunzipSync(fs.readFileSync(out))).timeNanos, got.profile.timeNanos);
+  }
+  assert.deepEqual(server.problems, []);
+});
+
 test('record --push to a server that refuses: a warning, the profiles stay, the exit code is the program\'s', async () => {
   const { url } = await standIn({ status: 503, body: 'busy' });
   const dir = scratchDir('export-push-record-refused');
