@@ -4,10 +4,16 @@ import * as fs from 'node:fs';
 import type { Profile } from './model/types';
 
 /**
- * The wall-clock span of the capture, ms since the epoch: a FlameLens capture's sidecar
- * (PID-THREAD.json beside the profile) has it; otherwise the file was written when it ended.
+ * The wall-clock span of the capture, ms since the epoch: a CPU pprof holds it (time_nanos,
+ * duration_nanos), a FlameLens capture's sidecar (PID-THREAD.json beside the profile) has it;
+ * otherwise the file was written when it ended.
  */
 export function captureTimeRange(file: string, p: Profile): { startMs: number; endMs: number } {
+  // A CPU pprof says when it was recorded (time_nanos, read as startTime in µs since the epoch);
+  // its file's mtime is only when it was last written (exported, copied).
+  if (p.format === 'pprof' && p.kind === 'cpu' && Number.isFinite(p.startTime) && p.startTime > 0 && p.endTime >= p.startTime) {
+    return { startMs: p.startTime / 1000, endMs: p.endTime / 1000 };
+  }
   const sidecar = file.replace(/\.(cpuprofile|heapprofile)(\.gz)?$/, '.json');
   if (sidecar !== file && fs.existsSync(sidecar)) {
     try {

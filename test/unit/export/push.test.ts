@@ -258,6 +258,29 @@ test('push and export --format pprof of a --from/--to slice: the time range is t
   assert.deepEqual(server.problems, []);
 });
 
+test('push and export of a pprof keep the time it says it was recorded (time_nanos), not its file\'s mtime', async () => {
+  const { server, url } = await standIn();
+  const dir = scratchDir('export-push-pprof-time');
+  const pb = path.join(dir, 'marked.pb.gz');
+  const e = await flamelens(['export', fixture, '--format', 'pprof', '-o', pb, '--no-source-maps'], dir);
+  assert.equal(e.code, 0, e.stderr);
+  const recorded = PprofProfile.decode(gunzipSync(fs.readFileSync(pb)));
+  // Copied or touched a day later.
+  const later = new Date(Number(recorded.timeNanos) / 1e6 + 86_400_000);
+  fs.utimesSync(pb, later, later);
+  const r = await flamelens(['push', pb, '--server', url, '--app', 'marked', '--no-source-maps'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const got = server.received.at(-1)!;
+  const from = Number(got.url.searchParams.get('from'));
+  // Before: from was the mtime minus the duration, a day off.
+  assert.equal(from, Math.floor(Number(recorded.timeNanos) / 1e9), `from ${from}`);
+  assert.equal(Number(got.url.searchParams.get('until')), Math.ceil((Number(recorded.timeNanos) + Number(recorded.durationNanos)) / 1e9));
+  assert.equal(got.profile.timeNanos, recorded.timeNanos);
+  const again = path.join(dir, 'again.pb.gz');
+  assert.equal((await flamelens(['export', pb, '--format', 'pprof', '-o', again, '--no-source-maps'], dir)).code, 0);
+  assert.equal(PprofProfile.decode(gunzipSync(fs.readFileSync(again))).timeNanos, recorded.timeNanos);
+});
+
 test('record --push to a server that refuses: a warning, the profiles stay, the exit code is the program\'s', async () => {
   const { url } = await standIn({ status: 503, body: 'busy' });
   const dir = scratchDir('export-push-record-refused');
