@@ -87,6 +87,8 @@ export interface CommandPlan {
 export interface VariableContext {
   workspaceFolder: string;
   file?: string;
+  /** The workspace folder that holds `file` (${fileWorkspaceFolder}); when not given, `workspaceFolder` if it holds the file. */
+  fileWorkspaceFolder?: string;
   env: Record<string, string | undefined>;
   /** For ${userHome}. */
   home?: string;
@@ -106,7 +108,7 @@ export function isDebuggerNodeLaunch(c: LaunchConfig): boolean {
 
 /**
  * VS Code's predefined variables (${workspaceFolder}, ${file}, ${fileBasenameNoExtension},
- * ${relativeFile}, ${userHome}, ${/}, ${env:NAME}, …); unknown ones (and ${file…} with no file) stay as written.
+ * ${relativeFile}, ${fileWorkspaceFolder}, ${userHome}, ${/}, ${env:NAME}, …); unknown ones (and ${file…} with no file) stay as written.
  */
 export function substitute(text: string, ctx: VariableContext): string {
   const sep = /^[A-Za-z]:[\\/]|\\/.test(ctx.workspaceFolder) ? '\\' : '/';
@@ -143,6 +145,12 @@ export function substitute(text: string, ctx: VariableContext): string {
         return relative(file);
       case 'relativeFileDirname':
         return relative(dir(file));
+      case 'fileWorkspaceFolder':
+      case 'fileWorkspaceFolderBasename': {
+        const folder = ctx.fileWorkspaceFolder ?? (relative(file) !== file ? ctx.workspaceFolder : undefined);
+        if (folder === undefined) return whole;
+        return name === 'fileWorkspaceFolder' ? folder : base(folder);
+      }
       default:
         return whole;
     }

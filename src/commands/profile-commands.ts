@@ -135,6 +135,11 @@ async function pickLaunchItem(viaDebugger: boolean): Promise<LaunchItem | undefi
   return services.pickOne(items, { title: vscode.l10n.t('FlameLens: profile which launch configuration?') });
 }
 
+/** The workspace folder of the active editor's file (${fileWorkspaceFolder}), if it is in one. */
+function fileFolder(uri: vscode.Uri | undefined): string | undefined {
+  return uri && uri.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath : undefined;
+}
+
 /** A launch configuration as FlameLens runs it without the debugger (planLaunch reads launch.json's program, args, cwd, env, envFile, runtime). */
 function requestFromLaunchItem(picked: LaunchItem): CaptureRequest | undefined {
   let plan: CommandPlan;
@@ -142,6 +147,7 @@ function requestFromLaunchItem(picked: LaunchItem): CaptureRequest | undefined {
     plan = planLaunch(picked.config, {
       workspaceFolder: picked.folder.uri.fsPath,
       file: vscode.window.activeTextEditor?.document.uri.fsPath,
+      fileWorkspaceFolder: fileFolder(vscode.window.activeTextEditor?.document.uri),
       env: process.env,
       home: os.homedir(),
       readFile: (file) => fs.readFileSync(path.resolve(picked.folder.uri.fsPath, file), 'utf8'),

@@ -69,6 +69,28 @@ describe('launch configurations', () => {
     assert.equal(substitute('${fileBasename}', { workspaceFolder: '/w', env: {} }), '${fileBasename}');
   });
 
+  it('${fileWorkspaceFolder} is the folder of the open file: a launch using it runs that program', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flamelens-fwf-'));
+    try {
+      const file = path.join(root, 'src', 'app.js');
+      fs.mkdirSync(path.dirname(file));
+      fs.writeFileSync(file, 'console.log("ran in " + process.cwd());\n');
+      const plan = planLaunch(
+        { type: 'node', request: 'launch', program: '${fileWorkspaceFolder}/src/app.js', cwd: '${fileWorkspaceFolder}', args: ['${fileWorkspaceFolderBasename}'] },
+        { workspaceFolder: root, file, env: {} },
+      );
+      assert.deepEqual(plan.command, ['node', file, path.basename(root)]);
+      const r = spawnSync(process.execPath, plan.command.slice(1), { cwd: plan.cwd, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout.trim(), `ran in ${fs.realpathSync(root)}`);
+      // Given by the editor (a multi-root workspace), and left as written with no open file.
+      assert.equal(substitute('${fileWorkspaceFolder}', { workspaceFolder: '/w/a', file: '/w/b/x.js', fileWorkspaceFolder: '/w/b', env: {} }), '/w/b');
+      assert.equal(substitute('${fileWorkspaceFolder}', { workspaceFolder: '/w/a', env: {} }), '${fileWorkspaceFolder}');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('builds runtime, runtimeArgs, program and args; env with nulls unset', () => {
     const plan = planLaunch(
       { type: 'node', request: 'launch', program: '${workspaceFolder}/server.js', args: ['--port', '3000'], runtimeArgs: ['--max-old-space-size=512'], cwd: '${workspaceFolder}/sub', env: { A: '1', B: null } },
