@@ -179,7 +179,15 @@ export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
       delete env[k];
     } else env[k] = sub(String(v));
   }
-  return { command, cwd: sub(c.cwd ?? ctx.workspaceFolder), env, unset };
+  return { command, cwd: inFolder(sub(c.cwd ?? ctx.workspaceFolder), ctx.workspaceFolder), env, unset };
+}
+
+/** A relative launch.json `cwd` ("server", "./packages/api") is the workspace folder's, as an integrated terminal takes it. */
+function inFolder(dir: string, workspaceFolder: string): string {
+  if (/^(?:[\\/]|[A-Za-z]:[\\/])/.test(dir)) return dir;
+  const sep = /^[A-Za-z]:[\\/]|\\/.test(workspaceFolder) ? '\\' : '/';
+  const rest = dir.replace(/^\.(?:[\\/]+|$)/, '');
+  return rest ? `${workspaceFolder.replace(/[\\/]+$/, '')}${sep}${rest}` : workspaceFolder;
 }
 
 /** A command line's words as a shell splits them: quotes keep spaces (`--name "a b"`), a backslash escapes outside single quotes. */

@@ -91,6 +91,26 @@ describe('launch configurations', () => {
     }
   });
 
+  it('a relative cwd is the workspace folder\'s, not the editor process\'s: the program runs there', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flamelens-relcwd-'));
+    try {
+      fs.mkdirSync(path.join(root, 'server'));
+      fs.writeFileSync(path.join(root, 'server', 'main.js'), 'console.log(process.cwd());\n');
+      for (const cwd of ['server', './server', 'server/']) {
+        const plan = planLaunch({ type: 'node', request: 'launch', program: 'main.js', cwd }, { workspaceFolder: root, env: {} });
+        assert.ok(plan.cwd.startsWith(`${root}/server`), plan.cwd);
+        const r = spawnSync(process.execPath, plan.command.slice(1), { cwd: plan.cwd, encoding: 'utf8' });
+        assert.equal(r.error, undefined);
+        assert.equal(r.stdout.trim(), fs.realpathSync(path.join(root, 'server')));
+      }
+      assert.equal(planLaunch({ type: 'node', request: 'launch', program: 'a.js', cwd: '.' }, { workspaceFolder: root, env: {} }).cwd, root);
+      assert.equal(planLaunch({ type: 'node', request: 'launch', program: 'a.js', cwd: '/abs' }, { workspaceFolder: root, env: {} }).cwd, '/abs');
+      assert.equal(planLaunch({ type: 'node', request: 'launch', program: 'a.js', cwd: 'api' }, { workspaceFolder: 'C:\\w\\proj', env: {} }).cwd, 'C:\\w\\proj\\api');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('builds runtime, runtimeArgs, program and args; env with nulls unset', () => {
     const plan = planLaunch(
       { type: 'node', request: 'launch', program: '${workspaceFolder}/server.js', args: ['--port', '3000'], runtimeArgs: ['--max-old-space-size=512'], cwd: '${workspaceFolder}/sub', env: { A: '1', B: null } },
