@@ -67,6 +67,8 @@ export interface LaunchConfig {
   request?: string;
   name?: string;
   program?: string;
+  /** A `node-terminal` configuration's command line, run by a shell. */
+  command?: string;
   args?: string[] | string;
   cwd?: string;
   runtimeExecutable?: string;
@@ -77,7 +79,8 @@ export interface LaunchConfig {
 }
 
 export interface CommandPlan {
-  command: string[];
+  /** argv, or (a `node-terminal` configuration) one line for the shell. */
+  command: string[] | string;
   cwd: string;
   env: Record<string, string>;
   /** Variables removed from the inherited environment (launch.json's `"VAR": null`). */
@@ -96,14 +99,27 @@ export interface VariableContext {
   readFile?: (file: string) => string;
 }
 
-/** Launch configurations FlameLens can run: Node launches (not attach, not browsers). */
+/** Launch configurations FlameLens can run: Node launches (not attach, not browsers), and `node-terminal` commands. */
 export function isNodeLaunch(c: LaunchConfig): boolean {
-  return (c.type === 'node' || c.type === 'pwa-node') && c.request === 'launch' && (typeof c.program === 'string' || typeof c.runtimeExecutable === 'string');
+  if (c.request !== 'launch') return false;
+  if (c.type === 'node-terminal') return typeof c.command === 'string' && c.command.trim() !== '';
+  return (c.type === 'node' || c.type === 'pwa-node') && (typeof c.program === 'string' || typeof c.runtimeExecutable === 'string');
+}
+
+/**
+ * Whether FlameLens runs the configuration in its own terminal even when the debugger is there: a
+ * `node-terminal` launch runs its command in a debug terminal that stays open as an interactive
+ * shell, so its debug session does not end with the command, and every later `node` typed there
+ * would load the agent (NODE_OPTIONS, FLAMELENS_DIR) into the old session.
+ */
+export function runsOutsideDebugger(c: LaunchConfig): boolean {
+  return c.type === 'node-terminal';
 }
 
 /** Launch configurations the debugger runs with the agent added: any Node launch (js-debug resolves the rest). */
 export function isDebuggerNodeLaunch(c: LaunchConfig): boolean {
-  return (c.type === 'node' || c.type === 'pwa-node' || c.type === 'node-terminal') && c.request === 'launch';
+  if (c.type === 'node-terminal') return isNodeLaunch(c);
+  return (c.type === 'node' || c.type === 'pwa-node') && c.request === 'launch';
 }
 
 /**
@@ -160,7 +176,8 @@ export function substitute(text: string, ctx: VariableContext): string {
 export function planLaunch(c: LaunchConfig, ctx: VariableContext): CommandPlan {
   const sub = (s: string) => substitute(s, ctx);
   const args = typeof c.args === 'string' ? splitWords(c.args) : (c.args ?? []);
-  const command = [sub(c.runtimeExecutable ?? 'node'), ...(c.runtimeArgs ?? []).map(sub), ...(c.program ? [sub(c.program)] : []), ...args.map(sub)];
+  const command: string[] | string =
+    c.type === 'node-terminal' && typeof c.command === 'string' ? sub(c.command) : [sub(c.runtimeExecutable ?? 'node'), ...(c.runtimeArgs ?? []).map(sub), ...(c.program ? [sub(c.program)] : []), ...args.map(sub)];
   const env: Record<string, string> = {};
   const unset: string[] = [];
   if (typeof c.envFile === 'string' && ctx.readFile) {

@@ -16,8 +16,12 @@ export function jsDebugAvailable(): boolean {
   return jsDebugIds.some((id) => vscode.extensions.getExtension(id) !== undefined);
 }
 
-/** Launch types the agent is added to. */
-const nodeTypes = new Set(['node', 'pwa-node', 'node-terminal']);
+/**
+ * Launch types the agent is added to. Not `node-terminal`: its debug terminal outlives the command
+ * as a shell, which would keep the agent for whatever is typed there later (FlameLens runs those
+ * configurations in its own terminal instead, see runsOutsideDebugger).
+ */
+const nodeTypes = new Set(['node', 'pwa-node']);
 /** Marks the configurations FlameLens resolved, with their session folder. */
 const markKey = '__flamelensSession';
 

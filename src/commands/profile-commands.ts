@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, type CommandPlan, type LaunchConfig } from './capture-plan';
+import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, runsOutsideDebugger, type CommandPlan, type LaunchConfig } from './capture-plan';
 import { isTypeScriptFile, typeScriptRun } from './typescript-run';
 import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
@@ -167,10 +167,12 @@ export async function profileLaunchConfig(capture: CaptureService, log: Log): Pr
   const viaDebugger = jsDebugAvailable();
   const picked = await pickLaunchItem(viaDebugger);
   if (!picked) return undefined;
-  if (viaDebugger) return capture.startLaunchConfig(picked.folder, picked.label);
-  log.warn(
-    'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, envFile, runtimeExecutable, runtimeArgs; not preLaunchTask, ${input:…} or compounds)',
-  );
+  if (viaDebugger && !runsOutsideDebugger(picked.config)) return capture.startLaunchConfig(picked.folder, picked.label);
+  if (!viaDebugger) {
+    log.warn(
+      'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, envFile, runtimeExecutable, runtimeArgs; not preLaunchTask, ${input:…} or compounds)',
+    );
+  }
   const request = requestFromLaunchItem(picked);
   return request && capture.start(request);
 }

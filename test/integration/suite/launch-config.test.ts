@@ -83,4 +83,29 @@ describe('Launch configurations through the debugger', function () {
       assert.match(log, /js-debug\) is not installed/);
     }
   });
+
+  it('a node-terminal configuration runs its command in a FlameLens terminal: the recording ends with it, and no shell keeps the agent', async () => {
+    const dir = folder.uri.fsPath;
+    fs.writeFileSync(path.join(dir, 'nt-check.js'), 'function nodeTerminalBusy() { const end = Date.now() + 500; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\nnodeTerminalBusy();\n');
+    const name = 'FlameLens node-terminal';
+    await vscode.workspace.getConfiguration('launch', folder.uri).update('configurations', [{ type: 'node-terminal', request: 'launch', name, command: 'node nt-check.js' }], vscode.ConfigurationTarget.WorkspaceFolder);
+    const t = await api();
+    const previous = t.lastCaptureForTest();
+    const restore = answerQuickPicks(t, (items) => items.find((i) => i.label === name));
+    try {
+      await vscode.commands.executeCommand('flamelens.profileLaunchConfig');
+    } finally {
+      restore();
+    }
+    const running = t.lastCaptureForTest();
+    assert.ok(running && running !== previous, 'a capture started');
+    // Through the debugger its debug terminal stayed open as a shell: the recording never ended,
+    // and a later `node` typed there loaded the agent into the old session folder.
+    const outcome = await Promise.race([running, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+    assert.ok(outcome, 'the recording ended when the command did');
+    assert.ok(outcome.opened, `nothing opened; problems: ${outcome.result.problems.join('; ')}`);
+    assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'nodeTerminalBusy'), 'the command is in the profile');
+    assert.ok(!vscode.debug.activeDebugSession, 'no debug session (and so no debug terminal) was left');
+    for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
+  });
 });

@@ -80,7 +80,7 @@ describe('launch configurations', () => {
         { workspaceFolder: root, file, env: {} },
       );
       assert.deepEqual(plan.command, ['node', file, path.basename(root)]);
-      const r = spawnSync(process.execPath, plan.command.slice(1), { cwd: plan.cwd, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, (plan.command as string[]).slice(1), { cwd: plan.cwd, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout.trim(), `ran in ${fs.realpathSync(root)}`);
       // Given by the editor (a multi-root workspace), and left as written with no open file.
@@ -99,7 +99,7 @@ describe('launch configurations', () => {
       for (const cwd of ['server', './server', 'server/']) {
         const plan = planLaunch({ type: 'node', request: 'launch', program: 'main.js', cwd }, { workspaceFolder: root, env: {} });
         assert.ok(plan.cwd.startsWith(`${root}/server`), plan.cwd);
-        const r = spawnSync(process.execPath, plan.command.slice(1), { cwd: plan.cwd, encoding: 'utf8' });
+        const r = spawnSync(process.execPath, (plan.command as string[]).slice(1), { cwd: plan.cwd, encoding: 'utf8' });
         assert.equal(r.error, undefined);
         assert.equal(r.stdout.trim(), fs.realpathSync(path.join(root, 'server')));
       }
@@ -109,6 +109,13 @@ describe('launch configurations', () => {
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('a node-terminal configuration is its command line, run by the shell in its cwd', () => {
+    const c = { type: 'node-terminal', request: 'launch', name: 'dev', command: 'node "${workspaceFolder}/a b.js" --x', cwd: 'sub', env: { A: '1' } };
+    assert.equal(isNodeLaunch(c), true);
+    assert.equal(isNodeLaunch({ type: 'node-terminal', request: 'launch', name: 'shell only' }), false);
+    assert.deepEqual(planLaunch(c, { workspaceFolder: '/w', env: {} }), { command: 'node "/w/a b.js" --x', cwd: '/w/sub', env: { A: '1' }, unset: [] });
   });
 
   it('builds runtime, runtimeArgs, program and args; env with nulls unset', () => {
