@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import {
   agentRequireOption,
   agentVariables,
+  CaptureError,
   collectAfterExit,
   prepareSession,
   readSidecars,
@@ -38,6 +39,9 @@ type ExitStatus = { code: number | null; signal: NodeJS.Signals | null };
 
 /** Opens the terminal and starts the program; throws CaptureError when the session folder or agent is unusable. */
 export function runInTerminal(opts: TerminalRunOptions): TerminalRun {
+  // A terminal whose cwd is missing fails to start and says nothing the run would hear: it would
+  // wait for an exit status that never comes, recording.
+  if (!isDirectory(opts.cwd)) throw new CaptureError(`working directory does not exist: ${opts.cwd}`);
   const prepared = prepareSession(opts);
   const { sessionDir, since } = prepared;
   const launch = terminalCommand(opts.command, agentVariables(opts), agentRequireOption(prepared.agentPath), process.platform, process.env.NODE_OPTIONS, opts.env);
@@ -106,4 +110,12 @@ export function runInTerminal(opts: TerminalRunOptions): TerminalRun {
 
 function statusOf(s: ExitStatus): { exitCode: number | null; signal: NodeJS.Signals | null } {
   return { exitCode: s.code, signal: s.signal };
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -108,4 +108,26 @@ describe('Launch configurations through the debugger', function () {
     assert.ok(!vscode.debug.activeDebugSession, 'no debug session (and so no debug terminal) was left');
     for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
   });
+
+  it('a configuration whose cwd does not exist is an error, not a recording that never ends', async () => {
+    const dir = folder.uri.fsPath;
+    const name = 'FlameLens missing cwd';
+    await vscode.workspace.getConfiguration('launch', folder.uri).update('configurations', [{ type: 'node-terminal', request: 'launch', name, command: 'node nt-check.js', cwd: '${workspaceFolder}/no-such-dir' }], vscode.ConfigurationTarget.WorkspaceFolder);
+    const t = await api();
+    const previous = t.lastCaptureForTest();
+    const restore = answerQuickPicks(t, (items) => items.find((i) => i.label === name));
+    try {
+      await vscode.commands.executeCommand('flamelens.profileLaunchConfig');
+    } finally {
+      restore();
+    }
+    // (Before, the terminal failed to start and the capture waited, recording, for an exit that never came.)
+    assert.equal(t.lastCaptureForTest(), previous, 'no capture started');
+    const log = await until('the error in the log', () => {
+      const file = t.logFileForTest();
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      return text.includes(`working directory does not exist: ${path.join(dir, 'no-such-dir')}`) ? text : undefined;
+    });
+    assert.ok(log);
+  });
 });
