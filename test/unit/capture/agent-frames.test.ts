@@ -36,6 +36,32 @@ setTimeout(() => process.exit(0), 300);`;
   }
 });
 
+test('the agent\'s setup (its signal thread\'s Worker, listeners, timers) is done before the profiler starts: none of it is in the profile', async () => {
+  const dir = scratchDir('agent-setup');
+  // Nothing of the program's own runs before its main script: whatever the profile holds under
+  // loadPreloadModules (where --require runs the agent) is the agent's. Creating its watch thread's
+  // Worker took 10–20 ms there, well above the 100 µs interval.
+  const h = await startCapture({ command: ['node', '-e', 'let x = 0; for (let i = 0; i < 2e7; i++) x += i % 7; console.log(x);'], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe', cpu: true, intervalUs: 100 });
+  const r = await h.done;
+  assert.deepEqual(r.problems, []);
+  const cpu = r.profiles.find((p) => p.kind === 'cpu');
+  assert.ok(cpu);
+  const profile = readJson<Protocol.Profiler.Profile>(cpu.path);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const under = (name: string): string[] => {
+    const found: string[] = [];
+    const stack = profile.nodes.filter((n) => n.callFrame.functionName === name).flatMap((n) => n.children ?? []);
+    while (stack.length > 0) {
+      const n = byId.get(stack.pop()!)!;
+      found.push(n.callFrame.functionName);
+      stack.push(...(n.children ?? []));
+    }
+    return found;
+  };
+  const setup = under('loadPreloadModules');
+  for (const name of ['Worker', 'setupPortReferencing', 'addListener', 'setInterval']) assert.ok(!setup.includes(name), `${name} under loadPreloadModules: ${setup.join(', ')}`);
+});
+
 const frame = (functionName: string, url: string): Protocol.Runtime.CallFrame => ({ functionName, url, scriptId: '1', lineNumber: 0, columnNumber: 0 });
 
 test('CPU: an agent frame\'s hits and samples go to its caller, what it called moves up; the input is unchanged', () => {
