@@ -1,7 +1,13 @@
 // speedscope's file format (https://www.speedscope.app/file-format-schema.json): one "sampled"
-// profile per input profile (per thread of a capture), sharing one frame table. Each call-tree
-// node with self value becomes one sample (its stack, root first) weighted by that value, so
-// speedscope's left-heavy and sandwich views add up to FlameLens's totals.
+// profile per input profile (per thread of a capture), sharing one frame table. A CPU profile that
+// kept its sample sequence (samples/timeDeltas, or a --from/--to slice of one) is written in time
+// order, so speedscope's Time Order view shows the calls as they happened: each run of consecutive
+// samples with the same stack is one sample weighted by the run's duration (µs), startValue and
+// endValue being the first sample's time and the profile's end on its clock. Profiles without a
+// sequence (heap profiles, pprof imports, transformed views) are written aggregated: each call-tree
+// node with self value is one sample (its stack, root first) weighted by that value. Either way
+// the weights per stack add up to the tree's self values, so speedscope's Left Heavy and Sandwich
+// views add up to FlameLens's totals.
 import type { Frame, Profile } from '../model/types';
 
 export interface SpeedscopeFrame {
@@ -64,13 +70,82 @@ export function toSpeedscope(profiles: readonly NamedProfile[], name: string, ex
   };
 }
 
-function sampled({ name, profile: p }: NamedProfile, intern: (f: Frame) => number): SpeedscopeSampledProfile {
+function sampled(np: NamedProfile, intern: (f: Frame) => number): SpeedscopeSampledProfile {
+  const p = np.profile;
   // Shared frame index per profile frame, interned on first use so unused frames stay out.
   const sharedIndex = new Int32Array(p.frames.length).fill(-1);
   const shared = (frame: number): number => {
     if (sharedIndex[frame]! < 0) sharedIndex[frame] = intern(p.frames[frame]!);
     return sharedIndex[frame]!;
   };
+  return inTimeOrder(np, shared) ?? aggregated(np, shared);
+}
+
+/**
+ * The profile's own samples in the order they were taken, for speedscope's Time Order view: runs of
+ * consecutive samples with the same stack become one sample weighted by the run's duration (the
+ * time from its first sample to the sample after it, the last until endTime — the same intervals
+ * parse-cpuprofile charges to the nodes). Undefined when the profile has no sample sequence (heap
+ * profiles, pprof, transformed profiles) or when the sequence does not add up to the tree's self
+ * values, so speedscope's Left Heavy and Sandwich totals always equal FlameLens's.
+ */
+function inTimeOrder({ name, profile: p }: NamedProfile, shared: (frame: number) => number): SpeedscopeSampledProfile | undefined {
+  const nodes = p.sampleNodes;
+  const times = p.sampleTimes;
+  if (p.kind !== 'cpu' || p.sampleValues || !nodes || !times || nodes.length === 0 || nodes.length !== times.length) return undefined;
+  const count = nodes.length;
+  const start = times[0]!;
+  const end = Math.max(start, p.endTime);
+  const duration = (i: number): number => (i + 1 < count ? times[i + 1]! : end) - times[i]!;
+  // First pass: what the sequence charges each node, against the tree (before any frame is interned).
+  const charged = new Float64Array(p.nodeCount);
+  for (let i = 0; i < count; i++) {
+    const d = duration(i);
+    if (!(d >= 0)) return undefined;
+    charged[nodes[i]!]! += d;
+  }
+  const slack = 1e-9 * Math.max(1, p.totalValue[0]!);
+  for (let k = 0; k < p.nodeCount; k++) if (!(Math.abs(charged[k]! - p.selfValue[k]!) <= slack)) return undefined;
+
+  // One stack array per distinct stack, root's child first (a sample on the root itself — value
+  // hidden by a filter — shows as the root frame, as in the aggregated form). Nodes whose frames
+  // are alike share it, so runs merge across them too.
+  const nodeStack = new Array<number[] | undefined>(p.nodeCount);
+  const byKey = new Map<string, number[]>();
+  const stackOf = (node: number): number[] => {
+    let stack = nodeStack[node];
+    if (stack) return stack;
+    const path: number[] = [];
+    if (node === 0) path.push(shared(p.nodeFrame[0]!));
+    for (let n = node; n > 0; n = p.nodeParent[n]!) path.push(shared(p.nodeFrame[n]!));
+    path.reverse();
+    const key = path.join(',');
+    stack = byKey.get(key);
+    if (!stack) byKey.set(key, (stack = path));
+    nodeStack[node] = stack;
+    return stack;
+  };
+  const samples: number[][] = [];
+  const weights: number[] = [];
+  let last: number[] | undefined;
+  for (let i = 0; i < count; i++) {
+    const d = duration(i);
+    // A sample that lasted no time draws nothing (speedscope skips weight 0) and splits no run.
+    if (d === 0) continue;
+    const stack = stackOf(nodes[i]!);
+    if (stack === last) {
+      weights[weights.length - 1]! += d;
+    } else {
+      samples.push(stack);
+      weights.push(d);
+      last = stack;
+    }
+  }
+  return { type: 'sampled', name, unit: 'microseconds', startValue: start, endValue: end, samples, weights };
+}
+
+/** One sample per call-tree node with self value, weighted by it: for profiles without a sample sequence. */
+function aggregated({ name, profile: p }: NamedProfile, shared: (frame: number) => number): SpeedscopeSampledProfile {
   // Stack of each node, root's children first; the root (node 0) is not a frame in speedscope.
   const stacks = new Array<number[] | undefined>(p.nodeCount);
   stacks[0] = [];

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import type { SpeedscopeFile } from '../../../src/export/speedscope';
+import { toSpeedscope, type SpeedscopeFile } from '../../../src/export/speedscope';
+import { parseProfile } from '../../../src/model/import';
+import { sliceProfile } from '../../../src/model/time-slice';
 import { buildBundles, repoRoot, scratchDir, runCli } from '../../support/capture-helpers';
 
 let cli = '';
@@ -38,6 +40,28 @@ test('export --format speedscope of the profiles of one capture: one file, one p
   const file = JSON.parse(fs.readFileSync(out, 'utf8')) as SpeedscopeFile;
   assert.deepEqual(file.profiles.map((p) => p.name), ['small-webpack-1000us.cpuprofile', 'small-marked-1000us.cpuprofile']);
   assert.equal(file.exporter, 'flamelens');
+});
+
+test('export --format speedscope --from/--to: the range\'s samples in time order, on the recording\'s clock', () => {
+  const dir = scratchDir('export-cli-speedscope-range');
+  const out = path.join(dir, 'range.speedscope.json');
+  const input = fixture('small-webpack-1000us.cpuprofile');
+  const r = flamelens(['export', input, '--format', 'speedscope', '--from', '250ms', '--to', '900ms', '-o', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const prof = (JSON.parse(fs.readFileSync(out, 'utf8')) as SpeedscopeFile).profiles[0]!;
+  // --from/--to count from the first sample: startTime + timeDeltas[0].
+  const raw = JSON.parse(fs.readFileSync(input, 'utf8')) as { startTime: number; timeDeltas: number[] };
+  const first = raw.startTime + raw.timeDeltas[0]!;
+  assert.equal(prof.startValue, first + 250_000);
+  assert.equal(prof.endValue, first + 900_000);
+  assert.equal(prof.weights.reduce((a, w) => a + w, 0), 650_000, 'the weights fill the range');
+  // The same runs as the export of the model's slice (the unit tests check those against the samples).
+  const p = parseProfile(fs.readFileSync(input));
+  const expected = toSpeedscope([{ name: 'x', profile: sliceProfile(p, first + 250_000, first + 900_000) }], 'x');
+  const file = JSON.parse(fs.readFileSync(out, 'utf8')) as SpeedscopeFile;
+  const names = (f: SpeedscopeFile) => f.profiles[0]!.samples.map((s) => s.map((i) => f.shared.frames[i]!.name).join(';'));
+  assert.deepEqual(names(file), names(expected));
+  assert.deepEqual(prof.weights, expected.profiles[0]!.weights);
 });
 
 test('export usage errors exit 2 with the reason: unknown format, several files for pprof, pprof to stdout, missing file, empty -o', () => {
