@@ -47,7 +47,10 @@ export interface ProfileSummary {
   /** True for a before/after comparison: nodes carry `delta`. */
   diff: boolean;
   nodeCount: number;
+  /** The samples the tree is made of (Profile.sampleCount). */
   sampleCount: number;
+  /** Heap: samples of the file whose node is not in the tree, in no count (Profile.uncountedSamples); absent when none. */
+  uncountedSamples?: number;
   /** µs of wall time for CPU profiles, total bytes for heap profiles. */
   total: number;
   notes: string[];

@@ -874,6 +874,8 @@ function groupDigits(n: number): string {
 function describeSummary(summary: ProfileSummary): string {
   const kind = summary.diff ? l10n.t('Comparison') : summary.kind === 'cpu' ? l10n.t('CPU profile') : l10n.t('Heap profile');
   const parts = [kind, formatValue(summary.total, summary.unit)];
-  if (summary.sampleCount) parts.push(l10n.t('{0} samples', groupDigits(summary.sampleCount)));
+  // A heap profile's samples outside its tree are in no view: said beside the count, not in it (the note says why).
+  if (summary.uncountedSamples) parts.push(l10n.t('{0} samples (+{1} not in the tree, see notes)', groupDigits(summary.sampleCount), groupDigits(summary.uncountedSamples)));
+  else if (summary.sampleCount) parts.push(l10n.t('{0} samples', groupDigits(summary.sampleCount)));
   return parts.join(' · ');
 }

@@ -130,7 +130,10 @@ export interface Hotspots {
   total: number;
   /** µs in (idle) — 0 for heap profiles. */
   idle: number;
+  /** The samples the tree is made of (the functions' samples add up to it). */
   sampleCount: number;
+  /** Heap: samples of the file whose node is not in the tree, in no count (Profile.uncountedSamples); absent when none. */
+  uncountedSamples?: number;
   functions: HotFunction[];
   lines: HotLine[];
   notes: string[];
@@ -191,6 +194,7 @@ export function hotspots(original: Profile, options: HotspotOptions): Hotspots {
     total,
     idle,
     sampleCount: p.sampleCount,
+    ...(original.uncountedSamples ? { uncountedSamples: original.uncountedSamples } : {}),
     functions,
     lines,
     notes: [...p.notes],

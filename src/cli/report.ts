@@ -35,6 +35,7 @@ ${profileLoadHelp}
 
 JSON shape (all times in µs for CPU profiles, bytes for heap profiles; percentages of total):
   { "file", "kind": "cpu"|"heap", "unit": "us"|"bytes", "format", "total", "idle", "sampleCount",
+    "uncountedSamples"? (heap: samples whose node is not in the tree, in no count; see the notes),
     "functions": [{ "name", "url", "file", "line", "column", "category", "package"?,
                     "self", "selfPercent", "total", "totalPercent", "samples" }],
     "lines": [{ "url", "file", "line", "function", "self", "selfPercent" }],

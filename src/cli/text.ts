@@ -46,7 +46,10 @@ export function renderHotspots(h: Hotspots, title?: string): string {
   } else {
     // Whether collected objects count depends on the recorder (FlameLens's agent includes them;
     // `node --heap-prof` keeps only what was still live), which the file does not say.
-    out.push(`${v(h.total)} allocated (sampled)`);
+    // Samples whose node is not in the tree are in no count below: said beside the count (the note says why).
+    const count = `${h.sampleCount} sample${h.sampleCount === 1 ? '' : 's'}`;
+    const more = h.uncountedSamples ? ` (+${h.uncountedSamples} not in the tree: see note)` : '';
+    out.push(`${v(h.total)} allocated (sampled)${h.sampleCount > 0 || more ? `, ${count}${more}` : ''}`);
   }
   out.push('', `Top functions by ${what}:`);
   if (h.functions.length === 0) out.push('  (none)');

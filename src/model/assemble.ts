@@ -34,6 +34,8 @@ export interface TreeParts {
   startTime: number;
   endTime: number;
   sampleCount: number;
+  /** Heap: samples of the file not in the tree (Profile.uncountedSamples); omitted or 0 when none. */
+  uncountedSamples?: number;
   notes: string[];
   /** Per-sample data (see Profile.sampleNodes): node indexes of this tree, all three the same length. */
   sampleNodes?: Int32Array;
@@ -79,6 +81,7 @@ export function assembleProfile(parts: TreeParts): Profile {
     startTime: parts.startTime,
     endTime: parts.endTime,
     sampleCount: parts.sampleCount,
+    ...(parts.uncountedSamples ? { uncountedSamples: parts.uncountedSamples } : {}),
     notes: parts.notes,
     ...(base && baseTotalValue ? { baseSelfValue: base, baseTotalValue } : {}),
     ...samplesOf(parts, n),

@@ -65,6 +65,7 @@ export function bottomUpMapped(profile: Profile): MappedProfile {
     startTime: profile.startTime,
     endTime: profile.endTime,
     sampleCount: profile.sampleCount,
+    ...(profile.uncountedSamples ? { uncountedSamples: profile.uncountedSamples } : {}),
     notes: [...profile.notes],
   });
   return { profile: inverted, map };

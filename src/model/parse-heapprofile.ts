@@ -9,6 +9,7 @@ import { FloatList, IntList, keyBytes, type JsonScanner } from './scan';
 import { IdIndex, NO_POSITION, RawFrameTable, rawPosition, readId } from './parse-common';
 import { MAX_VALUE, assembleProfile } from './assemble';
 import { heapSamplesInOrder } from './time-slice';
+import { formatValue } from './format';
 import type { Profile } from './types';
 import { ProfileError } from './types';
 
@@ -191,20 +192,29 @@ export function buildHeapProfile(raw: RawHeapNodes): Profile {
   const profilerNext = raw.numericScriptId && !raw.stringScriptId;
   const selfSamples = new Float64Array(n);
   const count = raw.sampleNode.length;
-  // V8 keeps samples whose node was pruned from the tree (nothing live left there): skip them.
+  // Samples whose node is not in the tree: V8 removes a sample with its node (a collected
+  // object's node is pruned with its last sample), so these are not the program's. They are what
+  // V8 allocated while it wrote the profile (each script's line table, to give nodes their
+  // lines), sampled under a node it added after that part of the tree was written. They are left
+  // out of every count, as DevTools leaves them out of its tree, and the note says how many.
   let orphans = 0;
+  let orphanBytes = 0;
   const sampleNodes = new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const k = index.get(raw.sampleNode.data[i]!);
     sampleNodes[i] = k;
-    if (k < 0) orphans++;
-    else selfSamples[k]!++;
+    if (k >= 0) selfSamples[k]!++;
+    else {
+      orphans++;
+      const size = raw.sampleSize.data[i]!;
+      if (size > 0 && size <= MAX_VALUE) orphanBytes += size;
+    }
   }
   const selfValue = Float64Array.from(raw.selfSize.view());
   let total = 0;
   for (let i = 0; i < n; i++) total += selfValue[i]!;
   const notes: string[] = [];
-  if (orphans > 0) notes.push(`${orphans} of ${count} heap samples refer to nodes that are not in the tree and were not counted.`);
+  if (orphans > 0) notes.push(uncountedNote(orphans, orphanBytes, count));
   if (!raw.hasSamples) notes.push('The heap profile has no per-sample list; sample counts are not available.');
   return assembleProfile({
     kind: 'heap',
@@ -217,8 +227,15 @@ export function buildHeapProfile(raw: RawHeapNodes): Profile {
     selfSamples,
     startTime: 0,
     endTime: total,
-    sampleCount: count,
+    sampleCount: count - orphans,
+    uncountedSamples: orphans,
     notes,
     ...heapSamplesInOrder(sampleNodes, raw.sampleSize.view(), raw.sampleOrdinal.view()),
   });
+}
+
+/** The note on a heap profile's samples outside its tree (see Profile.uncountedSamples). */
+function uncountedNote(orphans: number, bytes: number, count: number): string {
+  const them = orphans === 1 ? '1 sample' : `${orphans} samples`;
+  return `${count - orphans} of the file's ${count} heap samples are counted: ${them} (${formatValue(bytes, 'bytes')}) name a node that is not in the tree. V8 takes such samples of its own allocations while it writes the profile, and DevTools leaves them out too.`;
 }

@@ -492,6 +492,7 @@ function rebuild(
     startTime: p.startTime,
     endTime: p.endTime,
     sampleCount: p.sampleCount,
+    ...(p.uncountedSamples ? { uncountedSamples: p.uncountedSamples } : {}),
     notes,
     ...(baseSelf ? { baseSelfValue: baseSelf } : {}),
     ...(outOf ? renumberSamples(p, outOf) : {}),

@@ -65,7 +65,19 @@ export interface Profile {
   /** Profile start and end, µs (0..total for heap profiles). */
   readonly startTime: number;
   readonly endTime: number;
+  /**
+   * The samples the tree is made of: an import's selfSamples add up to it (a heap profile's
+   * samples whose node is not in the tree are counted in uncountedSamples instead).
+   */
   readonly sampleCount: number;
+  /**
+   * Heap only, when nonzero: samples the file lists whose nodeId names no node of its tree, left
+   * out of sampleCount, selfSamples and the per-sample arrays (DevTools leaves them out of its tree
+   * too). V8 adds these while it writes the profile: the line tables it builds then to give each
+   * node its line are allocations like any other, sampled under a node created after that part of
+   * the tree was written (`node --heap-prof` writes them as the process exits).
+   */
+  readonly uncountedSamples?: number;
   /**
    * Per-sample data in recording order, when the input had it (CPU `samples`, heap `samples`) and
    * the profile is the import's (or a time slice of it); transforms drop it. The timeline draws it

@@ -199,6 +199,7 @@ export function summaryOf(original: Profile, title: string): ProfileSummary {
     diff: original.baseTotalValue !== undefined,
     nodeCount: original.nodeCount,
     sampleCount: original.sampleCount,
+    ...(original.uncountedSamples ? { uncountedSamples: original.uncountedSamples } : {}),
     total: original.totalValue[0] ?? 0,
     notes: [...original.notes],
   };

@@ -761,7 +761,10 @@ describe('flame-graph webview (Chromium)', () => {
   it('shows heap profiles in bytes', async () => {
     const heap = loadProfile('heap-webpack-16k.heapprofile');
     const { page } = await open(new StandInHost(heap, 'heap-webpack'));
-    assert.match(await page.locator('.fl-heading-meta').innerText(), /^Heap profile · [\d.]+ (KB|MB)/);
+    // The count is of the samples the tree (and the timeline's numbering) is made of; the file's 64
+    // samples whose node is not in the tree are said apart, and the note says why.
+    assert.equal(await page.locator('.fl-heading-meta').innerText(), 'Heap profile · 23.8 MB · 985 samples (+64 not in the tree, see notes)');
+    assert.match(await page.locator('.fl-notes').textContent() ?? '', /985 of the file's 1049 heap samples are counted: 64 samples \(1\.5 MB\) name a node that is not in the tree/);
     const cell = await page.locator('.fl-table tbody tr td.num').first().innerText();
     assert.match(cell, /\d (B|KB|MB)/);
     await page.screenshot({ path: path.join(outputDir, 'webview-heap.png') });
