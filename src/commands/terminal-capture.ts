@@ -41,7 +41,7 @@ type ExitStatus = { code: number | null; signal: NodeJS.Signals | null };
 export function runInTerminal(opts: TerminalRunOptions): TerminalRun {
   // A terminal whose cwd is missing fails to start and says nothing the run would hear: it would
   // wait for an exit status that never comes, recording.
-  if (!isDirectory(opts.cwd)) throw new CaptureError(`working directory does not exist: ${opts.cwd}`);
+  if (!isDirectory(opts.cwd)) throw new CaptureError(vscode.l10n.t('working directory does not exist: {0}', opts.cwd));
   const prepared = prepareSession(opts);
   const { sessionDir, since } = prepared;
   const launch = terminalCommand(opts.command, agentVariables(opts), agentRequireOption(prepared.agentPath), process.platform, process.env.NODE_OPTIONS, opts.env);
