@@ -44,11 +44,11 @@ for (let i = 0; i < 48; i++) {
     'let sum = 0; for (let j = 0; j < 2; j++) { seed = (seed * 1103515245 + 12345) >>> 0; sum += fns[(seed >>> 16) % 48](depth - 1, seed); }' +
     'return sum; }')(fns));
 }
-// 2 s of CPU (not of wall time: on a loaded machine the samples, and so the stacks, come with the CPU it gets).
+// 1.5 s of CPU (not of wall time: on a loaded machine the samples, and so the stacks, come with the CPU it gets).
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const wallEnd = Date.now() + 30000;
 let seed = 1;
-while (cpuMs() < 2000 && Date.now() < wallEnd) { seed = (seed * 69069 + 1) >>> 0; fns[(seed >>> 16) % 48](7, seed); }
+while (cpuMs() < 1500 && Date.now() < wallEnd) { seed = (seed * 69069 + 1) >>> 0; fns[(seed >>> 16) % 48](7, seed); }
 `;
 
 async function searchOnPrunedProfile(ui: Workbench): Promise<void> {
