@@ -101,8 +101,11 @@ export type HostMessage =
   | { type: 'tree'; requestId: number; tree: TreePayload; table: TablePayload }
   | { type: 'subtree'; requestId: number; nodeId: number; tree: TreePayload }
   | { type: 'sandwich'; requestId: number; frame: ViewFrame; callers: TreePayload; callees: TreePayload }
-  /** The answer to `search`: the share of the frames whose name holds `term` (trimmed) over the whole view. */
-  | { type: 'searchResult'; requestId: number; term: string; matchedValue: number; total: number; count: number }
+  /**
+   * The answer to `search`: the share of the frames whose name holds `term` (trimmed) over the whole view.
+   * `folded` (the standalone report only): matchedValue is a lower bound, as that many folded frames could hold more.
+   */
+  | { type: 'searchResult'; requestId: number; term: string; matchedValue: number; total: number; count: number; folded?: number }
   | { type: 'reveal'; name: string; url: string; line: number }
   | { type: 'flameChart'; requestId: number; chart: FlameChartPayload }
   /** Export Profile… as SVG: the webview answers with an `svg` message of the same requestId. */

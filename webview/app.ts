@@ -376,8 +376,8 @@ export class App {
         if (!asked || message.requestId !== asked.requestId) return;
         this.pendingSearch = undefined;
         if (asked.generation !== this.treeGeneration) return;
-        const { term, matchedValue, total, count } = message;
-        this.hostSearch = { term, generation: asked.generation, result: { term, matchedValue, total, count, partial: false } };
+        const { term, matchedValue, total, count, folded } = message;
+        this.hostSearch = { term, generation: asked.generation, result: { term, matchedValue, total, count, partial: false, ...(folded !== undefined ? { folded } : {}) } };
         if (this.state.search.trim() === term) this.showMatchText(this.hostSearch.result);
         break;
       }
@@ -553,7 +553,7 @@ export class App {
     this.localSearch = result;
     if (!result) {
       this.pendingSearch = undefined;
-      this.toolbar.matchInfo.textContent = '';
+      this.clearMatchText();
       return;
     }
     if (!result.partial || !this.host.capabilities.search || this.previewing) {
@@ -566,7 +566,7 @@ export class App {
       return;
     }
     // Nothing until the host answers (a partial figure would read as the answer).
-    this.toolbar.matchInfo.textContent = '';
+    this.clearMatchText();
     const asked = this.pendingSearch;
     if (asked && asked.term === result.term && asked.generation === this.treeGeneration) return;
     // A view on its way: its tree is drawn next and asks again.
@@ -579,8 +579,24 @@ export class App {
     this.host.post({ type: 'search', requestId, term: result.term });
   }
 
+  private clearMatchText(): void {
+    this.toolbar.matchInfo.textContent = '';
+    this.toolbar.matchInfo.removeAttribute('title');
+  }
+
   private showMatchText(result: SearchResult): void {
     const info = this.toolbar.matchInfo;
+    info.removeAttribute('title');
+    if (result.folded !== undefined) {
+      // A lower bound (the standalone report, where the frames folded here are not embedded): said as one.
+      const folded = result.folded.toLocaleString('en-US');
+      info.textContent =
+        result.count === 0
+          ? l10n.t('no match in the frames drawn — {0} frames folded', folded)
+          : l10n.t('at least {0} · {1} — {2} frames folded', formatValue(result.matchedValue, this.unit()), formatPercent(result.matchedValue, result.total), folded);
+      info.title = l10n.t('Open the profile in VS Code for the exact share.');
+      return;
+    }
     info.textContent =
       result.count === 0 ? l10n.t('no match') : l10n.t('matched {0} · {1}', formatValue(result.matchedValue, this.unit()), formatPercent(result.matchedValue, result.total));
   }

@@ -33,6 +33,8 @@ export interface SearchResult {
   count: number;
   /** The tree drawn has folded frames: matches inside them are not counted (the host can count them). */
   partial: boolean;
+  /** matchedValue is only a lower bound: this many folded frames could hold more (the standalone report). */
+  folded?: number;
 }
 
 export interface FlameChartOptions {

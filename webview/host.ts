@@ -3,7 +3,9 @@
 import * as l10n from '@vscode/l10n';
 import type { HostMessage, TimeRange, WebviewMessage } from '../src/protocol';
 import type { ReportRangeData } from '../src/webview-page/report-range';
+import type { ReportSearchData } from '../src/webview-page/report-search';
 import { ReportRange } from './report-range';
+import { ReportSearch } from './report-search';
 
 /** What the connected host can do; the UI disables controls for what it cannot. */
 export interface HostCapabilities {
@@ -45,6 +47,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export const embeddedDataId = 'flamelens-data';
 const embeddedExtraId = 'flamelens-extra';
 const embeddedRangeId = 'flamelens-range';
+const embeddedSearchId = 'flamelens-search';
 
 /** An optional embedded JSON element; undefined when absent or broken (the report then works without it). */
 function readJson<T>(id: string): T | undefined {
@@ -78,19 +81,29 @@ function vscodeHost(api: VsCodeApi): Host {
 
 /**
  * The standalone report has no backend: `ready` is answered with the embedded init payload and
- * everything that needs the full profile is switched off (the UI says "available in VS Code").
+ * everything that needs the full profile is switched off (the UI says "available in VS Code"). A
+ * range and a search share are answered from embedded data (report-range.ts, report-search.ts).
  */
-function standaloneHost(init: HostMessage, extra: HostMessage[], range: ReportRange | undefined): Host {
+function standaloneHost(init: HostMessage, extra: HostMessage[], range: ReportRange | undefined, search: ReportSearch): Host {
   const key = `flamelens-state:${location.pathname}`;
   let memory: unknown;
   const listeners: ((message: HostMessage) => void)[] = [];
   const send = (m: HostMessage) => queueMicrotask(() => listeners.forEach((l) => l(m)));
+  // The tree and table last sent, and whether they are the embedded ones (not re-scoped to a range).
+  let shown = init.type === 'init' ? { tree: init.tree, table: init.table, whole: true } : undefined;
   return {
-    capabilities: { options: false, expand: false, sandwich: false, openSource: false, export: false, saveSvg: true, range: range !== undefined, search: false },
+    capabilities: { options: false, expand: false, sandwich: false, openSource: false, export: false, saveSvg: true, range: range !== undefined, search: shown !== undefined },
     post(message) {
       if (message.type === 'ready') [init, ...extra].forEach(send);
       // The report's own answer to a range: the embedded tree and table re-scoped from per-bucket data.
-      else if (message.type === 'setRange' && range) send({ type: 'tree', requestId: message.requestId, ...range.scoped(message.range) });
+      else if (message.type === 'setRange' && range) {
+        const scoped = range.scoped(message.range);
+        shown = { ...scoped, whole: message.range === null };
+        send({ type: 'tree', requestId: message.requestId, ...scoped });
+      } else if (message.type === 'search' && shown) {
+        const { matchedValue, total, count, folded } = search.share(shown.tree.root, message.term, shown.whole, shown.table);
+        send({ type: 'searchResult', requestId: message.requestId, term: message.term, matchedValue, total, count, ...(folded !== undefined ? { folded } : {}) });
+      }
     },
     onMessage: (listener) => listeners.push(listener),
     ...(range ? { snapRange: (r: TimeRange) => range.snap(r) } : {}),
@@ -122,7 +135,9 @@ export function connectHost(): Host {
     const extra = readJson<HostMessage[]>(embeddedExtraId);
     const rangeData = readJson<ReportRangeData>(embeddedRangeId);
     const range = rangeData && init.type === 'init' ? ReportRange.from(init, rangeData) : undefined;
-    return standaloneHost(init, Array.isArray(extra) ? extra : [], range);
+    // Without the data (a report written before it, or a tree that folded nothing) the share of a pruned tree is a lower bound.
+    const search = ReportSearch.from(readJson<ReportSearchData>(embeddedSearchId)) ?? ReportSearch.none();
+    return standaloneHost(init, Array.isArray(extra) ? extra : [], range, search);
   }
   throw new Error(l10n.t('FlameLens: no VS Code API and no embedded profile data'));
 }

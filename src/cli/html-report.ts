@@ -7,6 +7,7 @@ import type { Profile } from '../model/types';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
 import { renderStandaloneReport, type InitMessage, type ReportExtras } from '../webview-page/html';
 import { reportRangeData } from '../webview-page/report-range';
+import { reportSearchData } from '../webview-page/report-search';
 import { loadTracksForProfile } from '../load/profile-run';
 import { loadWebviewAssets } from '../webview-page/assets';
 import { initMessage } from '../webview-page/payload';
@@ -30,13 +31,16 @@ export function findWebviewAssetDir(): string | undefined {
 
 /**
  * What the report embeds beside its init message: the data its timeline's range selection adds up
- * (a CPU profile with samples, in the view `options` make of it), and the load run's tracks when
- * `profilePath` lies in a load run's session folder.
+ * (a CPU profile with samples, in the view `options` make of it), what the frames its tree folded
+ * hold (so a search share counts them), and the load run's tracks when `profilePath` lies in a load
+ * run's session folder.
  */
 export function reportExtras(profile: Profile, init: InitMessage, options: ViewOptions = defaultViewOptions, profilePath?: string): ReportExtras {
-  const range = init.timeline ? reportRangeData(profile, init.tree, init.table, applyViewOptionsMapped(profile, options)) : undefined;
+  const mapped = applyViewOptionsMapped(profile, options);
+  const range = init.timeline ? reportRangeData(profile, init.tree, init.table, mapped) : undefined;
+  const search = reportSearchData(mapped.view, init.tree);
   const tracks = loadTracksForProfile(profile, profilePath);
-  return { ...(range ? { range } : {}), ...(tracks ? { messages: [{ type: 'tracks', tracks }] } : {}) };
+  return { ...(range ? { range } : {}), ...(search ? { search } : {}), ...(tracks ? { messages: [{ type: 'tracks', tracks }] } : {}) };
 }
 
 /** Writes the report; throws an InputError when the webview is not built, an OutputError when `out` cannot be written. */

@@ -41,6 +41,8 @@ export const embeddedDataId = 'flamelens-data';
 export const embeddedExtraId = 'flamelens-extra';
 /** The id of the element holding what the report needs to re-scope to a time range (see report-range.ts). */
 export const embeddedRangeId = 'flamelens-range';
+/** The id of the element holding what the report needs for the search share of a pruned tree (see report-search.ts). */
+export const embeddedSearchId = 'flamelens-search';
 
 /** The id of the element holding the host's preview (see WebviewHtmlOptions.preview). */
 export const embeddedPreviewId = 'flamelens-preview';
@@ -51,6 +53,8 @@ export interface ReportExtras {
   messages?: HostMessage[];
   /** Per-bucket data for range selection without a host (see report-range.ts). */
   range?: unknown;
+  /** What the tree's folded frames hold, for the search share (see report-search.ts). */
+  search?: unknown;
 }
 
 /** Escapes text for element content and double-quoted attributes (the only kind written here). */
@@ -115,6 +119,7 @@ ${translations}${embedded}<script nonce="${escapeHtml(nonce)}" src="${escapeHtml
 export function renderStandaloneReport(init: InitMessage, assets: WebviewAssets, nonce: string = makeNonce(), extras: ReportExtras = {}): string {
   const messages = extras.messages?.length ? `<script type="application/json" id="${embeddedExtraId}">${jsonForScript(extras.messages)}</script>\n` : '';
   const range = extras.range !== undefined ? `<script type="application/json" id="${embeddedRangeId}">${jsonForScript(extras.range)}</script>\n` : '';
+  const search = extras.search !== undefined ? `<script type="application/json" id="${embeddedSearchId}">${jsonForScript(extras.search)}</script>\n` : '';
   const csp = ["default-src 'none'", 'img-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -129,7 +134,7 @@ export function renderStandaloneReport(init: InitMessage, assets: WebviewAssets,
 <body>
 <div id="app"></div>
 <script type="application/json" id="${embeddedDataId}">${jsonForScript(init)}</script>
-${messages}${range}<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
+${messages}${range}${search}<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
 ${assets.svgScript !== undefined ? `<script nonce="${nonce}">${inlineSafe(assets.svgScript, 'script')}</script>\n` : ''}
 </body>
 </html>

@@ -184,9 +184,9 @@ export function treeAndTable(view: Profile): { tree: TreePayload; table: TablePa
 }
 
 /** Also says whether the tree was cut at maxTreeDepth. */
-function buildTreeAndTable(view: Profile): { tree: TreePayload; table: TablePayload; cut: boolean } {
+function buildTreeAndTable(view: Profile, maxNodes = maxTreeNodes): { tree: TreePayload; table: TablePayload; cut: boolean } {
   const slots = new FrameSlots(view);
-  const tree = treeOf(view, slots);
+  const tree = treeOf(view, slots, 0, { maxNodes });
   const table = tableOf(view, slots);
   return { tree, table, cut: slots.cut };
 }
@@ -217,8 +217,9 @@ function timelineOf(p: Profile): TimelinePayload | undefined {
   return series ?? undefined;
 }
 
-export function initMessage(original: Profile, view: Profile, title: string, options: ViewOptions): HostMessage {
-  const { tree, table, cut } = buildTreeAndTable(view);
+/** `maxNodes`: the tree's budget (tests prune a small profile as hard as a large one is). */
+export function initMessage(original: Profile, view: Profile, title: string, options: ViewOptions, maxNodes = maxTreeNodes): HostMessage {
+  const { tree, table, cut } = buildTreeAndTable(view, maxNodes);
   const summary = summaryOf(original, title);
   if (cut) summary.notes.push(deepStackNote);
   const timeline = timelineOf(original);

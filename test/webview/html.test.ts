@@ -49,6 +49,15 @@ describe('webview HTML', () => {
     assert.ok(html.includes(`<title>${escapeHtml(hostile)} — FlameLens</title>`));
   });
 
+  it('embeds the report’s search data (function names from the profile) as data that cannot close its element', () => {
+    const search = { names: [hostile.toLowerCase()], ids: [1], at: [0, 3], nodes: 'AAK', omitted: [] };
+    const html = renderStandaloneReport(initWithName(hostile), { script: 'x', style: 'y' }, 'n0nce', { search });
+    assert.equal(html.match(/<\/script>/gi)?.length, 3, 'the two data elements and the inlined bundle');
+    const data = /<script type="application\/json" id="flamelens-search">([^]*?)<\/script>/.exec(html)?.[1];
+    assert.ok(data);
+    assert.deepEqual(JSON.parse(data), search);
+  });
+
   it('embeds the host’s preview in the VS Code page as data that cannot close its element', () => {
     const init = initWithName(hostile);
     const preview = { type: 'preview' as const, summary: init.summary, options: init.options, tree: init.tree };
