@@ -1,6 +1,7 @@
 // Which of a server's CPU profiles a load report reads: every thread and process that worked
 // during the measured load, merged under one root (src/model/merge.ts), so a cluster's workers or
 // a worker pool count as the server; the busiest alone when only one worked.
+import { busyTotal } from '../model/diff';
 import { mergeProfiles } from '../model/merge';
 import type { Profile } from '../model/types';
 
@@ -13,14 +14,7 @@ export interface BusyProfile {
 }
 
 /** Recorded time that was not (idle), µs: what a thread worked. */
-export function busyTime(p: Profile): number {
-  let idle = 0;
-  for (let n = 0; n < p.nodeCount; n++) {
-    const f = p.frames[p.nodeFrame[n]!]!;
-    if (f.category === 'meta' && f.functionName === '(idle)') idle += p.selfValue[n]!;
-  }
-  return Math.max(0, (p.totalValue[0] ?? 0) - idle);
-}
+export const busyTime = busyTotal;
 
 /** The busiest first; a main thread before a worker when equally busy (an idle server's one profile). */
 export function busiestFirst<T extends BusyProfile>(profiles: readonly T[]): T[] {
