@@ -60,8 +60,11 @@ export class ReportSearch {
     return new ReportSearch({ names: [], ids: [], at: [0], nodes: '', omitted: [] }, false);
   }
 
-  /** The blocks' nodes as arrays, and each node's total (its self plus its children's totals). */
-  private decode(): Decoded {
+  /**
+   * The blocks' nodes as arrays, and each node's total (its self plus its children's totals);
+   * undefined for data the report did not write (the caller falls back to the drawn tree's count).
+   */
+  private decode(): Decoded | undefined {
     if (this.decoded) return this.decoded;
     const { nodes, at, ids } = this.data;
     const digit = new Int8Array(128).fill(-1);
@@ -74,7 +77,7 @@ export class ReportSearch {
     for (let c = 0; c < nodes.length; c++) {
       while (block < at.length - 1 && at[block] === c) starts[block++] = values.length / 3;
       const d = digit[nodes.charCodeAt(c)] ?? -1;
-      if (d < 0) throw new Error('bad search data');
+      if (d < 0) return undefined;
       if (d >= 32) {
         value += (d - 32) * scale;
         scale *= 32;
@@ -100,7 +103,7 @@ export class ReportSearch {
     const blockOf = new Map<number, number>();
     ids.forEach((id, k) => blockOf.set(id, k));
     // Blocks are never empty: each offset in `at` but the last begins one.
-    if (starts.length !== ids.length) throw new Error('bad search data');
+    if (starts.length !== ids.length) return undefined;
     this.decoded = { name, size, total, block: blockOf, starts: [...starts, count] };
     return this.decoded;
   }
