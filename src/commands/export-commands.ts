@@ -11,7 +11,7 @@ import { describeFsError, writeFileWhole } from '../fs-output';
 import { defaultExportFileName, exportData, exportFormatInfo, exportFormats, svgExportFormat, type ExportFormat, type ViewExportFormat } from '../export/formats';
 import { escapeNotificationText } from '../model/escape-text';
 import type { Profile } from '../model/types';
-import { applyViewOptions } from '../model/view';
+import { applyViewOptions, applyViewOptionsMapped } from '../model/view';
 import { defaultViewOptions, type ViewOptions } from '../protocol';
 import { loadWebviewAssets } from '../webview-page/assets';
 import { renderStandaloneReport, type InitMessage } from '../webview-page/html';
@@ -135,8 +135,10 @@ export async function exportProfileCommand(registry: ProfileRegistry, extensionU
 
 /** The bytes of the export (filters applied; pprof, speedscope and folded stay top-down). */
 function render(source: ExportSource, format: ExportFormat, extensionUri: vscode.Uri): string | Uint8Array {
-  const filtered = activeFilterNames(source.options).length > 0 ? applyViewOptions(source.profile, { ...source.options, invert: false }) : source.profile;
-  const data = exportData(filtered, format, { name: source.title, ...startedAt(source) });
+  // With filters on, the view's node of each of the profile's nodes too: speedscope keeps the samples' time order through it.
+  const mapped = activeFilterNames(source.options).length > 0 ? applyViewOptionsMapped(source.profile, { ...source.options, invert: false }) : undefined;
+  const filtered = mapped?.view ?? source.profile;
+  const data = exportData(filtered, format, { name: source.title, ...startedAt(source), ...(mapped ? { sequenceFrom: { source: source.profile, nodeMap: mapped.nodeMap } } : {}) });
   switch (data.kind) {
     case 'bytes':
       return data.gzip ? gzipSync(data.data) : data.data;

@@ -2,7 +2,7 @@
 // each one is (through the same converters as `flamelens export`). HTML needs the built webview and
 // pprof needs gzip, both outside this pure module: `exportData` says what the caller must do.
 import { encodePprof } from './pprof';
-import { speedscopeJson, toSpeedscope } from './speedscope';
+import { speedscopeJson, toSpeedscope, type NamedProfile } from './speedscope';
 import { foldedUnits, toFolded } from './folded';
 import type { Profile } from '../model/types';
 import type { Translator } from '../translator';
@@ -62,12 +62,12 @@ export type ExportData =
   | { kind: 'html' };
 
 /** The content of `format` for `p` (pprof still to be gzip'd by the caller, as `gzip` says). */
-export function exportData(p: Profile, format: ExportFormat, options: { name: string; startedAtMs?: number }): ExportData {
+export function exportData(p: Profile, format: ExportFormat, options: { name: string; startedAtMs?: number; sequenceFrom?: NamedProfile['sequenceFrom'] }): ExportData {
   switch (format) {
     case 'pprof':
       return { kind: 'bytes', data: encodePprof(p, options.startedAtMs !== undefined ? { startedAtMs: options.startedAtMs } : {}), gzip: true };
     case 'speedscope':
-      return { kind: 'text', data: speedscopeJson(toSpeedscope([{ name: options.name, profile: p }], options.name, 'flamelens')) };
+      return { kind: 'text', data: speedscopeJson(toSpeedscope([{ name: options.name, profile: p, ...(options.sequenceFrom ? { sequenceFrom: options.sequenceFrom } : {}) }], options.name, 'flamelens')) };
     case 'folded':
       return { kind: 'text', data: toFolded(p, foldedUnits(p)[0]) };
     case 'html':

@@ -40,6 +40,12 @@ export interface NamedProfile {
   /** Shown in speedscope's profile picker, e.g. "main thread" or the file name. */
   name: string;
   profile: Profile;
+  /**
+   * `profile` is a filtered view of `source` (applyViewOptionsMapped): the view keeps no sample
+   * sequence, so the source's is written, each sample on the view node `nodeMap` sends it to
+   * (samples the view dropped, as hidden idle time, left out).
+   */
+  sequenceFrom?: { source: Profile; nodeMap: Int32Array };
 }
 
 export function toSpeedscope(profiles: readonly NamedProfile[], name: string, exporter = 'flamelens'): SpeedscopeFile {
@@ -89,20 +95,26 @@ function sampled(np: NamedProfile, intern: (f: Frame) => number): SpeedscopeSamp
  * profiles, pprof, transformed profiles) or when the sequence does not add up to the tree's self
  * values, so speedscope's Left Heavy and Sandwich totals always equal FlameLens's.
  */
-function inTimeOrder({ name, profile: p }: NamedProfile, shared: (frame: number) => number): SpeedscopeSampledProfile | undefined {
-  const nodes = p.sampleNodes;
-  const times = p.sampleTimes;
-  if (p.kind !== 'cpu' || p.sampleValues || !nodes || !times || nodes.length === 0 || nodes.length !== times.length) return undefined;
+function inTimeOrder({ name, profile: p, sequenceFrom }: NamedProfile, shared: (frame: number) => number): SpeedscopeSampledProfile | undefined {
+  const source = sequenceFrom?.source ?? p;
+  const nodeMap = sequenceFrom?.nodeMap;
+  const nodes = source.sampleNodes;
+  const times = source.sampleTimes;
+  if (source.kind !== 'cpu' || source.sampleValues || !nodes || !times || nodes.length === 0 || nodes.length !== times.length) return undefined;
+  if (nodeMap && nodeMap.length !== source.nodeCount) return undefined;
   const count = nodes.length;
   const start = times[0]!;
-  const end = Math.max(start, p.endTime);
+  const end = Math.max(start, source.endTime);
   const duration = (i: number): number => (i + 1 < count ? times[i + 1]! : end) - times[i]!;
+  /** The node of `p` sample i is on; -1 when the view dropped it. */
+  const nodeOf = nodeMap ? (i: number): number => nodeMap[nodes[i]!]! : (i: number): number => nodes[i]!;
   // First pass: what the sequence charges each node, against the tree (before any frame is interned).
   const charged = new Float64Array(p.nodeCount);
   for (let i = 0; i < count; i++) {
     const d = duration(i);
     if (!(d >= 0)) return undefined;
-    charged[nodes[i]!]! += d;
+    const n = nodeOf(i);
+    if (n >= 0) charged[n]! += d;
   }
   const slack = 1e-9 * Math.max(1, p.totalValue[0]!);
   for (let k = 0; k < p.nodeCount; k++) if (!(Math.abs(charged[k]! - p.selfValue[k]!) <= slack)) return undefined;
@@ -131,8 +143,9 @@ function inTimeOrder({ name, profile: p }: NamedProfile, shared: (frame: number)
   for (let i = 0; i < count; i++) {
     const d = duration(i);
     // A sample that lasted no time draws nothing (speedscope skips weight 0) and splits no run.
-    if (d === 0) continue;
-    const stack = stackOf(nodes[i]!);
+    const n = nodeOf(i);
+    if (d === 0 || n < 0) continue;
+    const stack = stackOf(n);
     if (stack === last) {
       weights[weights.length - 1]! += d;
     } else {

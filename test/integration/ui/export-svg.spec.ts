@@ -36,6 +36,24 @@ export async function run(ui: Workbench): Promise<void> {
   for (const fn of ['main', 'sortWords', 'fibonacci']) assert.ok(svg.includes(`<title>${fn}\n`), `a frame titled ${fn}`);
   await ui.screenshot('exported');
 
+  // speedscope from the view with a filter on (Hide idle/GC): the samples in the order they were taken,
+  // each on its node of the filtered view; the hidden idle time is left out.
+  await graph.locator('#fl-opt-hideMeta').check();
+  await graph.locator('.fl-toolbar button', { hasText: 'Export…' }).click();
+  await ui.pickQuickItem('speedscope');
+  const speedscope = ui.workspacePath('busy-filtered.speedscope.json');
+  await ui.answerFileDialog(speedscope);
+  await ui.waitForNotification(/exported to .*busy-filtered\.speedscope\.json/, { timeoutMs: 30_000 });
+  const exported = JSON.parse(fs.readFileSync(speedscope, 'utf8')) as { shared: { frames: { name: string }[] }; profiles: { samples: number[][]; weights: number[] }[] };
+  const prof = exported.profiles[0]!;
+  const names = exported.shared.frames.map((f) => f.name);
+  assert.ok(!names.includes('(idle)') && !names.includes('(program)'), `the filter hid idle time: ${JSON.stringify(names.slice(0, 20))}`);
+  const seen = new Set<string>();
+  const again = prof.samples.filter((st) => seen.has(st.join(',')) || (seen.add(st.join(',')), false)).length;
+  ui.log(`speedscope of the filtered view: ${prof.samples.length} runs, ${again} of a stack seen before`);
+  assert.ok(again > 0, 'in time order (a stack comes back after another ran), not one sample per node');
+  await graph.locator('#fl-opt-hideMeta').uncheck();
+
   // The profile stays current, but its view is hidden behind busy.js: nothing draws the SVG.
   await ui.openFile('busy.js');
   await ui.runCommand('FlameLens: Export Profile…');

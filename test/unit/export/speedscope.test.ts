@@ -11,6 +11,7 @@ import { speedscopeJson, toSpeedscope, type SpeedscopeFile, type SpeedscopeSampl
 import { parseProfile } from '../../../src/model/import';
 import { functionTable } from '../../../src/model/tables';
 import { sliceProfile } from '../../../src/model/time-slice';
+import { applyViewOptionsMapped, defaultViewOptions } from '../../../src/model/view';
 import type { Profile } from '../../../src/model/types';
 import { assertClose, readFixture, removeDir, runNode, tempDir } from '../../support/model-helpers';
 import { busyFunction, repoRoot } from '../../support/capture-helpers';
@@ -256,6 +257,56 @@ test('speedscope export of a --from/--to slice: the samples of the range only, i
   assert.ok(assertTimeOrder(file, prof, samples, 'slice') > 0);
   assertFunctionTotals(file, prof, slice, 'slice');
   assertClose(prof.endValue - prof.startValue, to - from, 'the range');
+});
+
+test('speedscope export of a filtered view (Export Profile… with filters on): the source\'s samples in time order, each on its view node, totals as the view\'s', () => {
+  const name = 'small-webpack-1000us.cpuprofile';
+  const p = parseProfile(readFixture(name));
+  const { view, nodeMap } = applyViewOptionsMapped(p, { ...defaultViewOptions, hideNodeModules: true, hideInternals: true, hideMeta: true });
+  assert.equal(view.sampleNodes, undefined, 'the view itself keeps no sample sequence');
+  const file = toSpeedscope([{ name, profile: view, sequenceFrom: { source: p, nodeMap } }], name);
+  const prof = file.profiles[0]!;
+  // Expected: each source sample's duration on the view node it maps to (dropped ones left out),
+  // consecutive equal stacks merged.
+  const key = (f: number) => {
+    const fr = view.frames[f]!;
+    return `${fr.functionName}|${fr.url}|${fr.line > 0 ? fr.line : 0}|${fr.column > 0 ? fr.column : 0}`;
+  };
+  const stackOf = (n: number): string => {
+    const path: string[] = [];
+    for (let x = n; x > 0; x = view.nodeParent[x]!) path.push(key(view.nodeFrame[x]!));
+    return (n === 0 ? [key(view.nodeFrame[0]!)] : path.reverse()).join(' > ');
+  };
+  const times = p.sampleTimes!;
+  const nodes = p.sampleNodes!;
+  const want: { stack: string; weight: number }[] = [];
+  let dropped = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    const d = (i + 1 < nodes.length ? times[i + 1]! : Math.max(times[i]!, p.endTime)) - times[i]!;
+    const n = nodeMap[nodes[i]!]!;
+    if (n < 0) dropped++;
+    if (n < 0 || d === 0) continue;
+    const stack = stackOf(n);
+    const last = want[want.length - 1];
+    if (last && last.stack === stack) last.weight += d;
+    else want.push({ stack, weight: d });
+  }
+  assert.ok(dropped > 0, 'hideMeta drops the idle/program/GC samples');
+  assert.deepEqual(
+    prof.samples.map((st) => exportedStack(file, st).join(' > ')),
+    want.map((w) => w.stack),
+  );
+  prof.weights.forEach((w, k) => assertClose(w, want[k]!.weight, `run ${k}`));
+  // Time order, not one sample per node: some stack comes back after others ran.
+  const seen = new Set<string>();
+  let again = 0;
+  for (const st of prof.samples) {
+    const k = st.join(',');
+    if (seen.has(k)) again++;
+    seen.add(k);
+  }
+  assert.ok(again > 100, `${again} stacks come back later in the sequence`);
+  assertFunctionTotals(file, prof, view, 'filtered view');
 });
 
 test('speedscope export of a real `node --cpu-prof` recording: ping, pong, ping, pong… as they ran, not one block each', () => {
