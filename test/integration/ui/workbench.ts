@@ -138,19 +138,21 @@ export class Workbench {
 
   /**
    * Runs a command that shows a quick pick and picks the row containing `text`. A focus change (a panel
-   * still settling from the previous step) can close the pick before it is used, which cancels the
-   * command: then the command is run again, up to three times.
+   * still settling from the previous step, a webview that just opened) can close the pick before it is
+   * used, before or after its rows showed, which cancels the command: then the command is run again,
+   * up to three times.
    */
   async runCommandAndPick(title: string, text: string | RegExp, opts: WaitOptions = {}): Promise<void> {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text }).first();
     for (let attempt = 1; ; attempt++) {
       await this.runCommand(title, opts);
       const shown = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-      if (shown || attempt === 3) break;
-      this.log(`quick pick of ${title} closed before ${String(text)} showed; running it again`);
+      if (attempt === 3) return this.pickQuickItem(text, opts);
+      // Picked, or the pick closed under it (its row hidden again): then the command runs again.
+      if (shown && (await this.pickQuickItem(text, { timeoutMs: 10_000 }).then(() => true, () => false))) return;
+      this.log(`quick pick of ${title} closed before ${String(text)} was picked; running it again`);
       await this.closeQuickInput();
     }
-    await this.pickQuickItem(text, opts);
   }
 
   /** In an open quick pick (e.g. one a command showed), picks the first row containing `text`. */
