@@ -2,7 +2,7 @@
 // "FlameLens: Profile Command…", the "$(record) FlameLens 0:0x" item is clicked, and the flame
 // graph of what ran so far opens while the program keeps running.
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { flameFrames, waitForFlameFrame } from './flame-frames';
 import type { Workbench } from './workbench';
 
@@ -11,8 +11,9 @@ export const timeoutMs = 120_000;
 export async function run(ui: Workbench): Promise<void> {
   writeFileSync(
     ui.workspacePath('forever.js'),
-    'function spinForAWhile(){const e=Date.now()+20;while(Date.now()<e);}\nsetInterval(spinForAWhile, 25);\nsetTimeout(()=>process.exit(0), 60000);\n',
+    "function spinForAWhile(){const e=Date.now()+20;while(Date.now()<e);}\nsetInterval(spinForAWhile, 25);\nsetTimeout(()=>process.exit(0), 60000);\nrequire('fs').writeFileSync('forever.started', '');\n",
   );
+  rmSync(ui.workspacePath('forever.started'), { force: true });
   await ui.openFile('busy.js');
   await ui.runCommand('FlameLens: Profile Command…');
   await ui.answerInput('node forever.js');
@@ -24,6 +25,12 @@ export async function run(ui: Workbench): Promise<void> {
     undefined,
     { timeout: 30_000 },
   );
+  // The status bar counts from the launch; on a loaded machine the terminal's shell can take seconds
+  // to start the program. Stop once the program itself has run for a while (CI once stopped a
+  // 28 ms profile, spinForAWhile not yet called).
+  for (const deadline = Date.now() + 30_000; !existsSync(ui.workspacePath('forever.started')) && Date.now() < deadline; ) await ui.page.waitForTimeout(200);
+  assert.ok(existsSync(ui.workspacePath('forever.started')), 'the program started');
+  await ui.page.waitForTimeout(1500);
   await ui.screenshot('1-recording');
   await recording.click();
   await ui.waitForNotification(/Profiled node forever\.js/, { timeoutMs: 30_000 });
