@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProfile } from '../../../src/model/import';
 import { answerQuickPicks, api, until } from './helpers';
+import type { FlameLensTestApi } from '../../../src/extension';
 
 const configName = 'FlameLens env+task';
 
@@ -58,12 +59,7 @@ describe('Launch configurations through the debugger', function () {
     const jsDebug = vscode.extensions.getExtension('ms-vscode.js-debug') ?? vscode.extensions.getExtension('ms-vscode.js-debug-nightly');
     const t = await api();
     const previous = t.lastCaptureForTest();
-    const restore = answerQuickPicks(t, (items) => items.find((i) => i.label === configName));
-    try {
-      await vscode.commands.executeCommand('flamelens.profileLaunchConfig');
-    } finally {
-      restore();
-    }
+    await profileLaunchConfig(t, configName);
     const running = t.lastCaptureForTest();
     assert.ok(running && running !== previous, 'a capture started');
     const outcome = await running;
@@ -91,12 +87,7 @@ describe('Launch configurations through the debugger', function () {
     await vscode.workspace.getConfiguration('launch', folder.uri).update('configurations', [{ type: 'node-terminal', request: 'launch', name, command: 'node nt-check.js' }], vscode.ConfigurationTarget.WorkspaceFolder);
     const t = await api();
     const previous = t.lastCaptureForTest();
-    const restore = answerQuickPicks(t, (items) => items.find((i) => i.label === name));
-    try {
-      await vscode.commands.executeCommand('flamelens.profileLaunchConfig');
-    } finally {
-      restore();
-    }
+    await profileLaunchConfig(t, name);
     const running = t.lastCaptureForTest();
     assert.ok(running && running !== previous, 'a capture started');
     // Through the debugger its debug terminal stayed open as a shell: the recording never ended,
@@ -115,12 +106,7 @@ describe('Launch configurations through the debugger', function () {
     await vscode.workspace.getConfiguration('launch', folder.uri).update('configurations', [{ type: 'node-terminal', request: 'launch', name, command: 'node nt-check.js', cwd: '${workspaceFolder}/no-such-dir' }], vscode.ConfigurationTarget.WorkspaceFolder);
     const t = await api();
     const previous = t.lastCaptureForTest();
-    const restore = answerQuickPicks(t, (items) => items.find((i) => i.label === name));
-    try {
-      await vscode.commands.executeCommand('flamelens.profileLaunchConfig');
-    } finally {
-      restore();
-    }
+    await profileLaunchConfig(t, name);
     // (Before, the terminal failed to start and the capture waited, recording, for an exit that never came.)
     assert.equal(t.lastCaptureForTest(), previous, 'no capture started');
     const log = await until('the error in the log', () => {
@@ -131,3 +117,13 @@ describe('Launch configurations through the debugger', function () {
     assert.ok(log);
   });
 });
+
+/** Runs Profile Launch Configuration…, answering its quick pick with the configuration named `name`. */
+async function profileLaunchConfig(t: FlameLensTestApi, name: string): Promise<void> {
+  const restore = answerQuickPicks(t, (items) => items.find((i) => i.label === name));
+  try {
+    await vscode.commands.executeCommand('flamelens.profileLaunchConfig');
+  } finally {
+    restore();
+  }
+}
