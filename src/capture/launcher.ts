@@ -212,6 +212,30 @@ export async function collectAfterExit(
   return collectSession(session.sessionDir, root, session.since);
 }
 
+/** How long an exited program's piped output may take to be read before its result is given anyway. */
+const pipeDrainMs = 1000;
+
+/**
+ * Resolves once the child's piped stdout/stderr are read to their end. 'exit' can come before the
+ * last bytes the program wrote are read; a caller reading them would miss its final lines. Only
+ * pipes someone reads (or paused), and bounded: a process the program started may hold them open after it.
+ */
+function pipesRead(child: ChildProcess, ms: number): Promise<void> {
+  const open = [child.stdout, child.stderr].filter((s): s is NonNullable<typeof s> => s !== null && s.readableFlowing !== null && !s.readableEnded && !s.destroyed);
+  if (open.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    let left = open.length;
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    for (const s of open)
+      s.once('close', () => {
+        if (--left > 0) return;
+        clearTimeout(timer);
+        resolve();
+      });
+  });
+}
+
 export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
   const argv = typeof opts.command === 'string' ? [opts.command] : opts.command;
   const exe = argv[0];
@@ -234,7 +258,7 @@ export function startCapture(opts: CaptureOptions): Promise<CaptureHandle> {
         ? spawn(opts.command, { cwd, env, stdio: opts.stdio ?? 'inherit', shell: true })
         : spawn(exe, argv.slice(1), { cwd, env, stdio: opts.stdio ?? 'inherit' });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
-      child.once('exit', (code, signal) => res({ code, signal }));
+      child.once('exit', (code, signal) => void pipesRead(child, pipeDrainMs).then(() => res({ code, signal })));
     });
     child.once('error', (err: NodeJS.ErrnoException) => {
       if (child.pid !== undefined) return; // errors after a successful start surface through 'exit'

@@ -42,3 +42,41 @@ test('kill() of a wrapper (sh -c, then a program that ignores nothing) ends the 
   assert.ok(tookMs < 20_000, `the capture ended in ${tookMs} ms, not after waiting for an orphan`);
   assert.ok(result.profiles.some((p) => p.kind === 'cpu'), 'the server wrote its profile as it ended');
 });
+
+test("done comes after the program's piped output is read to its end, and a process holding the pipe after the program does not hold it back", { skip: process.platform === 'win32' }, async () => {
+  const dir = scratchDir('launcher-pipes');
+  // The reader pauses on each chunk, so the last ones are still in the pipe when 'exit' arrives.
+  writeFiles(dir, {
+    'loud.js': "process.stdout.write(Buffer.alloc(256 << 10, 120));\nprocess.stderr.write('last words\\n');\n",
+    'holder.js': "const s = require('node:child_process').spawn('sleep', ['30'], { stdio: 'inherit', detached: true });\ns.unref();\nconsole.log('spawned ' + s.pid);\n",
+  });
+  for (let i = 0; i < 2; i++) {
+    const h = await startCapture({ command: ['node', 'loud.js'], cwd: dir, outDir: path.join(dir, `s${i}`), agentPath, stdio: 'pipe' });
+    let out = 0;
+    let err = '';
+    const stdout = h.child.stdout!;
+    stdout.on('data', (d: Buffer) => {
+      out += d.length;
+      stdout.pause();
+      setTimeout(() => stdout.resume(), 100);
+    });
+    h.child.stderr!.on('data', (d: Buffer) => (err += d));
+    const r = await h.done;
+    assert.equal(r.exitCode, 0);
+    assert.equal(out, 256 << 10, `run ${i}: all of stdout was read when done resolved`);
+    assert.equal(err, 'last words\n', `run ${i}: all of stderr was read when done resolved`);
+  }
+  const h = await startCapture({ command: ['node', 'holder.js'], cwd: dir, outDir: path.join(dir, 'held'), agentPath, stdio: 'pipe' });
+  let out = '';
+  h.child.stdout!.on('data', (d: Buffer) => (out += d));
+  const started = Date.now();
+  const r = await h.done;
+  const tookMs = Date.now() - started;
+  h.child.stdout!.destroy();
+  h.child.stderr!.destroy();
+  const sleeper = Number(/spawned (\d+)/.exec(out)?.[1]);
+  if (sleeper > 0) process.kill(sleeper);
+  assert.equal(r.exitCode, 0);
+  assert.ok(sleeper > 0, `the program printed before it ended: ${JSON.stringify(out)}`);
+  assert.ok(tookMs < 10_000, `done came ${tookMs} ms after the program, though the sleep it started holds the pipes for 30 s`);
+});
