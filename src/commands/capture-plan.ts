@@ -116,6 +116,41 @@ export function runsOutsideDebugger(c: LaunchConfig): boolean {
   return c.type === 'node-terminal';
 }
 
+/** A compound's member: a configuration's name, or a name and the workspace folder it is in. */
+export type CompoundMember = string | { name?: unknown; folder?: unknown };
+
+/**
+ * How Profile Launch Configuration… runs a compound. Its `node-terminal` members cannot be recorded
+ * through the debugger (see runsOutsideDebugger), and only one program is recorded at a time:
+ * - no terminal member: the debugger starts the compound (its Node launches are recorded);
+ * - one terminal member and no other Node launch: it runs in FlameLens's terminal, recorded, and the
+ *   debugger starts the others (a browser, say) as the compound would;
+ * - one or more terminal members with Node launches: the debugger starts the compound and records the
+ *   launches; the terminal members run unrecorded (`unrecorded` names them, to say so);
+ * - several terminal members alone: nothing can record them together (`unrecorded` names them).
+ * `find` looks a member up (undefined: not in launch.json, left to the debugger to report).
+ */
+export type CompoundPlan =
+  | { how: 'debugger'; unrecorded: string[] }
+  | { how: 'terminal'; terminal: LaunchConfig; member: CompoundMember; others: CompoundMember[] }
+  | { how: 'none'; unrecorded: string[] };
+
+export function planCompound(members: readonly CompoundMember[], find: (m: CompoundMember) => LaunchConfig | undefined): CompoundPlan {
+  const terminal: Array<{ member: CompoundMember; config: LaunchConfig }> = [];
+  let nodeLaunches = 0;
+  for (const member of members) {
+    const config = find(member);
+    if (!config) continue;
+    if (runsOutsideDebugger(config)) terminal.push({ member, config });
+    else if (isDebuggerNodeLaunch(config)) nodeLaunches++;
+  }
+  const names = terminal.map((t) => t.config.name ?? '');
+  if (terminal.length === 0 || nodeLaunches > 0) return { how: 'debugger', unrecorded: names };
+  if (terminal.length > 1) return { how: 'none', unrecorded: names };
+  const { member, config } = terminal[0]!;
+  return { how: 'terminal', terminal: config, member, others: members.filter((m) => m !== member) };
+}
+
 /** Launch configurations the debugger runs with the agent added: any Node launch (js-debug resolves the rest). */
 export function isDebuggerNodeLaunch(c: LaunchConfig): boolean {
   if (c.type === 'node-terminal') return isNodeLaunch(c);

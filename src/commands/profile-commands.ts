@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planLaunch, runsOutsideDebugger, type CommandPlan, type LaunchConfig } from './capture-plan';
+import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planCompound, planLaunch, runsOutsideDebugger, type CommandPlan, type CompoundMember, type LaunchConfig } from './capture-plan';
 import { isTypeScriptFile, typeScriptRun } from './typescript-run';
 import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
@@ -110,6 +110,8 @@ export async function profileCommand(capture: CaptureService, commandLine?: stri
 interface LaunchItem extends vscode.QuickPickItem {
   config: LaunchConfig;
   folder: vscode.WorkspaceFolder;
+  /** A compound's configurations. */
+  members?: CompoundMember[];
 }
 
 /** Asks for a launch configuration: with `viaDebugger`, every one js-debug can launch and the compounds; else the plain Node ones FlameLens reads itself. */
@@ -125,7 +127,8 @@ async function pickLaunchItem(viaDebugger: boolean): Promise<LaunchItem | undefi
     }
     if (!viaDebugger) continue;
     for (const compound of launch.get<{ name?: string; configurations?: unknown[] }[]>('compounds') ?? []) {
-      if (compound.name) items.push({ label: compound.name, description, detail: vscode.l10n.t('compound'), config: { name: compound.name }, folder });
+      const members = Array.isArray(compound.configurations) ? compound.configurations.filter((m): m is CompoundMember => typeof m === 'string' || (typeof m === 'object' && m !== null)) : [];
+      if (compound.name) items.push({ label: compound.name, description, detail: vscode.l10n.t('compound'), config: { name: compound.name }, folder, members });
     }
   }
   if (items.length === 0) {
@@ -167,6 +170,7 @@ export async function profileLaunchConfig(capture: CaptureService, log: Log): Pr
   const viaDebugger = jsDebugAvailable();
   const picked = await pickLaunchItem(viaDebugger);
   if (!picked) return undefined;
+  if (viaDebugger && picked.members) return profileCompound(capture, picked, picked.members, log);
   if (viaDebugger && !runsOutsideDebugger(picked.config)) return capture.startLaunchConfig(picked.folder, picked.label);
   if (!viaDebugger) {
     log.warn(
@@ -175,6 +179,56 @@ export async function profileLaunchConfig(capture: CaptureService, log: Log): Pr
   }
   const request = requestFromLaunchItem(picked);
   return request && capture.start(request);
+}
+
+/** A compound member's configuration and folder: a bare name is in the compound's folder, else in the folder it names. */
+function findMember(member: CompoundMember, folder: vscode.WorkspaceFolder): { config: LaunchConfig; folder: vscode.WorkspaceFolder } | undefined {
+  const name = typeof member === 'string' ? member : member.name;
+  const folderName = typeof member === 'string' ? undefined : member.folder;
+  const inFolder = typeof folderName === 'string' ? vscode.workspace.workspaceFolders?.find((f) => f.name === folderName) : folder;
+  if (typeof name !== 'string' || !inFolder) return undefined;
+  const config = (vscode.workspace.getConfiguration('launch', inFolder.uri).get<LaunchConfig[]>('configurations') ?? []).find((c) => c.name === name);
+  return config && { config, folder: inFolder };
+}
+
+/**
+ * A compound through the debugger, except its `node-terminal` members, which the debugger would run
+ * unrecorded (see planCompound): one of them alone runs in FlameLens's terminal, recorded, and the
+ * debugger starts the compound's other configurations.
+ */
+async function profileCompound(capture: CaptureService, picked: LaunchItem, members: CompoundMember[], log: Log): Promise<CaptureRun | undefined> {
+  const plan = planCompound(members, (m) => findMember(m, picked.folder)?.config);
+  const names = (list: string[]) => list.map((n) => `"${n}"`).join(', ');
+  if (plan.how === 'none') {
+    log.warn(`compound "${picked.label}": not started, its node-terminal configurations ${names(plan.unrecorded)} cannot be recorded together`);
+    void vscode.window.showErrorMessage(
+      vscode.l10n.t('FlameLens: "{0}" runs {1} in debug terminals, and FlameLens records one of them at a time: profile each configuration on its own.', picked.label, names(plan.unrecorded)),
+    );
+    return undefined;
+  }
+  if (plan.how === 'debugger') {
+    if (plan.unrecorded.length > 0) {
+      log.warn(`compound "${picked.label}": its node-terminal configurations ${names(plan.unrecorded)} run unrecorded beside its Node.js launches`);
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('FlameLens: {0} in "{1}" will not be recorded (node-terminal configurations are recorded on their own, in a FlameLens terminal).', names(plan.unrecorded), picked.label),
+      );
+    }
+    return capture.startLaunchConfig(picked.folder, picked.label);
+  }
+  const request = requestFromLaunchItem({ label: plan.terminal.name ?? picked.label, config: plan.terminal, folder: findMember(plan.member, picked.folder)?.folder ?? picked.folder });
+  if (!request) return undefined;
+  const run = await capture.start(request);
+  if (!run) return undefined;
+  log.info(`compound "${picked.label}": "${request.name}" runs in a FlameLens terminal; the debugger starts the rest (${plan.others.length})`);
+  for (const member of plan.others) {
+    const found = findMember(member, picked.folder);
+    const name = typeof member === 'string' ? member : String(member.name);
+    vscode.debug.startDebugging(found?.folder ?? picked.folder, name).then(
+      (ok) => ok || log.warn(`compound "${picked.label}": "${name}" did not start`),
+      (err: unknown) => log.warn(`compound "${picked.label}": "${name}" did not start: ${(err as Error).message}`),
+    );
+  }
+  return run;
 }
 
 /**

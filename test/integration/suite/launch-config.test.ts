@@ -100,6 +100,51 @@ describe('Launch configurations through the debugger', function () {
     for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
   });
 
+  it('a compound of one node-terminal configuration runs it in a FlameLens terminal, recorded; one of two is refused with their names', async () => {
+    const dir = folder.uri.fsPath;
+    fs.writeFileSync(path.join(dir, 'nt-compound.js'), 'function compoundTerminalBusy() { const end = Date.now() + 500; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\ncompoundTerminalBusy();\n');
+    const launch = vscode.workspace.getConfiguration('launch', folder.uri);
+    await launch.update(
+      'configurations',
+      [
+        { type: 'node-terminal', request: 'launch', name: 'FlameLens nt one', command: 'node nt-compound.js' },
+        { type: 'node-terminal', request: 'launch', name: 'FlameLens nt two', command: 'node nt-compound.js' },
+      ],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    await launch.update(
+      'compounds',
+      [
+        { name: 'FlameLens compound one', configurations: ['FlameLens nt one'] },
+        { name: 'FlameLens compound two', configurations: ['FlameLens nt one', 'FlameLens nt two'] },
+      ],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    try {
+      const t = await api();
+      const previous = t.lastCaptureForTest();
+      await profileLaunchConfig(t, 'FlameLens compound one');
+      // (Before: the debugger ran it unrecorded in its own terminal, and FlameLens said the compound "started no Node.js launch".)
+      const running = t.lastCaptureForTest();
+      assert.ok(running && running !== previous, 'a capture started');
+      const outcome = await Promise.race([running, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+      assert.ok(outcome?.opened, `nothing opened; problems: ${outcome?.result.problems.join('; ')}`);
+      assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'compoundTerminalBusy'), 'the member is in the profile');
+      for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
+
+      await profileLaunchConfig(t, 'FlameLens compound two');
+      assert.equal(t.lastCaptureForTest(), running, 'no capture started for two node-terminal members');
+      const log = await until('the refusal in the log', () => {
+        const text = fs.readFileSync(t.logFileForTest(), 'utf8');
+        return text.includes('compound "FlameLens compound two": not started, its node-terminal configurations "FlameLens nt one", "FlameLens nt two"') ? text : undefined;
+      });
+      assert.ok(log);
+      assert.ok(!vscode.debug.activeDebugSession, 'the debugger started nothing');
+    } finally {
+      await launch.update('compounds', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
   it('a configuration whose cwd does not exist is an error, not a recording that never ends', async () => {
     const dir = folder.uri.fsPath;
     const name = 'FlameLens missing cwd';

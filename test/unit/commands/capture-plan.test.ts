@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capturedProfileTitle, chooseNode, debugLaunchNodeOptions, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planLaunch, profilePickItem, splitWords, substitute } from '../../../src/commands/capture-plan';
+import { capturedProfileTitle, chooseNode, debugLaunchNodeOptions, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planCompound, planLaunch, profilePickItem, splitWords, substitute } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
 import { agentRequireOption, agentVariables } from '../../../src/capture/launcher';
 import { buildBundles, scratchDir, writeFiles } from '../../support/capture-helpers';
@@ -215,5 +215,33 @@ describe('debugLaunchNodeOptions', () => {
     assert.equal(debugLaunchNodeOptions({ envFile: '/x/.env' }, '--require a', read, '--host'), '--from-file --require a');
     assert.equal(debugLaunchNodeOptions({ envFile: '/missing' }, '--require a', () => { throw new Error('ENOENT'); }, '--host'), '--host --require a');
     assert.equal(debugLaunchNodeOptions({}, '--require a', read, undefined), '--require a');
+  });
+});
+
+describe('planCompound', () => {
+  const configs: Record<string, { type: string; request: string; name: string; command?: string; program?: string; url?: string }> = {
+    dev: { type: 'node-terminal', request: 'launch', name: 'dev', command: 'npm run dev' },
+    worker: { type: 'node-terminal', request: 'launch', name: 'worker', command: 'node worker.js' },
+    api: { type: 'node', request: 'launch', name: 'api', program: 'api.js' },
+    chrome: { type: 'chrome', request: 'launch', name: 'chrome', url: 'http://localhost:3000' },
+    attach: { type: 'node', request: 'attach', name: 'attach' },
+  };
+  const find = (m: string | { name?: unknown }) => configs[typeof m === 'string' ? m : String(m.name)];
+
+  it('no node-terminal member: the debugger starts the compound', () => {
+    assert.deepEqual(planCompound(['api', 'chrome'], find), { how: 'debugger', unrecorded: [] });
+  });
+  it('one node-terminal member and no Node launch: it runs in the terminal, the rest through the debugger (folder-qualified members too)', () => {
+    const chrome = { name: 'chrome', folder: 'web' };
+    assert.deepEqual(planCompound(['dev', chrome, 'attach'], find), { how: 'terminal', terminal: configs.dev, member: 'dev', others: [chrome, 'attach'] });
+  });
+  it('node-terminal members beside a Node launch: the debugger records the launch, and the terminal members are named as unrecorded', () => {
+    assert.deepEqual(planCompound(['dev', 'api', 'worker'], find), { how: 'debugger', unrecorded: ['dev', 'worker'] });
+  });
+  it('several node-terminal members alone: none can be recorded together', () => {
+    assert.deepEqual(planCompound(['dev', 'worker', 'chrome'], find), { how: 'none', unrecorded: ['dev', 'worker'] });
+  });
+  it('members missing from launch.json are left to the debugger', () => {
+    assert.deepEqual(planCompound(['dev', 'gone'], find), { how: 'terminal', terminal: configs.dev, member: 'dev', others: ['gone'] });
   });
 });
