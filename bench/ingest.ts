@@ -70,6 +70,21 @@
 // calls (--log-function-events) and the rest in V8's interpreter. 1.5× is out of reach for code
 // that runs once per process; only running it before the open would get there (a code cache, or
 // a parse worker warmed ahead of the first open, which the product does not do today).
+// Warming ahead, measured (Dec 2026, Node 20, idle 2-core box; fresh processes, medians of 7; the
+// parse + tree + line table of the fixture after k warm-up runs on other profiles, against the
+// cold floor of 9 fresh processes: 72 KB 1.00 ms, 699 KB heap 23.7 ms):
+//   warm-up profiles                        k    warm-up ms   72 KB marked      699 KB heap
+//   none                                    0      0          10.4 (10.4×)      78.9 (3.3×)
+//   7 KB CPU + 6 KB heap (node --*-prof)    5     15           3.6 (3.6×)       57.4 (2.4×)
+//                                          20     43           4.3              66.0
+//                                          50    108           8.2              72.0
+//   1.4 MB small-webpack (scanner path)     1     93           7.7
+//                                           3    168           4.6
+//                                          10    292           1.4 (1.4×)
+// Small warm-up profiles leave the open at 2.4–3.6× and more of them make it worse (V8 specialises
+// on their shapes and the real profile deoptimises); only ~0.3 s of CPU on a large profile reached
+// 1.5×, for a 9 ms gain on the first small open. Not done: that is a cost at every activation for a
+// saving no one sees (the webview's own boot is ~100× larger).
 // A capped young generation does not reach the peak target (issue 9; Dec 2026, Node 20, the mem
 // and cold/steady runs of ingest-worker.js with --max-semi-space-size=N, A/B in one run, medians of
 // 3 processes; N MB semi-space = a Worker's resourceLimits.maxYoungGenerationSizeMb of 3N, checked
