@@ -9,6 +9,7 @@ import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, p
 import { isTypeScriptFile, typeScriptRun } from './typescript-run';
 import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
+import { escapeNotificationText } from '../model/escape-text';
 import { services } from './services';
 import type { Log } from '../log';
 import type { CaptureRequest, CaptureRun, CaptureService } from './capture-session';
@@ -198,11 +199,13 @@ function findMember(member: CompoundMember, folder: vscode.WorkspaceFolder): { c
  */
 async function profileCompound(capture: CaptureService, picked: LaunchItem, members: CompoundMember[], log: Log): Promise<CaptureRun | undefined> {
   const plan = planCompound(members, (m) => findMember(m, picked.folder)?.config);
-  const names = (list: string[]) => list.map((n) => `"${n}"`).join(', ');
+  // (launch.json may come with a cloned repository: its names are shown inertly.)
+  const names = (list: string[]) => list.map((n) => `"${escapeNotificationText(n)}"`).join(', ');
+  const compound = escapeNotificationText(picked.label);
   if (plan.how === 'none') {
     log.warn(`compound "${picked.label}": not started, its node-terminal configurations ${names(plan.unrecorded)} cannot be recorded together`);
     void vscode.window.showErrorMessage(
-      vscode.l10n.t('FlameLens: "{0}" runs {1} in debug terminals, and FlameLens records one of them at a time: profile each configuration on its own.', picked.label, names(plan.unrecorded)),
+      vscode.l10n.t('FlameLens: "{0}" runs {1} in debug terminals, and FlameLens records one of them at a time: profile each configuration on its own.', compound, names(plan.unrecorded)),
     );
     return undefined;
   }
@@ -210,7 +213,7 @@ async function profileCompound(capture: CaptureService, picked: LaunchItem, memb
     if (plan.unrecorded.length > 0) {
       log.warn(`compound "${picked.label}": its node-terminal configurations ${names(plan.unrecorded)} run unrecorded beside its Node.js launches`);
       void vscode.window.showWarningMessage(
-        vscode.l10n.t('FlameLens: {0} in "{1}" will not be recorded (node-terminal configurations are recorded on their own, in a FlameLens terminal).', names(plan.unrecorded), picked.label),
+        vscode.l10n.t('FlameLens: {0} in "{1}" will not be recorded (node-terminal configurations are recorded on their own, in a FlameLens terminal).', names(plan.unrecorded), compound),
       );
     }
     return capture.startLaunchConfig(picked.folder, picked.label);

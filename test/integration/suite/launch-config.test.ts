@@ -100,7 +100,7 @@ describe('Launch configurations through the debugger', function () {
     for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
   });
 
-  it('a compound of one node-terminal configuration runs it in a FlameLens terminal, recorded; one of two is refused with their names', async () => {
+  it('a compound of one node-terminal configuration runs it in a FlameLens terminal, recorded; one of two is refused with their names, shown inertly', async () => {
     const dir = folder.uri.fsPath;
     fs.writeFileSync(path.join(dir, 'nt-compound.js'), 'function compoundTerminalBusy() { const end = Date.now() + 500; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\ncompoundTerminalBusy();\n');
     const launch = vscode.workspace.getConfiguration('launch', folder.uri);
@@ -108,7 +108,8 @@ describe('Launch configurations through the debugger', function () {
       'configurations',
       [
         { type: 'node-terminal', request: 'launch', name: 'FlameLens nt one', command: 'node nt-compound.js' },
-        { type: 'node-terminal', request: 'launch', name: 'FlameLens nt two', command: 'node nt-compound.js' },
+        // A name that would be a command link in a notification (launch.json comes with the repository).
+        { type: 'node-terminal', request: 'launch', name: 'FlameLens nt two](command:workbench.action.quit)', command: 'node nt-compound.js' },
       ],
       vscode.ConfigurationTarget.WorkspaceFolder,
     );
@@ -116,7 +117,7 @@ describe('Launch configurations through the debugger', function () {
       'compounds',
       [
         { name: 'FlameLens compound one', configurations: ['FlameLens nt one'] },
-        { name: 'FlameLens compound two', configurations: ['FlameLens nt one', 'FlameLens nt two'] },
+        { name: 'FlameLens compound two', configurations: ['FlameLens nt one', 'FlameLens nt two](command:workbench.action.quit)'] },
       ],
       vscode.ConfigurationTarget.WorkspaceFolder,
     );
@@ -136,7 +137,7 @@ describe('Launch configurations through the debugger', function () {
       assert.equal(t.lastCaptureForTest(), running, 'no capture started for two node-terminal members');
       const log = await until('the refusal in the log', () => {
         const text = fs.readFileSync(t.logFileForTest(), 'utf8');
-        return text.includes('compound "FlameLens compound two": not started, its node-terminal configurations "FlameLens nt one", "FlameLens nt two"') ? text : undefined;
+        return text.includes('compound "FlameLens compound two": not started, its node-terminal configurations "FlameLens nt one", "FlameLens nt two] (command:workbench.action.quit)"') ? text : undefined;
       });
       assert.ok(log);
       assert.ok(!vscode.debug.activeDebugSession, 'the debugger started nothing');
