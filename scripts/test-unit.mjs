@@ -1,7 +1,7 @@
 // npm run test:unit: the unit test files two at a time (most of their time is spent waiting on the
 // real processes they start), then the few whose assertions are about timing one at a time, so that
 // no other test's processes compete with them for the CPU. On CI's 2-core machine this takes the
-// phase from ~12 to ~7 minutes.
+// phase from ~12 to ~8 minutes.
 // Extra arguments go to both runs (e.g. --test-name-pattern=…).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

@@ -182,14 +182,14 @@ export async function profileLaunchConfig(capture: CaptureService, log: Log): Pr
   return request && capture.start(request);
 }
 
-/** A compound member's configuration and folder: a bare name is in the compound's folder, else in the folder it names. */
-function findMember(member: CompoundMember, folder: vscode.WorkspaceFolder): { config: LaunchConfig; folder: vscode.WorkspaceFolder } | undefined {
-  const name = typeof member === 'string' ? member : member.name;
+/** A compound member's name, configuration and folder: a bare name is in the compound's folder, else in the folder it names. */
+function findMember(member: CompoundMember, folder: vscode.WorkspaceFolder): { name: string; config?: LaunchConfig; folder: vscode.WorkspaceFolder } {
+  const name = typeof member === 'string' ? member : String(member.name);
   const folderName = typeof member === 'string' ? undefined : member.folder;
   const inFolder = typeof folderName === 'string' ? vscode.workspace.workspaceFolders?.find((f) => f.name === folderName) : folder;
-  if (typeof name !== 'string' || !inFolder) return undefined;
-  const config = (vscode.workspace.getConfiguration('launch', inFolder.uri).get<LaunchConfig[]>('configurations') ?? []).find((c) => c.name === name);
-  return config && { config, folder: inFolder };
+  // (A folder that is not open: no configuration; the debugger, given the compound's folder, reports it.)
+  const config = inFolder && (vscode.workspace.getConfiguration('launch', inFolder.uri).get<LaunchConfig[]>('configurations') ?? []).find((c) => c.name === name);
+  return { name, config, folder: inFolder ?? folder };
 }
 
 /**
@@ -198,7 +198,9 @@ function findMember(member: CompoundMember, folder: vscode.WorkspaceFolder): { c
  * debugger starts the compound's other configurations.
  */
 async function profileCompound(capture: CaptureService, picked: LaunchItem, members: CompoundMember[], log: Log): Promise<CaptureRun | undefined> {
-  const plan = planCompound(members, (m) => findMember(m, picked.folder)?.config);
+  // Each member looked up once, in launch.json of its folder.
+  const found = new Map(members.map((m) => [m, findMember(m, picked.folder)]));
+  const plan = planCompound(members, (m) => found.get(m)?.config);
   // (launch.json may come with a cloned repository: its names are shown inertly.)
   const names = (list: string[]) => list.map((n) => `"${escapeNotificationText(n)}"`).join(', ');
   const compound = escapeNotificationText(picked.label);
@@ -218,15 +220,13 @@ async function profileCompound(capture: CaptureService, picked: LaunchItem, memb
     }
     return capture.startLaunchConfig(picked.folder, picked.label);
   }
-  const request = requestFromLaunchItem({ label: plan.terminal.name ?? picked.label, config: plan.terminal, folder: findMember(plan.member, picked.folder)?.folder ?? picked.folder });
+  const request = requestFromLaunchItem({ label: plan.terminal.name ?? picked.label, config: plan.terminal, folder: found.get(plan.member)!.folder });
   if (!request) return undefined;
   const run = await capture.start(request);
   if (!run) return undefined;
   log.info(`compound "${picked.label}": "${request.name}" runs in a FlameLens terminal; the debugger starts the rest (${plan.others.length})`);
-  for (const member of plan.others) {
-    const found = findMember(member, picked.folder);
-    const name = typeof member === 'string' ? member : String(member.name);
-    vscode.debug.startDebugging(found?.folder ?? picked.folder, name).then(
+  for (const { name, folder } of plan.others.map((m) => found.get(m)!)) {
+    vscode.debug.startDebugging(folder, name).then(
       (ok) => ok || log.warn(`compound "${picked.label}": "${name}" did not start`),
       (err: unknown) => log.warn(`compound "${picked.label}": "${name}" did not start: ${(err as Error).message}`),
     );
