@@ -59,10 +59,16 @@ describe('Launch configurations through the debugger', function () {
     const jsDebug = vscode.extensions.getExtension('ms-vscode.js-debug') ?? vscode.extensions.getExtension('ms-vscode.js-debug-nightly');
     const t = await api();
     const previous = t.lastCaptureForTest();
+    const debug = watchDebugSessions();
     await profileLaunchConfig(t, configName);
     const running = t.lastCaptureForTest();
     assert.ok(running && running !== previous, 'a capture started');
     const outcome = await running;
+    // js-debug ends its sessions after the program: none of them stays (the next tests count the sessions they start).
+    await until('the debug sessions to end', () => (debug.live().length === 0 ? true : undefined), 30_000).catch(() => {
+      throw new Error(`debug sessions left: ${debug.live().join(', ')}`);
+    });
+    debug.dispose();
     assert.ok(outcome.opened, `nothing opened from ${outcome.sessionDir}; problems: ${outcome.result.problems.join('; ')}`);
     const profile = parseProfile(fs.readFileSync(outcome.opened.path));
     assert.ok(profile.frames.some((f) => f.functionName === 'launchedBusyLoop'), 'the program is in the profile');
@@ -87,6 +93,7 @@ describe('Launch configurations through the debugger', function () {
     await vscode.workspace.getConfiguration('launch', folder.uri).update('configurations', [{ type: 'node-terminal', request: 'launch', name, command: 'node nt-check.js' }], vscode.ConfigurationTarget.WorkspaceFolder);
     const t = await api();
     const previous = t.lastCaptureForTest();
+    const debug = watchDebugSessions();
     await profileLaunchConfig(t, name);
     const running = t.lastCaptureForTest();
     assert.ok(running && running !== previous, 'a capture started');
@@ -96,7 +103,8 @@ describe('Launch configurations through the debugger', function () {
     assert.ok(outcome, 'the recording ended when the command did');
     assert.ok(outcome.opened, `nothing opened; problems: ${outcome.result.problems.join('; ')}`);
     assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'nodeTerminalBusy'), 'the command is in the profile');
-    assert.ok(!vscode.debug.activeDebugSession, 'no debug session (and so no debug terminal) was left');
+    debug.dispose();
+    assert.deepEqual(debug.started, [], 'no debug session (and so no debug terminal) was started');
     for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
   });
 
@@ -124,6 +132,7 @@ describe('Launch configurations through the debugger', function () {
     try {
       const t = await api();
       const previous = t.lastCaptureForTest();
+      const debug = watchDebugSessions();
       await profileLaunchConfig(t, 'FlameLens compound one');
       // (Before: the debugger ran it unrecorded in its own terminal, and FlameLens said the compound "started no Node.js launch".)
       const running = t.lastCaptureForTest();
@@ -133,6 +142,11 @@ describe('Launch configurations through the debugger', function () {
       assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'compoundTerminalBusy'), 'the member is in the profile');
       for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
 
+      debug.dispose();
+      // The compound's only member ran in FlameLens's terminal: the debugger had nothing to start.
+      assert.deepEqual(debug.started, [], 'no debug session for compound one');
+
+      const debugTwo = watchDebugSessions();
       await profileLaunchConfig(t, 'FlameLens compound two');
       assert.equal(t.lastCaptureForTest(), running, 'no capture started for two node-terminal members');
       const log = await until('the refusal in the log', () => {
@@ -140,7 +154,8 @@ describe('Launch configurations through the debugger', function () {
         return text.includes('compound "FlameLens compound two": not started, its node-terminal configurations "FlameLens nt one", "FlameLens nt two] (command:workbench.action.quit)"') ? text : undefined;
       });
       assert.ok(log);
-      assert.ok(!vscode.debug.activeDebugSession, 'the debugger started nothing');
+      debugTwo.dispose();
+      assert.deepEqual(debugTwo.started, [], 'the debugger started nothing');
     } finally {
       await launch.update('compounds', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
     }
@@ -163,6 +178,24 @@ describe('Launch configurations through the debugger', function () {
     assert.ok(log);
   });
 });
+
+/**
+ * The debug sessions started from now on, by name and type, and those of them still running. (Counting
+ * the sessions a command starts, not whether one is active: js-debug may still be ending an earlier test's.)
+ */
+function watchDebugSessions(): { started: string[]; live(): string[]; dispose(): void } {
+  const label = (s: vscode.DebugSession) => `${s.name} (${s.type})`;
+  const started: string[] = [];
+  const live = new Set<vscode.DebugSession>();
+  const listeners = [
+    vscode.debug.onDidStartDebugSession((s) => {
+      started.push(label(s));
+      live.add(s);
+    }),
+    vscode.debug.onDidTerminateDebugSession((s) => live.delete(s)),
+  ];
+  return { started, live: () => [...live].map(label), dispose: () => listeners.forEach((l) => l.dispose()) };
+}
 
 /** Runs Profile Launch Configuration…, answering its quick pick with the configuration named `name`. */
 async function profileLaunchConfig(t: FlameLensTestApi, name: string): Promise<void> {

@@ -35,7 +35,10 @@ export async function run(ui: Workbench): Promise<void> {
   await searchOnPrunedProfile(ui);
 }
 
-/** 48 functions calling each other along pseudo-random paths: each sample a stack of its own, nearly. */
+/**
+ * 48 functions calling each other along pseudo-random paths, 12 deep: each sample a stack of its own,
+ * nearly, that adds ~9 nodes. (7 deep added ~5: a loaded CI box sampled too rarely for 16,000 nodes.)
+ */
 const wideProgram = `const fns = [];
 for (let i = 0; i < 48; i++) {
   const name = 'step' + String(i).padStart(2, '0') + 'x';
@@ -48,7 +51,7 @@ for (let i = 0; i < 48; i++) {
 const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const wallEnd = Date.now() + 30000;
 let seed = 1;
-while (cpuMs() < 1500 && Date.now() < wallEnd) { seed = (seed * 69069 + 1) >>> 0; fns[(seed >>> 16) % 48](7, seed); }
+while (cpuMs() < 1500 && Date.now() < wallEnd) { seed = (seed * 69069 + 1) >>> 0; fns[(seed >>> 16) % 48](11, seed); }
 `;
 
 async function searchOnPrunedProfile(ui: Workbench): Promise<void> {
