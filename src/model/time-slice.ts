@@ -60,7 +60,8 @@ export function lowerBound(times: Float64Array, t: number): number {
 /**
  * `p` restricted to [from, to) on its sample axis. CPU: each sample lasts until the next one
  * (the last until endTime), and the part of that interval inside the range is charged to its
- * node. Heap: the samples whose allocation order is in the range, by their size. Per-line values
+ * node. Heap: the samples whose allocation order is in the range, by their size (each node's
+ * scaled to its selfSize, so the whole range is the whole profile). Per-line values
  * keep each node's proportions (V8 records line ticks per node, not per sample). Throws when `p`
  * has no per-sample data (see sampleSpan).
  */
@@ -114,6 +115,14 @@ function* sliceSteps(p: Profile, from: number, to: number): Generator<void, Prof
       self[nodes[i]!]! += values[i]!;
       samples[nodes[i]!]!++;
       if ((i & SAMPLE_CHUNK) === SAMPLE_CHUNK) yield;
+    }
+    // V8 scales a node's sampled count once for the node but each sample on its own, so the
+    // rounded sample sizes of a node need not add up to its selfSize (8 of heap-webpack's 3,485
+    // nodes, 1,568 B in 25 MB). Each node's share of its samples' bytes is charged at its
+    // selfSize: the whole range is then the unselected profile exactly.
+    const whole = yield* bytesBySampleOf(p, nodes, values);
+    for (let i = 0; i < n; i++) {
+      if (self[i]! > 0 && whole[i]! > 0 && whole[i] !== p.selfValue[i]) self[i] = Math.round((self[i]! * p.selfValue[i]!) / whole[i]!);
     }
   } else {
     // The sample running at `lo` started at or before it.
@@ -201,6 +210,21 @@ function* sliceSteps(p: Profile, from: number, to: number): Generator<void, Prof
     sampleTimes: sliceTimes,
     ...(values ? { sampleValues: values.slice(first, last) } : {}),
   });
+}
+
+/** Each node's bytes summed over all of its samples, per profile (a slice asks again for every range). */
+const bytesBySample = new WeakMap<Float64Array, Float64Array>();
+
+function* bytesBySampleOf(p: Profile, nodes: Int32Array, values: Float64Array): Generator<void, Float64Array, void> {
+  const known = bytesBySample.get(values);
+  if (known) return known;
+  const sums = new Float64Array(p.nodeCount);
+  for (let i = 0; i < nodes.length; i++) {
+    sums[nodes[i]!]! += values[i]!;
+    if ((i & SAMPLE_CHUNK) === SAMPLE_CHUNK) yield;
+  }
+  bytesBySample.set(values, sums);
+  return sums;
 }
 
 /**

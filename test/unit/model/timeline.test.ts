@@ -172,15 +172,42 @@ describe('sliceProfile', () => {
     });
   }
 
-  it(`${heapName}: a slice holds the bytes of the samples in its range of allocation order`, () => {
+  it(`${heapName}: a slice holds the bytes of the samples in its range of allocation order, each node's at its selfSize`, () => {
     const p = parseProfile(readFixture(heapName));
     const n = p.sampleNodes!.length;
+    // From the file itself: each node's selfSize, and its samples' sizes in allocation order.
+    type RawHeapNode = { id: number; selfSize: number; children?: RawHeapNode[] };
+    const raw = JSON.parse(readFixture(heapName).toString('utf8')) as { head: RawHeapNode; samples: { size: number; nodeId: number; ordinal: number }[] };
+    const selfSize = new Map<number, number>();
+    const visit = (node: RawHeapNode): void => {
+      selfSize.set(node.id, node.selfSize);
+      node.children?.forEach(visit);
+    };
+    visit(raw.head);
+    const ordered = [...raw.samples].sort((a, b) => a.ordinal - b.ordinal);
+    const bytesOf = (samples: typeof ordered) => {
+      const m = new Map<number, number>();
+      for (const s of samples) m.set(s.nodeId, (m.get(s.nodeId) ?? 0) + s.size);
+      return m;
+    };
+    const all = bytesOf(ordered);
+    // V8 rounds a node's scaled count once and each sample's on its own: some nodes' samples do not add up to their selfSize.
+    assert.ok([...all].some(([id, b]) => b !== selfSize.get(id)), 'the fixture has nodes whose samples miss their selfSize');
+    let expected = 0;
+    for (const [id, b] of bytesOf(ordered.slice(100, 400))) expected += Math.round((b * selfSize.get(id)!) / all.get(id)!);
+
     const slice = sliceProfile(p, 100, 400);
     assertProfileInvariants(slice);
-    assertClose(slice.totalValue[0]!, sum(p.sampleValues!.subarray(100, 400)), 'bytes');
+    assert.equal(slice.totalValue[0], expected, 'bytes');
     assert.equal(slice.sampleCount, 300);
+    // The whole range is the unselected profile to the byte (before, 1,568 B short: the samples' sum).
     const whole = sliceProfile(p, 0, n);
-    assertClose(whole.totalValue[0]!, sum(p.sampleValues!), 'whole');
+    assert.equal(whole.totalValue[0], sum([...selfSize.values()]));
+    assert.equal(whole.totalValue[0], p.totalValue[0]);
+    assert.deepEqual(selfByFunction(whole), selfByFunction(p));
+    // A slice of a slice is the narrower slice, within a byte per node of rounding.
+    const nested = sliceProfile(sliceProfile(p, 50, 600), 100, 400);
+    assert.ok(Math.abs(nested.totalValue[0]! - expected) <= slice.nodeCount, `nested ${nested.totalValue[0]} vs ${expected}`);
   });
 });
 
