@@ -76,6 +76,49 @@ export interface LaunchConfig {
   env?: Record<string, string | null>;
   /** A dotenv file of variables; `env` wins over it. */
   envFile?: string;
+  /** Run before / after the program (VS Code's task system): a task's label or identifier. */
+  preLaunchTask?: TaskRef;
+  postDebugTask?: TaskRef;
+}
+
+/** launch.json's preLaunchTask / postDebugTask: a task's label ("build", "npm: build") or its identifier ({ "type": "npm", "script": "build" }). */
+export type TaskRef = string | { [key: string]: unknown };
+
+/** What findTask needs of a task (vscode.Task has these). */
+export interface TaskLike {
+  name: string;
+  source: string;
+  definition: { type: string; [key: string]: unknown };
+  /** The workspace folder's path for a folder task; undefined for a workspace or global one. */
+  folder?: string;
+}
+
+/**
+ * The task `ref` names, as the debugger finds a preLaunchTask: by label (tasks.json's `label`, or a
+ * provided task's "source: name" such as "npm: build"), or by every field of an identifier. A task
+ * of `folder` wins over a workspace-wide one of the same name.
+ */
+export function findTask<T extends TaskLike>(tasks: readonly T[], ref: TaskRef, folder: string): T | undefined {
+  const inFolder = (matches: T[]) => matches.find((t) => t.folder === folder) ?? matches.find((t) => t.folder === undefined) ?? matches[0];
+  if (typeof ref !== 'string') {
+    const fields = Object.entries(ref);
+    if (fields.length === 0) return undefined;
+    return inFolder(tasks.filter((t) => fields.every(([k, v]) => JSON.stringify(t.definition[k]) === JSON.stringify(v))));
+  }
+  // A tasks.json label, then a provided task's label ("npm: build"), then a provided task's bare name.
+  const configured = (t: T) => t.source.toLowerCase() === 'workspace';
+  return inFolder(tasks.filter((t) => configured(t) && t.name === ref)) ?? inFolder(tasks.filter((t) => `${t.source}: ${t.name}` === ref)) ?? inFolder(tasks.filter((t) => t.name === ref));
+}
+
+/** How a task is named in messages. */
+export function taskRefName(ref: TaskRef): string {
+  return typeof ref === 'string' ? ref : JSON.stringify(ref);
+}
+
+/** A launch.json value that can be a task reference (anything else is ignored, as js-debug would refuse it). */
+export function asTaskRef(v: unknown): TaskRef | undefined {
+  if (typeof v === 'string') return v.length > 0 ? v : undefined;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { [key: string]: unknown }) : undefined;
 }
 
 export interface CommandPlan {

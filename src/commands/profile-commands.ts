@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planCompound, planLaunch, runsOutsideDebugger, type CommandPlan, type CompoundMember, type LaunchConfig } from './capture-plan';
+import { asTaskRef, chosenNodeVersion, npmRunCommand, isDebuggerNodeLaunch, isNodeLaunch, planCompound, planLaunch, runsOutsideDebugger, type CommandPlan, type CompoundMember, type LaunchConfig, type TaskRef } from './capture-plan';
+import { runTask, TaskFailed } from './launch-tasks';
 import { isTypeScriptFile, typeScriptRun } from './typescript-run';
 import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
@@ -113,6 +114,8 @@ interface LaunchItem extends vscode.QuickPickItem {
   folder: vscode.WorkspaceFolder;
   /** A compound's configurations. */
   members?: CompoundMember[];
+  /** A compound's own settings (its members have theirs in `config`). */
+  compound?: { preLaunchTask?: TaskRef; stopAll: boolean };
 }
 
 /** Asks for a launch configuration: with `viaDebugger`, every one js-debug can launch and the compounds; else the plain Node ones FlameLens reads itself. */
@@ -127,9 +130,10 @@ async function pickLaunchItem(viaDebugger: boolean): Promise<LaunchItem | undefi
       items.push({ label: c.name ?? c.program ?? 'node', description, detail: c.program, config: c, folder });
     }
     if (!viaDebugger) continue;
-    for (const compound of launch.get<{ name?: string; configurations?: unknown[] }[]>('compounds') ?? []) {
+    for (const compound of launch.get<{ name?: string; configurations?: unknown[]; preLaunchTask?: unknown; stopAll?: unknown }[]>('compounds') ?? []) {
       const members = Array.isArray(compound.configurations) ? compound.configurations.filter((m): m is CompoundMember => typeof m === 'string' || (typeof m === 'object' && m !== null)) : [];
-      if (compound.name) items.push({ label: compound.name, description, detail: vscode.l10n.t('compound'), config: { name: compound.name }, folder, members });
+      const settings = { preLaunchTask: asTaskRef(compound.preLaunchTask), stopAll: compound.stopAll === true };
+      if (compound.name) items.push({ label: compound.name, description, detail: vscode.l10n.t('compound'), config: { name: compound.name }, folder, members, compound: settings });
     }
   }
   if (items.length === 0) {
@@ -175,11 +179,45 @@ export async function profileLaunchConfig(capture: CaptureService, log: Log): Pr
   if (viaDebugger && !runsOutsideDebugger(picked.config)) return capture.startLaunchConfig(picked.folder, picked.label);
   if (!viaDebugger) {
     log.warn(
-      'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, envFile, runtimeExecutable, runtimeArgs; not preLaunchTask, ${input:…} or compounds)',
+      'the JavaScript debugger (ms-vscode.js-debug) is not installed: FlameLens reads launch.json itself (program, args, cwd, env, envFile, runtimeExecutable, runtimeArgs, preLaunchTask, postDebugTask; not ${input:…} or compounds)',
     );
   }
   const request = requestFromLaunchItem(picked);
-  return request && capture.start(request);
+  return request && startWithTasks(capture, request, picked.folder, [{ ref: asTaskRef(picked.config.preLaunchTask), folder: picked.folder }], asTaskRef(picked.config.postDebugTask), log);
+}
+
+/**
+ * A program FlameLens runs itself (in its terminal, not through the debugger, which would run these
+ * tasks) with launch.json's tasks around it, as Run would: the preLaunchTasks first, in order (one
+ * that fails or is not found starts nothing), the postDebugTask once the recording has ended.
+ */
+async function startWithTasks(
+  capture: CaptureService,
+  request: CaptureRequest,
+  folder: vscode.WorkspaceFolder,
+  pre: Array<{ ref: TaskRef | undefined; folder: vscode.WorkspaceFolder }>,
+  post: TaskRef | undefined,
+  log: Log,
+): Promise<CaptureRun | undefined> {
+  for (const task of pre) {
+    if (task.ref === undefined) continue;
+    try {
+      await runTask(task.ref, task.folder, log);
+    } catch (err) {
+      if (!(err instanceof TaskFailed)) throw err;
+      log.warn(`"${request.name}" not started: ${err.message}`);
+      // (Task names come from tasks.json and launch.json, which come with a cloned repository.)
+      void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: "{0}" was not started: {1}', escapeNotificationText(request.name), escapeNotificationText(err.message)));
+      return undefined;
+    }
+  }
+  const run = await capture.start(request);
+  if (run && post !== undefined) {
+    void run.finished
+      .then(() => runTask(post, folder, log))
+      .catch((err: unknown) => log.warn(`postDebugTask of "${request.name}": ${(err as Error).message}`));
+  }
+  return run;
 }
 
 /** A compound member's name, configuration and folder: a bare name is in the compound's folder, else in the folder it names. */
@@ -220,18 +258,54 @@ async function profileCompound(capture: CaptureService, picked: LaunchItem, memb
     }
     return capture.startLaunchConfig(picked.folder, picked.label);
   }
-  const request = requestFromLaunchItem({ label: plan.terminal.name ?? picked.label, config: plan.terminal, folder: found.get(plan.member)!.folder });
+  const memberFolder = found.get(plan.member)!.folder;
+  const request = requestFromLaunchItem({ label: plan.terminal.name ?? picked.label, config: plan.terminal, folder: memberFolder });
   if (!request) return undefined;
-  const run = await capture.start(request);
+  // The compound's preLaunchTask, then the member's (the debugger would run both, in that order).
+  const pre = [
+    { ref: picked.compound?.preLaunchTask, folder: picked.folder },
+    { ref: asTaskRef(plan.terminal.preLaunchTask), folder: memberFolder },
+  ];
+  const run = await startWithTasks(capture, request, memberFolder, pre, asTaskRef(plan.terminal.postDebugTask), log);
   if (!run) return undefined;
   log.info(`compound "${picked.label}": "${request.name}" runs in a FlameLens terminal; the debugger starts the rest (${plan.others.length})`);
-  for (const { name, folder } of plan.others.map((m) => found.get(m)!)) {
-    vscode.debug.startDebugging(folder, name).then(
+  // The debug sessions of the other members (a browser, say), to stop with the recording under stopAll.
+  const sessions = new Set<vscode.DebugSession>();
+  const collecting = vscode.debug.onDidStartDebugSession((s) => {
+    if (!s.parentSession) sessions.add(s);
+  });
+  const starts = plan.others.map((m) => found.get(m)!).map(({ name, folder }) =>
+    Promise.resolve(vscode.debug.startDebugging(folder, name)).then(
       (ok) => ok || log.warn(`compound "${picked.label}": "${name}" did not start`),
       (err: unknown) => log.warn(`compound "${picked.label}": "${name}" did not start: ${(err as Error).message}`),
-    );
-  }
+    ),
+  );
+  void Promise.all(starts).then(() => {
+    collecting.dispose();
+    if (picked.compound?.stopAll) stopTogether(capture, run, sessions, picked.label, log);
+  });
   return run;
+}
+
+/**
+ * A compound's stopAll when FlameLens records one member in its terminal: the recording's end stops
+ * the members the debugger started, and stopping one of them stops the recording (its profile
+ * is saved and opened; the program keeps running in its terminal, as after Stop Profiling).
+ */
+function stopTogether(capture: CaptureService, run: CaptureRun, sessions: Set<vscode.DebugSession>, compound: string, log: Log): void {
+  let recording = true;
+  const ending = vscode.debug.onDidTerminateDebugSession((s) => {
+    if (!sessions.delete(s) || !recording) return;
+    recording = false;
+    log.info(`compound "${compound}" (stopAll): "${s.name}" ended, so the recording stops`);
+    if (capture.lastOutcome() === run.finished && capture.isRecording) void capture.stop();
+  });
+  void run.finished.finally(() => {
+    recording = false;
+    ending.dispose();
+    if (sessions.size > 0) log.info(`compound "${compound}" (stopAll): the recording ended; stopping ${[...sessions].map((s) => `"${s.name}"`).join(', ')}`);
+    for (const s of sessions) void vscode.debug.stopDebugging(s);
+  });
 }
 
 /**

@@ -1,11 +1,12 @@
 // Profile Launch Configuration… goes through the debugger: envFile and preLaunchTask are honoured
 // (js-debug and VS Code's task system resolve them), and the profile opens as for any capture.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseProfile } from '../../../src/model/import';
-import { answerQuickPicks, api, until } from './helpers';
+import { answerQuickPicks, api, nodeExecutable, until } from './helpers';
 import type { FlameLensTestApi } from '../../../src/extension';
 
 const configName = 'FlameLens env+task';
@@ -158,6 +159,143 @@ describe('Launch configurations through the debugger', function () {
       assert.deepEqual(debugTwo.started, [], 'the debugger started nothing');
     } finally {
       await launch.update('compounds', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
+  it('a node-terminal configuration runs its preLaunchTask before and its postDebugTask after; a failing preLaunchTask starts nothing', async () => {
+    const dir = folder.uri.fsPath;
+    for (const f of ['pre-ran.txt', 'post-ran.txt', 'nt-task-note.json']) fs.rmSync(path.join(dir, f), { force: true });
+    fs.writeFileSync(
+      path.join(dir, 'nt-task.js'),
+      "const fs = require('fs');\n" +
+        "fs.writeFileSync('nt-task-note.json', JSON.stringify({ preRan: fs.existsSync('pre-ran.txt'), postRan: fs.existsSync('post-ran.txt') }));\n" +
+        'function taskedBusy() { const end = Date.now() + 400; let x = 0; while (Date.now() < end) x += Math.sqrt(x + 1); return x; }\ntaskedBusy();\n',
+    );
+    const tasks = vscode.workspace.getConfiguration('tasks', folder.uri);
+    const saved = tasks.get<unknown[]>('tasks');
+    await tasks.update(
+      'tasks',
+      [
+        { label: 'flamelens-pre', type: 'shell', command: 'sleep 0.3; echo pre > pre-ran.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
+        { label: 'flamelens-post', type: 'shell', command: 'echo post > post-ran.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
+        { label: 'flamelens-fail', type: 'shell', command: 'exit 3', presentation: { reveal: 'silent' } },
+      ],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    await vscode.workspace.getConfiguration('launch', folder.uri).update(
+      'configurations',
+      [
+        { type: 'node-terminal', request: 'launch', name: 'FlameLens nt tasks', command: 'node nt-task.js', preLaunchTask: 'flamelens-pre', postDebugTask: 'flamelens-post' },
+        { type: 'node-terminal', request: 'launch', name: 'FlameLens nt failing task', command: 'node nt-task.js', preLaunchTask: 'flamelens-fail' },
+      ],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    try {
+      const t = await api();
+      const previous = t.lastCaptureForTest();
+      await profileLaunchConfig(t, 'FlameLens nt tasks');
+      const running = t.lastCaptureForTest();
+      assert.ok(running && running !== previous, 'a capture started');
+      const outcome = await Promise.race([running, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+      assert.ok(outcome?.opened, `nothing opened; problems: ${outcome?.result.problems.join('; ')}`);
+      assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'taskedBusy'), 'the program is in the profile');
+      // (Before, FlameLens's terminal ran the command alone: the build step a configuration names was skipped.)
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'nt-task-note.json'), 'utf8')), { preRan: true, postRan: false }, 'the preLaunchTask ended before the program started; the postDebugTask had not run');
+      await until('the postDebugTask to run', () => (fs.existsSync(path.join(dir, 'post-ran.txt')) ? true : undefined));
+      for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
+
+      fs.rmSync(path.join(dir, 'nt-task-note.json'), { force: true });
+      await profileLaunchConfig(t, 'FlameLens nt failing task');
+      assert.equal(t.lastCaptureForTest(), running, 'no capture started after the failed preLaunchTask');
+      const log = await until('the failure in the log', () => {
+        const text = fs.readFileSync(t.logFileForTest(), 'utf8');
+        return text.includes('"FlameLens nt failing task" not started: the task "flamelens-fail" failed (exit code 3)') ? text : undefined;
+      });
+      assert.ok(log);
+      assert.ok(!fs.existsSync(path.join(dir, 'nt-task-note.json')), 'the program did not run');
+    } finally {
+      await tasks.update('tasks', saved, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
+  it("a compound's preLaunchTask and stopAll hold when its node-terminal member runs in FlameLens's terminal", async () => {
+    const dir = folder.uri.fsPath;
+    fs.rmSync(path.join(dir, 'compound-pre.txt'), { force: true });
+    // A real attach member: a Node process with its inspector open on a port of its own.
+    const target = spawn(nodeExecutable(), ['--inspect=127.0.0.1:0', '-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let err = '';
+        target.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          const m = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+          if (m) resolve(Number(m[1]));
+        });
+        target.on('exit', () => reject(new Error(`the attach target exited: ${err}`)));
+      });
+      fs.writeFileSync(path.join(dir, 'nt-long.js'), 'function longBusy() { let x = 0; for (let i = 0; i < 2e5; i++) x += Math.sqrt(i); return x; }\nconst end = Date.now() + Number(process.argv[2]);\nconst t = setInterval(() => { longBusy(); if (Date.now() > end) clearInterval(t); }, 5);\n');
+      const tasks = vscode.workspace.getConfiguration('tasks', folder.uri);
+      const savedTasks = tasks.get<unknown[]>('tasks');
+      await tasks.update('tasks', [{ label: 'flamelens-compound-pre', type: 'shell', command: 'echo pre > compound-pre.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } }], vscode.ConfigurationTarget.WorkspaceFolder);
+      const launch = vscode.workspace.getConfiguration('launch', folder.uri);
+      await launch.update(
+        'configurations',
+        [
+          { type: 'node-terminal', request: 'launch', name: 'FlameLens nt short', command: 'node nt-long.js 1500' },
+          { type: 'node-terminal', request: 'launch', name: 'FlameLens nt long', command: 'node nt-long.js 60000' },
+          { type: 'node', request: 'attach', name: 'FlameLens attach member', address: '127.0.0.1', port },
+        ],
+        vscode.ConfigurationTarget.WorkspaceFolder,
+      );
+      await launch.update(
+        'compounds',
+        [
+          { name: 'FlameLens stopAll short', configurations: ['FlameLens nt short', 'FlameLens attach member'], stopAll: true, preLaunchTask: 'flamelens-compound-pre' },
+          { name: 'FlameLens stopAll long', configurations: ['FlameLens nt long', 'FlameLens attach member'], stopAll: true },
+        ],
+        vscode.ConfigurationTarget.WorkspaceFolder,
+      );
+      try {
+        const t = await api();
+        // 1. The recorded program ends: stopAll stops the attach session.
+        let debug = watchDebugSessions();
+        await profileLaunchConfig(t, 'FlameLens stopAll short');
+        const short = t.lastCaptureForTest();
+        assert.ok(short, 'a capture started');
+        assert.ok(fs.existsSync(path.join(dir, 'compound-pre.txt')), "the compound's preLaunchTask ran before it started");
+        await until('the attach member to start', () => (debug.started.some((n) => n.startsWith('FlameLens attach member')) ? true : undefined));
+        const outcome = await Promise.race([short, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+        assert.ok(outcome?.opened, `nothing opened; problems: ${outcome?.result.problems.join('; ')}`);
+        assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'longBusy'), 'the member is in the profile');
+        await until('stopAll to stop the attach session', () => (debug.live().length === 0 ? true : undefined)).catch(() => {
+          throw new Error(`still running after the recording ended: ${debug.live().join(', ')}`);
+        });
+        debug.dispose();
+        for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
+
+        // 2. The attach session is stopped: stopAll ends the recording, whose profile opens.
+        debug = watchDebugSessions();
+        await profileLaunchConfig(t, 'FlameLens stopAll long');
+        const long = t.lastCaptureForTest();
+        assert.ok(long && long !== short, 'a second capture started');
+        const session = await until('the attach session', () => {
+          const s = vscode.debug.activeDebugSession;
+          return s?.name === 'FlameLens attach member' ? s : undefined;
+        });
+        await new Promise((r) => setTimeout(r, 1000));
+        await vscode.debug.stopDebugging(session);
+        const stopped = await Promise.race([long, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+        assert.ok(stopped?.opened, `the recording did not end with the attach session; problems: ${stopped?.result.problems.join('; ')}`);
+        assert.ok(parseProfile(fs.readFileSync(stopped.opened.path)).frames.some((f) => f.functionName === 'longBusy'), 'the member is in the profile');
+        assert.ok(fs.readFileSync(t.logFileForTest(), 'utf8').includes('compound "FlameLens stopAll long" (stopAll): "FlameLens attach member" ended, so the recording stops'));
+        debug.dispose();
+      } finally {
+        for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
+        await launch.update('compounds', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+        await tasks.update('tasks', savedTasks, vscode.ConfigurationTarget.WorkspaceFolder);
+      }
+    } finally {
+      target.kill();
     }
   });
 

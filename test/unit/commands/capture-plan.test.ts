@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capturedProfileTitle, chooseNode, debugLaunchNodeOptions, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planCompound, planLaunch, profilePickItem, splitWords, substitute } from '../../../src/commands/capture-plan';
+import { asTaskRef, capturedProfileTitle, chooseNode, debugLaunchNodeOptions, findTask, isNodeLaunch, mainProfile, npmRunCommand, parseEnvFile, planCompound, planLaunch, profilePickItem, splitWords, substitute } from '../../../src/commands/capture-plan';
 import { englishText } from '../../../src/translator';
 import { agentRequireOption, agentVariables } from '../../../src/capture/launcher';
 import { buildBundles, scratchDir, writeFiles } from '../../support/capture-helpers';
@@ -243,5 +243,39 @@ describe('planCompound', () => {
   });
   it('members missing from launch.json are left to the debugger', () => {
     assert.deepEqual(planCompound(['dev', 'gone'], find), { how: 'terminal', terminal: configs.dev, member: 'dev', others: ['gone'] });
+  });
+});
+
+describe('findTask (a preLaunchTask FlameLens runs itself)', () => {
+  const tasks = [
+    { name: 'build', source: 'Workspace', definition: { type: 'shell' }, folder: '/ws/b' },
+    { name: 'build', source: 'Workspace', definition: { type: 'shell' }, folder: '/ws/a' },
+    { name: 'build', source: 'npm', definition: { type: 'npm', script: 'build', path: 'packages/x/' }, folder: '/ws/a' },
+    { name: 'watch', source: 'tsc', definition: { type: 'typescript', tsconfig: 'tsconfig.json', option: 'watch' }, folder: '/ws/a' },
+    { name: 'lint', source: 'Workspace', definition: { type: 'shell' } },
+  ];
+  it("finds a label in the configuration's folder first, then a workspace task, else any", () => {
+    assert.equal(findTask(tasks, 'build', '/ws/a'), tasks[1]);
+    assert.equal(findTask(tasks, 'build', '/ws/b'), tasks[0]);
+    assert.equal(findTask(tasks, 'lint', '/ws/a'), tasks[4]);
+    assert.equal(findTask(tasks, 'build', '/ws/c'), tasks[0]);
+    // tasks.json's "build" before npm's script of that name; npm's by its bare name when it is the only one.
+    assert.equal(findTask(tasks.filter((t) => t.source === 'npm' || t.folder === '/ws/b'), 'build', '/ws/a'), tasks[0]);
+    assert.equal(findTask([tasks[2]!], 'build', '/ws/a'), tasks[2]);
+  });
+  it('finds a provided task by "source: name" and by its identifier, every field compared', () => {
+    assert.equal(findTask(tasks, 'npm: build', '/ws/a'), tasks[2]);
+    assert.equal(findTask(tasks, 'tsc: watch', '/ws/a'), tasks[3]);
+    assert.equal(findTask(tasks, { type: 'npm', script: 'build' }, '/ws/a'), tasks[2]);
+    assert.equal(findTask(tasks, { type: 'typescript', tsconfig: 'tsconfig.json', option: 'watch' }, '/ws/a'), tasks[3]);
+    assert.equal(findTask(tasks, { type: 'npm', script: 'test' }, '/ws/a'), undefined);
+    assert.equal(findTask(tasks, { type: 'typescript', tsconfig: 'other.json' }, '/ws/a'), undefined);
+    assert.equal(findTask(tasks, {}, '/ws/a'), undefined, 'an empty identifier names nothing');
+    assert.equal(findTask(tasks, 'deploy', '/ws/a'), undefined);
+  });
+  it('asTaskRef keeps labels and identifiers, and nothing else launch.json may hold', () => {
+    assert.equal(asTaskRef('build'), 'build');
+    assert.deepEqual(asTaskRef({ type: 'npm', script: 'build' }), { type: 'npm', script: 'build' });
+    for (const v of ['', 3, null, undefined, ['build'], true]) assert.equal(asTaskRef(v), undefined, JSON.stringify(v));
   });
 });
