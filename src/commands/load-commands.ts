@@ -22,7 +22,7 @@ import type { CaptureRequest } from './capture-session';
 import { chooseTarget, type Chosen } from './attach-commands';
 import { withChosenNode } from './capture-plan';
 import { sessionFolder } from './output-folder';
-import { pickCurrentFile, pickLaunchConfig, pickNpmScript } from './profile-commands';
+import { pickCurrentFile, pickLaunchConfig, pickNpmScript, runPostDebugTask, runPreLaunchTasks, type LaunchTasks } from './profile-commands';
 import { services } from './services';
 
 const lastAnswersKey = 'flamelens.load.lastAnswers';
@@ -52,9 +52,11 @@ export interface LoadRunOutcome {
 }
 
 /** The server of a load run: one FlameLens starts with its agent, or a running one it attaches to (left running). */
-type LoadServer = { kind: 'launch'; request: CaptureRequest; name: string; cwd: string } | { kind: 'attach'; chosen: Chosen; name: string; cwd: string };
+type LoadServer = { kind: 'launch'; request: CaptureRequest; name: string; cwd: string; tasks?: LaunchTasks } | { kind: 'attach'; chosen: Chosen; name: string; cwd: string };
 
-const launched = (request: CaptureRequest | undefined): LoadServer | undefined => request && { kind: 'launch', request, name: request.name, cwd: request.cwd };
+const launched = (request: CaptureRequest | undefined, tasks?: LaunchTasks): LoadServer | undefined => request && { kind: 'launch', request, name: request.name, cwd: request.cwd, ...(tasks ? { tasks } : {}) };
+
+const launchedConfig = (picked: { request: CaptureRequest; tasks: LaunchTasks } | undefined): LoadServer | undefined => picked && launched(picked.request, picked.tasks);
 
 function attached(chosen: Chosen | undefined): LoadServer | undefined {
   if (!chosen) return undefined;
@@ -69,7 +71,7 @@ async function pickServer(): Promise<LoadServer | undefined> {
   const items: (vscode.QuickPickItem & { pick: () => Promise<LoadServer | undefined> })[] = [
     ...(editor?.uri.scheme === 'file' ? [{ label: `$(file-code) ${vscode.l10n.t('Current File')}`, description: path.basename(editor.uri.fsPath), pick: async () => launched(await pickCurrentFile()) }] : []),
     { label: `$(package) ${vscode.l10n.t('npm Script…')}`, pick: async () => launched(await pickNpmScript()) },
-    { label: `$(debug) ${vscode.l10n.t('Launch Configuration…')}`, pick: async () => launched(await pickLaunchConfig()) },
+    { label: `$(debug) ${vscode.l10n.t('Launch Configuration…')}`, pick: async () => launchedConfig(await pickLaunchConfig()) },
     { label: `$(plug) ${vscode.l10n.t('Running Process…')}`, description: vscode.l10n.t('attach; left running'), pick: async () => attached(await chooseTarget({}, attachTitle())) },
   ];
   const picked = await services.pickOne(items, {
@@ -129,7 +131,14 @@ export async function profileUnderLoad(deps: LoadCommandDeps, args: ProfileUnder
     return undefined;
   }
   await deps.state.update(lastAnswersKey, answers);
-  return runUnderLoad(deps, program, plan);
+  // A launch configuration's preLaunchTask (a build, say) runs once the questions are answered, just before the server starts.
+  const tasks = program.kind === 'launch' ? program.tasks : undefined;
+  if (tasks && !(await runPreLaunchTasks(program.name, tasks.pre, deps.log))) return undefined;
+  try {
+    return await runUnderLoad(deps, program, plan);
+  } finally {
+    if (tasks) void runPostDebugTask(program.name, tasks.post, tasks.folder, deps.log);
+  }
 }
 
 /** How the session gets at the server: launch options (the request, `node` resolved as for a capture) or attach options. */

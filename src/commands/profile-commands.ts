@@ -199,25 +199,40 @@ async function startWithTasks(
   post: TaskRef | undefined,
   log: Log,
 ): Promise<CaptureRun | undefined> {
+  if (!(await runPreLaunchTasks(request.name, pre, log))) return undefined;
+  const run = await capture.start(request);
+  if (run) void run.finished.then(() => runPostDebugTask(request.name, post, folder, log));
+  return run;
+}
+
+/** A launch configuration's tasks, for a program FlameLens starts itself. */
+export interface LaunchTasks {
+  pre: Array<{ ref: TaskRef | undefined; folder: vscode.WorkspaceFolder }>;
+  post: TaskRef | undefined;
+  folder: vscode.WorkspaceFolder;
+}
+
+/** Runs the preLaunchTasks in order; false (said to the user and the log) when one failed or is not found. */
+export async function runPreLaunchTasks(name: string, pre: LaunchTasks['pre'], log: Log): Promise<boolean> {
   for (const task of pre) {
     if (task.ref === undefined) continue;
     try {
       await runTask(task.ref, task.folder, log);
     } catch (err) {
       if (!(err instanceof TaskFailed)) throw err;
-      log.warn(`"${request.name}" not started: ${err.message}`);
+      log.warn(`"${name}" not started: ${err.message}`);
       // (Task names come from tasks.json and launch.json, which come with a cloned repository.)
-      void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: "{0}" was not started: {1}', escapeNotificationText(request.name), escapeNotificationText(err.message)));
-      return undefined;
+      void vscode.window.showErrorMessage(vscode.l10n.t('FlameLens: "{0}" was not started: {1}', escapeNotificationText(name), escapeNotificationText(err.message)));
+      return false;
     }
   }
-  const run = await capture.start(request);
-  if (run && post !== undefined) {
-    void run.finished
-      .then(() => runTask(post, folder, log))
-      .catch((err: unknown) => log.warn(`postDebugTask of "${request.name}": ${(err as Error).message}`));
-  }
-  return run;
+  return true;
+}
+
+/** The postDebugTask once the program's recording has ended (its failure is logged: the profile is already there). */
+export async function runPostDebugTask(name: string, post: TaskRef | undefined, folder: vscode.WorkspaceFolder, log: Log): Promise<void> {
+  if (post === undefined) return;
+  await runTask(post, folder, log).catch((err: unknown) => log.warn(`postDebugTask of "${name}": ${(err as Error).message}`));
 }
 
 /** A compound member's name, configuration and folder: a bare name is in the compound's folder, else in the folder it names. */
@@ -311,9 +326,13 @@ function stopTogether(capture: CaptureService, run: CaptureRun, sessions: Set<vs
 /**
  * A launch configuration as a program FlameLens starts itself (Profile Under Load needs the server
  * with its agent waiting for the measured phase, which a debugger launch cannot give): always the
- * hand-read plan, never the debugger, so preLaunchTask, ${input:…} and compounds do not apply.
+ * hand-read plan, never the debugger, so ${input:…} and compounds do not apply; its tasks come with
+ * it, for the caller to run around the program (runPreLaunchTasks, runPostDebugTask).
  */
-export async function pickLaunchConfig(): Promise<CaptureRequest | undefined> {
+export async function pickLaunchConfig(): Promise<{ request: CaptureRequest; tasks: LaunchTasks } | undefined> {
   const picked = await pickLaunchItem(false);
-  return picked && requestFromLaunchItem(picked);
+  const request = picked && requestFromLaunchItem(picked);
+  if (!picked || !request) return undefined;
+  const { config, folder } = picked;
+  return { request, tasks: { pre: [{ ref: asTaskRef(config.preLaunchTask), folder }], post: asTaskRef(config.postDebugTask), folder } };
 }

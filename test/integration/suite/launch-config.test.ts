@@ -2,6 +2,7 @@
 // (js-debug and VS Code's task system resolve them), and the profile opens as for any capture.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -296,6 +297,55 @@ describe('Launch configurations through the debugger', function () {
       }
     } finally {
       target.kill();
+    }
+  });
+
+  it("Profile Under Load… of a launch configuration runs its preLaunchTask before the server starts and its postDebugTask after the run", async () => {
+    const dir = folder.uri.fsPath;
+    for (const f of ['load-pre.txt', 'load-post.txt', 'load-note.json']) fs.rmSync(path.join(dir, f), { force: true });
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    fs.writeFileSync(
+      path.join(dir, 'load-server.js'),
+      "const fs = require('fs');\n" +
+        "fs.writeFileSync('load-note.json', JSON.stringify({ preRan: fs.existsSync('load-pre.txt') }));\n" +
+        'function handleLoaded() { let x = 0; for (let i = 0; i < 3e5; i++) x += Math.sqrt(i); return x; }\n' +
+        "require('http').createServer((req, res) => res.end(String(handleLoaded()))).listen(Number(process.env.LOAD_PORT), '127.0.0.1');\n",
+    );
+    const tasks = vscode.workspace.getConfiguration('tasks', folder.uri);
+    const saved = tasks.get<unknown[]>('tasks');
+    await tasks.update(
+      'tasks',
+      [
+        { label: 'flamelens-load-pre', type: 'shell', command: 'echo pre > load-pre.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
+        { label: 'flamelens-load-post', type: 'shell', command: 'echo post > load-post.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
+      ],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    const name = 'FlameLens load server';
+    await vscode.workspace.getConfiguration('launch', folder.uri).update(
+      'configurations',
+      [{ type: 'node', request: 'launch', name, program: '${workspaceFolder}/load-server.js', cwd: '${workspaceFolder}', env: { LOAD_PORT: String(port) }, preLaunchTask: 'flamelens-load-pre', postDebugTask: 'flamelens-load-post' }],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    const t = await api();
+    // The server: Launch Configuration…, then the configuration.
+    const restore = answerQuickPicks(t, (items) => items.find((i) => i.label.endsWith('Launch Configuration…') || i.label === name));
+    try {
+      const outcome = (await vscode.commands.executeCommand('flamelens.profileUnderLoad', { urls: `http://127.0.0.1:${port}/`, duration: '2s', connections: '2' })) as { run: { requests: { total: number } | null; topFunctions: { name: string }[] } } | undefined;
+      assert.ok(outcome, 'the load run ended with a result');
+      assert.ok((outcome.run.requests?.total ?? 0) > 0, 'requests were measured');
+      assert.ok(outcome.run.topFunctions.some((f) => f.name === 'handleLoaded'), `the server was recorded: ${outcome.run.topFunctions.map((f) => f.name).join(', ')}`);
+      // (Before, the hand-read plan started the server without its build step.)
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'load-note.json'), 'utf8')), { preRan: true }, 'the preLaunchTask ran before the server started');
+      await until('the postDebugTask to run', () => (fs.existsSync(path.join(dir, 'load-post.txt')) ? true : undefined));
+    } finally {
+      restore();
+      await tasks.update('tasks', saved, vscode.ConfigurationTarget.WorkspaceFolder);
     }
   });
 
