@@ -38,7 +38,13 @@ export async function runTask(ref: TaskRef, folder: vscode.WorkspaceFolder, log:
     vscode.tasks.onDidEndTask((e) => onEnd({ execution: e.execution, exitCode: undefined, process: false })),
   ];
   try {
-    const execution = await vscode.tasks.executeTask(task);
+    let execution: vscode.TaskExecution;
+    try {
+      execution = await vscode.tasks.executeTask(task);
+    } catch (err) {
+      // (An already running task, a task type whose extension is gone.)
+      throw new TaskFailed(vscode.l10n.t('the task "{0}" did not start: {1}', name, (err as Error).message));
+    }
     if (task.isBackground) return;
     const mine = () => ends.filter((e) => e.execution === execution);
     // A task that does not end (a server without isBackground) would hold the launch for ever:
