@@ -2,6 +2,7 @@
 // it writes: checked on real recordings, and on small hand-made profiles for where the time goes.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Protocol } from 'devtools-protocol';
 import { startCapture } from '../../../src/capture/launcher';
@@ -63,6 +64,37 @@ test('the agent\'s setup (its signal thread\'s Worker, listeners, timers) is don
 });
 
 const frame = (functionName: string, url: string): Protocol.Runtime.CallFrame => ({ functionName, url, scriptId: '1', lineNumber: 0, columnNumber: 0 });
+
+test('a heap profile recorded with a large CPU profile holds none of the CPU profile\'s stop and write', async () => {
+  const dir = scratchDir('agent-heap-stop');
+  // Thousands of distinct stacks at a 50 µs interval: a CPU profile of several MB, whose stop
+  // (the inspector's answer parsed into objects, the agent's frame filter, the JSON written)
+  // allocates tens of MB on the program's exit path.
+  const program = `const fns = [];
+for (let i = 0; i < 40; i++) fns.push(new Function('fns', 'return function f' + i + '(d, s) { if (d === 0) { let x = 0; for (let k = 0; k < 300; k++) x += k; return x; } s = (s * 1103515245 + 12345) >>> 0; return fns[(s >>> 16) % 40](d - 1, s); }')(fns));
+// 1.5 s of CPU, not of wall time: a loaded machine samples what the program gets.
+const cpuMs = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const wallEnd = Date.now() + 20000; let s = 1;
+while (cpuMs() < 1500 && Date.now() < wallEnd) { s = (s * 69069 + 1) >>> 0; fns[(s >>> 16) % 40](10, s); }`;
+  const h = await startCapture({ command: ['node', '-e', program], cwd: dir, outDir: path.join(dir, 's'), agentPath, stdio: 'pipe', cpu: true, heap: true, intervalUs: 50 });
+  const r = await h.done;
+  assert.deepEqual(r.problems, []);
+  const cpu = r.profiles.find((p) => p.kind === 'cpu');
+  const heap = r.profiles.find((p) => p.kind === 'heap');
+  assert.ok(cpu && heap);
+  const cpuBytes = statSync(cpu.path).size;
+  assert.ok(cpuBytes > 500e3, `a CPU profile of ${cpuBytes} B is too small to show the stop's allocations`);
+  // The bytes allocated under the inspector's session (what the agent's stop runs in).
+  let underInspector = 0;
+  const walk = (n: Protocol.HeapProfiler.SamplingHeapProfileNode, inside: boolean): void => {
+    const within = inside || n.callFrame.url === 'node:inspector';
+    if (within) underInspector += n.selfSize;
+    n.children.forEach((c) => walk(c, within));
+  };
+  walk(readJson<Protocol.HeapProfiler.SamplingHeapProfile>(heap.path).head, false);
+  // Before: 12× the CPU profile's size (60 MB for 5 MB, 17.5 MB for 1.4 MB); now a 32 KB sample or so (the heap profile's own answer).
+  assert.ok(underInspector < Math.max(cpuBytes / 10, 128 * 1024), `${underInspector} B allocated under node:inspector, against a ${cpuBytes} B CPU profile`);
+});
 
 test('CPU: an agent frame\'s hits and samples go to its caller, what it called moves up; the input is unchanged', () => {
   const input: Protocol.Profiler.Profile = {
