@@ -12,10 +12,10 @@ const unit = path.join(root, 'test', 'unit');
 
 /**
  * Files whose tests compare measured times (a load run's latency percentiles, where a timeline's
- * tracks fall, the self times of two timed programs): under a second test process they failed now
- * and then on 2 cores.
+ * tracks fall, the self times of two timed programs), or give a signalled program a deadline to
+ * end (the agent's signal tests): under a second test process they failed now and then on 2 cores.
  */
-const timing = new Set(['load/driver.test.ts', 'load/profile-tracks.test.ts', 'cli/record-npm.test.ts']);
+const timing = new Set(['load/driver.test.ts', 'load/profile-tracks.test.ts', 'cli/record-npm.test.ts', 'capture/agent.test.ts', 'capture/agent-signals.test.ts']);
 
 const files = readdirSync(unit, { withFileTypes: true })
   .filter((d) => d.isDirectory())

@@ -312,8 +312,14 @@ class Recorder {
 
   private handleSignal(signal: HandledSignal): void {
     // The watch got this signal too, and acts on it. Leaving now (our listener runs first, having
-    // been added first) lets the program's listeners that run next see themselves alone.
-    if (this.dropSignalListener()) return;
+    // been added first) lets the program's listeners that run next see themselves alone. Unless
+    // the watch became ready just after this signal arrived, and so never saw it: then it is
+    // acted on here, as without the watch (a SIGUSR2 sent 150 ms into a program on a loaded
+    // machine was lost that way: the program kept running, unsaved).
+    if (this.watch?.ready() && this.watch.watchGot(signal, watchGotWaitMs)) {
+      this.dropSignalListener();
+      return;
+    }
     try {
       fs.appendFileSync(path.join(this.config.dir, signalsFileName(process.pid)), `${signal} ${Date.now()}\n`);
     } catch {
@@ -576,6 +582,9 @@ function waitForStartFile(dir: string, begin: () => void): void {
   }, startPollMs);
   timer.unref();
 }
+
+/** How long the main thread's listener waits for the watch to have received the same signal (see handleSignal). */
+const watchGotWaitMs = 200;
 
 /** How long an exiting main thread gives the signal watch to re-raise a signal that arrived just before. */
 const pendingSignalWaitMs = 1000;

@@ -225,7 +225,9 @@ function pipesRead(child: ChildProcess, ms: number): Promise<void> {
   if (open.length === 0) return Promise.resolve();
   return new Promise((resolve) => {
     let left = open.length;
-    const timer = setTimeout(resolve, ms);
+    // (Through setImmediate: a process starved past `ms` runs its timers before the poll that reads
+    // the bytes already waiting in the pipes; the immediate comes after that poll.)
+    const timer = setTimeout(() => setImmediate(resolve), ms);
     timer.unref();
     for (const s of open)
       s.once('close', () => {

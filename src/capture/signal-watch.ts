@@ -45,6 +45,15 @@ const savingSlot = 1; // 1 while the main thread saves for a signal, 2 once it h
 const readySlot = 2; // 1 once the watch holds every signal
 const stoppedSlot = 3; // 1 once the main thread stopped recording
 const listenerSlots = 4;
+/** After the listener slots, one per signal: how many times the program's listeners for it all went away. */
+const droppedSlots = (signalCount: number) => listenerSlots + signalCount;
+/** Then one per signal: how many of it the watch received. */
+const receivedSlots = (signalCount: number) => listenerSlots + 2 * signalCount;
+/**
+ * How long the watch waits for a program to re-raise a signal it was handling when the watch looked
+ * (see runSignalWatch's onSignal).
+ */
+const reraiseWaitMs = 250;
 
 /**
  * A stop request (the stop file, or the recording's duration) the main thread has not acted on
@@ -82,6 +91,8 @@ export function isSignalWatchThread(): boolean {
 /** The main thread's side: starts the watch, tells it what the program listens for, and saves when asked. */
 export class SignalWatch {
   private readonly state: Int32Array;
+  /** Per signal: how many of it the main thread's listener saw while the watch was ready. */
+  private readonly seen: number[];
 
   /**
    * `save(signal)` saves the profile for a signal the program does not listen for; `stop(reason)`
@@ -96,7 +107,8 @@ export class SignalWatch {
       ours: (listener: unknown) => boolean;
     },
   ) {
-    this.state = new Int32Array(new SharedArrayBuffer(4 * (listenerSlots + signals.length)));
+    this.state = new Int32Array(new SharedArrayBuffer(4 * (listenerSlots + 3 * signals.length)));
+    this.seen = signals.map(() => 0);
   }
 
   /** Starts the watch; false when no worker could be started (the caller keeps its own listener). */
@@ -134,6 +146,29 @@ export class SignalWatch {
   }
 
   /**
+   * The main thread's listener got `signal` while the watch is ready: did the watch get it too?
+   * Waits up to `ms` for it to say so. No: the watch began holding signals just after this one
+   * arrived (it booted while the program ran), and the main thread must act on it itself.
+   */
+  watchGot(signal: NodeJS.Signals, ms: number): boolean {
+    const i = this.signals.indexOf(signal);
+    if (i < 0) return true;
+    const want = ++this.seen[i]!;
+    const slot = receivedSlots(this.signals.length) + i;
+    const deadline = Date.now() + ms;
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    while (Atomics.load(this.state, slot) < want) {
+      if (Date.now() >= deadline) {
+        // Counted as the watch's: the next one is compared with what it receives from now on.
+        this.seen[i] = Atomics.load(this.state, slot);
+        return false;
+      }
+      Atomics.wait(sleeper, 0, 0, 2);
+    }
+    return true;
+  }
+
+  /**
    * At exit: a signal the watch is acting on that has not reached the main thread yet (the
    * program finished first). Without us it would have ended the process.
    */
@@ -146,7 +181,9 @@ export class SignalWatch {
   private publish(event: string | symbol, adding: number): void {
     const i = this.signals.indexOf(event as NodeJS.Signals);
     if (i < 0) return;
-    Atomics.store(this.state, listenerSlots + i, process.listeners(event as NodeJS.Signals).filter((l) => !this.handlers.ours(l)).length + adding);
+    const count = process.listeners(event as NodeJS.Signals).filter((l) => !this.handlers.ours(l)).length + adding;
+    const before = Atomics.exchange(this.state, listenerSlots + i, count);
+    if (before > 0 && count === 0) Atomics.add(this.state, droppedSlots(this.signals.length) + i, 1);
   }
 
   private onSignal(signal: NodeJS.Signals): SignalAnswer {
@@ -180,6 +217,13 @@ export function runSignalWatch(): void {
   }
   const handles = new Map<string, SignalHandle>();
   let acting = false;
+  const dropped = (index: number) => Atomics.load(state, droppedSlots(data.signals.length) + index);
+  /** Per signal: how often the program's listeners had gone away when the watch last looked. */
+  const seenDropped = data.signals.map((_, i) => dropped(i));
+  /** Per signal: the program was listening at its last arrival, so the next one is its re-raise. */
+  const programHad = data.signals.map(() => false);
+  /** A signal waiting for the program's re-raise (see onSignal). */
+  let waiting: { index: number; timer: NodeJS.Timeout } | undefined;
 
   /**
    * Runs `expression` on the main thread at its next interrupt check. The session is connected
@@ -209,13 +253,48 @@ export function runSignalWatch(): void {
   };
 
   const onSignal = (signal: string, index: number): void => {
+    Atomics.add(state, receivedSlots(data.signals.length) + index, 1);
     try {
       fs.appendFileSync(data.notesFile, `${signal} ${Date.now()}\n`);
     } catch {
       // The launcher then assumes the signal did not arrive and may send it once more.
     }
+    if (waiting) {
+      // The re-raise that was waited for (below): the program is done with it. Any other signal meanwhile: the waiting one decides.
+      if (waiting.index !== index) return;
+      clearTimeout(waiting.timer);
+      waiting = undefined;
+      return act(signal);
+    }
     // The program's: it decides. A second signal while the first is acted on: that one decides.
-    if (acting || Atomics.load(state, listenerSlots + index) > 0) return;
+    if (acting) return;
+    if (Atomics.load(state, listenerSlots + index) > 0) {
+      programHad[index] = true;
+      return;
+    }
+    const gone = dropped(index);
+    const reraised = programHad[index];
+    programHad[index] = false;
+    if (gone !== seenDropped[index] && !reraised) {
+      // The program's listeners for it went away since the watch last looked: it may be handling
+      // this very signal on the main thread right now (signal-exit removes its listeners, runs its
+      // callbacks, then re-raises). Acting now would end the process inside those callbacks.
+      seenDropped[index] = gone;
+      waiting = {
+        index,
+        timer: setTimeout(() => {
+          waiting = undefined;
+          if (Atomics.load(state, listenerSlots + index) === 0) act(signal);
+        }, reraiseWaitMs),
+      };
+      return;
+    }
+    seenDropped[index] = gone;
+    act(signal);
+  };
+
+  /** Ends the process by `signal` as it would without us: the main thread saves first. */
+  const act = (signal: string): void => {
     acting = true;
     Atomics.store(state, signalSlot, constants.signals[signal as NodeJS.Signals] ?? 0);
     const started = Date.now();
