@@ -310,9 +310,12 @@ async function profileCompound(capture: CaptureService, picked: LaunchItem, memb
 function stopTogether(capture: CaptureService, run: CaptureRun, sessions: Set<vscode.DebugSession>, compound: string, log: Log): void {
   let recording = true;
   const ending = vscode.debug.onDidTerminateDebugSession((s) => {
-    if (!sessions.delete(s) || !recording) return;
+    // A member's session, or one it started (js-debug attaches through a child session: stopping that one in the UI counts).
+    const member = sessions.has(s) ? s : s.parentSession && sessions.has(s.parentSession) ? s.parentSession : undefined;
+    if (!member || !recording) return;
+    if (member === s) sessions.delete(s);
     recording = false;
-    log.info(`compound "${compound}" (stopAll): "${s.name}" ended, so the recording stops`);
+    log.info(`compound "${compound}" (stopAll): "${member.name}" ended, so the recording stops`);
     if (capture.lastOutcome() === run.finished && capture.isRecording) void capture.stop();
   });
   void run.finished.finally(() => {

@@ -279,10 +279,8 @@ describe('Launch configurations through the debugger', function () {
         await profileLaunchConfig(t, 'FlameLens stopAll long');
         const long = t.lastCaptureForTest();
         assert.ok(long && long !== short, 'a second capture started');
-        const session = await until('the attach session', () => {
-          const s = vscode.debug.activeDebugSession;
-          return s?.name === 'FlameLens attach member' ? s : undefined;
-        });
+        // The member's own session (js-debug's child session for the target has it as its parent).
+        const session = await until('the attach session', () => debug.sessions.find((s) => s.name === 'FlameLens attach member' && !s.parentSession));
         await new Promise((r) => setTimeout(r, 1000));
         await vscode.debug.stopDebugging(session);
         const stopped = await Promise.race([long, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
@@ -371,18 +369,20 @@ describe('Launch configurations through the debugger', function () {
  * The debug sessions started from now on, by name and type, and those of them still running. (Counting
  * the sessions a command starts, not whether one is active: js-debug may still be ending an earlier test's.)
  */
-function watchDebugSessions(): { started: string[]; live(): string[]; dispose(): void } {
+function watchDebugSessions(): { started: string[]; sessions: vscode.DebugSession[]; live(): string[]; dispose(): void } {
   const label = (s: vscode.DebugSession) => `${s.name} (${s.type})`;
   const started: string[] = [];
+  const sessions: vscode.DebugSession[] = [];
   const live = new Set<vscode.DebugSession>();
   const listeners = [
     vscode.debug.onDidStartDebugSession((s) => {
       started.push(label(s));
+      sessions.push(s);
       live.add(s);
     }),
     vscode.debug.onDidTerminateDebugSession((s) => live.delete(s)),
   ];
-  return { started, live: () => [...live].map(label), dispose: () => listeners.forEach((l) => l.dispose()) };
+  return { started, sessions, live: () => [...live].map(label), dispose: () => listeners.forEach((l) => l.dispose()) };
 }
 
 /** Runs Profile Launch Configuration…, answering its quick pick with the configuration named `name`. */
