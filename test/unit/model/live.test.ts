@@ -96,7 +96,9 @@ const keep = [];
 function allocHot() {
   for (let i = 0; i < 2000; i++) keep.push({ a: i, b: 'x' + i, c: new Array(16).fill(i) }); // ALLOC-LINE
 }
-exports.run = (ms) => { const t0 = Date.now(); while (Date.now() - t0 < ms) { allocHot(); if (keep.length > 1e5) keep.length = 0; } };
+// Trim before allocating, so the last objects allocHot made are still alive when the profile is taken (a
+// sampling heap profile holds live objects only: trimming last left nothing of allocHot now and then).
+exports.run = (ms) => { const t0 = Date.now(); while (Date.now() - t0 < ms) { if (keep.length > 1e5) keep.length = 0; allocHot(); } };
 if (require.main === module) exports.run(300);
 `;
 const profilerNextHeapScript = `'use strict';
