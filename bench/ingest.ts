@@ -153,7 +153,7 @@
 // same speed, but the kept-warm worker's next parse of a big file got slower (40 MB 325 → 372 ms,
 // 127 MB 915 → 1138 ms, 213 MB 1391 → 1804 ms), and 11.4 MB already peaks under 2× without it.
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { ensureCaptures } from './capture-large';
@@ -216,6 +216,13 @@ async function main(): Promise<void> {
   const baselineAt = args.indexOf('--baseline');
   const baselineDir = baselineAt >= 0 ? args[baselineAt + 1] : undefined;
   if (baselineAt >= 0 && !baselineDir) throw new Error('--baseline needs a directory (a checkout of the build to compare with)');
+  // The measuring processes load their bundle from out/bench: a package.json of their own there ends
+  // Node's lookup, which would otherwise parse the extension's 20 KB manifest at start-up and keep it.
+  // With the manifest, that start-up work left V8 marking the heap in small steps during our first
+  // call: 72 KB's cold flame tree took 3–4.5 ms instead of 0.7 (2.7 ms of it "(garbage collector)"
+  // in a --cpu-prof; the same bundle under a folder with a one-line package.json: 0.7 ms, 4 of 4).
+  mkdirSync(path.dirname(workerOut), { recursive: true });
+  writeFileSync(path.join(path.dirname(workerOut), 'package.json'), '{ "private": true, "type": "commonjs" }\n');
   await bundle(path.join(root, 'bench', 'ingest-worker.ts'), workerOut);
   // The extension's parse worker, for --worker (ingest-worker.ts finds it beside itself).
   await bundle(path.join(root, 'src', 'parse', 'parse-worker.ts'), path.join(path.dirname(workerOut), 'parse-worker.js'));
