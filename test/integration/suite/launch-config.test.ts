@@ -31,7 +31,7 @@ describe('Launch configurations through the debugger', function () {
     await vscode.workspace.getConfiguration('tasks', folder.uri).update('version', '2.0.0', vscode.ConfigurationTarget.WorkspaceFolder);
     await vscode.workspace.getConfiguration('tasks', folder.uri).update(
       'tasks',
-      [{ label: 'flamelens-mark', type: 'shell', command: 'echo ran > task-ran.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } }],
+      [shellTask('flamelens-mark', 'echo ran > task-ran.txt')],
       vscode.ConfigurationTarget.WorkspaceFolder,
     );
     await vscode.workspace.getConfiguration('launch', folder.uri).update(
@@ -177,9 +177,9 @@ describe('Launch configurations through the debugger', function () {
     await tasks.update(
       'tasks',
       [
-        { label: 'flamelens-pre', type: 'shell', command: 'sleep 0.3; echo pre > pre-ran.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
-        { label: 'flamelens-post', type: 'shell', command: 'echo post > post-ran.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
-        { label: 'flamelens-fail', type: 'shell', command: 'exit 3', presentation: { reveal: 'silent' } },
+        shellTask('flamelens-pre', 'sleep 0.3; echo pre > pre-ran.txt'),
+        shellTask('flamelens-post', 'echo post > post-ran.txt'),
+        shellTask('flamelens-fail', 'exit 3'),
       ],
       vscode.ConfigurationTarget.WorkspaceFolder,
     );
@@ -237,7 +237,7 @@ describe('Launch configurations through the debugger', function () {
       fs.writeFileSync(path.join(dir, 'nt-long.js'), 'function longBusy() { let x = 0; for (let i = 0; i < 2e5; i++) x += Math.sqrt(i); return x; }\nconst end = Date.now() + Number(process.argv[2]);\nconst t = setInterval(() => { longBusy(); if (Date.now() > end) clearInterval(t); }, 5);\n');
       const tasks = vscode.workspace.getConfiguration('tasks', folder.uri);
       const savedTasks = tasks.get<unknown[]>('tasks');
-      await tasks.update('tasks', [{ label: 'flamelens-compound-pre', type: 'shell', command: 'echo pre > compound-pre.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } }], vscode.ConfigurationTarget.WorkspaceFolder);
+      await tasks.update('tasks', [shellTask('flamelens-compound-pre', 'echo pre > compound-pre.txt')], vscode.ConfigurationTarget.WorkspaceFolder);
       const launch = vscode.workspace.getConfiguration('launch', folder.uri);
       await launch.update(
         'configurations',
@@ -319,8 +319,8 @@ describe('Launch configurations through the debugger', function () {
     await tasks.update(
       'tasks',
       [
-        { label: 'flamelens-load-pre', type: 'shell', command: 'echo pre > load-pre.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
-        { label: 'flamelens-load-post', type: 'shell', command: 'echo post > load-post.txt', options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } },
+        shellTask('flamelens-load-pre', 'echo pre > load-pre.txt'),
+        shellTask('flamelens-load-post', 'echo post > load-post.txt'),
       ],
       vscode.ConfigurationTarget.WorkspaceFolder,
     );
@@ -364,6 +364,11 @@ describe('Launch configurations through the debugger', function () {
     assert.ok(log);
   });
 });
+
+/** A tasks.json shell task run in the workspace folder, its terminal kept out of sight. */
+function shellTask(label: string, command: string): Record<string, unknown> {
+  return { label, type: 'shell', command, options: { cwd: '${workspaceFolder}' }, presentation: { reveal: 'silent' } };
+}
 
 /**
  * The debug sessions started from now on, by name and type, and those of them still running. (Counting
