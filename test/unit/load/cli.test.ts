@@ -310,11 +310,14 @@ ${busyFunction('poolWork', 2)}
   parentPort.on('message', (id) => parentPort.postMessage({ id, r: poolWork() }));
 }
 `,
+    // Each answer closes its connection, so requests reach both workers: the primary hands each
+    // new connection to the next worker, and the load's kept-alive connections, opened at once,
+    // all went to the first worker to listen when the second was slow to start (a loaded machine).
     'cluster.js': `const cluster = require('node:cluster');
 if (cluster.isPrimary) { for (let i = 0; i < 2; i++) cluster.fork(); }
 else {
 ${busyFunction('clusterWork', 2)}
-  require('node:http').createServer((_q, res) => res.end(String(clusterWork()))).listen(Number(process.env.PORT), '127.0.0.1');
+  require('node:http').createServer((_q, res) => { res.setHeader('Connection', 'close'); res.end(String(clusterWork())); }).listen(Number(process.env.PORT), '127.0.0.1');
 }
 `,
   });
