@@ -14,7 +14,7 @@
 // scanner then gives the result or its precise error. One difference remains by design: JSON.parse
 // keeps the last of duplicate keys, which no profiler writes.
 import { FloatList, IntList } from './scan';
-import { NO_POSITION, RawFrameTable, rawPosition, isNodeId, outOfOrderNote, weighTimelessSamples } from './parse-common';
+import { NO_POSITION, RawFrameTable, isNodeId, outOfOrderNote, weighTimelessSamples } from './parse-common';
 import { RawCpuNodes, addTick, buildCpuProfile, type CpuTopLevel } from './parse-cpuprofile';
 import { RawHeapNodes, buildHeapProfile } from './parse-heapprofile';
 import { MAX_VALUE, assembleProfile, type TreeParts } from './assemble';
@@ -176,16 +176,6 @@ function time(v: unknown): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-/** A string id in `table` ('' when absent), as the scanner interns functionName and url. */
-function stringId(v: unknown, table: { internValue(s: string): number }, empty: number): number {
-  if (v === undefined) return empty;
-  return typeof v === 'string' ? table.internValue(v) : giveUp();
-}
-
-function position(v: unknown): number {
-  return v === undefined ? NO_POSITION : rawPosition(number(v));
-}
-
 /**
  * A node's callFrame into the frame table, for both walks: one call per node, its fields checked
  * inline (in cold, interpreted code a call per field is what the walk would pay for).
@@ -343,20 +333,33 @@ function walkTicks(ticks: unknown, raw: RawCpuNodes, countKey: 'ticks' | 'hitCou
 
 function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
   if (!isObject(head) || raw.ids.length > 0) giveUp();
-  const names = raw.frames.names;
-  const urls = raw.frames.urls;
-  const emptyName = names.internValue('');
-  const emptyUrl = urls.internValue('');
+  // As in the CPU walk: a callFrame's fields checked in one call, the per-node lists written in
+  // place, ids and sizes checked inline — this runs cold, in V8's interpreter, once per node.
+  const callFrames = new CallFrameReader(raw.frames);
+  const { ids, parent: parents, frame, selfSize } = raw;
+  let room = 0;
   walk(head, -1, 0);
+  if (callFrames.stringScriptId) raw.stringScriptId = true;
+  if (callFrames.numericScriptId) raw.numericScriptId = true;
 
   // Members in key order, children where their key is: frames are interned in the scanner's order.
   function walk(node: Json, parent: number, depth: number): void {
     if (depth > MAX_HEAP_DEPTH) giveUp();
-    const i = raw.ids.length;
-    raw.ids.push(-1);
-    raw.parent.push(parent);
-    raw.frame.push(-1);
-    raw.selfSize.push(0);
+    const i = ids.length;
+    if (i >= room) {
+      // The four lists grow together, by half again.
+      const more = (i >> 1) + 1024;
+      ids.reserve(more);
+      parents.reserve(more);
+      frame.reserve(more);
+      selfSize.reserve(more);
+      room = Math.min(ids.data.length, parents.data.length, frame.data.length, selfSize.data.length);
+    }
+    ids.data[i] = -1;
+    parents.data[i] = parent;
+    frame.data[i] = -1;
+    selfSize.data[i] = 0;
+    ids.length = parents.length = frame.length = selfSize.length = i + 1;
     for (const key in node) {
       const v = node[key];
       switch (key) {
@@ -370,29 +373,28 @@ function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
           break;
         case 'callFrame': {
           if (!isObject(v)) giveUp();
-          if (typeof v.scriptId === 'string') raw.stringScriptId = true;
-          else if (typeof v.scriptId === 'number') raw.numericScriptId = true;
-          const fn = stringId(v.functionName, names, emptyName);
-          const url = stringId(v.url, urls, emptyUrl);
-          raw.frame.data[i] = raw.frames.intern(fn, url, position(v.lineNumber), position(v.columnNumber));
+          const f = callFrames.read(v);
+          if (f < 0) giveUp();
+          frame.data[i] = f;
           break;
         }
-        case 'selfSize': {
-          const size = number(v);
-          if (!(size >= 0 && size <= MAX_VALUE)) giveUp();
-          raw.selfSize.data[i] = size;
+        case 'selfSize':
+          if (typeof v !== 'number' || !(v >= 0 && v <= MAX_VALUE)) giveUp();
+          selfSize.data[i] = v;
           break;
-        }
         case 'id':
-          raw.ids.data[i] = nodeId(v);
+          // As nodeId(): an integer from 0 to 2^31 − 1.
+          if (typeof v !== 'number' || (v | 0) !== v || v < 0) giveUp();
+          ids.data[i] = v;
           break;
         case 'hitCount':
           // The legacy CPU format: the scanner explains it.
           giveUp();
       }
     }
-    if (raw.frame.data[i]! < 0) giveUp();
-    if (raw.ids.data[i]! < 0) raw.missingIds++;
+    // (The lists' arrays may have been replaced while the children were walked.)
+    if (frame.data[i]! < 0) giveUp();
+    if (ids.data[i]! < 0) raw.missingIds++;
   }
 }
 
