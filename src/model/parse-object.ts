@@ -333,11 +333,8 @@ function walkTicks(ticks: unknown, raw: RawCpuNodes, countKey: 'ticks' | 'hitCou
 
 function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
   if (!isObject(head) || raw.ids.length > 0) giveUp();
-  // As in the CPU walk: a callFrame's fields checked in one call, the per-node lists written in
-  // place, ids and sizes checked inline — this runs cold, in V8's interpreter, once per node.
+  // A callFrame's fields are read and checked as in the CPU walk, by the same reader.
   const callFrames = new CallFrameReader(raw.frames);
-  const { ids, parent: parents, frame, selfSize } = raw;
-  let room = 0;
   walk(head, -1, 0);
   if (callFrames.stringScriptId) raw.stringScriptId = true;
   if (callFrames.numericScriptId) raw.numericScriptId = true;
@@ -345,21 +342,11 @@ function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
   // Members in key order, children where their key is: frames are interned in the scanner's order.
   function walk(node: Json, parent: number, depth: number): void {
     if (depth > MAX_HEAP_DEPTH) giveUp();
-    const i = ids.length;
-    if (i >= room) {
-      // The four lists grow together, by half again.
-      const more = (i >> 1) + 1024;
-      ids.reserve(more);
-      parents.reserve(more);
-      frame.reserve(more);
-      selfSize.reserve(more);
-      room = Math.min(ids.data.length, parents.data.length, frame.data.length, selfSize.data.length);
-    }
-    ids.data[i] = -1;
-    parents.data[i] = parent;
-    frame.data[i] = -1;
-    selfSize.data[i] = 0;
-    ids.length = parents.length = frame.length = selfSize.length = i + 1;
+    const i = raw.ids.length;
+    raw.ids.push(-1);
+    raw.parent.push(parent);
+    raw.frame.push(-1);
+    raw.selfSize.push(0);
     for (const key in node) {
       const v = node[key];
       switch (key) {
@@ -375,26 +362,25 @@ function walkHeapHead(head: unknown, raw: RawHeapNodes): void {
           if (!isObject(v)) giveUp();
           const f = callFrames.read(v);
           if (f < 0) giveUp();
-          frame.data[i] = f;
+          raw.frame.data[i] = f;
           break;
         }
-        case 'selfSize':
-          if (typeof v !== 'number' || !(v >= 0 && v <= MAX_VALUE)) giveUp();
-          selfSize.data[i] = v;
+        case 'selfSize': {
+          const size = number(v);
+          if (!(size >= 0 && size <= MAX_VALUE)) giveUp();
+          raw.selfSize.data[i] = size;
           break;
+        }
         case 'id':
-          // As nodeId(): an integer from 0 to 2^31 − 1.
-          if (typeof v !== 'number' || (v | 0) !== v || v < 0) giveUp();
-          ids.data[i] = v;
+          raw.ids.data[i] = nodeId(v);
           break;
         case 'hitCount':
           // The legacy CPU format: the scanner explains it.
           giveUp();
       }
     }
-    // (The lists' arrays may have been replaced while the children were walked.)
-    if (frame.data[i]! < 0) giveUp();
-    if (ids.data[i]! < 0) raw.missingIds++;
+    if (raw.frame.data[i]! < 0) giveUp();
+    if (raw.ids.data[i]! < 0) raw.missingIds++;
   }
 }
 
