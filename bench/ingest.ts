@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     const runs = Math.max(2, Number(process.env.BENCH_RUNS ?? (size > 100e6 ? 3 : size > 20e6 ? 5 : 9)));
     const forcedSides = paths ? [{ script: workerOut, mode: 'scanner' }, { script: workerOut, mode: 'object' }] : [];
     const [floorCold, oursCold, beforeCold, scannerCold, objectCold] = cold([floorSide, oursSide, before, ...forcedSides], file, Math.min(runs, size > 100e6 ? 3 : 7));
-    const steadyRuns = process.env.BENCH_RUNS ? runs : size > 20e6 ? runs : Math.min(400, Math.max(runs, Math.round(3e8 / size)));
+    const steadyRuns = process.env.BENCH_RUNS || size > 20e6 ? runs : Math.min(400, Math.max(runs, Math.round(3e8 / size)));
     const floor = child<TimeRun>(['time', 'floor', file, String(steadyRuns)]);
     const ours = child<TimeRun>(['time', 'ours', file, String(steadyRuns)]);
     const [floorMem, beforeMem, oursMem, parseMem] = peaks([floorSide, before, oursSide, { script: workerOut, mode: 'parse' }], file, memRuns, size);
