@@ -29,6 +29,8 @@ export interface CaptureRun {
   finished: Promise<CaptureOutcome>;
   /** Where the profiles go (the agents' session folder: stop/start control files work there). */
   sessionDir: string;
+  /** True once the recording was asked to stop (Stop Profiling, or to make room for another), not by its duration or its program's end. */
+  stoppedByUser(): boolean;
 }
 
 /** What every launch gives the agent. */
@@ -146,11 +148,15 @@ export class CaptureService implements vscode.Disposable {
       },
       (error: unknown) => settle({ result: collectSession(sessionDir, undefined, run.since), error }),
     );
+    // A stop is the user's unless the duration setting asked for it.
+    let durationUp = false;
+    let stoppedByUser = false;
     const recording: Recording<Ended> = {
       name,
       ended,
       // Every thread saves its profile; the program keeps running.
       stop: async () => {
+        stoppedByUser ||= !durationUp;
         // A program stopped right after launch may not have loaded the agent yet: give it a moment to.
         for (let i = 0; i < 30 && readSidecars(sessionDir, run.since).length === 0 && run.running; i++) {
           await new Promise((r) => setTimeout(r, 100));
@@ -168,9 +174,12 @@ export class CaptureService implements vscode.Disposable {
     this.last = finished;
     if (config.duration > 0) {
       // The agents stop by themselves; open the profiles then, even if the program keeps running.
-      setTimeout(() => void this.lifecycle.stop(recording), config.duration * 1000 + 500);
+      setTimeout(() => {
+        durationUp = true;
+        void this.lifecycle.stop(recording);
+      }, config.duration * 1000 + 500);
     }
-    return { finished, sessionDir };
+    return { finished, sessionDir, stoppedByUser: () => stoppedByUser };
   }
 
   /** `node` is not on PATH and flamelens.nodePath is empty: said once a session, with a way to the setting. */

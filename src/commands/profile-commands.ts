@@ -10,6 +10,7 @@ import { runTask, TaskFailed } from './launch-tasks';
 import { isTypeScriptFile, typeScriptRun } from './typescript-run';
 import { readConfig } from '../config';
 import { jsDebugAvailable } from './debug-capture';
+import { StopRequests } from './debug-stop-requests';
 import { escapeNotificationText } from '../model/escape-text';
 import { services } from './services';
 import type { Log } from '../log';
@@ -284,8 +285,13 @@ async function profileCompound(capture: CaptureService, picked: LaunchItem, memb
   const run = await startWithTasks(capture, request, memberFolder, pre, asTaskRef(plan.terminal.postDebugTask), log);
   if (!run) return undefined;
   log.info(`compound "${picked.label}": "${request.name}" runs in a FlameLens terminal; the debugger starts the rest (${plan.others.length})`);
-  // The debug sessions of the other members (a browser, say), to stop with the recording under stopAll.
+  // The debug sessions of the other members (a browser, say), to stop with the recording under stopAll;
+  // watched from before they start, to tell a stop from an end.
   const sessions = new Set<vscode.DebugSession>();
+  const stops = picked.compound?.stopAll ? new StopRequests() : undefined;
+  const tracking = stops && vscode.debug.registerDebugAdapterTrackerFactory('*', {
+    createDebugAdapterTracker: (s) => ({ onWillReceiveMessage: (m: unknown) => stops.toAdapter(s.id, m), onDidSendMessage: (m: unknown) => stops.fromAdapter(s.id, m) }),
+  });
   const collecting = vscode.debug.onDidStartDebugSession((s) => {
     if (!s.parentSession) sessions.add(s);
   });
@@ -297,32 +303,44 @@ async function profileCompound(capture: CaptureService, picked: LaunchItem, memb
   );
   void Promise.all(starts).then(() => {
     collecting.dispose();
-    if (picked.compound?.stopAll) stopTogether(capture, run, sessions, picked.label, log);
+    if (stops) stopTogether(capture, run, sessions, stops, picked.label, log);
   });
+  if (tracking) void run.finished.finally(() => tracking.dispose());
   return run;
 }
 
 /**
- * A compound's stopAll when FlameLens records one member in its terminal: the recording's end stops
- * the members the debugger started, and stopping one of them stops the recording (its profile
- * is saved and opened; the program keeps running in its terminal, as after Stop Profiling).
+ * A compound's stopAll when FlameLens records one member in its terminal, as VS Code runs it: a
+ * stop of one member stops the others, an end does not. Stop Profiling stops the members the
+ * debugger started, and stopping one of them (Stop, Disconnect) stops the recording (its profile is
+ * saved and opened; the program keeps running in its terminal, as after Stop Profiling). The recorded
+ * program or a member ending by itself leaves the others running.
  */
-function stopTogether(capture: CaptureService, run: CaptureRun, sessions: Set<vscode.DebugSession>, compound: string, log: Log): void {
+function stopTogether(capture: CaptureService, run: CaptureRun, sessions: Set<vscode.DebugSession>, stops: StopRequests, compound: string, log: Log): void {
   let recording = true;
   const ending = vscode.debug.onDidTerminateDebugSession((s) => {
     // A member's session, or one it started (js-debug attaches through a child session: stopping that one in the UI counts).
     const member = sessions.has(s) ? s : s.parentSession && sessions.has(s.parentSession) ? s.parentSession : undefined;
     if (!member || !recording) return;
     if (member === s) sessions.delete(s);
+    if (!stops.wasStopped(s.id) && !stops.wasStopped(member.id)) {
+      if (member === s) log.info(`compound "${compound}" (stopAll): "${member.name}" ended by itself, so the recording goes on (stopAll reacts to a stop)`);
+      return;
+    }
     recording = false;
-    log.info(`compound "${compound}" (stopAll): "${member.name}" ended, so the recording stops`);
+    log.info(`compound "${compound}" (stopAll): "${member.name}" was stopped, so the recording stops`);
     if (capture.lastOutcome() === run.finished && capture.isRecording) void capture.stop();
   });
   void run.finished.finally(() => {
     recording = false;
     ending.dispose();
-    if (sessions.size > 0) log.info(`compound "${compound}" (stopAll): the recording ended; stopping ${[...sessions].map((s) => `"${s.name}"`).join(', ')}`);
-    for (const s of sessions) void vscode.debug.stopDebugging(s);
+    const live = [...sessions].map((s) => `"${s.name}"`).join(', ');
+    if (!run.stoppedByUser()) {
+      if (live) log.info(`compound "${compound}" (stopAll): the recorded program ended by itself; ${live} go on (stopAll reacts to a stop)`);
+    } else {
+      if (live) log.info(`compound "${compound}" (stopAll): the recording was stopped; stopping ${live}`);
+      for (const s of sessions) void vscode.debug.stopDebugging(s);
+    }
   });
 }
 

@@ -1,7 +1,7 @@
 // Profile Launch Configuration… goes through the debugger: envFile and preLaunchTask are honoured
 // (js-debug and VS Code's task system resolve them), and the profile opens as for any capture.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -219,21 +219,27 @@ describe('Launch configurations through the debugger', function () {
     }
   });
 
-  it("a compound's preLaunchTask and stopAll hold when its node-terminal member runs in FlameLens's terminal", async () => {
+  it("a compound's preLaunchTask and stopAll hold when its node-terminal member runs in FlameLens's terminal: a stop stops the others, an end does not", async () => {
     const dir = folder.uri.fsPath;
     fs.rmSync(path.join(dir, 'compound-pre.txt'), { force: true });
-    // A real attach member: a Node process with its inspector open on a port of its own.
-    const target = spawn(nodeExecutable(), ['--inspect=127.0.0.1:0', '-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    try {
-      const port = await new Promise<number>((resolve, reject) => {
+    // Real attach members: Node processes with their inspector open on a port of their own.
+    const targets: ChildProcess[] = [];
+    const inspectedTarget = (): Promise<{ port: number; process: ChildProcess }> => {
+      const target = spawn(nodeExecutable(), ['--inspect=127.0.0.1:0', '-e', 'setInterval(() => {}, 1000)'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      targets.push(target);
+      return new Promise((resolve, reject) => {
         let err = '';
-        target.stderr.on('data', (d: Buffer) => {
+        target.stderr!.on('data', (d: Buffer) => {
           err += d.toString();
           const m = /ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-          if (m) resolve(Number(m[1]));
+          if (m) resolve({ port: Number(m[1]), process: target });
         });
         target.on('exit', () => reject(new Error(`the attach target exited: ${err}`)));
       });
+    };
+    try {
+      const kept = await inspectedTarget();
+      const ending = await inspectedTarget();
       fs.writeFileSync(path.join(dir, 'nt-long.js'), 'function longBusy() { let x = 0; for (let i = 0; i < 2e5; i++) x += Math.sqrt(i); return x; }\nconst end = Date.now() + Number(process.argv[2]);\nconst t = setInterval(() => { longBusy(); if (Date.now() > end) clearInterval(t); }, 5);\n');
       const tasks = vscode.workspace.getConfiguration('tasks', folder.uri);
       const savedTasks = tasks.get<unknown[]>('tasks');
@@ -244,7 +250,8 @@ describe('Launch configurations through the debugger', function () {
         [
           { type: 'node-terminal', request: 'launch', name: 'FlameLens nt short', command: 'node nt-long.js 1500' },
           { type: 'node-terminal', request: 'launch', name: 'FlameLens nt long', command: 'node nt-long.js 60000' },
-          { type: 'node', request: 'attach', name: 'FlameLens attach member', address: '127.0.0.1', port },
+          { type: 'node', request: 'attach', name: 'FlameLens attach member', address: '127.0.0.1', port: kept.port },
+          { type: 'node', request: 'attach', name: 'FlameLens ending member', address: '127.0.0.1', port: ending.port },
         ],
         vscode.ConfigurationTarget.WorkspaceFolder,
       );
@@ -253,48 +260,86 @@ describe('Launch configurations through the debugger', function () {
         [
           { name: 'FlameLens stopAll short', configurations: ['FlameLens nt short', 'FlameLens attach member'], stopAll: true, preLaunchTask: 'flamelens-compound-pre' },
           { name: 'FlameLens stopAll long', configurations: ['FlameLens nt long', 'FlameLens attach member'], stopAll: true },
+          { name: 'FlameLens stopAll ending', configurations: ['FlameLens nt long', 'FlameLens ending member'], stopAll: true },
         ],
         vscode.ConfigurationTarget.WorkspaceFolder,
       );
       try {
         const t = await api();
-        // 1. The recorded program ends: stopAll stops the attach session.
-        let debug = watchDebugSessions();
-        await profileLaunchConfig(t, 'FlameLens stopAll short');
-        const short = t.lastCaptureForTest();
-        assert.ok(short, 'a capture started');
+        // Starts a compound; resolves once its attach member's own session runs (js-debug's child session for the target has it as its parent).
+        let previous: Promise<unknown> | undefined;
+        const startCompound = async (compound: string, member: string) => {
+          const debug = watchDebugSessions();
+          await profileLaunchConfig(t, compound);
+          const run = t.lastCaptureForTest();
+          assert.ok(run && run !== previous, `a capture of "${compound}" started`);
+          previous = run;
+          const session = await until(`the session of "${member}"`, () => debug.sessions.find((s) => s.name === member && !s.parentSession));
+          return { debug, run, session };
+        };
+        // The recording's end within 30 s: its profile opened and holds the recorded program.
+        const recorded = async (run: Promise<{ opened?: { path: string }; result: { problems: string[] } }>, what: string) => {
+          const outcome = await Promise.race([run, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+          assert.ok(outcome?.opened, `${what}: nothing opened; problems: ${outcome?.result.problems.join('; ')}`);
+          assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'longBusy'), `${what}: the program is in the profile`);
+        };
+        const logged = (line: string) => until(`the log to say ${line}`, () => (fs.readFileSync(t.logFileForTest(), 'utf8').includes(line) ? true : undefined));
+        const noneLive = (debug: ReturnType<typeof watchDebugSessions>, what: string) =>
+          until(what, () => (debug.live().length === 0 ? true : undefined)).catch(() => {
+            throw new Error(`${what}: still running ${debug.live().join(', ')}`);
+          });
+        const done = (debug: ReturnType<typeof watchDebugSessions>) => {
+          debug.dispose();
+          for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
+        };
+
+        // 1. The recorded program ends by itself: the attach session goes on (VS Code's stopAll reacts to a stop, not an end).
+        const first = await startCompound('FlameLens stopAll short', 'FlameLens attach member');
         assert.ok(fs.existsSync(path.join(dir, 'compound-pre.txt')), "the compound's preLaunchTask ran before it started");
-        await until('the attach member to start', () => (debug.started.some((n) => n.startsWith('FlameLens attach member')) ? true : undefined));
-        const outcome = await Promise.race([short, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
-        assert.ok(outcome?.opened, `nothing opened; problems: ${outcome?.result.problems.join('; ')}`);
-        assert.ok(parseProfile(fs.readFileSync(outcome.opened.path)).frames.some((f) => f.functionName === 'longBusy'), 'the member is in the profile');
-        await until('stopAll to stop the attach session', () => (debug.live().length === 0 ? true : undefined)).catch(() => {
-          throw new Error(`still running after the recording ended: ${debug.live().join(', ')}`);
-        });
-        debug.dispose();
-        for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
+        await recorded(first.run, 'the short program');
+        await logged('compound "FlameLens stopAll short" (stopAll): the recorded program ended by itself; "FlameLens attach member" go on');
+        await new Promise((r) => setTimeout(r, 1000));
+        assert.ok(first.debug.live().some((n) => n.startsWith('FlameLens attach member')), `the attach session was stopped with the program's end: live ${first.debug.live().join(', ')}`);
+        await vscode.debug.stopDebugging(first.session);
+        await noneLive(first.debug, 'the attach session to stop');
+        done(first.debug);
 
         // 2. The attach session is stopped: stopAll ends the recording, whose profile opens.
-        debug = watchDebugSessions();
-        await profileLaunchConfig(t, 'FlameLens stopAll long');
-        const long = t.lastCaptureForTest();
-        assert.ok(long && long !== short, 'a second capture started');
-        // The member's own session (js-debug's child session for the target has it as its parent).
-        const session = await until('the attach session', () => debug.sessions.find((s) => s.name === 'FlameLens attach member' && !s.parentSession));
+        const second = await startCompound('FlameLens stopAll long', 'FlameLens attach member');
         await new Promise((r) => setTimeout(r, 1000));
-        await vscode.debug.stopDebugging(session);
-        const stopped = await Promise.race([long, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
-        assert.ok(stopped?.opened, `the recording did not end with the attach session; problems: ${stopped?.result.problems.join('; ')}`);
-        assert.ok(parseProfile(fs.readFileSync(stopped.opened.path)).frames.some((f) => f.functionName === 'longBusy'), 'the member is in the profile');
-        assert.ok(fs.readFileSync(t.logFileForTest(), 'utf8').includes('compound "FlameLens stopAll long" (stopAll): "FlameLens attach member" ended, so the recording stops'));
-        debug.dispose();
+        await vscode.debug.stopDebugging(second.session);
+        await recorded(second.run, 'the recording did not end with the attach session');
+        await logged('compound "FlameLens stopAll long" (stopAll): "FlameLens attach member" was stopped, so the recording stops');
+        done(second.debug);
+
+        // 3. Stop Profiling: stopAll stops the attach session.
+        const third = await startCompound('FlameLens stopAll long', 'FlameLens attach member');
+        await new Promise((r) => setTimeout(r, 1000));
+        await vscode.commands.executeCommand('flamelens.stopProfiling');
+        await recorded(third.run, 'Stop Profiling');
+        await noneLive(third.debug, 'stopAll to stop the attach session after Stop Profiling');
+        await logged('compound "FlameLens stopAll long" (stopAll): the recording was stopped; stopping "FlameLens attach member"');
+        done(third.debug);
+
+        // 4. The attach member ends by itself (its process exits): the recording goes on until Stop Profiling.
+        const fourth = await startCompound('FlameLens stopAll ending', 'FlameLens ending member');
+        await new Promise((r) => setTimeout(r, 1000));
+        ending.process.kill();
+        await noneLive(fourth.debug, 'the ending member to end');
+        await logged('compound "FlameLens stopAll ending" (stopAll): "FlameLens ending member" ended by itself, so the recording goes on');
+        await new Promise((r) => setTimeout(r, 1000));
+        const settled = await Promise.race([fourth.run.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]);
+        assert.equal(settled, false, "the recording stopped with the member's end");
+        await vscode.commands.executeCommand('flamelens.stopProfiling');
+        await recorded(fourth.run, 'Stop Profiling after the member ended');
+        done(fourth.debug);
       } finally {
         for (const term of vscode.window.terminals.filter((x) => x.name.startsWith('FlameLens: '))) term.dispose();
         await launch.update('compounds', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
         await tasks.update('tasks', savedTasks, vscode.ConfigurationTarget.WorkspaceFolder);
       }
     } finally {
-      target.kill();
+      for (const target of targets) target.kill();
     }
   });
 
