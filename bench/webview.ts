@@ -551,9 +551,9 @@ async function main(): Promise<void> {
   const page = pageAt >= 0 ? args.splice(pageAt, 2)[1] : 'production';
   if (page !== 'production' && page !== 'development') throw new Error('--page takes production or development');
   const current = page === 'production' ? productionPage() : distDir;
+  const browser = await launchChromium();
   const server = await startWebviewServer();
   server.assetDir = current;
-  const browser = await launchChromium();
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`webview benchmark: Chromium ${browser.version()}, Node ${process.version}, ${os.cpus().length} cores, load average ${load}, median of ${runs} runs (after one warm-up); page: ${page} build (webview.js ${(statSync(path.join(current, 'webview.js')).size / 1024).toFixed(0)} KB)`);
   const results: Record<string, unknown>[] = [];

@@ -4,7 +4,7 @@
 // recorded, and a file:// page that may load nothing from the network.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -25,8 +25,12 @@ const distDir = path.resolve(__dirname, '../../dist');
  */
 export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
+const chromiumPath = '/usr/bin/chromium';
+
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  // Said up front, with the fix: Playwright's own message names the path but not the package.
+  if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: the browser tests and benches use Debian's Chromium (apt-get install chromium; .ci/run installs it).`);
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
 }
 
 export interface LoopbackServer {
