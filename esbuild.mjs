@@ -20,6 +20,15 @@ function integrationSuites() {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`) : [];
 }
 
+// The in-editor SVG export draws once, without animation: d3-transition and d3-ease are stand-ins there.
+const svgExportStubs = {
+  name: 'flamelens-svg-export-stubs',
+  setup(build) {
+    const stand = { 'd3-transition': 'd3-transition-now.js', 'd3-ease': 'd3-ease-linear.js' };
+    build.onResolve({ filter: /^d3-(transition|ease)$/ }, (args) => ({ path: path.resolve('scripts/stubs', stand[args.path]) }));
+  },
+};
+
 // Parts of autocannon and hdr-histogram-js that only their own CLI (or WebAssembly) uses are replaced
 // by stand-ins in every Node bundle: see scripts/node-bundle.mjs.
 const node = nodeBundleOptions(production);
@@ -44,7 +53,8 @@ const builds = [
   // The SVG export (d3-flame-graph + d3), loaded by the page the first time it saves an SVG (svg-loader.ts).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     // (d3-flame-graph imports its stylesheet; the page has it in webview.css, the file inlines its own.)
-    loader: { '.css': 'empty' }, entryPoints: ['webview/svg-entry.ts'], outfile: 'dist/webview-svg.js' },
+    // Its transitions apply at once (scripts/stubs/d3-transition-now.js): the export never animates.
+    loader: { '.css': 'empty' }, plugins: [svgExportStubs], entryPoints: ['webview/svg-entry.ts'], outfile: 'dist/webview-svg.js' },
   // The heap-snapshot table (custom editor for *.heapsnapshot and the snapshot comparison).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/snapshot/main.ts'], outfile: 'dist/snapshot.js' },
