@@ -336,7 +336,7 @@ function stopTogether(capture: CaptureService, run: CaptureRun, sessions: Set<vs
     ending.dispose();
     const live = [...sessions].map((s) => `"${s.name}"`).join(', ');
     if (!run.stoppedByUser()) {
-      if (live) log.info(`compound "${compound}" (stopAll): the recorded program ended by itself; ${live} go on (stopAll reacts to a stop)`);
+      if (live) log.info(`compound "${compound}" (stopAll): the recording ended without a stop (its program ended, or its duration was up); ${live} go on (stopAll reacts to a stop)`);
     } else {
       if (live) log.info(`compound "${compound}" (stopAll): the recording was stopped; stopping ${live}`);
       for (const s of sessions) void vscode.debug.stopDebugging(s);

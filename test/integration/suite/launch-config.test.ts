@@ -297,7 +297,7 @@ describe('Launch configurations through the debugger', function () {
         const first = await startCompound('FlameLens stopAll short', 'FlameLens attach member');
         assert.ok(fs.existsSync(path.join(dir, 'compound-pre.txt')), "the compound's preLaunchTask ran before it started");
         await recorded(first.run, 'the short program');
-        await logged('compound "FlameLens stopAll short" (stopAll): the recorded program ended by itself; "FlameLens attach member" go on');
+        await logged('compound "FlameLens stopAll short" (stopAll): the recording ended without a stop (its program ended, or its duration was up); "FlameLens attach member" go on');
         await new Promise((r) => setTimeout(r, 1000));
         assert.ok(first.debug.live().some((n) => n.startsWith('FlameLens attach member')), `the attach session was stopped with the program's end: live ${first.debug.live().join(', ')}`);
         await vscode.debug.stopDebugging(first.session);
