@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { nodeBundleOptions, sharedModelEntry, sharedModelPlugin, writeHeapParserWasm } from './scripts/node-bundle.mjs';
+import { nodeBundleOptions, sharedModelEntry, sharedModelPlugin, svgExportStubsPlugin, writeHeapParserWasm } from './scripts/node-bundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -19,15 +19,6 @@ function integrationSuites() {
   const dir = 'test/integration/suite';
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`) : [];
 }
-
-// The in-editor SVG export draws once, without animation: d3-transition and d3-ease are stand-ins there.
-const svgExportStubs = {
-  name: 'flamelens-svg-export-stubs',
-  setup(build) {
-    const stand = { 'd3-transition': 'd3-transition-now.js', 'd3-ease': 'd3-ease-linear.js' };
-    build.onResolve({ filter: /^d3-(transition|ease)$/ }, (args) => ({ path: path.resolve('scripts/stubs', stand[args.path]) }));
-  },
-};
 
 // Parts of autocannon and hdr-histogram-js that only their own CLI (or WebAssembly) uses are replaced
 // by stand-ins in every Node bundle: see scripts/node-bundle.mjs.
@@ -53,8 +44,8 @@ const builds = [
   // The SVG export (d3-flame-graph + d3), loaded by the page the first time it saves an SVG (svg-loader.ts).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     // (d3-flame-graph imports its stylesheet; the page has it in webview.css, the file inlines its own.)
-    // Its transitions apply at once (scripts/stubs/d3-transition-now.js): the export never animates.
-    loader: { '.css': 'empty' }, plugins: [svgExportStubs], entryPoints: ['webview/svg-entry.ts'], outfile: 'dist/webview-svg.js' },
+    // Its transitions apply at once (svgExportStubs in scripts/node-bundle.mjs): the export never animates.
+    loader: { '.css': 'empty' }, plugins: [svgExportStubsPlugin], entryPoints: ['webview/svg-entry.ts'], outfile: 'dist/webview-svg.js' },
   // The heap-snapshot table (custom editor for *.heapsnapshot and the snapshot comparison).
   { platform: 'browser', target: 'es2022', format: 'iife', bundle: true, sourcemap: !production, minify: production, logLevel: 'warning',
     entryPoints: ['webview/snapshot/main.ts'], outfile: 'dist/snapshot.js' },

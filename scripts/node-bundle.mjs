@@ -116,26 +116,56 @@ export function packagePath(file) {
   return at < 0 ? '' : posix.slice(at + 'node_modules/'.length);
 }
 
-/** The stub entry for a path inside node_modules (`autocannon/lib/init.js`), if any. */
-export function stubForModule(rel) {
-  return rel === '' ? undefined : bundleStubs.find((s) => (s.module.endsWith('/') ? rel.startsWith(s.module) : rel === s.module));
+/** The entry of `stubs` (the Node bundles' by default) for a path inside node_modules (`autocannon/lib/init.js`), if any. */
+export function stubForModule(rel, stubs = bundleStubs) {
+  return rel === '' ? undefined : stubs.find((s) => (s.module.endsWith('/') ? rel.startsWith(s.module) : rel === s.module));
 }
 
-/** The esbuild plugin that loads every stubbed module as its stand-in. */
-export const bundleStubsPlugin = {
-  name: 'flamelens-bundle-stubs',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]node_modules[\\/]/ }, (args) => {
-      const stub = stubForModule(packagePath(args.path));
-      if (!stub) return undefined;
-      const name = stub.module.replace(/\/$/, '');
-      const contents = stub.file
-        ? `module.exports = require(${JSON.stringify(path.join(stubDir, stub.file))});`
-        : `module.exports = require(${JSON.stringify(path.join(stubDir, 'absent.cjs'))})(${JSON.stringify(name)}, ${JSON.stringify(stub.why)});`;
-      return { contents, loader: 'js', resolveDir: stubDir };
-    });
+/** An esbuild plugin that loads every module of `stubs` as its stand-in. */
+function stubsPlugin(name, stubs) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]/ }, (args) => {
+        const stub = stubForModule(packagePath(args.path), stubs);
+        if (!stub) return undefined;
+        const module = stub.module.replace(/\/$/, '');
+        const file = stub.file && JSON.stringify(path.join(stubDir, stub.file));
+        // An ES-module stand-in (.mjs) is re-exported as one: the module it replaces may be ESM too.
+        const contents = stub.file?.endsWith('.mjs')
+          ? `import ${file}; export * from ${file};`
+          : stub.file
+          ? `module.exports = require(${file});`
+          : `module.exports = require(${JSON.stringify(path.join(stubDir, 'absent.cjs'))})(${JSON.stringify(module)}, ${JSON.stringify(stub.why)});`;
+        return { contents, loader: 'js', resolveDir: stubDir };
+      });
+    },
+  };
+}
+
+/** The plugin of every Node bundle. */
+export const bundleStubsPlugin = stubsPlugin('flamelens-bundle-stubs', bundleStubs);
+
+/**
+ * The in-editor SVG export (dist/webview-svg.js, a browser bundle) draws once, without animation:
+ * d3-flame-graph's transitions apply at once there. The CLI's offline export keeps the real ones.
+ */
+export const svgExportStubs = [
+  {
+    module: 'd3-transition/',
+    importedBy: ['d3-flame-graph/dist/d3-flamegraph.es.js'],
+    why: 'the export draws with transitionDuration(0) and writes every position, width and label itself (webview/svg-export.ts)',
+    file: 'd3-transition-now.mjs',
   },
-};
+  {
+    module: 'd3-ease/',
+    importedBy: ['d3-flame-graph/dist/d3-flamegraph.es.js'],
+    why: 'the easing d3-flame-graph hands its transitions, which apply at once here',
+    file: 'd3-ease-linear.mjs',
+  },
+];
+
+export const svgExportStubsPlugin = stubsPlugin('flamelens-svg-export-stubs', svgExportStubs);
 
 /**
  * The heap parser's WASM (@vscode/v8-heap-parser, 180 KB) ships brotli-compressed beside the bundles that

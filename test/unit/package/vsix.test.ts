@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 const repo = path.resolve(import.meta.dirname, '../../..');
 // Issue 11: under 400 KB. About 395 KB: bundles ~200 KB (the load engine trimmed to what FlameLens calls,
 // the model shared by the extension and the parse worker: scripts/node-bundle.mjs; the SVG export without
-// d3's transitions, which it never plays: scripts/stubs/d3-transition-now.js), the heap parser's WASM
+// d3's transitions, which it never plays: svgExportStubs in scripts/node-bundle.mjs), the heap parser's WASM
 // 60 KB (brotli), the README's pictures ~94 KB (48 colours; scripts/refresh-readme-images.mjs holds them to
 // 105 KB), texts and manifests ~30 KB (the English l10n template, 6 KB, is left out: VS Code never loads it; the
 // CLI's option and `load` references live in docs/, which does not ship: the .vsix has no CLI).
