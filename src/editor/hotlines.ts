@@ -87,8 +87,11 @@ export class HotLines implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   /**
-   * The lens provider is registered only while hot lines are shown: VS Code keeps lenses it has
-   * drawn when a provider starts answering with none, but drops them when the provider goes away.
+   * The lens provider, registered anew whenever the profile, the settings or shown/cleared change.
+   * VS Code re-asks every provider of an editor when one is registered or removed, which is what
+   * takes drawn lenses away: a provider that only starts answering with none was seen to leave them
+   * (bf7d587). One is always registered: with no provider left for a document (no TypeScript
+   * extension, say), VS Code keeps drawing its cached lenses for 30 s.
    */
   private lensProvider: vscode.Disposable | undefined;
 
@@ -275,16 +278,11 @@ export class HotLines implements vscode.Disposable {
 
   private updateAll(): void {
     for (const editor of vscode.window.visibleTextEditors) this.updateEditor(editor);
-    if (this.active() && !this.lensProvider) {
-      this.lensProvider = vscode.languages.registerCodeLensProvider(
-        { scheme: 'file' },
-        { provideCodeLenses: (d) => this.codeLenses(d), onDidChangeCodeLenses: this.lensesChanged.event },
-      );
-    } else if (!this.active() && this.lensProvider) {
-      this.lensProvider.dispose();
-      this.lensProvider = undefined;
-    }
-    this.lensesChanged.fire();
+    this.lensProvider?.dispose();
+    this.lensProvider = vscode.languages.registerCodeLensProvider(
+      { scheme: 'file' },
+      { provideCodeLenses: (d) => this.codeLenses(d), onDidChangeCodeLenses: this.lensesChanged.event },
+    );
   }
 
   private updateEditor(editor: vscode.TextEditor): void {
