@@ -551,7 +551,7 @@ async function main(): Promise<void> {
   const page = pageAt >= 0 ? args.splice(pageAt, 2)[1] : 'production';
   if (page !== 'production' && page !== 'development') throw new Error('--page takes production or development');
   const current = page === 'production' ? productionPage() : distDir;
-  const browser = await launchChromium();
+  const browser = await launchChromium('full');
   const server = await startWebviewServer();
   server.assetDir = current;
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');

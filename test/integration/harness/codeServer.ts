@@ -40,6 +40,13 @@ const USER_SETTINGS = {
   'window.commandCenter': false,
 };
 
+// Built-in extensions that every workbench of the suite activated and no test uses (extension host
+// logs of a UI run: git, GitHub and its sign-in, emmet and merge-conflict at start-up, the TypeScript
+// server on the first .js file opened). On CI's 2 cores they competed with the spec under test for
+// the CPU. VS Code's server leaves them out when they are named in VSCODE_SKIP_BUILTIN_EXTENSIONS, as
+// if not installed; js-debug, npm, JSON and the rest stay.
+const SKIPPED_BUILTINS = ['vscode.git', 'vscode.git-base', 'vscode.github', 'vscode.github-authentication', 'vscode.emmet', 'vscode.merge-conflict', 'vscode.typescript-language-features'];
+
 // Process groups of every code-server started and not yet stopped, so an exit handler can kill them
 // synchronously even when start-up was still under way.
 const liveGroups = new Set<number>();
@@ -103,7 +110,7 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const child = spawn(opts.tools.node, args, {
     detached: true, // own process group (setsid), so stop() reaches the extension hosts it spawns
     stdio: ['ignore', log, log],
-    env: { ...process.env, ...opts.env },
+    env: { ...process.env, VSCODE_SKIP_BUILTIN_EXTENSIONS: SKIPPED_BUILTINS.join(','), ...opts.env },
   });
   closeSync(log);
   const pid = child.pid;

@@ -1,8 +1,9 @@
 // Stop Profiling from the status bar: a program that would run for a minute is recorded from
 // "FlameLens: Profile Command…", the "$(record) FlameLens 0:0x" item is clicked, and the flame
-// graph of what ran so far opens while the program keeps running.
+// graph of what ran so far opens while the program keeps running (then the spec ends it: it would
+// spin for the rest of its minute beside the next spec).
 import * as assert from 'node:assert/strict';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { flameFrames, waitForFlameFrame } from './flame-frames';
 import type { Workbench } from './workbench';
 
@@ -11,7 +12,7 @@ export const timeoutMs = 120_000;
 export async function run(ui: Workbench): Promise<void> {
   writeFileSync(
     ui.workspacePath('forever.js'),
-    "function spinForAWhile(){const e=Date.now()+20;while(Date.now()<e);}\nsetInterval(spinForAWhile, 25);\nsetTimeout(()=>process.exit(0), 60000);\nrequire('fs').writeFileSync('forever.started', '');\n",
+    "function spinForAWhile(){const e=Date.now()+20;while(Date.now()<e);}\nsetInterval(spinForAWhile, 25);\nsetTimeout(()=>process.exit(0), 60000);\nrequire('fs').writeFileSync('forever.started', String(process.pid));\n",
   );
   rmSync(ui.workspacePath('forever.started'), { force: true });
   await ui.openFile('busy.js');
@@ -39,4 +40,7 @@ export async function run(ui: Workbench): Promise<void> {
   assert.ok((await flameFrames(graph)).length > 2);
   await recording.waitFor({ state: 'hidden', timeout: 10_000 });
   await ui.screenshot('2-stopped');
+  const pid = Number(readFileSync(ui.workspacePath('forever.started'), 'utf8'));
+  assert.doesNotThrow(() => process.kill(pid, 0), 'the program still runs after Stop Profiling');
+  process.kill(pid, 'SIGKILL');
 }

@@ -7,16 +7,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromiumBuilds, launchChromium } from '../../support/chromium-suite';
 import { buildBundles, busyFunction, scratchDir, writeFiles } from '../../support/capture-helpers';
 
-const chromiumPath = '/usr/bin/chromium';
+const { path: chromiumPath } = chromiumBuilds.shell;
+// Skipped only off CI, where the browser may be missing; CI installs it (scripts/debian-packages.sh).
+const noBrowser = !fs.existsSync(chromiumPath) && process.env.CI !== 'true' && `no Chromium at ${chromiumPath}`;
 let cli = '';
 before(async () => {
   cli = (await buildBundles()).cli;
 });
 
-test('the recorded HTML report draws the flame graph offline', { skip: !fs.existsSync(chromiumPath) && 'no Chromium at /usr/bin/chromium' }, async () => {
+test('the recorded HTML report draws the flame graph offline', { skip: noBrowser }, async () => {
   const dir = scratchDir('cli-html');
   writeFiles(dir, { 'app.js': `${busyFunction('renderInvoices', 300)}${busyFunction('idleChatter', 30)}renderInvoices();\nidleChatter();\n` });
   const r = spawnSync(process.execPath, [cli, 'record', '--out', 'out', '--', 'node', 'app.js'], { cwd: dir, encoding: 'utf8' });
@@ -24,7 +26,7 @@ test('the recorded HTML report draws the flame graph offline', { skip: !fs.exist
   const html = fs.readdirSync(path.join(dir, 'out')).find((f) => f.endsWith('.cpu.html'));
   assert.ok(html, 'an HTML report');
 
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors: string[] = [];
