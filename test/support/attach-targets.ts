@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findInspector } from '../../src/capture/processes';
+import { buildBundles } from './capture-helpers';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -225,15 +226,12 @@ export async function withPort9229Lock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The real `flamelens` CLI (src/cli/main.ts: its dispatcher and exit codes) bundled into a scratch
- * folder, so a test runs what users run without depending on a fresh `npm run build`.
+ * The real `flamelens` CLI (src/cli/main.ts: its dispatcher and exit codes) bundled from the current
+ * sources (buildBundles: shared by the test processes), so a test runs what users run without
+ * depending on a fresh `npm run build`.
  */
-export async function bundleCli(name = 'attach-cli-bundle'): Promise<string> {
-  const { build } = await import('esbuild');
-  const dir = scratchDir(name);
-  const outfile = path.join(dir, 'cli.js');
-  await build({ entryPoints: [path.join(repoRoot, 'src/cli/main.ts')], outfile, platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' });
-  return outfile;
+export async function bundleCli(): Promise<string> {
+  return (await buildBundles()).cli;
 }
 
 export interface CliRun {

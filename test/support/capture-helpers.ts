@@ -1,7 +1,8 @@
-// Shared by the capture and CLI tests: fresh bundles of the agent and CLI (built once per test
-// process into its own folder, so parallel test files never read a half-written bundle), scratch
-// folders, small programs written on the fly, and readers for raw DevTools profiles.
+// Shared by the capture and CLI tests: bundles of the agent and CLI built from the current sources
+// (once per source state, shared by the test processes; see buildBundles), scratch folders, small
+// programs written on the fly, and readers for raw DevTools profiles.
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -11,26 +12,78 @@ const outRoot = path.join(repoRoot, 'test-output');
 
 let bundleDir: Promise<string> | undefined;
 
-/** Builds dist-like bundles (agent.js, cli.js side by side, as in dist/) for this test process. */
+/** A digest of what the bundles are built from: the sources, the lock file and this builder. */
+function sourcesDigest(): string {
+  const hash = createHash('sha256');
+  const add = (file: string): void => {
+    hash.update(path.relative(repoRoot, file)).update('\0').update(fs.readFileSync(file)).update('\0');
+  };
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else add(full);
+    }
+  };
+  for (const dir of ['src', 'webview']) walk(path.join(repoRoot, dir));
+  for (const file of ['package-lock.json', 'tsconfig.json']) if (fs.existsSync(path.join(repoRoot, file))) add(path.join(repoRoot, file));
+  add(__filename);
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function buildInto(dir: string): Promise<void> {
+  const common = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' } as const;
+  const builds: Promise<unknown>[] = [esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'src/capture/agent.ts')], outfile: path.join(dir, 'agent.js') })];
+  const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
+  if (fs.existsSync(cliEntry)) {
+    builds.push(esbuild.build({ ...common, sourcemap: true, entryPoints: [cliEntry], outfile: path.join(dir, 'cli.js') }));
+  }
+  // The heap snapshot worker and its parser's .wasm, which the CLI finds beside itself (as in dist/).
+  const heapWorker = path.join(repoRoot, 'src/heap/snapshot-worker.ts');
+  if (fs.existsSync(heapWorker)) {
+    builds.push(esbuild.build({ ...common, entryPoints: [heapWorker], outfile: path.join(dir, 'heap-worker.js') }));
+    const wasm = path.join(repoRoot, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
+    fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
+  }
+  // The HTML report inlines the webview bundle, looked up beside cli.js.
+  if (fs.existsSync(path.join(repoRoot, 'webview/main.ts'))) {
+    const web = { bundle: true, logLevel: 'error', minify: true } as const;
+    builds.push(
+      esbuild.build({ ...web, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: [path.join(repoRoot, 'webview/main.ts')], outfile: path.join(dir, 'webview.js') }),
+      esbuild.build({ ...web, entryPoints: [path.join(repoRoot, 'webview/style.css')], outfile: path.join(dir, 'webview.css') }),
+    );
+  }
+  await Promise.all(builds);
+}
+
+/**
+ * Dist-like bundles (agent.js, cli.js side by side, as in dist/) of the current sources. Built once
+ * per state of the sources into test-output/bundles-<digest>/ and shared by every test process: a
+ * build took 5–8 CPU-seconds, paid by each of some forty test files. A process builds into a folder
+ * of its own and renames it into place, so none reads a half-written bundle; when two build at
+ * once, the first rename wins and the other's copy is dropped. (One level under test-output/, as
+ * dist/ is under the repository: the CLI finds the SVG renderer in ../../dist.)
+ */
 export function buildBundles(): Promise<{ agent: string; cli: string }> {
   bundleDir ??= (async () => {
-    const dir = path.join(outRoot, `bundles-${process.pid}`);
-    fs.mkdirSync(dir, { recursive: true });
-    const common = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' } as const;
-    const builds: Promise<unknown>[] = [esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'src/capture/agent.ts')], outfile: path.join(dir, 'agent.js') })];
-    const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
-    if (fs.existsSync(cliEntry)) {
-      builds.push(esbuild.build({ ...common, sourcemap: true, entryPoints: [cliEntry], outfile: path.join(dir, 'cli.js') }));
+    const dir = path.join(outRoot, `bundles-${sourcesDigest()}`);
+    if (!fs.existsSync(dir)) {
+      const mine = `${dir}.${process.pid}.tmp`;
+      fs.rmSync(mine, { recursive: true, force: true });
+      fs.mkdirSync(mine, { recursive: true });
+      await buildInto(mine);
+      try {
+        fs.renameSync(mine, dir);
+        // Bundles of earlier sources are not needed again.
+        for (const old of fs.readdirSync(outRoot)) {
+          if (old.startsWith('bundles-') && !old.endsWith('.tmp') && path.join(outRoot, old) !== dir) fs.rmSync(path.join(outRoot, old), { recursive: true, force: true });
+        }
+      } catch (err) {
+        if (!fs.existsSync(dir)) throw err;
+        fs.rmSync(mine, { recursive: true, force: true });
+      }
     }
-    // The HTML report inlines the webview bundle, looked up beside cli.js.
-    if (fs.existsSync(path.join(repoRoot, 'webview/main.ts'))) {
-      const web = { bundle: true, logLevel: 'error', minify: true } as const;
-      builds.push(
-        esbuild.build({ ...web, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: [path.join(repoRoot, 'webview/main.ts')], outfile: path.join(dir, 'webview.js') }),
-        esbuild.build({ ...web, entryPoints: [path.join(repoRoot, 'webview/style.css')], outfile: path.join(dir, 'webview.css') }),
-      );
-    }
-    await Promise.all(builds);
     return dir;
   })();
   return bundleDir.then((dir) => ({ agent: path.join(dir, 'agent.js'), cli: path.join(dir, 'cli.js') }));

@@ -22,7 +22,7 @@ console.log('ready');
 
 let cli: string;
 before(async () => {
-  cli = await bundleCli('attach-cancel-snapshot-cli');
+  cli = await bundleCli();
 });
 
 function startBigHeap(name: string): Promise<Target> {

@@ -43,7 +43,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 let cli: string;
 before(async () => {
-  cli = await bundleCli('attach-exit-cli');
+  cli = await bundleCli();
 });
 
 describe('a target that exits while attached', () => {

@@ -14,7 +14,7 @@ after(killAllTargets);
 
 let cli: string;
 before(async () => {
-  cli = await bundleCli('attach-overlap-cli');
+  cli = await bundleCli();
 });
 
 function startServer(name: string): Promise<Target> {

@@ -60,7 +60,7 @@ describe('SIGUSR1 only to processes that catch it', () => {
   it('the CLI exits 2 with the reason, and the program keeps running', async () => {
     const fake = startFakeNode();
     await execDone(fake.pid, 'node');
-    const cli = await bundleCli('attach-signal-cli');
+    const cli = await bundleCli();
     const run = await startCli(cli, ['attach', String(fake.pid), '--out', scratchDir('fake-node-cli')]).exited;
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /is named like Node\.js, but it has no SIGUSR1 handler/);

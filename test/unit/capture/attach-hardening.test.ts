@@ -37,7 +37,7 @@ console.log('ready');
 
 let cli: string;
 before(async () => {
-  cli = await bundleCli('attach-hardening-cli');
+  cli = await bundleCli();
 });
 
 /** A target without an inspector; --inspect-port=0 makes the one SIGUSR1 opens take a free port. */

@@ -48,7 +48,7 @@ describe('attach by PID: the inspector host named by the target', () => {
 
   it('--inspect-port=[::]:0 in NODE_OPTIONS: the CLI exits 2 with the reason, and no inspector is opened', async () => {
     const target = await startTarget(IDLE_PROGRAM, { env: { NODE_OPTIONS: '--inspect-port=[::]:0' }, name: 'any-interface-env' });
-    const cli = await bundleCli('attach-host-cli');
+    const cli = await bundleCli();
     const run = await startCli(cli, ['attach', String(target.pid), '--duration', '1', '--out', scratchDir('any-interface-env-out')]).exited;
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /would open its inspector on \[::\]:0 \(set by --inspect-port=\[::\]:0 in its NODE_OPTIONS\), which is not a loopback address/);

@@ -70,7 +70,14 @@ describe('hot lines through source maps', () => {
     const churn = index.functionsFor(tsFile, { thresholdPercent: 1 }).find((l) => l.name === 'churn');
     assert.ok(churn, 'no lens for churn');
     assert.match(tsLines[churn.line - 1]!, /function churn/);
-    // the generated file has nothing left to annotate: every frame moved to the .ts source
-    assert.deepEqual(index.linesFor(jsFile, { thresholdPercent: 1 }), []);
+    // Every line of the program moved to the .ts source. Only esbuild's runtime preamble (lines up to
+    // its "// …/src/workload.ts" marker), which maps to no source, may keep a tick of the module's
+    // start: one sample is over 1% when a loaded machine samples sparsely.
+    const generated = fs.readFileSync(jsFile, 'utf8').split('\n');
+    const marker = generated.findIndex((l) => /^\/\/ \S*src\/workload\.ts$/.test(l)) + 1;
+    assert.ok(marker > 0, 'esbuild marks where the source begins');
+    for (const l of index.linesFor(jsFile, { thresholdPercent: 1 })) {
+      assert.ok(l.line <= marker, `the generated line ${l.line} (${generated[l.line - 1]?.trim()}) kept ${l.text}: it has a source line`);
+    }
   });
 });

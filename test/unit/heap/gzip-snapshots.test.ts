@@ -9,10 +9,12 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { summarizeSnapshotFile } from '../../../src/heap/summarize';
 import { summarizeInProcess } from '../../../src/heap/summarize-in-process';
+import { buildBundles } from '../../support/capture-helpers';
 import { removeDir, tempDir } from '../../support/model-helpers';
 
-const repoRoot = path.resolve(__dirname, '../../..');
-const cli = path.join(repoRoot, 'dist/cli.js');
+// The CLI built from the current sources (shared by the test processes), not dist/ (which another
+// test file may be reading while this one runs).
+let cli = '';
 
 function flamelens(cwd: string, args: string[], nodeArgs: string[] = []): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [...nodeArgs, cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -22,8 +24,8 @@ function flamelens(cwd: string, args: string[], nodeArgs: string[] = []): { stat
 describe('heap snapshots, plain and gzip-compressed, at the CLI', () => {
   let dir: string;
 
-  before(() => {
-    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: repoRoot, stdio: 'ignore' });
+  before(async () => {
+    cli = (await buildBundles()).cli;
     dir = tempDir('flamelens-gzsnap-');
     // Two snapshots of a process whose heap grows in between: 20,000 Leaky objects more in the second.
     const program = `const v8 = require('v8');
