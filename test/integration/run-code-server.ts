@@ -252,7 +252,7 @@ async function runUiSpec(h: Harness, server: CodeServer, file: string): Promise<
     return false;
   } finally {
     await context.close().catch(() => undefined);
-    const strays = killProcessesIn(workspace);
+    const strays = killProcessesIn(workspace, path.resolve(h.tools.codeServer, '..', '..', '..'));
     if (strays.length > 0) console.log(indent(`ended what ${name} left running in its workspace: ${strays.join('; ')}`, '      '));
   }
 }

@@ -53,9 +53,11 @@ export function seconds(ms: number): string {
 /**
  * SIGKILLs the processes whose working folder is `dir` or inside it, and says which: what a spec's
  * terminals and tasks started there and left running (its workbench is gone) would otherwise take
- * CPU from the specs after it on a 2-core machine. Linux (/proc); elsewhere it finds none.
+ * CPU from the specs after it on a 2-core machine. Processes whose command line contains `keep`
+ * stay: code-server starts its shared helpers (pty host, file watcher) in the first workspace
+ * opened. Linux (/proc); elsewhere it finds none.
  */
-export function killProcessesIn(dir: string): string[] {
+export function killProcessesIn(dir: string, keep: string): string[] {
   const killed: string[] = [];
   let pids: string[] = [];
   try {
@@ -68,6 +70,7 @@ export function killProcessesIn(dir: string): string[] {
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
       if (cwd !== dir && !cwd.startsWith(`${dir}/`)) continue;
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      if (command.includes(keep)) continue;
       process.kill(Number(pid), 'SIGKILL');
       killed.push(`${pid} ${command.slice(0, 160)}`);
     } catch {
