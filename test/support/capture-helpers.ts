@@ -32,29 +32,21 @@ function sourcesDigest(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** The heap snapshot parser's WebAssembly, as its package ships it (dist/ carries it brotli-compressed). */
+export const heapParserWasmPath = path.join(repoRoot, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
+
 async function buildInto(dir: string): Promise<void> {
-  const common = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' } as const;
-  const builds: Promise<unknown>[] = [esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'src/capture/agent.ts')], outfile: path.join(dir, 'agent.js') })];
-  const cliEntry = path.join(repoRoot, 'src/cli/main.ts');
-  if (fs.existsSync(cliEntry)) {
-    builds.push(esbuild.build({ ...common, sourcemap: true, entryPoints: [cliEntry], outfile: path.join(dir, 'cli.js') }));
-  }
-  // The heap snapshot worker and its parser's .wasm, which the CLI finds beside itself (as in dist/).
-  const heapWorker = path.join(repoRoot, 'src/heap/snapshot-worker.ts');
-  if (fs.existsSync(heapWorker)) {
-    builds.push(esbuild.build({ ...common, entryPoints: [heapWorker], outfile: path.join(dir, 'heap-worker.js') }));
-    const wasm = path.join(repoRoot, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
-    fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
-  }
-  // The HTML report inlines the webview bundle, looked up beside cli.js.
-  if (fs.existsSync(path.join(repoRoot, 'webview/main.ts'))) {
-    const web = { bundle: true, logLevel: 'error', minify: true } as const;
-    builds.push(
-      esbuild.build({ ...web, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: [path.join(repoRoot, 'webview/main.ts')], outfile: path.join(dir, 'webview.js') }),
-      esbuild.build({ ...web, entryPoints: [path.join(repoRoot, 'webview/style.css')], outfile: path.join(dir, 'webview.css') }),
-    );
-  }
-  await Promise.all(builds);
+  const node = { platform: 'node', target: 'node20', format: 'cjs', bundle: true, logLevel: 'error' } as const;
+  const web = { bundle: true, logLevel: 'error', minify: true } as const;
+  // Beside cli.js, as in dist/: the heap snapshot worker and its .wasm, and the webview bundle the HTML report inlines.
+  fs.copyFileSync(heapParserWasmPath, path.join(dir, path.basename(heapParserWasmPath)));
+  await Promise.all([
+    esbuild.build({ ...node, entryPoints: [path.join(repoRoot, 'src/capture/agent.ts')], outfile: path.join(dir, 'agent.js') }),
+    esbuild.build({ ...node, sourcemap: true, entryPoints: [path.join(repoRoot, 'src/cli/main.ts')], outfile: path.join(dir, 'cli.js') }),
+    esbuild.build({ ...node, entryPoints: [path.join(repoRoot, 'src/heap/snapshot-worker.ts')], outfile: path.join(dir, 'heap-worker.js') }),
+    esbuild.build({ ...web, platform: 'browser', target: 'es2022', format: 'iife', entryPoints: [path.join(repoRoot, 'webview/main.ts')], outfile: path.join(dir, 'webview.js') }),
+    esbuild.build({ ...web, entryPoints: [path.join(repoRoot, 'webview/style.css')], outfile: path.join(dir, 'webview.css') }),
+  ]);
 }
 
 /**

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { findInspector } from '../../../src/capture/processes';
 import { parseTarget } from '../../../src/cli/attach';
 import { BUSY_SERVER, LEAKY_PROGRAM, isRunning, killAllTargets, repoRoot, scratchDir, startTarget } from '../../support/attach-targets';
+import { heapParserWasmPath } from '../../support/capture-helpers';
 
 after(killAllTargets);
 
@@ -32,8 +33,7 @@ run.then((code) => { process.exitCode = code; }, (e) => { console.error(e); proc
     esbuild.build({ ...common, entryPoints: [entry], outfile: path.join(dir, 'cli.js') }),
     esbuild.build({ ...common, entryPoints: [path.join(repoRoot, 'src/heap/snapshot-worker.ts')], outfile: path.join(dir, 'heap-worker.js') }),
   ]);
-  const wasm = path.join(repoRoot, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
-  fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
+  fs.copyFileSync(heapParserWasmPath, path.join(dir, path.basename(heapParserWasmPath)));
   bundle = path.join(dir, 'cli.js');
 });
 

@@ -15,6 +15,7 @@ import { topConstructors } from '../../../src/heap/types';
 import type { SnapshotSummary } from '../../../src/heap/types';
 import { LEAKY_PROGRAM, isRunning, killAllTargets, repoRoot, scratchDir, startTarget } from '../../support/attach-targets';
 import type { Target } from '../../support/attach-targets';
+import { heapParserWasmPath } from '../../support/capture-helpers';
 
 after(killAllTargets);
 
@@ -82,15 +83,14 @@ describe('heap snapshots', () => {
       bundle: true,
       logLevel: 'error',
     });
-    const wasm = path.join(repoRoot, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
-    fs.copyFileSync(wasm, path.join(dir, path.basename(wasm)));
+    fs.copyFileSync(heapParserWasmPath, path.join(dir, path.basename(heapParserWasmPath)));
     const bundled = await summarizeSnapshotFile(fileA, { workerPath: path.join(dir, 'heap-worker.js') });
     const inProcess = await summarizeSnapshotFile(fileA, { inProcess: summarizeInProcess });
     assert.deepEqual(bundled.constructors, summaryA.constructors);
     assert.deepEqual(inProcess.constructors, summaryA.constructors);
 
     // Without the .wasm beside it, the bundled worker fails with an error, not a hang.
-    fs.unlinkSync(path.join(dir, path.basename(wasm)));
+    fs.unlinkSync(path.join(dir, path.basename(heapParserWasmPath)));
     await assert.rejects(summarizeSnapshotFile(fileA, { workerPath: path.join(dir, 'heap-worker.js') }), SnapshotError);
   });
 

@@ -13,9 +13,9 @@ import * as esbuild from 'esbuild';
 import { nodeBundleOptions, shippedHeapParserWasm, writeHeapParserWasm } from '../../../scripts/node-bundle.mjs';
 import { SnapshotError, summarizeSnapshotFile } from '../../../src/heap/summarize';
 import { summarizeInProcess } from '../../../src/heap/summarize-in-process';
+import { heapParserWasmPath } from '../../support/capture-helpers';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
-const wasm = path.join(repo, 'node_modules/@vscode/v8-heap-parser/pkg/nodejs/v8_heap_parser_bg.wasm');
 
 describe('the heap parser in the production bundles', () => {
   let work = '';
@@ -38,9 +38,9 @@ describe('the heap parser in the production bundles', () => {
 
   it('ships the WASM compressed, byte for byte the package’s once inflated, and no plain copy', () => {
     const shipped = path.join(work, shippedHeapParserWasm);
-    assert.deepEqual(brotliDecompressSync(readFileSync(shipped)), readFileSync(wasm));
-    assert.ok(statSync(shipped).size < statSync(wasm).size / 2, `${statSync(shipped).size} bytes`);
-    assert.equal(existsSync(path.join(work, path.basename(wasm))), false);
+    assert.deepEqual(brotliDecompressSync(readFileSync(shipped)), readFileSync(heapParserWasmPath));
+    assert.ok(statSync(shipped).size < statSync(heapParserWasmPath).size / 2, `${statSync(shipped).size} bytes`);
+    assert.equal(existsSync(path.join(work, path.basename(heapParserWasmPath))), false);
   });
 
   it('summarises a real snapshot through the bundled worker as the package’s parser does', async () => {
